@@ -1,0 +1,378 @@
+//! Folds events into a [`Model`]: what the panels draw and the CLI prints.
+//!
+//! `Model::apply` is a plain function of (model, event), usable live (one batch at a time) and
+//! after the fact (a loaded recording). Stored history is bounded by a cap on records; the
+//! [`Summary`] counts stay exact past it.
+
+mod classify;
+mod summary;
+
+pub use classify::{Classifier, Counts};
+pub use summary::Summary;
+
+use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
+use crate::framing::DecodeError;
+
+/// Default cap on stored records (writes, segments, reads, frames, datagrams together).
+/// At about 32 bytes a record this bounds history near 128 MiB.
+pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
+
+/// One message on the TCP stream (framing header included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageRec {
+    pub id: MsgId,
+    pub offset: u64,
+    pub len: u32,
+    pub header_len: u32,
+    pub at_us: u64,
+}
+
+impl MessageRec {
+    pub fn end(&self) -> u64 {
+        self.offset + u64::from(self.len)
+    }
+}
+
+/// One `send()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteRec {
+    pub at_us: u64,
+    pub msg: MsgId,
+    pub offset: u64,
+    pub len: u32,
+    /// `TCP_INFO` right after the write.
+    pub segs_out: u32,
+    pub notsent: u32,
+}
+
+/// A byte range on the stream with a time: a captured segment or a `recv()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub at_us: u64,
+    pub offset: u64,
+    pub len: u32,
+}
+
+impl Span {
+    pub fn end(&self) -> u64 {
+        self.offset + u64::from(self.len)
+    }
+}
+
+/// One decoded frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameRec {
+    pub at_us: u64,
+    pub index: u32,
+    pub offset: u64,
+    pub len: u32,
+    pub payload_len: u32,
+    pub intact: bool,
+}
+
+/// One UDP datagram as sent, and what became of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatagramRec {
+    pub msg: MsgId,
+    pub len: u32,
+    pub sent_us: u64,
+    /// Bytes read and when; None while not (or never) received.
+    pub received: Option<(u32, u64)>,
+}
+
+/// What became of one datagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatagramFate {
+    Delivered,
+    Truncated { lost: u32 },
+    Dropped,
+    /// Not received yet (the receiver is still running).
+    InFlight,
+}
+
+/// How one read relates to the messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadKind {
+    /// Exactly one whole message.
+    Exact,
+    /// Parts of several messages: 粘包.
+    Merged { messages: u32 },
+    /// Part of one message: a piece of a 半包.
+    Partial,
+    /// The messages it covers are not known (yet).
+    Unknown,
+}
+
+/// A socket option as asked and as set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionRec {
+    pub side: Side,
+    pub opt: SockOpt,
+    pub requested: Option<u64>,
+    pub actual: u64,
+}
+
+/// Everything the views need to know about one run.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub messages: Vec<MessageRec>,
+    pub writes: Vec<WriteRec>,
+    pub segments: Vec<Span>,
+    pub reads: Vec<Span>,
+    pub frames: Vec<FrameRec>,
+    pub decode_errors: Vec<(u64, DecodeError)>,
+    /// Datagrams indexed by message id.
+    pub datagrams: Vec<DatagramRec>,
+    /// Received TCP bytes from offset 0 (the first `BYTES_KEPT`).
+    pub received: Vec<u8>,
+    pub options: Vec<OptionRec>,
+    /// Errors and early ends, in words for the user.
+    pub problems: Vec<String>,
+    pub segments_unavailable: Option<String>,
+    pub connection: Option<(String, String)>,
+    pub ended: Vec<(Side, EndReason)>,
+    pub finished: bool,
+    /// Latest timestamp seen.
+    pub last_us: u64,
+    pub summary: Summary,
+    classifier: Classifier,
+    cap: usize,
+    stored: usize,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Self::with_cap(DEFAULT_HISTORY_CAP)
+    }
+}
+
+impl Model {
+    pub fn with_cap(cap: usize) -> Self {
+        Self {
+            messages: Vec::new(),
+            writes: Vec::new(),
+            segments: Vec::new(),
+            reads: Vec::new(),
+            frames: Vec::new(),
+            decode_errors: Vec::new(),
+            datagrams: Vec::new(),
+            received: Vec::new(),
+            options: Vec::new(),
+            problems: Vec::new(),
+            segments_unavailable: None,
+            connection: None,
+            ended: Vec::new(),
+            finished: false,
+            last_us: 0,
+            summary: Summary::default(),
+            classifier: Classifier::default(),
+            cap,
+            stored: 0,
+        }
+    }
+
+    /// Builds a model from a whole list of events.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut m = Self::default();
+        for e in events {
+            m.apply(e);
+        }
+        m
+    }
+
+    /// Whether one more record fits under the cap; counts the ones that do not.
+    fn keep(&mut self) -> bool {
+        if self.stored < self.cap {
+            self.stored += 1;
+            true
+        } else {
+            self.summary.events_dropped_from_history += 1;
+            false
+        }
+    }
+
+    pub fn apply(&mut self, event: &Event) {
+        if let Some(t) = event.at_us() {
+            self.last_us = self.last_us.max(t);
+        }
+        let s = &mut self.summary;
+        match event {
+            Event::Connected { sender, receiver, .. } => self.connection = Some((sender.clone(), receiver.clone())),
+            Event::SockOpt { side, opt, requested, actual, .. } => {
+                match (side, opt) {
+                    (Side::TcpSender, SockOpt::SndBuf) => s.sndbuf_actual = Some(*actual),
+                    (Side::TcpReceiver, SockOpt::RcvBuf) => s.rcvbuf_actual = Some(*actual),
+                    (Side::UdpReceiver, SockOpt::RcvBuf) => s.udp_rcvbuf_actual = Some(*actual),
+                    _ => {}
+                }
+                self.options.push(OptionRec { side: *side, opt: *opt, requested: *requested, actual: *actual });
+            }
+            Event::Message { at_us, msg, offset, len, header_len } => {
+                s.messages += 1;
+                self.classifier.message_end(offset.0 + u64::from(*len));
+                if self.keep() {
+                    self.messages.push(MessageRec { id: *msg, offset: offset.0, len: *len, header_len: *header_len, at_us: *at_us });
+                }
+            }
+            Event::Write { at_us, msg, offset, len, segs_out, notsent, .. } => {
+                s.writes += 1;
+                s.bytes_sent += u64::from(*len);
+                if self.keep() {
+                    self.writes.push(WriteRec { at_us: *at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
+                }
+            }
+            Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
+            Event::Segment { at_us, offset, len } => {
+                *s.segments_captured.get_or_insert(0) += 1;
+                if self.keep() {
+                    self.segments.push(Span { at_us: *at_us, offset: offset.0, len: *len });
+                }
+            }
+            Event::SegmentsUnavailable { reason } => self.segments_unavailable = Some(reason.clone()),
+            Event::Read { at_us, offset, len, .. } => {
+                s.reads += 1;
+                s.bytes_received += u64::from(*len);
+                self.classifier.read_end(offset.0 + u64::from(*len));
+                if self.keep() {
+                    self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
+                }
+            }
+            Event::Bytes { offset, data } => {
+                // Bytes arrive in order from one thread; anything else is ignored, not spliced.
+                if offset.0 == self.received.len() as u64 {
+                    self.received.extend_from_slice(data);
+                }
+            }
+            Event::Frame { at_us, index, offset, len, payload_len, intact } => {
+                s.frames += 1;
+                s.intact_frames += u64::from(*intact);
+                if self.keep() {
+                    self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
+                }
+            }
+            Event::DecodeError { at_us, error } => {
+                s.decode_errors += 1;
+                if self.decode_errors.len() < 1000 {
+                    self.decode_errors.push((*at_us, error.clone()));
+                }
+            }
+            Event::DatagramSent { at_us, msg, len } => {
+                s.datagrams_sent += 1;
+                if let Some(d) = self.datagram_slot(*msg) {
+                    *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received };
+                }
+            }
+            Event::DatagramReceived { at_us, msg, len, real_len } => {
+                s.datagrams_received += 1;
+                if real_len > len {
+                    s.datagrams_truncated += 1;
+                    s.datagram_bytes_lost += u64::from(real_len - len);
+                }
+                // The receiver's batch may arrive before the sender's: make the slot either way.
+                if let Some(d) = msg.and_then(|m| self.datagram_slot(m)) {
+                    d.received = Some((*len, *at_us));
+                }
+            }
+            Event::Ended { side, reason, .. } => {
+                match side {
+                    Side::TcpSender => self.classifier.close_messages(),
+                    Side::TcpReceiver => self.classifier.close_reads(),
+                    Side::UdpReceiver => s.datagrams_dropped = Some(s.datagrams_sent.saturating_sub(s.datagrams_received)),
+                    Side::UdpSender | Side::Capture => {}
+                }
+                match reason {
+                    EndReason::PeerClosed(why) => self.problems.push(format!("{side:?}: the peer closed the connection early ({why})")),
+                    EndReason::Failed(why) => self.problems.push(format!("{side:?}: {why}")),
+                    EndReason::Complete | EndReason::Stopped => {}
+                }
+                self.ended.push((*side, reason.clone()));
+            }
+            Event::Error { side, message, .. } => self.problems.push(format!("{side:?}: {message}")),
+            Event::Finished { .. } => self.finished = true,
+        }
+        let c = self.classifier.counts;
+        let s = &mut self.summary;
+        s.merged_reads = c.merged_reads;
+        s.exact_reads = c.exact_reads;
+        s.split_messages = c.split_messages;
+    }
+
+    /// The record of datagram `msg`, created (and counted against the cap) on first sight.
+    fn datagram_slot(&mut self, msg: MsgId) -> Option<&mut DatagramRec> {
+        let i = msg.0 as usize;
+        if i >= self.datagrams.len() && self.keep() {
+            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None };
+            let from = self.datagrams.len();
+            self.datagrams.extend((from..=i).map(blank));
+        }
+        self.datagrams.get_mut(i)
+    }
+
+    /// Index range of the stored messages overlapping `[offset, end)`.
+    pub fn messages_in(&self, offset: u64, end: u64) -> std::ops::Range<usize> {
+        let from = self.messages.partition_point(|m| m.end() <= offset);
+        let to = self.messages.partition_point(|m| m.offset < end);
+        from..to.max(from)
+    }
+
+    /// Index range of the stored reads overlapping `[offset, end)`.
+    pub fn reads_in(&self, offset: u64, end: u64) -> std::ops::Range<usize> {
+        let from = self.reads.partition_point(|r| r.end() <= offset);
+        let to = self.reads.partition_point(|r| r.offset < end);
+        from..to.max(from)
+    }
+
+    pub fn read_kind(&self, read: &Span) -> ReadKind {
+        let range = self.messages_in(read.offset, read.end());
+        let known_end = self.messages.last().map_or(0, MessageRec::end);
+        if range.is_empty() || known_end < read.end() {
+            return ReadKind::Unknown;
+        }
+        let first = &self.messages[range.start];
+        match range.len() {
+            1 if first.offset == read.offset && first.end() == read.end() => ReadKind::Exact,
+            1 => ReadKind::Partial,
+            n => ReadKind::Merged { messages: n as u32 },
+        }
+    }
+
+    /// Whether a message was cut across two or more reads (半包).
+    pub fn is_split(&self, msg: &MessageRec) -> bool {
+        self.reads_in(msg.offset, msg.end()).len() >= 2
+    }
+
+    pub fn datagram_fate(&self, d: &DatagramRec) -> DatagramFate {
+        match d.received {
+            Some((len, _)) if len < d.len => DatagramFate::Truncated { lost: d.len - len },
+            Some(_) => DatagramFate::Delivered,
+            None if self.summary.datagrams_dropped.is_some() => DatagramFate::Dropped,
+            None => DatagramFate::InFlight,
+        }
+    }
+
+    /// Bytes on the TCP stream known so far (the largest of sent and received).
+    pub fn stream_len(&self) -> u64 {
+        let sent = self.messages.last().map_or(0, MessageRec::end);
+        sent.max(self.reads.last().map_or(0, Span::end))
+    }
+
+    /// The option record for `(side, opt)`, if the run recorded it.
+    pub fn option(&self, side: Side, opt: SockOpt) -> Option<&OptionRec> {
+        self.options.iter().find(|o| o.side == side && o.opt == opt)
+    }
+
+    /// Whether stored history is incomplete.
+    pub fn history_capped(&self) -> bool {
+        self.summary.events_dropped_from_history > 0
+    }
+
+    /// The stream offset of a message id, for the inspector.
+    pub fn message(&self, id: MsgId) -> Option<&MessageRec> {
+        self.messages.get(id.0 as usize).filter(|m| m.id == id)
+    }
+
+    /// A read's bytes, if kept.
+    pub fn read_bytes(&self, read: &Span) -> Option<&[u8]> {
+        self.received.get(read.offset as usize..read.end() as usize)
+    }
+}

@@ -1,0 +1,44 @@
+//! The numbers of a run, as the stats strip and `stickyviz run` show them.
+
+use serde::{Deserialize, Serialize};
+
+/// Counts are exact even when stored history was capped.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Summary {
+    pub messages: u64,
+    pub bytes_sent: u64,
+    pub writes: u64,
+    /// Data segments captured on `lo` (None: the capture was unavailable).
+    pub segments_captured: Option<u64>,
+    /// Data segments the kernel reports sending (`TCP_INFO`), once the sender settled.
+    pub segments_tcp_info: Option<u64>,
+    pub reads: u64,
+    pub bytes_received: u64,
+    pub merged_reads: u64,
+    pub split_messages: u64,
+    pub exact_reads: u64,
+    pub frames: u64,
+    /// Frames whose payload equals the message the sender sent.
+    pub intact_frames: u64,
+    pub decode_errors: u64,
+    pub datagrams_sent: u64,
+    pub datagrams_received: u64,
+    pub datagrams_truncated: u64,
+    /// Bytes lost to truncation (sum of real length − bytes read).
+    pub datagram_bytes_lost: u64,
+    /// Datagrams that never arrived (known once the UDP receiver has ended).
+    pub datagrams_dropped: Option<u64>,
+    pub sndbuf_actual: Option<u64>,
+    pub rcvbuf_actual: Option<u64>,
+    pub udp_rcvbuf_actual: Option<u64>,
+    /// Records not kept because the history cap was reached (counts above still include them).
+    pub events_dropped_from_history: u64,
+}
+
+impl Summary {
+    /// The best segment count available: captured, else the kernel's.
+    pub fn segments(&self) -> Option<u64> {
+        self.segments_captured.or(self.segments_tcp_info)
+    }
+}

@@ -1,0 +1,401 @@
+//! The command line: headless runs, presets, and a decoder for a student's own bytes.
+//!
+//! Bad flags or values print a message naming the flag and its allowed range, exit code 2.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::Model;
+use crate::config::{Experiment, SettingError, Transports, WriteSplit};
+use crate::engine::Run;
+use crate::framing::{FramingMode, NaiveStep, NaiveU32Decoder};
+use crate::recording::Recording;
+use crate::{presets, text_timeline};
+
+#[derive(Parser, Debug)]
+#[command(name = "stickyviz", version, about = "See the TCP sticky-packet problem (粘包/半包): where sends, segments and reads cut the stream")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run an experiment on 127.0.0.1 and print the timeline and summary.
+    Run(RunArgs),
+    /// List the lessons (presets).
+    Presets,
+    /// Feed a byte file through a framing decoder in reads of N bytes and print each frame.
+    Decode(DecodeArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct RunArgs {
+    /// Start from a preset (see `stickyviz presets`); other flags override it.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Send the workload as UDP datagrams only.
+    #[arg(long, conflicts_with = "both")]
+    pub udp: bool,
+    /// Run TCP and UDP side by side.
+    #[arg(long)]
+    pub both: bool,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Width of the text timeline in columns.
+    #[arg(long, default_value_t = 100)]
+    pub width: usize,
+    /// Write the whole run (settings, events, summary) as a JSON recording to FILE, or - for stdout.
+    #[arg(long, value_name = "FILE|-")]
+    pub json: Option<String>,
+}
+
+/// Experiment settings as flags; each one overrides the preset (or default).
+#[derive(Args, Debug, Default)]
+pub struct SettingsArgs {
+    /// Number of messages.
+    #[arg(long)]
+    pub count: Option<String>,
+    /// Payload size in bytes: N, or a range A-B.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Microseconds between messages.
+    #[arg(long = "gap-us")]
+    pub gap_us: Option<String>,
+    /// Nagle's algorithm: on (kernel default) or off (TCP_NODELAY).
+    #[arg(long, value_name = "on|off")]
+    pub nagle: Option<String>,
+    /// Hold all writes with TCP_CORK until the last one.
+    #[arg(long)]
+    pub cork: bool,
+    /// SO_SNDBUF to ask for, bytes (the kernel doubles it).
+    #[arg(long)]
+    pub sndbuf: Option<String>,
+    /// How to cut each message into send() calls: whole, header-body, or a chunk size in bytes.
+    #[arg(long)]
+    pub split: Option<String>,
+    /// Microseconds between the writes of one split message.
+    #[arg(long = "chunk-gap-us")]
+    pub chunk_gap_us: Option<String>,
+    /// The receiver's recv(N) size.
+    #[arg(long = "read-size")]
+    pub read_size: Option<String>,
+    /// SO_RCVBUF to ask for, bytes (the kernel doubles it).
+    #[arg(long)]
+    pub rcvbuf: Option<String>,
+    /// Milliseconds the reader waits before its first recv().
+    #[arg(long = "start-delay-ms")]
+    pub start_delay_ms: Option<String>,
+    /// Milliseconds the reader sleeps after each recv().
+    #[arg(long = "read-delay-ms")]
+    pub read_delay_ms: Option<String>,
+    /// Framing: none, u32, seed-json, newline, naive-u32.
+    #[arg(long)]
+    pub framing: Option<String>,
+    /// Largest frame the decoder accepts, bytes.
+    #[arg(long = "max-frame")]
+    pub max_frame: Option<String>,
+    /// UDP receiver's recvfrom(N) size.
+    #[arg(long = "udp-read-size")]
+    pub udp_read_size: Option<String>,
+    /// UDP SO_RCVBUF to ask for, bytes.
+    #[arg(long = "udp-rcvbuf")]
+    pub udp_rcvbuf: Option<String>,
+    /// Milliseconds the UDP reader waits before its first recvfrom().
+    #[arg(long = "udp-start-delay-ms")]
+    pub udp_start_delay_ms: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DecodeArgs {
+    /// Framing mode: u32, seed-json, newline, naive-u32.
+    #[arg(long)]
+    pub framing: String,
+    /// Feed the decoder reads of this many bytes.
+    #[arg(long = "read-size", default_value = "1024")]
+    pub read_size: String,
+    /// Largest frame accepted, bytes.
+    #[arg(long = "max-frame")]
+    pub max_frame: Option<String>,
+    /// The bytes to decode; - or nothing for stdin.
+    pub file: Option<PathBuf>,
+}
+
+/// A usage error: printed as `error: ...` with exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+impl From<SettingError> for UsageError {
+    fn from(e: SettingError) -> Self {
+        UsageError(format!("--{e}"))
+    }
+}
+
+fn number<T: std::str::FromStr>(flag: &'static str, v: &str, range: &str) -> Result<T, UsageError> {
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: '{v}' is not a number; allowed {range}")))
+}
+
+fn on_off(flag: &'static str, v: &str) -> Result<bool, UsageError> {
+    match v {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        _ => Err(UsageError(format!("--{flag}: '{v}' is not on or off"))),
+    }
+}
+
+pub fn parse_framing(v: &str) -> Result<FramingMode, UsageError> {
+    FramingMode::from_name(v).ok_or_else(|| {
+        let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
+        UsageError(format!("--framing: unknown mode '{v}'; allowed: {}", names.join(", ")))
+    })
+}
+
+fn parse_size(v: &str) -> Result<(u32, u32), UsageError> {
+    let range = format!("N or A-B with 0..={}", crate::config::MAX_MESSAGE_SIZE);
+    match v.split_once('-') {
+        Some((a, b)) => Ok((number("size", a, &range)?, number("size", b, &range)?)),
+        None => {
+            let n = number("size", v, &range)?;
+            Ok((n, n))
+        }
+    }
+}
+
+impl SettingsArgs {
+    /// Applies the flags to `exp`, then validates the whole experiment.
+    pub fn apply(&self, exp: &mut Experiment) -> Result<(), UsageError> {
+        let u32_range = "0..=4294967295";
+        let u64_range = "0..=10000000";
+        if let Some(v) = &self.count {
+            exp.workload.count = number("count", v, "1..=10000000")?;
+        }
+        if let Some(v) = &self.size {
+            (exp.workload.size_min, exp.workload.size_max) = parse_size(v)?;
+        }
+        if let Some(v) = &self.gap_us {
+            exp.workload.gap_us = number("gap-us", v, u64_range)?;
+        }
+        if let Some(v) = &self.chunk_gap_us {
+            exp.workload.chunk_gap_us = number("chunk-gap-us", v, u64_range)?;
+        }
+        if let Some(v) = &self.nagle {
+            exp.sender.nagle = on_off("nagle", v)?;
+        }
+        if self.cork {
+            exp.sender.cork = true;
+        }
+        if let Some(v) = &self.sndbuf {
+            exp.sender.sndbuf = Some(number("sndbuf", v, u32_range)?);
+        }
+        if let Some(v) = &self.split {
+            exp.sender.split = match v.as_str() {
+                "whole" => WriteSplit::Whole,
+                "header-body" => WriteSplit::HeaderThenBody,
+                n => WriteSplit::Chunks { bytes: number("split", n, "whole, header-body or a chunk size 1..=16777216")? },
+            };
+        }
+        if let Some(v) = &self.read_size {
+            exp.receiver.read_size = number("read-size", v, "1..=1048576")?;
+        }
+        if let Some(v) = &self.rcvbuf {
+            exp.receiver.rcvbuf = Some(number("rcvbuf", v, u32_range)?);
+        }
+        if let Some(v) = &self.start_delay_ms {
+            exp.receiver.start_delay_ms = number("start-delay-ms", v, "0..=10000")?;
+        }
+        if let Some(v) = &self.read_delay_ms {
+            exp.receiver.read_delay_ms = number("read-delay-ms", v, "0..=10000")?;
+        }
+        if let Some(v) = &self.framing {
+            exp.framing = parse_framing(v)?;
+        }
+        if let Some(v) = &self.max_frame {
+            exp.max_frame_len = number("max-frame", v, "1..=67108864")?;
+        }
+        if let Some(v) = &self.udp_read_size {
+            exp.udp.read_size = number("udp-read-size", v, "1..=1048576")?;
+        }
+        if let Some(v) = &self.udp_rcvbuf {
+            exp.udp.rcvbuf = Some(number("udp-rcvbuf", v, u32_range)?);
+        }
+        if let Some(v) = &self.udp_start_delay_ms {
+            exp.udp.start_delay_ms = number("udp-start-delay-ms", v, "0..=10000")?;
+        }
+        exp.validate()?;
+        Ok(())
+    }
+}
+
+/// Builds the experiment of a `run` from preset and flags.
+pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
+    let mut exp = match &args.preset {
+        Some(name) => presets::find(name)
+            .ok_or_else(|| UsageError(format!("--preset: unknown preset '{name}'; allowed: {}", presets::names().join(", "))))?
+            .experiment,
+        None => Experiment { transports: Transports::Tcp, ..Experiment::default() },
+    };
+    if args.udp {
+        exp.transports = Transports::Udp;
+    } else if args.both {
+        exp.transports = Transports::Both;
+    }
+    args.settings.apply(&mut exp)?;
+    Ok(exp)
+}
+
+/// Runs the command; `Err` of `UsageError` means exit code 2.
+pub fn main(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Run(args)) => run(&args),
+        Some(Command::Presets) => {
+            for p in presets::all() {
+                println!("{:<14} {}", p.name, p.summary);
+            }
+            Ok(())
+        }
+        Some(Command::Decode(args)) => decode(&args),
+        None => Ok(()),
+    }
+}
+
+fn run(args: &RunArgs) -> Result<()> {
+    if args.width < 20 || args.width > 1000 {
+        return Err(UsageError(format!("--width: {} is out of range; allowed 20..=1000", args.width)).into());
+    }
+    let exp = experiment(args)?;
+    let run = Run::start(&exp, None).context("the run could not start")?;
+    let events = run.wait();
+    let model = Model::from_events(&events);
+    let text = format!("{}\n{}", text_timeline::render(&model, args.width), text_timeline::summary(&model));
+    match args.json.as_deref() {
+        Some("-") => {
+            eprint!("{text}");
+            let mut out = std::io::stdout().lock();
+            out.write_all(Recording::new(exp, events).to_json().as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        Some(path) => {
+            print!("{text}");
+            std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
+            println!("recording written to {path}");
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// Largest input `decode` reads (256 MiB).
+const MAX_DECODE_INPUT: u64 = 256 * 1024 * 1024;
+
+fn decode(args: &DecodeArgs) -> Result<()> {
+    let mode = parse_framing(&args.framing)?;
+    if mode == FramingMode::None {
+        return Err(UsageError("--framing: 'none' has no frames to decode; allowed: u32, seed-json, newline, naive-u32".into()).into());
+    }
+    let read_size: usize = number("read-size", &args.read_size, "1..=1048576")?;
+    crate::config::validate_read_size("read-size", read_size as u32).map_err(UsageError::from)?;
+    let max = match &args.max_frame {
+        Some(v) => number("max-frame", v, "1..=67108864")?,
+        None => crate::framing::DEFAULT_MAX_FRAME_LEN,
+    };
+    crate::config::validate_max_frame_len(max).map_err(UsageError::from)?;
+    let mut bytes = Vec::new();
+    match args.file.as_deref() {
+        None => std::io::stdin().take(MAX_DECODE_INPUT).read_to_end(&mut bytes).context("cannot read stdin")?,
+        Some(p) if p.as_os_str() == "-" => std::io::stdin().take(MAX_DECODE_INPUT).read_to_end(&mut bytes).context("cannot read stdin")?,
+        Some(p) => std::fs::File::open(p)
+            .with_context(|| format!("cannot open {}", p.display()))?
+            .take(MAX_DECODE_INPUT)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", p.display()))?,
+    };
+    let report = decode_report(mode, &bytes, read_size, max);
+    print!("{}", report.text);
+    if report.failed {
+        anyhow::bail!("decoding failed (see above)");
+    }
+    Ok(())
+}
+
+/// The result of `decode`, as printed.
+pub struct DecodeReport {
+    pub text: String,
+    pub frames: usize,
+    pub failed: bool,
+}
+
+fn show_payload(p: &[u8]) -> String {
+    match std::str::from_utf8(p) {
+        Ok(s) if s.chars().all(|c| !c.is_control() || c == '\t') => {
+            let shown: String = s.chars().take(60).collect();
+            let more = if s.chars().count() > 60 { "…" } else { "" };
+            format!("\"{shown}{more}\"")
+        }
+        _ => {
+            let hex: Vec<String> = p.iter().take(24).map(|b| format!("{b:02x}")).collect();
+            format!("hex {}{}", hex.join(" "), if p.len() > 24 { " …" } else { "" })
+        }
+    }
+}
+
+/// Decodes `bytes` as if they arrived in reads of `read_size` bytes.
+pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32) -> DecodeReport {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let mut frames = 0;
+    let mut failed = false;
+    let mut frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
+        let _ = writeln!(text, "frame {frames} at offset {offset}: {} bytes payload ({total} on the stream) {}", payload.len(), show_payload(payload));
+        frames += 1;
+    };
+    if mode == FramingMode::NaiveU32 {
+        let mut dec = NaiveU32Decoder::new(max);
+        let mut pos = 0;
+        while pos < bytes.len() && !dec.is_failed() {
+            let n = dec.want().clamp(1, read_size).min(bytes.len() - pos);
+            match dec.on_read(&bytes[pos..pos + n]) {
+                Ok(NaiveStep::Header { .. }) => {}
+                Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
+                Ok(NaiveStep::ShortFrame { frame, error }) => {
+                    frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
+                    let _ = writeln!(text, "error: {error}");
+                    failed = true;
+                }
+                Err(e) => {
+                    let _ = writeln!(text, "error: {e}");
+                    failed = true;
+                }
+            }
+            pos += n;
+        }
+        if let Err(e) = dec.finish() {
+            let _ = writeln!(text, "error: {e}");
+            failed = true;
+        }
+    } else if let Some(mut dec) = mode.stream_decoder(max) {
+        'reads: for chunk in bytes.chunks(read_size) {
+            dec.feed(chunk);
+            loop {
+                match dec.next_frame() {
+                    Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = writeln!(text, "error: {e}");
+                        failed = true;
+                        break 'reads;
+                    }
+                }
+            }
+        }
+        if let Err(e) = dec.finish() {
+            let _ = writeln!(text, "error: {e}");
+            failed = true;
+        }
+    }
+    let _ = writeln!(text, "{frames} frames from {} bytes in reads of {read_size}", bytes.len());
+    DecodeReport { text, frames, failed }
+}

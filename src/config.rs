@@ -1,0 +1,326 @@
+//! Experiment settings: what the sender writes, how the receiver reads, which framing is used.
+//!
+//! Every field has a default that shows an effect on loopback, and every field is checked by a
+//! small `validate_*` function whose error names the field and the allowed range, so the GUI can
+//! put the message next to the control and the CLI can print it and exit with code 2.
+
+use serde::{Deserialize, Serialize};
+
+use crate::framing::FramingMode;
+
+/// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
+pub const MAX_UDP_PAYLOAD: u32 = 65_507;
+/// Largest message the workload may ask for (16 MiB); bigger is not a lesson, just a wait.
+pub const MAX_MESSAGE_SIZE: u32 = 16 * 1024 * 1024;
+/// Largest application read buffer (`recv(N)`); 1 MiB is far beyond any socket buffer default.
+pub const MAX_READ_SIZE: u32 = 1024 * 1024;
+/// Largest buffer size one may ask the kernel for; it caps at twice `rmem_max`/`wmem_max` anyway.
+pub const MAX_SOCKET_BUFFER: u32 = 64 * 1024 * 1024;
+/// Largest message count of one run.
+pub const MAX_MESSAGES: u32 = 10_000_000;
+/// Longest gap or delay (10 s): longer only looks like a hang.
+pub const MAX_DELAY_US: u64 = 10_000_000;
+
+/// Which transports one run exercises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transports {
+    /// TCP only: one byte stream, boundaries not kept.
+    #[default]
+    Tcp,
+    /// UDP only: datagrams, boundaries kept but truncated or dropped.
+    Udp,
+    /// The same workload over TCP and over UDP side by side (what the GUI shows).
+    Both,
+}
+
+impl Transports {
+    pub fn tcp(self) -> bool {
+        matches!(self, Self::Tcp | Self::Both)
+    }
+    pub fn udp(self) -> bool {
+        matches!(self, Self::Udp | Self::Both)
+    }
+}
+
+/// How one message is handed to the kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum WriteSplit {
+    /// One `send()` per message (header and body together): the seed's default.
+    #[default]
+    Whole,
+    /// The header in one `send()`, the body in a second: the write-write pattern that meets
+    /// Nagle and delayed ACK.
+    HeaderThenBody,
+    /// The message cut into `send()`s of at most `bytes` bytes, `chunk_gap_us` apart.
+    Chunks { bytes: u32 },
+}
+
+/// What the sender writes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Workload {
+    /// Number of messages.
+    pub count: u32,
+    /// Smallest payload size in bytes.
+    pub size_min: u32,
+    /// Largest payload size in bytes; equal to `size_min` for a fixed size.
+    pub size_max: u32,
+    /// Pause between two messages, in microseconds (0 = back to back).
+    pub gap_us: u64,
+    /// Pause between the writes of one split message, in microseconds.
+    pub chunk_gap_us: u64,
+    /// Messages per burst (0 = no bursts): after each burst the sender waits `burst_gap_us`.
+    pub burst: u32,
+    /// Pause after each burst, in microseconds.
+    pub burst_gap_us: u64,
+    /// Seed of the size generator, so a range of sizes repeats run after run.
+    pub seed: u64,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Self {
+            count: 12,
+            size_min: 24,
+            size_max: 200,
+            gap_us: 0,
+            chunk_gap_us: 0,
+            burst: 0,
+            burst_gap_us: 0,
+            seed: 1,
+        }
+    }
+}
+
+/// The sending socket's options.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SenderOptions {
+    /// Nagle's algorithm on (the kernel default). Off = `TCP_NODELAY`.
+    pub nagle: bool,
+    /// `TCP_CORK` (Linux): hold every write until the run's last write uncorks.
+    pub cork: bool,
+    /// `SO_SNDBUF` to ask for; `None` keeps the kernel default (and its autotuning).
+    pub sndbuf: Option<u32>,
+    /// How each message is cut into `send()` calls.
+    pub split: WriteSplit,
+}
+
+impl Default for SenderOptions {
+    fn default() -> Self {
+        Self { nagle: true, cork: false, sndbuf: None, split: WriteSplit::Whole }
+    }
+}
+
+/// The receiving socket and the application's read loop.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReceiverOptions {
+    /// Application read size: the `N` of `recv(N)`.
+    pub read_size: u32,
+    /// `SO_RCVBUF` to ask for; `None` keeps the kernel default.
+    pub rcvbuf: Option<u32>,
+    /// The reader sleeps this long before its first `recv()`: everything sent meanwhile waits in
+    /// the receive buffer and comes out merged.
+    pub start_delay_ms: u64,
+    /// The reader sleeps this long after every `recv()` (a slow consumer).
+    pub read_delay_ms: u64,
+}
+
+impl Default for ReceiverOptions {
+    fn default() -> Self {
+        Self { read_size: 1024, rcvbuf: None, start_delay_ms: 50, read_delay_ms: 0 }
+    }
+}
+
+/// The UDP side of an experiment: the same workload, sent as one datagram per message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UdpOptions {
+    /// Buffer size of each `recvfrom(N)`: a bigger datagram is truncated to `N` bytes.
+    pub read_size: u32,
+    /// `SO_RCVBUF` to ask for; when full, the kernel drops whole datagrams.
+    pub rcvbuf: Option<u32>,
+    /// The reader sleeps this long before its first `recvfrom()`.
+    pub start_delay_ms: u64,
+}
+
+impl Default for UdpOptions {
+    fn default() -> Self {
+        Self { read_size: 100, rcvbuf: None, start_delay_ms: 50 }
+    }
+}
+
+/// One experiment: everything that decides what a run does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Experiment {
+    pub transports: Transports,
+    pub workload: Workload,
+    pub sender: SenderOptions,
+    pub receiver: ReceiverOptions,
+    pub framing: FramingMode,
+    /// Largest frame a decoder accepts, in bytes; a header claiming more is an error.
+    pub max_frame_len: u32,
+    pub udp: UdpOptions,
+}
+
+impl Default for Experiment {
+    fn default() -> Self {
+        Self {
+            transports: Transports::Both,
+            workload: Workload::default(),
+            sender: SenderOptions::default(),
+            receiver: ReceiverOptions::default(),
+            framing: FramingMode::None,
+            max_frame_len: crate::framing::DEFAULT_MAX_FRAME_LEN,
+            udp: UdpOptions::default(),
+        }
+    }
+}
+
+/// A setting outside its allowed range. `field` is the name used by the CLI flag and the GUI.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct SettingError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
+    if value < min || value > max {
+        return Err(SettingError {
+            field,
+            message: format!("{value} is out of range; allowed {min}..={max}"),
+        });
+    }
+    Ok(())
+}
+
+pub fn validate_count(count: u32) -> Result<(), SettingError> {
+    check_range("count", count.into(), 1, MAX_MESSAGES.into())
+}
+
+pub fn validate_sizes(min: u32, max: u32) -> Result<(), SettingError> {
+    check_range("size-min", min.into(), 0, MAX_MESSAGE_SIZE.into())?;
+    check_range("size-max", max.into(), 0, MAX_MESSAGE_SIZE.into())?;
+    if max < min {
+        return Err(SettingError {
+            field: "size-max",
+            message: format!("{max} is smaller than size-min {min}; allowed size-min..={MAX_MESSAGE_SIZE}"),
+        });
+    }
+    Ok(())
+}
+
+pub fn validate_delay_us(field: &'static str, us: u64) -> Result<(), SettingError> {
+    check_range(field, us, 0, MAX_DELAY_US)
+}
+
+pub fn validate_delay_ms(field: &'static str, ms: u64) -> Result<(), SettingError> {
+    check_range(field, ms, 0, MAX_DELAY_US / 1000)
+}
+
+pub fn validate_read_size(field: &'static str, n: u32) -> Result<(), SettingError> {
+    check_range(field, n.into(), 1, MAX_READ_SIZE.into())
+}
+
+pub fn validate_buffer(field: &'static str, n: Option<u32>) -> Result<(), SettingError> {
+    match n {
+        Some(n) => check_range(field, n.into(), 1, MAX_SOCKET_BUFFER.into()),
+        None => Ok(()),
+    }
+}
+
+pub fn validate_split(split: WriteSplit) -> Result<(), SettingError> {
+    match split {
+        WriteSplit::Chunks { bytes } => check_range("chunk", bytes.into(), 1, MAX_MESSAGE_SIZE.into()),
+        WriteSplit::Whole | WriteSplit::HeaderThenBody => Ok(()),
+    }
+}
+
+pub fn validate_max_frame_len(n: u32) -> Result<(), SettingError> {
+    check_range("max-frame", n.into(), 1, crate::framing::MAX_MAX_FRAME_LEN.into())
+}
+
+impl Experiment {
+    /// Checks every field; the first error names the field and its allowed range.
+    pub fn validate(&self) -> Result<(), SettingError> {
+        let w = &self.workload;
+        validate_count(w.count)?;
+        validate_sizes(w.size_min, w.size_max)?;
+        validate_delay_us("gap-us", w.gap_us)?;
+        validate_delay_us("chunk-gap-us", w.chunk_gap_us)?;
+        validate_delay_us("burst-gap-us", w.burst_gap_us)?;
+        check_range("burst", w.burst.into(), 0, MAX_MESSAGES.into())?;
+        validate_buffer("sndbuf", self.sender.sndbuf)?;
+        validate_split(self.sender.split)?;
+        validate_read_size("read-size", self.receiver.read_size)?;
+        validate_buffer("rcvbuf", self.receiver.rcvbuf)?;
+        validate_delay_ms("start-delay-ms", self.receiver.start_delay_ms)?;
+        validate_delay_ms("read-delay-ms", self.receiver.read_delay_ms)?;
+        validate_max_frame_len(self.max_frame_len)?;
+        validate_read_size("udp-read-size", self.udp.read_size)?;
+        validate_buffer("udp-rcvbuf", self.udp.rcvbuf)?;
+        validate_delay_ms("udp-start-delay-ms", self.udp.start_delay_ms)?;
+        if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
+            return Err(SettingError {
+                field: "size-max",
+                message: format!(
+                    "{} is too big for one UDP datagram; allowed 0..={MAX_UDP_PAYLOAD} when UDP is on",
+                    w.size_max
+                ),
+            });
+        }
+        if self.framing.has_length_header() && w.size_max > self.max_frame_len {
+            return Err(SettingError {
+                field: "size-max",
+                message: format!(
+                    "{} is larger than max-frame {}; allowed 0..={} with {} framing",
+                    w.size_max,
+                    self.max_frame_len,
+                    self.max_frame_len,
+                    self.framing.name()
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(Experiment::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn errors_name_field_and_range() {
+        let mut e = Experiment::default();
+        e.receiver.read_size = 0;
+        let err = e.validate().unwrap_err();
+        assert_eq!(err.field, "read-size");
+        assert!(err.to_string().contains("1..=1048576"), "{err}");
+
+        let mut e = Experiment::default();
+        e.workload.size_min = 50;
+        e.workload.size_max = 10;
+        assert_eq!(e.validate().unwrap_err().field, "size-max");
+
+        let mut e = Experiment::default();
+        e.transports = Transports::Udp;
+        e.workload.size_max = 70_000;
+        assert!(e.validate().unwrap_err().message.contains("UDP"));
+    }
+
+    #[test]
+    fn json_rejects_unknown_fields() {
+        let err = serde_json::from_str::<Experiment>(r#"{"nagel": true}"#).unwrap_err();
+        assert!(err.to_string().contains("nagel"), "{err}");
+    }
+}

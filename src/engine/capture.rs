@@ -1,0 +1,174 @@
+//! The wire lane: every TCP data segment of the run's connection, captured on `lo`.
+//!
+//! An `AF_PACKET` socket sees every packet on every interface, so it needs root or
+//! `CAP_NET_RAW`. On loopback each packet is seen twice (leaving and arriving); a segment whose
+//! bytes were all seen already is not counted again. Only the first bytes of each packet are
+//! copied: the headers are all this needs.
+//!
+//! Times are when this thread read the packet, a little after it crossed `lo`.
+
+use std::io::{self, Read};
+use std::net::SocketAddrV4;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::event::{Event, Side, StreamOffset};
+use super::sink::EventSink;
+
+/// How long to keep reading after the run's sockets are done, for segments still queued.
+const DRAIN: Duration = Duration::from_millis(30);
+/// Most segments recorded per run; past it the lane says so (counts stay in `TCP_INFO`).
+const MAX_SEGMENTS: usize = 2_000_000;
+
+/// Opens the capture socket, or says in plain words why it cannot be opened.
+pub fn open() -> Result<Socket, String> {
+    let protocol = Protocol::from(i32::from((libc::ETH_P_ALL as u16).to_be()));
+    let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol)).map_err(|e| {
+        if e.kind() == io::ErrorKind::PermissionDenied {
+            format!(
+                "capturing segments needs root or CAP_NET_RAW ({e}); the wire lane shows the \
+                 kernel's per-write segment counts (TCP_INFO) instead"
+            )
+        } else {
+            format!("could not open a packet capture socket ({e}); the wire lane shows TCP_INFO counts instead")
+        }
+    })?;
+    socket
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .map_err(|e| format!("capture socket: {e}"))?;
+    // A larger buffer keeps bursts of segments; the kernel caps it at twice rmem_max.
+    let _ignored_if_capped = socket.set_recv_buffer_size(8 * 1024 * 1024);
+    Ok(socket)
+}
+
+/// Records the data segments from `from` to `to` until `done` is set (plus a short drain) or
+/// `stop` is set.
+pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut EventSink, stop: &AtomicBool, done: &AtomicBool) {
+    let mut tracker = SegmentTracker::default();
+    let mut buf = [0u8; 128];
+    let mut done_at: Option<Instant> = None;
+    let mut recorded = 0usize;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if done.load(Ordering::Relaxed) {
+            let t = *done_at.get_or_insert_with(Instant::now);
+            if t.elapsed() > DRAIN {
+                break;
+            }
+        }
+        match (&socket).read(&mut buf) {
+            Ok(n) => {
+                let Some(seg) = parse_tcp(&buf[..n], from, to) else { continue };
+                if let Some((offset, len)) = tracker.track(seg) {
+                    recorded += 1;
+                    if recorded == MAX_SEGMENTS {
+                        let at_us = sink.now_us();
+                        sink.push(Event::Error { at_us, side: Side::Capture, message: format!("segment capture stopped after {MAX_SEGMENTS} segments") });
+                    }
+                    if recorded <= MAX_SEGMENTS {
+                        let at_us = sink.now_us();
+                        sink.push(Event::Segment { at_us, offset: StreamOffset(offset), len });
+                    }
+                }
+            }
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+            Err(e) => {
+                let at_us = sink.now_us();
+                sink.push(Event::Error { at_us, side: Side::Capture, message: format!("segment capture failed: {e}") });
+                break;
+            }
+        }
+    }
+}
+
+/// The TCP header fields the lane needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct TcpSeg {
+    seq: u32,
+    syn: bool,
+    payload_len: u32,
+}
+
+/// Parses an IPv4 packet (no link header: the socket is `SOCK_DGRAM`) and keeps it if it is TCP
+/// from `from` to `to`. `data` may be cut short after the headers.
+fn parse_tcp(data: &[u8], from: SocketAddrV4, to: SocketAddrV4) -> Option<TcpSeg> {
+    let ip = data.get(..20)?;
+    if ip[0] >> 4 != 4 || ip[9] != 6 {
+        return None;
+    }
+    let ihl = usize::from(ip[0] & 0x0f) * 4;
+    let total_len = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
+    if ip[12..16] != from.ip().octets() || ip[16..20] != to.ip().octets() {
+        return None;
+    }
+    let tcp = data.get(ihl..ihl + 20)?;
+    if u16::from_be_bytes([tcp[0], tcp[1]]) != from.port() || u16::from_be_bytes([tcp[2], tcp[3]]) != to.port() {
+        return None;
+    }
+    let seq = u32::from_be_bytes([tcp[4], tcp[5], tcp[6], tcp[7]]);
+    let tcp_header = usize::from(tcp[12] >> 4) * 4;
+    let syn = tcp[13] & 0x02 != 0;
+    let payload_len = total_len.checked_sub(ihl + tcp_header)? as u32;
+    Some(TcpSeg { seq, syn, payload_len })
+}
+
+/// Turns sequence numbers into stream offsets and drops the second sighting of each segment.
+#[derive(Default)]
+struct SegmentTracker {
+    isn: Option<u32>,
+    /// Stream offset up to which bytes have been seen.
+    seen_end: u64,
+}
+
+impl SegmentTracker {
+    fn track(&mut self, seg: TcpSeg) -> Option<(u64, u32)> {
+        if seg.syn {
+            self.isn = Some(seg.seq);
+            return None;
+        }
+        let isn = self.isn?;
+        if seg.payload_len == 0 {
+            return None;
+        }
+        // The sequence space wraps; offsets within one run stay far below 4 GiB of wraps' worth.
+        let rel = u64::from(seg.seq.wrapping_sub(isn).wrapping_sub(1));
+        let wraps = self.seen_end & !0xffff_ffff;
+        let mut offset = wraps | rel;
+        if offset + 0x8000_0000 < self.seen_end {
+            offset += 1 << 32;
+        }
+        let end = offset + u64::from(seg.payload_len);
+        if end <= self.seen_end {
+            return None;
+        }
+        self.seen_end = end;
+        Some((offset, seg.payload_len))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_sighting_is_not_counted() {
+        let mut t = SegmentTracker::default();
+        assert_eq!(t.track(TcpSeg { seq: 100, syn: true, payload_len: 0 }), None);
+        let seg = TcpSeg { seq: 101, syn: false, payload_len: 10 };
+        assert_eq!(t.track(seg), Some((0, 10)));
+        assert_eq!(t.track(seg), None);
+        assert_eq!(t.track(TcpSeg { seq: 111, syn: false, payload_len: 5 }), Some((10, 5)));
+    }
+
+    #[test]
+    fn sequence_wrap() {
+        let mut t = SegmentTracker::default();
+        t.track(TcpSeg { seq: u32::MAX - 4, syn: true, payload_len: 0 });
+        assert_eq!(t.track(TcpSeg { seq: u32::MAX - 3, syn: false, payload_len: 10 }), Some((0, 10)));
+        assert_eq!(t.track(TcpSeg { seq: 6, syn: false, payload_len: 10 }), Some((10, 10)));
+    }
+}

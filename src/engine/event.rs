@@ -1,0 +1,128 @@
+//! Everything a run records, as named events on one clock (microseconds since the run started).
+
+use serde::{Deserialize, Serialize};
+
+use crate::framing::DecodeError;
+
+/// A position in the TCP byte stream: byte 0 is the first byte the sender wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct StreamOffset(pub u64);
+
+/// The index of a message in the workload (0-based, in sending order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct MsgId(pub u32);
+
+impl std::fmt::Display for MsgId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "m{}", self.0)
+    }
+}
+
+/// Which end of the connection an event comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    TcpSender,
+    TcpReceiver,
+    UdpSender,
+    UdpReceiver,
+    Capture,
+}
+
+/// A socket option the run set or read back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SockOpt {
+    /// `TCP_NODELAY`: 1 = Nagle off.
+    TcpNodelay,
+    /// `TCP_CORK`: 1 = writes held until uncorked.
+    TcpCork,
+    /// `SO_SNDBUF`: the kernel doubles what is asked (for its own bookkeeping).
+    SndBuf,
+    /// `SO_RCVBUF`: the kernel doubles what is asked.
+    RcvBuf,
+    /// TCP maximum segment size of the connection.
+    Mss,
+}
+
+/// Why one side of a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "detail")]
+pub enum EndReason {
+    /// Everything was sent, or the peer closed after sending everything.
+    Complete,
+    /// The user pressed Stop.
+    Stopped,
+    /// The peer closed or reset the connection early.
+    PeerClosed(String),
+    /// A socket call failed.
+    Failed(String),
+}
+
+/// One recorded fact. Offsets and lengths are in bytes, `at_us` in µs from the run's origin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Event {
+    /// A TCP connection is up between `sender` and `receiver` (addresses as text).
+    Connected { at_us: u64, sender: String, receiver: String },
+    /// A socket option: what was asked (if anything) and what the kernel reports.
+    SockOpt { at_us: u64, side: Side, opt: SockOpt, requested: Option<u64>, actual: u64 },
+    /// The sender framed message `msg`: it occupies `len` stream bytes from `offset`, of which
+    /// `header_len` are framing. Emitted before the message's writes.
+    Message { at_us: u64, msg: MsgId, offset: StreamOffset, len: u32, header_len: u32 },
+    /// One `send()` call returned `len` (bytes of message `msg` from `offset`). The `TCP_INFO`
+    /// sample taken right after: data segments sent so far, bytes not yet sent, segments unacked.
+    Write { at_us: u64, msg: MsgId, offset: StreamOffset, len: u32, segs_out: u32, notsent: u32, unacked: u32 },
+    /// A final `TCP_INFO` sample once everything was acknowledged (a Nagle-held tail leaves
+    /// after the last write returned).
+    WireTotal { at_us: u64, segs_out: u32 },
+    /// One TCP data segment of this connection captured on `lo`.
+    Segment { at_us: u64, offset: StreamOffset, len: u32 },
+    /// The segment lane could not be captured; `reason` says why in plain words.
+    SegmentsUnavailable { reason: String },
+    /// One `recv()` call asked for `requested` bytes and returned `len` bytes from `offset`.
+    Read { at_us: u64, offset: StreamOffset, len: u32, requested: u32 },
+    /// Received bytes from `offset` (kept for the inspector, up to a cap per run).
+    Bytes { offset: StreamOffset, data: Vec<u8> },
+    /// The decoder found frame `index` at `offset` (`len` stream bytes, `payload_len` payload).
+    /// `intact` = its payload equals what the sender sent as that message.
+    Frame { at_us: u64, index: u32, offset: StreamOffset, len: u32, payload_len: u32, intact: bool },
+    /// The decoder stopped (or, for `naive-u32`, went out of step) with this error.
+    DecodeError { at_us: u64, error: DecodeError },
+    /// One UDP datagram sent (message `msg`, `len` bytes).
+    DatagramSent { at_us: u64, msg: MsgId, len: u32 },
+    /// One `recvfrom()`: `len` bytes copied out of a datagram of `real_len` bytes (more = the
+    /// tail was lost). `msg` is read from the datagram's `msg-N|` prefix when present.
+    DatagramReceived { at_us: u64, msg: Option<MsgId>, len: u32, real_len: u32 },
+    /// One side finished.
+    Ended { at_us: u64, side: Side, bytes: u64, reason: EndReason },
+    /// Something went wrong that the user should read.
+    Error { at_us: u64, side: Side, message: String },
+    /// All threads of the run have ended and been joined.
+    Finished { at_us: u64 },
+}
+
+impl Event {
+    /// The event's time, if it has one.
+    pub fn at_us(&self) -> Option<u64> {
+        match self {
+            Self::Connected { at_us, .. }
+            | Self::SockOpt { at_us, .. }
+            | Self::Message { at_us, .. }
+            | Self::Write { at_us, .. }
+            | Self::WireTotal { at_us, .. }
+            | Self::Segment { at_us, .. }
+            | Self::Read { at_us, .. }
+            | Self::Frame { at_us, .. }
+            | Self::DecodeError { at_us, .. }
+            | Self::DatagramSent { at_us, .. }
+            | Self::DatagramReceived { at_us, .. }
+            | Self::Ended { at_us, .. }
+            | Self::Error { at_us, .. }
+            | Self::Finished { at_us } => Some(*at_us),
+            Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,
+        }
+    }
+}

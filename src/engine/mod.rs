@@ -1,0 +1,200 @@
+//! The engine: real sockets on 127.0.0.1, one thread per socket, events on one clock.
+//!
+//! [`Run::start`] validates the experiment, binds and connects the sockets (so a port or option
+//! problem is an error right away, not an event later), and starts the threads: TCP sender,
+//! TCP receiver, segment capture (when allowed), UDP sender and receiver. A supervisor thread
+//! joins them all and then sends [`Event::Finished`]; after it the channel closes.
+
+mod capture;
+pub mod event;
+pub mod sink;
+pub mod sys;
+pub mod tcp;
+pub mod udp;
+pub mod workload;
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+
+use crate::config::{Experiment, SettingError};
+
+pub use event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+pub use sink::{Clock, EventSink, Wake};
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("invalid setting {0}")]
+    Setting(#[from] SettingError),
+    #[error("{what}: {source}")]
+    Socket { what: &'static str, source: io::Error },
+    #[error("could not start a thread: {0}")]
+    Thread(io::Error),
+}
+
+/// Sleeps `d` in short slices; returns false (early) if `stop` was set.
+pub fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
+    const SLICE: Duration = Duration::from_millis(10);
+    let end = Instant::now() + d;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= end {
+            return true;
+        }
+        std::thread::sleep((end - now).min(SLICE));
+    }
+}
+
+/// A running (or finished) experiment. Dropping it stops it and joins every thread.
+pub struct Run {
+    events: Receiver<Vec<Event>>,
+    stop: Arc<AtomicBool>,
+    supervisor: Option<JoinHandle<()>>,
+}
+
+struct Spawner {
+    tx: Sender<Vec<Event>>,
+    wake: Option<Wake>,
+    clock: Clock,
+    handles: Vec<JoinHandle<()>>,
+    capture: Option<JoinHandle<()>>,
+}
+
+impl Spawner {
+    fn sink(&self) -> EventSink {
+        EventSink::new(self.tx.clone(), self.wake.clone(), self.clock)
+    }
+
+    fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+        let mut sink = self.sink();
+        let handle = std::thread::Builder::new()
+            .name(format!("stickyviz-{name}"))
+            .spawn(move || f(&mut sink))
+            .map_err(EngineError::Thread)?;
+        self.handles.push(handle);
+        Ok(())
+    }
+}
+
+impl Run {
+    /// Starts a run. `wake` is called after each batch of events (the GUI passes its repaint).
+    pub fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineError> {
+        exp.validate()?;
+        let (tx, events) = unbounded();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut sp = Spawner { tx, wake, clock: Clock::start(), handles: Vec::new(), capture: None };
+        let capture_done = Arc::new(AtomicBool::new(false));
+        let result = Self::spawn_workers(exp, &mut sp, &stop, &capture_done);
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let mut sup_sink = sp.sink();
+        let workers = std::mem::take(&mut sp.handles);
+        let capture = sp.capture.take();
+        drop(sp);
+        let supervisor = std::thread::Builder::new().name("stickyviz-supervisor".into()).spawn(move || {
+            for h in workers {
+                if h.join().is_err() {
+                    let at_us = sup_sink.now_us();
+                    sup_sink.push(Event::Error { at_us, side: Side::TcpSender, message: "internal error: a worker thread panicked".into() });
+                }
+            }
+            capture_done.store(true, Ordering::Relaxed);
+            if let Some(h) = capture {
+                if h.join().is_err() {
+                    let at_us = sup_sink.now_us();
+                    sup_sink.push(Event::Error { at_us, side: Side::Capture, message: "internal error: the capture thread panicked".into() });
+                }
+            }
+            let at_us = sup_sink.now_us();
+            sup_sink.push(Event::Finished { at_us });
+        });
+        let supervisor = match supervisor {
+            Ok(h) => h,
+            Err(e) => {
+                // The workers see the stop flag within one poll interval; they were not joined.
+                stop.store(true, Ordering::Relaxed);
+                return Err(EngineError::Thread(e));
+            }
+        };
+        let run = Run { events, stop, supervisor: Some(supervisor) };
+        result.map(|()| run)
+    }
+
+    fn spawn_workers(exp: &Experiment, sp: &mut Spawner, stop: &Arc<AtomicBool>, capture_done: &Arc<AtomicBool>) -> Result<(), EngineError> {
+        if exp.transports.tcp() {
+            let (listener, client, from, to) = tcp::bind_pair(exp)?;
+            match capture::open() {
+                Ok(socket) => {
+                    let (stop, done) = (stop.clone(), capture_done.clone());
+                    sp.spawn("capture", move |sink| capture::run(socket, from, to, sink, &stop, &done))?;
+                    sp.capture = sp.handles.pop();
+                }
+                Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
+            }
+            let pair = tcp::connect(listener, client, from, to, exp)?;
+            let mut sink = sp.sink();
+            sink.push(Event::Connected { at_us: sink.now_us(), sender: from.to_string(), receiver: to.to_string() });
+            tcp::record_options(&pair, exp, &mut sink);
+            drop(sink);
+            let (e1, s1) = (exp.clone(), stop.clone());
+            sp.spawn("tcp-receiver", move |sink| tcp::receive_all(pair.receiver, &e1, sink, &s1))?;
+            let (e2, s2) = (exp.clone(), stop.clone());
+            sp.spawn("tcp-sender", move |sink| tcp::send_all(pair.sender, &e2, sink, &s2))?;
+        }
+        if exp.transports.udp() {
+            let pair = udp::bind_pair(exp)?;
+            let mut sink = sp.sink();
+            udp::record_options(&pair, exp, &mut sink);
+            drop(sink);
+            let sender_done = Arc::new(AtomicBool::new(false));
+            let (e1, s1, d1) = (exp.clone(), stop.clone(), sender_done.clone());
+            sp.spawn("udp-receiver", move |sink| udp::receive_all(pair.receiver, &e1, sink, &s1, &d1))?;
+            let (e2, s2) = (exp.clone(), stop.clone());
+            sp.spawn("udp-sender", move |sink| udp::send_all(pair.sender, &e2, sink, &s2, &sender_done))?;
+        }
+        Ok(())
+    }
+
+    /// The channel of event batches. It closes after [`Event::Finished`].
+    pub fn events(&self) -> &Receiver<Vec<Event>> {
+        &self.events
+    }
+
+    /// True once every thread has ended (the last events may still be in the channel).
+    pub fn is_finished(&self) -> bool {
+        self.supervisor.as_ref().is_none_or(|h| h.is_finished())
+    }
+
+    /// Asks every thread to stop and joins them. Returns within a poll interval or two.
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.supervisor.take() {
+            let _supervisor_never_panics = h.join();
+        }
+    }
+
+    /// Waits for the run to end on its own and returns every event, in arrival order.
+    pub fn wait(mut self) -> Vec<Event> {
+        let mut all = Vec::new();
+        for batch in self.events.iter() {
+            all.extend(batch);
+        }
+        self.stop();
+        all
+    }
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

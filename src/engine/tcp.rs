@@ -1,0 +1,358 @@
+//! The TCP sender and receiver threads.
+//!
+//! The sender writes the workload through the framing encoder, one `send()` per message by
+//! default, and samples `TCP_INFO` after each write: how many data segments have left, how many
+//! bytes Nagle (or the cork) still holds. The receiver calls `recv(N)` in a loop, optionally late
+//! and slowly, and runs the framing decoder over what each read returned.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, SocketAddrV4};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Socket, Type};
+
+use crate::config::{Experiment, WriteSplit};
+use crate::framing::{DecodeError, Frame, FramingMode, NaiveStep, NaiveU32Decoder, StreamDecoder};
+
+use super::event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+use super::sink::EventSink;
+use super::workload::{message_size, payload};
+use super::{sleep_unless_stopped, sys, EngineError};
+
+/// How long a blocked `send()`/`recv()` waits before looking at the stop flag again.
+pub const POLL: Duration = Duration::from_millis(20);
+/// Received bytes kept per run for the inspector (1 MiB).
+pub const BYTES_KEPT: u64 = 1024 * 1024;
+
+/// A connected pair on 127.0.0.1 with the experiment's options applied.
+pub struct TcpPair {
+    pub sender: Socket,
+    pub receiver: Socket,
+    pub sender_addr: SocketAddrV4,
+    pub receiver_addr: SocketAddrV4,
+}
+
+fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
+    move |source| EngineError::Socket { what, source }
+}
+
+fn v4(addr: socket2::SockAddr) -> Result<SocketAddrV4, EngineError> {
+    match addr.as_socket() {
+        Some(SocketAddr::V4(a)) => Ok(a),
+        _ => Err(EngineError::Socket { what: "local address", source: io::Error::other("not an IPv4 address") }),
+    }
+}
+
+/// Binds a listener and a client on 127.0.0.1 (ephemeral ports), sets the options, connects.
+/// Binding the client first tells the capture which port to watch before the SYN leaves.
+pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, SocketAddrV4), EngineError> {
+    let localhost: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create listener"))?;
+    if let Some(n) = exp.receiver.rcvbuf {
+        // Set on the listener: an accepted socket inherits it, and only then does the window
+        // announced in the handshake follow it.
+        listener.set_recv_buffer_size(n as usize).map_err(sock_err("set SO_RCVBUF"))?;
+    }
+    listener.bind(&localhost.into()).map_err(sock_err("bind listener on 127.0.0.1"))?;
+    listener.listen(1).map_err(sock_err("listen"))?;
+    let receiver_addr = v4(listener.local_addr().map_err(sock_err("listener address"))?)?;
+
+    let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create sender"))?;
+    client.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+    if let Some(n) = exp.sender.sndbuf {
+        client.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
+    }
+    client.bind(&localhost.into()).map_err(sock_err("bind sender on 127.0.0.1"))?;
+    let sender_addr = v4(client.local_addr().map_err(sock_err("sender address"))?)?;
+    Ok((listener, client, sender_addr, receiver_addr))
+}
+
+/// Connects the client to the listener and accepts; the listener is closed afterwards.
+pub fn connect(listener: Socket, client: Socket, sender_addr: SocketAddrV4, receiver_addr: SocketAddrV4, exp: &Experiment) -> Result<TcpPair, EngineError> {
+    client
+        .connect_timeout(&SocketAddr::V4(receiver_addr).into(), Duration::from_secs(2))
+        .map_err(sock_err("connect to 127.0.0.1"))?;
+    let (receiver, _) = listener.accept().map_err(sock_err("accept"))?;
+    if exp.sender.cork {
+        client.set_tcp_cork(true).map_err(sock_err("set TCP_CORK"))?;
+    }
+    client.set_write_timeout(Some(POLL)).map_err(sock_err("set SO_SNDTIMEO"))?;
+    receiver.set_read_timeout(Some(POLL)).map_err(sock_err("set SO_RCVTIMEO"))?;
+    Ok(TcpPair { sender: client, receiver, sender_addr, receiver_addr })
+}
+
+/// Records what the kernel actually set for each option (it doubles buffer sizes, for one).
+pub fn record_options(pair: &TcpPair, exp: &Experiment, sink: &mut EventSink) {
+    let at_us = sink.now_us();
+    let mut opt = |side, opt, requested: Option<u64>, actual: io::Result<u64>| match actual {
+        Ok(actual) => sink.push(Event::SockOpt { at_us, side, opt, requested, actual }),
+        Err(e) => sink.push(Event::Error { at_us, side, message: format!("reading {opt:?} failed: {e}") }),
+    };
+    let s = &pair.sender;
+    opt(Side::TcpSender, SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), s.tcp_nodelay().map(u64::from));
+    opt(Side::TcpSender, SockOpt::TcpCork, Some(u64::from(exp.sender.cork)), s.tcp_cork().map(u64::from));
+    opt(Side::TcpSender, SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), s.send_buffer_size().map(|n| n as u64));
+    opt(Side::TcpSender, SockOpt::Mss, None, sys::tcp_info(s).map(|i| u64::from(i.snd_mss)));
+    opt(Side::TcpReceiver, SockOpt::RcvBuf, exp.receiver.rcvbuf.map(u64::from), pair.receiver.recv_buffer_size().map(|n| n as u64));
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
+}
+
+fn peer_gone(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted)
+}
+
+/// The sender thread's body.
+pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) {
+    let reason = write_workload(&socket, exp, sink, stop);
+    let reason = match reason {
+        Ok(bytes) => {
+            if exp.sender.cork {
+                if let Err(e) = socket.set_tcp_cork(false) {
+                    let at_us = sink.now_us();
+                    sink.push(Event::Error { at_us, side: Side::TcpSender, message: format!("uncork failed: {e}") });
+                }
+            }
+            // Closing our half tells the reader "no more data" (its recv() returns 0).
+            let _already_closed_is_fine = socket.shutdown(Shutdown::Write);
+            wait_until_acked(&socket, sink, stop);
+            (bytes, EndReason::Complete)
+        }
+        Err((bytes, reason)) => (bytes, reason),
+    };
+    let at_us = sink.now_us();
+    sink.push(Event::Ended { at_us, side: Side::TcpSender, bytes: reason.0, reason: reason.1 });
+}
+
+type Outcome = Result<u64, (u64, EndReason)>;
+
+fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
+    let w = &exp.workload;
+    let mut offset = 0u64;
+    let mut body = Vec::new();
+    let mut framed = Vec::new();
+    for i in 0..w.count {
+        if i > 0 {
+            let pause = if w.burst > 0 && i % w.burst == 0 { w.burst_gap_us } else { w.gap_us };
+            if !sleep_unless_stopped(Duration::from_micros(pause), stop) {
+                return Err((offset, EndReason::Stopped));
+            }
+        }
+        payload(i, message_size(w, i), &mut body);
+        framed.clear();
+        let header_len = exp.framing.encode(&body, &mut framed);
+        let msg = MsgId(i);
+        let at_us = sink.now_us();
+        sink.push(Event::Message { at_us, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
+        let cuts: Vec<&[u8]> = match exp.sender.split {
+            WriteSplit::Whole => vec![&framed[..]],
+            WriteSplit::HeaderThenBody if header_len > 0 => vec![&framed[..header_len], &framed[header_len..]],
+            WriteSplit::HeaderThenBody => vec![&framed[..]],
+            WriteSplit::Chunks { bytes } => framed.chunks(bytes.max(1) as usize).collect(),
+        };
+        for (k, piece) in cuts.iter().enumerate() {
+            if k > 0 && !sleep_unless_stopped(Duration::from_micros(w.chunk_gap_us), stop) {
+                return Err((offset, EndReason::Stopped));
+            }
+            offset = write_piece(socket, piece, msg, offset, sink, stop)?;
+        }
+    }
+    Ok(offset)
+}
+
+/// One `send()` per piece; a `send()` that returns less (buffer full, timeout) is followed by
+/// another, and each is recorded as the kernel saw it.
+fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
+    while !piece.is_empty() {
+        if stop.load(Ordering::Relaxed) {
+            return Err((offset, EndReason::Stopped));
+        }
+        match (&*socket).write(piece) {
+            Ok(n) => {
+                let at_us = sink.now_us();
+                let info = sys::tcp_info(socket).unwrap_or_default();
+                sink.push(Event::Write {
+                    at_us,
+                    msg,
+                    offset: StreamOffset(offset),
+                    len: n as u32,
+                    segs_out: info.data_segs_out,
+                    notsent: info.notsent_bytes,
+                    unacked: info.unacked,
+                });
+                offset += n as u64;
+                piece = &piece[n..];
+            }
+            Err(e) if is_timeout(&e) => {}
+            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
+            Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
+        }
+    }
+    Ok(offset)
+}
+
+/// Waits (up to 2 s) until every byte has left and been acknowledged, then records the total
+/// segment count: the last bytes Nagle held leave only after the reader's ACK.
+fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let Ok(info) = sys::tcp_info(socket) else { return };
+        let settled = info.notsent_bytes == 0 && info.unacked == 0;
+        if settled || Instant::now() > deadline || stop.load(Ordering::Relaxed) {
+            let at_us = sink.now_us();
+            sink.push(Event::WireTotal { at_us, segs_out: info.data_segs_out });
+            return;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+/// The receiver thread's body.
+pub fn receive_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) {
+    let (bytes, reason) = read_loop(&socket, exp, sink, stop);
+    let at_us = sink.now_us();
+    sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes, reason });
+}
+
+/// Runs the chosen decoder over each read and checks frames against the workload.
+pub struct FrameChecker<'e> {
+    exp: Option<&'e Experiment>,
+    decoder: Decoder,
+    frames: u32,
+    expected: Vec<u8>,
+}
+
+enum Decoder {
+    Off,
+    Stream(StreamDecoder),
+    Naive(NaiveU32Decoder),
+}
+
+impl<'e> FrameChecker<'e> {
+    /// `exp` = the workload frames are checked against (None for an external peer).
+    pub fn new(framing: FramingMode, max_frame_len: u32, exp: Option<&'e Experiment>) -> Self {
+        let decoder = match framing {
+            FramingMode::None => Decoder::Off,
+            FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::new(max_frame_len)),
+            _ => framing.stream_decoder(max_frame_len).map_or(Decoder::Off, Decoder::Stream),
+        };
+        Self { exp, decoder, frames: 0, expected: Vec::new() }
+    }
+
+    /// How many bytes the next `recv()` should ask for, given the application's read size.
+    pub fn next_read_size(&self, read_size: usize) -> usize {
+        match &self.decoder {
+            Decoder::Naive(d) if !d.is_failed() => d.want().clamp(1, read_size),
+            _ => read_size,
+        }
+    }
+
+    fn frame_event(&mut self, frame: Frame<'_>, at_us: u64) -> Event {
+        let index = self.frames;
+        self.frames += 1;
+        let intact = match self.exp {
+            Some(exp) if index < exp.workload.count => {
+                payload(index, message_size(&exp.workload, index), &mut self.expected);
+                self.expected == frame.payload
+            }
+            Some(_) => false,
+            None => true,
+        };
+        Event::Frame {
+            at_us,
+            index,
+            offset: StreamOffset(frame.offset),
+            len: frame.total_len as u32,
+            payload_len: frame.payload.len() as u32,
+            intact,
+        }
+    }
+
+    /// Feeds one read; pushes frame and error events.
+    pub fn on_read(&mut self, data: &[u8], sink: &mut EventSink) {
+        let at_us = sink.now_us();
+        match std::mem::replace(&mut self.decoder, Decoder::Off) {
+            Decoder::Off => {}
+            Decoder::Stream(mut d) => {
+                d.feed(data);
+                loop {
+                    match d.next_frame() {
+                        Ok(Some(f)) => sink.push(self.frame_event(f, at_us)),
+                        Ok(None) => break,
+                        Err(error) => {
+                            sink.push(Event::DecodeError { at_us, error });
+                            break;
+                        }
+                    }
+                }
+                self.decoder = Decoder::Stream(d);
+            }
+            Decoder::Naive(mut d) => {
+                match d.on_read(data) {
+                    Ok(NaiveStep::Header { .. }) => {}
+                    Ok(NaiveStep::Frame(f)) => sink.push(self.frame_event(f, at_us)),
+                    Ok(NaiveStep::ShortFrame { frame, error }) => {
+                        sink.push(self.frame_event(frame, at_us));
+                        sink.push(Event::DecodeError { at_us, error });
+                    }
+                    Err(error) => sink.push(Event::DecodeError { at_us, error }),
+                }
+                self.decoder = Decoder::Naive(d);
+            }
+        }
+    }
+
+    /// At end of stream: leftover bytes are a truncated frame.
+    pub fn finish(&mut self, sink: &mut EventSink) {
+        let result: Result<(), DecodeError> = match &mut self.decoder {
+            Decoder::Off => Ok(()),
+            Decoder::Stream(d) => d.finish(),
+            Decoder::Naive(d) => d.finish(),
+        };
+        if let Err(error) = result {
+            let at_us = sink.now_us();
+            sink.push(Event::DecodeError { at_us, error });
+        }
+    }
+}
+
+fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> (u64, EndReason) {
+    if !sleep_unless_stopped(Duration::from_millis(exp.receiver.start_delay_ms), stop) {
+        return (0, EndReason::Stopped);
+    }
+    let read_size = exp.receiver.read_size as usize;
+    let mut buf = vec![0u8; read_size];
+    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, Some(exp));
+    let mut offset = 0u64;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return (offset, EndReason::Stopped);
+        }
+        let want = checker.next_read_size(read_size);
+        match (&*socket).read(&mut buf[..want]) {
+            Ok(0) => {
+                checker.finish(sink);
+                return (offset, EndReason::Complete);
+            }
+            Ok(n) => {
+                let at_us = sink.now_us();
+                sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: n as u32, requested: want as u32 });
+                if offset < BYTES_KEPT {
+                    let keep = n.min((BYTES_KEPT - offset) as usize);
+                    sink.push_bytes(StreamOffset(offset), &buf[..keep]);
+                }
+                checker.on_read(&buf[..n], sink);
+                offset += n as u64;
+                if !sleep_unless_stopped(Duration::from_millis(exp.receiver.read_delay_ms), stop) {
+                    return (offset, EndReason::Stopped);
+                }
+            }
+            Err(e) if is_timeout(&e) => {}
+            Err(e) if peer_gone(&e) => return (offset, EndReason::PeerClosed(e.to_string())),
+            Err(e) => return (offset, EndReason::Failed(format!("recv() failed: {e}"))),
+        }
+    }
+}

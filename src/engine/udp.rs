@@ -1,0 +1,126 @@
+//! The UDP sender and receiver: the same workload, one datagram per message.
+//!
+//! UDP keeps boundaries: one `sendto()` is one `recvfrom()`. But a datagram bigger than the
+//! read buffer loses its tail (`MSG_TRUNC` tells the real size), and when the receive buffer is
+//! full the kernel drops whole datagrams. Drops are counted by the `msg-N|` ids, which is exact.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Socket, Type};
+
+use crate::config::Experiment;
+
+use super::event::{EndReason, Event, MsgId, Side, SockOpt};
+use super::sink::EventSink;
+use super::tcp::POLL;
+use super::workload::{message_size, parse_msg_id, payload};
+use super::{sleep_unless_stopped, sys, EngineError};
+
+/// After the sender is done, the reader stops once nothing has arrived for this long: on
+/// loopback a datagram that has not arrived by then was dropped.
+const QUIET: Duration = Duration::from_millis(100);
+
+pub struct UdpPair {
+    pub sender: Socket,
+    pub receiver: Socket,
+}
+
+/// Binds the receiver on 127.0.0.1 and connects the sender to it.
+pub fn bind_pair(exp: &Experiment) -> Result<UdpPair, EngineError> {
+    let err = |what| move |source| EngineError::Socket { what, source };
+    let localhost: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let receiver = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP receiver"))?;
+    if let Some(n) = exp.udp.rcvbuf {
+        receiver.set_recv_buffer_size(n as usize).map_err(err("set UDP SO_RCVBUF"))?;
+    }
+    receiver.bind(&localhost.into()).map_err(err("bind UDP receiver on 127.0.0.1"))?;
+    receiver.set_read_timeout(Some(POLL)).map_err(err("set UDP SO_RCVTIMEO"))?;
+    let to = receiver.local_addr().map_err(err("UDP receiver address"))?;
+    let sender = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP sender"))?;
+    sender.bind(&localhost.into()).map_err(err("bind UDP sender on 127.0.0.1"))?;
+    sender.connect(&to).map_err(err("connect UDP sender"))?;
+    Ok(UdpPair { sender, receiver })
+}
+
+pub fn record_options(pair: &UdpPair, exp: &Experiment, sink: &mut EventSink) {
+    let at_us = sink.now_us();
+    let requested = exp.udp.rcvbuf.map(u64::from);
+    match pair.receiver.recv_buffer_size() {
+        Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::UdpReceiver, opt: SockOpt::RcvBuf, requested, actual: n as u64 }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::UdpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
+    }
+}
+
+pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool, done: &AtomicBool) {
+    let w = &exp.workload;
+    let mut body = Vec::new();
+    let mut bytes = 0u64;
+    let mut reason = EndReason::Complete;
+    for i in 0..w.count {
+        if i > 0 {
+            let pause = if w.burst > 0 && i % w.burst == 0 { w.burst_gap_us } else { w.gap_us };
+            if !sleep_unless_stopped(Duration::from_micros(pause), stop) {
+                reason = EndReason::Stopped;
+                break;
+            }
+        }
+        payload(i, message_size(w, i), &mut body);
+        match socket.send(&body) {
+            Ok(n) => {
+                bytes += n as u64;
+                let at_us = sink.now_us();
+                sink.push(Event::DatagramSent { at_us, msg: MsgId(i), len: n as u32 });
+            }
+            // Linux may refuse a send when its own queue is full; the datagram is lost here.
+            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+                let at_us = sink.now_us();
+                sink.push(Event::Error { at_us, side: Side::UdpSender, message: format!("datagram m{i} not sent: {e}") });
+            }
+            Err(e) => {
+                reason = EndReason::Failed(format!("sendto() failed: {e}"));
+                break;
+            }
+        }
+    }
+    done.store(true, Ordering::Relaxed);
+    let at_us = sink.now_us();
+    sink.push(Event::Ended { at_us, side: Side::UdpSender, bytes, reason });
+}
+
+pub fn receive_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool, sender_done: &AtomicBool) {
+    let (bytes, reason) = read_loop(&socket, exp, sink, stop, sender_done);
+    let at_us = sink.now_us();
+    sink.push(Event::Ended { at_us, side: Side::UdpReceiver, bytes, reason });
+}
+
+fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool, sender_done: &AtomicBool) -> (u64, EndReason) {
+    if !sleep_unless_stopped(Duration::from_millis(exp.udp.start_delay_ms), stop) {
+        return (0, EndReason::Stopped);
+    }
+    let mut buf = vec![0u8; exp.udp.read_size as usize];
+    let (mut bytes, mut received) = (0u64, 0u32);
+    let mut last_arrival = Instant::now();
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return (bytes, EndReason::Stopped);
+        }
+        if sender_done.load(Ordering::Relaxed) && (received >= exp.workload.count || last_arrival.elapsed() > QUIET) {
+            return (bytes, EndReason::Complete);
+        }
+        match sys::recv_datagram(socket, &mut buf) {
+            Ok((n, real)) => {
+                last_arrival = Instant::now();
+                received += 1;
+                bytes += n as u64;
+                let at_us = sink.now_us();
+                let msg = parse_msg_id(&buf[..n]);
+                sink.push(Event::DatagramReceived { at_us, msg, len: n as u32, real_len: real as u32 });
+            }
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+            Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The receive buffer shared by every stream codec: bytes come in as reads of any size, frames
+//! come out whole.
+
+use super::{Codec, DecodeError, DecodeState, Frame};
+
+/// Buffers reads and hands out frames. Memory stays below one frame plus one read: consumed
+/// bytes are dropped before new ones are appended.
+#[derive(Debug)]
+pub struct StreamDecoder {
+    codec: Codec,
+    buf: Vec<u8>,
+    /// Index in `buf` of the first unconsumed byte.
+    start: usize,
+    /// Stream offset of `buf[start]`.
+    offset: u64,
+    failed: bool,
+}
+
+impl StreamDecoder {
+    pub fn new(codec: Codec) -> Self {
+        Self { codec, buf: Vec::new(), start: 0, offset: 0, failed: false }
+    }
+
+    /// Appends the bytes of one read.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.start > 0 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The next complete frame, `Ok(None)` if more bytes are needed.
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, DecodeError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let pending = &self.buf[self.start..];
+        match self.codec.parse(pending, self.offset) {
+            Ok(Some(layout)) => {
+                let total = layout.header_len + layout.payload_len + layout.trailer_len;
+                let payload_at = self.start + layout.header_len;
+                let frame = Frame {
+                    offset: self.offset,
+                    total_len: total,
+                    payload: &self.buf[payload_at..payload_at + layout.payload_len],
+                };
+                self.start += total;
+                self.offset += total as u64;
+                Ok(Some(frame))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Call when the stream has ended: bytes left over are a truncated frame.
+    pub fn finish(&mut self) -> Result<(), DecodeError> {
+        let have = (self.buf.len() - self.start) as u64;
+        if self.failed || have == 0 {
+            return Ok(());
+        }
+        self.failed = true;
+        let need = match self.codec.state() {
+            DecodeState::Body { remaining } => have + remaining,
+            DecodeState::Header | DecodeState::Line { .. } | DecodeState::Failed => have + 1,
+        };
+        Err(DecodeError::Truncated { offset: self.offset, have, need })
+    }
+
+    pub fn state(&self) -> DecodeState {
+        if self.failed {
+            DecodeState::Failed
+        } else {
+            self.codec.state()
+        }
+    }
+
+    /// Stream offset of the first byte not yet part of a frame.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+}

@@ -1,0 +1,209 @@
+//! Framing: how messages are put on a byte stream so the receiver can find them again.
+//!
+//! TCP keeps no message boundaries. Each mode here is one answer (or, for `naive-u32`, the seed
+//! course's almost-answer). Each codec lives in its own file opening with a diagram of its bytes.
+//!
+//! Every stream decoder follows one contract: `Ok(None)` when it needs more bytes, `Ok(Some)` for
+//! a complete frame, `Err` (never a panic, never an allocation beyond the max frame length) on a
+//! bad length or bad JSON. After an error the stream is out of step and decoding stops.
+
+mod buffer;
+mod naive_u32;
+mod newline;
+mod seed_json;
+mod u32_len;
+
+use serde::{Deserialize, Serialize};
+
+pub use buffer::StreamDecoder;
+pub use naive_u32::{NaiveStep, NaiveU32Decoder};
+pub use newline::NewlineCodec;
+pub use seed_json::SeedJsonCodec;
+pub use u32_len::U32Codec;
+
+/// Default largest frame: 8 MiB, as in tokio-util's `LengthDelimitedCodec`.
+pub const DEFAULT_MAX_FRAME_LEN: u32 = 8 * 1024 * 1024;
+/// The largest value `max_frame_len` may be set to (64 MiB).
+pub const MAX_MAX_FRAME_LEN: u32 = 64 * 1024 * 1024;
+
+/// How messages are framed on the stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum FramingMode {
+    /// Raw stream: the receiver only sees reads.
+    #[default]
+    None,
+    /// 4-byte big-endian payload length, then the payload.
+    U32,
+    /// The seed course's protocol: 4-byte little-endian header length, JSON header, body.
+    SeedJson,
+    /// Each message ends with `\n`.
+    Newline,
+    /// `u32` bytes, decoded as the seed's client does: one `recv(4)`, one `recv(len)`.
+    NaiveU32,
+}
+
+impl FramingMode {
+    pub const ALL: [FramingMode; 5] =
+        [Self::None, Self::U32, Self::SeedJson, Self::Newline, Self::NaiveU32];
+
+    /// The name used on the command line and in recordings.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::U32 => "u32",
+            Self::SeedJson => "seed-json",
+            Self::Newline => "newline",
+            Self::NaiveU32 => "naive-u32",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether a header carries the payload length (and so `max_frame_len` applies).
+    pub fn has_length_header(self) -> bool {
+        matches!(self, Self::U32 | Self::SeedJson | Self::NaiveU32)
+    }
+
+    /// Encodes one message: header (if any) then payload. Returns the header length.
+    ///
+    /// `newline` requires a payload without `\n` (the workload generator never makes one).
+    pub fn encode(self, payload: &[u8], out: &mut Vec<u8>) -> usize {
+        match self {
+            Self::None => {
+                out.extend_from_slice(payload);
+                0
+            }
+            Self::U32 | Self::NaiveU32 => U32Codec::encode(payload, out),
+            Self::SeedJson => SeedJsonCodec::encode(payload, out),
+            Self::Newline => NewlineCodec::encode(payload, out),
+        }
+    }
+
+    /// A stream decoder for this mode, or `None` for `none` (nothing to decode) and `naive-u32`
+    /// (which decides its own read sizes; see [`NaiveU32Decoder`]).
+    pub fn stream_decoder(self, max_frame_len: u32) -> Option<StreamDecoder> {
+        let codec = match self {
+            Self::U32 => Codec::U32(U32Codec::new(max_frame_len)),
+            Self::SeedJson => Codec::SeedJson(SeedJsonCodec::new(max_frame_len)),
+            Self::Newline => Codec::Newline(NewlineCodec::new(max_frame_len)),
+            Self::None | Self::NaiveU32 => return None,
+        };
+        Some(StreamDecoder::new(codec))
+    }
+}
+
+/// One of the stream codecs (an enum, not a trait object: the hot loop stays inlinable).
+#[derive(Debug)]
+pub enum Codec {
+    U32(U32Codec),
+    SeedJson(SeedJsonCodec),
+    Newline(NewlineCodec),
+}
+
+impl Codec {
+    /// Looks at the unconsumed bytes `buf` (which start at stream offset `offset`) and returns
+    /// the next frame's layout once all of it is there.
+    fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
+        match self {
+            Self::U32(c) => c.parse(buf, offset),
+            Self::SeedJson(c) => c.parse(buf, offset),
+            Self::Newline(c) => c.parse(buf, offset),
+        }
+    }
+
+    fn state(&self) -> DecodeState {
+        match self {
+            Self::U32(c) => c.state(),
+            Self::SeedJson(c) => c.state(),
+            Self::Newline(c) => c.state(),
+        }
+    }
+}
+
+/// Where a frame's parts lie within the bytes handed to [`Codec::parse`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FrameLayout {
+    /// Bytes before the payload (length prefix, JSON header).
+    header_len: usize,
+    payload_len: usize,
+    /// Bytes after the payload (the newline).
+    trailer_len: usize,
+}
+
+/// One decoded frame, borrowing its payload from the decoder's buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame<'a> {
+    /// Stream offset of the frame's first byte (its header).
+    pub offset: u64,
+    /// Header plus payload plus trailer.
+    pub total_len: usize,
+    pub payload: &'a [u8],
+}
+
+/// What a decoder is waiting for, for the UI to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "state")]
+pub enum DecodeState {
+    /// Waiting for (the rest of) a header.
+    Header,
+    /// Header read, waiting for `remaining` more body bytes.
+    Body { remaining: u64 },
+    /// Waiting for the end of a line; `have` bytes of it so far.
+    Line { have: u64 },
+    /// Stopped after an error.
+    Failed,
+}
+
+/// Why decoding stopped. Every variant says at which stream offset it happened.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum DecodeError {
+    #[error("frame at offset {offset}: length {len} exceeds the maximum frame length {max}")]
+    TooLong { offset: u64, len: u64, max: u32 },
+    #[error("frame at offset {offset}: negative header length {len}")]
+    NegativeLength { offset: u64, len: i64 },
+    #[error("frame at offset {offset}: bad JSON header: {reason}")]
+    BadJson { offset: u64, reason: String },
+    #[error("stream ended inside the frame at offset {offset}: {have} of {need} bytes arrived")]
+    Truncated { offset: u64, have: u64, need: u64 },
+    #[error(
+        "read at offset {offset} asked for the {part} ({asked} bytes) but returned {got}: \
+         the naive decoder trusts one recv() to return everything"
+    )]
+    ShortRead { offset: u64, part: FramePart, asked: u64, got: u64 },
+}
+
+impl DecodeError {
+    pub fn offset(&self) -> u64 {
+        match self {
+            Self::TooLong { offset, .. }
+            | Self::NegativeLength { offset, .. }
+            | Self::BadJson { offset, .. }
+            | Self::Truncated { offset, .. }
+            | Self::ShortRead { offset, .. } => *offset,
+        }
+    }
+}
+
+/// Which part of a frame a read was meant to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FramePart {
+    Header,
+    Body,
+}
+
+impl std::fmt::Display for FramePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Header => "header",
+            Self::Body => "body",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,106 @@
+//! `seed-json`: the seed course's protocol, byte for byte.
+//!
+//! ```text
+//!  offset 0             4                                   4+n
+//!         +-------------+-----------------------------------+----------------+
+//!         | 22 00 00 00 | {"total_lenth": 5, "md5": null}   | h e l l o      |
+//!         +-------------+-----------------------------------+----------------+
+//!          n: header length,   header: n bytes of UTF-8 JSON      body:
+//!          i32 little-endian   (Python json.dumps)                total_lenth bytes
+//! ```
+//!
+//! The length is Python's `struct.pack('i', n)`: a native (little-endian on x86) signed 32-bit
+//! integer. `total_lenth` is the seed's spelling and is kept so this interoperates with the
+//! seed's Python programs. The seed's server sends `"md5": null`; the field is accepted and ignored.
+
+use serde::Deserialize;
+
+use super::{DecodeError, DecodeState, FrameLayout};
+
+const LEN_PREFIX: usize = 4;
+
+#[derive(Deserialize)]
+struct SeedHeader {
+    total_lenth: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedJsonCodec {
+    max_frame_len: u32,
+    state: DecodeState,
+    /// Header length and body length of the frame being received, once its header parsed.
+    parsed: Option<(usize, u64)>,
+}
+
+impl SeedJsonCodec {
+    pub fn new(max_frame_len: u32) -> Self {
+        Self { max_frame_len, state: DecodeState::Header, parsed: None }
+    }
+
+    /// The JSON header exactly as Python's `json.dumps({'total_lenth': n, 'md5': None})` writes it.
+    pub fn header_json(body_len: usize) -> String {
+        format!("{{\"total_lenth\": {body_len}, \"md5\": null}}")
+    }
+
+    /// Appends length, JSON header and body; returns the length of the two headers.
+    pub fn encode(payload: &[u8], out: &mut Vec<u8>) -> usize {
+        let header = Self::header_json(payload.len());
+        // The JSON header is a few dozen bytes, far below i32::MAX.
+        let n = i32::try_from(header.len()).unwrap_or(i32::MAX);
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(header.as_bytes());
+        out.extend_from_slice(payload);
+        LEN_PREFIX + header.len()
+    }
+
+    pub(super) fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
+        let (header_len, body_len) = match self.parsed {
+            Some(p) => p,
+            None => match self.parse_header(buf, offset)? {
+                Some(p) => {
+                    self.parsed = Some(p);
+                    p
+                }
+                None => return Ok(None),
+            },
+        };
+        let have_body = (buf.len() - header_len) as u64;
+        if have_body < body_len {
+            self.state = DecodeState::Body { remaining: body_len - have_body };
+            return Ok(None);
+        }
+        self.parsed = None;
+        self.state = DecodeState::Header;
+        Ok(Some(FrameLayout { header_len, payload_len: body_len as usize, trailer_len: 0 }))
+    }
+
+    /// Returns (length prefix + JSON length, body length) once the whole JSON header is here.
+    fn parse_header(&mut self, buf: &[u8], offset: u64) -> Result<Option<(usize, u64)>, DecodeError> {
+        self.state = DecodeState::Header;
+        let Some(prefix) = buf.first_chunk::<LEN_PREFIX>() else {
+            return Ok(None);
+        };
+        let json_len = i32::from_le_bytes(*prefix);
+        if json_len < 0 {
+            return Err(DecodeError::NegativeLength { offset, len: json_len.into() });
+        }
+        let max = self.max_frame_len;
+        if json_len as u64 > u64::from(max) {
+            return Err(DecodeError::TooLong { offset, len: json_len as u64, max });
+        }
+        let header_len = LEN_PREFIX + json_len as usize;
+        let Some(json) = buf.get(LEN_PREFIX..header_len) else {
+            return Ok(None);
+        };
+        let header: SeedHeader = serde_json::from_slice(json)
+            .map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
+        if header.total_lenth > u64::from(max) {
+            return Err(DecodeError::TooLong { offset, len: header.total_lenth, max });
+        }
+        Ok(Some((header_len, header.total_lenth)))
+    }
+
+    pub(super) fn state(&self) -> DecodeState {
+        self.state
+    }
+}

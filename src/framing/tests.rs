@@ -1,0 +1,206 @@
+//! Codec tests named by scenario, each run over every way of cutting small inputs into reads.
+
+use super::*;
+
+const MAX: u32 = 1024;
+
+fn encode_all(mode: FramingMode, msgs: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for m in msgs {
+        mode.encode(m, &mut out);
+    }
+    out
+}
+
+/// Feeds `bytes` cut at `cuts` and collects payloads, then the error from `finish` if any.
+fn decode_with_cuts(mode: FramingMode, bytes: &[u8], cuts: &[usize]) -> (Vec<Vec<u8>>, Option<DecodeError>) {
+    let mut dec = mode.stream_decoder(MAX).expect("stream codec");
+    let mut frames = Vec::new();
+    let mut prev = 0;
+    for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
+        dec.feed(&bytes[prev..cut]);
+        prev = cut;
+        loop {
+            match dec.next_frame() {
+                Ok(Some(f)) => frames.push(f.payload.to_vec()),
+                Ok(None) => break,
+                Err(e) => return (frames, Some(e)),
+            }
+        }
+    }
+    (frames, dec.finish().err())
+}
+
+/// Every split into two and three reads, and every fixed read size.
+fn all_cuts(len: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![vec![]];
+    for a in 1..len {
+        out.push(vec![a]);
+        for b in a + 1..len {
+            out.push(vec![a, b]);
+        }
+    }
+    for size in 1..len {
+        out.push((size..len).step_by(size).collect());
+    }
+    out
+}
+
+fn assert_roundtrip(mode: FramingMode, msgs: &[&[u8]]) {
+    let bytes = encode_all(mode, msgs);
+    for cuts in all_cuts(bytes.len()) {
+        let (frames, err) = decode_with_cuts(mode, &bytes, &cuts);
+        assert_eq!(err, None, "{mode:?} cuts {cuts:?}");
+        assert_eq!(frames, msgs, "{mode:?} cuts {cuts:?}");
+    }
+}
+
+const STREAM_MODES: [FramingMode; 3] = [FramingMode::U32, FramingMode::SeedJson, FramingMode::Newline];
+
+#[test]
+fn header_split_across_reads() {
+    for mode in STREAM_MODES {
+        assert_roundtrip(mode, &[b"hello"]);
+    }
+}
+
+#[test]
+fn several_frames_in_one_read() {
+    for mode in STREAM_MODES {
+        let bytes = encode_all(mode, &[b"ab", b"cde", b"f"]);
+        let (frames, err) = decode_with_cuts(mode, &bytes, &[]);
+        assert_eq!(err, None);
+        assert_eq!(frames, vec![b"ab".to_vec(), b"cde".to_vec(), b"f".to_vec()], "{mode:?}");
+    }
+}
+
+#[test]
+fn two_frames_over_every_split() {
+    for mode in STREAM_MODES {
+        assert_roundtrip(mode, &[b"hi", b"there"]);
+    }
+}
+
+#[test]
+fn empty_payload() {
+    for mode in STREAM_MODES {
+        assert_roundtrip(mode, &[b"", b"x", b""]);
+    }
+}
+
+#[test]
+fn max_length_exceeded_is_an_error_before_allocation() {
+    let mut dec = FramingMode::U32.stream_decoder(16).expect("codec");
+    dec.feed(&[0xff, 0xff, 0xff, 0xff]);
+    let err = dec.next_frame().unwrap_err();
+    assert_eq!(err, DecodeError::TooLong { offset: 0, len: 0xffff_ffff, max: 16 });
+    assert!(err.to_string().contains("offset 0"), "{err}");
+    assert_eq!(dec.state(), DecodeState::Failed);
+
+    // the JSON header fits under 40 bytes, the 41-byte body does not
+    let mut dec = FramingMode::SeedJson.stream_decoder(40).expect("codec");
+    let mut bytes = Vec::new();
+    SeedJsonCodec::encode(&[b'a'; 41], &mut bytes);
+    dec.feed(&bytes);
+    assert!(matches!(dec.next_frame(), Err(DecodeError::TooLong { len: 41, .. })));
+
+    let mut dec = FramingMode::Newline.stream_decoder(4).expect("codec");
+    dec.feed(b"abcdefgh");
+    assert!(matches!(dec.next_frame(), Err(DecodeError::TooLong { .. })));
+}
+
+#[test]
+fn error_offset_points_at_the_bad_frame() {
+    let mut bytes = encode_all(FramingMode::U32, &[b"ok"]);
+    bytes.extend_from_slice(&[0x7f, 0, 0, 0]);
+    let (frames, err) = decode_with_cuts(FramingMode::U32, &bytes, &[]);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(err.map(|e| e.offset()), Some(6));
+}
+
+#[test]
+fn seed_json_negative_length() {
+    let (_, err) = decode_with_cuts(FramingMode::SeedJson, &(-5i32).to_le_bytes(), &[]);
+    assert_eq!(err, Some(DecodeError::NegativeLength { offset: 0, len: -5 }));
+}
+
+#[test]
+fn seed_json_bad_json() {
+    for json in [&b"{not json}"[..], b"{\"md5\": null}", b"{\"total_lenth\": -1}", b"\xff\xfe"] {
+        let mut bytes = (json.len() as i32).to_le_bytes().to_vec();
+        bytes.extend_from_slice(json);
+        let (_, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
+        assert!(matches!(err, Some(DecodeError::BadJson { offset: 0, .. })), "{json:?}: {err:?}");
+    }
+}
+
+#[test]
+fn seed_json_matches_python_bytes() {
+    // struct.pack('i', len(h)) + h + body, with h = json.dumps({'total_lenth': 5, 'md5': None})
+    let mut out = Vec::new();
+    SeedJsonCodec::encode(b"hello", &mut out);
+    let header = br#"{"total_lenth": 5, "md5": null}"#;
+    let mut want = (header.len() as i32).to_le_bytes().to_vec();
+    want.extend_from_slice(header);
+    want.extend_from_slice(b"hello");
+    assert_eq!(out, want);
+}
+
+#[test]
+fn truncated_stream() {
+    for mode in STREAM_MODES {
+        let bytes = encode_all(mode, &[b"hello"]);
+        for cut in 1..bytes.len() {
+            let (frames, err) = decode_with_cuts(mode, &bytes[..cut], &[]);
+            assert!(frames.is_empty(), "{mode:?} {cut}");
+            assert!(matches!(err, Some(DecodeError::Truncated { offset: 0, .. })), "{mode:?} {cut}: {err:?}");
+        }
+    }
+}
+
+#[test]
+fn decoder_state_shows_progress() {
+    let mut dec = FramingMode::U32.stream_decoder(MAX).expect("codec");
+    assert_eq!(dec.state(), DecodeState::Header);
+    dec.feed(&[0, 0, 0, 10, b'a']);
+    assert_eq!(dec.next_frame(), Ok(None));
+    assert_eq!(dec.state(), DecodeState::Body { remaining: 9 });
+}
+
+/// Simulates the seed's client: each recv asks for `want()` bytes (at most `read_size`) and gets
+/// what is there.
+fn naive_decode(bytes: &[u8], read_size: usize) -> (usize, Vec<DecodeError>) {
+    let mut dec = NaiveU32Decoder::new(MAX);
+    let (mut pos, mut good, mut errors) = (0, 0, Vec::new());
+    while pos < bytes.len() && !dec.is_failed() {
+        let n = dec.want().min(read_size).min(bytes.len() - pos);
+        match dec.on_read(&bytes[pos..pos + n]) {
+            Ok(NaiveStep::Frame(_)) => good += 1,
+            Ok(NaiveStep::ShortFrame { error, .. }) | Err(error) => errors.push(error),
+            Ok(NaiveStep::Header { .. }) => {}
+        }
+        pos += n;
+    }
+    errors.extend(dec.finish().err());
+    (good, errors)
+}
+
+#[test]
+fn naive_decoder_works_when_every_read_is_whole() {
+    let bytes = encode_all(FramingMode::NaiveU32, &[b"hello", b"", b"world"]);
+    assert_eq!(naive_decode(&bytes, 1024), (3, vec![]));
+}
+
+#[test]
+fn naive_decoder_fails_like_the_seed_on_short_reads() {
+    let bytes = encode_all(FramingMode::NaiveU32, &[b"msg-0|aaaaaaaa", b"msg-1|bbbbbbbb"]);
+    // read size 3: the very first recv(4) returns 3 bytes, struct.unpack would raise
+    let (good, errors) = naive_decode(&bytes, 3);
+    assert_eq!(good, 0);
+    assert!(matches!(errors[0], DecodeError::ShortRead { part: FramePart::Header, asked: 4, got: 3, .. }));
+    // read size 8: the body comes back short, the rest of it is read as a header
+    let (good, errors) = naive_decode(&bytes, 8);
+    assert_eq!(good, 0);
+    assert!(matches!(errors[0], DecodeError::ShortRead { part: FramePart::Body, asked: 14, got: 8, .. }));
+    assert!(errors.len() >= 2, "the stream is out of step after the short body: {errors:?}");
+}

@@ -1,0 +1,16 @@
+//! stickyviz: see where a TCP sender's writes, the kernel's segments and the receiver's reads
+//! cut one byte stream, and how framing restores message boundaries.
+//!
+//! The engine, framing, analysis, recording and CLI know nothing of the GUI, which sits behind
+//! the default `gui` feature.
+
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod framing;
+pub mod presets;
+pub mod recording;
+pub mod text_timeline;
+#[cfg(feature = "gui")]
+pub mod ui;

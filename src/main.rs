@@ -1,0 +1,49 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use stickyviz::cli::{self, Cli, UsageError};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout with exit 0, and errors to stderr with exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    if cli.command.is_none() {
+        return open_window();
+    }
+    match cli::main(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_window() -> ExitCode {
+    match stickyviz::ui::run_native() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the window could not open: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window() -> ExitCode {
+    use clap::CommandFactory;
+    eprintln!("this build has no GUI (built without the `gui` feature); use a subcommand:\n");
+    let _ = Cli::command().print_help();
+    ExitCode::from(2)
+}

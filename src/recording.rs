@@ -1,0 +1,122 @@
+//! A run saved as JSON, so any picture can be reproduced exactly.
+//!
+//! Format version 1: `{ "format": "stickyviz-recording", "version": 1, "app_version", "os",
+//! "kernel", "settings", "events", "summary" }`. A newer version is refused with a clear error.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{Model, Summary};
+use crate::config::Experiment;
+use crate::engine::Event;
+
+pub const FORMAT: &str = "stickyviz-recording";
+pub const VERSION: u32 = 1;
+/// Largest recording file read (1 GiB); larger is refused before reading.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Recording {
+    pub format: String,
+    pub version: u32,
+    pub app_version: String,
+    pub os: String,
+    pub kernel: String,
+    pub settings: Experiment,
+    pub events: Vec<Event>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordingError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path} is {size} bytes; recordings over {MAX_FILE_BYTES} bytes are refused")]
+    TooBig { path: String, size: u64 },
+    #[error("not a stickyviz recording: {0}")]
+    Malformed(String),
+    #[error("recording format version {found} is newer than this app understands (up to {VERSION}); update stickyviz")]
+    FutureVersion { found: u32 },
+}
+
+fn kernel_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(|_| "unknown".into(), |s| s.trim().to_string())
+}
+
+impl Recording {
+    pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
+        let summary = Model::from_events(&events).summary;
+        Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            os: std::env::consts::OS.into(),
+            kernel: kernel_release(),
+            settings,
+            events,
+            summary,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Parses a recording, checking the format name and version first.
+    pub fn from_json(text: &str) -> Result<Self, RecordingError> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<String>,
+            version: Option<u32>,
+        }
+        let head: Head = serde_json::from_str(text).map_err(|e| RecordingError::Malformed(e.to_string()))?;
+        if head.format.as_deref() != Some(FORMAT) {
+            return Err(RecordingError::Malformed(format!("the \"format\" field is not \"{FORMAT}\"")));
+        }
+        match head.version {
+            Some(v) if v > VERSION => return Err(RecordingError::FutureVersion { found: v }),
+            None => return Err(RecordingError::Malformed("no \"version\" field".into())),
+            Some(_) => {}
+        }
+        serde_json::from_str(text).map_err(|e| RecordingError::Malformed(e.to_string()))
+    }
+
+    pub fn load(path: &Path) -> Result<Self, RecordingError> {
+        let p = path.display().to_string();
+        let size = std::fs::metadata(path).map_err(|source| RecordingError::Io { path: p.clone(), source })?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(RecordingError::TooBig { path: p, size });
+        }
+        let text = std::fs::read_to_string(path).map_err(|source| RecordingError::Io { path: p, source })?;
+        Self::from_json(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn future_version_is_refused() {
+        let r = Recording::new(Experiment::default(), vec![]);
+        let text = r.to_json().replace("\"version\":1", "\"version\":99");
+        assert!(matches!(Recording::from_json(&text), Err(RecordingError::FutureVersion { found: 99 })));
+    }
+
+    #[test]
+    fn malformed_is_refused() {
+        for text in ["", "{", "[]", "{\"format\":\"x\",\"version\":1}", "{\"format\":\"stickyviz-recording\"}"] {
+            assert!(matches!(Recording::from_json(text), Err(RecordingError::Malformed(_))), "{text}");
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let r = Recording::new(Experiment::default(), vec![crate::engine::Event::Finished { at_us: 5 }]);
+        let back = Recording::from_json(&r.to_json()).expect("parses");
+        assert_eq!(back.events, r.events);
+        assert_eq!(back.settings, r.settings);
+    }
+}

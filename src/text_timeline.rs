@@ -1,0 +1,179 @@
+//! The run as ASCII lanes over the byte axis, for terminals, chats and issue reports.
+//!
+//! ```text
+//! bytes   0                                                   1130
+//! send()  |m0|m1  |m2|m3      |m4|m5  |m6     |m7 |m8      |m9|m10|m11
+//! recv()  |r0 512                |r1 512                |r2 106
+//!            :    :  :         :    :   ...  message boundaries
+//! ```
+//!
+//! Each lane cuts the same axis; a `|` is where one block starts. When the lanes' `|` do not
+//! line up, one send was not one recv.
+
+use std::fmt::Write as _;
+
+use crate::analysis::{DatagramFate, Model, ReadKind, Span};
+use crate::engine::MsgId;
+
+/// One block on a lane: where it starts, how long, its label.
+struct Block {
+    offset: u64,
+    len: u64,
+    label: String,
+}
+
+fn lane(blocks: &[Block], total: u64, width: usize) -> String {
+    let mut cells = vec![' '; width];
+    let col = |off: u64| ((off as u128 * width as u128) / total.max(1) as u128) as usize;
+    let mut starts = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        let (from, to) = (col(b.offset).min(width - 1), col(b.offset + b.len).min(width));
+        for c in cells.iter_mut().take(to.max(from + 1)).skip(from) {
+            *c = '-';
+        }
+        starts.push(from);
+    }
+    for (i, b) in blocks.iter().enumerate() {
+        let from = starts[i];
+        let next = starts.get(i + 1).copied().unwrap_or(width);
+        cells[from] = '|';
+        let room = next.saturating_sub(from + 1);
+        if b.label.chars().count() <= room {
+            for (k, ch) in b.label.chars().enumerate() {
+                cells[from + 1 + k] = ch;
+            }
+        }
+    }
+    cells.into_iter().collect::<String>().trim_end().to_string()
+}
+
+fn spans(spans: &[Span], prefix: char) -> Vec<Block> {
+    spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Block { offset: s.offset, len: s.len.into(), label: format!("{prefix}{i} {}", s.len) })
+        .collect()
+}
+
+/// Renders the TCP lanes and the UDP datagrams of `model`, `width` columns wide.
+pub fn render(model: &Model, width: usize) -> String {
+    let width = width.clamp(20, 1000);
+    let mut out = String::new();
+    let total = model.stream_len();
+    if total > 0 || !model.messages.is_empty() {
+        let _ = writeln!(out, "bytes   0{:>w$}", total, w = width - 1);
+        let writes: Vec<Block> = model
+            .writes
+            .iter()
+            .map(|w| Block { offset: w.offset, len: w.len.into(), label: MsgId::to_string(&w.msg) })
+            .collect();
+        let _ = writeln!(out, "send()  {}", lane(&writes, total, width));
+        if model.segments_unavailable.is_some() {
+            let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
+            let _ = writeln!(out, "wire    ({segs} data segments by TCP_INFO; no capture)");
+        } else {
+            let _ = writeln!(out, "wire    {}", lane(&spans(&model.segments, 's'), total, width));
+        }
+        let _ = writeln!(out, "recv()  {}", lane(&spans(&model.reads, 'r'), total, width));
+        if !model.frames.is_empty() || model.summary.decode_errors > 0 {
+            let frames: Vec<Block> = model
+                .frames
+                .iter()
+                .map(|f| Block { offset: f.offset, len: f.len.into(), label: format!("f{}{}", f.index, if f.intact { "" } else { "!" }) })
+                .collect();
+            let _ = writeln!(out, "frames  {}", lane(&frames, total, width));
+        }
+        let marks: Vec<Block> = model.messages.iter().skip(1).map(|m| Block { offset: m.offset, len: 0, label: String::new() }).collect();
+        let guides = lane(&marks, total, width).replace(['|', '-'], ":");
+        let _ = writeln!(out, "bounds  {guides}");
+        for (i, r) in model.reads.iter().enumerate().take(40) {
+            let kind = match model.read_kind(r) {
+                ReadKind::Exact => "exact".to_string(),
+                ReadKind::Merged { messages } => format!("MERGED {messages} messages (粘包)"),
+                ReadKind::Partial => "part of one message (半包)".to_string(),
+                ReadKind::Unknown => String::new(),
+            };
+            let _ = writeln!(out, "  r{i:<3} +{:>8} µs  offset {:>7}  {:>6} B  {kind}", r.at_us, r.offset, r.len);
+        }
+        if model.reads.len() > 40 {
+            let _ = writeln!(out, "  … {} more reads", model.reads.len() - 40);
+        }
+        for (_, e) in &model.decode_errors {
+            let _ = writeln!(out, "  decode error: {e}");
+        }
+    }
+    if !model.datagrams.is_empty() {
+        let _ = writeln!(out, "UDP datagrams (sent → received):");
+        for d in model.datagrams.iter().take(40) {
+            let fate = match model.datagram_fate(d) {
+                DatagramFate::Delivered => "delivered".to_string(),
+                DatagramFate::Truncated { lost } => format!("TRUNCATED, {lost} B lost"),
+                DatagramFate::Dropped => "DROPPED".to_string(),
+                DatagramFate::InFlight => "in flight".to_string(),
+            };
+            let got = d.received.map_or("-".into(), |(n, _)| n.to_string());
+            let _ = writeln!(out, "  {:<5} {:>6} B → {:>6}  {fate}", d.msg.to_string(), d.len, got);
+        }
+        if model.datagrams.len() > 40 {
+            let _ = writeln!(out, "  … {} more datagrams", model.datagrams.len() - 40);
+        }
+    }
+    out
+}
+
+/// The summary as aligned `name: value` lines.
+pub fn summary(model: &Model) -> String {
+    let s = &model.summary;
+    let opt = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| {
+        let _ = writeln!(out, "{k:<28}{v}");
+    };
+    if s.messages > 0 {
+        line("messages", s.messages.to_string());
+        line("bytes sent", s.bytes_sent.to_string());
+        line("writes (send calls)", s.writes.to_string());
+        line("segments captured", opt(s.segments_captured));
+        line("segments (TCP_INFO)", opt(s.segments_tcp_info));
+        line("reads (recv calls)", s.reads.to_string());
+        line("bytes received", s.bytes_received.to_string());
+        line("merged reads (粘包)", s.merged_reads.to_string());
+        line("split messages (半包)", s.split_messages.to_string());
+        line("exact reads", s.exact_reads.to_string());
+        line("frames decoded", format!("{} ({} intact)", s.frames, s.intact_frames));
+        line("decoder errors", s.decode_errors.to_string());
+        line("SO_SNDBUF (kernel)", opt(s.sndbuf_actual));
+        line("SO_RCVBUF (kernel)", opt(s.rcvbuf_actual));
+    }
+    if s.datagrams_sent > 0 {
+        line("datagrams sent", s.datagrams_sent.to_string());
+        line("datagrams received", s.datagrams_received.to_string());
+        line("datagrams truncated", format!("{} ({} B lost)", s.datagrams_truncated, s.datagram_bytes_lost));
+        line("datagrams dropped", opt(s.datagrams_dropped));
+        line("UDP SO_RCVBUF (kernel)", opt(s.udp_rcvbuf_actual));
+    }
+    if s.events_dropped_from_history > 0 {
+        line("events dropped from history", s.events_dropped_from_history.to_string());
+    }
+    for p in &model.problems {
+        let _ = writeln!(out, "problem: {p}");
+    }
+    if let Some(why) = &model.segments_unavailable {
+        let _ = writeln!(out, "note: {why}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lane_marks_block_starts() {
+        let blocks = [
+            Block { offset: 0, len: 5, label: "a".into() },
+            Block { offset: 5, len: 5, label: "b".into() },
+        ];
+        assert_eq!(lane(&blocks, 10, 20), "|a--------|b--------");
+    }
+}
