@@ -22,6 +22,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once per process: the size of the biggest variant costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run an experiment on 127.0.0.1 and print the timeline and summary.
@@ -131,7 +133,16 @@ pub struct UsageError(pub String);
 
 impl From<SettingError> for UsageError {
     fn from(e: SettingError) -> Self {
-        UsageError(format!("--{e}"))
+        UsageError(format!("--{}: {}", flag_of(e.field), e.message))
+    }
+}
+
+/// The command-line flag that sets a settings field (most have the field's name).
+fn flag_of(field: &'static str) -> &'static str {
+    match field {
+        "size-min" | "size-max" => "size",
+        "chunk" => "split",
+        other => other,
     }
 }
 
@@ -296,23 +307,29 @@ fn decode(args: &DecodeArgs) -> Result<()> {
     if mode == FramingMode::None {
         return Err(UsageError("--framing: 'none' has no frames to decode; allowed: u32, seed-json, newline, naive-u32".into()).into());
     }
-    let read_size: usize = number("read-size", &args.read_size, "1..=1048576")?;
-    crate::config::validate_read_size("read-size", read_size as u32).map_err(UsageError::from)?;
+    let read_size: u32 = number("read-size", &args.read_size, "1..=1048576")?;
+    crate::config::validate_read_size("read-size", read_size).map_err(UsageError::from)?;
+    let read_size = read_size as usize;
     let max = match &args.max_frame {
         Some(v) => number("max-frame", v, "1..=67108864")?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max).map_err(UsageError::from)?;
     let mut bytes = Vec::new();
+    // One byte more than the limit tells a file at the limit from a bigger one.
+    let limit = MAX_DECODE_INPUT + 1;
     match args.file.as_deref() {
-        None => std::io::stdin().take(MAX_DECODE_INPUT).read_to_end(&mut bytes).context("cannot read stdin")?,
-        Some(p) if p.as_os_str() == "-" => std::io::stdin().take(MAX_DECODE_INPUT).read_to_end(&mut bytes).context("cannot read stdin")?,
+        None => std::io::stdin().take(limit).read_to_end(&mut bytes).context("cannot read stdin")?,
+        Some(p) if p.as_os_str() == "-" => std::io::stdin().take(limit).read_to_end(&mut bytes).context("cannot read stdin")?,
         Some(p) => std::fs::File::open(p)
             .with_context(|| format!("cannot open {}", p.display()))?
-            .take(MAX_DECODE_INPUT)
+            .take(limit)
             .read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {}", p.display()))?,
     };
+    if bytes.len() as u64 > MAX_DECODE_INPUT {
+        anyhow::bail!("the input is larger than {MAX_DECODE_INPUT} bytes; decode a smaller piece of it");
+    }
     let report = decode_report(mode, &bytes, read_size, max);
     print!("{}", report.text);
     if report.failed {

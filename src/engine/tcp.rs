@@ -121,13 +121,24 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             wait_until_acked(&socket, sink, stop);
             (bytes, EndReason::Complete)
         }
-        Err((bytes, reason)) => (bytes, reason),
+        Err((bytes, reason)) => (bytes, stopped_or(reason, stop)),
     };
     let at_us = sink.now_us();
     sink.push(Event::Ended { at_us, side: Side::TcpSender, bytes: reason.0, reason: reason.1 });
 }
 
 type Outcome = Result<u64, (u64, EndReason)>;
+
+/// On Stop the receiver closes its socket with bytes unread, and the kernel answers the sender
+/// with a reset (and the sender's close is the receiver's end of stream): an end that comes
+/// after Stop was pressed is the stop, not the peer.
+fn stopped_or(reason: EndReason, stop: &AtomicBool) -> EndReason {
+    if stop.load(Ordering::Relaxed) {
+        EndReason::Stopped
+    } else {
+        reason
+    }
+}
 
 fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
     let w = &exp.workload;
@@ -213,6 +224,7 @@ fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
 /// The receiver thread's body.
 pub fn receive_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) {
     let (bytes, reason) = read_loop(&socket, exp, sink, stop);
+    let reason = if reason == EndReason::Complete { reason } else { stopped_or(reason, stop) };
     let at_us = sink.now_us();
     sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes, reason });
 }
@@ -333,6 +345,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
         }
         let want = checker.next_read_size(read_size);
         match (&*socket).read(&mut buf[..want]) {
+            Ok(0) if stop.load(Ordering::Relaxed) => return (offset, EndReason::Stopped),
             Ok(0) => {
                 checker.finish(sink);
                 return (offset, EndReason::Complete);

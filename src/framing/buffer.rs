@@ -21,8 +21,13 @@ impl StreamDecoder {
         Self { codec, buf: Vec::new(), start: 0, offset: 0, failed: false }
     }
 
-    /// Appends the bytes of one read.
+    /// Appends the bytes of one read. After an error the stream is out of step and nothing more
+    /// is decoded, so nothing more is kept either: a long stream after a bad frame must not grow
+    /// the buffer without bound.
     pub fn feed(&mut self, bytes: &[u8]) {
+        if self.failed {
+            return;
+        }
         if self.start > 0 {
             self.buf.drain(..self.start);
             self.start = 0;
@@ -77,6 +82,11 @@ impl StreamDecoder {
         } else {
             self.codec.state()
         }
+    }
+
+    /// Bytes received but not (yet) part of a frame.
+    pub fn pending_len(&self) -> usize {
+        self.buf.len() - self.start
     }
 
     /// Stream offset of the first byte not yet part of a frame.

@@ -92,7 +92,7 @@ fn empty_payload() {
 fn max_length_exceeded_is_an_error_before_allocation() {
     let mut dec = FramingMode::U32.stream_decoder(16).expect("codec");
     dec.feed(&[0xff, 0xff, 0xff, 0xff]);
-    let err = dec.next_frame().unwrap_err();
+    let err = dec.next_frame().expect_err("a 4 GiB length is refused");
     assert_eq!(err, DecodeError::TooLong { offset: 0, len: 0xffff_ffff, max: 16 });
     assert!(err.to_string().contains("offset 0"), "{err}");
     assert_eq!(dec.state(), DecodeState::Failed);
@@ -107,6 +107,19 @@ fn max_length_exceeded_is_an_error_before_allocation() {
     let mut dec = FramingMode::Newline.stream_decoder(4).expect("codec");
     dec.feed(b"abcdefgh");
     assert!(matches!(dec.next_frame(), Err(DecodeError::TooLong { .. })));
+}
+
+#[test]
+fn bytes_after_an_error_are_not_kept() {
+    let mut dec = FramingMode::U32.stream_decoder(16).expect("codec");
+    dec.feed(&[0, 0, 1, 0]);
+    assert!(matches!(dec.next_frame(), Err(DecodeError::TooLong { len: 256, .. })));
+    for _ in 0..100 {
+        dec.feed(&[0u8; 1000]);
+        assert_eq!(dec.next_frame(), Ok(None));
+    }
+    assert!(dec.pending_len() <= 4, "{} bytes kept after the error", dec.pending_len());
+    assert_eq!(dec.finish(), Ok(()));
 }
 
 #[test]
