@@ -312,8 +312,7 @@ mod tests {
         e.workload.size_max = 10;
         assert_eq!(e.validate().unwrap_err().field, "size-max");
 
-        let mut e = Experiment::default();
-        e.transports = Transports::Udp;
+        let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
         e.workload.size_max = 70_000;
         assert!(e.validate().unwrap_err().message.contains("UDP"));
     }

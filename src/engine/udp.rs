@@ -7,7 +7,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use socket2::{Domain, Socket, Type};
 
@@ -19,9 +19,11 @@ use super::tcp::POLL;
 use super::workload::{message_size, parse_msg_id, payload};
 use super::{sleep_unless_stopped, sys, EngineError};
 
-/// After the sender is done, the reader stops once nothing has arrived for this long: on
-/// loopback a datagram that has not arrived by then was dropped.
-const QUIET: Duration = Duration::from_millis(100);
+// On loopback a datagram is queued at the receiver (or dropped) before the sender's `send()`
+// returns. So once the sender is done, a `recvfrom()` that waits a whole poll interval and gets
+// nothing means every datagram that will ever arrive has been read. Deciding on a timed-out
+// read, not on wall-clock time since the last arrival, keeps a starved reader thread from
+// quitting early and miscounting datagrams still queued as dropped.
 
 pub struct UdpPair {
     pub sender: Socket,
@@ -102,24 +104,28 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
     }
     let mut buf = vec![0u8; exp.udp.read_size as usize];
     let (mut bytes, mut received) = (0u64, 0u32);
-    let mut last_arrival = Instant::now();
     loop {
         if stop.load(Ordering::Relaxed) {
             return (bytes, EndReason::Stopped);
         }
-        if sender_done.load(Ordering::Relaxed) && (received >= exp.workload.count || last_arrival.elapsed() > QUIET) {
+        let sender_was_done = sender_done.load(Ordering::Relaxed);
+        if sender_was_done && received >= exp.workload.count {
             return (bytes, EndReason::Complete);
         }
         match sys::recv_datagram(socket, &mut buf) {
             Ok((n, real)) => {
-                last_arrival = Instant::now();
                 received += 1;
                 bytes += n as u64;
                 let at_us = sink.now_us();
                 let msg = parse_msg_id(&buf[..n]);
                 sink.push(Event::DatagramReceived { at_us, msg, len: n as u32, real_len: real as u32 });
             }
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                if sender_was_done {
+                    return (bytes, EndReason::Complete);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
         }
     }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The test command of README.md: installs what the tests need, then builds and tests stickyviz
+# with and without the GUI.
+#
+# The GUI snapshot tests render on Mesa's software renderer (no GPU needed) and the Chinese
+# labels need a CJK font; both come from Debian/Ubuntu packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  elif command -v sudo >/dev/null; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "error: the tests need these packages: ${missing[*]} (apt-get install them as root)" >&2
+    exit 1
+  fi
+fi
+
+# winit and wgpu warn without it; any private directory will do.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+
+echo "== engine, framing, analysis, CLI without the GUI"
+cargo build --no-default-features --locked
+cargo test --no-default-features --locked
+
+echo "== everything, GUI included"
+cargo test --locked
+
+echo "== clippy"
+cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --no-default-features --all-targets --locked -- -D warnings

@@ -1,0 +1,344 @@
+//! The controls panel: every transport setting, its concept in a tooltip, its error beside it,
+//! and the value the kernel really set.
+
+use egui::{RichText, Ui};
+
+use crate::analysis::Model;
+use crate::config::{Experiment, WriteSplit};
+use crate::engine::{Side, SockOpt};
+use crate::framing::FramingMode;
+use crate::ui::strings::{t, tf, Lang, S};
+use crate::ui::theme;
+
+/// The settings typed as text, so a bad value can be shown and explained rather than refused
+/// silently by a widget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Count,
+    Size,
+    Gap,
+    SndBuf,
+    Chunk,
+    ReadSize,
+    RcvBuf,
+    StartDelay,
+    ReadDelay,
+    MaxFrame,
+    UdpReadSize,
+    UdpRcvBuf,
+    UdpStartDelay,
+}
+
+impl Field {
+    pub const ALL: [Field; 13] = [
+        Self::Count,
+        Self::Size,
+        Self::Gap,
+        Self::SndBuf,
+        Self::Chunk,
+        Self::ReadSize,
+        Self::RcvBuf,
+        Self::StartDelay,
+        Self::ReadDelay,
+        Self::MaxFrame,
+        Self::UdpReadSize,
+        Self::UdpRcvBuf,
+        Self::UdpStartDelay,
+    ];
+
+    /// The setting's name, as the CLI flag and validation errors spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Size => "size",
+            Self::Gap => "gap-us",
+            Self::SndBuf => "sndbuf",
+            Self::Chunk => "chunk",
+            Self::ReadSize => "read-size",
+            Self::RcvBuf => "rcvbuf",
+            Self::StartDelay => "start-delay-ms",
+            Self::ReadDelay => "read-delay-ms",
+            Self::MaxFrame => "max-frame",
+            Self::UdpReadSize => "udp-read-size",
+            Self::UdpRcvBuf => "udp-rcvbuf",
+            Self::UdpStartDelay => "udp-start-delay-ms",
+        }
+    }
+
+    /// The field a validation error belongs to.
+    fn of_setting(name: &str) -> Field {
+        match name {
+            "size-min" | "size-max" => Self::Size,
+            "gap-us" | "chunk-gap-us" | "burst-gap-us" | "burst" => Self::Gap,
+            other => Self::ALL.into_iter().find(|f| f.name() == other).unwrap_or(Self::Count),
+        }
+    }
+}
+
+/// Text of every field plus the error each one shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    text: [String; Field::ALL.len()],
+    errors: [Option<String>; Field::ALL.len()],
+}
+
+fn opt_text(v: Option<u32>) -> String {
+    v.map_or_else(String::new, |n| n.to_string())
+}
+
+impl Form {
+    pub fn from_settings(e: &Experiment) -> Self {
+        let w = &e.workload;
+        let size = if w.size_min == w.size_max { w.size_min.to_string() } else { format!("{}-{}", w.size_min, w.size_max) };
+        let chunk = match e.sender.split {
+            WriteSplit::Chunks { bytes } => bytes.to_string(),
+            _ => "1000".into(),
+        };
+        let text = Field::ALL.map(|f| match f {
+            Field::Count => w.count.to_string(),
+            Field::Size => size.clone(),
+            Field::Gap => w.gap_us.to_string(),
+            Field::SndBuf => opt_text(e.sender.sndbuf),
+            Field::Chunk => chunk.clone(),
+            Field::ReadSize => e.receiver.read_size.to_string(),
+            Field::RcvBuf => opt_text(e.receiver.rcvbuf),
+            Field::StartDelay => e.receiver.start_delay_ms.to_string(),
+            Field::ReadDelay => e.receiver.read_delay_ms.to_string(),
+            Field::MaxFrame => e.max_frame_len.to_string(),
+            Field::UdpReadSize => e.udp.read_size.to_string(),
+            Field::UdpRcvBuf => opt_text(e.udp.rcvbuf),
+            Field::UdpStartDelay => e.udp.start_delay_ms.to_string(),
+        });
+        Self { text, errors: Default::default() }
+    }
+
+    pub fn text_mut(&mut self, f: Field) -> &mut String {
+        &mut self.text[f as usize]
+    }
+
+    pub fn error(&self, f: Field) -> Option<&str> {
+        self.errors[f as usize].as_deref()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors.iter().any(Option::is_some)
+    }
+
+    /// Reads every field over `base` (which holds the toggles and combos). Returns the new
+    /// settings, or None with the errors stored beside their fields.
+    pub fn apply(&mut self, base: &Experiment) -> Option<Experiment> {
+        self.errors = Default::default();
+        let mut exp = base.clone();
+        for f in Field::ALL {
+            if let Err(msg) = set_field(&mut exp, f, self.text[f as usize].trim()) {
+                self.errors[f as usize] = Some(msg);
+            }
+        }
+        if self.has_errors() {
+            return None;
+        }
+        match exp.validate() {
+            Ok(()) => Some(exp),
+            Err(e) => {
+                self.errors[Field::of_setting(e.field) as usize] = Some(e.to_string());
+                None
+            }
+        }
+    }
+}
+
+fn num<T: std::str::FromStr>(f: Field, v: &str) -> Result<T, String> {
+    v.parse().map_err(|_| format!("{}: '{v}' is not a whole number ≥ 0", f.name()))
+}
+
+/// Empty (or "default") = let the kernel choose.
+fn buffer(f: Field, v: &str) -> Result<Option<u32>, String> {
+    if v.is_empty() || v.eq_ignore_ascii_case("default") {
+        Ok(None)
+    } else {
+        num(f, v).map(Some)
+    }
+}
+
+fn set_field(e: &mut Experiment, f: Field, v: &str) -> Result<(), String> {
+    match f {
+        Field::Count => e.workload.count = num(f, v)?,
+        Field::Size => {
+            (e.workload.size_min, e.workload.size_max) = match v.split_once('-') {
+                Some((a, b)) => (num(f, a.trim())?, num(f, b.trim())?),
+                None => {
+                    let n = num(f, v)?;
+                    (n, n)
+                }
+            }
+        }
+        Field::Gap => e.workload.gap_us = num(f, v)?,
+        Field::SndBuf => e.sender.sndbuf = buffer(f, v)?,
+        Field::Chunk => {
+            if let WriteSplit::Chunks { .. } = e.sender.split {
+                e.sender.split = WriteSplit::Chunks { bytes: num(f, v)? };
+            }
+        }
+        Field::ReadSize => e.receiver.read_size = num(f, v)?,
+        Field::RcvBuf => e.receiver.rcvbuf = buffer(f, v)?,
+        Field::StartDelay => e.receiver.start_delay_ms = num(f, v)?,
+        Field::ReadDelay => e.receiver.read_delay_ms = num(f, v)?,
+        Field::MaxFrame => e.max_frame_len = num(f, v)?,
+        Field::UdpReadSize => e.udp.read_size = num(f, v)?,
+        Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v)?,
+        Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v)?,
+    }
+    Ok(())
+}
+
+/// What changed this frame.
+#[derive(Default)]
+pub struct Changed {
+    /// A toggle or combo changed `settings` directly.
+    pub toggled: bool,
+    /// A text field was edited.
+    pub typed: bool,
+}
+
+fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed) {
+    let label = ui.label(label).on_hover_text(tip);
+    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf) { "default" } else { "" };
+    let resp = ui.add(egui::TextEdit::singleline(form.text_mut(f)).desired_width(96.0).hint_text(hint)).on_hover_text(tip).labelled_by(label.id);
+    if resp.changed() {
+        changed.typed = true;
+    }
+    ui.end_row();
+    let dark = ui.visuals().dark_mode;
+    if let Some(err) = form.error(f) {
+        ui.label("");
+        ui.add(egui::Label::new(RichText::new(err).color(theme::SPLIT).size(11.0)).wrap());
+        ui.end_row();
+    } else if let Some(note) = note {
+        ui.label("");
+        ui.label(RichText::new(note).color(theme::warn(dark)).size(11.0));
+        ui.end_row();
+    }
+}
+
+/// "kernel: 16384" or "asked 4096, kernel set 8192".
+fn kernel_note(model: &Model, side: Side, opt: SockOpt, lang: Lang) -> Option<String> {
+    let o = model.option(side, opt)?;
+    Some(match o.requested {
+        Some(asked) => tf(lang, S::KernelAsked, &[&asked, &o.actual]),
+        None => tf(lang, S::Kernel, &[&o.actual]),
+    })
+}
+
+fn section(ui: &mut Ui, title: &str) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(title).strong().size(15.0));
+}
+
+pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, model: &Model, lang: Lang) -> Changed {
+    let mut changed = Changed::default();
+    let grid = |id: &str| egui::Grid::new(id.to_string()).num_columns(2).spacing([8.0, 4.0]);
+    section(ui, t(lang, S::Sender));
+    grid("sender").show(ui, |ui| {
+        ui.label(t(lang, S::Nagle)).on_hover_text(t(lang, S::NagleTip));
+        ui.horizontal(|ui| {
+            changed.toggled |= ui.radio_value(&mut settings.sender.nagle, true, t(lang, S::On)).on_hover_text(t(lang, S::NagleTip)).changed();
+            changed.toggled |= ui.radio_value(&mut settings.sender.nagle, false, t(lang, S::Off)).on_hover_text(t(lang, S::NagleTip)).changed();
+        });
+        ui.end_row();
+        ui.label(t(lang, S::Cork)).on_hover_text(t(lang, S::CorkTip));
+        changed.toggled |= ui.checkbox(&mut settings.sender.cork, "").on_hover_text(t(lang, S::CorkTip)).changed();
+        ui.end_row();
+        field_ui(ui, form, Field::Count, t(lang, S::Messages), t(lang, S::MessagesTip), None, &mut changed);
+        field_ui(ui, form, Field::Size, t(lang, S::Size), t(lang, S::SizeTip), None, &mut changed);
+        field_ui(ui, form, Field::Gap, t(lang, S::Gap), t(lang, S::GapTip), None, &mut changed);
+        let note = kernel_note(model, Side::TcpSender, SockOpt::SndBuf, lang);
+        field_ui(ui, form, Field::SndBuf, t(lang, S::SndBuf), t(lang, S::SndBufTip), note, &mut changed);
+        let split_label = ui.label(t(lang, S::Split)).on_hover_text(t(lang, S::SplitTip));
+        let chunks = WriteSplit::Chunks { bytes: form.text_mut(Field::Chunk).trim().parse().unwrap_or(1000) };
+        let name = |s: WriteSplit| match s {
+            WriteSplit::Whole => t(lang, S::SplitWhole),
+            WriteSplit::HeaderThenBody => t(lang, S::SplitHeaderBody),
+            WriteSplit::Chunks { .. } => t(lang, S::SplitChunks),
+        };
+        egui::ComboBox::from_id_salt("split").selected_text(name(settings.sender.split)).width(96.0).show_ui(ui, |ui| {
+            for s in [WriteSplit::Whole, WriteSplit::HeaderThenBody, chunks] {
+                let selected = std::mem::discriminant(&settings.sender.split) == std::mem::discriminant(&s);
+                if ui.selectable_label(selected, name(s)).clicked() && !selected {
+                    settings.sender.split = s;
+                    changed.toggled = true;
+                }
+            }
+        })
+        .response
+        .labelled_by(split_label.id);
+        ui.end_row();
+        if let WriteSplit::Chunks { .. } = settings.sender.split {
+            field_ui(ui, form, Field::Chunk, "N (B)", t(lang, S::SplitTip), None, &mut changed);
+        }
+    });
+    section(ui, t(lang, S::Receiver));
+    grid("receiver").show(ui, |ui| {
+        field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed);
+        let note = kernel_note(model, Side::TcpReceiver, SockOpt::RcvBuf, lang);
+        field_ui(ui, form, Field::RcvBuf, t(lang, S::RcvBuf), t(lang, S::RcvBufTip), note, &mut changed);
+        field_ui(ui, form, Field::StartDelay, t(lang, S::StartDelay), t(lang, S::StartDelayTip), None, &mut changed);
+        field_ui(ui, form, Field::ReadDelay, t(lang, S::ReadDelay), t(lang, S::ReadDelayTip), None, &mut changed);
+    });
+    section(ui, t(lang, S::Framing));
+    grid("framing").show(ui, |ui| {
+        let mode_label = ui.label(t(lang, S::Mode)).on_hover_text(t(lang, S::ModeTip));
+        egui::ComboBox::from_id_salt("framing").selected_text(settings.framing.name()).width(96.0).show_ui(ui, |ui| {
+            for m in FramingMode::ALL {
+                changed.toggled |= ui.selectable_value(&mut settings.framing, m, m.name()).on_hover_text(t(lang, S::ModeTip)).changed();
+            }
+        })
+        .response
+        .on_hover_text(t(lang, S::ModeTip))
+        .labelled_by(mode_label.id);
+        ui.end_row();
+        if settings.framing.has_length_header() || settings.framing == FramingMode::Newline {
+            field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed);
+        }
+    });
+    section(ui, t(lang, S::UdpPanel));
+    let mut udp = settings.transports.udp();
+    if ui.checkbox(&mut udp, t(lang, S::UdpOn)).on_hover_text(t(lang, S::UdpOnTip)).changed() {
+        settings.transports = if udp { crate::config::Transports::Both } else { crate::config::Transports::Tcp };
+        changed.toggled = true;
+    }
+    if udp {
+        grid("udp").show(ui, |ui| {
+            field_ui(ui, form, Field::UdpReadSize, t(lang, S::UdpReadSize), t(lang, S::UdpReadSizeTip), None, &mut changed);
+            let note = kernel_note(model, Side::UdpReceiver, SockOpt::RcvBuf, lang);
+            field_ui(ui, form, Field::UdpRcvBuf, t(lang, S::UdpRcvBuf), t(lang, S::UdpRcvBufTip), note, &mut changed);
+            field_ui(ui, form, Field::UdpStartDelay, t(lang, S::UdpStartDelay), t(lang, S::StartDelayTip), None, &mut changed);
+        });
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_value_names_field_and_range() {
+        let base = Experiment::default();
+        let mut form = Form::from_settings(&base);
+        *form.text_mut(Field::ReadSize) = "0".into();
+        assert_eq!(form.apply(&base), None);
+        let err = form.error(Field::ReadSize).expect("error beside read size");
+        assert!(err.contains("read-size") && err.contains("1..=1048576"), "{err}");
+
+        *form.text_mut(Field::ReadSize) = "abc".into();
+        assert_eq!(form.apply(&base), None);
+        assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("not a whole number")));
+    }
+
+    #[test]
+    fn round_trip_of_settings() {
+        let base = Experiment::default();
+        let mut form = Form::from_settings(&base);
+        assert_eq!(form.apply(&base), Some(base));
+    }
+}

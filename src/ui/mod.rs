@@ -1,0 +1,379 @@
+//! The desktop app: controls on the left, the timeline in the middle, UDP on the right, the
+//! numbers at the bottom. Panels read the [`Model`] and their own view state; only this file
+//! talks to the engine.
+
+pub mod controls;
+pub mod inspector;
+pub mod stats;
+pub mod strings;
+pub mod theme;
+pub mod time_view;
+pub mod timeline;
+pub mod udp_panel;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{RichText, Ui};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Model;
+use crate::config::Experiment;
+use crate::engine::Run;
+use crate::framing::FramingMode;
+use crate::presets;
+
+use controls::Form;
+use strings::{t, tf, Lang, S};
+use timeline::{Selection, TimelineView};
+
+/// Which x axis the central view uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ViewKind {
+    #[default]
+    Bytes,
+    Time,
+}
+
+/// What survives a restart (eframe persistence).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub settings: Experiment,
+    pub preset: Option<String>,
+    pub auto_rerun: bool,
+    pub lang: Lang,
+    pub view: ViewKind,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        let slow = presets::find("slow-reader").map(|p| p.experiment).unwrap_or_default();
+        Self { settings: slow, preset: Some("slow-reader".into()), auto_rerun: true, lang: Lang::En, view: ViewKind::Bytes }
+    }
+}
+
+const PREFS_KEY: &str = "stickyviz";
+/// Most event batches folded into the model per frame, so one frame never stalls on a flood;
+/// the rest wait for the next frame (which is requested at once).
+const BATCHES_PER_FRAME: usize = 256;
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Idle,
+    Running { since: Instant },
+    Finished { ms: u64 },
+    Stopped,
+    /// Showing a recording.
+    Replay,
+}
+
+pub struct StickyApp {
+    pub prefs: Prefs,
+    pub form: Form,
+    pub model: Model,
+    pub timeline: TimelineView,
+    pub selection: Option<Selection>,
+    pub status: Status,
+    pub start_error: Option<String>,
+    run: Option<Run>,
+    /// Settings changed since the last run.
+    dirty: bool,
+}
+
+impl StickyApp {
+    pub fn new(prefs: Prefs) -> Self {
+        let form = Form::from_settings(&prefs.settings);
+        Self {
+            prefs,
+            form,
+            model: Model::default(),
+            timeline: TimelineView::default(),
+            selection: None,
+            status: Status::Idle,
+            start_error: None,
+            run: None,
+            dirty: false,
+        }
+    }
+
+    /// Starts a run with the current settings (stopping any run in progress).
+    pub fn start(&mut self, ctx: &egui::Context) {
+        self.stop();
+        self.model = Model::default();
+        self.selection = None;
+        self.timeline.fit = true;
+        self.dirty = false;
+        self.start_error = None;
+        let ctx = ctx.clone();
+        match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
+            Ok(run) => {
+                self.run = Some(run);
+                self.status = Status::Running { since: Instant::now() };
+            }
+            Err(e) => {
+                self.start_error = Some(e.to_string());
+                self.status = Status::Idle;
+            }
+        }
+    }
+
+    /// Stops the run and joins its threads (within a poll interval).
+    pub fn stop(&mut self) {
+        if let Some(mut run) = self.run.take() {
+            run.stop();
+            for batch in run.events().try_iter() {
+                for e in &batch {
+                    self.model.apply(e);
+                }
+            }
+            self.status = Status::Stopped;
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.run.is_some()
+    }
+
+    /// Folds waiting events into the model; ends the run when its threads are done.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let Some(run) = &self.run else { return };
+        let mut more = false;
+        for (k, batch) in run.events().try_iter().enumerate() {
+            for e in &batch {
+                self.model.apply(e);
+            }
+            if k + 1 >= BATCHES_PER_FRAME {
+                more = true;
+                break;
+            }
+        }
+        if more {
+            ctx.request_repaint();
+        } else if run.is_finished() && run.events().is_empty() {
+            let since = match self.status {
+                Status::Running { since } => since,
+                _ => Instant::now(),
+            };
+            if let Some(mut run) = self.run.take() {
+                run.stop();
+            }
+            self.status = Status::Finished { ms: since.elapsed().as_millis() as u64 };
+            self.select_first_lesson();
+        } else {
+            // the sender's last events come after a quiet period; look again soon
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
+    }
+
+    /// Runs until the current run has finished (for tests and headless rendering).
+    pub fn wait_for_run(&mut self, ctx: &egui::Context, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        while self.is_running() && Instant::now() < end {
+            self.poll(ctx);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        !self.is_running()
+    }
+
+    /// Points the inspector at the first merged read (the lesson), else the first read.
+    fn select_first_lesson(&mut self) {
+        if self.selection.is_some() {
+            return;
+        }
+        let merged = self.model.reads.iter().position(|r| matches!(self.model.read_kind(r), crate::analysis::ReadKind::Merged { .. }));
+        self.selection = merged.or((!self.model.reads.is_empty()).then_some(0)).map(Selection::Read);
+    }
+
+    /// Shows a saved run exactly as recorded (a replay, not a re-run).
+    pub fn show_recording(&mut self, rec: &crate::recording::Recording) {
+        self.stop();
+        self.prefs.settings = rec.settings.clone();
+        self.prefs.preset = None;
+        self.form = Form::from_settings(&self.prefs.settings);
+        self.model = Model::from_events(&rec.events);
+        self.timeline = TimelineView::default();
+        self.selection = None;
+        self.start_error = None;
+        self.dirty = false;
+        self.status = Status::Replay;
+        self.select_first_lesson();
+    }
+
+    pub fn load_preset(&mut self, name: &str, ctx: &egui::Context) {
+        if let Some(p) = presets::find(name) {
+            self.prefs.settings = p.experiment;
+            self.prefs.preset = Some(p.name.into());
+            self.form = Form::from_settings(&self.prefs.settings);
+            self.start(ctx);
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    /// The whole window; eframe calls it through [`eframe::App::ui`], tests call it directly.
+    pub fn ui_root(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
+            if self.is_running() { self.stop() } else { self.start(&ctx) }
+        }
+        let lang = self.lang();
+        egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
+        egui::Panel::bottom("stats").show(ui, |ui| {
+            stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None);
+        });
+        egui::Panel::left("controls").default_size(270.0).resizable(true).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
+        });
+        if self.prefs.settings.transports.udp() {
+            egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
+                udp_panel::udp_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang);
+            });
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        // re-run once the user has finished typing (no text field has focus)
+        if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
+            self.start(&ctx);
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let mut edited = self.prefs.settings.clone();
+        let changed = controls::controls_ui(ui, &mut edited, &mut self.form, &self.model, lang);
+        if changed.toggled || changed.typed {
+            if let Some(valid) = self.form.apply(&edited) {
+                if valid != self.prefs.settings {
+                    self.prefs.settings = valid;
+                    self.prefs.preset = None;
+                    self.dirty = true;
+                }
+            } else if changed.toggled {
+                // keep the toggle even while a text field is wrong
+                self.prefs.settings = edited;
+            }
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let ctx = ui.ctx().clone();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("stickyviz").strong().size(18.0));
+            ui.add_space(8.0);
+            let preset_label = ui.label(t(lang, S::Preset));
+            let current = self.prefs.preset.clone().unwrap_or_else(|| t(lang, S::PresetCustom).into());
+            let mut pick = None;
+            egui::ComboBox::from_id_salt("preset").selected_text(current).width(130.0).show_ui(ui, |ui| {
+                for p in presets::all() {
+                    let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
+                    if ui.selectable_label(self.prefs.preset.as_deref() == Some(p.name), p.name).on_hover_text(summary).clicked() {
+                        pick = Some(p.name);
+                    }
+                }
+            })
+            .response
+            .labelled_by(preset_label.id);
+            if let Some(name) = pick {
+                self.load_preset(name, &ctx);
+            }
+            let run_label = if self.is_running() { t(lang, S::Stop) } else { t(lang, S::Run) };
+            if ui.add(egui::Button::new(RichText::new(run_label).strong()).fill(theme::WRITTEN_LINE.gamma_multiply(0.6))).clicked() {
+                if self.is_running() { self.stop() } else { self.start(&ctx) }
+            }
+            if ui.button(t(lang, S::Rerun)).clicked() {
+                self.start(&ctx);
+            }
+            ui.checkbox(&mut self.prefs.auto_rerun, t(lang, S::AutoRerun)).on_hover_text(t(lang, S::AutoRerunTip));
+            ui.separator();
+            ui.selectable_value(&mut self.prefs.view, ViewKind::Bytes, t(lang, S::ViewBytes));
+            ui.selectable_value(&mut self.prefs.view, ViewKind::Time, t(lang, S::ViewTime));
+            ui.separator();
+            ui.selectable_value(&mut self.prefs.lang, Lang::En, "EN");
+            ui.selectable_value(&mut self.prefs.lang, Lang::Zh, "中文");
+            ui.separator();
+            let dark = ui.visuals().dark_mode;
+            if ui.selectable_label(dark, t(lang, S::Dark)).clicked() {
+                ctx.set_theme(egui::Theme::Dark);
+            }
+            if ui.selectable_label(!dark, t(lang, S::Light)).clicked() {
+                ctx.set_theme(egui::Theme::Light);
+            }
+            ui.separator();
+            let status = match &self.status {
+                Status::Idle => String::new(),
+                Status::Running { .. } => t(lang, S::Running).into(),
+                Status::Finished { ms } => tf(lang, S::FinishedIn, &[ms]),
+                Status::Stopped => t(lang, S::Stopped).into(),
+                Status::Replay => t(lang, S::Replay).into(),
+            };
+            ui.weak(status);
+        });
+    }
+
+    fn central_ui(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let dark = ui.visuals().dark_mode;
+        if let Some(p) = self.prefs.preset.as_deref().and_then(presets::find) {
+            let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
+            ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());
+        }
+        if let Some(e) = &self.start_error {
+            ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
+        }
+        for p in self.model.problems.iter().take(3) {
+            ui.colored_label(theme::SPLIT, tf(lang, S::Problem, &[p]));
+        }
+        if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
+            ui.label(t(lang, S::NoRunYet));
+        }
+        ui.add_space(4.0);
+        if self.prefs.settings.transports.tcp() {
+            ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
+            match self.prefs.view {
+                ViewKind::Bytes => timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang),
+                ViewKind::Time => time_view::time_view_ui(ui, &self.model, lang, timeline::height()),
+            }
+            ui.separator();
+            egui::ScrollArea::vertical().id_salt("inspector").show(ui, |ui| {
+                inspector::inspector_ui(ui, &self.model, self.selection, lang);
+            });
+        }
+    }
+}
+
+impl eframe::App for StickyApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+
+    fn on_exit(&mut self) {
+        self.stop();
+    }
+}
+
+/// Opens the window (what `stickyviz` with no arguments does).
+pub fn run_native() -> eframe::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title("stickyviz"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "stickyviz",
+        options,
+        Box::new(|cc| {
+            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            let mut app = StickyApp::new(prefs);
+            app.start(&cc.egui_ctx);
+            Ok(Box::new(app))
+        }),
+    )
+}

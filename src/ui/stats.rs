@@ -1,0 +1,43 @@
+//! The stats strip: the run's numbers, big enough to read from the back of a room, and the legend.
+
+use egui::{RichText, Ui};
+
+use crate::analysis::Model;
+use crate::ui::strings::{t, tf, Lang, S};
+use crate::ui::theme;
+
+fn stat_ui(ui: &mut Ui, value: String, label: &str, highlight: bool) {
+    let dark = ui.visuals().dark_mode;
+    ui.vertical(|ui| {
+        let v = RichText::new(value).size(24.0).strong();
+        ui.label(if highlight { v.color(theme::warn(dark)) } else { v });
+        ui.label(RichText::new(label).size(12.0));
+    });
+    ui.add_space(14.0);
+}
+
+pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
+    let s = &model.summary;
+    let dash = || "—".to_string();
+    ui.horizontal(|ui| {
+        stat_ui(ui, s.messages.to_string(), t(lang, S::StatMessages), false);
+        stat_ui(ui, s.writes.to_string(), t(lang, S::StatWrites), false);
+        stat_ui(ui, s.segments().map_or_else(dash, |n| n.to_string()), t(lang, S::StatSegments), false);
+        stat_ui(ui, s.reads.to_string(), t(lang, S::StatReads), false);
+        stat_ui(ui, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
+        stat_ui(ui, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
+        let frames = if framing_on { format!("{}/{}", s.intact_frames, s.messages) } else { dash() };
+        stat_ui(ui, frames, t(lang, S::StatFrames), false);
+        stat_ui(ui, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
+        if s.datagrams_sent > 0 {
+            stat_ui(ui, s.datagrams_truncated.to_string(), t(lang, S::StatTruncated), s.datagrams_truncated > 0);
+            let dropped = s.datagrams_dropped.map_or_else(dash, |n| n.to_string());
+            stat_ui(ui, dropped, t(lang, S::StatDropped), s.datagrams_dropped.unwrap_or(0) > 0);
+        }
+        stat_ui(ui, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
+    });
+    if model.history_capped() {
+        ui.colored_label(theme::SPLIT, tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));
+    }
+    ui.add(egui::Label::new(RichText::new(t(lang, S::Legend)).size(11.5).weak()).wrap());
+}

@@ -1,0 +1,48 @@
+//! The time view: when each write, segment and read happened, as cumulative bytes over time.
+
+use egui::Ui;
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+
+use crate::analysis::Model;
+use crate::ui::strings::{t, Lang, S};
+use crate::ui::theme;
+
+/// Most points per series; past it the series is thinned evenly (a 1280-px plot shows no more).
+const MAX_POINTS: usize = 4000;
+
+fn thin<T>(items: &[T]) -> impl Iterator<Item = &T> {
+    let step = (items.len() / MAX_POINTS).max(1);
+    items.iter().step_by(step)
+}
+
+/// Steps of cumulative bytes: (time in ms, bytes up to the end of the item).
+fn steps(points: impl Iterator<Item = (u64, u64)>) -> Vec<[f64; 2]> {
+    let mut out = vec![[0.0, 0.0]];
+    let mut last = 0.0;
+    for (at_us, end) in points {
+        let x = at_us as f64 / 1000.0;
+        out.push([x, last]);
+        last = end as f64;
+        out.push([x, last]);
+    }
+    out
+}
+
+pub fn time_view_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32) {
+    ui.label(t(lang, S::TimeTitle));
+    let written = steps(thin(&model.writes).map(|w| (w.at_us, w.offset + u64::from(w.len))));
+    let read = steps(thin(&model.reads).map(|r| (r.at_us, r.end())));
+    let segs: Vec<[f64; 2]> = thin(&model.segments).map(|s| [s.at_us as f64 / 1000.0, s.end() as f64]).collect();
+    Plot::new("time_view")
+        .height(height)
+        .legend(Legend::default())
+        .x_axis_label("ms")
+        .y_axis_label("bytes")
+        .show(ui, |plot| {
+            plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(theme::WRITTEN_LINE).width(2.0));
+            plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(theme::READ).width(2.0));
+            if !segs.is_empty() {
+                plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(segs)).radius(2.5).color(egui::Color32::GRAY));
+            }
+        });
+}

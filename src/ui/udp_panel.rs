@@ -1,0 +1,67 @@
+//! The UDP panel: the same messages as datagrams, sent on the left, received on the right.
+
+use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2};
+
+use crate::analysis::{DatagramFate, Model};
+use crate::ui::strings::{t, tf, Lang, S};
+use crate::ui::theme;
+
+const ROW_H: f32 = 20.0;
+/// Room right of the received bar for "✂ 98 B lost".
+const LOST_W: f32 = 80.0;
+/// Room for `m123 1500 B` left of the bars.
+const LABEL_W: f32 = 64.0;
+
+pub fn udp_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang) {
+    let dark = ui.visuals().dark_mode;
+    let text = ui.visuals().text_color();
+    let s = &model.summary;
+    ui.label(RichText::new(tf(lang, S::UdpTitle, &[&s.datagrams_sent])).strong().size(15.0));
+    ui.weak(tf(lang, S::UdpSubtitle, &[&read_size]));
+    ui.add_space(4.0);
+    let bar_max = ((ui.available_width() - LABEL_W - LOST_W - 10.0) / 2.0).clamp(30.0, 160.0);
+    let max_len = model.datagrams.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
+    let scale = bar_max / max_len;
+    let height = (ui.available_height() - 110.0).max(ROW_H * 3.0);
+    egui::ScrollArea::vertical().max_height(height).auto_shrink([false, true]).show_rows(ui, ROW_H, model.datagrams.len(), |ui, rows| {
+        for d in &model.datagrams[rows] {
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), ROW_H), Sense::hover());
+            let p = ui.painter();
+            let color = theme::message(d.msg.0);
+            let y = rect.y_range().shrink(2.0);
+            p.text(Pos2::new(rect.left(), rect.center().y), Align2::LEFT_CENTER, format!("{} {} B", d.msg, d.len), FontId::proportional(11.0), text);
+            let sx = rect.left() + LABEL_W;
+            let sent = Rect::from_x_y_ranges(sx..=sx + (d.len as f32 * scale).max(2.0), y);
+            p.rect_filled(sent, 2.0, color);
+            let rx = sx + bar_max + 10.0;
+            match model.datagram_fate(d) {
+                DatagramFate::Delivered => {
+                    p.rect_filled(Rect::from_x_y_ranges(rx..=rx + (d.len as f32 * scale).max(2.0), y), 2.0, color);
+                }
+                DatagramFate::Truncated { lost } => {
+                    let kept = d.len - lost;
+                    let a = rx + kept as f32 * scale;
+                    p.rect_filled(Rect::from_x_y_ranges(rx..=a, y), 2.0, color);
+                    let tail = Rect::from_x_y_ranges(a..=a + lost as f32 * scale, y);
+                    p.rect_stroke(tail, 2.0, Stroke::new(1.0, theme::SPLIT), StrokeKind::Inside);
+                    p.text(Pos2::new(tail.right() + 4.0, rect.center().y), Align2::LEFT_CENTER, tf(lang, S::UdpLost, &[&lost]), FontId::proportional(11.0), theme::SPLIT);
+                }
+                DatagramFate::Dropped => {
+                    p.text(Pos2::new(rx, rect.center().y), Align2::LEFT_CENTER, t(lang, S::UdpDropped), FontId::proportional(11.0), theme::SPLIT);
+                }
+                DatagramFate::InFlight => {
+                    p.text(Pos2::new(rx, rect.center().y), Align2::LEFT_CENTER, t(lang, S::UdpInFlight), FontId::proportional(11.0), ui.visuals().weak_text_color());
+                }
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.add_space(LABEL_W);
+        ui.weak(t(lang, S::UdpSent));
+        ui.add_space(bar_max - 30.0);
+        ui.weak(t(lang, S::UdpReceived));
+    });
+    let dropped = s.datagrams_dropped.map_or("…".to_string(), |n| n.to_string());
+    ui.label(RichText::new(tf(lang, S::UdpSummary, &[&s.datagrams_truncated, &dropped])).color(theme::warn(dark)));
+    ui.add(egui::Label::new(RichText::new(t(lang, S::UdpExplain)).weak()).wrap());
+}
