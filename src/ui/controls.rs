@@ -200,9 +200,10 @@ pub struct Changed {
     pub typed: bool,
 }
 
-fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed) {
+#[allow(clippy::too_many_arguments)]
+fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed, lang: Lang) {
     let label = ui.label(label).on_hover_text(tip);
-    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf) { "default" } else { "" };
+    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf) { t(lang, S::BufferHint) } else { "" };
     let resp = ui.add(egui::TextEdit::singleline(form.text_mut(f)).desired_width(96.0).hint_text(hint)).on_hover_text(tip).labelled_by(label.id);
     if resp.changed() {
         changed.typed = true;
@@ -248,11 +249,11 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         ui.label(t(lang, S::Cork)).on_hover_text(t(lang, S::CorkTip));
         changed.toggled |= ui.checkbox(&mut settings.sender.cork, "").on_hover_text(t(lang, S::CorkTip)).changed();
         ui.end_row();
-        field_ui(ui, form, Field::Count, t(lang, S::Messages), t(lang, S::MessagesTip), None, &mut changed);
-        field_ui(ui, form, Field::Size, t(lang, S::Size), t(lang, S::SizeTip), None, &mut changed);
-        field_ui(ui, form, Field::Gap, t(lang, S::Gap), t(lang, S::GapTip), None, &mut changed);
+        field_ui(ui, form, Field::Count, t(lang, S::Messages), t(lang, S::MessagesTip), None, &mut changed, lang);
+        field_ui(ui, form, Field::Size, t(lang, S::Size), t(lang, S::SizeTip), None, &mut changed, lang);
+        field_ui(ui, form, Field::Gap, t(lang, S::Gap), t(lang, S::GapTip), None, &mut changed, lang);
         let note = kernel_note(model, Side::TcpSender, SockOpt::SndBuf, lang);
-        field_ui(ui, form, Field::SndBuf, t(lang, S::SndBuf), t(lang, S::SndBufTip), note, &mut changed);
+        field_ui(ui, form, Field::SndBuf, t(lang, S::SndBuf), t(lang, S::SndBufTip), note, &mut changed, lang);
         let split_label = ui.label(t(lang, S::Split)).on_hover_text(t(lang, S::SplitTip));
         let chunks = WriteSplit::Chunks { bytes: form.text_mut(Field::Chunk).trim().parse().unwrap_or(1000) };
         let name = |s: WriteSplit| match s {
@@ -273,16 +274,16 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         .labelled_by(split_label.id);
         ui.end_row();
         if let WriteSplit::Chunks { .. } = settings.sender.split {
-            field_ui(ui, form, Field::Chunk, "N (B)", t(lang, S::SplitTip), None, &mut changed);
+            field_ui(ui, form, Field::Chunk, t(lang, S::ChunkBytes), t(lang, S::SplitTip), None, &mut changed, lang);
         }
     });
     section(ui, t(lang, S::Receiver));
     grid("receiver").show(ui, |ui| {
-        field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed);
+        field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed, lang);
         let note = kernel_note(model, Side::TcpReceiver, SockOpt::RcvBuf, lang);
-        field_ui(ui, form, Field::RcvBuf, t(lang, S::RcvBuf), t(lang, S::RcvBufTip), note, &mut changed);
-        field_ui(ui, form, Field::StartDelay, t(lang, S::StartDelay), t(lang, S::StartDelayTip), None, &mut changed);
-        field_ui(ui, form, Field::ReadDelay, t(lang, S::ReadDelay), t(lang, S::ReadDelayTip), None, &mut changed);
+        field_ui(ui, form, Field::RcvBuf, t(lang, S::RcvBuf), t(lang, S::RcvBufTip), note, &mut changed, lang);
+        field_ui(ui, form, Field::StartDelay, t(lang, S::StartDelay), t(lang, S::StartDelayTip), None, &mut changed, lang);
+        field_ui(ui, form, Field::ReadDelay, t(lang, S::ReadDelay), t(lang, S::ReadDelayTip), None, &mut changed, lang);
     });
     section(ui, t(lang, S::Framing));
     grid("framing").show(ui, |ui| {
@@ -297,7 +298,7 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         .labelled_by(mode_label.id);
         ui.end_row();
         if settings.framing.has_length_header() || settings.framing == FramingMode::Newline {
-            field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed);
+            field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed, lang);
         }
     });
     section(ui, t(lang, S::UdpPanel));
@@ -308,10 +309,10 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
     }
     if udp {
         grid("udp").show(ui, |ui| {
-            field_ui(ui, form, Field::UdpReadSize, t(lang, S::UdpReadSize), t(lang, S::UdpReadSizeTip), None, &mut changed);
+            field_ui(ui, form, Field::UdpReadSize, t(lang, S::UdpReadSize), t(lang, S::UdpReadSizeTip), None, &mut changed, lang);
             let note = kernel_note(model, Side::UdpReceiver, SockOpt::RcvBuf, lang);
-            field_ui(ui, form, Field::UdpRcvBuf, t(lang, S::UdpRcvBuf), t(lang, S::UdpRcvBufTip), note, &mut changed);
-            field_ui(ui, form, Field::UdpStartDelay, t(lang, S::UdpStartDelay), t(lang, S::StartDelayTip), None, &mut changed);
+            field_ui(ui, form, Field::UdpRcvBuf, t(lang, S::UdpRcvBuf), t(lang, S::UdpRcvBufTip), note, &mut changed, lang);
+            field_ui(ui, form, Field::UdpStartDelay, t(lang, S::UdpStartDelay), t(lang, S::StartDelayTip), None, &mut changed, lang);
         });
     }
     changed

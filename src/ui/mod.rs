@@ -3,6 +3,7 @@
 //! talks to the engine.
 
 pub mod controls;
+pub mod fonts;
 pub mod inspector;
 pub mod stats;
 pub mod strings;
@@ -80,6 +81,8 @@ pub struct StickyApp {
     run: Option<Run>,
     /// Settings changed since the last run.
     dirty: bool,
+    /// No CJK font was found: say so once, with the fix.
+    pub cjk_missing: bool,
 }
 
 impl StickyApp {
@@ -95,6 +98,7 @@ impl StickyApp {
             start_error: None,
             run: None,
             dirty: false,
+            cjk_missing: !fonts::cjk_font_installed(),
         }
     }
 
@@ -293,8 +297,8 @@ impl StickyApp {
             ui.selectable_value(&mut self.prefs.view, ViewKind::Bytes, t(lang, S::ViewBytes));
             ui.selectable_value(&mut self.prefs.view, ViewKind::Time, t(lang, S::ViewTime));
             ui.separator();
-            ui.selectable_value(&mut self.prefs.lang, Lang::En, "EN");
-            ui.selectable_value(&mut self.prefs.lang, Lang::Zh, "中文");
+            ui.selectable_value(&mut self.prefs.lang, Lang::En, t(lang, S::LangEn));
+            ui.selectable_value(&mut self.prefs.lang, Lang::Zh, t(lang, S::LangZh));
             ui.separator();
             let dark = ui.visuals().dark_mode;
             if ui.selectable_label(dark, t(lang, S::Dark)).clicked() {
@@ -322,20 +326,30 @@ impl StickyApp {
             let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
             ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());
         }
+        if self.cjk_missing {
+            ui.horizontal(|ui| {
+                ui.colored_label(theme::SPLIT, t(lang, S::CjkMissing));
+                if ui.small_button("✖").clicked() {
+                    self.cjk_missing = false;
+                }
+            });
+        }
         if let Some(e) = &self.start_error {
             ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
         }
         for p in self.model.problems.iter().take(3) {
-            ui.colored_label(theme::SPLIT, tf(lang, S::Problem, &[p]));
+            ui.colored_label(theme::SPLIT, problem_text(p, lang));
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
             ui.label(t(lang, S::NoRunYet));
         }
         ui.add_space(4.0);
         if self.prefs.settings.transports.tcp() {
-            ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
             match self.prefs.view {
-                ViewKind::Bytes => timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang),
+                ViewKind::Bytes => {
+                    ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
+                    timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang);
+                }
                 ViewKind::Time => time_view::time_view_ui(ui, &self.model, lang, timeline::height()),
             }
             ui.separator();
@@ -344,6 +358,24 @@ impl StickyApp {
             });
         }
     }
+}
+
+/// A problem in the user's language (the OS's own words stay as they are).
+pub fn problem_text(p: &crate::analysis::Problem, lang: Lang) -> String {
+    use crate::analysis::ProblemKind;
+    use crate::engine::Side;
+    let side = t(lang, match p.side {
+        Side::TcpSender => S::SideTcpSender,
+        Side::TcpReceiver => S::SideTcpReceiver,
+        Side::UdpSender => S::SideUdpSender,
+        Side::UdpReceiver => S::SideUdpReceiver,
+        Side::Capture => S::SideCapture,
+    });
+    let what = match &p.kind {
+        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[why]),
+        ProblemKind::Failed(why) => why.clone(),
+    };
+    tf(lang, S::Problem, &[&side, &what])
 }
 
 impl eframe::App for StickyApp {

@@ -332,7 +332,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     if let Some(sel) = *selection {
         if let Some(r) = selection_rect(model, sel, &axis, &lane_y) {
-            clip.rect_stroke(r, 2.0, Stroke::new(2.5, theme::READ), StrokeKind::Outside);
+            clip.rect_stroke(r, 2.0, Stroke::new(2.5, text_color), StrokeKind::Outside);
         }
     }
 }
@@ -367,7 +367,7 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
                 ReadKind::Merged { messages } => {
                     let msgs = model.messages_in(read.offset, read.end());
                     let names = format!("{}…{}", model.messages[msgs.start].id, model.messages[msgs.end - 1].id);
-                    fit_label(&tf(lang, S::MergedLabel, &[&names]), w).or_else(|| fit_label(&format!("粘包 ×{messages}"), w))
+                    fit_label(&tf(lang, S::MergedLabel, &[&names]), w).or_else(|| fit_label(&tf(lang, S::MergedShort, &[&messages]), w))
                 }
                 _ => None,
             };
@@ -434,17 +434,17 @@ fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, la
             continue;
         }
         p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err)), small.clone(), theme::SPLIT);
+        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err, lang)), small.clone(), theme::SPLIT);
     }
 }
 
-fn short_error(e: &crate::framing::DecodeError) -> String {
+fn short_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
     use crate::framing::DecodeError as E;
     match e {
-        E::TooLong { len, .. } => format!("length {len} too long"),
-        E::NegativeLength { len, .. } => format!("negative length {len}"),
-        E::BadJson { .. } => "bad JSON header".into(),
-        E::Truncated { have, need, .. } => format!("stream ended: {have} of {need} B"),
-        E::ShortRead { part, asked, got, .. } => format!("short {part} read: {got} of {asked} B"),
+        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
+        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
+        E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
+        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
+        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
     }
 }
