@@ -122,8 +122,12 @@ fn recorded(name: &str) -> Recording {
 }
 
 fn snapshot_of(name: &str, theme: egui::Theme) {
+    snapshot_in(name, theme, stickyviz::i18n::Lang::En);
+}
+
+fn snapshot_in(name: &str, theme: egui::Theme, lang: stickyviz::i18n::Lang) {
     let rec = recorded(name);
-    let mut app = StickyApp::new(Prefs::default());
+    let mut app = StickyApp::new(Prefs { lang, ..Prefs::default() });
     app.show_recording(&rec);
     let mut h = builder().with_theme(theme).wgpu().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
     h.run_steps(3);
@@ -131,7 +135,13 @@ fn snapshot_of(name: &str, theme: egui::Theme) {
         egui::Theme::Dark => "dark",
         egui::Theme::Light => "light",
     };
-    h.snapshot(format!("main_window_{name}_{suffix}"));
+    let lang_suffix = if lang == stickyviz::i18n::Lang::Zh { "_zh" } else { "" };
+    h.snapshot(format!("main_window_{name}_{suffix}{lang_suffix}"));
+}
+
+#[test]
+fn snapshot_json_header_chinese() {
+    snapshot_in("json-header", egui::Theme::Dark, stickyviz::i18n::Lang::Zh);
 }
 
 #[test]

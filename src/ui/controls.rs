@@ -126,11 +126,11 @@ impl Form {
 
     /// Reads every field over `base` (which holds the toggles and combos). Returns the new
     /// settings, or None with the errors stored beside their fields.
-    pub fn apply(&mut self, base: &Experiment) -> Option<Experiment> {
+    pub fn apply(&mut self, base: &Experiment, lang: Lang) -> Option<Experiment> {
         self.errors = Default::default();
         let mut exp = base.clone();
         for f in Field::ALL {
-            if let Err(msg) = set_field(&mut exp, f, self.text[f as usize].trim()) {
+            if let Err(msg) = set_field(&mut exp, f, self.text[f as usize].trim(), lang) {
                 self.errors[f as usize] = Some(msg);
             }
         }
@@ -140,53 +140,53 @@ impl Form {
         match exp.validate() {
             Ok(()) => Some(exp),
             Err(e) => {
-                self.errors[Field::of_setting(e.field) as usize] = Some(e.to_string());
+                self.errors[Field::of_setting(e.field) as usize] = Some(e.localized(lang));
                 None
             }
         }
     }
 }
 
-fn num<T: std::str::FromStr>(f: Field, v: &str) -> Result<T, String> {
-    v.parse().map_err(|_| format!("{}: '{v}' is not a whole number ≥ 0", f.name()))
+fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
+    v.parse().map_err(|_| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &"0, 1, 2, …"])))
 }
 
 /// Empty (or "default") = let the kernel choose.
-fn buffer(f: Field, v: &str) -> Result<Option<u32>, String> {
+fn buffer(f: Field, v: &str, lang: Lang) -> Result<Option<u32>, String> {
     if v.is_empty() || v.eq_ignore_ascii_case("default") {
         Ok(None)
     } else {
-        num(f, v).map(Some)
+        num(f, v, lang).map(Some)
     }
 }
 
-fn set_field(e: &mut Experiment, f: Field, v: &str) -> Result<(), String> {
+fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), String> {
     match f {
-        Field::Count => e.workload.count = num(f, v)?,
+        Field::Count => e.workload.count = num(f, v, lang)?,
         Field::Size => {
             (e.workload.size_min, e.workload.size_max) = match v.split_once('-') {
-                Some((a, b)) => (num(f, a.trim())?, num(f, b.trim())?),
+                Some((a, b)) => (num(f, a.trim(), lang)?, num(f, b.trim(), lang)?),
                 None => {
-                    let n = num(f, v)?;
+                    let n = num(f, v, lang)?;
                     (n, n)
                 }
             }
         }
-        Field::Gap => e.workload.gap_us = num(f, v)?,
-        Field::SndBuf => e.sender.sndbuf = buffer(f, v)?,
+        Field::Gap => e.workload.gap_us = num(f, v, lang)?,
+        Field::SndBuf => e.sender.sndbuf = buffer(f, v, lang)?,
         Field::Chunk => {
             if let WriteSplit::Chunks { .. } = e.sender.split {
-                e.sender.split = WriteSplit::Chunks { bytes: num(f, v)? };
+                e.sender.split = WriteSplit::Chunks { bytes: num(f, v, lang)? };
             }
         }
-        Field::ReadSize => e.receiver.read_size = num(f, v)?,
-        Field::RcvBuf => e.receiver.rcvbuf = buffer(f, v)?,
-        Field::StartDelay => e.receiver.start_delay_ms = num(f, v)?,
-        Field::ReadDelay => e.receiver.read_delay_ms = num(f, v)?,
-        Field::MaxFrame => e.max_frame_len = num(f, v)?,
-        Field::UdpReadSize => e.udp.read_size = num(f, v)?,
-        Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v)?,
-        Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v)?,
+        Field::ReadSize => e.receiver.read_size = num(f, v, lang)?,
+        Field::RcvBuf => e.receiver.rcvbuf = buffer(f, v, lang)?,
+        Field::StartDelay => e.receiver.start_delay_ms = num(f, v, lang)?,
+        Field::ReadDelay => e.receiver.read_delay_ms = num(f, v, lang)?,
+        Field::MaxFrame => e.max_frame_len = num(f, v, lang)?,
+        Field::UdpReadSize => e.udp.read_size = num(f, v, lang)?,
+        Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v, lang)?,
+        Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v, lang)?,
     }
     Ok(())
 }
@@ -327,19 +327,19 @@ mod tests {
         let base = Experiment::default();
         let mut form = Form::from_settings(&base);
         *form.text_mut(Field::ReadSize) = "0".into();
-        assert_eq!(form.apply(&base), None);
+        assert_eq!(form.apply(&base, Lang::En), None);
         let err = form.error(Field::ReadSize).expect("error beside read size");
         assert!(err.contains("read-size") && err.contains("1..=1048576"), "{err}");
 
         *form.text_mut(Field::ReadSize) = "abc".into();
-        assert_eq!(form.apply(&base), None);
-        assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("not a whole number")));
+        assert_eq!(form.apply(&base, Lang::En), None);
+        assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("is not a number")));
     }
 
     #[test]
     fn round_trip_of_settings() {
         let base = Experiment::default();
         let mut form = Form::from_settings(&base);
-        assert_eq!(form.apply(&base), Some(base));
+        assert_eq!(form.apply(&base, Lang::En), Some(base));
     }
 }

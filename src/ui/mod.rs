@@ -250,7 +250,7 @@ impl StickyApp {
         let mut edited = self.prefs.settings.clone();
         let changed = controls::controls_ui(ui, &mut edited, &mut self.form, &self.model, lang);
         if changed.toggled || changed.typed {
-            if let Some(valid) = self.form.apply(&edited) {
+            if let Some(valid) = self.form.apply(&edited, lang) {
                 if valid != self.prefs.settings {
                     self.prefs.settings = valid;
                     self.prefs.preset = None;
@@ -338,7 +338,7 @@ impl StickyApp {
             ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
         }
         for p in self.model.problems.iter().take(3) {
-            ui.colored_label(theme::SPLIT, problem_text(p, lang));
+            ui.colored_label(theme::SPLIT, crate::i18n::problem(p, lang));
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
             ui.label(t(lang, S::NoRunYet));
@@ -360,24 +360,6 @@ impl StickyApp {
     }
 }
 
-/// A problem in the user's language (the OS's own words stay as they are).
-pub fn problem_text(p: &crate::analysis::Problem, lang: Lang) -> String {
-    use crate::analysis::ProblemKind;
-    use crate::engine::Side;
-    let side = t(lang, match p.side {
-        Side::TcpSender => S::SideTcpSender,
-        Side::TcpReceiver => S::SideTcpReceiver,
-        Side::UdpSender => S::SideUdpSender,
-        Side::UdpReceiver => S::SideUdpReceiver,
-        Side::Capture => S::SideCapture,
-    });
-    let what = match &p.kind {
-        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[why]),
-        ProblemKind::Failed(why) => why.clone(),
-    };
-    tf(lang, S::Problem, &[&side, &what])
-}
-
 impl eframe::App for StickyApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.ui_root(ui);
@@ -392,8 +374,9 @@ impl eframe::App for StickyApp {
     }
 }
 
-/// Opens the window (what `stickyviz` with no arguments does).
-pub fn run_native() -> eframe::Result<()> {
+/// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
+/// first launch (`--lang` or the locale); after that the window remembers the user's choice.
+pub fn run_native(lang: Lang) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title("stickyviz"),
         ..Default::default()
@@ -402,7 +385,7 @@ pub fn run_native() -> eframe::Result<()> {
         "stickyviz",
         options,
         Box::new(|cc| {
-            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
             let mut app = StickyApp::new(prefs);
             app.start(&cc.egui_ctx);
             Ok(Box::new(app))
