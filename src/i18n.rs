@@ -246,6 +246,7 @@ strings! {
     TtWireNoCapture => ("({} data segments by TCP_INFO; no capture)", "（TCP_INFO 统计 {} 个数据报文段；未抓包）"),
     TtProblem => ("problem: {}", "问题：{}"),
     TtNote => ("note: {}", "注意：{}"),
+    StatThroughput => ("MB/s received", "接收 MB/s"),
     SumMessages => ("messages", "消息"),
     SumBytesSent => ("bytes sent", "发送字节"),
     SumWrites => ("writes (send calls)", "写入（send 调用）"),

@@ -84,6 +84,17 @@ pub fn all() -> Vec<Preset> {
             },
         },
         Preset {
+            name: "firehose",
+            summary: "bulk transfer: 1 GiB in 64 KiB writes read with recv(65536); watch the throughput and the history cap at work — boundaries mean nothing at this scale",
+            summary_zh: "大批量传输：以 64 KiB 写入共 1 GiB，recv(65536) 读取；观察吞吐量和历史上限——在这种规模下消息边界毫无意义",
+            experiment: Experiment {
+                transports: Transports::Tcp,
+                workload: Workload { count: 16_384, size_min: 65_536, size_max: 65_536, ..Workload::default() },
+                receiver: ReceiverOptions { read_size: 65_536, start_delay_ms: 0, ..ReceiverOptions::default() },
+                ..base.clone()
+            },
+        },
+        Preset {
             name: "udp-truncate",
             summary: "the same messages as UDP datagrams read with recvfrom(100): boundaries are kept (no 粘包), but a datagram bigger than 100 bytes loses its tail",
             summary_zh: "同样的消息用 UDP 发送，recvfrom(100) 接收：边界保留（不会粘包），但超过 100 字节的数据报尾部被丢弃",

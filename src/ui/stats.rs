@@ -35,6 +35,9 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
             stat_ui(ui, dropped, t(lang, S::StatDropped), s.datagrams_dropped.unwrap_or(0) > 0);
         }
         stat_ui(ui, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
+        if let Some(mb_s) = model.throughput_mb_s() {
+            stat_ui(ui, format!("{mb_s:.0}"), t(lang, S::StatThroughput), false);
+        }
     });
     if model.history_capped() {
         ui.colored_label(theme::SPLIT, tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));

@@ -1,0 +1,67 @@
+//! Decoding 100-byte frames in memory: our `u32` decoder against tokio-util's
+//! `LengthDelimitedCodec` on a `BytesMut` (the reference users know), and `seed-json` and
+//! `newline` on the same messages. Run: `cargo bench --bench decode`.
+
+use bytes::BytesMut;
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use tokio_util::codec::{Decoder, LengthDelimitedCodec};
+
+use stickyviz::framing::{FramingMode, DEFAULT_MAX_FRAME_LEN};
+
+const FRAMES: usize = 10_000;
+const PAYLOAD: usize = 100;
+/// Reads of 64 KiB, as a receiver with a large buffer gets them.
+const READ: usize = 64 * 1024;
+
+fn stream(mode: FramingMode) -> Vec<u8> {
+    let payload = vec![b'a'; PAYLOAD];
+    let mut out = Vec::new();
+    for _ in 0..FRAMES {
+        mode.encode(&payload, &mut out);
+    }
+    out
+}
+
+fn ours(mode: FramingMode, bytes: &[u8]) -> usize {
+    let mut dec = mode.stream_decoder(DEFAULT_MAX_FRAME_LEN).expect("stream codec");
+    let mut n = 0;
+    for chunk in bytes.chunks(READ) {
+        dec.feed(chunk);
+        while let Ok(Some(f)) = dec.next_frame() {
+            n += f.payload.len();
+        }
+    }
+    n
+}
+
+fn tokio(bytes: &[u8]) -> usize {
+    let mut codec = LengthDelimitedCodec::new();
+    let mut buf = BytesMut::new();
+    let mut n = 0;
+    for chunk in bytes.chunks(READ) {
+        buf.extend_from_slice(chunk);
+        while let Ok(Some(f)) = codec.decode(&mut buf) {
+            n += f.len();
+        }
+    }
+    n
+}
+
+fn decode(c: &mut Criterion) {
+    let mut g = c.benchmark_group("decode_100B_frames");
+    g.throughput(Throughput::Elements(FRAMES as u64));
+    let u32_bytes = stream(FramingMode::U32);
+    assert_eq!(ours(FramingMode::U32, &u32_bytes), FRAMES * PAYLOAD);
+    assert_eq!(tokio(&u32_bytes), FRAMES * PAYLOAD);
+    g.bench_function("stickyviz_u32", |b| b.iter(|| ours(FramingMode::U32, black_box(&u32_bytes))));
+    g.bench_function("tokio_util_length_delimited", |b| b.iter(|| tokio(black_box(&u32_bytes))));
+    for mode in [FramingMode::SeedJson, FramingMode::Newline] {
+        let bytes = stream(mode);
+        assert_eq!(ours(mode, &bytes), FRAMES * PAYLOAD);
+        g.bench_function(format!("stickyviz_{}", mode.name()), |b| b.iter(|| ours(mode, black_box(&bytes))));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, decode);
+criterion_main!(benches);

@@ -1,0 +1,66 @@
+//! One GUI frame (layout + tessellation, headless `egui::Context`, no GPU) with 1,000,000
+//! recorded events, zoomed out (whole stream) and zoomed in (400 bytes). Also prints the
+//! model's memory per stored record. Run: `cargo bench --bench gui_frame`.
+
+use std::sync::Arc;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+
+use stickyviz::analysis::Model;
+use stickyviz::engine::{Event, MsgId, StreamOffset};
+use stickyviz::ui::timeline::TimelineView;
+use stickyviz::ui::{Prefs, StickyApp};
+
+/// 250,000 messages of 10 B: a message, a write and a segment each, a read per 3 messages.
+fn million_events() -> Vec<Event> {
+    let mut ev = Vec::with_capacity(1_000_000);
+    let mut i = 0u32;
+    while ev.len() < 1_000_000 {
+        let (at_us, off) = (u64::from(i), u64::from(i) * 10);
+        ev.push(Event::Message { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, header_len: 0 });
+        ev.push(Event::Write { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, segs_out: i, notsent: 0, unacked: 0 });
+        ev.push(Event::Segment { at_us, offset: StreamOffset(off), len: 10 });
+        if i % 3 == 0 {
+            ev.push(Event::Read { at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
+        }
+        i += 1;
+    }
+    ev
+}
+
+fn frame(ctx: &egui::Context, app: &mut StickyApp) -> usize {
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0))),
+        ..Default::default()
+    };
+    let out = ctx.run_ui(input, |ui| app.ui_root(ui));
+    ctx.tessellate(out.shapes, out.pixels_per_point).len()
+}
+
+fn gui_frame(c: &mut Criterion) {
+    let events = million_events();
+    let model = Model::from_events(&events);
+    let records = model.messages.len() + model.writes.len() + model.segments.len() + model.reads.len();
+    println!(
+        "model: {} events, {} records, {:.1} bytes per record (capacity included)",
+        events.len(),
+        records,
+        model.history_bytes() as f64 / records as f64
+    );
+    let ctx = egui::Context::default();
+    ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
+    let mut app = StickyApp::new(Prefs::default());
+    app.model = model;
+    app.cjk_missing = false;
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    let mut g = c.benchmark_group("gui_frame_1M_events");
+    g.bench_function("zoomed_out", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
+    app.timeline = TimelineView { x0: 1_000_000.0, x1: 1_000_400.0, fit: false };
+    g.bench_function("zoomed_in", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
+    g.finish();
+}
+
+criterion_group!(benches, gui_frame);
+criterion_main!(benches);
