@@ -13,6 +13,7 @@ use crate::config::{Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
 use crate::framing::{FramingMode, NaiveStep, NaiveU32Decoder};
 use crate::recording::Recording;
+pub use crate::peer_cli::{ListenArgs, SendArgs};
 use crate::{presets, text_timeline};
 
 #[derive(Parser, Debug)]
@@ -32,6 +33,10 @@ pub enum Command {
     Presets,
     /// Feed a byte file through a framing decoder in reads of N bytes and print each frame.
     Decode(DecodeArgs),
+    /// Wait for an external client (the seed's Python code, nc, …) and show its stream.
+    Listen(crate::peer_cli::ListenArgs),
+    /// Send the workload to an external server, drawing writes and wire segments.
+    Send(crate::peer_cli::SendArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -269,6 +274,8 @@ pub fn main(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Decode(args)) => decode(&args),
+        Some(Command::Listen(args)) => crate::peer_cli::listen(&args),
+        Some(Command::Send(args)) => crate::peer_cli::send(&args),
         None => Ok(()),
     }
 }

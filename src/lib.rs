@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod framing;
+pub mod peer_cli;
 pub mod presets;
 pub mod recording;
 pub mod text_timeline;

@@ -16,6 +16,11 @@ fn main() -> ExitCode {
     if cli.command.is_none() {
         return open_window();
     }
+    #[cfg(feature = "gui")]
+    let cli = match cli.command {
+        Some(cli::Command::Listen(args)) if !args.headless => return open_listen_window(args),
+        command => Cli { command },
+    };
     match cli::main(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
@@ -32,6 +37,22 @@ fn main() -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_window() -> ExitCode {
     match stickyviz::ui::run_native() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the window could not open: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_listen_window(args: cli::ListenArgs) -> ExitCode {
+    // Bad flags are reported before any window opens, with the usual exit code 2.
+    if let Err(e) = stickyviz::peer_cli::listen_options(&args) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    match stickyviz::ui::listen::run_native_listen(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the window could not open: {e}");

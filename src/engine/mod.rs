@@ -7,6 +7,8 @@
 
 mod capture;
 pub mod event;
+pub mod peer;
+mod peer_udp;
 pub mod sink;
 pub mod sys;
 pub mod tcp;
@@ -60,7 +62,7 @@ pub struct Run {
     supervisor: Option<JoinHandle<()>>,
 }
 
-struct Spawner {
+pub(crate) struct Spawner {
     tx: Sender<Vec<Event>>,
     wake: Option<Wake>,
     clock: Clock,
@@ -69,11 +71,11 @@ struct Spawner {
 }
 
 impl Spawner {
-    fn sink(&self) -> EventSink {
+    pub(crate) fn sink(&self) -> EventSink {
         EventSink::new(self.tx.clone(), self.wake.clone(), self.clock)
     }
 
-    fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+    pub(crate) fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
         let mut sink = self.sink();
         let handle = std::thread::Builder::new()
             .name(format!("stickyviz-{name}"))
@@ -88,11 +90,21 @@ impl Run {
     /// Starts a run. `wake` is called after each batch of events (the GUI passes its repaint).
     pub fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineError> {
         exp.validate()?;
+        Self::start_with(wake, |sp, stop, capture_done| Self::spawn_workers(exp, sp, stop, capture_done))
+    }
+
+    /// Starts a run whose threads `spawn_workers` starts (through the [`Spawner`]); the
+    /// supervisor, stop flag and event channel are the same for every kind of run, so the GUI
+    /// and CLI treat a run against an external peer like any other.
+    pub(crate) fn start_with(
+        wake: Option<Wake>,
+        spawn_workers: impl FnOnce(&mut Spawner, &Arc<AtomicBool>, &Arc<AtomicBool>) -> Result<(), EngineError>,
+    ) -> Result<Run, EngineError> {
         let (tx, events) = unbounded();
         let stop = Arc::new(AtomicBool::new(false));
         let mut sp = Spawner { tx, wake, clock: Clock::start(), handles: Vec::new(), capture: None };
         let capture_done = Arc::new(AtomicBool::new(false));
-        let result = Self::spawn_workers(exp, &mut sp, &stop, &capture_done);
+        let result = spawn_workers(&mut sp, &stop, &capture_done);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }

@@ -4,6 +4,7 @@
 
 pub mod controls;
 pub mod inspector;
+pub mod listen;
 pub mod stats;
 pub mod strings;
 pub mod theme;
