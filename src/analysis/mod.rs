@@ -138,6 +138,10 @@ pub struct Model {
     classifier: Classifier,
     cap: usize,
     stored: usize,
+    /// Empty datagrams carry no `msg-N|` id; loopback UDP keeps order, so they are matched
+    /// first in, first out: sent ones not yet seen arriving, and arrivals not yet seen sent.
+    empty_sent: std::collections::VecDeque<MsgId>,
+    empty_arrived: std::collections::VecDeque<u64>,
 }
 
 impl Default for Model {
@@ -168,6 +172,8 @@ impl Model {
             classifier: Classifier::default(),
             cap,
             stored: 0,
+            empty_sent: Default::default(),
+            empty_arrived: Default::default(),
         }
     }
 
@@ -261,6 +267,12 @@ impl Model {
                 if let Some(d) = self.datagram_slot(*msg) {
                     *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received };
                 }
+                if *len == 0 {
+                    match self.empty_arrived.pop_front() {
+                        Some(at) => self.mark_received(*msg, 0, at),
+                        None => self.empty_sent.push_back(*msg),
+                    }
+                }
             }
             Event::DatagramReceived { at_us, msg, len, real_len } => {
                 s.datagrams_received += 1;
@@ -269,8 +281,13 @@ impl Model {
                     s.datagram_bytes_lost += u64::from(real_len - len);
                 }
                 // The receiver's batch may arrive before the sender's: make the slot either way.
-                if let Some(d) = msg.and_then(|m| self.datagram_slot(m)) {
-                    d.received = Some((*len, *at_us));
+                match msg {
+                    Some(m) => self.mark_received(*m, *len, *at_us),
+                    None if *real_len == 0 => match self.empty_sent.pop_front() {
+                        Some(m) => self.mark_received(m, 0, *at_us),
+                        None => self.empty_arrived.push_back(*at_us),
+                    },
+                    None => {}
                 }
             }
             Event::Ended { side, reason, .. } => {
@@ -295,6 +312,12 @@ impl Model {
         s.merged_reads = c.merged_reads;
         s.exact_reads = c.exact_reads;
         s.split_messages = c.split_messages;
+    }
+
+    fn mark_received(&mut self, msg: MsgId, len: u32, at_us: u64) {
+        if let Some(d) = self.datagram_slot(msg) {
+            d.received = Some((len, at_us));
+        }
     }
 
     /// The record of datagram `msg`, created (and counted against the cap) on first sight.
