@@ -289,6 +289,7 @@ fn run(args: &RunArgs) -> Result<()> {
     let events = run.wait();
     let model = Model::from_events(&events);
     let text = format!("{}\n{}", text_timeline::render(&model, args.width), text_timeline::summary(&model));
+    let text = text + &crate::echo_report::render(&model, &exp, args.width);
     match args.json.as_deref() {
         Some("-") => {
             eprint!("{text}");

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod echo_report;
 pub mod engine;
 pub mod framing;
 pub mod peer_cli;

@@ -1,20 +1,40 @@
-//! Request/response lessons: the seed's remote-command server (`big-reply`).
+//! Request/response lessons: the seed's echo server (`echo`) and remote-command server
+//! (`big-reply`). Both directions are recorded, and each request's latency.
 
-use crate::config::{Experiment, ReceiverOptions, Transports, Workload};
+use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, Workload, WriteSplit};
+use crate::engine::echo::{ClientReads, EchoOptions};
+use crate::framing::FramingMode;
 
 use super::Preset;
 
 pub(super) fn presets() -> Vec<Preset> {
     let base = Experiment::default();
-    vec![Preset {
-        name: "big-reply",
-        summary: "The seed's remote-command (\"ssh\") lesson: command output of 2500 bytes read with recv(1024). Each reply arrives in three reads (1024 + 1024 + 452, 半包). The seed's client reads once per command, so the 1476 bytes it did not read stay in the buffer and come out as the start of the next command's answer: the output of one command shows up under the next one.",
-        summary_zh: "教程“模拟 ssh 远程执行命令”一课：2500 字节的命令结果用 recv(1024) 读取，每条回复要读三次（1024 + 1024 + 452，半包）。教程的客户端每条命令只读一次，没读的 1476 字节留在缓冲区里，变成下一条命令结果的开头：上一条命令的输出出现在下一条命令下面。",
-        experiment: Experiment {
-            transports: Transports::Tcp,
-            workload: Workload { count: 3, size_min: 2500, size_max: 2500, gap_us: 20_000, ..Workload::default() },
-            receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
-            ..base
+    vec![
+        Preset {
+            name: "echo",
+            summary: "The seed's echo server, request by request: the client sends a request (a 4-byte length, then 96 bytes, written as two send() calls: write, write, then read the reply) and the server answers it upper-cased. Both directions are drawn: requests on the main axis, replies on their own axis below. Look at the latency plot: with Nagle on, most requests take about 40 ms, because Nagle holds the body until the header is acknowledged, and the server delays that ACK (Linux delayed ACK, ~40 ms) since it has nothing to send until the body arrives. Turn Nagle off, or send header and body in one send(), and each request takes microseconds.",
+            summary_zh: "教程的回显服务器，一问一答：客户端发送请求（先 4 字节长度，再 96 字节数据，分两次 send()：写、写、然后读回复），服务端把它转成大写发回来。两个方向都画出来了：请求在主轴上，回复在下面单独的轴上。请看延迟图：开启 Nagle 时大多数请求要约 40 ms，因为 Nagle 要等报头被确认才发送数据部分，而服务端在收到数据之前没有东西要发，于是推迟了这个 ACK（Linux 延迟确认，约 40 ms）。关闭 Nagle，或者把报头和数据放在一次 send() 里发送，每个请求只要几微秒。",
+            experiment: Experiment {
+                transports: Transports::Tcp,
+                workload: Workload { count: 20, size_min: 96, size_max: 96, ..Workload::default() },
+                sender: SenderOptions { split: WriteSplit::HeaderThenBody, ..SenderOptions::default() },
+                framing: FramingMode::U32,
+                receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
+                echo: Some(EchoOptions::default()),
+                ..base.clone()
+            },
         },
-    }]
+        Preset {
+            name: "big-reply",
+            summary: "The seed's remote-command (\"ssh\") lesson: each command gets 2500 bytes of output back, and the client reads it with one recv(1024) per command, as the seed's client does. Look at the reply axis: the first read takes only the first 1024 bytes of reply 0; the read made for the next command returns the next 1024 bytes of reply 0, not the start of reply 1. The client falls further behind with every command, showing old output under new commands; what is left comes out only after the last command. The fix is the json-header lesson: send the length first and read until you have it all.",
+            summary_zh: "教程“模拟 ssh 远程执行命令”一课：每条命令返回 2500 字节的结果，客户端像教程里那样每条命令只 recv(1024) 一次。请看回复轴：第一次读取只拿到回复 0 的前 1024 字节；为下一条命令做的读取拿到的是回复 0 接下来的 1024 字节，而不是回复 1 的开头。每多一条命令，客户端就落后更多，新命令下面显示的是旧的输出；剩下的内容要到最后一条命令之后才读出来。解决办法见 json-header：先发长度，再循环读到收齐为止。",
+            experiment: Experiment {
+                transports: Transports::Tcp,
+                workload: Workload { count: 4, size_min: 8, size_max: 8, gap_us: 20_000, ..Workload::default() },
+                receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
+                echo: Some(EchoOptions { reply_size: Some(2500), client_read_size: 1024, client_reads: ClientReads::OncePerRequest }),
+                ..base
+            },
+        },
+    ]
 }

@@ -5,9 +5,11 @@
 //! [`Summary`] counts stay exact past it.
 
 mod classify;
+mod echo;
 mod summary;
 
 pub use classify::{Classifier, Counts};
+pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
 use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
@@ -135,6 +137,8 @@ pub struct Model {
     /// Latest timestamp seen.
     pub last_us: u64,
     pub summary: Summary,
+    /// The reply direction and latencies of a request/response run (`echo`, `big-reply`).
+    pub echo: Option<Box<EchoModel>>,
     classifier: Classifier,
     cap: usize,
     stored: usize,
@@ -169,6 +173,7 @@ impl Model {
             finished: false,
             last_us: 0,
             summary: Summary::default(),
+            echo: None,
             classifier: Classifier::default(),
             cap,
             stored: 0,
@@ -306,6 +311,11 @@ impl Model {
             }
             Event::Error { side, message, .. } => self.problems.push(format!("{side:?}: {message}")),
             Event::Finished { .. } => self.finished = true,
+            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
+            Event::Round { at_us, index, latency_us, request_len, reply_len } => {
+                let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };
+                self.echo.get_or_insert_with(Box::default).push_round(r);
+            }
         }
         let c = self.classifier.counts;
         let s = &mut self.summary;

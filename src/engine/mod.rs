@@ -6,6 +6,7 @@
 //! joins them all and then sends [`Event::Finished`]; after it the channel closes.
 
 mod capture;
+pub mod echo;
 pub mod event;
 pub mod peer;
 mod peer_udp;
@@ -157,6 +158,9 @@ impl Run {
             sink.push(Event::Connected { at_us: sink.now_us(), sender: from.to_string(), receiver: to.to_string() });
             tcp::record_options(&pair, exp, &mut sink);
             drop(sink);
+            if let Some(opts) = exp.echo {
+                return echo::spawn(pair, exp, opts, sp, stop);
+            }
             let (e1, s1) = (exp.clone(), stop.clone());
             sp.spawn("tcp-receiver", move |sink| tcp::receive_all(pair.receiver, &e1, sink, &s1))?;
             let (e2, s2) = (exp.clone(), stop.clone());

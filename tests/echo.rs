@@ -1,0 +1,57 @@
+//! Request/response runs on 127.0.0.1: both directions recorded, the write-write-read stall
+//! measured. Timing varies run to run, so only what the setup forces is asserted.
+
+use stickyviz::analysis::Model;
+use stickyviz::config::WriteSplit;
+use stickyviz::engine::Run;
+use stickyviz::presets;
+
+fn run(name: &str, edit: impl FnOnce(&mut stickyviz::config::Experiment)) -> Model {
+    let mut exp = presets::find(name).unwrap_or_else(|| panic!("preset {name}")).experiment;
+    edit(&mut exp);
+    let run = Run::start(&exp, None).unwrap_or_else(|e| panic!("{name} starts: {e}"));
+    Model::from_events(&run.wait())
+}
+
+fn median_us(m: &Model) -> u64 {
+    m.echo.as_deref().and_then(|e| e.median_latency_us()).expect("requests answered")
+}
+
+#[test]
+fn echo_records_both_directions_and_every_request_intact() {
+    let m = run("echo", |_| {});
+    let echo = m.echo.as_deref().expect("a request/response run");
+    assert_eq!(echo.rounds.len(), 20, "every request answered");
+    assert_eq!(m.summary.frames, 20);
+    assert_eq!(m.summary.intact_frames, 20, "the server decoded every request whole");
+    assert_eq!(echo.replies.summary.messages, 20, "one reply per request");
+    assert_eq!(echo.replies.summary.bytes_received, 20 * 96, "the client read every reply");
+    assert_eq!(&echo.replies.received[..7], b"MSG-0|A", "replies are upper-cased");
+    assert!(m.problems.is_empty() && echo.replies.problems.is_empty(), "{:?} {:?}", m.problems, echo.replies.problems);
+}
+
+#[test]
+fn write_write_read_stalls_with_nagle_and_not_without() {
+    let on = median_us(&run("echo", |_| {}));
+    let off = median_us(&run("echo", |e| e.sender.nagle = false));
+    let single = median_us(&run("echo", |e| e.sender.split = WriteSplit::Whole));
+    eprintln!("echo median latency: Nagle on {on} µs, off {off} µs, one write {single} µs");
+    // Delayed ACK is at least 40 ms on Linux; without the stall a loopback round trip is µs.
+    assert!(on > 20_000, "Nagle on + write-write-read stalls: median {on} µs");
+    assert!(off < 5_000, "Nagle off does not: median {off} µs");
+    assert!(single < 5_000, "one write per request does not: median {single} µs");
+    assert!(on > 10 * off);
+}
+
+#[test]
+fn big_reply_leftover_is_read_as_the_next_reply() {
+    let m = run("big-reply", |_| {});
+    let replies = &m.echo.as_deref().expect("request/response").replies;
+    assert_eq!(replies.summary.messages, 4);
+    let first_reply_end = replies.messages[0].end();
+    // The read made for command 1 starts where the read for command 0 stopped: inside reply 0.
+    assert!(replies.reads.len() >= 2);
+    assert!(replies.reads[1].offset < first_reply_end, "read 1 at {} is still reply 0", replies.reads[1].offset);
+    assert!(replies.reads.iter().all(|r| r.len <= 1024));
+    assert_eq!(replies.summary.bytes_received, 4 * 2500, "the leftover comes out after the last command");
+}
