@@ -71,6 +71,9 @@ impl EchoOptions {
 
 /// Starts the client and server threads on a connected pair.
 pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
+    // The capture follows the request direction only (its offsets come from the client's SYN).
+    let reason = "the reply direction's segments are not captured; its writes and reads are".to_string();
+    sp.sink().push(reply(Event::SegmentsUnavailable { reason }));
     let (e1, s1) = (exp.clone(), stop.clone());
     sp.spawn("echo-server", move |sink| serve(pair.receiver, &e1, opts, sink, &s1))?;
     let (e2, s2) = (exp.clone(), stop.clone());
