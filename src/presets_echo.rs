@@ -1,8 +1,9 @@
-//! Request/response lessons: the seed's echo server (`echo`) and remote-command server
-//! (`big-reply`). Both directions are recorded, and each request's latency.
+//! Request/response lessons: the seed's echo server (`echo`), remote-command server
+//! (`big-reply`) and HMAC connection check (`hmac-handshake`, `hmac-wrong-key`). Both directions are recorded, and each request's latency.
 
 use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, Workload, WriteSplit};
 use crate::engine::echo::{ClientReads, EchoOptions};
+use crate::engine::handshake::HandshakeOptions;
 use crate::framing::FramingMode;
 
 use super::Preset;
@@ -32,9 +33,31 @@ pub(super) fn presets() -> Vec<Preset> {
                 transports: Transports::Tcp,
                 workload: Workload { count: 4, size_min: 8, size_max: 8, gap_us: 20_000, ..Workload::default() },
                 receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
-                echo: Some(EchoOptions { reply_size: Some(2500), client_read_size: 1024, client_reads: ClientReads::OncePerRequest }),
-                ..base
+                echo: Some(EchoOptions { reply_size: Some(2500), client_read_size: 1024, client_reads: ClientReads::OncePerRequest, handshake: None }),
+                ..base.clone()
             },
         },
+        Preset {
+            name: "hmac-handshake",
+            summary: "The seed's connection check: before any request, the server sends 32 random bytes (os.urandom(32)) and the client must answer with an HMAC of them under the shared key; here HMAC-SHA256 (the seed's hmac.new(key, msg) had no digest argument, which in Python before 3.8 meant MD5, 16 bytes). Look at the first frames of both axes: the 32-byte challenge on the reply axis and the 32-byte answer on the request axis are stream bytes like any other, checked (✓) before the echo starts. The seed reads the answer with one recv(len(digest)), which can return fewer bytes, the same short-read risk as naive-header; a correct server loops until it has them all. Try hmac-wrong-key to see a client refused.",
+            summary_zh: "教程的“认证客户端的链接合法性”：在任何请求之前，服务端先发 32 个随机字节（os.urandom(32)），客户端必须用共享密钥对它计算 HMAC 并发回；这里用 HMAC-SHA256（教程里 hmac.new(key, msg) 没有指定摘要算法，在 Python 3.8 以前默认是 MD5，16 字节）。请看两条轴上的第一帧：回复轴上 32 字节的挑战和请求轴上 32 字节的应答，和其他数据一样都是字节流，校验通过（✓）后才开始回显。教程用一次 recv(len(digest)) 读应答，它可能返回更少的字节，和 naive-header 一样有读不全的风险；正确的服务端要循环读到收齐为止。试试 hmac-wrong-key，看客户端被拒绝。",
+            experiment: hmac_experiment(&base, false),
+        },
+        Preset {
+            name: "hmac-wrong-key",
+            summary: "The seed's illegal client, which does not know the secret key: it answers the server's 32-byte challenge with an HMAC under another key. The server compares in constant time, finds a mismatch, refuses (red frame and problem line) and closes the connection; the client's first request never gets a reply, and the client sees the connection closed or reset. Nothing about TCP tells a legitimate client from another: the check is the application's own handshake, carried in the same byte stream.",
+            summary_zh: "教程里不知道密钥的“非法客户端”：它用另一个密钥对服务端的 32 字节挑战计算 HMAC。服务端做常数时间比较，发现不一致，拒绝（红色的帧和问题提示）并关闭连接；客户端的第一个请求得不到回复，看到的是连接被关闭或重置。TCP 本身分辨不出合法与非法的客户端：校验是应用自己的握手，走的是同一条字节流。",
+            experiment: hmac_experiment(&base, true),
+        },
     ]
+}
+
+fn hmac_experiment(base: &Experiment, wrong_key: bool) -> Experiment {
+    Experiment {
+        transports: Transports::Tcp,
+        workload: Workload { count: 5, size_min: 24, size_max: 64, gap_us: 5_000, ..Workload::default() },
+        receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
+        echo: Some(EchoOptions { handshake: Some(HandshakeOptions { wrong_key }), ..EchoOptions::default() }),
+        ..base.clone()
+    }
 }

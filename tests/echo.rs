@@ -55,3 +55,24 @@ fn big_reply_leftover_is_read_as_the_next_reply() {
     assert!(replies.reads.iter().all(|r| r.len <= 1024));
     assert_eq!(replies.summary.bytes_received, 4 * 2500, "the leftover comes out after the last command");
 }
+
+#[test]
+fn hmac_handshake_frames_both_handshake_messages_then_echoes() {
+    let m = run("hmac-handshake", |_| {});
+    assert_eq!(m.frames.len(), 1, "the client's answer is its own frame");
+    assert_eq!((m.frames[0].offset, m.frames[0].len, m.frames[0].intact), (0, 32, true), "32-byte HMAC-SHA256, accepted");
+    let echo = m.echo.as_deref().expect("request/response");
+    let challenge = &echo.replies.frames;
+    assert_eq!((challenge.len(), challenge.first().map(|f| f.len)), (1, Some(32)), "the server's challenge is its own frame");
+    assert_eq!(echo.rounds.len(), 5, "every request answered after the handshake");
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+}
+
+#[test]
+fn hmac_wrong_key_is_refused() {
+    let m = run("hmac-wrong-key", |_| {});
+    assert_eq!(m.frames.first().map(|f| f.intact), Some(false), "the answer does not verify");
+    assert!(m.problems.iter().any(|p| p.contains("handshake refused")), "{:?}", m.problems);
+    let echo = m.echo.as_deref().expect("request/response");
+    assert!(echo.rounds.is_empty(), "no request is answered");
+}

@@ -28,6 +28,7 @@ use super::sink::EventSink;
 use super::tcp::{is_timeout, peer_gone, write_piece, FrameChecker, TcpPair, BYTES_KEPT};
 use super::sys;
 use super::workload::{message_size, payload};
+use super::handshake::{self, HandshakeOptions};
 use super::{sleep_unless_stopped, EngineError, Spawner};
 
 /// How the client reads each reply.
@@ -51,16 +52,24 @@ pub struct EchoOptions {
     /// The client's `recv(N)` for replies.
     pub client_read_size: u32,
     pub client_reads: ClientReads,
+    /// The seed's HMAC connection check before the first request (`hmac-handshake`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<HandshakeOptions>,
 }
 
 impl Default for EchoOptions {
     fn default() -> Self {
-        Self { reply_size: None, client_read_size: 1024, client_reads: ClientReads::Whole }
+        Self { reply_size: None, client_read_size: 1024, client_reads: ClientReads::Whole, handshake: None }
     }
 }
 
 impl EchoOptions {
-    pub fn validate(&self) -> Result<(), SettingError> {
+    pub fn validate(&self, framing: FramingMode) -> Result<(), SettingError> {
+        if self.handshake.is_some() && framing != FramingMode::None {
+            // The decoder would start mid-stream, after the handshake bytes, and place its
+            // frames 32 bytes early; the seed's authenticated echo is unframed anyway.
+            return Err(SettingError { field: "framing", message: format!("{} with the HMAC handshake; allowed: none", framing.name()) });
+        }
         check_range("client-read-size", self.client_read_size.into(), 1, crate::config::MAX_READ_SIZE.into())?;
         if let Some(n) = self.reply_size {
             check_range("reply-size", n.into(), 1, crate::config::MAX_MESSAGE_SIZE.into())?;
@@ -80,14 +89,19 @@ pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, sp: &mut
     sp.spawn("echo-client", move |sink| client(pair.sender, &e2, opts, sink, &s2))
 }
 
-fn reply(event: Event) -> Event {
+pub(super) fn reply(event: Event) -> Event {
     Event::Reply { event: Box::new(event) }
 }
 
 /// The reply to request `i`: its payload upper-cased, or `reply_size` bytes of command output.
+/// Message ids on both axes start after the handshake's, when there is one.
+fn first_id(opts: EchoOptions) -> u32 {
+    u32::from(opts.handshake.is_some())
+}
+
 fn reply_bytes(exp: &Experiment, opts: EchoOptions, i: u32, out: &mut Vec<u8>) {
     let len = opts.reply_size.unwrap_or_else(|| message_size(&exp.workload, i));
-    payload(i, len, out);
+    payload(first_id(opts) + i, len, out);
     out.make_ascii_uppercase();
 }
 
@@ -106,6 +120,13 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
     let mut buf = vec![0u8; read_size];
     let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, Some(exp));
     let (mut offset, mut reply_off, mut answered) = (0u64, 0u64, 0u32);
+    if opts.handshake.is_some() {
+        match handshake::server(socket, sink, stop) {
+            Ok((req_end, reply_end, true)) => (offset, reply_off) = (req_end, reply_end),
+            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed("handshake refused".into())),
+            Err(e) => return e,
+        }
+    }
     let mut out = Vec::new();
     loop {
         if stop.load(Ordering::Relaxed) {
@@ -130,7 +151,7 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
                 let due = if exp.framing == FramingMode::None { answered + 1 } else { checker.frames_decoded() };
                 while answered < due {
                     reply_bytes(exp, opts, answered, &mut out);
-                    let msg = MsgId(answered);
+                    let msg = MsgId(first_id(opts) + answered);
                     let at_us = sink.now_us();
                     sink.push(reply(Event::Message { at_us, msg, offset: StreamOffset(reply_off), len: out.len() as u32, header_len: 0 }));
                     match write_reply(socket, &out, msg, reply_off, sink, stop) {
@@ -148,7 +169,7 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
 }
 
 /// Writes one reply, recording each `send()` on the reply axis (like `tcp::write_piece`).
-fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Result<u64, (u64, EndReason)> {
+pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Result<u64, (u64, EndReason)> {
     while !data.is_empty() {
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
@@ -171,14 +192,20 @@ fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offset: u64, si
 }
 
 /// The client's state on the reply axis.
-struct ReplyReader {
+pub(super) struct ReplyReader {
     buf: Vec<u8>,
     offset: u64,
+    last_len: usize,
 }
 
 impl ReplyReader {
+    /// The bytes the last successful read returned.
+    pub(super) fn last_read(&self) -> &[u8] {
+        &self.buf[..self.last_len]
+    }
+
     /// One `recv(N)`, recorded on the reply axis. `Ok(0)` = the server closed.
-    fn read_once(&mut self, socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -> Result<usize, EndReason> {
+    pub(super) fn read_once(&mut self, socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -> Result<usize, EndReason> {
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Err(EndReason::Stopped);
@@ -193,6 +220,7 @@ impl ReplyReader {
                         sink.push(reply(Event::Bytes { offset, data: self.buf[..n].to_vec() }));
                     }
                     self.offset += n as u64;
+                    self.last_len = n;
                     return Ok(n);
                 }
                 Err(e) if is_timeout(&e) => {}
@@ -204,7 +232,7 @@ impl ReplyReader {
 }
 
 fn client(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) {
-    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0 };
+    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0, last_len: 0 };
     let (sent, reason) = match requests(&socket, exp, opts, &mut replies, sink, stop) {
         Ok(sent) => {
             // Closing our half ends the server's loop; what it still sends is read (and drawn)
@@ -230,14 +258,18 @@ fn client(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventS
 fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut ReplyReader, sink: &mut EventSink, stop: &AtomicBool) -> Result<u64, (u64, EndReason)> {
     let w = &exp.workload;
     let (mut offset, mut body, mut framed, mut expected) = (0u64, Vec::new(), Vec::new(), Vec::new());
+    if let Some(h) = opts.handshake {
+        offset = handshake::client(socket, h, replies, sink, stop)?;
+    }
+    let base = first_id(opts);
     for i in 0..w.count {
         if i > 0 && !sleep_unless_stopped(Duration::from_micros(w.gap_us), stop) {
             return Err((offset, EndReason::Stopped));
         }
-        payload(i, message_size(w, i), &mut body);
+        payload(base + i, message_size(w, i), &mut body);
         framed.clear();
         let header_len = exp.framing.encode(&body, &mut framed);
-        let msg = MsgId(i);
+        let msg = MsgId(base + i);
         let t0 = sink.now_us();
         sink.push(Event::Message { at_us: t0, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
         let cuts: Vec<&[u8]> = match exp.sender.split {

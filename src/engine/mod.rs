@@ -8,6 +8,7 @@
 mod capture;
 pub mod echo;
 pub mod event;
+pub mod handshake;
 pub mod peer;
 mod peer_udp;
 pub mod sink;
