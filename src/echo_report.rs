@@ -38,6 +38,14 @@ pub fn render(model: &Model, exp: &Experiment, width: usize) -> String {
     line(&mut out, "latency min / max", format!("{} / {}", echo.min_latency_us().map_or("-".into(), ms), echo.max_latency_us().map_or("-".into(), ms)));
     line(&mut out, "stalled requests (≥ 20 ms)", stalled.to_string());
     line(&mut out, "reply bytes read", echo.replies.summary.bytes_received.to_string());
+    for (k, c) in echo.connections.iter().enumerate() {
+        let _ = writeln!(out, "\nconnection {} (its own stream; connection 0 is the main timeline above):", k + 1);
+        out.push_str(&text_timeline::render(c, width));
+        if let Some(e) = c.echo.as_deref() {
+            line(&mut out, "requests answered", e.rounds.len().to_string());
+            line(&mut out, "latency median", e.median_latency_us().map_or("-".into(), ms));
+        }
+    }
     let write_write = exp.sender.split == WriteSplit::HeaderThenBody && exp.framing.has_length_header();
     if write_write && exp.sender.nagle && stalled > 0 {
         let _ = writeln!(

@@ -33,7 +33,7 @@ pub(super) fn presets() -> Vec<Preset> {
                 transports: Transports::Tcp,
                 workload: Workload { count: 4, size_min: 8, size_max: 8, gap_us: 20_000, ..Workload::default() },
                 receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
-                echo: Some(EchoOptions { reply_size: Some(2500), client_read_size: 1024, client_reads: ClientReads::OncePerRequest, handshake: None }),
+                echo: Some(EchoOptions { reply_size: Some(2500), client_read_size: 1024, client_reads: ClientReads::OncePerRequest, ..EchoOptions::default() }),
                 ..base.clone()
             },
         },
@@ -49,7 +49,24 @@ pub(super) fn presets() -> Vec<Preset> {
             summary_zh: "教程里不知道密钥的“非法客户端”：它用另一个密钥对服务端的 32 字节挑战计算 HMAC。服务端做常数时间比较，发现不一致，拒绝（红色的帧和问题提示）并关闭连接；客户端的第一个请求得不到回复，看到的是连接被关闭或重置。TCP 本身分辨不出合法与非法的客户端：校验是应用自己的握手，走的是同一条字节流。",
             experiment: hmac_experiment(&base, true),
         },
+        many_clients(),
     ]
+}
+
+/// The seed's socketserver lesson (see `engine/many.rs`).
+pub(super) fn many_clients() -> Preset {
+    Preset {
+        name: "many-clients",
+        summary: "The seed's socketserver lesson: three clients connect to one server at the same time, and the server (like ThreadingTCPServer) serves each connection in its own thread with recv(1024) and send(data.upper()). Each connection is its own byte stream: connection 0 is the main timeline, connections 1 and 2 have their own lane groups below, each with its own message and read boundaries. Bytes never cross from one connection to another, and 粘包 or 半包 on one stream says nothing about the others: framing is per connection. The requests of the three clients interleave in time, which the latency plot of each connection shows.",
+        summary_zh: "教程的 socketserver 并发一课：三个客户端同时连接同一个服务端，服务端（像 ThreadingTCPServer 那样）为每个连接开一个线程，recv(1024) 后 send(data.upper())。每个连接都是独立的字节流：连接 0 是主时间轴，连接 1、2 在下面各有自己的一组栏，各有各的消息边界和读取边界。字节不会从一个连接跑到另一个连接，一条流上的粘包、半包与其他连接无关：拆包是按连接进行的。三个客户端的请求在时间上交错，每个连接的延迟图都能看到。",
+        experiment: Experiment {
+            transports: Transports::Tcp,
+            workload: Workload { count: 6, size_min: 24, size_max: 200, gap_us: 10_000, ..Workload::default() },
+            receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
+            echo: Some(EchoOptions { connections: 3, ..EchoOptions::default() }),
+            ..Experiment::default()
+        },
+    }
 }
 
 fn hmac_experiment(base: &Experiment, wrong_key: bool) -> Experiment {

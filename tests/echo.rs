@@ -76,3 +76,21 @@ fn hmac_wrong_key_is_refused() {
     let echo = m.echo.as_deref().expect("request/response");
     assert!(echo.rounds.is_empty(), "no request is answered");
 }
+
+#[test]
+fn many_clients_keep_one_stream_each() {
+    let m = run("many-clients", |_| {});
+    let echo = m.echo.as_deref().expect("request/response");
+    assert_eq!(echo.connections.len(), 2, "connections 1 and 2 beside connection 0");
+    for (k, c) in std::iter::once(&m).chain(echo.connections.iter()).enumerate() {
+        let s = &c.summary;
+        assert_eq!(s.messages, 6, "connection {k}: every request sent");
+        assert_eq!(s.bytes_received, s.bytes_sent, "connection {k}: its bytes, all of them, on its own stream");
+        let rounds = c.echo.as_deref().map_or(0, |e| e.rounds.len());
+        assert_eq!(rounds, 6, "connection {k}: every request answered");
+        assert!(c.connection.is_some(), "connection {k} has its own addresses");
+    }
+    let ports: std::collections::HashSet<_> = std::iter::once(&m).chain(echo.connections.iter()).filter_map(|c| c.connection.clone()).map(|(from, _)| from).collect();
+    assert_eq!(ports.len(), 3, "three distinct client connections");
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+}

@@ -20,6 +20,9 @@ pub struct EchoModel {
     /// messages, the server's sends its writes, the client's recv()s its reads.
     pub replies: Model,
     pub rounds: Vec<RoundRec>,
+    /// many-clients: connections 1..N, each folded into its own model (connection 0 is the
+    /// main model); index `k - 1` holds connection `k`.
+    pub connections: Vec<Model>,
 }
 
 /// Rounds kept at most; a request/response run of more than this is a benchmark, not a lesson.
@@ -30,6 +33,19 @@ impl EchoModel {
         if self.rounds.len() < MAX_ROUNDS {
             self.rounds.push(r);
         }
+    }
+
+    /// The model of connection `conn` ≥ 1, created on first sight (bounded by the engine's
+    /// connection limit; a larger number from a hand-edited recording is ignored).
+    pub(super) fn connection(&mut self, conn: u32) -> Option<&mut Model> {
+        let k = conn.checked_sub(1)? as usize;
+        if k >= crate::engine::echo::MAX_CONNECTIONS as usize {
+            return None;
+        }
+        if self.connections.len() <= k {
+            self.connections.resize_with(k + 1, Model::default);
+        }
+        self.connections.get_mut(k)
     }
 
     /// The median latency in µs (the upper one of an even count), if any request completed.

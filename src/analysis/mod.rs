@@ -312,6 +312,11 @@ impl Model {
             Event::Error { side, message, .. } => self.problems.push(format!("{side:?}: {message}")),
             Event::Finished { .. } => self.finished = true,
             Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
+            Event::Conn { conn, event } => {
+                if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
+                    m.apply(event);
+                }
+            }
             Event::Round { at_us, index, latency_us, request_len, reply_len } => {
                 let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };
                 self.echo.get_or_insert_with(Box::default).push_round(r);

@@ -55,11 +55,14 @@ pub struct EchoOptions {
     /// The seed's HMAC connection check before the first request (`hmac-handshake`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handshake: Option<HandshakeOptions>,
+    /// Concurrent client connections to the one server, a thread per connection on each side
+    /// (the seed's socketserver lesson). 1 = a single connection.
+    pub connections: u32,
 }
 
 impl Default for EchoOptions {
     fn default() -> Self {
-        Self { reply_size: None, client_read_size: 1024, client_reads: ClientReads::Whole, handshake: None }
+        Self { reply_size: None, client_read_size: 1024, client_reads: ClientReads::Whole, handshake: None, connections: 1 }
     }
 }
 
@@ -70,6 +73,7 @@ impl EchoOptions {
             // frames 32 bytes early; the seed's authenticated echo is unframed anyway.
             return Err(SettingError { field: "framing", message: format!("{} with the HMAC handshake; allowed: none", framing.name()) });
         }
+        check_range("connections", self.connections.into(), 1, MAX_CONNECTIONS.into())?;
         check_range("client-read-size", self.client_read_size.into(), 1, crate::config::MAX_READ_SIZE.into())?;
         if let Some(n) = self.reply_size {
             check_range("reply-size", n.into(), 1, crate::config::MAX_MESSAGE_SIZE.into())?;
@@ -78,15 +82,25 @@ impl EchoOptions {
     }
 }
 
-/// Starts the client and server threads on a connected pair.
-pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
+/// Most concurrent connections of a many-clients run: each one is a lane group on screen.
+pub const MAX_CONNECTIONS: u32 = 16;
+
+/// Starts the client and server threads on a connected pair (`conn` = its tag in a
+/// many-clients run).
+pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Option<u32>, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
     // The capture follows the request direction only (its offsets come from the client's SYN).
     let reason = "the reply direction's segments are not captured; its writes and reads are".to_string();
-    sp.sink().push(reply(Event::SegmentsUnavailable { reason }));
+    let mut sink = sp.sink();
+    if let Some(c) = conn {
+        sink = sink.for_connection(c);
+    }
+    sink.push(reply(Event::SegmentsUnavailable { reason }));
+    drop(sink);
     let (e1, s1) = (exp.clone(), stop.clone());
-    sp.spawn("echo-server", move |sink| serve(pair.receiver, &e1, opts, sink, &s1))?;
+    let tag = conn.map_or(String::new(), |c| format!("-{c}"));
+    sp.spawn_in(&format!("echo-server{tag}"), conn, move |sink| serve(pair.receiver, &e1, opts, sink, &s1))?;
     let (e2, s2) = (exp.clone(), stop.clone());
-    sp.spawn("echo-client", move |sink| client(pair.sender, &e2, opts, sink, &s2))
+    sp.spawn_in(&format!("echo-client{tag}"), conn, move |sink| client(pair.sender, &e2, opts, sink, &s2))
 }
 
 pub(super) fn reply(event: Event) -> Event {

@@ -109,6 +109,9 @@ pub enum Event {
     /// Request `index` got its answer `latency_us` after its first byte was written
     /// (`request_len` stream bytes out, `reply_len` bytes read back).
     Round { at_us: u64, index: u32, latency_us: u64, request_len: u32, reply_len: u32 },
+    /// many-clients runs: an event of connection `conn` (1-based among the extra connections;
+    /// connection 0 uses the plain events), each connection being its own stream.
+    Conn { conn: u32, event: Box<Event> },
 }
 
 impl Event {
@@ -130,7 +133,7 @@ impl Event {
             | Self::Error { at_us, .. }
             | Self::Round { at_us, .. }
             | Self::Finished { at_us } => Some(*at_us),
-            Self::Reply { event } => event.at_us(),
+            Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
             Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,
         }
     }

@@ -9,6 +9,7 @@ mod capture;
 pub mod echo;
 pub mod event;
 pub mod handshake;
+mod many;
 pub mod peer;
 mod peer_udp;
 pub mod sink;
@@ -78,7 +79,15 @@ impl Spawner {
     }
 
     pub(crate) fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
-        let mut sink = self.sink();
+        self.spawn_in(name, None, f)
+    }
+
+    /// Like `spawn`, with the thread's events tagged for connection `conn` (many-clients).
+    pub(crate) fn spawn_in(&mut self, name: &str, conn: Option<u32>, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+        let mut sink = match conn {
+            Some(c) => self.sink().for_connection(c),
+            None => self.sink(),
+        };
         let handle = std::thread::Builder::new()
             .name(format!("stickyviz-{name}"))
             .spawn(move || f(&mut sink))
@@ -144,6 +153,9 @@ impl Run {
     }
 
     fn spawn_workers(exp: &Experiment, sp: &mut Spawner, stop: &Arc<AtomicBool>, capture_done: &Arc<AtomicBool>) -> Result<(), EngineError> {
+        if let Some(opts) = exp.echo.filter(|o| o.connections > 1 && exp.transports.tcp()) {
+            return many::spawn(exp, opts, sp, stop);
+        }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
             match capture::open() {
@@ -160,7 +172,7 @@ impl Run {
             tcp::record_options(&pair, exp, &mut sink);
             drop(sink);
             if let Some(opts) = exp.echo {
-                return echo::spawn(pair, exp, opts, sp, stop);
+                return echo::spawn(pair, exp, opts, None, sp, stop);
             }
             let (e1, s1) = (exp.clone(), stop.clone());
             sp.spawn("tcp-receiver", move |sink| tcp::receive_all(pair.receiver, &e1, sink, &s1))?;

@@ -15,6 +15,8 @@ use crate::ui::timeline::{self, Selection, TimelineView};
 pub struct EchoView {
     pub replies: TimelineView,
     pub selection: Option<Selection>,
+    /// many-clients: one view per extra connection.
+    pub connections: Vec<(TimelineView, Option<Selection>)>,
 }
 
 fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -30,7 +32,20 @@ const DELAYED_ACK_MS: f64 = 40.0;
 
 /// Draws nothing unless `model` holds a request/response run. `nagle` = the run's setting.
 pub fn echo_panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: bool) {
+    if model.echo.is_none() {
+        return;
+    }
+    // The reply axis, plot and extra connections outgrow the window; leave the inspector room.
+    let max_height = (ui.available_height() * 0.8).max(200.0);
+    egui::ScrollArea::vertical().id_salt("echo_panel").max_height(max_height).show(ui, |ui| panel_ui(ui, model, view, lang, nagle));
+}
+
+fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: bool) {
     let Some(echo) = model.echo.as_deref() else { return };
+    // many-clients is about the streams side by side: connections first, replies after.
+    if !echo.connections.is_empty() {
+        connections_ui(ui, model, view, lang);
+    }
     ui.label(RichText::new(tr(lang, "Replies (server → client), on their own byte axis", "回复（服务端 → 客户端），单独的字节轴")).size(13.0));
     timeline::timeline_ui(ui, &echo.replies, &mut view.replies, &mut view.selection, lang);
 
@@ -68,5 +83,21 @@ pub fn echo_panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang
                 plot.hline(HLine::new(tr(lang, "median", "中位数"), m).color(theme::WRITTEN_LINE));
             }
             plot.points(Points::new(tr(lang, "latency", "延迟"), PlotPoints::from(points)).radius(3.5).color(theme::READ));
+            for (k, c) in echo.connections.iter().enumerate() {
+                let pts: Vec<[f64; 2]> = c.echo.iter().flat_map(|e| &e.rounds).map(|r| [f64::from(r.index), r.latency_us as f64 / 1000.0]).collect();
+                plot.points(Points::new(format!("{} {}", tr(lang, "connection", "连接"), k + 1), PlotPoints::from(pts)).radius(3.0));
+            }
         });
+}
+
+/// many-clients: each extra connection's own lane group, folded so the window stays readable.
+fn connections_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang) {
+    let Some(echo) = model.echo.as_deref() else { return };
+    view.connections.resize_with(echo.connections.len(), Default::default);
+    for (k, (c, (tl, sel))) in echo.connections.iter().zip(view.connections.iter_mut()).enumerate() {
+        let title = format!("{} {} — {}", tr(lang, "connection", "连接"), k + 1, tr(lang, "its own stream and boundaries", "独立的字节流和边界"));
+        egui::CollapsingHeader::new(title).id_salt(("echo_conn", k)).default_open(k == 0).show(ui, |ui| {
+            timeline::timeline_ui(ui, c, tl, sel, lang);
+        });
+    }
 }
