@@ -52,6 +52,8 @@ pub struct RunArgs {
     pub both: bool,
     #[command(flatten)]
     pub settings: SettingsArgs,
+    #[command(flatten)]
+    pub echo: crate::cli_echo::EchoArgs,
     /// Width of the text timeline in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
@@ -259,6 +261,7 @@ pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
     } else if args.both {
         exp.transports = Transports::Both;
     }
+    args.echo.apply(&mut exp)?;
     args.settings.apply(&mut exp)?;
     Ok(exp)
 }

@@ -94,3 +94,22 @@ fn many_clients_keep_one_stream_each() {
     assert_eq!(ports.len(), 3, "three distinct client connections");
     assert!(m.problems.is_empty(), "{:?}", m.problems);
 }
+
+#[test]
+fn cli_big_reply_with_whole_reads_gets_each_reply_complete() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stickyviz"))
+        .args(["run", "--preset", "big-reply", "--client-reads", "whole", "--json", "-"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rec = stickyviz::recording::Recording::from_json(&String::from_utf8_lossy(&out.stdout)).expect("a recording");
+    let m = Model::from_events(&rec.events);
+    let rounds = &m.echo.as_deref().expect("request/response").rounds;
+    assert_eq!(rounds.len(), 4);
+    assert!(rounds.iter().all(|r| r.reply_len == 2500), "reading until complete gets each reply whole: {rounds:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latency median"), "the report prints the latency");
+
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_stickyviz")).args(["run", "--preset", "echo", "--connections", "99"]).output().expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--connections: 99 is out of range; allowed 1..=16"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
