@@ -123,7 +123,7 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
 
 /// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
 /// `wake` is the GUI's repaint (None headless).
-pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Result<(Run, Experiment)> {
+pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Result<(Run, Experiment, SocketAddr)> {
     let opts = listen_options(args)?;
     let (run, bound, udp) = match (&args.tcp, &args.udp) {
         (Some(a), _) => {
@@ -137,7 +137,7 @@ pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Res
         (None, None) => return Err(UsageError("one of --tcp or --udp is required".into()).into()),
     };
     eprintln!("listening on {} {bound}", if udp { "udp" } else { "tcp" });
-    Ok((run, opts.as_experiment(udp)))
+    Ok((run, opts.as_experiment(udp), bound))
 }
 
 /// `listen --headless`.
@@ -146,7 +146,7 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
         return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
     }
     check_width(args.width)?;
-    let (run, exp) = start_listen(args, None)?;
+    let (run, exp, _) = start_listen(args, None)?;
     let events = run.wait();
     let mut text = report(&events, args.width);
     if exp.transports == Transports::Udp {

@@ -5,6 +5,7 @@
 //! for a loopback run. Pressing Run afterwards starts a loopback experiment as usual; listening
 //! again needs a new `stickyviz listen`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -23,19 +24,34 @@ pub fn run_native_listen(args: ListenArgs) -> eframe::Result<()> {
         "stickyviz-listen",
         options,
         Box::new(move |cc| {
-            let prefs = Prefs { preset: None, auto_rerun: false, ..Prefs::default() };
-            let mut app = StickyApp::new(prefs);
-            let ctx = cc.egui_ctx.clone();
-            match peer_cli::start_listen(&args, Some(Arc::new(move || ctx.request_repaint()))) {
-                Ok((run, exp)) => {
-                    app.form = Form::from_settings(&exp);
-                    app.prefs.settings = exp;
-                    app.run = Some(run);
-                    app.status = Status::Running { since: Instant::now() };
-                }
-                Err(e) => app.start_error = Some(format!("{e:#}")),
+            let mut app = StickyApp::new(Prefs { preset: None, auto_rerun: false, ..Prefs::default() });
+            // A bind error shows in the window (and on stderr); the window still opens.
+            if let Err(e) = start_listening(&mut app, &args, &cc.egui_ctx) {
+                eprintln!("error: {e:#}");
             }
             Ok(Box::new(app))
         }),
     )
+}
+
+/// Binds and starts listening; the app then shows the client's stream as it arrives.
+/// Returns the address listened on.
+pub fn start_listening(app: &mut StickyApp, args: &ListenArgs, ctx: &egui::Context) -> anyhow::Result<SocketAddr> {
+    app.stop();
+    let ctx = ctx.clone();
+    match peer_cli::start_listen(args, Some(Arc::new(move || ctx.request_repaint()))) {
+        Ok((run, exp, bound)) => {
+            app.form = Form::from_settings(&exp);
+            app.prefs.settings = exp;
+            app.prefs.preset = None;
+            app.model = crate::analysis::Model::default();
+            app.run = Some(run);
+            app.status = Status::Running { since: Instant::now() };
+            Ok(bound)
+        }
+        Err(e) => {
+            app.start_error = Some(format!("{e:#}"));
+            Err(e)
+        }
+    }
 }
