@@ -271,7 +271,7 @@ impl Experiment {
         validate_buffer("udp-rcvbuf", self.udp.rcvbuf)?;
         validate_delay_ms("udp-start-delay-ms", self.udp.start_delay_ms)?;
         if let Some(echo) = &self.echo {
-            echo.validate(self.framing)?;
+            echo.validate()?;
         }
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
             return Err(SettingError {

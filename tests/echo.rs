@@ -113,3 +113,10 @@ fn cli_big_reply_with_whole_reads_gets_each_reply_complete() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--connections: 99 is out of range; allowed 1..=16"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
+
+#[test]
+fn hmac_handshake_with_framing_says_it_runs_unframed() {
+    let m = run("hmac-handshake", |e| e.framing = stickyviz::framing::FramingMode::U32);
+    assert!(m.problems.iter().any(|p| p.contains("runs unframed")), "{:?}", m.problems);
+    assert_eq!(m.echo.as_deref().map(|e| e.rounds.len()), Some(5), "and still answers every request");
+}
