@@ -13,14 +13,39 @@ use crate::config::{Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
 use crate::framing::{FramingMode, NaiveStep, NaiveU32Decoder};
 use crate::recording::Recording;
+use crate::i18n::{t, tf, Lang, S};
 pub use crate::peer_cli::{ListenArgs, SendArgs};
 use crate::{presets, text_timeline};
+
+/// The language of this process's human output: `--lang`, else the system locale. Set once by
+/// [`main`] before anything is printed.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The CLI's output language.
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_else(Lang::from_env)
+}
 
 #[derive(Parser, Debug)]
 #[command(name = "stickyviz", version, about = "See the TCP sticky-packet problem (粘包/半包): where sends, segments and reads cut the stream")]
 pub struct Cli {
+    /// Language of the output: en or zh (default: from the system locale).
+    #[arg(long, global = true, value_name = "en|zh")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Fixes the output language from `--lang` or the locale; an unknown name is a usage error.
+    pub fn set_lang(&self) -> Result<Lang, UsageError> {
+        let lang = match &self.lang {
+            Some(name) => Lang::from_name(name).ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
+            None => Lang::from_env(),
+        };
+        let _first_call_wins = LANG.set(lang);
+        Ok(lang)
+    }
 }
 
 // Parsed once per process: the size of the biggest variant costs nothing worth a Box.
@@ -140,7 +165,7 @@ pub struct UsageError(pub String);
 
 impl From<SettingError> for UsageError {
     fn from(e: SettingError) -> Self {
-        UsageError(format!("--{}: {}", flag_of(e.field), e.message))
+        UsageError(format!("--{}: {}", flag_of(e.field), crate::i18n::setting_problem(&e.problem, lang())))
     }
 }
 
@@ -154,21 +179,21 @@ fn flag_of(field: &'static str) -> &'static str {
 }
 
 fn number<T: std::str::FromStr>(flag: &'static str, v: &str, range: &str) -> Result<T, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: '{v}' is not a number; allowed {range}")))
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang(), S::CliNotNumber, &[&v, &range]))))
 }
 
 fn on_off(flag: &'static str, v: &str) -> Result<bool, UsageError> {
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!("--{flag}: '{v}' is not on or off"))),
+        _ => Err(UsageError(format!("--{flag}: {}", tf(lang(), S::CliNotOnOff, &[&v])))),
     }
 }
 
 pub fn parse_framing(v: &str) -> Result<FramingMode, UsageError> {
     FramingMode::from_name(v).ok_or_else(|| {
         let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!("--framing: unknown mode '{v}'; allowed: {}", names.join(", ")))
+        UsageError(format!("--framing: {}", tf(lang(), S::CliUnknownFraming, &[&v, &names.join(", ")])))
     })
 }
 
@@ -252,7 +277,7 @@ impl SettingsArgs {
 pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
     let mut exp = match &args.preset {
         Some(name) => presets::find(name)
-            .ok_or_else(|| UsageError(format!("--preset: unknown preset '{name}'; allowed: {}", presets::names().join(", "))))?
+            .ok_or_else(|| UsageError(format!("--preset: {}", tf(lang(), S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
             .experiment,
         None => Experiment { transports: Transports::Tcp, ..Experiment::default() },
     };
@@ -272,7 +297,8 @@ pub fn main(cli: Cli) -> Result<()> {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Presets) => {
             for p in presets::all() {
-                println!("{:<14} {}", p.name, p.summary);
+                let summary = if lang() == Lang::Zh { p.summary_zh } else { p.summary };
+                println!("{:<14} {}", p.name, summary);
             }
             Ok(())
         }
@@ -285,13 +311,14 @@ pub fn main(cli: Cli) -> Result<()> {
 
 fn run(args: &RunArgs) -> Result<()> {
     if args.width < 20 || args.width > 1000 {
-        return Err(UsageError(format!("--width: {} is out of range; allowed 20..=1000", args.width)).into());
+        let problem = crate::config::SettingProblem::OutOfRange { value: args.width as u64, min: 20, max: 1000 };
+        return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, lang()))).into());
     }
     let exp = experiment(args)?;
-    let run = Run::start(&exp, None).context("the run could not start")?;
+    let run = Run::start(&exp, None).context(t(lang(), S::CliCannotStart))?;
     let events = run.wait();
     let model = Model::from_events(&events);
-    let text = format!("{}\n{}", text_timeline::render(&model, args.width), text_timeline::summary(&model));
+    let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang()), text_timeline::summary(&model, lang()));
     let text = text + &crate::echo_report::render(&model, &exp, args.width);
     match args.json.as_deref() {
         Some("-") => {
@@ -303,7 +330,7 @@ fn run(args: &RunArgs) -> Result<()> {
         Some(path) => {
             print!("{text}");
             std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
-            println!("recording written to {path}");
+            println!("{}", tf(lang(), S::CliRecordingWritten, &[&path]));
         }
         None => print!("{text}"),
     }
@@ -316,7 +343,7 @@ const MAX_DECODE_INPUT: u64 = 256 * 1024 * 1024;
 fn decode(args: &DecodeArgs) -> Result<()> {
     let mode = parse_framing(&args.framing)?;
     if mode == FramingMode::None {
-        return Err(UsageError("--framing: 'none' has no frames to decode; allowed: u32, seed-json, newline, naive-u32".into()).into());
+        return Err(UsageError(format!("--framing: {}", t(lang(), S::CliNoFrames))).into());
     }
     let read_size: u32 = number("read-size", &args.read_size, "1..=1048576")?;
     crate::config::validate_read_size("read-size", read_size).map_err(UsageError::from)?;
@@ -344,7 +371,7 @@ fn decode(args: &DecodeArgs) -> Result<()> {
     let report = decode_report(mode, &bytes, read_size, max);
     print!("{}", report.text);
     if report.failed {
-        anyhow::bail!("decoding failed (see above)");
+        anyhow::bail!("{}", t(lang(), S::CliDecodeFailed));
     }
     Ok(())
 }
@@ -377,7 +404,7 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
     let mut frames = 0;
     let mut failed = false;
     let mut frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
-        let _ = writeln!(text, "frame {frames} at offset {offset}: {} bytes payload ({total} on the stream) {}", payload.len(), show_payload(payload));
+        let _ = writeln!(text, "{}", tf(lang(), S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
         frames += 1;
     };
     if mode == FramingMode::NaiveU32 {
@@ -390,18 +417,18 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
                 Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                 Ok(NaiveStep::ShortFrame { frame, error }) => {
                     frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
-                    let _ = writeln!(text, "error: {error}");
+                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&error, lang()));
                     failed = true;
                 }
                 Err(e) => {
-                    let _ = writeln!(text, "error: {e}");
+                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
                     failed = true;
                 }
             }
             pos += n;
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "error: {e}");
+            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
             failed = true;
         }
     } else if let Some(mut dec) = mode.stream_decoder(max) {
@@ -412,7 +439,7 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
                     Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                     Ok(None) => break,
                     Err(e) => {
-                        let _ = writeln!(text, "error: {e}");
+                        let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
                         failed = true;
                         break 'reads;
                     }
@@ -420,10 +447,10 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
             }
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "error: {e}");
+            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
             failed = true;
         }
     }
-    let _ = writeln!(text, "{frames} frames from {} bytes in reads of {read_size}", bytes.len());
+    let _ = writeln!(text, "{}", tf(lang(), S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
     DecodeReport { text, frames, failed }
 }

@@ -187,19 +187,42 @@ impl Default for Experiment {
 }
 
 /// A setting outside its allowed range. `field` is the name used by the CLI flag and the GUI.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingError {
     pub field: &'static str,
-    pub message: String,
+    pub problem: SettingProblem,
+}
+
+/// What is wrong with a setting; worded in either language by [`crate::i18n::setting_problem`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingProblem {
+    OutOfRange { value: u64, min: u64, max: u64 },
+    /// `size-max` below `size-min`.
+    MaxBelowMin { max: u32, min: u32 },
+    /// A message bigger than one UDP datagram can carry.
+    TooBigForUdp { value: u32 },
+    /// A message bigger than the decoder's max frame length.
+    LargerThanMaxFrame { value: u32, max: u32, framing: &'static str },
+}
+
+impl std::fmt::Display for SettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, crate::i18n::setting_problem(&self.problem, crate::i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+impl SettingError {
+    /// The error in `lang`, naming the field.
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        format!("{}: {}", self.field, crate::i18n::setting_problem(&self.problem, lang))
+    }
 }
 
 pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
     if value < min || value > max {
-        return Err(SettingError {
-            field,
-            message: format!("{value} is out of range; allowed {min}..={max}"),
-        });
+        return Err(SettingError { field, problem: SettingProblem::OutOfRange { value, min, max } });
     }
     Ok(())
 }
@@ -212,10 +235,7 @@ pub fn validate_sizes(min: u32, max: u32) -> Result<(), SettingError> {
     check_range("size-min", min.into(), 0, MAX_MESSAGE_SIZE.into())?;
     check_range("size-max", max.into(), 0, MAX_MESSAGE_SIZE.into())?;
     if max < min {
-        return Err(SettingError {
-            field: "size-max",
-            message: format!("{max} is smaller than size-min {min}; allowed size-min..={MAX_MESSAGE_SIZE}"),
-        });
+        return Err(SettingError { field: "size-max", problem: SettingProblem::MaxBelowMin { max, min } });
     }
     Ok(())
 }
@@ -274,24 +294,12 @@ impl Experiment {
             echo.validate()?;
         }
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
-            return Err(SettingError {
-                field: "size-max",
-                message: format!(
-                    "{} is too big for one UDP datagram; allowed 0..={MAX_UDP_PAYLOAD} when UDP is on",
-                    w.size_max
-                ),
-            });
+            return Err(SettingError { field: "size-max", problem: SettingProblem::TooBigForUdp { value: w.size_max } });
         }
         if self.framing.has_length_header() && w.size_max > self.max_frame_len {
             return Err(SettingError {
                 field: "size-max",
-                message: format!(
-                    "{} is larger than max-frame {}; allowed 0..={} with {} framing",
-                    w.size_max,
-                    self.max_frame_len,
-                    self.max_frame_len,
-                    self.framing.name()
-                ),
+                problem: SettingProblem::LargerThanMaxFrame { value: w.size_max, max: self.max_frame_len, framing: self.framing.name() },
             });
         }
         Ok(())
@@ -322,7 +330,7 @@ mod tests {
 
         let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
         e.workload.size_max = 70_000;
-        assert!(e.validate().unwrap_err().message.contains("UDP"));
+        assert!(e.validate().unwrap_err().to_string().contains("UDP"));
     }
 
     #[test]

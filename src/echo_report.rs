@@ -19,7 +19,7 @@ pub fn render(model: &Model, exp: &Experiment, width: usize) -> String {
     let Some(echo) = model.echo.as_deref() else { return String::new() };
     let mut out = String::new();
     let _ = writeln!(out, "\nreply stream (server → client, its own byte axis):");
-    out.push_str(&text_timeline::render(&echo.replies, width));
+    out.push_str(&text_timeline::render(&echo.replies, width, crate::cli::lang()));
     let _ = writeln!(out, "latency per request (first byte written → reply read):");
     let max = echo.max_latency_us().unwrap_or(1).max(1);
     for r in echo.rounds.iter().take(60) {
@@ -40,7 +40,7 @@ pub fn render(model: &Model, exp: &Experiment, width: usize) -> String {
     line(&mut out, "reply bytes read", echo.replies.summary.bytes_received.to_string());
     for (k, c) in echo.connections.iter().enumerate() {
         let _ = writeln!(out, "\nconnection {} (its own stream; connection 0 is the main timeline above):", k + 1);
-        out.push_str(&text_timeline::render(c, width));
+        out.push_str(&text_timeline::render(c, width, crate::cli::lang()));
         if let Some(e) = c.echo.as_deref() {
             line(&mut out, "requests answered", e.rounds.len().to_string());
             line(&mut out, "latency median", e.median_latency_us().map_or("-".into(), ms));

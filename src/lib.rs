@@ -12,6 +12,7 @@ pub mod echo_report;
 pub mod engine;
 pub mod framing;
 pub mod peer_cli;
+pub mod i18n;
 pub mod presets;
 pub mod recording;
 pub mod text_timeline;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use stickyviz::cli::{self, Cli, UsageError};
+use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -13,30 +14,38 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let lang = match cli.set_lang() {
+        Ok(lang) => lang,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let error = t(lang, S::CliError);
     if cli.command.is_none() {
-        return open_window();
+        return open_window(lang);
     }
     #[cfg(feature = "gui")]
-    let cli = match cli.command {
-        Some(cli::Command::Listen(args)) if !args.headless => return open_listen_window(args),
-        command => Cli { command },
+    let cli = match cli {
+        Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args),
+        cli => cli,
     };
     match cli::main(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("error: {e}");
+            eprintln!("{error}: {e}");
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{error}: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
 #[cfg(feature = "gui")]
-fn open_window() -> ExitCode {
-    match stickyviz::ui::run_native() {
+fn open_window(lang: Lang) -> ExitCode {
+    match stickyviz::ui::run_native(lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the window could not open: {e}");
@@ -62,7 +71,7 @@ fn open_listen_window(args: cli::ListenArgs) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window() -> ExitCode {
+fn open_window(_lang: Lang) -> ExitCode {
     use clap::CommandFactory;
     eprintln!("this build has no GUI (built without the `gui` feature); use a subcommand:\n");
     let _ = Cli::command().print_help();

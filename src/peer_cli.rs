@@ -183,7 +183,7 @@ pub fn send(args: &SendArgs) -> Result<()> {
 
 fn report(events: &[Event], width: usize) -> String {
     let model = Model::from_events(events);
-    let mut text = format!("{}\n{}", text_timeline::render(&model, width), text_timeline::summary(&model));
+    let mut text = format!("{}\n{}", text_timeline::render(&model, width, crate::cli::lang()), text_timeline::summary(&model, crate::cli::lang()));
     // The shared summary starts from the sender's messages; an external sender has none here.
     let s = &model.summary;
     if s.messages == 0 && s.reads > 0 {

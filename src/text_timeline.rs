@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::{DatagramFate, Model, ReadKind, Span};
 use crate::engine::MsgId;
+use crate::i18n::{t, tf, Lang, S};
 
 /// One block on a lane: where it starts, how long, its label.
 struct Block {
@@ -56,7 +57,7 @@ fn spans(spans: &[Span], prefix: char) -> Vec<Block> {
 }
 
 /// Renders the TCP lanes and the UDP datagrams of `model`, `width` columns wide.
-pub fn render(model: &Model, width: usize) -> String {
+pub fn render(model: &Model, width: usize, lang: Lang) -> String {
     let width = width.clamp(20, 1000);
     let mut out = String::new();
     let total = model.stream_len();
@@ -70,7 +71,7 @@ pub fn render(model: &Model, width: usize) -> String {
         let _ = writeln!(out, "send()  {}", lane(&writes, total, width));
         if model.segments_unavailable.is_some() {
             let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
-            let _ = writeln!(out, "wire    ({segs} data segments by TCP_INFO; no capture)");
+            let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[&segs]));
         } else {
             let _ = writeln!(out, "wire    {}", lane(&spans(&model.segments, 's'), total, width));
         }
@@ -88,78 +89,81 @@ pub fn render(model: &Model, width: usize) -> String {
         let _ = writeln!(out, "bounds  {guides}");
         for (i, r) in model.reads.iter().enumerate().take(40) {
             let kind = match model.read_kind(r) {
-                ReadKind::Exact => "exact".to_string(),
-                ReadKind::Merged { messages } => format!("MERGED {messages} messages (粘包)"),
-                ReadKind::Partial => "part of one message (半包)".to_string(),
+                ReadKind::Exact => t(lang, S::TtExact).to_string(),
+                ReadKind::Merged { messages } => tf(lang, S::TtMerged, &[&messages]),
+                ReadKind::Partial => t(lang, S::TtPartial).to_string(),
                 ReadKind::Unknown => String::new(),
             };
             let _ = writeln!(out, "  r{i:<3} +{:>8} µs  offset {:>7}  {:>6} B  {kind}", r.at_us, r.offset, r.len);
         }
         if model.reads.len() > 40 {
-            let _ = writeln!(out, "  … {} more reads", model.reads.len() - 40);
+            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.reads.len() - 40)]));
         }
         for (_, e) in &model.decode_errors {
-            let _ = writeln!(out, "  decode error: {e}");
+            let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::i18n::decode_error(e, lang)]));
         }
     }
     if !model.datagrams.is_empty() {
-        let _ = writeln!(out, "UDP datagrams (sent → received):");
+        let _ = writeln!(out, "{}", t(lang, S::TtUdpHeader));
         for d in model.datagrams.iter().take(40) {
             let fate = match model.datagram_fate(d) {
-                DatagramFate::Delivered => "delivered".to_string(),
-                DatagramFate::Truncated { lost } => format!("TRUNCATED, {lost} B lost"),
-                DatagramFate::Dropped => "DROPPED".to_string(),
-                DatagramFate::InFlight => "in flight".to_string(),
+                DatagramFate::Delivered => t(lang, S::TtDelivered).to_string(),
+                DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[&lost]),
+                DatagramFate::Dropped => t(lang, S::TtDropped).to_string(),
+                DatagramFate::InFlight => t(lang, S::TtInFlight).to_string(),
             };
             let got = d.received.map_or("-".into(), |(n, _)| n.to_string());
             let _ = writeln!(out, "  {:<5} {:>6} B → {:>6}  {fate}", d.msg.to_string(), d.len, got);
         }
         if model.datagrams.len() > 40 {
-            let _ = writeln!(out, "  … {} more datagrams", model.datagrams.len() - 40);
+            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)]));
         }
     }
     out
 }
 
 /// The summary as aligned `name: value` lines.
-pub fn summary(model: &Model) -> String {
+pub fn summary(model: &Model, lang: Lang) -> String {
     let s = &model.summary;
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
     let mut out = String::new();
-    let mut line = |k: &str, v: String| {
-        let _ = writeln!(out, "{k:<28}{v}");
+    let mut line = |k: S, v: String| {
+        // pad by display width: a CJK character takes two columns
+        let k = t(lang, k);
+        let width: usize = k.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+        let _ = writeln!(out, "{k}{}{v}", " ".repeat(28usize.saturating_sub(width).max(1)));
     };
     if s.messages > 0 {
-        line("messages", s.messages.to_string());
-        line("bytes sent", s.bytes_sent.to_string());
-        line("writes (send calls)", s.writes.to_string());
-        line("segments captured", opt(s.segments_captured));
-        line("segments (TCP_INFO)", opt(s.segments_tcp_info));
-        line("reads (recv calls)", s.reads.to_string());
-        line("bytes received", s.bytes_received.to_string());
-        line("merged reads (粘包)", s.merged_reads.to_string());
-        line("split messages (半包)", s.split_messages.to_string());
-        line("exact reads", s.exact_reads.to_string());
-        line("frames decoded", format!("{} ({} intact)", s.frames, s.intact_frames));
-        line("decoder errors", s.decode_errors.to_string());
-        line("SO_SNDBUF (kernel)", opt(s.sndbuf_actual));
-        line("SO_RCVBUF (kernel)", opt(s.rcvbuf_actual));
+        line(S::SumMessages, s.messages.to_string());
+        line(S::SumBytesSent, s.bytes_sent.to_string());
+        line(S::SumWrites, s.writes.to_string());
+        line(S::SumSegmentsCaptured, opt(s.segments_captured));
+        line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
+        line(S::SumReads, s.reads.to_string());
+        line(S::SumBytesReceived, s.bytes_received.to_string());
+        line(S::SumMerged, s.merged_reads.to_string());
+        line(S::SumSplit, s.split_messages.to_string());
+        line(S::SumExact, s.exact_reads.to_string());
+        line(S::SumFrames, tf(lang, S::SumIntact, &[&s.frames, &s.intact_frames]));
+        line(S::SumDecodeErrors, s.decode_errors.to_string());
+        line(S::SumSndBuf, opt(s.sndbuf_actual));
+        line(S::SumRcvBuf, opt(s.rcvbuf_actual));
     }
     if s.datagrams_sent > 0 {
-        line("datagrams sent", s.datagrams_sent.to_string());
-        line("datagrams received", s.datagrams_received.to_string());
-        line("datagrams truncated", format!("{} ({} B lost)", s.datagrams_truncated, s.datagram_bytes_lost));
-        line("datagrams dropped", opt(s.datagrams_dropped));
-        line("UDP SO_RCVBUF (kernel)", opt(s.udp_rcvbuf_actual));
+        line(S::SumDgSent, s.datagrams_sent.to_string());
+        line(S::SumDgReceived, s.datagrams_received.to_string());
+        line(S::SumDgTruncated, tf(lang, S::SumDgTruncatedValue, &[&s.datagrams_truncated, &s.datagram_bytes_lost]));
+        line(S::SumDgDropped, opt(s.datagrams_dropped));
+        line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
     }
     if s.events_dropped_from_history > 0 {
-        line("events dropped from history", s.events_dropped_from_history.to_string());
+        line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());
     }
     for p in &model.problems {
-        let _ = writeln!(out, "problem: {p}");
+        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::i18n::problem(p, lang)]));
     }
     if let Some(why) = &model.segments_unavailable {
-        let _ = writeln!(out, "note: {why}");
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[why]));
     }
     out
 }

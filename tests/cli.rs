@@ -8,7 +8,8 @@ use stickyviz::recording::Recording;
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
 
 fn stickyviz(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).output().expect("the binary runs")
+    // English output whatever the machine's locale (the language tests pass --lang)
+    Command::new(BIN).args(args).env("LC_ALL", "C.UTF-8").stdin(Stdio::null()).output().expect("the binary runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -142,6 +143,7 @@ fn decode_four_gib_length_is_an_error_not_an_allocation() {
         // Under a 512 MiB address-space limit a 4 GiB allocation would abort the process.
         let out = Command::new("sh")
             .args(["-c", "ulimit -v 524288; exec \"$0\" \"$@\"", BIN, "decode", "--framing", framing, path(file)])
+            .env("LC_ALL", "C.UTF-8")
             .stdin(Stdio::null())
             .output()
             .expect("sh runs");
@@ -177,4 +179,28 @@ fn bad_flags_exit_2_naming_the_flag() {
         assert!(stderr.contains(flag), "{args:?}: stderr should name {flag}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout: {}", text(&out.stdout));
     }
+}
+
+#[test]
+fn lang_zh_prints_the_summary_and_errors_in_chinese() {
+    let out = stickyviz(&["--lang", "zh", "run", "--preset", "slow-reader"]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("粘包读取") && stdout.contains("半包消息"), "{stdout}");
+    assert!(!stdout.contains("merged reads"), "no English summary labels left: {stdout}");
+
+    let out = stickyviz(&["--lang", "zh", "run", "--read-size", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("--read-size") && stderr.contains("超出范围"), "{stderr}");
+
+    let out = stickyviz(&["--lang", "klingon", "presets"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--lang"));
+}
+
+#[test]
+fn language_follows_the_locale_when_not_given() {
+    let out = Command::new(BIN).args(["run", "--preset", "slow-reader"]).env("LC_ALL", "zh_CN.UTF-8").stdin(Stdio::null()).output().expect("runs");
+    assert!(text(&out.stdout).contains("粘包读取"));
 }

@@ -122,8 +122,12 @@ fn recorded(name: &str) -> Recording {
 }
 
 fn snapshot_of(name: &str, theme: egui::Theme) {
+    snapshot_in(name, theme, stickyviz::i18n::Lang::En);
+}
+
+fn snapshot_in(name: &str, theme: egui::Theme, lang: stickyviz::i18n::Lang) {
     let rec = recorded(name);
-    let mut app = StickyApp::new(Prefs::default());
+    let mut app = StickyApp::new(Prefs { lang, ..Prefs::default() });
     app.show_recording(&rec);
     let mut h = builder().with_theme(theme).wgpu().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
     h.run_steps(3);
@@ -131,7 +135,13 @@ fn snapshot_of(name: &str, theme: egui::Theme) {
         egui::Theme::Dark => "dark",
         egui::Theme::Light => "light",
     };
-    h.snapshot(format!("main_window_{name}_{suffix}"));
+    let lang_suffix = if lang == stickyviz::i18n::Lang::Zh { "_zh" } else { "" };
+    h.snapshot(format!("main_window_{name}_{suffix}{lang_suffix}"));
+}
+
+#[test]
+fn snapshot_json_header_chinese() {
+    snapshot_in("json-header", egui::Theme::Dark, stickyviz::i18n::Lang::Zh);
 }
 
 #[test]
@@ -144,3 +154,72 @@ fn snapshot_json_header_light() {
     snapshot_of("json-header", egui::Theme::Light);
 }
 
+
+fn replay(name: &str) -> Harness<'static, StickyApp> {
+    let mut app = StickyApp::new(Prefs::default());
+    app.show_recording(&recorded(name));
+    // 60 Hz steps, so two clicks a few steps apart count as a double-click
+    let mut h = builder().with_step_dt(1.0 / 60.0).build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
+    h.run_steps(2);
+    h
+}
+
+#[test]
+fn timeline_zooms_with_the_wheel_pans_with_drag_and_fits_on_double_click() {
+    let mut h = replay("slow-reader");
+    let whole = h.state().model.stream_len() as f64;
+    assert!(h.state().timeline.fit);
+    let p = egui::pos2(600.0, 200.0); // on the lanes of the byte timeline
+    h.hover_at(p);
+    h.run_steps(1);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 300.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(90); // smooth scrolling spreads the zoom over frames; let it settle
+    let zoomed = h.state().timeline.clone();
+    assert!(!zoomed.fit && zoomed.x1 - zoomed.x0 < whole * 0.8, "wheel zooms in: {zoomed:?}");
+
+    h.drag_at(p);
+    h.run_steps(1);
+    h.hover_at(p + egui::vec2(-150.0, 0.0));
+    h.run_steps(1);
+    h.drop_at(p + egui::vec2(-150.0, 0.0));
+    h.run_steps(1);
+    let panned = h.state().timeline.clone();
+    assert!(panned.x0 > zoomed.x0, "dragging left moves the view right: {panned:?}");
+    assert!((panned.x1 - panned.x0 - (zoomed.x1 - zoomed.x0)).abs() < 1e-6, "panning keeps the zoom");
+
+    h.hover_at(p);
+    h.run_steps(1);
+    for pressed in [true, false, true, false] {
+        h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed, modifiers: Modifiers::NONE });
+        h.run_steps(1);
+    }
+    h.run_steps(1);
+    let fitted = h.state().timeline.clone();
+    assert!(fitted.fit && fitted.x0 == 0.0 && fitted.x1 == whole, "double-click fits: {fitted:?}");
+}
+
+#[test]
+fn clicking_a_read_shows_its_bytes_with_message_boundaries() {
+    let h = replay("slow-reader");
+    // the replay points the inspector at the first merged read
+    assert!(h.query_by_label_contains("One recv() returned parts of").is_some());
+    assert!(h.query_by_label_contains("|msg-1|").is_some(), "the boundary between m0 and m1 is marked in the read's text");
+    assert!(h.query_by_label_contains("m0 (68 B) | m1 (30 B)").is_some(), "the read lists the messages it holds");
+}
+
+#[test]
+fn switching_to_chinese_changes_the_visible_labels() {
+    let mut h = replay("slow-reader");
+    assert!(h.query_by_label("merged reads 粘包").is_some());
+    h.get_by_label("中文").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("merged reads 粘包").is_none());
+    assert!(h.query_by_label("粘包读取").is_some());
+    assert!(h.query_by_label_contains("TCP 是字节流").is_some(), "the inspector's lesson is in Chinese too");
+}

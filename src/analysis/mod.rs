@@ -105,6 +105,42 @@ pub enum ReadKind {
     Unknown,
 }
 
+/// Something that went wrong in a run, kept structured so each view can word it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub side: Side,
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The peer closed or reset the connection before the run was done (the OS's words).
+    PeerClosed(String),
+    /// A socket call or the capture failed (the OS's or the engine's words).
+    Failed(String),
+}
+
+/// Plain-English name of a side, for text output.
+pub fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::TcpSender => "TCP sender",
+        Side::TcpReceiver => "TCP receiver",
+        Side::UdpSender => "UDP sender",
+        Side::UdpReceiver => "UDP receiver",
+        Side::Capture => "segment capture",
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let side = side_name(self.side);
+        match &self.kind {
+            ProblemKind::PeerClosed(why) => write!(f, "{side}: the peer closed the connection early ({why})"),
+            ProblemKind::Failed(why) => write!(f, "{side}: {why}"),
+        }
+    }
+}
+
 /// A socket option as asked and as set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OptionRec {
@@ -128,8 +164,8 @@ pub struct Model {
     /// Received TCP bytes from offset 0 (the first `BYTES_KEPT`).
     pub received: Vec<u8>,
     pub options: Vec<OptionRec>,
-    /// Errors and early ends, in words for the user.
-    pub problems: Vec<String>,
+    /// Errors and early ends, for the user to read.
+    pub problems: Vec<Problem>,
     pub segments_unavailable: Option<String>,
     pub connection: Option<(String, String)>,
     pub ended: Vec<(Side, EndReason)>,
@@ -303,13 +339,13 @@ impl Model {
                     Side::UdpSender | Side::Capture => {}
                 }
                 match reason {
-                    EndReason::PeerClosed(why) => self.problems.push(format!("{side:?}: the peer closed the connection early ({why})")),
-                    EndReason::Failed(why) => self.problems.push(format!("{side:?}: {why}")),
+                    EndReason::PeerClosed(why) => self.problems.push(Problem { side: *side, kind: ProblemKind::PeerClosed(why.clone()) }),
+                    EndReason::Failed(why) => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(why.clone()) }),
                     EndReason::Complete | EndReason::Stopped => {}
                 }
                 self.ended.push((*side, reason.clone()));
             }
-            Event::Error { side, message, .. } => self.problems.push(format!("{side:?}: {message}")),
+            Event::Error { side, message, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(message.clone()) }),
             Event::Finished { .. } => self.finished = true,
             Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
             Event::Conn { conn, event } => {

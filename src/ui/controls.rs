@@ -126,11 +126,11 @@ impl Form {
 
     /// Reads every field over `base` (which holds the toggles and combos). Returns the new
     /// settings, or None with the errors stored beside their fields.
-    pub fn apply(&mut self, base: &Experiment) -> Option<Experiment> {
+    pub fn apply(&mut self, base: &Experiment, lang: Lang) -> Option<Experiment> {
         self.errors = Default::default();
         let mut exp = base.clone();
         for f in Field::ALL {
-            if let Err(msg) = set_field(&mut exp, f, self.text[f as usize].trim()) {
+            if let Err(msg) = set_field(&mut exp, f, self.text[f as usize].trim(), lang) {
                 self.errors[f as usize] = Some(msg);
             }
         }
@@ -140,53 +140,53 @@ impl Form {
         match exp.validate() {
             Ok(()) => Some(exp),
             Err(e) => {
-                self.errors[Field::of_setting(e.field) as usize] = Some(e.to_string());
+                self.errors[Field::of_setting(e.field) as usize] = Some(e.localized(lang));
                 None
             }
         }
     }
 }
 
-fn num<T: std::str::FromStr>(f: Field, v: &str) -> Result<T, String> {
-    v.parse().map_err(|_| format!("{}: '{v}' is not a whole number ≥ 0", f.name()))
+fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
+    v.parse().map_err(|_| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &"0, 1, 2, …"])))
 }
 
 /// Empty (or "default") = let the kernel choose.
-fn buffer(f: Field, v: &str) -> Result<Option<u32>, String> {
+fn buffer(f: Field, v: &str, lang: Lang) -> Result<Option<u32>, String> {
     if v.is_empty() || v.eq_ignore_ascii_case("default") {
         Ok(None)
     } else {
-        num(f, v).map(Some)
+        num(f, v, lang).map(Some)
     }
 }
 
-fn set_field(e: &mut Experiment, f: Field, v: &str) -> Result<(), String> {
+fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), String> {
     match f {
-        Field::Count => e.workload.count = num(f, v)?,
+        Field::Count => e.workload.count = num(f, v, lang)?,
         Field::Size => {
             (e.workload.size_min, e.workload.size_max) = match v.split_once('-') {
-                Some((a, b)) => (num(f, a.trim())?, num(f, b.trim())?),
+                Some((a, b)) => (num(f, a.trim(), lang)?, num(f, b.trim(), lang)?),
                 None => {
-                    let n = num(f, v)?;
+                    let n = num(f, v, lang)?;
                     (n, n)
                 }
             }
         }
-        Field::Gap => e.workload.gap_us = num(f, v)?,
-        Field::SndBuf => e.sender.sndbuf = buffer(f, v)?,
+        Field::Gap => e.workload.gap_us = num(f, v, lang)?,
+        Field::SndBuf => e.sender.sndbuf = buffer(f, v, lang)?,
         Field::Chunk => {
             if let WriteSplit::Chunks { .. } = e.sender.split {
-                e.sender.split = WriteSplit::Chunks { bytes: num(f, v)? };
+                e.sender.split = WriteSplit::Chunks { bytes: num(f, v, lang)? };
             }
         }
-        Field::ReadSize => e.receiver.read_size = num(f, v)?,
-        Field::RcvBuf => e.receiver.rcvbuf = buffer(f, v)?,
-        Field::StartDelay => e.receiver.start_delay_ms = num(f, v)?,
-        Field::ReadDelay => e.receiver.read_delay_ms = num(f, v)?,
-        Field::MaxFrame => e.max_frame_len = num(f, v)?,
-        Field::UdpReadSize => e.udp.read_size = num(f, v)?,
-        Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v)?,
-        Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v)?,
+        Field::ReadSize => e.receiver.read_size = num(f, v, lang)?,
+        Field::RcvBuf => e.receiver.rcvbuf = buffer(f, v, lang)?,
+        Field::StartDelay => e.receiver.start_delay_ms = num(f, v, lang)?,
+        Field::ReadDelay => e.receiver.read_delay_ms = num(f, v, lang)?,
+        Field::MaxFrame => e.max_frame_len = num(f, v, lang)?,
+        Field::UdpReadSize => e.udp.read_size = num(f, v, lang)?,
+        Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v, lang)?,
+        Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v, lang)?,
     }
     Ok(())
 }
@@ -200,9 +200,10 @@ pub struct Changed {
     pub typed: bool,
 }
 
-fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed) {
+#[allow(clippy::too_many_arguments)]
+fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed, lang: Lang) {
     let label = ui.label(label).on_hover_text(tip);
-    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf) { "default" } else { "" };
+    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf) { t(lang, S::BufferHint) } else { "" };
     let resp = ui.add(egui::TextEdit::singleline(form.text_mut(f)).desired_width(96.0).hint_text(hint)).on_hover_text(tip).labelled_by(label.id);
     if resp.changed() {
         changed.typed = true;
@@ -248,11 +249,11 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         ui.label(t(lang, S::Cork)).on_hover_text(t(lang, S::CorkTip));
         changed.toggled |= ui.checkbox(&mut settings.sender.cork, "").on_hover_text(t(lang, S::CorkTip)).changed();
         ui.end_row();
-        field_ui(ui, form, Field::Count, t(lang, S::Messages), t(lang, S::MessagesTip), None, &mut changed);
-        field_ui(ui, form, Field::Size, t(lang, S::Size), t(lang, S::SizeTip), None, &mut changed);
-        field_ui(ui, form, Field::Gap, t(lang, S::Gap), t(lang, S::GapTip), None, &mut changed);
+        field_ui(ui, form, Field::Count, t(lang, S::Messages), t(lang, S::MessagesTip), None, &mut changed, lang);
+        field_ui(ui, form, Field::Size, t(lang, S::Size), t(lang, S::SizeTip), None, &mut changed, lang);
+        field_ui(ui, form, Field::Gap, t(lang, S::Gap), t(lang, S::GapTip), None, &mut changed, lang);
         let note = kernel_note(model, Side::TcpSender, SockOpt::SndBuf, lang);
-        field_ui(ui, form, Field::SndBuf, t(lang, S::SndBuf), t(lang, S::SndBufTip), note, &mut changed);
+        field_ui(ui, form, Field::SndBuf, t(lang, S::SndBuf), t(lang, S::SndBufTip), note, &mut changed, lang);
         let split_label = ui.label(t(lang, S::Split)).on_hover_text(t(lang, S::SplitTip));
         let chunks = WriteSplit::Chunks { bytes: form.text_mut(Field::Chunk).trim().parse().unwrap_or(1000) };
         let name = |s: WriteSplit| match s {
@@ -273,16 +274,16 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         .labelled_by(split_label.id);
         ui.end_row();
         if let WriteSplit::Chunks { .. } = settings.sender.split {
-            field_ui(ui, form, Field::Chunk, "N (B)", t(lang, S::SplitTip), None, &mut changed);
+            field_ui(ui, form, Field::Chunk, t(lang, S::ChunkBytes), t(lang, S::SplitTip), None, &mut changed, lang);
         }
     });
     section(ui, t(lang, S::Receiver));
     grid("receiver").show(ui, |ui| {
-        field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed);
+        field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed, lang);
         let note = kernel_note(model, Side::TcpReceiver, SockOpt::RcvBuf, lang);
-        field_ui(ui, form, Field::RcvBuf, t(lang, S::RcvBuf), t(lang, S::RcvBufTip), note, &mut changed);
-        field_ui(ui, form, Field::StartDelay, t(lang, S::StartDelay), t(lang, S::StartDelayTip), None, &mut changed);
-        field_ui(ui, form, Field::ReadDelay, t(lang, S::ReadDelay), t(lang, S::ReadDelayTip), None, &mut changed);
+        field_ui(ui, form, Field::RcvBuf, t(lang, S::RcvBuf), t(lang, S::RcvBufTip), note, &mut changed, lang);
+        field_ui(ui, form, Field::StartDelay, t(lang, S::StartDelay), t(lang, S::StartDelayTip), None, &mut changed, lang);
+        field_ui(ui, form, Field::ReadDelay, t(lang, S::ReadDelay), t(lang, S::ReadDelayTip), None, &mut changed, lang);
     });
     section(ui, t(lang, S::Framing));
     grid("framing").show(ui, |ui| {
@@ -297,7 +298,7 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         .labelled_by(mode_label.id);
         ui.end_row();
         if settings.framing.has_length_header() || settings.framing == FramingMode::Newline {
-            field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed);
+            field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed, lang);
         }
     });
     section(ui, t(lang, S::UdpPanel));
@@ -308,10 +309,10 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
     }
     if udp {
         grid("udp").show(ui, |ui| {
-            field_ui(ui, form, Field::UdpReadSize, t(lang, S::UdpReadSize), t(lang, S::UdpReadSizeTip), None, &mut changed);
+            field_ui(ui, form, Field::UdpReadSize, t(lang, S::UdpReadSize), t(lang, S::UdpReadSizeTip), None, &mut changed, lang);
             let note = kernel_note(model, Side::UdpReceiver, SockOpt::RcvBuf, lang);
-            field_ui(ui, form, Field::UdpRcvBuf, t(lang, S::UdpRcvBuf), t(lang, S::UdpRcvBufTip), note, &mut changed);
-            field_ui(ui, form, Field::UdpStartDelay, t(lang, S::UdpStartDelay), t(lang, S::StartDelayTip), None, &mut changed);
+            field_ui(ui, form, Field::UdpRcvBuf, t(lang, S::UdpRcvBuf), t(lang, S::UdpRcvBufTip), note, &mut changed, lang);
+            field_ui(ui, form, Field::UdpStartDelay, t(lang, S::UdpStartDelay), t(lang, S::StartDelayTip), None, &mut changed, lang);
         });
     }
     changed
@@ -326,19 +327,19 @@ mod tests {
         let base = Experiment::default();
         let mut form = Form::from_settings(&base);
         *form.text_mut(Field::ReadSize) = "0".into();
-        assert_eq!(form.apply(&base), None);
+        assert_eq!(form.apply(&base, Lang::En), None);
         let err = form.error(Field::ReadSize).expect("error beside read size");
         assert!(err.contains("read-size") && err.contains("1..=1048576"), "{err}");
 
         *form.text_mut(Field::ReadSize) = "abc".into();
-        assert_eq!(form.apply(&base), None);
-        assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("not a whole number")));
+        assert_eq!(form.apply(&base, Lang::En), None);
+        assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("is not a number")));
     }
 
     #[test]
     fn round_trip_of_settings() {
         let base = Experiment::default();
         let mut form = Form::from_settings(&base);
-        assert_eq!(form.apply(&base), Some(base));
+        assert_eq!(form.apply(&base, Lang::En), Some(base));
     }
 }

@@ -99,7 +99,7 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
         Selection::Write(i) => {
             let Some(w) = model.writes.get(i) else { return };
             ui.label(message_parts(model, w.offset, w.offset + u64::from(w.len), lang));
-            ui.label(format!("+{} µs • TCP_INFO: data_segs_out {} • notsent {} B", w.at_us, w.segs_out, w.notsent));
+            ui.label(tf(lang, S::InspectTcpInfo, &[&w.at_us, &w.segs_out, &w.notsent]));
             ui.label(RichText::new(t(lang, S::LessonWrite)).color(theme::warn(dark)));
         }
         Selection::Segment(i) => {

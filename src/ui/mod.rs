@@ -4,6 +4,7 @@
 
 pub mod controls;
 pub mod echo_panel;
+pub mod fonts;
 pub mod inspector;
 pub mod listen;
 pub mod stats;
@@ -82,6 +83,8 @@ pub struct StickyApp {
     run: Option<Run>,
     /// Settings changed since the last run.
     dirty: bool,
+    /// No CJK font was found: say so once, with the fix.
+    pub cjk_missing: bool,
 }
 
 impl StickyApp {
@@ -97,6 +100,7 @@ impl StickyApp {
             start_error: None,
             run: None,
             dirty: false,
+            cjk_missing: !fonts::cjk_font_installed(),
         }
     }
 
@@ -248,7 +252,7 @@ impl StickyApp {
         let mut edited = self.prefs.settings.clone();
         let changed = controls::controls_ui(ui, &mut edited, &mut self.form, &self.model, lang);
         if changed.toggled || changed.typed {
-            if let Some(valid) = self.form.apply(&edited) {
+            if let Some(valid) = self.form.apply(&edited, lang) {
                 if valid != self.prefs.settings {
                     self.prefs.settings = valid;
                     self.prefs.preset = None;
@@ -295,8 +299,8 @@ impl StickyApp {
             ui.selectable_value(&mut self.prefs.view, ViewKind::Bytes, t(lang, S::ViewBytes));
             ui.selectable_value(&mut self.prefs.view, ViewKind::Time, t(lang, S::ViewTime));
             ui.separator();
-            ui.selectable_value(&mut self.prefs.lang, Lang::En, "EN");
-            ui.selectable_value(&mut self.prefs.lang, Lang::Zh, "中文");
+            ui.selectable_value(&mut self.prefs.lang, Lang::En, t(lang, S::LangEn));
+            ui.selectable_value(&mut self.prefs.lang, Lang::Zh, t(lang, S::LangZh));
             ui.separator();
             let dark = ui.visuals().dark_mode;
             if ui.selectable_label(dark, t(lang, S::Dark)).clicked() {
@@ -324,20 +328,30 @@ impl StickyApp {
             let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
             ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());
         }
+        if self.cjk_missing {
+            ui.horizontal(|ui| {
+                ui.colored_label(theme::SPLIT, t(lang, S::CjkMissing));
+                if ui.small_button("✖").clicked() {
+                    self.cjk_missing = false;
+                }
+            });
+        }
         if let Some(e) = &self.start_error {
             ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
         }
         for p in self.model.problems.iter().take(3) {
-            ui.colored_label(theme::SPLIT, tf(lang, S::Problem, &[p]));
+            ui.colored_label(theme::SPLIT, crate::i18n::problem(p, lang));
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
             ui.label(t(lang, S::NoRunYet));
         }
         ui.add_space(4.0);
         if self.prefs.settings.transports.tcp() {
-            ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
             match self.prefs.view {
-                ViewKind::Bytes => timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang),
+                ViewKind::Bytes => {
+                    ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
+                    timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang);
+                }
                 ViewKind::Time => time_view::time_view_ui(ui, &self.model, lang, timeline::height()),
             }
             ui.separator();
@@ -370,8 +384,9 @@ impl eframe::App for StickyApp {
     }
 }
 
-/// Opens the window (what `stickyviz` with no arguments does).
-pub fn run_native() -> eframe::Result<()> {
+/// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
+/// first launch (`--lang` or the locale); after that the window remembers the user's choice.
+pub fn run_native(lang: Lang) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title("stickyviz"),
         ..Default::default()
@@ -380,7 +395,7 @@ pub fn run_native() -> eframe::Result<()> {
         "stickyviz",
         options,
         Box::new(|cc| {
-            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
             let mut app = StickyApp::new(prefs);
             app.start(&cc.egui_ctx);
             Ok(Box::new(app))

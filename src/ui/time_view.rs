@@ -36,11 +36,11 @@ pub fn time_view_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32) {
     Plot::new("time_view")
         .height(height)
         .legend(Legend::default())
-        .x_axis_label("ms")
-        .y_axis_label("bytes")
+        .x_axis_label(t(lang, S::AxisMs))
+        .y_axis_label(t(lang, S::AxisBytes))
         .show(ui, |plot| {
-            plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(theme::WRITTEN_LINE).width(2.0));
-            plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(theme::READ).width(2.0));
+            plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(theme::WRITTEN_LINE).width(2.0).allow_band(false));
+            plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(theme::READ).width(2.0).allow_band(false));
             if !segs.is_empty() {
                 plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(segs)).radius(2.5).color(egui::Color32::GRAY));
             }

@@ -174,9 +174,10 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     }
 }
 
-/// The label if it fits `width` pixels (about 7 px a character at 12–13 pt), else None.
-fn fit_label(s: &str, width: f32) -> Option<String> {
-    (s.chars().count() as f32 * 7.0 <= width).then(|| s.to_string())
+/// The label if its text, laid out in `size` points, fits `width` pixels; else None.
+fn fit_label(p: &egui::Painter, s: &str, size: f32, width: f32) -> Option<String> {
+    let w = p.layout_no_wrap(s.to_string(), FontId::proportional(size), Color32::WHITE).size().x;
+    (w <= width).then(|| s.to_string())
 }
 
 /// Draws the timeline; updates `view` (zoom, pan) and `selection` (click).
@@ -264,7 +265,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
                 let w = &model.writes[i];
                 clip.rect_filled(r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0)), 2.0, theme::message(w.msg.0));
                 if !agg {
-                    if let Some(l) = fit_label(&w.msg.to_string(), r.width() - 4.0) {
+                    if let Some(l) = fit_label(&clip, &w.msg.to_string(), 13.0, r.width() - 2.0) {
                         clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(13.0), theme::ON_BLOCK);
                     }
                 }
@@ -282,7 +283,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
                     let r = r.shrink2(Vec2::new(0.5, 6.0));
                     clip.rect_stroke(r, 2.0, Stroke::new(1.0, theme::segment(dark)), StrokeKind::Inside);
                     if !agg {
-                        if let Some(l) = fit_label(&format!("+{delta}"), r.width() - 2.0) {
+                        if let Some(l) = fit_label(&clip, &format!("+{delta}"), 11.0, r.width() - 2.0) {
                             clip.text(r.center(), Align2::CENTER_CENTER, l, small.clone(), text_color);
                         }
                     }
@@ -293,9 +294,9 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
                 let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
                 clip.rect_filled(r, 2.0, theme::segment(dark));
                 if !agg {
-                    if let Some(l) = fit_label(&tf(lang, S::SegmentLabel, &[&s.len]), r.width() - 4.0)
-                        .or_else(|| fit_label(&format!("{} B", s.len), r.width() - 2.0))
-                        .or_else(|| fit_label(&s.len.to_string(), r.width() - 2.0))
+                    if let Some(l) = fit_label(&clip, &tf(lang, S::SegmentLabel, &[&s.len]), 12.0, r.width() - 4.0)
+                        .or_else(|| fit_label(&clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
+                        .or_else(|| fit_label(&clip, &s.len.to_string(), 12.0, r.width() - 1.0))
                     {
                         clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), text_color);
                     }
@@ -332,7 +333,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     if let Some(sel) = *selection {
         if let Some(r) = selection_rect(model, sel, &axis, &lane_y) {
-            clip.rect_stroke(r, 2.0, Stroke::new(2.5, theme::READ), StrokeKind::Outside);
+            clip.rect_stroke(r, 2.0, Stroke::new(2.5, text_color), StrokeKind::Outside);
         }
     }
 }
@@ -367,11 +368,11 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
                 ReadKind::Merged { messages } => {
                     let msgs = model.messages_in(read.offset, read.end());
                     let names = format!("{}…{}", model.messages[msgs.start].id, model.messages[msgs.end - 1].id);
-                    fit_label(&tf(lang, S::MergedLabel, &[&names]), w).or_else(|| fit_label(&format!("粘包 ×{messages}"), w))
+                    fit_label(p, &tf(lang, S::MergedLabel, &[&names]), 11.0, w).or_else(|| fit_label(p, &tf(lang, S::MergedShort, &[&messages]), 11.0, w))
                 }
                 _ => None,
             };
-            let title = fit_label(&title, w).or_else(|| fit_label(&format!("#{i}"), w));
+            let title = fit_label(p, &title, 12.0, w).or_else(|| fit_label(p, &format!("#{i}"), 12.0, w));
             match (title, sub) {
                 (Some(a), Some(b)) => {
                     p.text(Pos2::new(r.center().x, r.top() + 2.0), Align2::CENTER_TOP, a, FontId::proportional(12.0), text);
@@ -422,7 +423,7 @@ fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, la
         p.rect_filled(r, 2.0, c);
         if !agg {
             let label = format!("{}f{} {} B", if f.intact { "✔ " } else { "✘ " }, f.index, f.payload_len);
-            if let Some(l) = fit_label(&label, r.width() - 4.0).or_else(|| fit_label(&format!("f{}", f.index), r.width() - 2.0)) {
+            if let Some(l) = fit_label(p, &label, 12.0, r.width() - 4.0).or_else(|| fit_label(p, &format!("f{}", f.index), 12.0, r.width() - 2.0)) {
                 p.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), theme::ON_BLOCK);
             }
         }
@@ -434,17 +435,17 @@ fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, la
             continue;
         }
         p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err)), small.clone(), theme::SPLIT);
+        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err, lang)), small.clone(), theme::SPLIT);
     }
 }
 
-fn short_error(e: &crate::framing::DecodeError) -> String {
+fn short_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
     use crate::framing::DecodeError as E;
     match e {
-        E::TooLong { len, .. } => format!("length {len} too long"),
-        E::NegativeLength { len, .. } => format!("negative length {len}"),
-        E::BadJson { .. } => "bad JSON header".into(),
-        E::Truncated { have, need, .. } => format!("stream ended: {have} of {need} B"),
-        E::ShortRead { part, asked, got, .. } => format!("short {part} read: {got} of {asked} B"),
+        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
+        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
+        E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
+        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
+        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
     }
 }

@@ -1,0 +1,365 @@
+//! Every user-visible string, in English and 简体中文: the window, the CLI's human output, the
+//! lesson explanations and the errors.
+//!
+//! Each key is one line holding both languages, so a missing translation does not compile.
+//! Templates mark their values with `{}`, filled in order by [`fill`].
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// `en` or `zh` (also `zh-CN`, `zh_TW.UTF-8`, …).
+    pub fn from_name(name: &str) -> Option<Lang> {
+        let n = name.trim().to_ascii_lowercase();
+        if n.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if n.starts_with("en") || n == "c" || n == "posix" {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// From the system locale (`LC_ALL`, `LC_MESSAGES`, `LANG`); English when unset or unknown.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .and_then(|v| Lang::from_name(&v))
+            .unwrap_or_default()
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// Declares the keys and both languages of each in one table.
+macro_rules! strings {
+    ($($key:ident => ($en:expr, $zh:expr),)*) => {
+        /// A key for one user-visible string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum S { $($key,)* }
+
+        impl S {
+            /// Every key, for tests that check the table.
+            pub const ALL: &'static [S] = &[$(S::$key,)*];
+        }
+
+        /// The string for `key` in `lang`.
+        pub fn t(lang: Lang, key: S) -> &'static str {
+            match key {
+                $(S::$key => match lang { Lang::En => $en, Lang::Zh => $zh },)*
+            }
+        }
+    };
+}
+
+strings! {
+    Preset => ("Preset", "预设"),
+    PresetCustom => ("custom", "自定义"),
+    Run => ("▶ Run (Space)", "▶ 运行 (空格)"),
+    Stop => ("■ Stop (Space)", "■ 停止 (空格)"),
+    Rerun => ("⟳ Re-run", "⟳ 重新运行"),
+    AutoRerun => ("re-run on change", "修改后自动运行"),
+    AutoRerunTip => ("Every change of a setting starts a new run at once, so cause and effect are one click apart.", "每次修改设置都会立即重新运行，因果一目了然。"),
+    ViewBytes => ("Bytes", "字节"),
+    ViewTime => ("Time", "时间"),
+    Running => ("running…", "运行中…"),
+    FinishedIn => ("finished in {} ms", "用时 {} ms"),
+    Stopped => ("stopped", "已停止"),
+    Replay => ("recording (replay, not live)", "录制回放（非实时）"),
+    Sender => ("Sender (send)", "发送方 (send)"),
+    Receiver => ("Receiver (recv)", "接收方 (recv)"),
+    Framing => ("Framing", "拆包协议"),
+    UdpPanel => ("UDP panel", "UDP 面板"),
+    Nagle => ("Nagle", "Nagle 算法"),
+    NagleTip => ("Nagle's algorithm (on by default) holds small writes while earlier data is unacknowledged and sends them together: fewer, bigger TCP segments. Off = TCP_NODELAY: each write may leave at once. Watch the wire lane. Either way TCP keeps no message boundaries.", "Nagle 算法（默认开启）：前面的数据未被确认时，暂存小的写入，合并成一个大报文段发送。关闭 = TCP_NODELAY。请看 wire 一栏。无论开关，TCP 都不保留消息边界。"),
+    On => ("on", "开"),
+    Off => ("off", "关"),
+    Cork => ("TCP_CORK", "TCP_CORK"),
+    CorkTip => ("TCP_CORK (Linux) holds every write until the sender uncorks after its last write: all messages leave as full segments.", "TCP_CORK（Linux）：在最后一次写入后才放行，所有消息合成满载的报文段发送。"),
+    Messages => ("messages", "消息数"),
+    MessagesTip => ("How many messages the sender writes, one send() each (unless split below).", "发送方写入的消息条数，每条一次 send()。"),
+    Size => ("size (B)", "大小 (B)"),
+    SizeTip => ("Payload size in bytes: a number, or a range like 24-200 (sizes drawn from it, the same every run).", "消息长度（字节）：一个数字，或范围如 24-200。"),
+    Gap => ("gap (µs)", "间隔 (µs)"),
+    GapTip => ("Pause between two messages. 0 = back to back, the best case for merging.", "两条消息之间的停顿。0 = 连续发送，最容易粘包。"),
+    SndBuf => ("SO_SNDBUF", "SO_SNDBUF"),
+    SndBufTip => ("The kernel's send buffer: send() copies into it and returns. Empty = kernel default (which grows by itself). The kernel doubles what you ask for.", "内核发送缓冲区：send() 把数据拷进去就返回。留空 = 内核默认值。内核会把设置值翻倍。"),
+    Split => ("send() per message", "每条消息的 send()"),
+    SplitTip => ("How each message is handed to the kernel: one send(), header and body as two send()s (meets Nagle + delayed ACK), or chunks of N bytes.", "每条消息如何交给内核：一次 send()，报头和数据分两次 send()，或按 N 字节分块。"),
+    SplitWhole => ("one send()", "一次 send()"),
+    SplitHeaderBody => ("header, then body", "先报头后数据"),
+    SplitChunks => ("chunks of N bytes", "按 N 字节分块"),
+    ReadSize => ("read size", "读取大小"),
+    ReadSizeTip => ("The N of recv(N): the most one read may return. It returns whatever is in the receive buffer, up to N, regardless of message boundaries.", "recv(N) 的 N：一次最多读多少字节。它返回缓冲区里现有的数据（最多 N），不管消息边界。"),
+    RcvBuf => ("SO_RCVBUF", "SO_RCVBUF"),
+    RcvBufTip => ("The kernel's receive buffer, where bytes wait until the application reads them. Empty = default. The kernel doubles what you ask for.", "内核接收缓冲区：数据在这里等待应用程序读取。留空 = 默认值。内核会翻倍。"),
+    StartDelay => ("start delay (ms)", "开始延迟 (ms)"),
+    StartDelayTip => ("The reader sleeps this long before its first recv(). Everything sent meanwhile piles up in the receive buffer and comes out merged (粘包).", "接收方第一次 recv() 前先睡眠这么久。期间发送的数据都堆在接收缓冲区，读出来就粘在一起（粘包）。"),
+    ReadDelay => ("per-read delay (ms)", "每次读后延迟 (ms)"),
+    ReadDelayTip => ("The reader sleeps this long after every recv(): a slow consumer.", "每次 recv() 之后睡眠这么久：一个慢速消费者。"),
+    Mode => ("mode", "方式"),
+    ModeTip => ("How messages are marked on the stream. none: raw bytes. u32: 4-byte big-endian length + payload. seed-json: the course's 4-byte header length + JSON header (total_lenth) + body. newline: each message ends with \\n. naive-u32: u32 bytes read with recv(4) then recv(len), trusting each read to be complete — the seed's bug.", "如何在字节流上标记消息。none：原始字节。u32：4 字节大端长度 + 数据。seed-json：教程的 4 字节报头长度 + JSON 报头（total_lenth）+ 数据。newline：每条消息以 \\n 结尾。naive-u32：先 recv(4) 再 recv(len)，以为每次都收全——教程里的错误。"),
+    MaxFrame => ("max frame (B)", "最大帧 (B)"),
+    MaxFrameTip => ("A header announcing more than this is refused before anything is allocated.", "报头声明的长度超过此值即报错，不会分配内存。"),
+    UdpOn => ("run the messages over UDP too", "同时用 UDP 发送"),
+    UdpOnTip => ("Send the same messages as UDP datagrams and show them beside the TCP stream.", "把同样的消息作为 UDP 数据报发送，与 TCP 对照显示。"),
+    UdpReadSize => ("recvfrom size", "recvfrom 大小"),
+    UdpReadSizeTip => ("The buffer of recvfrom(N). A datagram bigger than N is truncated: its tail is lost, silently (MSG_TRUNC tells the real size).", "recvfrom(N) 的缓冲区。比 N 大的数据报会被截断：尾部丢失（MSG_TRUNC 可得知真实长度）。"),
+    UdpRcvBuf => ("UDP SO_RCVBUF", "UDP SO_RCVBUF"),
+    UdpRcvBufTip => ("When the UDP receive buffer is full, the kernel drops whole datagrams.", "UDP 接收缓冲区满时，内核整个丢弃数据报。"),
+    UdpStartDelay => ("UDP start delay (ms)", "UDP 开始延迟 (ms)"),
+    Kernel => ("kernel: {}", "内核: {}"),
+    KernelAsked => ("asked {}, kernel set {}", "设置 {}，内核实际 {}"),
+    Default => ("default", "默认"),
+    LaneAxis => ("Byte stream (x = offset in the TCP stream; dashed guides = message boundaries)", "字节流（横轴 = TCP 流中的偏移；虚线 = 消息边界）"),
+    LaneWrites => ("send() — one block per write, coloured per message", "send() — 每次写入一块，按消息着色"),
+    LaneWire => ("wire — TCP segments as the kernel cut the stream", "wire — 内核切分出的 TCP 报文段"),
+    LaneWireUnavailable => ("wire — segment capture unavailable: {}", "wire — 无法抓取报文段：{}"),
+    LaneReads => ("recv() — where the receiver's reads cut the stream", "recv() — 接收方每次读取切在哪里"),
+    LaneFrames => ("frames — messages the decoder found again", "frames — 解码器还原出的消息"),
+    FramingOffHint => ("framing off: nothing to decode — pick a framing mode to get message boundaries back", "未使用拆包协议：无从解码——选择一种方式即可找回消息边界"),
+    NoRunYet => ("Press Run (or Space) to start the sender and receiver on 127.0.0.1.", "按“运行”（或空格）在 127.0.0.1 上启动发送方和接收方。"),
+    ReadLabel => ("read #{}: {} B", "读取 #{}: {} B"),
+    MergedLabel => ("粘包 merged: {}", "粘包: {}"),
+    SplitMark => ("✂ {} split (半包)", "✂ {} 被切开 (半包)"),
+    SegmentLabel => ("segment {} B", "报文段 {} B"),
+    TimeTitle => ("Time view — cumulative bytes written vs read", "时间视图 — 累计写入与读取字节"),
+    Written => ("written", "已写入"),
+    ReadBytes => ("read", "已读取"),
+    Segments => ("segments", "报文段"),
+    Inspector => ("Inspector", "检查器"),
+    InspectorEmpty => ("Click a block in the timeline to see its details and bytes.", "点击时间线上的方块查看详情和字节。"),
+    InspectRead => ("read #{} (offset {}, {} B)", "读取 #{}（偏移 {}，{} B）"),
+    InspectWrite => ("send() #{} of {} (offset {}, {} B)", "send() #{}，属于 {}（偏移 {}，{} B）"),
+    InspectSegment => ("segment #{} (offset {}, {} B)", "报文段 #{}（偏移 {}，{} B）"),
+    InspectFrame => ("frame #{} (offset {}, {} B on the stream, {} B payload)", "帧 #{}（偏移 {}，流上 {} B，数据 {} B）"),
+    Text => ("text", "文本"),
+    Hex => ("hex", "十六进制"),
+    Tail => ("{} tail ({} of {} B)", "{} 尾部（{}/{} B）"),
+    Head => ("{} head ({} of {} B)", "{} 开头（{}/{} B）"),
+    Whole => ("{} ({} B)", "{}（{} B）"),
+    LessonMerged => ("One recv() returned parts of {} messages: TCP is a byte stream; it keeps no message boundaries.", "一次 recv() 读到了 {} 条消息的片段：TCP 是字节流，不保留消息边界。"),
+    LessonPartial => ("This recv() returned only part of a message: the rest comes with the next read (半包).", "这次 recv() 只读到一条消息的一部分：剩下的在下一次读取里（半包）。"),
+    LessonExact => ("This read happens to match one message exactly: luck of timing, not a guarantee.", "这次读取恰好是一条完整消息：只是时机巧合，不是保证。"),
+    LessonWrite => ("One send() copies bytes into the kernel's send buffer; the kernel decides how they leave.", "一次 send() 只是把字节拷进内核发送缓冲区，何时、如何发出由内核决定。"),
+    LessonSegment => ("The kernel cut this segment; its edges need not match any send() or recv().", "这个报文段由内核切分，它的边界不必与任何 send() 或 recv() 对齐。"),
+    LessonFrameOk => ("The decoder found this message again, byte for byte: framing restores boundaries.", "解码器逐字节还原了这条消息：拆包协议恢复了边界。"),
+    LessonFrameBad => ("This frame does not equal the message that was sent: the decoder is out of step with the stream.", "这一帧与发送的消息不一致：解码器与字节流错位了。"),
+    UdpTitle => ("UDP — same {} messages as datagrams", "UDP — 同样 {} 条消息作为数据报"),
+    UdpSubtitle => ("recvfrom({}): boundaries kept, bytes lost", "recvfrom({})：保留边界，但会丢字节"),
+    UdpSent => ("sent", "发送"),
+    UdpReceived => ("received", "接收"),
+    UdpLost => ("✂ {} B lost", "✂ 丢失 {} B"),
+    UdpDropped => ("✗ dropped (buffer full)", "✗ 被丢弃（缓冲区满）"),
+    UdpInFlight => ("…", "…"),
+    UdpSummary => ("{} truncated (MSG_TRUNC) • {} dropped • 0 merged", "{} 个被截断 (MSG_TRUNC) • {} 个丢弃 • 0 粘包"),
+    UdpExplain => ("UDP never merges: one recvfrom() = one datagram. But a datagram bigger than the buffer loses its tail, and a full buffer drops whole datagrams.", "UDP 从不粘包：一次 recvfrom() = 一个数据报。但比缓冲区大的数据报会丢掉尾部，缓冲区满时整个数据报被丢弃。"),
+    StatMessages => ("messages", "消息"),
+    StatWrites => ("writes", "写入"),
+    StatSegments => ("segments", "报文段"),
+    StatReads => ("reads", "读取"),
+    StatMerged => ("merged reads 粘包", "粘包读取"),
+    StatSplit => ("split messages 半包", "半包消息"),
+    StatFrames => ("frames", "帧"),
+    StatErrors => ("decoder errors", "解码错误"),
+    StatTruncated => ("UDP truncated", "UDP 截断"),
+    StatDropped => ("UDP dropped", "UDP 丢弃"),
+    StatRcvBuf => ("SO_RCVBUF (kernel)", "SO_RCVBUF（内核）"),
+    HistoryCapped => ("{} events dropped from history (counts stay exact)", "历史中丢弃了 {} 个事件（统计仍然准确）"),
+    Legend => ("Legend: coloured block = one send() • grey = one TCP segment • outlined = one recv() (orange fill = merged 粘包) • ✂ = a message cut between reads (半包) • green = decoded frame • dashed guide = message boundary. Scroll to zoom, drag to pan, double-click to fit.", "图例：彩色块 = 一次 send() • 灰色 = 一个 TCP 报文段 • 描边 = 一次 recv()（橙色填充 = 粘包）• ✂ = 消息被两次读取切开（半包）• 绿色 = 解码出的帧 • 虚线 = 消息边界。滚轮缩放，拖动平移，双击复位。"),
+    StartFailed => ("The run could not start: {}", "无法开始运行：{}"),
+    Problem => ("⚠ {}: {}", "⚠ {}：{}"),
+    PeerClosedEarly => ("the other end closed the connection before the run was done ({})", "对方在运行结束前关闭了连接（{}）"),
+    SideTcpSender => ("TCP sender", "TCP 发送方"),
+    SideTcpReceiver => ("TCP receiver", "TCP 接收方"),
+    SideUdpSender => ("UDP sender", "UDP 发送方"),
+    SideUdpReceiver => ("UDP receiver", "UDP 接收方"),
+    SideCapture => ("segment capture", "报文段抓取"),
+    ChunkBytes => ("N (B)", "N (B)"),
+    AxisMs => ("ms", "毫秒"),
+    AxisBytes => ("bytes", "字节"),
+    LangEn => ("EN", "EN"),
+    LangZh => ("中文", "中文"),
+    BufferHint => ("default", "默认"),
+    InspectTcpInfo => ("+{} µs • TCP_INFO after it: {} data segments sent so far, {} B not yet sent", "+{} µs • 之后的 TCP_INFO：已发送 {} 个数据报文段，{} B 尚未发送"),
+    MergedShort => ("粘包 ×{}", "粘包 ×{}"),
+    ErrTooLong => ("length {} too long", "长度 {} 超限"),
+    ErrNegative => ("negative length {}", "负数长度 {}"),
+    ErrBadJson => ("bad JSON header", "JSON 报头错误"),
+    ErrTruncated => ("stream ended: {} of {} B", "流已结束：{}/{} B"),
+    ErrShortRead => ("short {} read: {} of {} B", "{} 读取不足：{}/{} B"),
+    DecodeErrorAt => ("decoder error: {}", "解码错误：{}"),
+    Dark => ("Dark", "深色"),
+    Light => ("Light", "浅色"),
+    Language => ("Language", "语言"),
+    FitHint => ("double-click to fit", "双击复位"),
+    CjkMissing => ("No Chinese font found: install one (e.g. apt install fonts-noto-cjk) and restart.", "未找到中文字体：请安装（如 apt install fonts-noto-cjk）后重启。"),
+    SetOutOfRange => ("{} is out of range; allowed {}..={}", "{} 超出范围；允许 {}..={}"),
+    SetMaxBelowMin => ("{} is smaller than size-min {}; allowed size-min..={}", "{} 小于 size-min {}；允许 size-min..={}"),
+    SetTooBigForUdp => ("{} is too big for one UDP datagram; allowed 0..={} when UDP is on", "{} 超过一个 UDP 数据报的上限；开启 UDP 时允许 0..={}"),
+    SetLargerThanMaxFrame => ("{} is larger than max-frame {}; allowed 0..={} with {} framing", "{} 大于 max-frame {}；允许 0..={}（{} 拆包协议）"),
+    CliNotNumber => ("'{}' is not a number; allowed {}", "'{}' 不是数字；允许 {}"),
+    CliNotOnOff => ("'{}' is not on or off", "'{}' 不是 on 或 off"),
+    CliUnknownFraming => ("unknown mode '{}'; allowed: {}", "未知方式 '{}'；允许：{}"),
+    CliUnknownPreset => ("unknown preset '{}'; allowed: {}", "未知预设 '{}'；允许：{}"),
+    CliUnknownLang => ("unknown language '{}'; allowed: en, zh", "未知语言 '{}'；允许：en、zh"),
+    CliNoFrames => ("'none' has no frames to decode; allowed: u32, seed-json, newline, naive-u32", "'none' 没有可解码的帧；允许：u32、seed-json、newline、naive-u32"),
+    CliRecordingWritten => ("recording written to {}", "录制已写入 {}"),
+    CliFrameLine => ("frame {} at offset {}: {} bytes payload ({} on the stream) {}", "帧 {}，偏移 {}：数据 {} 字节（流上 {} 字节）{}"),
+    CliDecodeSummary => ("{} frames from {} bytes in reads of {}", "共 {} 帧，来自 {} 字节，每次读取 {} 字节"),
+    CliDecodeFailed => ("decoding failed (see above)", "解码失败（见上文）"),
+    CliError => ("error", "错误"),
+    CliCannotStart => ("the run could not start", "无法开始运行"),
+    DecTooLong => ("frame at offset {}: length {} exceeds the maximum frame length {}", "偏移 {} 处的帧：长度 {} 超过最大帧长 {}"),
+    DecNegative => ("frame at offset {}: negative header length {}", "偏移 {} 处的帧：报头长度为负数 {}"),
+    DecBadJson => ("frame at offset {}: bad JSON header: {}", "偏移 {} 处的帧：JSON 报头错误：{}"),
+    DecTruncated => ("stream ended inside the frame at offset {}: {} of {} bytes arrived", "字节流在偏移 {} 处的帧中间结束：只收到 {}/{} 字节"),
+    DecShortRead => ("read at offset {} asked for the {} ({} bytes) but returned {}: the naive decoder trusts one recv() to return everything", "偏移 {} 处的读取请求{}（{} 字节），只返回了 {}：这个天真的解码器以为一次 recv() 就能收全"),
+    PartHeader => ("header", "报头"),
+    PartBody => ("body", "数据"),
+    TtMerged => ("MERGED {} messages (粘包)", "粘包：{} 条消息"),
+    TtPartial => ("part of one message (半包)", "一条消息的一部分（半包）"),
+    TtExact => ("exact", "恰好一条消息"),
+    TtMoreReads => ("… {} more reads", "… 另有 {} 次读取"),
+    TtDecodeError => ("decode error: {}", "解码错误：{}"),
+    TtUdpHeader => ("UDP datagrams (sent → received):", "UDP 数据报（发送 → 接收）："),
+    TtDelivered => ("delivered", "已送达"),
+    TtTruncated => ("TRUNCATED, {} B lost", "被截断，丢失 {} B"),
+    TtDropped => ("DROPPED", "被丢弃"),
+    TtInFlight => ("in flight", "传输中"),
+    TtMoreDatagrams => ("… {} more datagrams", "… 另有 {} 个数据报"),
+    TtWireNoCapture => ("({} data segments by TCP_INFO; no capture)", "（TCP_INFO 统计 {} 个数据报文段；未抓包）"),
+    TtProblem => ("problem: {}", "问题：{}"),
+    TtNote => ("note: {}", "注意：{}"),
+    SumMessages => ("messages", "消息"),
+    SumBytesSent => ("bytes sent", "发送字节"),
+    SumWrites => ("writes (send calls)", "写入（send 调用）"),
+    SumSegmentsCaptured => ("segments captured", "抓到的报文段"),
+    SumSegmentsTcpInfo => ("segments (TCP_INFO)", "报文段（TCP_INFO）"),
+    SumReads => ("reads (recv calls)", "读取（recv 调用）"),
+    SumBytesReceived => ("bytes received", "接收字节"),
+    SumMerged => ("merged reads (粘包)", "粘包读取"),
+    SumSplit => ("split messages (半包)", "半包消息"),
+    SumExact => ("exact reads", "恰好一条的读取"),
+    SumFrames => ("frames decoded", "解码出的帧"),
+    SumIntact => ("{} ({} intact)", "{}（{} 完整）"),
+    SumDecodeErrors => ("decoder errors", "解码错误"),
+    SumSndBuf => ("SO_SNDBUF (kernel)", "SO_SNDBUF（内核）"),
+    SumRcvBuf => ("SO_RCVBUF (kernel)", "SO_RCVBUF（内核）"),
+    SumDgSent => ("datagrams sent", "发送的数据报"),
+    SumDgReceived => ("datagrams received", "收到的数据报"),
+    SumDgTruncated => ("datagrams truncated", "被截断的数据报"),
+    SumDgTruncatedValue => ("{} ({} B lost)", "{}（丢失 {} B）"),
+    SumDgDropped => ("datagrams dropped", "被丢弃的数据报"),
+    SumUdpRcvBuf => ("UDP SO_RCVBUF (kernel)", "UDP SO_RCVBUF（内核）"),
+    SumHistoryDropped => ("events dropped from history", "历史中丢弃的事件"),
+}
+
+/// Fills each `{}` of a template with the next argument.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        match args.next() {
+            Some(a) => out.push_str(&a.to_string()),
+            None => out.push_str("{}"),
+        }
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `t` then `fill`.
+pub fn tf(lang: Lang, key: S, args: &[&dyn std::fmt::Display]) -> String {
+    fill(t(lang, key), args)
+}
+
+/// A setting problem in `lang`.
+pub fn setting_problem(p: &crate::config::SettingProblem, lang: Lang) -> String {
+    use crate::config::{SettingProblem as P, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+    match p {
+        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, min, max]),
+        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
+        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
+        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
+    }
+}
+
+/// A decoder error in `lang`, with the stream offset where it happened.
+pub fn decode_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
+    use crate::framing::{DecodeError as E, FramePart};
+    match e {
+        E::TooLong { offset, len, max } => tf(lang, S::DecTooLong, &[offset, len, max]),
+        E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
+        E::BadJson { offset, reason } => tf(lang, S::DecBadJson, &[offset, reason]),
+        E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
+        E::ShortRead { offset, part, asked, got } => {
+            let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });
+            tf(lang, S::DecShortRead, &[offset, &part, asked, got])
+        }
+    }
+}
+
+/// A run's problem in `lang` (the OS's own words stay as they are).
+pub fn problem(p: &crate::analysis::Problem, lang: Lang) -> String {
+    use crate::analysis::ProblemKind;
+    use crate::engine::Side;
+    let side = t(lang, match p.side {
+        Side::TcpSender => S::SideTcpSender,
+        Side::TcpReceiver => S::SideTcpReceiver,
+        Side::UdpSender => S::SideUdpSender,
+        Side::UdpReceiver => S::SideUdpReceiver,
+        Side::Capture => S::SideCapture,
+    });
+    let what = match &p.kind {
+        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[why]),
+        ProblemKind::Failed(why) => why.clone(),
+    };
+    tf(lang, S::Problem, &[&side, &what])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages_with_the_same_placeholders() {
+        for &key in S::ALL {
+            let (en, zh) = (t(Lang::En, key), t(Lang::Zh, key));
+            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?} is empty in a language");
+            assert_eq!(en.matches("{}").count(), zh.matches("{}").count(), "{key:?}: placeholders differ between en and zh");
+        }
+    }
+
+    #[test]
+    fn lang_from_locale_names() {
+        assert_eq!(Lang::from_name("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::from_name("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::from_name("C"), Some(Lang::En));
+        assert_eq!(Lang::from_name("fr_FR"), None);
+    }
+
+    #[test]
+    fn fill_in_order() {
+        assert_eq!(fill("{} of {}", &[&1, &2]), "1 of 2");
+        assert_eq!(fill("{} of {}", &[&1]), "1 of {}");
+    }
+}
