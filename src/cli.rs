@@ -14,6 +14,7 @@ use crate::engine::Run;
 use crate::framing::{FramingMode, NaiveStep, NaiveU32Decoder};
 use crate::recording::Recording;
 use crate::i18n::{t, tf, Lang, S};
+pub use crate::peer_cli::{ListenArgs, SendArgs};
 use crate::{presets, text_timeline};
 
 /// The language of this process's human output: `--lang`, else the system locale. Set once by
@@ -57,6 +58,10 @@ pub enum Command {
     Presets,
     /// Feed a byte file through a framing decoder in reads of N bytes and print each frame.
     Decode(DecodeArgs),
+    /// Wait for an external client (the seed's Python code, nc, …) and show its stream.
+    Listen(crate::peer_cli::ListenArgs),
+    /// Send the workload to an external server, drawing writes and wire segments.
+    Send(crate::peer_cli::SendArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -72,6 +77,8 @@ pub struct RunArgs {
     pub both: bool,
     #[command(flatten)]
     pub settings: SettingsArgs,
+    #[command(flatten)]
+    pub echo: crate::cli_echo::EchoArgs,
     /// Width of the text timeline in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
@@ -279,6 +286,7 @@ pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
     } else if args.both {
         exp.transports = Transports::Both;
     }
+    args.echo.apply(&mut exp)?;
     args.settings.apply(&mut exp)?;
     Ok(exp)
 }
@@ -295,6 +303,8 @@ pub fn main(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Decode(args)) => decode(&args),
+        Some(Command::Listen(args)) => crate::peer_cli::listen(&args),
+        Some(Command::Send(args)) => crate::peer_cli::send(&args),
         None => Ok(()),
     }
 }
@@ -309,6 +319,7 @@ fn run(args: &RunArgs) -> Result<()> {
     let events = run.wait();
     let model = Model::from_events(&events);
     let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang()), text_timeline::summary(&model, lang()));
+    let text = text + &crate::echo_report::render(&model, &exp, args.width);
     match args.json.as_deref() {
         Some("-") => {
             eprint!("{text}");

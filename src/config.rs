@@ -165,6 +165,10 @@ pub struct Experiment {
     /// Largest frame a decoder accepts, in bytes; a header claiming more is an error.
     pub max_frame_len: u32,
     pub udp: UdpOptions,
+    /// Request/response mode (`echo`, `big-reply`): the sender waits for a reply to each
+    /// message. Absent = the one-way stream of the other lessons.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub echo: Option<crate::engine::echo::EchoOptions>,
 }
 
 impl Default for Experiment {
@@ -177,6 +181,7 @@ impl Default for Experiment {
             framing: FramingMode::None,
             max_frame_len: crate::framing::DEFAULT_MAX_FRAME_LEN,
             udp: UdpOptions::default(),
+            echo: None,
         }
     }
 }
@@ -215,7 +220,7 @@ impl SettingError {
     }
 }
 
-fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
+pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
     if value < min || value > max {
         return Err(SettingError { field, problem: SettingProblem::OutOfRange { value, min, max } });
     }
@@ -285,6 +290,9 @@ impl Experiment {
         validate_read_size("udp-read-size", self.udp.read_size)?;
         validate_buffer("udp-rcvbuf", self.udp.rcvbuf)?;
         validate_delay_ms("udp-start-delay-ms", self.udp.start_delay_ms)?;
+        if let Some(echo) = &self.echo {
+            echo.validate()?;
+        }
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
             return Err(SettingError { field: "size-max", problem: SettingProblem::TooBigForUdp { value: w.size_max } });
         }

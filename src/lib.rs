@@ -6,9 +6,12 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod cli_echo;
 pub mod config;
+pub mod echo_report;
 pub mod engine;
 pub mod framing;
+pub mod peer_cli;
 pub mod i18n;
 pub mod presets;
 pub mod recording;

@@ -25,6 +25,11 @@ fn main() -> ExitCode {
     if cli.command.is_none() {
         return open_window(lang);
     }
+    #[cfg(feature = "gui")]
+    let cli = match cli {
+        Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args),
+        cli => cli,
+    };
     match cli::main(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
@@ -41,6 +46,22 @@ fn main() -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_window(lang: Lang) -> ExitCode {
     match stickyviz::ui::run_native(lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the window could not open: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_listen_window(args: cli::ListenArgs) -> ExitCode {
+    // Bad flags are reported before any window opens, with the usual exit code 2.
+    if let Err(e) = stickyviz::peer_cli::listen_options(&args) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    match stickyviz::ui::listen::run_native_listen(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the window could not open: {e}");

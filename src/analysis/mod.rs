@@ -5,9 +5,11 @@
 //! [`Summary`] counts stay exact past it.
 
 mod classify;
+mod echo;
 mod summary;
 
 pub use classify::{Classifier, Counts};
+pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
 use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
@@ -171,9 +173,15 @@ pub struct Model {
     /// Latest timestamp seen.
     pub last_us: u64,
     pub summary: Summary,
+    /// The reply direction and latencies of a request/response run (`echo`, `big-reply`).
+    pub echo: Option<Box<EchoModel>>,
     classifier: Classifier,
     cap: usize,
     stored: usize,
+    /// Empty datagrams carry no `msg-N|` id; loopback UDP keeps order, so they are matched
+    /// first in, first out: sent ones not yet seen arriving, and arrivals not yet seen sent.
+    empty_sent: std::collections::VecDeque<MsgId>,
+    empty_arrived: std::collections::VecDeque<u64>,
 }
 
 impl Default for Model {
@@ -201,9 +209,12 @@ impl Model {
             finished: false,
             last_us: 0,
             summary: Summary::default(),
+            echo: None,
             classifier: Classifier::default(),
             cap,
             stored: 0,
+            empty_sent: Default::default(),
+            empty_arrived: Default::default(),
         }
     }
 
@@ -297,6 +308,12 @@ impl Model {
                 if let Some(d) = self.datagram_slot(*msg) {
                     *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received };
                 }
+                if *len == 0 {
+                    match self.empty_arrived.pop_front() {
+                        Some(at) => self.mark_received(*msg, 0, at),
+                        None => self.empty_sent.push_back(*msg),
+                    }
+                }
             }
             Event::DatagramReceived { at_us, msg, len, real_len } => {
                 s.datagrams_received += 1;
@@ -305,8 +322,13 @@ impl Model {
                     s.datagram_bytes_lost += u64::from(real_len - len);
                 }
                 // The receiver's batch may arrive before the sender's: make the slot either way.
-                if let Some(d) = msg.and_then(|m| self.datagram_slot(m)) {
-                    d.received = Some((*len, *at_us));
+                match msg {
+                    Some(m) => self.mark_received(*m, *len, *at_us),
+                    None if *real_len == 0 => match self.empty_sent.pop_front() {
+                        Some(m) => self.mark_received(m, 0, *at_us),
+                        None => self.empty_arrived.push_back(*at_us),
+                    },
+                    None => {}
                 }
             }
             Event::Ended { side, reason, .. } => {
@@ -328,12 +350,28 @@ impl Model {
                 self.finished = true;
                 self.shrink();
             }
+            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
+            Event::Conn { conn, event } => {
+                if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
+                    m.apply(event);
+                }
+            }
+            Event::Round { at_us, index, latency_us, request_len, reply_len } => {
+                let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };
+                self.echo.get_or_insert_with(Box::default).push_round(r);
+            }
         }
         let c = self.classifier.counts;
         let s = &mut self.summary;
         s.merged_reads = c.merged_reads;
         s.exact_reads = c.exact_reads;
         s.split_messages = c.split_messages;
+    }
+
+    fn mark_received(&mut self, msg: MsgId, len: u32, at_us: u64) {
+        if let Some(d) = self.datagram_slot(msg) {
+            d.received = Some((len, at_us));
+        }
     }
 
     /// The record of datagram `msg`, created (and counted against the cap) on first sight.

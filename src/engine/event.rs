@@ -102,6 +102,16 @@ pub enum Event {
     Error { at_us: u64, side: Side, message: String },
     /// All threads of the run have ended and been joined.
     Finished { at_us: u64 },
+    /// Request/response runs (`echo`, `big-reply`): an event of the reply stream (server to
+    /// client), which has its own byte axis. `event` is a `Message`, `Write`, `Read`, `Bytes`
+    /// or `Ended` with offsets on that axis.
+    Reply { event: Box<Event> },
+    /// Request `index` got its answer `latency_us` after its first byte was written
+    /// (`request_len` stream bytes out, `reply_len` bytes read back).
+    Round { at_us: u64, index: u32, latency_us: u64, request_len: u32, reply_len: u32 },
+    /// many-clients runs: an event of connection `conn` (1-based among the extra connections;
+    /// connection 0 uses the plain events), each connection being its own stream.
+    Conn { conn: u32, event: Box<Event> },
 }
 
 impl Event {
@@ -121,7 +131,9 @@ impl Event {
             | Self::DatagramReceived { at_us, .. }
             | Self::Ended { at_us, .. }
             | Self::Error { at_us, .. }
+            | Self::Round { at_us, .. }
             | Self::Finished { at_us } => Some(*at_us),
+            Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
             Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,
         }
     }

@@ -6,7 +6,12 @@
 //! joins them all and then sends [`Event::Finished`]; after it the channel closes.
 
 mod capture;
+pub mod echo;
 pub mod event;
+pub mod handshake;
+mod many;
+pub mod peer;
+mod peer_udp;
 pub mod sink;
 pub mod sys;
 pub mod tcp;
@@ -60,7 +65,7 @@ pub struct Run {
     supervisor: Option<JoinHandle<()>>,
 }
 
-struct Spawner {
+pub(crate) struct Spawner {
     tx: Sender<Vec<Event>>,
     wake: Option<Wake>,
     clock: Clock,
@@ -69,12 +74,20 @@ struct Spawner {
 }
 
 impl Spawner {
-    fn sink(&self) -> EventSink {
+    pub(crate) fn sink(&self) -> EventSink {
         EventSink::new(self.tx.clone(), self.wake.clone(), self.clock)
     }
 
-    fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
-        let mut sink = self.sink();
+    pub(crate) fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+        self.spawn_in(name, None, f)
+    }
+
+    /// Like `spawn`, with the thread's events tagged for connection `conn` (many-clients).
+    pub(crate) fn spawn_in(&mut self, name: &str, conn: Option<u32>, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+        let mut sink = match conn {
+            Some(c) => self.sink().for_connection(c),
+            None => self.sink(),
+        };
         let handle = std::thread::Builder::new()
             .name(format!("stickyviz-{name}"))
             .spawn(move || f(&mut sink))
@@ -88,11 +101,21 @@ impl Run {
     /// Starts a run. `wake` is called after each batch of events (the GUI passes its repaint).
     pub fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineError> {
         exp.validate()?;
+        Self::start_with(wake, |sp, stop, capture_done| Self::spawn_workers(exp, sp, stop, capture_done))
+    }
+
+    /// Starts a run whose threads `spawn_workers` starts (through the [`Spawner`]); the
+    /// supervisor, stop flag and event channel are the same for every kind of run, so the GUI
+    /// and CLI treat a run against an external peer like any other.
+    pub(crate) fn start_with(
+        wake: Option<Wake>,
+        spawn_workers: impl FnOnce(&mut Spawner, &Arc<AtomicBool>, &Arc<AtomicBool>) -> Result<(), EngineError>,
+    ) -> Result<Run, EngineError> {
         let (tx, events) = unbounded();
         let stop = Arc::new(AtomicBool::new(false));
         let mut sp = Spawner { tx, wake, clock: Clock::start(), handles: Vec::new(), capture: None };
         let capture_done = Arc::new(AtomicBool::new(false));
-        let result = Self::spawn_workers(exp, &mut sp, &stop, &capture_done);
+        let result = spawn_workers(&mut sp, &stop, &capture_done);
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
@@ -130,6 +153,9 @@ impl Run {
     }
 
     fn spawn_workers(exp: &Experiment, sp: &mut Spawner, stop: &Arc<AtomicBool>, capture_done: &Arc<AtomicBool>) -> Result<(), EngineError> {
+        if let Some(opts) = exp.echo.filter(|o| o.connections > 1 && exp.transports.tcp()) {
+            return many::spawn(exp, opts, sp, stop);
+        }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
             match capture::open() {
@@ -145,6 +171,9 @@ impl Run {
             sink.push(Event::Connected { at_us: sink.now_us(), sender: from.to_string(), receiver: to.to_string() });
             tcp::record_options(&pair, exp, &mut sink);
             drop(sink);
+            if let Some(opts) = exp.echo {
+                return echo::spawn(pair, exp, opts, None, sp, stop);
+            }
             let (e1, s1) = (exp.clone(), stop.clone());
             sp.spawn("tcp-receiver", move |sink| tcp::receive_all(pair.receiver, &e1, sink, &s1))?;
             let (e2, s2) = (exp.clone(), stop.clone());

@@ -45,6 +45,9 @@ pub struct EventSink {
     bytes: Vec<u8>,
     bytes_from: StreamOffset,
     pub clock: Clock,
+    /// Set for the threads of connection `n` ≥ 1 of a many-clients run: every event is
+    /// wrapped in [`Event::Conn`] so each connection keeps its own byte axis.
+    conn: Option<u32>,
 }
 
 impl EventSink {
@@ -57,6 +60,7 @@ impl EventSink {
             bytes: Vec::new(),
             bytes_from: StreamOffset(0),
             clock,
+            conn: None,
         }
     }
 
@@ -64,8 +68,22 @@ impl EventSink {
         self.clock.now_us()
     }
 
+    /// Tags every later event as belonging to connection `conn` (see [`Event::Conn`]).
+    pub fn for_connection(mut self, conn: u32) -> Self {
+        self.conn = Some(conn);
+        self
+    }
+
+    fn tagged(&self, event: Event) -> Event {
+        match self.conn {
+            Some(conn) => Event::Conn { conn, event: Box::new(event) },
+            None => event,
+        }
+    }
+
     /// Records an event; sends the batch when it is full or old.
     pub fn push(&mut self, event: Event) {
+        let event = self.tagged(event);
         let at = event.at_us();
         self.batch.push(event);
         let old = at.is_some_and(|t| t.saturating_sub(self.last_flush_us) >= BATCH_US);
@@ -87,7 +105,8 @@ impl EventSink {
     pub fn flush(&mut self) {
         if !self.bytes.is_empty() {
             let data = std::mem::take(&mut self.bytes);
-            self.batch.push(Event::Bytes { offset: self.bytes_from, data });
+            let event = self.tagged(Event::Bytes { offset: self.bytes_from, data });
+            self.batch.push(event);
         }
         if self.batch.is_empty() {
             return;

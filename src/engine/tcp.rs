@@ -97,11 +97,11 @@ pub fn record_options(pair: &TcpPair, exp: &Experiment, sink: &mut EventSink) {
     opt(Side::TcpReceiver, SockOpt::RcvBuf, exp.receiver.rcvbuf.map(u64::from), pair.receiver.recv_buffer_size().map(|n| n as u64));
 }
 
-fn is_timeout(e: &io::Error) -> bool {
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
 }
 
-fn peer_gone(e: &io::Error) -> bool {
+pub(crate) fn peer_gone(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted)
 }
 
@@ -127,7 +127,7 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
     sink.push(Event::Ended { at_us, side: Side::TcpSender, bytes: reason.0, reason: reason.1 });
 }
 
-type Outcome = Result<u64, (u64, EndReason)>;
+pub(crate) type Outcome = Result<u64, (u64, EndReason)>;
 
 /// On Stop the receiver closes its socket with bytes unread, and the kernel answers the sender
 /// with a reset (and the sender's close is the receiver's end of stream): an end that comes
@@ -176,7 +176,7 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
 
 /// One `send()` per piece; a `send()` that returns less (buffer full, timeout) is followed by
 /// another, and each is recorded as the kernel saw it.
-fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
+pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
     while !piece.is_empty() {
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
@@ -252,6 +252,11 @@ impl<'e> FrameChecker<'e> {
             _ => framing.stream_decoder(max_frame_len).map_or(Decoder::Off, Decoder::Stream),
         };
         Self { exp, decoder, frames: 0, expected: Vec::new() }
+    }
+
+    /// Frames decoded so far (a request/response server answers each one).
+    pub fn frames_decoded(&self) -> u32 {
+        self.frames
     }
 
     /// How many bytes the next `recv()` should ask for, given the application's read size.

@@ -3,8 +3,10 @@
 //! talks to the engine.
 
 pub mod controls;
+pub mod echo_panel;
 pub mod fonts;
 pub mod inspector;
+pub mod listen;
 pub mod stats;
 pub mod strings;
 pub mod theme;
@@ -353,6 +355,14 @@ impl StickyApp {
                 ViewKind::Time => time_view::time_view_ui(ui, &self.model, lang, timeline::height()),
             }
             ui.separator();
+            if self.model.echo.is_some() {
+                // View state in egui's memory keeps the app struct (and its merge) unchanged.
+                let id = ui.scope_id().with("echo_view");
+                let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+                echo_panel::echo_panel_ui(ui, &self.model, &mut view, lang, self.prefs.settings.sender.nagle);
+                ui.data_mut(|d| d.insert_temp(id, view));
+                ui.separator();
+            }
             egui::ScrollArea::vertical().id_salt("inspector").show(ui, |ui| {
                 inspector::inspector_ui(ui, &self.model, self.selection, lang);
             });

@@ -1,0 +1,57 @@
+//! Request/response flags of `stickyviz run` (`echo`, `big-reply`, `many-clients`, `hmac-*`).
+//! Any of them turns a run into a request/response run; each names its flag when refused.
+
+use clap::Args;
+
+use crate::cli::UsageError;
+use crate::config::Experiment;
+use crate::engine::echo::{ClientReads, EchoOptions};
+
+#[derive(Args, Debug, Default)]
+pub struct EchoArgs {
+    /// Request/response: how the client reads each reply: whole (loop until complete) or once
+    /// (one recv per request, as the seed's remote-command client).
+    #[arg(long = "client-reads", value_name = "whole|once")]
+    pub client_reads: Option<String>,
+    /// Request/response: the client's recv(N) for replies.
+    #[arg(long = "client-read-size")]
+    pub client_read_size: Option<String>,
+    /// Request/response: reply length in bytes (default: the request upper-cased).
+    #[arg(long = "reply-size")]
+    pub reply_size: Option<String>,
+    /// Request/response: concurrent client connections to the one server (1..=16).
+    #[arg(long)]
+    pub connections: Option<String>,
+}
+
+fn num(flag: &str, v: &str, range: &str) -> Result<u32, UsageError> {
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: '{v}' is not a number; allowed {range}")))
+}
+
+impl EchoArgs {
+    /// Applies the flags; validation of the ranges happens with the whole experiment.
+    pub fn apply(&self, exp: &mut Experiment) -> Result<(), UsageError> {
+        let any = self.client_reads.is_some() || self.client_read_size.is_some() || self.reply_size.is_some() || self.connections.is_some();
+        if !any {
+            return Ok(());
+        }
+        let echo = exp.echo.get_or_insert_with(EchoOptions::default);
+        if let Some(v) = &self.client_reads {
+            echo.client_reads = match v.as_str() {
+                "whole" => ClientReads::Whole,
+                "once" => ClientReads::OncePerRequest,
+                _ => return Err(UsageError(format!("--client-reads: '{v}' is not whole or once"))),
+            };
+        }
+        if let Some(v) = &self.client_read_size {
+            echo.client_read_size = num("client-read-size", v, "1..=1048576")?;
+        }
+        if let Some(v) = &self.reply_size {
+            echo.reply_size = Some(num("reply-size", v, "1..=16777216")?);
+        }
+        if let Some(v) = &self.connections {
+            echo.connections = num("connections", v, "1..=16")?;
+        }
+        Ok(())
+    }
+}

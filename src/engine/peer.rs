@@ -1,0 +1,284 @@
+//! Real external peers: the seed's Python programs, `nc`, a student's own code on the other end.
+//!
+//! [`listen_tcp`] waits for one client and records its stream as the receiving half of a run
+//! (reads, decoded frames); [`send_tcp`] points the app's sender, with all its settings and
+//! framing, at an external server and records writes and wire segments. The UDP pair lives in
+//! `peer_udp.rs`. Both return an ordinary [`Run`], so the CLI and the GUI fold the events into
+//! the same `Model` as a loopback experiment.
+//!
+//! The segment lane needs the connection's SYN to turn sequence numbers into stream offsets.
+//! `send_tcp` knows both addresses before it connects, so it captures (loopback targets only);
+//! `listen_tcp` learns the client's port only after the handshake, so it records no segments and
+//! says so.
+
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use crate::config::Experiment;
+use crate::framing::FramingMode;
+
+use super::event::{EndReason, Event, Side, SockOpt, StreamOffset};
+use super::sink::{EventSink, Wake};
+use super::tcp::{self, FrameChecker, BYTES_KEPT, POLL};
+use super::{capture, sys, EngineError, Run};
+
+pub use super::peer_udp::{bind_udp, listen_udp, send_udp};
+
+/// How long the app's sender keeps reading a server's replies after its last write, when the
+/// server neither replies nor closes. The seed's servers close as soon as they read end of
+/// stream, so this is only reached by servers that keep the connection open.
+pub const REPLY_GRACE: Duration = Duration::from_secs(1);
+
+/// How `listen` reads what an external client sends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ListenOptions {
+    /// Decoder run over the reads (`None` = raw stream, reads only).
+    pub framing: FramingMode,
+    /// The `N` of `recv(N)` (or `recvfrom(N)` for UDP).
+    pub read_size: u32,
+    /// Largest frame the decoder accepts.
+    pub max_frame_len: u32,
+    /// Send each read (TCP) or datagram (UDP) back upper-cased, like the seed's echo servers,
+    /// whose clients wait for an answer before they send again.
+    pub echo: bool,
+    /// UDP only: end this long after the last datagram (UDP has no "peer closed").
+    pub idle_ms: u64,
+}
+
+impl ListenOptions {
+    /// The experiment a recording of this session is saved with (only receiver fields matter).
+    pub fn as_experiment(&self, udp: bool) -> Experiment {
+        let mut exp = Experiment {
+            transports: if udp { crate::config::Transports::Udp } else { crate::config::Transports::Tcp },
+            framing: self.framing,
+            max_frame_len: self.max_frame_len,
+            ..Experiment::default()
+        };
+        exp.receiver.read_size = self.read_size;
+        exp.receiver.start_delay_ms = 0;
+        exp.udp.read_size = self.read_size;
+        exp.udp.start_delay_ms = 0;
+        exp
+    }
+}
+
+pub(crate) fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
+    move |source| EngineError::Socket { what, source }
+}
+
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
+}
+
+/// Binds a TCP listener on `addr` (port 0 = any free port) and returns it with the bound
+/// address, so the caller can print the port before anyone connects.
+pub fn bind_tcp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
+    let listener = Socket::new(Domain::for_address(addr), Type::STREAM, None).map_err(sock_err("create listener"))?;
+    // Like the seed's servers: a restart right after a run must not fail on TIME_WAIT.
+    listener.set_reuse_address(true).map_err(sock_err("set SO_REUSEADDR"))?;
+    listener.bind(&addr.into()).map_err(sock_err("bind listener"))?;
+    listener.listen(5).map_err(sock_err("listen"))?;
+    let bound = local(&listener)?;
+    Ok((listener, bound))
+}
+
+fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
+    let addr = socket.local_addr().map_err(sock_err("local address"))?;
+    addr.as_socket().ok_or_else(|| EngineError::Socket { what: "local address", source: io::Error::other("not an IP address") })
+}
+
+/// Waits for one client on `listener` and records its stream until it closes.
+pub fn listen_tcp(listener: Socket, opts: ListenOptions, wake: Option<Wake>) -> Result<Run, EngineError> {
+    crate::config::validate_read_size("read-size", opts.read_size)?;
+    crate::config::validate_max_frame_len(opts.max_frame_len)?;
+    // Polling accept() lets Stop end a listen nobody connected to.
+    listener.set_nonblocking(true).map_err(sock_err("set listener non-blocking"))?;
+    Run::start_with(wake, move |sp, stop, _capture_done| {
+        let stop = stop.clone();
+        sp.spawn("peer-receiver", move |sink| serve_one(&listener, opts, sink, &stop))
+    })
+}
+
+fn accept_one(listener: &Socket, stop: &AtomicBool) -> io::Result<Option<(Socket, SockAddr)>> {
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        match listener.accept() {
+            Ok((conn, peer)) => {
+                conn.set_nonblocking(false)?;
+                conn.set_read_timeout(Some(POLL))?;
+                return Ok(Some((conn, peer)));
+            }
+            Err(e) if is_timeout(&e) => std::thread::sleep(POLL),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn serve_one(listener: &Socket, opts: ListenOptions, sink: &mut EventSink, stop: &AtomicBool) {
+    let (conn, peer) = match accept_one(listener, stop) {
+        Ok(Some(pair)) => pair,
+        Ok(None) => return end(sink, 0, EndReason::Stopped),
+        Err(e) => return end(sink, 0, EndReason::Failed(format!("accept() failed: {e}"))),
+    };
+    let peer = peer.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string());
+    let me = listener.local_addr().ok().and_then(|a| a.as_socket()).map_or_else(|| "?".to_string(), |a| a.to_string());
+    let at_us = sink.now_us();
+    sink.push(Event::Connected { at_us, sender: peer, receiver: me });
+    sink.push(Event::SegmentsUnavailable {
+        reason: "listening for an external client: its SYN came before the client's port was known, so segments are not captured".into(),
+    });
+    match conn.recv_buffer_size() {
+        Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
+    }
+    let (bytes, reason) = read_peer(&conn, opts, sink, stop);
+    end(sink, bytes, reason);
+}
+
+fn end(sink: &mut EventSink, bytes: u64, reason: EndReason) {
+    let at_us = sink.now_us();
+    sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes, reason });
+}
+
+fn read_peer(conn: &Socket, opts: ListenOptions, sink: &mut EventSink, stop: &AtomicBool) -> (u64, EndReason) {
+    let read_size = opts.read_size as usize;
+    let mut buf = vec![0u8; read_size];
+    let mut checker = FrameChecker::new(opts.framing, opts.max_frame_len, None);
+    let mut offset = 0u64;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return (offset, EndReason::Stopped);
+        }
+        let want = checker.next_read_size(read_size);
+        match (&*conn).read(&mut buf[..want]) {
+            Ok(0) => {
+                checker.finish(sink);
+                return (offset, EndReason::Complete);
+            }
+            Ok(n) => {
+                let at_us = sink.now_us();
+                sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: n as u32, requested: want as u32 });
+                if offset < BYTES_KEPT {
+                    let keep = n.min((BYTES_KEPT - offset) as usize);
+                    sink.push_bytes(StreamOffset(offset), &buf[..keep]);
+                }
+                checker.on_read(&buf[..n], sink);
+                offset += n as u64;
+                if opts.echo {
+                    let upper = buf[..n].to_ascii_uppercase();
+                    if let Err(e) = (&*conn).write_all(&upper) {
+                        return (offset, EndReason::PeerClosed(format!("echo send() failed: {e}")));
+                    }
+                }
+            }
+            Err(e) if is_timeout(&e) => {}
+            Err(e) => return (offset, EndReason::PeerClosed(e.to_string())),
+        }
+    }
+}
+
+/// Bytes (and, for UDP, datagrams) an external server sent back while the app's sender ran.
+#[derive(Debug, Default)]
+pub struct Replies {
+    pub bytes: AtomicU64,
+    pub datagrams: AtomicU64,
+}
+
+/// Connects the app's sender to an external server at `target` and sends `exp`'s workload.
+/// Replies are read (so the server never blocks on a full buffer) and counted in [`Replies`].
+pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Result<(Run, Arc<Replies>), EngineError> {
+    exp.validate()?;
+    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(sock_err("create sender"))?;
+    socket.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+    if let Some(n) = exp.sender.sndbuf {
+        socket.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
+    }
+    // A loopback target: bind first so the capture knows our port before the SYN leaves.
+    let capture_pair = match target {
+        SocketAddr::V4(to) if to.ip().is_loopback() => {
+            socket.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).map_err(sock_err("bind sender on 127.0.0.1"))?;
+            match local(&socket)? {
+                SocketAddr::V4(from) => Some((from, to)),
+                SocketAddr::V6(_) => None,
+            }
+        }
+        _ => None,
+    };
+    let capture = capture_pair.map(|_| capture::open());
+    socket.connect_timeout(&target.into(), Duration::from_secs(5)).map_err(sock_err("connect"))?;
+    if exp.sender.cork {
+        socket.set_tcp_cork(true).map_err(sock_err("set TCP_CORK"))?;
+    }
+    socket.set_write_timeout(Some(POLL)).map_err(sock_err("set SO_SNDTIMEO"))?;
+    let reader = socket.try_clone().map_err(sock_err("clone sender socket"))?;
+    reader.set_read_timeout(Some(POLL)).map_err(sock_err("set SO_RCVTIMEO"))?;
+    let me = local(&socket)?;
+    let replies = Arc::new(Replies::default());
+    let counter = replies.clone();
+    let exp = exp.clone();
+    let run = Run::start_with(wake, move |sp, stop, capture_done| {
+        match (capture, capture_pair) {
+            (Some(Ok(cap)), Some((from, to))) => {
+                let (stop, done) = (stop.clone(), capture_done.clone());
+                sp.spawn("capture", move |sink| capture::run(cap, from, to, sink, &stop, &done))?;
+                sp.capture = sp.handles.pop();
+            }
+            (Some(Err(reason)), _) => sp.sink().push(Event::SegmentsUnavailable { reason }),
+            _ => sp.sink().push(Event::SegmentsUnavailable { reason: "segments are captured only for a server on 127.0.0.1".into() }),
+        }
+        let mut sink = sp.sink();
+        sink.push(Event::Connected { at_us: sink.now_us(), sender: me.to_string(), receiver: target.to_string() });
+        record_sender_options(&socket, &exp, &mut sink);
+        drop(sink);
+        let sender_done = Arc::new(AtomicBool::new(false));
+        let (s1, d1) = (stop.clone(), sender_done.clone());
+        sp.spawn("peer-replies", move |_sink| drain_replies(&reader, &counter, &s1, &d1))?;
+        let s2 = stop.clone();
+        sp.spawn("tcp-sender", move |sink| {
+            tcp::send_all(socket, &exp, sink, &s2);
+            sender_done.store(true, Ordering::Relaxed);
+        })
+    })?;
+    Ok((run, replies))
+}
+
+fn record_sender_options(socket: &Socket, exp: &Experiment, sink: &mut EventSink) {
+    let at_us = sink.now_us();
+    let mut opt = |opt, requested: Option<u64>, actual: io::Result<u64>| match actual {
+        Ok(actual) => sink.push(Event::SockOpt { at_us, side: Side::TcpSender, opt, requested, actual }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpSender, message: format!("reading {opt:?} failed: {e}") }),
+    };
+    opt(SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), socket.tcp_nodelay().map(u64::from));
+    opt(SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), socket.send_buffer_size().map(|n| n as u64));
+    opt(SockOpt::Mss, None, sys::tcp_info(socket).map(|i| u64::from(i.snd_mss)));
+}
+
+/// Reads and counts replies until the server closes, or until the sender is done and the
+/// server stayed silent for [`REPLY_GRACE`].
+pub(crate) fn drain_replies(reader: &Socket, replies: &Replies, stop: &AtomicBool, sender_done: &AtomicBool) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut quiet_since: Option<Instant> = None;
+    while !stop.load(Ordering::Relaxed) {
+        match (&*reader).read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => {
+                replies.bytes.fetch_add(n as u64, Ordering::Relaxed);
+                quiet_since = None;
+            }
+            Err(e) if is_timeout(&e) => {
+                if sender_done.load(Ordering::Relaxed) && quiet_since.get_or_insert_with(Instant::now).elapsed() > REPLY_GRACE {
+                    return;
+                }
+            }
+            // A reset after our close is how some servers end; the count so far stands.
+            Err(_) => return,
+        }
+    }
+}

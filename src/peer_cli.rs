@@ -1,0 +1,240 @@
+//! `stickyviz listen` and `stickyviz send`: the app against real external peers (the seed's
+//! Python programs, `nc`, a student's code).
+//!
+//! Addresses default to 127.0.0.1: a bare port means `127.0.0.1:PORT`. Any other address is
+//! used only when the user writes it, and then with a warning, because a listener on a public
+//! interface lets anyone on the network feed the app.
+
+use std::io::Write;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::Ordering;
+
+use anyhow::{Context, Result};
+use clap::{ArgGroup, Args};
+
+use crate::analysis::Model;
+use crate::cli::{parse_framing, SettingsArgs, UsageError};
+use crate::config::{Experiment, Transports};
+use crate::engine::peer::{self, ListenOptions};
+use crate::engine::{Event, Run};
+use crate::recording::Recording;
+use crate::{presets, text_timeline};
+
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
+pub struct ListenArgs {
+    /// Wait for one TCP client on ADDR (PORT alone = 127.0.0.1:PORT; port 0 = any free port).
+    #[arg(long, value_name = "ADDR")]
+    pub tcp: Option<String>,
+    /// Receive UDP datagrams on ADDR.
+    #[arg(long, value_name = "ADDR")]
+    pub udp: Option<String>,
+    /// Decode the stream: none, u32, seed-json, newline, naive-u32.
+    #[arg(long, default_value = "none")]
+    pub framing: String,
+    /// The recv(N) size.
+    #[arg(long = "read-size", default_value = "1024")]
+    pub read_size: String,
+    /// Largest frame the decoder accepts, bytes.
+    #[arg(long = "max-frame")]
+    pub max_frame: Option<String>,
+    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers.
+    #[arg(long)]
+    pub echo: bool,
+    /// UDP: stop this many milliseconds after the last datagram.
+    #[arg(long = "idle-ms", default_value = "2000")]
+    pub idle_ms: String,
+    /// Print the text timeline and summary when the peer is done, instead of opening the window.
+    #[arg(long)]
+    pub headless: bool,
+    /// Also write the session as a JSON recording to FILE, or - for stdout.
+    #[arg(long, value_name = "FILE|-")]
+    pub json: Option<String>,
+    /// Width of the text timeline in columns.
+    #[arg(long, default_value_t = 100)]
+    pub width: usize,
+}
+
+#[derive(Args, Debug)]
+#[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
+pub struct SendArgs {
+    /// Connect to a TCP server at HOST:PORT (PORT alone = 127.0.0.1:PORT).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub tcp: Option<String>,
+    /// Send the workload as UDP datagrams to HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub udp: Option<String>,
+    /// Start from a preset's settings; other flags override it.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Write the run as a JSON recording to FILE, or - for stdout.
+    #[arg(long, value_name = "FILE|-")]
+    pub json: Option<String>,
+    /// Width of the text timeline in columns.
+    #[arg(long, default_value_t = 100)]
+    pub width: usize,
+}
+
+fn num<T: std::str::FromStr>(flag: &str, v: &str, range: &str) -> Result<T, UsageError> {
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: '{v}' is not a number; allowed {range}")))
+}
+
+/// `PORT` → 127.0.0.1:PORT; `HOST:PORT` is resolved (first address). Warns on stderr when the
+/// address is not loopback.
+pub fn parse_addr(flag: &str, v: &str) -> Result<SocketAddr, UsageError> {
+    let addr = if let Ok(port) = v.trim().parse::<u16>() {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    } else {
+        v.to_socket_addrs()
+            .map_err(|e| UsageError(format!("--{flag}: '{v}' is not HOST:PORT or PORT ({e})")))?
+            .next()
+            .ok_or_else(|| UsageError(format!("--{flag}: '{v}' resolves to no address")))?
+    };
+    if !addr.ip().is_loopback() {
+        eprintln!("warning: --{flag} {addr} is not loopback: other machines can reach this socket");
+    }
+    Ok(addr)
+}
+
+fn check_width(width: usize) -> Result<(), UsageError> {
+    if !(20..=1000).contains(&width) {
+        return Err(UsageError(format!("--width: {width} is out of range; allowed 20..=1000")));
+    }
+    Ok(())
+}
+
+/// Reads the `listen` flags into options; errors name the flag.
+pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
+    let read_size: u32 = num("read-size", &args.read_size, "1..=1048576")?;
+    crate::config::validate_read_size("read-size", read_size)?;
+    let max_frame_len = match &args.max_frame {
+        Some(v) => num("max-frame", v, "1..=67108864")?,
+        None => crate::framing::DEFAULT_MAX_FRAME_LEN,
+    };
+    crate::config::validate_max_frame_len(max_frame_len)?;
+    let idle_ms: u64 = num("idle-ms", &args.idle_ms, "1..=600000")?;
+    if !(1..=600_000).contains(&idle_ms) {
+        return Err(UsageError(format!("--idle-ms: {idle_ms} is out of range; allowed 1..=600000")));
+    }
+    Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms })
+}
+
+/// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
+/// `wake` is the GUI's repaint (None headless).
+pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Result<(Run, Experiment, SocketAddr)> {
+    let opts = listen_options(args)?;
+    let (run, bound, udp) = match (&args.tcp, &args.udp) {
+        (Some(a), _) => {
+            let (listener, bound) = peer::bind_tcp(parse_addr("tcp", a)?).context("cannot listen")?;
+            (peer::listen_tcp(listener, opts, wake)?, bound, false)
+        }
+        (None, Some(a)) => {
+            let (socket, bound) = peer::bind_udp(parse_addr("udp", a)?).context("cannot bind")?;
+            (peer::listen_udp(socket, opts, wake)?, bound, true)
+        }
+        (None, None) => return Err(UsageError("one of --tcp or --udp is required".into()).into()),
+    };
+    eprintln!("listening on {} {bound}", if udp { "udp" } else { "tcp" });
+    Ok((run, opts.as_experiment(udp), bound))
+}
+
+/// `listen --headless`.
+pub fn listen(args: &ListenArgs) -> Result<()> {
+    if !args.headless {
+        return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
+    }
+    check_width(args.width)?;
+    let (run, exp, _) = start_listen(args, None)?;
+    let events = run.wait();
+    let mut text = report(&events, args.width);
+    if exp.transports == Transports::Udp {
+        text.push_str(&datagram_lines(&events));
+    }
+    output(&text, exp, events, args.json.as_deref())
+}
+
+/// `send`.
+pub fn send(args: &SendArgs) -> Result<()> {
+    check_width(args.width)?;
+    let mut exp = match &args.preset {
+        Some(name) => presets::find(name)
+            .ok_or_else(|| UsageError(format!("--preset: unknown preset '{name}'; allowed: {}", presets::names().join(", "))))?
+            .experiment,
+        None => Experiment::default(),
+    };
+    exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
+    args.settings.apply(&mut exp)?;
+    let (run, replies) = match (&args.tcp, &args.udp) {
+        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a)?, &exp, None).context("cannot send")?,
+        (None, Some(a)) => peer::send_udp(parse_addr("udp", a)?, &exp, None).context("cannot send")?,
+        (None, None) => return Err(UsageError("one of --tcp or --udp is required".into()).into()),
+    };
+    let events = run.wait();
+    let mut text = report(&events, args.width);
+    let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
+    text.push_str(&format!("{:<28}{bytes}\n", "bytes the server sent back"));
+    if exp.transports == Transports::Udp {
+        text.push_str(&format!("{:<28}{datagrams}\n", "datagrams the server sent"));
+    }
+    output(&text, exp, events, args.json.as_deref())
+}
+
+fn report(events: &[Event], width: usize) -> String {
+    let model = Model::from_events(events);
+    let mut text = format!("{}\n{}", text_timeline::render(&model, width, crate::cli::lang()), text_timeline::summary(&model, crate::cli::lang()));
+    // The shared summary starts from the sender's messages; an external sender has none here.
+    let s = &model.summary;
+    if s.messages == 0 && s.reads > 0 {
+        for (k, v) in [
+            ("reads (recv calls)", s.reads.to_string()),
+            ("bytes received", s.bytes_received.to_string()),
+            ("frames decoded", s.frames.to_string()),
+            ("decoder errors", s.decode_errors.to_string()),
+            ("SO_RCVBUF (kernel)", s.rcvbuf_actual.map_or("-".into(), |n| n.to_string())),
+        ] {
+            text.push_str(&format!("{k:<28}{v}\n"));
+        }
+    }
+    if let Some((from, to)) = &model.connection {
+        text.push_str(&format!("{:<28}{from} → {to}\n", "connection"));
+    }
+    text
+}
+
+/// External datagrams carry no `msg-N|` ids, so the model's per-message table misses them;
+/// list them as they came.
+fn datagram_lines(events: &[Event]) -> String {
+    let mut out = String::from("UDP datagrams received:\n");
+    let mut n = 0;
+    for e in events {
+        if let Event::DatagramReceived { at_us, len, real_len, .. } = e {
+            if n < 100 {
+                let lost = if real_len > len { format!("  TRUNCATED, {} B lost", real_len - len) } else { String::new() };
+                out.push_str(&format!("  d{n:<4} +{at_us:>8} µs  {len:>6} of {real_len:>6} B{lost}\n"));
+            }
+            n += 1;
+        }
+    }
+    out.push_str(&format!("{:<28}{n}\n", "datagrams received"));
+    out
+}
+
+fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>) -> Result<()> {
+    match json {
+        Some("-") => {
+            eprint!("{text}");
+            let mut out = std::io::stdout().lock();
+            out.write_all(Recording::new(exp, events).to_json().as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        Some(path) => {
+            print!("{text}");
+            std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
+            println!("recording written to {path}");
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
