@@ -6,6 +6,7 @@
 
 mod classify;
 mod summary;
+pub mod playback;
 
 pub use classify::{Classifier, Counts};
 pub use summary::Summary;
