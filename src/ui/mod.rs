@@ -5,6 +5,8 @@
 pub mod controls;
 pub mod fonts;
 pub mod inspector;
+pub mod playback;
+pub mod playback_veil;
 pub mod stats;
 pub mod strings;
 pub mod theme;
@@ -83,6 +85,8 @@ pub struct StickyApp {
     dirty: bool,
     /// No CJK font was found: say so once, with the fix.
     pub cjk_missing: bool,
+    /// The slow-motion play head and its event index.
+    pub playback: playback::PlaybackView,
 }
 
 impl StickyApp {
@@ -99,6 +103,7 @@ impl StickyApp {
             run: None,
             dirty: false,
             cjk_missing: !fonts::cjk_font_installed(),
+            playback: playback::PlaybackView::default(),
         }
     }
 
@@ -108,6 +113,7 @@ impl StickyApp {
         self.model = Model::default();
         self.selection = None;
         self.timeline.fit = true;
+        self.playback.reset();
         self.dirty = false;
         self.start_error = None;
         let ctx = ctx.clone();
@@ -198,6 +204,7 @@ impl StickyApp {
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
         self.timeline = TimelineView::default();
+        self.playback.reset();
         self.selection = None;
         self.start_error = None;
         self.dirty = false;
@@ -222,7 +229,11 @@ impl StickyApp {
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
-        if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
+        self.playback.sync(&self.model, self.is_running());
+        let space_used = self.playback.keys(&ctx);
+        self.playback.tick(&ctx, self.is_running());
+        self.timeline.play_head = self.playback.t();
+        if !space_used && ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
             if self.is_running() { self.stop() } else { self.start(&ctx) }
         }
         let lang = self.lang();
@@ -345,12 +356,13 @@ impl StickyApp {
         }
         ui.add_space(4.0);
         if self.prefs.settings.transports.tcp() {
+            self.playback.bar_ui(ui, lang);
             match self.prefs.view {
                 ViewKind::Bytes => {
                     ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
                     timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang);
                 }
-                ViewKind::Time => time_view::time_view_ui(ui, &self.model, lang, timeline::height()),
+                ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height(), self.playback.t()),
             }
             ui.separator();
             egui::ScrollArea::vertical().id_salt("inspector").show(ui, |ui| {

@@ -1,0 +1,112 @@
+//! Classroom playback: the play head over a fixed recording, stepped, played and drawn.
+#![cfg(feature = "gui")]
+
+use std::sync::Arc;
+
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use stickyviz::analysis::playback::{PlayState, Speed, TcpAt};
+use stickyviz::recording::Recording;
+use stickyviz::ui::{Prefs, StickyApp};
+
+fn recorded(name: &str) -> Recording {
+    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    Recording::load(std::path::Path::new(&path)).expect("fixture loads")
+}
+
+fn builder() -> egui_kittest::HarnessBuilder<StickyApp> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(|ctx| ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new())))
+}
+
+fn replay_with(name: &str, b: egui_kittest::HarnessBuilder<StickyApp>) -> Harness<'static, StickyApp> {
+    let mut app = StickyApp::new(Prefs::default());
+    app.show_recording(&recorded(name));
+    let mut h = b.build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
+    h.run_steps(2);
+    h
+}
+
+fn head(h: &Harness<'static, StickyApp>) -> Option<u64> {
+    h.state().playback.t()
+}
+
+#[test]
+fn arrow_keys_step_the_play_head_event_by_event() {
+    let mut h = replay_with("slow-reader", builder());
+    assert_eq!(head(&h), None, "a recording opens showing the whole run");
+    let times = h.state().playback.times.clone();
+    // slow-reader: datagrams from 708 µs, the first segment at 647 µs, the reads near 50.9 ms
+    assert_eq!(times.first(), Some(&647));
+    h.key_press(Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(head(&h), Some(times[0]), "the first step turns playback on at the first event");
+    for k in 1..=5 {
+        h.key_press(Key::ArrowRight);
+        h.run_steps(1);
+        assert_eq!(head(&h), Some(times[k]), "step {k}");
+    }
+    h.key_press(Key::ArrowLeft);
+    h.run_steps(1);
+    assert_eq!(head(&h), Some(times[4]));
+    h.key_press(Key::End);
+    h.run_steps(1);
+    assert_eq!(head(&h), times.last().copied());
+    h.key_press(Key::Home);
+    h.run_steps(1);
+    assert_eq!(head(&h), Some(times[0]));
+    h.key_press(Key::Escape);
+    h.run_steps(1);
+    assert_eq!(head(&h), None, "Esc shows the whole run again");
+}
+
+#[test]
+fn space_plays_and_pauses_while_playback_is_on_instead_of_running() {
+    let mut h = replay_with("slow-reader", builder());
+    h.key_press(Key::ArrowRight);
+    h.run_steps(1);
+    h.key_press(Key::Space);
+    h.run_steps(1);
+    assert!(!h.state().is_running(), "Space does not start a run while playback is on");
+    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Playing));
+    h.key_press(Key::Space);
+    h.run_steps(1);
+    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Paused));
+}
+
+#[test]
+fn play_at_10000x_reaches_the_end() {
+    // each frame stands for 2 s of wall clock: 200 µs of the run at 10,000× slower
+    let mut h = replay_with("slow-reader", builder().with_step_dt(2.0));
+    h.state_mut().playback.speed = Speed::X10000;
+    // a click spans frames 2 s apart, too long for a click: press play through the state
+    h.state_mut().playback.toggle_play();
+    h.run_steps(2);
+    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Playing));
+    let end = h.state().playback.times.last().copied();
+    let mut steps = 0;
+    while head(&h) != end && steps < 1000 {
+        h.step();
+        steps += 1;
+    }
+    assert_eq!(head(&h), end, "playback reached the last event");
+    assert!(steps > 100, "and it took many frames ({steps}), not one jump");
+    h.run_steps(1);
+    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Paused), "it stops at the end");
+}
+
+#[test]
+fn buffer_at_known_points_of_the_slow_reader_recording() {
+    let h = replay_with("slow-reader", builder());
+    let m = &h.state().model;
+    // after the third write (979 µs): 204 B written, all of it captured on the wire
+    assert_eq!(TcpAt::at(m, 981), TcpAt { written: 204, on_wire: Some(204), read: 0 });
+    // all 12 messages written and on the wire, the reader still asleep: 1243 B pile up
+    let piled = TcpAt::at(m, 44_672);
+    assert_eq!((piled.in_send_buffer(), piled.waiting()), (Some(0), 1243));
+    // the first read takes 512 B of them at once
+    assert_eq!(TcpAt::at(m, 50_903).waiting(), 1243 - 512);
+    assert_eq!(TcpAt::at(m, 50_984).waiting(), 0);
+}
