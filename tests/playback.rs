@@ -110,3 +110,25 @@ fn buffer_at_known_points_of_the_slow_reader_recording() {
     assert_eq!(TcpAt::at(m, 50_903).waiting(), 1243 - 512);
     assert_eq!(TcpAt::at(m, 50_984).waiting(), 0);
 }
+
+/// Renders the window with wgpu into `tests/snapshots/{name}.png` (compared like tests/gui.rs).
+fn snapshot_at(name: &str, theme: egui::Theme, setup: impl FnOnce(&mut StickyApp)) {
+    let mut app = StickyApp::new(Prefs::default());
+    app.show_recording(&recorded("slow-reader"));
+    let mut h = builder().with_theme(theme).wgpu().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
+    h.run_steps(2);
+    setup(h.state_mut());
+    h.run_steps(3);
+    h.snapshot(name);
+}
+
+#[test]
+fn snapshot_mid_playback_messages_piled_up_in_the_receive_buffer() {
+    // all 12 messages written and on the wire, the reader not yet awake
+    snapshot_at("playback_slow-reader_piled_up_dark", egui::Theme::Dark, |app| app.playback.seek(44_672));
+}
+
+#[test]
+fn snapshot_mid_playback_after_the_first_merged_read() {
+    snapshot_at("playback_slow-reader_first_read_light", egui::Theme::Light, |app| app.playback.seek(50_903));
+}

@@ -2,6 +2,7 @@
 //! numbers at the bottom. Panels read the [`Model`] and their own view state; only this file
 //! talks to the engine.
 
+pub mod buffer_gauge;
 pub mod controls;
 pub mod fonts;
 pub mod inspector;
@@ -245,7 +246,9 @@ impl StickyApp {
             egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
         });
         if self.prefs.settings.transports.udp() {
+            let t_us = self.playback.t().unwrap_or(self.model.last_us);
             egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
+                buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
                 udp_panel::udp_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang);
             });
         }
@@ -364,6 +367,8 @@ impl StickyApp {
                 }
                 ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height(), self.playback.t()),
             }
+            let t_us = self.playback.t().unwrap_or(self.model.last_us);
+            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
             ui.separator();
             egui::ScrollArea::vertical().id_salt("inspector").show(ui, |ui| {
                 inspector::inspector_ui(ui, &self.model, self.selection, lang);

@@ -192,12 +192,13 @@ impl PlaybackView {
         match self.head.as_mut() {
             Some(h) => {
                 let mut t_us = h.t_us;
+                ui.spacing_mut().slider_width = 110.0;
                 let slider = egui::Slider::new(&mut t_us, first..=last).show_value(false);
                 if ui.add(slider).on_hover_text(t(lang, S::ScrubTip)).changed() {
                     h.seek(t_us);
                     self.follow = true;
                 }
-                ui.label(RichText::new(tf(lang, S::PlayHeadAt, &[&fmt_us(h.t_us), &fmt_us(last)])).monospace().strong());
+                ui.label(RichText::new(tf(lang, S::PlayHeadAt, &[&fmt_us(h.t_us), &fmt_us(last)])).strong());
                 if ui.button(t(lang, S::ShowAll)).on_hover_text(t(lang, S::ShowAllTip)).clicked() {
                     self.head = None;
                 }

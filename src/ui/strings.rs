@@ -352,7 +352,7 @@ pub fn t(lang: Lang, key: S) -> &'static str {
         S::SpeedSlower => ("{}× slower", "慢 {} 倍"),
         S::SpeedEventPerSecond => ("1 event / second", "每秒 1 个事件"),
         S::ScrubTip => ("Drag to move the play head", "拖动以移动播放头"),
-        S::PlayHeadAt => ("t = {} of {}", "t = {} / {}"),
+        S::PlayHeadAt => ("t = {} / {}", "t = {} / {}"),
         S::ShowAll => ("✖ show all", "✖ 显示全部"),
         S::ShowAllTip => ("Leave playback and show the whole run (Esc)", "退出回放，显示整次运行 (Esc)"),
         S::PlaybackOff => ("whole run shown • ▶ or ← → to replay it step by step", "显示整次运行 • 按 ▶ 或 ← → 逐步回放"),
