@@ -118,6 +118,7 @@ fn snapshot_at(name: &str, theme: egui::Theme, setup: impl FnOnce(&mut StickyApp
     let mut h = builder().with_theme(theme).wgpu().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
     h.run_steps(2);
     setup(h.state_mut());
+    h.state_mut().playback.follow = true;
     h.run_steps(3);
     h.snapshot(name);
 }
@@ -131,4 +132,23 @@ fn snapshot_mid_playback_messages_piled_up_in_the_receive_buffer() {
 #[test]
 fn snapshot_mid_playback_after_the_first_merged_read() {
     snapshot_at("playback_slow-reader_first_read_light", egui::Theme::Light, |app| app.playback.seek(50_903));
+}
+
+#[test]
+fn event_list_click_jumps_and_the_filter_hides_a_kind() {
+    let mut h = replay_with("slow-reader", builder());
+    h.get_by_label("+917 µs write m0 68 B").click();
+    h.run_steps(2);
+    assert_eq!(head(&h), Some(917), "a click on a row moves the play head to its time");
+    // the list follows the play head to the first read, a merged one: its row says so
+    h.state_mut().playback.seek(50_903);
+    h.state_mut().playback.follow = true;
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("read #0 512 B 粘包 ×7").is_some());
+    let segment_rows = |h: &Harness<'static, StickyApp>| h.query_all_by_label_contains("s segment ").count(); // "+975 µs segment 30 B"
+    let segments_before = segment_rows(&h);
+    assert!(segments_before > 0);
+    h.get_by_label("segment").click();
+    h.run_steps(2);
+    assert_eq!(segment_rows(&h), 0, "segments filtered out");
 }

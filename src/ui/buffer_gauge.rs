@@ -18,7 +18,7 @@ use crate::ui::theme;
 const PIPE_H: f32 = 34.0;
 const END_W: f32 = 78.0;
 const GAP_W: f32 = 18.0;
-const CAPTION: f32 = 14.0;
+const CAPTION: f32 = 17.0;
 
 /// The TCP gauge at `t_us`; `peak` (the run's largest backlog) is the pipe's full scale, so the
 /// pile-up grows visibly instead of always filling the pipe.
@@ -31,7 +31,7 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
         ui.label(RichText::new(t(lang, S::GaugeTitle)).strong());
         ui.weak(tf(lang, S::GaugeWrittenRead, &[&at.written, &at.read]));
     });
-    let height = PIPE_H + 2.0 * CAPTION + 8.0;
+    let height = PIPE_H + 3.0 * CAPTION + 10.0;
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::hover());
     let p = ui.painter_at(rect);
     let pipe_y = egui::Rangef::new(rect.top() + 2.0, rect.top() + 2.0 + PIPE_H);
@@ -63,11 +63,11 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
     let msgs = model.messages_in(at.read, at.read + waiting).len();
     let caption = if at.on_wire.is_some() { tf(lang, S::GaugeRecvBuf, &[&waiting, &msgs]) } else { tf(lang, S::GaugeNotCaptured, &[&waiting]) };
     let c = if msgs >= 2 { theme::warn(dark) } else if waiting > 0 { text } else { weak };
-    p.text(Pos2::new(inner.right(), caption_y), Align2::RIGHT_TOP, caption, FontId::proportional(14.0), c);
+    p.text(Pos2::new(inner.right(), caption_y + CAPTION + 1.0), Align2::RIGHT_TOP, caption, FontId::proportional(14.0), c);
     if at.backlog() == 0 && at.written > 0 {
         p.text(inner.center(), Align2::CENTER_CENTER, t(lang, S::GaugeEmpty), font.clone(), weak);
     }
-    last_read_ui(&p, model, t_us, Pos2::new(inner.right(), caption_y + CAPTION + 2.0), lang, dark, text);
+    last_read_ui(&p, model, t_us, Pos2::new(inner.right(), caption_y + 2.0 * CAPTION + 3.0), lang, dark, text);
 }
 
 /// Stream bytes `[from, to)` in the zone `x` (right end = `from`), one block per message;

@@ -4,6 +4,7 @@
 
 pub mod buffer_gauge;
 pub mod controls;
+pub mod event_list;
 pub mod fonts;
 pub mod inspector;
 pub mod playback;
@@ -252,6 +253,9 @@ impl StickyApp {
                 udp_panel::udp_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang);
             });
         }
+        egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
+            event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
+        });
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         // re-run once the user has finished typing (no text field has focus)
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
