@@ -118,6 +118,8 @@ fn snapshot_at(name: &str, theme: egui::Theme, setup: impl FnOnce(&mut StickyApp
     let mut h = builder().with_theme(theme).wgpu().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
     h.run_steps(2);
     setup(h.state_mut());
+    let ctx = h.ctx.clone();
+    stickyviz::ui::projector::set(&ctx, h.state().prefs.projector);
     h.state_mut().playback.follow = true;
     h.run_steps(3);
     h.snapshot(name);
@@ -151,4 +153,34 @@ fn event_list_click_jumps_and_the_filter_hides_a_kind() {
     h.get_by_label("segment").click();
     h.run_steps(2);
     assert_eq!(segment_rows(&h), 0, "segments filtered out");
+}
+
+#[test]
+fn projector_mode_scales_the_ui_and_ctrl_plus_minus_still_zoom() {
+    let mut h = replay_with("slow-reader", builder());
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+    h.get_by_label("Projector").click();
+    h.run_steps(2);
+    assert!(h.state().prefs.projector);
+    assert_eq!(h.ctx.zoom_factor(), stickyviz::ui::projector::PROJECTOR_ZOOM);
+    assert_eq!(h.ctx.global_style().visuals.panel_fill, egui::Color32::BLACK, "high-contrast palette (dark theme)");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
+    h.run_steps(1);
+    assert!((h.ctx.zoom_factor() - 1.4).abs() < 1e-3, "Ctrl + zooms in: {}", h.ctx.zoom_factor());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Minus);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Minus);
+    h.run_steps(1);
+    assert!((h.ctx.zoom_factor() - 1.2).abs() < 1e-3, "Ctrl − zooms out: {}", h.ctx.zoom_factor());
+    h.get_by_label("Projector").click();
+    h.run_steps(2);
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+    assert!(!h.state().prefs.projector);
+}
+
+#[test]
+fn snapshot_projector_mode_mid_playback() {
+    snapshot_at("playback_projector_dark", egui::Theme::Dark, |app| {
+        app.prefs.projector = true;
+        app.playback.seek(50_903);
+    });
 }

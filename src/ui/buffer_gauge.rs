@@ -31,7 +31,7 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
         ui.label(RichText::new(t(lang, S::GaugeTitle)).strong());
         ui.weak(tf(lang, S::GaugeWrittenRead, &[&at.written, &at.read]));
     });
-    let height = PIPE_H + 3.0 * CAPTION + 10.0;
+    let height = PIPE_H + 4.0 * CAPTION + 10.0;
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::hover());
     let p = ui.painter_at(rect);
     let pipe_y = egui::Rangef::new(rect.top() + 2.0, rect.top() + 2.0 + PIPE_H);
@@ -111,13 +111,15 @@ fn last_read_ui(p: &egui::Painter, model: &Model, t_us: u64, at: Pos2, lang: Lan
         (Some(a), _) => a.id.to_string(),
         _ => "?".into(),
     };
-    let mut line = tf(lang, S::GaugeLastRead, &[&read.len, &names]);
-    let mut color = text;
-    if let ReadKind::Merged { messages } = model.read_kind(read) {
-        line = format!("{line}   {}", tf(lang, S::GaugeMergedRead, &[&messages]));
-        color = theme::warn(dark);
+    let merged = match model.read_kind(read) {
+        ReadKind::Merged { messages } => Some(messages),
+        _ => None,
+    };
+    let color = if merged.is_some() { theme::warn(dark) } else { text };
+    p.text(at, Align2::RIGHT_TOP, tf(lang, S::GaugeLastRead, &[&read.len, &names]), FontId::proportional(14.0), color);
+    if let Some(messages) = merged {
+        p.text(at + Vec2::new(0.0, CAPTION), Align2::RIGHT_TOP, tf(lang, S::GaugeMergedRead, &[&messages]), FontId::proportional(15.0), color);
     }
-    p.text(at, Align2::RIGHT_TOP, line, FontId::proportional(14.0), color);
 }
 
 /// UDP at the play head: datagrams waiting whole in the receive queue (boundaries kept), and

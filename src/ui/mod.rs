@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod inspector;
 pub mod playback;
 pub mod playback_veil;
+pub mod projector;
 pub mod stats;
 pub mod strings;
 pub mod theme;
@@ -49,12 +50,14 @@ pub struct Prefs {
     pub auto_rerun: bool,
     pub lang: Lang,
     pub view: ViewKind,
+    /// Large UI and a high-contrast palette for a classroom projector.
+    pub projector: bool,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
         let slow = presets::find("slow-reader").map(|p| p.experiment).unwrap_or_default();
-        Self { settings: slow, preset: Some("slow-reader".into()), auto_rerun: true, lang: Lang::En, view: ViewKind::Bytes }
+        Self { settings: slow, preset: Some("slow-reader".into()), auto_rerun: true, lang: Lang::En, view: ViewKind::Bytes, projector: false }
     }
 }
 
@@ -243,9 +246,12 @@ impl StickyApp {
         egui::Panel::bottom("stats").show(ui, |ui| {
             stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None);
         });
-        egui::Panel::left("controls").default_size(270.0).resizable(true).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
-        });
+        // a projector has no room for the settings: the presets in the top bar remain
+        if !self.prefs.projector {
+            egui::Panel::left("controls").default_size(270.0).resizable(true).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
+            });
+        }
         if self.prefs.settings.transports.udp() {
             let t_us = self.playback.t().unwrap_or(self.model.last_us);
             egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
@@ -284,7 +290,7 @@ impl StickyApp {
     fn top_bar_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let ctx = ui.ctx().clone();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("stickyviz").strong().size(18.0));
             ui.add_space(8.0);
             let preset_label = ui.label(t(lang, S::Preset));
@@ -325,6 +331,10 @@ impl StickyApp {
             if ui.selectable_label(!dark, t(lang, S::Light)).clicked() {
                 ctx.set_theme(egui::Theme::Light);
             }
+            if ui.selectable_label(self.prefs.projector, t(lang, S::Projector)).on_hover_text(t(lang, S::ProjectorTip)).clicked() {
+                self.prefs.projector = !self.prefs.projector;
+                projector::set(&ctx, self.prefs.projector);
+            }
             ui.separator();
             let status = match &self.status {
                 Status::Idle => String::new(),
@@ -364,6 +374,9 @@ impl StickyApp {
         ui.add_space(4.0);
         if self.prefs.settings.transports.tcp() {
             self.playback.bar_ui(ui, lang);
+            // the buffer first: it is the lesson, and on a projector there is room for little else
+            let t_us = self.playback.t().unwrap_or(self.model.last_us);
+            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
             match self.prefs.view {
                 ViewKind::Bytes => {
                     ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
@@ -371,8 +384,6 @@ impl StickyApp {
                 }
                 ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height(), self.playback.t()),
             }
-            let t_us = self.playback.t().unwrap_or(self.model.last_us);
-            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
             ui.separator();
             egui::ScrollArea::vertical().id_salt("inspector").show(ui, |ui| {
                 inspector::inspector_ui(ui, &self.model, self.selection, lang);
@@ -424,6 +435,9 @@ pub fn run_native() -> eframe::Result<()> {
         options,
         Box::new(|cc| {
             let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+            if prefs.projector {
+                projector::set(&cc.egui_ctx, true);
+            }
             let mut app = StickyApp::new(prefs);
             app.start(&cc.egui_ctx);
             Ok(Box::new(app))

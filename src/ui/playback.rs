@@ -151,7 +151,9 @@ impl PlaybackView {
 
     /// The bar above the timeline.
     pub fn bar_ui(&mut self, ui: &mut Ui, lang: Lang) {
-        ui.horizontal_wrapped(|ui| {
+        // two plain rows, never wider than the panel: a wrapped row with a slider in it grows
+        // the panel's width for everything drawn below it
+        ui.horizontal(|ui| {
             let playing = self.head.as_ref().is_some_and(Playback::is_playing);
             if ui.button("|◀◀").on_hover_text(t(lang, S::PlayHomeTip)).clicked() {
                 self.home();
@@ -182,8 +184,8 @@ impl PlaybackView {
             if let Some(h) = self.head.as_mut() {
                 h.speed = self.speed;
             }
-            self.scrubber_ui(ui, lang);
         });
+        ui.horizontal(|ui| self.scrubber_ui(ui, lang));
     }
 
     /// Where the head is, as a slider over the run, and the way out of playback.
@@ -192,7 +194,8 @@ impl PlaybackView {
         match self.head.as_mut() {
             Some(h) => {
                 let mut t_us = h.t_us;
-                ui.spacing_mut().slider_width = 110.0;
+                // leave room for the time and the "show all" button
+                ui.spacing_mut().slider_width = (ui.available_width() - 300.0).clamp(60.0, 400.0);
                 let slider = egui::Slider::new(&mut t_us, first..=last).show_value(false);
                 if ui.add(slider).on_hover_text(t(lang, S::ScrubTip)).changed() {
                     h.seek(t_us);
