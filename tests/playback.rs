@@ -43,10 +43,10 @@ fn arrow_keys_step_the_play_head_event_by_event() {
     h.key_press(Key::ArrowRight);
     h.run_steps(1);
     assert_eq!(head(&h), Some(times[0]), "the first step turns playback on at the first event");
-    for k in 1..=5 {
+    for (k, &t) in times.iter().enumerate().take(6).skip(1) {
         h.key_press(Key::ArrowRight);
         h.run_steps(1);
-        assert_eq!(head(&h), Some(times[k]), "step {k}");
+        assert_eq!(head(&h), Some(t), "step {k}");
     }
     h.key_press(Key::ArrowLeft);
     h.run_steps(1);
