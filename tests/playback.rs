@@ -184,3 +184,11 @@ fn snapshot_projector_mode_mid_playback() {
         app.playback.seek(50_903);
     });
 }
+
+#[test]
+fn snapshot_time_view_mid_playback() {
+    snapshot_at("playback_time_view_light", egui::Theme::Light, |app| {
+        app.prefs.view = stickyviz::ui::ViewKind::Time;
+        app.playback.seek(50_950);
+    });
+}

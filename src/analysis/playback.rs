@@ -332,6 +332,16 @@ mod tests {
     }
 
     #[test]
+    fn a_run_still_recording_keeps_playing_at_its_last_event_and_goes_on_when_more_arrive() {
+        let mut p = Playback::default();
+        p.play(&[0, 10]);
+        p.advance(1.0, &[0, 10], true);
+        assert_eq!((p.t_us, p.state), (10, PlayState::Playing), "waits for more events");
+        p.advance(0.005, &[0, 10, 40], true);
+        assert_eq!(p.t_us, 15);
+    }
+
+    #[test]
     fn one_event_per_second_ignores_the_gaps_between_events() {
         let times = [0, 5, 50_000];
         let mut p = Playback { speed: Speed::EventPerSecond, ..Playback::default() };

@@ -256,7 +256,7 @@ impl StickyApp {
             let t_us = self.playback.t().unwrap_or(self.model.last_us);
             egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
                 buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
-                udp_panel::udp_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang);
+                udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
             });
         }
         egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {

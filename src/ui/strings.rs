@@ -193,6 +193,7 @@ pub enum S {
     EvDgramRecv,
     EvDatagrams,
     Projector,
+    PlayHead,
     ProjectorTip,
 }
 
@@ -377,6 +378,7 @@ pub fn t(lang: Lang, key: S) -> &'static str {
         S::EvDgramRecv => ("dgram recv", "数据报收到"),
         S::EvDatagrams => ("UDP", "UDP"),
         S::Projector => ("Projector", "投影模式"),
+        S::PlayHead => ("play head", "播放头"),
         S::ProjectorTip => ("Large text and a high-contrast palette for a classroom projector. Ctrl + / Ctrl − zoom further, Ctrl 0 resets.", "大字号、高对比度配色，适合教室投影。Ctrl + / Ctrl − 继续缩放，Ctrl 0 复位。"),
     };
     match lang {

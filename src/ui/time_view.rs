@@ -61,7 +61,7 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
             if let Some(t_ms) = t_ms {
                 plot.line(Line::new(t(lang, S::Written), PlotPoints::from(until(&written, t_ms))).color(theme::WRITTEN_LINE).width(3.0).allow_band(false));
                 plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(until(&read, t_ms))).color(theme::READ).width(3.0).allow_band(false));
-                plot.vline(VLine::new("t", t_ms).color(text).width(2.0));
+                plot.vline(VLine::new(t(lang, S::PlayHead), t_ms).color(text).width(2.0));
             }
             plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(fade(theme::WRITTEN_LINE)).width(2.0).allow_band(false));
             plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(fade(theme::READ)).width(2.0).allow_band(false));
