@@ -44,26 +44,31 @@ pub fn event_list_ui(ui: &mut Ui, model: &Model, pb: &mut PlaybackView, lang: La
             }
         }
     });
-    let rows: Vec<usize> = if pb.hidden.is_empty() {
-        (0..pb.entries.len()).collect()
-    } else {
-        (0..pb.entries.len()).filter(|&i| !pb.hidden.contains(&pb.entries[i].what.kind())).collect()
-    };
+    // unfiltered rows are the entries themselves: no per-frame list of millions of indices
+    let filtered: Option<Vec<usize>> =
+        (!pb.hidden.is_empty()).then(|| (0..pb.entries.len()).filter(|&i| !pb.hidden.contains(&pb.entries[i].what.kind())).collect());
+    let n_rows = filtered.as_ref().map_or(pb.entries.len(), Vec::len);
+    let entry_of = |k: usize| filtered.as_ref().map_or(Some(k), |f| f.get(k).copied()).and_then(|i| pb.entries.get(i));
     // the current row: the last shown event that had happened by the play head
-    let current = pb.t().and_then(|t_us| rows.partition_point(|&i| pb.entries[i].at_us <= t_us).checked_sub(1));
+    let current = pb.t().and_then(|t_us| {
+        let happened = match &filtered {
+            Some(f) => f.partition_point(|&i| pb.entries[i].at_us <= t_us),
+            None => pb.entries.partition_point(|e| e.at_us <= t_us),
+        };
+        happened.checked_sub(1)
+    });
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().button_padding.y * 2.0;
     let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
-    if pb.follow {
+    if std::mem::take(&mut pb.follow) {
         if let Some(c) = current {
             let step = row_h + ui.spacing().item_spacing.y;
             area = area.vertical_scroll_offset((c as f32 * step - ui.available_height() / 2.0).max(0.0));
         }
-        pb.follow = false;
     }
     let mut seek = None;
-    area.show_rows(ui, row_h, rows.len(), |ui, visible| {
+    area.show_rows(ui, row_h, n_rows, |ui, visible| {
         for k in visible {
-            let Some(e) = rows.get(k).and_then(|&i| pb.entries.get(i)) else { continue };
+            let Some(e) = entry_of(k) else { continue };
             let mut text = RichText::new(row_text(model, e, lang)).monospace().size(12.0);
             if current.is_some_and(|c| k > c) {
                 text = text.weak(); // not happened yet at the play head
