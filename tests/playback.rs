@@ -81,6 +81,7 @@ fn play_at_10000x_reaches_the_end() {
     // each frame stands for 2 s of wall clock: 200 µs of the run at 10,000× slower
     let mut h = replay_with("slow-reader", builder().with_step_dt(2.0));
     h.state_mut().playback.speed = Speed::X10000;
+    h.state_mut().playback.skip_quiet = false; // real time all the way, the reader's sleep too
     // a click spans frames 2 s apart, too long for a click: press play through the state
     h.state_mut().playback.toggle_play();
     h.run_steps(2);
@@ -191,4 +192,30 @@ fn snapshot_time_view_mid_playback() {
         app.prefs.view = stickyviz::ui::ViewKind::Time;
         app.playback.seek(50_950);
     });
+}
+
+#[test]
+fn playback_follows_a_live_run_and_steps_through_it_once_finished() {
+    let app = StickyApp::new(Prefs::default());
+    let mut h = builder().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
+    h.run_steps(1);
+    h.get_by_label("▶ Run (Space)").click();
+    h.run_steps(1);
+    assert!(h.state().is_running());
+    // play while the run is still recording: the head waits at the newest event
+    h.state_mut().playback.speed = Speed::X1;
+    h.state_mut().playback.toggle_play();
+    h.run_steps(1);
+    let ctx = h.ctx.clone();
+    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    h.run_steps(3);
+    let times = h.state().playback.times.clone();
+    assert!(!times.is_empty(), "the finished run's events are indexed");
+    let t = head(&h).expect("playback stayed on");
+    assert!(t <= *times.last().expect("times"), "the head never passes the last event");
+    h.key_press(Key::Home);
+    h.run_steps(1);
+    h.key_press(Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(head(&h), times.get(1).copied(), "stepping works on the finished live run");
 }

@@ -105,6 +105,10 @@ impl Speed {
     }
 }
 
+/// Longest wait, in wall-clock seconds, for the next event when quiet gaps are skipped: a
+/// slow reader's 50 ms sleep at 1,000× slower would otherwise be 50 s of a frozen screen.
+pub const MAX_QUIET_S: f64 = 1.5;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlayState {
     Paused,
@@ -117,6 +121,8 @@ pub struct Playback {
     pub state: PlayState,
     pub speed: Speed,
     pub t_us: u64,
+    /// Jump over stretches with no events that would take longer than [`MAX_QUIET_S`].
+    pub skip_quiet: bool,
     /// Wall-clock time not yet turned into whole microseconds or whole event steps, so slow
     /// speeds still move at frame rates of 60 Hz and more.
     carry: f64,
@@ -124,7 +130,7 @@ pub struct Playback {
 
 impl Default for Playback {
     fn default() -> Self {
-        Self { state: PlayState::Paused, speed: Speed::default(), t_us: 0, carry: 0.0 }
+        Self { state: PlayState::Paused, speed: Speed::default(), t_us: 0, skip_quiet: true, carry: 0.0 }
     }
 }
 
@@ -193,6 +199,15 @@ impl Playback {
         let Some(&end) = times.last() else { return };
         match self.speed.slowdown() {
             Some(k) => {
+                let next = times.get(times.partition_point(|&t| t <= self.t_us)).copied();
+                if let Some(next) = next.filter(|_| self.skip_quiet) {
+                    let quiet_us = (MAX_QUIET_S * 1e6 / k) as u64;
+                    // fast-forward to a short wait before the next event
+                    if next - self.t_us > quiet_us {
+                        self.t_us = next - quiet_us;
+                        self.carry = 0.0;
+                    }
+                }
                 self.carry += wall_s * 1e6 / k;
                 let whole = self.carry.floor();
                 self.carry -= whole;
@@ -339,6 +354,19 @@ mod tests {
         assert_eq!((p.t_us, p.state), (10, PlayState::Playing), "waits for more events");
         p.advance(0.005, &[0, 10, 40], true);
         assert_eq!(p.t_us, 15);
+    }
+
+    #[test]
+    fn quiet_gaps_are_skipped_unless_asked_not_to() {
+        let times = [0, 50_000];
+        let mut p = Playback::default();
+        p.play(&times);
+        p.advance(0.1, &times, false);
+        assert_eq!(p.t_us, 50_000 - 1_500 + 100, "at 1,000× the 50 ms gap becomes a 1.5 s wait");
+        let mut p = Playback { skip_quiet: false, ..Playback::default() };
+        p.play(&times);
+        p.advance(0.1, &times, false);
+        assert_eq!(p.t_us, 100);
     }
 
     #[test]

@@ -16,12 +16,12 @@ use crate::ui::strings::{t, tf, Lang, S};
 const REBUILD_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Playback view state and the event index it steps through (rebuilt when the model grows).
-#[derive(Default)]
 pub struct PlaybackView {
     /// None: playback off, every view shows the whole run.
     pub head: Option<Playback>,
     /// Kept across runs, so a teacher picks the slow-down once.
     pub speed: Speed,
+    pub skip_quiet: bool,
     pub entries: Vec<Entry>,
     pub times: Vec<u64>,
     /// Largest written-but-unread backlog of the run: the gauge's full scale.
@@ -34,10 +34,31 @@ pub struct PlaybackView {
     built_at: Option<std::time::Instant>,
 }
 
+impl Default for PlaybackView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl PlaybackView {
+    pub fn new() -> Self {
+        Self {
+            head: None,
+            speed: Speed::default(),
+            skip_quiet: true,
+            entries: Vec::new(),
+            times: Vec::new(),
+            peak_backlog: 0,
+            hidden: Vec::new(),
+            follow: false,
+            built_for: None,
+            built_at: None,
+        }
+    }
+
     /// Forgets the last run's index and turns playback off (a new run or recording).
     pub fn reset(&mut self) {
-        *self = Self { speed: self.speed, hidden: std::mem::take(&mut self.hidden), ..Self::default() };
+        *self = Self { speed: self.speed, skip_quiet: self.skip_quiet, hidden: std::mem::take(&mut self.hidden), ..Self::new() };
     }
 
     /// The play head, when playback is on.
@@ -64,10 +85,11 @@ impl PlaybackView {
 
     /// The play head, turning playback on (at the first event) if it was off.
     fn engage(&mut self) -> &mut Playback {
-        let (times, speed) = (&self.times, self.speed);
+        let (times, speed, skip_quiet) = (&self.times, self.speed, self.skip_quiet);
         self.head.get_or_insert_with(|| {
             let mut p = Playback::default();
             p.speed = speed;
+            p.skip_quiet = skip_quiet;
             p.home(times);
             p
         })
@@ -181,8 +203,10 @@ impl PlaybackView {
                 })
                 .response
                 .labelled_by(speed_label.id);
+            ui.checkbox(&mut self.skip_quiet, t(lang, S::SkipQuiet)).on_hover_text(t(lang, S::SkipQuietTip));
             if let Some(h) = self.head.as_mut() {
                 h.speed = self.speed;
+                h.skip_quiet = self.skip_quiet;
             }
         });
         ui.horizontal(|ui| self.scrubber_ui(ui, lang));

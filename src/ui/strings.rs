@@ -194,6 +194,8 @@ pub enum S {
     EvDatagrams,
     Projector,
     PlayHead,
+    SkipQuiet,
+    SkipQuietTip,
     ProjectorTip,
 }
 
@@ -379,6 +381,8 @@ pub fn t(lang: Lang, key: S) -> &'static str {
         S::EvDatagrams => ("UDP", "UDP"),
         S::Projector => ("Projector", "投影模式"),
         S::PlayHead => ("play head", "播放头"),
+        S::SkipQuiet => ("skip quiet gaps", "跳过空闲"),
+        S::SkipQuietTip => ("While playing, jump over stretches with no events (a sleeping reader) so the next event is at most 1.5 s away. The time shown stays the real one.", "播放时跳过没有事件的时段（例如读方在睡眠），下一个事件最多等 1.5 秒。显示的时间仍是真实时间。"),
         S::ProjectorTip => ("Large text and a high-contrast palette for a classroom projector. Ctrl + / Ctrl − zoom further, Ctrl 0 resets.", "大字号、高对比度配色，适合教室投影。Ctrl + / Ctrl − 继续缩放，Ctrl 0 复位。"),
     };
     match lang {
