@@ -219,3 +219,14 @@ fn playback_follows_a_live_run_and_steps_through_it_once_finished() {
     h.run_steps(1);
     assert_eq!(head(&h), times.get(1).copied(), "stepping works on the finished live run");
 }
+
+#[test]
+fn stepping_onto_a_read_points_the_inspector_at_it() {
+    let mut h = replay_with("slow-reader", builder());
+    h.state_mut().playback.seek(917);
+    h.run_steps(2);
+    assert_eq!(h.state().selection, Some(stickyviz::ui::timeline::Selection::Write(0)));
+    h.state_mut().playback.seek(50_981);
+    h.run_steps(2);
+    assert_eq!(h.state().selection, Some(stickyviz::ui::timeline::Selection::Read(1)));
+}

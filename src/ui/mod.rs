@@ -238,6 +238,9 @@ impl StickyApp {
         let space_used = self.playback.keys(&ctx);
         self.playback.tick(&ctx, self.is_running());
         self.timeline.play_head = self.playback.t();
+        if let Some(sel) = self.playback.selection_to_show() {
+            self.selection = Some(sel);
+        }
         if !space_used && ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
             if self.is_running() { self.stop() } else { self.start(&ctx) }
         }

@@ -7,9 +7,10 @@
 
 use egui::{Key, RichText, Ui};
 
-use crate::analysis::playback::{self as pb, Entry, EventKind, Playback, Speed};
+use crate::analysis::playback::{self as pb, Entry, EventKind, EventRef, Playback, Speed};
 use crate::analysis::Model;
 use crate::ui::strings::{t, tf, Lang, S};
+use crate::ui::timeline::Selection;
 
 /// While a run is still recording, the event index is rebuilt at most this often: a sort of
 /// every event each frame would cost more than the frame for a large run.
@@ -30,6 +31,8 @@ pub struct PlaybackView {
     pub hidden: Vec<EventKind>,
     /// The play head moved by playback (not by scrolling): the event list follows it.
     pub follow: bool,
+    /// The play head the inspector was last pointed for.
+    shown_at: Option<u64>,
     built_for: Option<(usize, usize, usize, usize, usize, u64)>,
     built_at: Option<std::time::Instant>,
 }
@@ -51,6 +54,7 @@ impl PlaybackView {
             peak_backlog: 0,
             hidden: Vec::new(),
             follow: false,
+            shown_at: None,
             built_for: None,
             built_at: None,
         }
@@ -59,6 +63,26 @@ impl PlaybackView {
     /// Forgets the last run's index and turns playback off (a new run or recording).
     pub fn reset(&mut self) {
         *self = Self { speed: self.speed, skip_quiet: self.skip_quiet, hidden: std::mem::take(&mut self.hidden), ..Self::new() };
+    }
+
+    /// When the play head has moved: the latest TCP event by then, for the inspector (a read
+    /// before a frame before a write before a segment, when they share a time).
+    pub fn selection_to_show(&mut self) -> Option<Selection> {
+        let t_us = self.t()?;
+        if self.shown_at == Some(t_us) {
+            return None;
+        }
+        self.shown_at = Some(t_us);
+        let n = self.entries.partition_point(|e| e.at_us <= t_us);
+        let latest = self.entries[..n].iter().rev().find(|e| !matches!(e.what.kind(), EventKind::Datagram))?;
+        let rank = |w: EventRef| match w {
+            EventRef::Read(i) => (4, Some(Selection::Read(i))),
+            EventRef::Frame(i) => (3, Some(Selection::Frame(i))),
+            EventRef::Write(i) => (2, Some(Selection::Write(i))),
+            EventRef::Segment(i) => (1, Some(Selection::Segment(i))),
+            EventRef::DatagramSent(_) | EventRef::DatagramReceived(_) => (0, None),
+        };
+        self.entries[..n].iter().rev().take_while(|e| e.at_us == latest.at_us).map(|e| rank(e.what)).max_by_key(|r| r.0).and_then(|r| r.1)
     }
 
     /// The play head, when playback is on.
@@ -173,9 +197,9 @@ impl PlaybackView {
 
     /// The bar above the timeline.
     pub fn bar_ui(&mut self, ui: &mut Ui, lang: Lang) {
-        // two plain rows, never wider than the panel: a wrapped row with a slider in it grows
-        // the panel's width for everything drawn below it
-        ui.horizontal(|ui| {
+        // the buttons wrap; the slider gets a row of its own, sized to what is left of it (a
+        // slider in a wrapped row grows the panel's width for everything drawn below it)
+        ui.horizontal_wrapped(|ui| {
             let playing = self.head.as_ref().is_some_and(Playback::is_playing);
             if ui.button("|◀◀").on_hover_text(t(lang, S::PlayHomeTip)).clicked() {
                 self.home();
