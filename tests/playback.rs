@@ -230,3 +230,11 @@ fn stepping_onto_a_read_points_the_inspector_at_it() {
     h.run_steps(2);
     assert_eq!(h.state().selection, Some(stickyviz::ui::timeline::Selection::Read(1)));
 }
+
+#[test]
+fn snapshot_mid_playback_in_chinese() {
+    snapshot_at("playback_slow-reader_zh_light", egui::Theme::Light, |app| {
+        app.prefs.lang = stickyviz::ui::strings::Lang::Zh;
+        app.playback.seek(50_903);
+    });
+}
