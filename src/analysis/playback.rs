@@ -293,8 +293,8 @@ pub struct UdpAt {
 impl UdpAt {
     pub fn at(model: &Model, t_us: u64) -> Self {
         let mut u = Self::default();
-        // datagrams that never arrive count as dropped from the end of the run on
-        let dropped_known = model.summary.datagrams_dropped.is_some() && t_us >= model.last_us;
+        // datagrams that never arrive count as dropped once the receiver has read its last one
+        let dropped_known = model.summary.datagrams_dropped.is_some() && t_us >= udp_settled_us(model);
         for d in &model.datagrams {
             match d.received {
                 Some((len, at)) if at <= t_us => {
@@ -307,6 +307,11 @@ impl UdpAt {
         }
         u
     }
+}
+
+/// The time of the last datagram event: past it, a datagram not received never will be.
+pub fn udp_settled_us(model: &Model) -> u64 {
+    model.datagrams.iter().map(|d| d.received.map_or(d.sent_us, |(_, at)| at.max(d.sent_us))).max().unwrap_or(0)
 }
 
 /// The largest TCP backlog (written − read) over the run: the gauge's full scale.
@@ -367,6 +372,20 @@ mod tests {
         p.play(&times);
         p.advance(0.1, &times, false);
         assert_eq!(p.t_us, 100);
+    }
+
+    #[test]
+    fn a_datagram_never_received_is_queued_until_the_last_one_arrives_then_dropped() {
+        use crate::engine::{EndReason, Event, MsgId, Side};
+        let events = [
+            Event::DatagramSent { at_us: 10, msg: MsgId(0), len: 50 },
+            Event::DatagramSent { at_us: 11, msg: MsgId(1), len: 2000 },
+            Event::DatagramReceived { at_us: 30, msg: Some(MsgId(1)), len: 1024, real_len: 2000 },
+            Event::Ended { at_us: 31, side: Side::UdpReceiver, bytes: 1024, reason: EndReason::Complete },
+        ];
+        let m = Model::from_events(&events);
+        assert_eq!(UdpAt::at(&m, 20), UdpAt { queued: 2, delivered: 0, truncated: 0, dropped: 0 });
+        assert_eq!(UdpAt::at(&m, 30), UdpAt { queued: 0, delivered: 0, truncated: 1, dropped: 1 });
     }
 
     #[test]

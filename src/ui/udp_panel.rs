@@ -29,6 +29,7 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
     let max_len = model.datagrams.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
     let scale = bar_max / max_len;
     let height = (ui.available_height() - 110.0).max(ROW_H * 3.0);
+    let settled_us = crate::analysis::playback::udp_settled_us(model);
     egui::ScrollArea::vertical().max_height(height).auto_shrink([false, true]).show_rows(ui, ROW_H, model.datagrams.len(), |ui, rows| {
         for d in &model.datagrams[rows] {
             let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), ROW_H), Sense::hover());
@@ -44,7 +45,7 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
             if unsent {
                 continue;
             }
-            let not_yet = play_head.is_some_and(|t| d.received.map_or(t < model.last_us, |(_, at)| at > t));
+            let not_yet = play_head.is_some_and(|t| d.received.map_or(t < settled_us, |(_, at)| at > t));
             match if not_yet { DatagramFate::InFlight } else { model.datagram_fate(d) } {
                 DatagramFate::Delivered => {
                     p.rect_filled(Rect::from_x_y_ranges(rx..=rx + (d.len as f32 * scale).max(2.0), y), 2.0, color);
