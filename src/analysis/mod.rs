@@ -7,6 +7,7 @@
 mod classify;
 mod echo;
 mod summary;
+pub mod playback;
 
 pub use classify::{Classifier, Counts};
 pub use echo::{EchoModel, RoundRec};

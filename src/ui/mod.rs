@@ -2,11 +2,16 @@
 //! numbers at the bottom. Panels read the [`Model`] and their own view state; only this file
 //! talks to the engine.
 
+pub mod buffer_gauge;
 pub mod controls;
 pub mod echo_panel;
+pub mod event_list;
 pub mod fonts;
 pub mod inspector;
 pub mod listen;
+pub mod playback;
+pub mod playback_veil;
+pub mod projector;
 pub mod stats;
 pub mod strings;
 pub mod theme;
@@ -47,12 +52,14 @@ pub struct Prefs {
     pub auto_rerun: bool,
     pub lang: Lang,
     pub view: ViewKind,
+    /// Large UI and a high-contrast palette for a classroom projector.
+    pub projector: bool,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
         let slow = presets::find("slow-reader").map(|p| p.experiment).unwrap_or_default();
-        Self { settings: slow, preset: Some("slow-reader".into()), auto_rerun: true, lang: Lang::En, view: ViewKind::Bytes }
+        Self { settings: slow, preset: Some("slow-reader".into()), auto_rerun: true, lang: Lang::En, view: ViewKind::Bytes, projector: false }
     }
 }
 
@@ -85,6 +92,8 @@ pub struct StickyApp {
     dirty: bool,
     /// No CJK font was found: say so once, with the fix.
     pub cjk_missing: bool,
+    /// The slow-motion play head and its event index.
+    pub playback: playback::PlaybackView,
 }
 
 impl StickyApp {
@@ -101,6 +110,7 @@ impl StickyApp {
             run: None,
             dirty: false,
             cjk_missing: !fonts::cjk_font_installed(),
+            playback: playback::PlaybackView::default(),
         }
     }
 
@@ -110,6 +120,7 @@ impl StickyApp {
         self.model = Model::default();
         self.selection = None;
         self.timeline.fit = true;
+        self.playback.reset();
         self.dirty = false;
         self.start_error = None;
         let ctx = ctx.clone();
@@ -200,6 +211,7 @@ impl StickyApp {
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
         self.timeline = TimelineView::default();
+        self.playback.reset();
         self.selection = None;
         self.start_error = None;
         self.dirty = false;
@@ -224,7 +236,14 @@ impl StickyApp {
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
-        if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
+        self.playback.sync(&self.model, self.is_running());
+        let space_used = self.playback.keys(&ctx);
+        self.playback.tick(&ctx, self.is_running());
+        self.timeline.play_head = self.playback.t();
+        if let Some(sel) = self.playback.selection_to_show() {
+            self.selection = Some(sel);
+        }
+        if !space_used && ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
             if self.is_running() { self.stop() } else { self.start(&ctx) }
         }
         let lang = self.lang();
@@ -232,14 +251,22 @@ impl StickyApp {
         egui::Panel::bottom("stats").show(ui, |ui| {
             stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None);
         });
-        egui::Panel::left("controls").default_size(270.0).resizable(true).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
-        });
-        if self.prefs.settings.transports.udp() {
-            egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
-                udp_panel::udp_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang);
+        // a projector has no room for the settings: the presets in the top bar remain
+        if !self.prefs.projector {
+            egui::Panel::left("controls").default_size(270.0).resizable(true).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
             });
         }
+        if self.prefs.settings.transports.udp() {
+            let t_us = self.playback.t().unwrap_or(self.model.last_us);
+            egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
+                buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
+                udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
+            });
+        }
+        egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
+            event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
+        });
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         // re-run once the user has finished typing (no text field has focus)
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
@@ -268,7 +295,7 @@ impl StickyApp {
     fn top_bar_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let ctx = ui.ctx().clone();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("stickyviz").strong().size(18.0));
             ui.add_space(8.0);
             let preset_label = ui.label(t(lang, S::Preset));
@@ -309,6 +336,10 @@ impl StickyApp {
             if ui.selectable_label(!dark, t(lang, S::Light)).clicked() {
                 ctx.set_theme(egui::Theme::Light);
             }
+            if ui.selectable_label(self.prefs.projector, t(lang, S::Projector)).on_hover_text(t(lang, S::ProjectorTip)).clicked() {
+                self.prefs.projector = !self.prefs.projector;
+                projector::set(&ctx, self.prefs.projector);
+            }
             ui.separator();
             let status = match &self.status {
                 Status::Idle => String::new(),
@@ -347,12 +378,16 @@ impl StickyApp {
         }
         ui.add_space(4.0);
         if self.prefs.settings.transports.tcp() {
+            self.playback.bar_ui(ui, lang);
+            // the buffer first: it is the lesson, and on a projector there is room for little else
+            let t_us = self.playback.t().unwrap_or(self.model.last_us);
+            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
             match self.prefs.view {
                 ViewKind::Bytes => {
                     ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
                     timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang);
                 }
-                ViewKind::Time => time_view::time_view_ui(ui, &self.model, lang, timeline::height()),
+                ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height(), self.playback.t()),
             }
             ui.separator();
             if self.model.echo.is_some() {
@@ -396,6 +431,9 @@ pub fn run_native(lang: Lang) -> eframe::Result<()> {
         options,
         Box::new(|cc| {
             let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
+            if prefs.projector {
+                projector::set(&cc.egui_ctx, true);
+            }
             let mut app = StickyApp::new(prefs);
             app.start(&cc.egui_ctx);
             Ok(Box::new(app))

@@ -1,7 +1,7 @@
 //! The time view: when each write, segment and read happened, as cumulative bytes over time.
 
 use egui::Ui;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::analysis::Model;
 use crate::ui::strings::{t, Lang, S};
@@ -29,20 +29,46 @@ fn steps(points: impl Iterator<Item = (u64, u64)>) -> Vec<[f64; 2]> {
 }
 
 pub fn time_view_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32) {
+    time_view_at_ui(ui, model, lang, height, None);
+}
+
+/// The part of a step series up to `t_ms`, ending level at `t_ms`.
+fn until(points: &[[f64; 2]], t_ms: f64) -> Vec<[f64; 2]> {
+    let n = points.partition_point(|p| p[0] <= t_ms);
+    let mut out = points[..n].to_vec();
+    if let Some(&[_, y]) = out.last() {
+        out.push([t_ms, y]);
+    }
+    out
+}
+
+/// The time view with a play head: after it, the lines are faded and a vertical line marks it.
+pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play_head: Option<u64>) {
     ui.label(t(lang, S::TimeTitle));
     let written = steps(thin(&model.writes).map(|w| (w.at_us, w.offset + u64::from(w.len))));
     let read = steps(thin(&model.reads).map(|r| (r.at_us, r.end())));
     let segs: Vec<[f64; 2]> = thin(&model.segments).map(|s| [s.at_us as f64 / 1000.0, s.end() as f64]).collect();
+    let t_ms = play_head.map(|t| t as f64 / 1000.0);
+    // faded = the future; the past is drawn again on top in full colour
+    let fade = |c: egui::Color32| if t_ms.is_some() { c.gamma_multiply(0.25) } else { c };
+    let text = ui.visuals().strong_text_color();
     Plot::new("time_view")
         .height(height)
         .legend(Legend::default())
         .x_axis_label(t(lang, S::AxisMs))
         .y_axis_label(t(lang, S::AxisBytes))
         .show(ui, |plot| {
-            plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(theme::WRITTEN_LINE).width(2.0).allow_band(false));
-            plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(theme::READ).width(2.0).allow_band(false));
+            if let Some(t_ms) = t_ms {
+                plot.line(Line::new(t(lang, S::Written), PlotPoints::from(until(&written, t_ms))).color(theme::WRITTEN_LINE).width(3.0).allow_band(false));
+                plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(until(&read, t_ms))).color(theme::READ).width(3.0).allow_band(false));
+                plot.vline(VLine::new(t(lang, S::PlayHead), t_ms).color(text).width(2.0));
+            }
+            plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(fade(theme::WRITTEN_LINE)).width(2.0).allow_band(false));
+            plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(fade(theme::READ)).width(2.0).allow_band(false));
             if !segs.is_empty() {
-                plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(segs)).radius(2.5).color(egui::Color32::GRAY));
+                let (past, future): (Vec<_>, Vec<_>) = segs.into_iter().partition(|p| t_ms.is_none_or(|t| p[0] <= t));
+                plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(past)).radius(2.5).color(egui::Color32::GRAY));
+                plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(future)).radius(2.5).color(egui::Color32::GRAY.gamma_multiply(0.25)));
             }
         });
 }

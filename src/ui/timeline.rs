@@ -24,11 +24,13 @@ pub struct TimelineView {
     pub x1: f64,
     /// Follow the whole stream as it grows (until the user zooms or pans).
     pub fit: bool,
+    /// Playback's time: records after it are veiled (None: show everything).
+    pub play_head: Option<u64>,
 }
 
 impl Default for TimelineView {
     fn default() -> Self {
-        Self { x0: 0.0, x1: 1.0, fit: true }
+        Self { x0: 0.0, x1: 1.0, fit: true, play_head: None }
     }
 }
 
@@ -306,6 +308,10 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
             Lane::Reads => read_lane(&clip, model, &axis, y, lang, &small, text_color, &mut hit),
             Lane::Frames => frame_lane(&clip, model, &axis, y, lang, &small, weak, &mut hit),
         }
+    }
+
+    if let Some(t_us) = view.play_head {
+        crate::ui::playback_veil::veil(&clip, model, t_us, &|off| axis.x(off as f64), plot.x_range(), &lane_y, ui.visuals());
     }
 
     // message boundary guides through all lanes

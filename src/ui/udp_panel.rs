@@ -13,6 +13,12 @@ const LOST_W: f32 = 80.0;
 const LABEL_W: f32 = 64.0;
 
 pub fn udp_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang) {
+    udp_at_ui(ui, model, read_size, lang, None);
+}
+
+/// The panel at a playback time: datagrams not sent by then are faded, those not received by
+/// then are shown in flight.
+pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_head: Option<u64>) {
     let dark = ui.visuals().dark_mode;
     let text = ui.visuals().text_color();
     let s = &model.summary;
@@ -23,18 +29,24 @@ pub fn udp_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang) {
     let max_len = model.datagrams.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
     let scale = bar_max / max_len;
     let height = (ui.available_height() - 110.0).max(ROW_H * 3.0);
+    let settled_us = crate::analysis::playback::udp_settled_us(model);
     egui::ScrollArea::vertical().max_height(height).auto_shrink([false, true]).show_rows(ui, ROW_H, model.datagrams.len(), |ui, rows| {
         for d in &model.datagrams[rows] {
             let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), ROW_H), Sense::hover());
             let p = ui.painter();
-            let color = theme::message(d.msg.0);
+            let unsent = play_head.is_some_and(|t| d.sent_us > t);
+            let color = if unsent { theme::message(d.msg.0).gamma_multiply(0.2) } else { theme::message(d.msg.0) };
             let y = rect.y_range().shrink(2.0);
             p.text(Pos2::new(rect.left(), rect.center().y), Align2::LEFT_CENTER, format!("{} {} B", d.msg, d.len), FontId::proportional(11.0), text);
             let sx = rect.left() + LABEL_W;
             let sent = Rect::from_x_y_ranges(sx..=sx + (d.len as f32 * scale).max(2.0), y);
             p.rect_filled(sent, 2.0, color);
             let rx = sx + bar_max + 10.0;
-            match model.datagram_fate(d) {
+            if unsent {
+                continue;
+            }
+            let not_yet = play_head.is_some_and(|t| d.received.map_or(t < settled_us, |(_, at)| at > t));
+            match if not_yet { DatagramFate::InFlight } else { model.datagram_fate(d) } {
                 DatagramFate::Delivered => {
                     p.rect_filled(Rect::from_x_y_ranges(rx..=rx + (d.len as f32 * scale).max(2.0), y), 2.0, color);
                 }
