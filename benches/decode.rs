@@ -26,10 +26,7 @@ fn ours(mode: FramingMode, bytes: &[u8]) -> usize {
     let mut dec = mode.stream_decoder(DEFAULT_MAX_FRAME_LEN).expect("stream codec");
     let mut n = 0;
     for chunk in bytes.chunks(READ) {
-        dec.feed(chunk);
-        while let Ok(Some(f)) = dec.next_frame() {
-            n += f.payload.len();
-        }
+        dec.decode_chunk(chunk, |f| n += f.payload.len()).expect("valid frames");
     }
     n
 }

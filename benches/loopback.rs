@@ -104,10 +104,7 @@ fn frames(stream: &'static [u8], decode: bool) -> usize {
         let n = rx.read(&mut buf).expect("read");
         got += n;
         if decode {
-            dec.feed(&buf[..n]);
-            while let Ok(Some(_)) = dec.next_frame() {
-                frames += 1;
-            }
+            dec.decode_chunk(&buf[..n], |_| frames += 1).expect("valid frames");
         }
     }
     sender.join().expect("sender");

@@ -294,16 +294,8 @@ impl<'e> FrameChecker<'e> {
         match std::mem::replace(&mut self.decoder, Decoder::Off) {
             Decoder::Off => {}
             Decoder::Stream(mut d) => {
-                d.feed(data);
-                loop {
-                    match d.next_frame() {
-                        Ok(Some(f)) => sink.push(self.frame_event(f, at_us)),
-                        Ok(None) => break,
-                        Err(error) => {
-                            sink.push(Event::DecodeError { at_us, error });
-                            break;
-                        }
-                    }
+                if let Err(error) = d.decode_chunk(data, |f| sink.push(self.frame_event(f, at_us))) {
+                    sink.push(Event::DecodeError { at_us, error });
                 }
                 self.decoder = Decoder::Stream(d);
             }

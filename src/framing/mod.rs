@@ -106,6 +106,7 @@ pub enum Codec {
 impl Codec {
     /// Looks at the unconsumed bytes `buf` (which start at stream offset `offset`) and returns
     /// the next frame's layout once all of it is there.
+    #[inline]
     fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
         match self {
             Self::U32(c) => c.parse(buf, offset),

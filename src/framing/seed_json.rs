@@ -92,15 +92,47 @@ impl SeedJsonCodec {
         let Some(json) = buf.get(LEN_PREFIX..header_len) else {
             return Ok(None);
         };
-        let header: SeedHeader = serde_json::from_slice(json)
-            .map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
-        if header.total_lenth > u64::from(max) {
-            return Err(DecodeError::TooLong { offset, len: header.total_lenth, max });
+        let total_lenth = match canonical_total_lenth(json) {
+            Some(n) => n,
+            None => {
+                let header: SeedHeader = serde_json::from_slice(json)
+                    .map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
+                header.total_lenth
+            }
+        };
+        if total_lenth > u64::from(max) {
+            return Err(DecodeError::TooLong { offset, len: total_lenth, max });
         }
-        Ok(Some((header_len, header.total_lenth)))
+        Ok(Some((header_len, total_lenth)))
     }
 
     pub(super) fn state(&self) -> DecodeState {
         self.state
+    }
+}
+
+/// `N` when `json` is exactly the header the seed's server (and our encoder) writes,
+/// `{"total_lenth": N, "md5": null}`. A full JSON parse costs about 10x the rest of decoding a
+/// small frame, and this is the header nearly every frame carries; anything else (other fields,
+/// other spacing, an md5 string) goes through serde_json, so errors stay the same.
+fn canonical_total_lenth(json: &[u8]) -> Option<u64> {
+    let digits = json.strip_prefix(b"{\"total_lenth\": ")?.strip_suffix(b", \"md5\": null}")?;
+    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::canonical_total_lenth;
+
+    #[test]
+    fn fast_path_only_for_the_exact_canonical_header() {
+        assert_eq!(canonical_total_lenth(br#"{"total_lenth": 1677, "md5": null}"#), Some(1677));
+        assert_eq!(canonical_total_lenth(br#"{"total_lenth": 0, "md5": null}"#), Some(0));
+        for other in [&br#"{"total_lenth":5,"md5":null}"#[..], br#"{"total_lenth": -1, "md5": null}"#, br#"{"total_lenth": , "md5": null}"#, br#"{"total_lenth": 5, "md5": "ab"}"#, br#"{"total_lenth": 99999999999999999999, "md5": null}"#] {
+            assert_eq!(canonical_total_lenth(other), None, "{}", String::from_utf8_lossy(other));
+        }
     }
 }

@@ -217,3 +217,35 @@ fn naive_decoder_fails_like_the_seed_on_short_reads() {
     assert!(matches!(errors[0], DecodeError::ShortRead { part: FramePart::Body, asked: 14, got: 8, .. }));
     assert!(errors.len() >= 2, "the stream is out of step after the short body: {errors:?}");
 }
+
+/// `decode_chunk` (zero-copy) gives exactly what `feed` + `next_frame` give, for every split.
+#[test]
+fn zero_copy_path_matches_the_buffered_path_over_every_split() {
+    for mode in STREAM_MODES {
+        let mut bytes = encode_all(mode, &[b"hi", b"", b"there", b"x"]);
+        for good_then_bad in [false, true] {
+            if good_then_bad {
+                bytes.extend_from_slice(&[0xff, 0xff, 0xff, 0x7f]);
+                bytes.extend_from_slice(&[b'z'; 2000]);
+            }
+            for cuts in all_cuts(bytes.len().min(40)) {
+                let (want, want_err) = decode_with_cuts(mode, &bytes, &cuts);
+                let mut dec = mode.stream_decoder(MAX).expect("codec");
+                let (mut got, mut err) = (Vec::new(), None);
+                let mut prev = 0;
+                for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
+                    if let Err(e) = dec.decode_chunk(&bytes[prev..cut], |f| got.push(f.payload.to_vec())) {
+                        err = Some(e);
+                        break;
+                    }
+                    prev = cut;
+                }
+                if err.is_none() {
+                    err = dec.finish().err();
+                }
+                assert_eq!(got, want, "{mode:?} cuts {cuts:?}");
+                assert_eq!(err, want_err, "{mode:?} cuts {cuts:?}");
+            }
+        }
+    }
+}

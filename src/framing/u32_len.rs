@@ -36,6 +36,7 @@ impl U32Codec {
         HEADER_LEN
     }
 
+    #[inline]
     pub(super) fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
         let Some(header) = buf.first_chunk::<HEADER_LEN>() else {
             self.state = DecodeState::Header;

@@ -36,7 +36,9 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
         }
         stat_ui(ui, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
         if let Some(mb_s) = model.throughput_mb_s() {
-            stat_ui(ui, format!("{mb_s:.0}"), t(lang, S::StatThroughput), false);
+            // a classroom run moves kilobytes, a firehose gigabytes: keep three significant digits
+            let shown = if mb_s >= 100.0 { format!("{mb_s:.0}") } else if mb_s >= 1.0 { format!("{mb_s:.1}") } else { format!("{mb_s:.3}") };
+            stat_ui(ui, shown, t(lang, S::StatThroughput), false);
         }
     });
     if model.history_capped() {
