@@ -32,6 +32,8 @@ pub enum Command {
     Presets,
     /// Feed a byte file through a framing decoder in reads of N bytes and print each frame.
     Decode(DecodeArgs),
+    /// Draw a recording as a picture: the window (.png) or the timeline lanes (.svg).
+    Render(crate::render_cli::RenderArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -269,6 +271,7 @@ pub fn main(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Decode(args)) => decode(&args),
+        Some(Command::Render(args)) => crate::render_cli::render(&args),
         None => Ok(()),
     }
 }

@@ -11,6 +11,8 @@ pub mod engine;
 pub mod framing;
 pub mod presets;
 pub mod recording;
+pub mod render_cli;
+pub mod svg;
 pub mod text_timeline;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -3,7 +3,9 @@
 //! talks to the engine.
 
 pub mod controls;
+pub mod file_menu;
 pub mod inspector;
+pub mod render;
 pub mod stats;
 pub mod strings;
 pub mod theme;
@@ -80,6 +82,9 @@ pub struct StickyApp {
     run: Option<Run>,
     /// Settings changed since the last run.
     dirty: bool,
+    /// The shown run's raw events, for Save (see file_menu.rs).
+    pub recorded: file_menu::Recorded,
+    pub files: file_menu::FileState,
 }
 
 impl StickyApp {
@@ -95,6 +100,8 @@ impl StickyApp {
             start_error: None,
             run: None,
             dirty: false,
+            recorded: file_menu::Recorded::default(),
+            files: file_menu::FileState::default(),
         }
     }
 
@@ -106,6 +113,7 @@ impl StickyApp {
         self.timeline.fit = true;
         self.dirty = false;
         self.start_error = None;
+        self.recorded = file_menu::Recorded::live(self.prefs.settings.clone());
         let ctx = ctx.clone();
         match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => {
@@ -127,6 +135,7 @@ impl StickyApp {
                 for e in &batch {
                     self.model.apply(e);
                 }
+                self.recorded.extend(&batch);
             }
             self.status = Status::Stopped;
         }
@@ -144,6 +153,7 @@ impl StickyApp {
             for e in &batch {
                 self.model.apply(e);
             }
+            self.recorded.extend(&batch);
             if k + 1 >= BATCHES_PER_FRAME {
                 more = true;
                 break;
@@ -198,6 +208,7 @@ impl StickyApp {
         self.start_error = None;
         self.dirty = false;
         self.status = Status::Replay;
+        self.recorded = file_menu::Recorded::from_recording(rec, "");
         self.select_first_lesson();
     }
 
@@ -218,6 +229,7 @@ impl StickyApp {
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
+        self.handle_dropped_files(&ctx);
         if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
             if self.is_running() { self.stop() } else { self.start(&ctx) }
         }
@@ -265,6 +277,7 @@ impl StickyApp {
         ui.horizontal(|ui| {
             ui.label(RichText::new("stickyviz").strong().size(18.0));
             ui.add_space(8.0);
+            self.file_menu_ui(ui);
             let preset_label = ui.label(t(lang, S::Preset));
             let current = self.prefs.preset.clone().unwrap_or_else(|| t(lang, S::PresetCustom).into());
             let mut pick = None;
@@ -318,6 +331,7 @@ impl StickyApp {
     fn central_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let dark = ui.visuals().dark_mode;
+        self.file_messages_ui(ui);
         if let Some(p) = self.prefs.preset.as_deref().and_then(presets::find) {
             let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
             ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());
