@@ -125,3 +125,19 @@ fn copy_as_text_puts_the_timeline_on_the_clipboard() {
     assert_eq!(copied, vec![expected.clone()]);
     assert!(expected.contains("send()") && expected.contains("recv()"), "{expected}");
 }
+
+#[test]
+fn export_svg_writes_the_lanes_beside_the_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    drop_file(&mut h, fixture("json-header"));
+    h.state_mut().files.path = dir.path().join("lesson.json").display().to_string();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export SVG").click();
+    h.run();
+    let svg = std::fs::read_to_string(dir.path().join("lesson.svg")).expect("the SVG is written");
+    let writes = h.state().model.writes.len();
+    assert_eq!(svg.matches("class=\"write\"").count(), writes);
+    assert!(h.query_by_label_contains("Saved to").is_some());
+}

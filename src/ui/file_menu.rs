@@ -115,6 +115,24 @@ impl StickyApp {
         }
     }
 
+    /// Writes the timeline lanes as SVG, in the window's theme and language.
+    pub fn export_svg(&mut self, path: &Path, dark: bool) {
+        use crate::render_cli::{RenderLang, RenderOptions, RenderTheme};
+        let lang = self.prefs.lang;
+        if self.model.writes.is_empty() && self.model.reads.is_empty() {
+            return self.file_error(t(lang, S::NothingToSave).into());
+        }
+        let opts = RenderOptions {
+            theme: if dark { RenderTheme::Dark } else { RenderTheme::Light },
+            lang: if lang == crate::ui::strings::Lang::Zh { RenderLang::Zh } else { RenderLang::En },
+            ..RenderOptions::default()
+        };
+        match std::fs::write(path, crate::svg::render_model(&self.model, &opts)) {
+            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
+            Err(e) => self.file_error(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+
     /// The text timeline and summary, as `stickyviz run` prints them.
     pub fn timeline_text(&self) -> String {
         format!("{}\n{}", crate::text_timeline::render(&self.model, 100), crate::text_timeline::summary(&self.model))
@@ -168,6 +186,11 @@ impl StickyApp {
             });
             ui.weak(t(lang, S::DropHint));
             ui.separator();
+            if ui.add_enabled(has_path, egui::Button::new(t(lang, S::ExportSvg))).on_hover_text(t(lang, S::ExportSvgTip)).clicked() {
+                let dark = ui.visuals().dark_mode;
+                self.export_svg(&path.with_extension("svg"), dark);
+                ui.close();
+            }
             if ui.button(t(lang, S::CopyText)).on_hover_text(t(lang, S::CopyTextTip)).clicked() {
                 ui.ctx().copy_text(self.timeline_text());
                 self.file_notice(t(lang, S::Copied).into());

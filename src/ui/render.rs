@@ -69,3 +69,14 @@ pub fn render_png(rec: &Recording, source: &str, opts: &RenderOptions, out: &Pat
     let img = render_image(rec, source, opts)?;
     img.save_with_format(out, image::ImageFormat::Png).map_err(|e| RenderError::Write { path: out.display().to_string(), message: e.to_string() })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The SVG export draws messages in the window's colours.
+    #[test]
+    fn svg_palette_matches_the_window() {
+        for (i, (r, g, b)) in crate::svg::MESSAGE_RGB.iter().enumerate() {
+            assert_eq!(crate::ui::theme::message(i as u32), egui::Color32::from_rgb(*r, *g, *b), "message colour {i}");
+        }
+    }
+}

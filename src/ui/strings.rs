@@ -299,7 +299,7 @@ pub fn t(lang: Lang, key: S) -> &'static str {
         S::CopyTextTip => ("Copy the ASCII timeline and the numbers (as `stickyviz run` prints them) for chats and issue reports.", "复制 ASCII 时间线和统计（与 `stickyviz run` 输出相同），方便贴到聊天或问题报告里。"),
         S::Copied => ("Timeline copied to the clipboard as text.", "时间线已作为文本复制到剪贴板。"),
         S::ExportSvg => ("Export SVG", "导出 SVG"),
-        S::ExportSvgTip => ("Write the timeline lanes and legend as an SVG picture (for slides and print) next to the recording path, with .svg.", "把时间线各栏和图例导出为 SVG 图片（用于幻灯片和打印），保存在录制路径旁，扩展名 .svg。"),
+        S::ExportSvgTip => ("Write the timeline lanes and legend as an SVG picture (for slides and print): the path above, ending in .svg.", "把时间线各栏和图例导出为 SVG 图片（用于幻灯片和打印）：使用上面的路径，扩展名改为 .svg。"),
     };
     match lang {
         Lang::En => en,
