@@ -82,6 +82,6 @@ fn malformed_files_name_what_is_wrong() {
 
 #[test]
 fn missing_file_names_the_path() {
-    let e = Recording::load(Path::new("/nonexistent/run.json")).err().expect("refused");
+    let e = Recording::load(Path::new("/nonexistent/run.json")).expect_err("refused");
     assert!(e.to_string().contains("/nonexistent/run.json"), "{e}");
 }
