@@ -55,6 +55,9 @@ pub struct RunArgs {
     /// Write the whole run (settings, events, summary) as a JSON recording to FILE, or - for stdout.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
+    /// Write the TCP segments the run captured (needs root or CAP_NET_RAW) as pcapng to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pcapng: Option<PathBuf>,
 }
 
 /// Experiment settings as flags; each one overrides the preset (or default).
@@ -284,6 +287,11 @@ fn run(args: &RunArgs) -> Result<()> {
     let run = Run::start(&exp, None).context("the run could not start")?;
     let events = run.wait();
     let model = Model::from_events(&events);
+    if let Some(path) = &args.pcapng {
+        // after the run: whether packets were captured is only known now
+        let n = crate::pcapng::save(&events, path)?;
+        eprintln!("{n} captured packets written to {}", path.display());
+    }
     let text = format!("{}\n{}", text_timeline::render(&model, args.width), text_timeline::summary(&model));
     match args.json.as_deref() {
         Some("-") => {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod framing;
+pub mod pcapng;
 pub mod presets;
 pub mod recording;
 pub mod render_cli;

@@ -2,7 +2,8 @@
 //! the same every time.
 //!
 //! PNG is the real window drawn headlessly (src/ui/render.rs, feature `gui`); SVG is the
-//! timeline's lanes written as markup (src/svg.rs) and needs no GUI, so it works in every build.
+//! timeline's lanes written as markup (src/svg.rs) and needs no GUI, so it works in every build;
+//! pcapng is the packets the run captured (src/pcapng.rs).
 
 use std::path::{Path, PathBuf};
 
@@ -59,8 +60,9 @@ pub const MAX_SIDE: u32 = 8192;
 pub struct RenderArgs {
     /// The recording to draw (from `run --json`, or the window's File → Save).
     pub recording: PathBuf,
-    /// The picture to write: FILE.png (the whole window) or FILE.svg (the timeline lanes).
-    #[arg(long, value_name = "FILE.png|FILE.svg")]
+    /// The file to write: FILE.png (the whole window), FILE.svg (the timeline lanes) or
+    /// FILE.pcapng (the captured packets, for Wireshark).
+    #[arg(long, value_name = "FILE.png|FILE.svg|FILE.pcapng")]
     pub out: PathBuf,
     /// Width in pixels.
     #[arg(long, default_value_t = 1280)]
@@ -88,13 +90,15 @@ fn validate_side(flag: &str, v: u32, min: u32) -> Result<(), UsageError> {
 enum Kind {
     Png,
     Svg,
+    Pcapng,
 }
 
 fn kind_of(out: &Path) -> Result<Kind, UsageError> {
     match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("png") => Ok(Kind::Png),
         Some("svg") => Ok(Kind::Svg),
-        _ => Err(UsageError(format!("--out: '{}' must end in .png or .svg", out.display()))),
+        Some("pcapng") => Ok(Kind::Pcapng),
+        _ => Err(UsageError(format!("--out: '{}' must end in .png, .svg or .pcapng", out.display()))),
     }
 }
 
@@ -111,6 +115,10 @@ pub fn render(args: &RenderArgs) -> Result<()> {
             std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
         }
         Kind::Png => png(&rec, &source, &opts, &args.out)?,
+        Kind::Pcapng => {
+            let n = crate::pcapng::save(&rec.events, &args.out)?;
+            println!("{n} captured packets written to {}", args.out.display());
+        }
     }
     Ok(())
 }

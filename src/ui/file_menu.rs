@@ -191,6 +191,23 @@ impl StickyApp {
                 self.export_svg(&path.with_extension("svg"), dark);
                 ui.close();
             }
+            let why_no_packets = crate::pcapng::why_unavailable(&self.recorded.events);
+            let pcap = ui.add_enabled(has_path && why_no_packets.is_none() && !self.is_running(), egui::Button::new(t(lang, S::ExportPcapng)));
+            let pcap = match &why_no_packets {
+                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
+                None => pcap.on_hover_text(t(lang, S::ExportPcapngTip)),
+            };
+            if pcap.clicked() {
+                let target = path.with_extension("pcapng");
+                match crate::pcapng::save(&self.recorded.events, &target) {
+                    Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&target.display()])),
+                    Err(e) => self.file_error(e.to_string()),
+                }
+                ui.close();
+            }
+            if let Some(why) = &why_no_packets {
+                ui.weak(tf(lang, S::PcapngUnavailable, &[why]));
+            }
             if ui.button(t(lang, S::CopyText)).on_hover_text(t(lang, S::CopyTextTip)).clicked() {
                 ui.ctx().copy_text(self.timeline_text());
                 self.file_notice(t(lang, S::Copied).into());

@@ -155,6 +155,9 @@ pub enum S {
     Copied,
     ExportSvg,
     ExportSvgTip,
+    ExportPcapng,
+    ExportPcapngTip,
+    PcapngUnavailable,
 }
 
 /// The string for `key` in `lang`.
@@ -298,6 +301,9 @@ pub fn t(lang: Lang, key: S) -> &'static str {
         S::CopyText => ("Copy as text", "复制为文本"),
         S::CopyTextTip => ("Copy the ASCII timeline and the numbers (as `stickyviz run` prints them) for chats and issue reports.", "复制 ASCII 时间线和统计（与 `stickyviz run` 输出相同），方便贴到聊天或问题报告里。"),
         S::Copied => ("Timeline copied to the clipboard as text.", "时间线已作为文本复制到剪贴板。"),
+        S::ExportPcapng => ("Export pcapng", "导出 pcapng"),
+        S::ExportPcapngTip => ("Write the TCP segments this run really captured (headers) as pcapng for Wireshark: the path above, ending in .pcapng.", "把本次运行真实抓到的 TCP 报文段（报头）导出为 pcapng，可用 Wireshark 打开：使用上面的路径，扩展名改为 .pcapng。"),
+        S::PcapngUnavailable => ("pcapng: {}", "pcapng：{}"),
         S::ExportSvg => ("Export SVG", "导出 SVG"),
         S::ExportSvgTip => ("Write the timeline lanes and legend as an SVG picture (for slides and print): the path above, ending in .svg.", "把时间线各栏和图例导出为 SVG 图片（用于幻灯片和打印）：使用上面的路径，扩展名改为 .svg。"),
     };
