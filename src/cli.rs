@@ -297,12 +297,12 @@ fn run(args: &RunArgs) -> Result<()> {
         Some("-") => {
             eprint!("{text}");
             let mut out = std::io::stdout().lock();
-            out.write_all(Recording::new(exp, events).to_json().as_bytes())?;
+            out.write_all(Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json().as_bytes())?;
             out.write_all(b"\n")?;
         }
         Some(path) => {
             print!("{text}");
-            std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
+            std::fs::write(path, Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json()).with_context(|| format!("cannot write {path}"))?;
             println!("recording written to {path}");
         }
         None => print!("{text}"),

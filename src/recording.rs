@@ -23,6 +23,10 @@ pub struct Recording {
     pub app_version: String,
     pub os: String,
     pub kernel: String,
+    /// The lesson the settings came from, if they are exactly that preset's (the window then
+    /// shows its explanation); absent for custom settings. Optional, so version 1 stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
     pub settings: Experiment,
     pub events: Vec<Event>,
     pub summary: Summary,
@@ -46,6 +50,12 @@ fn kernel_release() -> String {
     std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(|_| "unknown".into(), |s| s.trim().to_string())
 }
 
+/// `name` if it is a preset whose experiment equals `settings`: a recording whose settings were
+/// edited after picking a lesson is not that lesson any more.
+pub fn matching_preset(name: Option<&str>, settings: &Experiment) -> Option<String> {
+    name.and_then(crate::presets::find).filter(|p| &p.experiment == settings).map(|p| p.name.to_string())
+}
+
 impl Recording {
     pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
         let summary = Model::from_events(&events).summary;
@@ -55,6 +65,7 @@ impl Recording {
             app_version: env!("CARGO_PKG_VERSION").into(),
             os: std::env::consts::OS.into(),
             kernel: kernel_release(),
+            preset: None,
             settings,
             events,
             summary,
@@ -85,6 +96,12 @@ impl Recording {
             Some(Some(_)) => {}
         }
         serde_json::from_value(value).map_err(|e| RecordingError::Malformed(e.to_string()))
+    }
+
+    /// Names the preset `name` if the settings are exactly that preset's, else none.
+    pub fn with_preset(mut self, name: Option<&str>) -> Self {
+        self.preset = matching_preset(name, &self.settings);
+        self
     }
 
     /// Writes the recording as JSON to `path` (replacing the file).

@@ -33,6 +33,7 @@ pub struct ReplayInfo {
 #[derive(Clone, Debug, Default)]
 pub struct Recorded {
     pub settings: Experiment,
+    pub preset: Option<String>,
     pub events: Vec<Event>,
     /// More than [`MAX_KEPT_EVENTS`] arrived: the run cannot be saved completely.
     pub overflowed: bool,
@@ -40,13 +41,14 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    pub fn live(settings: Experiment) -> Self {
-        Self { settings, ..Self::default() }
+    pub fn live(settings: Experiment, preset: Option<String>) -> Self {
+        Self { settings, preset, ..Self::default() }
     }
 
     pub fn from_recording(rec: &Recording, source: &str) -> Self {
         Self {
             settings: rec.settings.clone(),
+            preset: rec.preset.clone(),
             events: rec.events.clone(),
             overflowed: false,
             replay: Some(ReplayInfo { source: source.into(), app_version: rec.app_version.clone(), os: rec.os.clone(), kernel: rec.kernel.clone() }),
@@ -61,7 +63,7 @@ impl Recorded {
 
     /// The recording Save writes: a replay keeps the app, OS and kernel it was made on.
     pub fn to_recording(&self) -> Recording {
-        let mut rec = Recording::new(self.settings.clone(), self.events.clone());
+        let mut rec = Recording::new(self.settings.clone(), self.events.clone()).with_preset(self.preset.as_deref());
         if let Some(info) = &self.replay {
             rec.app_version.clone_from(&info.app_version);
             rec.os.clone_from(&info.os);

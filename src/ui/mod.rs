@@ -113,7 +113,7 @@ impl StickyApp {
         self.timeline.fit = true;
         self.dirty = false;
         self.start_error = None;
-        self.recorded = file_menu::Recorded::live(self.prefs.settings.clone());
+        self.recorded = file_menu::Recorded::live(self.prefs.settings.clone(), self.prefs.preset.clone());
         let ctx = ctx.clone();
         match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => {
@@ -200,7 +200,7 @@ impl StickyApp {
     pub fn show_recording(&mut self, rec: &crate::recording::Recording) {
         self.stop();
         self.prefs.settings = rec.settings.clone();
-        self.prefs.preset = None;
+        self.prefs.preset = crate::recording::matching_preset(rec.preset.as_deref(), &rec.settings);
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
         self.timeline = TimelineView::default();
