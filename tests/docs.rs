@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use stickyviz::recording::Recording;
-use stickyviz::render_cli::{RenderLang, RenderOptions, RenderTheme};
+use stickyviz::render_cli::{RenderOptions, RenderTheme};
 
 fn docs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
@@ -66,7 +66,7 @@ fn committed_pngs_equal_what_their_recordings_render() {
     let mut failures = Vec::new();
     for (name, rec) in recordings() {
         let source = format!("{name}.json");
-        for (lang, suffix) in [(RenderLang::En, ""), (RenderLang::Zh, ".zh")] {
+        for (lang, suffix) in [(stickyviz::render_cli::RenderLang::En, ""), (stickyviz::render_cli::RenderLang::Zh, ".zh")] {
             let opts = RenderOptions { lang, ..RenderOptions::default() };
             let img = stickyviz::ui::render::render_image(&rec, &source, &opts).expect("renders");
             if let Err(e) = egui_kittest::try_image_snapshot_options(&img, format!("{name}{suffix}"), &options) {
