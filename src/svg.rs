@@ -179,8 +179,12 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
     );
     let _ = writeln!(c.out, r#"<rect class="background" width="100%" height="100%" fill="{}"/>"#, pal.bg);
     let s = &model.summary;
-    let title = fill(w.title, &[total, s.messages, s.writes, s.reads]);
+    let title = fill(w.title, &[model.stream_len(), s.messages, s.writes, s.reads]);
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
+    if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
+        // a blank timeline would look like a failed run
+        c.text(width / 2.0, lanes_top + 2.0 * lane_block, 14.0, pal.text, "middle", udp_only_note(opts.lang));
+    }
 
     // axis
     let axis_y = MARGIN + 36.0;
@@ -266,6 +270,13 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
 /// Estimated width of `s` at 12 px: CJK and other wide glyphs take about two Latin advances.
 fn text_width(s: &str) -> f64 {
     s.chars().map(|c| if c as u32 >= 0x2E80 { 2.0 * CHAR_W } else { CHAR_W }).sum()
+}
+
+fn udp_only_note(lang: RenderLang) -> &'static str {
+    match lang {
+        RenderLang::En => "This recording has no TCP stream (UDP only); render it as .png to see the UDP panel.",
+        RenderLang::Zh => "这个录制文件没有 TCP 字节流（只有 UDP）；请渲染为 .png 查看 UDP 面板。",
+    }
 }
 
 fn boundary_word(lang: RenderLang) -> &'static str {

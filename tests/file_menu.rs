@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use stickyviz::recording::Recording;
 use stickyviz::ui::{Prefs, StickyApp, Status};
@@ -140,4 +140,34 @@ fn export_svg_writes_the_lanes_beside_the_path() {
     let writes = h.state().model.writes.len();
     assert_eq!(svg.matches("class=\"write\"").count(), writes);
     assert!(h.query_by_label_contains("Saved to").is_some());
+}
+
+#[test]
+fn export_pcapng_says_why_when_nothing_was_captured() {
+    let mut h = harness();
+    // tests/fixtures predate packet capture: positions only
+    drop_file(&mut h, fixture("slow-reader"));
+    h.get_by_label("File").click();
+    h.run();
+    assert!(h.query_by_label_contains("pcapng: this recording kept segment positions but not their packets").is_some());
+    assert!(h.get_by_label("Export pcapng").accesskit_node().is_disabled());
+}
+
+#[test]
+fn export_pcapng_writes_the_captured_packets() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/slow-reader.json");
+    let rec = Recording::load(&docs).expect("docs recording");
+    if stickyviz::pcapng::why_unavailable(&rec.events).is_some() {
+        return; // recorded without a capture: the test above covers the refusal
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    drop_file(&mut h, docs);
+    h.state_mut().files.path = dir.path().join("lesson.json").display().to_string();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export pcapng").click();
+    h.run();
+    let bytes = std::fs::read(dir.path().join("lesson.pcapng")).expect("written");
+    assert_eq!(&bytes[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "a pcapng section header block");
 }

@@ -124,3 +124,14 @@ fn svg_is_well_formed_with_one_rect_per_block() {
         assert_eq!(splits as u64, model.summary.split_messages, "{name}: a red cut per split message");
     }
 }
+
+#[test]
+fn svg_of_a_udp_only_recording_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rec = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/udp-truncate.json");
+    let out = dir.path().join("udp.svg");
+    let o = stickyviz(&["render", rec.to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("no TCP stream (UDP only)"), "{text}");
+}
