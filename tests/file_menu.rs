@@ -171,3 +171,25 @@ fn export_pcapng_writes_the_captured_packets() {
     let bytes = std::fs::read(dir.path().join("lesson.pcapng")).expect("written");
     assert_eq!(&bytes[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "a pcapng section header block");
 }
+
+#[test]
+fn a_finished_live_run_saves_and_loads_back_the_same_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("live.json");
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().start(&ctx);
+    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    h.run_steps(2);
+    h.state_mut().save_recording(&path);
+    let rec = Recording::load(&path).expect("the saved run loads");
+    assert_eq!(rec.preset.as_deref(), Some("slow-reader"), "the lesson it came from");
+    let live = h.state().model.summary.clone();
+    assert_eq!(rec.summary, live, "the stored summary is what the window showed");
+    assert_eq!(stickyviz::analysis::Model::from_events(&rec.events).summary, live, "and the events rebuild it");
+    // opening it again shows the same numbers, as a replay
+    h.state_mut().open_recording(&path);
+    h.run_steps(1);
+    assert_eq!(h.state().status, Status::Replay);
+    assert_eq!(h.state().model.summary, live);
+}

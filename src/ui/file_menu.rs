@@ -150,20 +150,31 @@ impl StickyApp {
         self.files.error = None;
     }
 
-    /// Opens the first file dropped onto the window this frame.
+    /// Opens the first file dropped onto the window this frame; while files hover over the
+    /// window, says that dropping opens them.
     pub(crate) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        let (hovering, dropped) = ctx.input(|i| (!i.raw.hovered_files.is_empty(), i.raw.dropped_files.clone()));
+        if hovering {
+            let screen = ctx.content_rect();
+            let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay")));
+            painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(160));
+            painter.text(screen.center(), egui::Align2::CENTER_CENTER, t(self.prefs.lang, S::DropToOpen), egui::FontId::proportional(24.0), egui::Color32::WHITE);
+        }
         let Some(file) = dropped.first() else { return };
         let path = file.path().to_path_buf();
-        match file.bytes() {
-            Ok(bytes) => match std::str::from_utf8(&bytes).map_err(|e| e.to_string()).and_then(|text| Recording::from_json(text).map_err(|e| e.to_string())) {
-                Ok(rec) => {
-                    self.show_named_recording(&rec, &file_name(&path));
-                    self.files.path = path.display().to_string();
-                }
-                Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&file_name(&path), &e])),
-            },
-            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&file_name(&path), &e])),
+        let name = file_name(&path);
+        // A real path goes through Recording::load, which refuses huge files before reading.
+        let loaded = if path.is_file() {
+            Recording::load(&path).map_err(|e| e.to_string())
+        } else {
+            file.bytes().and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string())).and_then(|text| Recording::from_json(&text).map_err(|e| e.to_string()))
+        };
+        match loaded {
+            Ok(rec) => {
+                self.show_named_recording(&rec, &name);
+                self.files.path = path.display().to_string();
+            }
+            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&name, &e])),
         }
     }
 
