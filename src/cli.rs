@@ -62,6 +62,8 @@ pub enum Command {
     Listen(crate::peer_cli::ListenArgs),
     /// Send the workload to an external server, drawing writes and wire segments.
     Send(crate::peer_cli::SendArgs),
+    /// Draw a recording as a picture: the window (.png) or the timeline lanes (.svg).
+    Render(crate::render_cli::RenderArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -85,6 +87,9 @@ pub struct RunArgs {
     /// Write the whole run (settings, events, summary) as a JSON recording to FILE, or - for stdout.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
+    /// Write the TCP segments the run captured (needs root or CAP_NET_RAW) as pcapng to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pcapng: Option<PathBuf>,
 }
 
 /// Experiment settings as flags; each one overrides the preset (or default).
@@ -305,6 +310,7 @@ pub fn main(cli: Cli) -> Result<()> {
         Some(Command::Decode(args)) => decode(&args),
         Some(Command::Listen(args)) => crate::peer_cli::listen(&args),
         Some(Command::Send(args)) => crate::peer_cli::send(&args),
+        Some(Command::Render(args)) => crate::render_cli::render(&args),
         None => Ok(()),
     }
 }
@@ -318,18 +324,23 @@ fn run(args: &RunArgs) -> Result<()> {
     let run = Run::start(&exp, None).context(t(lang(), S::CliCannotStart))?;
     let events = run.wait();
     let model = Model::from_events(&events);
+    if let Some(path) = &args.pcapng {
+        // after the run: whether packets were captured is only known now
+        let n = crate::pcapng::save(&events, path)?;
+        eprintln!("{n} captured packets written to {}", path.display());
+    }
     let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang()), text_timeline::summary(&model, lang()));
     let text = text + &crate::echo_report::render(&model, &exp, args.width);
     match args.json.as_deref() {
         Some("-") => {
             eprint!("{text}");
             let mut out = std::io::stdout().lock();
-            out.write_all(Recording::new(exp, events).to_json().as_bytes())?;
+            out.write_all(Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json().as_bytes())?;
             out.write_all(b"\n")?;
         }
         Some(path) => {
             print!("{text}");
-            std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
+            std::fs::write(path, Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json()).with_context(|| format!("cannot write {path}"))?;
             println!("{}", tf(lang(), S::CliRecordingWritten, &[&path]));
         }
         None => print!("{text}"),

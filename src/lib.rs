@@ -13,8 +13,11 @@ pub mod engine;
 pub mod framing;
 pub mod peer_cli;
 pub mod i18n;
+pub mod pcapng;
 pub mod presets;
 pub mod recording;
+pub mod render_cli;
+pub mod svg;
 pub mod text_timeline;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -23,6 +23,10 @@ pub struct Recording {
     pub app_version: String,
     pub os: String,
     pub kernel: String,
+    /// The lesson the settings came from, if they are exactly that preset's (the window then
+    /// shows its explanation); absent for custom settings. Optional, so version 1 stays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
     pub settings: Experiment,
     pub events: Vec<Event>,
     pub summary: Summary,
@@ -32,16 +36,24 @@ pub struct Recording {
 pub enum RecordingError {
     #[error("cannot read {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
     #[error("{path} is {size} bytes; recordings over {MAX_FILE_BYTES} bytes are refused")]
     TooBig { path: String, size: u64 },
     #[error("not a stickyviz recording: {0}")]
     Malformed(String),
     #[error("recording format version {found} is newer than this app understands (up to {VERSION}); update stickyviz")]
-    FutureVersion { found: u32 },
+    FutureVersion { found: u64 },
 }
 
 fn kernel_release() -> String {
     std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(|_| "unknown".into(), |s| s.trim().to_string())
+}
+
+/// `name` if it is a preset whose experiment equals `settings`: a recording whose settings were
+/// edited after picking a lesson is not that lesson any more.
+pub fn matching_preset(name: Option<&str>, settings: &Experiment) -> Option<String> {
+    name.and_then(crate::presets::find).filter(|p| &p.experiment == settings).map(|p| p.name.to_string())
 }
 
 impl Recording {
@@ -53,6 +65,7 @@ impl Recording {
             app_version: env!("CARGO_PKG_VERSION").into(),
             os: std::env::consts::OS.into(),
             kernel: kernel_release(),
+            preset: None,
             settings,
             events,
             summary,
@@ -64,23 +77,36 @@ impl Recording {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Parses a recording, checking the format name and version first.
+    /// Parses a recording, checking the format name and version before the rest, so a file
+    /// from a newer app is reported as such rather than as a confusing missing field.
     pub fn from_json(text: &str) -> Result<Self, RecordingError> {
-        #[derive(Deserialize)]
-        struct Head {
-            format: Option<String>,
-            version: Option<u32>,
-        }
-        let head: Head = serde_json::from_str(text).map_err(|e| RecordingError::Malformed(e.to_string()))?;
-        if head.format.as_deref() != Some(FORMAT) {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| RecordingError::Malformed(format!("the file is not valid JSON ({e})")))?;
+        let Some(head) = value.as_object() else {
+            return Err(RecordingError::Malformed("the file is JSON but not an object with \"format\" and \"version\" fields".into()));
+        };
+        if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(RecordingError::Malformed(format!("the \"format\" field is not \"{FORMAT}\"")));
         }
-        match head.version {
-            Some(v) if v > VERSION => return Err(RecordingError::FutureVersion { found: v }),
+        match head.get("version").map(|v| v.as_u64()) {
             None => return Err(RecordingError::Malformed("no \"version\" field".into())),
-            Some(_) => {}
+            Some(None) => return Err(RecordingError::Malformed("\"version\" is not a whole number".into())),
+            Some(Some(0)) => return Err(RecordingError::Malformed("\"version\" is 0; versions start at 1".into())),
+            Some(Some(v)) if v > u64::from(VERSION) => return Err(RecordingError::FutureVersion { found: v }),
+            Some(Some(_)) => {}
         }
-        serde_json::from_str(text).map_err(|e| RecordingError::Malformed(e.to_string()))
+        serde_json::from_value(value).map_err(|e| RecordingError::Malformed(e.to_string()))
+    }
+
+    /// Names the preset `name` if the settings are exactly that preset's, else none.
+    pub fn with_preset(mut self, name: Option<&str>) -> Self {
+        self.preset = matching_preset(name, &self.settings);
+        self
+    }
+
+    /// Writes the recording as JSON to `path` (replacing the file).
+    pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
+        std::fs::write(path, self.to_json()).map_err(|source| RecordingError::Write { path: path.display().to_string(), source })
     }
 
     pub fn load(path: &Path) -> Result<Self, RecordingError> {

@@ -270,7 +270,7 @@ impl Model {
                 }
             }
             Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
-            Event::Segment { at_us, offset, len } => {
+            Event::Segment { at_us, offset, len, .. } => {
                 *s.segments_captured.get_or_insert(0) += 1;
                 if self.keep() {
                     self.segments.push(Span { at_us: *at_us, offset: offset.0, len: *len });

@@ -14,13 +14,16 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::event::{Event, Side, StreamOffset};
+use super::event::{CapturedPacket, Event, Side, StreamOffset};
 use super::sink::EventSink;
 
 /// How long to keep reading after the run's sockets are done, for segments still queued.
 const DRAIN: Duration = Duration::from_millis(30);
 /// Most segments recorded per run; past it the lane says so (counts stay in `TCP_INFO`).
 const MAX_SEGMENTS: usize = 2_000_000;
+/// Most segments whose headers are kept for the pcapng export: about 60 bytes each, 200 in a
+/// recording's JSON, so a run stays under ~20 MB; later segments are still drawn and counted.
+pub const MAX_PACKETS_KEPT: usize = 100_000;
 
 /// Opens the capture socket, or says in plain words why it cannot be opened.
 pub fn open() -> Result<Socket, String> {
@@ -64,6 +67,11 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
             Ok(n) => {
                 let Some(seg) = parse_tcp(&buf[..n], from, to) else { continue };
                 if let Some((offset, len)) = tracker.track(seg) {
+                    let packet = (recorded < MAX_PACKETS_KEPT).then(|| CapturedPacket {
+                        unix_us: unix_now_us(),
+                        orig_len: seg.total_len,
+                        headers: buf[..seg.headers_len.min(n)].to_vec(),
+                    });
                     recorded += 1;
                     if recorded == MAX_SEGMENTS {
                         let at_us = sink.now_us();
@@ -71,7 +79,7 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
                     }
                     if recorded <= MAX_SEGMENTS {
                         let at_us = sink.now_us();
-                        sink.push(Event::Segment { at_us, offset: StreamOffset(offset), len });
+                        sink.push(Event::Segment { at_us, offset: StreamOffset(offset), len, packet });
                     }
                 }
             }
@@ -91,6 +99,14 @@ struct TcpSeg {
     seq: u32,
     syn: bool,
     payload_len: u32,
+    /// IP total length: the whole packet.
+    total_len: u32,
+    /// IP header + TCP header.
+    headers_len: usize,
+}
+
+fn unix_now_us() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
 }
 
 /// Parses an IPv4 packet (no link header: the socket is `SOCK_DGRAM`) and keeps it if it is TCP
@@ -113,7 +129,7 @@ fn parse_tcp(data: &[u8], from: SocketAddrV4, to: SocketAddrV4) -> Option<TcpSeg
     let tcp_header = usize::from(tcp[12] >> 4) * 4;
     let syn = tcp[13] & 0x02 != 0;
     let payload_len = total_len.checked_sub(ihl + tcp_header)? as u32;
-    Some(TcpSeg { seq, syn, payload_len })
+    Some(TcpSeg { seq, syn, payload_len, total_len: total_len as u32, headers_len: ihl + tcp_header })
 }
 
 /// Turns sequence numbers into stream offsets and drops the second sighting of each segment.
@@ -154,21 +170,25 @@ impl SegmentTracker {
 mod tests {
     use super::*;
 
+    fn seg(seq: u32, syn: bool, payload_len: u32) -> TcpSeg {
+        TcpSeg { seq, syn, payload_len, total_len: payload_len + 40, headers_len: 40 }
+    }
+
     #[test]
     fn second_sighting_is_not_counted() {
         let mut t = SegmentTracker::default();
-        assert_eq!(t.track(TcpSeg { seq: 100, syn: true, payload_len: 0 }), None);
-        let seg = TcpSeg { seq: 101, syn: false, payload_len: 10 };
-        assert_eq!(t.track(seg), Some((0, 10)));
-        assert_eq!(t.track(seg), None);
-        assert_eq!(t.track(TcpSeg { seq: 111, syn: false, payload_len: 5 }), Some((10, 5)));
+        assert_eq!(t.track(seg(100, true, 0)), None);
+        let first = seg(101, false, 10);
+        assert_eq!(t.track(first), Some((0, 10)));
+        assert_eq!(t.track(first), None);
+        assert_eq!(t.track(seg(111, false, 5)), Some((10, 5)));
     }
 
     #[test]
     fn sequence_wrap() {
         let mut t = SegmentTracker::default();
-        t.track(TcpSeg { seq: u32::MAX - 4, syn: true, payload_len: 0 });
-        assert_eq!(t.track(TcpSeg { seq: u32::MAX - 3, syn: false, payload_len: 10 }), Some((0, 10)));
-        assert_eq!(t.track(TcpSeg { seq: 6, syn: false, payload_len: 10 }), Some((10, 10)));
+        t.track(seg(u32::MAX - 4, true, 0));
+        assert_eq!(t.track(seg(u32::MAX - 3, false, 10)), Some((0, 10)));
+        assert_eq!(t.track(seg(6, false, 10)), Some((10, 10)));
     }
 }

@@ -20,6 +20,17 @@ impl std::fmt::Display for MsgId {
     }
 }
 
+/// The headers of one packet exactly as the capture socket read them (IPv4 header onward, no
+/// link header), cut after the TCP header: the payload is in the `bytes` events already.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapturedPacket {
+    /// Wall-clock capture time, µs since the Unix epoch (Wireshark shows real times).
+    pub unix_us: u64,
+    /// The packet's length on the wire (IP total length), of which `headers` is the start.
+    pub orig_len: u32,
+    pub headers: Vec<u8>,
+}
+
 /// Which end of the connection an event comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -78,8 +89,15 @@ pub enum Event {
     /// A final `TCP_INFO` sample once everything was acknowledged (a Nagle-held tail leaves
     /// after the last write returned).
     WireTotal { at_us: u64, segs_out: u32 },
-    /// One TCP data segment of this connection captured on `lo`.
-    Segment { at_us: u64, offset: StreamOffset, len: u32 },
+    /// One TCP data segment of this connection captured on `lo`. `packet` holds its IP and TCP
+    /// headers as captured, for the pcapng export (absent past a cap, and in older recordings).
+    Segment {
+        at_us: u64,
+        offset: StreamOffset,
+        len: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        packet: Option<CapturedPacket>,
+    },
     /// The segment lane could not be captured; `reason` says why in plain words.
     SegmentsUnavailable { reason: String },
     /// One `recv()` call asked for `requested` bytes and returned `len` bytes from `offset`.

@@ -28,7 +28,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+pub use event::{CapturedPacket, EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.

@@ -6,12 +6,14 @@ pub mod buffer_gauge;
 pub mod controls;
 pub mod echo_panel;
 pub mod event_list;
+pub mod file_menu;
 pub mod fonts;
 pub mod inspector;
 pub mod listen;
 pub mod playback;
 pub mod playback_veil;
 pub mod projector;
+pub mod render;
 pub mod stats;
 pub mod strings;
 pub mod theme;
@@ -94,6 +96,9 @@ pub struct StickyApp {
     pub cjk_missing: bool,
     /// The slow-motion play head and its event index.
     pub playback: playback::PlaybackView,
+    /// The shown run's raw events, for Save (see file_menu.rs).
+    pub recorded: file_menu::Recorded,
+    pub files: file_menu::FileState,
 }
 
 impl StickyApp {
@@ -111,6 +116,8 @@ impl StickyApp {
             dirty: false,
             cjk_missing: !fonts::cjk_font_installed(),
             playback: playback::PlaybackView::default(),
+            recorded: file_menu::Recorded::default(),
+            files: file_menu::FileState::default(),
         }
     }
 
@@ -123,6 +130,7 @@ impl StickyApp {
         self.playback.reset();
         self.dirty = false;
         self.start_error = None;
+        self.recorded = file_menu::Recorded::live(self.prefs.settings.clone(), self.prefs.preset.clone());
         let ctx = ctx.clone();
         match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => {
@@ -144,6 +152,7 @@ impl StickyApp {
                 for e in &batch {
                     self.model.apply(e);
                 }
+                self.recorded.extend(&batch);
             }
             self.status = Status::Stopped;
         }
@@ -161,6 +170,7 @@ impl StickyApp {
             for e in &batch {
                 self.model.apply(e);
             }
+            self.recorded.extend(&batch);
             if k + 1 >= BATCHES_PER_FRAME {
                 more = true;
                 break;
@@ -207,7 +217,7 @@ impl StickyApp {
     pub fn show_recording(&mut self, rec: &crate::recording::Recording) {
         self.stop();
         self.prefs.settings = rec.settings.clone();
-        self.prefs.preset = None;
+        self.prefs.preset = crate::recording::matching_preset(rec.preset.as_deref(), &rec.settings);
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
         self.timeline = TimelineView::default();
@@ -216,6 +226,7 @@ impl StickyApp {
         self.start_error = None;
         self.dirty = false;
         self.status = Status::Replay;
+        self.recorded = file_menu::Recorded::from_recording(rec, "");
         self.select_first_lesson();
     }
 
@@ -236,6 +247,7 @@ impl StickyApp {
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
+        self.handle_dropped_files(&ctx);
         self.playback.sync(&self.model, self.is_running());
         let space_used = self.playback.keys(&ctx);
         self.playback.tick(&ctx, self.is_running());
@@ -298,6 +310,7 @@ impl StickyApp {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("stickyviz").strong().size(18.0));
             ui.add_space(8.0);
+            self.file_menu_ui(ui);
             let preset_label = ui.label(t(lang, S::Preset));
             let current = self.prefs.preset.clone().unwrap_or_else(|| t(lang, S::PresetCustom).into());
             let mut pick = None;
@@ -355,6 +368,7 @@ impl StickyApp {
     fn central_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let dark = ui.visuals().dark_mode;
+        self.file_messages_ui(ui);
         if let Some(p) = self.prefs.preset.as_deref().and_then(presets::find) {
             let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
             ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());

@@ -1,0 +1,287 @@
+//! The timeline as SVG: the window's four lanes on one byte axis, with the legend, written as
+//! plain markup so it stays crisp in slides and print and can be edited by hand.
+//!
+//! ```text
+//!  title
+//!  0        200        400 ...           axis (bytes of the TCP stream)
+//!  send()  [m0][m1 ][m2      ]           one rect per write, coloured per message
+//!  wire    [ 68 B ][  segment 198 B ]    one rect per captured segment
+//!  recv()  [ read #0: 512 B  ][ ... ]    one rect per read, orange fill = merged (粘包)
+//!                 | m6 split              a read ended inside a message (半包): red cut
+//!  frames  [f0][f1]...                   decoded frames, green (red = not intact)
+//!  legend
+//! ```
+//!
+//! No egui here: `render --out x.svg` works in builds without the GUI.
+
+use std::fmt::Write as _;
+
+use crate::analysis::{Model, ReadKind};
+use crate::recording::Recording;
+use crate::render_cli::{RenderLang, RenderOptions, RenderTheme};
+
+/// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
+pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
+    (0x4e, 0x79, 0xa7),
+    (0xf2, 0x8e, 0x2b),
+    (0x59, 0xa1, 0x4f),
+    (0xe1, 0x57, 0x59),
+    (0x76, 0xb7, 0xb2),
+    (0xed, 0xc9, 0x48),
+    (0xb0, 0x7a, 0xa1),
+    (0xff, 0x9d, 0xa7),
+    (0x9c, 0x75, 0x5f),
+    (0xba, 0xb0, 0xac),
+    (0x8c, 0xd1, 0x7d),
+    (0x49, 0x98, 0x94),
+];
+const READ: &str = "#f5a623";
+const SPLIT: &str = "#e84a4a";
+const FRAME_OK: &str = "#4caf50";
+
+const MARGIN: f64 = 24.0;
+const LANE_H: f64 = 34.0;
+const TITLE_H: f64 = 18.0;
+const MARK_H: f64 = 14.0;
+/// Average advance of a 12 px sans-serif glyph, to decide whether a label fits its block.
+const CHAR_W: f64 = 6.8;
+
+struct Palette {
+    bg: &'static str,
+    text: &'static str,
+    weak: &'static str,
+    segment: &'static str,
+    guide: &'static str,
+}
+
+fn palette(theme: RenderTheme) -> Palette {
+    match theme {
+        RenderTheme::Dark => Palette { bg: "#1b1b1b", text: "#e6e6e6", weak: "#9a9a9a", segment: "#5a5a5a", guide: "#777777" },
+        RenderTheme::Light => Palette { bg: "#ffffff", text: "#1a1a1a", weak: "#666666", segment: "#b4b4b4", guide: "#999999" },
+    }
+}
+
+struct Words {
+    title: &'static str,
+    writes: &'static str,
+    wire: &'static str,
+    wire_none: &'static str,
+    reads: &'static str,
+    frames: &'static str,
+    frames_none: &'static str,
+    split: &'static str,
+    legend: [&'static str; 5],
+}
+
+fn words(lang: RenderLang) -> Words {
+    match lang {
+        RenderLang::En => Words {
+            title: "TCP byte stream: {} bytes, {} messages, {} writes, {} reads",
+            writes: "send() — one block per write, coloured per message",
+            wire: "wire — TCP segments as the kernel cut the stream",
+            wire_none: "wire — segment capture unavailable",
+            reads: "recv() — where the receiver's reads cut the stream",
+            frames: "frames — messages the decoder found again",
+            frames_none: "frames — framing off: nothing to decode",
+            split: "m{} split (半包)",
+            legend: ["one send()", "one TCP segment", "one recv()", "merged read (粘包)", "decoded frame"],
+        },
+        RenderLang::Zh => Words {
+            title: "TCP 字节流：{} 字节，{} 条消息，{} 次写入，{} 次读取",
+            writes: "send() — 每次写入一块，按消息着色",
+            wire: "wire — 内核切分出的 TCP 报文段",
+            wire_none: "wire — 无法抓取报文段",
+            reads: "recv() — 接收方每次读取切在哪里",
+            frames: "frames — 解码器还原出的消息",
+            frames_none: "frames — 未使用拆包协议：无从解码",
+            split: "m{} 被切开 (半包)",
+            legend: ["一次 send()", "一个 TCP 报文段", "一次 recv()", "粘包读取", "解码出的帧"],
+        },
+    }
+}
+
+fn fill(template: &str, args: &[u64]) -> String {
+    let mut out = template.to_string();
+    for a in args {
+        out = out.replacen("{}", &a.to_string(), 1);
+    }
+    out
+}
+
+/// Escapes text for SVG content and attributes.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn rgb((r, g, b): (u8, u8, u8)) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// A round step for axis ticks: 1, 2 or 5 × 10^k, giving about `ticks` ticks over `span`.
+fn tick_step(span: f64, ticks: f64) -> f64 {
+    let raw = (span / ticks).max(1.0);
+    let pow = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * pow).find(|s| *s >= raw).unwrap_or(10.0 * pow)
+}
+
+struct Canvas {
+    out: String,
+    x0: f64,
+    width: f64,
+    total: f64,
+}
+
+impl Canvas {
+    fn x(&self, offset: u64) -> f64 {
+        self.x0 + offset as f64 / self.total * self.width
+    }
+    fn text(&mut self, x: f64, y: f64, size: f64, color: &str, anchor: &str, s: &str) {
+        let _ = writeln!(self.out, r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="{color}" stroke="none" text-anchor="{anchor}">{}</text>"#, esc(s));
+    }
+    /// One block; `class` names the lane, so a reader (or a test) can pick one lane's rects.
+    #[allow(clippy::too_many_arguments)]
+    fn block(&mut self, class: &str, offset: u64, len: u64, y: f64, fill: &str, stroke: &str, label: &str, label_color: &str) {
+        let (a, b) = (self.x(offset), self.x(offset + len));
+        let w = (b - a).max(1.0);
+        let _ = writeln!(
+            self.out,
+            r#"<rect class="{class}" x="{a:.2}" y="{y:.1}" width="{w:.2}" height="{LANE_H}" rx="3" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>"#
+        );
+        if text_width(label) + 6.0 <= w {
+            self.text(a + w / 2.0, y + LANE_H / 2.0 + 4.0, 12.0, label_color, "middle", label);
+        }
+    }
+}
+
+/// The SVG text of `rec`'s TCP lanes, `opts.width` wide (the height follows the content).
+pub fn render(rec: &Recording, opts: &RenderOptions) -> String {
+    let model = Model::from_events(&rec.events);
+    render_model(&model, opts)
+}
+
+pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
+    let pal = palette(opts.theme);
+    let w = words(opts.lang);
+    let width = f64::from(opts.width.max(200));
+    let total = model.stream_len().max(1);
+    let mut c = Canvas { out: String::new(), x0: MARGIN, width: width - 2.0 * MARGIN, total: total as f64 };
+    let lanes_top = MARGIN + 28.0 + 18.0;
+    let lane_block = TITLE_H + LANE_H + MARK_H;
+    let legend_y = lanes_top + 4.0 * lane_block + 12.0;
+    let height = legend_y + 28.0;
+
+    // One family only: ImageMagick's SVG renderer ignores a list and falls back to a Latin-only
+    // font; browsers fall back glyph by glyph when Noto Sans CJK is missing.
+    let _ = writeln!(c.out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    let _ = writeln!(
+        c.out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC">"#
+    );
+    let _ = writeln!(c.out, r#"<rect class="background" width="100%" height="100%" fill="{}"/>"#, pal.bg);
+    let s = &model.summary;
+    let title = fill(w.title, &[model.stream_len(), s.messages, s.writes, s.reads]);
+    c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
+    if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
+        // a blank timeline would look like a failed run
+        c.text(width / 2.0, lanes_top + 2.0 * lane_block, 14.0, pal.text, "middle", udp_only_note(opts.lang));
+    }
+
+    // axis
+    let axis_y = MARGIN + 36.0;
+    let step = tick_step(total as f64, 8.0);
+    let mut tick = 0.0;
+    while tick <= total as f64 {
+        let x = c.x(tick as u64);
+        let _ = writeln!(c.out, r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{axis_y:.1}" stroke="{}"/>"#, axis_y - 5.0, pal.weak);
+        c.text(x, axis_y - 8.0, 11.0, pal.weak, "middle", &format!("{}", tick as u64));
+        tick += step;
+    }
+
+    // message boundaries through every lane
+    let guides_bottom = lanes_top + 4.0 * lane_block - MARK_H;
+    for m in &model.messages {
+        let x = c.x(m.end());
+        let _ = writeln!(c.out, r#"<line class="boundary" x1="{x:.1}" y1="{lanes_top:.1}" x2="{x:.1}" y2="{guides_bottom:.1}" stroke="{}" stroke-dasharray="3,3"/>"#, pal.guide);
+    }
+
+    let lane_y = |i: usize| lanes_top + i as f64 * lane_block;
+    // send()
+    c.text(MARGIN, lane_y(0) + 12.0, 11.0, pal.weak, "start", w.writes);
+    for wr in &model.writes {
+        let color = rgb(MESSAGE_RGB[wr.msg.0 as usize % MESSAGE_RGB.len()]);
+        c.block("write", wr.offset, wr.len.into(), lane_y(0) + TITLE_H, &color, &color, &format!("m{}", wr.msg.0), "#101010");
+    }
+    // wire
+    let wire_title = if model.segments.is_empty() && model.segments_unavailable.is_some() { w.wire_none } else { w.wire };
+    c.text(MARGIN, lane_y(1) + 12.0, 11.0, pal.weak, "start", wire_title);
+    for seg in &model.segments {
+        c.block("segment", seg.offset, seg.len.into(), lane_y(1) + TITLE_H, pal.segment, pal.bg, &format!("{} B", seg.len), pal.text);
+    }
+    // recv()
+    c.text(MARGIN, lane_y(2) + 12.0, 11.0, pal.weak, "start", w.reads);
+    for (i, r) in model.reads.iter().enumerate() {
+        let (fill, label) = match model.read_kind(r) {
+            ReadKind::Merged { messages } => ("rgba(245,166,35,0.30)", format!("#{i}: {} B · 粘包 ×{messages}", r.len)),
+            _ => ("none", format!("#{i}: {} B", r.len)),
+        };
+        c.block("read", r.offset, r.len.into(), lane_y(2) + TITLE_H, fill, READ, &label, pal.text);
+    }
+    for m in model.messages.iter().filter(|m| model.is_split(m)) {
+        // the read boundary that falls inside this message
+        for r in &model.reads {
+            if r.end() > m.offset && r.end() < m.end() {
+                let x = c.x(r.end());
+                let (top, bottom) = (lane_y(2) + TITLE_H - 3.0, lane_y(2) + TITLE_H + LANE_H + MARK_H - 2.0);
+                let _ = writeln!(c.out, r#"<line class="split" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="{SPLIT}" stroke-width="2.5"/>"#);
+                c.text(x + 4.0, lane_y(2) + TITLE_H + LANE_H + 11.0, 11.0, SPLIT, "start", &fill(w.split, &[m.id.0.into()]));
+            }
+        }
+    }
+    // frames
+    let frames_title = if model.frames.is_empty() { w.frames_none } else { w.frames };
+    c.text(MARGIN, lane_y(3) + 12.0, 11.0, pal.weak, "start", frames_title);
+    for f in &model.frames {
+        let color = if f.intact { FRAME_OK } else { SPLIT };
+        c.block("frame", f.offset, f.len.into(), lane_y(3) + TITLE_H, color, color, &format!("f{}", f.index), "#101010");
+    }
+
+    // legend
+    let mut x = MARGIN;
+    let items: [(&str, &str, &str); 5] = [
+        (&rgb(MESSAGE_RGB[0]), "none", w.legend[0]),
+        (pal.segment, "none", w.legend[1]),
+        ("none", READ, w.legend[2]),
+        ("rgba(245,166,35,0.30)", READ, w.legend[3]),
+        (FRAME_OK, "none", w.legend[4]),
+    ];
+    let mut legend = String::new();
+    for (fill, stroke, label) in items {
+        let _ = writeln!(legend, r#"<rect class="legend" x="{x:.1}" y="{legend_y:.1}" width="18" height="12" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>"#);
+        let _ = writeln!(legend, r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#, x + 24.0, legend_y + 10.5, pal.text, esc(label));
+        x += 24.0 + text_width(label) + 22.0;
+    }
+    let _ = writeln!(legend, r#"<line x1="{x:.1}" y1="{legend_y:.1}" x2="{x:.1}" y2="{:.1}" stroke="{}" stroke-dasharray="3,3"/>"#, legend_y + 12.0, pal.guide);
+    let _ = writeln!(legend, r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#, x + 6.0, legend_y + 10.5, pal.text, esc(boundary_word(opts.lang)));
+    c.out.push_str(&legend);
+    c.out.push_str("</svg>\n");
+    c.out
+}
+
+/// Estimated width of `s` at 12 px: CJK and other wide glyphs take about two Latin advances.
+fn text_width(s: &str) -> f64 {
+    s.chars().map(|c| if c as u32 >= 0x2E80 { 2.0 * CHAR_W } else { CHAR_W }).sum()
+}
+
+fn udp_only_note(lang: RenderLang) -> &'static str {
+    match lang {
+        RenderLang::En => "This recording has no TCP stream (UDP only); render it as .png to see the UDP panel.",
+        RenderLang::Zh => "这个录制文件没有 TCP 字节流（只有 UDP）；请渲染为 .png 查看 UDP 面板。",
+    }
+}
+
+fn boundary_word(lang: RenderLang) -> &'static str {
+    match lang {
+        RenderLang::En => "message boundary",
+        RenderLang::Zh => "消息边界",
+    }
+}

@@ -1,0 +1,195 @@
+//! The window's recording features with egui_kittest: drop a file, see the replay banner; save
+//! it again; copy the timeline as text; a bad file gives an error in the window.
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use stickyviz::recording::Recording;
+use stickyviz::ui::{Prefs, StickyApp, Status};
+
+fn harness() -> Harness<'static, StickyApp> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(|ctx| ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new())))
+        .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), StickyApp::new(Prefs::default()))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"))
+}
+
+/// A file dropped onto the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'static, StickyApp>, path: PathBuf) {
+    h.input_mut().dropped_files.push(Arc::new(Dropped(path)));
+    h.run_steps(2);
+}
+
+#[test]
+fn dropped_recording_shows_the_replay_banner() {
+    let mut h = harness();
+    drop_file(&mut h, fixture("slow-reader"));
+    assert_eq!(h.state().status, Status::Replay);
+    let rec = Recording::load(&fixture("slow-reader")).expect("fixture");
+    assert_eq!(h.state().model.summary, rec.summary, "shown exactly as recorded");
+    assert!(h.query_by_label_contains("Recording slow-reader.json — shown exactly as recorded").is_some());
+    assert!(!h.state().is_running(), "a replay does not run anything");
+    // the banner's button runs the same settings live
+    h.get_by_label("⟳ Run it live").click();
+    h.run_steps(2);
+    assert!(h.state().is_running() || matches!(h.state().status, Status::Finished { .. }));
+    assert_eq!(h.state().prefs.settings, rec.settings);
+    assert!(h.query_by_label_contains("shown exactly as recorded").is_none(), "the banner goes once it runs live");
+    h.state_mut().stop();
+}
+
+#[test]
+fn dropped_malformed_or_future_file_says_what_is_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"format\": \"stickyviz-recording\", \"version\": 1, \"events\": [").expect("write");
+    let mut h = harness();
+    drop_file(&mut h, bad);
+    assert!(h.query_by_label_contains("Cannot open broken.json: not a stickyviz recording: the file is not valid JSON").is_some());
+    assert_ne!(h.state().status, Status::Replay);
+
+    let newer = dir.path().join("newer.json");
+    let text = std::fs::read_to_string(fixture("json-header")).expect("fixture").replacen("\"version\":1", "\"version\":2", 1);
+    std::fs::write(&newer, text).expect("write");
+    drop_file(&mut h, newer);
+    assert!(h.query_by_label_contains("Cannot open newer.json: recording format version 2 is newer").is_some());
+}
+
+#[test]
+fn open_and_save_through_the_file_menu() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copy = dir.path().join("copy.json");
+    let mut h = harness();
+    h.get_by_label("File").click();
+    h.run();
+    let field = h.get_by_role_and_label(Role::TextInput, "recording file (.json)");
+    field.focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "recording file (.json)").type_text(&fixture("json-header").display().to_string());
+    h.run();
+    assert_eq!(h.state().files.path, fixture("json-header").display().to_string());
+    h.get_by_label("Open").click();
+    h.run();
+    assert_eq!(h.state().status, Status::Replay);
+    h.state_mut().files.path = copy.display().to_string();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let saved = Recording::load(&copy).expect("the saved file loads");
+    let original = Recording::load(&fixture("json-header")).expect("fixture");
+    assert_eq!(saved.events, original.events);
+    assert_eq!(saved.settings, original.settings);
+    assert_eq!(saved.kernel, original.kernel, "a replay saved again keeps where it was recorded");
+}
+
+#[test]
+fn copy_as_text_puts_the_timeline_on_the_clipboard() {
+    let mut h = harness();
+    drop_file(&mut h, fixture("slow-reader"));
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Copy as text").click();
+    h.run_steps(1);
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let expected = h.state().timeline_text();
+    assert_eq!(copied, vec![expected.clone()]);
+    assert!(expected.contains("send()") && expected.contains("recv()"), "{expected}");
+}
+
+#[test]
+fn export_svg_writes_the_lanes_beside_the_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    drop_file(&mut h, fixture("json-header"));
+    h.state_mut().files.path = dir.path().join("lesson.json").display().to_string();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export SVG").click();
+    h.run();
+    let svg = std::fs::read_to_string(dir.path().join("lesson.svg")).expect("the SVG is written");
+    let writes = h.state().model.writes.len();
+    assert_eq!(svg.matches("class=\"write\"").count(), writes);
+    assert!(h.query_by_label_contains("Saved to").is_some());
+}
+
+#[test]
+fn export_pcapng_says_why_when_nothing_was_captured() {
+    let mut h = harness();
+    // tests/fixtures predate packet capture: positions only
+    drop_file(&mut h, fixture("slow-reader"));
+    h.get_by_label("File").click();
+    h.run();
+    assert!(h.query_by_label_contains("pcapng: this recording kept segment positions but not their packets").is_some());
+    assert!(h.get_by_label("Export pcapng").accesskit_node().is_disabled());
+}
+
+#[test]
+fn export_pcapng_writes_the_captured_packets() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/slow-reader.json");
+    let rec = Recording::load(&docs).expect("docs recording");
+    if stickyviz::pcapng::why_unavailable(&rec.events).is_some() {
+        return; // recorded without a capture: the test above covers the refusal
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    drop_file(&mut h, docs);
+    h.state_mut().files.path = dir.path().join("lesson.json").display().to_string();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export pcapng").click();
+    h.run();
+    let bytes = std::fs::read(dir.path().join("lesson.pcapng")).expect("written");
+    assert_eq!(&bytes[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "a pcapng section header block");
+}
+
+#[test]
+fn a_finished_live_run_saves_and_loads_back_the_same_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("live.json");
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().start(&ctx);
+    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    h.run_steps(2);
+    h.state_mut().save_recording(&path);
+    let rec = Recording::load(&path).expect("the saved run loads");
+    assert_eq!(rec.preset.as_deref(), Some("slow-reader"), "the lesson it came from");
+    let live = h.state().model.summary.clone();
+    assert_eq!(rec.summary, live, "the stored summary is what the window showed");
+    assert_eq!(stickyviz::analysis::Model::from_events(&rec.events).summary, live, "and the events rebuild it");
+    // opening it again shows the same numbers, as a replay
+    h.state_mut().open_recording(&path);
+    h.run_steps(1);
+    assert_eq!(h.state().status, Status::Replay);
+    assert_eq!(h.state().model.summary, live);
+}
