@@ -70,3 +70,23 @@ fn listen_window_shows_a_python_clients_frames_live() {
     assert!(m.reads.iter().all(|r| r.len <= 64));
     assert!(m.connection.is_some(), "the client's address is known");
 }
+
+#[test]
+fn listen_udp_window_lists_an_external_clients_datagrams() {
+    use clap::Parser;
+    let cli = stickyviz::cli::Cli::try_parse_from(["stickyviz", "listen", "--udp", "0", "--read-size", "1024", "--idle-ms", "300"]).expect("flags parse");
+    let Some(stickyviz::cli::Command::Listen(args)) = cli.command else { panic!("a listen command") };
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    let bound = stickyviz::ui::listen::start_listening(h.state_mut(), &args, &ctx).expect("listens");
+    // a client with no msg-N| ids in its datagrams, like the course's UDP programs
+    let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    client.send_to(b"hello", bound).expect("send");
+    client.send_to(&[b'x'; 2000], bound).expect("send");
+    assert!(h.state_mut().wait_for_run(&ctx, Duration::from_secs(20)), "the UDP listen ends after the idle time");
+    h.run_steps(3);
+    let m = &h.state().model;
+    let seen: Vec<_> = m.unidentified_datagrams.iter().map(|d| (d.len, d.received.map(|r| r.0))).collect();
+    assert_eq!(seen, [(5, Some(5)), (2000, Some(1024))], "both datagrams listed with their real length");
+    assert!(h.query_by_label_contains("1 truncated (MSG_TRUNC)").is_some(), "the panel reports the truncation");
+}

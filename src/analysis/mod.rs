@@ -183,6 +183,9 @@ pub struct Model {
     /// first in, first out: sent ones not yet seen arriving, and arrivals not yet seen sent.
     empty_sent: std::collections::VecDeque<MsgId>,
     empty_arrived: std::collections::VecDeque<u64>,
+    /// Datagrams that carry no `msg-N|` id (an external client's, under `listen --udp`), in
+    /// arrival order, each recorded as sent and received at once with its real length.
+    pub unidentified_datagrams: Vec<DatagramRec>,
 }
 
 impl Default for Model {
@@ -216,6 +219,7 @@ impl Model {
             stored: 0,
             empty_sent: Default::default(),
             empty_arrived: Default::default(),
+            unidentified_datagrams: Vec::new(),
         }
     }
 
@@ -329,7 +333,12 @@ impl Model {
                         Some(m) => self.mark_received(m, 0, *at_us),
                         None => self.empty_arrived.push_back(*at_us),
                     },
-                    None => {}
+                    None => {
+                        if self.keep() {
+                            let msg = MsgId(self.unidentified_datagrams.len() as u32);
+                            self.unidentified_datagrams.push(DatagramRec { msg, len: *real_len, sent_us: *at_us, received: Some((*len, *at_us)) });
+                        }
+                    }
                 }
             }
             Event::Ended { side, reason, .. } => {
@@ -499,6 +508,17 @@ mod tests {
         assert!(size_of::<FrameRec>() <= 32);
         // one record holds two events: the datagram sent and its receipt
         assert!(size_of::<DatagramRec>() <= 2 * 32);
+    }
+
+    #[test]
+    fn datagrams_without_an_id_are_kept_in_arrival_order_with_their_real_length() {
+        let mut m = Model::default();
+        for (len, real_len) in [(5, 5), (1024, 2000)] {
+            m.apply(&Event::DatagramReceived { at_us: 1, msg: None, len, real_len });
+        }
+        assert!(m.datagrams.is_empty());
+        let fates: Vec<_> = m.unidentified_datagrams.iter().map(|d| m.datagram_fate(d)).collect();
+        assert_eq!(fates, [DatagramFate::Delivered, DatagramFate::Truncated { lost: 976 }]);
     }
 
     #[test]

@@ -22,16 +22,19 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
     let dark = ui.visuals().dark_mode;
     let text = ui.visuals().text_color();
     let s = &model.summary;
-    ui.label(RichText::new(tf(lang, S::UdpTitle, &[&s.datagrams_sent])).strong().size(15.0));
+    // an external client's datagrams (listen --udp) carry no message ids: list them as they came
+    let rows = if model.datagrams.is_empty() { &model.unidentified_datagrams } else { &model.datagrams };
+    let count = if model.datagrams.is_empty() { s.datagrams_received } else { s.datagrams_sent };
+    ui.label(RichText::new(tf(lang, S::UdpTitle, &[&count])).strong().size(15.0));
     ui.weak(tf(lang, S::UdpSubtitle, &[&read_size]));
     ui.add_space(4.0);
     let bar_max = ((ui.available_width() - LABEL_W - LOST_W - 10.0) / 2.0).clamp(30.0, 160.0);
-    let max_len = model.datagrams.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
+    let max_len = rows.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
     let scale = bar_max / max_len;
     let height = (ui.available_height() - 110.0).max(ROW_H * 3.0);
     let settled_us = crate::analysis::playback::udp_settled_us(model);
-    egui::ScrollArea::vertical().max_height(height).auto_shrink([false, true]).show_rows(ui, ROW_H, model.datagrams.len(), |ui, rows| {
-        for d in &model.datagrams[rows] {
+    egui::ScrollArea::vertical().max_height(height).auto_shrink([false, true]).show_rows(ui, ROW_H, rows.len(), |ui, visible| {
+        for d in &rows[visible] {
             let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), ROW_H), Sense::hover());
             let p = ui.painter();
             let unsent = play_head.is_some_and(|t| d.sent_us > t);
