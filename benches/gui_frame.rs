@@ -19,7 +19,7 @@ fn million_events() -> Vec<Event> {
         let (at_us, off) = (u64::from(i), u64::from(i) * 10);
         ev.push(Event::Message { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, header_len: 0 });
         ev.push(Event::Write { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, segs_out: i, notsent: 0, unacked: 0 });
-        ev.push(Event::Segment { at_us, offset: StreamOffset(off), len: 10 });
+        ev.push(Event::Segment { at_us, offset: StreamOffset(off), len: 10, packet: None });
         if i % 3 == 0 {
             ev.push(Event::Read { at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
         }
@@ -57,7 +57,7 @@ fn gui_frame(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("gui_frame_1M_events");
     g.bench_function("zoomed_out", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
-    app.timeline = TimelineView { x0: 1_000_000.0, x1: 1_000_400.0, fit: false };
+    app.timeline = TimelineView { x0: 1_000_000.0, x1: 1_000_400.0, fit: false, ..TimelineView::default() };
     g.bench_function("zoomed_in", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
     g.finish();
 }

@@ -327,7 +327,7 @@ fn run(args: &RunArgs) -> Result<()> {
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
         let n = crate::pcapng::save(&events, path)?;
-        eprintln!("{n} captured packets written to {}", path.display());
+        eprintln!("{}", tf(lang(), S::PacketsWritten, &[&n, &path.display()]));
     }
     let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang()), text_timeline::summary(&model, lang()));
     let text = text + &crate::echo_report::render(&model, &exp, args.width);

@@ -25,7 +25,7 @@ pub struct EchoArgs {
 }
 
 fn num(flag: &str, v: &str, range: &str) -> Result<u32, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: '{v}' is not a number; allowed {range}")))
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::CliNotNumber, &[&v, &range]))))
 }
 
 impl EchoArgs {
@@ -40,7 +40,7 @@ impl EchoArgs {
             echo.client_reads = match v.as_str() {
                 "whole" => ClientReads::Whole,
                 "once" => ClientReads::OncePerRequest,
-                _ => return Err(UsageError(format!("--client-reads: '{v}' is not whole or once"))),
+                _ => return Err(UsageError(format!("--client-reads: {}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::CliNotWholeOrOnce, &[&v])))),
             };
         }
         if let Some(v) = &self.client_read_size {

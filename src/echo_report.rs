@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::Model;
 use crate::config::{Experiment, WriteSplit};
+use crate::i18n::{summary_line, t, tf, S};
 use crate::text_timeline;
 
 /// Latency at or above which a request counts as stalled: Linux's delayed ACK is at least
@@ -17,41 +18,37 @@ fn ms(us: u64) -> String {
 /// Empty unless `model` holds a request/response run.
 pub fn render(model: &Model, exp: &Experiment, width: usize) -> String {
     let Some(echo) = model.echo.as_deref() else { return String::new() };
+    let lang = crate::cli::lang();
     let mut out = String::new();
-    let _ = writeln!(out, "\nreply stream (server → client, its own byte axis):");
+    let _ = writeln!(out, "\n{}", t(lang, S::EchoReplyStream));
     out.push_str(&text_timeline::render(&echo.replies, width, crate::cli::lang()));
-    let _ = writeln!(out, "latency per request (first byte written → reply read):");
+    let _ = writeln!(out, "{}", t(lang, S::EchoLatencyHeader));
     let max = echo.max_latency_us().unwrap_or(1).max(1);
     for r in echo.rounds.iter().take(60) {
         let bar = "█".repeat(((r.latency_us * 40) / max) as usize);
         let _ = writeln!(out, "  q{:<4} {:>12}  {bar}", r.index, ms(r.latency_us));
     }
     if echo.rounds.len() > 60 {
-        let _ = writeln!(out, "  … {} more requests", echo.rounds.len() - 60);
+        let _ = writeln!(out, "  {}", tf(lang, S::EchoMoreRequests, &[&(echo.rounds.len() - 60)]));
     }
     let stalled = echo.rounds.iter().filter(|r| r.latency_us >= STALL_US).count();
-    let line = |out: &mut String, k: &str, v: String| {
-        let _ = writeln!(out, "{k:<28}{v}");
-    };
-    line(&mut out, "requests answered", echo.rounds.len().to_string());
-    line(&mut out, "latency median", echo.median_latency_us().map_or("-".into(), ms));
-    line(&mut out, "latency min / max", format!("{} / {}", echo.min_latency_us().map_or("-".into(), ms), echo.max_latency_us().map_or("-".into(), ms)));
-    line(&mut out, "stalled requests (≥ 20 ms)", stalled.to_string());
-    line(&mut out, "reply bytes read", echo.replies.summary.bytes_received.to_string());
+    let line = |out: &mut String, k: S, v: String| out.push_str(&summary_line(lang, k, &v));
+    line(&mut out, S::EchoAnswered, echo.rounds.len().to_string());
+    line(&mut out, S::EchoMedian, echo.median_latency_us().map_or("-".into(), ms));
+    line(&mut out, S::EchoMinMax, format!("{} / {}", echo.min_latency_us().map_or("-".into(), ms), echo.max_latency_us().map_or("-".into(), ms)));
+    line(&mut out, S::EchoStalled, stalled.to_string());
+    line(&mut out, S::EchoReplyBytes, echo.replies.summary.bytes_received.to_string());
     for (k, c) in echo.connections.iter().enumerate() {
-        let _ = writeln!(out, "\nconnection {} (its own stream; connection 0 is the main timeline above):", k + 1);
+        let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[&(k + 1)]));
         out.push_str(&text_timeline::render(c, width, crate::cli::lang()));
         if let Some(e) = c.echo.as_deref() {
-            line(&mut out, "requests answered", e.rounds.len().to_string());
-            line(&mut out, "latency median", e.median_latency_us().map_or("-".into(), ms));
+            line(&mut out, S::EchoAnswered, e.rounds.len().to_string());
+            line(&mut out, S::EchoMedian, e.median_latency_us().map_or("-".into(), ms));
         }
     }
     let write_write = exp.sender.split == WriteSplit::HeaderThenBody && exp.framing.has_length_header();
     if write_write && exp.sender.nagle && stalled > 0 {
-        let _ = writeln!(
-            out,
-            "note: write-write-read with Nagle on: the body waits for the ACK of the header, which the server delays (~40 ms) because it has nothing to send yet. Try --nagle off or --split whole."
-        );
+        let _ = writeln!(out, "{}", t(lang, S::EchoNote));
     }
     out
 }

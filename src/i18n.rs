@@ -272,6 +272,40 @@ strings! {
     PcapngUnavailable => ("pcapng: {}", "pcapng：{}"),
     ExportSvg => ("Export SVG", "导出 SVG"),
     ExportSvgTip => ("Write the timeline lanes and legend as an SVG picture (for slides and print): the path above, ending in .svg.", "把时间线各栏和图例导出为 SVG 图片（用于幻灯片和打印）：使用上面的路径，扩展名改为 .svg。"),
+    EchoReplyStream => ("reply stream (server → client, its own byte axis):", "回复流（服务器 → 客户端，单独的字节轴）："),
+    EchoLatencyHeader => ("latency per request (first byte written → reply read):", "每个请求的延迟（写出第一个字节 → 读到回复）："),
+    EchoMoreRequests => ("… {} more requests", "… 另有 {} 个请求"),
+    EchoAnswered => ("requests answered", "已回复的请求"),
+    EchoMedian => ("latency median", "延迟中位数"),
+    EchoMinMax => ("latency min / max", "延迟最小 / 最大"),
+    EchoStalled => ("stalled requests (≥ 20 ms)", "卡顿的请求（≥ 20 ms）"),
+    EchoReplyBytes => ("reply bytes read", "读到的回复字节"),
+    EchoConnection => ("connection {} (its own stream; connection 0 is the main timeline above):", "连接 {}（单独的字节流；连接 0 即上方的主时间线）："),
+    EchoNote => ("note: write-write-read with Nagle on: the body waits for the ACK of the header, which the server delays (~40 ms) because it has nothing to send yet. Try --nagle off or --split whole.", "注意：开启 Nagle 算法时的“写-写-读”：数据要等报头的 ACK，而服务器还没有数据可发，会延迟 ACK（约 40 ms）。试试 --nagle off 或 --split whole。"),
+    PeerBadAddr => ("'{}' is not HOST:PORT or PORT ({})", "'{}' 不是 HOST:PORT 或 PORT（{}）"),
+    PeerNoAddr => ("'{}' resolves to no address", "'{}' 解析不到地址"),
+    PeerNotLoopback => ("warning: --{} {} is not loopback: other machines can reach this socket", "警告：--{} {} 不是回环地址：其他机器可以连到这个套接字"),
+    PeerListening => ("listening on {} {}", "正在监听 {} {}"),
+    PeerBytesBack => ("bytes the server sent back", "服务器发回的字节"),
+    PeerDatagramsBack => ("datagrams the server sent", "服务器发来的数据报"),
+    PeerConnection => ("connection", "连接"),
+    PeerDatagramsHeader => ("UDP datagrams received:", "收到的 UDP 数据报："),
+    PeerDatagramLine => ("  {} +{} µs  {} of {} B{}", "  {} +{} µs  {}/{} B{}"),
+    PeerNeedTcpOrUdp => ("one of --tcp or --udp is required", "需要 --tcp 或 --udp 之一"),
+    RenderBadOut => ("'{}' must end in .png, .svg or .pcapng", "'{}' 必须以 .png、.svg 或 .pcapng 结尾"),
+    PacketsWritten => ("{} captured packets written to {}", "已把 {} 个抓到的数据包写入 {}"),
+    CliNotWholeOrOnce => ("'{}' is not whole or once", "'{}' 不是 whole 或 once"),
+    SvgTitle => ("TCP byte stream: {} bytes, {} messages, {} writes, {} reads", "TCP 字节流：{} 字节，{} 条消息，{} 次写入，{} 次读取"),
+    SvgWireNone => ("wire — segment capture unavailable", "wire — 无法抓取报文段"),
+    SvgFramesNone => ("frames — framing off: nothing to decode", "frames — 未使用拆包协议：无从解码"),
+    SvgSplit => ("m{} split (半包)", "m{} 被切开 (半包)"),
+    SvgUdpOnly => ("This recording has no TCP stream (UDP only); render it as .png to see the UDP panel.", "这个录制文件没有 TCP 字节流（只有 UDP）；请渲染为 .png 查看 UDP 面板。"),
+    SvgBoundary => ("message boundary", "消息边界"),
+    SvgLegendSend => ("one send()", "一次 send()"),
+    SvgLegendSegment => ("one TCP segment", "一个 TCP 报文段"),
+    SvgLegendRecv => ("one recv()", "一次 recv()"),
+    SvgLegendMerged => ("merged read (粘包)", "粘包读取"),
+    SvgLegendFrame => ("decoded frame", "解码出的帧"),
     SetOutOfRange => ("{} is out of range; allowed {}..={}", "{} 超出范围；允许 {}..={}"),
     SetMaxBelowMin => ("{} is smaller than size-min {}; allowed size-min..={}", "{} 小于 size-min {}；允许 size-min..={}"),
     SetTooBigForUdp => ("{} is too big for one UDP datagram; allowed 0..={} when UDP is on", "{} 超过一个 UDP 数据报的上限；开启 UDP 时允许 0..={}"),
@@ -354,6 +388,14 @@ pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
 /// `t` then `fill`.
 pub fn tf(lang: Lang, key: S, args: &[&dyn std::fmt::Display]) -> String {
     fill(t(lang, key), args)
+}
+
+/// `label  value` with the label padded to 28 columns (a CJK character takes two), as every
+/// summary block of the text output prints it.
+pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
+    let k = t(lang, key);
+    let width: usize = k.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{k}{}{value}\n", " ".repeat(28usize.saturating_sub(width).max(1)))
 }
 
 /// A setting problem in `lang`.

@@ -18,6 +18,7 @@ use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOptions};
 use crate::engine::{Event, Run};
 use crate::recording::Recording;
+use crate::i18n::{summary_line, t, tf, S};
 use crate::{presets, text_timeline};
 
 #[derive(Args, Debug)]
@@ -78,7 +79,7 @@ pub struct SendArgs {
 }
 
 fn num<T: std::str::FromStr>(flag: &str, v: &str, range: &str) -> Result<T, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: '{v}' is not a number; allowed {range}")))
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(crate::cli::lang(), S::CliNotNumber, &[&v, &range]))))
 }
 
 /// `PORT` → 127.0.0.1:PORT; `HOST:PORT` is resolved (first address). Warns on stderr when the
@@ -88,19 +89,20 @@ pub fn parse_addr(flag: &str, v: &str) -> Result<SocketAddr, UsageError> {
         SocketAddr::from(([127, 0, 0, 1], port))
     } else {
         v.to_socket_addrs()
-            .map_err(|e| UsageError(format!("--{flag}: '{v}' is not HOST:PORT or PORT ({e})")))?
+            .map_err(|e| UsageError(format!("--{flag}: {}", tf(crate::cli::lang(), S::PeerBadAddr, &[&v, &e]))))?
             .next()
-            .ok_or_else(|| UsageError(format!("--{flag}: '{v}' resolves to no address")))?
+            .ok_or_else(|| UsageError(format!("--{flag}: {}", tf(crate::cli::lang(), S::PeerNoAddr, &[&v]))))?
     };
     if !addr.ip().is_loopback() {
-        eprintln!("warning: --{flag} {addr} is not loopback: other machines can reach this socket");
+        eprintln!("{}", tf(crate::cli::lang(), S::PeerNotLoopback, &[&flag, &addr]));
     }
     Ok(addr)
 }
 
 fn check_width(width: usize) -> Result<(), UsageError> {
     if !(20..=1000).contains(&width) {
-        return Err(UsageError(format!("--width: {width} is out of range; allowed 20..=1000")));
+        let problem = crate::config::SettingProblem::OutOfRange { value: width as u64, min: 20, max: 1000 };
+        return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
     }
     Ok(())
 }
@@ -116,7 +118,8 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
     crate::config::validate_max_frame_len(max_frame_len)?;
     let idle_ms: u64 = num("idle-ms", &args.idle_ms, "1..=600000")?;
     if !(1..=600_000).contains(&idle_ms) {
-        return Err(UsageError(format!("--idle-ms: {idle_ms} is out of range; allowed 1..=600000")));
+        let problem = crate::config::SettingProblem::OutOfRange { value: idle_ms, min: 1, max: 600_000 };
+        return Err(UsageError(format!("--idle-ms: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
     }
     Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms })
 }
@@ -134,9 +137,9 @@ pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Res
             let (socket, bound) = peer::bind_udp(parse_addr("udp", a)?).context("cannot bind")?;
             (peer::listen_udp(socket, opts, wake)?, bound, true)
         }
-        (None, None) => return Err(UsageError("one of --tcp or --udp is required".into()).into()),
+        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
     };
-    eprintln!("listening on {} {bound}", if udp { "udp" } else { "tcp" });
+    eprintln!("{}", tf(crate::cli::lang(), S::PeerListening, &[&if udp { "udp" } else { "tcp" }, &bound]));
     Ok((run, opts.as_experiment(udp), bound))
 }
 
@@ -160,7 +163,7 @@ pub fn send(args: &SendArgs) -> Result<()> {
     check_width(args.width)?;
     let mut exp = match &args.preset {
         Some(name) => presets::find(name)
-            .ok_or_else(|| UsageError(format!("--preset: unknown preset '{name}'; allowed: {}", presets::names().join(", "))))?
+            .ok_or_else(|| UsageError(format!("--preset: {}", tf(crate::cli::lang(), S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
             .experiment,
         None => Experiment::default(),
     };
@@ -169,14 +172,15 @@ pub fn send(args: &SendArgs) -> Result<()> {
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a)?, &exp, None).context("cannot send")?,
         (None, Some(a)) => peer::send_udp(parse_addr("udp", a)?, &exp, None).context("cannot send")?,
-        (None, None) => return Err(UsageError("one of --tcp or --udp is required".into()).into()),
+        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
     };
     let events = run.wait();
     let mut text = report(&events, args.width);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
-    text.push_str(&format!("{:<28}{bytes}\n", "bytes the server sent back"));
+    let lang = crate::cli::lang();
+    text.push_str(&summary_line(lang, S::PeerBytesBack, &bytes.to_string()));
     if exp.transports == Transports::Udp {
-        text.push_str(&format!("{:<28}{datagrams}\n", "datagrams the server sent"));
+        text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
     }
     output(&text, exp, events, args.json.as_deref())
 }
@@ -188,17 +192,17 @@ fn report(events: &[Event], width: usize) -> String {
     let s = &model.summary;
     if s.messages == 0 && s.reads > 0 {
         for (k, v) in [
-            ("reads (recv calls)", s.reads.to_string()),
-            ("bytes received", s.bytes_received.to_string()),
-            ("frames decoded", s.frames.to_string()),
-            ("decoder errors", s.decode_errors.to_string()),
-            ("SO_RCVBUF (kernel)", s.rcvbuf_actual.map_or("-".into(), |n| n.to_string())),
+            (S::SumReads, s.reads.to_string()),
+            (S::SumBytesReceived, s.bytes_received.to_string()),
+            (S::SumFrames, s.frames.to_string()),
+            (S::SumDecodeErrors, s.decode_errors.to_string()),
+            (S::SumRcvBuf, s.rcvbuf_actual.map_or("-".into(), |n| n.to_string())),
         ] {
-            text.push_str(&format!("{k:<28}{v}\n"));
+            text.push_str(&summary_line(crate::cli::lang(), k, &v));
         }
     }
     if let Some((from, to)) = &model.connection {
-        text.push_str(&format!("{:<28}{from} → {to}\n", "connection"));
+        text.push_str(&summary_line(crate::cli::lang(), S::PeerConnection, &format!("{from} → {to}")));
     }
     text
 }
@@ -206,18 +210,21 @@ fn report(events: &[Event], width: usize) -> String {
 /// External datagrams carry no `msg-N|` ids, so the model's per-message table misses them;
 /// list them as they came.
 fn datagram_lines(events: &[Event]) -> String {
-    let mut out = String::from("UDP datagrams received:\n");
+    let lang = crate::cli::lang();
+    let mut out = format!("{}\n", t(lang, S::PeerDatagramsHeader));
     let mut n = 0;
     for e in events {
         if let Event::DatagramReceived { at_us, len, real_len, .. } = e {
             if n < 100 {
-                let lost = if real_len > len { format!("  TRUNCATED, {} B lost", real_len - len) } else { String::new() };
-                out.push_str(&format!("  d{n:<4} +{at_us:>8} µs  {len:>6} of {real_len:>6} B{lost}\n"));
+                let lost = if real_len > len { format!("  {}", tf(lang, S::TtTruncated, &[&(real_len - len)])) } else { String::new() };
+                let line = tf(lang, S::PeerDatagramLine, &[&format!("d{n:<4}"), &format!("{at_us:>8}"), &format!("{len:>6}"), &format!("{real_len:>6}"), &lost]);
+                out.push_str(&line);
+                out.push('\n');
             }
             n += 1;
         }
     }
-    out.push_str(&format!("{:<28}{n}\n", "datagrams received"));
+    out.push_str(&summary_line(lang, S::SumDgReceived, &n.to_string()));
     out
 }
 
@@ -232,7 +239,7 @@ fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>) -
         Some(path) => {
             print!("{text}");
             std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
-            println!("recording written to {path}");
+            println!("{}", tf(crate::cli::lang(), S::CliRecordingWritten, &[&path]));
         }
         None => print!("{text}"),
     }

@@ -81,7 +81,8 @@ fn validate_side(flag: &str, v: u32, min: u32) -> Result<(), UsageError> {
     if (min..=MAX_SIDE).contains(&v) {
         Ok(())
     } else {
-        Err(UsageError(format!("--{flag}: {v} is out of range; allowed {min}..={MAX_SIDE}")))
+        let problem = crate::config::SettingProblem::OutOfRange { value: u64::from(v), min: u64::from(min), max: u64::from(MAX_SIDE) };
+        Err(UsageError(format!("--{flag}: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))))
     }
 }
 
@@ -96,7 +97,7 @@ fn kind_of(out: &Path) -> Result<Kind, UsageError> {
         Some("png") => Ok(Kind::Png),
         Some("svg") => Ok(Kind::Svg),
         Some("pcapng") => Ok(Kind::Pcapng),
-        _ => Err(UsageError(format!("--out: '{}' must end in .png, .svg or .pcapng", out.display()))),
+        _ => Err(UsageError(format!("--out: {}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::RenderBadOut, &[&out.display()])))),
     }
 }
 
@@ -120,7 +121,7 @@ pub fn render(args: &RenderArgs) -> Result<()> {
         Kind::Png => png(&rec, &source, &opts, &args.out)?,
         Kind::Pcapng => {
             let n = crate::pcapng::save(&rec.events, &args.out)?;
-            println!("{n} captured packets written to {}", args.out.display());
+            println!("{}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
         }
     }
     Ok(())

@@ -73,30 +73,26 @@ struct Words {
     legend: [&'static str; 5],
 }
 
+/// The picture's words, from the one bilingual table (src/i18n.rs).
 fn words(lang: RenderLang) -> Words {
-    match lang {
-        RenderLang::En => Words {
-            title: "TCP byte stream: {} bytes, {} messages, {} writes, {} reads",
-            writes: "send() — one block per write, coloured per message",
-            wire: "wire — TCP segments as the kernel cut the stream",
-            wire_none: "wire — segment capture unavailable",
-            reads: "recv() — where the receiver's reads cut the stream",
-            frames: "frames — messages the decoder found again",
-            frames_none: "frames — framing off: nothing to decode",
-            split: "m{} split (半包)",
-            legend: ["one send()", "one TCP segment", "one recv()", "merged read (粘包)", "decoded frame"],
-        },
-        RenderLang::Zh => Words {
-            title: "TCP 字节流：{} 字节，{} 条消息，{} 次写入，{} 次读取",
-            writes: "send() — 每次写入一块，按消息着色",
-            wire: "wire — 内核切分出的 TCP 报文段",
-            wire_none: "wire — 无法抓取报文段",
-            reads: "recv() — 接收方每次读取切在哪里",
-            frames: "frames — 解码器还原出的消息",
-            frames_none: "frames — 未使用拆包协议：无从解码",
-            split: "m{} 被切开 (半包)",
-            legend: ["一次 send()", "一个 TCP 报文段", "一次 recv()", "粘包读取", "解码出的帧"],
-        },
+    use crate::i18n::{t, S};
+    let lang = i18n_lang(lang);
+    Words {
+        title: t(lang, S::SvgTitle),
+        writes: t(lang, S::LaneWrites),
+        wire: t(lang, S::LaneWire),
+        wire_none: t(lang, S::SvgWireNone),
+        reads: t(lang, S::LaneReads),
+        frames: t(lang, S::LaneFrames),
+        frames_none: t(lang, S::SvgFramesNone),
+        split: t(lang, S::SvgSplit),
+        legend: [
+            t(lang, S::SvgLegendSend),
+            t(lang, S::SvgLegendSegment),
+            t(lang, S::SvgLegendRecv),
+            t(lang, S::SvgLegendMerged),
+            t(lang, S::SvgLegendFrame),
+        ],
     }
 }
 
@@ -273,15 +269,16 @@ fn text_width(s: &str) -> f64 {
 }
 
 fn udp_only_note(lang: RenderLang) -> &'static str {
-    match lang {
-        RenderLang::En => "This recording has no TCP stream (UDP only); render it as .png to see the UDP panel.",
-        RenderLang::Zh => "这个录制文件没有 TCP 字节流（只有 UDP）；请渲染为 .png 查看 UDP 面板。",
-    }
+    crate::i18n::t(i18n_lang(lang), crate::i18n::S::SvgUdpOnly)
 }
 
 fn boundary_word(lang: RenderLang) -> &'static str {
+    crate::i18n::t(i18n_lang(lang), crate::i18n::S::SvgBoundary)
+}
+
+fn i18n_lang(lang: RenderLang) -> crate::i18n::Lang {
     match lang {
-        RenderLang::En => "message boundary",
-        RenderLang::Zh => "消息边界",
+        RenderLang::En => crate::i18n::Lang::En,
+        RenderLang::Zh => crate::i18n::Lang::Zh,
     }
 }

@@ -127,12 +127,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     let s = &model.summary;
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
     let mut out = String::new();
-    let mut line = |k: S, v: String| {
-        // pad by display width: a CJK character takes two columns
-        let k = t(lang, k);
-        let width: usize = k.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-        let _ = writeln!(out, "{k}{}{v}", " ".repeat(28usize.saturating_sub(width).max(1)));
-    };
+    let mut line = |k: S, v: String| out.push_str(&crate::i18n::summary_line(lang, k, &v));
     if s.messages > 0 {
         line(S::SumMessages, s.messages.to_string());
         line(S::SumBytesSent, s.bytes_sent.to_string());

@@ -27,7 +27,7 @@ pub fn run_native_listen(args: ListenArgs) -> eframe::Result<()> {
             let mut app = StickyApp::new(Prefs { preset: None, auto_rerun: false, ..Prefs::default() });
             // A bind error shows in the window (and on stderr); the window still opens.
             if let Err(e) = start_listening(&mut app, &args, &cc.egui_ctx) {
-                eprintln!("error: {e:#}");
+                eprintln!("{}: {e:#}", crate::i18n::t(crate::cli::lang(), crate::i18n::S::CliError));
             }
             Ok(Box::new(app))
         }),
