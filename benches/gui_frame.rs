@@ -39,12 +39,15 @@ fn frame(ctx: &egui::Context, app: &mut StickyApp) -> usize {
 
 fn gui_frame(c: &mut Criterion) {
     let events = million_events();
-    let model = Model::from_events(&events);
+    let mut model = Model::from_events(&events);
     let records = model.messages.len() + model.writes.len() + model.segments.len() + model.reads.len();
+    let growing = model.history_bytes() as f64 / records as f64;
+    model.shrink(); // what a finished run keeps
     println!(
-        "model: {} events, {} records, {:.1} bytes per record (capacity included)",
+        "model: {} events, {} records, {:.1} bytes per record while growing, {:.1} once the run ended",
         events.len(),
         records,
+        growing,
         model.history_bytes() as f64 / records as f64
     );
     let ctx = egui::Context::default();

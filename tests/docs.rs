@@ -35,7 +35,14 @@ fn every_preset_has_a_lesson_in_two_languages_with_its_recording() {
     let recs = recordings();
     for p in stickyviz::presets::all() {
         let (_, rec) = recs.iter().find(|(n, _)| n == p.name).unwrap_or_else(|| panic!("docs/recordings/{}.json is missing (run scripts/docs.sh)", p.name));
-        assert_eq!(rec.preset.as_deref(), Some(p.name), "{}: recorded from the preset's own settings", p.name);
+        if p.name == "firehose" {
+            // 1 GiB would make a recording of gigabytes: the committed one is the same run, fewer messages
+            let mut settings = rec.settings.clone();
+            settings.workload.count = p.experiment.workload.count;
+            assert_eq!(settings, p.experiment, "firehose: the preset's settings but for the message count");
+        } else {
+            assert_eq!(rec.preset.as_deref(), Some(p.name), "{}: recorded from the preset's own settings", p.name);
+        }
         for (page, picture) in [(format!("{}.md", p.name), format!("{}.png", p.name)), (format!("{}.zh.md", p.name), format!("{}.zh.png", p.name))] {
             let text = std::fs::read_to_string(docs().join("lessons").join(&page)).unwrap_or_else(|e| panic!("docs/lessons/{page}: {e}"));
             assert!(text.contains(&format!("../images/lessons/{picture}")), "{page} shows {picture}");

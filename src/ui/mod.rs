@@ -279,7 +279,11 @@ impl StickyApp {
         egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
             event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
         });
-        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        // the central column scrolls: a request/response lesson puts its replies and latency plot
+        // below the timeline, past the bottom of a 1280x800 window
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("central").auto_shrink([false, false]).show(ui, |ui| self.central_ui(ui));
+        });
         // re-run once the user has finished typing (no text field has focus)
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
             self.start(&ctx);
@@ -412,9 +416,7 @@ impl StickyApp {
                 ui.data_mut(|d| d.insert_temp(id, view));
                 ui.separator();
             }
-            egui::ScrollArea::vertical().id_salt("inspector").show(ui, |ui| {
-                inspector::inspector_ui(ui, &self.model, self.selection, lang);
-            });
+            inspector::inspector_ui(ui, &self.model, self.selection, lang);
         }
     }
 }

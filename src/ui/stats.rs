@@ -19,30 +19,47 @@ fn stat_ui(ui: &mut Ui, value: String, label: &str, highlight: bool) {
 pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
     let s = &model.summary;
     let dash = || "—".to_string();
+    // a UDP-only run has no TCP numbers to show: zeros there would read as "nothing happened"
+    let tcp = s.messages > 0 || s.reads > 0 || s.datagrams_sent == 0;
     ui.horizontal(|ui| {
-        stat_ui(ui, s.messages.to_string(), t(lang, S::StatMessages), false);
-        stat_ui(ui, s.writes.to_string(), t(lang, S::StatWrites), false);
-        stat_ui(ui, s.segments().map_or_else(dash, |n| n.to_string()), t(lang, S::StatSegments), false);
-        stat_ui(ui, s.reads.to_string(), t(lang, S::StatReads), false);
-        stat_ui(ui, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
-        stat_ui(ui, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
-        let frames = if framing_on { format!("{}/{}", s.intact_frames, s.messages) } else { dash() };
-        stat_ui(ui, frames, t(lang, S::StatFrames), false);
-        stat_ui(ui, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
+        if tcp {
+            tcp_stats_ui(ui, model, lang, framing_on);
+        }
         if s.datagrams_sent > 0 {
             stat_ui(ui, s.datagrams_truncated.to_string(), t(lang, S::StatTruncated), s.datagrams_truncated > 0);
             let dropped = s.datagrams_dropped.map_or_else(dash, |n| n.to_string());
             stat_ui(ui, dropped, t(lang, S::StatDropped), s.datagrams_dropped.unwrap_or(0) > 0);
+            if !tcp {
+                stat_ui(ui, s.udp_rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::UdpRcvBuf), false);
+            }
         }
-        stat_ui(ui, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
+        if tcp {
+            stat_ui(ui, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
+        }
         if let Some(mb_s) = model.throughput_mb_s() {
             // a classroom run moves kilobytes, a firehose gigabytes: keep three significant digits
             let shown = if mb_s >= 100.0 { format!("{mb_s:.0}") } else if mb_s >= 1.0 { format!("{mb_s:.1}") } else { format!("{mb_s:.3}") };
             stat_ui(ui, shown, t(lang, S::StatThroughput), false);
         }
     });
+
     if model.history_capped() {
         ui.colored_label(theme::SPLIT, tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));
     }
     ui.add(egui::Label::new(RichText::new(t(lang, S::Legend)).size(11.5).weak()).wrap());
+}
+
+fn tcp_stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
+    let s = &model.summary;
+    let dash = || "—".to_string();
+    stat_ui(ui, s.messages.to_string(), t(lang, S::StatMessages), false);
+    stat_ui(ui, s.writes.to_string(), t(lang, S::StatWrites), false);
+    stat_ui(ui, s.segments().map_or_else(dash, |n| n.to_string()), t(lang, S::StatSegments), false);
+    stat_ui(ui, s.reads.to_string(), t(lang, S::StatReads), false);
+    stat_ui(ui, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
+    stat_ui(ui, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
+    // frames also come without a framing mode: the handshake lesson frames its own messages
+    let frames = if framing_on || s.frames > 0 { format!("{}/{}", s.intact_frames, s.frames.max(s.messages)) } else { dash() };
+    stat_ui(ui, frames, t(lang, S::StatFrames), false);
+    stat_ui(ui, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
 }

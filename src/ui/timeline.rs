@@ -203,7 +203,8 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     let axis = Axis { rect: plot, x0: view.x0, x1: view.x1.max(view.x0 + 1.0) };
     if resp.hovered() {
-        let scroll = ui.input(|i| i.smooth_scroll_delta);
+        // the wheel zooms the timeline; take it, so the scrolling page around it stays put
+        let scroll = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
         if let Some(p) = resp.hover_pos() {
             if scroll.y != 0.0 {
                 let at = axis.offset(p.x);
@@ -236,7 +237,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
 
     // axis ticks
     let step = nice_step((axis.x1 - axis.x0) / 8.0).max(1.0);
-    let mut tick = (axis.x0 / step).ceil() * step;
+    let mut tick = (axis.x0.max(0.0) / step).ceil() * step;
     let small = FontId::proportional(11.0);
     while tick <= axis.x1 {
         let x = axis.x(tick);
