@@ -301,6 +301,12 @@ strings! {
     SvgSplit => ("m{} split (半包)", "m{} 被切开 (半包)"),
     SvgUdpOnly => ("This recording has no TCP stream (UDP only); render it as .png to see the UDP panel.", "这个录制文件没有 TCP 字节流（只有 UDP）；请渲染为 .png 查看 UDP 面板。"),
     SvgBoundary => ("message boundary", "消息边界"),
+    CapNeedsRoot => ("capturing segments needs root or CAP_NET_RAW ({}); the wire lane shows the kernel's per-write segment counts (TCP_INFO) instead", "抓取报文段需要 root 或 CAP_NET_RAW（{}）；wire 一栏改为显示内核每次写入后的报文段计数（TCP_INFO）"),
+    CapCannotOpen => ("could not open a packet capture socket ({}); the wire lane shows TCP_INFO counts instead", "无法打开抓包套接字（{}）；wire 一栏改为显示 TCP_INFO 计数"),
+    CapOnlyLoopback => ("segments are captured only for a server on 127.0.0.1", "只有服务器在 127.0.0.1 上时才抓取报文段"),
+    CapManyClients => ("many-clients does not capture segments; TCP_INFO counts per write still show", "many-clients 不抓取报文段；仍显示每次写入的 TCP_INFO 计数"),
+    CapListen => ("listening for an external client: its SYN came before the client's port was known, so segments are not captured", "正在等待外部客户端：它的 SYN 在端口已知之前就到了，所以不抓取报文段"),
+    CapReplies => ("the reply direction's segments are not captured; its writes and reads are", "回复方向的报文段不抓取；它的写入和读取照常记录"),
     SvgLegendSend => ("one send()", "一次 send()"),
     SvgLegendSegment => ("one TCP segment", "一个 TCP 报文段"),
     SvgLegendRecv => ("one recv()", "一次 recv()"),
@@ -398,6 +404,24 @@ pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
     format!("{k}{}{value}\n", " ".repeat(28usize.saturating_sub(width).max(1)))
 }
 
+/// Why the segment lane is missing, in `lang`. The engine words the reason in English from this
+/// table; a recorded reason is matched back to its template, so old recordings translate too.
+pub fn capture_reason(reason: &str, lang: Lang) -> String {
+    const KEYS: [S; 6] = [S::CapNeedsRoot, S::CapCannotOpen, S::CapOnlyLoopback, S::CapManyClients, S::CapListen, S::CapReplies];
+    for key in KEYS {
+        let en = t(Lang::En, key);
+        match en.split_once("{}") {
+            None if en == reason => return t(lang, key).to_string(),
+            Some((head, tail)) if reason.starts_with(head) && reason.ends_with(tail) && reason.len() >= head.len() + tail.len() => {
+                let os_words = &reason[head.len()..reason.len() - tail.len()];
+                return tf(lang, key, &[&os_words]);
+            }
+            _ => {}
+        }
+    }
+    reason.to_string()
+}
+
 /// A setting problem in `lang`.
 pub fn setting_problem(p: &crate::config::SettingProblem, lang: Lang) -> String {
     use crate::config::{SettingProblem as P, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
@@ -453,6 +477,16 @@ mod tests {
             assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?} is empty in a language");
             assert_eq!(en.matches("{}").count(), zh.matches("{}").count(), "{key:?}: placeholders differ between en and zh");
         }
+    }
+
+    #[test]
+    fn capture_reasons_translate_back_from_english() {
+        let en = tf(Lang::En, S::CapNeedsRoot, &[&"Operation not permitted (os error 1)"]);
+        assert_eq!(capture_reason(&en, Lang::En), en);
+        let zh = capture_reason(&en, Lang::Zh);
+        assert!(zh.starts_with("抓取报文段需要 root") && zh.contains("os error 1"), "{zh}");
+        assert!(capture_reason(t(Lang::En, S::CapReplies), Lang::Zh).starts_with("回复方向"));
+        assert_eq!(capture_reason("something else", Lang::Zh), "something else");
     }
 
     #[test]

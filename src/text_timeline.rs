@@ -158,7 +158,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::i18n::problem(p, lang)]));
     }
     if let Some(why) = &model.segments_unavailable {
-        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[why]));
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::i18n::capture_reason(why, lang)]));
     }
     out
 }

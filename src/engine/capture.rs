@@ -30,12 +30,9 @@ pub fn open() -> Result<Socket, String> {
     let protocol = Protocol::from(i32::from((libc::ETH_P_ALL as u16).to_be()));
     let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol)).map_err(|e| {
         if e.kind() == io::ErrorKind::PermissionDenied {
-            format!(
-                "capturing segments needs root or CAP_NET_RAW ({e}); the wire lane shows the \
-                 kernel's per-write segment counts (TCP_INFO) instead"
-            )
+            crate::i18n::tf(crate::i18n::Lang::En, crate::i18n::S::CapNeedsRoot, &[&e])
         } else {
-            format!("could not open a packet capture socket ({e}); the wire lane shows TCP_INFO counts instead")
+            crate::i18n::tf(crate::i18n::Lang::En, crate::i18n::S::CapCannotOpen, &[&e])
         }
     })?;
     socket

@@ -84,7 +84,7 @@ pub const MAX_CONNECTIONS: u32 = 16;
 /// many-clients run).
 pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Option<u32>, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
     // The capture follows the request direction only (its offsets come from the client's SYN).
-    let reason = "the reply direction's segments are not captured; its writes and reads are".to_string();
+    let reason = crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapReplies).to_string();
     let mut sink = sp.sink();
     if let Some(c) = conn {
         sink = sink.for_connection(c);

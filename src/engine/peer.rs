@@ -131,9 +131,7 @@ fn serve_one(listener: &Socket, opts: ListenOptions, sink: &mut EventSink, stop:
     let me = listener.local_addr().ok().and_then(|a| a.as_socket()).map_or_else(|| "?".to_string(), |a| a.to_string());
     let at_us = sink.now_us();
     sink.push(Event::Connected { at_us, sender: peer, receiver: me });
-    sink.push(Event::SegmentsUnavailable {
-        reason: "listening for an external client: its SYN came before the client's port was known, so segments are not captured".into(),
-    });
+    sink.push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapListen).into() });
     match conn.recv_buffer_size() {
         Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
         Err(e) => sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
@@ -231,7 +229,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
                 sp.capture = sp.handles.pop();
             }
             (Some(Err(reason)), _) => sp.sink().push(Event::SegmentsUnavailable { reason }),
-            _ => sp.sink().push(Event::SegmentsUnavailable { reason: "segments are captured only for a server on 127.0.0.1".into() }),
+            _ => sp.sink().push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapOnlyLoopback).into() }),
         }
         let mut sink = sp.sink();
         sink.push(Event::Connected { at_us: sink.now_us(), sender: me.to_string(), receiver: target.to_string() });
