@@ -307,6 +307,11 @@ strings! {
     CapManyClients => ("many-clients does not capture segments; TCP_INFO counts per write still show", "many-clients 不抓取报文段；仍显示每次写入的 TCP_INFO 计数"),
     CapListen => ("listening for an external client: its SYN came before the client's port was known, so segments are not captured", "正在等待外部客户端：它的 SYN 在端口已知之前就到了，所以不抓取报文段"),
     CapReplies => ("the reply direction's segments are not captured; its writes and reads are", "回复方向的报文段不抓取；它的写入和读取照常记录"),
+    HsRefused => ("handshake refused: the client's HMAC does not match the key, the server closes the connection", "握手被拒绝：客户端的 HMAC 与密钥不符，服务器关闭连接"),
+    HsClientClosed => ("the client closed during the handshake", "客户端在握手过程中关闭了连接"),
+    HsServerClosed => ("the server closed before its challenge", "服务器在发出挑战之前关闭了连接"),
+    HsRefusedShort => ("handshake refused", "握手被拒绝"),
+    EchoServerClosed => ("the server closed before replying", "服务器在回复之前关闭了连接"),
     SvgLegendSend => ("one send()", "一次 send()"),
     SvgLegendSegment => ("one TCP segment", "一个 TCP 报文段"),
     SvgLegendRecv => ("one recv()", "一次 recv()"),
@@ -404,10 +409,23 @@ pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
     format!("{k}{}{value}\n", " ".repeat(28usize.saturating_sub(width).max(1)))
 }
 
-/// Why the segment lane is missing, in `lang`. The engine words the reason in English from this
-/// table; a recorded reason is matched back to its template, so old recordings translate too.
+/// An engine-worded reason (why the segment lane is missing, why a handshake failed) in `lang`.
+/// The engine words it in English from this table; a recorded reason is matched back to its
+/// template, so old recordings translate too. The OS's own words inside stay as they are.
 pub fn capture_reason(reason: &str, lang: Lang) -> String {
-    const KEYS: [S; 6] = [S::CapNeedsRoot, S::CapCannotOpen, S::CapOnlyLoopback, S::CapManyClients, S::CapListen, S::CapReplies];
+    const KEYS: [S; 11] = [
+        S::HsRefusedShort,
+        S::EchoServerClosed,
+        S::CapNeedsRoot,
+        S::CapCannotOpen,
+        S::CapOnlyLoopback,
+        S::CapManyClients,
+        S::CapListen,
+        S::CapReplies,
+        S::HsRefused,
+        S::HsClientClosed,
+        S::HsServerClosed,
+    ];
     for key in KEYS {
         let en = t(Lang::En, key);
         match en.split_once("{}") {
@@ -460,8 +478,8 @@ pub fn problem(p: &crate::analysis::Problem, lang: Lang) -> String {
         Side::Capture => S::SideCapture,
     });
     let what = match &p.kind {
-        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[why]),
-        ProblemKind::Failed(why) => why.clone(),
+        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&capture_reason(why, lang)]),
+        ProblemKind::Failed(why) => capture_reason(why, lang),
     };
     tf(lang, S::Problem, &[&side, &what])
 }

@@ -141,7 +141,7 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
     if opts.handshake.is_some() {
         match handshake::server(socket, sink, stop) {
             Ok((req_end, reply_end, true)) => (offset, reply_off) = (req_end, reply_end),
-            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed("handshake refused".into())),
+            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsRefusedShort).into())),
             Err(e) => return e,
         }
     }
@@ -306,7 +306,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         let mut got = 0u64;
         loop {
             match replies.read_once(socket, sink, stop) {
-                Ok(0) => return Err((offset, EndReason::PeerClosed("the server closed before replying".into()))),
+                Ok(0) => return Err((offset, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::EchoServerClosed).into()))),
                 Ok(n) => got += n as u64,
                 Err(reason) => return Err((offset, reason)),
             }

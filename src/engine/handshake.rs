@@ -82,7 +82,7 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
             return Err((got as u64, reply_off, EndReason::Stopped));
         }
         match (&*socket).read(&mut answer[got..]) {
-            Ok(0) => return Err((got as u64, reply_off, EndReason::PeerClosed("the client closed during the handshake".into()))),
+            Ok(0) => return Err((got as u64, reply_off, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsClientClosed).into()))),
             Ok(n) => {
                 let at_us = sink.now_us();
                 sink.push(Event::Read { at_us, offset: StreamOffset(got as u64), len: n as u32, requested: (DIGEST_LEN - got) as u32 });
@@ -98,7 +98,7 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
     let at_us = sink.now_us();
     sink.push(frame(at_us, DIGEST_LEN, ok));
     if !ok {
-        let message = "handshake refused: the client's HMAC does not match the key, the server closes the connection".into();
+        let message = crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsRefused).into();
         sink.push(Event::Error { at_us, side: Side::TcpReceiver, message });
     }
     Ok((DIGEST_LEN as u64, reply_off, ok))
@@ -109,7 +109,7 @@ pub(super) fn client(socket: &Socket, opts: HandshakeOptions, replies: &mut Repl
     let mut challenge = Vec::with_capacity(CHALLENGE_LEN);
     while challenge.len() < CHALLENGE_LEN {
         match replies.read_once(socket, sink, stop) {
-            Ok(0) => return Err((0, EndReason::PeerClosed("the server closed before its challenge".into()))),
+            Ok(0) => return Err((0, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsServerClosed).into()))),
             Ok(_) => challenge.extend_from_slice(replies.last_read()),
             Err(reason) => return Err((0, reason)),
         }
