@@ -312,6 +312,7 @@ strings! {
     HsServerClosed => ("the server closed before its challenge", "服务器在发出挑战之前关闭了连接"),
     HsRefusedShort => ("handshake refused", "握手被拒绝"),
     EchoServerClosed => ("the server closed before replying", "服务器在回复之前关闭了连接"),
+    SysFailed => ("{} failed: {}", "{} 失败：{}"),
     SvgLegendSend => ("one send()", "一次 send()"),
     SvgLegendSegment => ("one TCP segment", "一个 TCP 报文段"),
     SvgLegendRecv => ("one recv()", "一次 recv()"),
@@ -437,6 +438,10 @@ pub fn capture_reason(reason: &str, lang: Lang) -> String {
             _ => {}
         }
     }
+    // "send() failed: Connection reset by peer (os error 104)": the call and the OS's words stay
+    if let Some((call, os_words)) = reason.split_once(" failed: ") {
+        return tf(lang, S::SysFailed, &[&call, &os_words]);
+    }
     reason.to_string()
 }
 
@@ -505,6 +510,7 @@ mod tests {
         assert!(zh.starts_with("抓取报文段需要 root") && zh.contains("os error 1"), "{zh}");
         assert!(capture_reason(t(Lang::En, S::CapReplies), Lang::Zh).starts_with("回复方向"));
         assert_eq!(capture_reason("something else", Lang::Zh), "something else");
+        assert_eq!(capture_reason("recv() failed: Connection reset by peer (os error 104)", Lang::Zh), "recv() 失败：Connection reset by peer (os error 104)");
     }
 
     #[test]
