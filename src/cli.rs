@@ -183,7 +183,8 @@ fn flag_of(field: &'static str) -> &'static str {
     }
 }
 
-fn number<T: std::str::FromStr>(flag: &'static str, v: &str, range: &str) -> Result<T, UsageError> {
+/// Parses a flag's number; the error names the flag and the allowed range.
+pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str) -> Result<T, UsageError> {
     v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang(), S::CliNotNumber, &[&v, &range]))))
 }
 

@@ -24,9 +24,6 @@ pub struct EchoArgs {
     pub connections: Option<String>,
 }
 
-fn num(flag: &str, v: &str, range: &str) -> Result<u32, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::CliNotNumber, &[&v, &range]))))
-}
 
 impl EchoArgs {
     /// Applies the flags; validation of the ranges happens with the whole experiment.
@@ -44,13 +41,13 @@ impl EchoArgs {
             };
         }
         if let Some(v) = &self.client_read_size {
-            echo.client_read_size = num("client-read-size", v, "1..=1048576")?;
+            echo.client_read_size = crate::cli::number::<u32>("client-read-size", v, "1..=1048576")?;
         }
         if let Some(v) = &self.reply_size {
-            echo.reply_size = Some(num("reply-size", v, "1..=16777216")?);
+            echo.reply_size = Some(crate::cli::number::<u32>("reply-size", v, "1..=16777216")?);
         }
         if let Some(v) = &self.connections {
-            echo.connections = num("connections", v, "1..=16")?;
+            echo.connections = crate::cli::number::<u32>("connections", v, "1..=16")?;
         }
         Ok(())
     }

@@ -78,9 +78,6 @@ pub struct SendArgs {
     pub width: usize,
 }
 
-fn num<T: std::str::FromStr>(flag: &str, v: &str, range: &str) -> Result<T, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(crate::cli::lang(), S::CliNotNumber, &[&v, &range]))))
-}
 
 /// `PORT` → 127.0.0.1:PORT; `HOST:PORT` is resolved (first address). Warns on stderr when the
 /// address is not loopback.
@@ -109,14 +106,14 @@ fn check_width(width: usize) -> Result<(), UsageError> {
 
 /// Reads the `listen` flags into options; errors name the flag.
 pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
-    let read_size: u32 = num("read-size", &args.read_size, "1..=1048576")?;
+    let read_size: u32 = crate::cli::number("read-size", &args.read_size, "1..=1048576")?;
     crate::config::validate_read_size("read-size", read_size)?;
     let max_frame_len = match &args.max_frame {
-        Some(v) => num("max-frame", v, "1..=67108864")?,
+        Some(v) => crate::cli::number("max-frame", v, "1..=67108864")?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max_frame_len)?;
-    let idle_ms: u64 = num("idle-ms", &args.idle_ms, "1..=600000")?;
+    let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, "1..=600000")?;
     if !(1..=600_000).contains(&idle_ms) {
         let problem = crate::config::SettingProblem::OutOfRange { value: idle_ms, min: 1, max: 600_000 };
         return Err(UsageError(format!("--idle-ms: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));

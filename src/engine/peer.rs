@@ -22,9 +22,9 @@ use socket2::{Domain, SockAddr, Socket, Type};
 use crate::config::Experiment;
 use crate::framing::FramingMode;
 
-use super::event::{EndReason, Event, Side, SockOpt, StreamOffset};
+use super::event::{EndReason, Event, Side, SockOpt};
 use super::sink::{EventSink, Wake};
-use super::tcp::{self, FrameChecker, BYTES_KEPT, POLL};
+use super::tcp::{self, FrameChecker, POLL};
 use super::{capture, sys, EngineError, Run};
 
 pub use super::peer_udp::{bind_udp, listen_udp, send_udp};
@@ -161,14 +161,7 @@ fn read_peer(conn: &Socket, opts: ListenOptions, sink: &mut EventSink, stop: &At
                 return (offset, EndReason::Complete);
             }
             Ok(n) => {
-                let at_us = sink.now_us();
-                sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: n as u32, requested: want as u32 });
-                if offset < BYTES_KEPT {
-                    let keep = n.min((BYTES_KEPT - offset) as usize);
-                    sink.push_bytes(StreamOffset(offset), &buf[..keep]);
-                }
-                checker.on_read(&buf[..n], sink);
-                offset += n as u64;
+                offset = super::tcp::record_read(sink, &mut checker, offset, &buf[..n], want);
                 if opts.echo {
                     let upper = buf[..n].to_ascii_uppercase();
                     if let Err(e) = (&*conn).write_all(&upper) {

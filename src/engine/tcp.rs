@@ -328,6 +328,19 @@ impl<'e> FrameChecker<'e> {
     }
 }
 
+/// Records one `recv()` that returned `data` (asked for `requested` bytes) at stream `offset`:
+/// the read event, the bytes kept for the inspector, the decoder's frames. Returns the new offset.
+pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, offset: u64, data: &[u8], requested: usize) -> u64 {
+    let at_us = sink.now_us();
+    sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: data.len() as u32, requested: requested as u32 });
+    if offset < BYTES_KEPT {
+        let keep = data.len().min((BYTES_KEPT - offset) as usize);
+        sink.push_bytes(StreamOffset(offset), &data[..keep]);
+    }
+    checker.on_read(data, sink);
+    offset + data.len() as u64
+}
+
 fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> (u64, EndReason) {
     if !sleep_unless_stopped(Duration::from_millis(exp.receiver.start_delay_ms), stop) {
         return (0, EndReason::Stopped);
@@ -348,14 +361,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 return (offset, EndReason::Complete);
             }
             Ok(n) => {
-                let at_us = sink.now_us();
-                sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: n as u32, requested: want as u32 });
-                if offset < BYTES_KEPT {
-                    let keep = n.min((BYTES_KEPT - offset) as usize);
-                    sink.push_bytes(StreamOffset(offset), &buf[..keep]);
-                }
-                checker.on_read(&buf[..n], sink);
-                offset += n as u64;
+                offset = record_read(sink, &mut checker, offset, &buf[..n], want);
                 if !sleep_unless_stopped(Duration::from_millis(exp.receiver.read_delay_ms), stop) {
                     return (offset, EndReason::Stopped);
                 }
