@@ -5,11 +5,13 @@
 //! [`Summary`] counts stay exact past it.
 
 mod classify;
+mod problem;
 mod echo;
 mod summary;
 pub mod playback;
 
 pub use classify::{Classifier, Counts};
+pub use problem::{side_name, Problem, ProblemKind};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
@@ -104,42 +106,6 @@ pub enum ReadKind {
     Partial,
     /// The messages it covers are not known (yet).
     Unknown,
-}
-
-/// Something that went wrong in a run, kept structured so each view can word it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub side: Side,
-    pub kind: ProblemKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ProblemKind {
-    /// The peer closed or reset the connection before the run was done (the OS's words).
-    PeerClosed(String),
-    /// A socket call or the capture failed (the OS's or the engine's words).
-    Failed(String),
-}
-
-/// Plain-English name of a side, for text output.
-pub fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::TcpSender => "TCP sender",
-        Side::TcpReceiver => "TCP receiver",
-        Side::UdpSender => "UDP sender",
-        Side::UdpReceiver => "UDP receiver",
-        Side::Capture => "segment capture",
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let side = side_name(self.side);
-        match &self.kind {
-            ProblemKind::PeerClosed(why) => write!(f, "{side}: the peer closed the connection early ({why})"),
-            ProblemKind::Failed(why) => write!(f, "{side}: {why}"),
-        }
-    }
 }
 
 /// A socket option as asked and as set.
@@ -495,40 +461,4 @@ impl Model {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The event store's budget is 32 bytes a record (issue: performance).
-    #[test]
-    fn every_stored_record_fits_in_32_bytes() {
-        use std::mem::size_of;
-        assert!(size_of::<MessageRec>() <= 32);
-        assert!(size_of::<WriteRec>() <= 32);
-        assert!(size_of::<Span>() <= 32);
-        assert!(size_of::<FrameRec>() <= 32);
-        // one record holds two events: the datagram sent and its receipt
-        assert!(size_of::<DatagramRec>() <= 2 * 32);
-    }
-
-    #[test]
-    fn datagrams_without_an_id_are_kept_in_arrival_order_with_their_real_length() {
-        let mut m = Model::default();
-        for (len, real_len) in [(5, 5), (1024, 2000)] {
-            m.apply(&Event::DatagramReceived { at_us: 1, msg: None, len, real_len });
-        }
-        assert!(m.datagrams.is_empty());
-        let fates: Vec<_> = m.unidentified_datagrams.iter().map(|d| m.datagram_fate(d)).collect();
-        assert_eq!(fates, [DatagramFate::Delivered, DatagramFate::Truncated { lost: 976 }]);
-    }
-
-    #[test]
-    fn history_cap_keeps_counts_exact() {
-        let mut m = Model::with_cap(10);
-        for i in 0..100u32 {
-            m.apply(&Event::Read { at_us: 0, offset: crate::engine::StreamOffset(u64::from(i)), len: 1, requested: 1 });
-        }
-        assert_eq!(m.reads.len(), 10);
-        assert_eq!(m.summary.reads, 100);
-        assert_eq!(m.summary.events_dropped_from_history, 90);
-    }
-}
+mod tests;

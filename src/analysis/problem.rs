@@ -1,0 +1,39 @@
+//! What went wrong in a run, kept structured so each view words it in its language.
+
+use crate::engine::Side;
+
+/// Something that went wrong in a run, kept structured so each view can word it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub side: Side,
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The peer closed or reset the connection before the run was done (the OS's words).
+    PeerClosed(String),
+    /// A socket call or the capture failed (the OS's or the engine's words).
+    Failed(String),
+}
+
+/// Plain-English name of a side, for text output.
+pub fn side_name(side: Side) -> &'static str {
+    match side {
+        Side::TcpSender => "TCP sender",
+        Side::TcpReceiver => "TCP receiver",
+        Side::UdpSender => "UDP sender",
+        Side::UdpReceiver => "UDP receiver",
+        Side::Capture => "segment capture",
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let side = side_name(self.side);
+        match &self.kind {
+            ProblemKind::PeerClosed(why) => write!(f, "{side}: the peer closed the connection early ({why})"),
+            ProblemKind::Failed(why) => write!(f, "{side}: {why}"),
+        }
+    }
+}
