@@ -407,7 +407,10 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
             let x = axis.x(end as f64);
             p.vline(x, y.min - 2.0..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
             let label = tf(lang, S::SplitMark, &[&m.id]);
-            if x - 30.0 > last_label_right {
+            // centred under the cut: skip it when it would run into the previous label
+            let w = p.layout_no_wrap(label.clone(), small.clone(), theme::SPLIT).size().x;
+            let inside = x - w / 2.0 >= axis.rect.left() && x + w / 2.0 <= axis.rect.right();
+            if inside && x - w / 2.0 > last_label_right + 6.0 {
                 let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label, small.clone(), theme::SPLIT);
                 last_label_right = r.right();
             }
