@@ -2,7 +2,7 @@
 //!
 //! Bad flags or values print a message naming the flag and its allowed range, exit code 2.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::analysis::Model;
 use crate::config::{Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
-use crate::framing::{FramingMode, NaiveStep, NaiveU32Decoder};
+use crate::framing::FramingMode;
 use crate::recording::Recording;
 use crate::i18n::{t, tf, Lang, S};
 pub use crate::peer_cli::{ListenArgs, SendArgs};
@@ -308,7 +308,7 @@ pub fn main(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Decode(args)) => decode(&args),
+        Some(Command::Decode(args)) => crate::cli_decode::decode(&args),
         Some(Command::Listen(args)) => crate::peer_cli::listen(&args),
         Some(Command::Send(args)) => crate::peer_cli::send(&args),
         Some(Command::Render(args)) => crate::render_cli::render(&args),
@@ -347,122 +347,4 @@ fn run(args: &RunArgs) -> Result<()> {
         None => print!("{text}"),
     }
     Ok(())
-}
-
-/// Largest input `decode` reads (256 MiB).
-const MAX_DECODE_INPUT: u64 = 256 * 1024 * 1024;
-
-fn decode(args: &DecodeArgs) -> Result<()> {
-    let mode = parse_framing(&args.framing)?;
-    if mode == FramingMode::None {
-        return Err(UsageError(format!("--framing: {}", t(lang(), S::CliNoFrames))).into());
-    }
-    let read_size: u32 = number("read-size", &args.read_size, "1..=1048576")?;
-    crate::config::validate_read_size("read-size", read_size).map_err(UsageError::from)?;
-    let read_size = read_size as usize;
-    let max = match &args.max_frame {
-        Some(v) => number("max-frame", v, "1..=67108864")?,
-        None => crate::framing::DEFAULT_MAX_FRAME_LEN,
-    };
-    crate::config::validate_max_frame_len(max).map_err(UsageError::from)?;
-    let mut bytes = Vec::new();
-    // One byte more than the limit tells a file at the limit from a bigger one.
-    let limit = MAX_DECODE_INPUT + 1;
-    match args.file.as_deref() {
-        None => std::io::stdin().take(limit).read_to_end(&mut bytes).context("cannot read stdin")?,
-        Some(p) if p.as_os_str() == "-" => std::io::stdin().take(limit).read_to_end(&mut bytes).context("cannot read stdin")?,
-        Some(p) => std::fs::File::open(p)
-            .with_context(|| format!("cannot open {}", p.display()))?
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {}", p.display()))?,
-    };
-    if bytes.len() as u64 > MAX_DECODE_INPUT {
-        anyhow::bail!("the input is larger than {MAX_DECODE_INPUT} bytes; decode a smaller piece of it");
-    }
-    let report = decode_report(mode, &bytes, read_size, max);
-    print!("{}", report.text);
-    if report.failed {
-        anyhow::bail!("{}", t(lang(), S::CliDecodeFailed));
-    }
-    Ok(())
-}
-
-/// The result of `decode`, as printed.
-pub struct DecodeReport {
-    pub text: String,
-    pub frames: usize,
-    pub failed: bool,
-}
-
-fn show_payload(p: &[u8]) -> String {
-    match std::str::from_utf8(p) {
-        Ok(s) if s.chars().all(|c| !c.is_control() || c == '\t') => {
-            let shown: String = s.chars().take(60).collect();
-            let more = if s.chars().count() > 60 { "…" } else { "" };
-            format!("\"{shown}{more}\"")
-        }
-        _ => {
-            let hex: Vec<String> = p.iter().take(24).map(|b| format!("{b:02x}")).collect();
-            format!("hex {}{}", hex.join(" "), if p.len() > 24 { " …" } else { "" })
-        }
-    }
-}
-
-/// Decodes `bytes` as if they arrived in reads of `read_size` bytes.
-pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32) -> DecodeReport {
-    use std::fmt::Write as _;
-    let mut text = String::new();
-    let mut frames = 0;
-    let mut failed = false;
-    let mut frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
-        let _ = writeln!(text, "{}", tf(lang(), S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
-        frames += 1;
-    };
-    if mode == FramingMode::NaiveU32 {
-        let mut dec = NaiveU32Decoder::new(max);
-        let mut pos = 0;
-        while pos < bytes.len() && !dec.is_failed() {
-            let n = dec.want().clamp(1, read_size).min(bytes.len() - pos);
-            match dec.on_read(&bytes[pos..pos + n]) {
-                Ok(NaiveStep::Header { .. }) => {}
-                Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
-                Ok(NaiveStep::ShortFrame { frame, error }) => {
-                    frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&error, lang()));
-                    failed = true;
-                }
-                Err(e) => {
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
-                    failed = true;
-                }
-            }
-            pos += n;
-        }
-        if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
-            failed = true;
-        }
-    } else if let Some(mut dec) = mode.stream_decoder(max) {
-        'reads: for chunk in bytes.chunks(read_size) {
-            dec.feed(chunk);
-            loop {
-                match dec.next_frame() {
-                    Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
-                        failed = true;
-                        break 'reads;
-                    }
-                }
-            }
-        }
-        if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
-            failed = true;
-        }
-    }
-    let _ = writeln!(text, "{}", tf(lang(), S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
-    DecodeReport { text, frames, failed }
 }

@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod cli_decode;
 pub mod cli_echo;
 pub mod config;
 pub mod echo_report;

@@ -15,16 +15,13 @@ use super::{Form, Prefs, Status, StickyApp};
 
 /// Opens the window and starts listening as soon as it exists (the repaint hook needs it).
 pub fn run_native_listen(args: ListenArgs) -> eframe::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title("stickyviz — listen"),
-        ..Default::default()
-    };
     // Its own app id: the listen session's settings must not replace the user's saved ones.
     eframe::run_native(
         "stickyviz-listen",
-        options,
+        super::native_options("stickyviz — listen"),
         Box::new(move |cc| {
-            let mut app = StickyApp::new(Prefs { preset: None, auto_rerun: false, ..Prefs::default() });
+            let lang = crate::cli::lang();
+            let mut app = StickyApp::new(Prefs { preset: None, auto_rerun: false, lang, ..Prefs::default() });
             // A bind error shows in the window (and on stderr); the window still opens.
             if let Err(e) = start_listening(&mut app, &args, &cc.egui_ctx) {
                 eprintln!("{}: {e:#}", crate::i18n::t(crate::cli::lang(), crate::i18n::S::CliError));

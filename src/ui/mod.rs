@@ -435,16 +435,20 @@ impl eframe::App for StickyApp {
     }
 }
 
+/// The window every mode opens: usable at 1280×800, no smaller than its panels need.
+pub(crate) fn native_options(title: &str) -> eframe::NativeOptions {
+    eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title(title),
+        ..Default::default()
+    }
+}
+
 /// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
 /// first launch (`--lang` or the locale); after that the window remembers the user's choice.
 pub fn run_native(lang: Lang) -> eframe::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title("stickyviz"),
-        ..Default::default()
-    };
     eframe::run_native(
         "stickyviz",
-        options,
+        native_options("stickyviz"),
         Box::new(|cc| {
             let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
             if prefs.projector {
