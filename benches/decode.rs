@@ -13,13 +13,19 @@ const PAYLOAD: usize = 100;
 /// Reads of 64 KiB, as a receiver with a large buffer gets them.
 const READ: usize = 64 * 1024;
 
-fn stream(mode: FramingMode) -> Vec<u8> {
-    let payload = vec![b'a'; PAYLOAD];
+/// `FRAMES` messages of `size(i)` bytes each, framed by `mode`.
+fn stream(mode: FramingMode, size: impl Fn(usize) -> usize) -> Vec<u8> {
     let mut out = Vec::new();
-    for _ in 0..FRAMES {
-        mode.encode(&payload, &mut out);
+    for i in 0..FRAMES {
+        mode.encode(&vec![b'a'; size(i)], &mut out);
     }
     out
+}
+
+/// Sizes 50..=150 bytes in a scrambled order (mean 100): no two neighbours alike, so nothing
+/// that repeats from frame to frame helps.
+fn mixed(i: usize) -> usize {
+    50 + (i * 37) % 101
 }
 
 fn ours(mode: FramingMode, bytes: &[u8]) -> usize {
@@ -47,14 +53,25 @@ fn tokio(bytes: &[u8]) -> usize {
 fn decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode_100B_frames");
     g.throughput(Throughput::Elements(FRAMES as u64));
-    let u32_bytes = stream(FramingMode::U32);
+    let u32_bytes = stream(FramingMode::U32, |_| PAYLOAD);
     assert_eq!(ours(FramingMode::U32, &u32_bytes), FRAMES * PAYLOAD);
     assert_eq!(tokio(&u32_bytes), FRAMES * PAYLOAD);
     g.bench_function("stickyviz_u32", |b| b.iter(|| ours(FramingMode::U32, black_box(&u32_bytes))));
     g.bench_function("tokio_util_length_delimited", |b| b.iter(|| tokio(black_box(&u32_bytes))));
     for mode in [FramingMode::SeedJson, FramingMode::Newline] {
-        let bytes = stream(mode);
+        let bytes = stream(mode, |_| PAYLOAD);
         assert_eq!(ours(mode, &bytes), FRAMES * PAYLOAD);
+        g.bench_function(format!("stickyviz_{}", mode.name()), |b| b.iter(|| ours(mode, black_box(&bytes))));
+    }
+    g.finish();
+
+    // the same decoders on messages of 50..=150 bytes
+    let mut g = c.benchmark_group("decode_mixed_50_150B_frames");
+    g.throughput(Throughput::Elements(FRAMES as u64));
+    let total: usize = (0..FRAMES).map(mixed).sum();
+    for mode in [FramingMode::U32, FramingMode::SeedJson, FramingMode::Newline] {
+        let bytes = stream(mode, mixed);
+        assert_eq!(ours(mode, &bytes), total);
         g.bench_function(format!("stickyviz_{}", mode.name()), |b| b.iter(|| ours(mode, black_box(&bytes))));
     }
     g.finish();

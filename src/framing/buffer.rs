@@ -92,24 +92,16 @@ impl StreamDecoder {
         self.buf.clear();
         self.start = 0;
         // Then decode in place.
-        loop {
-            match self.codec.parse(bytes, self.offset) {
-                Ok(Some(layout)) => {
-                    let total = layout.header_len + layout.payload_len + layout.trailer_len;
-                    let payload = &bytes[layout.header_len..layout.header_len + layout.payload_len];
-                    on_frame(Frame { offset: self.offset, total_len: total, payload });
-                    self.offset += total as u64;
-                    bytes = &bytes[total..];
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    self.failed = true;
-                    return Err(e);
-                }
+        match self.codec.decode_in_place(bytes, &mut self.offset, on_frame) {
+            Ok(used) => {
+                self.buf.extend_from_slice(&bytes[used..]);
+                Ok(())
+            }
+            Err(e) => {
+                self.failed = true;
+                Err(e)
             }
         }
-        self.buf.extend_from_slice(bytes);
-        Ok(())
     }
 
     /// Call when the stream has ended: bytes left over are a truncated frame.

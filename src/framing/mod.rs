@@ -115,6 +115,23 @@ impl Codec {
         }
     }
 
+    /// Decodes every whole frame at the start of `bytes`, which begin a frame (nothing is held
+    /// from an earlier read), advancing `offset`; returns how many bytes the frames took. The
+    /// codec is chosen once here, not once a frame, so each loop is compiled for its codec.
+    #[inline]
+    fn decode_in_place(
+        &mut self,
+        bytes: &[u8],
+        offset: &mut u64,
+        on_frame: impl FnMut(Frame<'_>),
+    ) -> Result<usize, DecodeError> {
+        match self {
+            Self::U32(c) => frames_in_place(bytes, offset, on_frame, |b, o| c.parse(b, o)),
+            Self::SeedJson(c) => c.decode_frames(bytes, offset, on_frame),
+            Self::Newline(c) => c.decode_lines(bytes, offset, on_frame),
+        }
+    }
+
     fn state(&self) -> DecodeState {
         match self {
             Self::U32(c) => c.state(),
@@ -122,6 +139,25 @@ impl Codec {
             Self::Newline(c) => c.state(),
         }
     }
+}
+
+/// The in-place loop for codecs that find one frame at a time.
+#[inline]
+fn frames_in_place(
+    bytes: &[u8],
+    offset: &mut u64,
+    mut on_frame: impl FnMut(Frame<'_>),
+    mut parse: impl FnMut(&[u8], u64) -> Result<Option<FrameLayout>, DecodeError>,
+) -> Result<usize, DecodeError> {
+    let mut used = 0;
+    while let Some(layout) = parse(&bytes[used..], *offset)? {
+        let total = layout.header_len + layout.payload_len + layout.trailer_len;
+        let at = used + layout.header_len;
+        on_frame(Frame { offset: *offset, total_len: total, payload: &bytes[at..at + layout.payload_len] });
+        *offset += total as u64;
+        used += total;
+    }
+    Ok(used)
 }
 
 /// Where a frame's parts lie within the bytes handed to [`Codec::parse`].
