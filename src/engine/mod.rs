@@ -158,7 +158,7 @@ impl Run {
         }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            match capture::open() {
+            match capture::open(from, to) {
                 Ok(socket) => {
                     let (stop, done) = (stop.clone(), capture_done.clone());
                     sp.spawn("capture", move |sink| capture::run(socket, from, to, sink, &stop, &done))?;

@@ -202,7 +202,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
         }
         _ => None,
     };
-    let capture = capture_pair.map(|_| capture::open());
+    let capture = capture_pair.map(|(from, to)| capture::open(from, to));
     socket.connect_timeout(&target.into(), Duration::from_secs(5)).map_err(sock_err("connect"))?;
     if exp.sender.cork {
         socket.set_tcp_cork(true).map_err(sock_err("set TCP_CORK"))?;
