@@ -333,6 +333,8 @@ strings! {
     CliDecodeSummary => ("{} frames from {} bytes in reads of {}", "共 {} 帧，来自 {} 字节，每次读取 {} 字节"),
     CliDecodeFailed => ("decoding failed (see above)", "解码失败（见上文）"),
     CliError => ("error", "错误"),
+    CliWindowFailed => ("the window could not open: {}", "窗口打不开：{}"),
+    CliNoGui => ("this build has no GUI (built without the `gui` feature); use a subcommand:", "这个版本没有图形界面（编译时没开 `gui` 特性），请用子命令："),
     CliCannotStart => ("the run could not start", "无法开始运行"),
     DecTooLong => ("frame at offset {}: length {} exceeds the maximum frame length {}", "偏移 {} 处的帧：长度 {} 超过最大帧长 {}"),
     DecNegative => ("frame at offset {}: negative header length {}", "偏移 {} 处的帧：报头长度为负数 {}"),

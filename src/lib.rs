@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod cli_decode;
 pub mod cli_echo;
+pub mod cli_help;
 pub mod config;
 pub mod echo_report;
 pub mod engine;

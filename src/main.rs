@@ -1,16 +1,27 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use stickyviz::cli::{self, Cli, UsageError};
+use stickyviz::cli_help;
 use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<_> = std::env::args_os().collect();
+    let help_lang = cli_help::lang_from_args(&args);
+    let parsed = cli_help::localize(Cli::command(), help_lang)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            // clap prints help/version to stdout with exit 0, and errors to stderr with exit 2.
-            let _ = e.print();
+            // help/version go to stdout with exit 0, errors to stderr with exit 2
+            match cli_help::zh_error(&e).filter(|_| help_lang == Lang::Zh) {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -48,7 +59,7 @@ fn open_window(lang: Lang) -> ExitCode {
     match stickyviz::ui::run_native(lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: the window could not open: {e}");
+            eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e]));
             ExitCode::FAILURE
         }
     }
@@ -57,23 +68,23 @@ fn open_window(lang: Lang) -> ExitCode {
 #[cfg(feature = "gui")]
 fn open_listen_window(args: cli::ListenArgs) -> ExitCode {
     // Bad flags are reported before any window opens, with the usual exit code 2.
+    let lang = cli::lang();
     if let Err(e) = stickyviz::peer_cli::listen_options(&args) {
-        eprintln!("error: {e}");
+        eprintln!("{}: {e}", t(lang, S::CliError));
         return ExitCode::from(2);
     }
     match stickyviz::ui::listen::run_native_listen(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: the window could not open: {e}");
+            eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e]));
             ExitCode::FAILURE
         }
     }
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_lang: Lang) -> ExitCode {
-    use clap::CommandFactory;
-    eprintln!("this build has no GUI (built without the `gui` feature); use a subcommand:\n");
-    let _ = Cli::command().print_help();
+fn open_window(lang: Lang) -> ExitCode {
+    eprintln!("{}\n", t(lang, S::CliNoGui));
+    let _ = cli_help::localize(Cli::command(), lang).print_help();
     ExitCode::from(2)
 }

@@ -70,6 +70,7 @@ pub struct RenderArgs {
     /// Height in pixels.
     #[arg(long, default_value_t = 800)]
     pub height: u32,
+    /// Colours: dark (for a projector) or light (for print).
     #[arg(long, value_enum, default_value_t = RenderTheme::Dark)]
     pub theme: RenderTheme,
     /// The central view: the byte axis, or time.

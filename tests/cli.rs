@@ -204,3 +204,34 @@ fn language_follows_the_locale_when_not_given() {
     let out = Command::new(BIN).args(["run", "--preset", "slow-reader"]).env("LC_ALL", "zh_CN.UTF-8").stdin(Stdio::null()).output().expect("runs");
     assert!(text(&out.stdout).contains("粘包读取"));
 }
+
+/// clap's own words too: help, usage and parse errors follow `--lang` and the locale.
+#[test]
+fn help_usage_and_parse_errors_in_chinese() {
+    let help = stickyviz(&["--lang", "zh", "run", "--help"]);
+    assert!(help.status.success());
+    let help = text(&help.stdout);
+    for words in ["用法：", "选项", "消息条数", "Nagle 算法", "显示帮助"] {
+        assert!(help.contains(words), "{words:?} missing from:\n{help}");
+    }
+    assert!(!help.contains("Number of messages") && !help.contains("Print help"), "English left in:\n{help}");
+
+    let typo = stickyviz(&["--lang", "zh", "run", "--cont", "3"]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = text(&typo.stderr);
+    assert!(err.contains("不认识的参数 '--cont'") && err.contains("'--count'"), "{err}");
+    assert!(!err.contains("unexpected argument"), "{err}");
+
+    let bad_value = stickyviz(&["--lang=zh", "render", "x.json", "--out", "x.png", "--theme", "blue"]);
+    assert_eq!(bad_value.status.code(), Some(2));
+    assert!(text(&bad_value.stderr).contains("'blue' 不是"), "{}", text(&bad_value.stderr));
+
+    // from the locale, with no --lang
+    let out = Command::new(BIN).args(["decode", "--help"]).env("LC_ALL", "zh_CN.UTF-8").output().expect("runs");
+    assert!(text(&out.stdout).contains("分帧方式"), "{}", text(&out.stdout));
+
+    // English stays clap's own
+    let en = stickyviz(&["run", "--cont", "3"]);
+    assert_eq!(en.status.code(), Some(2));
+    assert!(text(&en.stderr).contains("unexpected argument '--cont'"), "{}", text(&en.stderr));
+}
