@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::Model;
-use crate::config::{Experiment, SettingError, Transports, WriteSplit};
+use crate::config::{allowed, Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
 use crate::framing::FramingMode;
 use crate::recording::Recording;
@@ -188,6 +188,12 @@ pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str) -> 
     v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang(), S::CliNotNumber, &[&v, &range]))))
 }
 
+/// A settings flag's number; a value that is not one is refused with the setting's allowed
+/// values, the same ones its validation checks.
+fn setting<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, UsageError> {
+    number(flag, v, &allowed(flag))
+}
+
 fn on_off(flag: &'static str, v: &str) -> Result<bool, UsageError> {
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
@@ -204,32 +210,23 @@ pub fn parse_framing(v: &str) -> Result<FramingMode, UsageError> {
 }
 
 fn parse_size(v: &str) -> Result<(u32, u32), UsageError> {
-    let range = format!("N or A-B with 0..={}", crate::config::MAX_MESSAGE_SIZE);
-    match v.split_once('-') {
-        Some((a, b)) => Ok((number("size", a, &range)?, number("size", b, &range)?)),
-        None => {
-            let n = number("size", v, &range)?;
-            Ok((n, n))
-        }
-    }
+    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--size: {}", tf(lang(), S::CliNotNumber, &[&v, &allowed("size")]))))
 }
 
 impl SettingsArgs {
     /// Applies the flags to `exp`, then validates the whole experiment.
     pub fn apply(&self, exp: &mut Experiment) -> Result<(), UsageError> {
-        let u32_range = "0..=4294967295";
-        let u64_range = "0..=10000000";
         if let Some(v) = &self.count {
-            exp.workload.count = number("count", v, "1..=10000000")?;
+            exp.workload.count = setting("count", v)?;
         }
         if let Some(v) = &self.size {
             (exp.workload.size_min, exp.workload.size_max) = parse_size(v)?;
         }
         if let Some(v) = &self.gap_us {
-            exp.workload.gap_us = number("gap-us", v, u64_range)?;
+            exp.workload.gap_us = setting("gap-us", v)?;
         }
         if let Some(v) = &self.chunk_gap_us {
-            exp.workload.chunk_gap_us = number("chunk-gap-us", v, u64_range)?;
+            exp.workload.chunk_gap_us = setting("chunk-gap-us", v)?;
         }
         if let Some(v) = &self.nagle {
             exp.sender.nagle = on_off("nagle", v)?;
@@ -238,41 +235,41 @@ impl SettingsArgs {
             exp.sender.cork = true;
         }
         if let Some(v) = &self.sndbuf {
-            exp.sender.sndbuf = Some(number("sndbuf", v, u32_range)?);
+            exp.sender.sndbuf = Some(setting("sndbuf", v)?);
         }
         if let Some(v) = &self.split {
             exp.sender.split = match v.as_str() {
                 "whole" => WriteSplit::Whole,
                 "header-body" => WriteSplit::HeaderThenBody,
-                n => WriteSplit::Chunks { bytes: number("split", n, "whole, header-body or a chunk size 1..=16777216")? },
+                n => WriteSplit::Chunks { bytes: number("split", n, &allowed("split"))? },
             };
         }
         if let Some(v) = &self.read_size {
-            exp.receiver.read_size = number("read-size", v, "1..=1048576")?;
+            exp.receiver.read_size = setting("read-size", v)?;
         }
         if let Some(v) = &self.rcvbuf {
-            exp.receiver.rcvbuf = Some(number("rcvbuf", v, u32_range)?);
+            exp.receiver.rcvbuf = Some(setting("rcvbuf", v)?);
         }
         if let Some(v) = &self.start_delay_ms {
-            exp.receiver.start_delay_ms = number("start-delay-ms", v, "0..=10000")?;
+            exp.receiver.start_delay_ms = setting("start-delay-ms", v)?;
         }
         if let Some(v) = &self.read_delay_ms {
-            exp.receiver.read_delay_ms = number("read-delay-ms", v, "0..=10000")?;
+            exp.receiver.read_delay_ms = setting("read-delay-ms", v)?;
         }
         if let Some(v) = &self.framing {
             exp.framing = parse_framing(v)?;
         }
         if let Some(v) = &self.max_frame {
-            exp.max_frame_len = number("max-frame", v, "1..=67108864")?;
+            exp.max_frame_len = setting("max-frame", v)?;
         }
         if let Some(v) = &self.udp_read_size {
-            exp.udp.read_size = number("udp-read-size", v, "1..=1048576")?;
+            exp.udp.read_size = setting("udp-read-size", v)?;
         }
         if let Some(v) = &self.udp_rcvbuf {
-            exp.udp.rcvbuf = Some(number("udp-rcvbuf", v, u32_range)?);
+            exp.udp.rcvbuf = Some(setting("udp-rcvbuf", v)?);
         }
         if let Some(v) = &self.udp_start_delay_ms {
-            exp.udp.start_delay_ms = number("udp-start-delay-ms", v, "0..=10000")?;
+            exp.udp.start_delay_ms = setting("udp-start-delay-ms", v)?;
         }
         exp.validate()?;
         Ok(())

@@ -117,12 +117,19 @@ pub fn lang_from_args(args: &[OsString]) -> Lang {
     Lang::from_env()
 }
 
-/// The command tree with its help in `lang`.
+/// The command tree with its help in `lang`. Every (sub)command also takes `-1` as a value,
+/// so that `--size -1` is refused by the flag's own check ("not a number; allowed ...") rather
+/// than read as an unknown flag `-1`.
 pub fn localize(cmd: Command, lang: Lang) -> Command {
+    let cmd = negative_values_allowed(cmd);
     match lang {
         Lang::En => cmd,
         Lang::Zh => zh_command(cmd.about(zh_or_key("about")), None),
     }
+}
+
+fn negative_values_allowed(cmd: Command) -> Command {
+    cmd.allow_negative_numbers(true).mut_subcommands(negative_values_allowed)
 }
 
 fn zh_command(cmd: Command, sub: Option<&str>) -> Command {

@@ -227,8 +227,38 @@ pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -
     Ok(())
 }
 
+/// The values a setting allows, as its errors print them ("1..=1048576"): the same limits the
+/// `validate_*` functions check, for the message about a value that is not a number at all.
+pub fn allowed(field: &str) -> String {
+    let ms = MAX_DELAY_US / 1000;
+    match field {
+        "count" => format!("1..={MAX_MESSAGES}"),
+        "burst" => format!("0..={MAX_MESSAGES}"),
+        "size" => format!("N or A-B with 0..={MAX_MESSAGE_SIZE}"),
+        "size-min" | "size-max" => format!("0..={MAX_MESSAGE_SIZE}"),
+        "chunk" => format!("1..={MAX_MESSAGE_SIZE}"),
+        "split" => format!("whole, header-body or a chunk size 1..={MAX_MESSAGE_SIZE}"),
+        "gap-us" | "chunk-gap-us" | "burst-gap-us" => format!("0..={MAX_DELAY_US}"),
+        "start-delay-ms" | "read-delay-ms" | "udp-start-delay-ms" => format!("0..={ms}"),
+        "read-size" | "udp-read-size" => format!("1..={MAX_READ_SIZE}"),
+        "sndbuf" | "rcvbuf" | "udp-rcvbuf" => format!("1..={MAX_SOCKET_BUFFER}"),
+        "max-frame" => format!("1..={}", crate::framing::MAX_MAX_FRAME_LEN),
+        _ => "0, 1, 2, …".to_owned(),
+    }
+}
+
 pub fn validate_count(count: u32) -> Result<(), SettingError> {
     check_range("count", count.into(), 1, MAX_MESSAGES.into())
+}
+
+/// A payload size as typed: `N`, or a range `A-B`. `None` if it is neither (then the whole
+/// text is what the error quotes).
+pub fn parse_sizes(v: &str) -> Option<(u32, u32)> {
+    let number = |s: &str| s.trim().parse::<u32>().ok();
+    match v.split_once('-') {
+        Some((a, b)) => Some((number(a)?, number(b)?)),
+        None => number(v).map(|n| (n, n)),
+    }
 }
 
 pub fn validate_sizes(min: u32, max: u32) -> Result<(), SettingError> {

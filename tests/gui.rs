@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use stickyviz::engine::{Side, SockOpt};
 use stickyviz::framing::FramingMode;
@@ -222,4 +222,59 @@ fn switching_to_chinese_changes_the_visible_labels() {
     assert!(h.query_by_label("merged reads 粘包").is_none());
     assert!(h.query_by_label("粘包读取").is_some());
     assert!(h.query_by_label_contains("TCP 是字节流").is_some(), "the inspector's lesson is in Chinese too");
+}
+
+/// Every settings box, fed nonsense: the value is refused beside its box with the field's name
+/// and allowed range, the last valid value stays, and no run starts; nothing panics.
+#[test]
+fn every_settings_box_refuses_nonsense_beside_itself() {
+    use stickyviz::config::{Transports, WriteSplit};
+    use stickyviz::i18n::{t, Lang, S};
+    use stickyviz::ui::controls::Field;
+    let mut prefs = Prefs::default();
+    prefs.auto_rerun = false;
+    // every box visible: both transports, chunked writes, a length-prefixed framing
+    prefs.settings.transports = Transports::Both;
+    prefs.settings.sender.split = WriteSplit::Chunks { bytes: 7 };
+    prefs.settings.framing = FramingMode::U32;
+    let valid = prefs.settings.clone();
+    let mut h = harness(prefs);
+    h.run_steps(2);
+    let label = |f: Field| {
+        t(Lang::En, match f {
+            Field::Count => S::Messages,
+            Field::Size => S::Size,
+            Field::Gap => S::Gap,
+            Field::SndBuf => S::SndBuf,
+            Field::Chunk => S::ChunkBytes,
+            Field::ReadSize => S::ReadSize,
+            Field::RcvBuf => S::RcvBuf,
+            Field::StartDelay => S::StartDelay,
+            Field::ReadDelay => S::ReadDelay,
+            Field::MaxFrame => S::MaxFrame,
+            Field::UdpReadSize => S::UdpReadSize,
+            Field::UdpRcvBuf => S::UdpRcvBuf,
+            Field::UdpStartDelay => S::UdpStartDelay,
+        })
+    };
+    for f in Field::ALL {
+        let before = h.state().form.text(f).to_owned();
+        for bad in ["-1", "99999999999", "abc", "1.5", "0x10", "7-x"] {
+            type_into(&mut h, label(f), bad);
+            h.run_steps(2);
+            // "read-size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
+            let shown = h.query_all_by_label_contains(&format!("{}: ", f.name())).any(|n| {
+                // a Label's text is its accesskit value
+                let text = n.accesskit_node().value().unwrap_or_default();
+                text.contains(bad) && text.contains("; allowed ")
+            });
+            assert!(shown, "{f:?} = {bad:?}: no error naming {} with its allowed values beside the box", f.name());
+            assert_eq!(h.state().prefs.settings, valid, "{f:?} = {bad:?}: the last valid settings stay");
+            assert!(!h.state().is_running(), "{f:?} = {bad:?}: no run starts");
+        }
+        // an empty buffer box means the kernel's default; "default" says the same
+        type_into(&mut h, label(f), if before.is_empty() { "default" } else { &before });
+        h.run_steps(2);
+        assert!(!h.state().form.has_errors(), "{f:?}: the error goes once the value is valid again; text now {:?}, error {:?}", h.state().form.text(f), h.state().form.error(f));
+    }
 }

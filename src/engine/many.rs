@@ -24,7 +24,7 @@ use super::{EngineError, Spawner};
 fn v4(addr: socket2::SockAddr, what: &'static str) -> Result<SocketAddrV4, EngineError> {
     match addr.as_socket() {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket { what, source: std::io::Error::other("not an IPv4 address") }),
+        _ => Err(EngineError::Socket { what, os: std::io::Error::other("not an IPv4 address") }),
     }
 }
 
@@ -58,7 +58,7 @@ pub(super) fn spawn(exp: &Experiment, opts: EchoOptions, sp: &mut Spawner, stop:
         // Accept order need not be connect order: pair each accepted socket with its client.
         let k = clients.iter().position(|c| c.as_ref().is_some_and(|(_, a)| *a == peer));
         let Some((client, client_addr)) = k.and_then(|k| clients[k].take()) else {
-            return Err(EngineError::Socket { what: "accept", source: std::io::Error::other(format!("unexpected peer {peer}")) });
+            return Err(EngineError::Socket { what: "accept", os: std::io::Error::other(format!("unexpected peer {peer}")) });
         };
         let k = k.unwrap_or_default() as u32;
         let pair = TcpPair { sender: client, receiver: conn, sender_addr: client_addr, receiver_addr: server_addr };

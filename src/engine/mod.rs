@@ -36,10 +36,16 @@ pub use sink::{Clock, EventSink, Wake};
 pub enum EngineError {
     #[error("invalid setting {0}")]
     Setting(#[from] SettingError),
-    #[error("{what}: {source}")]
-    Socket { what: &'static str, source: io::Error },
+    /// The OS error is part of the message (not a `source`, which would print it twice).
+    #[error("{what}: {os}")]
+    Socket { what: &'static str, os: io::Error },
     #[error("could not start a thread: {0}")]
     Thread(io::Error),
+}
+
+/// `map_err(sock_err("bind"))`: a socket call's error, saying which call it was.
+pub(crate) fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
+    move |os| EngineError::Socket { what, os }
 }
 
 /// Sleeps `d` in short slices; returns false (early) if `stop` was set.

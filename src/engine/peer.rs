@@ -67,9 +67,7 @@ impl ListenOptions {
     }
 }
 
-pub(crate) fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
-    move |source| EngineError::Socket { what, source }
-}
+pub(crate) use super::sock_err;
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
@@ -89,7 +87,7 @@ pub fn bind_tcp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
 
 fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
     let addr = socket.local_addr().map_err(sock_err("local address"))?;
-    addr.as_socket().ok_or_else(|| EngineError::Socket { what: "local address", source: io::Error::other("not an IP address") })
+    addr.as_socket().ok_or_else(|| EngineError::Socket { what: "local address", os: io::Error::other("not an IP address") })
 }
 
 /// Waits for one client on `listener` and records its stream until it closes.

@@ -27,7 +27,7 @@ pub fn bind_udp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
         .local_addr()
         .map_err(sock_err("UDP local address"))?
         .as_socket()
-        .ok_or_else(|| EngineError::Socket { what: "UDP local address", source: io::Error::other("not an IP address") })?;
+        .ok_or_else(|| EngineError::Socket { what: "UDP local address", os: io::Error::other("not an IP address") })?;
     Ok((socket, bound))
 }
 

@@ -18,7 +18,7 @@ use crate::framing::{DecodeError, Frame, FramingMode, NaiveStep, NaiveU32Decoder
 use super::event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
 use super::workload::{message_size, payload};
-use super::{sleep_unless_stopped, sys, EngineError};
+use super::{sleep_unless_stopped, sock_err, sys, EngineError};
 
 /// How long a blocked `send()`/`recv()` waits before looking at the stop flag again.
 pub const POLL: Duration = Duration::from_millis(20);
@@ -33,14 +33,11 @@ pub struct TcpPair {
     pub receiver_addr: SocketAddrV4,
 }
 
-fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
-    move |source| EngineError::Socket { what, source }
-}
 
 fn v4(addr: socket2::SockAddr) -> Result<SocketAddrV4, EngineError> {
     match addr.as_socket() {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket { what: "local address", source: io::Error::other("not an IPv4 address") }),
+        _ => Err(EngineError::Socket { what: "local address", os: io::Error::other("not an IPv4 address") }),
     }
 }
 

@@ -32,7 +32,7 @@ pub struct UdpPair {
 
 /// Binds the receiver on 127.0.0.1 and connects the sender to it.
 pub fn bind_pair(exp: &Experiment) -> Result<UdpPair, EngineError> {
-    let err = |what| move |source| EngineError::Socket { what, source };
+    let err = super::sock_err;
     let localhost: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
     let receiver = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP receiver"))?;
     if let Some(n) = exp.udp.rcvbuf {

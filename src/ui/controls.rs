@@ -112,6 +112,10 @@ impl Form {
         Self { text, errors: Default::default() }
     }
 
+    pub fn text(&self, f: Field) -> &str {
+        &self.text[f as usize]
+    }
+
     pub fn text_mut(&mut self, f: Field) -> &mut String {
         &mut self.text[f as usize]
     }
@@ -148,7 +152,7 @@ impl Form {
 }
 
 fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
-    v.parse().map_err(|_| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &"0, 1, 2, …"])))
+    v.parse().map_err(|_| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &crate::config::allowed(f.name())])))
 }
 
 /// Empty (or "default") = let the kernel choose.
@@ -164,13 +168,8 @@ fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), St
     match f {
         Field::Count => e.workload.count = num(f, v, lang)?,
         Field::Size => {
-            (e.workload.size_min, e.workload.size_max) = match v.split_once('-') {
-                Some((a, b)) => (num(f, a.trim(), lang)?, num(f, b.trim(), lang)?),
-                None => {
-                    let n = num(f, v, lang)?;
-                    (n, n)
-                }
-            }
+            (e.workload.size_min, e.workload.size_max) = crate::config::parse_sizes(v)
+                .ok_or_else(|| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &crate::config::allowed("size")])))?
         }
         Field::Gap => e.workload.gap_us = num(f, v, lang)?,
         Field::SndBuf => e.sender.sndbuf = buffer(f, v, lang)?,

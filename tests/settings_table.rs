@@ -1,0 +1,137 @@
+//! Every flag of every subcommand, fed nonsense: 0, negative, huge, not a number, empty, an
+//! unknown name. Each is either accepted (a run that works, a file that is not there) or
+//! refused with exit code 2 and a message that names the flag; nothing panics or hangs. The
+//! flags are read from the command tree itself, so a new flag is covered the day it is added.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::CommandFactory;
+use stickyviz::cli::Cli;
+
+const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
+const NONSENSE: [&str; 9] = ["0", "-1", "4294967296", "99999999999999999999999", "abc", "", "1.5", " 7 ", "0x10"];
+
+/// How one command line ended.
+#[derive(Debug)]
+enum Outcome {
+    Exited { code: Option<i32>, stderr: String },
+    /// Still running after the grace time (a `listen` waiting for its client): accepted.
+    Running,
+}
+
+/// Runs the binary in `dir`, where file flags (`--json abc`) write their files.
+fn run(args: &[String], dir: &std::path::Path) -> Outcome {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stderr = String::new();
+            child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("read stderr");
+            return Outcome::Exited { code: status.code(), stderr };
+        }
+        if start.elapsed() > Duration::from_secs(3) {
+            child.kill().expect("kill");
+            child.wait().expect("reap");
+            return Outcome::Running;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A command line that works for each subcommand, as (flag, value) pairs and positionals; the
+/// flag under test replaces its pair or is added.
+fn base(sub: &str, sink_port: u16, recording: &str, bytes: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let pairs = |list: &[(&str, &str)]| list.iter().map(|(f, v)| (f.to_string(), v.to_string())).collect();
+    match sub {
+        "run" => (pairs(&[("--count", "5")]), vec![]),
+        "decode" => (pairs(&[("--framing", "u32")]), vec![bytes.to_owned()]),
+        "listen" => (pairs(&[("--tcp", "0")]), vec!["--headless".to_owned()]),
+        "send" => (pairs(&[("--tcp", &sink_port.to_string()), ("--count", "5")]), vec![]),
+        "render" => (pairs(&[("--out", "/tmp/stickyviz-settings-table.svg")]), vec![recording.to_owned()]),
+        _ => (vec![], vec![]),
+    }
+}
+
+#[test]
+fn every_flag_refuses_nonsense_by_name_and_never_panics() {
+    // a server that drains whatever `send` sends
+    let sink = TcpListener::bind("127.0.0.1:0").expect("sink");
+    let sink_port = sink.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut conn in sink.incoming().flatten() {
+            std::thread::spawn(move || std::io::copy(&mut conn, &mut std::io::sink()));
+        }
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recording = dir.path().join("r.json");
+    let made = Command::new(BIN).args(["run", "--preset", "slow-reader", "--json"]).arg(&recording).output().expect("run");
+    assert!(made.status.success());
+    let bytes = dir.path().join("bytes");
+    std::fs::write(&bytes, [0, 0, 0, 2, b'h', b'i']).expect("bytes");
+    let (recording, bytes) = (recording.to_str().expect("utf-8"), bytes.to_str().expect("utf-8"));
+
+    let cli = Cli::command();
+    let mut cases = Vec::new();
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        let flags = sub.get_arguments().chain(cli.get_arguments()).filter(|a| a.get_action().takes_values());
+        for flag in flags.filter_map(|a| a.get_long()) {
+            for value in NONSENSE {
+                let (mut pairs, positionals) = base(name, sink_port, recording, bytes);
+                let flag = format!("--{flag}");
+                pairs.retain(|(f, _)| *f != flag);
+                pairs.push((flag.clone(), value.to_owned()));
+                let mut args = vec![name.to_owned()];
+                args.extend(pairs.into_iter().flat_map(|(f, v)| [f, v]));
+                args.extend(positionals);
+                cases.push((flag, value, args));
+            }
+        }
+    }
+    assert!(cases.len() > 300, "the command tree has its flags: {} cases", cases.len());
+
+    let dir = &dir;
+    let results: Vec<_> = std::thread::scope(|s| {
+        let chunks: Vec<_> = cases.chunks(cases.len().div_ceil(4)).collect();
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| s.spawn(move || chunk.iter().map(|(f, v, args)| (f, v, args, run(args, dir.path()))).collect::<Vec<_>>()))
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("worker")).collect()
+    });
+
+    let (mut refused, mut accepted, mut failures) = (0, Vec::new(), Vec::new());
+    for (flag, value, args, outcome) in &results {
+        match outcome {
+            Outcome::Exited { code: Some(2), stderr } => {
+                refused += 1;
+                if !stderr.contains(flag.as_str()) {
+                    failures.push(format!("{args:?}: exit 2 without naming {flag}: {stderr}"));
+                }
+            }
+            Outcome::Exited { code: Some(0 | 1), stderr } if !stderr.contains("panicked") => accepted.push(format!("{} {flag} {value:?}", args[0])),
+            Outcome::Running if args[0] == "listen" => accepted.push(format!("{} {flag} {value:?} (waits for a client)", args[0])),
+            other => failures.push(format!("{args:?} ({flag} = {value:?}): {other:?}")),
+        }
+    }
+    println!("{} cases: {refused} refused with exit 2 naming the flag, {} accepted:", results.len(), accepted.len());
+    println!("{}", accepted.join("; "));
+    assert!(failures.is_empty(), "{} bad outcomes:\n{}", failures.len(), failures.join("\n"));
+    // the obviously wrong values are refused everywhere, not accepted by accident
+    for (flag, value, args, outcome) in &results {
+        if ["abc", "99999999999999999999999"].contains(value) && !matches!(flag.as_str(), "--json" | "--out" | "--pcapng" | "--tcp" | "--udp") {
+            assert!(matches!(outcome, Outcome::Exited { code: Some(2), .. }), "{args:?}: {outcome:?}");
+        }
+    }
+}
