@@ -56,6 +56,32 @@ pub fn matching_preset(name: Option<&str>, settings: &Experiment) -> Option<Stri
     name.and_then(crate::presets::find).filter(|p| &p.experiment == settings).map(|p| p.name.to_string())
 }
 
+/// The largest number an event may carry: 2^53, the largest whole number every JSON reader
+/// keeps exact. A real run stays far below (2^53 µs is 285 years; 2^53 bytes is 8 PiB), and
+/// with this bound stream positions plus lengths cannot overflow in the model.
+pub const MAX_EVENT_NUMBER: u64 = 1 << 53;
+
+/// Refuses an event number above [`MAX_EVENT_NUMBER`] anywhere in an event, naming the event.
+fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
+    fn too_big(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Number(n) if n.as_u64().is_none_or(|n| n > MAX_EVENT_NUMBER) && n.as_i64().is_none_or(|n| n > 0) => {
+                Some(n.to_string())
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(too_big),
+            serde_json::Value::Object(fields) => fields.values().find_map(too_big),
+            _ => None,
+        }
+    }
+    let Some(events) = events.as_array() else { return Ok(()) }; // the typed parse says what is wrong
+    for (i, event) in events.iter().enumerate() {
+        if let Some(n) = too_big(event) {
+            return Err(RecordingError::Malformed(format!("event {i} holds the number {n}, above the largest a recording may hold (2^53)")));
+        }
+    }
+    Ok(())
+}
+
 impl Recording {
     pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
         let summary = Model::from_events(&events).summary;
@@ -95,6 +121,7 @@ impl Recording {
             Some(Some(v)) if v > u64::from(VERSION) => return Err(RecordingError::FutureVersion { found: v }),
             Some(Some(_)) => {}
         }
+        check_numbers(&value["events"])?;
         serde_json::from_value(value).map_err(|e| RecordingError::Malformed(e.to_string()))
     }
 

@@ -85,3 +85,78 @@ fn missing_file_names_the_path() {
     let e = Recording::load(Path::new("/nonexistent/run.json")).expect_err("refused");
     assert!(e.to_string().contains("/nonexistent/run.json"), "{e}");
 }
+
+#[test]
+fn huge_not_utf8_and_directory_files_are_refused_clearly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 2 GiB, sparse: refused by its size before anything is read
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge).and_then(|f| f.set_len(2 << 30)).expect("sparse file");
+    let e = Recording::load(&huge).expect_err("refused");
+    assert!(matches!(e, RecordingError::TooBig { size, .. } if size == 2 << 30), "{e:?}");
+    assert!(e.to_string().contains("bytes are refused"), "{e}");
+
+    let binary = dir.path().join("binary.json");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x7b]).expect("write");
+    let e = Recording::load(&binary).expect_err("refused");
+    assert!(e.to_string().contains("binary.json") && e.to_string().contains("UTF-8"), "{e}");
+
+    let e = Recording::load(dir.path()).expect_err("a directory is not a recording");
+    assert!(e.to_string().contains(&dir.path().display().to_string()), "{e}");
+}
+
+#[test]
+fn a_recording_cut_anywhere_is_refused_never_a_panic() {
+    let text = std::fs::read_to_string(fixture("slow-reader")).expect("fixture");
+    for cut in (0..text.len()).step_by(97) {
+        let e = error_of(&text[..cut]);
+        assert!(matches!(e, RecordingError::Malformed(_)), "cut at {cut}: {e:?}");
+    }
+}
+
+/// Well-formed JSON with hostile numbers: every number of every event, in turn, set to 0,
+/// u32::MAX and u64::MAX. The file may load or be refused, but the model, the summary, the
+/// text timeline and the SVG are built from whatever loads without a panic.
+#[test]
+fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
+    use stickyviz::analysis::Model;
+    use stickyviz::i18n::Lang;
+    use stickyviz::render_cli::RenderOptions;
+    use stickyviz::svg::render_model;
+    let text = std::fs::read_to_string(fixture("slow-reader")).expect("fixture");
+    let original: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let events = original["events"].as_array().expect("events").len();
+    let (mut loaded, mut refused) = (0, 0);
+    for i in 0..events {
+        // JSON pointers to every number in the event, nested ones too
+        fn numbers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Number(_) => out.push(at),
+                // the first two items stand for the rest (packet headers are arrays of bytes)
+                serde_json::Value::Array(items) => items.iter().take(2).enumerate().for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
+                serde_json::Value::Object(map) => map.iter().for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
+                _ => {}
+            }
+        }
+        let mut fields = Vec::new();
+        numbers(&original["events"][i], format!("/events/{i}"), &mut fields);
+        for field in fields {
+            for extreme in [serde_json::json!(0), serde_json::json!(u32::MAX), serde_json::json!(u64::MAX)] {
+                let mut hostile = original.clone();
+                *hostile.pointer_mut(&field).expect("pointer") = extreme.clone();
+                let Ok(rec) = Recording::from_json(&hostile.to_string()) else {
+                    refused += 1;
+                    continue;
+                };
+                loaded += 1;
+                let outcome = std::panic::catch_unwind(|| {
+                    let model = Model::from_events(&rec.events);
+                    let _ = stickyviz::text_timeline::render(&model, 100, Lang::En);
+                    let _ = render_model(&model, &RenderOptions::default());
+                });
+                assert!(outcome.is_ok(), "{field} = {extreme}: panicked");
+            }
+        }
+    }
+    assert!(loaded > 100, "most hostile files load ({loaded} loaded, {refused} refused)");
+}

@@ -350,12 +350,20 @@ impl Model {
         }
     }
 
-    /// The record of datagram `msg`, created (and counted against the cap) on first sight.
+    /// The record of datagram `msg`, created on first sight with blanks for the ids before it
+    /// not seen yet. Every record made counts against the cap: a recording or an external
+    /// peer's datagram naming `msg-4294967295` must not make four billion of them.
     fn datagram_slot(&mut self, msg: MsgId) -> Option<&mut DatagramRec> {
         let i = msg.0 as usize;
-        if i >= self.datagrams.len() && self.keep() {
+        let from = self.datagrams.len();
+        if i >= from {
+            let new = i + 1 - from;
+            if self.stored.saturating_add(new) > self.cap {
+                self.summary.events_dropped_from_history += 1;
+                return None;
+            }
+            self.stored += new;
             let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None };
-            let from = self.datagrams.len();
             self.datagrams.extend((from..=i).map(blank));
         }
         self.datagrams.get_mut(i)
