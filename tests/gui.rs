@@ -231,8 +231,7 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
     use stickyviz::config::{Transports, WriteSplit};
     use stickyviz::i18n::{t, Lang, S};
     use stickyviz::ui::controls::Field;
-    let mut prefs = Prefs::default();
-    prefs.auto_rerun = false;
+    let mut prefs = Prefs { auto_rerun: false, ..Prefs::default() };
     // every box visible: both transports, chunked writes, a length-prefixed framing
     prefs.settings.transports = Transports::Both;
     prefs.settings.sender.split = WriteSplit::Chunks { bytes: 7 };
