@@ -56,6 +56,10 @@ impl NewlineCodec {
         DecodeError::TooLong { offset, len: len as u64, max: self.max_frame_len }
     }
 
+    pub(super) fn max_frame_len(&self) -> u32 {
+        self.max_frame_len
+    }
+
     pub(super) fn state(&self) -> DecodeState {
         if self.scanned == 0 {
             DecodeState::Header

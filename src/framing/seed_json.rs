@@ -106,6 +106,10 @@ impl SeedJsonCodec {
         Ok(Some((header_len, total_lenth)))
     }
 
+    pub(super) fn max_frame_len(&self) -> u32 {
+        self.max_frame_len
+    }
+
     pub(super) fn state(&self) -> DecodeState {
         self.state
     }
@@ -117,7 +121,9 @@ impl SeedJsonCodec {
 /// other spacing, an md5 string) goes through serde_json, so errors stay the same.
 fn canonical_total_lenth(json: &[u8]) -> Option<u64> {
     let digits = json.strip_prefix(b"{\"total_lenth\": ")?.strip_suffix(b", \"md5\": null}")?;
-    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+    // JSON has no leading zeros: `05` must reach serde_json and be refused, as Python refuses it
+    let leading_zero = digits.len() > 1 && digits[0] == b'0';
+    if digits.is_empty() || digits.len() > 19 || leading_zero || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
     Some(digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
@@ -131,7 +137,7 @@ mod canonical_tests {
     fn fast_path_only_for_the_exact_canonical_header() {
         assert_eq!(canonical_total_lenth(br#"{"total_lenth": 1677, "md5": null}"#), Some(1677));
         assert_eq!(canonical_total_lenth(br#"{"total_lenth": 0, "md5": null}"#), Some(0));
-        for other in [&br#"{"total_lenth":5,"md5":null}"#[..], br#"{"total_lenth": -1, "md5": null}"#, br#"{"total_lenth": , "md5": null}"#, br#"{"total_lenth": 5, "md5": "ab"}"#, br#"{"total_lenth": 99999999999999999999, "md5": null}"#] {
+        for other in [&br#"{"total_lenth":5,"md5":null}"#[..], br#"{"total_lenth": -1, "md5": null}"#, br#"{"total_lenth": , "md5": null}"#, br#"{"total_lenth": 5, "md5": "ab"}"#, br#"{"total_lenth": 99999999999999999999, "md5": null}"#, br#"{"total_lenth": 05, "md5": null}"#] {
             assert_eq!(canonical_total_lenth(other), None, "{}", String::from_utf8_lossy(other));
         }
     }
