@@ -95,7 +95,11 @@ impl SeedJsonCodec {
         let total_lenth = match canonical_total_lenth(json) {
             Some(n) => n,
             None => {
-                let header: SeedHeader = serde_json::from_slice(json)
+                // from_slice skips fields it ignores without checking their UTF-8 (so
+                // `"md5": "ab\xa4"` passed, found by `cargo fuzz`); Python's json.loads refuses it
+                let text = std::str::from_utf8(json)
+                    .map_err(|e| DecodeError::BadJson { offset, reason: format!("the header is not UTF-8 ({e})") })?;
+                let header: SeedHeader = serde_json::from_str(text)
                     .map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
                 header.total_lenth
             }

@@ -148,6 +148,19 @@ fn seed_json_bad_json() {
 }
 
 #[test]
+fn seed_json_header_with_invalid_utf8_in_an_ignored_field_is_refused() {
+    // found by `cargo fuzz`: serde_json skipped the md5 field without checking its bytes
+    let json = b"{\"total_lenth\":2,\"md5\":\"ab\xa4\"}";
+    let mut bytes = (json.len() as i32).to_le_bytes().to_vec();
+    bytes.extend_from_slice(json);
+    bytes.extend_from_slice(b"hi");
+    let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
+    assert!(frames.is_empty());
+    let Some(DecodeError::BadJson { offset: 0, reason }) = err else { panic!("{err:?}") };
+    assert!(reason.contains("not UTF-8"), "{reason}");
+}
+
+#[test]
 fn seed_json_matches_python_bytes() {
     // struct.pack('i', len(h)) + h + body, with h = json.dumps({'total_lenth': 5, 'md5': None})
     let mut out = Vec::new();
