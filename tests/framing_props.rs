@@ -287,6 +287,7 @@ fn bad_seed_header() -> impl Strategy<Value = Vec<u8>> {
         Just(r#"{"total_lenth": 99999999999999999999, "md5": null}"#.to_string()),
         Just(r#"{"total_lenth": 5, "total_lenth": 5}"#.to_string()),
         Just(r#"{"total_lenth": 5, "md5": null"#.to_string()),
+        Just("[5]".to_string()), // serde reads a struct from an array too (found by cargo fuzz)
         edge_len().prop_map(|n| SeedJsonCodec::header_json(n as usize)),
         "[ -~]{0,40}",
     ];
@@ -332,7 +333,8 @@ fn bad_tail(mode: FramingMode) -> BoxedStrategy<Vec<u8>> {
         .boxed(),
         FramingMode::Newline => prop_oneof![
             garbage,
-            (MAX as usize - 4..MAX as usize + 4, any::<u8>())
+            // a line with no end, up to three times the max (so a read can be longer than a frame)
+            (MAX as usize - 4..3 * MAX as usize, any::<u8>())
                 .prop_map(|(n, b)| vec![if b == b'\n' { b'x' } else { b }; n]),
             (MAX as usize - 4..MAX as usize + 4).prop_map(|n| [vec![b'y'; n], b"\n".to_vec()].concat()),
         ]
@@ -539,6 +541,15 @@ fn a_line_over_the_max_in_small_reads_allocates_one_frame_at_most() {
     let cuts: Vec<usize> = (1..bytes.len()).step_by(100).collect();
     let out = decode_both(FramingMode::Newline, &bytes, &cuts);
     assert!(matches!(out.error, Some((DecodeError::TooLong { offset: 0, .. }, _))), "{:?}", out.error);
+}
+
+#[test]
+fn a_long_line_in_one_big_read_is_not_copied_whole() {
+    // found by cargo fuzz: the zero-copy path copied a whole read without `\n` before refusing it
+    let bytes = vec![b'a'; 3 * MAX as usize];
+    let (out, largest) = decode_zero_copy(FramingMode::Newline, &bytes, &[10]);
+    assert_eq!(out.error, Some((DecodeError::TooLong { offset: 0, len: u64::from(MAX) + 1, max: MAX }, bytes.len())));
+    assert!(largest <= frame_bound(FramingMode::Newline), "{largest} bytes at once");
 }
 
 #[test]

@@ -47,6 +47,25 @@ impl<'a> Input<'a> {
     }
 }
 
+// ---- what a corpus reaches -------------------------------------------------------------------
+
+/// With `STICKYVIZ_FUZZ_CENSUS` set, each input prints one line saying how it ended (frames,
+/// error kind), so a corpus can be counted: `-runs=0` over it, then `sort | uniq -c`.
+fn census(line: impl FnOnce() -> String) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("STICKYVIZ_FUZZ_CENSUS").is_some()) {
+        eprintln!("census: {}", line());
+    }
+}
+
+/// The error's kind and, for a short read, which part.
+fn kind(e: &DecodeError) -> String {
+    match e {
+        DecodeError::ShortRead { part, .. } => format!("ShortRead({part})"),
+        other => format!("{other:?}").split([' ', '{']).next().unwrap_or_default().to_string(),
+    }
+}
+
 // ---- the largest single allocation, counted per thread -------------------------------------
 
 /// Counts the largest single allocation made on this thread while `TRACKING` is set.
@@ -194,6 +213,16 @@ pub fn check_stream_codec(mode: FramingMode, data: &[u8]) {
     assert_eq!(zero_copy, buffered, "{mode:?}: decode_chunk and feed + next_frame disagree");
     let bound = frame_bound(mode, input.max_frame_len) + SMALL_ALLOC;
     assert!(largest <= bound, "{mode:?}: allocated {largest} bytes at once while decoding; one frame is at most {bound}");
+    census(|| {
+        let frames = match buffered.frames.len() {
+            0 => "no frame",
+            1 => "1 frame",
+            _ => "2+ frames",
+        };
+        let at_max = buffered.frames.iter().any(|f| f.2.len() as u64 == u64::from(input.max_frame_len));
+        let error = buffered.error.as_ref().map_or_else(|| "no error".into(), kind);
+        format!("{mode:?} {frames}{} {error}", if at_max { " (one at the max)" } else { "" })
+    });
 }
 
 fn decode_buffered(mode: FramingMode, input: &Input<'_>) -> Decoded {
@@ -271,7 +300,8 @@ pub fn check_naive_u32(data: &[u8]) {
     let Some(input) = Input::parse(data) else { return };
     let max = input.max_frame_len;
     let bound = frame_bound(FramingMode::NaiveU32, max) + SMALL_ALLOC;
-    let ((), largest) = largest_allocation(|| {
+    let (outcome, largest) = largest_allocation(|| {
+        let mut outcome = NaiveOutcome::default();
         let mut dec = NaiveU32Decoder::new(max);
         let (mut pos, mut reads) = (0, 0);
         let mut announced: Option<(u64, u32)> = None;
@@ -295,6 +325,7 @@ pub fn check_naive_u32(data: &[u8]) {
                     check_naive_frame(&input, &f, announced.take(), read_at);
                     let header = &input.bytes[f.offset as usize..][..4];
                     assert_eq!(header, (f.payload.len() as u32).to_be_bytes(), "a whole frame has its announced length");
+                    outcome.frames += 1;
                 }
                 Ok(NaiveStep::ShortFrame { frame, error }) => {
                     assert!(n < want, "a short frame from a read that got all {want} bytes");
@@ -302,6 +333,7 @@ pub fn check_naive_u32(data: &[u8]) {
                     check_naive_frame(&input, &frame, announced.take(), read_at);
                     assert_eq!(error, DecodeError::ShortRead { offset: read_at, part: FramePart::Body, asked: len.into(), got: n as u64 });
                     check_naive_message(&error);
+                    outcome.short_bodies += 1;
                 }
                 Err(e) => {
                     assert!(dec.is_failed(), "an error ends the naive decoder");
@@ -315,6 +347,7 @@ pub fn check_naive_u32(data: &[u8]) {
                         other => panic!("naive decoder failed with {other:?} mid-stream"),
                     }
                     check_naive_message(&e);
+                    outcome.end = kind(&e);
                 }
             });
         }
@@ -324,10 +357,27 @@ pub fn check_naive_u32(data: &[u8]) {
                 let (header_at, len) = announced.expect("truncated only after a header");
                 assert_eq!(e, DecodeError::Truncated { offset: header_at, have: 4, need: 4 + u64::from(len) });
                 check_naive_message(&e);
+                outcome.end = kind(&e);
             }
         });
+        outcome
     });
     assert!(largest <= bound, "naive-u32: allocated {largest} bytes at once; one frame is at most {bound}");
+    census(|| {
+        let frames = if outcome.frames > 1 { "2+ frames" } else if outcome.frames == 1 { "1 frame" } else { "no frame" };
+        let short = if outcome.short_bodies > 0 { " short body" } else { "" };
+        let end = if outcome.end.is_empty() { "no error" } else { &outcome.end };
+        format!("NaiveU32 {frames}{short} {end}")
+    });
+}
+
+/// How one naive run went, for the census.
+#[derive(Default)]
+struct NaiveOutcome {
+    frames: usize,
+    short_bodies: usize,
+    /// The kind of the error that stopped it, empty if none.
+    end: String,
 }
 
 /// A frame lies at the header that announced it; its payload is this read's bytes.
@@ -359,11 +409,15 @@ pub fn check_recording(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match stickyviz::recording::Recording::from_json(text) {
         Ok(rec) => {
+            census(|| format!("recording loaded, {} events", if rec.events.is_empty() { "no" } else { "some" }));
             let model = stickyviz::analysis::Model::from_events(&rec.events);
             let _ = model.summary;
             let back = stickyviz::recording::Recording::from_json(&rec.to_json()).expect("a loaded recording saves and loads again");
             assert_eq!(back.events, rec.events);
         }
-        Err(e) => assert!(!e.to_string().is_empty()),
+        Err(e) => {
+            assert!(!e.to_string().is_empty());
+            census(|| format!("recording refused: {}", format!("{e:?}").split('(').next().unwrap_or_default()));
+        }
     }
 }

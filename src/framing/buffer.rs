@@ -90,7 +90,11 @@ impl StreamDecoder {
         while self.start < self.buf.len() && !bytes.is_empty() {
             let take = match self.codec.state() {
                 DecodeState::Body { remaining } => (remaining as usize).min(bytes.len()),
-                DecodeState::Line { .. } => memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1),
+                // up to the line's end, but never past one frame: a long read without `\n` is not
+                // copied whole only to be refused
+                DecodeState::Line { .. } => memchr::memchr(b'\n', bytes)
+                    .map_or(bytes.len(), |i| i + 1)
+                    .min(self.frame_bound.saturating_sub(self.pending_len()).max(1)),
                 // a header is a few bytes: add them one at a time until it parses
                 DecodeState::Header | DecodeState::Failed => 1,
             };

@@ -6,8 +6,9 @@
 //!  '---- frame 0 --'  '---- frame 1 --'
 //! ```
 //!
-//! The payload must not contain `\n`. A line longer than the max frame length is an error, so a
-//! peer that never sends `\n` cannot make the buffer grow without bound.
+//! The payload must not contain `\n`. A line longer than the max frame length is an error as soon
+//! as its (max + 1)th byte arrives (reported as length max + 1), so a peer that never sends `\n`
+//! cannot make the buffer grow without bound.
 
 use super::{DecodeError, DecodeState, FrameLayout};
 
@@ -31,22 +32,24 @@ impl NewlineCodec {
     }
 
     pub(super) fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
-        let from = self.scanned.min(buf.len());
+        // Only the first max + 1 bytes can hold the end of a line short enough: a longer line is
+        // refused when its (max + 1)th byte arrives, whatever the reads were, so the error and the
+        // bytes kept are the same however the stream was cut (`decode_chunk` copies no more).
+        let limit = (self.max_frame_len as usize).saturating_add(1);
+        let window = &buf[..buf.len().min(limit)];
+        let from = self.scanned.min(window.len());
         // memchr scans a word at a time: about 10x a byte loop on 100-byte lines
-        match memchr::memchr(b'\n', &buf[from..]) {
+        match memchr::memchr(b'\n', &window[from..]) {
             Some(i) => {
-                let payload_len = from + i;
                 self.scanned = 0;
-                if payload_len as u64 > u64::from(self.max_frame_len) {
-                    return Err(self.too_long(offset, payload_len));
-                }
-                Ok(Some(FrameLayout { header_len: 0, payload_len, trailer_len: 1 }))
+                Ok(Some(FrameLayout { header_len: 0, payload_len: from + i, trailer_len: 1 }))
+            }
+            None if window.len() == limit => {
+                self.scanned = 0;
+                Err(self.too_long(offset, limit))
             }
             None => {
-                self.scanned = buf.len();
-                if buf.len() as u64 > u64::from(self.max_frame_len) {
-                    return Err(self.too_long(offset, buf.len()));
-                }
+                self.scanned = window.len();
                 Ok(None)
             }
         }

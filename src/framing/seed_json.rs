@@ -101,6 +101,11 @@ impl SeedJsonCodec {
                     .map_err(|e| DecodeError::BadJson { offset, reason: format!("the header is not UTF-8 ({e})") })?;
                 let header: SeedHeader = serde_json::from_str(text)
                     .map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
+                // serde also reads a struct from an array, `[5]`, which the seed's client (that
+                // indexes header['total_lenth']) cannot (found by `cargo fuzz`)
+                if text.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes().first() != Some(&b'{') {
+                    return Err(DecodeError::BadJson { offset, reason: "the header is not a JSON object".into() });
+                }
                 header.total_lenth
             }
         };
