@@ -8,6 +8,8 @@ use super::{Codec, DecodeError, DecodeState, Frame};
 #[derive(Debug)]
 pub struct StreamDecoder {
     codec: Codec,
+    /// The most bytes one frame can take (see [`Codec::frame_bound`]).
+    frame_bound: usize,
     buf: Vec<u8>,
     /// Index in `buf` of the first unconsumed byte.
     start: usize,
@@ -18,7 +20,20 @@ pub struct StreamDecoder {
 
 impl StreamDecoder {
     pub fn new(codec: Codec) -> Self {
-        Self { codec, buf: Vec::new(), start: 0, offset: 0, failed: false }
+        let frame_bound = codec.frame_bound();
+        Self { codec, frame_bound, buf: Vec::new(), start: 0, offset: 0, failed: false }
+    }
+
+    /// Appends to the buffer, doubling its capacity as `Vec` does (a frame arriving in many small
+    /// reads is still copied about once) but never past one frame unless these bytes need more:
+    /// plain doubling allocated up to twice the max frame length (found by `cargo fuzz`).
+    fn append(&mut self, bytes: &[u8]) {
+        let needed = self.buf.len() + bytes.len();
+        if needed > self.buf.capacity() {
+            let target = (2 * self.buf.capacity()).min(self.frame_bound).max(needed);
+            self.buf.reserve_exact(target - self.buf.len());
+        }
+        self.buf.extend_from_slice(bytes);
     }
 
     /// Appends the bytes of one read. After an error the stream is out of step and nothing more
@@ -32,7 +47,7 @@ impl StreamDecoder {
             self.buf.drain(..self.start);
             self.start = 0;
         }
-        self.buf.extend_from_slice(bytes);
+        self.append(bytes);
     }
 
     /// The next complete frame, `Ok(None)` if more bytes are needed.
@@ -75,7 +90,11 @@ impl StreamDecoder {
         while self.start < self.buf.len() && !bytes.is_empty() {
             let take = match self.codec.state() {
                 DecodeState::Body { remaining } => (remaining as usize).min(bytes.len()),
-                DecodeState::Line { .. } => memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1),
+                // up to the line's end, but never past one frame: a long read without `\n` is not
+                // copied whole only to be refused
+                DecodeState::Line { .. } => memchr::memchr(b'\n', bytes)
+                    .map_or(bytes.len(), |i| i + 1)
+                    .min(self.frame_bound.saturating_sub(self.pending_len()).max(1)),
                 // a header is a few bytes: add them one at a time until it parses
                 DecodeState::Header | DecodeState::Failed => 1,
             };
@@ -94,7 +113,7 @@ impl StreamDecoder {
         // Then decode in place.
         match self.codec.decode_in_place(bytes, &mut self.offset, on_frame) {
             Ok(used) => {
-                self.buf.extend_from_slice(&bytes[used..]);
+                self.append(&bytes[used..]);
                 Ok(())
             }
             Err(e) => {

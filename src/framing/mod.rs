@@ -132,6 +132,17 @@ impl Codec {
         }
     }
 
+    /// The most bytes one frame can take: header, payload of at most the max frame length,
+    /// trailer. seed-json checks its JSON header's length and its body's length each against the
+    /// max, so its frames can take twice the max (plus the 4-byte prefix).
+    fn frame_bound(&self) -> usize {
+        match self {
+            Self::U32(c) => 4 + c.max_frame_len() as usize,
+            Self::SeedJson(c) => 4 + 2 * c.max_frame_len() as usize,
+            Self::Newline(c) => c.max_frame_len() as usize + 1,
+        }
+    }
+
     fn state(&self) -> DecodeState {
         match self {
             Self::U32(c) => c.state(),

@@ -6,8 +6,9 @@
 //!  '---- frame 0 --'  '---- frame 1 --'
 //! ```
 //!
-//! The payload must not contain `\n`. A line longer than the max frame length is an error, so a
-//! peer that never sends `\n` cannot make the buffer grow without bound.
+//! The payload must not contain `\n`. A line longer than the max frame length is an error as soon
+//! as its (max + 1)th byte arrives (reported as length max + 1), so a peer that never sends `\n`
+//! cannot make the buffer grow without bound.
 
 use wide::u8x16;
 
@@ -33,22 +34,24 @@ impl NewlineCodec {
     }
 
     pub(super) fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
-        let from = self.scanned.min(buf.len());
+        // Only the first max + 1 bytes can hold the end of a line short enough: a longer line is
+        // refused when its (max + 1)th byte arrives, whatever the reads were, so the error and the
+        // bytes kept are the same however the stream was cut (`decode_chunk` copies no more).
+        let limit = (self.max_frame_len as usize).saturating_add(1);
+        let window = &buf[..buf.len().min(limit)];
+        let from = self.scanned.min(window.len());
         // memchr scans a word at a time: about 10x a byte loop on 100-byte lines
-        match memchr::memchr(b'\n', &buf[from..]) {
+        match memchr::memchr(b'\n', &window[from..]) {
             Some(i) => {
-                let payload_len = from + i;
                 self.scanned = 0;
-                if payload_len as u64 > u64::from(self.max_frame_len) {
-                    return Err(self.too_long(offset, payload_len));
-                }
-                Ok(Some(FrameLayout { header_len: 0, payload_len, trailer_len: 1 }))
+                Ok(Some(FrameLayout { header_len: 0, payload_len: from + i, trailer_len: 1 }))
+            }
+            None if window.len() == limit => {
+                self.scanned = 0;
+                Err(self.too_long(offset, limit))
             }
             None => {
-                self.scanned = buf.len();
-                if buf.len() as u64 > u64::from(self.max_frame_len) {
-                    return Err(self.too_long(offset, buf.len()));
-                }
+                self.scanned = window.len();
                 Ok(None)
             }
         }
@@ -69,8 +72,9 @@ impl NewlineCodec {
         let mut start = 0;
         let mut emit = |end: usize, start: &mut usize| {
             let payload = &bytes[*start..end];
+            // refused as `parse` refuses it: at its (max + 1)th byte
             if payload.len() > max {
-                return Err(self.too_long(*offset, payload.len()));
+                return Err(self.too_long(*offset, max + 1));
             }
             on_frame(Frame { offset: *offset, total_len: payload.len() + 1, payload });
             *offset += payload.len() as u64 + 1;
@@ -94,7 +98,7 @@ impl NewlineCodec {
         }
         let rest = bytes.len() - start;
         if rest > max {
-            return Err(self.too_long(*offset, rest));
+            return Err(self.too_long(*offset, max + 1));
         }
         self.scanned = rest;
         Ok(start)
@@ -102,6 +106,10 @@ impl NewlineCodec {
 
     fn too_long(&self, offset: u64, len: usize) -> DecodeError {
         DecodeError::TooLong { offset, len: len as u64, max: self.max_frame_len }
+    }
+
+    pub(super) fn max_frame_len(&self) -> u32 {
+        self.max_frame_len
     }
 
     pub(super) fn state(&self) -> DecodeState {

@@ -158,6 +158,10 @@ impl SeedJsonCodec {
         Ok(Some((header_len, total_lenth)))
     }
 
+    pub(super) fn max_frame_len(&self) -> u32 {
+        self.max_frame_len
+    }
+
     pub(super) fn state(&self) -> DecodeState {
         self.state
     }
@@ -195,8 +199,17 @@ fn canonical_frame(buf: &[u8], max: u32) -> Option<((usize, usize), Option<LastH
 #[cold]
 #[inline(never)]
 fn any_json_total_lenth(json: &[u8], offset: u64) -> Result<u64, DecodeError> {
+    // from_slice skips fields it ignores without checking their UTF-8 (so `"md5": "ab\xa4"`
+    // passed, found by `cargo fuzz`); Python's json.loads refuses it
+    let text = std::str::from_utf8(json)
+        .map_err(|e| DecodeError::BadJson { offset, reason: format!("the header is not UTF-8 ({e})") })?;
     let header: SeedHeader =
-        serde_json::from_slice(json).map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
+        serde_json::from_str(text).map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
+    // serde also reads a struct from an array, `[5]`, which the seed's client (that indexes
+    // header['total_lenth']) cannot (found by `cargo fuzz`)
+    if text.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes().first() != Some(&b'{') {
+        return Err(DecodeError::BadJson { offset, reason: "the header is not a JSON object".into() });
+    }
     Ok(header.total_lenth)
 }
 
@@ -231,7 +244,9 @@ fn canonical_parts(json: &[u8]) -> Option<(&[u8], &[u8; 8])> {
     // fixed-size array compares: a 16-byte load or two each, no memcmp call
     let (head, rest) = json.split_first_chunk::<16>()?;
     let (digits, tail) = rest.split_last_chunk::<14>()?;
-    if head != HEAD || tail != TAIL || digits.is_empty() || digits.len() > 19 {
+    // JSON has no leading zeros: `05` must reach serde_json and be refused, as Python refuses it
+    let leading_zero = digits.len() > 1 && digits[0] == b'0';
+    if head != HEAD || tail != TAIL || digits.is_empty() || digits.len() > 19 || leading_zero {
         return None;
     }
     Some((digits, rest.first_chunk::<8>()?))
@@ -295,7 +310,7 @@ mod canonical_tests {
     fn fast_path_only_for_the_exact_canonical_header() {
         assert_eq!(canonical_total_lenth(br#"{"total_lenth": 1677, "md5": null}"#), Some(1677));
         assert_eq!(canonical_total_lenth(br#"{"total_lenth": 0, "md5": null}"#), Some(0));
-        for other in [&br#"{"total_lenth":5,"md5":null}"#[..], br#"{"total_lenth": -1, "md5": null}"#, br#"{"total_lenth": , "md5": null}"#, br#"{"total_lenth": 5, "md5": "ab"}"#, br#"{"total_lenth": 99999999999999999999, "md5": null}"#] {
+        for other in [&br#"{"total_lenth":5,"md5":null}"#[..], br#"{"total_lenth": -1, "md5": null}"#, br#"{"total_lenth": , "md5": null}"#, br#"{"total_lenth": 5, "md5": "ab"}"#, br#"{"total_lenth": 99999999999999999999, "md5": null}"#, br#"{"total_lenth": 05, "md5": null}"#] {
             assert_eq!(canonical_total_lenth(other), None, "{}", String::from_utf8_lossy(other));
         }
     }

@@ -148,6 +148,52 @@ fn seed_json_bad_json() {
 }
 
 #[test]
+fn seed_json_header_with_invalid_utf8_in_an_ignored_field_is_refused() {
+    // found by `cargo fuzz`: serde_json skipped the md5 field without checking its bytes
+    let json = b"{\"total_lenth\":2,\"md5\":\"ab\xa4\"}";
+    let mut bytes = (json.len() as i32).to_le_bytes().to_vec();
+    bytes.extend_from_slice(json);
+    bytes.extend_from_slice(b"hi");
+    let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
+    assert!(frames.is_empty());
+    let Some(DecodeError::BadJson { offset: 0, reason }) = err else { panic!("{err:?}") };
+    assert!(reason.contains("not UTF-8"), "{reason}");
+}
+
+#[test]
+fn seed_json_header_must_be_an_object() {
+    // found by `cargo fuzz`: serde read `[2]` as {"total_lenth": 2}
+    for json in [&b"[2]"[..], b" \r\n[2]"] {
+        let mut bytes = (json.len() as i32).to_le_bytes().to_vec();
+        bytes.extend_from_slice(json);
+        bytes.extend_from_slice(b"hi");
+        let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
+        assert!(frames.is_empty());
+        assert_eq!(err, Some(DecodeError::BadJson { offset: 0, reason: "the header is not a JSON object".into() }));
+    }
+}
+
+#[test]
+fn a_line_over_the_max_is_refused_alike_over_every_split() {
+    // found by `cargo fuzz`: the reported length and the bytes copied depended on the reads
+    let bytes = [b"ok\n".as_slice(), &[b'x'; 40]].concat();
+    for cuts in all_cuts(bytes.len()) {
+        let mut dec = FramingMode::Newline.stream_decoder(16).expect("codec");
+        let mut prev = 0;
+        let mut err = None;
+        for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
+            if let Err(e) = dec.decode_chunk(&bytes[prev..cut], |_| {}) {
+                err = Some(e);
+                break;
+            }
+            assert!(dec.pending_len() <= 17, "cuts {cuts:?}: {} bytes kept", dec.pending_len());
+            prev = cut;
+        }
+        assert_eq!(err, Some(DecodeError::TooLong { offset: 3, len: 17, max: 16 }), "cuts {cuts:?}");
+    }
+}
+
+#[test]
 fn seed_json_matches_python_bytes() {
     // struct.pack('i', len(h)) + h + body, with h = json.dumps({'total_lenth': 5, 'md5': None})
     let mut out = Vec::new();

@@ -55,6 +55,10 @@ impl U32Codec {
         Ok(Some(FrameLayout { header_len: HEADER_LEN, payload_len: len as usize, trailer_len: 0 }))
     }
 
+    pub(super) fn max_frame_len(&self) -> u32 {
+        self.max_frame_len
+    }
+
     pub(super) fn state(&self) -> DecodeState {
         self.state
     }
