@@ -267,11 +267,13 @@ impl Session {
         let read_size = self.opts.read_size as usize;
         let mut buf = vec![0u8; read_size];
         loop {
-            if self.shared.closing.load(Ordering::Relaxed) {
-                return ClientOutcome::Stopped;
-            }
+            // Evicted first: the listener may end before this thread looks (the newcomer it
+            // made room for can be served within a poll interval), and it was let go before.
             if self.state.evicted.load(Ordering::Relaxed) {
                 return ClientOutcome::Evicted { limit: MAX_CLIENTS_AT_ONCE };
+            }
+            if self.shared.closing.load(Ordering::Relaxed) {
+                return ClientOutcome::Stopped;
             }
             let want = stream.as_ref().map_or(read_size, |s| s.checker.next_read_size(read_size));
             match (&*conn).read(&mut buf[..want]) {
