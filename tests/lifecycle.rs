@@ -220,11 +220,7 @@ fn short_write_seen(events: &[Event], split: WriteSplit) -> bool {
                     WriteSplit::Chunks { bytes } => (start..end).step_by(bytes as usize).skip(1).chain([end]).collect(),
                 };
             }
-            Event::Write { offset, len, .. } => {
-                if !piece_ends.contains(&(offset.0 + u64::from(*len))) {
-                    return true;
-                }
-            }
+            Event::Write { offset, len, .. } if !piece_ends.contains(&(offset.0 + u64::from(*len))) => return true,
             _ => {}
         }
     }

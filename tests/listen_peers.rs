@@ -177,7 +177,7 @@ fn good_client(addr: SocketAddr, framing: FramingMode, count: u32) -> (SocketAdd
     (local, bodies)
 }
 
-fn client_of<'m>(model: &'m Model, peer: SocketAddr) -> &'m ClientRec {
+fn client_of(model: &Model, peer: SocketAddr) -> &ClientRec {
     let peer = peer.to_string();
     model.clients.iter().find(|c| c.peer == peer).unwrap_or_else(|| panic!("no report for {peer}: {:#?}", model.clients))
 }
@@ -201,6 +201,14 @@ fn assert_frames(m: &Model, bodies: &[Vec<u8>], what: &str) {
         let got = m.received.get(start..end).unwrap_or_else(|| panic!("{what}: frame {} bytes kept", f.index));
         assert_eq!(got, &body[..], "{what}: frame {} intact", f.index);
     }
+}
+
+/// A client that came and how its report must read.
+struct Expect {
+    peer: SocketAddr,
+    name: &'static str,
+    outcome: fn(&ClientOutcome) -> bool,
+    words: &'static str,
 }
 
 /// One hostile client of the table: what it sends and how listen must report it.
@@ -258,7 +266,7 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     let json = json.to_str().expect("UTF-8 path");
     let mut l = Listener::start(&["--tcp", "0", "--framing", framing.name(), "--read-size", "5", "--json", json]);
     let addr = l.addr();
-    let mut expected: Vec<(SocketAddr, &str, fn(&ClientOutcome) -> bool, &str)> = Vec::new();
+    let mut expected: Vec<Expect> = Vec::new();
 
     // Connects and says nothing, for the whole session: it must hold up nobody.
     let (silent, silent_addr) = connect(addr);
@@ -267,13 +275,13 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     let (probe, probe_addr) = connect(addr);
     drop(probe);
     l.wait_for_report(probe_addr);
-    expected.push((probe_addr, "probe", |o| *o == ClientOutcome::SentNothing, "without sending a byte"));
+    expected.push(Expect { peer: probe_addr, name: "probe", outcome: |o| *o == ClientOutcome::SentNothing, words: "without sending a byte" });
 
     for h in hostile_clients(framing) {
         let peer = send_and_wait_for_close(addr, &h.bytes);
         let line = l.wait_for_report(peer);
         assert!(line.contains("closed this connection"), "{}: {line}", h.name);
-        expected.push((peer, h.name, h.outcome, h.words));
+        expected.push(Expect { peer, name: h.name, outcome: h.outcome, words: h.words });
     }
 
     // Half a frame, then a reset: 10 of 100 body bytes.
@@ -284,12 +292,17 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     // No wait needed: bytes that arrived before the reset are read before it is reported.
     reset(cut);
     l.wait_for_report(cut_addr);
-    expected.push((cut_addr, "reset mid-frame", |o| matches!(o, ClientOutcome::Reset { unfinished: Some(DecodeError::Truncated { .. }), .. }), "in the middle of a frame"));
+    expected.push(Expect {
+        peer: cut_addr,
+        name: "reset mid-frame",
+        outcome: |o| matches!(o, ClientOutcome::Reset { unfinished: Some(DecodeError::Truncated { .. }), .. }),
+        words: "in the middle of a frame",
+    });
 
     // Finally a student's correct client: served, and listen (serving one client) ends.
     let (good_addr, bodies) = good_client(addr, framing, 25);
     let (stdout, stderr) = l.finish();
-    expected.push((silent_addr, "silent", |o| *o == ClientOutcome::Stopped, "having sent nothing"));
+    expected.push(Expect { peer: silent_addr, name: "silent", outcome: |o| *o == ClientOutcome::Stopped, words: "having sent nothing" });
     drop(silent);
 
     let rec = Recording::load(std::path::Path::new(json)).expect("the recording loads");
@@ -300,7 +313,7 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     assert_frames(lane_model(&model, good.lane), &bodies, "the good client");
     assert_eq!(model.clients_served, 1);
     assert_eq!(model.clients_total as usize, expected.len() + 1);
-    for (peer, name, outcome, words) in &expected {
+    for Expect { peer, name, outcome, words } in &expected {
         let c = client_of(&model, *peer);
         assert!(outcome(&c.outcome), "{name}: reported as {c:?}");
         let line = format!("client {peer}: ");
