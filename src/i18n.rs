@@ -292,6 +292,23 @@ strings! {
     PeerDatagramsHeader => ("UDP datagrams received:", "收到的 UDP 数据报："),
     PeerDatagramLine => ("  {} +{} µs  {} of {} B{}", "  {} +{} µs  {}/{} B{}"),
     PeerNeedTcpOrUdp => ("one of --tcp or --udp is required", "需要 --tcp 或 --udp 之一"),
+    PeerClientsHeader => ("clients, in the order their connections ended:", "客户端（按连接结束的先后）："),
+    PeerClientsServed => ("clients served", "已服务的客户端"),
+    PeerClientsConnected => ("clients connected", "连接过的客户端"),
+    PeerClientsMore => ("… {} more clients not listed", "……另有 {} 个客户端未列出"),
+    ClientLine => ("client {}: {}", "客户端 {}：{}"),
+    ClientMainLane => (" (main timeline)", "（主时间线）"),
+    ClientConnLane => (" (connection {})", "（连接 {}）"),
+    ClientServed => ("served: {} B, {} frames", "已服务：{} 字节，{} 帧"),
+    ClientSentNothing => ("connected and closed without sending a byte (a port scanner or `nc -z` does this)", "连上后一个字节也没发就关闭了（端口扫描或 `nc -z` 就是这样）"),
+    ClientClosedMidFrame => ("closed its end in the middle of a frame (半包) after {} B: {}", "发送 {} 字节后在一帧中间关闭了连接（半包）：{}"),
+    ClientReset => ("reset the connection after {} B ({})", "发送 {} 字节后重置了连接（{}）"),
+    ClientResetMidFrame => ("reset the connection in the middle of a frame (半包) after {} B ({}): {}", "发送 {} 字节后在一帧中间重置了连接（半包，{}）：{}"),
+    ClientDropped => ("sent a header the decoder cannot accept, after {} B: {}. The listener closed this connection: past a bad header nothing tells where the next frame starts", "发送 {} 字节后发来了解码器无法接受的报头：{}。监听方关闭了这个连接：坏报头之后再也找不到下一帧从哪里开始"),
+    ClientRefused => ("turned away at once: {} clients were connected already, all of them sending", "立即被拒绝：已经有 {} 个客户端连着，而且都在发送数据"),
+    ClientEvicted => ("connected and sent nothing; let go to make room when {} clients were connected and one more came", "连上后什么也没发；已有 {} 个客户端连着又来了一个新的，于是断开它腾出位置"),
+    ClientStopped => ("still connected when listen ended, after {} B", "listen 结束时仍然连着，已收到 {} 字节"),
+    ClientStoppedSilent => ("still connected when listen ended, having sent nothing", "listen 结束时仍然连着，一个字节也没发"),
     RenderBadOut => ("'{}' must end in .png, .svg or .pcapng", "'{}' 必须以 .png、.svg 或 .pcapng 结尾"),
     PacketsWritten => ("{} captured packets written to {}", "已把 {} 个抓到的数据包写入 {}"),
     CliNotWholeOrOnce => ("'{}' is not whole or once", "'{}' 不是 whole 或 once"),
@@ -473,6 +490,30 @@ pub fn decode_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
     }
 }
 
+/// How one `listen` client's connection went, in `lang`: `client ADDR: what happened`.
+pub fn client_report(c: &crate::analysis::ClientRec, lang: Lang) -> String {
+    use crate::engine::ClientOutcome as O;
+    let what = match &c.outcome {
+        O::Served => tf(lang, S::ClientServed, &[&c.bytes, &c.frames]),
+        O::SentNothing => t(lang, S::ClientSentNothing).to_string(),
+        O::ClosedMidFrame { error } => tf(lang, S::ClientClosedMidFrame, &[&c.bytes, &decode_error(error, lang)]),
+        O::Reset { error, unfinished: None } => tf(lang, S::ClientReset, &[&c.bytes, error]),
+        O::Reset { error, unfinished: Some(cut) } => tf(lang, S::ClientResetMidFrame, &[&c.bytes, error, &decode_error(cut, lang)]),
+        O::Dropped { error } => tf(lang, S::ClientDropped, &[&c.bytes, &decode_error(error, lang)]),
+        O::Refused { limit } => tf(lang, S::ClientRefused, &[limit]),
+        O::Evicted { limit } => tf(lang, S::ClientEvicted, &[limit]),
+        O::Stopped if c.bytes == 0 => t(lang, S::ClientStoppedSilent).to_string(),
+        O::Stopped => tf(lang, S::ClientStopped, &[&c.bytes]),
+        O::Failed { error } => capture_reason(error, lang),
+    };
+    let lane = match c.lane {
+        Some(0) => t(lang, S::ClientMainLane).to_string(),
+        Some(k) => tf(lang, S::ClientConnLane, &[&k]),
+        None => String::new(),
+    };
+    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}")])
+}
+
 /// A run's problem in `lang` (the OS's own words stay as they are).
 pub fn problem(p: &crate::analysis::Problem, lang: Lang) -> String {
     use crate::analysis::ProblemKind;
@@ -487,6 +528,7 @@ pub fn problem(p: &crate::analysis::Problem, lang: Lang) -> String {
     let what = match &p.kind {
         ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&capture_reason(why, lang)]),
         ProblemKind::Failed(why) => capture_reason(why, lang),
+        ProblemKind::Client(c) => client_report(c, lang),
     };
     tf(lang, S::Problem, &[&side, &what])
 }

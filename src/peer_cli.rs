@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args};
 
-use crate::analysis::Model;
+use crate::analysis::{ClientRec, Model};
 use crate::cli::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOptions};
@@ -24,7 +24,8 @@ use crate::{presets, text_timeline};
 #[derive(Args, Debug)]
 #[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
 pub struct ListenArgs {
-    /// Wait for one TCP client on ADDR (PORT alone = 127.0.0.1:PORT; port 0 = any free port).
+    /// Serve TCP clients on ADDR (PORT alone = 127.0.0.1:PORT; port 0 = any free port), each
+    /// in its own thread, like the seed's ThreadingTCPServer.
     #[arg(long, value_name = "ADDR")]
     pub tcp: Option<String>,
     /// Receive UDP datagrams on ADDR.
@@ -42,6 +43,10 @@ pub struct ListenArgs {
     /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers.
     #[arg(long)]
     pub echo: bool,
+    /// TCP: end after this many clients were served (0 = until stopped). A client that sends
+    /// nothing, resets, or sends a header that cannot be decoded is reported and not counted.
+    #[arg(long, default_value = "1")]
+    pub clients: String,
     /// UDP: stop this many milliseconds after the last datagram.
     #[arg(long = "idle-ms", default_value = "2000")]
     pub idle_ms: String,
@@ -118,7 +123,12 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
         let problem = crate::config::SettingProblem::OutOfRange { value: idle_ms, min: 1, max: 600_000 };
         return Err(UsageError(format!("--idle-ms: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
     }
-    Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms })
+    let clients: u32 = crate::cli::number("clients", &args.clients, "0..=1000000")?;
+    if clients > 1_000_000 {
+        let problem = crate::config::SettingProblem::OutOfRange { value: clients.into(), min: 0, max: 1_000_000 };
+        return Err(UsageError(format!("--clients: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
+    }
+    Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
 }
 
 /// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
@@ -147,10 +157,25 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
     }
     check_width(args.width)?;
     let (run, exp, _) = start_listen(args, None)?;
-    let events = run.wait();
+    let lang = crate::cli::lang();
+    let mut events = Vec::new();
+    // Each client's report as its connection ends, so a student sees their client's problem
+    // while the listener goes on waiting for the next one.
+    for batch in run.events().iter() {
+        for e in &batch {
+            if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
+                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
+                eprintln!("{}", crate::i18n::client_report(&c, lang));
+            }
+        }
+        events.extend(batch);
+    }
+    drop(run);
     let mut text = report(&events, args.width);
     if exp.transports == Transports::Udp {
         text.push_str(&datagram_lines(&events));
+    } else {
+        text.push_str(&client_lines(&events, args.width));
     }
     output(&text, exp, events, args.json.as_deref())
 }
@@ -202,6 +227,30 @@ fn report(events: &[Event], width: usize) -> String {
         text.push_str(&summary_line(crate::cli::lang(), S::PeerConnection, &format!("{from} → {to}")));
     }
     text
+}
+
+/// `listen --tcp`: the timelines of connections 1.. and every client's report.
+fn client_lines(events: &[Event], width: usize) -> String {
+    let lang = crate::cli::lang();
+    let model = Model::from_events(events);
+    let mut out = String::new();
+    for (k, c) in model.echo.iter().flat_map(|e| e.connections.iter()).enumerate() {
+        out.push_str(&format!("\n{}\n", tf(lang, S::EchoConnection, &[&(k + 1)])));
+        out.push_str(&text_timeline::render(c, width, lang));
+        out.push_str(&summary_line(lang, S::SumFrames, &c.summary.frames.to_string()));
+        out.push_str(&summary_line(lang, S::SumDecodeErrors, &c.summary.decode_errors.to_string()));
+    }
+    out.push_str(&format!("\n{}\n", t(lang, S::PeerClientsHeader)));
+    for c in &model.clients {
+        out.push_str(&format!("  {}\n", crate::i18n::client_report(c, lang)));
+    }
+    let unlisted = model.clients_total.saturating_sub(model.clients.len() as u64);
+    if unlisted > 0 {
+        out.push_str(&format!("  {}\n", tf(lang, S::PeerClientsMore, &[&unlisted])));
+    }
+    out.push_str(&summary_line(lang, S::PeerClientsServed, &model.clients_served.to_string()));
+    out.push_str(&summary_line(lang, S::PeerClientsConnected, &model.clients_total.to_string()));
+    out
 }
 
 /// External datagrams carry no `msg-N|` ids, so the model's per-message table misses them;

@@ -154,7 +154,8 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     if s.events_dropped_from_history > 0 {
         line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());
     }
-    for p in &model.problems {
+    // `listen` lists its clients in a section of their own.
+    for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {
         let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::i18n::problem(p, lang)]));
     }
     if let Some(why) = &model.segments_unavailable {

@@ -5,12 +5,14 @@
 //! [`Summary`] counts stay exact past it.
 
 mod classify;
+mod clients;
 mod problem;
 mod echo;
 mod summary;
 pub mod playback;
 
 pub use classify::{Classifier, Counts};
+pub use clients::{ClientRec, MAX_CLIENT_RECS};
 pub use problem::{side_name, Problem, ProblemKind};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
@@ -152,6 +154,12 @@ pub struct Model {
     /// Datagrams that carry no `msg-N|` id (an external client's, under `listen --udp`), in
     /// arrival order, each recorded as sent and received at once with its real length.
     pub unidentified_datagrams: Vec<DatagramRec>,
+    /// `listen`: every client's report, in the order their connections ended (the first
+    /// [`MAX_CLIENT_RECS`]).
+    pub clients: Vec<ClientRec>,
+    /// `listen`: clients reported in all, and how many of them were served.
+    pub clients_total: u64,
+    pub clients_served: u64,
 }
 
 impl Default for Model {
@@ -186,6 +194,9 @@ impl Model {
             empty_sent: Default::default(),
             empty_arrived: Default::default(),
             unidentified_datagrams: Vec::new(),
+            clients: Vec::new(),
+            clients_total: 0,
+            clients_served: 0,
         }
     }
 
@@ -331,6 +342,10 @@ impl Model {
                 if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
                     m.apply(event);
                 }
+            }
+            Event::Client { at_us, peer, lane, bytes, frames, outcome } => {
+                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
+                self.add_client(c);
             }
             Event::Round { at_us, index, latency_us, request_len, reply_len } => {
                 let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };

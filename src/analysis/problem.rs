@@ -15,6 +15,9 @@ pub enum ProblemKind {
     PeerClosed(String),
     /// A socket call or the capture failed (the OS's or the engine's words).
     Failed(String),
+    /// A `listen` client that was not simply served: it sent nothing, reset, sent a header the
+    /// decoder cannot accept, was turned away, or was still connected at the end.
+    Client(Box<super::ClientRec>),
 }
 
 /// Plain-English name of a side, for text output.
@@ -34,6 +37,7 @@ impl std::fmt::Display for Problem {
         match &self.kind {
             ProblemKind::PeerClosed(why) => write!(f, "{side}: the peer closed the connection early ({why})"),
             ProblemKind::Failed(why) => write!(f, "{side}: {why}"),
+            ProblemKind::Client(c) => f.write_str(&crate::i18n::client_report(c, crate::i18n::Lang::En)),
         }
     }
 }

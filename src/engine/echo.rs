@@ -29,7 +29,7 @@ use super::tcp::{is_timeout, peer_gone, write_piece, FrameChecker, TcpPair, BYTE
 use super::sys;
 use super::workload::{message_size, payload};
 use super::handshake::{self, HandshakeOptions};
-use super::{sleep_unless_stopped, EngineError, Spawner};
+use super::{EngineError, Spawner};
 
 /// How the client reads each reply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -179,7 +179,7 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
                     answered += 1;
                 }
             }
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_timeout(&e) => sink.flush(),
             Err(e) if peer_gone(&e) => return (offset, reply_off, EndReason::PeerClosed(e.to_string())),
             Err(e) => return (offset, reply_off, EndReason::Failed(format!("recv() failed: {e}"))),
         }
@@ -201,7 +201,7 @@ pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offs
                 offset += n as u64;
                 data = &data[n..];
             }
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_timeout(&e) => sink.flush(),
             Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
             Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
         }
@@ -241,7 +241,7 @@ impl ReplyReader {
                     self.last_len = n;
                     return Ok(n);
                 }
-                Err(e) if is_timeout(&e) => {}
+                Err(e) if is_timeout(&e) => sink.flush(),
                 Err(e) if peer_gone(&e) => return Err(EndReason::PeerClosed(e.to_string())),
                 Err(e) => return Err(EndReason::Failed(format!("recv() failed: {e}"))),
             }
@@ -281,7 +281,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
     }
     let base = first_id(opts);
     for i in 0..w.count {
-        if i > 0 && !sleep_unless_stopped(Duration::from_micros(w.gap_us), stop) {
+        if i > 0 && !sink.pause(Duration::from_micros(w.gap_us), stop) {
             return Err((offset, EndReason::Stopped));
         }
         payload(base + i, message_size(w, i), &mut body);
@@ -296,7 +296,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
             WriteSplit::Chunks { bytes } => framed.chunks(bytes.max(1) as usize).collect(),
         };
         for (k, piece) in cuts.iter().enumerate() {
-            if k > 0 && !sleep_unless_stopped(Duration::from_micros(w.chunk_gap_us), stop) {
+            if k > 0 && !sink.pause(Duration::from_micros(w.chunk_gap_us), stop) {
                 return Err((offset, EndReason::Stopped));
             }
             offset = write_piece(socket, piece, msg, offset, sink, stop)?;

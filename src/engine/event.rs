@@ -72,6 +72,36 @@ pub enum EndReason {
     Failed(String),
 }
 
+/// How one external client's connection to `listen` went. Each outcome other than
+/// [`ClientOutcome::Served`] is something a student pointing a scanner, `nc` or a half-written
+/// client at the app will meet; the listener reports it and goes on serving the next client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome")]
+pub enum ClientOutcome {
+    /// Sent its stream and closed its end (FIN), every frame whole: served.
+    Served,
+    /// Connected and closed without sending a byte (a port scanner's probe, `nc -z`).
+    SentNothing,
+    /// Closed its end (FIN) in the middle of a frame: the frame's tail never came.
+    ClosedMidFrame { error: DecodeError },
+    /// Reset the connection (RST, e.g. closed with `SO_LINGER` 0) or broke it; `unfinished` is
+    /// the frame it cut off when it did so mid-frame. `error` is the OS's words.
+    Reset { error: String, unfinished: Option<DecodeError> },
+    /// Sent a header the decoder cannot accept (a length over the maximum, a JSON header that is
+    /// not JSON or not UTF-8): the listener closed the connection, because nothing after a bad
+    /// header tells where the next frame starts.
+    Dropped { error: DecodeError },
+    /// Connected and silent while `limit` clients were connected and one more came: let go
+    /// (closed) to make room for the newcomer.
+    Evicted { limit: u32 },
+    /// Turned away at once: `limit` clients were connected already, every one of them talking.
+    Refused { limit: u32 },
+    /// Still connected when `listen` ended (Stop, or the clients asked for were served).
+    Stopped,
+    /// A socket call on this connection failed (the OS's words).
+    Failed { error: String },
+}
+
 /// One recorded fact. Offsets and lengths are in bytes, `at_us` in µs from the run's origin.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
@@ -118,6 +148,10 @@ pub enum Event {
     Ended { at_us: u64, side: Side, bytes: u64, reason: EndReason },
     /// Something went wrong that the user should read.
     Error { at_us: u64, side: Side, message: String },
+    /// `listen`: client `peer`'s connection is over. `lane` is the timeline its stream is drawn
+    /// on (0 = the main one, k ≥ 1 = [`Event::Conn`] k; none for a client that sent nothing or
+    /// came after the last lane). Never wrapped in `Conn`: every client is listed in one place.
+    Client { at_us: u64, peer: String, lane: Option<u32>, bytes: u64, frames: u32, outcome: ClientOutcome },
     /// All threads of the run have ended and been joined.
     Finished { at_us: u64 },
     /// Request/response runs (`echo`, `big-reply`): an event of the reply stream (server to
@@ -150,6 +184,7 @@ impl Event {
             | Self::Ended { at_us, .. }
             | Self::Error { at_us, .. }
             | Self::Round { at_us, .. }
+            | Self::Client { at_us, .. }
             | Self::Finished { at_us } => Some(*at_us),
             Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
             Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,

@@ -89,7 +89,7 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
                 sink.push_bytes(StreamOffset(got as u64), &answer[got..got + n]);
                 got += n;
             }
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_timeout(&e) => sink.flush(),
             Err(e) if peer_gone(&e) => return Err((got as u64, reply_off, EndReason::PeerClosed(e.to_string()))),
             Err(e) => return Err((got as u64, reply_off, EndReason::Failed(format!("recv() failed: {e}")))),
         }

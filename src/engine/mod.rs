@@ -11,6 +11,7 @@ pub mod event;
 pub mod handshake;
 mod many;
 pub mod peer;
+mod peer_listen;
 mod peer_udp;
 pub mod sink;
 pub mod sys;
@@ -28,7 +29,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{CapturedPacket, EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+pub use event::{CapturedPacket, ClientOutcome, EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.

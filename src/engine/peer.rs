@@ -1,9 +1,9 @@
 //! Real external peers: the seed's Python programs, `nc`, a student's own code on the other end.
 //!
-//! [`listen_tcp`] waits for one client and records its stream as the receiving half of a run
-//! (reads, decoded frames); [`send_tcp`] points the app's sender, with all its settings and
-//! framing, at an external server and records writes and wire segments. The UDP pair lives in
-//! `peer_udp.rs`. Both return an ordinary [`Run`], so the CLI and the GUI fold the events into
+//! [`listen_tcp`] serves external clients and records each one's stream as the receiving half of
+//! a run (reads, decoded frames; it lives in `peer_listen.rs`); [`send_tcp`] points the app's
+//! sender, with all its settings and framing, at an external server and records writes and wire
+//! segments. The UDP pair lives in `peer_udp.rs`. Both return an ordinary [`Run`], so the CLI and the GUI fold the events into
 //! the same `Model` as a loopback experiment.
 //!
 //! The segment lane needs the connection's SYN to turn sequence numbers into stream offsets.
@@ -11,22 +11,24 @@
 //! `listen_tcp` learns the client's port only after the handshake, so it records no segments and
 //! says so.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
 use crate::framing::FramingMode;
 
-use super::event::{EndReason, Event, Side, SockOpt};
+use super::event::{Event, Side, SockOpt};
 use super::sink::{EventSink, Wake};
-use super::tcp::{self, FrameChecker, POLL};
+use super::tcp::{self, POLL};
+use super::peer_listen::local;
 use super::{capture, sys, EngineError, Run};
 
+pub use super::peer_listen::{bind_tcp, listen_tcp, MAX_CLIENTS_AT_ONCE};
 pub use super::peer_udp::{bind_udp, listen_udp, send_udp};
 
 /// How long the app's sender keeps reading a server's replies after its last write, when the
@@ -48,6 +50,10 @@ pub struct ListenOptions {
     pub echo: bool,
     /// UDP only: end this long after the last datagram (UDP has no "peer closed").
     pub idle_ms: u64,
+    /// TCP only: end once this many clients were served (sent data and closed their end with
+    /// every frame whole); 0 = serve until stopped. Clients that send nothing, reset, or send
+    /// what cannot be decoded are reported and not counted.
+    pub clients: u32,
 }
 
 impl ListenOptions {
@@ -71,106 +77,6 @@ pub(crate) use super::sock_err;
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
-}
-
-/// Binds a TCP listener on `addr` (port 0 = any free port) and returns it with the bound
-/// address, so the caller can print the port before anyone connects.
-pub fn bind_tcp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
-    let listener = Socket::new(Domain::for_address(addr), Type::STREAM, None).map_err(sock_err("create listener"))?;
-    // Like the seed's servers: a restart right after a run must not fail on TIME_WAIT.
-    listener.set_reuse_address(true).map_err(sock_err("set SO_REUSEADDR"))?;
-    listener.bind(&addr.into()).map_err(sock_err("bind listener"))?;
-    listener.listen(5).map_err(sock_err("listen"))?;
-    let bound = local(&listener)?;
-    Ok((listener, bound))
-}
-
-fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
-    let addr = socket.local_addr().map_err(sock_err("local address"))?;
-    addr.as_socket().ok_or_else(|| EngineError::Socket { what: "local address", os: io::Error::other("not an IP address") })
-}
-
-/// Waits for one client on `listener` and records its stream until it closes.
-pub fn listen_tcp(listener: Socket, opts: ListenOptions, wake: Option<Wake>) -> Result<Run, EngineError> {
-    crate::config::validate_read_size("read-size", opts.read_size)?;
-    crate::config::validate_max_frame_len(opts.max_frame_len)?;
-    // Polling accept() lets Stop end a listen nobody connected to.
-    listener.set_nonblocking(true).map_err(sock_err("set listener non-blocking"))?;
-    Run::start_with(wake, move |sp, stop, _capture_done| {
-        let stop = stop.clone();
-        sp.spawn("peer-receiver", move |sink| serve_one(&listener, opts, sink, &stop))
-    })
-}
-
-fn accept_one(listener: &Socket, stop: &AtomicBool) -> io::Result<Option<(Socket, SockAddr)>> {
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
-        match listener.accept() {
-            Ok((conn, peer)) => {
-                conn.set_nonblocking(false)?;
-                conn.set_read_timeout(Some(POLL))?;
-                return Ok(Some((conn, peer)));
-            }
-            Err(e) if is_timeout(&e) => std::thread::sleep(POLL),
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-fn serve_one(listener: &Socket, opts: ListenOptions, sink: &mut EventSink, stop: &AtomicBool) {
-    let (conn, peer) = match accept_one(listener, stop) {
-        Ok(Some(pair)) => pair,
-        Ok(None) => return end(sink, 0, EndReason::Stopped),
-        Err(e) => return end(sink, 0, EndReason::Failed(format!("accept() failed: {e}"))),
-    };
-    let peer = peer.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string());
-    let me = listener.local_addr().ok().and_then(|a| a.as_socket()).map_or_else(|| "?".to_string(), |a| a.to_string());
-    let at_us = sink.now_us();
-    sink.push(Event::Connected { at_us, sender: peer, receiver: me });
-    sink.push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapListen).into() });
-    match conn.recv_buffer_size() {
-        Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
-        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
-    }
-    let (bytes, reason) = read_peer(&conn, opts, sink, stop);
-    end(sink, bytes, reason);
-}
-
-fn end(sink: &mut EventSink, bytes: u64, reason: EndReason) {
-    let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes, reason });
-}
-
-fn read_peer(conn: &Socket, opts: ListenOptions, sink: &mut EventSink, stop: &AtomicBool) -> (u64, EndReason) {
-    let read_size = opts.read_size as usize;
-    let mut buf = vec![0u8; read_size];
-    let mut checker = FrameChecker::new(opts.framing, opts.max_frame_len, None);
-    let mut offset = 0u64;
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return (offset, EndReason::Stopped);
-        }
-        let want = checker.next_read_size(read_size);
-        match (&*conn).read(&mut buf[..want]) {
-            Ok(0) => {
-                checker.finish(sink);
-                return (offset, EndReason::Complete);
-            }
-            Ok(n) => {
-                offset = super::tcp::record_read(sink, &mut checker, offset, &buf[..n], want);
-                if opts.echo {
-                    let upper = buf[..n].to_ascii_uppercase();
-                    if let Err(e) = (&*conn).write_all(&upper) {
-                        return (offset, EndReason::PeerClosed(format!("echo send() failed: {e}")));
-                    }
-                }
-            }
-            Err(e) if is_timeout(&e) => {}
-            Err(e) => return (offset, EndReason::PeerClosed(e.to_string())),
-        }
-    }
 }
 
 /// Bytes (and, for UDP, datagrams) an external server sent back while the app's sender ran.

@@ -6,8 +6,9 @@
 //! microseconds over an unbounded channel: nothing is ever dropped, and the app bounds what it
 //! keeps (see `analysis::Model`).
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
@@ -68,6 +69,19 @@ impl EventSink {
         self.clock.now_us()
     }
 
+    /// A new, untagged sink on the same channel and clock, for a thread started later by a
+    /// worker (the `listen` server's thread per client).
+    pub fn sibling(&self) -> EventSink {
+        EventSink::new(self.tx.clone(), self.wake.clone(), self.clock)
+    }
+
+    /// A sink whose events go nowhere, on the same clock: for a client that gets no timeline
+    /// lane (its report still goes through a real sink).
+    pub fn discarding(&self) -> EventSink {
+        let (tx, _nobody_listens) = crossbeam_channel::unbounded();
+        EventSink::new(tx, None, self.clock)
+    }
+
     /// Tags every later event as belonging to connection `conn` (see [`Event::Conn`]).
     pub fn for_connection(mut self, conn: u32) -> Self {
         self.conn = Some(conn);
@@ -98,6 +112,17 @@ impl EventSink {
             self.bytes_from = offset;
         }
         self.bytes.extend_from_slice(data);
+    }
+
+    /// Sleeps `d` unless Stop comes first (see [`super::sleep_unless_stopped`]); a pause long
+    /// enough to notice sends the batch first, so the window shows what happened before it
+    /// instead of holding it until the thread wakes (a reader that sleeps 10 s between reads
+    /// would otherwise keep its first read to itself for 10 s).
+    pub fn pause(&mut self, d: Duration, stop: &AtomicBool) -> bool {
+        if d.as_micros() >= u128::from(BATCH_US) {
+            self.flush();
+        }
+        super::sleep_unless_stopped(d, stop)
     }
 
     /// Sends what is batched. A closed channel means nobody listens any more; the run goes on

@@ -18,7 +18,7 @@ use crate::framing::{DecodeError, Frame, FramingMode, NaiveStep, NaiveU32Decoder
 use super::event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
 use super::workload::{message_size, payload};
-use super::{sleep_unless_stopped, sock_err, sys, EngineError};
+use super::{sock_err, sys, EngineError};
 
 /// How long a blocked `send()`/`recv()` waits before looking at the stop flag again.
 pub const POLL: Duration = Duration::from_millis(20);
@@ -145,7 +145,7 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
     for i in 0..w.count {
         if i > 0 {
             let pause = if w.burst > 0 && i % w.burst == 0 { w.burst_gap_us } else { w.gap_us };
-            if !sleep_unless_stopped(Duration::from_micros(pause), stop) {
+            if !sink.pause(Duration::from_micros(pause), stop) {
                 return Err((offset, EndReason::Stopped));
             }
         }
@@ -162,7 +162,7 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
             WriteSplit::Chunks { bytes } => framed.chunks(bytes.max(1) as usize).collect(),
         };
         for (k, piece) in cuts.iter().enumerate() {
-            if k > 0 && !sleep_unless_stopped(Duration::from_micros(w.chunk_gap_us), stop) {
+            if k > 0 && !sink.pause(Duration::from_micros(w.chunk_gap_us), stop) {
                 return Err((offset, EndReason::Stopped));
             }
             offset = write_piece(socket, piece, msg, offset, sink, stop)?;
@@ -194,7 +194,7 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
                 offset += n as u64;
                 piece = &piece[n..];
             }
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_timeout(&e) => sink.flush(),
             Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
             Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
         }
@@ -232,6 +232,9 @@ pub struct FrameChecker<'e> {
     decoder: Decoder,
     frames: u32,
     expected: Vec<u8>,
+    /// The error that stopped the decoder for good, if one did (naive-u32's short body reads
+    /// are reported but do not stop it).
+    fatal: Option<DecodeError>,
 }
 
 enum Decoder {
@@ -248,12 +251,17 @@ impl<'e> FrameChecker<'e> {
             FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::new(max_frame_len)),
             _ => framing.stream_decoder(max_frame_len).map_or(Decoder::Off, Decoder::Stream),
         };
-        Self { exp, decoder, frames: 0, expected: Vec::new() }
+        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None }
     }
 
     /// Frames decoded so far (a request/response server answers each one).
     pub fn frames_decoded(&self) -> u32 {
         self.frames
+    }
+
+    /// The error that stopped the decoder, once one has: nothing after it can be decoded.
+    pub fn fatal_error(&self) -> Option<&DecodeError> {
+        self.fatal.as_ref()
     }
 
     /// How many bytes the next `recv()` should ask for, given the application's read size.
@@ -292,7 +300,8 @@ impl<'e> FrameChecker<'e> {
             Decoder::Off => {}
             Decoder::Stream(mut d) => {
                 if let Err(error) = d.decode_chunk(data, |f| sink.push(self.frame_event(f, at_us))) {
-                    sink.push(Event::DecodeError { at_us, error });
+                    sink.push(Event::DecodeError { at_us, error: error.clone() });
+                    self.fatal = Some(error);
                 }
                 self.decoder = Decoder::Stream(d);
             }
@@ -304,24 +313,27 @@ impl<'e> FrameChecker<'e> {
                         sink.push(self.frame_event(frame, at_us));
                         sink.push(Event::DecodeError { at_us, error });
                     }
-                    Err(error) => sink.push(Event::DecodeError { at_us, error }),
+                    Err(error) => {
+                        sink.push(Event::DecodeError { at_us, error: error.clone() });
+                        self.fatal = Some(error);
+                    }
                 }
                 self.decoder = Decoder::Naive(d);
             }
         }
     }
 
-    /// At end of stream: leftover bytes are a truncated frame.
-    pub fn finish(&mut self, sink: &mut EventSink) {
+    /// At end of stream: leftover bytes are a truncated frame, reported and returned.
+    pub fn finish(&mut self, sink: &mut EventSink) -> Option<DecodeError> {
         let result: Result<(), DecodeError> = match &mut self.decoder {
             Decoder::Off => Ok(()),
             Decoder::Stream(d) => d.finish(),
             Decoder::Naive(d) => d.finish(),
         };
-        if let Err(error) = result {
-            let at_us = sink.now_us();
-            sink.push(Event::DecodeError { at_us, error });
-        }
+        let error = result.err()?;
+        let at_us = sink.now_us();
+        sink.push(Event::DecodeError { at_us, error: error.clone() });
+        Some(error)
     }
 }
 
@@ -339,7 +351,7 @@ pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, 
 }
 
 fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> (u64, EndReason) {
-    if !sleep_unless_stopped(Duration::from_millis(exp.receiver.start_delay_ms), stop) {
+    if !sink.pause(Duration::from_millis(exp.receiver.start_delay_ms), stop) {
         return (0, EndReason::Stopped);
     }
     let read_size = exp.receiver.read_size as usize;
@@ -359,11 +371,11 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
             }
             Ok(n) => {
                 offset = record_read(sink, &mut checker, offset, &buf[..n], want);
-                if !sleep_unless_stopped(Duration::from_millis(exp.receiver.read_delay_ms), stop) {
+                if !sink.pause(Duration::from_millis(exp.receiver.read_delay_ms), stop) {
                     return (offset, EndReason::Stopped);
                 }
             }
-            Err(e) if is_timeout(&e) => {}
+            Err(e) if is_timeout(&e) => sink.flush(),
             Err(e) if peer_gone(&e) => return (offset, EndReason::PeerClosed(e.to_string())),
             Err(e) => return (offset, EndReason::Failed(format!("recv() failed: {e}"))),
         }

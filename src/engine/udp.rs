@@ -17,7 +17,7 @@ use super::event::{EndReason, Event, MsgId, Side, SockOpt};
 use super::sink::EventSink;
 use super::tcp::POLL;
 use super::workload::{message_size, parse_msg_id, payload};
-use super::{sleep_unless_stopped, sys, EngineError};
+use super::{sys, EngineError};
 
 // On loopback a datagram is queued at the receiver (or dropped) before the sender's `send()`
 // returns. So once the sender is done, a `recvfrom()` that waits a whole poll interval and gets
@@ -64,7 +64,7 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
     for i in 0..w.count {
         if i > 0 {
             let pause = if w.burst > 0 && i % w.burst == 0 { w.burst_gap_us } else { w.gap_us };
-            if !sleep_unless_stopped(Duration::from_micros(pause), stop) {
+            if !sink.pause(Duration::from_micros(pause), stop) {
                 reason = EndReason::Stopped;
                 break;
             }
@@ -99,7 +99,7 @@ pub fn receive_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop:
 }
 
 fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool, sender_done: &AtomicBool) -> (u64, EndReason) {
-    if !sleep_unless_stopped(Duration::from_millis(exp.udp.start_delay_ms), stop) {
+    if !sink.pause(Duration::from_millis(exp.udp.start_delay_ms), stop) {
         return (0, EndReason::Stopped);
     }
     let mut buf = vec![0u8; exp.udp.read_size as usize];
