@@ -297,6 +297,7 @@ strings! {
     PeerClientsConnected => ("clients connected", "连接过的客户端"),
     PeerClientsMore => ("… {} more clients not listed", "……另有 {} 个客户端未列出"),
     ClientLine => ("client {}: {}", "客户端 {}：{}"),
+    ListenClosedBadHeader => ("the listener closed the connection after a header it cannot decode", "监听方收到无法解码的报头后关闭了连接"),
     ClientMainLane => (" (main timeline)", "（主时间线）"),
     ClientConnLane => (" (connection {})", "（连接 {}）"),
     ClientServed => ("served: {} B, {} frames", "已服务：{} 字节，{} 帧"),
@@ -433,7 +434,8 @@ pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
 /// The engine words it in English from this table; a recorded reason is matched back to its
 /// template, so old recordings translate too. The OS's own words inside stay as they are.
 pub fn capture_reason(reason: &str, lang: Lang) -> String {
-    const KEYS: [S; 11] = [
+    const KEYS: [S; 12] = [
+        S::ListenClosedBadHeader,
         S::HsRefusedShort,
         S::EchoServerClosed,
         S::CapNeedsRoot,

@@ -434,3 +434,13 @@ fn listen_udp_survives_garbage_and_clients_that_vanish_before_the_echo() {
     let model = Model::from_events(&rec.events);
     assert!(model.problems.is_empty(), "{:?}", model.problems);
 }
+
+#[test]
+fn listen_with_a_bad_clients_count_exits_2_naming_the_flag() {
+    for bad in ["-1", "many", "4294967296", "2000000"] {
+        let flag = format!("--clients={bad}");
+        let out = Command::new(BIN).args(["listen", "--tcp", "0", "--headless", &flag]).env("LC_ALL", "C.UTF-8").output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "--clients {bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--clients"), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -34,3 +34,29 @@ impl Model {
         self.clients.push(c);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Event;
+    use crate::framing::DecodeError;
+
+    fn client(peer: &str, outcome: ClientOutcome) -> Event {
+        Event::Client { at_us: 1, peer: peer.into(), lane: None, bytes: 0, frames: 0, outcome }
+    }
+
+    #[test]
+    fn clients_not_served_are_problems_and_counts_stay_exact_past_the_cap() {
+        let mut m = Model::default();
+        m.apply(&client("127.0.0.1:1", ClientOutcome::Served));
+        m.apply(&client("127.0.0.1:2", ClientOutcome::Dropped { error: DecodeError::TooLong { offset: 0, len: 1 << 32, max: 8 } }));
+        assert_eq!((m.clients_total, m.clients_served, m.clients.len()), (2, 1, 2));
+        assert!(matches!(m.problems.as_slice(), [Problem { kind: ProblemKind::Client(c), .. }] if c.peer == "127.0.0.1:2"));
+        for k in 0..2 * MAX_CLIENT_RECS {
+            m.apply(&client(&format!("127.0.0.1:{}", 10 + k), ClientOutcome::SentNothing));
+        }
+        assert_eq!(m.clients.len(), MAX_CLIENT_RECS);
+        assert_eq!(m.clients_total, 2 + 2 * MAX_CLIENT_RECS as u64);
+        assert!(m.problems.len() <= MAX_CLIENT_RECS);
+    }
+}

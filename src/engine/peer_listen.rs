@@ -248,7 +248,8 @@ impl Session {
                     ClientOutcome::Served | ClientOutcome::ClosedMidFrame { .. } => EndReason::Complete,
                     ClientOutcome::Stopped => EndReason::Stopped,
                     ClientOutcome::Reset { error, .. } => EndReason::PeerClosed(error.clone()),
-                    ClientOutcome::Dropped { error } => EndReason::Failed(crate::i18n::decode_error(error, crate::i18n::Lang::En)),
+                    // The decode error itself is on the timeline already.
+                    ClientOutcome::Dropped { .. } => EndReason::Failed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::ListenClosedBadHeader).into()),
                     ClientOutcome::Failed { error } => EndReason::Failed(error.clone()),
                     ClientOutcome::SentNothing | ClientOutcome::Refused { .. } | ClientOutcome::Evicted { .. } => EndReason::Complete,
                 };
