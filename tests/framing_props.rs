@@ -12,76 +12,24 @@
 //!
 //! `MAX` is small (4 KiB) and inputs reach several times it, so the allocation bound means
 //! something. Run with `cargo test --no-default-features --test framing_props`.
-#![allow(unsafe_code)] // the counting global allocator; the package's lints deny unsafe elsewhere
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
 use stickyviz::framing::{DecodeError, FramePart, FramingMode, NaiveStep, NaiveU32Decoder, SeedJsonCodec};
 
-const MAX: u32 = 4096;
+#[allow(unsafe_code)] // a global allocator is unsafe to write; the package denies unsafe elsewhere
+#[path = "support/largest_alloc.rs"]
+mod largest_alloc;
 
-/// Allocations that do not grow with the input: Vec's smallest buffer, an error message's words.
-const SMALL_ALLOC: usize = 256;
-
-// ---- the largest single allocation, per thread ----------------------------------------------
-
-struct CountingAlloc;
-
-thread_local! {
-    static TRACKING: Cell<bool> = const { Cell::new(false) };
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note(size: usize) {
-    // try_with: the allocator also runs while thread locals are torn down
-    if TRACKING.try_with(Cell::get).unwrap_or(false) {
-        let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
-    }
-}
-
-// SAFETY: every call goes straight to `System`; the bookkeeping only touches const-initialised
-// thread locals without destructors, which never allocate.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
+use largest_alloc::{largest_allocation, untracked, CountingAlloc};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
-/// Runs `f` and returns the largest single allocation this thread made in it (tests run on
-/// several threads; each counts only its own), outside `untracked` sections.
-fn largest_allocation<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    LARGEST.with(|l| l.set(0));
-    TRACKING.with(|t| t.set(true));
-    let r = f();
-    TRACKING.with(|t| t.set(false));
-    (r, LARGEST.with(Cell::get))
-}
+const MAX: u32 = 4096;
 
-/// The test's own bookkeeping (collecting frames) is not the decoder's memory.
-fn untracked<R>(f: impl FnOnce() -> R) -> R {
-    let was = TRACKING.with(|t| t.replace(false));
-    let r = f();
-    TRACKING.with(|t| t.set(was));
-    r
-}
+/// Allocations that do not grow with the input: Vec's smallest buffer, an error message's words.
+const SMALL_ALLOC: usize = 256;
 
 /// The most one frame can hold: header, payload (at most the max) and trailer. seed-json checks
 /// its JSON header's length and its body's length each against the max.

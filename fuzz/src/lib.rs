@@ -13,9 +13,6 @@
 //!
 //! Read sizes are used in turn, round and round; with none, the stream is one read.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use stickyviz::framing::{DecodeError, DecodeState, Frame, FramePart, FramingMode, NaiveStep, NaiveU32Decoder};
 
 /// One fuzz input, taken apart.
@@ -68,58 +65,11 @@ fn kind(e: &DecodeError) -> String {
 
 // ---- the largest single allocation, counted per thread -------------------------------------
 
-/// Counts the largest single allocation made on this thread while `TRACKING` is set.
-pub struct CountingAlloc;
+#[path = "../../tests/support/largest_alloc.rs"]
+mod largest_alloc;
 
-thread_local! {
-    static TRACKING: Cell<bool> = const { Cell::new(false) };
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note(size: usize) {
-    // try_with: the allocator also runs while thread locals are torn down
-    if TRACKING.try_with(Cell::get).unwrap_or(false) {
-        let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
-    }
-}
-
-// SAFETY: every call goes straight to `System`; the bookkeeping only reads and writes
-// const-initialised thread locals without destructors, which never allocate.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size);
-        System.realloc(ptr, layout, new_size)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-}
-
-/// Runs `f` with the largest-allocation counter reset and on; returns what it returned and the
-/// largest single allocation it made (outside `untracked` sections).
-pub fn largest_allocation<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    LARGEST.with(|l| l.set(0));
-    TRACKING.with(|t| t.set(true));
-    let r = f();
-    TRACKING.with(|t| t.set(false));
-    (r, LARGEST.with(Cell::get))
-}
-
-/// Runs `f` (the checker's own bookkeeping) without counting its allocations.
-pub fn untracked<R>(f: impl FnOnce() -> R) -> R {
-    let was = TRACKING.with(|t| t.replace(false));
-    let r = f();
-    TRACKING.with(|t| t.set(was));
-    r
-}
+pub use largest_alloc::CountingAlloc;
+use largest_alloc::{largest_allocation, untracked};
 
 // ---- stream codecs: u32, seed-json, newline ------------------------------------------------
 
