@@ -8,12 +8,14 @@ mod classify;
 mod clients;
 mod problem;
 mod echo;
+mod records;
 mod summary;
 pub mod playback;
 
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
 pub use problem::{side_name, Problem, ProblemKind};
+pub use records::{DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
@@ -23,101 +25,6 @@ use crate::framing::DecodeError;
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
 /// At about 32 bytes a record this bounds history near 128 MiB.
 pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
-
-/// One message on the TCP stream (framing header included).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MessageRec {
-    pub id: MsgId,
-    pub offset: u64,
-    pub len: u32,
-    pub header_len: u32,
-    pub at_us: u64,
-}
-
-impl MessageRec {
-    pub fn end(&self) -> u64 {
-        self.offset + u64::from(self.len)
-    }
-}
-
-/// One `send()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WriteRec {
-    pub at_us: u64,
-    pub msg: MsgId,
-    pub offset: u64,
-    pub len: u32,
-    /// `TCP_INFO` right after the write.
-    pub segs_out: u32,
-    pub notsent: u32,
-}
-
-/// A byte range on the stream with a time: a captured segment or a `recv()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    pub at_us: u64,
-    pub offset: u64,
-    pub len: u32,
-}
-
-impl Span {
-    pub fn end(&self) -> u64 {
-        self.offset + u64::from(self.len)
-    }
-}
-
-/// One decoded frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FrameRec {
-    pub at_us: u64,
-    pub index: u32,
-    pub offset: u64,
-    pub len: u32,
-    pub payload_len: u32,
-    pub intact: bool,
-}
-
-/// One UDP datagram as sent, and what became of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DatagramRec {
-    pub msg: MsgId,
-    pub len: u32,
-    pub sent_us: u64,
-    /// Bytes read and when; None while not (or never) received.
-    pub received: Option<(u32, u64)>,
-}
-
-/// What became of one datagram.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DatagramFate {
-    Delivered,
-    Truncated { lost: u32 },
-    Dropped,
-    /// Not received yet (the receiver is still running).
-    InFlight,
-}
-
-/// How one read relates to the messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadKind {
-    /// Exactly one whole message.
-    Exact,
-    /// Parts of several messages: 粘包.
-    Merged { messages: u32 },
-    /// Part of one message: a piece of a 半包.
-    Partial,
-    /// The messages it covers are not known (yet).
-    Unknown,
-}
-
-/// A socket option as asked and as set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OptionRec {
-    pub side: Side,
-    pub opt: SockOpt,
-    pub requested: Option<u64>,
-    pub actual: u64,
-}
 
 /// Everything the views need to know about one run.
 #[derive(Clone, Debug)]
