@@ -122,6 +122,11 @@ fn check_frame(mode: FramingMode, input: &Input<'_>, f: &Frame<'_>, expected_off
             assert_eq!(&raw[json_end..], f.payload, "seed-json: payload is the body");
             // The canonical-header fast path must agree with a real JSON parser.
             let header: Result<serde_json::Value, _> = serde_json::from_slice(&raw[4..json_end]);
+            // serde_json's Value refuses a number beyond f64 (`"x": -77e7707`) that Python's
+            // json.loads reads as -inf and the decoder, like the seed's client, ignores
+            if header.as_ref().is_err_and(|e| e.to_string().starts_with("number out of range")) {
+                return;
+            }
             let total = header.as_ref().ok().and_then(|v| v.get("total_lenth")).and_then(serde_json::Value::as_u64);
             assert_eq!(total, Some(f.payload.len() as u64), "seed-json: header {header:?} does not announce the body length");
         }
