@@ -193,7 +193,7 @@ pub struct SettingError {
     pub problem: SettingProblem,
 }
 
-/// What is wrong with a setting; worded in either language by [`crate::i18n::setting_problem`].
+/// What is wrong with a setting; worded in either language by [`crate::describe::setting_problem`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SettingProblem {
     OutOfRange { value: u64, min: u64, max: u64 },
@@ -207,7 +207,7 @@ pub enum SettingProblem {
 
 impl std::fmt::Display for SettingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, crate::i18n::setting_problem(&self.problem, crate::i18n::Lang::En))
+        write!(f, "{}: {}", self.field, crate::describe::setting_problem(&self.problem, crate::i18n::Lang::En))
     }
 }
 
@@ -216,7 +216,7 @@ impl std::error::Error for SettingError {}
 impl SettingError {
     /// The error in `lang`, naming the field.
     pub fn localized(&self, lang: crate::i18n::Lang) -> String {
-        format!("{}: {}", self.field, crate::i18n::setting_problem(&self.problem, lang))
+        format!("{}: {}", self.field, crate::describe::setting_problem(&self.problem, lang))
     }
 }
 

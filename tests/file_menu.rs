@@ -69,10 +69,10 @@ fn dropped_malformed_or_future_file_says_what_is_wrong() {
     assert_ne!(h.state().status, Status::Replay);
 
     let newer = dir.path().join("newer.json");
-    let text = std::fs::read_to_string(fixture("json-header")).expect("fixture").replacen("\"version\":1", "\"version\":2", 1);
+    let text = std::fs::read_to_string(fixture("json-header")).expect("fixture").replacen("\"version\":1", "\"version\":3", 1);
     std::fs::write(&newer, text).expect("write");
     drop_file(&mut h, newer);
-    assert!(h.query_by_label_contains("Cannot open newer.json: recording format version 2 is newer").is_some());
+    assert!(h.query_by_label_contains("Cannot open newer.json: recording format version 3 is newer").is_some());
 }
 
 #[test]

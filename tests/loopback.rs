@@ -423,7 +423,7 @@ fn peer_reset_ends_the_sender_cleanly() {
         "{:?}",
         model.ended
     );
-    assert!(model.problems.iter().any(|p| p.to_string().contains("closed the connection early")), "{:?}", model.problems);
+    assert!(model.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("closed the connection before the run was done")), "{:?}", model.problems);
     assert!(model.summary.bytes_sent < 10_000 * 10_000);
 }
 
@@ -447,6 +447,6 @@ fn peer_reset_ends_the_receiver_cleanly() {
         "{:?}",
         model.ended
     );
-    assert!(model.problems.iter().any(|p| p.to_string().contains("closed the connection early")), "{:?}", model.problems);
+    assert!(model.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("closed the connection before the run was done")), "{:?}", model.problems);
     assert_eq!(model.summary.frames, 0);
 }

@@ -14,12 +14,12 @@ pub mod playback;
 
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
-pub use problem::{side_name, Problem, ProblemKind};
+pub use problem::{Problem, ProblemKind};
 pub use records::{DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
-use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
+use crate::engine::{CaptureUnavailable, EndReason, Event, MsgId, Side, SockOpt};
 use crate::framing::DecodeError;
 
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
@@ -42,7 +42,7 @@ pub struct Model {
     pub options: Vec<OptionRec>,
     /// Errors and early ends, for the user to read.
     pub problems: Vec<Problem>,
-    pub segments_unavailable: Option<String>,
+    pub segments_unavailable: Option<CaptureUnavailable>,
     pub connection: Option<(String, String)>,
     pub ended: Vec<(Side, EndReason)>,
     pub finished: bool,
@@ -239,7 +239,7 @@ impl Model {
                 }
                 self.ended.push((*side, reason.clone()));
             }
-            Event::Error { side, message, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(message.clone()) }),
+            Event::Error { side, error, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(error.clone()) }),
             Event::Finished { .. } => {
                 self.finished = true;
                 self.shrink();

@@ -89,18 +89,18 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
                 Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                 Ok(NaiveStep::ShortFrame { frame, error }) => {
                     frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&error, lang()));
+                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::describe::decode_error(&error, lang()));
                     failed = true;
                 }
                 Err(e) => {
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::describe::decode_error(&e, lang()));
                     failed = true;
                 }
             }
             pos += n;
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::describe::decode_error(&e, lang()));
             failed = true;
         }
     } else if let Some(mut dec) = mode.stream_decoder(max) {
@@ -111,7 +111,7 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
                     Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                     Ok(None) => break,
                     Err(e) => {
-                        let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+                        let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::describe::decode_error(&e, lang()));
                         failed = true;
                         break 'reads;
                     }
@@ -119,7 +119,7 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
             }
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::describe::decode_error(&e, lang()));
             failed = true;
         }
     }

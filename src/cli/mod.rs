@@ -177,7 +177,7 @@ pub struct UsageError(pub String);
 
 impl From<SettingError> for UsageError {
     fn from(e: SettingError) -> Self {
-        UsageError(format!("--{}: {}", flag_of(e.field), crate::i18n::setting_problem(&e.problem, lang())))
+        UsageError(format!("--{}: {}", flag_of(e.field), crate::describe::setting_problem(&e.problem, lang())))
     }
 }
 
@@ -323,7 +323,7 @@ pub fn main(cli: Cli, png: Option<render::PngRenderer>) -> Result<()> {
 fn run(args: &RunArgs) -> Result<()> {
     if args.width < 20 || args.width > 1000 {
         let problem = crate::config::SettingProblem::OutOfRange { value: args.width as u64, min: 20, max: 1000 };
-        return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, lang()))).into());
+        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang()))).into());
     }
     let exp = experiment(args)?;
     let run = Run::start(&exp, None).context(t(lang(), S::CliCannotStart))?;

@@ -105,7 +105,7 @@ pub fn parse_addr(flag: &str, v: &str) -> Result<SocketAddr, UsageError> {
 fn check_width(width: usize) -> Result<(), UsageError> {
     if !(20..=1000).contains(&width) {
         let problem = crate::config::SettingProblem::OutOfRange { value: width as u64, min: 20, max: 1000 };
-        return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
+        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, crate::cli::lang()))));
     }
     Ok(())
 }
@@ -122,12 +122,12 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
     let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, "1..=600000")?;
     if !(1..=600_000).contains(&idle_ms) {
         let problem = crate::config::SettingProblem::OutOfRange { value: idle_ms, min: 1, max: 600_000 };
-        return Err(UsageError(format!("--idle-ms: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
+        return Err(UsageError(format!("--idle-ms: {}", crate::describe::setting_problem(&problem, crate::cli::lang()))));
     }
     let clients: u32 = crate::cli::number("clients", &args.clients, "0..=1000000")?;
     if clients > 1_000_000 {
         let problem = crate::config::SettingProblem::OutOfRange { value: clients.into(), min: 0, max: 1_000_000 };
-        return Err(UsageError(format!("--clients: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
+        return Err(UsageError(format!("--clients: {}", crate::describe::setting_problem(&problem, crate::cli::lang()))));
     }
     Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
 }
@@ -167,7 +167,7 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
         for e in &batch {
             if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
                 let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                eprintln!("{}", crate::i18n::client_report(&c, lang));
+                eprintln!("{}", crate::describe::client_report(&c, lang));
             }
         }
         events.extend(batch);
@@ -244,7 +244,7 @@ fn client_lines(events: &[Event], width: usize) -> String {
     }
     out.push_str(&format!("\n{}\n", t(lang, S::PeerClientsHeader)));
     for c in &model.clients {
-        out.push_str(&format!("  {}\n", crate::i18n::client_report(c, lang)));
+        out.push_str(&format!("  {}\n", crate::describe::client_report(c, lang)));
     }
     let unlisted = model.clients_total.saturating_sub(model.clients.len() as u64);
     if unlisted > 0 {

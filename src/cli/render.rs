@@ -41,7 +41,7 @@ fn validate_side(flag: &str, v: u32, min: u32) -> Result<(), UsageError> {
         Ok(())
     } else {
         let problem = crate::config::SettingProblem::OutOfRange { value: u64::from(v), min: u64::from(min), max: u64::from(MAX_SIDE) };
-        Err(UsageError(format!("--{flag}: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))))
+        Err(UsageError(format!("--{flag}: {}", crate::describe::setting_problem(&problem, crate::cli::lang()))))
     }
 }
 

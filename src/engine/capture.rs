@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockFilter, Socket, Type};
 
-use super::event::{CapturedPacket, Event, Side, StreamOffset};
+use super::event::{Call, CaptureUnavailable, CapturedPacket, Event, Fault, Side, StreamOffset};
 use super::sink::EventSink;
 
 /// How long to keep reading after the run's sockets are done, for segments still queued.
@@ -36,18 +36,18 @@ const SNAPLEN: u32 = 128;
 
 /// Opens the capture socket for the packets from `from` to `to`, or says in plain words why it
 /// cannot be opened.
-pub fn open(from: SocketAddrV4, to: SocketAddrV4) -> Result<Socket, String> {
+pub fn open(from: SocketAddrV4, to: SocketAddrV4) -> Result<Socket, CaptureUnavailable> {
     let protocol = Protocol::from(i32::from((libc::ETH_P_ALL as u16).to_be()));
     let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol)).map_err(|e| {
         if e.kind() == io::ErrorKind::PermissionDenied {
-            crate::i18n::tf(crate::i18n::Lang::En, crate::i18n::S::CapNeedsRoot, &[&e])
+            CaptureUnavailable::NeedsPrivilege { error: (&e).into() }
         } else {
-            crate::i18n::tf(crate::i18n::Lang::En, crate::i18n::S::CapCannotOpen, &[&e])
+            CaptureUnavailable::CannotOpen { error: (&e).into() }
         }
     })?;
     socket
         .set_read_timeout(Some(Duration::from_millis(10)))
-        .map_err(|e| format!("capture socket: {e}"))?;
+        .map_err(|e| CaptureUnavailable::Setup { error: (&e).into() })?;
     // A larger buffer keeps bursts of segments; the kernel caps it at twice rmem_max.
     let _ignored_if_capped = socket.set_recv_buffer_size(8 * 1024 * 1024);
     // Without the filter the capture still works, only slower.
@@ -115,7 +115,7 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
                     recorded += 1;
                     if recorded == MAX_SEGMENTS {
                         let at_us = sink.now_us();
-                        sink.push(Event::Error { at_us, side: Side::Capture, message: format!("segment capture stopped after {MAX_SEGMENTS} segments") });
+                        sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::CaptureCapped { max: MAX_SEGMENTS } });
                     }
                     if recorded <= MAX_SEGMENTS {
                         let at_us = sink.now_us();
@@ -126,7 +126,7 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
             Err(e) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::Capture, message: format!("segment capture failed: {e}") });
+                sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::call(Call::Capture, &e) });
                 break;
             }
         }
@@ -237,7 +237,7 @@ mod tests {
         let from = client.local_addr().expect("addr").as_socket_ipv4().expect("v4");
         let capture = match open(from, to) {
             Ok(c) => c,
-            Err(reason) => return eprintln!("skipped: {reason}"),
+            Err(reason) => return eprintln!("skipped: {reason:?}"),
         };
         assert!(capture.attach_filter(&filter(from, to)).is_ok(), "the kernel accepts the filter");
         client.connect(&to.into()).expect("connect");

@@ -23,7 +23,7 @@ use socket2::Socket;
 use crate::config::{check_range, Experiment, SettingError, WriteSplit};
 use crate::framing::FramingMode;
 
-use super::event::{EndReason, Event, MsgId, Side, StreamOffset};
+use super::event::{Call, CaptureUnavailable, EndReason, Event, Fault, MsgId, Side, StreamOffset};
 use super::sink::EventSink;
 use super::tcp::{is_timeout, peer_gone, write_piece, FrameChecker, TcpPair, BYTES_KEPT};
 use super::sys;
@@ -84,7 +84,7 @@ pub const MAX_CONNECTIONS: u32 = 16;
 /// many-clients run).
 pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Option<u32>, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
     // The capture follows the request direction only (its offsets come from the client's SYN).
-    let reason = crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapReplies).to_string();
+    let reason = CaptureUnavailable::Replies;
     let mut sink = sp.sink();
     if let Some(c) = conn {
         sink = sink.for_connection(c);
@@ -94,8 +94,8 @@ pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Op
     if opts.handshake.is_some() && exp.framing != FramingMode::None {
         // A decoder started after the 32 handshake bytes would place its frames 32 bytes
         // early; the seed's authenticated echo is unframed anyway. Said, not hidden.
-        let message = format!("the HMAC handshake runs unframed, like the seed: framing {} is not used in this run", exp.framing.name());
-        sink.push(Event::Error { at_us: sink.now_us(), side: Side::TcpReceiver, message });
+        let error = Fault::HandshakeUnframed { framing: exp.framing.name().to_string() };
+        sink.push(Event::Error { at_us: sink.now_us(), side: Side::TcpReceiver, error });
         exp.framing = FramingMode::None;
     }
     drop(sink);
@@ -141,7 +141,7 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
     if opts.handshake.is_some() {
         match handshake::server(socket, sink, stop) {
             Ok((req_end, reply_end, true)) => (offset, reply_off) = (req_end, reply_end),
-            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsRefusedShort).into())),
+            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed(Fault::HandshakeRefusedShort)),
             Err(e) => return e,
         }
     }
@@ -180,8 +180,8 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
                 }
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return (offset, reply_off, EndReason::PeerClosed(e.to_string())),
-            Err(e) => return (offset, reply_off, EndReason::Failed(format!("recv() failed: {e}"))),
+            Err(e) if peer_gone(&e) => return (offset, reply_off, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+            Err(e) => return (offset, reply_off, EndReason::Failed(Fault::call(Call::Recv, &e))),
         }
     }
 }
@@ -202,8 +202,8 @@ pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offs
                 data = &data[n..];
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
-            Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
+            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
         }
     }
     Ok(offset)
@@ -242,8 +242,8 @@ impl ReplyReader {
                     return Ok(n);
                 }
                 Err(e) if is_timeout(&e) => sink.flush(),
-                Err(e) if peer_gone(&e) => return Err(EndReason::PeerClosed(e.to_string())),
-                Err(e) => return Err(EndReason::Failed(format!("recv() failed: {e}"))),
+                Err(e) if peer_gone(&e) => return Err(EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+                Err(e) => return Err(EndReason::Failed(Fault::call(Call::Recv, &e))),
             }
         }
     }
@@ -306,7 +306,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         let mut got = 0u64;
         loop {
             match replies.read_once(socket, sink, stop) {
-                Ok(0) => return Err((offset, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::EchoServerClosed).into()))),
+                Ok(0) => return Err((offset, EndReason::PeerClosed(Fault::ServerClosedBeforeReply))),
                 Ok(n) => got += n as u64,
                 Err(reason) => return Err((offset, reason)),
             }

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::DecodeError;
 
+pub use super::fact::{Call, CaptureUnavailable, Fault, OsError, PanickedThread};
+
 /// A position in the TCP byte stream: byte 0 is the first byte the sender wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(transparent)]
@@ -67,9 +69,9 @@ pub enum EndReason {
     /// The user pressed Stop.
     Stopped,
     /// The peer closed or reset the connection early.
-    PeerClosed(String),
-    /// A socket call failed.
-    Failed(String),
+    PeerClosed(Fault),
+    /// A socket call (or a protocol step) failed.
+    Failed(Fault),
 }
 
 /// How one external client's connection to `listen` went. Each outcome other than
@@ -86,7 +88,7 @@ pub enum ClientOutcome {
     ClosedMidFrame { error: DecodeError },
     /// Reset the connection (RST, e.g. closed with `SO_LINGER` 0) or broke it; `unfinished` is
     /// the frame it cut off when it did so mid-frame. `error` is the OS's words.
-    Reset { error: String, unfinished: Option<DecodeError> },
+    Reset { error: OsError, unfinished: Option<DecodeError> },
     /// Sent a header the decoder cannot accept (a length over the maximum, a JSON header that is
     /// not JSON or not UTF-8): the listener closed the connection, because nothing after a bad
     /// header tells where the next frame starts.
@@ -98,8 +100,8 @@ pub enum ClientOutcome {
     Refused { limit: u32 },
     /// Still connected when `listen` ended (Stop, or the clients asked for were served).
     Stopped,
-    /// A socket call on this connection failed (the OS's words).
-    Failed { error: String },
+    /// A socket call on this connection failed.
+    Failed { error: Fault },
 }
 
 /// One recorded fact. Offsets and lengths are in bytes, `at_us` in µs from the run's origin.
@@ -128,8 +130,8 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
     },
-    /// The segment lane could not be captured; `reason` says why in plain words.
-    SegmentsUnavailable { reason: String },
+    /// The segment lane could not be captured, and why.
+    SegmentsUnavailable { reason: CaptureUnavailable },
     /// One `recv()` call asked for `requested` bytes and returned `len` bytes from `offset`.
     Read { at_us: u64, offset: StreamOffset, len: u32, requested: u32 },
     /// Received bytes from `offset` (kept for the inspector, up to a cap per run).
@@ -147,7 +149,7 @@ pub enum Event {
     /// One side finished.
     Ended { at_us: u64, side: Side, bytes: u64, reason: EndReason },
     /// Something went wrong that the user should read.
-    Error { at_us: u64, side: Side, message: String },
+    Error { at_us: u64, side: Side, error: Fault },
     /// `listen`: client `peer`'s connection is over. `lane` is the timeline its stream is drawn
     /// on (0 = the main one, k ≥ 1 = [`Event::Conn`] k; none for a client that sent nothing or
     /// came after the last lane). Never wrapped in `Conn`: every client is listed in one place.

@@ -8,6 +8,7 @@
 mod capture;
 pub mod echo;
 pub mod event;
+mod fact;
 pub mod handshake;
 mod many;
 pub mod peer;
@@ -29,7 +30,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{CapturedPacket, ClientOutcome, EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, EndReason, Event, Fault, MsgId, OsError, PanickedThread, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.
@@ -134,14 +135,14 @@ impl Run {
             for h in workers {
                 if h.join().is_err() {
                     let at_us = sup_sink.now_us();
-                    sup_sink.push(Event::Error { at_us, side: Side::TcpSender, message: "internal error: a worker thread panicked".into() });
+                    sup_sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::Panicked { thread: PanickedThread::Worker } });
                 }
             }
             capture_done.store(true, Ordering::Relaxed);
             if let Some(h) = capture {
                 if h.join().is_err() {
                     let at_us = sup_sink.now_us();
-                    sup_sink.push(Event::Error { at_us, side: Side::Capture, message: "internal error: the capture thread panicked".into() });
+                    sup_sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::Panicked { thread: PanickedThread::Capture } });
                 }
             }
             let at_us = sup_sink.now_us();

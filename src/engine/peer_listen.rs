@@ -28,7 +28,7 @@ use std::thread::JoinHandle;
 use socket2::{Domain, Socket, Type};
 
 use super::echo::MAX_CONNECTIONS;
-use super::event::{ClientOutcome, EndReason, Event, Side, SockOpt};
+use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, Side, SockOpt};
 use super::peer::{is_timeout, sock_err, ListenOptions};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
@@ -101,7 +101,7 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 }
                 let timeouts = conn.set_nonblocking(false).and_then(|()| conn.set_read_timeout(Some(POLL))).and_then(|()| conn.set_write_timeout(Some(POLL)));
                 if let Err(e) = timeouts {
-                    report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: format!("setsockopt() failed: {e}") });
+                    report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: Fault::call(Call::SetSockOpt, &e) });
                     continue;
                 }
                 let state = Arc::new(ClientState::default());
@@ -110,7 +110,7 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 let spawned = std::thread::Builder::new().name("stickyviz-client".into()).spawn(move || session.serve(conn, &mut report_sink));
                 match spawned {
                     Ok(thread) => clients.push(Client { thread, state }),
-                    Err(e) => report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: format!("could not start a thread: {e}") }),
+                    Err(e) => report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: Fault::call(Call::SpawnThread, &e) }),
                 }
             }
             Err(e) if is_timeout(&e) => {
@@ -123,12 +123,12 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 if !accept_error_reported {
                     accept_error_reported = true;
                     let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: format!("accept() failed: {e}") });
+                    sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::call(Call::Accept, &e) });
                 }
                 std::thread::sleep(POLL);
             }
             Err(e) => {
-                end = EndReason::Failed(format!("accept() failed: {e}"));
+                end = EndReason::Failed(Fault::call(Call::Accept, &e));
                 break;
             }
         }
@@ -143,15 +143,15 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
     for c in clients {
         if c.thread.join().is_err() {
             let at_us = sink.now_us();
-            sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: "internal error: a client thread panicked".into() });
+            sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::Panicked { thread: PanickedThread::Client } });
         }
     }
     let at_us = sink.now_us();
     if shared.next_lane.load(Ordering::Relaxed) == 0 {
         // Nobody sent anything: the main timeline still needs its end.
         sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes: 0, reason: end });
-    } else if let EndReason::Failed(message) = end {
-        sink.push(Event::Error { at_us, side: Side::TcpReceiver, message });
+    } else if let EndReason::Failed(error) = end {
+        sink.push(Event::Error { at_us, side: Side::TcpReceiver, error });
     }
 }
 
@@ -193,7 +193,7 @@ fn reap(clients: &mut Vec<Client>, sink: &mut EventSink) {
             // `remove`, not `swap_remove`: accept order is how the longest-silent is found.
             if clients.remove(k).thread.join().is_err() {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: "internal error: a client thread panicked".into() });
+                sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::Panicked { thread: PanickedThread::Client } });
             }
         } else {
             k += 1;
@@ -247,9 +247,9 @@ impl Session {
                 let reason = match &outcome {
                     ClientOutcome::Served | ClientOutcome::ClosedMidFrame { .. } => EndReason::Complete,
                     ClientOutcome::Stopped => EndReason::Stopped,
-                    ClientOutcome::Reset { error, .. } => EndReason::PeerClosed(error.clone()),
+                    ClientOutcome::Reset { error, .. } => EndReason::PeerClosed(Fault::PeerGone { error: error.clone() }),
                     // The decode error itself is on the timeline already.
-                    ClientOutcome::Dropped { .. } => EndReason::Failed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::ListenClosedBadHeader).into()),
+                    ClientOutcome::Dropped { .. } => EndReason::Failed(Fault::ClosedBadHeader),
                     ClientOutcome::Failed { error } => EndReason::Failed(error.clone()),
                     ClientOutcome::SentNothing | ClientOutcome::Refused { .. } | ClientOutcome::Evicted { .. } => EndReason::Complete,
                 };
@@ -305,7 +305,7 @@ impl Session {
                         s.sink.flush();
                     }
                 }
-                Err(e) => return self.broken(format!("recv() failed: {e}"), &e, stream),
+                Err(e) => return self.broken(Call::Recv, &e, stream),
             }
         }
     }
@@ -325,19 +325,19 @@ impl Session {
                         s.sink.flush();
                     }
                 }
-                Err(e) => return Some(self.broken(format!("echo send() failed: {e}"), &e, stream)),
+                Err(e) => return Some(self.broken(Call::EchoSend, &e, stream)),
             }
         }
         None
     }
 
     /// A connection that broke: a reset (mid-frame or not), or another failure.
-    fn broken(&self, words: String, e: &io::Error, stream: &mut Option<Stream>) -> ClientOutcome {
+    fn broken(&self, call: Call, e: &io::Error, stream: &mut Option<Stream>) -> ClientOutcome {
         if !peer_gone(e) {
-            return ClientOutcome::Failed { error: words };
+            return ClientOutcome::Failed { error: Fault::call(call, e) };
         }
         let unfinished = stream.as_mut().and_then(|s| s.checker.finish(&mut s.sink));
-        ClientOutcome::Reset { error: e.to_string(), unfinished }
+        ClientOutcome::Reset { error: e.into(), unfinished }
     }
 
     /// The client sent its first byte: give it the next lane and record its connection there.
@@ -349,10 +349,10 @@ impl Session {
             _ => (None, report_sink.discarding()),
         };
         sink.push(Event::Connected { at_us: accepted_us, sender: self.peer.clone(), receiver: self.me.clone() });
-        sink.push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapListen).into() });
+        sink.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::Listen });
         match conn.recv_buffer_size() {
             Ok(n) => sink.push(Event::SockOpt { at_us: accepted_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
-            Err(e) => sink.push(Event::Error { at_us: accepted_us, side: Side::TcpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
+            Err(e) => sink.push(Event::Error { at_us: accepted_us, side: Side::TcpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
         }
         let checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, None);
         Stream { lane, sink, checker, offset: 0 }

@@ -15,7 +15,7 @@ use socket2::{Domain, Socket, Type};
 use crate::config::{Experiment, WriteSplit};
 use crate::framing::{DecodeError, Frame, FramingMode, NaiveStep, NaiveU32Decoder, StreamDecoder};
 
-use super::event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
 use super::workload::{message_size, payload};
 use super::{sock_err, sys, EngineError};
@@ -84,7 +84,7 @@ pub fn record_options(pair: &TcpPair, exp: &Experiment, sink: &mut EventSink) {
     let at_us = sink.now_us();
     let mut opt = |side, opt, requested: Option<u64>, actual: io::Result<u64>| match actual {
         Ok(actual) => sink.push(Event::SockOpt { at_us, side, opt, requested, actual }),
-        Err(e) => sink.push(Event::Error { at_us, side, message: format!("reading {opt:?} failed: {e}") }),
+        Err(e) => sink.push(Event::Error { at_us, side, error: Fault::call(Call::GetSockOpt { opt }, &e) }),
     };
     let s = &pair.sender;
     opt(Side::TcpSender, SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), s.tcp_nodelay().map(u64::from));
@@ -110,7 +110,7 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             if exp.sender.cork {
                 if let Err(e) = socket.set_tcp_cork(false) {
                     let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::TcpSender, message: format!("uncork failed: {e}") });
+                    sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::call(Call::Uncork, &e) });
                 }
             }
             // Closing our half tells the reader "no more data" (its recv() returns 0).
@@ -195,8 +195,8 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
                 piece = &piece[n..];
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
-            Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
+            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
         }
     }
     Ok(offset)
@@ -376,8 +376,8 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 }
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return (offset, EndReason::PeerClosed(e.to_string())),
-            Err(e) => return (offset, EndReason::Failed(format!("recv() failed: {e}"))),
+            Err(e) if peer_gone(&e) => return (offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+            Err(e) => return (offset, EndReason::Failed(Fault::call(Call::Recv, &e))),
         }
     }
 }

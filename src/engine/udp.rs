@@ -13,7 +13,7 @@ use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
 
-use super::event::{EndReason, Event, MsgId, Side, SockOpt};
+use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt};
 use super::sink::EventSink;
 use super::tcp::POLL;
 use super::workload::{message_size, parse_msg_id, payload};
@@ -52,7 +52,7 @@ pub fn record_options(pair: &UdpPair, exp: &Experiment, sink: &mut EventSink) {
     let requested = exp.udp.rcvbuf.map(u64::from);
     match pair.receiver.recv_buffer_size() {
         Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::UdpReceiver, opt: SockOpt::RcvBuf, requested, actual: n as u64 }),
-        Err(e) => sink.push(Event::Error { at_us, side: Side::UdpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::UdpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
     }
 }
 
@@ -79,10 +79,10 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             // Linux may refuse a send when its own queue is full; the datagram is lost here.
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::UdpSender, message: format!("datagram m{i} not sent: {e}") });
+                sink.push(Event::Error { at_us, side: Side::UdpSender, error: Fault::DatagramNotSent { msg: MsgId(i), error: (&e).into() } });
             }
             Err(e) => {
-                reason = EndReason::Failed(format!("sendto() failed: {e}"));
+                reason = EndReason::Failed(Fault::call(Call::SendTo, &e));
                 break;
             }
         }
@@ -126,7 +126,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
+            Err(e) => return (bytes, EndReason::Failed(Fault::call(Call::RecvFrom, &e))),
         }
     }
 }

@@ -100,7 +100,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.reads.len() - 40)]));
         }
         for (_, e) in &model.decode_errors {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::i18n::decode_error(e, lang)]));
+            let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)]));
         }
     }
     if !model.datagrams.is_empty() {
@@ -156,10 +156,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     }
     // `listen` lists its clients in a section of their own.
     for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {
-        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::i18n::problem(p, lang)]));
+        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));
     }
     if let Some(why) = &model.segments_unavailable {
-        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::i18n::capture_reason(why, lang)]));
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)]));
     }
     out
 }

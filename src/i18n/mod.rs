@@ -331,6 +331,17 @@ strings! {
     HsRefusedShort => ("handshake refused", "握手被拒绝"),
     EchoServerClosed => ("the server closed before replying", "服务器在回复之前关闭了连接"),
     SysFailed => ("{} failed: {}", "{} 失败：{}"),
+    CallReadingOpt => ("reading {}", "读取 {}"),
+    CallCapture => ("segment capture", "报文段抓取"),
+    CapSetup => ("capture socket: {}", "抓包套接字：{}"),
+    FaultThread => ("could not start a thread: {}", "无法启动线程：{}"),
+    FaultNoRandom => ("no random challenge: {}", "无法生成随机挑战：{}"),
+    FaultUnframed => ("the HMAC handshake runs unframed, like the seed: framing {} is not used in this run", "HMAC 握手与教程一样不分帧：本次运行不使用分帧方式 {}"),
+    FaultDatagramNotSent => ("datagram m{} not sent: {}", "数据报 m{} 未发出：{}"),
+    FaultCaptureCapped => ("segment capture stopped after {} segments", "报文段抓取在 {} 个报文段后停止"),
+    FaultWorkerPanicked => ("internal error: a worker thread panicked", "内部错误：一个工作线程崩溃了"),
+    FaultCapturePanicked => ("internal error: the capture thread panicked", "内部错误：抓包线程崩溃了"),
+    FaultClientPanicked => ("internal error: a client thread panicked", "内部错误：一个客户端线程崩溃了"),
     SvgLegendSend => ("one send()", "一次 send()"),
     SvgLegendSegment => ("one TCP segment", "一个 TCP 报文段"),
     SvgLegendRecv => ("one recv()", "一次 recv()"),
@@ -430,111 +441,6 @@ pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
     format!("{k}{}{value}\n", " ".repeat(28usize.saturating_sub(width).max(1)))
 }
 
-/// An engine-worded reason (why the segment lane is missing, why a handshake failed) in `lang`.
-/// The engine words it in English from this table; a recorded reason is matched back to its
-/// template, so old recordings translate too. The OS's own words inside stay as they are.
-pub fn capture_reason(reason: &str, lang: Lang) -> String {
-    const KEYS: [S; 12] = [
-        S::ListenClosedBadHeader,
-        S::HsRefusedShort,
-        S::EchoServerClosed,
-        S::CapNeedsRoot,
-        S::CapCannotOpen,
-        S::CapOnlyLoopback,
-        S::CapManyClients,
-        S::CapListen,
-        S::CapReplies,
-        S::HsRefused,
-        S::HsClientClosed,
-        S::HsServerClosed,
-    ];
-    for key in KEYS {
-        let en = t(Lang::En, key);
-        match en.split_once("{}") {
-            None if en == reason => return t(lang, key).to_string(),
-            Some((head, tail)) if reason.starts_with(head) && reason.ends_with(tail) && reason.len() >= head.len() + tail.len() => {
-                let os_words = &reason[head.len()..reason.len() - tail.len()];
-                return tf(lang, key, &[&os_words]);
-            }
-            _ => {}
-        }
-    }
-    // "send() failed: Connection reset by peer (os error 104)": the call and the OS's words stay
-    if let Some((call, os_words)) = reason.split_once(" failed: ") {
-        return tf(lang, S::SysFailed, &[&call, &os_words]);
-    }
-    reason.to_string()
-}
-
-/// A setting problem in `lang`.
-pub fn setting_problem(p: &crate::config::SettingProblem, lang: Lang) -> String {
-    use crate::config::{SettingProblem as P, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
-    match p {
-        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, min, max]),
-        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
-        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
-        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
-    }
-}
-
-/// A decoder error in `lang`, with the stream offset where it happened.
-pub fn decode_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
-    use crate::framing::{DecodeError as E, FramePart};
-    match e {
-        E::TooLong { offset, len, max } => tf(lang, S::DecTooLong, &[offset, len, max]),
-        E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
-        E::BadJson { offset, reason } => tf(lang, S::DecBadJson, &[offset, reason]),
-        E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
-        E::ShortRead { offset, part, asked, got } => {
-            let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });
-            tf(lang, S::DecShortRead, &[offset, &part, asked, got])
-        }
-    }
-}
-
-/// How one `listen` client's connection went, in `lang`: `client ADDR: what happened`.
-pub fn client_report(c: &crate::analysis::ClientRec, lang: Lang) -> String {
-    use crate::engine::ClientOutcome as O;
-    let what = match &c.outcome {
-        O::Served => tf(lang, S::ClientServed, &[&c.bytes, &c.frames]),
-        O::SentNothing => t(lang, S::ClientSentNothing).to_string(),
-        O::ClosedMidFrame { error } => tf(lang, S::ClientClosedMidFrame, &[&c.bytes, &decode_error(error, lang)]),
-        O::Reset { error, unfinished: None } => tf(lang, S::ClientReset, &[&c.bytes, error]),
-        O::Reset { error, unfinished: Some(cut) } => tf(lang, S::ClientResetMidFrame, &[&c.bytes, error, &decode_error(cut, lang)]),
-        O::Dropped { error } => tf(lang, S::ClientDropped, &[&c.bytes, &decode_error(error, lang)]),
-        O::Refused { limit } => tf(lang, S::ClientRefused, &[limit]),
-        O::Evicted { limit } => tf(lang, S::ClientEvicted, &[limit]),
-        O::Stopped if c.bytes == 0 => t(lang, S::ClientStoppedSilent).to_string(),
-        O::Stopped => tf(lang, S::ClientStopped, &[&c.bytes]),
-        O::Failed { error } => capture_reason(error, lang),
-    };
-    let lane = match c.lane {
-        Some(0) => t(lang, S::ClientMainLane).to_string(),
-        Some(k) => tf(lang, S::ClientConnLane, &[&k]),
-        None => String::new(),
-    };
-    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}")])
-}
-
-/// A run's problem in `lang` (the OS's own words stay as they are).
-pub fn problem(p: &crate::analysis::Problem, lang: Lang) -> String {
-    use crate::analysis::ProblemKind;
-    use crate::engine::Side;
-    let side = t(lang, match p.side {
-        Side::TcpSender => S::SideTcpSender,
-        Side::TcpReceiver => S::SideTcpReceiver,
-        Side::UdpSender => S::SideUdpSender,
-        Side::UdpReceiver => S::SideUdpReceiver,
-        Side::Capture => S::SideCapture,
-    });
-    let what = match &p.kind {
-        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&capture_reason(why, lang)]),
-        ProblemKind::Failed(why) => capture_reason(why, lang),
-        ProblemKind::Client(c) => client_report(c, lang),
-    };
-    tf(lang, S::Problem, &[&side, &what])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,17 +452,6 @@ mod tests {
             assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?} is empty in a language");
             assert_eq!(en.matches("{}").count(), zh.matches("{}").count(), "{key:?}: placeholders differ between en and zh");
         }
-    }
-
-    #[test]
-    fn capture_reasons_translate_back_from_english() {
-        let en = tf(Lang::En, S::CapNeedsRoot, &[&"Operation not permitted (os error 1)"]);
-        assert_eq!(capture_reason(&en, Lang::En), en);
-        let zh = capture_reason(&en, Lang::Zh);
-        assert!(zh.starts_with("抓取报文段需要 root") && zh.contains("os error 1"), "{zh}");
-        assert!(capture_reason(t(Lang::En, S::CapReplies), Lang::Zh).starts_with("回复方向"));
-        assert_eq!(capture_reason("something else", Lang::Zh), "something else");
-        assert_eq!(capture_reason("recv() failed: Connection reset by peer (os error 104)", Lang::Zh), "recv() 失败：Connection reset by peer (os error 104)");
     }
 
     #[test]

@@ -389,7 +389,7 @@ impl StickyApp {
             ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
         }
         for p in self.model.problems.iter().take(3) {
-            ui.colored_label(theme::SPLIT, crate::i18n::problem(p, lang));
+            ui.colored_label(theme::SPLIT, crate::describe::problem(p, lang));
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
             ui.label(t(lang, S::NoRunYet));

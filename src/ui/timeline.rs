@@ -168,7 +168,7 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
         Lane::Wire => match &model.segments_unavailable {
-            Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::i18n::capture_reason(why, lang)]),
+            Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::describe::capture_unavailable(why, lang)]),
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),

@@ -1,0 +1,143 @@
+//! Domain facts in words: the one place where a typed fact of the engine, the decoder, the
+//! settings or the analysis becomes a sentence, in the language the caller passes.
+//!
+//! Above `analysis` and below `export`, `cli` and `ui`; the words themselves come from the
+//! bilingual table in `i18n`, which imports nothing of the crate. The OS's own words inside an
+//! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
+
+use crate::analysis::{ClientRec, Problem, ProblemKind};
+use crate::config::{SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
+use crate::framing::{DecodeError, FramePart};
+use crate::i18n::{t, tf, Lang, S};
+
+/// Why the segment lane is empty.
+pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
+    use CaptureUnavailable as C;
+    match why {
+        C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[&error.words]),
+        C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[&error.words]),
+        C::Setup { error } => tf(lang, S::CapSetup, &[&error.words]),
+        C::OnlyLoopback => t(lang, S::CapOnlyLoopback).into(),
+        C::ManyClients => t(lang, S::CapManyClients).into(),
+        C::Listen => t(lang, S::CapListen).into(),
+        C::Replies => t(lang, S::CapReplies).into(),
+        C::Text { text } => text.clone(),
+    }
+}
+
+/// The name of a call, as the failure sentence puts it: C function names stay as they are.
+fn call(c: &Call, lang: Lang) -> String {
+    match c {
+        Call::Send => "send()".into(),
+        Call::Recv => "recv()".into(),
+        Call::SendTo => "sendto()".into(),
+        Call::RecvFrom => "recvfrom()".into(),
+        Call::Accept => "accept()".into(),
+        Call::SetSockOpt => "setsockopt()".into(),
+        Call::GetSockOpt { opt } => tf(lang, S::CallReadingOpt, &[&format!("{opt:?}")]),
+        Call::Uncork => "uncork".into(),
+        Call::EchoSend => "echo send()".into(),
+        Call::EchoSendTo => "echo sendto()".into(),
+        Call::SpawnThread => "std::thread::spawn".into(),
+        Call::Capture => t(lang, S::CallCapture).into(),
+        Call::Named { name } => name.clone(),
+    }
+}
+
+/// What went wrong, in one clause.
+pub fn fault(f: &Fault, lang: Lang) -> String {
+    match f {
+        Fault::CallFailed { call: Call::SpawnThread, error } => tf(lang, S::FaultThread, &[&error.words]),
+        Fault::CallFailed { call: c, error } => tf(lang, S::SysFailed, &[&call(c, lang), &error.words]),
+        Fault::PeerGone { error } => error.words.clone(),
+        Fault::HandshakeRefused => t(lang, S::HsRefused).into(),
+        Fault::HandshakeRefusedShort => t(lang, S::HsRefusedShort).into(),
+        Fault::ClientClosedInHandshake => t(lang, S::HsClientClosed).into(),
+        Fault::ServerClosedBeforeChallenge => t(lang, S::HsServerClosed).into(),
+        Fault::ServerClosedBeforeReply => t(lang, S::EchoServerClosed).into(),
+        Fault::ClosedBadHeader => t(lang, S::ListenClosedBadHeader).into(),
+        Fault::NoRandom { error } => tf(lang, S::FaultNoRandom, &[&error.words]),
+        Fault::HandshakeUnframed { framing } => tf(lang, S::FaultUnframed, &[framing]),
+        Fault::DatagramNotSent { msg, error } => tf(lang, S::FaultDatagramNotSent, &[&msg.0, &error.words]),
+        Fault::CaptureCapped { max } => tf(lang, S::FaultCaptureCapped, &[max]),
+        Fault::Panicked { thread: PanickedThread::Worker } => t(lang, S::FaultWorkerPanicked).into(),
+        Fault::Panicked { thread: PanickedThread::Capture } => t(lang, S::FaultCapturePanicked).into(),
+        Fault::Panicked { thread: PanickedThread::Client } => t(lang, S::FaultClientPanicked).into(),
+        Fault::Text { text } => text.clone(),
+    }
+}
+
+/// A side of the run by name.
+pub fn side(s: Side, lang: Lang) -> &'static str {
+    t(lang, match s {
+        Side::TcpSender => S::SideTcpSender,
+        Side::TcpReceiver => S::SideTcpReceiver,
+        Side::UdpSender => S::SideUdpSender,
+        Side::UdpReceiver => S::SideUdpReceiver,
+        Side::Capture => S::SideCapture,
+    })
+}
+
+/// A setting problem.
+pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
+    use SettingProblem as P;
+    match p {
+        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, min, max]),
+        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
+        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
+        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
+    }
+}
+
+/// A decoder error, with the stream offset where it happened.
+pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
+    use DecodeError as E;
+    match e {
+        E::TooLong { offset, len, max } => tf(lang, S::DecTooLong, &[offset, len, max]),
+        E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
+        E::BadJson { offset, reason } => tf(lang, S::DecBadJson, &[offset, reason]),
+        E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
+        E::ShortRead { offset, part, asked, got } => {
+            let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });
+            tf(lang, S::DecShortRead, &[offset, &part, asked, got])
+        }
+    }
+}
+
+/// How one `listen` client's connection went: `client ADDR: what happened`.
+pub fn client_report(c: &ClientRec, lang: Lang) -> String {
+    use ClientOutcome as O;
+    let what = match &c.outcome {
+        O::Served => tf(lang, S::ClientServed, &[&c.bytes, &c.frames]),
+        O::SentNothing => t(lang, S::ClientSentNothing).to_string(),
+        O::ClosedMidFrame { error } => tf(lang, S::ClientClosedMidFrame, &[&c.bytes, &decode_error(error, lang)]),
+        O::Reset { error, unfinished: None } => tf(lang, S::ClientReset, &[&c.bytes, &error.words]),
+        O::Reset { error, unfinished: Some(cut) } => tf(lang, S::ClientResetMidFrame, &[&c.bytes, &error.words, &decode_error(cut, lang)]),
+        O::Dropped { error } => tf(lang, S::ClientDropped, &[&c.bytes, &decode_error(error, lang)]),
+        O::Refused { limit } => tf(lang, S::ClientRefused, &[limit]),
+        O::Evicted { limit } => tf(lang, S::ClientEvicted, &[limit]),
+        O::Stopped if c.bytes == 0 => t(lang, S::ClientStoppedSilent).to_string(),
+        O::Stopped => tf(lang, S::ClientStopped, &[&c.bytes]),
+        O::Failed { error } => fault(error, lang),
+    };
+    let lane = match c.lane {
+        Some(0) => t(lang, S::ClientMainLane).to_string(),
+        Some(k) => tf(lang, S::ClientConnLane, &[&k]),
+        None => String::new(),
+    };
+    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}")])
+}
+
+/// A run's problem: `⚠ side: what happened`.
+pub fn problem(p: &Problem, lang: Lang) -> String {
+    let what = match &p.kind {
+        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&fault(why, lang)]),
+        ProblemKind::Failed(why) => fault(why, lang),
+        ProblemKind::Client(c) => client_report(c, lang),
+    };
+    tf(lang, S::Problem, &[&side(p.side, lang), &what])
+}
+
+#[cfg(test)]
+mod tests;
