@@ -43,7 +43,7 @@ impl EchoModel {
     /// connection limit; a larger number from a hand-edited recording is ignored).
     pub(super) fn connection(&mut self, conn: u32) -> Option<&mut Model> {
         let k = conn.checked_sub(1)? as usize;
-        if k >= crate::engine::echo::MAX_CONNECTIONS as usize {
+        if k >= crate::config::MAX_CONNECTIONS as usize {
             return None;
         }
         if self.connections.len() <= k {

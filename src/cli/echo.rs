@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::cli::UsageError;
 use crate::config::Experiment;
-use crate::engine::echo::{ClientReads, EchoOptions};
+use crate::config::{ClientReads, EchoOptions};
 
 #[derive(Args, Debug, Default)]
 pub struct EchoArgs {

@@ -6,7 +6,7 @@
 //! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
 
 use crate::analysis::{ClientRec, Problem, ProblemKind};
-use crate::config::{SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+use crate::config::{SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
 use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
 use crate::framing::{DecodeError, FramePart};
 use crate::i18n::{t, tf, Lang, S};
@@ -77,6 +77,11 @@ pub fn side(s: Side, lang: Lang) -> &'static str {
         Side::UdpReceiver => S::SideUdpReceiver,
         Side::Capture => S::SideCapture,
     })
+}
+
+/// A setting error: `field: problem`.
+pub fn setting_error(e: &SettingError, lang: Lang) -> String {
+    format!("{}: {}", e.field, setting_problem(&e.problem, lang))
 }
 
 /// A setting problem.

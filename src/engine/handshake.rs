@@ -16,7 +16,6 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use socket2::Socket;
 
@@ -34,13 +33,7 @@ pub const KEY: &[u8] = b"xxxxx";
 /// The key of the seed's "illegal client" that does not know the secret.
 pub const WRONG_KEY: &[u8] = b"linhaifeng bang bang bang1111";
 
-/// Handshake settings of a request/response run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct HandshakeOptions {
-    /// The client answers with the wrong key: the server must refuse it.
-    pub wrong_key: bool,
-}
+use crate::config::HandshakeOptions;
 
 fn digest(key: &[u8], challenge: &[u8]) -> [u8; DIGEST_LEN] {
     // HMAC takes keys of any length; new_from_slice cannot fail for it.

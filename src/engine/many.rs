@@ -15,7 +15,8 @@ use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
 
-use super::echo::{self, EchoOptions};
+use super::echo;
+use crate::config::EchoOptions;
 use super::event::{CaptureUnavailable, Event};
 use super::peer::sock_err;
 use super::tcp::{TcpPair, POLL};

@@ -36,13 +36,22 @@ pub use sink::{Clock, EventSink, Wake};
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("invalid setting {0}")]
-    Setting(#[from] SettingError),
+    /// Worded by `describe::setting_error`; this message only names the field.
+    #[error("invalid setting {}", .0.field)]
+    Setting(SettingError),
     /// The OS error is part of the message (not a `source`, which would print it twice).
     #[error("{what}: {os}")]
     Socket { what: &'static str, os: io::Error },
     #[error("could not start a thread: {0}")]
     Thread(io::Error),
+}
+
+// Not `#[from]`: that would make the setting error a `source`, and it is data, not an error
+// with words of its own.
+impl From<SettingError> for EngineError {
+    fn from(e: SettingError) -> Self {
+        EngineError::Setting(e)
+    }
 }
 
 /// `map_err(sock_err("bind"))`: a socket call's error, saying which call it was.

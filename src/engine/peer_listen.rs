@@ -27,7 +27,7 @@ use std::thread::JoinHandle;
 
 use socket2::{Domain, Socket, Type};
 
-use super::echo::MAX_CONNECTIONS;
+use crate::config::MAX_CONNECTIONS;
 use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, Side, SockOpt};
 use super::peer::{is_timeout, sock_err, ListenOptions};
 use super::sink::{EventSink, Wake};

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::FramingMode;
 
+mod echo;
+pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
+
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
 /// Largest message the workload may ask for (16 MiB); bigger is not a lesson, just a wait.
@@ -168,7 +171,7 @@ pub struct Experiment {
     /// Request/response mode (`echo`, `big-reply`): the sender waits for a reply to each
     /// message. Absent = the one-way stream of the other lessons.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub echo: Option<crate::engine::echo::EchoOptions>,
+    pub echo: Option<EchoOptions>,
 }
 
 impl Default for Experiment {
@@ -193,7 +196,7 @@ pub struct SettingError {
     pub problem: SettingProblem,
 }
 
-/// What is wrong with a setting; worded in either language by [`crate::describe::setting_problem`].
+/// What is wrong with a setting; `describe::setting_error` words it in either language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SettingProblem {
     OutOfRange { value: u64, min: u64, max: u64 },
@@ -205,20 +208,6 @@ pub enum SettingProblem {
     LargerThanMaxFrame { value: u32, max: u32, framing: &'static str },
 }
 
-impl std::fmt::Display for SettingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, crate::describe::setting_problem(&self.problem, crate::i18n::Lang::En))
-    }
-}
-
-impl std::error::Error for SettingError {}
-
-impl SettingError {
-    /// The error in `lang`, naming the field.
-    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
-        format!("{}: {}", self.field, crate::describe::setting_problem(&self.problem, lang))
-    }
-}
 
 pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
     if value < min || value > max {
@@ -351,7 +340,7 @@ mod tests {
         e.receiver.read_size = 0;
         let err = e.validate().unwrap_err();
         assert_eq!(err.field, "read-size");
-        assert!(err.to_string().contains("1..=1048576"), "{err}");
+        assert_eq!(err.problem, SettingProblem::OutOfRange { value: 0, min: 1, max: 1_048_576 });
 
         let mut e = Experiment::default();
         e.workload.size_min = 50;
@@ -360,7 +349,7 @@ mod tests {
 
         let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
         e.workload.size_max = 70_000;
-        assert!(e.validate().unwrap_err().to_string().contains("UDP"));
+        assert_eq!(e.validate().unwrap_err().problem, SettingProblem::TooBigForUdp { value: 70_000 });
     }
 
     #[test]
