@@ -454,6 +454,35 @@ mod tests {
         }
     }
 
+    /// Keys that read the same in both languages on purpose: socket option names, symbols and
+    /// the language switch's own labels. Every other key must be translated, not copied: a
+    /// copied English text would pass every test that only looks for "some text".
+    const SAME_IN_BOTH: [S; 11] = [
+        S::Cork,
+        S::SndBuf,
+        S::RcvBuf,
+        S::UdpRcvBuf,
+        S::UdpInFlight,
+        S::ChunkBytes,
+        S::LangEn,
+        S::LangZh,
+        S::MergedShort,
+        S::PlayHeadAt,
+        S::EvDatagrams,
+    ];
+
+    #[test]
+    fn every_key_is_translated_not_copied() {
+        for &key in S::ALL {
+            let (en, zh) = (t(Lang::En, key), t(Lang::Zh, key));
+            if SAME_IN_BOTH.contains(&key) {
+                assert_eq!(en, zh, "{key:?} is listed as the same in both languages");
+            } else {
+                assert_ne!(en, zh, "{key:?}: the Chinese text is a copy of the English one");
+            }
+        }
+    }
+
     #[test]
     fn lang_from_locale_names() {
         assert_eq!(Lang::from_name("zh_CN.UTF-8"), Some(Lang::Zh));
