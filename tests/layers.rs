@@ -155,6 +155,20 @@ fn few_files_at_the_root_of_src() {
     assert!(root.len() <= 5, "loose files at src/: {root:?}");
 }
 
+/// The language is passed to whoever words something; no process-wide one to fall back on.
+#[test]
+fn no_global_language() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for file in files {
+        let code = std::fs::read_to_string(&file).expect("readable");
+        for pattern in ["static LANG", "OnceLock<Lang>", "thread_local"] {
+            assert!(!code.contains(pattern), "{}: a global language ({pattern})", file.display());
+        }
+    }
+}
+
 /// The checks above can fail: a cycle and a group import are seen.
 #[test]
 fn the_checker_sees_cycles_and_group_imports() {
