@@ -169,6 +169,24 @@ fn no_global_language() {
     }
 }
 
+/// A setting's range is written once, in config; the command line and the window read it from
+/// there (`config::allowed`, the `validate_*` functions) instead of retyping "1..=1048576".
+#[test]
+fn no_retyped_range_literals_outside_config() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for file in files.iter().filter(|f| module_of(&src, f).is_some_and(|m| m == "cli" || m == "ui")) {
+        let code = std::fs::read_to_string(file).expect("readable");
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//") && !l.contains("assert")) {
+            let retyped = line.split('"').skip(1).step_by(2).any(|lit| {
+                lit.split_once("..=").is_some_and(|(a, b)| !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
+            });
+            assert!(!retyped, "{}: a range typed again: {line}", file.display());
+        }
+    }
+}
+
 /// The checks above can fail: a cycle and a group import are seen.
 #[test]
 fn the_checker_sees_cycles_and_group_imports() {

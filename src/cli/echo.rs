@@ -41,13 +41,13 @@ impl EchoArgs {
             };
         }
         if let Some(v) = &self.client_read_size {
-            echo.client_read_size = crate::cli::number::<u32>("client-read-size", v, "1..=1048576", lang)?;
+            echo.client_read_size = crate::cli::number::<u32>("client-read-size", v, &crate::config::allowed("client-read-size"), lang)?;
         }
         if let Some(v) = &self.reply_size {
-            echo.reply_size = Some(crate::cli::number::<u32>("reply-size", v, "1..=16777216", lang)?);
+            echo.reply_size = Some(crate::cli::number::<u32>("reply-size", v, &crate::config::allowed("reply-size"), lang)?);
         }
         if let Some(v) = &self.connections {
-            echo.connections = crate::cli::number::<u32>("connections", v, "1..=16", lang)?;
+            echo.connections = crate::cli::number::<u32>("connections", v, &crate::config::allowed("connections"), lang)?;
         }
         Ok(())
     }

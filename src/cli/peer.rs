@@ -112,23 +112,17 @@ fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
 
 /// Reads the `listen` flags into options; errors name the flag.
 pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, UsageError> {
-    let read_size: u32 = crate::cli::number("read-size", &args.read_size, "1..=1048576", lang)?;
+    let read_size: u32 = crate::cli::number("read-size", &args.read_size, &crate::config::allowed("read-size"), lang)?;
     crate::config::validate_read_size("read-size", read_size).map_err(|e| UsageError::setting(e, lang))?;
     let max_frame_len = match &args.max_frame {
-        Some(v) => crate::cli::number("max-frame", v, "1..=67108864", lang)?,
+        Some(v) => crate::cli::number("max-frame", v, &crate::config::allowed("max-frame"), lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
-    let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, "1..=600000", lang)?;
-    if !(1..=600_000).contains(&idle_ms) {
-        let problem = crate::config::SettingProblem::OutOfRange { value: idle_ms, min: 1, max: 600_000 };
-        return Err(UsageError(format!("--idle-ms: {}", crate::describe::setting_problem(&problem, lang))));
-    }
-    let clients: u32 = crate::cli::number("clients", &args.clients, "0..=1000000", lang)?;
-    if clients > 1_000_000 {
-        let problem = crate::config::SettingProblem::OutOfRange { value: clients.into(), min: 0, max: 1_000_000 };
-        return Err(UsageError(format!("--clients: {}", crate::describe::setting_problem(&problem, lang))));
-    }
+    let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, &crate::config::allowed("idle-ms"), lang)?;
+    crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
+    let clients: u32 = crate::cli::number("clients", &args.clients, &crate::config::allowed("clients"), lang)?;
+    crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
 }
 

@@ -232,8 +232,26 @@ pub fn allowed(field: &str) -> String {
         "read-size" | "udp-read-size" => format!("1..={MAX_READ_SIZE}"),
         "sndbuf" | "rcvbuf" | "udp-rcvbuf" => format!("1..={MAX_SOCKET_BUFFER}"),
         "max-frame" => format!("1..={}", crate::framing::MAX_MAX_FRAME_LEN),
+        "client-read-size" => format!("1..={MAX_READ_SIZE}"),
+        "reply-size" => format!("1..={MAX_MESSAGE_SIZE}"),
+        "connections" => format!("1..={MAX_CONNECTIONS}"),
+        "idle-ms" => format!("1..={MAX_IDLE_MS}"),
+        "clients" => format!("0..={MAX_LISTEN_CLIENTS}"),
         _ => "0, 1, 2, …".to_owned(),
     }
+}
+
+/// `listen --udp`: the longest quiet time before it ends (10 minutes).
+pub const MAX_IDLE_MS: u64 = 600_000;
+/// `listen --clients`: the most clients a listen may be asked to serve (0 = until stopped).
+pub const MAX_LISTEN_CLIENTS: u32 = 1_000_000;
+
+pub fn validate_idle_ms(ms: u64) -> Result<(), SettingError> {
+    check_range("idle-ms", ms, 1, MAX_IDLE_MS)
+}
+
+pub fn validate_listen_clients(n: u32) -> Result<(), SettingError> {
+    check_range("clients", n.into(), 0, MAX_LISTEN_CLIENTS.into())
 }
 
 pub fn validate_count(count: u32) -> Result<(), SettingError> {
