@@ -110,6 +110,18 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
     }
 }
 
+/// A decoder error in a few words, for a mark on the timeline (no offset: the mark is there).
+pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
+    use DecodeError as E;
+    match e {
+        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
+        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
+        E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
+        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
+        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
+    }
+}
+
 /// How one `listen` client's connection went: `client ADDR: what happened`.
 pub fn client_report(c: &ClientRec, lang: Lang) -> String {
     use ClientOutcome as O;

@@ -170,3 +170,22 @@ fn recorded_text_is_shown_as_written() {
     assert_eq!(fault(&Fault::Text { text: text.clone() }, Lang::Zh), text);
     assert_eq!(capture_unavailable(&CaptureUnavailable::Text { text: text.clone() }, Lang::Zh), text);
 }
+
+#[test]
+fn every_decode_error_reads_in_both_languages() {
+    use crate::framing::FramePart;
+    let errors = [
+        DecodeError::TooLong { offset: 4, len: 1 << 32, max: 8 },
+        DecodeError::NegativeLength { offset: 4, len: -1 },
+        // serde_json's words are data, like the OS's: the sample marks them so they are left out
+        DecodeError::BadJson { offset: 4, reason: OS_WORDS.into() },
+        DecodeError::Truncated { offset: 4, have: 2, need: 9 },
+        DecodeError::ShortRead { offset: 4, part: FramePart::Header, asked: 4, got: 2 },
+    ];
+    for e in &errors {
+        let (en, zh) = (decode_error(e, Lang::En), decode_error(e, Lang::Zh));
+        assert_translated(&format!("{e:?}"), &en, &zh);
+        let (en, zh) = (decode_error_short(e, Lang::En), decode_error_short(e, Lang::Zh));
+        assert_ne!(en, zh, "{e:?}: the short Chinese text is the English one");
+    }
+}

@@ -151,17 +151,6 @@ pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui:
             continue;
         }
         p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err, lang)), small.clone(), theme::SPLIT);
-    }
-}
-
-fn short_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
-    use crate::framing::DecodeError as E;
-    match e {
-        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
-        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
-        E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
-        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
-        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
+        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", crate::describe::decode_error_short(err, lang)), small.clone(), theme::SPLIT);
     }
 }
