@@ -284,7 +284,9 @@ pub struct UdpAt {
     /// Sent and not yet received: queued in the receive buffer (or, once the receiver has
     /// ended, dropped).
     pub queued: u32,
-    pub delivered: u32,
+    /// Received so far, whole or truncated: every datagram that arrived.
+    pub arrived: u32,
+    /// Of those arrived, how many lost their tail to a short read buffer.
     pub truncated: u32,
     /// Known only once the receiver has ended: never arrived.
     pub dropped: u32,
@@ -298,7 +300,8 @@ impl UdpAt {
         for d in &model.datagrams {
             match d.received {
                 Some((len, at)) if at <= t_us => {
-                    if len < d.len { u.truncated += 1 } else { u.delivered += 1 }
+                    u.arrived += 1;
+                    u.truncated += u32::from(len < d.len);
                 }
                 None if dropped_known => u.dropped += 1,
                 _ if d.sent_us <= t_us && (d.len > 0 || d.sent_us > 0) => u.queued += 1,
@@ -378,14 +381,14 @@ mod tests {
     fn a_datagram_never_received_is_queued_until_the_last_one_arrives_then_dropped() {
         use crate::engine::{EndReason, Event, MsgId, Side};
         let events = [
-            Event::DatagramSent { at_us: 10, msg: MsgId(0), len: 50 },
-            Event::DatagramSent { at_us: 11, msg: MsgId(1), len: 2000 },
+            Event::DatagramSent { start_us: None, at_us: 10, msg: MsgId(0), len: 50 },
+            Event::DatagramSent { start_us: None, at_us: 11, msg: MsgId(1), len: 2000 },
             Event::DatagramReceived { at_us: 30, msg: Some(MsgId(1)), len: 1024, real_len: 2000 },
             Event::Ended { at_us: 31, side: Side::UdpReceiver, bytes: 1024, reason: EndReason::Complete },
         ];
         let m = Model::from_events(&events);
-        assert_eq!(UdpAt::at(&m, 20), UdpAt { queued: 2, delivered: 0, truncated: 0, dropped: 0 });
-        assert_eq!(UdpAt::at(&m, 30), UdpAt { queued: 0, delivered: 0, truncated: 1, dropped: 1 });
+        assert_eq!(UdpAt::at(&m, 20), UdpAt { queued: 2, arrived: 0, truncated: 0, dropped: 0 });
+        assert_eq!(UdpAt::at(&m, 30), UdpAt { queued: 0, arrived: 1, truncated: 1, dropped: 1 });
     }
 
     #[test]
