@@ -8,7 +8,7 @@ pub mod causality;
 mod classify;
 mod clients;
 mod problem;
-mod echo;
+pub mod echo;
 mod records;
 mod summary;
 pub mod playback;
