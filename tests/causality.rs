@@ -39,7 +39,7 @@ fn assert_capture_gap_said(name: &str, model: &Model) {
     if captured >= kernel {
         return;
     }
-    let text = stickyviz::text_timeline::summary(model, Lang::En);
+    let text = stickyviz::export::text_timeline::summary(model, Lang::En);
     let said = format!("{captured} of {kernel} captured");
     assert!(text.contains(&said), "{name}: {captured} of {kernel} segments captured, and the summary does not say so:\n{text}");
 }
@@ -77,7 +77,7 @@ fn a_real_run_with_one_mis_stamped_read_fails_the_check() {
     assert!(c.count() >= 1, "the mis-stamped read is found");
     let model = Model::from_events(&events);
     assert!(model.summary.causality_violations >= 1);
-    let text = stickyviz::text_timeline::summary(&model, Lang::En);
+    let text = stickyviz::export::text_timeline::summary(&model, Lang::En);
     assert!(text.contains("timestamps out of order"), "the summary says it:\n{text}");
 }
 
