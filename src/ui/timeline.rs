@@ -359,7 +359,6 @@ fn selection_rect(model: &Model, sel: Selection, axis: &Axis, lane_y: &dyn Fn(us
     Some(axis.span(off, len.into(), lane_y(k)))
 }
 
-#[allow(clippy::too_many_arguments)]
 /// The colour of one pixel column of reads too many to draw one by one: solid only where a
 /// read merged messages; elsewhere (reads of one byte, say: merged = 0) every other column, a
 /// comb of read boundaries, so a lane of tiny reads never looks like one merged band.
@@ -371,6 +370,7 @@ fn aggregated_read_fill(kind: ReadKind, column: i64) -> Option<Color32> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
     for_visible(&model.reads[..], axis, y, |i, r, agg| {
         let read = &model.reads[i];
