@@ -403,6 +403,7 @@ strings! {
     SumCausality => ("effects before causes", "因果颠倒的事件"),
     SumShortWrites => ("short writes", "短写入"),
     SumCaptureGap => ("{} of {} captured ({} lost by the capture)", "抓到 {} / {}（抓包丢失 {} 个）"),
+    SumCaptureGapPartly => ("{} of {} captured ({} not seen by the capture, {} of them dropped from its queue)", "抓到 {} / {}（抓包未见 {} 个，其中 {} 个从抓包队列中丢失）"),
     SumCaptureGapUnknown => ("{} of {} captured ({} not seen by the capture)", "抓到 {} / {}（抓包未见 {} 个）"),
     SumWritesShort => ("{} ({} short: send() took fewer bytes than asked, the rest went in another send())", "{}（其中 {} 次短写入：send() 接收的字节少于请求，其余由下一次 send() 发出）"),
     Violation => ("timestamps out of order: {}", "时间戳顺序错误：{}"),
@@ -569,9 +570,11 @@ pub fn segments_captured_value(s: &crate::analysis::Summary, lang: Lang) -> Stri
         None | Some(0) => captured.to_string(),
         Some(gap) => {
             let total = captured + gap;
-            match s.segments_capture_dropped {
-                Some(dropped) if dropped > 0 => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
-                _ => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
+            // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
+            match s.segments_capture_dropped.unwrap_or(0) {
+                0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
+                d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
+                d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
             }
         }
     }
