@@ -106,3 +106,24 @@ fn a_capture_gap_is_said_in_the_summary() {
     assert!(!all.contains(" of 40 captured"), "{all}");
     assert!(text_timeline::summary(&segments_run(38, 40, Some(2)), Lang::Zh).contains("抓到 38 / 40"));
 }
+
+/// The playback gauge and the inspector at one moment: once the kernel-stamped segment of a
+/// write has left, nothing of it is "in send() or the send buffer", as its `TCP_INFO` says
+/// (0 B not yet sent). With the segment stamped when the capture thread read it (late), the
+/// gauge said 1000 B in flight next to the inspector's 0 B.
+#[test]
+fn the_gauge_agrees_with_tcp_info_once_the_segment_left() {
+    use stickyviz::analysis::playback::TcpAt;
+    use stickyviz::engine::MsgId;
+    let events = [
+        Event::Message { at_us: 5, msg: MsgId(0), offset: StreamOffset(0), len: 1000, header_len: 0 },
+        Event::Write { start_us: Some(10), at_us: 40, msg: MsgId(0), offset: StreamOffset(0), len: 1000, requested: Some(1000), segs_out: 1, notsent: 0, unacked: 1 },
+        Event::Segment { at_us: 20, offset: StreamOffset(0), len: 1000, packet: None },
+        Event::Read { start_us: Some(0), at_us: 30, offset: StreamOffset(0), len: 1000, requested: 1024 },
+    ];
+    let model = Model::from_events(&events);
+    assert_eq!(TcpAt::at(&model, 10).in_send_buffer(), Some(1000), "during the send() call");
+    for t in [20, 30, 40] {
+        assert_eq!(TcpAt::at(&model, t).in_send_buffer(), Some(0), "at {t} µs, after the segment left");
+    }
+}

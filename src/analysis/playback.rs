@@ -241,7 +241,8 @@ fn stream_end_by(spans: &[Span], t_us: u64) -> u64 {
 /// The TCP stream at the play head: how far the writes, the wire and the reads had got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct TcpAt {
-    /// Stream bytes whose `send()` had returned.
+    /// Stream bytes whose `send()` had begun: a call in progress counts (its bytes may be
+    /// read before it returns), so the gauge says "in send() or the send buffer".
     pub written: u64,
     /// Stream bytes captured leaving as segments; None when the segment lane is not known.
     pub on_wire: Option<u64>,
@@ -261,7 +262,8 @@ impl TcpAt {
         Self { written, on_wire, read }
     }
 
-    /// Written but not yet captured on the wire: still in the sender's kernel buffer.
+    /// Written but not yet captured on the wire: in a `send()` still running, or in the
+    /// sender's kernel buffer.
     pub fn in_send_buffer(&self) -> Option<u64> {
         self.on_wire.map(|w| self.written - w)
     }

@@ -230,7 +230,7 @@ strings! {
     GaugeTitle => ("Bytes written but not yet read, at the play head", "播放头时刻：已写出但尚未读取的字节"),
     GaugeSender => ("sender", "发送方"),
     GaugeReceiver => ("receiver", "接收方"),
-    GaugeSendBuf => ("send buffer / in flight: {} B", "发送缓冲区 / 在途：{} B"),
+    GaugeSendBuf => ("in send() or the send buffer: {} B", "send() 中或发送缓冲区：{} B"),
     GaugeRecvBuf => ("waiting in the receive buffer: {} B in {} messages", "在接收缓冲区等待：{} B，{} 条消息"),
     GaugeNotCaptured => ("in the send or receive buffer (segments not captured): {} B", "在发送或接收缓冲区（未抓到报文段）：{} B"),
     GaugeEmpty => ("empty: everything written has been read", "空：写出的都已读走"),
