@@ -16,7 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("config", &["framing"]),
     ("engine", &["framing", "config"]),
     ("analysis", &["framing", "config", "engine"]),
-    ("presets", &["framing", "config", "engine"]),
+    ("presets", &["framing", "config"]),
     ("recording", &["framing", "config", "engine", "analysis", "presets"]),
     ("describe", &["framing", "config", "engine", "analysis", "i18n"]),
     ("export", &["framing", "config", "engine", "analysis", "recording", "describe", "i18n"]),

@@ -2,23 +2,39 @@
 
 use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
 
-use super::{ClientRec, DatagramRec, FrameRec, MessageRec, Model, OptionRec, Problem, ProblemKind, RoundRec, Span, WriteRec};
+use super::{MAX_CAUSALITY_PROBLEMS, ClientRec, DatagramRec, FrameRec, MessageRec, Model, OptionRec, Problem, ProblemKind, RoundRec, Span, WriteRec};
 
 impl Model {
-    /// Folds one event into the model. A plain function of the model and the event: the app,
-    /// the CLI and replays all build the same model from the same events.
+    /// Folds one event in, and checks it for causality against the events before it: a
+    /// violation is a problem for the user to see (the first few are listed, all counted).
     pub fn apply(&mut self, event: &Event) {
+        let before = self.causality.violations().len();
+        if self.causality.observe(event) > 0 {
+            self.summary.causality_violations = self.causality.count();
+            let new = self.causality.violations().get(before..).unwrap_or_default();
+            for v in new.iter().take(MAX_CAUSALITY_PROBLEMS.saturating_sub(before)) {
+                self.problems.push(Problem { side: super::problem::violation_side(v), kind: ProblemKind::Causality(*v) });
+            }
+        }
+        self.fold(event);
+    }
+
+    /// [`Model::apply`] without the causality check: for the models of one stream inside a
+    /// run (reply axis, extra connections), whose events the run's model has checked already.
+    /// A plain function of the model and the event, one named step per kind of event.
+    fn fold(&mut self, event: &Event) {
         if let Some(t) = event.at_us() {
             self.last_us = self.last_us.max(t);
         }
         match event {
             Event::Connected { sender, receiver, .. } => self.connection = Some((sender.clone(), receiver.clone())),
             Event::SockOpt { side, opt, requested, actual, .. } => self.sock_opt(*side, *opt, *requested, *actual),
-            Event::Message { .. } | Event::Write { .. } | Event::WireTotal { .. } | Event::Segment { .. } | Event::SegmentsUnavailable { .. } => {
+            Event::Message { .. } | Event::Write { .. } | Event::WireTotal { .. } | Event::CaptureStats { .. } | Event::Segment { .. } | Event::SegmentsUnavailable { .. } => {
                 self.sender_side(event)
             }
             Event::Read { .. } | Event::Bytes { .. } | Event::Frame { .. } | Event::DecodeError { .. } => self.receiver_side(event),
-            Event::DatagramSent { at_us, msg, len } => self.datagram_sent(*at_us, *msg, *len),
+            // Sent when `send()` began: on loopback it may arrive before `send()` returns.
+            Event::DatagramSent { start_us, at_us, msg, len } => self.datagram_sent(start_us.unwrap_or(*at_us), *msg, *len),
             Event::DatagramReceived { at_us, msg, len, real_len } => self.datagram_received(*at_us, *msg, *len, *real_len),
             Event::Ended { side, reason, .. } => self.ended(*side, reason),
             Event::Error { side, error, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(error.clone()) }),
@@ -54,14 +70,18 @@ impl Model {
                     self.messages.push(MessageRec { id: *msg, offset: offset.0, len: *len, header_len: *header_len, at_us: *at_us });
                 }
             }
-            Event::Write { at_us, msg, offset, len, segs_out, notsent, .. } => {
+            Event::Write { start_us, at_us, msg, offset, len, requested, segs_out, notsent, .. } => {
                 s.writes += 1;
                 s.bytes_sent += u64::from(*len);
+                s.short_writes += u64::from(requested.is_some_and(|r| *len < r));
+                // A write is drawn where its call began: its bytes may be read before it returns.
+                let at_us = start_us.unwrap_or(*at_us);
                 if self.keep() {
-                    self.writes.push(WriteRec { at_us: *at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
+                    self.writes.push(WriteRec { at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
                 }
             }
             Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
+            Event::CaptureStats { dropped, .. } => s.segments_capture_dropped = Some(*dropped),
             Event::Segment { at_us, offset, len, .. } => {
                 *s.segments_captured.get_or_insert(0) += 1;
                 if self.keep() {
@@ -104,10 +124,10 @@ impl Model {
         }
     }
 
-    fn datagram_sent(&mut self, at_us: u64, msg: MsgId, len: u32) {
+    fn datagram_sent(&mut self, sent_us: u64, msg: MsgId, len: u32) {
         self.summary.datagrams_sent += 1;
         if let Some(d) = self.datagram_slot(msg) {
-            *d = DatagramRec { msg, len, sent_us: at_us, received: d.received };
+            *d = DatagramRec { msg, len, sent_us, received: d.received };
         }
         if len == 0 {
             match self.empty_arrived.pop_front() {
@@ -160,10 +180,10 @@ impl Model {
     /// Request/response runs and `listen`: the reply stream, other connections, clients, rounds.
     fn second_direction(&mut self, event: &Event) {
         match event {
-            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
+            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.fold(event),
             Event::Conn { conn, event } => {
                 if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
-                    m.apply(event);
+                    m.fold(event);
                 }
             }
             Event::Client { at_us, peer, lane, bytes, frames, outcome } => {

@@ -5,6 +5,7 @@
 //! [`Summary`] counts stay exact past it.
 
 mod apply;
+pub mod causality;
 mod classify;
 mod clients;
 mod problem;
@@ -13,6 +14,7 @@ mod records;
 mod summary;
 pub mod playback;
 
+pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
 pub use problem::{Problem, ProblemKind};
@@ -26,6 +28,9 @@ use crate::framing::DecodeError;
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
 /// At about 32 bytes a record this bounds history near 128 MiB.
 pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
+
+/// Causality violations listed one by one among the problems; the summary counts them all.
+const MAX_CAUSALITY_PROBLEMS: usize = 5;
 
 /// Everything the views need to know about one run.
 #[derive(Clone, Debug)]
@@ -68,6 +73,8 @@ pub struct Model {
     /// `listen`: clients reported in all, and how many of them were served.
     pub clients_total: u64,
     pub clients_served: u64,
+    /// The causality check over every event this model was given (see [`causality`]).
+    pub causality: Causality,
 }
 
 impl Default for Model {
@@ -105,6 +112,7 @@ impl Model {
             clients: Vec::new(),
             clients_total: 0,
             clients_served: 0,
+            causality: Causality::default(),
         }
     }
 

@@ -19,4 +19,17 @@ pub enum ProblemKind {
     /// A `listen` client that was not simply served: it sent nothing, reset, sent a header the
     /// decoder cannot accept, was turned away, or was still connected at the end.
     Client(Box<super::ClientRec>),
+    /// An event stamped before its cause (a read before its write, …): the picture would lie
+    /// here, so it is said (design.md §7).
+    Causality(super::Violation),
+}
+
+/// The side whose stamp came out on the wrong side of its cause.
+pub(super) fn violation_side(v: &super::Violation) -> Side {
+    use super::ViolationKind as K;
+    match v.kind {
+        K::ReadBeforeWrite | K::FrameBeforeRead => Side::TcpReceiver,
+        K::SegmentBeforeWrite | K::SegmentAfterRead => Side::Capture,
+        K::DatagramBeforeSent => Side::UdpReceiver,
+    }
 }

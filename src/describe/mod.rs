@@ -5,7 +5,7 @@
 //! bilingual table in `i18n`, which imports nothing of the crate. The OS's own words inside an
 //! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
 
-use crate::analysis::{ClientRec, Problem, ProblemKind};
+use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
 use crate::config::{SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
 use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
 use crate::framing::{DecodeError, FramePart};
@@ -18,6 +18,8 @@ pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
         C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[&error.words]),
         C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[&error.words]),
         C::Setup { error } => tf(lang, S::CapSetup, &[&error.words]),
+        C::TimestampsRefused { error } => tf(lang, S::CapTimestampsRefused, &[&error.words]),
+        C::NoKernelTimestamps => t(lang, S::CapNoKernelTimestamps).into(),
         C::OnlyLoopback => t(lang, S::CapOnlyLoopback).into(),
         C::ManyClients => t(lang, S::CapManyClients).into(),
         C::Listen => t(lang, S::CapListen).into(),
@@ -41,6 +43,7 @@ fn call(c: &Call, lang: Lang) -> String {
         Call::EchoSendTo => "echo sendto()".into(),
         Call::SpawnThread => "std::thread::spawn".into(),
         Call::Capture => t(lang, S::CallCapture).into(),
+        Call::PacketStatistics => tf(lang, S::CallReadingOpt, &[&"PACKET_STATISTICS"]),
         Call::Named { name } => name.clone(),
     }
 }
@@ -152,8 +155,56 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
         ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&fault(why, lang)]),
         ProblemKind::Failed(why) => fault(why, lang),
         ProblemKind::Client(c) => client_report(c, lang),
+        ProblemKind::Causality(v) => violation(v, lang),
     };
     tf(lang, S::Problem, &[&side(p.side, lang), &what])
+}
+
+/// The writes count, naming the short writes among them (a `send()` that took fewer bytes
+/// than asked is why there can be more writes than message pieces).
+pub fn writes_value(s: &Summary, lang: Lang) -> String {
+    match s.short_writes {
+        0 => s.writes.to_string(),
+        n => tf(lang, S::SumWritesShort, &[&s.writes, &n]),
+    }
+}
+
+/// The segments captured, with the gap to the kernel's own count when there is one: the
+/// lane never silently shows fewer segments than left the socket.
+pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
+    let Some(captured) = s.segments_captured else { return "-".into() };
+    match s.capture_gap() {
+        None | Some(0) => captured.to_string(),
+        Some(gap) => {
+            let total = captured + gap;
+            // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
+            match s.segments_capture_dropped.unwrap_or(0) {
+                0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
+                d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
+                d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
+            }
+        }
+    }
+}
+
+/// A causality violation (an effect stamped before its cause) in `lang`.
+pub fn violation(v: &Violation, lang: Lang) -> String {
+    use crate::analysis::{Axis, ViolationKind as K};
+    let key = match v.kind {
+        K::ReadBeforeWrite => S::ViolReadBeforeWrite,
+        K::SegmentBeforeWrite => S::ViolSegmentBeforeWrite,
+        K::SegmentAfterRead => S::ViolSegmentAfterRead,
+        K::FrameBeforeRead => S::ViolFrameBeforeRead,
+        K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
+    };
+    let what = tf(lang, key, &[&v.offset, &v.by_us()]);
+    let what = match v.axis {
+        Axis::Requests { conn: 0 } | Axis::Datagrams => what,
+        Axis::Requests { conn } => tf(lang, S::ViolOnConn, &[&what, &conn]),
+        Axis::Replies { conn: 0 } => tf(lang, S::ViolOnReplies, &[&what]),
+        Axis::Replies { conn } => tf(lang, S::ViolOnConn, &[&tf(lang, S::ViolOnReplies, &[&what]), &conn]),
+    };
+    tf(lang, S::Violation, &[&what])
 }
 
 #[cfg(test)]

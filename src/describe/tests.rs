@@ -18,6 +18,8 @@ fn every_capture_reason() -> Vec<CaptureUnavailable> {
         C::NeedsPrivilege { error: os() },
         C::CannotOpen { error: os() },
         C::Setup { error: os() },
+        C::TimestampsRefused { error: os() },
+        C::NoKernelTimestamps,
         C::OnlyLoopback,
         C::ManyClients,
         C::Listen,
@@ -26,6 +28,7 @@ fn every_capture_reason() -> Vec<CaptureUnavailable> {
     for c in &all {
         match c {
             C::NeedsPrivilege { .. } | C::CannotOpen { .. } | C::Setup { .. } | C::OnlyLoopback | C::ManyClients | C::Listen | C::Replies => {}
+            C::TimestampsRefused { .. } | C::NoKernelTimestamps => {}
             C::Text { .. } => unreachable!("recorded text is shown as written"),
         }
     }
@@ -46,11 +49,12 @@ fn every_call() -> Vec<Call> {
         Call::EchoSendTo,
         Call::SpawnThread,
         Call::Capture,
+        Call::PacketStatistics,
     ];
     for c in &all {
         match c {
             Call::Send | Call::Recv | Call::SendTo | Call::RecvFrom | Call::Accept | Call::SetSockOpt | Call::GetSockOpt { .. } => {}
-            Call::Uncork | Call::EchoSend | Call::EchoSendTo | Call::SpawnThread | Call::Capture => {}
+            Call::Uncork | Call::EchoSend | Call::EchoSendTo | Call::SpawnThread | Call::Capture | Call::PacketStatistics => {}
             Call::Named { .. } => unreachable!("recorded names are shown as written"),
         }
     }

@@ -53,6 +53,8 @@ pub enum Call {
     SpawnThread,
     /// Reading a segment from the capture socket.
     Capture,
+    /// Reading the capture socket's drop count (`PACKET_STATISTICS`).
+    PacketStatistics,
     /// A call named in a version-1 recording that this version has no variant for; the name
     /// as it was written then.
     Named { name: String },
@@ -68,6 +70,10 @@ pub enum CaptureUnavailable {
     CannotOpen { error: OsError },
     /// The capture socket opened but could not be set up.
     Setup { error: OsError },
+    /// The kernel refused to stamp captured packets (`SO_TIMESTAMPNS`).
+    TimestampsRefused { error: OsError },
+    /// The kernel does not stamp packets: segment times would be when the app read them, late.
+    NoKernelTimestamps,
     /// `send` to a server that is not on loopback: `lo` does not carry its packets.
     OnlyLoopback,
     /// A many-clients run: several connections, one capture would mix them.

@@ -170,6 +170,10 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
         Lane::Writes => t(lang, S::LaneWrites).into(),
         Lane::Wire => match &model.segments_unavailable {
             Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::describe::capture_unavailable(why, lang)]),
+            // segments the kernel sent but the capture missed are said where they are missing
+            None if model.summary.capture_gap().unwrap_or(0) > 0 => {
+                tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
+            }
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),

@@ -61,6 +61,17 @@ pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: 
     })
 }
 
+/// The colour of one pixel column of reads too many to draw one by one: solid only where a
+/// read merged messages; elsewhere (reads of one byte, say: merged = 0) every other column, a
+/// comb of read boundaries, so a lane of tiny reads never looks like one merged band.
+fn aggregated_read_fill(kind: ReadKind, column: i64) -> Option<Color32> {
+    match kind {
+        ReadKind::Merged { .. } => Some(theme::READ),
+        _ if column.rem_euclid(2) == 0 => Some(theme::READ.gamma_multiply(0.5)),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
     for_visible(&model.reads[..], axis, y, |i, r, agg| {
@@ -68,8 +79,9 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
         let kind = model.read_kind(read);
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 1.0 }, 0.0));
         if agg {
-            let c = if matches!(kind, ReadKind::Merged { .. }) { theme::READ } else { theme::READ.gamma_multiply(0.5) };
-            p.rect_filled(r, 0.0, c);
+            if let Some(c) = aggregated_read_fill(kind, r.left() as i64) {
+                p.rect_filled(r, 0.0, c);
+            }
         } else {
             if let ReadKind::Merged { .. } = kind {
                 p.rect_filled(r, 3.0, theme::MERGED_FILL);
@@ -152,5 +164,19 @@ pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui:
         }
         p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
         p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", crate::describe::decode_error_short(err, lang)), small.clone(), theme::SPLIT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 14: read size 1 was drawn as a solid band that looked merged with merged = 0.
+    #[test]
+    fn tiny_unmerged_reads_draw_a_comb_merged_ones_a_band() {
+        let partial: Vec<_> = (0..8).map(|x| aggregated_read_fill(ReadKind::Partial, x)).collect();
+        assert_eq!(partial.iter().filter(|c| c.is_some()).count(), 4, "every other column");
+        let merged = (0..8).filter(|&x| aggregated_read_fill(ReadKind::Merged { messages: 2 }, x).is_some()).count();
+        assert_eq!(merged, 8, "solid");
     }
 }
