@@ -262,12 +262,13 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
             type_into(&mut h, label(f), bad);
             h.run_steps(2);
             // "read-size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
-            let shown = h.query_all_by_label_contains(&format!("{}: ", f.name())).any(|n| {
+            let name = stickyviz::i18n::t(stickyviz::i18n::Lang::En, f.setting().label());
+            let shown = h.query_all_by_label_contains(&format!("{name}: ")).any(|n| {
                 // a Label's text is its accesskit value
                 let text = n.accesskit_node().value().unwrap_or_default();
                 text.contains(bad) && text.contains("; allowed ")
             });
-            assert!(shown, "{f:?} = {bad:?}: no error naming {} with its allowed values beside the box", f.name());
+            assert!(shown, "{f:?} = {bad:?}: no error naming {name} with its allowed values beside the box");
             assert_eq!(h.state().prefs.settings, valid, "{f:?} = {bad:?}: the last valid settings stay");
             assert!(!h.state().is_running(), "{f:?} = {bad:?}: no run starts");
         }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("framing", &[]),
     ("i18n", &[]),
-    ("config", &["framing"]),
+    ("config", &["framing", "i18n"]),
     ("engine", &["framing", "config"]),
     ("analysis", &["framing", "config", "engine"]),
     ("presets", &["framing", "config"]),

@@ -10,10 +10,12 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
 
-use crate::i18n::Lang;
+use crate::config::Setting;
+use crate::i18n::{t, Lang};
 
-/// Chinese help: `"subcommand.flag"`, or `"flag"` for a flag that means the same everywhere,
-/// or `"subcommand"` for a subcommand's one-line description.
+/// Chinese help of what is not a setting: `"subcommand.flag"`, or `"flag"` for a flag that means
+/// the same everywhere, or `"subcommand"` for a subcommand's one-line description. A flag that
+/// sets a [`Setting`] takes its help, in both languages, from the setting (see [`setting_help`]).
 pub const ZH: &[(&str, &str)] = &[
     ("about", "看见 TCP 粘包/半包问题：send、报文段和 recv 各在字节流的哪里切开"),
     ("lang", "输出语言：en 或 zh（默认按系统语言环境）"),
@@ -28,41 +30,13 @@ pub const ZH: &[(&str, &str)] = &[
     ("preset", "从一个预设开始（见 `stickyviz presets`），其他参数覆盖它"),
     ("run.udp", "只用 UDP 数据报发送工作负载"),
     ("both", "TCP 和 UDP 并排运行"),
-    ("count", "消息条数"),
-    ("size", "消息体大小（字节）：N，或范围 A-B"),
-    ("gap_us", "两条消息之间的间隔（微秒）"),
-    ("nagle", "Nagle 算法：on（内核默认）或 off（TCP_NODELAY）"),
-    ("cork", "用 TCP_CORK 把所有写入攒到最后一次再发"),
-    ("sndbuf", "申请的 SO_SNDBUF 发送缓冲区大小（字节，内核会加倍）"),
-    ("split", "每条消息分几次 send()：whole（整条）、header-body（报头和正文分开），或每块的字节数"),
-    ("chunk_gap_us", "一条消息被拆开后各次写入之间的间隔（微秒）"),
-    ("read_size", "接收方每次 recv(N) 的 N"),
-    ("rcvbuf", "申请的 SO_RCVBUF 接收缓冲区大小（字节，内核会加倍）"),
-    ("start_delay_ms", "接收方第一次 recv() 之前等待的毫秒数"),
-    ("read_delay_ms", "接收方每次 recv() 之后睡眠的毫秒数"),
-    ("framing", "分帧方式：none、u32、seed-json、newline、naive-u32"),
-    ("max_frame", "解码器接受的最大帧（字节）"),
-    ("udp_read_size", "UDP 接收方每次 recvfrom(N) 的 N"),
-    ("udp_rcvbuf", "UDP 的 SO_RCVBUF 接收缓冲区大小（字节）"),
-    ("udp_start_delay_ms", "UDP 接收方第一次 recvfrom() 之前等待的毫秒数"),
-    ("client_reads", "请求/响应：客户端怎样读每个回复：whole（循环读到完整）或 once（每个请求只 recv 一次，像课程里的远程执行命令客户端）"),
-    ("client_read_size", "请求/响应：客户端读回复时 recv(N) 的 N"),
-    ("reply_size", "请求/响应：回复长度（字节；默认把请求转成大写原样返回）"),
-    ("connections", "请求/响应：同时连到同一个服务器的客户端连接数（1..=16）"),
     ("width", "文本时间线的宽度（列数）"),
     ("run.json", "把整次运行（设置、事件、汇总）写成 JSON 录制文件 FILE，- 表示标准输出"),
     ("pcapng", "把这次运行抓到的 TCP 报文段写成 pcapng 文件（需要 root 或 CAP_NET_RAW）"),
-    ("decode.framing", "分帧方式：u32、seed-json、newline、naive-u32"),
-    ("decode.read_size", "每次喂给解码器这么多字节"),
-    ("decode.max_frame", "接受的最大帧（字节）"),
     ("decode.file", "要解码的字节文件；- 或不写表示标准输入"),
     ("listen.tcp", "在 ADDR 上为 TCP 客户端服务（只写端口 = 127.0.0.1:端口；端口 0 = 任选空闲端口），每个客户端一个线程，像课程里的 ThreadingTCPServer"),
-    ("listen.clients", "TCP：服务完这么多个客户端后结束（0 = 直到停止）。什么都不发、连接被重置、或报头无法解码的客户端会被报告，但不计数"),
     ("listen.udp", "在 ADDR 上接收 UDP 数据报"),
-    ("listen.framing", "解码字节流：none、u32、seed-json、newline、naive-u32"),
-    ("listen.read_size", "每次 recv(N) 的 N"),
     ("listen.echo", "把每次读到的字节（每个数据报）转成大写发回去，像课程里的回显服务器"),
-    ("listen.idle_ms", "UDP：最后一个数据报之后再等这么多毫秒就结束"),
     ("listen.headless", "不开窗口：对方结束后打印文本时间线和汇总"),
     ("listen.json", "同时把这次会话写成 JSON 录制文件 FILE，- 表示标准输出"),
     ("send.tcp", "连接 HOST:PORT 上的 TCP 服务器（只写端口 = 127.0.0.1:端口）"),
@@ -122,11 +96,26 @@ pub fn lang_from_args(args: &[OsString]) -> Lang {
 /// so that `--size -1` is refused by the flag's own check ("not a number; allowed ...") rather
 /// than read as an unknown flag `-1`.
 pub fn localize(cmd: Command, lang: Lang) -> Command {
-    let cmd = negative_values_allowed(cmd);
+    let cmd = setting_help(negative_values_allowed(cmd), lang);
     match lang {
         Lang::En => cmd,
         Lang::Zh => zh_command(cmd.about(zh_or_key("about")), None),
     }
+}
+
+/// The setting a flag sets, by its long name.
+pub fn setting_of(arg: &Arg) -> Option<Setting> {
+    arg.get_long().and_then(Setting::from_flag)
+}
+
+/// Puts each settings flag's help in `lang` on it, from its [`Setting`]: the one source of a
+/// setting's help (the structs' doc comments hold none, so the two cannot drift apart).
+fn setting_help(cmd: Command, lang: Lang) -> Command {
+    cmd.mut_args(|arg| match setting_of(&arg) {
+        Some(s) => arg.help(t(lang, s.help())),
+        None => arg,
+    })
+    .mut_subcommands(|sc| setting_help(sc, lang))
 }
 
 fn negative_values_allowed(cmd: Command) -> Command {
@@ -153,7 +142,10 @@ fn zh_command(cmd: Command, sub: Option<&str>) -> Command {
 
 fn zh_arg(arg: Arg, sub: Option<&str>) -> Arg {
     let id = arg.get_id().as_str().to_owned();
-    let text = sub.and_then(|s| zh(&format!("{s}.{id}"))).or_else(|| zh(&id)).map_or(id.clone(), str::to_owned);
+    let text = match setting_of(&arg) {
+        Some(s) => t(Lang::Zh, s.help()).to_owned(),
+        None => sub.and_then(|s| zh(&format!("{s}.{id}"))).or_else(|| zh(&id)).map_or(id.clone(), str::to_owned),
+    };
     let mut notes = Vec::new();
     let defaults: Vec<_> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
     if !defaults.is_empty() && !arg.is_hide_default_value_set() {
@@ -234,7 +226,7 @@ mod tests {
         let mut used = vec!["about", "help", "version"];
         let mut missing = Vec::new();
         let cmd = Cli::command();
-        for arg in cmd.get_arguments() {
+        for arg in cmd.get_arguments().filter(|a| setting_of(a).is_none()) {
             match ZH.iter().find(|(k, _)| *k == arg.get_id().as_str()) {
                 Some((k, _)) => used.push(k),
                 None => missing.push(arg.get_id().to_string()),
@@ -246,7 +238,7 @@ mod tests {
                 Some((k, _)) => used.push(k),
                 None => missing.push(name.to_owned()),
             }
-            for arg in sub.get_arguments() {
+            for arg in sub.get_arguments().filter(|a| setting_of(a).is_none()) {
                 let id = arg.get_id().as_str();
                 let specific = format!("{name}.{id}");
                 match ZH.iter().find(|(k, _)| *k == specific).or_else(|| ZH.iter().find(|(k, _)| *k == id)) {
