@@ -16,7 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("config", &["framing", "i18n"]),
     ("engine", &["framing", "config"]),
     ("analysis", &["framing", "config", "engine"]),
-    ("presets", &["framing", "config"]),
+    ("presets", &["framing", "config", "i18n"]),
     ("recording", &["framing", "config", "engine", "analysis", "presets"]),
     ("describe", &["framing", "config", "engine", "analysis", "i18n"]),
     ("export", &["framing", "config", "engine", "analysis", "recording", "describe", "i18n"]),

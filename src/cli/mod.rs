@@ -285,7 +285,7 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
         Some(Command::Run(args)) => run(&args, lang),
         Some(Command::Presets) => {
             for p in presets::all() {
-                let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
+                let summary = t(lang, p.summary);
                 println!("{:<14} {}", p.name, summary);
             }
             Ok(())
