@@ -262,7 +262,7 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
         for bad in ["-1", "99999999999", "abc", "1.5", "0x10", "7-x"] {
             type_into(&mut h, label(f), bad);
             h.run_steps(2);
-            // "read-size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
+            // "read size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
             let name = t(Lang::En, f.setting().label());
             let shown = h.query_all_by_label_contains(&format!("{name}: ")).any(|n| {
                 // a Label's text is its accesskit value
