@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::analysis::Model;
 use crate::config::{allowed, Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
-use crate::framing::FramingMode;
+use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::recording::Recording;
 use crate::i18n::{t, tf, Lang, S};
 pub use crate::peer_cli::{ListenArgs, SendArgs};
@@ -137,6 +137,8 @@ pub struct SettingsArgs {
     /// Largest frame the decoder accepts, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
+    #[command(flatten)]
+    pub length: LengthArgs,
     /// UDP receiver's recvfrom(N) size.
     #[arg(long = "udp-read-size")]
     pub udp_read_size: Option<String>,
@@ -159,8 +161,40 @@ pub struct DecodeArgs {
     /// Largest frame accepted, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
+    #[command(flatten)]
+    pub length: LengthArgs,
     /// The bytes to decode; - or nothing for stdin.
     pub file: Option<PathBuf>,
+}
+
+/// The length prefix of `u32` and `naive-u32`, as netty's `LengthFieldBasedFrameDecoder`
+/// users set it.
+#[derive(Args, Debug, Default)]
+pub struct LengthArgs {
+    /// u32 and naive-u32: width of the length prefix in bytes: 1, 2, 4 or 8 (default 4).
+    #[arg(long = "length-bytes", value_name = "1|2|4|8")]
+    pub length_bytes: Option<String>,
+    /// u32 and naive-u32: byte order of the length prefix: big (network order, default) or little.
+    #[arg(long = "length-order", value_name = "big|little")]
+    pub length_order: Option<String>,
+}
+
+impl LengthArgs {
+    /// `prefix` with the flags given applied; validated.
+    pub fn apply(&self, prefix: &mut LengthPrefix) -> Result<(), UsageError> {
+        if let Some(v) = &self.length_bytes {
+            prefix.bytes = number("length-bytes", v, "1, 2, 4, 8")?;
+        }
+        if let Some(v) = &self.length_order {
+            prefix.order = match v.trim() {
+                "big" | "be" => ByteOrder::Big,
+                "little" | "le" => ByteOrder::Little,
+                _ => return Err(UsageError(format!("--length-order: {}", tf(lang(), S::CliNotByteOrder, &[&v])))),
+            };
+        }
+        crate::config::validate_length_prefix(*prefix)?;
+        Ok(())
+    }
 }
 
 /// A usage error: printed as `error: ...` with exit code 2.
@@ -262,6 +296,7 @@ impl SettingsArgs {
         if let Some(v) = &self.max_frame {
             exp.max_frame_len = setting("max-frame", v)?;
         }
+        self.length.apply(&mut exp.length_prefix)?;
         if let Some(v) = &self.udp_read_size {
             exp.udp.read_size = setting("udp-read-size", v)?;
         }
@@ -319,8 +354,9 @@ fn run(args: &RunArgs) -> Result<()> {
         return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, lang()))).into());
     }
     let exp = experiment(args)?;
+    crate::cli_stop::install().context(t(lang(), S::CliNoSignals))?;
     let run = Run::start(&exp, None).context(t(lang(), S::CliCannotStart))?;
-    let events = run.wait();
+    let (events, stopped_by) = crate::cli_stop::collect(run, |_| {});
     let model = Model::from_events(&events);
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
@@ -343,5 +379,5 @@ fn run(args: &RunArgs) -> Result<()> {
         }
         None => print!("{text}"),
     }
-    Ok(())
+    crate::cli_stop::outcome(&model, stopped_by)
 }

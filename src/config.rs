@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framing::FramingMode;
+use crate::framing::{FramingMode, LengthPrefix};
 
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
@@ -164,6 +164,9 @@ pub struct Experiment {
     pub framing: FramingMode,
     /// Largest frame a decoder accepts, in bytes; a header claiming more is an error.
     pub max_frame_len: u32,
+    /// Width and byte order of the length prefix of `u32` and `naive-u32`.
+    #[serde(skip_serializing_if = "LengthPrefix::is_default")]
+    pub length_prefix: LengthPrefix,
     pub udp: UdpOptions,
     /// Request/response mode (`echo`, `big-reply`): the sender waits for a reply to each
     /// message. Absent = the one-way stream of the other lessons.
@@ -180,6 +183,7 @@ impl Default for Experiment {
             receiver: ReceiverOptions::default(),
             framing: FramingMode::None,
             max_frame_len: crate::framing::DEFAULT_MAX_FRAME_LEN,
+            length_prefix: LengthPrefix::default(),
             udp: UdpOptions::default(),
             echo: None,
         }
@@ -203,6 +207,13 @@ pub enum SettingProblem {
     TooBigForUdp { value: u32 },
     /// A message bigger than the decoder's max frame length.
     LargerThanMaxFrame { value: u32, max: u32, framing: &'static str },
+    /// `seed-json`'s JSON header for the largest message is longer than the max frame length,
+    /// which the decoder also applies to the header: no frame could ever decode.
+    JsonHeaderLargerThanMaxFrame { header: u32, size: u32, max: u32 },
+    /// A length prefix width other than 1, 2, 4 or 8.
+    NotAPrefixWidth { value: u8 },
+    /// A message longer than the length prefix can say (255 bytes for a 1-byte prefix).
+    TooBigForLengthPrefix { value: u32, bytes: u8, max: u64 },
 }
 
 impl std::fmt::Display for SettingError {
@@ -300,6 +311,14 @@ pub fn validate_max_frame_len(n: u32) -> Result<(), SettingError> {
     check_range("max-frame", n.into(), 1, crate::framing::MAX_MAX_FRAME_LEN.into())
 }
 
+/// The prefix's width is one of 1, 2, 4, 8 (its byte order is a closed enum).
+pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> {
+    if !LengthPrefix::WIDTHS.contains(&prefix.bytes) {
+        return Err(SettingError { field: "length-bytes", problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes } });
+    }
+    Ok(())
+}
+
 impl Experiment {
     /// Checks every field; the first error names the field and its allowed range.
     pub fn validate(&self) -> Result<(), SettingError> {
@@ -317,6 +336,7 @@ impl Experiment {
         validate_delay_ms("start-delay-ms", self.receiver.start_delay_ms)?;
         validate_delay_ms("read-delay-ms", self.receiver.read_delay_ms)?;
         validate_max_frame_len(self.max_frame_len)?;
+        validate_length_prefix(self.length_prefix)?;
         validate_read_size("udp-read-size", self.udp.read_size)?;
         validate_buffer("udp-rcvbuf", self.udp.rcvbuf)?;
         validate_delay_ms("udp-start-delay-ms", self.udp.start_delay_ms)?;
@@ -326,11 +346,30 @@ impl Experiment {
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
             return Err(SettingError { field: "size-max", problem: SettingProblem::TooBigForUdp { value: w.size_max } });
         }
-        if self.framing.has_length_header() && w.size_max > self.max_frame_len {
+        // every decoder applies the max, newline's to the line; refused here, before the run,
+        // rather than as a decode error of every frame
+        if self.framing != FramingMode::None && w.size_max > self.max_frame_len {
             return Err(SettingError {
                 field: "size-max",
                 problem: SettingProblem::LargerThanMaxFrame { value: w.size_max, max: self.max_frame_len, framing: self.framing.name() },
             });
+        }
+        let prefix = self.length_prefix;
+        if self.framing.has_length_prefix() && u64::from(w.size_max) > prefix.max_value() {
+            return Err(SettingError {
+                field: "size-max",
+                problem: SettingProblem::TooBigForLengthPrefix { value: w.size_max, bytes: prefix.bytes, max: prefix.max_value() },
+            });
+        }
+        if self.framing == FramingMode::SeedJson {
+            // the header grows with the digits of the size: the largest message has the longest
+            let header = crate::framing::SeedJsonCodec::header_json(w.size_max as usize).len() as u32;
+            if header > self.max_frame_len {
+                return Err(SettingError {
+                    field: "max-frame",
+                    problem: SettingProblem::JsonHeaderLargerThanMaxFrame { header, size: w.size_max, max: self.max_frame_len },
+                });
+            }
         }
         Ok(())
     }

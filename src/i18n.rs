@@ -339,8 +339,18 @@ strings! {
     SetOutOfRange => ("{} is out of range; allowed {}..={}", "{} 超出范围；允许 {}..={}"),
     SetMaxBelowMin => ("{} is smaller than size-min {}; allowed size-min..={}", "{} 小于 size-min {}；允许 size-min..={}"),
     SetTooBigForUdp => ("{} is too big for one UDP datagram; allowed 0..={} when UDP is on", "{} 超过一个 UDP 数据报的上限；开启 UDP 时允许 0..={}"),
+    SetJsonHeaderLargerThanMaxFrame => ("{} is smaller than the seed-json JSON header of a {}-byte message ({} bytes: the decoder applies max-frame to the header too); with this --size allowed {}..={}", "{} 小于 {} 字节消息的 seed-json JSON 报头（{} 字节：解码器对报头同样使用 max-frame）；按这个 --size 允许 {}..={}"),
+    SetNotAPrefixWidth => ("{} is not a length prefix width; allowed 1, 2, 4, 8", "{} 不是长度前缀的宽度；允许 1、2、4、8"),
+    SetTooBigForPrefix => ("{} bytes do not fit a {}-byte --length-bytes prefix; allowed --size 0..={}", "{} 字节放不进 {} 字节的 --length-bytes 长度前缀；--size 允许 0..={}"),
     SetLargerThanMaxFrame => ("{} is larger than max-frame {}; allowed 0..={} with {} framing", "{} 大于 max-frame {}；允许 0..={}（{} 拆包协议）"),
     CliNotNumber => ("'{}' is not a number; allowed {}", "'{}' 不是数字；允许 {}"),
+    LengthPrefix => ("Length prefix", "长度前缀"),
+    LengthPrefixTip => ("Width and byte order of the length before each frame. Big-endian (network order) is the usual; Python struct.pack('<I'), C#'s BinaryWriter and Node's writeUInt32LE write little-endian.", "每帧前面那个长度的宽度和字节序。通常是大端（网络字节序）；Python 的 struct.pack('<I')、C# 的 BinaryWriter、Node 的 writeUInt32LE 写的是小端。"),
+    LengthBytes => ("{} B", "{} 字节"),
+    LengthBig => ("big-endian", "大端"),
+    LengthLittle => ("little-endian", "小端"),
+    ErrTooLongSwapped => ("length {} too long; {}-endian it reads {}", "长度 {} 超限；按{}读是 {}"),
+    CliNotByteOrder => ("'{}' is not big or little", "'{}' 不是 big 或 little"),
     CliNotOnOff => ("'{}' is not on or off", "'{}' 不是 on 或 off"),
     CliUnknownFraming => ("unknown mode '{}'; allowed: {}", "未知方式 '{}'；允许：{}"),
     CliUnknownPreset => ("unknown preset '{}'; allowed: {}", "未知预设 '{}'；允许：{}"),
@@ -354,9 +364,23 @@ strings! {
     CliWindowFailed => ("the window could not open: {}", "窗口打不开：{}"),
     CliNoGui => ("this build has no GUI (built without the `gui` feature); use a subcommand:", "这个版本没有图形界面（编译时没开 `gui` 特性），请用子命令："),
     CliCannotStart => ("the run could not start", "无法开始运行"),
-    DecTooLong => ("frame at offset {}: length {} exceeds the maximum frame length {}", "偏移 {} 处的帧：长度 {} 超过最大帧长 {}"),
+    CliNoSignals => ("cannot catch Ctrl-C and SIGTERM", "无法捕获 Ctrl-C 和 SIGTERM"),
+    CliInterrupted => ("stopped by {}: the report above covers the session until then (exit {})", "被 {} 中断：上面的报告涵盖中断之前的会话（退出码 {}）"),
+    CliSessionFailed => ("the session ran but failed: {} decode errors, {} socket errors (see above; exit 1)", "会话运行了但失败了：{} 个解码错误，{} 个套接字错误（见上文；退出码 1）"),
+    DecTooLong => ("frame at offset {}: {}, over the maximum frame length {}{}", "偏移 {} 处的帧：{}，超过最大帧长 {}{}"),
+    LenPrefixBody => ("the length prefix gives a body of {} bytes", "长度前缀给出的消息体为 {} 字节"),
+    LenPrefixJson => ("the length prefix gives a JSON header of {} bytes", "长度前缀给出的 JSON 报头为 {} 字节"),
+    LenJsonBody => ("the JSON header's total_lenth gives a body of {} bytes", "JSON 报头里的 total_lenth 给出的消息体为 {} 字节"),
+    LenLine => ("a line of more than {} bytes", "一行超过 {} 字节"),
+    DecSwapped => ("; this looks like a {}-endian length of {}", "；这看起来像是{}的长度 {}"),
+    OrderBig => ("big", "大端序"),
+    OrderLittle => ("little", "小端序"),
     DecNegative => ("frame at offset {}: negative header length {}", "偏移 {} 处的帧：报头长度为负数 {}"),
-    DecBadJson => ("frame at offset {}: bad JSON header: {}", "偏移 {} 处的帧：JSON 报头错误：{}"),
+    DecBadJson => ("frame at offset {}: bad JSON header: {}{}", "偏移 {} 处的帧：JSON 报头错误：{}{}"),
+    JsonSyntax => ("serde_json says \"{}\"", "serde_json 的原话：“{}”"),
+    JsonNotUtf8 => ("it is not UTF-8 (\"{}\")", "报头不是 UTF-8（原话：“{}”）"),
+    JsonNotObject => ("it is valid JSON but not an object", "它是合法的 JSON，但不是对象"),
+    JsonCountedChars => ("; it holds non-ASCII text and ends early: its length looks counted in characters, not bytes (Python: send len(header.encode()), not len(header))", "；报头里有非 ASCII 文字且提前结束：长度像是按字符数而不是字节数算的（Python 里应发送 len(header.encode())，而不是 len(header)）"),
     DecTruncated => ("stream ended inside the frame at offset {}: {} of {} bytes arrived", "字节流在偏移 {} 处的帧中间结束：只收到 {}/{} 字节"),
     DecShortRead => ("read at offset {} asked for the {} ({} bytes) but returned {}: the naive decoder trusts one recv() to return everything", "偏移 {} 处的读取请求{}（{} 字节），只返回了 {}：这个天真的解码器以为一次 recv() 就能收全"),
     PartHeader => ("header", "报头"),
@@ -368,6 +392,9 @@ strings! {
     TtDecodeError => ("decode error: {}", "解码错误：{}"),
     TtUdpHeader => ("UDP datagrams (sent → received):", "UDP 数据报（发送 → 接收）："),
     TtDelivered => ("delivered", "已送达"),
+    UdpMissing => ("not received", "未收到"),
+    TtReceivedOnly => ("received (its send was not observed)", "已收到（没有观察到它的发送）"),
+    TtMissing => ("not received (a gap in the ids; its send was not observed)", "没有收到（编号有空缺；没有观察到它的发送）"),
     TtTruncated => ("TRUNCATED, {} B lost", "被截断，丢失 {} B"),
     TtDropped => ("DROPPED", "被丢弃"),
     TtInFlight => ("in flight", "传输中"),
@@ -474,16 +501,42 @@ pub fn setting_problem(p: &crate::config::SettingProblem, lang: Lang) -> String 
         P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
         P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
         P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
+        P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[value]),
+        P::TooBigForLengthPrefix { value, bytes, max } => tf(lang, S::SetTooBigForPrefix, &[value, bytes, max]),
+        P::JsonHeaderLargerThanMaxFrame { header, size, max } => {
+            tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, header, &crate::framing::MAX_MAX_FRAME_LEN])
+        }
     }
 }
 
 /// A decoder error in `lang`, with the stream offset where it happened.
 pub fn decode_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
-    use crate::framing::{DecodeError as E, FramePart};
+    use crate::framing::{ByteOrder, DecodeError as E, FramePart, JsonProblem, LengthField};
     match e {
-        E::TooLong { offset, len, max } => tf(lang, S::DecTooLong, &[offset, len, max]),
+        E::TooLong { offset, len, max, field, swapped } => {
+            let what = match field {
+                LengthField::PrefixBody => tf(lang, S::LenPrefixBody, &[len]),
+                LengthField::PrefixJsonHeader => tf(lang, S::LenPrefixJson, &[len]),
+                LengthField::JsonBody => tf(lang, S::LenJsonBody, &[len]),
+                LengthField::Line => tf(lang, S::LenLine, &[max]),
+            };
+            let hint = swapped.map_or_else(String::new, |o| {
+                let order = t(lang, if o.order == ByteOrder::Big { S::OrderBig } else { S::OrderLittle });
+                tf(lang, S::DecSwapped, &[&order, &o.len])
+            });
+            tf(lang, S::DecTooLong, &[offset, &what, max, &hint])
+        }
         E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
-        E::BadJson { offset, reason } => tf(lang, S::DecBadJson, &[offset, reason]),
+        E::BadJson { offset, reason, problem, counted_chars } => {
+            // the library's words are quoted as they are, framed in the user's language
+            let what = match problem {
+                JsonProblem::Syntax => tf(lang, S::JsonSyntax, &[reason]),
+                JsonProblem::NotUtf8 => tf(lang, S::JsonNotUtf8, &[reason]),
+                JsonProblem::NotObject => t(lang, S::JsonNotObject).to_owned(),
+            };
+            let hint = if *counted_chars { t(lang, S::JsonCountedChars) } else { "" };
+            tf(lang, S::DecBadJson, &[offset, &what, &hint])
+        }
         E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
         E::ShortRead { offset, part, asked, got } => {
             let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cli_decode;
 pub mod cli_echo;
 pub mod cli_help;
+pub mod cli_stop;
 pub mod config;
 pub mod echo_report;
 pub mod engine;

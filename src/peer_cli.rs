@@ -40,7 +40,10 @@ pub struct ListenArgs {
     /// Largest frame the decoder accepts, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
-    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers.
+    #[command(flatten)]
+    pub length: crate::cli::LengthArgs,
+    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers; with
+    /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
     pub echo: bool,
     /// TCP: end after this many clients were served (0 = until stopped). A client that sends
@@ -128,7 +131,9 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
         let problem = crate::config::SettingProblem::OutOfRange { value: clients.into(), min: 0, max: 1_000_000 };
         return Err(UsageError(format!("--clients: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
     }
-    Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
+    let mut length_prefix = crate::framing::LengthPrefix::default();
+    args.length.apply(&mut length_prefix)?;
+    Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients })
 }
 
 /// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
@@ -156,28 +161,28 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
         return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
     }
     check_width(args.width)?;
+    crate::cli_stop::install().context(t(crate::cli::lang(), S::CliNoSignals))?;
     let (run, exp, _) = start_listen(args, None)?;
     let lang = crate::cli::lang();
-    let mut events = Vec::new();
     // Each client's report as its connection ends, so a student sees their client's problem
     // while the listener goes on waiting for the next one.
-    for batch in run.events().iter() {
-        for e in &batch {
+    let (events, stopped_by) = crate::cli_stop::collect(run, |batch| {
+        for e in batch {
             if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
                 let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
                 eprintln!("{}", crate::i18n::client_report(&c, lang));
             }
         }
-        events.extend(batch);
-    }
-    drop(run);
+    });
     let mut text = report(&events, args.width);
     if exp.transports == Transports::Udp {
         text.push_str(&datagram_lines(&events));
     } else {
         text.push_str(&client_lines(&events, args.width));
     }
-    output(&text, exp, events, args.json.as_deref())
+    let model = Model::from_events(&events);
+    output(&text, exp, events, args.json.as_deref())?;
+    crate::cli_stop::outcome(&model, stopped_by)
 }
 
 /// `send`.
@@ -191,12 +196,13 @@ pub fn send(args: &SendArgs) -> Result<()> {
     };
     exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
     args.settings.apply(&mut exp)?;
+    crate::cli_stop::install().context(t(crate::cli::lang(), S::CliNoSignals))?;
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a)?, &exp, None).context("cannot send")?,
         (None, Some(a)) => peer::send_udp(parse_addr("udp", a)?, &exp, None).context("cannot send")?,
         (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
     };
-    let events = run.wait();
+    let (events, stopped_by) = crate::cli_stop::collect(run, |_| {});
     let mut text = report(&events, args.width);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
     let lang = crate::cli::lang();
@@ -204,7 +210,9 @@ pub fn send(args: &SendArgs) -> Result<()> {
     if exp.transports == Transports::Udp {
         text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
     }
-    output(&text, exp, events, args.json.as_deref())
+    let model = Model::from_events(&events);
+    output(&text, exp, events, args.json.as_deref())?;
+    crate::cli_stop::outcome(&model, stopped_by)
 }
 
 fn report(events: &[Event], width: usize) -> String {
@@ -221,6 +229,12 @@ fn report(events: &[Event], width: usize) -> String {
             (S::SumRcvBuf, s.rcvbuf_actual.map_or("-".into(), |n| n.to_string())),
         ] {
             text.push_str(&summary_line(crate::cli::lang(), k, &v));
+        }
+        // the decoded frames are an external sender's messages: reads classified against them
+        if s.frames > 0 {
+            for (k, v) in [(S::SumMerged, s.merged_reads), (S::SumSplit, s.split_messages), (S::SumExact, s.exact_reads)] {
+                text.push_str(&summary_line(crate::cli::lang(), k, &v.to_string()));
+            }
         }
     }
     if let Some((from, to)) = &model.connection {

@@ -112,11 +112,16 @@ pub fn render(args: &RenderArgs) -> Result<()> {
         crate::i18n::Lang::Zh => RenderLang::Zh,
     };
     let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang, view: args.view };
+    crate::cli_stop::install().context(crate::i18n::t(crate::cli::lang(), crate::i18n::S::CliNoSignals))?;
     let rec = Recording::load(&args.recording)?;
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind {
         Kind::Svg => {
             let svg = crate::svg::render(&rec, &opts);
+            // a stop asked for while drawing leaves no file rather than a surprise one
+            if let Some(i) = crate::cli_stop::interrupted() {
+                return Err(i.into());
+            }
             std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
         }
         Kind::Png => png(&rec, &source, &opts, &args.out)?,
@@ -125,7 +130,8 @@ pub fn render(args: &RenderArgs) -> Result<()> {
             println!("{}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
         }
     }
-    Ok(())
+    // the picture is whole (written at once at the end), but the user asked to stop
+    crate::cli_stop::interrupted().map_or(Ok(()), |i| Err(i.into()))
 }
 
 #[cfg(feature = "gui")]

@@ -149,7 +149,7 @@ fn decode_four_gib_length_is_an_error_not_an_allocation() {
             .expect("sh runs");
         let all = text(&out.stdout) + &text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{framing}: a clean failure, no panic or abort: {all}");
-        assert!(all.contains("exceeds the maximum frame length 8388608"), "{framing}: {all}");
+        assert!(all.contains("over the maximum frame length 8388608"), "{framing}: {all}");
         assert!(!all.contains("panicked"), "{all}");
     }
 }

@@ -8,6 +8,7 @@ mod classify;
 mod clients;
 mod problem;
 mod echo;
+mod external;
 mod records;
 mod summary;
 pub mod playback;
@@ -52,6 +53,8 @@ pub struct Model {
     /// The reply direction and latencies of a request/response run (`echo`, `big-reply`).
     pub echo: Option<Box<EchoModel>>,
     classifier: Classifier,
+    /// Reads against decoded frames: the boundaries when the sender is not ours (`external`).
+    frame_classifier: Classifier,
     cap: usize,
     stored: usize,
     /// Empty datagrams carry no `msg-N|` id; loopback UDP keeps order, so they are matched
@@ -96,6 +99,7 @@ impl Model {
             summary: Summary::default(),
             echo: None,
             classifier: Classifier::default(),
+            frame_classifier: Classifier::default(),
             cap,
             stored: 0,
             empty_sent: Default::default(),
@@ -169,6 +173,7 @@ impl Model {
                 s.reads += 1;
                 s.bytes_received += u64::from(*len);
                 self.classifier.read_end(offset.0 + u64::from(*len));
+                self.frame_classifier.read_end(offset.0 + u64::from(*len));
                 if self.keep() {
                     self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
                 }
@@ -182,6 +187,7 @@ impl Model {
             Event::Frame { at_us, index, offset, len, payload_len, intact } => {
                 s.frames += 1;
                 s.intact_frames += u64::from(*intact);
+                self.frame_classifier.message_end(offset.0 + u64::from(*len));
                 if self.keep() {
                     self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
                 }
@@ -195,7 +201,7 @@ impl Model {
             Event::DatagramSent { at_us, msg, len } => {
                 s.datagrams_sent += 1;
                 if let Some(d) = self.datagram_slot(*msg) {
-                    *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received };
+                    *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received, sent: true };
                 }
                 if *len == 0 {
                     match self.empty_arrived.pop_front() {
@@ -212,7 +218,13 @@ impl Model {
                 }
                 // The receiver's batch may arrive before the sender's: make the slot either way.
                 match msg {
-                    Some(m) => self.mark_received(*m, *len, *at_us),
+                    Some(m) => {
+                        self.mark_received(*m, *len, *at_us);
+                        // until (unless) its send is seen, its length is the one it arrived with
+                        if let Some(d) = self.datagram_slot(*m).filter(|d| !d.sent) {
+                            d.len = *real_len;
+                        }
+                    }
                     None if *real_len == 0 => match self.empty_sent.pop_front() {
                         Some(m) => self.mark_received(m, 0, *at_us),
                         None => self.empty_arrived.push_back(*at_us),
@@ -220,7 +232,7 @@ impl Model {
                     None => {
                         if self.keep() {
                             let msg = MsgId(self.unidentified_datagrams.len() as u32);
-                            self.unidentified_datagrams.push(DatagramRec { msg, len: *real_len, sent_us: *at_us, received: Some((*len, *at_us)) });
+                            self.unidentified_datagrams.push(DatagramRec { msg, len: *real_len, sent_us: *at_us, received: Some((*len, *at_us)), sent: false });
                         }
                     }
                 }
@@ -228,7 +240,12 @@ impl Model {
             Event::Ended { side, reason, .. } => {
                 match side {
                     Side::TcpSender => self.classifier.close_messages(),
-                    Side::TcpReceiver => self.classifier.close_reads(),
+                    Side::TcpReceiver => {
+                        self.classifier.close_reads();
+                        // frames come from the reads: none after the receiver's end
+                        self.frame_classifier.close_messages();
+                        self.frame_classifier.close_reads();
+                    }
                     Side::UdpReceiver => s.datagrams_dropped = Some(s.datagrams_sent.saturating_sub(s.datagrams_received)),
                     Side::UdpSender | Side::Capture => {}
                 }
@@ -259,8 +276,8 @@ impl Model {
                 self.echo.get_or_insert_with(Box::default).push_round(r);
             }
         }
-        let c = self.classifier.counts;
         let s = &mut self.summary;
+        let c = if s.messages == 0 { self.frame_classifier.counts } else { self.classifier.counts };
         s.merged_reads = c.merged_reads;
         s.exact_reads = c.exact_reads;
         s.split_messages = c.split_messages;
@@ -285,7 +302,7 @@ impl Model {
                 return None;
             }
             self.stored += new;
-            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None };
+            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None, sent: false };
             self.datagrams.extend((from..=i).map(blank));
         }
         self.datagrams.get_mut(i)
@@ -306,6 +323,9 @@ impl Model {
     }
 
     pub fn read_kind(&self, read: &Span) -> ReadKind {
+        if self.messages.is_empty() {
+            return self.read_kind_by_frames(read);
+        }
         let range = self.messages_in(read.offset, read.end());
         let known_end = self.messages.last().map_or(0, MessageRec::end);
         if range.is_empty() || known_end < read.end() {
@@ -327,7 +347,9 @@ impl Model {
     pub fn datagram_fate(&self, d: &DatagramRec) -> DatagramFate {
         match d.received {
             Some((len, _)) if len < d.len => DatagramFate::Truncated { lost: d.len - len },
+            Some(_) if !d.sent => DatagramFate::Received,
             Some(_) => DatagramFate::Delivered,
+            None if !d.sent => DatagramFate::Missing,
             None if self.summary.datagrams_dropped.is_some() => DatagramFate::Dropped,
             None => DatagramFate::InFlight,
         }

@@ -452,6 +452,10 @@ fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, la
 fn short_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
     use crate::framing::DecodeError as E;
     match e {
+        E::TooLong { len, swapped: Some(o), .. } => {
+            let order = t(lang, if o.order == crate::framing::ByteOrder::Big { S::OrderBig } else { S::OrderLittle });
+            tf(lang, S::ErrTooLongSwapped, &[len, &order, &o.len])
+        }
         E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
         E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
         E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
