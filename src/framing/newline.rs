@@ -33,7 +33,8 @@ impl NewlineCodec {
         Self { max_frame_len, scanned: 0 }
     }
 
-    /// Appends the payload and `\n`; there is no header.
+    /// Appends the payload and `\n`; there is no header. The payload must not contain `\n` nor
+    /// end with `\r` (read back, that `\r` would be part of a `\r\n` line ending).
     pub fn encode(payload: &[u8], out: &mut Vec<u8>) -> usize {
         out.extend_from_slice(payload);
         out.push(b'\n');
