@@ -7,7 +7,7 @@
 mod classify;
 mod clients;
 mod problem;
-mod echo;
+pub mod echo;
 mod external;
 mod records;
 mod summary;

@@ -89,7 +89,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("@exit", EXIT_ZH),
 ];
 
-/// The exit-status contract (see `cli_stop`), shown under every command's `--help`.
+/// The exit-status contract (see `cli::stop`), shown under every command's `--help`.
 pub const EXIT_EN: &str = "Exit status:
   0    done, and every frame decoded
   1    ran, but failed: a decode error, a socket error, a file not read or written

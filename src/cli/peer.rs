@@ -15,11 +15,12 @@ use clap::{ArgGroup, Args};
 use crate::analysis::{ClientRec, Model};
 use crate::cli::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
-use crate::engine::peer::{self, ListenOptions};
+use crate::engine::peer::{self, ListenOn, ListenOptions};
 use crate::engine::{Event, Run};
 use crate::recording::Recording;
 use crate::i18n::{summary_line, t, tf, S};
-use crate::{presets, text_timeline};
+use crate::export::text_timeline;
+use crate::presets;
 
 #[derive(Args, Debug)]
 #[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
@@ -136,23 +137,24 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
     Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients })
 }
 
-/// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
-/// `wake` is the GUI's repaint (None headless).
-pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Result<(Run, Experiment, SocketAddr)> {
+/// Reads the `listen` flags into where to listen and how to read; errors name the flag.
+pub fn listen_spec(args: &ListenArgs) -> Result<(ListenOn, ListenOptions), UsageError> {
     let opts = listen_options(args)?;
-    let (run, bound, udp) = match (&args.tcp, &args.udp) {
-        (Some(a), _) => {
-            let (listener, bound) = peer::bind_tcp(parse_addr("tcp", a)?).context("cannot listen")?;
-            (peer::listen_tcp(listener, opts, wake)?, bound, false)
-        }
-        (None, Some(a)) => {
-            let (socket, bound) = peer::bind_udp(parse_addr("udp", a)?).context("cannot bind")?;
-            (peer::listen_udp(socket, opts, wake)?, bound, true)
-        }
-        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
+    let on = match (&args.tcp, &args.udp) {
+        (Some(a), _) => ListenOn::Tcp(parse_addr("tcp", a)?),
+        (None, Some(a)) => ListenOn::Udp(parse_addr("udp", a)?),
+        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into())),
     };
-    eprintln!("{}", tf(crate::cli::lang(), S::PeerListening, &[&if udp { "udp" } else { "tcp" }, &bound]));
-    Ok((run, opts.as_experiment(udp), bound))
+    Ok((on, opts))
+}
+
+/// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
+pub fn start_listen(args: &ListenArgs) -> Result<(Run, Experiment, SocketAddr)> {
+    let (on, opts) = listen_spec(args)?;
+    let l = peer::start_listen(on, opts, None)?;
+    let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
+    eprintln!("{}", tf(crate::cli::lang(), S::PeerListening, &[&proto, &l.bound]));
+    Ok((l.run, l.experiment, l.bound))
 }
 
 /// `listen --headless`.
@@ -161,12 +163,12 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
         return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
     }
     check_width(args.width)?;
-    crate::cli_stop::install().context(t(crate::cli::lang(), S::CliNoSignals))?;
-    let (run, exp, _) = start_listen(args, None)?;
+    crate::cli::stop::install().context(t(crate::cli::lang(), S::CliNoSignals))?;
+    let (run, exp, _) = start_listen(args)?;
     let lang = crate::cli::lang();
     // Each client's report as its connection ends, so a student sees their client's problem
     // while the listener goes on waiting for the next one.
-    let (events, stopped_by) = crate::cli_stop::collect(run, |batch| {
+    let (events, stopped_by) = crate::cli::stop::collect(run, |batch| {
         for e in batch {
             if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
                 let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
@@ -182,7 +184,7 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
     }
     let model = Model::from_events(&events);
     output(&text, exp, events, args.json.as_deref())?;
-    crate::cli_stop::outcome(&model, stopped_by)
+    crate::cli::stop::outcome(&model, stopped_by)
 }
 
 /// `send`.
@@ -196,13 +198,13 @@ pub fn send(args: &SendArgs) -> Result<()> {
     };
     exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
     args.settings.apply(&mut exp)?;
-    crate::cli_stop::install().context(t(crate::cli::lang(), S::CliNoSignals))?;
+    crate::cli::stop::install().context(t(crate::cli::lang(), S::CliNoSignals))?;
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a)?, &exp, None).context("cannot send")?,
         (None, Some(a)) => peer::send_udp(parse_addr("udp", a)?, &exp, None).context("cannot send")?,
         (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
     };
-    let (events, stopped_by) = crate::cli_stop::collect(run, |_| {});
+    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
     let mut text = report(&events, args.width);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
     let lang = crate::cli::lang();
@@ -212,7 +214,7 @@ pub fn send(args: &SendArgs) -> Result<()> {
     }
     let model = Model::from_events(&events);
     output(&text, exp, events, args.json.as_deref())?;
-    crate::cli_stop::outcome(&model, stopped_by)
+    crate::cli::stop::outcome(&model, stopped_by)
 }
 
 fn report(events: &[Event], width: usize) -> String {
