@@ -48,7 +48,7 @@ pub fn install() -> std::io::Result<()> {
 /// The signal received since [`install`], if any.
 pub fn interrupted() -> Option<Interrupted> {
     let signal = SIGNAL.get()?.load(Ordering::Relaxed);
-    (signal != 0).then(|| Interrupted { signal: signal as i32 })
+    (signal != 0).then_some(Interrupted { signal: signal as i32 })
 }
 
 /// The command was stopped by a signal; its report was printed first.

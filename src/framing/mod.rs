@@ -302,7 +302,7 @@ impl LengthPrefix {
     }
 
     /// The prefix's width in bytes.
-    pub fn len(self) -> usize {
+    pub fn width(self) -> usize {
         match self.bytes {
             1 => 1,
             2 => 2,
@@ -313,7 +313,7 @@ impl LengthPrefix {
 
     /// The largest length the prefix can carry.
     pub fn max_value(self) -> u64 {
-        match self.len() {
+        match self.width() {
             8 => u64::MAX,
             n => (1u64 << (8 * n)) - 1,
         }
@@ -322,7 +322,7 @@ impl LengthPrefix {
     /// Appends `len` as the prefix; a length the width cannot carry is cut to its low bytes
     /// (`config` refuses message sizes that would need it).
     pub fn put(self, len: u64, out: &mut Vec<u8>) {
-        let n = self.len();
+        let n = self.width();
         match self.order {
             ByteOrder::Big => out.extend_from_slice(&len.to_be_bytes()[8 - n..]),
             ByteOrder::Little => out.extend_from_slice(&len.to_le_bytes()[..n]),

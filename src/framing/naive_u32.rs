@@ -56,7 +56,7 @@ impl NaiveU32Decoder {
     /// How many bytes the next `recv()` asks for: 4, then the announced length. 0 after a failure.
     pub fn want(&self) -> usize {
         match self.state {
-            State::Header => self.prefix.len(),
+            State::Header => self.prefix.width(),
             State::Body { len, .. } => len as usize,
             State::Failed => 0,
         }
@@ -73,7 +73,7 @@ impl NaiveU32Decoder {
         match self.state {
             State::Failed => Ok(NaiveStep::Header { len: 0 }),
             State::Header => {
-                let width = self.prefix.len();
+                let width = self.prefix.width();
                 let Some(header) = data.get(..width) else {
                     self.state = State::Failed;
                     return Err(DecodeError::ShortRead {
@@ -103,7 +103,7 @@ impl NaiveU32Decoder {
             }
             State::Body { len, header_offset } => {
                 self.state = State::Header;
-                let frame = Frame { offset: header_offset, total_len: self.prefix.len() + data.len(), payload: data };
+                let frame = Frame { offset: header_offset, total_len: self.prefix.width() + data.len(), payload: data };
                 if data.len() < len as usize {
                     let error = DecodeError::ShortRead {
                         offset: read_at,
@@ -122,7 +122,7 @@ impl NaiveU32Decoder {
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         if let State::Body { len, header_offset } = self.state {
             self.state = State::Failed;
-            let width = self.prefix.len() as u64;
+            let width = self.prefix.width() as u64;
             return Err(DecodeError::Truncated { offset: header_offset, have: width, need: width + u64::from(len) });
         }
         Ok(())

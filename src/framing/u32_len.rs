@@ -44,7 +44,7 @@ impl U32Codec {
     pub fn encode_with(prefix: LengthPrefix, payload: &[u8], out: &mut Vec<u8>) -> usize {
         prefix.put(payload.len() as u64, out);
         out.extend_from_slice(payload);
-        prefix.len()
+        prefix.width()
     }
 
     /// The prefix's width and order are chosen here, once a call: each of the eight layouts gets
@@ -52,7 +52,7 @@ impl U32Codec {
     /// before the width and order could be set.
     #[inline]
     pub(super) fn parse(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
-        match (self.prefix.len(), self.prefix.order) {
+        match (self.prefix.width(), self.prefix.order) {
             (4, ByteOrder::Big) => self.parse_as::<4, true>(buf, offset),
             (4, ByteOrder::Little) => self.parse_as::<4, false>(buf, offset),
             (2, ByteOrder::Big) => self.parse_as::<2, true>(buf, offset),
@@ -71,7 +71,7 @@ impl U32Codec {
         offset: &mut u64,
         on_frame: impl FnMut(Frame<'_>),
     ) -> Result<usize, DecodeError> {
-        match (self.prefix.len(), self.prefix.order) {
+        match (self.prefix.width(), self.prefix.order) {
             (4, ByteOrder::Big) => frames_in_place(bytes, offset, on_frame, |b, o| self.parse_as::<4, true>(b, o)),
             (4, ByteOrder::Little) => frames_in_place(bytes, offset, on_frame, |b, o| self.parse_as::<4, false>(b, o)),
             (2, ByteOrder::Big) => frames_in_place(bytes, offset, on_frame, |b, o| self.parse_as::<2, true>(b, o)),
@@ -107,7 +107,7 @@ impl U32Codec {
     }
 
     pub(super) fn prefix_len(&self) -> usize {
-        self.prefix.len()
+        self.prefix.width()
     }
 
     pub(super) fn state(&self) -> DecodeState {
