@@ -199,7 +199,7 @@ fn canonical_frame(buf: &[u8], max: u32) -> Option<((usize, usize), Option<LastH
 #[cold]
 #[inline(never)]
 fn any_json_total_lenth(json: &[u8], offset: u64) -> Result<u64, DecodeError> {
-    let bad = |problem, reason: String, counted_chars| DecodeError::BadJson { offset, reason, problem, counted_chars };
+    let bad = |problem, reason: String, counted_chars| DecodeError::BadJson { offset, reason: reason.into(), problem, counted_chars };
     // Non-ASCII text in a header that ends early (a character cut in two, or the JSON cut
     // short): the classic Python mistake of sending len(header) of a str, which counts a
     // Chinese file name's characters, not its bytes. Decided from the header's own bytes, so

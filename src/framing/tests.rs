@@ -147,6 +147,12 @@ fn seed_json_bad_json() {
     }
 }
 
+/// The hot loops return a `Result` holding a `DecodeError`: kept small (see its doc).
+#[test]
+fn a_decode_error_stays_40_bytes() {
+    assert!(std::mem::size_of::<DecodeError>() <= 40, "{}", std::mem::size_of::<DecodeError>());
+}
+
 /// Python's `len(header_json)` of a str counts a Chinese file name's characters: the prefix is
 /// short by the extra bytes, the JSON ends early, and the error says what it looks like, the
 /// same for every cut of the stream.
