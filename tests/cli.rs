@@ -35,7 +35,7 @@ fn run_slow_reader_writes_a_json_recording_to_stdout() {
     let stdout = text(&out.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON, nothing else");
     assert_eq!(json["format"], "stickyviz-recording");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert!(json["events"].as_array().is_some_and(|e| !e.is_empty()), "events recorded");
 
     let rec = Recording::from_json(&stdout).expect("the recording loads");

@@ -4,6 +4,8 @@
 //! after the fact (a loaded recording). Stored history is bounded by a cap on records; the
 //! [`Summary`] counts stay exact past it.
 
+mod apply;
+pub mod causality;
 mod classify;
 mod clients;
 mod problem;
@@ -13,19 +15,23 @@ mod records;
 mod summary;
 pub mod playback;
 
+pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
-pub use problem::{side_name, Problem, ProblemKind};
+pub use problem::{Problem, ProblemKind};
 pub use records::{DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
-use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
+use crate::engine::{CaptureUnavailable, EndReason, Event, MsgId, Side, SockOpt};
 use crate::framing::DecodeError;
 
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
 /// At about 32 bytes a record this bounds history near 128 MiB.
 pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
+
+/// Causality violations listed one by one among the problems; the summary counts them all.
+const MAX_CAUSALITY_PROBLEMS: usize = 5;
 
 /// Everything the views need to know about one run.
 #[derive(Clone, Debug)]
@@ -43,7 +49,7 @@ pub struct Model {
     pub options: Vec<OptionRec>,
     /// Errors and early ends, for the user to read.
     pub problems: Vec<Problem>,
-    pub segments_unavailable: Option<String>,
+    pub segments_unavailable: Option<CaptureUnavailable>,
     pub connection: Option<(String, String)>,
     pub ended: Vec<(Side, EndReason)>,
     pub finished: bool,
@@ -70,6 +76,8 @@ pub struct Model {
     /// `listen`: clients reported in all, and how many of them were served.
     pub clients_total: u64,
     pub clients_served: u64,
+    /// The causality check over every event this model was given (see [`causality`]).
+    pub causality: Causality,
 }
 
 impl Default for Model {
@@ -108,6 +116,7 @@ impl Model {
             clients: Vec::new(),
             clients_total: 0,
             clients_served: 0,
+            causality: Causality::default(),
         }
     }
 
@@ -129,158 +138,6 @@ impl Model {
             self.summary.events_dropped_from_history += 1;
             false
         }
-    }
-
-    pub fn apply(&mut self, event: &Event) {
-        if let Some(t) = event.at_us() {
-            self.last_us = self.last_us.max(t);
-        }
-        let s = &mut self.summary;
-        match event {
-            Event::Connected { sender, receiver, .. } => self.connection = Some((sender.clone(), receiver.clone())),
-            Event::SockOpt { side, opt, requested, actual, .. } => {
-                match (side, opt) {
-                    (Side::TcpSender, SockOpt::SndBuf) => s.sndbuf_actual = Some(*actual),
-                    (Side::TcpReceiver, SockOpt::RcvBuf) => s.rcvbuf_actual = Some(*actual),
-                    (Side::UdpReceiver, SockOpt::RcvBuf) => s.udp_rcvbuf_actual = Some(*actual),
-                    _ => {}
-                }
-                self.options.push(OptionRec { side: *side, opt: *opt, requested: *requested, actual: *actual });
-            }
-            Event::Message { at_us, msg, offset, len, header_len } => {
-                s.messages += 1;
-                self.classifier.message_end(offset.0 + u64::from(*len));
-                if self.keep() {
-                    self.messages.push(MessageRec { id: *msg, offset: offset.0, len: *len, header_len: *header_len, at_us: *at_us });
-                }
-            }
-            Event::Write { at_us, msg, offset, len, segs_out, notsent, .. } => {
-                s.writes += 1;
-                s.bytes_sent += u64::from(*len);
-                if self.keep() {
-                    self.writes.push(WriteRec { at_us: *at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
-                }
-            }
-            Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
-            Event::Segment { at_us, offset, len, .. } => {
-                *s.segments_captured.get_or_insert(0) += 1;
-                if self.keep() {
-                    self.segments.push(Span { at_us: *at_us, offset: offset.0, len: *len });
-                }
-            }
-            Event::SegmentsUnavailable { reason } => self.segments_unavailable = Some(reason.clone()),
-            Event::Read { at_us, offset, len, .. } => {
-                s.reads += 1;
-                s.bytes_received += u64::from(*len);
-                self.classifier.read_end(offset.0 + u64::from(*len));
-                self.frame_classifier.read_end(offset.0 + u64::from(*len));
-                if self.keep() {
-                    self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
-                }
-            }
-            Event::Bytes { offset, data } => {
-                // Bytes arrive in order from one thread; anything else is ignored, not spliced.
-                if offset.0 == self.received.len() as u64 {
-                    self.received.extend_from_slice(data);
-                }
-            }
-            Event::Frame { at_us, index, offset, len, payload_len, intact } => {
-                s.frames += 1;
-                s.intact_frames += u64::from(*intact);
-                self.frame_classifier.message_end(offset.0 + u64::from(*len));
-                if self.keep() {
-                    self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
-                }
-            }
-            Event::DecodeError { at_us, error } => {
-                s.decode_errors += 1;
-                if self.decode_errors.len() < 1000 {
-                    self.decode_errors.push((*at_us, error.clone()));
-                }
-            }
-            Event::DatagramSent { at_us, msg, len } => {
-                s.datagrams_sent += 1;
-                if let Some(d) = self.datagram_slot(*msg) {
-                    *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received, sent: true };
-                }
-                if *len == 0 {
-                    match self.empty_arrived.pop_front() {
-                        Some(at) => self.mark_received(*msg, 0, at),
-                        None => self.empty_sent.push_back(*msg),
-                    }
-                }
-            }
-            Event::DatagramReceived { at_us, msg, len, real_len } => {
-                s.datagrams_received += 1;
-                if real_len > len {
-                    s.datagrams_truncated += 1;
-                    s.datagram_bytes_lost += u64::from(real_len - len);
-                }
-                // The receiver's batch may arrive before the sender's: make the slot either way.
-                match msg {
-                    Some(m) => {
-                        self.mark_received(*m, *len, *at_us);
-                        // until (unless) its send is seen, its length is the one it arrived with
-                        if let Some(d) = self.datagram_slot(*m).filter(|d| !d.sent) {
-                            d.len = *real_len;
-                        }
-                    }
-                    None if *real_len == 0 => match self.empty_sent.pop_front() {
-                        Some(m) => self.mark_received(m, 0, *at_us),
-                        None => self.empty_arrived.push_back(*at_us),
-                    },
-                    None => {
-                        if self.keep() {
-                            let msg = MsgId(self.unidentified_datagrams.len() as u32);
-                            self.unidentified_datagrams.push(DatagramRec { msg, len: *real_len, sent_us: *at_us, received: Some((*len, *at_us)), sent: false });
-                        }
-                    }
-                }
-            }
-            Event::Ended { side, reason, .. } => {
-                match side {
-                    Side::TcpSender => self.classifier.close_messages(),
-                    Side::TcpReceiver => {
-                        self.classifier.close_reads();
-                        // frames come from the reads: none after the receiver's end
-                        self.frame_classifier.close_messages();
-                        self.frame_classifier.close_reads();
-                    }
-                    Side::UdpReceiver => s.datagrams_dropped = Some(s.datagrams_sent.saturating_sub(s.datagrams_received)),
-                    Side::UdpSender | Side::Capture => {}
-                }
-                match reason {
-                    EndReason::PeerClosed(why) => self.problems.push(Problem { side: *side, kind: ProblemKind::PeerClosed(why.clone()) }),
-                    EndReason::Failed(why) => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(why.clone()) }),
-                    EndReason::Complete | EndReason::Stopped => {}
-                }
-                self.ended.push((*side, reason.clone()));
-            }
-            Event::Error { side, message, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(message.clone()) }),
-            Event::Finished { .. } => {
-                self.finished = true;
-                self.shrink();
-            }
-            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
-            Event::Conn { conn, event } => {
-                if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
-                    m.apply(event);
-                }
-            }
-            Event::Client { at_us, peer, lane, bytes, frames, outcome } => {
-                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                self.add_client(c);
-            }
-            Event::Round { at_us, index, latency_us, request_len, reply_len } => {
-                let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };
-                self.echo.get_or_insert_with(Box::default).push_round(r);
-            }
-        }
-        let s = &mut self.summary;
-        let c = if s.messages == 0 { self.frame_classifier.counts } else { self.classifier.counts };
-        s.merged_reads = c.merged_reads;
-        s.exact_reads = c.exact_reads;
-        s.split_messages = c.split_messages;
     }
 
     fn mark_received(&mut self, msg: MsgId, len: u32, at_us: u64) {

@@ -5,28 +5,28 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{lang, number, parse_framing, DecodeArgs, UsageError};
+use crate::cli::{number, parse_framing, DecodeArgs, UsageError};
 use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
-use crate::i18n::{t, tf, S};
+use crate::i18n::{t, tf, Lang, S};
 
 /// Largest input `decode` reads (256 MiB).
 const MAX_DECODE_INPUT: u64 = 256 * 1024 * 1024;
 
-pub fn decode(args: &DecodeArgs) -> Result<()> {
-    let mode = parse_framing(&args.framing)?;
+pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
+    let mode = parse_framing(&args.framing, lang)?;
     if mode == FramingMode::None {
-        return Err(UsageError(format!("--framing: {}", t(lang(), S::CliNoFrames))).into());
+        return Err(UsageError(format!("--framing: {}", t(lang, S::CliNoFrames))).into());
     }
-    let read_size: u32 = number("read-size", &args.read_size, "1..=1048576")?;
-    crate::config::validate_read_size("read-size", read_size).map_err(UsageError::from)?;
+    let read_size: u32 = number("read-size", &args.read_size, &crate::config::allowed("read-size"), lang)?;
+    crate::config::validate_read_size("read-size", read_size).map_err(|e| UsageError::setting(e, lang))?;
     let read_size = read_size as usize;
     let max = match &args.max_frame {
-        Some(v) => number("max-frame", v, "1..=67108864")?,
+        Some(v) => number("max-frame", v, &crate::config::allowed("max-frame"), lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
-    crate::config::validate_max_frame_len(max).map_err(UsageError::from)?;
+    crate::config::validate_max_frame_len(max).map_err(|e| UsageError::setting(e, lang))?;
     let mut prefix = LengthPrefix::default();
-    args.length.apply(&mut prefix)?;
+    args.length.apply(&mut prefix, lang)?;
     let mut bytes = Vec::new();
     // One byte more than the limit tells a file at the limit from a bigger one.
     let limit = MAX_DECODE_INPUT + 1;
@@ -42,10 +42,10 @@ pub fn decode(args: &DecodeArgs) -> Result<()> {
     if bytes.len() as u64 > MAX_DECODE_INPUT {
         anyhow::bail!("the input is larger than {MAX_DECODE_INPUT} bytes; decode a smaller piece of it");
     }
-    let report = decode_report_with(mode, prefix, &bytes, read_size, max);
+    let report = decode_report_with(mode, prefix, &bytes, read_size, max, lang);
     print!("{}", report.text);
     if report.failed {
-        anyhow::bail!("{}", t(lang(), S::CliDecodeFailed));
+        anyhow::bail!("{}", t(lang, S::CliDecodeFailed));
     }
     Ok(())
 }
@@ -81,18 +81,18 @@ fn show_payload(p: &[u8]) -> String {
 }
 
 /// Decodes `bytes` as if they arrived in reads of `read_size` bytes.
-pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32) -> DecodeReport {
-    decode_report_with(mode, LengthPrefix::default(), bytes, read_size, max)
+pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32, lang: Lang) -> DecodeReport {
+    decode_report_with(mode, LengthPrefix::default(), bytes, read_size, max, lang)
 }
 
 /// Like [`decode_report`], with `prefix` as the length prefix of `u32` and `naive-u32`.
-pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32) -> DecodeReport {
+pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32, lang: Lang) -> DecodeReport {
     use std::fmt::Write as _;
     let mut text = String::new();
     let mut frames = 0;
     let mut failed = false;
     let mut frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
-        let _ = writeln!(text, "{}", tf(lang(), S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
+        let _ = writeln!(text, "{}", tf(lang, S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
         frames += 1;
     };
     if mode == FramingMode::NaiveU32 {
@@ -105,18 +105,18 @@ pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8],
                 Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                 Ok(NaiveStep::ShortFrame { frame, error }) => {
                     frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&error, lang()));
+                    let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&error, lang));
                     failed = true;
                 }
                 Err(e) => {
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+                    let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
                     failed = true;
                 }
             }
             pos += n;
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+            let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
             failed = true;
         }
     } else if let Some(mut dec) = mode.stream_decoder_with(max, prefix) {
@@ -127,7 +127,7 @@ pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8],
                     Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                     Ok(None) => break,
                     Err(e) => {
-                        let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+                        let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
                         failed = true;
                         break 'reads;
                     }
@@ -135,10 +135,10 @@ pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8],
             }
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+            let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
             failed = true;
         }
     }
-    let _ = writeln!(text, "{}", tf(lang(), S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
+    let _ = writeln!(text, "{}", tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
     DecodeReport { text, frames, failed }
 }

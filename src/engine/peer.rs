@@ -22,7 +22,7 @@ use socket2::{Domain, Socket, Type};
 use crate::config::Experiment;
 use crate::framing::FramingMode;
 
-use super::event::{Event, Side, SockOpt};
+use super::event::{Call, CaptureUnavailable, Event, Fault, Side, SockOpt};
 use super::sink::{EventSink, Wake};
 use super::tcp::{self, POLL};
 use super::peer_listen::local;
@@ -171,7 +171,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
                 sp.capture = sp.handles.pop();
             }
             (Some(Err(reason)), _) => sp.sink().push(Event::SegmentsUnavailable { reason }),
-            _ => sp.sink().push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapOnlyLoopback).into() }),
+            _ => sp.sink().push(Event::SegmentsUnavailable { reason: CaptureUnavailable::OnlyLoopback }),
         }
         let mut sink = sp.sink();
         sink.push(Event::Connected { at_us: sink.now_us(), sender: me.to_string(), receiver: target.to_string() });
@@ -193,7 +193,7 @@ fn record_sender_options(socket: &Socket, exp: &Experiment, sink: &mut EventSink
     let at_us = sink.now_us();
     let mut opt = |opt, requested: Option<u64>, actual: io::Result<u64>| match actual {
         Ok(actual) => sink.push(Event::SockOpt { at_us, side: Side::TcpSender, opt, requested, actual }),
-        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpSender, message: format!("reading {opt:?} failed: {e}") }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::call(Call::GetSockOpt { opt }, &e) }),
     };
     opt(SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), socket.tcp_nodelay().map(u64::from));
     opt(SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), socket.send_buffer_size().map(|n| n as u64));

@@ -144,7 +144,7 @@ impl Form {
         match exp.validate() {
             Ok(()) => Some(exp),
             Err(e) => {
-                self.errors[Field::of_setting(e.field) as usize] = Some(e.localized(lang));
+                self.errors[Field::of_setting(e.field) as usize] = Some(crate::describe::setting_error(&e, lang));
                 None
             }
         }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::{FramingMode, LengthPrefix};
 
+mod echo;
+pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
+
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
 /// Largest message the workload may ask for (16 MiB); bigger is not a lesson, just a wait.
@@ -171,7 +174,7 @@ pub struct Experiment {
     /// Request/response mode (`echo`, `big-reply`): the sender waits for a reply to each
     /// message. Absent = the one-way stream of the other lessons.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub echo: Option<crate::engine::echo::EchoOptions>,
+    pub echo: Option<EchoOptions>,
 }
 
 impl Default for Experiment {
@@ -197,7 +200,7 @@ pub struct SettingError {
     pub problem: SettingProblem,
 }
 
-/// What is wrong with a setting; worded in either language by [`crate::i18n::setting_problem`].
+/// What is wrong with a setting; `describe::setting_error` words it in either language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SettingProblem {
     OutOfRange { value: u64, min: u64, max: u64 },
@@ -216,20 +219,6 @@ pub enum SettingProblem {
     TooBigForLengthPrefix { value: u32, bytes: u8, max: u64 },
 }
 
-impl std::fmt::Display for SettingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, crate::i18n::setting_problem(&self.problem, crate::i18n::Lang::En))
-    }
-}
-
-impl std::error::Error for SettingError {}
-
-impl SettingError {
-    /// The error in `lang`, naming the field.
-    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
-        format!("{}: {}", self.field, crate::i18n::setting_problem(&self.problem, lang))
-    }
-}
 
 pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
     if value < min || value > max {
@@ -254,8 +243,26 @@ pub fn allowed(field: &str) -> String {
         "read-size" | "udp-read-size" => format!("1..={MAX_READ_SIZE}"),
         "sndbuf" | "rcvbuf" | "udp-rcvbuf" => format!("1..={MAX_SOCKET_BUFFER}"),
         "max-frame" => format!("1..={}", crate::framing::MAX_MAX_FRAME_LEN),
+        "client-read-size" => format!("1..={MAX_READ_SIZE}"),
+        "reply-size" => format!("1..={MAX_MESSAGE_SIZE}"),
+        "connections" => format!("1..={MAX_CONNECTIONS}"),
+        "idle-ms" => format!("1..={MAX_IDLE_MS}"),
+        "clients" => format!("0..={MAX_LISTEN_CLIENTS}"),
         _ => "0, 1, 2, …".to_owned(),
     }
+}
+
+/// `listen --udp`: the longest quiet time before it ends (10 minutes).
+pub const MAX_IDLE_MS: u64 = 600_000;
+/// `listen --clients`: the most clients a listen may be asked to serve (0 = until stopped).
+pub const MAX_LISTEN_CLIENTS: u32 = 1_000_000;
+
+pub fn validate_idle_ms(ms: u64) -> Result<(), SettingError> {
+    check_range("idle-ms", ms, 1, MAX_IDLE_MS)
+}
+
+pub fn validate_listen_clients(n: u32) -> Result<(), SettingError> {
+    check_range("clients", n.into(), 0, MAX_LISTEN_CLIENTS.into())
 }
 
 pub fn validate_count(count: u32) -> Result<(), SettingError> {
@@ -390,7 +397,7 @@ mod tests {
         e.receiver.read_size = 0;
         let err = e.validate().unwrap_err();
         assert_eq!(err.field, "read-size");
-        assert!(err.to_string().contains("1..=1048576"), "{err}");
+        assert_eq!(err.problem, SettingProblem::OutOfRange { value: 0, min: 1, max: 1_048_576 });
 
         let mut e = Experiment::default();
         e.workload.size_min = 50;
@@ -399,7 +406,7 @@ mod tests {
 
         let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
         e.workload.size_max = 70_000;
-        assert!(e.validate().unwrap_err().to_string().contains("UDP"));
+        assert_eq!(e.validate().unwrap_err().problem, SettingProblem::TooBigForUdp { value: 70_000 });
     }
 
     #[test]
