@@ -4,6 +4,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use stickyviz::cli::{self, Cli, UsageError};
 use stickyviz::cli::help as cli_help;
+use stickyviz::cli::stop::{Interrupted, SessionFailed};
 use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
@@ -46,6 +47,17 @@ fn main() -> ExitCode {
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
             eprintln!("{error}: {e}");
             ExitCode::from(2)
+        }
+        Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+            let i = e.downcast_ref::<Interrupted>().copied().unwrap_or(Interrupted { signal: 2 });
+            eprintln!("{}", stickyviz::i18n::tf(lang, S::CliInterrupted, &[&i.name(), &i.exit_code()]));
+            ExitCode::from(i.exit_code())
+        }
+        Err(e) if e.downcast_ref::<SessionFailed>().is_some() => {
+            if let Some(f) = e.downcast_ref::<SessionFailed>() {
+                eprintln!("{error}: {}", stickyviz::i18n::tf(lang, S::CliSessionFailed, &[&f.decode_errors, &f.socket_errors]));
+            }
+            ExitCode::FAILURE
         }
         Err(e) => {
             eprintln!("{error}: {e:#}");

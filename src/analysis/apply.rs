@@ -101,6 +101,7 @@ impl Model {
                 s.reads += 1;
                 s.bytes_received += u64::from(*len);
                 self.classifier.read_end(offset.0 + u64::from(*len));
+                self.frame_classifier.read_end(offset.0 + u64::from(*len));
                 if self.keep() {
                     self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
                 }
@@ -110,6 +111,7 @@ impl Model {
             Event::Frame { at_us, index, offset, len, payload_len, intact } => {
                 s.frames += 1;
                 s.intact_frames += u64::from(*intact);
+                self.frame_classifier.message_end(offset.0 + u64::from(*len));
                 if self.keep() {
                     self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
                 }
@@ -127,7 +129,7 @@ impl Model {
     fn datagram_sent(&mut self, sent_us: u64, msg: MsgId, len: u32) {
         self.summary.datagrams_sent += 1;
         if let Some(d) = self.datagram_slot(msg) {
-            *d = DatagramRec { msg, len, sent_us, received: d.received };
+            *d = DatagramRec { msg, len, sent_us, received: d.received, sent: true };
         }
         if len == 0 {
             match self.empty_arrived.pop_front() {
@@ -146,7 +148,13 @@ impl Model {
         }
         // The receiver's batch may arrive before the sender's: make the slot either way.
         match msg {
-            Some(m) => self.mark_received(m, len, at_us),
+            Some(m) => {
+                self.mark_received(m, len, at_us);
+                // until (unless) its send is seen, its length is the one it arrived with
+                if let Some(d) = self.datagram_slot(m).filter(|d| !d.sent) {
+                    d.len = real_len;
+                }
+            }
             None if real_len == 0 => match self.empty_sent.pop_front() {
                 Some(m) => self.mark_received(m, 0, at_us),
                 None => self.empty_arrived.push_back(at_us),
@@ -154,7 +162,7 @@ impl Model {
             None => {
                 if self.keep() {
                     let msg = MsgId(self.unidentified_datagrams.len() as u32);
-                    self.unidentified_datagrams.push(DatagramRec { msg, len: real_len, sent_us: at_us, received: Some((len, at_us)) });
+                    self.unidentified_datagrams.push(DatagramRec { msg, len: real_len, sent_us: at_us, received: Some((len, at_us)), sent: false });
                 }
             }
         }
@@ -165,7 +173,12 @@ impl Model {
         let s = &mut self.summary;
         match side {
             Side::TcpSender => self.classifier.close_messages(),
-            Side::TcpReceiver => self.classifier.close_reads(),
+            Side::TcpReceiver => {
+                self.classifier.close_reads();
+                // frames come from the reads: none after the receiver's end
+                self.frame_classifier.close_messages();
+                self.frame_classifier.close_reads();
+            }
             Side::UdpReceiver => s.datagrams_dropped = Some(s.datagrams_sent.saturating_sub(s.datagrams_received)),
             Side::UdpSender | Side::Capture => {}
         }
@@ -200,8 +213,9 @@ impl Model {
 
     /// The classifier's counts, as the summary shows them.
     fn copy_classified_counts(&mut self) {
-        let c = self.classifier.counts;
         let s = &mut self.summary;
+        // an external sender (`listen`) has no messages: its frames are the boundaries
+        let c = if s.messages == 0 { self.frame_classifier.counts } else { self.classifier.counts };
         s.merged_reads = c.merged_reads;
         s.exact_reads = c.exact_reads;
         s.split_messages = c.split_messages;

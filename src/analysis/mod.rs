@@ -10,6 +10,7 @@ mod classify;
 mod clients;
 mod problem;
 pub mod echo;
+mod external;
 mod records;
 mod summary;
 pub mod playback;
@@ -58,6 +59,8 @@ pub struct Model {
     /// The reply direction and latencies of a request/response run (`echo`, `big-reply`).
     pub echo: Option<Box<EchoModel>>,
     classifier: Classifier,
+    /// Reads against decoded frames: the boundaries when the sender is not ours (`external`).
+    frame_classifier: Classifier,
     cap: usize,
     stored: usize,
     /// Empty datagrams carry no `msg-N|` id; loopback UDP keeps order, so they are matched
@@ -104,6 +107,7 @@ impl Model {
             summary: Summary::default(),
             echo: None,
             classifier: Classifier::default(),
+            frame_classifier: Classifier::default(),
             cap,
             stored: 0,
             empty_sent: Default::default(),
@@ -155,7 +159,7 @@ impl Model {
                 return None;
             }
             self.stored += new;
-            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None };
+            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None, sent: false };
             self.datagrams.extend((from..=i).map(blank));
         }
         self.datagrams.get_mut(i)
@@ -176,6 +180,9 @@ impl Model {
     }
 
     pub fn read_kind(&self, read: &Span) -> ReadKind {
+        if self.messages.is_empty() {
+            return self.read_kind_by_frames(read);
+        }
         let range = self.messages_in(read.offset, read.end());
         let known_end = self.messages.last().map_or(0, MessageRec::end);
         if range.is_empty() || known_end < read.end() {
@@ -197,7 +204,9 @@ impl Model {
     pub fn datagram_fate(&self, d: &DatagramRec) -> DatagramFate {
         match d.received {
             Some((len, _)) if len < d.len => DatagramFate::Truncated { lost: d.len - len },
+            Some(_) if !d.sent => DatagramFate::Received,
             Some(_) => DatagramFate::Delivered,
+            None if !d.sent => DatagramFate::Missing,
             None if self.summary.datagrams_dropped.is_some() => DatagramFate::Dropped,
             None => DatagramFate::InFlight,
         }

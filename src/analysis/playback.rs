@@ -58,7 +58,7 @@ pub fn entries(model: &Model) -> Vec<Entry> {
     out.extend(model.frames.iter().enumerate().map(|(i, f)| Entry { at_us: f.at_us, what: EventRef::Frame(i) }));
     for (i, d) in model.datagrams.iter().enumerate() {
         // a slot made by a received datagram whose send is not known yet has len 0 and no time
-        if d.len > 0 || d.sent_us > 0 {
+        if d.sent {
             out.push(Entry { at_us: d.sent_us, what: EventRef::DatagramSent(i) });
         }
         if let Some((_, at_us)) = d.received {
@@ -306,7 +306,7 @@ impl UdpAt {
                     u.truncated += u32::from(len < d.len);
                 }
                 None if dropped_known => u.dropped += 1,
-                _ if d.sent_us <= t_us && (d.len > 0 || d.sent_us > 0) => u.queued += 1,
+                _ if d.sent_us <= t_us && d.sent => u.queued += 1,
                 _ => {}
             }
         }

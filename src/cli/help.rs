@@ -88,9 +88,14 @@ pub fn lang_from_args(args: &[OsString]) -> Lang {
 pub fn localize(cmd: Command, lang: Lang) -> Command {
     let cmd = setting_help(negative_values_allowed(cmd), lang);
     match lang {
-        Lang::En => cmd,
+        Lang::En => with_exit_help(cmd, t(Lang::En, S::ClapExit)),
         Lang::Zh => zh_command(cmd.about(zh(S::CliAbout)), None),
     }
+}
+
+/// The exit-status contract (see `cli::stop`), shown under every command's `--help`.
+fn with_exit_help(cmd: Command, text: &'static str) -> Command {
+    cmd.after_help(text).mut_subcommands(|sc| with_exit_help(sc, text))
 }
 
 /// The setting a flag sets, by its long name.
@@ -119,7 +124,8 @@ fn zh_command(cmd: Command, sub: Option<&str>) -> Command {
         .subcommand_help_heading(zh(S::ClapCommands))
         .disable_help_subcommand(true)
         .disable_help_flag(true)
-        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).global(top));
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).global(top))
+        .after_help(zh(S::ClapExit));
     if top {
         cmd = cmd.disable_version_flag(true).arg(Arg::new("version").short('V').long("version").action(ArgAction::Version));
     }

@@ -13,13 +13,14 @@ pub mod echo;
 pub mod help;
 pub mod peer;
 pub mod render;
+pub mod stop;
 #[cfg(test)]
 mod setting_flags;
 
 use crate::analysis::Model;
 use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
-use crate::framing::FramingMode;
+use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::recording::Recording;
 use crate::i18n::{t, tf, Lang, S};
 pub use crate::cli::peer::{ListenArgs, SendArgs};
@@ -128,6 +129,8 @@ pub struct SettingsArgs {
     pub framing: Option<String>,
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
+    #[command(flatten)]
+    pub length: LengthArgs,
     #[arg(long = "udp-read-size")]
     pub udp_read_size: Option<String>,
     #[arg(long = "udp-rcvbuf")]
@@ -145,8 +148,38 @@ pub struct DecodeArgs {
     pub read_size: String,
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
+    #[command(flatten)]
+    pub length: LengthArgs,
     /// The bytes to decode; - or nothing for stdin.
     pub file: Option<PathBuf>,
+}
+
+/// The length prefix of `u32` and `naive-u32`, as netty's `LengthFieldBasedFrameDecoder`
+/// users set it.
+#[derive(Args, Debug, Default)]
+pub struct LengthArgs {
+    #[arg(long = "length-bytes", value_name = "1|2|4|8")]
+    pub length_bytes: Option<String>,
+    #[arg(long = "length-order", value_name = "big|little")]
+    pub length_order: Option<String>,
+}
+
+impl LengthArgs {
+    /// `prefix` with the flags given applied; validated.
+    pub fn apply(&self, prefix: &mut LengthPrefix, lang: Lang) -> Result<(), UsageError> {
+        if let Some(v) = &self.length_bytes {
+            prefix.bytes = setting(Setting::LengthBytes, v, lang)?;
+        }
+        if let Some(v) = &self.length_order {
+            prefix.order = match v.trim() {
+                "big" | "be" => ByteOrder::Big,
+                "little" | "le" => ByteOrder::Little,
+                _ => return Err(UsageError(format!("--{}: {}", Setting::LengthOrder.flag(), tf(lang, S::CliNotByteOrder, &[&v])))),
+            };
+        }
+        crate::config::validate_length_prefix(*prefix).map_err(|e| UsageError::setting(e, lang))?;
+        Ok(())
+    }
 }
 
 /// A usage error: printed as `error: ...` with exit code 2.
@@ -247,6 +280,7 @@ impl SettingsArgs {
         if let Some(v) = &self.max_frame {
             exp.max_frame_len = setting(Setting::MaxFrame, v, lang)?;
         }
+        self.length.apply(&mut exp.length_prefix, lang)?;
         if let Some(v) = &self.udp_read_size {
             exp.udp.read_size = setting(Setting::UdpReadSize, v, lang)?;
         }
@@ -304,8 +338,9 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))).into());
     }
     let exp = experiment(args, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
     let run = Run::start(&exp, None).context(t(lang, S::CliCannotStart))?;
-    let events = run.wait();
+    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
     let model = Model::from_events(&events);
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
@@ -328,5 +363,5 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         }
         None => print!("{text}"),
     }
-    Ok(())
+    crate::cli::stop::outcome(&model, stopped_by)
 }

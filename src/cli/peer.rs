@@ -39,7 +39,10 @@ pub struct ListenArgs {
     pub read_size: String,
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
-    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers.
+    #[command(flatten)]
+    pub length: crate::cli::LengthArgs,
+    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers; with
+    /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
     pub echo: bool,
     #[arg(long, default_value = "1")]
@@ -118,7 +121,9 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
     crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
     let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, &args.clients, lang)?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
-    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
+    let mut length_prefix = crate::framing::LengthPrefix::default();
+    args.length.apply(&mut length_prefix, lang)?;
+    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients })
 }
 
 /// Reads the `listen` flags into where to listen and how to read; errors name the flag.
@@ -147,27 +152,27 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
         return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
     }
     check_width(args.width, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
     let (run, exp, _) = start_listen(args, lang)?;
-    let mut events = Vec::new();
     // Each client's report as its connection ends, so a student sees their client's problem
     // while the listener goes on waiting for the next one.
-    for batch in run.events().iter() {
-        for e in &batch {
+    let (events, stopped_by) = crate::cli::stop::collect(run, |batch| {
+        for e in batch {
             if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
                 let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
                 eprintln!("{}", crate::describe::client_report(&c, lang));
             }
         }
-        events.extend(batch);
-    }
-    drop(run);
+    });
     let mut text = report(&events, args.width, lang);
     if exp.transports == Transports::Udp {
         text.push_str(&datagram_lines(&events, lang));
     } else {
         text.push_str(&client_lines(&events, args.width, lang));
     }
-    output(&text, exp, events, args.json.as_deref(), lang)
+    let model = Model::from_events(&events);
+    output(&text, exp, events, args.json.as_deref(), lang)?;
+    crate::cli::stop::outcome(&model, stopped_by)
 }
 
 /// `send`.
@@ -181,19 +186,22 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     };
     exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
     args.settings.apply(&mut exp, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None).context("cannot send")?,
         (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None).context("cannot send")?,
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
-    let events = run.wait();
+    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
     let mut text = report(&events, args.width, lang);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
     text.push_str(&summary_line(lang, S::PeerBytesBack, &bytes.to_string()));
     if exp.transports == Transports::Udp {
         text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
     }
-    output(&text, exp, events, args.json.as_deref(), lang)
+    let model = Model::from_events(&events);
+    output(&text, exp, events, args.json.as_deref(), lang)?;
+    crate::cli::stop::outcome(&model, stopped_by)
 }
 
 fn report(events: &[Event], width: usize, lang: Lang) -> String {
@@ -210,6 +218,12 @@ fn report(events: &[Event], width: usize, lang: Lang) -> String {
             (S::SumRcvBuf, s.rcvbuf_actual.map_or("-".into(), |n| n.to_string())),
         ] {
             text.push_str(&summary_line(lang, k, &v));
+        }
+        // the decoded frames are an external sender's messages: reads classified against them
+        if s.frames > 0 {
+            for (k, v) in [(S::SumMerged, s.merged_reads), (S::SumSplit, s.split_messages), (S::SumExact, s.exact_reads)] {
+                text.push_str(&summary_line(lang, k, &v.to_string()));
+            }
         }
     }
     if let Some((from, to)) = &model.connection {

@@ -71,11 +71,16 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Lang::Zh => RenderLang::Zh,
     };
     let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang: render_lang, view: args.view };
+    crate::cli::stop::install().context(crate::i18n::t(lang, crate::i18n::S::CliNoSignals))?;
     let rec = Recording::load(&args.recording)?;
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind {
         Kind::Svg => {
             let svg = crate::export::svg::render(&rec, &opts);
+            // a stop asked for while drawing leaves no file rather than a surprise one
+            if let Some(i) = crate::cli::stop::interrupted() {
+                return Err(i.into());
+            }
             std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
         }
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out)?,
@@ -84,7 +89,8 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
             println!("{}", crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
         }
     }
-    Ok(())
+    // the picture is whole (written at once at the end), but the user asked to stop
+    crate::cli::stop::interrupted().map_or(Ok(()), |i| Err(i.into()))
 }
 
 /// Draws a recording as the window would show it, into a PNG file (the GUI build's

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framing::FramingMode;
+use crate::framing::{FramingMode, LengthPrefix};
 
 mod echo;
 mod setting;
@@ -169,6 +169,9 @@ pub struct Experiment {
     pub framing: FramingMode,
     /// Largest frame a decoder accepts, in bytes; a header claiming more is an error.
     pub max_frame_len: u32,
+    /// Width and byte order of the length prefix of `u32` and `naive-u32`.
+    #[serde(skip_serializing_if = "LengthPrefix::is_default")]
+    pub length_prefix: LengthPrefix,
     pub udp: UdpOptions,
     /// Request/response mode (`echo`, `big-reply`): the sender waits for a reply to each
     /// message. Absent = the one-way stream of the other lessons.
@@ -185,6 +188,7 @@ impl Default for Experiment {
             receiver: ReceiverOptions::default(),
             framing: FramingMode::None,
             max_frame_len: crate::framing::DEFAULT_MAX_FRAME_LEN,
+            length_prefix: LengthPrefix::default(),
             udp: UdpOptions::default(),
             echo: None,
         }
@@ -208,6 +212,13 @@ pub enum SettingProblem {
     TooBigForUdp { value: u32 },
     /// A message bigger than the decoder's max frame length.
     LargerThanMaxFrame { value: u32, max: u32, framing: &'static str },
+    /// `seed-json`'s JSON header for the largest message is longer than the max frame length,
+    /// which the decoder also applies to the header: no frame could ever decode.
+    JsonHeaderLargerThanMaxFrame { header: u32, size: u32, max: u32 },
+    /// A length prefix width other than 1, 2, 4 or 8.
+    NotAPrefixWidth { value: u8 },
+    /// A message longer than the length prefix can say (255 bytes for a 1-byte prefix).
+    TooBigForLengthPrefix { value: u32, bytes: u8, max: u64 },
 }
 
 
@@ -287,6 +298,14 @@ pub fn validate_max_frame_len(n: u32) -> Result<(), SettingError> {
     check_range(Setting::MaxFrame, n.into())
 }
 
+/// The prefix's width is one of 1, 2, 4, 8 (its byte order is a closed enum).
+pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> {
+    if !LengthPrefix::WIDTHS.contains(&prefix.bytes) {
+        return Err(SettingError { field: Setting::LengthBytes, problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes } });
+    }
+    Ok(())
+}
+
 impl Experiment {
     /// Checks every field; the first error names the field and its allowed range.
     pub fn validate(&self) -> Result<(), SettingError> {
@@ -304,6 +323,7 @@ impl Experiment {
         validate_delay_ms(Setting::StartDelay, self.receiver.start_delay_ms)?;
         validate_delay_ms(Setting::ReadDelay, self.receiver.read_delay_ms)?;
         validate_max_frame_len(self.max_frame_len)?;
+        validate_length_prefix(self.length_prefix)?;
         validate_read_size(Setting::UdpReadSize, self.udp.read_size)?;
         validate_buffer(Setting::UdpRcvBuf, self.udp.rcvbuf)?;
         validate_delay_ms(Setting::UdpStartDelay, self.udp.start_delay_ms)?;
@@ -313,11 +333,30 @@ impl Experiment {
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
             return Err(SettingError { field: Setting::Size, problem: SettingProblem::TooBigForUdp { value: w.size_max } });
         }
-        if self.framing.has_length_header() && w.size_max > self.max_frame_len {
+        // every decoder applies the max, newline's to the line; refused here, before the run,
+        // rather than as a decode error of every frame
+        if self.framing != FramingMode::None && w.size_max > self.max_frame_len {
             return Err(SettingError {
                 field: Setting::Size,
                 problem: SettingProblem::LargerThanMaxFrame { value: w.size_max, max: self.max_frame_len, framing: self.framing.name() },
             });
+        }
+        let prefix = self.length_prefix;
+        if self.framing.has_length_prefix() && u64::from(w.size_max) > prefix.max_value() {
+            return Err(SettingError {
+                field: Setting::Size,
+                problem: SettingProblem::TooBigForLengthPrefix { value: w.size_max, bytes: prefix.bytes, max: prefix.max_value() },
+            });
+        }
+        if self.framing == FramingMode::SeedJson {
+            // the header grows with the digits of the size: the largest message has the longest
+            let header = crate::framing::SeedJsonCodec::header_json(w.size_max as usize).len() as u32;
+            if header > self.max_frame_len {
+                return Err(SettingError {
+                    field: Setting::MaxFrame,
+                    problem: SettingProblem::JsonHeaderLargerThanMaxFrame { header, size: w.size_max, max: self.max_frame_len },
+                });
+            }
         }
         Ok(())
     }

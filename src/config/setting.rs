@@ -29,6 +29,10 @@ pub enum Setting {
     ReadDelay,
     Framing,
     MaxFrame,
+    /// Width of the length prefix of `u32` and `naive-u32`: 1, 2, 4 or 8 bytes.
+    LengthBytes,
+    /// Byte order of that prefix.
+    LengthOrder,
     UdpReadSize,
     UdpRcvBuf,
     UdpStartDelay,
@@ -41,7 +45,7 @@ pub enum Setting {
 }
 
 impl Setting {
-    pub const ALL: [Setting; 25] = [
+    pub const ALL: [Setting; 27] = [
         Self::Count,
         Self::Size,
         Self::Gap,
@@ -58,6 +62,8 @@ impl Setting {
         Self::ReadDelay,
         Self::Framing,
         Self::MaxFrame,
+        Self::LengthBytes,
+        Self::LengthOrder,
         Self::UdpReadSize,
         Self::UdpRcvBuf,
         Self::UdpStartDelay,
@@ -88,6 +94,8 @@ impl Setting {
             Self::ReadDelay => "read-delay-ms",
             Self::Framing => "framing",
             Self::MaxFrame => "max-frame",
+            Self::LengthBytes => "length-bytes",
+            Self::LengthOrder => "length-order",
             Self::UdpReadSize => "udp-read-size",
             Self::UdpRcvBuf => "udp-rcvbuf",
             Self::UdpStartDelay => "udp-start-delay-ms",
@@ -121,7 +129,8 @@ impl Setting {
             Self::Connections => (1, MAX_CONNECTIONS.into()),
             Self::IdleMs => (1, MAX_IDLE_MS),
             Self::ListenClients => (0, MAX_LISTEN_CLIENTS.into()),
-            Self::Nagle | Self::Cork | Self::Framing | Self::ClientReads => return None,
+            // the prefix widths are four values, not a range: `validate_length_prefix` checks them
+            Self::Nagle | Self::Cork | Self::Framing | Self::ClientReads | Self::LengthBytes | Self::LengthOrder => return None,
         })
     }
 
@@ -136,6 +145,8 @@ impl Setting {
             Self::Cork => "on".to_owned(),
             Self::Framing => crate::framing::FramingMode::ALL.map(|m| m.name()).join(", "),
             Self::ClientReads => "whole, once".to_owned(),
+            Self::LengthBytes => crate::framing::LengthPrefix::WIDTHS.map(|w| w.to_string()).join(", "),
+            Self::LengthOrder => "big, little".to_owned(),
             _ => numbers,
         }
     }
@@ -159,6 +170,7 @@ impl Setting {
             Self::ReadDelay => S::ReadDelay,
             Self::Framing => S::Framing,
             Self::MaxFrame => S::MaxFrame,
+            Self::LengthBytes | Self::LengthOrder => S::LengthPrefix,
             Self::UdpReadSize => S::UdpReadSize,
             Self::UdpRcvBuf => S::UdpRcvBuf,
             Self::UdpStartDelay => S::UdpStartDelay,
@@ -190,6 +202,8 @@ impl Setting {
             Self::ReadDelay => S::HelpReadDelay,
             Self::Framing => S::HelpFraming,
             Self::MaxFrame => S::HelpMaxFrame,
+            Self::LengthBytes => S::HelpLengthBytes,
+            Self::LengthOrder => S::HelpLengthOrder,
             Self::UdpReadSize => S::HelpUdpReadSize,
             Self::UdpRcvBuf => S::HelpUdpRcvBuf,
             Self::UdpStartDelay => S::HelpUdpStartDelay,

@@ -8,7 +8,7 @@
 use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
 use crate::config::{SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
 use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
-use crate::framing::{DecodeError, FramePart};
+use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
 use crate::i18n::{t, tf, Lang, S};
 
 /// Why the segment lane is empty.
@@ -95,6 +95,11 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
         P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
         P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
         P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
+        P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[value]),
+        P::TooBigForLengthPrefix { value, bytes, max } => tf(lang, S::SetTooBigForPrefix, &[value, bytes, max]),
+        P::JsonHeaderLargerThanMaxFrame { header, size, max } => {
+            tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, header, &crate::framing::MAX_MAX_FRAME_LEN])
+        }
     }
 }
 
@@ -102,9 +107,27 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
 pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
     use DecodeError as E;
     match e {
-        E::TooLong { offset, len, max } => tf(lang, S::DecTooLong, &[offset, len, max]),
+        E::TooLong { offset, len, max, field, swapped } => {
+            let what = match field {
+                LengthField::PrefixBody => tf(lang, S::LenPrefixBody, &[len]),
+                LengthField::PrefixJsonHeader => tf(lang, S::LenPrefixJson, &[len]),
+                LengthField::JsonBody => tf(lang, S::LenJsonBody, &[len]),
+                LengthField::Line => tf(lang, S::LenLine, &[max]),
+            };
+            let hint = swapped.map_or_else(String::new, |o| tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len]));
+            tf(lang, S::DecTooLong, &[offset, &what, max, &hint])
+        }
         E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
-        E::BadJson { offset, reason } => tf(lang, S::DecBadJson, &[offset, reason]),
+        E::BadJson { offset, reason, problem, counted_chars } => {
+            // the library's words are quoted as they are, framed in the user's language
+            let what = match problem {
+                JsonProblem::Syntax => tf(lang, S::JsonSyntax, &[reason]),
+                JsonProblem::NotUtf8 => tf(lang, S::JsonNotUtf8, &[reason]),
+                JsonProblem::NotObject => t(lang, S::JsonNotObject).to_owned(),
+            };
+            let hint = if *counted_chars { t(lang, S::JsonCountedChars) } else { "" };
+            tf(lang, S::DecBadJson, &[offset, &what, &hint])
+        }
         E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
         E::ShortRead { offset, part, asked, got } => {
             let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });
@@ -113,10 +136,16 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
     }
 }
 
+/// "big" / "little" (大端序 / 小端序).
+fn byte_order(order: ByteOrder, lang: Lang) -> &'static str {
+    t(lang, if order == ByteOrder::Big { S::OrderBig } else { S::OrderLittle })
+}
+
 /// A decoder error in a few words, for a mark on the timeline (no offset: the mark is there).
 pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
     use DecodeError as E;
     match e {
+        E::TooLong { len, swapped: Some(o), .. } => tf(lang, S::ErrTooLongSwapped, &[len, &byte_order(o.order, lang), &o.len]),
         E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
         E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
         E::BadJson { .. } => t(lang, S::ErrBadJson).into(),

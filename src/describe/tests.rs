@@ -177,12 +177,14 @@ fn recorded_text_is_shown_as_written() {
 
 #[test]
 fn every_decode_error_reads_in_both_languages() {
-    use crate::framing::FramePart;
+    use crate::framing::{ByteOrder, FramePart, JsonProblem, LengthField, OtherOrder};
     let errors = [
-        DecodeError::TooLong { offset: 4, len: 1 << 32, max: 8 },
+        DecodeError::TooLong { offset: 4, len: 1 << 32, max: 8, field: LengthField::PrefixBody, swapped: None },
+        DecodeError::TooLong { offset: 4, len: 1 << 32, max: 8, field: LengthField::JsonBody, swapped: None },
+        DecodeError::TooLong { offset: 4, len: 83_886_080, max: 8, field: LengthField::PrefixBody, swapped: Some(OtherOrder { len: 5, order: ByteOrder::Little }) },
         DecodeError::NegativeLength { offset: 4, len: -1 },
         // serde_json's words are data, like the OS's: the sample marks them so they are left out
-        DecodeError::BadJson { offset: 4, reason: OS_WORDS.into() },
+        DecodeError::BadJson { offset: 4, reason: OS_WORDS.into(), problem: JsonProblem::Syntax, counted_chars: true },
         DecodeError::Truncated { offset: 4, have: 2, need: 9 },
         DecodeError::ShortRead { offset: 4, part: FramePart::Header, asked: 4, got: 2 },
     ];

@@ -86,7 +86,7 @@ fn serve(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSi
 fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) -> (u64, u64, EndReason) {
     let read_size = exp.receiver.read_size as usize;
     let mut buf = vec![0u8; read_size];
-    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, Some(exp));
+    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, exp.length_prefix, Some(exp));
     let (mut offset, mut reply_off, mut answered) = (0u64, 0u64, 0u32);
     if opts.handshake.is_some() {
         match handshake::server(socket, sink, stop) {
@@ -245,7 +245,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         }
         payload(base + i, message_size(w, i), &mut body);
         framed.clear();
-        let header_len = exp.framing.encode(&body, &mut framed);
+        let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(base + i);
         let t0 = sink.now_us();
         sink.push(Event::Message { at_us: t0, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });

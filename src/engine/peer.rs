@@ -45,6 +45,8 @@ pub struct ListenOptions {
     pub read_size: u32,
     /// Largest frame the decoder accepts.
     pub max_frame_len: u32,
+    /// Width and byte order of the `u32` / `naive-u32` length prefix.
+    pub length_prefix: crate::framing::LengthPrefix,
     /// Send each read (TCP) or datagram (UDP) back upper-cased, like the seed's echo servers,
     /// whose clients wait for an answer before they send again.
     pub echo: bool,
@@ -63,6 +65,7 @@ impl ListenOptions {
             transports: if udp { crate::config::Transports::Udp } else { crate::config::Transports::Tcp },
             framing: self.framing,
             max_frame_len: self.max_frame_len,
+            length_prefix: self.length_prefix,
             ..Experiment::default()
         };
         exp.receiver.read_size = self.read_size;

@@ -27,6 +27,8 @@ use std::thread::JoinHandle;
 
 use socket2::{Domain, Socket, Type};
 
+use crate::framing::FramingMode;
+
 use crate::config::MAX_CONNECTIONS;
 use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, Side, SockOpt};
 use super::peer::{is_timeout, sock_err, ListenOptions};
@@ -296,7 +298,11 @@ impl Session {
                         return ClientOutcome::Dropped { error: error.clone() };
                     }
                     if self.opts.echo {
-                        if let Some(outcome) = self.echo(conn, &buf[..n].to_ascii_uppercase(), stream) {
+                        let reply = match self.opts.framing {
+                            FramingMode::None => buf[..n].to_ascii_uppercase(),
+                            _ => s.checker.take_replies(),
+                        };
+                        if let Some(outcome) = self.echo(conn, &reply, stream) {
                             return outcome;
                         }
                     }
@@ -355,7 +361,10 @@ impl Session {
             Ok(n) => sink.push(Event::SockOpt { at_us: accepted_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
             Err(e) => sink.push(Event::Error { at_us: accepted_us, side: Side::TcpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
         }
-        let checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, None);
+        let mut checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, self.opts.length_prefix, None);
+        if self.opts.echo {
+            checker.echo_frames(self.opts.framing, self.opts.length_prefix);
+        }
         Stream { lane, sink, checker, offset: 0 }
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Socket, Type};
 
 use crate::config::{Experiment, WriteSplit};
-use crate::framing::{DecodeError, Frame, FramingMode, NaiveStep, NaiveU32Decoder, StreamDecoder};
+use crate::framing::{DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder};
 
 use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
@@ -151,7 +151,7 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
         }
         payload(i, message_size(w, i), &mut body);
         framed.clear();
-        let header_len = exp.framing.encode(&body, &mut framed);
+        let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(i);
         let at_us = sink.now_us();
         sink.push(Event::Message { at_us, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
@@ -238,6 +238,9 @@ pub struct FrameChecker<'e> {
     /// The error that stopped the decoder for good, if one did (naive-u32's short body reads
     /// are reported but do not stop it).
     fatal: Option<DecodeError>,
+    /// `listen --echo` in a framed mode: each frame's payload upper-cased and framed again the
+    /// same way, waiting to be sent (upper-casing whole reads would break the headers).
+    replies: Option<(FramingMode, LengthPrefix, Vec<u8>)>,
 }
 
 enum Decoder {
@@ -248,13 +251,23 @@ enum Decoder {
 
 impl<'e> FrameChecker<'e> {
     /// `exp` = the workload frames are checked against (None for an external peer).
-    pub fn new(framing: FramingMode, max_frame_len: u32, exp: Option<&'e Experiment>) -> Self {
+    pub fn new(framing: FramingMode, max_frame_len: u32, prefix: LengthPrefix, exp: Option<&'e Experiment>) -> Self {
         let decoder = match framing {
             FramingMode::None => Decoder::Off,
-            FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::new(max_frame_len)),
-            _ => framing.stream_decoder(max_frame_len).map_or(Decoder::Off, Decoder::Stream),
+            FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::with_prefix(max_frame_len, prefix)),
+            _ => framing.stream_decoder_with(max_frame_len, prefix).map_or(Decoder::Off, Decoder::Stream),
         };
-        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None }
+        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None, replies: None }
+    }
+
+    /// From now on, each decoded frame is also answered: see [`Self::take_replies`].
+    pub fn echo_frames(&mut self, framing: FramingMode, prefix: LengthPrefix) {
+        self.replies = Some((framing, prefix, Vec::new()));
+    }
+
+    /// The framed, upper-cased answers to the frames decoded since the last call.
+    pub fn take_replies(&mut self) -> Vec<u8> {
+        self.replies.as_mut().map(|(_, _, out)| std::mem::take(out)).unwrap_or_default()
     }
 
     /// Frames decoded so far (a request/response server answers each one).
@@ -276,6 +289,9 @@ impl<'e> FrameChecker<'e> {
     }
 
     fn frame_event(&mut self, frame: Frame<'_>, at_us: u64) -> Event {
+        if let Some((framing, prefix, out)) = &mut self.replies {
+            framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), out);
+        }
         let index = self.frames;
         self.frames += 1;
         let intact = match self.exp {
@@ -360,7 +376,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
     }
     let read_size = exp.receiver.read_size as usize;
     let mut buf = vec![0u8; read_size];
-    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, Some(exp));
+    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, exp.length_prefix, Some(exp));
     let mut offset = 0u64;
     loop {
         if stop.load(Ordering::Relaxed) {

@@ -112,9 +112,13 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[&lost]),
                 DatagramFate::Dropped => t(lang, S::TtDropped).to_string(),
                 DatagramFate::InFlight => t(lang, S::TtInFlight).to_string(),
+                DatagramFate::Received => t(lang, S::TtReceivedOnly).to_string(),
+                DatagramFate::Missing => t(lang, S::TtMissing).to_string(),
             };
             let got = d.received.map_or("-".into(), |(n, _)| n.to_string());
-            let _ = writeln!(out, "  {:<5} {:>6} B → {:>6}  {fate}", d.msg.to_string(), d.len, got);
+            // only what was observed: a send this run did not see has no "sent" column
+            let sent = if d.sent { format!("{:>6} B", d.len) } else { format!("{:>8}", "-") };
+            let _ = writeln!(out, "  {:<5} {sent} → {:>6}  {fate}", d.msg.to_string(), got);
         }
         if model.datagrams.len() > 40 {
             let _ = writeln!(out, "  {}", tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)]));

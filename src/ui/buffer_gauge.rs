@@ -134,7 +134,7 @@ pub fn udp_queue_ui(ui: &mut Ui, model: &Model, t_us: u64, lang: Lang) {
     }
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), 18.0), Sense::hover());
     let p = ui.painter_at(rect);
-    let queued = model.datagrams.iter().filter(|d| d.sent_us <= t_us && d.received.is_none_or(|(_, at)| at > t_us) && (d.len > 0 || d.sent_us > 0));
+    let queued = model.datagrams.iter().filter(|d| d.sent_us <= t_us && d.received.is_none_or(|(_, at)| at > t_us) && d.sent);
     let mut x = rect.left();
     // one box per datagram, a gap between: each stays whole, unlike bytes on TCP
     for d in queued {

@@ -90,11 +90,10 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
             let title = tf(lang, S::ReadLabel, &[&i, &read.len]);
             let w = r.width() - 6.0;
             let sub = match kind {
-                ReadKind::Merged { messages } => {
-                    let msgs = model.messages_in(read.offset, read.end());
-                    let names = format!("{}…{}", model.messages[msgs.start].id, model.messages[msgs.end - 1].id);
-                    fit_label(p, &tf(lang, S::MergedLabel, &[&names]), 11.0, w).or_else(|| fit_label(p, &tf(lang, S::MergedShort, &[&messages]), 11.0, w))
-                }
+                ReadKind::Merged { messages } => model
+                    .merged_names(read)
+                    .and_then(|names| fit_label(p, &tf(lang, S::MergedLabel, &[&names]), 11.0, w))
+                    .or_else(|| fit_label(p, &tf(lang, S::MergedShort, &[&messages]), 11.0, w)),
                 _ => None,
             };
             let title = fit_label(p, &title, 12.0, w).or_else(|| fit_label(p, &format!("#{i}"), 12.0, w));
