@@ -98,7 +98,8 @@ fn nagle_off_and_read_size_rerun_with_the_new_settings() {
 fn invalid_read_size_is_refused_beside_the_control() {
     let mut h = harness(Prefs::default());
     type_into(&mut h, "read size", "0");
-    assert!(h.query_by_label_contains("read-size: 0 is out of range; allowed 1..=1048576").is_some());
+    // the window names the setting by its label (the command line by its flag)
+    assert!(h.query_by_label_contains("read size: 0 is out of range; allowed 1..=1048576").is_some());
     assert_eq!(h.state().prefs.settings.receiver.read_size, 512, "the last valid value stays");
     assert!(!h.state().is_running(), "no run starts with an invalid setting");
 }
@@ -261,13 +262,14 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
         for bad in ["-1", "99999999999", "abc", "1.5", "0x10", "7-x"] {
             type_into(&mut h, label(f), bad);
             h.run_steps(2);
-            // "read-size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
-            let shown = h.query_all_by_label_contains(&format!("{}: ", f.name())).any(|n| {
+            // "read size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
+            let name = t(Lang::En, f.setting().label());
+            let shown = h.query_all_by_label_contains(&format!("{name}: ")).any(|n| {
                 // a Label's text is its accesskit value
                 let text = n.accesskit_node().value().unwrap_or_default();
                 text.contains(bad) && text.contains("; allowed ")
             });
-            assert!(shown, "{f:?} = {bad:?}: no error naming {} with its allowed values beside the box", f.name());
+            assert!(shown, "{f:?} = {bad:?}: no error naming {name} with its allowed values beside the box");
             assert_eq!(h.state().prefs.settings, valid, "{f:?} = {bad:?}: the last valid settings stay");
             assert!(!h.state().is_running(), "{f:?} = {bad:?}: no run starts");
         }

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("framing", &[]),
     ("i18n", &[]),
-    ("config", &["framing"]),
+    ("config", &["framing", "i18n"]),
     ("engine", &["framing", "config"]),
     ("analysis", &["framing", "config", "engine"]),
-    ("presets", &["framing", "config"]),
+    ("presets", &["framing", "config", "i18n"]),
     ("recording", &["framing", "config", "engine", "analysis", "presets"]),
     ("describe", &["framing", "config", "engine", "analysis", "i18n"]),
     ("export", &["framing", "config", "engine", "analysis", "recording", "describe", "i18n"]),

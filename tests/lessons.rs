@@ -3,6 +3,7 @@
 
 use stickyviz::analysis::{DatagramFate, Model};
 use stickyviz::engine::Run;
+use stickyviz::i18n::{t, Lang};
 use stickyviz::presets;
 
 fn run_preset(name: &str) -> Model {
@@ -14,9 +15,10 @@ fn run_preset(name: &str) -> Model {
 #[test]
 fn every_preset_explains_itself_in_english_and_chinese() {
     for p in presets::all() {
-        assert!(p.summary.len() > 200, "{}: the English explanation is a paragraph", p.name);
-        assert!(p.summary_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}: Chinese explanation", p.name);
-        assert!(p.summary_zh.chars().count() > 80, "{}: the Chinese explanation is a paragraph", p.name);
+        let (summary, summary_zh) = (t(Lang::En, p.summary), t(Lang::Zh, p.summary));
+        assert!(summary.len() > 200, "{}: the English explanation is a paragraph", p.name);
+        assert!(summary_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}: Chinese explanation", p.name);
+        assert!(summary_zh.chars().count() > 80, "{}: the Chinese explanation is a paragraph", p.name);
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{number, parse_framing, DecodeArgs, UsageError};
+use crate::cli::{parse_framing, DecodeArgs, UsageError};
 use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
 use crate::i18n::{t, tf, Lang, S};
 
@@ -17,11 +17,11 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     if mode == FramingMode::None {
         return Err(UsageError(format!("--framing: {}", t(lang, S::CliNoFrames))).into());
     }
-    let read_size: u32 = number("read-size", &args.read_size, &crate::config::allowed("read-size"), lang)?;
-    crate::config::validate_read_size("read-size", read_size).map_err(|e| UsageError::setting(e, lang))?;
+    let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
+    crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size).map_err(|e| UsageError::setting(e, lang))?;
     let read_size = read_size as usize;
     let max = match &args.max_frame {
-        Some(v) => number("max-frame", v, &crate::config::allowed("max-frame"), lang)?,
+        Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max).map_err(|e| UsageError::setting(e, lang))?;

@@ -14,9 +14,11 @@ pub mod help;
 pub mod peer;
 pub mod render;
 pub mod stop;
+#[cfg(test)]
+mod setting_flags;
 
 use crate::analysis::Model;
-use crate::config::{allowed, Experiment, SettingError, Transports, WriteSplit};
+use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
 use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::recording::Recording;
@@ -91,73 +93,59 @@ pub struct RunArgs {
     pub pcapng: Option<PathBuf>,
 }
 
-/// Experiment settings as flags; each one overrides the preset (or default).
+/// Experiment settings as flags; each one overrides the preset (or default). Each flag's help
+/// (both languages) is its `config::Setting`'s, put on by `help::localize`.
 #[derive(Args, Debug, Default)]
 pub struct SettingsArgs {
-    /// Number of messages.
     #[arg(long)]
     pub count: Option<String>,
-    /// Payload size in bytes: N, or a range A-B.
     #[arg(long)]
     pub size: Option<String>,
-    /// Microseconds between messages.
     #[arg(long = "gap-us")]
     pub gap_us: Option<String>,
-    /// Nagle's algorithm: on (kernel default) or off (TCP_NODELAY).
     #[arg(long, value_name = "on|off")]
     pub nagle: Option<String>,
-    /// Hold all writes with TCP_CORK until the last one.
     #[arg(long)]
     pub cork: bool,
-    /// SO_SNDBUF to ask for, bytes (the kernel doubles it).
     #[arg(long)]
     pub sndbuf: Option<String>,
-    /// How to cut each message into send() calls: whole, header-body, or a chunk size in bytes.
     #[arg(long)]
     pub split: Option<String>,
-    /// Microseconds between the writes of one split message.
     #[arg(long = "chunk-gap-us")]
     pub chunk_gap_us: Option<String>,
-    /// The receiver's recv(N) size.
+    #[arg(long)]
+    pub burst: Option<String>,
+    #[arg(long = "burst-gap-us")]
+    pub burst_gap_us: Option<String>,
     #[arg(long = "read-size")]
     pub read_size: Option<String>,
-    /// SO_RCVBUF to ask for, bytes (the kernel doubles it).
     #[arg(long)]
     pub rcvbuf: Option<String>,
-    /// Milliseconds the reader waits before its first recv().
     #[arg(long = "start-delay-ms")]
     pub start_delay_ms: Option<String>,
-    /// Milliseconds the reader sleeps after each recv().
     #[arg(long = "read-delay-ms")]
     pub read_delay_ms: Option<String>,
-    /// Framing: none, u32, seed-json, newline, naive-u32.
     #[arg(long)]
     pub framing: Option<String>,
-    /// Largest frame the decoder accepts, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
     #[command(flatten)]
     pub length: LengthArgs,
-    /// UDP receiver's recvfrom(N) size.
     #[arg(long = "udp-read-size")]
     pub udp_read_size: Option<String>,
-    /// UDP SO_RCVBUF to ask for, bytes.
     #[arg(long = "udp-rcvbuf")]
     pub udp_rcvbuf: Option<String>,
-    /// Milliseconds the UDP reader waits before its first recvfrom().
     #[arg(long = "udp-start-delay-ms")]
     pub udp_start_delay_ms: Option<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct DecodeArgs {
-    /// Framing mode: u32, seed-json, newline, naive-u32.
+    // the help of the settings flags here is their `config::Setting`'s, put on by `help::localize`
     #[arg(long)]
     pub framing: String,
-    /// Feed the decoder reads of this many bytes.
     #[arg(long = "read-size", default_value = "1024")]
     pub read_size: String,
-    /// Largest frame accepted, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
     #[command(flatten)]
@@ -170,10 +158,8 @@ pub struct DecodeArgs {
 /// users set it.
 #[derive(Args, Debug, Default)]
 pub struct LengthArgs {
-    /// u32 and naive-u32: width of the length prefix in bytes: 1, 2, 4 or 8 (default 4).
     #[arg(long = "length-bytes", value_name = "1|2|4|8")]
     pub length_bytes: Option<String>,
-    /// u32 and naive-u32: byte order of the length prefix: big (network order, default) or little.
     #[arg(long = "length-order", value_name = "big|little")]
     pub length_order: Option<String>,
 }
@@ -182,13 +168,13 @@ impl LengthArgs {
     /// `prefix` with the flags given applied; validated.
     pub fn apply(&self, prefix: &mut LengthPrefix, lang: Lang) -> Result<(), UsageError> {
         if let Some(v) = &self.length_bytes {
-            prefix.bytes = number("length-bytes", v, "1, 2, 4, 8", lang)?;
+            prefix.bytes = setting(Setting::LengthBytes, v, lang)?;
         }
         if let Some(v) = &self.length_order {
             prefix.order = match v.trim() {
                 "big" | "be" => ByteOrder::Big,
                 "little" | "le" => ByteOrder::Little,
-                _ => return Err(UsageError(format!("--length-order: {}", tf(lang, S::CliNotByteOrder, &[&v])))),
+                _ => return Err(UsageError(format!("--{}: {}", Setting::LengthOrder.flag(), tf(lang, S::CliNotByteOrder, &[&v])))),
             };
         }
         crate::config::validate_length_prefix(*prefix).map_err(|e| UsageError::setting(e, lang))?;
@@ -204,16 +190,7 @@ pub struct UsageError(pub String);
 impl UsageError {
     /// A setting's error, naming its flag, in `lang`.
     pub fn setting(e: SettingError, lang: Lang) -> Self {
-        UsageError(format!("--{}: {}", flag_of(e.field), crate::describe::setting_problem(&e.problem, lang)))
-    }
-}
-
-/// The command-line flag that sets a settings field (most have the field's name).
-fn flag_of(field: &'static str) -> &'static str {
-    match field {
-        "size-min" | "size-max" => "size",
-        "chunk" => "split",
-        other => other,
+        UsageError(format!("--{}: {}", e.field.flag(), crate::describe::setting_problem(&e.problem, lang)))
     }
 }
 
@@ -222,13 +199,14 @@ pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lan
     v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
 }
 
-/// A settings flag's number; a value that is not one is refused with the setting's allowed
-/// values, the same ones its validation checks.
-fn setting<T: std::str::FromStr>(flag: &str, v: &str, lang: Lang) -> Result<T, UsageError> {
-    number(flag, v, &allowed(flag), lang)
+/// A setting's number; a value that is not one is refused naming its flag, with the values the
+/// setting allows (the same ones its validation checks).
+pub(crate) fn setting<T: std::str::FromStr>(s: Setting, v: &str, lang: Lang) -> Result<T, UsageError> {
+    number(s.flag(), v, &s.allowed(), lang)
 }
 
-fn on_off(flag: &'static str, v: &str, lang: Lang) -> Result<bool, UsageError> {
+fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
+    let flag = s.flag();
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
@@ -239,72 +217,78 @@ fn on_off(flag: &'static str, v: &str, lang: Lang) -> Result<bool, UsageError> {
 pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
     FramingMode::from_name(v).ok_or_else(|| {
         let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!("--framing: {}", tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])))
+        UsageError(format!("--{}: {}", Setting::Framing.flag(), tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])))
     })
 }
 
 fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
-    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--size: {}", tf(lang, S::CliNotNumber, &[&v, &allowed("size")]))))
+    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--{}: {}", Setting::Size.flag(), tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed()]))))
 }
 
 impl SettingsArgs {
     /// Applies the flags to `exp`, then validates the whole experiment.
     pub fn apply(&self, exp: &mut Experiment, lang: Lang) -> Result<(), UsageError> {
         if let Some(v) = &self.count {
-            exp.workload.count = setting("count", v, lang)?;
+            exp.workload.count = setting(Setting::Count, v, lang)?;
         }
         if let Some(v) = &self.size {
             (exp.workload.size_min, exp.workload.size_max) = parse_size(v, lang)?;
         }
         if let Some(v) = &self.gap_us {
-            exp.workload.gap_us = setting("gap-us", v, lang)?;
+            exp.workload.gap_us = setting(Setting::Gap, v, lang)?;
         }
         if let Some(v) = &self.chunk_gap_us {
-            exp.workload.chunk_gap_us = setting("chunk-gap-us", v, lang)?;
+            exp.workload.chunk_gap_us = setting(Setting::ChunkGap, v, lang)?;
+        }
+        if let Some(v) = &self.burst {
+            exp.workload.burst = setting(Setting::Burst, v, lang)?;
+        }
+        if let Some(v) = &self.burst_gap_us {
+            exp.workload.burst_gap_us = setting(Setting::BurstGap, v, lang)?;
         }
         if let Some(v) = &self.nagle {
-            exp.sender.nagle = on_off("nagle", v, lang)?;
+            exp.sender.nagle = on_off(Setting::Nagle, v, lang)?;
         }
         if self.cork {
             exp.sender.cork = true;
         }
         if let Some(v) = &self.sndbuf {
-            exp.sender.sndbuf = Some(setting("sndbuf", v, lang)?);
+            exp.sender.sndbuf = Some(setting(Setting::SndBuf, v, lang)?);
         }
         if let Some(v) = &self.split {
             exp.sender.split = match v.as_str() {
                 "whole" => WriteSplit::Whole,
                 "header-body" => WriteSplit::HeaderThenBody,
-                n => WriteSplit::Chunks { bytes: number("split", n, &allowed("split"), lang)? },
+                n => WriteSplit::Chunks { bytes: setting(Setting::Split, n, lang)? },
             };
         }
         if let Some(v) = &self.read_size {
-            exp.receiver.read_size = setting("read-size", v, lang)?;
+            exp.receiver.read_size = setting(Setting::ReadSize, v, lang)?;
         }
         if let Some(v) = &self.rcvbuf {
-            exp.receiver.rcvbuf = Some(setting("rcvbuf", v, lang)?);
+            exp.receiver.rcvbuf = Some(setting(Setting::RcvBuf, v, lang)?);
         }
         if let Some(v) = &self.start_delay_ms {
-            exp.receiver.start_delay_ms = setting("start-delay-ms", v, lang)?;
+            exp.receiver.start_delay_ms = setting(Setting::StartDelay, v, lang)?;
         }
         if let Some(v) = &self.read_delay_ms {
-            exp.receiver.read_delay_ms = setting("read-delay-ms", v, lang)?;
+            exp.receiver.read_delay_ms = setting(Setting::ReadDelay, v, lang)?;
         }
         if let Some(v) = &self.framing {
             exp.framing = parse_framing(v, lang)?;
         }
         if let Some(v) = &self.max_frame {
-            exp.max_frame_len = setting("max-frame", v, lang)?;
+            exp.max_frame_len = setting(Setting::MaxFrame, v, lang)?;
         }
         self.length.apply(&mut exp.length_prefix, lang)?;
         if let Some(v) = &self.udp_read_size {
-            exp.udp.read_size = setting("udp-read-size", v, lang)?;
+            exp.udp.read_size = setting(Setting::UdpReadSize, v, lang)?;
         }
         if let Some(v) = &self.udp_rcvbuf {
-            exp.udp.rcvbuf = Some(setting("udp-rcvbuf", v, lang)?);
+            exp.udp.rcvbuf = Some(setting(Setting::UdpRcvBuf, v, lang)?);
         }
         if let Some(v) = &self.udp_start_delay_ms {
-            exp.udp.start_delay_ms = setting("udp-start-delay-ms", v, lang)?;
+            exp.udp.start_delay_ms = setting(Setting::UdpStartDelay, v, lang)?;
         }
         exp.validate().map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
@@ -335,7 +319,7 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
         Some(Command::Run(args)) => run(&args, lang),
         Some(Command::Presets) => {
             for p in presets::all() {
-                let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
+                let summary = t(lang, p.summary);
                 println!("{:<14} {}", p.name, summary);
             }
             Ok(())

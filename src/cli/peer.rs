@@ -32,13 +32,11 @@ pub struct ListenArgs {
     /// Receive UDP datagrams on ADDR.
     #[arg(long, value_name = "ADDR")]
     pub udp: Option<String>,
-    /// Decode the stream: none, u32, seed-json, newline, naive-u32.
+    // the help of every settings flag here is its `config::Setting`'s, put on by `help::localize`
     #[arg(long, default_value = "none")]
     pub framing: String,
-    /// The recv(N) size.
     #[arg(long = "read-size", default_value = "1024")]
     pub read_size: String,
-    /// Largest frame the decoder accepts, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
     #[command(flatten)]
@@ -47,11 +45,8 @@ pub struct ListenArgs {
     /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
     pub echo: bool,
-    /// TCP: end after this many clients were served (0 = until stopped). A client that sends
-    /// nothing, resets, or sends a header that cannot be decoded is reported and not counted.
     #[arg(long, default_value = "1")]
     pub clients: String,
-    /// UDP: stop this many milliseconds after the last datagram.
     #[arg(long = "idle-ms", default_value = "2000")]
     pub idle_ms: String,
     /// Print the text timeline and summary when the peer is done, instead of opening the window.
@@ -115,16 +110,16 @@ fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
 
 /// Reads the `listen` flags into options; errors name the flag.
 pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, UsageError> {
-    let read_size: u32 = crate::cli::number("read-size", &args.read_size, &crate::config::allowed("read-size"), lang)?;
-    crate::config::validate_read_size("read-size", read_size).map_err(|e| UsageError::setting(e, lang))?;
+    let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
+    crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size).map_err(|e| UsageError::setting(e, lang))?;
     let max_frame_len = match &args.max_frame {
-        Some(v) => crate::cli::number("max-frame", v, &crate::config::allowed("max-frame"), lang)?,
+        Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
-    let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, &crate::config::allowed("idle-ms"), lang)?;
+    let idle_ms: u64 = crate::cli::setting(crate::config::Setting::IdleMs, &args.idle_ms, lang)?;
     crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
-    let clients: u32 = crate::cli::number("clients", &args.clients, &crate::config::allowed("clients"), lang)?;
+    let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, &args.clients, lang)?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
     args.length.apply(&mut length_prefix, lang)?;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_range, SettingError};
+use super::{check_range, Setting, SettingError};
 
 /// How the client reads each reply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -42,10 +42,10 @@ impl Default for EchoOptions {
 
 impl EchoOptions {
     pub fn validate(&self) -> Result<(), SettingError> {
-        check_range("connections", self.connections.into(), 1, MAX_CONNECTIONS.into())?;
-        check_range("client-read-size", self.client_read_size.into(), 1, super::MAX_READ_SIZE.into())?;
+        check_range(Setting::Connections, self.connections.into())?;
+        check_range(Setting::ClientReadSize, self.client_read_size.into())?;
         if let Some(n) = self.reply_size {
-            check_range("reply-size", n.into(), 1, super::MAX_MESSAGE_SIZE.into())?;
+            check_range(Setting::ReplySize, n.into())?;
         }
         Ok(())
     }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::framing::{FramingMode, LengthPrefix};
 
 mod echo;
+mod setting;
 pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
+pub use setting::Setting;
 
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
@@ -193,10 +195,10 @@ impl Default for Experiment {
     }
 }
 
-/// A setting outside its allowed range. `field` is the name used by the CLI flag and the GUI.
+/// A setting outside its allowed range: the CLI names it by its flag, the window by its label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingError {
-    pub field: &'static str,
+    pub field: Setting,
     pub problem: SettingProblem,
 }
 
@@ -220,36 +222,14 @@ pub enum SettingProblem {
 }
 
 
-pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
+/// Checks a number against the setting's range ([`Setting::range`], the one place it is written).
+pub(crate) fn check_range(field: Setting, value: u64) -> Result<(), SettingError> {
+    // a setting chosen among names has no range: its parser already refused what it cannot be
+    let Some((min, max)) = field.range() else { return Ok(()) };
     if value < min || value > max {
         return Err(SettingError { field, problem: SettingProblem::OutOfRange { value, min, max } });
     }
     Ok(())
-}
-
-/// The values a setting allows, as its errors print them ("1..=1048576"): the same limits the
-/// `validate_*` functions check, for the message about a value that is not a number at all.
-pub fn allowed(field: &str) -> String {
-    let ms = MAX_DELAY_US / 1000;
-    match field {
-        "count" => format!("1..={MAX_MESSAGES}"),
-        "burst" => format!("0..={MAX_MESSAGES}"),
-        "size" => format!("N or A-B with 0..={MAX_MESSAGE_SIZE}"),
-        "size-min" | "size-max" => format!("0..={MAX_MESSAGE_SIZE}"),
-        "chunk" => format!("1..={MAX_MESSAGE_SIZE}"),
-        "split" => format!("whole, header-body or a chunk size 1..={MAX_MESSAGE_SIZE}"),
-        "gap-us" | "chunk-gap-us" | "burst-gap-us" => format!("0..={MAX_DELAY_US}"),
-        "start-delay-ms" | "read-delay-ms" | "udp-start-delay-ms" => format!("0..={ms}"),
-        "read-size" | "udp-read-size" => format!("1..={MAX_READ_SIZE}"),
-        "sndbuf" | "rcvbuf" | "udp-rcvbuf" => format!("1..={MAX_SOCKET_BUFFER}"),
-        "max-frame" => format!("1..={}", crate::framing::MAX_MAX_FRAME_LEN),
-        "client-read-size" => format!("1..={MAX_READ_SIZE}"),
-        "reply-size" => format!("1..={MAX_MESSAGE_SIZE}"),
-        "connections" => format!("1..={MAX_CONNECTIONS}"),
-        "idle-ms" => format!("1..={MAX_IDLE_MS}"),
-        "clients" => format!("0..={MAX_LISTEN_CLIENTS}"),
-        _ => "0, 1, 2, …".to_owned(),
-    }
 }
 
 /// `listen --udp`: the longest quiet time before it ends (10 minutes).
@@ -258,15 +238,15 @@ pub const MAX_IDLE_MS: u64 = 600_000;
 pub const MAX_LISTEN_CLIENTS: u32 = 1_000_000;
 
 pub fn validate_idle_ms(ms: u64) -> Result<(), SettingError> {
-    check_range("idle-ms", ms, 1, MAX_IDLE_MS)
+    check_range(Setting::IdleMs, ms)
 }
 
 pub fn validate_listen_clients(n: u32) -> Result<(), SettingError> {
-    check_range("clients", n.into(), 0, MAX_LISTEN_CLIENTS.into())
+    check_range(Setting::ListenClients, n.into())
 }
 
 pub fn validate_count(count: u32) -> Result<(), SettingError> {
-    check_range("count", count.into(), 1, MAX_MESSAGES.into())
+    check_range(Setting::Count, count.into())
 }
 
 /// A payload size as typed: `N`, or a range `A-B`. `None` if it is neither (then the whole
@@ -280,48 +260,48 @@ pub fn parse_sizes(v: &str) -> Option<(u32, u32)> {
 }
 
 pub fn validate_sizes(min: u32, max: u32) -> Result<(), SettingError> {
-    check_range("size-min", min.into(), 0, MAX_MESSAGE_SIZE.into())?;
-    check_range("size-max", max.into(), 0, MAX_MESSAGE_SIZE.into())?;
+    check_range(Setting::Size, min.into())?;
+    check_range(Setting::Size, max.into())?;
     if max < min {
-        return Err(SettingError { field: "size-max", problem: SettingProblem::MaxBelowMin { max, min } });
+        return Err(SettingError { field: Setting::Size, problem: SettingProblem::MaxBelowMin { max, min } });
     }
     Ok(())
 }
 
-pub fn validate_delay_us(field: &'static str, us: u64) -> Result<(), SettingError> {
-    check_range(field, us, 0, MAX_DELAY_US)
+pub fn validate_delay_us(field: Setting, us: u64) -> Result<(), SettingError> {
+    check_range(field, us)
 }
 
-pub fn validate_delay_ms(field: &'static str, ms: u64) -> Result<(), SettingError> {
-    check_range(field, ms, 0, MAX_DELAY_US / 1000)
+pub fn validate_delay_ms(field: Setting, ms: u64) -> Result<(), SettingError> {
+    check_range(field, ms)
 }
 
-pub fn validate_read_size(field: &'static str, n: u32) -> Result<(), SettingError> {
-    check_range(field, n.into(), 1, MAX_READ_SIZE.into())
+pub fn validate_read_size(field: Setting, n: u32) -> Result<(), SettingError> {
+    check_range(field, n.into())
 }
 
-pub fn validate_buffer(field: &'static str, n: Option<u32>) -> Result<(), SettingError> {
+pub fn validate_buffer(field: Setting, n: Option<u32>) -> Result<(), SettingError> {
     match n {
-        Some(n) => check_range(field, n.into(), 1, MAX_SOCKET_BUFFER.into()),
+        Some(n) => check_range(field, n.into()),
         None => Ok(()),
     }
 }
 
 pub fn validate_split(split: WriteSplit) -> Result<(), SettingError> {
     match split {
-        WriteSplit::Chunks { bytes } => check_range("chunk", bytes.into(), 1, MAX_MESSAGE_SIZE.into()),
+        WriteSplit::Chunks { bytes } => check_range(Setting::Split, bytes.into()),
         WriteSplit::Whole | WriteSplit::HeaderThenBody => Ok(()),
     }
 }
 
 pub fn validate_max_frame_len(n: u32) -> Result<(), SettingError> {
-    check_range("max-frame", n.into(), 1, crate::framing::MAX_MAX_FRAME_LEN.into())
+    check_range(Setting::MaxFrame, n.into())
 }
 
 /// The prefix's width is one of 1, 2, 4, 8 (its byte order is a closed enum).
 pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> {
     if !LengthPrefix::WIDTHS.contains(&prefix.bytes) {
-        return Err(SettingError { field: "length-bytes", problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes } });
+        return Err(SettingError { field: Setting::LengthBytes, problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes } });
     }
     Ok(())
 }
@@ -332,39 +312,39 @@ impl Experiment {
         let w = &self.workload;
         validate_count(w.count)?;
         validate_sizes(w.size_min, w.size_max)?;
-        validate_delay_us("gap-us", w.gap_us)?;
-        validate_delay_us("chunk-gap-us", w.chunk_gap_us)?;
-        validate_delay_us("burst-gap-us", w.burst_gap_us)?;
-        check_range("burst", w.burst.into(), 0, MAX_MESSAGES.into())?;
-        validate_buffer("sndbuf", self.sender.sndbuf)?;
+        validate_delay_us(Setting::Gap, w.gap_us)?;
+        validate_delay_us(Setting::ChunkGap, w.chunk_gap_us)?;
+        validate_delay_us(Setting::BurstGap, w.burst_gap_us)?;
+        check_range(Setting::Burst, w.burst.into())?;
+        validate_buffer(Setting::SndBuf, self.sender.sndbuf)?;
         validate_split(self.sender.split)?;
-        validate_read_size("read-size", self.receiver.read_size)?;
-        validate_buffer("rcvbuf", self.receiver.rcvbuf)?;
-        validate_delay_ms("start-delay-ms", self.receiver.start_delay_ms)?;
-        validate_delay_ms("read-delay-ms", self.receiver.read_delay_ms)?;
+        validate_read_size(Setting::ReadSize, self.receiver.read_size)?;
+        validate_buffer(Setting::RcvBuf, self.receiver.rcvbuf)?;
+        validate_delay_ms(Setting::StartDelay, self.receiver.start_delay_ms)?;
+        validate_delay_ms(Setting::ReadDelay, self.receiver.read_delay_ms)?;
         validate_max_frame_len(self.max_frame_len)?;
         validate_length_prefix(self.length_prefix)?;
-        validate_read_size("udp-read-size", self.udp.read_size)?;
-        validate_buffer("udp-rcvbuf", self.udp.rcvbuf)?;
-        validate_delay_ms("udp-start-delay-ms", self.udp.start_delay_ms)?;
+        validate_read_size(Setting::UdpReadSize, self.udp.read_size)?;
+        validate_buffer(Setting::UdpRcvBuf, self.udp.rcvbuf)?;
+        validate_delay_ms(Setting::UdpStartDelay, self.udp.start_delay_ms)?;
         if let Some(echo) = &self.echo {
             echo.validate()?;
         }
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
-            return Err(SettingError { field: "size-max", problem: SettingProblem::TooBigForUdp { value: w.size_max } });
+            return Err(SettingError { field: Setting::Size, problem: SettingProblem::TooBigForUdp { value: w.size_max } });
         }
         // every decoder applies the max, newline's to the line; refused here, before the run,
         // rather than as a decode error of every frame
         if self.framing != FramingMode::None && w.size_max > self.max_frame_len {
             return Err(SettingError {
-                field: "size-max",
+                field: Setting::Size,
                 problem: SettingProblem::LargerThanMaxFrame { value: w.size_max, max: self.max_frame_len, framing: self.framing.name() },
             });
         }
         let prefix = self.length_prefix;
         if self.framing.has_length_prefix() && u64::from(w.size_max) > prefix.max_value() {
             return Err(SettingError {
-                field: "size-max",
+                field: Setting::Size,
                 problem: SettingProblem::TooBigForLengthPrefix { value: w.size_max, bytes: prefix.bytes, max: prefix.max_value() },
             });
         }
@@ -373,7 +353,7 @@ impl Experiment {
             let header = crate::framing::SeedJsonCodec::header_json(w.size_max as usize).len() as u32;
             if header > self.max_frame_len {
                 return Err(SettingError {
-                    field: "max-frame",
+                    field: Setting::MaxFrame,
                     problem: SettingProblem::JsonHeaderLargerThanMaxFrame { header, size: w.size_max, max: self.max_frame_len },
                 });
             }
@@ -396,13 +376,13 @@ mod tests {
         let mut e = Experiment::default();
         e.receiver.read_size = 0;
         let err = e.validate().unwrap_err();
-        assert_eq!(err.field, "read-size");
+        assert_eq!(err.field, Setting::ReadSize);
         assert_eq!(err.problem, SettingProblem::OutOfRange { value: 0, min: 1, max: 1_048_576 });
 
         let mut e = Experiment::default();
         e.workload.size_min = 50;
         e.workload.size_max = 10;
-        assert_eq!(e.validate().unwrap_err().field, "size-max");
+        assert_eq!(e.validate().unwrap_err().field, Setting::Size);
 
         let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
         e.workload.size_max = 70_000;

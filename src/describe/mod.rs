@@ -82,9 +82,9 @@ pub fn side(s: Side, lang: Lang) -> &'static str {
     })
 }
 
-/// A setting error: `field: problem`.
+/// A setting error as the window shows it: `label: problem`, with the label of the setting's box.
 pub fn setting_error(e: &SettingError, lang: Lang) -> String {
-    format!("{}: {}", e.field, setting_problem(&e.problem, lang))
+    format!("{}: {}", t(lang, e.field.label()), setting_problem(&e.problem, lang))
 }
 
 /// A setting problem.

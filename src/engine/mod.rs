@@ -37,7 +37,7 @@ pub use sink::{Clock, EventSink, Wake};
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// Worded by `describe::setting_error`; this message only names the field.
-    #[error("invalid setting {}", .0.field)]
+    #[error("invalid setting --{}", .0.field.flag())]
     Setting(SettingError),
     /// The OS error is part of the message (not a `source`, which would print it twice).
     #[error("{what}: {os}")]

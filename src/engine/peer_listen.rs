@@ -59,7 +59,7 @@ pub(crate) fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
 
 /// Serves clients on `listener` until `opts.clients` of them were served (0 = until Stop).
 pub fn listen_tcp(listener: Socket, opts: ListenOptions, wake: Option<Wake>) -> Result<Run, EngineError> {
-    crate::config::validate_read_size("read-size", opts.read_size)?;
+    crate::config::validate_read_size(crate::config::Setting::ReadSize, opts.read_size)?;
     crate::config::validate_max_frame_len(opts.max_frame_len)?;
     // Polling accept() lets Stop end a listen nobody connected to.
     listener.set_nonblocking(true).map_err(sock_err("set listener non-blocking"))?;

@@ -33,7 +33,7 @@ pub fn bind_udp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
 
 /// Records every datagram sent to `socket` until `opts.idle_ms` pass after the last one.
 pub fn listen_udp(socket: Socket, opts: ListenOptions, wake: Option<Wake>) -> Result<Run, EngineError> {
-    crate::config::validate_read_size("read-size", opts.read_size)?;
+    crate::config::validate_read_size(crate::config::Setting::ReadSize, opts.read_size)?;
     Run::start_with(wake, move |sp, stop, _| {
         let stop = stop.clone();
         sp.spawn("peer-udp-receiver", move |sink| {

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use crate::analysis::Model;
-use crate::config::{Experiment, WriteSplit};
+use crate::config::{Experiment, Setting, WriteSplit};
 use crate::engine::{Side, SockOpt};
 use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::ui::strings::{t, tf, Lang, S};
@@ -46,31 +46,57 @@ impl Field {
         Self::UdpStartDelay,
     ];
 
-    /// The setting's name, as the CLI flag and validation errors spell it.
-    pub fn name(self) -> &'static str {
+    /// The setting this box types.
+    pub fn setting(self) -> Setting {
         match self {
-            Self::Count => "count",
-            Self::Size => "size",
-            Self::Gap => "gap-us",
-            Self::SndBuf => "sndbuf",
-            Self::Chunk => "chunk",
-            Self::ReadSize => "read-size",
-            Self::RcvBuf => "rcvbuf",
-            Self::StartDelay => "start-delay-ms",
-            Self::ReadDelay => "read-delay-ms",
-            Self::MaxFrame => "max-frame",
-            Self::UdpReadSize => "udp-read-size",
-            Self::UdpRcvBuf => "udp-rcvbuf",
-            Self::UdpStartDelay => "udp-start-delay-ms",
+            Self::Count => Setting::Count,
+            Self::Size => Setting::Size,
+            Self::Gap => Setting::Gap,
+            Self::SndBuf => Setting::SndBuf,
+            Self::Chunk => Setting::Split,
+            Self::ReadSize => Setting::ReadSize,
+            Self::RcvBuf => Setting::RcvBuf,
+            Self::StartDelay => Setting::StartDelay,
+            Self::ReadDelay => Setting::ReadDelay,
+            Self::MaxFrame => Setting::MaxFrame,
+            Self::UdpReadSize => Setting::UdpReadSize,
+            Self::UdpRcvBuf => Setting::UdpRcvBuf,
+            Self::UdpStartDelay => Setting::UdpStartDelay,
         }
     }
 
-    /// The field a validation error belongs to.
-    fn of_setting(name: &str) -> Field {
-        match name {
-            "size-min" | "size-max" => Self::Size,
-            "gap-us" | "chunk-gap-us" | "burst-gap-us" | "burst" => Self::Gap,
-            other => Self::ALL.into_iter().find(|f| f.name() == other).unwrap_or(Self::Count),
+    /// The box a validation error is shown beside.
+    fn of_setting(s: Setting) -> Field {
+        match s {
+            Setting::Count => Self::Count,
+            Setting::Size => Self::Size,
+            Setting::Gap => Self::Gap,
+            Setting::SndBuf => Self::SndBuf,
+            Setting::Split => Self::Chunk,
+            Setting::ReadSize => Self::ReadSize,
+            Setting::RcvBuf => Self::RcvBuf,
+            Setting::StartDelay => Self::StartDelay,
+            Setting::ReadDelay => Self::ReadDelay,
+            Setting::MaxFrame => Self::MaxFrame,
+            Setting::UdpReadSize => Self::UdpReadSize,
+            Setting::UdpRcvBuf => Self::UdpRcvBuf,
+            Setting::UdpStartDelay => Self::UdpStartDelay,
+            // the sender's other timings have no box (a preset or a recording sets them): the
+            // nearest one is the gap's
+            Setting::ChunkGap | Setting::Burst | Setting::BurstGap => Self::Gap,
+            // no box of their own either (presets, recordings, `listen`): the first box; the
+            // message names the setting by its label, so it is not read as the count's
+            Setting::Nagle
+            | Setting::Cork
+            | Setting::Framing
+            | Setting::LengthBytes
+            | Setting::LengthOrder
+            | Setting::ClientReads
+            | Setting::ClientReadSize
+            | Setting::ReplySize
+            | Setting::Connections
+            | Setting::IdleMs
+            | Setting::ListenClients => Self::Count,
         }
     }
 }
@@ -151,8 +177,14 @@ impl Form {
     }
 }
 
+/// "label: 'abc' is not a number; allowed …": named as the window labels the setting.
+fn not_a_number(f: Field, v: &str, lang: Lang) -> String {
+    let s = f.setting();
+    format!("{}: {}", t(lang, s.label()), tf(lang, S::CliNotNumber, &[&v, &s.allowed()]))
+}
+
 fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
-    v.parse().map_err(|_| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &crate::config::allowed(f.name())])))
+    v.parse().map_err(|_| not_a_number(f, v, lang))
 }
 
 /// Empty (or "default") = let the kernel choose.
@@ -169,7 +201,7 @@ fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), St
         Field::Count => e.workload.count = num(f, v, lang)?,
         Field::Size => {
             (e.workload.size_min, e.workload.size_max) = crate::config::parse_sizes(v)
-                .ok_or_else(|| format!("{}: {}", f.name(), tf(lang, S::CliNotNumber, &[&v, &crate::config::allowed("size")])))?
+                .ok_or_else(|| not_a_number(f, v, lang))?
         }
         Field::Gap => e.workload.gap_us = num(f, v, lang)?,
         Field::SndBuf => e.sender.sndbuf = buffer(f, v, lang)?,
@@ -356,11 +388,29 @@ mod tests {
         *form.text_mut(Field::ReadSize) = "0".into();
         assert_eq!(form.apply(&base, Lang::En), None);
         let err = form.error(Field::ReadSize).expect("error beside read size");
-        assert!(err.contains("read-size") && err.contains("1..=1048576"), "{err}");
+        assert!(err.starts_with("read size: ") && err.contains("1..=1048576"), "{err}");
 
         *form.text_mut(Field::ReadSize) = "abc".into();
         assert_eq!(form.apply(&base, Lang::En), None);
         assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("is not a number")));
+    }
+
+    /// Every box's setting comes back to the box: an error is shown where it was typed.
+    #[test]
+    fn every_box_gets_its_own_settings_errors() {
+        for f in Field::ALL {
+            assert_eq!(Field::of_setting(f.setting()), f, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn a_size_below_its_minimum_is_named_by_label_beside_the_size_box() {
+        let base = Experiment::default();
+        let mut form = Form::from_settings(&base);
+        *form.text_mut(Field::Size) = "50-10".into();
+        assert_eq!(form.apply(&base, Lang::Zh), None);
+        let err = form.error(Field::Size).expect("error beside size");
+        assert!(err.starts_with(&format!("{}: ", t(Lang::Zh, S::Size))), "{err}");
     }
 
     #[test]

@@ -320,7 +320,7 @@ impl StickyApp {
             let mut pick = None;
             egui::ComboBox::from_id_salt("preset").selected_text(current).width(130.0).show_ui(ui, |ui| {
                 for p in presets::all() {
-                    let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
+                    let summary = t(lang, p.summary);
                     if ui.selectable_label(self.prefs.preset.as_deref() == Some(p.name), p.name).on_hover_text(summary).clicked() {
                         pick = Some(p.name);
                     }
@@ -374,7 +374,7 @@ impl StickyApp {
         let dark = ui.visuals().dark_mode;
         self.file_messages_ui(ui);
         if let Some(p) = self.prefs.preset.as_deref().and_then(presets::find) {
-            let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
+            let summary = t(lang, p.summary);
             ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());
         }
         if self.cjk_missing {
