@@ -42,11 +42,13 @@ pub struct RenderOptions {
     pub theme: RenderTheme,
     pub lang: RenderLang,
     pub view: RenderView,
+    /// The window's projector mode: zoomed, high contrast, side panels folded.
+    pub projector: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { width: 1280, height: 800, theme: RenderTheme::Dark, lang: RenderLang::En, view: RenderView::Bytes }
+        Self { width: 1280, height: 800, theme: RenderTheme::Dark, lang: RenderLang::En, view: RenderView::Bytes, projector: false }
     }
 }
 
@@ -76,6 +78,9 @@ pub struct RenderArgs {
     /// The central view: the byte axis, or time.
     #[arg(long, value_enum, default_value_t = RenderView::Bytes)]
     pub view: RenderView,
+    /// Draw the window in projector mode (PNG only).
+    #[arg(long)]
+    pub projector: bool,
 }
 
 fn validate_side(flag: &str, v: u32, min: u32) -> Result<(), UsageError> {
@@ -111,7 +116,7 @@ pub fn render(args: &RenderArgs) -> Result<()> {
         crate::i18n::Lang::En => RenderLang::En,
         crate::i18n::Lang::Zh => RenderLang::Zh,
     };
-    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang, view: args.view };
+    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang, view: args.view, projector: args.projector };
     let rec = Recording::load(&args.recording)?;
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind {

@@ -26,15 +26,19 @@ pub struct TimelineView {
     pub fit: bool,
     /// Playback's time: records after it are veiled (None: show everything).
     pub play_head: Option<u64>,
+    /// Height of each lane: [`LANE_H`], or [`LANE_H_COMPACT`] on a short window (layout.rs).
+    pub lane_h: f32,
 }
 
 impl Default for TimelineView {
     fn default() -> Self {
-        Self { x0: 0.0, x1: 1.0, fit: true, play_head: None }
+        Self { x0: 0.0, x1: 1.0, fit: true, play_head: None, lane_h: LANE_H }
     }
 }
 
-const LANE_H: f32 = 34.0;
+pub const LANE_H: f32 = 34.0;
+/// Still two rows of 11-point text (a read's title and its "merged" line) with a little air.
+pub const LANE_H_COMPACT: f32 = 28.0;
 const TITLE_H: f32 = 16.0;
 const MARK_H: f32 = 14.0;
 const AXIS_H: f32 = 18.0;
@@ -49,9 +53,28 @@ enum Lane {
 
 const LANES: [Lane; 4] = [Lane::Writes, Lane::Wire, Lane::Reads, Lane::Frames];
 
-/// Total height the timeline takes.
+/// Total height the timeline takes at the default lane height.
 pub fn height() -> f32 {
-    AXIS_H + LANES.len() as f32 * (TITLE_H + LANE_H + MARK_H)
+    height_for(LANE_H)
+}
+
+/// Total height the timeline takes with lanes `lane_h` high.
+pub fn height_for(lane_h: f32) -> f32 {
+    // one more row of marks under the last lane: a second decoder error's label
+    AXIS_H + LANES.len() as f32 * (TITLE_H + lane_h + MARK_H) + MARK_H
+}
+
+/// Where each lane was drawn: writes, wire, reads, frames.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneRects(pub [Rect; 4]);
+
+impl LaneRects {
+    /// Records the lanes for the layout checks as `{prefix}lane.writes`, `…lane.reads`, ….
+    pub fn note(&self, ui: &Ui, prefix: &str) {
+        for (name, r) in ["writes", "wire", "reads", "frames"].iter().zip(self.0) {
+            crate::ui::shown::area(ui, format!("{prefix}lane.{name}"), r);
+        }
+    }
 }
 
 /// Maps stream offsets to screen x.
@@ -154,16 +177,6 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
     }
 }
 
-fn nice_step(raw: f64) -> f64 {
-    let p = 10f64.powf(raw.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= raw {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
-
 fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
@@ -182,18 +195,22 @@ fn fit_label(p: &egui::Painter, s: &str, size: f32, width: f32) -> Option<String
     (w <= width).then(|| s.to_string())
 }
 
-/// Draws the timeline; updates `view` (zoom, pan) and `selection` (click).
-pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selection: &mut Option<Selection>, lang: Lang) {
+/// Draws the timeline; updates `view` (zoom, pan) and `selection` (click); returns where the
+/// lanes are.
+pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selection: &mut Option<Selection>, lang: Lang) -> LaneRects {
     let dark = ui.visuals().dark_mode;
     let text_color = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
     let width = ui.available_width();
-    let (resp, painter) = ui.allocate_painter(Vec2::new(width, height()), Sense::click_and_drag());
+    let lane_h = view.lane_h.clamp(LANE_H_COMPACT, LANE_H * 2.0);
+    let (resp, painter) = ui.allocate_painter(Vec2::new(width, height_for(lane_h)), Sense::click_and_drag());
     let full = resp.rect;
     let plot = Rect::from_min_max(Pos2::new(full.left() + 4.0, full.top()), Pos2::new(full.right() - 4.0, full.bottom()));
     let total = model.stream_len().max(1) as f64;
 
-    // interaction: scroll zooms around the pointer, drag pans, double-click fits
+    // interaction: the wheel scrolls the page as everywhere else; Ctrl + wheel and pinch zoom
+    // around the pointer (egui reports both as a zoom delta), a sideways scroll or a drag pans,
+    // double-click fits
     if resp.double_clicked() {
         view.fit = true;
     }
@@ -203,19 +220,20 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     let axis = Axis { rect: plot, x0: view.x0, x1: view.x1.max(view.x0 + 1.0) };
     if resp.hovered() {
-        // the wheel zooms the timeline; take it, so the scrolling page around it stays put
-        let scroll = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
+        let zoom = ui.input(|i| i.zoom_delta_2d().x);
         if let Some(p) = resp.hover_pos() {
-            if scroll.y != 0.0 {
+            if zoom != 1.0 {
                 let at = axis.offset(p.x);
-                let k = (-f64::from(scroll.y) * 0.003).exp();
+                let k = 1.0 / f64::from(zoom);
                 view.x0 = at - (at - view.x0) * k;
                 view.x1 = at + (view.x1 - at) * k;
                 view.fit = false;
             }
         }
-        if scroll.x != 0.0 {
-            let d = -f64::from(scroll.x) * axis.bytes_per_px();
+        // only the sideways part: the page keeps the vertical scroll
+        let scroll_x = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta.x));
+        if scroll_x != 0.0 {
+            let d = -f64::from(scroll_x) * axis.bytes_per_px();
             view.x0 += d;
             view.x1 += d;
             view.fit = false;
@@ -235,21 +253,21 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     let axis = Axis { rect: plot, x0: view.x0, x1: view.x1 };
 
-    // axis ticks
-    let step = nice_step((axis.x1 - axis.x0) / 8.0).max(1.0);
+    // axis ticks, on round byte counts of the unit they are labelled in
+    let step = crate::ui::units::tick_step((axis.x1 - axis.x0) / 8.0);
     let mut tick = (axis.x0.max(0.0) / step).ceil() * step;
     let small = FontId::proportional(11.0);
     while tick <= axis.x1 {
         let x = axis.x(tick);
         painter.vline(x, full.top() + AXIS_H - 4.0..=full.top() + AXIS_H, Stroke::new(1.0, weak));
-        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, format!("{}", tick as u64), small.clone(), weak);
+        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, crate::ui::units::bytes(tick as u64), small.clone(), weak);
         tick += step;
     }
     painter.hline(plot.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));
 
     let lane_y = |k: usize| {
-        let top = full.top() + AXIS_H + k as f32 * (TITLE_H + LANE_H + MARK_H) + TITLE_H;
-        egui::Rangef::new(top, top + LANE_H)
+        let top = full.top() + AXIS_H + k as f32 * (TITLE_H + lane_h + MARK_H) + TITLE_H;
+        egui::Rangef::new(top, top + lane_h)
     };
     let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
     let mut hovered: Option<(Selection, Rect)> = None;
@@ -301,7 +319,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
                         .or_else(|| fit_label(&clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
                         .or_else(|| fit_label(&clip, &s.len.to_string(), 12.0, r.width() - 1.0))
                     {
-                        clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), text_color);
+                        clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), theme::on_segment(dark));
                     }
                 }
                 hit(Selection::Segment(i), r);
@@ -343,6 +361,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
             clip.rect_stroke(r, 2.0, Stroke::new(2.5, text_color), StrokeKind::Outside);
         }
     }
+    LaneRects(std::array::from_fn(|k| Rect::from_x_y_ranges(plot.x_range(), lane_y(k))))
 }
 
 fn selection_rect(model: &Model, sel: Selection, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef) -> Option<Rect> {
@@ -357,6 +376,8 @@ fn selection_rect(model: &Model, sel: Selection, axis: &Axis, lane_y: &dyn Fn(us
 
 #[allow(clippy::too_many_arguments)]
 fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+    let dark = p.ctx().global_style().visuals.dark_mode;
+    let split_text = theme::split_text(dark);
     for_visible(&model.reads[..], axis, y, |i, r, agg| {
         let read = &model.reads[i];
         let kind = model.read_kind(read);
@@ -383,7 +404,7 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
             match (title, sub) {
                 (Some(a), Some(b)) => {
                     p.text(Pos2::new(r.center().x, r.top() + 2.0), Align2::CENTER_TOP, a, FontId::proportional(12.0), text);
-                    p.text(Pos2::new(r.center().x, r.bottom() - 2.0), Align2::CENTER_BOTTOM, b, small.clone(), theme::READ);
+                    p.text(Pos2::new(r.center().x, r.bottom() - 2.0), Align2::CENTER_BOTTOM, b, small.clone(), theme::read_text(dark));
                 }
                 (Some(a), None) => {
                     p.text(r.center(), Align2::CENTER_CENTER, a, FontId::proportional(12.0), text);
@@ -408,10 +429,11 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
             p.vline(x, y.min - 2.0..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
             let label = tf(lang, S::SplitMark, &[&m.id]);
             // centred under the cut: skip it when it would run into the previous label
-            let w = p.layout_no_wrap(label.clone(), small.clone(), theme::SPLIT).size().x;
+            let w = p.layout_no_wrap(label.clone(), small.clone(), split_text).size().x;
             let inside = x - w / 2.0 >= axis.rect.left() && x + w / 2.0 <= axis.rect.right();
             if inside && x - w / 2.0 > last_label_right + 6.0 {
-                let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label, small.clone(), theme::SPLIT);
+                let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label.clone(), small.clone(), split_text);
+                crate::ui::shown::painted_label(p, &label, r);
                 last_label_right = r.right();
             }
         }
@@ -420,6 +442,8 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
 
 #[allow(clippy::too_many_arguments)]
 fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, weak: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+    let dark = p.ctx().global_style().visuals.dark_mode;
+    let split_text = theme::split_text(dark);
     if model.frames.is_empty() && model.decode_errors.is_empty() {
         let r = Rect::from_x_y_ranges(axis.rect.x_range(), y);
         p.rect_stroke(r, 2.0, Stroke::new(1.0, weak.gamma_multiply(0.5)), StrokeKind::Inside);
@@ -439,13 +463,26 @@ fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, la
         }
         hit(Selection::Frame(i), r);
     });
+    // Two errors can sit a few bytes apart (naive-header: a short body read, then the garbage
+    // read as the next length): each label gets a row of its own under the lane, or, when the
+    // rows are used up, is left to the inspector and the event list.
+    let mut rows_right = [f32::MIN; 2];
     for (_, err) in &model.decode_errors {
         let x = axis.x(err.offset() as f64);
         if x < axis.rect.left() || x > axis.rect.right() {
             continue;
         }
         p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err, lang)), small.clone(), theme::SPLIT);
+        let text = format!("✘ {}", short_error(err, lang));
+        let w = p.layout_no_wrap(text.clone(), small.clone(), split_text).size().x;
+        // right-aligned to the marker when it would run past the lane's end
+        let left = if x + 3.0 + w > axis.rect.right() { (x - 3.0 - w).max(axis.rect.left()) } else { x + 3.0 };
+        let Some(row) = rows_right.iter().position(|&right| left > right + 6.0) else { continue };
+        let top = y.max + 1.0 + row as f32 * (small.size + 2.0);
+        let r = p.text(Pos2::new(left, top), Align2::LEFT_TOP, text.clone(), small.clone(), split_text);
+        rows_right[row] = r.right();
+        crate::ui::shown::painted_label(p, &text, r);
+        crate::ui::shown::painted_area(p, "decode_error", r.union(Rect::from_x_y_ranges(x..=x + 1.0, y)));
     }
 }
 
