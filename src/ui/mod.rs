@@ -82,6 +82,8 @@ impl Default for Prefs {
 }
 
 const PREFS_KEY: &str = "stickyviz";
+/// Frames in which a newly opened lesson's evidence is scrolled into view (see `reveal`).
+const REVEAL_FRAMES: u8 = 12;
 /// Most event batches folded into the model per frame, so one frame never stalls on a flood;
 /// the rest wait for the next frame (which is requested at once).
 const BATCHES_PER_FRAME: usize = 256;
@@ -117,8 +119,9 @@ pub struct StickyApp {
     pub files: file_menu::FileState,
     /// Side panels opened from the top bar while the window is too small to dock them.
     pub drawers: layout::Drawers,
-    /// Scroll the lesson's evidence into view once it is drawn (set when a lesson opens).
-    reveal: bool,
+    /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
+    /// the first frames after opening still size the panels, so one scroll is not enough.
+    reveal: u8,
 }
 
 impl StickyApp {
@@ -139,7 +142,7 @@ impl StickyApp {
             recorded: file_menu::Recorded::default(),
             files: file_menu::FileState::default(),
             drawers: layout::Drawers::default(),
-            reveal: true,
+            reveal: REVEAL_FRAMES,
         }
     }
 
@@ -241,7 +244,7 @@ impl StickyApp {
         self.prefs.settings = rec.settings.clone();
         self.prefs.preset = crate::recording::matching_preset(rec.preset.as_deref(), &rec.settings);
         self.prefs.lesson = rec.preset.clone().filter(|name| presets::find(name).is_some()).or_else(|| self.prefs.preset.clone());
-        self.reveal = true;
+        self.reveal = REVEAL_FRAMES;
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
         self.timeline = TimelineView::default();
@@ -262,7 +265,7 @@ impl StickyApp {
             self.form = Form::from_settings(&self.prefs.settings);
             // a new lesson starts at its beginning: no zoom carried over from the last one
             self.timeline = TimelineView::default();
-            self.reveal = true;
+            self.reveal = REVEAL_FRAMES;
             self.start(ctx);
         }
     }
@@ -292,13 +295,19 @@ impl StickyApp {
         let evidence = self.prefs.lesson.as_deref().and_then(layout::evidence_of);
         let plan = layout::plan(ctx.content_rect().size(), self.prefs.settings.transports, evidence, self.drawers);
         self.timeline.lane_h = plan.lane_h;
-        egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
-        egui::Panel::bottom("stats").show(ui, |ui| {
+        // each panel's rectangle is recorded: the layout tests compare labels panel by panel
+        let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
+        shown::area(ui, "panel.top", top.response.rect);
+        let bottom = egui::Panel::bottom("stats").show(ui, |ui| {
             stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
         });
+        shown::area(ui, "panel.bottom", bottom.response.rect);
         if plan.controls {
             egui::Panel::left("controls").default_size(if plan.compact { 250.0 } else { 270.0 }).resizable(true).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    shown::area(ui, "panel.controls", ui.clip_rect());
+                    self.controls_ui(ui);
+                });
             });
         }
         // a UDP-only lesson has no lanes: its panel takes the middle instead
@@ -306,6 +315,7 @@ impl StickyApp {
         if plan.udp && !udp_central {
             let t_us = self.playback.t().unwrap_or(self.model.last_us);
             let panel = egui::Panel::right("udp").default_size(if plan.compact { 260.0 } else { 310.0 }).show(ui, |ui| {
+                shown::area(ui, "panel.udp", ui.clip_rect());
                 buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
                 udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
             });
@@ -313,11 +323,13 @@ impl StickyApp {
         }
         if plan.events {
             egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
+                shown::area(ui, "panel.events", ui.clip_rect());
                 event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
             });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if udp_central {
+                shown::area(ui, "panel.central", ui.clip_rect());
                 self.lesson_header_ui(ui, &plan);
                 let t_us = self.playback.t().unwrap_or(self.model.last_us);
                 let top = ui.cursor().min;
@@ -327,6 +339,7 @@ impl StickyApp {
             } else {
                 // the central column scrolls; the lesson's evidence is scrolled into view for the user
                 egui::ScrollArea::vertical().id_salt("central").auto_shrink([false, false]).show(ui, |ui| {
+                    shown::area(ui, "panel.central", ui.clip_rect());
                     self.lesson_header_ui(ui, &plan);
                     self.central_ui(ui, &plan);
                     self.reveal_evidence_ui(ui, evidence);
@@ -340,26 +353,40 @@ impl StickyApp {
         shown::dump_if_asked(&ctx);
     }
 
-    /// Once per lesson, after its run has drawn the evidence: scroll it into view.
+    /// After a lesson opens and its run has drawn the evidence: scroll it into view, for a few
+    /// frames while the layout settles, then leave the scrolling to the user.
     fn reveal_evidence_ui(&mut self, ui: &mut Ui, evidence: Option<layout::Evidence>) {
-        if !self.reveal || self.is_running() {
+        if self.reveal == 0 || self.is_running() {
             return;
         }
         let Some(evidence) = evidence else {
-            self.reveal = false;
+            self.reveal = 0;
             return;
         };
         let areas = shown::areas(ui.ctx());
         let found: Vec<&shown::Shown> = evidence.areas().iter().filter_map(|name| areas.iter().find(|a| a.name == *name)).collect();
         if found.is_empty() {
             // not drawn yet (the run has not produced it): try again next frame
+            ui.ctx().request_repaint();
             return;
         }
         let rect = found.iter().fold(found[0].rect, |r, a| r.union(a.rect));
-        if !found.iter().all(|a| a.fully_visible()) {
-            ui.scroll_to_rect(rect, None);
+        // Scroll once, when the layout has stopped moving (the rect is where it was last frame):
+        // a scroll takes effect a frame later, so asking again meanwhile would scroll twice.
+        let id = egui::Id::unique("stickyviz_reveal_rect");
+        let before = ui.data(|d| d.get_temp::<egui::Rect>(id));
+        ui.data_mut(|d| d.insert_temp(id, rect));
+        if before != Some(rect) {
+            self.reveal -= 1;
+            ui.ctx().request_repaint();
+            return;
         }
-        self.reveal = false;
+        if !found.iter().all(|a| a.fully_visible()) {
+            // at once, and with a little margin: the plot's axis labels sit just outside it
+            ui.scroll_to_rect_animation(rect.expand(8.0), None, egui::style::ScrollAnimation::none());
+            ui.ctx().request_repaint();
+        }
+        self.reveal = 0;
     }
 
     fn controls_ui(&mut self, ui: &mut Ui) {
@@ -442,7 +469,8 @@ impl StickyApp {
                 Status::Stopped => t(lang, S::Stopped).into(),
                 Status::Replay => t(lang, S::Replay).into(),
             };
-            ui.weak(status);
+            // whole, never broken over two rows of the bar
+            ui.add(egui::Label::new(RichText::new(status).weak()).extend());
         });
     }
 

@@ -15,10 +15,11 @@ fn stat_ui(ui: &mut Ui, big: f32, value: String, label: &str, highlight: bool) {
     let galley = |text: RichText| egui::WidgetText::from(text).into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::FontSelection::Default);
     let (v, l) = (galley(v), galley(RichText::new(label).size(12.0)));
     let size = egui::vec2(v.size().x.max(l.size().x), v.size().y + l.size().y + ui.spacing().item_spacing.y);
-    ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+    let block = ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
         ui.add(egui::Label::new(v));
         ui.add(egui::Label::new(l));
     });
+    crate::ui::shown::label(ui, label, block.response.rect);
     ui.add_space(14.0);
 }
 
