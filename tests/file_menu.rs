@@ -84,23 +84,23 @@ fn open_and_save_through_the_file_menu() {
     h.state_mut().files.system_dialog = false;
     h.get_by_label("File").click();
     h.run();
-    h.get_by_label("Open…").click();
+    h.get_by_label_contains("Open…").click();
     h.run();
     assert!(h.state().files.prompt.is_some(), "the path box opens");
     h.get_by_role_and_label(Role::TextInput, "recording file (.json)").type_text(&fixture("json-header").display().to_string());
     h.run();
-    h.get_by_label("Open").click();
+    h.get_by_role_and_label(Role::Button, "Open").click();
     h.run();
     assert_eq!(h.state().status, Status::Replay);
     assert!(h.state().files.prompt.is_none(), "the path box closes");
     h.get_by_label("File").click();
     h.run();
-    h.get_by_label("Save…").click();
+    h.get_by_label_contains("Save…").click();
     h.run();
     assert!(h.query_by_role_and_label(Role::TextInput, "recording file (.json)").is_some(), "Save asks for a path");
     h.state_mut().files.path = copy.display().to_string();
     h.run();
-    h.get_by_label("Save").click();
+    h.get_by_role_and_label(Role::Button, "Save").click();
     h.run();
     let saved = Recording::load(&copy).expect("the saved file loads");
     let original = Recording::load(&fixture("json-header")).expect("fixture");
@@ -117,6 +117,8 @@ fn ctrl_s_then_typing_and_enter_saves() {
     let mut h = harness();
     h.state_mut().files.system_dialog = false;
     drop_file(&mut h, fixture("slow-reader"));
+    // the box starts from the last path used (here the dropped file's): start from nothing
+    h.state_mut().files.path.clear();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     h.run_steps(2);
     assert!(h.state().files.prompt.is_some(), "Ctrl+S opens the path box");
@@ -162,7 +164,7 @@ fn export_svg_writes_the_lanes_beside_the_path() {
     h.run();
     h.get_by_label("Export SVG…").click();
     h.run();
-    h.get_by_label("Export SVG").click();
+    h.get_by_role_and_label(Role::Button, "Export SVG").click();
     h.run();
     let svg = std::fs::read_to_string(dir.path().join("lesson.svg")).expect("the SVG is written");
     let writes = h.state().model.writes.len();
@@ -197,7 +199,7 @@ fn export_pcapng_writes_the_captured_packets() {
     h.run();
     h.get_by_label("Export pcapng…").click();
     h.run();
-    h.get_by_label("Export pcapng").click();
+    h.get_by_role_and_label(Role::Button, "Export pcapng").click();
     h.run();
     let bytes = std::fs::read(dir.path().join("lesson.pcapng")).expect("written");
     assert_eq!(&bytes[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "a pcapng section header block");

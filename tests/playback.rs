@@ -145,6 +145,9 @@ fn snapshot_mid_playback_after_the_first_merged_read() {
 #[test]
 fn event_list_click_jumps_and_the_filter_hides_a_kind() {
     let mut h = replay_with("slow-reader", builder());
+    // at 1280×800 the event list is a drawer: open it as the user would
+    h.get_by_label("☰ Events").click();
+    h.run_steps(2);
     h.get_by_label("+917 µs write m0 68 B").click();
     h.run_steps(2);
     assert_eq!(head(&h), Some(917), "a click on a row moves the play head to its time");

@@ -113,7 +113,8 @@ pub fn path_prompt_ui(ui: &mut Ui, prompt: &mut Option<PathPrompt>, path: &mut S
             field.request_focus();
             p.focus = false;
         }
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        // Enter confirms: in the field, or anywhere in this modal box
+        let entered = ui.input(|i| i.key_pressed(Key::Enter));
         let has_path = !path.trim().is_empty();
         ui.horizontal(|ui| {
             if ui.add_enabled(has_path, egui::Button::new(t(lang, action.title()))).clicked() || (entered && has_path) {
