@@ -36,6 +36,11 @@ fn main() -> ExitCode {
     if cli.command.is_none() {
         return open_window(lang, &cli);
     }
+    // a window's options with a subcommand: say which, rather than ignore them
+    if let Some(flag) = [(cli.recording.is_some(), "RECORDING.json"), (cli.preset.is_some(), "--preset"), (cli.projector, "--projector")].iter().find_map(|(set, f)| set.then_some(*f)) {
+        eprintln!("{error}: {flag}: {}", t(lang, S::CliWindowOnly));
+        return ExitCode::from(2);
+    }
     #[cfg(feature = "gui")]
     let cli = match cli {
         Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args),

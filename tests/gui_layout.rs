@@ -159,3 +159,13 @@ fn snapshots_at_1024x768_projector() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+
+/// `render --projector` draws the projector layout at the asked size in pixels.
+#[test]
+fn render_projector_is_the_asked_size_in_pixels() {
+    use stickyviz::export::options::RenderOptions;
+    let rec = recording("slow-reader");
+    let opts = RenderOptions { width: 1024, height: 768, projector: true, ..RenderOptions::default() };
+    let img = stickyviz::ui::render::render_image(&rec, "slow-reader.json", &opts).expect("renders");
+    assert_eq!((img.width(), img.height()), (1024, 768));
+}

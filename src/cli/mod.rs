@@ -35,7 +35,6 @@ pub fn lang() -> Lang {
 
 #[derive(Parser, Debug)]
 #[command(name = "stickyviz", version, about = "See the TCP sticky-packet problem (粘包/半包): where sends, segments and reads cut the stream")]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Language of the output: en or zh (default: from the system locale).
     #[arg(long, global = true, value_name = "en|zh")]

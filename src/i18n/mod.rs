@@ -411,6 +411,7 @@ strings! {
     BackToLessonTip => ("Restore this lesson's own settings and run it again.", "恢复本课自带的设置并重新运行。"),
     PictureStale => ("The picture shows the previous settings: run again to see these.", "图中仍是之前设置的结果：重新运行才能看到新设置的效果。"),
     ChangedOther => ("other settings", "其他设置"),
+    CliWindowOnly => ("opens the window, so it cannot go with a subcommand (stickyviz [RECORDING.json] [--preset NAME] [--projector])", "用于打开窗口，不能与子命令一起使用（stickyviz [RECORDING.json] [--preset NAME] [--projector]）"),
 }
 
 /// Fills each `{}` of a template with the next argument.

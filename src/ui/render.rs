@@ -44,12 +44,14 @@ pub fn render_image(rec: &Recording, source: &str, opts: &RenderOptions) -> Resu
         RenderTheme::Light => egui::Theme::Light,
     };
     let projector = opts.projector;
+    let zoom = if projector { crate::ui::projector::PROJECTOR_ZOOM } else { 1.0 };
     let mut app = StickyApp::new(prefs);
     app.show_named_recording(rec, source);
     // kittest and wgpu report a missing adapter by panicking; a picture command should say so.
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut h = Harness::builder()
-            .with_size([opts.width as f32, opts.height as f32])
+            // projector mode zooms: the same pixels hold fewer, bigger points
+            .with_size([opts.width as f32 / zoom, opts.height as f32 / zoom])
             .with_pixels_per_point(1.0)
             .with_theme(theme)
             .with_context_setup(move |ctx| {

@@ -8,7 +8,7 @@ pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -19,7 +19,7 @@ pub fn grouped(n: u64) -> String {
 /// A byte count in B, KiB or MiB: whole units when exact, else one decimal.
 pub fn bytes(n: u64) -> String {
     let scaled = |unit: u64, name: &str| {
-        if n % unit == 0 {
+        if n.is_multiple_of(unit) {
             format!("{} {name}", grouped(n / unit))
         } else {
             format!("{:.1} {name}", n as f64 / unit as f64)
