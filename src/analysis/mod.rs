@@ -4,6 +4,7 @@
 //! after the fact (a loaded recording). Stored history is bounded by a cap on records; the
 //! [`Summary`] counts stay exact past it.
 
+pub mod causality;
 mod classify;
 mod clients;
 mod problem;
@@ -12,6 +13,7 @@ mod records;
 mod summary;
 pub mod playback;
 
+pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
 pub use problem::{side_name, Problem, ProblemKind};
@@ -25,6 +27,9 @@ use crate::framing::DecodeError;
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
 /// At about 32 bytes a record this bounds history near 128 MiB.
 pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
+
+/// Causality violations listed one by one among the problems; the summary counts them all.
+const MAX_CAUSALITY_PROBLEMS: usize = 5;
 
 /// Everything the views need to know about one run.
 #[derive(Clone, Debug)]
@@ -67,6 +72,8 @@ pub struct Model {
     /// `listen`: clients reported in all, and how many of them were served.
     pub clients_total: u64,
     pub clients_served: u64,
+    /// The causality check over every event this model was given (see [`causality`]).
+    pub causality: Causality,
 }
 
 impl Default for Model {
@@ -104,6 +111,7 @@ impl Model {
             clients: Vec::new(),
             clients_total: 0,
             clients_served: 0,
+            causality: Causality::default(),
         }
     }
 
@@ -127,7 +135,23 @@ impl Model {
         }
     }
 
+    /// Folds one event in, and checks it for causality against the events before it: a
+    /// violation is a problem for the user to see (the first few are listed, all counted).
     pub fn apply(&mut self, event: &Event) {
+        let before = self.causality.violations().len();
+        if self.causality.observe(event) > 0 {
+            self.summary.causality_violations = self.causality.count();
+            let new = self.causality.violations().get(before..).unwrap_or_default();
+            for v in new.iter().take(MAX_CAUSALITY_PROBLEMS.saturating_sub(before)) {
+                self.problems.push(Problem { side: problem::violation_side(v), kind: ProblemKind::Causality(*v) });
+            }
+        }
+        self.fold(event);
+    }
+
+    /// [`Model::apply`] without the causality check: for the models of one stream inside a
+    /// run (reply axis, extra connections), whose events the run's model has checked already.
+    fn fold(&mut self, event: &Event) {
         if let Some(t) = event.at_us() {
             self.last_us = self.last_us.max(t);
         }
@@ -150,14 +174,18 @@ impl Model {
                     self.messages.push(MessageRec { id: *msg, offset: offset.0, len: *len, header_len: *header_len, at_us: *at_us });
                 }
             }
-            Event::Write { at_us, msg, offset, len, segs_out, notsent, .. } => {
+            Event::Write { start_us, at_us, msg, offset, len, requested, segs_out, notsent, .. } => {
                 s.writes += 1;
                 s.bytes_sent += u64::from(*len);
+                s.short_writes += u64::from(requested.is_some_and(|r| *len < r));
+                // A write is drawn where its call began: its bytes may be read before it returns.
+                let at_us = start_us.unwrap_or(*at_us);
                 if self.keep() {
-                    self.writes.push(WriteRec { at_us: *at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
+                    self.writes.push(WriteRec { at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
                 }
             }
             Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
+            Event::CaptureStats { dropped, .. } => s.segments_capture_dropped = Some(*dropped),
             Event::Segment { at_us, offset, len, .. } => {
                 *s.segments_captured.get_or_insert(0) += 1;
                 if self.keep() {
@@ -192,10 +220,12 @@ impl Model {
                     self.decode_errors.push((*at_us, error.clone()));
                 }
             }
-            Event::DatagramSent { at_us, msg, len } => {
+            Event::DatagramSent { start_us, at_us, msg, len } => {
                 s.datagrams_sent += 1;
+                // Sent when `send()` began: on loopback it may arrive before `send()` returns.
+                let sent_us = start_us.unwrap_or(*at_us);
                 if let Some(d) = self.datagram_slot(*msg) {
-                    *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received };
+                    *d = DatagramRec { msg: *msg, len: *len, sent_us, received: d.received };
                 }
                 if *len == 0 {
                     match self.empty_arrived.pop_front() {
@@ -244,10 +274,10 @@ impl Model {
                 self.finished = true;
                 self.shrink();
             }
-            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
+            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.fold(event),
             Event::Conn { conn, event } => {
                 if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
-                    m.apply(event);
+                    m.fold(event);
                 }
             }
             Event::Client { at_us, peer, lane, bytes, frames, outcome } => {

@@ -18,6 +18,19 @@ pub enum ProblemKind {
     /// A `listen` client that was not simply served: it sent nothing, reset, sent a header the
     /// decoder cannot accept, was turned away, or was still connected at the end.
     Client(Box<super::ClientRec>),
+    /// An event stamped before its cause (a read before its write, …): the picture would lie
+    /// here, so it is said (design.md §7).
+    Causality(super::Violation),
+}
+
+/// The side whose stamp came out on the wrong side of its cause.
+pub(super) fn violation_side(v: &super::Violation) -> Side {
+    use super::ViolationKind as K;
+    match v.kind {
+        K::ReadBeforeWrite | K::FrameBeforeRead => Side::TcpReceiver,
+        K::SegmentBeforeWrite | K::SegmentAfterRead => Side::Capture,
+        K::DatagramBeforeSent => Side::UdpReceiver,
+    }
 }
 
 /// Plain-English name of a side, for text output.
@@ -38,6 +51,7 @@ impl std::fmt::Display for Problem {
             ProblemKind::PeerClosed(why) => write!(f, "{side}: the peer closed the connection early ({why})"),
             ProblemKind::Failed(why) => write!(f, "{side}: {why}"),
             ProblemKind::Client(c) => f.write_str(&crate::i18n::client_report(c, crate::i18n::Lang::En)),
+            ProblemKind::Causality(v) => write!(f, "{side}: {}", crate::i18n::violation(v, crate::i18n::Lang::En)),
         }
     }
 }

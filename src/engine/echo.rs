@@ -151,19 +151,14 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
             return (offset, reply_off, EndReason::Stopped);
         }
         let want = checker.next_read_size(read_size);
+        let start_us = sink.now_us();
         match (&*socket).read(&mut buf[..want]) {
             Ok(0) => {
                 checker.finish(sink);
                 return (offset, reply_off, EndReason::Complete);
             }
             Ok(n) => {
-                let at_us = sink.now_us();
-                sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: n as u32, requested: want as u32 });
-                if offset < BYTES_KEPT {
-                    sink.push_bytes(StreamOffset(offset), &buf[..n.min((BYTES_KEPT - offset) as usize)]);
-                }
-                checker.on_read(&buf[..n], sink);
-                offset += n as u64;
+                offset = super::tcp::record_read(sink, &mut checker, offset, &buf[..n], want, start_us);
                 // With no framing the server cannot know where a request ends; like the seed's
                 // server it answers whatever one recv() returned.
                 let due = if exp.framing == FramingMode::None { answered + 1 } else { checker.frames_decoded() };
@@ -192,12 +187,14 @@ pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offs
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
         }
+        let start_us = Some(sink.now_us());
         match std::io::Write::write(&mut &*socket, data) {
             Ok(n) => {
                 let at_us = sink.now_us();
                 let info = sys::tcp_info(socket).unwrap_or_default();
                 let (segs_out, notsent, unacked) = (info.data_segs_out, info.notsent_bytes, info.unacked);
-                sink.push(reply(Event::Write { at_us, msg, offset: StreamOffset(offset), len: n as u32, segs_out, notsent, unacked }));
+                let requested = Some(data.len() as u32);
+                sink.push(reply(Event::Write { start_us, at_us, msg, offset: StreamOffset(offset), len: n as u32, requested, segs_out, notsent, unacked }));
                 offset += n as u64;
                 data = &data[n..];
             }
@@ -214,9 +211,16 @@ pub(super) struct ReplyReader {
     buf: Vec<u8>,
     offset: u64,
     last_len: usize,
+    /// When the last successful read returned.
+    last_at_us: u64,
 }
 
 impl ReplyReader {
+    /// When the last successful read returned (a frame it completed is stamped then).
+    pub(super) fn last_at_us(&self) -> u64 {
+        self.last_at_us
+    }
+
     /// The bytes the last successful read returned.
     pub(super) fn last_read(&self) -> &[u8] {
         &self.buf[..self.last_len]
@@ -228,12 +232,14 @@ impl ReplyReader {
             if stop.load(Ordering::Relaxed) {
                 return Err(EndReason::Stopped);
             }
+            let start_us = Some(sink.now_us());
             match (&*socket).read(&mut self.buf) {
                 Ok(0) => return Ok(0),
                 Ok(n) => {
                     let at_us = sink.now_us();
+                    self.last_at_us = at_us;
                     let offset = StreamOffset(self.offset);
-                    sink.push(reply(Event::Read { at_us, offset, len: n as u32, requested: self.buf.len() as u32 }));
+                    sink.push(reply(Event::Read { start_us, at_us, offset, len: n as u32, requested: self.buf.len() as u32 }));
                     if self.offset < BYTES_KEPT {
                         sink.push(reply(Event::Bytes { offset, data: self.buf[..n].to_vec() }));
                     }
@@ -250,12 +256,15 @@ impl ReplyReader {
 }
 
 fn client(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) {
-    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0, last_len: 0 };
+    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0, last_len: 0, last_at_us: 0 };
     let (sent, reason) = match requests(&socket, exp, opts, &mut replies, sink, stop) {
         Ok(sent) => {
             // Closing our half ends the server's loop; what it still sends is read (and drawn)
             // until it closes too: with one read per command, that is the leftover output.
             let _already_closed_is_fine = socket.shutdown(Shutdown::Write);
+            // The kernel's own segment count for the request direction: the capture's
+            // count is checked against it, so a segment the capture missed is said.
+            super::tcp::wait_until_acked(&socket, sink, stop);
             let drained = loop {
                 match replies.read_once(&socket, sink, stop) {
                     Ok(0) => break EndReason::Complete,

@@ -73,19 +73,22 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
     }
     let at_us = sink.now_us();
     sink.push(reply(Event::Message { at_us, msg: MsgId(0), offset: StreamOffset(0), len: CHALLENGE_LEN as u32, header_len: 0 }));
+    // The challenge's frame is the client's to stamp: it exists once the client read it all.
     let reply_off = write_reply(socket, &challenge, MsgId(0), 0, sink, stop).map_err(|(off, r)| (0, off, r))?;
-    sink.push(reply(frame(sink.now_us(), CHALLENGE_LEN, true)));
     let mut answer = [0u8; DIGEST_LEN];
     let mut got = 0;
+    let mut last_read_us = 0;
     while got < DIGEST_LEN {
         if stop.load(Ordering::Relaxed) {
             return Err((got as u64, reply_off, EndReason::Stopped));
         }
+        let start_us = Some(sink.now_us());
         match (&*socket).read(&mut answer[got..]) {
             Ok(0) => return Err((got as u64, reply_off, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsClientClosed).into()))),
             Ok(n) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Read { at_us, offset: StreamOffset(got as u64), len: n as u32, requested: (DIGEST_LEN - got) as u32 });
+                last_read_us = at_us;
+                sink.push(Event::Read { start_us, at_us, offset: StreamOffset(got as u64), len: n as u32, requested: (DIGEST_LEN - got) as u32 });
                 sink.push_bytes(StreamOffset(got as u64), &answer[got..got + n]);
                 got += n;
             }
@@ -95,8 +98,8 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
         }
     }
     let ok = verify(KEY, &challenge, &answer);
+    sink.push(frame(last_read_us, DIGEST_LEN, ok));
     let at_us = sink.now_us();
-    sink.push(frame(at_us, DIGEST_LEN, ok));
     if !ok {
         let message = crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsRefused).into();
         sink.push(Event::Error { at_us, side: Side::TcpReceiver, message });
@@ -114,6 +117,7 @@ pub(super) fn client(socket: &Socket, opts: HandshakeOptions, replies: &mut Repl
             Err(reason) => return Err((0, reason)),
         }
     }
+    sink.push(reply(frame(replies.last_at_us(), CHALLENGE_LEN, true)));
     let key = if opts.wrong_key { WRONG_KEY } else { KEY };
     let answer = digest(key, &challenge[..CHALLENGE_LEN]);
     let at_us = sink.now_us();

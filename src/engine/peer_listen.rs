@@ -277,6 +277,7 @@ impl Session {
                 return ClientOutcome::Stopped;
             }
             let want = stream.as_ref().map_or(read_size, |s| s.checker.next_read_size(read_size));
+            let start_us = report_sink.now_us();
             match (&*conn).read(&mut buf[..want]) {
                 Ok(0) => {
                     return match stream {
@@ -290,7 +291,7 @@ impl Session {
                 Ok(n) => {
                     self.state.talked.store(true, Ordering::Relaxed);
                     let s = stream.get_or_insert_with(|| self.open_stream(conn, accepted_us, report_sink));
-                    s.offset = record_read(&mut s.sink, &mut s.checker, s.offset, &buf[..n], want);
+                    s.offset = record_read(&mut s.sink, &mut s.checker, s.offset, &buf[..n], want, start_us);
                     if let Some(error) = s.checker.fatal_error() {
                         return ClientOutcome::Dropped { error: error.clone() };
                     }

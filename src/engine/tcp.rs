@@ -178,15 +178,18 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
         }
+        let start_us = Some(sink.now_us());
         match (&*socket).write(piece) {
             Ok(n) => {
                 let at_us = sink.now_us();
                 let info = sys::tcp_info(socket).unwrap_or_default();
                 sink.push(Event::Write {
+                    start_us,
                     at_us,
                     msg,
                     offset: StreamOffset(offset),
                     len: n as u32,
+                    requested: Some(piece.len() as u32),
                     segs_out: info.data_segs_out,
                     notsent: info.notsent_bytes,
                     unacked: info.unacked,
@@ -204,7 +207,7 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
 
 /// Waits (up to 2 s) until every byte has left and been acknowledged, then records the total
 /// segment count: the last bytes Nagle held leave only after the reader's ACK.
-fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
+pub(crate) fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let Ok(info) = sys::tcp_info(socket) else { return };
@@ -293,9 +296,9 @@ impl<'e> FrameChecker<'e> {
         }
     }
 
-    /// Feeds one read; pushes frame and error events.
-    pub fn on_read(&mut self, data: &[u8], sink: &mut EventSink) {
-        let at_us = sink.now_us();
+    /// Feeds one read that returned at `at_us`; pushes frame and error events stamped with
+    /// that return (a frame exists from the moment the read that completed it returned).
+    pub fn on_read(&mut self, data: &[u8], at_us: u64, sink: &mut EventSink) {
         match std::mem::replace(&mut self.decoder, Decoder::Off) {
             Decoder::Off => {}
             Decoder::Stream(mut d) => {
@@ -338,15 +341,16 @@ impl<'e> FrameChecker<'e> {
 }
 
 /// Records one `recv()` that returned `data` (asked for `requested` bytes) at stream `offset`:
-/// the read event, the bytes kept for the inspector, the decoder's frames. Returns the new offset.
-pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, offset: u64, data: &[u8], requested: usize) -> u64 {
+/// the read event (its call began at `start_us`), the bytes kept for the inspector, the
+/// decoder's frames, stamped with the read's return. Returns the new offset.
+pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, offset: u64, data: &[u8], requested: usize, start_us: u64) -> u64 {
     let at_us = sink.now_us();
-    sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: data.len() as u32, requested: requested as u32 });
+    sink.push(Event::Read { start_us: Some(start_us), at_us, offset: StreamOffset(offset), len: data.len() as u32, requested: requested as u32 });
     if offset < BYTES_KEPT {
         let keep = data.len().min((BYTES_KEPT - offset) as usize);
         sink.push_bytes(StreamOffset(offset), &data[..keep]);
     }
-    checker.on_read(data, sink);
+    checker.on_read(data, at_us, sink);
     offset + data.len() as u64
 }
 
@@ -363,6 +367,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
             return (offset, EndReason::Stopped);
         }
         let want = checker.next_read_size(read_size);
+        let start_us = sink.now_us();
         match (&*socket).read(&mut buf[..want]) {
             Ok(0) if stop.load(Ordering::Relaxed) => return (offset, EndReason::Stopped),
             Ok(0) => {
@@ -370,7 +375,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 return (offset, EndReason::Complete);
             }
             Ok(n) => {
-                offset = record_read(sink, &mut checker, offset, &buf[..n], want);
+                offset = record_read(sink, &mut checker, offset, &buf[..n], want, start_us);
                 if !sink.pause(Duration::from_millis(exp.receiver.read_delay_ms), stop) {
                     return (offset, EndReason::Stopped);
                 }

@@ -25,6 +25,9 @@ use super::{sys, EngineError};
 // read, not on wall-clock time since the last arrival, keeps a starved reader thread from
 // quitting early and miscounting datagrams still queued as dropped.
 
+/// The longest `msg-N|` id: `msg-4294967295|`.
+const ID_PREFIX_MAX: usize = 15;
+
 pub struct UdpPair {
     pub sender: Socket,
     pub receiver: Socket,
@@ -70,11 +73,12 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             }
         }
         payload(i, message_size(w, i), &mut body);
+        let start_us = Some(sink.now_us());
         match socket.send(&body) {
             Ok(n) => {
                 bytes += n as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramSent { at_us, msg: MsgId(i), len: n as u32 });
+                sink.push(Event::DatagramSent { start_us, at_us, msg: MsgId(i), len: n as u32 });
             }
             // Linux may refuse a send when its own queue is full; the datagram is lost here.
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
@@ -103,6 +107,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
         return (0, EndReason::Stopped);
     }
     let mut buf = vec![0u8; exp.udp.read_size as usize];
+    let mut id_buf = [0u8; ID_PREFIX_MAX];
     let (mut bytes, mut received) = (0u64, 0u32);
     loop {
         if stop.load(Ordering::Relaxed) {
@@ -112,12 +117,11 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
         if sender_was_done && received >= exp.workload.count {
             return (bytes, EndReason::Complete);
         }
-        match sys::recv_datagram(socket, &mut buf) {
-            Ok((n, real)) => {
+        match recv_one(socket, &mut buf, &mut id_buf) {
+            Ok((n, real, msg)) => {
                 received += 1;
                 bytes += n as u64;
                 let at_us = sink.now_us();
-                let msg = parse_msg_id(&buf[..n]);
                 sink.push(Event::DatagramReceived { at_us, msg, len: n as u32, real_len: real as u32 });
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
@@ -129,4 +133,19 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
             Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
         }
     }
+}
+
+/// One `recvfrom(N)` as the app makes it, and the datagram's id. A read buffer too small for
+/// the `msg-N|` id would make every datagram anonymous (and listed as lost): so it first peeks
+/// at the datagram's head, which leaves it queued, and the app's `recvfrom(N)` then returns
+/// exactly what it would have without the peek. Returns (bytes copied, real length, id).
+fn recv_one(socket: &Socket, buf: &mut [u8], id_buf: &mut [u8; ID_PREFIX_MAX]) -> io::Result<(usize, usize, Option<MsgId>)> {
+    let peeked = if buf.len() < ID_PREFIX_MAX {
+        let (n, _) = sys::peek_datagram(socket, id_buf)?;
+        parse_msg_id(&id_buf[..n])
+    } else {
+        None
+    };
+    let (n, real) = sys::recv_datagram(socket, buf)?;
+    Ok((n, real, peeked.or_else(|| parse_msg_id(&buf[..n]))))
 }

@@ -96,8 +96,9 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             };
             let _ = writeln!(out, "  r{i:<3} +{:>8} µs  offset {:>7}  {:>6} B  {kind}", r.at_us, r.offset, r.len);
         }
-        if model.reads.len() > 40 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.reads.len() - 40)]));
+        // the count, not the stored list: history past the cap still happened
+        if model.summary.reads > 40 {
+            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.summary.reads - 40)]));
         }
         for (_, e) in &model.decode_errors {
             let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::i18n::decode_error(e, lang)]));
@@ -131,8 +132,8 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     if s.messages > 0 {
         line(S::SumMessages, s.messages.to_string());
         line(S::SumBytesSent, s.bytes_sent.to_string());
-        line(S::SumWrites, s.writes.to_string());
-        line(S::SumSegmentsCaptured, opt(s.segments_captured));
+        line(S::SumWrites, crate::i18n::writes_value(s, lang));
+        line(S::SumSegmentsCaptured, crate::i18n::segments_captured_value(s, lang));
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
         line(S::SumReads, s.reads.to_string());
         line(S::SumBytesReceived, s.bytes_received.to_string());
@@ -150,6 +151,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumDgTruncated, tf(lang, S::SumDgTruncatedValue, &[&s.datagrams_truncated, &s.datagram_bytes_lost]));
         line(S::SumDgDropped, opt(s.datagrams_dropped));
         line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
+    }
+    if s.messages > 0 || s.datagrams_sent > 0 {
+        line(S::SumCausality, s.causality_violations.to_string());
     }
     if s.events_dropped_from_history > 0 {
         line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());

@@ -129,6 +129,7 @@ strings! {
     LaneAxis => ("Byte stream (x = offset in the TCP stream; dashed guides = message boundaries)", "字节流（横轴 = TCP 流中的偏移；虚线 = 消息边界）"),
     LaneWrites => ("send() — one block per write, coloured per message", "send() — 每次写入一块，按消息着色"),
     LaneWire => ("wire — TCP segments as the kernel cut the stream", "wire — 内核切分出的 TCP 报文段"),
+    LaneWireGap => ("wire — TCP segments: {}", "wire — TCP 报文段：{}"),
     LaneWireUnavailable => ("wire — segment capture unavailable: {}", "wire — 无法抓取报文段：{}"),
     LaneReads => ("recv() — where the receiver's reads cut the stream", "recv() — 接收方每次读取切在哪里"),
     LaneFrames => ("frames — messages the decoder found again", "frames — 解码器还原出的消息"),
@@ -171,6 +172,7 @@ strings! {
     UdpExplain => ("UDP never merges: one recvfrom() = one datagram. But a datagram bigger than the buffer loses its tail, and a full buffer drops whole datagrams.", "UDP 从不粘包：一次 recvfrom() = 一个数据报。但比缓冲区大的数据报会丢掉尾部，缓冲区满时整个数据报被丢弃。"),
     StatMessages => ("messages", "消息"),
     StatWrites => ("writes", "写入"),
+    StatWritesShort => ("writes ({} short)", "写入（{} 次短写入）"),
     StatSegments => ("segments", "报文段"),
     StatReads => ("reads", "读取"),
     StatMerged => ("merged reads 粘包", "粘包读取"),
@@ -228,14 +230,14 @@ strings! {
     GaugeTitle => ("Bytes written but not yet read, at the play head", "播放头时刻：已写出但尚未读取的字节"),
     GaugeSender => ("sender", "发送方"),
     GaugeReceiver => ("receiver", "接收方"),
-    GaugeSendBuf => ("send buffer / in flight: {} B", "发送缓冲区 / 在途：{} B"),
+    GaugeSendBuf => ("in send() or the send buffer: {} B", "send() 中或发送缓冲区：{} B"),
     GaugeRecvBuf => ("waiting in the receive buffer: {} B in {} messages", "在接收缓冲区等待：{} B，{} 条消息"),
     GaugeNotCaptured => ("in the send or receive buffer (segments not captured): {} B", "在发送或接收缓冲区（未抓到报文段）：{} B"),
     GaugeEmpty => ("empty: everything written has been read", "空：写出的都已读走"),
     GaugeLastRead => ("last recv(): {} B = {}", "最近一次 recv()：{} B = {}"),
     GaugeMergedRead => ("粘包: {} messages left in ONE read", "粘包：{} 条消息被一次读走"),
     GaugeWrittenRead => ("written {} B • read {} B", "已写 {} B • 已读 {} B"),
-    UdpAtHead => ("UDP now: {} queued • {} delivered • {} truncated • {} dropped", "UDP 此刻：排队 {} • 送达 {} • 截断 {} • 丢弃 {}"),
+    UdpAtHead => ("UDP now: {} queued • {} arrived ({} truncated) • {} dropped", "UDP 此刻：排队 {} • 到达 {}（其中截断 {}）• 丢弃 {}"),
     EventsTitle => ("Events", "事件"),
     EventsTip => ("Click a row to move the play head there", "点击一行，把播放头移到那里"),
     EvWrite => ("write", "写"),
@@ -398,6 +400,21 @@ strings! {
     SumDgDropped => ("datagrams dropped", "被丢弃的数据报"),
     SumUdpRcvBuf => ("UDP SO_RCVBUF (kernel)", "UDP SO_RCVBUF（内核）"),
     SumHistoryDropped => ("events dropped from history", "历史中丢弃的事件"),
+    SumCausality => ("effects before causes", "因果颠倒的事件"),
+    SumShortWrites => ("short writes", "短写入"),
+    SumCaptureGap => ("{} of {} captured ({} lost by the capture)", "抓到 {} / {}（抓包丢失 {} 个）"),
+    SumCaptureGapPartly => ("{} of {} captured ({} not seen by the capture, {} of them dropped from its queue)", "抓到 {} / {}（抓包未见 {} 个，其中 {} 个从抓包队列中丢失）"),
+    SumCaptureGapUnknown => ("{} of {} captured ({} not seen by the capture)", "抓到 {} / {}（抓包未见 {} 个）"),
+    SumWritesShort => ("{} ({} short: send() took fewer bytes than asked, the rest went in another send())", "{}（其中 {} 次短写入：send() 接收的字节少于请求，其余由下一次 send() 发出）"),
+    Violation => ("timestamps out of order: {}", "时间戳顺序错误：{}"),
+    ViolReadBeforeWrite => ("the read of byte {} is stamped {} µs before the write that carried it", "读到字节 {} 的读取比承载它的写入早 {} µs"),
+    ViolSegmentBeforeWrite => ("the segment from byte {} is stamped {} µs before its write", "从字节 {} 起的报文段比其写入早 {} µs"),
+    ViolSegmentAfterRead => ("the segment from byte {} is stamped {} µs after the read that returned it", "从字节 {} 起的报文段比返回它的读取晚 {} µs"),
+    ViolFrameBeforeRead => ("the frame ending at byte {} is stamped {} µs before the read that completed it", "在字节 {} 结束的帧比完成它的读取早 {} µs"),
+    ViolDatagramBeforeSent => ("datagram m{} is received {} µs before it was sent", "数据报 m{} 的接收比发送早 {} µs"),
+    ViolationsLine => ("{} events stamped before their cause; the first: {}", "{} 个事件的时间戳早于其原因；第一个：{}"),
+    ViolOnReplies => ("{} (reply stream)", "{}（回复方向）"),
+    ViolOnConn => ("{} (connection {})", "{}（连接 {}）"),
     // issue 15: the window's layout, file dialogs and lessons that survive tweaks
     Cancel => ("Cancel", "取消"),
     SystemFileDialog => ("Use the system's file dialog", "使用系统的文件对话框"),
@@ -545,8 +562,56 @@ pub fn problem(p: &crate::analysis::Problem, lang: Lang) -> String {
         ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&capture_reason(why, lang)]),
         ProblemKind::Failed(why) => capture_reason(why, lang),
         ProblemKind::Client(c) => client_report(c, lang),
+        ProblemKind::Causality(v) => violation(v, lang),
     };
     tf(lang, S::Problem, &[&side, &what])
+}
+
+/// The writes count, naming the short writes among them (a `send()` that took fewer bytes
+/// than asked is why there can be more writes than message pieces).
+pub fn writes_value(s: &crate::analysis::Summary, lang: Lang) -> String {
+    match s.short_writes {
+        0 => s.writes.to_string(),
+        n => tf(lang, S::SumWritesShort, &[&s.writes, &n]),
+    }
+}
+
+/// The segments captured, with the gap to the kernel's own count when there is one: the
+/// lane never silently shows fewer segments than left the socket.
+pub fn segments_captured_value(s: &crate::analysis::Summary, lang: Lang) -> String {
+    let Some(captured) = s.segments_captured else { return "-".into() };
+    match s.capture_gap() {
+        None | Some(0) => captured.to_string(),
+        Some(gap) => {
+            let total = captured + gap;
+            // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
+            match s.segments_capture_dropped.unwrap_or(0) {
+                0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
+                d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
+                d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
+            }
+        }
+    }
+}
+
+/// A causality violation (an effect stamped before its cause) in `lang`.
+pub fn violation(v: &crate::analysis::Violation, lang: Lang) -> String {
+    use crate::analysis::{Axis, ViolationKind as K};
+    let key = match v.kind {
+        K::ReadBeforeWrite => S::ViolReadBeforeWrite,
+        K::SegmentBeforeWrite => S::ViolSegmentBeforeWrite,
+        K::SegmentAfterRead => S::ViolSegmentAfterRead,
+        K::FrameBeforeRead => S::ViolFrameBeforeRead,
+        K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
+    };
+    let what = tf(lang, key, &[&v.offset, &v.by_us()]);
+    let what = match v.axis {
+        Axis::Requests { conn: 0 } | Axis::Datagrams => what,
+        Axis::Requests { conn } => tf(lang, S::ViolOnConn, &[&what, &conn]),
+        Axis::Replies { conn: 0 } => tf(lang, S::ViolOnReplies, &[&what]),
+        Axis::Replies { conn } => tf(lang, S::ViolOnConn, &[&tf(lang, S::ViolOnReplies, &[&what]), &conn]),
+    };
+    tf(lang, S::Violation, &[&what])
 }
 
 #[cfg(test)]

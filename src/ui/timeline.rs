@@ -182,6 +182,10 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
         Lane::Writes => t(lang, S::LaneWrites).into(),
         Lane::Wire => match &model.segments_unavailable {
             Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::i18n::capture_reason(why, lang)]),
+            // segments the kernel sent but the capture missed are said where they are missing
+            None if model.summary.capture_gap().unwrap_or(0) > 0 => {
+                tf(lang, S::LaneWireGap, &[&crate::i18n::segments_captured_value(&model.summary, lang)])
+            }
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),
@@ -374,6 +378,17 @@ fn selection_rect(model: &Model, sel: Selection, axis: &Axis, lane_y: &dyn Fn(us
     Some(axis.span(off, len.into(), lane_y(k)))
 }
 
+/// The colour of one pixel column of reads too many to draw one by one: solid only where a
+/// read merged messages; elsewhere (reads of one byte, say: merged = 0) every other column, a
+/// comb of read boundaries, so a lane of tiny reads never looks like one merged band.
+fn aggregated_read_fill(kind: ReadKind, column: i64) -> Option<Color32> {
+    match kind {
+        ReadKind::Merged { .. } => Some(theme::READ),
+        _ if column.rem_euclid(2) == 0 => Some(theme::READ.gamma_multiply(0.5)),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
     let dark = p.ctx().global_style().visuals.dark_mode;
@@ -383,8 +398,9 @@ fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lan
         let kind = model.read_kind(read);
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 1.0 }, 0.0));
         if agg {
-            let c = if matches!(kind, ReadKind::Merged { .. }) { theme::READ } else { theme::READ.gamma_multiply(0.5) };
-            p.rect_filled(r, 0.0, c);
+            if let Some(c) = aggregated_read_fill(kind, r.left() as i64) {
+                p.rect_filled(r, 0.0, c);
+            }
         } else {
             if let ReadKind::Merged { .. } = kind {
                 p.rect_filled(r, 3.0, theme::MERGED_FILL);
@@ -494,5 +510,19 @@ fn short_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
         E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
         E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
         E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 14: read size 1 was drawn as a solid band that looked merged with merged = 0.
+    #[test]
+    fn tiny_unmerged_reads_draw_a_comb_merged_ones_a_band() {
+        let partial: Vec<_> = (0..8).map(|x| aggregated_read_fill(ReadKind::Partial, x)).collect();
+        assert_eq!(partial.iter().filter(|c| c.is_some()).count(), 4, "every other column");
+        let merged = (0..8).filter(|&x| aggregated_read_fill(ReadKind::Merged { messages: 2 }, x).is_some()).count();
+        assert_eq!(merged, 8, "solid");
     }
 }
