@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri)
+# xvfb, xdotool and imagemagick: tests/real_window.rs runs the real binary on a virtual X
+# display, clicks File → Save with a real pointer and screenshots the lanes.
+packages=(fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

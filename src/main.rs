@@ -35,7 +35,12 @@ fn main() -> ExitCode {
     };
     let error = t(lang, S::CliError);
     if cli.command.is_none() {
-        return open_window(lang);
+        return open_window(lang, &cli);
+    }
+    // a window's options with a subcommand: say which, rather than ignore them
+    if let Some(flag) = [(cli.recording.is_some(), "RECORDING.json"), (cli.preset.is_some(), "--preset"), (cli.projector, "--projector")].iter().find_map(|(set, f)| set.then_some(*f)) {
+        eprintln!("{error}: {flag}: {}", t(lang, S::CliWindowOnly));
+        return ExitCode::from(2);
     }
     #[cfg(feature = "gui")]
     let cli = match cli {
@@ -66,9 +71,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// `stickyviz [RECORDING.json] [--preset NAME] [--projector]`: what the window opens on. A
+/// bad name or an unreadable file is reported before any window opens, exit code 2.
 #[cfg(feature = "gui")]
-fn open_window(lang: Lang) -> ExitCode {
-    match stickyviz::ui::run_native(lang) {
+fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
+    let mut start = stickyviz::ui::Start { projector: cli.projector, ..Default::default() };
+    if let Some(name) = &cli.preset {
+        if stickyviz::presets::find(name).is_none() {
+            eprintln!("{}: --preset: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliUnknownPreset, &[name, &stickyviz::presets::names().join(", ")]));
+            return ExitCode::from(2);
+        }
+        start.preset = Some(name.clone());
+    }
+    if let Some(path) = &cli.recording {
+        match stickyviz::recording::Recording::load(path) {
+            Ok(rec) => start.recording = Some((rec, path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())),
+            Err(e) => {
+                eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::OpenFailed, &[&path.display(), &e]));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match stickyviz::ui::run_native(lang, start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e]));
@@ -112,7 +136,7 @@ fn png_renderer() -> Option<cli::render::PngRenderer> {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(lang: Lang) -> ExitCode {
+fn open_window(lang: Lang, _: &Cli) -> ExitCode {
     eprintln!("{}\n", t(lang, S::CliNoGui));
     let _ = cli_help::localize(Cli::command(), lang).print_help();
     ExitCode::from(2)

@@ -78,32 +78,59 @@ fn dropped_malformed_or_future_file_says_what_is_wrong() {
     assert!(h.query_by_label_contains("Cannot open newer.json: recording format version 3 is newer").is_some());
 }
 
+/// Without a system dialog (no portal, as under Xvfb) Open… and Save… ask in a modal path box.
 #[test]
 fn open_and_save_through_the_file_menu() {
     let dir = tempfile::tempdir().expect("temp dir");
     let copy = dir.path().join("copy.json");
     let mut h = harness();
+    h.state_mut().files.system_dialog = false;
     h.get_by_label("File").click();
     h.run();
-    let field = h.get_by_role_and_label(Role::TextInput, "recording file (.json)");
-    field.focus();
+    h.get_by_label_contains("Open…").click();
     h.run();
+    assert!(h.state().files.prompt.is_some(), "the path box opens");
     h.get_by_role_and_label(Role::TextInput, "recording file (.json)").type_text(&fixture("json-header").display().to_string());
     h.run();
-    assert_eq!(h.state().files.path, fixture("json-header").display().to_string());
-    h.get_by_label("Open").click();
+    h.get_by_role_and_label(Role::Button, "Open").click();
     h.run();
     assert_eq!(h.state().status, Status::Replay);
-    h.state_mut().files.path = copy.display().to_string();
+    assert!(h.state().files.prompt.is_none(), "the path box closes");
     h.get_by_label("File").click();
     h.run();
-    h.get_by_label("Save").click();
+    h.get_by_label_contains("Save…").click();
+    h.run();
+    assert!(h.query_by_role_and_label(Role::TextInput, "recording file (.json)").is_some(), "Save asks for a path");
+    h.state_mut().files.path = copy.display().to_string();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Save").click();
     h.run();
     let saved = Recording::load(&copy).expect("the saved file loads");
     let original = Recording::load(&fixture("json-header")).expect("fixture");
     assert_eq!(saved.events, original.events);
     assert_eq!(saved.settings, original.settings);
     assert_eq!(saved.kernel, original.kernel, "a replay saved again keeps where it was recorded");
+}
+
+/// Ctrl+S opens the path box at once, typing goes into it (it has focus) and Enter saves.
+#[test]
+fn ctrl_s_then_typing_and_enter_saves() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("typed.json");
+    let mut h = harness();
+    h.state_mut().files.system_dialog = false;
+    drop_file(&mut h, fixture("slow-reader"));
+    // the box starts from the last path used (here the dropped file's): start from nothing
+    h.state_mut().files.path.clear();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    assert!(h.state().files.prompt.is_some(), "Ctrl+S opens the path box");
+    h.get_by_role_and_label(Role::TextInput, "recording file (.json)").type_text(&out.display().to_string());
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(out.is_file(), "Enter in the path box saved the recording");
+    assert!(h.state().files.prompt.is_none());
 }
 
 #[test]
@@ -135,9 +162,12 @@ fn export_svg_writes_the_lanes_beside_the_path() {
     let mut h = harness();
     drop_file(&mut h, fixture("json-header"));
     h.state_mut().files.path = dir.path().join("lesson.json").display().to_string();
+    h.state_mut().files.system_dialog = false;
     h.get_by_label("File").click();
     h.run();
-    h.get_by_label("Export SVG").click();
+    h.get_by_label("Export SVG…").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Export SVG").click();
     h.run();
     let svg = std::fs::read_to_string(dir.path().join("lesson.svg")).expect("the SVG is written");
     let writes = h.state().model.writes.len();
@@ -153,7 +183,7 @@ fn export_pcapng_says_why_when_nothing_was_captured() {
     h.get_by_label("File").click();
     h.run();
     assert!(h.query_by_label_contains("pcapng: this recording kept segment positions but not their packets").is_some());
-    assert!(h.get_by_label("Export pcapng").accesskit_node().is_disabled());
+    assert!(h.get_by_label("Export pcapng…").accesskit_node().is_disabled());
 }
 
 #[test]
@@ -169,9 +199,12 @@ fn export_pcapng_writes_the_captured_packets() {
     let mut h = harness();
     drop_file(&mut h, docs);
     h.state_mut().files.path = dir.path().join("lesson.json").display().to_string();
+    h.state_mut().files.system_dialog = false;
     h.get_by_label("File").click();
     h.run();
-    h.get_by_label("Export pcapng").click();
+    h.get_by_label("Export pcapng…").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Export pcapng").click();
     h.run();
     let bytes = std::fs::read(dir.path().join("lesson.pcapng")).expect("written");
     assert_eq!(&bytes[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "a pcapng section header block");

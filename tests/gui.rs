@@ -166,23 +166,32 @@ fn replay(name: &str) -> Harness<'static, StickyApp> {
 }
 
 #[test]
-fn timeline_zooms_with_the_wheel_pans_with_drag_and_fits_on_double_click() {
+fn wheel_scrolls_ctrl_wheel_zooms_drag_pans_double_click_fits() {
     let mut h = replay("slow-reader");
     let whole = h.state().model.stream_len() as f64;
     assert!(h.state().timeline.fit);
-    let p = egui::pos2(600.0, 450.0); // on the lanes of the byte timeline (below the buffer gauge and the problem lines)
+    let p = stickyviz::ui::shown::find(&h.ctx, "lane.wire").expect("the lanes are drawn").rect.center();
+    let wheel = |h: &mut Harness<'static, StickyApp>, modifiers: Modifiers| {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, 300.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers,
+        });
+        h.run_steps(90); // smooth scrolling spreads a wheel step over frames; let it settle
+    };
     h.hover_at(p);
     h.run_steps(1);
-    h.event(egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Point,
-        delta: egui::vec2(0.0, 300.0),
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Wheel,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(90); // smooth scrolling spreads the zoom over frames; let it settle
+    wheel(&mut h, Modifiers::NONE);
+    assert!(h.state().timeline.fit, "the plain wheel scrolls the page, it does not zoom: {:?}", h.state().timeline);
+    let p = stickyviz::ui::shown::find(&h.ctx, "lane.wire").expect("the lanes are drawn").rect.center();
+    h.hover_at(p);
+    h.run_steps(1);
+    h.event(egui::Event::Zoom(1.5)); // what Ctrl + wheel and a pinch turn into
+    h.run_steps(2);
     let zoomed = h.state().timeline.clone();
-    assert!(!zoomed.fit && zoomed.x1 - zoomed.x0 < whole * 0.8, "wheel zooms in: {zoomed:?}");
+    assert!(!zoomed.fit && zoomed.x1 - zoomed.x0 < whole * 0.8, "Ctrl + wheel zooms in: {zoomed:?}");
 
     h.drag_at(p);
     h.run_steps(1);

@@ -63,17 +63,22 @@ fn arrow_keys_step_the_play_head_event_by_event() {
 }
 
 #[test]
-fn space_plays_and_pauses_while_playback_is_on_instead_of_running() {
+fn p_plays_and_pauses_and_space_still_runs() {
     let mut h = replay_with("slow-reader", builder());
     h.key_press(Key::ArrowRight);
     h.run_steps(1);
-    h.key_press(Key::Space);
+    h.key_press(Key::P);
     h.run_steps(1);
-    assert!(!h.state().is_running(), "Space does not start a run while playback is on");
+    assert!(!h.state().is_running(), "P plays, it does not run");
     assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Playing));
-    h.key_press(Key::Space);
+    assert!(h.query_by_label("▮▮ Pause (P)").is_some(), "the button shows its key");
+    h.key_press(Key::P);
     h.run_steps(1);
     assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Paused));
+    h.key_press(Key::Space);
+    h.run_steps(1);
+    assert!(h.state().is_running(), "Space runs, as the Run button says, even during playback");
+    h.state_mut().stop();
 }
 
 #[test]
@@ -140,6 +145,9 @@ fn snapshot_mid_playback_after_the_first_merged_read() {
 #[test]
 fn event_list_click_jumps_and_the_filter_hides_a_kind() {
     let mut h = replay_with("slow-reader", builder());
+    // at 1280×800 the event list is a drawer: open it as the user would
+    h.get_by_label("☰ Events").click();
+    h.run_steps(2);
     h.get_by_label("+917 µs write m0 68 B").click();
     h.run_steps(2);
     assert_eq!(head(&h), Some(917), "a click on a row moves the play head to its time");

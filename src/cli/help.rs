@@ -20,6 +20,10 @@ use crate::i18n::{t, Lang, S};
 fn help_key(sub: Option<&str>, id: &str) -> Option<S> {
     Some(match (sub, id) {
         (None, "lang") => S::FlagLang,
+        (None, "recording") => S::FlagRecording,
+        (None, "window_preset") => S::FlagWindowPreset,
+        (None, "projector") => S::FlagProjector,
+        (Some("render"), "projector") => S::FlagRenderProjector,
         (None, "run") => S::CmdRun,
         (Some("run"), "udp") => S::FlagRunUdp,
         (Some("run"), "json") => S::FlagRunJson,

@@ -33,6 +33,15 @@ pub struct Cli {
     /// Language of the output: en or zh (default: from the system locale).
     #[arg(long, global = true, value_name = "en|zh")]
     pub lang: Option<String>,
+    /// Open this recording (.json) in the window.
+    #[arg(value_name = "RECORDING.json")]
+    pub recording: Option<PathBuf>,
+    /// Open the window on this lesson (see `stickyviz presets`).
+    #[arg(long = "preset", id = "window_preset", value_name = "NAME", conflicts_with = "recording")]
+    pub preset: Option<String>,
+    /// Open the window in projector mode (large text, high contrast).
+    #[arg(long)]
+    pub projector: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

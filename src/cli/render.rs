@@ -35,6 +35,9 @@ pub struct RenderArgs {
     /// The central view: the byte axis, or time.
     #[arg(long, value_enum, default_value_t = RenderView::Bytes)]
     pub view: RenderView,
+    /// Draw the window in projector mode (PNG only).
+    #[arg(long)]
+    pub projector: bool,
 }
 
 fn validate_side(flag: &str, v: u32, min: u32, lang: Lang) -> Result<(), UsageError> {
@@ -70,7 +73,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Lang::En => RenderLang::En,
         Lang::Zh => RenderLang::Zh,
     };
-    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang: render_lang, view: args.view };
+    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang: render_lang, view: args.view, projector: args.projector };
     crate::cli::stop::install().context(crate::i18n::t(lang, crate::i18n::S::CliNoSignals))?;
     let rec = Recording::load(&args.recording)?;
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -32,11 +32,13 @@ pub struct RenderOptions {
     pub theme: RenderTheme,
     pub lang: RenderLang,
     pub view: RenderView,
+    /// The window's projector mode: zoomed, high contrast, side panels folded.
+    pub projector: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { width: 1280, height: 800, theme: RenderTheme::Dark, lang: RenderLang::En, view: RenderView::Bytes }
+        Self { width: 1280, height: 800, theme: RenderTheme::Dark, lang: RenderLang::En, view: RenderView::Bytes, projector: false }
     }
 }
 

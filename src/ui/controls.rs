@@ -243,7 +243,7 @@ fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note
     let dark = ui.visuals().dark_mode;
     if let Some(err) = form.error(f) {
         ui.label("");
-        ui.add(egui::Label::new(RichText::new(err).color(theme::SPLIT).size(11.0)).wrap());
+        ui.add(egui::Label::new(RichText::new(err).color(theme::split_text(ui.visuals().dark_mode)).size(11.0)).wrap());
         ui.end_row();
     } else if let Some(note) = note {
         ui.label("");

@@ -24,12 +24,9 @@ const DELAYED_ACK_MS: f64 = 40.0;
 
 /// Draws nothing unless `model` holds a request/response run. `nagle` = the run's setting.
 pub fn echo_panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: bool) {
-    if model.echo.is_none() {
-        return;
-    }
-    // The reply axis, plot and extra connections outgrow the window; leave the inspector room.
-    let max_height = (ui.available_height() * 0.8).max(200.0);
-    egui::ScrollArea::vertical().id_salt("echo_panel").max_height(max_height).show(ui, |ui| panel_ui(ui, model, view, lang, nagle));
+    // No scroll area of its own: the central column scrolls, and a lesson's evidence here
+    // (the latency plot, the reply reads) is brought into view by scrolling that one.
+    panel_ui(ui, model, view, lang, nagle);
 }
 
 fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: bool) {
@@ -39,7 +36,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
         connections_ui(ui, model, view, lang);
     }
     ui.label(RichText::new(t(lang, S::EchoPanelTitle)).size(13.0));
-    timeline::timeline_ui(ui, &echo.replies, &mut view.replies, &mut view.selection, lang);
+    timeline::timeline_ui(ui, &echo.replies, &mut view.replies, &mut view.selection, lang).note(ui, "replies.");
 
     let points: Vec<[f64; 2]> = echo.rounds.iter().map(|r| [f64::from(r.index), r.latency_us as f64 / 1000.0]).collect();
     let stalled = echo.rounds.iter().filter(|r| r.latency_us >= STALL_US).count();
@@ -58,8 +55,8 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
             .wrap(),
         );
     }
-    Plot::new("echo_latency")
-        .height(170.0)
+    let plot = Plot::new("echo_latency")
+        .height(if view.replies.lane_h < timeline::LANE_H { 130.0 } else { 170.0 })
         .legend(Legend::default())
         .x_axis_label(t(lang, S::EchoRequestAxis))
         .y_axis_label("ms")
@@ -76,16 +73,20 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
                 plot.points(Points::new(format!("{} {}", t(lang, S::EchoConnectionWord), k + 1), PlotPoints::from(pts)).radius(3.0));
             }
         });
+    crate::ui::shown::area(ui, "latency", plot.response.rect);
 }
 
 /// many-clients: each extra connection's own lane group, folded so the window stays readable.
 fn connections_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang) {
     let Some(echo) = model.echo.as_deref() else { return };
     view.connections.resize_with(echo.connections.len(), Default::default);
+    let lane_h = view.replies.lane_h;
     for (k, (c, (tl, sel))) in echo.connections.iter().zip(view.connections.iter_mut()).enumerate() {
         let title = format!("{} {} — {}", t(lang, S::EchoConnectionWord), k + 1, t(lang, S::EchoOwnStream));
-        egui::CollapsingHeader::new(title).id_salt(("echo_conn", k)).default_open(k == 0).show(ui, |ui| {
-            timeline::timeline_ui(ui, c, tl, sel, lang);
+        tl.lane_h = lane_h;
+        // open: every connection is the lesson here, and a folded one cannot be pointed at
+        egui::CollapsingHeader::new(title).id_salt(("echo_conn", k)).default_open(true).show(ui, |ui| {
+            timeline::timeline_ui(ui, c, tl, sel, lang).note(ui, &format!("connection.{}.", k + 1));
         });
     }
 }

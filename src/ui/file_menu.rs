@@ -1,11 +1,8 @@
-//! Recordings in the window: Save, Open (a path field: no native dialog, see below),
-//! drag-and-drop of a `.json`, the replay banner, and the exports (SVG, text).
-//!
-//! A native file dialog (`rfd`) would pull in a D-Bus portal stack that needs a desktop portal
-//! at run time; a classroom machine without one would get a dialog that never opens. A path
-//! field always works, and dropping a file onto the window covers the mouse-first user.
+//! Recordings in the window: Open…, Save… (Ctrl+O, Ctrl+S; the system's dialog or a path box,
+//! see file_dialog.rs), drag-and-drop of a `.json`, the replay banner, and the exports (SVG,
+//! pcapng, text).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui::{RichText, Ui};
 
@@ -13,6 +10,7 @@ use crate::config::Experiment;
 use crate::engine::Event;
 use crate::recording::{Recording, FORMAT, VERSION};
 use crate::ui::strings::{t, tf, S};
+use crate::ui::file_dialog::{self, FileAction, PathPrompt};
 use crate::ui::{theme, StickyApp};
 
 /// Most events kept for Save. The model's own history cap is the same number, so a run the
@@ -75,11 +73,22 @@ impl Recorded {
 }
 
 /// What the file menu last did, shown above the timeline until the next action.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FileState {
+    /// The last path used (typed, picked or dropped): the next dialog starts from it.
     pub path: String,
     pub error: Option<String>,
     pub notice: Option<String>,
+    /// The in-window path box, while open.
+    pub prompt: Option<PathPrompt>,
+    /// Use the system's file dialog; off where none can open (see file_dialog.rs).
+    pub system_dialog: bool,
+}
+
+impl Default for FileState {
+    fn default() -> Self {
+        Self { path: String::new(), error: None, notice: None, prompt: None, system_dialog: file_dialog::system_dialog_available() }
+    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -178,45 +187,86 @@ impl StickyApp {
         }
     }
 
-    /// The "File" menu of the top bar.
-    pub(crate) fn file_menu_ui(&mut self, ui: &mut Ui) {
+    /// Runs a file action: the system dialog picks the path, else the in-window path box does.
+    pub fn choose_file(&mut self, action: FileAction, ctx: &egui::Context) {
+        if !self.files.system_dialog {
+            self.files.prompt = Some(PathPrompt::new(action));
+            return;
+        }
+        if let Some(path) = file_dialog::system_pick(action, self.prefs.lang, self.files.path.trim()) {
+            self.files.path = path.display().to_string();
+            self.do_file_action(action, &path, ctx.global_style().visuals.dark_mode);
+        }
+    }
+
+    fn do_file_action(&mut self, action: FileAction, path: &Path, dark: bool) {
         let lang = self.prefs.lang;
-        ui.menu_button(t(lang, S::FileMenu), |ui| {
-            ui.set_min_width(320.0);
-            let label = ui.label(t(lang, S::FilePath));
-            ui.add(egui::TextEdit::singleline(&mut self.files.path).hint_text("run.json").desired_width(300.0)).labelled_by(label.id);
-            let path = PathBuf::from(self.files.path.trim());
-            let has_path = !self.files.path.trim().is_empty();
-            ui.horizontal(|ui| {
-                if ui.add_enabled(has_path, egui::Button::new(t(lang, S::OpenRecording))).clicked() {
-                    self.open_recording(&path);
-                    ui.close();
-                }
-                if ui.add_enabled(has_path, egui::Button::new(t(lang, S::SaveRecording))).clicked() {
-                    self.save_recording(&path);
-                    ui.close();
-                }
-            });
-            ui.weak(t(lang, S::DropHint));
-            ui.separator();
-            if ui.add_enabled(has_path, egui::Button::new(t(lang, S::ExportSvg))).on_hover_text(t(lang, S::ExportSvgTip)).clicked() {
-                let dark = ui.visuals().dark_mode;
-                self.export_svg(&path.with_extension("svg"), dark);
-                ui.close();
-            }
-            let why_no_packets = crate::export::pcapng::why_unavailable(&self.recorded.events);
-            let pcap = ui.add_enabled(has_path && why_no_packets.is_none() && !self.is_running(), egui::Button::new(t(lang, S::ExportPcapng)));
-            let pcap = match &why_no_packets {
-                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
-                None => pcap.on_hover_text(t(lang, S::ExportPcapngTip)),
-            };
-            if pcap.clicked() {
+        match action {
+            FileAction::Open => self.open_recording(path),
+            FileAction::Save => self.save_recording(path),
+            FileAction::ExportSvg => self.export_svg(&path.with_extension("svg"), dark),
+            FileAction::ExportPcapng => {
                 let target = path.with_extension("pcapng");
                 match crate::export::pcapng::save(&self.recorded.events, &target) {
                     Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&target.display()])),
                     Err(e) => self.file_error(e.to_string()),
                 }
-                ui.close();
+            }
+        }
+    }
+
+    /// Whether Save has something to write now.
+    pub fn can_save(&self) -> bool {
+        !self.is_running() && !self.recorded.events.is_empty()
+    }
+
+    /// The "File" menu of the top bar, its shortcuts (Ctrl+O, Ctrl+S) and the path box.
+    pub(crate) fn file_menu_ui(&mut self, ui: &mut Ui) {
+        let lang = self.prefs.lang;
+        let ctx = ui.ctx().clone();
+        let open_key = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
+        let save_key = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S);
+        // the action runs after the menu has closed: a system dialog blocks this frame
+        let mut action = None;
+        if self.files.prompt.is_none() {
+            if ui.input_mut(|i| i.consume_shortcut(&open_key)) {
+                action = Some(FileAction::Open);
+            } else if ui.input_mut(|i| i.consume_shortcut(&save_key)) {
+                action = Some(FileAction::Save);
+            }
+        }
+        let can_save = self.can_save();
+        let menu = ui.menu_button(t(lang, S::FileMenu), |ui| {
+            ui.set_min_width(240.0);
+            let item = |ui: &mut Ui, key: S, shortcut: Option<&egui::KeyboardShortcut>, enabled: bool| {
+                let mut b = egui::Button::new(format!("{}…", t(lang, key)));
+                if let Some(k) = shortcut {
+                    b = b.shortcut_text(ui.ctx().format_shortcut(k));
+                }
+                ui.add_enabled(enabled, b)
+            };
+            if item(ui, S::OpenRecording, Some(&open_key), true).clicked() {
+                action = Some(FileAction::Open);
+            }
+            let save = item(ui, S::SaveRecording, Some(&save_key), can_save).on_disabled_hover_text(t(lang, S::NothingToSave));
+            crate::ui::shown::area(ui, "menu.save", save.rect);
+            if save.clicked() {
+                action = Some(FileAction::Save);
+            }
+            ui.weak(t(lang, S::DropHint));
+            ui.separator();
+            let has_lanes = !self.model.writes.is_empty() || !self.model.reads.is_empty();
+            if item(ui, S::ExportSvg, None, has_lanes).on_hover_text(t(lang, S::ExportSvgTip)).clicked() {
+                action = Some(FileAction::ExportSvg);
+            }
+            let why_no_packets = crate::export::pcapng::why_unavailable(&self.recorded.events);
+            let pcap = item(ui, S::ExportPcapng, None, why_no_packets.is_none() && !self.is_running());
+            let pcap = match &why_no_packets {
+                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
+                None => pcap.on_hover_text(t(lang, S::ExportPcapngTip)),
+            };
+            if pcap.clicked() {
+                action = Some(FileAction::ExportPcapng);
             }
             if let Some(why) = &why_no_packets {
                 ui.weak(tf(lang, S::PcapngUnavailable, &[why]));
@@ -224,9 +274,17 @@ impl StickyApp {
             if ui.button(t(lang, S::CopyText)).on_hover_text(t(lang, S::CopyTextTip)).clicked() {
                 ui.ctx().copy_text(self.timeline_text());
                 self.file_notice(t(lang, S::Copied).into());
-                ui.close();
             }
+            ui.separator();
+            ui.checkbox(&mut self.files.system_dialog, t(lang, S::SystemFileDialog)).on_hover_text(t(lang, S::SystemFileDialogTip));
         });
+        crate::ui::shown::area(ui, "menu.file", menu.response.rect);
+        if let Some(a) = action {
+            self.choose_file(a, &ctx);
+        }
+        if let Some((a, path)) = file_dialog::path_prompt_ui(ui, &mut self.files.prompt, &mut self.files.path, lang) {
+            self.do_file_action(a, &path, ui.visuals().dark_mode);
+        }
     }
 
     /// The replay banner and the file menu's last message, above the timeline.
@@ -251,10 +309,10 @@ impl StickyApp {
             }
         }
         if let Some(e) = &self.files.error {
-            ui.colored_label(theme::SPLIT, e);
+            ui.colored_label(theme::split_text(dark), e);
         }
         if let Some(n) = &self.files.notice {
-            ui.label(RichText::new(n).color(theme::FRAME_OK));
+            ui.label(RichText::new(n).color(theme::ok_text(dark)));
         }
     }
 }

@@ -6,20 +6,25 @@ pub mod buffer_gauge;
 pub mod controls;
 pub mod echo_panel;
 pub mod event_list;
+pub mod file_dialog;
 pub mod file_menu;
 pub mod fonts;
 pub mod inspector;
+pub mod layout;
+pub mod lesson;
 pub mod listen;
 pub mod playback;
 pub mod playback_veil;
 pub mod projector;
 pub mod render;
+pub mod shown;
 pub mod stats;
 pub mod strings;
 pub mod theme;
 pub mod time_view;
 pub mod timeline;
 pub mod udp_panel;
+pub mod units;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -56,16 +61,29 @@ pub struct Prefs {
     pub view: ViewKind,
     /// Large UI and a high-contrast palette for a classroom projector.
     pub projector: bool,
+    /// The lesson last opened. Unlike `preset` (the settings equal a lesson's) it stays when
+    /// the user changes a setting, so the explanation stays and "back to the lesson" works.
+    pub lesson: Option<String>,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
         let slow = presets::find("slow-reader").map(|p| p.experiment).unwrap_or_default();
-        Self { settings: slow, preset: Some("slow-reader".into()), auto_rerun: true, lang: Lang::En, view: ViewKind::Bytes, projector: false }
+        Self {
+            settings: slow,
+            preset: Some("slow-reader".into()),
+            auto_rerun: true,
+            lang: Lang::En,
+            view: ViewKind::Bytes,
+            projector: false,
+            lesson: Some("slow-reader".into()),
+        }
     }
 }
 
 const PREFS_KEY: &str = "stickyviz";
+/// Frames in which a newly opened lesson's evidence is scrolled into view (see `reveal`).
+const REVEAL_FRAMES: u8 = 12;
 /// Most event batches folded into the model per frame, so one frame never stalls on a flood;
 /// the rest wait for the next frame (which is requested at once).
 const BATCHES_PER_FRAME: usize = 256;
@@ -99,6 +117,11 @@ pub struct StickyApp {
     /// The shown run's raw events, for Save (see file_menu.rs).
     pub recorded: file_menu::Recorded,
     pub files: file_menu::FileState,
+    /// Side panels opened from the top bar while the window is too small to dock them.
+    pub drawers: layout::Drawers,
+    /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
+    /// the first frames after opening still size the panels, so one scroll is not enough.
+    reveal: u8,
 }
 
 impl StickyApp {
@@ -118,6 +141,8 @@ impl StickyApp {
             playback: playback::PlaybackView::default(),
             recorded: file_menu::Recorded::default(),
             files: file_menu::FileState::default(),
+            drawers: layout::Drawers::default(),
+            reveal: REVEAL_FRAMES,
         }
     }
 
@@ -218,6 +243,8 @@ impl StickyApp {
         self.stop();
         self.prefs.settings = rec.settings.clone();
         self.prefs.preset = crate::recording::matching_preset(rec.preset.as_deref(), &rec.settings);
+        self.prefs.lesson = rec.preset.clone().filter(|name| presets::find(name).is_some()).or_else(|| self.prefs.preset.clone());
+        self.reveal = REVEAL_FRAMES;
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
         self.timeline = TimelineView::default();
@@ -234,7 +261,11 @@ impl StickyApp {
         if let Some(p) = presets::find(name) {
             self.prefs.settings = p.experiment;
             self.prefs.preset = Some(p.name.into());
+            self.prefs.lesson = Some(p.name.into());
             self.form = Form::from_settings(&self.prefs.settings);
+            // a new lesson starts at its beginning: no zoom carried over from the last one
+            self.timeline = TimelineView::default();
+            self.reveal = REVEAL_FRAMES;
             self.start(ctx);
         }
     }
@@ -246,48 +277,116 @@ impl StickyApp {
     /// The whole window; eframe calls it through [`eframe::App::ui`], tests call it directly.
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        shown::begin_frame(&ctx);
         self.poll(&ctx);
         self.handle_dropped_files(&ctx);
         self.playback.sync(&self.model, self.is_running());
-        let space_used = self.playback.keys(&ctx);
+        self.playback.keys(&ctx);
         self.playback.tick(&ctx, self.is_running());
         self.timeline.play_head = self.playback.t();
         if let Some(sel) = self.playback.selection_to_show() {
             self.selection = Some(sel);
         }
-        if !space_used && ui.input(|i| i.key_pressed(egui::Key::Space)) && !ctx.egui_wants_keyboard_input() {
+        let typing = ctx.egui_wants_keyboard_input() || self.files.prompt.is_some();
+        if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
             if self.is_running() { self.stop() } else { self.start(&ctx) }
         }
         let lang = self.lang();
-        egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
-        egui::Panel::bottom("stats").show(ui, |ui| {
-            stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None);
+        let evidence = self.prefs.lesson.as_deref().and_then(layout::evidence_of);
+        let plan = layout::plan(ctx.content_rect().size(), self.prefs.settings.transports, evidence, self.drawers);
+        self.timeline.lane_h = plan.lane_h;
+        // each panel's rectangle is recorded: the layout tests compare labels panel by panel
+        let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
+        shown::area(ui, "panel.top", top.response.rect);
+        let bottom = egui::Panel::bottom("stats").show(ui, |ui| {
+            stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
         });
-        // a projector has no room for the settings: the presets in the top bar remain
-        if !self.prefs.projector {
-            egui::Panel::left("controls").default_size(270.0).resizable(true).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
+        shown::area(ui, "panel.bottom", bottom.response.rect);
+        if plan.controls {
+            egui::Panel::left("controls").default_size(if plan.compact { 250.0 } else { 270.0 }).resizable(true).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    shown::area(ui, "panel.controls", ui.clip_rect());
+                    self.controls_ui(ui);
+                });
             });
         }
-        if self.prefs.settings.transports.udp() {
+        // a UDP-only lesson has no lanes: its panel takes the middle instead
+        let udp_central = !self.prefs.settings.transports.tcp();
+        if plan.udp && !udp_central {
             let t_us = self.playback.t().unwrap_or(self.model.last_us);
-            egui::Panel::right("udp").default_size(310.0).show(ui, |ui| {
+            let panel = egui::Panel::right("udp").default_size(if plan.compact { 260.0 } else { 310.0 }).show(ui, |ui| {
+                shown::area(ui, "panel.udp", ui.clip_rect());
                 buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
                 udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
             });
+            shown::area(ui, "udp", panel.response.rect);
         }
-        egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
-            event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
-        });
-        // the central column scrolls: a request/response lesson puts its replies and latency plot
-        // below the timeline, past the bottom of a 1280x800 window
+        if plan.events {
+            egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
+                shown::area(ui, "panel.events", ui.clip_rect());
+                event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("central").auto_shrink([false, false]).show(ui, |ui| self.central_ui(ui));
+            if udp_central {
+                shown::area(ui, "panel.central", ui.clip_rect());
+                self.lesson_header_ui(ui, &plan);
+                let t_us = self.playback.t().unwrap_or(self.model.last_us);
+                let top = ui.cursor().min;
+                buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
+                udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
+                shown::area(ui, "udp", egui::Rect::from_min_max(top, ui.min_rect().max));
+            } else {
+                // the central column scrolls; the lesson's evidence is scrolled into view for the user
+                egui::ScrollArea::vertical().id_salt("central").auto_shrink([false, false]).show(ui, |ui| {
+                    shown::area(ui, "panel.central", ui.clip_rect());
+                    self.lesson_header_ui(ui, &plan);
+                    self.central_ui(ui, &plan);
+                    self.reveal_evidence_ui(ui, evidence);
+                });
+            }
         });
         // re-run once the user has finished typing (no text field has focus)
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
             self.start(&ctx);
         }
+        shown::dump_if_asked(&ctx);
+    }
+
+    /// After a lesson opens and its run has drawn the evidence: scroll it into view, for a few
+    /// frames while the layout settles, then leave the scrolling to the user.
+    fn reveal_evidence_ui(&mut self, ui: &mut Ui, evidence: Option<layout::Evidence>) {
+        if self.reveal == 0 || self.is_running() {
+            return;
+        }
+        let Some(evidence) = evidence else {
+            self.reveal = 0;
+            return;
+        };
+        let areas = shown::areas(ui.ctx());
+        let found: Vec<&shown::Shown> = evidence.areas().iter().filter_map(|name| areas.iter().find(|a| a.name == *name)).collect();
+        if found.is_empty() {
+            // not drawn yet (the run has not produced it): try again next frame
+            ui.ctx().request_repaint();
+            return;
+        }
+        let rect = found.iter().fold(found[0].rect, |r, a| r.union(a.rect));
+        // Scroll once, when the layout has stopped moving (the rect is where it was last frame):
+        // a scroll takes effect a frame later, so asking again meanwhile would scroll twice.
+        let id = egui::Id::unique("stickyviz_reveal_rect");
+        let before = ui.data(|d| d.get_temp::<egui::Rect>(id));
+        ui.data_mut(|d| d.insert_temp(id, rect));
+        if before != Some(rect) {
+            self.reveal -= 1;
+            ui.ctx().request_repaint();
+            return;
+        }
+        if !found.iter().all(|a| a.fully_visible()) {
+            // at once, and with a little margin: the plot's axis labels sit just outside it
+            ui.scroll_to_rect_animation(rect.expand(8.0), None, egui::style::ScrollAnimation::none());
+            ui.ctx().request_repaint();
+        }
+        self.reveal = 0;
     }
 
     fn controls_ui(&mut self, ui: &mut Ui) {
@@ -298,7 +397,8 @@ impl StickyApp {
             if let Some(valid) = self.form.apply(&edited, lang) {
                 if valid != self.prefs.settings {
                     self.prefs.settings = valid;
-                    self.prefs.preset = None;
+                    // back on the lesson's own settings (a toggle undone) is the lesson again
+                    self.prefs.preset = self.prefs.lesson.clone().filter(|l| presets::find(l).is_some_and(|p| p.experiment == self.prefs.settings));
                     self.dirty = true;
                 }
             } else if changed.toggled {
@@ -308,12 +408,14 @@ impl StickyApp {
         }
     }
 
-    fn top_bar_ui(&mut self, ui: &mut Ui) {
+    fn top_bar_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
         let lang = self.lang();
         let ctx = ui.ctx().clone();
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new("stickyviz").strong().size(18.0));
-            ui.add_space(8.0);
+            if !plan.compact {
+                ui.label(RichText::new("stickyviz").strong().size(18.0));
+                ui.add_space(8.0);
+            }
             self.file_menu_ui(ui);
             let preset_label = ui.label(t(lang, S::Preset));
             let current = self.prefs.preset.clone().unwrap_or_else(|| t(lang, S::PresetCustom).into());
@@ -340,19 +442,21 @@ impl StickyApp {
             }
             ui.checkbox(&mut self.prefs.auto_rerun, t(lang, S::AutoRerun)).on_hover_text(t(lang, S::AutoRerunTip));
             ui.separator();
-            ui.selectable_value(&mut self.prefs.view, ViewKind::Bytes, t(lang, S::ViewBytes));
-            ui.selectable_value(&mut self.prefs.view, ViewKind::Time, t(lang, S::ViewTime));
-            ui.separator();
-            ui.selectable_value(&mut self.prefs.lang, Lang::En, t(lang, S::LangEn));
-            ui.selectable_value(&mut self.prefs.lang, Lang::Zh, t(lang, S::LangZh));
-            ui.separator();
-            let dark = ui.visuals().dark_mode;
-            if ui.selectable_label(dark, t(lang, S::Dark)).clicked() {
-                ctx.set_theme(egui::Theme::Dark);
+            if plan.compact {
+                // folded panels open from here; the lanes keep the width
+                ui.toggle_value(&mut self.drawers.settings, t(lang, S::DrawerSettings));
+                ui.toggle_value(&mut self.drawers.events, t(lang, S::DrawerEvents));
+                if self.prefs.settings.transports.udp() && self.prefs.settings.transports.tcp() {
+                    ui.toggle_value(&mut self.drawers.udp, t(lang, S::DrawerUdp));
+                }
+                ui.menu_button(t(lang, S::ViewMenu), |ui| self.view_choices_ui(ui));
+            } else {
+                if !plan.events {
+                    ui.toggle_value(&mut self.drawers.events, t(lang, S::DrawerEvents));
+                }
+                self.view_choices_ui(ui);
             }
-            if ui.selectable_label(!dark, t(lang, S::Light)).clicked() {
-                ctx.set_theme(egui::Theme::Light);
-            }
+            // always in the bar: the teacher's one switch
             if ui.selectable_label(self.prefs.projector, t(lang, S::Projector)).on_hover_text(t(lang, S::ProjectorTip)).clicked() {
                 self.prefs.projector = !self.prefs.projector;
                 projector::set(&ctx, self.prefs.projector);
@@ -365,32 +469,83 @@ impl StickyApp {
                 Status::Stopped => t(lang, S::Stopped).into(),
                 Status::Replay => t(lang, S::Replay).into(),
             };
-            ui.weak(status);
+            // whole, never broken over two rows of the bar
+            ui.add(egui::Label::new(RichText::new(status).weak()).extend());
         });
     }
 
-    fn central_ui(&mut self, ui: &mut Ui) {
+    /// Axis, language and theme: in the top bar, or its View menu on a small window.
+    fn view_choices_ui(&mut self, ui: &mut Ui) {
+        let lang = self.lang();
+        let ctx = ui.ctx().clone();
+        ui.selectable_value(&mut self.prefs.view, ViewKind::Bytes, t(lang, S::ViewBytes));
+        ui.selectable_value(&mut self.prefs.view, ViewKind::Time, t(lang, S::ViewTime));
+        ui.separator();
+        ui.selectable_value(&mut self.prefs.lang, Lang::En, t(lang, S::LangEn));
+        ui.selectable_value(&mut self.prefs.lang, Lang::Zh, t(lang, S::LangZh));
+        ui.separator();
+        let dark = ui.visuals().dark_mode;
+        if ui.selectable_label(dark, t(lang, S::Dark)).clicked() {
+            ctx.set_theme(egui::Theme::Dark);
+        }
+        if ui.selectable_label(!dark, t(lang, S::Light)).clicked() {
+            ctx.set_theme(egui::Theme::Light);
+        }
+    }
+
+    /// The lesson's name and explanation (kept through tweaks, with what changed and the way
+    /// back), the file messages, problems, and a note when the picture is older than the settings.
+    fn lesson_header_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
         let lang = self.lang();
         let dark = ui.visuals().dark_mode;
         self.file_messages_ui(ui);
-        if let Some(p) = self.prefs.preset.as_deref().and_then(presets::find) {
+        if let Some(p) = self.prefs.lesson.as_deref().and_then(presets::find) {
             let summary = t(lang, p.summary);
-            ui.add(egui::Label::new(RichText::new(format!("{}: {summary}", p.name)).color(theme::warn(dark))).wrap());
+            let changes = lesson::changes(&p.experiment, &self.prefs.settings, lang);
+            let mut back = false;
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(p.name).strong().color(theme::warn(dark)));
+                if !changes.is_empty() {
+                    ui.label(RichText::new(tf(lang, S::LessonModified, &[&changes.join(", ")])).strong());
+                    back = ui.button(t(lang, S::BackToLesson)).on_hover_text(t(lang, S::BackToLessonTip)).clicked();
+                }
+            });
+            let text = egui::Label::new(RichText::new(summary).color(theme::warn(dark))).wrap();
+            if plan.compact {
+                // three lines, the rest a scroll away: the lanes must fit below
+                let row = ui.text_style_height(&egui::TextStyle::Body);
+                egui::ScrollArea::vertical().id_salt("lesson_text").max_height(row * 3.2).show(ui, |ui| ui.add(text));
+            } else {
+                ui.add(text);
+            }
+            if back {
+                self.load_preset(p.name, &ui.ctx().clone());
+            }
+        }
+        if self.dirty {
+            egui::Frame::group(ui.style()).fill(theme::warn(dark).gamma_multiply(0.15)).show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(t(lang, S::PictureStale)).strong());
+                    if ui.button(t(lang, S::Rerun)).clicked() {
+                        self.start(&ui.ctx().clone());
+                    }
+                });
+            });
         }
         if self.cjk_missing {
             ui.horizontal(|ui| {
-                ui.colored_label(theme::SPLIT, t(lang, S::CjkMissing));
+                ui.colored_label(theme::split_text(dark), t(lang, S::CjkMissing));
                 if ui.small_button("✖").clicked() {
                     self.cjk_missing = false;
                 }
             });
         }
         if let Some(e) = &self.start_error {
-            ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
+            ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[e]));
         }
         let causality = |p: &&crate::analysis::Problem| matches!(p.kind, crate::analysis::ProblemKind::Causality(_));
         for p in self.model.problems.iter().filter(|p| !causality(p)).take(3) {
-            ui.colored_label(theme::SPLIT, crate::describe::problem(p, lang));
+            ui.colored_label(theme::split_text(dark), crate::describe::problem(p, lang));
         }
         // effects stamped before their causes: one line, the count and the first one (never hidden)
         if let Some(first) = self.model.problems.iter().find(causality) {
@@ -401,29 +556,42 @@ impl StickyApp {
             ui.label(t(lang, S::NoRunYet));
         }
         ui.add_space(4.0);
-        if self.prefs.settings.transports.tcp() {
-            self.playback.bar_ui(ui, lang);
-            // the buffer first: it is the lesson, and on a projector there is room for little else
-            let t_us = self.playback.t().unwrap_or(self.model.last_us);
-            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
-            match self.prefs.view {
-                ViewKind::Bytes => {
-                    ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
-                    timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang);
-                }
-                ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height(), self.playback.t()),
-            }
-            ui.separator();
-            if self.model.echo.is_some() {
-                // View state in egui's memory keeps the app struct (and its merge) unchanged.
-                let id = ui.scope_id().with("echo_view");
-                let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
-                echo_panel::echo_panel_ui(ui, &self.model, &mut view, lang, self.prefs.settings.sender.nagle);
-                ui.data_mut(|d| d.insert_temp(id, view));
-                ui.separator();
-            }
-            inspector::inspector_ui(ui, &self.model, self.selection, lang);
+    }
+
+    fn central_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
+        let lang = self.lang();
+        if !self.prefs.settings.transports.tcp() {
+            return;
         }
+        self.playback.bar_ui(ui, lang);
+        let t_us = self.playback.t().unwrap_or(self.model.last_us);
+        // on a large window the buffer comes first (it is the 粘包 picture); on a small one the
+        // lanes do, so they are on screen without scrolling
+        if !plan.compact {
+            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
+        }
+        match self.prefs.view {
+            ViewKind::Bytes => {
+                ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
+                timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
+            }
+            ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
+        }
+        ui.separator();
+        if self.model.echo.is_some() {
+            // View state in egui's memory keeps the app struct (and its merge) unchanged.
+            let id = ui.scope_id().with("echo_view");
+            let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+            view.replies.lane_h = plan.lane_h;
+            echo_panel::echo_panel_ui(ui, &self.model, &mut view, lang, self.prefs.settings.sender.nagle);
+            ui.data_mut(|d| d.insert_temp(id, view));
+            ui.separator();
+        }
+        if plan.compact {
+            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
+            ui.separator();
+        }
+        inspector::inspector_ui(ui, &self.model, self.selection, lang);
     }
 }
 
@@ -449,19 +617,33 @@ pub(crate) fn native_options(title: &str) -> eframe::NativeOptions {
     }
 }
 
+/// What the window opens on, from the command line.
+#[derive(Default)]
+pub struct Start {
+    /// A recording to show (and its file name), instead of a live run.
+    pub recording: Option<(crate::recording::Recording, String)>,
+    /// A lesson to open (a name `presets::find` knows).
+    pub preset: Option<String>,
+    /// Projector mode, whatever the last session used.
+    pub projector: bool,
+}
+
 /// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
 /// first launch (`--lang` or the locale); after that the window remembers the user's choice.
-pub fn run_native(lang: Lang) -> eframe::Result<()> {
+pub fn run_native(lang: Lang, start: Start) -> eframe::Result<()> {
     eframe::run_native(
         "stickyviz",
         native_options("stickyviz"),
-        Box::new(|cc| {
-            let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
-            if prefs.projector {
-                projector::set(&cc.egui_ctx, true);
-            }
+        Box::new(move |cc| {
+            let mut prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
+            prefs.projector |= start.projector;
+            projector::set(&cc.egui_ctx, prefs.projector);
             let mut app = StickyApp::new(prefs);
-            app.start(&cc.egui_ctx);
+            match (&start.recording, &start.preset) {
+                (Some((rec, name)), _) => app.show_named_recording(rec, name),
+                (None, Some(name)) => app.load_preset(name, &cc.egui_ctx),
+                (None, None) => app.start(&cc.egui_ctx),
+            }
             Ok(Box::new(app))
         }),
     )

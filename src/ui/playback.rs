@@ -2,8 +2,9 @@
 //! simulator's simulation mode, but over real recorded socket events.
 //!
 //! Playback is off until the user asks for it (▶, ← / →, Home / End, a click in the event list);
-//! then the play head `t_us` decides what every view shows. While it is on, Space plays and
-//! pauses (what a video player does); Esc or "show all" turns it off and Space runs again.
+//! then the play head `t_us` decides what every view shows. P plays and pauses, shown on its
+//! button; Space always runs the experiment, as the Run button says, so the two never swap
+//! meanings behind the user's back. Esc or "show all" turns playback off.
 
 use egui::{Key, RichText, Ui};
 
@@ -166,11 +167,10 @@ impl PlaybackView {
         ctx.request_repaint();
     }
 
-    /// ← → Home End Esc (and Space while playback is on), unless a text field is being typed
-    /// in. Returns whether Space was used here (so it does not also start a run).
-    pub fn keys(&mut self, ctx: &egui::Context) -> bool {
+    /// ← → Home End Esc and P (play/pause), unless a text field is being typed in.
+    pub fn keys(&mut self, ctx: &egui::Context) {
         if ctx.egui_wants_keyboard_input() {
-            return false;
+            return;
         }
         let pressed = |k| ctx.input(|i| i.key_pressed(k));
         if pressed(Key::ArrowRight) {
@@ -188,11 +188,9 @@ impl PlaybackView {
         if pressed(Key::Escape) {
             self.head = None;
         }
-        if self.head.is_some() && pressed(Key::Space) {
+        if pressed(Key::P) {
             self.toggle_play();
-            return true;
         }
-        false
     }
 
     /// The bar above the timeline.

@@ -36,21 +36,28 @@ pub fn render_image(rec: &Recording, source: &str, opts: &RenderOptions) -> Resu
             RenderView::Time => ViewKind::Time,
         },
         auto_rerun: false,
+        projector: opts.projector,
         ..Prefs::default()
     };
     let theme = match opts.theme {
         RenderTheme::Dark => egui::Theme::Dark,
         RenderTheme::Light => egui::Theme::Light,
     };
+    let projector = opts.projector;
+    let zoom = if projector { crate::ui::projector::PROJECTOR_ZOOM } else { 1.0 };
     let mut app = StickyApp::new(prefs);
     app.show_named_recording(rec, source);
     // kittest and wgpu report a missing adapter by panicking; a picture command should say so.
     std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut h = Harness::builder()
-            .with_size([opts.width as f32, opts.height as f32])
+            // projector mode zooms: the same pixels hold fewer, bigger points
+            .with_size([opts.width as f32 / zoom, opts.height as f32 / zoom])
             .with_pixels_per_point(1.0)
             .with_theme(theme)
-            .with_context_setup(|ctx| ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new())))
+            .with_context_setup(move |ctx| {
+                ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
+                crate::ui::projector::set(ctx, projector);
+            })
             .wgpu()
             .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
         h.run_steps(SETTLE_FRAMES);

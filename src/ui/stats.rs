@@ -6,69 +6,83 @@ use crate::analysis::Model;
 use crate::ui::strings::{t, tf, Lang, S};
 use crate::ui::theme;
 
-fn stat_ui(ui: &mut Ui, value: String, label: &str, highlight: bool) {
+/// One number over its name, as one block: the strip wraps between blocks, never inside one
+/// (a block squeezed into the end of a row used to stack its label one letter per line).
+fn stat_ui(ui: &mut Ui, big: f32, value: String, label: &str, highlight: bool) {
     let dark = ui.visuals().dark_mode;
-    ui.vertical(|ui| {
-        let v = RichText::new(value).size(24.0).strong();
-        ui.label(if highlight { v.color(theme::warn(dark)) } else { v });
-        ui.label(RichText::new(label).size(12.0));
+    let v = RichText::new(value).size(big).strong();
+    let v = if highlight { v.color(theme::warn(dark)) } else { v };
+    let galley = |text: RichText| egui::WidgetText::from(text).into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::FontSelection::Default);
+    let (v, l) = (galley(v), galley(RichText::new(label).size(12.0)));
+    let size = egui::vec2(v.size().x.max(l.size().x), v.size().y + l.size().y + ui.spacing().item_spacing.y);
+    let block = ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.add(egui::Label::new(v));
+        ui.add(egui::Label::new(l));
     });
+    crate::ui::shown::label(ui, label, block.response.rect);
     ui.add_space(14.0);
 }
 
-pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
+/// The strip; `compact` (a small window) uses smaller numbers and a one-line legend.
+pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compact: bool) {
+    let big = if compact { 18.0 } else { 24.0 };
     let s = &model.summary;
     let dash = || "—".to_string();
     // a UDP-only run has no TCP numbers to show: zeros there would read as "nothing happened"
     let tcp = s.messages > 0 || s.reads > 0 || s.datagrams_sent == 0;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if tcp {
-            tcp_stats_ui(ui, model, lang, framing_on);
+            tcp_stats_ui(ui, big, model, lang, framing_on);
         }
         if s.datagrams_sent > 0 {
-            stat_ui(ui, s.datagrams_truncated.to_string(), t(lang, S::StatTruncated), s.datagrams_truncated > 0);
+            stat_ui(ui, big, s.datagrams_truncated.to_string(), t(lang, S::StatTruncated), s.datagrams_truncated > 0);
             let dropped = s.datagrams_dropped.map_or_else(dash, |n| n.to_string());
-            stat_ui(ui, dropped, t(lang, S::StatDropped), s.datagrams_dropped.unwrap_or(0) > 0);
+            stat_ui(ui, big, dropped, t(lang, S::StatDropped), s.datagrams_dropped.unwrap_or(0) > 0);
             if !tcp {
-                stat_ui(ui, s.udp_rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::UdpRcvBuf), false);
+                stat_ui(ui, big, s.udp_rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::UdpRcvBuf), false);
             }
         }
         if tcp {
-            stat_ui(ui, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
+            stat_ui(ui, big, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
         }
         if let Some(mb_s) = model.throughput_mb_s() {
             // a classroom run moves kilobytes, a firehose gigabytes: keep three significant digits
             let shown = if mb_s >= 100.0 { format!("{mb_s:.0}") } else if mb_s >= 1.0 { format!("{mb_s:.1}") } else { format!("{mb_s:.3}") };
-            stat_ui(ui, shown, t(lang, S::StatThroughput), false);
+            stat_ui(ui, big, shown, t(lang, S::StatThroughput), false);
         }
     });
 
     if model.history_capped() {
-        ui.colored_label(theme::SPLIT, tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));
+        ui.colored_label(theme::split_text(ui.visuals().dark_mode), tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));
     }
-    ui.add(egui::Label::new(RichText::new(t(lang, S::Legend)).size(11.5).weak()).wrap());
+    let legend = egui::Label::new(RichText::new(t(lang, S::Legend)).size(11.5).weak());
+    if compact {
+        ui.add(legend.truncate());
+    } else {
+        ui.add(legend.wrap());
+    }
 }
 
-fn tcp_stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
+fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bool) {
     let s = &model.summary;
     let dash = || "—".to_string();
-    stat_ui(ui, s.messages.to_string(), t(lang, S::StatMessages), false);
+    stat_ui(ui, big, s.messages.to_string(), t(lang, S::StatMessages), false);
     // more writes than messages needs its reason next to it: send() took fewer bytes than asked
     let writes_label = match s.short_writes {
         0 => t(lang, S::StatWrites).to_string(),
         n => tf(lang, S::StatWritesShort, &[&n]),
     };
-    stat_ui(ui, s.writes.to_string(), &writes_label, s.short_writes > 0);
+    stat_ui(ui, big, s.writes.to_string(), &writes_label, s.short_writes > 0);
     // "38/40" when the capture missed segments the kernel counted: never fewer without a word
     let gap = s.capture_gap().unwrap_or(0);
     let segments = match (s.segments_captured, gap) {
         (Some(n), g) if g > 0 => format!("{n}/{}", n + g),
         _ => s.segments().map_or_else(dash, |n| n.to_string()),
     };
-    stat_ui(ui, segments, t(lang, S::StatSegments), gap > 0);
-    stat_ui(ui, s.reads.to_string(), t(lang, S::StatReads), false);
-    stat_ui(ui, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
-    stat_ui(ui, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
+    stat_ui(ui, big, segments, t(lang, S::StatSegments), gap > 0);
+    stat_ui(ui, big, s.reads.to_string(), t(lang, S::StatReads), false);
+    stat_ui(ui, big, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
+    stat_ui(ui, big, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
     // frames also come without a framing mode: the handshake lesson frames its own messages
     // (intact of expected: with framing every message is a frame; without it, only the
     // handshake's own frames are, and "1/6" would count requests that were never framed)
@@ -77,6 +91,6 @@ fn tcp_stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
         (false, true) => format!("{}/{}", s.intact_frames, s.frames),
         (false, false) => dash(),
     };
-    stat_ui(ui, frames, t(lang, S::StatFrames), false);
-    stat_ui(ui, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
+    stat_ui(ui, big, frames, t(lang, S::StatFrames), false);
+    stat_ui(ui, big, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
 }

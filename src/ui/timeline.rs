@@ -27,15 +27,19 @@ pub struct TimelineView {
     pub fit: bool,
     /// Playback's time: records after it are veiled (None: show everything).
     pub play_head: Option<u64>,
+    /// Height of each lane: [`LANE_H`], or [`LANE_H_COMPACT`] on a short window (layout.rs).
+    pub lane_h: f32,
 }
 
 impl Default for TimelineView {
     fn default() -> Self {
-        Self { x0: 0.0, x1: 1.0, fit: true, play_head: None }
+        Self { x0: 0.0, x1: 1.0, fit: true, play_head: None, lane_h: LANE_H }
     }
 }
 
-const LANE_H: f32 = 34.0;
+pub const LANE_H: f32 = 34.0;
+/// Still two rows of 11-point text (a read's title and its "merged" line) with a little air.
+pub const LANE_H_COMPACT: f32 = 28.0;
 const TITLE_H: f32 = 16.0;
 const MARK_H: f32 = 14.0;
 const AXIS_H: f32 = 18.0;
@@ -50,9 +54,28 @@ enum Lane {
 
 const LANES: [Lane; 4] = [Lane::Writes, Lane::Wire, Lane::Reads, Lane::Frames];
 
-/// Total height the timeline takes.
+/// Total height the timeline takes at the default lane height.
 pub fn height() -> f32 {
-    AXIS_H + LANES.len() as f32 * (TITLE_H + LANE_H + MARK_H)
+    height_for(LANE_H)
+}
+
+/// Total height the timeline takes with lanes `lane_h` high.
+pub fn height_for(lane_h: f32) -> f32 {
+    // one more row of marks under the last lane: a second decoder error's label
+    AXIS_H + LANES.len() as f32 * (TITLE_H + lane_h + MARK_H) + MARK_H
+}
+
+/// Where each lane was drawn: writes, wire, reads, frames.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneRects(pub [Rect; 4]);
+
+impl LaneRects {
+    /// Records the lanes for the layout checks as `{prefix}lane.writes`, `…lane.reads`, ….
+    pub fn note(&self, ui: &Ui, prefix: &str) {
+        for (name, r) in ["writes", "wire", "reads", "frames"].iter().zip(self.0) {
+            crate::ui::shown::area(ui, format!("{prefix}lane.{name}"), r);
+        }
+    }
 }
 
 /// Maps stream offsets to screen x.
@@ -155,16 +178,6 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
     }
 }
 
-fn nice_step(raw: f64) -> f64 {
-    let p = 10f64.powf(raw.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
-        if m * p >= raw {
-            return m * p;
-        }
-    }
-    10.0 * p
-}
-
 fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
@@ -187,18 +200,20 @@ fn fit_label(p: &egui::Painter, s: &str, size: f32, width: f32) -> Option<String
     (w <= width).then(|| s.to_string())
 }
 
-/// Draws the timeline; updates `view` (zoom, pan) and `selection` (click).
-pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selection: &mut Option<Selection>, lang: Lang) {
+/// Draws the timeline; updates `view` (zoom, pan) and `selection` (click); returns where the
+/// lanes are.
+pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selection: &mut Option<Selection>, lang: Lang) -> LaneRects {
     let weak = ui.visuals().weak_text_color();
     let width = ui.available_width();
-    let (resp, painter) = ui.allocate_painter(Vec2::new(width, height()), Sense::click_and_drag());
+    let lane_h = view.lane_h.clamp(LANE_H_COMPACT, LANE_H * 2.0);
+    let (resp, painter) = ui.allocate_painter(Vec2::new(width, height_for(lane_h)), Sense::click_and_drag());
     let full = resp.rect;
     let plot = Rect::from_min_max(Pos2::new(full.left() + 4.0, full.top()), Pos2::new(full.right() - 4.0, full.bottom()));
     let axis = navigate(ui, &resp, view, plot, model.stream_len().max(1) as f64);
     ticks(&painter, &axis, full, weak);
     let lane_y = |k: usize| {
-        let top = full.top() + AXIS_H + k as f32 * (TITLE_H + LANE_H + MARK_H) + TITLE_H;
-        egui::Rangef::new(top, top + LANE_H)
+        let top = full.top() + AXIS_H + k as f32 * (TITLE_H + lane_h + MARK_H) + TITLE_H;
+        egui::Rangef::new(top, top + lane_h)
     };
     let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
     let hovered = lanes(ui, &painter, &clip, model, &axis, &lane_y, resp.hover_pos(), lang);
@@ -207,9 +222,12 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, selection, lang);
+    LaneRects(std::array::from_fn(|k| Rect::from_x_y_ranges(plot.x_range(), lane_y(k))))
 }
 
-/// Scroll zooms around the pointer, drag pans, double-click fits; returns the axis to draw.
+/// The wheel scrolls the page as everywhere else; Ctrl + wheel and pinch zoom around the
+/// pointer (egui reports both as a zoom delta), a sideways scroll or a drag pans, double-click
+/// fits; returns the axis to draw.
 fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: Rect, total: f64) -> Axis {
     if resp.double_clicked() {
         view.fit = true;
@@ -220,19 +238,20 @@ fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: R
     }
     let axis = Axis { rect: plot, x0: view.x0, x1: view.x1.max(view.x0 + 1.0) };
     if resp.hovered() {
-        // the wheel zooms the timeline; take it, so the scrolling page around it stays put
-        let scroll = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
+        let zoom = ui.input(|i| i.zoom_delta_2d().x);
         if let Some(p) = resp.hover_pos() {
-            if scroll.y != 0.0 {
+            if zoom != 1.0 {
                 let at = axis.offset(p.x);
-                let k = (-f64::from(scroll.y) * 0.003).exp();
+                let k = 1.0 / f64::from(zoom);
                 view.x0 = at - (at - view.x0) * k;
                 view.x1 = at + (view.x1 - at) * k;
                 view.fit = false;
             }
         }
-        if scroll.x != 0.0 {
-            let d = -f64::from(scroll.x) * axis.bytes_per_px();
+        // only the sideways part: the page keeps the vertical scroll
+        let scroll_x = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta.x));
+        if scroll_x != 0.0 {
+            let d = -f64::from(scroll_x) * axis.bytes_per_px();
             view.x0 += d;
             view.x1 += d;
             view.fit = false;
@@ -253,15 +272,16 @@ fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: R
     Axis { rect: plot, x0: view.x0, x1: view.x1 }
 }
 
-/// The byte axis: about eight round ticks over the visible range.
+/// The byte axis: about eight ticks over the visible range, on round byte counts of the unit
+/// they are labelled in.
 fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
-    let step = nice_step((axis.x1 - axis.x0) / 8.0).max(1.0);
+    let step = crate::ui::units::tick_step((axis.x1 - axis.x0) / 8.0);
     let mut tick = (axis.x0.max(0.0) / step).ceil() * step;
     let small = FontId::proportional(11.0);
     while tick <= axis.x1 {
         let x = axis.x(tick);
         painter.vline(x, full.top() + AXIS_H - 4.0..=full.top() + AXIS_H, Stroke::new(1.0, weak));
-        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, format!("{}", tick as u64), small.clone(), weak);
+        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, crate::ui::units::bytes(tick as u64), small.clone(), weak);
         tick += step;
     }
     painter.hline(axis.rect.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));
@@ -284,7 +304,7 @@ fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, 
         match lane {
             Lane::Writes => lanes::write_lane(clip, model, axis, y, &mut hit),
             Lane::Wire if model.segments_unavailable.is_some() => lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color),
-            Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, text_color, &mut hit),
+            Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit),
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
             Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
         }

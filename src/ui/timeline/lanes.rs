@@ -44,7 +44,7 @@ pub(super) fn tcp_info_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y:
 
 /// The wire: one block per captured segment, labelled as long as the label fits.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang, text_color: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang, hit: &mut dyn FnMut(Selection, Rect)) {
     for_visible(&model.segments[..], axis, y, |i, r, agg| {
         let s = &model.segments[i];
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
@@ -54,7 +54,7 @@ pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: 
                 .or_else(|| fit_label(clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
                 .or_else(|| fit_label(clip, &s.len.to_string(), 12.0, r.width() - 1.0))
             {
-                clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), text_color);
+                clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), theme::on_segment(dark));
             }
         }
         hit(Selection::Segment(i), r);
@@ -74,6 +74,8 @@ fn aggregated_read_fill(kind: ReadKind, column: i64) -> Option<Color32> {
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+    let dark = p.ctx().global_style().visuals.dark_mode;
+    let split_text = theme::split_text(dark);
     for_visible(&model.reads[..], axis, y, |i, r, agg| {
         let read = &model.reads[i];
         let kind = model.read_kind(read);
@@ -100,7 +102,7 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
             match (title, sub) {
                 (Some(a), Some(b)) => {
                     p.text(Pos2::new(r.center().x, r.top() + 2.0), Align2::CENTER_TOP, a, FontId::proportional(12.0), text);
-                    p.text(Pos2::new(r.center().x, r.bottom() - 2.0), Align2::CENTER_BOTTOM, b, small.clone(), theme::READ);
+                    p.text(Pos2::new(r.center().x, r.bottom() - 2.0), Align2::CENTER_BOTTOM, b, small.clone(), theme::read_text(dark));
                 }
                 (Some(a), None) => {
                     p.text(r.center(), Align2::CENTER_CENTER, a, FontId::proportional(12.0), text);
@@ -125,10 +127,11 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
             p.vline(x, y.min - 2.0..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
             let label = tf(lang, S::SplitMark, &[&m.id]);
             // centred under the cut: skip it when it would run into the previous label
-            let w = p.layout_no_wrap(label.clone(), small.clone(), theme::SPLIT).size().x;
+            let w = p.layout_no_wrap(label.clone(), small.clone(), split_text).size().x;
             let inside = x - w / 2.0 >= axis.rect.left() && x + w / 2.0 <= axis.rect.right();
             if inside && x - w / 2.0 > last_label_right + 6.0 {
-                let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label, small.clone(), theme::SPLIT);
+                let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label.clone(), small.clone(), split_text);
+                crate::ui::shown::painted_label(p, &label, r);
                 last_label_right = r.right();
             }
         }
@@ -137,6 +140,8 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, weak: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+    let dark = p.ctx().global_style().visuals.dark_mode;
+    let split_text = theme::split_text(dark);
     if model.frames.is_empty() && model.decode_errors.is_empty() {
         let r = Rect::from_x_y_ranges(axis.rect.x_range(), y);
         p.rect_stroke(r, 2.0, Stroke::new(1.0, weak.gamma_multiply(0.5)), StrokeKind::Inside);
@@ -156,13 +161,26 @@ pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui:
         }
         hit(Selection::Frame(i), r);
     });
+    // Two errors can sit a few bytes apart (naive-header: a short body read, then the garbage
+    // read as the next length): each label gets a row of its own under the lane, or, when the
+    // rows are used up, is left to the inspector and the event list.
+    let mut rows_right = [f32::MIN; 2];
     for (_, err) in &model.decode_errors {
         let x = axis.x(err.offset() as f64);
         if x < axis.rect.left() || x > axis.rect.right() {
             continue;
         }
         p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", crate::describe::decode_error_short(err, lang)), small.clone(), theme::SPLIT);
+        let text = format!("✘ {}", crate::describe::decode_error_short(err, lang));
+        let w = p.layout_no_wrap(text.clone(), small.clone(), split_text).size().x;
+        // right-aligned to the marker when it would run past the lane's end
+        let left = if x + 3.0 + w > axis.rect.right() { (x - 3.0 - w).max(axis.rect.left()) } else { x + 3.0 };
+        let Some(row) = rows_right.iter().position(|&right| left > right + 6.0) else { continue };
+        let top = y.max + 1.0 + row as f32 * (small.size + 2.0);
+        let r = p.text(Pos2::new(left, top), Align2::LEFT_TOP, text.clone(), small.clone(), split_text);
+        rows_right[row] = r.right();
+        crate::ui::shown::painted_label(p, &text, r);
+        crate::ui::shown::painted_area(p, "decode_error", r.union(Rect::from_x_y_ranges(x..=x + 1.0, y)));
     }
 }
 
