@@ -99,7 +99,7 @@ fn invalid_read_size_is_refused_beside_the_control() {
     let mut h = harness(Prefs::default());
     type_into(&mut h, "read size", "0");
     // the window names the setting by its label (the command line by its flag)
-    assert!(h.query_by_label_contains("read size: 0 is out of range; allowed 1..=1048576").is_some());
+    assert!(h.query_by_label_contains("read size: 0 is out of range; allowed 1 to 1,048,576").is_some());
     assert_eq!(h.state().prefs.settings.receiver.read_size, 512, "the last valid value stays");
     assert!(!h.state().is_running(), "no run starts with an invalid setting");
 }
@@ -271,7 +271,7 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
         for bad in ["-1", "99999999999", "abc", "1.5", "0x10", "7-x"] {
             type_into(&mut h, label(f), bad);
             h.run_steps(2);
-            // "read size: 'abc' is not a number; allowed 1..=1048576" or "... is out of range; allowed ..."
+            // "read size: 'abc' is not a number; allowed 1 to 1,048,576" or "... is out of range; allowed ..."
             let name = t(Lang::En, f.setting().label());
             let shown = h.query_all_by_label_contains(&format!("{name}: ")).any(|n| {
                 // a Label's text is its accesskit value

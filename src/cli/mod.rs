@@ -211,7 +211,7 @@ pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lan
 /// A setting's number; a value that is not one is refused naming its flag, with the values the
 /// setting allows (the same ones its validation checks).
 pub(crate) fn setting<T: std::str::FromStr>(s: Setting, v: &str, lang: Lang) -> Result<T, UsageError> {
-    number(s.flag(), v, &s.allowed(), lang)
+    number(s.flag(), v, &s.allowed(lang), lang)
 }
 
 fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
@@ -231,7 +231,7 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
 }
 
 fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
-    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--{}: {}", Setting::Size.flag(), tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed()]))))
+    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--{}: {}", Setting::Size.flag(), tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)]))))
 }
 
 impl SettingsArgs {

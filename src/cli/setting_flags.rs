@@ -61,7 +61,7 @@ fn a_value_out_of_range_is_refused_naming_the_settings_flag() {
             experiment(&args, Lang::En).map(|_| ())
         };
         let err = refused.expect_err(&format!("{flag} {value} is refused")).0;
-        assert!(err.starts_with(&format!("{flag}: ")) && err.contains(&max.to_string()), "{s:?}: {err}");
+        assert!(err.starts_with(&format!("{flag}: ")) && err.contains(&crate::i18n::grouped(max)), "{s:?}: {err}");
     }
 }
 

@@ -4,7 +4,7 @@
 //! by a string that must be spelt the same in three places.
 
 use crate::framing::MAX_MAX_FRAME_LEN;
-use crate::i18n::S;
+use crate::i18n::{tf, Lang, S};
 
 use super::{MAX_CONNECTIONS, MAX_DELAY_US, MAX_IDLE_MS, MAX_LISTEN_CLIENTS, MAX_MESSAGES, MAX_MESSAGE_SIZE, MAX_READ_SIZE, MAX_SOCKET_BUFFER};
 
@@ -134,13 +134,13 @@ impl Setting {
         })
     }
 
-    /// The values a setting allows, as its errors print them ("1..=1048576"): the limits
+    /// The values a setting allows, as its errors print them ("1 to 1,048,576"): the limits
     /// [`Setting::range`] gives the `validate_*` functions, for a value that is not a number.
-    pub fn allowed(self) -> String {
-        let numbers = self.range().map(|(min, max)| format!("{min}..={max}")).unwrap_or_default();
+    pub fn allowed(self, lang: Lang) -> String {
+        let numbers = self.range().map(|(min, max)| crate::i18n::range_text(lang, min, max)).unwrap_or_default();
         match self {
-            Self::Size => format!("N or A-B with {numbers}"),
-            Self::Split => format!("whole, header-body or a chunk size {numbers}"),
+            Self::Size => tf(lang, S::AllowedSize, &[&numbers]),
+            Self::Split => tf(lang, S::AllowedSplit, &[&numbers]),
             Self::Nagle => "on, off".to_owned(),
             Self::Cork => "on".to_owned(),
             Self::Framing => crate::framing::FramingMode::ALL.map(|m| m.name()).join(", "),

@@ -9,7 +9,7 @@ use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
 use crate::config::{SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
 use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
 use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
-use crate::i18n::{t, tf, Lang, S};
+use crate::i18n::{grouped, range_text, t, tf, Lang, S};
 
 /// Why the segment lane is empty.
 pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
@@ -91,14 +91,14 @@ pub fn setting_error(e: &SettingError, lang: Lang) -> String {
 pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
     use SettingProblem as P;
     match p {
-        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, min, max]),
-        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
-        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
-        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
+        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, &range_text(lang, *min, *max)]),
+        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &grouped(MAX_MESSAGE_SIZE.into())]),
+        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &grouped(MAX_UDP_PAYLOAD.into())]),
+        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, &grouped(u64::from(*max)), framing]),
         P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[value]),
-        P::TooBigForLengthPrefix { value, bytes, max } => tf(lang, S::SetTooBigForPrefix, &[value, bytes, max]),
+        P::TooBigForLengthPrefix { value, bytes, max } => tf(lang, S::SetTooBigForPrefix, &[value, bytes, &grouped(*max)]),
         P::JsonHeaderLargerThanMaxFrame { header, size, max } => {
-            tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, header, &crate::framing::MAX_MAX_FRAME_LEN])
+            tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, &range_text(lang, u64::from(*header), crate::framing::MAX_MAX_FRAME_LEN.into())])
         }
     }
 }
@@ -129,10 +129,21 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
             tf(lang, S::DecBadJson, &[offset, &what, &hint])
         }
         E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
-        E::ShortRead { offset, part, asked, got } => {
-            let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });
-            tf(lang, S::DecShortRead, &[offset, &part, asked, got])
-        }
+        E::ShortRead { offset, part, asked, got } => tf(lang, S::DecShortRead, &[offset, &frame_part(*part, lang), asked, got]),
+    }
+}
+
+/// "header" / "body" (报头 / 数据).
+fn frame_part(part: FramePart, lang: Lang) -> &'static str {
+    t(lang, if part == FramePart::Header { S::PartHeader } else { S::PartBody })
+}
+
+/// A framing mode as the window names it: the flag's value, with its meaning in Chinese
+/// ("none（不拆包）"), so the value a student types stays visible.
+pub fn framing_name(mode: crate::framing::FramingMode, lang: Lang) -> String {
+    match (mode, lang) {
+        (crate::framing::FramingMode::None, Lang::Zh) => tf(lang, S::FramingNoneName, &[&mode.name()]),
+        _ => mode.name().to_owned(),
     }
 }
 
@@ -150,7 +161,7 @@ pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
         E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
         E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
         E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
-        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
+        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[&frame_part(*part, lang), got, asked]),
     }
 }
 

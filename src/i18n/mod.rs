@@ -363,13 +363,13 @@ strings! {
     SvgLegendRecv => ("one recv()", "一次 recv()"),
     SvgLegendMerged => ("merged read (粘包)", "粘包读取"),
     SvgLegendFrame => ("decoded frame", "解码出的帧"),
-    SetOutOfRange => ("{} is out of range; allowed {}..={}", "{} 超出范围；允许 {}..={}"),
-    SetMaxBelowMin => ("{} is smaller than size-min {}; allowed size-min..={}", "{} 小于 size-min {}；允许 size-min..={}"),
-    SetTooBigForUdp => ("{} is too big for one UDP datagram; allowed 0..={} when UDP is on", "{} 超过一个 UDP 数据报的上限；开启 UDP 时允许 0..={}"),
-    SetJsonHeaderLargerThanMaxFrame => ("{} is smaller than the seed-json JSON header of a {}-byte message ({} bytes: the decoder applies max-frame to the header too); with this --size allowed {}..={}", "{} 小于 {} 字节消息的 seed-json JSON 报头（{} 字节：解码器对报头同样使用 max-frame）；按这个 --size 允许 {}..={}"),
+    SetOutOfRange => ("{} is out of range; allowed {}", "{} 超出范围；允许 {}"),
+    SetMaxBelowMin => ("{} is smaller than size-min {}; allowed size-min to {}", "{} 小于 size-min {}；允许 size-min 到 {}"),
+    SetTooBigForUdp => ("{} is too big for one UDP datagram; allowed 0 to {} when UDP is on", "{} 超过一个 UDP 数据报的上限；开启 UDP 时允许 0 到 {}"),
+    SetJsonHeaderLargerThanMaxFrame => ("{} is smaller than the seed-json JSON header of a {}-byte message ({} bytes: the decoder applies max-frame to the header too); with this --size allowed {}", "{} 小于 {} 字节消息的 seed-json JSON 报头（{} 字节：解码器对报头同样使用 max-frame）；按这个 --size 允许 {}"),
     SetNotAPrefixWidth => ("{} is not a length prefix width; allowed 1, 2, 4, 8", "{} 不是长度前缀的宽度；允许 1、2、4、8"),
-    SetTooBigForPrefix => ("{} bytes do not fit a {}-byte --length-bytes prefix; allowed --size 0..={}", "{} 字节放不进 {} 字节的 --length-bytes 长度前缀；--size 允许 0..={}"),
-    SetLargerThanMaxFrame => ("{} is larger than max-frame {}; allowed 0..={} with {} framing", "{} 大于 max-frame {}；允许 0..={}（{} 拆包协议）"),
+    SetTooBigForPrefix => ("{} bytes do not fit a {}-byte --length-bytes prefix; allowed --size 0 to {}", "{} 字节放不进 {} 字节的 --length-bytes 长度前缀；--size 允许 0 到 {}"),
+    SetLargerThanMaxFrame => ("{} is larger than max-frame {}; allowed 0 to {} with {} framing", "{} 大于 max-frame {}；允许 0 到 {}（{} 拆包协议）"),
     CliNotNumber => ("'{}' is not a number; allowed {}", "'{}' 不是数字；允许 {}"),
     LengthPrefix => ("Length prefix", "长度前缀"),
     LengthPrefixTip => ("Width and byte order of the length before each frame. Big-endian (network order) is the usual; Python struct.pack('<I'), C#'s BinaryWriter and Node's writeUInt32LE write little-endian.", "每帧前面那个长度的宽度和字节序。通常是大端（网络字节序）；Python 的 struct.pack('<I')、C# 的 BinaryWriter、Node 的 writeUInt32LE 写的是小端。"),
@@ -500,7 +500,7 @@ strings! {
     HelpClientReads => ("Request/response: how the client reads each reply: whole (loop until complete) or once (one recv per request, as the seed's remote-command client).", "请求/响应：客户端怎样读每个回复：whole（循环读到完整）或 once（每个请求只 recv 一次，像课程里的远程执行命令客户端）"),
     HelpClientReadSize => ("Request/response: the client's recv(N) for replies.", "请求/响应：客户端读回复时 recv(N) 的 N"),
     HelpReplySize => ("Request/response: reply length in bytes (default: the request upper-cased).", "请求/响应：回复长度（字节；默认把请求转成大写原样返回）"),
-    HelpConnections => ("Request/response: concurrent client connections to the one server (1..=16).", "请求/响应：同时连到同一个服务器的客户端连接数（1..=16）"),
+    HelpConnections => ("Request/response: concurrent client connections to the one server (1 to 16).", "请求/响应：同时连到同一个服务器的客户端连接数（1 到 16）"),
     HelpIdleMs => ("UDP: stop this many milliseconds after the last datagram.", "UDP：最后一个数据报之后再等这么多毫秒就结束"),
     HelpListenClients => ("TCP: end after this many clients were served (0 = until stopped). A client that sends nothing, resets, or sends a header that cannot be decoded is reported and not counted.", "TCP：服务完这么多个客户端后结束（0 = 直到停止）。什么都不发、连接被重置、或报头无法解码的客户端会被报告，但不计数"),
     HelpLengthBytes => ("u32 and naive-u32: width of the length prefix in bytes: 1, 2, 4 or 8 (default 4).", "u32 和 naive-u32：长度前缀的宽度（字节）：1、2、4 或 8（默认 4）"),
@@ -581,6 +581,29 @@ strings! {
     FlagWindowPreset => ("Open the window on this lesson (see `stickyviz presets`)", "打开窗口时直接进入这一课（见 `stickyviz presets`）"),
     FlagProjector => ("Open the window in projector mode (large text, high contrast)", "以投影模式打开（大字号、高对比度）"),
     FlagRenderProjector => ("Draw the window in projector mode (PNG only)", "按投影模式画出窗口（仅 PNG）"),
+    // A setting's allowed values (config::Setting::allowed): "1 to 1,048,576", not "1..=1048576".
+    RangeText => ("{} to {}", "{} 到 {}"),
+    FramingNoneName => ("{}", "{}（不拆包）"),
+    AllowedSize => ("N or A-B with {}", "N 或 A-B，其中 {}"),
+    AllowedSplit => ("whole, header-body or a chunk size {}", "whole、header-body 或分块大小 {}"),
+}
+
+/// `n` with a comma between groups of three digits: 1048576 → "1,048,576".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An inclusive range as people read it: "1 to 1,048,576" (中文 "1 到 1,048,576").
+pub fn range_text(lang: Lang, min: u64, max: u64) -> String {
+    tf(lang, S::RangeText, &[&grouped(min), &grouped(max)])
 }
 
 /// Fills each `{}` of a template with the next argument.
@@ -629,7 +652,8 @@ mod tests {
     /// Keys that read the same in both languages on purpose: socket option names, symbols and
     /// the language switch's own labels. Every other key must be translated, not copied: a
     /// copied English text would pass every test that only looks for "some text".
-    const SAME_IN_BOTH: [S; 11] = [
+    const SAME_IN_BOTH: [S; 12] = [
+        S::DrawerUdp,
         S::Cork,
         S::SndBuf,
         S::RcvBuf,

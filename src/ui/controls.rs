@@ -180,7 +180,7 @@ impl Form {
 /// "label: 'abc' is not a number; allowed …": named as the window labels the setting.
 fn not_a_number(f: Field, v: &str, lang: Lang) -> String {
     let s = f.setting();
-    format!("{}: {}", t(lang, s.label()), tf(lang, S::CliNotNumber, &[&v, &s.allowed()]))
+    format!("{}: {}", t(lang, s.label()), tf(lang, S::CliNotNumber, &[&v, &s.allowed(lang)]))
 }
 
 fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
@@ -319,9 +319,9 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
     section(ui, t(lang, S::Framing));
     grid("framing").show(ui, |ui| {
         let mode_label = ui.label(t(lang, S::Mode)).on_hover_text(t(lang, S::ModeTip));
-        egui::ComboBox::from_id_salt("framing").selected_text(settings.framing.name()).width(96.0).show_ui(ui, |ui| {
+        egui::ComboBox::from_id_salt("framing").selected_text(crate::describe::framing_name(settings.framing, lang)).width(96.0).show_ui(ui, |ui| {
             for m in FramingMode::ALL {
-                changed.toggled |= ui.selectable_value(&mut settings.framing, m, m.name()).on_hover_text(t(lang, S::ModeTip)).changed();
+                changed.toggled |= ui.selectable_value(&mut settings.framing, m, crate::describe::framing_name(m, lang)).on_hover_text(t(lang, S::ModeTip)).changed();
             }
         })
         .response
@@ -388,7 +388,7 @@ mod tests {
         *form.text_mut(Field::ReadSize) = "0".into();
         assert_eq!(form.apply(&base, Lang::En), None);
         let err = form.error(Field::ReadSize).expect("error beside read size");
-        assert!(err.starts_with("read size: ") && err.contains("1..=1048576"), "{err}");
+        assert!(err.starts_with("read size: ") && err.contains("1 to 1,048,576"), "{err}");
 
         *form.text_mut(Field::ReadSize) = "abc".into();
         assert_eq!(form.apply(&base, Lang::En), None);

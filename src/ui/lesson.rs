@@ -35,7 +35,7 @@ pub fn changes(lesson: &Experiment, now: &Experiment, lang: Lang) -> Vec<String>
         out.push(if zh { format!("每次读后等 {} ms", n.receiver.read_delay_ms) } else { format!("{} ms between reads", n.receiver.read_delay_ms) });
     }
     if l.framing != n.framing {
-        out.push(if zh { format!("拆包：{}", n.framing.name()) } else { format!("framing {}", n.framing.name()) });
+        out.push(if zh { format!("拆包：{}", crate::describe::framing_name(n.framing, Lang::Zh)) } else { format!("framing {}", n.framing.name()) });
     }
     if l.workload.count != n.workload.count {
         out.push(if zh { format!("{} 条消息", n.workload.count) } else { format!("{} messages", n.workload.count) });

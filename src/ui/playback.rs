@@ -262,22 +262,9 @@ impl PlaybackView {
 pub fn speed_name(s: Speed, lang: Lang) -> String {
     match s.slowdown() {
         Some(k) if k <= 1.0 => t(lang, S::SpeedRealTime).into(),
-        Some(k) => tf(lang, S::SpeedSlower, &[&group(k as u64)]),
+        Some(k) => tf(lang, S::SpeedSlower, &[&crate::i18n::grouped(k as u64)]),
         None => t(lang, S::SpeedEventPerSecond).into(),
     }
-}
-
-/// 10000 → "10,000": a slow-down is read at a glance.
-fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A run time in the unit a reader expects: µs below a millisecond, then ms, then s.

@@ -3,18 +3,7 @@
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
 
-/// `n` with a comma between groups of three digits.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::i18n::grouped;
 
 /// A byte count in B, KiB or MiB: whole units when exact, else one decimal.
 pub fn bytes(n: u64) -> String {
