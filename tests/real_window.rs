@@ -34,7 +34,7 @@ fn have(program: &str) -> bool {
 
 /// Waits for `ready` (a generous bound: a loaded CI machine is slow, and this is no timing test).
 fn wait_for<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
-    let end = Instant::now() + Duration::from_secs(60);
+    let end = Instant::now() + Duration::from_secs(120);
     loop {
         if let Some(v) = ready() {
             return v;
@@ -145,7 +145,7 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
     let messages: Vec<egui::Color32> = (0..12).map(stickyviz::ui::theme::message).collect();
     let area_px = ((lanes.0[2] - lanes.0[0]) * (lanes.0[3] - lanes.0[1])) as usize;
     let mut seen = (0, 0);
-    let end = Instant::now() + Duration::from_secs(60);
+    let end = Instant::now() + Duration::from_secs(120);
     while Instant::now() < end {
         let status = Command::new("import").args(["-display", &display, "-window", "root", shot.to_str().expect("utf-8 path")]).status().expect("import runs");
         assert!(status.success(), "import took no screenshot");

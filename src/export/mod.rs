@@ -7,3 +7,4 @@ pub mod options;
 pub mod pcapng;
 pub mod svg;
 pub mod text_timeline;
+pub mod units;

@@ -113,12 +113,6 @@ fn rgb((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// A round step for axis ticks: 1, 2 or 5 × 10^k, giving about `ticks` ticks over `span`.
-fn tick_step(span: f64, ticks: f64) -> f64 {
-    let raw = (span / ticks).max(1.0);
-    let pow = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * pow).find(|s| *s >= raw).unwrap_or(10.0 * pow)
-}
 
 struct Canvas {
     out: String,
@@ -216,12 +210,12 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
 /// The byte axis with about eight round ticks.
 fn axis(c: &mut Canvas, total: u64, pal: &Palette) {
     let axis_y = MARGIN + 36.0;
-    let step = tick_step(total as f64, 8.0);
+    let step = super::units::tick_step(total as f64 / 8.0);
     let mut tick = 0.0;
     while tick <= total as f64 {
         let x = c.x(tick as u64);
         let _ = writeln!(c.out, r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{axis_y:.1}" stroke="{}"/>"#, axis_y - 5.0, pal.weak);
-        c.text(x, axis_y - 8.0, 11.0, pal.weak, "middle", &format!("{}", tick as u64));
+        c.text(x, axis_y - 8.0, 11.0, pal.weak, "middle", &super::units::tick_label(tick as u64, step));
         tick += step;
     }
 }

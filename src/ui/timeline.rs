@@ -281,7 +281,7 @@ fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
     while tick <= axis.x1 {
         let x = axis.x(tick);
         painter.vline(x, full.top() + AXIS_H - 4.0..=full.top() + AXIS_H, Stroke::new(1.0, weak));
-        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, crate::ui::units::bytes(tick as u64), small.clone(), weak);
+        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, crate::ui::units::tick_label(tick as u64, step), small.clone(), weak);
         tick += step;
     }
     painter.hline(axis.rect.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));

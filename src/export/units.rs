@@ -40,6 +40,18 @@ pub fn tick_step(raw: f64) -> f64 {
     m * p * unit
 }
 
+/// An axis tick at `n` bytes, in the unit its `step` (from [`tick_step`]) is counted in, so
+/// every label is exact: steps of 1,000 B read "1,000 B, 2,000 B, 3,000 B", never "2.9 KiB".
+pub fn tick_label(n: u64, step: f64) -> String {
+    if step < KIB as f64 {
+        format!("{} B", grouped(n))
+    } else if step < MIB as f64 {
+        format!("{} KiB", grouped(n / KIB))
+    } else {
+        format!("{} MiB", grouped(n / MIB))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +80,17 @@ mod tests {
         let step = tick_step(140e6 / 8.0);
         assert_eq!(step, 20.0 * MIB as f64);
         assert_eq!(bytes(step as u64 * 3), "60 MiB");
+    }
+
+    /// At 1024×768 naive-header's 7.5 KB axis read "1000 B, 2.0 KiB, 2.9 KiB": a 1,000-byte
+    /// step labelled in KiB.
+    #[test]
+    fn tick_labels_are_exact_in_their_steps_unit() {
+        let step = tick_step(7500.0 / 8.0);
+        let labels: Vec<String> = (1..=3).map(|k| tick_label(k * step as u64, step)).collect();
+        assert_eq!(labels, ["1,000 B", "2,000 B", "3,000 B"]);
+        let step = tick_step(40_000.0 / 8.0);
+        assert_eq!(tick_label(3 * step as u64, step), "15 KiB");
+        assert_eq!(tick_label(20 * MIB, tick_step(140e6 / 8.0)), "20 MiB");
     }
 }
