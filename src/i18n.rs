@@ -168,6 +168,7 @@ strings! {
     UdpDropped => ("✗ dropped (buffer full)", "✗ 被丢弃（缓冲区满）"),
     UdpInFlight => ("…", "…"),
     UdpSummary => ("{} truncated (MSG_TRUNC) • {} dropped • 0 merged", "{} 个被截断 (MSG_TRUNC) • {} 个丢弃 • 0 粘包"),
+    UdpOsError => ("{} reads failed with {}: Windows reports a truncated datagram as an error", "{} 次读取以 {} 失败：Windows 把截断的数据报报告为错误"),
     UdpExplain => ("UDP never merges: one recvfrom() = one datagram. But a datagram bigger than the buffer loses its tail, and a full buffer drops whole datagrams.", "UDP 从不粘包：一次 recvfrom() = 一个数据报。但比缓冲区大的数据报会丢掉尾部，缓冲区满时整个数据报被丢弃。"),
     StatMessages => ("messages", "消息"),
     StatWrites => ("writes", "写入"),
@@ -323,6 +324,8 @@ strings! {
     CapCannotOpen => ("could not open a packet capture socket ({}); the wire lane shows TCP_INFO counts instead", "无法打开抓包套接字（{}）；wire 一栏改为显示 TCP_INFO 计数"),
     CapOnlyLoopback => ("segments are captured only for a server on 127.0.0.1", "只有服务器在 127.0.0.1 上时才抓取报文段"),
     CapManyClients => ("many-clients does not capture segments; TCP_INFO counts per write still show", "many-clients 不抓取报文段；仍显示每次写入的 TCP_INFO 计数"),
+    CapNeedsLinuxCounts => ("capturing segments needs Linux; the wire lane shows the kernel's packet count after each write (TCP_CONNECTION_INFO) instead", "抓取报文段需要 Linux；wire 一栏改为显示内核每次写入后的发包计数（TCP_CONNECTION_INFO）"),
+    CapNeedsLinuxNoCounts => ("capturing segments needs Linux, and Windows counts no segments per write (SIO_TCP_INFO has no such count): the wire lane stays empty; writes and reads still show", "抓取报文段需要 Linux，而 Windows 不提供每次写入后的报文段计数（SIO_TCP_INFO 没有这一项）：wire 一栏为空；写入和读取照常显示"),
     CapListen => ("listening for an external client: its SYN came before the client's port was known, so segments are not captured", "正在等待外部客户端：它的 SYN 在端口已知之前就到了，所以不抓取报文段"),
     CapReplies => ("the reply direction's segments are not captured; its writes and reads are", "回复方向的报文段不抓取；它的写入和读取照常记录"),
     HsRefused => ("handshake refused: the client's HMAC does not match the key, the server closes the connection", "握手被拒绝：客户端的 HMAC 与密钥不符，服务器关闭连接"),
@@ -395,6 +398,9 @@ strings! {
     SumDgReceived => ("datagrams received", "收到的数据报"),
     SumDgTruncated => ("datagrams truncated", "被截断的数据报"),
     SumDgTruncatedValue => ("{} ({} B lost)", "{}（丢失 {} B）"),
+    SumDgErrors => ("recvfrom() errors", "recvfrom() 报错"),
+    SumDgErrorsValue => ("{} × {}", "{} × {}"),
+    NoteMsgSize => ("Windows fails a recvfrom() whose buffer is smaller than the datagram with {} (Python: OSError: [WinError 10040]) after copying its first bytes; Linux and macOS return those bytes without an error. The tail is lost either way.", "Windows 上，缓冲区比数据报小的 recvfrom() 会在复制完前面的字节后以 {} 失败（Python：OSError: [WinError 10040]）；Linux 和 macOS 则不报错地返回这些字节。两种情况下尾部都丢了。"),
     SumDgDropped => ("datagrams dropped", "被丢弃的数据报"),
     SumUdpRcvBuf => ("UDP SO_RCVBUF (kernel)", "UDP SO_RCVBUF（内核）"),
     SumHistoryDropped => ("events dropped from history", "历史中丢弃的事件"),
@@ -434,7 +440,7 @@ pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
 /// The engine words it in English from this table; a recorded reason is matched back to its
 /// template, so old recordings translate too. The OS's own words inside stay as they are.
 pub fn capture_reason(reason: &str, lang: Lang) -> String {
-    const KEYS: [S; 12] = [
+    const KEYS: [S; 14] = [
         S::ListenClosedBadHeader,
         S::HsRefusedShort,
         S::EchoServerClosed,
@@ -443,6 +449,8 @@ pub fn capture_reason(reason: &str, lang: Lang) -> String {
         S::CapOnlyLoopback,
         S::CapManyClients,
         S::CapListen,
+        S::CapNeedsLinuxCounts,
+        S::CapNeedsLinuxNoCounts,
         S::CapReplies,
         S::HsRefused,
         S::HsClientClosed,
@@ -464,6 +472,15 @@ pub fn capture_reason(reason: &str, lang: Lang) -> String {
         return tf(lang, S::SysFailed, &[&call, &os_words]);
     }
     reason.to_string()
+}
+
+/// An OS error code a run recorded, by the name its OS documents it under.
+pub fn os_error_name(code: i32) -> String {
+    match code {
+        10040 => "WSAEMSGSIZE (10040)".into(),
+        10054 => "WSAECONNRESET (10054)".into(),
+        _ => format!("os error {code}"),
+    }
 }
 
 /// A setting problem in `lang`.

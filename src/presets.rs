@@ -100,8 +100,8 @@ pub fn all() -> Vec<Preset> {
         },
         Preset {
             name: "udp-truncate",
-            summary: "The same messages as UDP datagrams read with recvfrom(100). Boundaries are kept (no 粘包), but a datagram bigger than the 100-byte buffer is cut: the first 100 bytes are returned, the tail is discarded and no later read returns it, with no error. The UDP panel shows each datagram's real length (the kernel reports it with MSG_TRUNC) next to what was read. This is the seed's warning: recvfrom(x) for a sendto(y) with y > x loses data.",
-            summary_zh: "同样的消息用 UDP 数据报发送，用 recvfrom(100) 接收。边界保留（不会粘包），但超过 100 字节缓冲区的数据报被截断：只返回前 100 字节，尾部被丢弃，之后的读取也拿不到，而且不报错。UDP 面板在读到的长度旁边显示每个数据报的真实长度（内核通过 MSG_TRUNC 告知）。这就是教程说的：recvfrom(x) 对应的 sendto(y) 若 y > x，数据就丢了。",
+            summary: "The same messages as UDP datagrams read with recvfrom(100). Boundaries are kept (no 粘包), but a datagram bigger than the 100-byte buffer is cut: the first 100 bytes are returned, the tail is discarded and no later read returns it. Linux and macOS do it without an error; Windows fails that recvfrom() with WSAEMSGSIZE (10040, Python's OSError: [WinError 10040]) after filling the buffer: the same program behaves differently per OS, and the tail is lost on all three. The UDP panel shows each datagram's real length (MSG_TRUNC on Linux, a peek elsewhere) next to what was read. This is the seed's warning: recvfrom(x) for a sendto(y) with y > x loses data.",
+            summary_zh: "同样的消息用 UDP 数据报发送，用 recvfrom(100) 接收。边界保留（不会粘包），但超过 100 字节缓冲区的数据报被截断：只返回前 100 字节，尾部被丢弃，之后的读取也拿不到。Linux 和 macOS 不报错；Windows 的 recvfrom() 在填满缓冲区后以 WSAEMSGSIZE（10040，Python 的 OSError: [WinError 10040]）失败：同一个程序在不同系统上表现不同，而尾部在三者上都丢了。UDP 面板在读到的长度旁边显示每个数据报的真实长度（Linux 用 MSG_TRUNC，其他系统先 peek）。这就是教程说的：recvfrom(x) 对应的 sendto(y) 若 y > x，数据就丢了。",
             experiment: Experiment {
                 transports: Transports::Udp,
                 workload: small_messages(),

@@ -204,11 +204,15 @@ impl Model {
                     }
                 }
             }
-            Event::DatagramReceived { at_us, msg, len, real_len } => {
+            Event::DatagramReceived { at_us, msg, len, real_len, os_error } => {
                 s.datagrams_received += 1;
                 if real_len > len {
                     s.datagrams_truncated += 1;
                     s.datagram_bytes_lost += u64::from(real_len - len);
+                }
+                if let Some(code) = os_error {
+                    s.datagram_errors += 1;
+                    s.datagram_error_code = Some(*code);
                 }
                 // The receiver's batch may arrive before the sender's: make the slot either way.
                 match msg {

@@ -77,7 +77,7 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
                 sink.push(Event::DatagramSent { at_us, msg: MsgId(i), len: n as u32 });
             }
             // Linux may refuse a send when its own queue is full; the datagram is lost here.
-            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+            Err(e) if sys::is_no_buffer_space(&e) => {
                 let at_us = sink.now_us();
                 sink.push(Event::Error { at_us, side: Side::UdpSender, message: format!("datagram m{i} not sent: {e}") });
             }
@@ -113,12 +113,12 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
             return (bytes, EndReason::Complete);
         }
         match sys::recv_datagram(socket, &mut buf) {
-            Ok((n, real)) => {
+            Ok(d) => {
                 received += 1;
-                bytes += n as u64;
+                bytes += d.copied as u64;
                 let at_us = sink.now_us();
-                let msg = parse_msg_id(&buf[..n]);
-                sink.push(Event::DatagramReceived { at_us, msg, len: n as u32, real_len: real as u32 });
+                let msg = parse_msg_id(&buf[..d.copied]);
+                sink.push(Event::DatagramReceived { at_us, msg, len: d.copied as u32, real_len: d.real_len as u32, os_error: d.os_error });
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 if sender_was_done {

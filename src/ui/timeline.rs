@@ -274,7 +274,9 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
                 }
                 hit(Selection::Write(i), r);
             }),
-            Lane::Wire if model.segments_unavailable.is_some() => {
+            // The kernel's counter only grows, so the last write tells whether the OS counts at
+            // all (Windows does not: its lane stays empty with the reason, not "+0" per write).
+            Lane::Wire if model.segments_unavailable.is_some() && (model.summary.segments_tcp_info.is_some() || model.writes.last().is_some_and(|w| w.segs_out > 0)) => {
                 // no capture: how many data segments left after each write (TCP_INFO)
                 let mut prev = 0u32;
                 for_visible(&model.writes[..], &axis, y, |i, r, agg| {
