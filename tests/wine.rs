@@ -134,7 +134,7 @@ impl Wine {
     }
 
     /// Starts the .exe with stdout and stderr piped; stderr comes line by line over a channel.
-    fn spawn(&self, args: &[&str]) -> (Child, Receiver<String>) {
+    fn spawn(&self, args: &[&str]) -> (Running, Receiver<String>) {
         let mut child = self.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("wine starts");
         let lines = BufReader::new(child.stderr.take().expect("stderr piped")).lines();
         let (tx, rx) = channel();
@@ -145,7 +145,7 @@ impl Wine {
                 }
             }
         });
-        (child, rx)
+        (Running(child), rx)
     }
 }
 
@@ -174,11 +174,23 @@ fn wait_for_line(rx: &Receiver<String>, needle: &str, seen: &mut Vec<String>) ->
     }
 }
 
+/// The running .exe, ended if the test fails before it exits.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _already_gone = self.0.kill();
+            let _reaped = self.0.wait();
+        }
+    }
+}
+
 /// Waits for the child to exit successfully and returns its stdout.
-fn finish(mut child: Child, rx: Receiver<String>, mut seen: Vec<String>) -> String {
+fn finish(mut child: Running, rx: Receiver<String>, mut seen: Vec<String>) -> String {
     let mut stdout = String::new();
-    child.stdout.take().expect("stdout piped").read_to_string(&mut stdout).expect("stdout");
-    let status = child.wait().expect("child status");
+    child.0.stdout.take().expect("stdout piped").read_to_string(&mut stdout).expect("stdout");
+    let status = child.0.wait().expect("child status");
     seen.extend(rx.try_iter());
     assert!(status.success(), "stickyviz.exe failed: {status}; stderr: {seen:#?}");
     stdout
@@ -230,24 +242,28 @@ fn decode_reads_a_file_given_as_a_windows_path() {
 }
 
 #[test]
-fn listen_reports_a_reset_then_serves_a_linux_client() {
+fn listen_survives_a_client_reset_mid_frame_then_serves_a_linux_client() {
     let Some(w) = setup() else { return };
-    let (child, rx) = w.spawn(&["listen", "--headless", "--tcp", "127.0.0.1:0", "--framing", "u32", "--clients", "1"]);
+    // --echo: a client's first reply proves the listener accepted it and is reading.
+    let (child, rx) = w.spawn(&["listen", "--headless", "--tcp", "127.0.0.1:0", "--framing", "u32", "--echo", "--clients", "1"]);
     let mut seen = Vec::new();
     let line = wait_for_line(&rx, "listening on", &mut seen);
     let port: u16 = line.rsplit(':').next().and_then(|p| p.trim().parse().ok()).unwrap_or_else(|| panic!("no port in '{line}'"));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
 
-    // Half a frame, then a reset (SO_LINGER 0): Windows' recv() fails with WSAECONNRESET.
+    // Half a frame, then a reset (SO_LINGER 0).
     let rude = TcpStream::connect(addr).expect("connect");
     let rude_addr = rude.local_addr().expect("local address");
     rude.set_nodelay(true).expect("nodelay");
     (&rude).write_all(&[0, 0, 0, 9, b'h']).expect("send half a frame");
+    (&rude).read_exact(&mut [0u8; 1]).expect("the listener echoes");
     socket2::SockRef::from(&rude).set_linger(Some(Duration::ZERO)).expect("linger 0");
     drop(rude);
+    // Windows' recv() fails with WSAECONNRESET and the client is listed as a reset; Wine 8
+    // reports the same reset as an end of stream (measured), so either report is what the OS
+    // said. What must hold: the frame it cut is named and the listener goes on serving.
     let report = wait_for_line(&rx, &format!("client {rude_addr}:"), &mut seen);
-    assert!(report.contains("reset the connection"), "{report}");
-    assert!(report.contains("10054"), "Windows' own error code: {report}");
+    assert!(report.contains("in the middle of a frame"), "{report}");
 
     let mut good = TcpStream::connect(addr).expect("connect");
     let good_addr = good.local_addr().expect("local address");
@@ -260,6 +276,7 @@ fn listen_reports_a_reset_then_serves_a_linux_client() {
     let _closed_or_reset = good.read_to_end(&mut rest);
     let report = wait_for_line(&rx, &format!("client {good_addr}:"), &mut seen);
     assert!(report.contains("served: 14 B, 2 frames"), "{report}");
+    assert_eq!(rest.to_ascii_lowercase(), [&[0, 0, 0, 3][..], b"one", &[0, 0, 0, 3], b"two"].concat(), "the echo, upper-cased");
     finish(child, rx, seen);
 }
 

@@ -15,6 +15,7 @@ use super::{Capabilities, DatagramRead, SegmentCounter, TcpInfo, TruncationRepor
 pub const WSAEMSGSIZE: i32 = 10040;
 const WSAENOBUFS: i32 = 10055;
 const WSAEMFILE: i32 = 10024;
+const WSAENOTCONN: i32 = 10057;
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     segment_capture: false,
@@ -47,6 +48,8 @@ pub fn is_no_buffer_space(e: &io::Error) -> bool {
 }
 
 /// An `accept()` error that concerns one connection or a passing shortage, not the listener.
+/// A client that reset before `accept()` got to it is `WSAECONNRESET` on Windows and
+/// `WSAENOTCONN` under Wine (measured with a reset right after connect).
 pub fn is_transient_accept_error(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(WSAEMFILE | WSAENOBUFS))
+    matches!(e.raw_os_error(), Some(WSAEMFILE | WSAENOBUFS | WSAENOTCONN))
 }
