@@ -6,20 +6,12 @@
 
 pub mod analysis;
 pub mod cli;
-pub mod cli_decode;
-pub mod cli_echo;
-pub mod cli_help;
 pub mod config;
-pub mod echo_report;
 pub mod engine;
+pub mod export;
 pub mod framing;
-pub mod peer_cli;
 pub mod i18n;
-pub mod pcapng;
 pub mod presets;
 pub mod recording;
-pub mod render_cli;
-pub mod svg;
-pub mod text_timeline;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use stickyviz::cli::{self, Cli, UsageError};
-use stickyviz::cli_help;
+use stickyviz::cli::help as cli_help;
 use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args),
         cli => cli,
     };
-    match cli::main(cli) {
+    match cli::main(cli, png_renderer()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
             eprintln!("{error}: {e}");
@@ -69,17 +69,35 @@ fn open_window(lang: Lang) -> ExitCode {
 fn open_listen_window(args: cli::ListenArgs) -> ExitCode {
     // Bad flags are reported before any window opens, with the usual exit code 2.
     let lang = cli::lang();
-    if let Err(e) = stickyviz::peer_cli::listen_options(&args) {
-        eprintln!("{}: {e}", t(lang, S::CliError));
-        return ExitCode::from(2);
-    }
-    match stickyviz::ui::listen::run_native_listen(args) {
+    let (on, opts) = match stickyviz::cli::peer::listen_spec(&args) {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("{}: {e}", t(lang, S::CliError));
+            return ExitCode::from(2);
+        }
+    };
+    match stickyviz::ui::listen::run_native_listen(on, opts, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e]));
             ExitCode::FAILURE
         }
     }
+}
+
+/// `render --out x.png` draws the real window, which only the GUI build has; the command line
+/// gets the drawing as a function so `cli` needs no `ui`.
+#[cfg(feature = "gui")]
+fn png_renderer() -> Option<cli::render::PngRenderer> {
+    fn draw(rec: &stickyviz::recording::Recording, source: &str, opts: &stickyviz::export::options::RenderOptions, out: &std::path::Path) -> anyhow::Result<()> {
+        Ok(stickyviz::ui::render::render_png(rec, source, opts, out)?)
+    }
+    Some(draw)
+}
+
+#[cfg(not(feature = "gui"))]
+fn png_renderer() -> Option<cli::render::PngRenderer> {
+    None
 }
 
 #[cfg(not(feature = "gui"))]

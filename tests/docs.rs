@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use stickyviz::recording::Recording;
-use stickyviz::render_cli::{RenderOptions, RenderTheme};
+use stickyviz::export::options::{RenderOptions, RenderTheme};
 
 fn docs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs")
@@ -62,7 +62,7 @@ fn committed_svgs_equal_what_their_recordings_render() {
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (run scripts/docs.sh)", path.display()));
         let opts = RenderOptions { theme: RenderTheme::Light, ..RenderOptions::default() };
-        assert!(committed == stickyviz::svg::render(&rec, &opts), "{} is stale: run scripts/docs.sh", path.display());
+        assert!(committed == stickyviz::export::svg::render(&rec, &opts), "{} is stale: run scripts/docs.sh", path.display());
     }
 }
 
@@ -73,7 +73,7 @@ fn committed_pngs_equal_what_their_recordings_render() {
     let mut failures = Vec::new();
     for (name, rec) in recordings() {
         let source = format!("{name}.json");
-        for (lang, suffix) in [(stickyviz::render_cli::RenderLang::En, ""), (stickyviz::render_cli::RenderLang::Zh, ".zh")] {
+        for (lang, suffix) in [(stickyviz::export::options::RenderLang::En, ""), (stickyviz::export::options::RenderLang::Zh, ".zh")] {
             let opts = RenderOptions { lang, ..RenderOptions::default() };
             let img = stickyviz::ui::render::render_image(&rec, &source, &opts).expect("renders");
             if let Err(e) = egui_kittest::try_image_snapshot_options(&img, format!("{name}{suffix}"), &options) {

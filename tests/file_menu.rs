@@ -157,7 +157,7 @@ fn export_pcapng_says_why_when_nothing_was_captured() {
 fn export_pcapng_writes_the_captured_packets() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/slow-reader.json");
     let rec = Recording::load(&docs).expect("docs recording");
-    if stickyviz::pcapng::why_unavailable(&rec.events).is_some() {
+    if stickyviz::export::pcapng::why_unavailable(&rec.events).is_some() {
         return; // recorded without a capture: the test above covers the refusal
     }
     let dir = tempfile::tempdir().expect("temp dir");

@@ -4,7 +4,7 @@
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
 use stickyviz::engine::{Event, Run};
-use stickyviz::pcapng::{self, PcapngError};
+use stickyviz::export::pcapng::{self, PcapngError};
 use stickyviz::presets;
 
 #[test]

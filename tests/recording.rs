@@ -121,8 +121,8 @@ fn a_recording_cut_anywhere_is_refused_never_a_panic() {
 fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
     use stickyviz::analysis::Model;
     use stickyviz::i18n::Lang;
-    use stickyviz::render_cli::RenderOptions;
-    use stickyviz::svg::render_model;
+    use stickyviz::export::options::RenderOptions;
+    use stickyviz::export::svg::render_model;
     let text = std::fs::read_to_string(fixture("slow-reader")).expect("fixture");
     let original: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let events = original["events"].as_array().expect("events").len();
@@ -151,7 +151,7 @@ fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
                 loaded += 1;
                 let outcome = std::panic::catch_unwind(|| {
                     let model = Model::from_events(&rec.events);
-                    let _ = stickyviz::text_timeline::render(&model, 100, Lang::En);
+                    let _ = stickyviz::export::text_timeline::render(&model, 100, Lang::En);
                     let _ = render_model(&model, &RenderOptions::default());
                 });
                 assert!(outcome.is_ok(), "{field} = {extreme}: panicked");

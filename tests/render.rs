@@ -51,7 +51,7 @@ fn render_time_view_matches_the_snapshot() {
 #[cfg(feature = "gui")]
 #[test]
 fn save_load_render_round_trip_is_pixel_identical() {
-    use stickyviz::render_cli::RenderOptions;
+    use stickyviz::export::options::RenderOptions;
     let dir = tempfile::tempdir().expect("temp dir");
     let original = Recording::load(&fixture("json-header")).expect("fixture");
     let again = dir.path().join("json-header.json");

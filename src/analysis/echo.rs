@@ -2,6 +2,10 @@
 
 use super::Model;
 
+/// Latency at or above which a request counts as stalled: Linux's delayed ACK is at least
+/// 40 ms, a loopback round trip without it tens of µs; 20 ms is far from both.
+pub const STALL_US: u64 = 20_000;
+
 /// One request's round trip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RoundRec {

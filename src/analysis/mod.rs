@@ -7,7 +7,7 @@
 mod classify;
 mod clients;
 mod problem;
-mod echo;
+pub mod echo;
 mod records;
 mod summary;
 pub mod playback;

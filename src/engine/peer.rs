@@ -73,6 +73,48 @@ impl ListenOptions {
     }
 }
 
+/// Where `listen` waits; the transport decides which socket is bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListenOn {
+    Tcp(SocketAddr),
+    Udp(SocketAddr),
+}
+
+/// A listen that has started: its run, the experiment a recording of it is saved with, and the
+/// address the kernel bound (the port when 0 was asked for).
+pub struct Listening {
+    pub run: Run,
+    pub experiment: Experiment,
+    pub bound: SocketAddr,
+}
+
+/// Why a listen did not start: which step failed, so each front end can say it.
+#[derive(Debug, thiserror::Error)]
+pub enum ListenError {
+    #[error("cannot listen")]
+    Listen(#[source] EngineError),
+    #[error("cannot bind")]
+    Bind(#[source] EngineError),
+    #[error(transparent)]
+    Start(#[from] EngineError),
+}
+
+/// Binds `on` and starts recording what arrives; the CLI and the window both start a listen
+/// here, so neither needs the other. `wake` is the GUI's repaint (None headless).
+pub fn start_listen(on: ListenOn, opts: ListenOptions, wake: Option<Wake>) -> Result<Listening, ListenError> {
+    let (run, bound, udp) = match on {
+        ListenOn::Tcp(addr) => {
+            let (listener, bound) = bind_tcp(addr).map_err(ListenError::Listen)?;
+            (listen_tcp(listener, opts, wake)?, bound, false)
+        }
+        ListenOn::Udp(addr) => {
+            let (socket, bound) = bind_udp(addr).map_err(ListenError::Bind)?;
+            (listen_udp(socket, opts, wake)?, bound, true)
+        }
+    };
+    Ok(Listening { run, experiment: opts.as_experiment(udp), bound })
+}
+
 pub(crate) use super::sock_err;
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{HLine, Legend, LineStyle, Plot, PlotPoints, Points};
 
 use crate::analysis::Model;
-use crate::echo_report::STALL_US;
+use crate::analysis::echo::STALL_US;
 use crate::ui::strings::Lang;
 use crate::ui::theme;
 use crate::ui::timeline::{self, Selection, TimelineView};

@@ -119,7 +119,7 @@ impl StickyApp {
 
     /// Writes the timeline lanes as SVG, in the window's theme and language.
     pub fn export_svg(&mut self, path: &Path, dark: bool) {
-        use crate::render_cli::{RenderLang, RenderOptions, RenderTheme};
+        use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
         let lang = self.prefs.lang;
         if self.model.writes.is_empty() && self.model.reads.is_empty() {
             return self.file_error(t(lang, S::NothingToSave).into());
@@ -129,7 +129,7 @@ impl StickyApp {
             lang: if lang == crate::ui::strings::Lang::Zh { RenderLang::Zh } else { RenderLang::En },
             ..RenderOptions::default()
         };
-        match std::fs::write(path, crate::svg::render_model(&self.model, &opts)) {
+        match std::fs::write(path, crate::export::svg::render_model(&self.model, &opts)) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
             Err(e) => self.file_error(format!("cannot write {}: {e}", path.display())),
         }
@@ -137,7 +137,7 @@ impl StickyApp {
 
     /// The text timeline and summary, as `stickyviz run` prints them.
     pub fn timeline_text(&self) -> String {
-        format!("{}\n{}", crate::text_timeline::render(&self.model, 100, self.prefs.lang), crate::text_timeline::summary(&self.model, self.prefs.lang))
+        format!("{}\n{}", crate::export::text_timeline::render(&self.model, 100, self.prefs.lang), crate::export::text_timeline::summary(&self.model, self.prefs.lang))
     }
 
     fn file_error(&mut self, e: String) {
@@ -204,7 +204,7 @@ impl StickyApp {
                 self.export_svg(&path.with_extension("svg"), dark);
                 ui.close();
             }
-            let why_no_packets = crate::pcapng::why_unavailable(&self.recorded.events);
+            let why_no_packets = crate::export::pcapng::why_unavailable(&self.recorded.events);
             let pcap = ui.add_enabled(has_path && why_no_packets.is_none() && !self.is_running(), egui::Button::new(t(lang, S::ExportPcapng)));
             let pcap = match &why_no_packets {
                 Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
@@ -212,7 +212,7 @@ impl StickyApp {
             };
             if pcap.clicked() {
                 let target = path.with_extension("pcapng");
-                match crate::pcapng::save(&self.recorded.events, &target) {
+                match crate::export::pcapng::save(&self.recorded.events, &target) {
                     Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&target.display()])),
                     Err(e) => self.file_error(e.to_string()),
                 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use egui_kittest::Harness;
 
 use crate::recording::Recording;
-use crate::render_cli::{RenderLang, RenderOptions, RenderTheme, RenderView};
+use crate::export::options::{RenderLang, RenderOptions, RenderTheme, RenderView};
 use crate::ui::strings::Lang;
 use crate::ui::{Prefs, StickyApp, ViewKind};
 
@@ -75,7 +75,7 @@ mod tests {
     /// The SVG export draws messages in the window's colours.
     #[test]
     fn svg_palette_matches_the_window() {
-        for (i, (r, g, b)) in crate::svg::MESSAGE_RGB.iter().enumerate() {
+        for (i, (r, g, b)) in crate::export::svg::MESSAGE_RGB.iter().enumerate() {
             assert_eq!(crate::ui::theme::message(i as u32), egui::Color32::from_rgb(*r, *g, *b), "message colour {i}");
         }
     }

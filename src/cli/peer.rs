@@ -15,11 +15,12 @@ use clap::{ArgGroup, Args};
 use crate::analysis::{ClientRec, Model};
 use crate::cli::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
-use crate::engine::peer::{self, ListenOptions};
+use crate::engine::peer::{self, ListenOn, ListenOptions};
 use crate::engine::{Event, Run};
 use crate::recording::Recording;
 use crate::i18n::{summary_line, t, tf, S};
-use crate::{presets, text_timeline};
+use crate::export::text_timeline;
+use crate::presets;
 
 #[derive(Args, Debug)]
 #[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
@@ -131,23 +132,24 @@ pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
     Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
 }
 
-/// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
-/// `wake` is the GUI's repaint (None headless).
-pub fn start_listen(args: &ListenArgs, wake: Option<crate::engine::Wake>) -> Result<(Run, Experiment, SocketAddr)> {
+/// Reads the `listen` flags into where to listen and how to read; errors name the flag.
+pub fn listen_spec(args: &ListenArgs) -> Result<(ListenOn, ListenOptions), UsageError> {
     let opts = listen_options(args)?;
-    let (run, bound, udp) = match (&args.tcp, &args.udp) {
-        (Some(a), _) => {
-            let (listener, bound) = peer::bind_tcp(parse_addr("tcp", a)?).context("cannot listen")?;
-            (peer::listen_tcp(listener, opts, wake)?, bound, false)
-        }
-        (None, Some(a)) => {
-            let (socket, bound) = peer::bind_udp(parse_addr("udp", a)?).context("cannot bind")?;
-            (peer::listen_udp(socket, opts, wake)?, bound, true)
-        }
-        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
+    let on = match (&args.tcp, &args.udp) {
+        (Some(a), _) => ListenOn::Tcp(parse_addr("tcp", a)?),
+        (None, Some(a)) => ListenOn::Udp(parse_addr("udp", a)?),
+        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into())),
     };
-    eprintln!("{}", tf(crate::cli::lang(), S::PeerListening, &[&if udp { "udp" } else { "tcp" }, &bound]));
-    Ok((run, opts.as_experiment(udp), bound))
+    Ok((on, opts))
+}
+
+/// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
+pub fn start_listen(args: &ListenArgs) -> Result<(Run, Experiment, SocketAddr)> {
+    let (on, opts) = listen_spec(args)?;
+    let l = peer::start_listen(on, opts, None)?;
+    let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
+    eprintln!("{}", tf(crate::cli::lang(), S::PeerListening, &[&proto, &l.bound]));
+    Ok((l.run, l.experiment, l.bound))
 }
 
 /// `listen --headless`.
@@ -156,7 +158,7 @@ pub fn listen(args: &ListenArgs) -> Result<()> {
         return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
     }
     check_width(args.width)?;
-    let (run, exp, _) = start_listen(args, None)?;
+    let (run, exp, _) = start_listen(args)?;
     let lang = crate::cli::lang();
     let mut events = Vec::new();
     // Each client's report as its connection ends, so a student sees their client's problem

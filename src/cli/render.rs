@@ -2,59 +2,17 @@
 //! the same every time.
 //!
 //! PNG is the real window drawn headlessly (src/ui/render.rs, feature `gui`); SVG is the
-//! timeline's lanes written as markup (src/svg.rs) and needs no GUI, so it works in every build;
-//! pcapng is the packets the run captured (src/pcapng.rs).
+//! timeline's lanes written as markup (src/export/svg.rs) and needs no GUI, so it works in every build;
+//! pcapng is the packets the run captured (src/export/pcapng.rs).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::cli::UsageError;
+use crate::export::options::{RenderLang, RenderOptions, RenderTheme, RenderView, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
 use crate::recording::Recording;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
-pub enum RenderTheme {
-    #[default]
-    Dark,
-    Light,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
-pub enum RenderLang {
-    #[default]
-    En,
-    Zh,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
-pub enum RenderView {
-    #[default]
-    Bytes,
-    Time,
-}
-
-/// How a picture is drawn; the defaults are the window's defaults.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RenderOptions {
-    pub width: u32,
-    pub height: u32,
-    pub theme: RenderTheme,
-    pub lang: RenderLang,
-    pub view: RenderView,
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        Self { width: 1280, height: 800, theme: RenderTheme::Dark, lang: RenderLang::En, view: RenderView::Bytes }
-    }
-}
-
-/// Smallest and largest picture: below the window's minimum size (960 × 600) panels overlap;
-/// above 8192 the software renderer's texture limit is reached.
-pub const MIN_WIDTH: u32 = 960;
-pub const MIN_HEIGHT: u32 = 600;
-pub const MAX_SIDE: u32 = 8192;
 
 #[derive(Args, Debug)]
 pub struct RenderArgs {
@@ -102,7 +60,7 @@ fn kind_of(out: &Path) -> Result<Kind, UsageError> {
     }
 }
 
-pub fn render(args: &RenderArgs) -> Result<()> {
+pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>) -> Result<()> {
     validate_side("width", args.width, MIN_WIDTH)?;
     validate_side("height", args.height, MIN_HEIGHT)?;
     let kind = kind_of(&args.out)?;
@@ -116,30 +74,30 @@ pub fn render(args: &RenderArgs) -> Result<()> {
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind {
         Kind::Svg => {
-            let svg = crate::svg::render(&rec, &opts);
+            let svg = crate::export::svg::render(&rec, &opts);
             std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
         }
-        Kind::Png => png(&rec, &source, &opts, &args.out)?,
+        Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out)?,
         Kind::Pcapng => {
-            let n = crate::pcapng::save(&rec.events, &args.out)?;
+            let n = crate::export::pcapng::save(&rec.events, &args.out)?;
             println!("{}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
         }
     }
     Ok(())
 }
 
-#[cfg(feature = "gui")]
-fn png(rec: &Recording, source: &str, opts: &RenderOptions, out: &Path) -> Result<()> {
-    crate::ui::render::render_png(rec, source, opts, out)?;
-    Ok(())
-}
+/// Draws a recording as the window would show it, into a PNG file (the GUI build's
+/// `ui::render::render_png_file`, handed in by `main` so the command line needs no window code).
+pub type PngRenderer = fn(&Recording, &str, &RenderOptions, &Path) -> Result<()>;
 
-#[cfg(not(feature = "gui"))]
-fn png(_: &Recording, _: &str, _: &RenderOptions, _: &Path) -> Result<()> {
-    Err(UsageError(
-        "--out: PNG needs the window, and this build has no GUI (built without the `gui` feature); \
-         write an .svg instead, or build with the default features"
-            .into(),
-    )
-    .into())
+fn png(renderer: Option<PngRenderer>, rec: &Recording, source: &str, opts: &RenderOptions, out: &Path) -> Result<()> {
+    match renderer {
+        Some(draw) => draw(rec, source, opts, out),
+        None => Err(UsageError(
+            "--out: PNG needs the window, and this build has no GUI (built without the `gui` feature); \
+             write an .svg instead, or build with the default features"
+                .into(),
+        )
+        .into()),
+    }
 }

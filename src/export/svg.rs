@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::{Model, ReadKind};
 use crate::recording::Recording;
-use crate::render_cli::{RenderLang, RenderOptions, RenderTheme};
+use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
 
 /// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
 pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
@@ -73,7 +73,7 @@ struct Words {
     legend: [&'static str; 5],
 }
 
-/// The picture's words, from the one bilingual table (src/i18n.rs).
+/// The picture's words, from the one bilingual table (src/i18n/mod.rs).
 fn words(lang: RenderLang) -> Words {
     use crate::i18n::{t, S};
     let lang = i18n_lang(lang);

@@ -6,7 +6,6 @@
 use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, UdpOptions, Workload, WriteSplit};
 use crate::framing::FramingMode;
 
-#[path = "presets_echo.rs"]
 mod echo;
 
 /// One lesson.

@@ -2,26 +2,22 @@
 
 use std::fmt::Write as _;
 
+use crate::analysis::echo::STALL_US;
 use crate::analysis::Model;
 use crate::config::{Experiment, WriteSplit};
-use crate::i18n::{summary_line, t, tf, S};
-use crate::text_timeline;
-
-/// Latency at or above which a request counts as stalled: Linux's delayed ACK is at least
-/// 40 ms, a loopback round trip without it tens of µs; 20 ms is far from both.
-pub const STALL_US: u64 = 20_000;
+use crate::i18n::{summary_line, t, tf, Lang, S};
+use crate::export::text_timeline;
 
 fn ms(us: u64) -> String {
     format!("{:.3} ms", us as f64 / 1000.0)
 }
 
 /// Empty unless `model` holds a request/response run.
-pub fn render(model: &Model, exp: &Experiment, width: usize) -> String {
+pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> String {
     let Some(echo) = model.echo.as_deref() else { return String::new() };
-    let lang = crate::cli::lang();
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", t(lang, S::EchoReplyStream));
-    out.push_str(&text_timeline::render(&echo.replies, width, crate::cli::lang()));
+    out.push_str(&text_timeline::render(&echo.replies, width, lang));
     let _ = writeln!(out, "{}", t(lang, S::EchoLatencyHeader));
     let max = echo.max_latency_us().unwrap_or(1).max(1);
     for r in echo.rounds.iter().take(60) {
@@ -40,7 +36,7 @@ pub fn render(model: &Model, exp: &Experiment, width: usize) -> String {
     line(&mut out, S::EchoReplyBytes, echo.replies.summary.bytes_received.to_string());
     for (k, c) in echo.connections.iter().enumerate() {
         let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[&(k + 1)]));
-        out.push_str(&text_timeline::render(c, width, crate::cli::lang()));
+        out.push_str(&text_timeline::render(c, width, lang));
         if let Some(e) = c.echo.as_deref() {
             line(&mut out, S::EchoAnswered, e.rounds.len().to_string());
             line(&mut out, S::EchoMedian, e.median_latency_us().map_or("-".into(), ms));

@@ -8,14 +8,21 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+pub mod decode;
+pub mod echo;
+pub mod help;
+pub mod peer;
+pub mod render;
+
 use crate::analysis::Model;
 use crate::config::{allowed, Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
 use crate::framing::FramingMode;
 use crate::recording::Recording;
 use crate::i18n::{t, tf, Lang, S};
-pub use crate::peer_cli::{ListenArgs, SendArgs};
-use crate::{presets, text_timeline};
+pub use crate::cli::peer::{ListenArgs, SendArgs};
+use crate::export::text_timeline;
+use crate::presets;
 
 /// The language of this process's human output: `--lang`, else the system locale. Set once by
 /// [`main`] before anything is printed.
@@ -59,11 +66,11 @@ pub enum Command {
     /// Feed a byte file through a framing decoder in reads of N bytes and print each frame.
     Decode(DecodeArgs),
     /// Wait for an external client (the seed's Python code, nc, …) and show its stream.
-    Listen(crate::peer_cli::ListenArgs),
+    Listen(crate::cli::peer::ListenArgs),
     /// Send the workload to an external server, drawing writes and wire segments.
-    Send(crate::peer_cli::SendArgs),
+    Send(crate::cli::peer::SendArgs),
     /// Draw a recording as a picture: the window (.png) or the timeline lanes (.svg).
-    Render(crate::render_cli::RenderArgs),
+    Render(crate::cli::render::RenderArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -80,7 +87,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub settings: SettingsArgs,
     #[command(flatten)]
-    pub echo: crate::cli_echo::EchoArgs,
+    pub echo: crate::cli::echo::EchoArgs,
     /// Width of the text timeline in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
@@ -295,7 +302,7 @@ pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
 }
 
 /// Runs the command; `Err` of `UsageError` means exit code 2.
-pub fn main(cli: Cli) -> Result<()> {
+pub fn main(cli: Cli, png: Option<render::PngRenderer>) -> Result<()> {
     match cli.command {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Presets) => {
@@ -305,10 +312,10 @@ pub fn main(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Decode(args)) => crate::cli_decode::decode(&args),
-        Some(Command::Listen(args)) => crate::peer_cli::listen(&args),
-        Some(Command::Send(args)) => crate::peer_cli::send(&args),
-        Some(Command::Render(args)) => crate::render_cli::render(&args),
+        Some(Command::Decode(args)) => crate::cli::decode::decode(&args),
+        Some(Command::Listen(args)) => crate::cli::peer::listen(&args),
+        Some(Command::Send(args)) => crate::cli::peer::send(&args),
+        Some(Command::Render(args)) => crate::cli::render::render(&args, png),
         None => Ok(()),
     }
 }
@@ -324,11 +331,11 @@ fn run(args: &RunArgs) -> Result<()> {
     let model = Model::from_events(&events);
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
-        let n = crate::pcapng::save(&events, path)?;
+        let n = crate::export::pcapng::save(&events, path)?;
         eprintln!("{}", tf(lang(), S::PacketsWritten, &[&n, &path.display()]));
     }
     let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang()), text_timeline::summary(&model, lang()));
-    let text = text + &crate::echo_report::render(&model, &exp, args.width);
+    let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang());
     match args.json.as_deref() {
         Some("-") => {
             eprint!("{text}");
