@@ -18,10 +18,10 @@ fn million_events() -> Vec<Event> {
     while ev.len() < 1_000_000 {
         let (at_us, off) = (u64::from(i), u64::from(i) * 10);
         ev.push(Event::Message { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, header_len: 0 });
-        ev.push(Event::Write { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, segs_out: i, notsent: 0, unacked: 0 });
+        ev.push(Event::Write { start_us: None, at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, requested: None, segs_out: i, notsent: 0, unacked: 0 });
         ev.push(Event::Segment { at_us, offset: StreamOffset(off), len: 10, packet: None });
         if i.is_multiple_of(3) {
-            ev.push(Event::Read { at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
+            ev.push(Event::Read { start_us: None, at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
         }
         i += 1;
     }

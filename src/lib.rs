@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod describe;
 pub mod engine;
 pub mod export;
 pub mod framing;

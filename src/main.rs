@@ -4,6 +4,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use stickyviz::cli::{self, Cli, UsageError};
 use stickyviz::cli::help as cli_help;
+use stickyviz::cli::stop::{Interrupted, SessionFailed};
 use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let lang = match cli.set_lang() {
+    let lang = match cli.lang() {
         Ok(lang) => lang,
         Err(e) => {
             eprintln!("error: {e}");
@@ -38,14 +39,25 @@ fn main() -> ExitCode {
     }
     #[cfg(feature = "gui")]
     let cli = match cli {
-        Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args),
+        Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args, lang),
         cli => cli,
     };
-    match cli::main(cli, png_renderer()) {
+    match cli::main(cli, lang, png_renderer()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
             eprintln!("{error}: {e}");
             ExitCode::from(2)
+        }
+        Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+            let i = e.downcast_ref::<Interrupted>().copied().unwrap_or(Interrupted { signal: 2 });
+            eprintln!("{}", stickyviz::i18n::tf(lang, S::CliInterrupted, &[&i.name(), &i.exit_code()]));
+            ExitCode::from(i.exit_code())
+        }
+        Err(e) if e.downcast_ref::<SessionFailed>().is_some() => {
+            if let Some(f) = e.downcast_ref::<SessionFailed>() {
+                eprintln!("{error}: {}", stickyviz::i18n::tf(lang, S::CliSessionFailed, &[&f.decode_errors, &f.socket_errors]));
+            }
+            ExitCode::FAILURE
         }
         Err(e) => {
             eprintln!("{error}: {e:#}");
@@ -66,10 +78,9 @@ fn open_window(lang: Lang) -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn open_listen_window(args: cli::ListenArgs) -> ExitCode {
+fn open_listen_window(args: cli::ListenArgs, lang: Lang) -> ExitCode {
     // Bad flags are reported before any window opens, with the usual exit code 2.
-    let lang = cli::lang();
-    let (on, opts) = match stickyviz::cli::peer::listen_spec(&args) {
+    let (on, opts) = match stickyviz::cli::peer::listen_spec(&args, lang) {
         Ok(spec) => spec,
         Err(e) => {
             eprintln!("{}: {e}", t(lang, S::CliError));

@@ -35,7 +35,7 @@ fn run_slow_reader_writes_a_json_recording_to_stdout() {
     let stdout = text(&out.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON, nothing else");
     assert_eq!(json["format"], "stickyviz-recording");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert!(json["events"].as_array().is_some_and(|e| !e.is_empty()), "events recorded");
 
     let rec = Recording::from_json(&stdout).expect("the recording loads");
@@ -52,7 +52,7 @@ fn run_with_decode_errors_saves_a_recording_that_loads() {
     let file = dir.path().join("naive.json");
     let file = file.to_str().expect("UTF-8 path");
     let out = stickyviz(&["run", "--preset", "naive-header", "--read-size", "3", "--json", file]);
-    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "decode errors: the run failed, its report and recording still written; stderr: {}", text(&out.stderr));
     assert!(text(&out.stdout).contains("decode error"), "{}", text(&out.stdout));
     let rec = Recording::load(std::path::Path::new(file)).expect("the recording loads");
     assert!(rec.summary.decode_errors >= 1);
@@ -111,8 +111,8 @@ fn decode_seed_json_reads_the_seed_python_bytes() {
         let out = stickyviz(&["decode", "--framing", "seed-json", "--read-size", read_size, path(&f)]);
         assert!(out.status.success(), "stderr: {}", text(&out.stderr));
         let stdout = text(&out.stdout);
-        // The first body holds a newline, so it is shown as hex.
-        let first = format!("frame 0 at offset 0: {} bytes payload ({} on the stream) hex 74 6f 74 61 6c 20 30 0a", listing.len(), seed_frame(listing).len());
+        // The first body is UTF-8 text with a newline: text, the newline escaped.
+        let first = format!("frame 0 at offset 0: {} bytes payload ({} on the stream) \"total 0\\ndrwxr-xr-x", listing.len(), seed_frame(listing).len());
         assert!(stdout.contains(&first), "{stdout}");
         let second = format!("frame 1 at offset {}: 12 bytes payload", seed_frame(listing).len());
         assert!(stdout.contains(&second) && stdout.contains("\"second reply\""), "{stdout}");
@@ -149,7 +149,7 @@ fn decode_four_gib_length_is_an_error_not_an_allocation() {
             .expect("sh runs");
         let all = text(&out.stdout) + &text(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{framing}: a clean failure, no panic or abort: {all}");
-        assert!(all.contains("exceeds the maximum frame length 8388608"), "{framing}: {all}");
+        assert!(all.contains("over the maximum frame length 8388608"), "{framing}: {all}");
         assert!(!all.contains("panicked"), "{all}");
     }
 }

@@ -72,7 +72,7 @@ fn hmac_handshake_frames_both_handshake_messages_then_echoes() {
 fn hmac_wrong_key_is_refused() {
     let m = run("hmac-wrong-key", |_| {});
     assert_eq!(m.frames.first().map(|f| f.intact), Some(false), "the answer does not verify");
-    assert!(m.problems.iter().any(|p| p.to_string().contains("handshake refused")), "{:?}", m.problems);
+    assert!(m.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("handshake refused")), "{:?}", m.problems);
     let echo = m.echo.as_deref().expect("request/response");
     assert!(echo.rounds.is_empty(), "no request is answered");
 }
@@ -117,6 +117,6 @@ fn cli_big_reply_with_whole_reads_gets_each_reply_complete() {
 #[test]
 fn hmac_handshake_with_framing_says_it_runs_unframed() {
     let m = run("hmac-handshake", |e| e.framing = stickyviz::framing::FramingMode::U32);
-    assert!(m.problems.iter().any(|p| p.to_string().contains("runs unframed")), "{:?}", m.problems);
+    assert!(m.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("runs unframed")), "{:?}", m.problems);
     assert_eq!(m.echo.as_deref().map(|e| e.rounds.len()), Some(5), "and still answers every request");
 }

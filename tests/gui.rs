@@ -169,7 +169,7 @@ fn timeline_zooms_with_the_wheel_pans_with_drag_and_fits_on_double_click() {
     let mut h = replay("slow-reader");
     let whole = h.state().model.stream_len() as f64;
     assert!(h.state().timeline.fit);
-    let p = egui::pos2(600.0, 330.0); // on the lanes of the byte timeline (below the buffer gauge)
+    let p = egui::pos2(600.0, 450.0); // on the lanes of the byte timeline (below the buffer gauge and the problem lines)
     h.hover_at(p);
     h.run_steps(1);
     h.event(egui::Event::MouseWheel {

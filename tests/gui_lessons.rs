@@ -59,7 +59,7 @@ fn listen_window_shows_a_python_clients_frames_live() {
     let Some(stickyviz::cli::Command::Listen(args)) = cli.command else { panic!("a listen command") };
     let mut h = harness();
     let ctx = h.ctx.clone();
-    let (on, opts) = stickyviz::cli::peer::listen_spec(&args).expect("flags are valid");
+    let (on, opts) = stickyviz::cli::peer::listen_spec(&args, stickyviz::i18n::Lang::En).expect("flags are valid");
     let bound = stickyviz::ui::listen::start_listening(h.state_mut(), on, opts, &ctx).expect("listens");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/python/seed_json_client.py");
     let py = std::process::Command::new("python3").args([script, &bound.port().to_string(), "6"]).output().expect("python3 runs");
@@ -79,7 +79,7 @@ fn listen_udp_window_lists_an_external_clients_datagrams() {
     let Some(stickyviz::cli::Command::Listen(args)) = cli.command else { panic!("a listen command") };
     let mut h = harness();
     let ctx = h.ctx.clone();
-    let (on, opts) = stickyviz::cli::peer::listen_spec(&args).expect("flags are valid");
+    let (on, opts) = stickyviz::cli::peer::listen_spec(&args, stickyviz::i18n::Lang::En).expect("flags are valid");
     let bound = stickyviz::ui::listen::start_listening(h.state_mut(), on, opts, &ctx).expect("listens");
     // a client with no msg-N| ids in its datagrams, like the course's UDP programs
     let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");

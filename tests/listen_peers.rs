@@ -96,7 +96,13 @@ impl Listener {
     }
 
     /// Waits for the process to exit successfully; returns stdout and the rest of stderr.
-    fn finish(mut self) -> (String, Vec<String>) {
+    fn finish(self) -> (String, Vec<String>) {
+        self.finish_with(0)
+    }
+
+    /// Waits for the process to exit with `code`: 1 when a client's frames could not be
+    /// decoded (the exit-status contract), 0 otherwise.
+    fn finish_with(mut self, code: i32) -> (String, Vec<String>) {
         let mut stdout = self.child.stdout.take().expect("stdout piped");
         let reader = std::thread::spawn(move || {
             let mut out = String::new();
@@ -116,7 +122,7 @@ impl Listener {
         while let Ok(line) = self.stderr.recv_timeout(STEP) {
             seen.push(line);
         }
-        assert!(status.success(), "listen failed: {status}; stderr: {seen:#?}");
+        assert_eq!(status.code(), Some(code), "listen ended {status}; stderr: {seen:#?}");
         assert!(!seen.iter().any(|l| l.contains("panicked")), "{seen:#?}");
         (out, seen)
     }
@@ -228,20 +234,20 @@ fn hostile_clients(framing: FramingMode) -> Vec<Hostile> {
             name: "4 GiB u32 length header",
             bytes: vec![0xff, 0xff, 0xff, 0xff, b'a', b'b'],
             outcome: too_long,
-            words: "length 4294967295 exceeds the maximum frame length",
+            words: "the length prefix gives a body of 4294967295 bytes, over the maximum frame length",
         }],
         FramingMode::SeedJson => vec![
             Hostile {
                 name: "2 GiB JSON header length",
                 bytes: vec![0xff, 0xff, 0xff, 0x7f, b'{'],
                 outcome: too_long,
-                words: "length 2147483647 exceeds the maximum frame length",
+                words: "the length prefix gives a JSON header of 2147483647 bytes, over the maximum frame length",
             },
             Hostile {
                 name: "4 GiB body in the JSON header",
                 bytes: seed_frame_with_header(br#"{"total_lenth": 4294967296, "md5": null}"#, b"abc"),
                 outcome: too_long,
-                words: "exceeds the maximum frame length",
+                words: "total_lenth gives a body of 4294967296 bytes, over the maximum frame length",
             },
             Hostile {
                 name: "JSON header that is not UTF-8",
@@ -299,9 +305,10 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
         words: "in the middle of a frame",
     });
 
-    // Finally a student's correct client: served, and listen (serving one client) ends.
+    // Finally a student's correct client: served, and listen (serving one client) ends, with
+    // exit status 1: the hostile clients' frames could not be decoded.
     let (good_addr, bodies) = good_client(addr, framing, 25);
-    let (stdout, stderr) = l.finish();
+    let (stdout, stderr) = l.finish_with(1);
     expected.push(Expect { peer: silent_addr, name: "silent", outcome: |o| *o == ClientOutcome::Stopped, words: "having sent nothing" });
     drop(silent);
 

@@ -363,6 +363,7 @@ fn segments_cover_the_stream_or_tcp_info_stands_in() {
             assert!(s.segments_tcp_info.is_some(), "TCP_INFO stands in for the capture: {s:?}");
             assert!(s.segments_captured.is_none());
             assert!(!events.iter().any(|e| matches!(e, Event::Segment { .. })));
+            println!("skipped: segment contiguity, for want of a capture (needs root or CAP_NET_RAW); TCP_INFO checked instead");
             continue;
         }
         let mut next = 0u64;
@@ -423,7 +424,7 @@ fn peer_reset_ends_the_sender_cleanly() {
         "{:?}",
         model.ended
     );
-    assert!(model.problems.iter().any(|p| p.to_string().contains("closed the connection early")), "{:?}", model.problems);
+    assert!(model.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("closed the connection before the run was done")), "{:?}", model.problems);
     assert!(model.summary.bytes_sent < 10_000 * 10_000);
 }
 
@@ -447,6 +448,6 @@ fn peer_reset_ends_the_receiver_cleanly() {
         "{:?}",
         model.ended
     );
-    assert!(model.problems.iter().any(|p| p.to_string().contains("closed the connection early")), "{:?}", model.problems);
+    assert!(model.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("closed the connection before the run was done")), "{:?}", model.problems);
     assert_eq!(model.summary.frames, 0);
 }

@@ -18,13 +18,19 @@ const NONSENSE: [&str; 9] = ["0", "-1", "4294967296", "99999999999999999999999",
 #[derive(Debug)]
 enum Outcome {
     Exited { code: Option<i32>, stderr: String },
-    /// Still running after the grace time (a `listen` waiting for its client): accepted.
-    Running,
+    /// Said it is listening (bound its port) and went on waiting for a client: accepted.
+    Listening,
+    /// Neither ended nor said it listens within [`HANG`]: a hang.
+    Hung { stderr: String },
 }
+
+/// Far longer than any of these command lines takes (each ends or listens in milliseconds), so
+/// reaching it means a hang, not a slow machine.
+const HANG: Duration = Duration::from_secs(60);
 
 /// Runs the binary in `dir`, where file flags (`--json abc`) write their files.
 fn run(args: &[String], dir: &std::path::Path) -> Outcome {
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .env("LC_ALL", "C.UTF-8")
@@ -33,17 +39,49 @@ fn run(args: &[String], dir: &std::path::Path) -> Outcome {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            let mut stderr = String::new();
-            child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("read stderr");
-            return Outcome::Exited { code: status.code(), stderr };
+    watch(child)
+}
+
+/// Reads the child's stderr as it comes: a `listen` that says "listening on" is accepted and
+/// stopped (it would wait for a client forever); anything else must exit by itself.
+fn watch(child: std::process::Child) -> Outcome {
+    watch_with(child, HANG)
+}
+
+fn watch_with(mut child: std::process::Child, hang: Duration) -> Outcome {
+    let mut stderr_pipe = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr_pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            let _receiver_gone_after_a_hang = tx.send(String::from_utf8_lossy(&seen).into_owned());
         }
-        if start.elapsed() > Duration::from_secs(3) {
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    let start = Instant::now();
+    let mut latest = String::new();
+    loop {
+        while let Ok(text) = rx.try_recv() {
+            latest = text;
+        }
+        if latest.lines().any(|l| l.starts_with("listening on ")) {
             child.kill().expect("kill");
             child.wait().expect("reap");
-            return Outcome::Running;
+            return Outcome::Listening;
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            let stderr = reader.join().expect("the reader ends with the child");
+            return Outcome::Exited { code: status.code(), stderr };
+        }
+        if start.elapsed() > hang {
+            child.kill().expect("kill");
+            child.wait().expect("reap");
+            return Outcome::Hung { stderr: latest };
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -121,7 +159,7 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
                 }
             }
             Outcome::Exited { code: Some(0 | 1), stderr } if !stderr.contains("panicked") => accepted.push(format!("{} {flag} {value:?}", args[0])),
-            Outcome::Running if args[0] == "listen" => accepted.push(format!("{} {flag} {value:?} (waits for a client)", args[0])),
+            Outcome::Listening if args[0] == "listen" => accepted.push(format!("{} {flag} {value:?} (listens, waits for a client)", args[0])),
             other => failures.push(format!("{args:?} ({flag} = {value:?}): {other:?}")),
         }
     }
@@ -134,4 +172,14 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
             assert!(matches!(outcome, Outcome::Exited { code: Some(2), .. }), "{args:?}: {outcome:?}");
         }
     }
+}
+
+/// The harness itself can fail: a command that never says it listens and never ends is a hang,
+/// not an accepted `listen`.
+#[test]
+fn a_silent_process_that_never_ends_is_not_counted_as_listening() {
+    let child = Command::new("sh").args(["-c", "echo 'still starting' >&2; exec sleep 600"]).stderr(Stdio::piped()).spawn().expect("sh");
+    // A short leash for this check only: the shell never prints "listening on".
+    let outcome = watch_with(child, Duration::from_millis(500));
+    assert!(matches!(&outcome, Outcome::Hung { stderr } if stderr.contains("still starting")), "{outcome:?}");
 }

@@ -49,7 +49,7 @@ mod tests {
     fn clients_not_served_are_problems_and_counts_stay_exact_past_the_cap() {
         let mut m = Model::default();
         m.apply(&client("127.0.0.1:1", ClientOutcome::Served));
-        m.apply(&client("127.0.0.1:2", ClientOutcome::Dropped { error: DecodeError::TooLong { offset: 0, len: 1 << 32, max: 8 } }));
+        m.apply(&client("127.0.0.1:2", ClientOutcome::Dropped { error: DecodeError::TooLong { offset: 0, len: 1 << 32, max: 8, field: Default::default(), swapped: None } }));
         assert_eq!((m.clients_total, m.clients_served, m.clients.len()), (2, 1, 2));
         assert!(matches!(m.problems.as_slice(), [Problem { kind: ProblemKind::Client(c), .. }] if c.peer == "127.0.0.1:2"));
         for k in 0..2 * MAX_CLIENT_RECS {

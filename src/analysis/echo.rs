@@ -43,7 +43,7 @@ impl EchoModel {
     /// connection limit; a larger number from a hand-edited recording is ignored).
     pub(super) fn connection(&mut self, conn: u32) -> Option<&mut Model> {
         let k = conn.checked_sub(1)? as usize;
-        if k >= crate::engine::echo::MAX_CONNECTIONS as usize {
+        if k >= crate::config::MAX_CONNECTIONS as usize {
             return None;
         }
         if self.connections.len() <= k {
@@ -78,7 +78,7 @@ mod tests {
         let mut m = Model::default();
         let reply = |event| Event::Reply { event: Box::new(event) };
         m.apply(&reply(Event::Message { at_us: 1, msg: MsgId(0), offset: StreamOffset(0), len: 10, header_len: 0 }));
-        m.apply(&reply(Event::Read { at_us: 2, offset: StreamOffset(0), len: 10, requested: 1024 }));
+        m.apply(&reply(Event::Read { start_us: None, at_us: 2, offset: StreamOffset(0), len: 10, requested: 1024 }));
         for (i, lat) in [40_000, 100, 44_000].into_iter().enumerate() {
             m.apply(&Event::Round { at_us: 3, index: i as u32, latency_us: lat, request_len: 100, reply_len: 8 });
         }

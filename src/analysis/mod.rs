@@ -4,27 +4,34 @@
 //! after the fact (a loaded recording). Stored history is bounded by a cap on records; the
 //! [`Summary`] counts stay exact past it.
 
+mod apply;
+pub mod causality;
 mod classify;
 mod clients;
 mod problem;
 pub mod echo;
+mod external;
 mod records;
 mod summary;
 pub mod playback;
 
+pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
-pub use problem::{side_name, Problem, ProblemKind};
+pub use problem::{Problem, ProblemKind};
 pub use records::{DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
-use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
+use crate::engine::{CaptureUnavailable, EndReason, Event, MsgId, Side, SockOpt};
 use crate::framing::DecodeError;
 
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
 /// At about 32 bytes a record this bounds history near 128 MiB.
 pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
+
+/// Causality violations listed one by one among the problems; the summary counts them all.
+const MAX_CAUSALITY_PROBLEMS: usize = 5;
 
 /// Everything the views need to know about one run.
 #[derive(Clone, Debug)]
@@ -42,7 +49,7 @@ pub struct Model {
     pub options: Vec<OptionRec>,
     /// Errors and early ends, for the user to read.
     pub problems: Vec<Problem>,
-    pub segments_unavailable: Option<String>,
+    pub segments_unavailable: Option<CaptureUnavailable>,
     pub connection: Option<(String, String)>,
     pub ended: Vec<(Side, EndReason)>,
     pub finished: bool,
@@ -52,6 +59,8 @@ pub struct Model {
     /// The reply direction and latencies of a request/response run (`echo`, `big-reply`).
     pub echo: Option<Box<EchoModel>>,
     classifier: Classifier,
+    /// Reads against decoded frames: the boundaries when the sender is not ours (`external`).
+    frame_classifier: Classifier,
     cap: usize,
     stored: usize,
     /// Empty datagrams carry no `msg-N|` id; loopback UDP keeps order, so they are matched
@@ -67,6 +76,8 @@ pub struct Model {
     /// `listen`: clients reported in all, and how many of them were served.
     pub clients_total: u64,
     pub clients_served: u64,
+    /// The causality check over every event this model was given (see [`causality`]).
+    pub causality: Causality,
 }
 
 impl Default for Model {
@@ -96,6 +107,7 @@ impl Model {
             summary: Summary::default(),
             echo: None,
             classifier: Classifier::default(),
+            frame_classifier: Classifier::default(),
             cap,
             stored: 0,
             empty_sent: Default::default(),
@@ -104,6 +116,7 @@ impl Model {
             clients: Vec::new(),
             clients_total: 0,
             clients_served: 0,
+            causality: Causality::default(),
         }
     }
 
@@ -127,149 +140,6 @@ impl Model {
         }
     }
 
-    pub fn apply(&mut self, event: &Event) {
-        if let Some(t) = event.at_us() {
-            self.last_us = self.last_us.max(t);
-        }
-        let s = &mut self.summary;
-        match event {
-            Event::Connected { sender, receiver, .. } => self.connection = Some((sender.clone(), receiver.clone())),
-            Event::SockOpt { side, opt, requested, actual, .. } => {
-                match (side, opt) {
-                    (Side::TcpSender, SockOpt::SndBuf) => s.sndbuf_actual = Some(*actual),
-                    (Side::TcpReceiver, SockOpt::RcvBuf) => s.rcvbuf_actual = Some(*actual),
-                    (Side::UdpReceiver, SockOpt::RcvBuf) => s.udp_rcvbuf_actual = Some(*actual),
-                    _ => {}
-                }
-                self.options.push(OptionRec { side: *side, opt: *opt, requested: *requested, actual: *actual });
-            }
-            Event::Message { at_us, msg, offset, len, header_len } => {
-                s.messages += 1;
-                self.classifier.message_end(offset.0 + u64::from(*len));
-                if self.keep() {
-                    self.messages.push(MessageRec { id: *msg, offset: offset.0, len: *len, header_len: *header_len, at_us: *at_us });
-                }
-            }
-            Event::Write { at_us, msg, offset, len, segs_out, notsent, .. } => {
-                s.writes += 1;
-                s.bytes_sent += u64::from(*len);
-                if self.keep() {
-                    self.writes.push(WriteRec { at_us: *at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
-                }
-            }
-            Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
-            Event::Segment { at_us, offset, len, .. } => {
-                *s.segments_captured.get_or_insert(0) += 1;
-                if self.keep() {
-                    self.segments.push(Span { at_us: *at_us, offset: offset.0, len: *len });
-                }
-            }
-            Event::SegmentsUnavailable { reason } => self.segments_unavailable = Some(reason.clone()),
-            Event::Read { at_us, offset, len, .. } => {
-                s.reads += 1;
-                s.bytes_received += u64::from(*len);
-                self.classifier.read_end(offset.0 + u64::from(*len));
-                if self.keep() {
-                    self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
-                }
-            }
-            Event::Bytes { offset, data } => {
-                // Bytes arrive in order from one thread; anything else is ignored, not spliced.
-                if offset.0 == self.received.len() as u64 {
-                    self.received.extend_from_slice(data);
-                }
-            }
-            Event::Frame { at_us, index, offset, len, payload_len, intact } => {
-                s.frames += 1;
-                s.intact_frames += u64::from(*intact);
-                if self.keep() {
-                    self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
-                }
-            }
-            Event::DecodeError { at_us, error } => {
-                s.decode_errors += 1;
-                if self.decode_errors.len() < 1000 {
-                    self.decode_errors.push((*at_us, error.clone()));
-                }
-            }
-            Event::DatagramSent { at_us, msg, len } => {
-                s.datagrams_sent += 1;
-                if let Some(d) = self.datagram_slot(*msg) {
-                    *d = DatagramRec { msg: *msg, len: *len, sent_us: *at_us, received: d.received };
-                }
-                if *len == 0 {
-                    match self.empty_arrived.pop_front() {
-                        Some(at) => self.mark_received(*msg, 0, at),
-                        None => self.empty_sent.push_back(*msg),
-                    }
-                }
-            }
-            Event::DatagramReceived { at_us, msg, len, real_len, os_error } => {
-                s.datagrams_received += 1;
-                if real_len > len {
-                    s.datagrams_truncated += 1;
-                    s.datagram_bytes_lost += u64::from(real_len - len);
-                }
-                if let Some(code) = os_error {
-                    s.datagram_errors += 1;
-                    s.datagram_error_code = Some(*code);
-                }
-                // The receiver's batch may arrive before the sender's: make the slot either way.
-                match msg {
-                    Some(m) => self.mark_received(*m, *len, *at_us),
-                    None if *real_len == 0 => match self.empty_sent.pop_front() {
-                        Some(m) => self.mark_received(m, 0, *at_us),
-                        None => self.empty_arrived.push_back(*at_us),
-                    },
-                    None => {
-                        if self.keep() {
-                            let msg = MsgId(self.unidentified_datagrams.len() as u32);
-                            self.unidentified_datagrams.push(DatagramRec { msg, len: *real_len, sent_us: *at_us, received: Some((*len, *at_us)) });
-                        }
-                    }
-                }
-            }
-            Event::Ended { side, reason, .. } => {
-                match side {
-                    Side::TcpSender => self.classifier.close_messages(),
-                    Side::TcpReceiver => self.classifier.close_reads(),
-                    Side::UdpReceiver => s.datagrams_dropped = Some(s.datagrams_sent.saturating_sub(s.datagrams_received)),
-                    Side::UdpSender | Side::Capture => {}
-                }
-                match reason {
-                    EndReason::PeerClosed(why) => self.problems.push(Problem { side: *side, kind: ProblemKind::PeerClosed(why.clone()) }),
-                    EndReason::Failed(why) => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(why.clone()) }),
-                    EndReason::Complete | EndReason::Stopped => {}
-                }
-                self.ended.push((*side, reason.clone()));
-            }
-            Event::Error { side, message, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(message.clone()) }),
-            Event::Finished { .. } => {
-                self.finished = true;
-                self.shrink();
-            }
-            Event::Reply { event } => self.echo.get_or_insert_with(Box::default).replies.apply(event),
-            Event::Conn { conn, event } => {
-                if let Some(m) = self.echo.get_or_insert_with(Box::default).connection(*conn) {
-                    m.apply(event);
-                }
-            }
-            Event::Client { at_us, peer, lane, bytes, frames, outcome } => {
-                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                self.add_client(c);
-            }
-            Event::Round { at_us, index, latency_us, request_len, reply_len } => {
-                let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };
-                self.echo.get_or_insert_with(Box::default).push_round(r);
-            }
-        }
-        let c = self.classifier.counts;
-        let s = &mut self.summary;
-        s.merged_reads = c.merged_reads;
-        s.exact_reads = c.exact_reads;
-        s.split_messages = c.split_messages;
-    }
-
     fn mark_received(&mut self, msg: MsgId, len: u32, at_us: u64) {
         if let Some(d) = self.datagram_slot(msg) {
             d.received = Some((len, at_us));
@@ -289,7 +159,7 @@ impl Model {
                 return None;
             }
             self.stored += new;
-            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None };
+            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None, sent: false };
             self.datagrams.extend((from..=i).map(blank));
         }
         self.datagrams.get_mut(i)
@@ -310,6 +180,9 @@ impl Model {
     }
 
     pub fn read_kind(&self, read: &Span) -> ReadKind {
+        if self.messages.is_empty() {
+            return self.read_kind_by_frames(read);
+        }
         let range = self.messages_in(read.offset, read.end());
         let known_end = self.messages.last().map_or(0, MessageRec::end);
         if range.is_empty() || known_end < read.end() {
@@ -331,7 +204,9 @@ impl Model {
     pub fn datagram_fate(&self, d: &DatagramRec) -> DatagramFate {
         match d.received {
             Some((len, _)) if len < d.len => DatagramFate::Truncated { lost: d.len - len },
+            Some(_) if !d.sent => DatagramFate::Received,
             Some(_) => DatagramFate::Delivered,
+            None if !d.sent => DatagramFate::Missing,
             None if self.summary.datagrams_dropped.is_some() => DatagramFate::Dropped,
             None => DatagramFate::InFlight,
         }

@@ -58,7 +58,7 @@ pub fn entries(model: &Model) -> Vec<Entry> {
     out.extend(model.frames.iter().enumerate().map(|(i, f)| Entry { at_us: f.at_us, what: EventRef::Frame(i) }));
     for (i, d) in model.datagrams.iter().enumerate() {
         // a slot made by a received datagram whose send is not known yet has len 0 and no time
-        if d.len > 0 || d.sent_us > 0 {
+        if d.sent {
             out.push(Entry { at_us: d.sent_us, what: EventRef::DatagramSent(i) });
         }
         if let Some((_, at_us)) = d.received {
@@ -241,7 +241,8 @@ fn stream_end_by(spans: &[Span], t_us: u64) -> u64 {
 /// The TCP stream at the play head: how far the writes, the wire and the reads had got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct TcpAt {
-    /// Stream bytes whose `send()` had returned.
+    /// Stream bytes whose `send()` had begun: a call in progress counts (its bytes may be
+    /// read before it returns), so the gauge says "in send() or the send buffer".
     pub written: u64,
     /// Stream bytes captured leaving as segments; None when the segment lane is not known.
     pub on_wire: Option<u64>,
@@ -261,7 +262,8 @@ impl TcpAt {
         Self { written, on_wire, read }
     }
 
-    /// Written but not yet captured on the wire: still in the sender's kernel buffer.
+    /// Written but not yet captured on the wire: in a `send()` still running, or in the
+    /// sender's kernel buffer.
     pub fn in_send_buffer(&self) -> Option<u64> {
         self.on_wire.map(|w| self.written - w)
     }
@@ -284,7 +286,9 @@ pub struct UdpAt {
     /// Sent and not yet received: queued in the receive buffer (or, once the receiver has
     /// ended, dropped).
     pub queued: u32,
-    pub delivered: u32,
+    /// Received so far, whole or truncated: every datagram that arrived.
+    pub arrived: u32,
+    /// Of those arrived, how many lost their tail to a short read buffer.
     pub truncated: u32,
     /// Known only once the receiver has ended: never arrived.
     pub dropped: u32,
@@ -298,10 +302,11 @@ impl UdpAt {
         for d in &model.datagrams {
             match d.received {
                 Some((len, at)) if at <= t_us => {
-                    if len < d.len { u.truncated += 1 } else { u.delivered += 1 }
+                    u.arrived += 1;
+                    u.truncated += u32::from(len < d.len);
                 }
                 None if dropped_known => u.dropped += 1,
-                _ if d.sent_us <= t_us && (d.len > 0 || d.sent_us > 0) => u.queued += 1,
+                _ if d.sent_us <= t_us && d.sent => u.queued += 1,
                 _ => {}
             }
         }
@@ -378,14 +383,14 @@ mod tests {
     fn a_datagram_never_received_is_queued_until_the_last_one_arrives_then_dropped() {
         use crate::engine::{EndReason, Event, MsgId, Side};
         let events = [
-            Event::DatagramSent { at_us: 10, msg: MsgId(0), len: 50 },
-            Event::DatagramSent { at_us: 11, msg: MsgId(1), len: 2000 },
+            Event::DatagramSent { start_us: None, at_us: 10, msg: MsgId(0), len: 50 },
+            Event::DatagramSent { start_us: None, at_us: 11, msg: MsgId(1), len: 2000 },
             Event::DatagramReceived { at_us: 30, msg: Some(MsgId(1)), len: 1024, real_len: 2000, os_error: None },
             Event::Ended { at_us: 31, side: Side::UdpReceiver, bytes: 1024, reason: EndReason::Complete },
         ];
         let m = Model::from_events(&events);
-        assert_eq!(UdpAt::at(&m, 20), UdpAt { queued: 2, delivered: 0, truncated: 0, dropped: 0 });
-        assert_eq!(UdpAt::at(&m, 30), UdpAt { queued: 0, delivered: 0, truncated: 1, dropped: 1 });
+        assert_eq!(UdpAt::at(&m, 20), UdpAt { queued: 2, arrived: 0, truncated: 0, dropped: 0 });
+        assert_eq!(UdpAt::at(&m, 30), UdpAt { queued: 0, arrived: 1, truncated: 1, dropped: 1 });
     }
 
     #[test]

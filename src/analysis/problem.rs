@@ -1,6 +1,7 @@
-//! What went wrong in a run, kept structured so each view words it in its language.
+//! What went wrong in a run, kept structured so each view words it in its language
+//! (`describe::problem`).
 
-use crate::engine::Side;
+use crate::engine::{Fault, Side};
 
 /// Something that went wrong in a run, kept structured so each view can word it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,33 +12,24 @@ pub struct Problem {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// The peer closed or reset the connection before the run was done (the OS's words).
-    PeerClosed(String),
-    /// A socket call or the capture failed (the OS's or the engine's words).
-    Failed(String),
+    /// The peer closed or reset the connection before the run was done.
+    PeerClosed(Fault),
+    /// A socket call, a protocol step or the capture failed.
+    Failed(Fault),
     /// A `listen` client that was not simply served: it sent nothing, reset, sent a header the
     /// decoder cannot accept, was turned away, or was still connected at the end.
     Client(Box<super::ClientRec>),
+    /// An event stamped before its cause (a read before its write, …): the picture would lie
+    /// here, so it is said (design.md §7).
+    Causality(super::Violation),
 }
 
-/// Plain-English name of a side, for text output.
-pub fn side_name(side: Side) -> &'static str {
-    match side {
-        Side::TcpSender => "TCP sender",
-        Side::TcpReceiver => "TCP receiver",
-        Side::UdpSender => "UDP sender",
-        Side::UdpReceiver => "UDP receiver",
-        Side::Capture => "segment capture",
-    }
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let side = side_name(self.side);
-        match &self.kind {
-            ProblemKind::PeerClosed(why) => write!(f, "{side}: the peer closed the connection early ({why})"),
-            ProblemKind::Failed(why) => write!(f, "{side}: {why}"),
-            ProblemKind::Client(c) => f.write_str(&crate::i18n::client_report(c, crate::i18n::Lang::En)),
-        }
+/// The side whose stamp came out on the wrong side of its cause.
+pub(super) fn violation_side(v: &super::Violation) -> Side {
+    use super::ViolationKind as K;
+    match v.kind {
+        K::ReadBeforeWrite | K::FrameBeforeRead => Side::TcpReceiver,
+        K::SegmentBeforeWrite | K::SegmentAfterRead => Side::Capture,
+        K::DatagramBeforeSent => Side::UdpReceiver,
     }
 }

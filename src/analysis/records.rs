@@ -64,6 +64,10 @@ pub struct DatagramRec {
     pub sent_us: u64,
     /// Bytes read and when; None while not (or never) received.
     pub received: Option<(u32, u64)>,
+    /// Whether its send was observed. An external sender's datagrams (`listen --udp` with
+    /// `stickyviz send` as the peer) carry ids but no send: `len` is then the length the
+    /// receiver saw, and nothing is claimed about the sending.
+    pub sent: bool,
 }
 
 /// What became of one datagram.
@@ -74,6 +78,11 @@ pub enum DatagramFate {
     Dropped,
     /// Not received yet (the receiver is still running).
     InFlight,
+    /// Received whole, from a sender this run did not observe.
+    Received,
+    /// An id skipped by an unobserved sender's datagrams: never received, and whether it was
+    /// ever sent is not known.
+    Missing,
 }
 
 /// How one read relates to the messages.

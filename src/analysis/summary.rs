@@ -13,6 +13,12 @@ pub struct Summary {
     pub segments_captured: Option<u64>,
     /// Data segments the kernel reports sending (`TCP_INFO`), once the sender settled.
     pub segments_tcp_info: Option<u64>,
+    /// Packets of the connection the capture socket's queue dropped (`PACKET_STATISTICS`),
+    /// once the capture ended; each is a segment missing from the lane.
+    pub segments_capture_dropped: Option<u64>,
+    /// `send()` calls that accepted fewer bytes than asked (the send buffer was full); each is
+    /// followed by another `send()` for the rest, so writes = messages' pieces + short writes.
+    pub short_writes: u64,
     pub reads: u64,
     pub bytes_received: u64,
     pub merged_reads: u64,
@@ -37,11 +43,19 @@ pub struct Summary {
     pub sndbuf_actual: Option<u64>,
     pub rcvbuf_actual: Option<u64>,
     pub udp_rcvbuf_actual: Option<u64>,
+    /// Events stamped before their cause (see `analysis::causality`): 0 in an honest run.
+    pub causality_violations: u64,
     /// Records not kept because the history cap was reached (counts above still include them).
     pub events_dropped_from_history: u64,
 }
 
 impl Summary {
+    /// Data segments the kernel sent (`TCP_INFO`) that the capture did not record, once both
+    /// counts are known. `TCP_INFO` counts retransmissions too; the lane draws new bytes once.
+    pub fn capture_gap(&self) -> Option<u64> {
+        Some(self.segments_tcp_info?.saturating_sub(self.segments_captured?))
+    }
+
     /// The best segment count available: captured, else the kernel's.
     pub fn segments(&self) -> Option<u64> {
         self.segments_captured.or(self.segments_tcp_info)

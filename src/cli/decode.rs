@@ -5,26 +5,28 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{lang, number, parse_framing, DecodeArgs, UsageError};
-use crate::framing::{FramingMode, NaiveStep, NaiveU32Decoder};
-use crate::i18n::{t, tf, S};
+use crate::cli::{number, parse_framing, DecodeArgs, UsageError};
+use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
+use crate::i18n::{t, tf, Lang, S};
 
 /// Largest input `decode` reads (256 MiB).
 const MAX_DECODE_INPUT: u64 = 256 * 1024 * 1024;
 
-pub fn decode(args: &DecodeArgs) -> Result<()> {
-    let mode = parse_framing(&args.framing)?;
+pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
+    let mode = parse_framing(&args.framing, lang)?;
     if mode == FramingMode::None {
-        return Err(UsageError(format!("--framing: {}", t(lang(), S::CliNoFrames))).into());
+        return Err(UsageError(format!("--framing: {}", t(lang, S::CliNoFrames))).into());
     }
-    let read_size: u32 = number("read-size", &args.read_size, "1..=1048576")?;
-    crate::config::validate_read_size("read-size", read_size).map_err(UsageError::from)?;
+    let read_size: u32 = number("read-size", &args.read_size, &crate::config::allowed("read-size"), lang)?;
+    crate::config::validate_read_size("read-size", read_size).map_err(|e| UsageError::setting(e, lang))?;
     let read_size = read_size as usize;
     let max = match &args.max_frame {
-        Some(v) => number("max-frame", v, "1..=67108864")?,
+        Some(v) => number("max-frame", v, &crate::config::allowed("max-frame"), lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
-    crate::config::validate_max_frame_len(max).map_err(UsageError::from)?;
+    crate::config::validate_max_frame_len(max).map_err(|e| UsageError::setting(e, lang))?;
+    let mut prefix = LengthPrefix::default();
+    args.length.apply(&mut prefix, lang)?;
     let mut bytes = Vec::new();
     // One byte more than the limit tells a file at the limit from a bigger one.
     let limit = MAX_DECODE_INPUT + 1;
@@ -40,10 +42,10 @@ pub fn decode(args: &DecodeArgs) -> Result<()> {
     if bytes.len() as u64 > MAX_DECODE_INPUT {
         anyhow::bail!("the input is larger than {MAX_DECODE_INPUT} bytes; decode a smaller piece of it");
     }
-    let report = decode_report(mode, &bytes, read_size, max);
+    let report = decode_report_with(mode, prefix, &bytes, read_size, max, lang);
     print!("{}", report.text);
     if report.failed {
-        anyhow::bail!("{}", t(lang(), S::CliDecodeFailed));
+        anyhow::bail!("{}", t(lang, S::CliDecodeFailed));
     }
     Ok(())
 }
@@ -55,10 +57,19 @@ pub struct DecodeReport {
     pub failed: bool,
 }
 
+/// Text (Chinese included) when the payload is UTF-8 with no control characters but tab, CR
+/// and LF (shown escaped); hex for anything else, which is binary.
 fn show_payload(p: &[u8]) -> String {
     match std::str::from_utf8(p) {
-        Ok(s) if s.chars().all(|c| !c.is_control() || c == '\t') => {
-            let shown: String = s.chars().take(60).collect();
+        Ok(s) if s.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\r' | '\n')) => {
+            let mut shown = String::new();
+            for c in s.chars().take(60) {
+                match c {
+                    '\r' => shown.push_str("\\r"),
+                    '\n' => shown.push_str("\\n"),
+                    c => shown.push(c),
+                }
+            }
             let more = if s.chars().count() > 60 { "…" } else { "" };
             format!("\"{shown}{more}\"")
         }
@@ -70,17 +81,22 @@ fn show_payload(p: &[u8]) -> String {
 }
 
 /// Decodes `bytes` as if they arrived in reads of `read_size` bytes.
-pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32) -> DecodeReport {
+pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32, lang: Lang) -> DecodeReport {
+    decode_report_with(mode, LengthPrefix::default(), bytes, read_size, max, lang)
+}
+
+/// Like [`decode_report`], with `prefix` as the length prefix of `u32` and `naive-u32`.
+pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32, lang: Lang) -> DecodeReport {
     use std::fmt::Write as _;
     let mut text = String::new();
     let mut frames = 0;
     let mut failed = false;
     let mut frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
-        let _ = writeln!(text, "{}", tf(lang(), S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
+        let _ = writeln!(text, "{}", tf(lang, S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
         frames += 1;
     };
     if mode == FramingMode::NaiveU32 {
-        let mut dec = NaiveU32Decoder::new(max);
+        let mut dec = NaiveU32Decoder::with_prefix(max, prefix);
         let mut pos = 0;
         while pos < bytes.len() && !dec.is_failed() {
             let n = dec.want().clamp(1, read_size).min(bytes.len() - pos);
@@ -89,21 +105,21 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
                 Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                 Ok(NaiveStep::ShortFrame { frame, error }) => {
                     frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&error, lang()));
+                    let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&error, lang));
                     failed = true;
                 }
                 Err(e) => {
-                    let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+                    let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
                     failed = true;
                 }
             }
             pos += n;
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+            let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
             failed = true;
         }
-    } else if let Some(mut dec) = mode.stream_decoder(max) {
+    } else if let Some(mut dec) = mode.stream_decoder_with(max, prefix) {
         'reads: for chunk in bytes.chunks(read_size) {
             dec.feed(chunk);
             loop {
@@ -111,7 +127,7 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
                     Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                     Ok(None) => break,
                     Err(e) => {
-                        let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+                        let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
                         failed = true;
                         break 'reads;
                     }
@@ -119,10 +135,10 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
             }
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang(), S::CliError), crate::i18n::decode_error(&e, lang()));
+            let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
             failed = true;
         }
     }
-    let _ = writeln!(text, "{}", tf(lang(), S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
+    let _ = writeln!(text, "{}", tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
     DecodeReport { text, frames, failed }
 }

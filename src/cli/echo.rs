@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::cli::UsageError;
 use crate::config::Experiment;
-use crate::engine::echo::{ClientReads, EchoOptions};
+use crate::config::{ClientReads, EchoOptions};
 
 #[derive(Args, Debug, Default)]
 pub struct EchoArgs {
@@ -27,7 +27,7 @@ pub struct EchoArgs {
 
 impl EchoArgs {
     /// Applies the flags; validation of the ranges happens with the whole experiment.
-    pub fn apply(&self, exp: &mut Experiment) -> Result<(), UsageError> {
+    pub fn apply(&self, exp: &mut Experiment, lang: crate::i18n::Lang) -> Result<(), UsageError> {
         let any = self.client_reads.is_some() || self.client_read_size.is_some() || self.reply_size.is_some() || self.connections.is_some();
         if !any {
             return Ok(());
@@ -37,17 +37,17 @@ impl EchoArgs {
             echo.client_reads = match v.as_str() {
                 "whole" => ClientReads::Whole,
                 "once" => ClientReads::OncePerRequest,
-                _ => return Err(UsageError(format!("--client-reads: {}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::CliNotWholeOrOnce, &[&v])))),
+                _ => return Err(UsageError(format!("--client-reads: {}", crate::i18n::tf(lang, crate::i18n::S::CliNotWholeOrOnce, &[&v])))),
             };
         }
         if let Some(v) = &self.client_read_size {
-            echo.client_read_size = crate::cli::number::<u32>("client-read-size", v, "1..=1048576")?;
+            echo.client_read_size = crate::cli::number::<u32>("client-read-size", v, &crate::config::allowed("client-read-size"), lang)?;
         }
         if let Some(v) = &self.reply_size {
-            echo.reply_size = Some(crate::cli::number::<u32>("reply-size", v, "1..=16777216")?);
+            echo.reply_size = Some(crate::cli::number::<u32>("reply-size", v, &crate::config::allowed("reply-size"), lang)?);
         }
         if let Some(v) = &self.connections {
-            echo.connections = crate::cli::number::<u32>("connections", v, "1..=16")?;
+            echo.connections = crate::cli::number::<u32>("connections", v, &crate::config::allowed("connections"), lang)?;
         }
         Ok(())
     }

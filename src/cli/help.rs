@@ -42,6 +42,8 @@ pub const ZH: &[(&str, &str)] = &[
     ("read_delay_ms", "接收方每次 recv() 之后睡眠的毫秒数"),
     ("framing", "分帧方式：none、u32、seed-json、newline、naive-u32"),
     ("max_frame", "解码器接受的最大帧（字节）"),
+    ("length_bytes", "u32 和 naive-u32：长度前缀的宽度（字节）：1、2、4 或 8（默认 4）"),
+    ("length_order", "u32 和 naive-u32：长度前缀的字节序：big（网络字节序，默认）或 little（小端）"),
     ("udp_read_size", "UDP 接收方每次 recvfrom(N) 的 N"),
     ("udp_rcvbuf", "UDP 的 SO_RCVBUF 接收缓冲区大小（字节）"),
     ("udp_start_delay_ms", "UDP 接收方第一次 recvfrom() 之前等待的毫秒数"),
@@ -61,7 +63,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("listen.udp", "在 ADDR 上接收 UDP 数据报"),
     ("listen.framing", "解码字节流：none、u32、seed-json、newline、naive-u32"),
     ("listen.read_size", "每次 recv(N) 的 N"),
-    ("listen.echo", "把每次读到的字节（每个数据报）转成大写发回去，像课程里的回显服务器"),
+    ("listen.echo", "把每次读到的字节（每个数据报）转成大写发回去，像课程里的回显服务器；TCP 用了分帧时，逐帧转成大写，再按同样的分帧方式发回"),
     ("listen.idle_ms", "UDP：最后一个数据报之后再等这么多毫秒就结束"),
     ("listen.headless", "不开窗口：对方结束后打印文本时间线和汇总"),
     ("listen.json", "同时把这次会话写成 JSON 录制文件 FILE，- 表示标准输出"),
@@ -84,7 +86,21 @@ pub const ZH: &[(&str, &str)] = &[
     ("@values", "可选值"),
     ("@more", "想看更多，请用 '--help'。"),
     ("@tip", "提示"),
+    ("@exit", EXIT_ZH),
 ];
+
+/// The exit-status contract (see `cli::stop`), shown under every command's `--help`.
+pub const EXIT_EN: &str = "Exit status:
+  0    done, and every frame decoded
+  1    ran, but failed: a decode error, a socket error, a file not read or written
+  2    bad flags or values: nothing was run
+  130  stopped by Ctrl-C (143: by SIGTERM); the summary and recording are still written";
+
+const EXIT_ZH: &str = "退出码：
+  0    完成，且每一帧都解码成功
+  1    运行了，但失败了：解码错误、套接字错误、文件读写失败
+  2    参数或取值错误：什么都没有运行
+  130  被 Ctrl-C 中断（SIGTERM 为 143）；汇总和录制照样写出";
 
 /// Looks a key up in [`ZH`].
 fn zh(key: &str) -> Option<&'static str> {
@@ -124,9 +140,13 @@ pub fn lang_from_args(args: &[OsString]) -> Lang {
 pub fn localize(cmd: Command, lang: Lang) -> Command {
     let cmd = negative_values_allowed(cmd);
     match lang {
-        Lang::En => cmd,
+        Lang::En => with_exit_help(cmd, EXIT_EN),
         Lang::Zh => zh_command(cmd.about(zh_or_key("about")), None),
     }
+}
+
+fn with_exit_help(cmd: Command, text: &'static str) -> Command {
+    cmd.after_help(text).mut_subcommands(|sc| with_exit_help(sc, text))
 }
 
 fn negative_values_allowed(cmd: Command) -> Command {
@@ -140,7 +160,8 @@ fn zh_command(cmd: Command, sub: Option<&str>) -> Command {
         .subcommand_help_heading(zh_heading("@commands"))
         .disable_help_subcommand(true)
         .disable_help_flag(true)
-        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).global(top));
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).global(top))
+        .after_help(zh_or_key("@exit"));
     if top {
         cmd = cmd.disable_version_flag(true).arg(Arg::new("version").short('V').long("version").action(ArgAction::Version));
     }

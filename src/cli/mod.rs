@@ -13,25 +13,17 @@ pub mod echo;
 pub mod help;
 pub mod peer;
 pub mod render;
+pub mod stop;
 
 use crate::analysis::Model;
 use crate::config::{allowed, Experiment, SettingError, Transports, WriteSplit};
 use crate::engine::Run;
-use crate::framing::FramingMode;
+use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::recording::Recording;
 use crate::i18n::{t, tf, Lang, S};
 pub use crate::cli::peer::{ListenArgs, SendArgs};
 use crate::export::text_timeline;
 use crate::presets;
-
-/// The language of this process's human output: `--lang`, else the system locale. Set once by
-/// [`main`] before anything is printed.
-static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
-
-/// The CLI's output language.
-pub fn lang() -> Lang {
-    LANG.get().copied().unwrap_or_else(Lang::from_env)
-}
 
 #[derive(Parser, Debug)]
 #[command(name = "stickyviz", version, about = "See the TCP sticky-packet problem (粘包/半包): where sends, segments and reads cut the stream")]
@@ -44,13 +36,13 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Fixes the output language from `--lang` or the locale; an unknown name is a usage error.
-    pub fn set_lang(&self) -> Result<Lang, UsageError> {
+    /// The output language: `--lang`, else the locale; an unknown name is a usage error. Passed
+    /// to every function that words something (no process-global language).
+    pub fn lang(&self) -> Result<Lang, UsageError> {
         let lang = match &self.lang {
             Some(name) => Lang::from_name(name).ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
             None => Lang::from_env(),
         };
-        let _first_call_wins = LANG.set(lang);
         Ok(lang)
     }
 }
@@ -144,6 +136,8 @@ pub struct SettingsArgs {
     /// Largest frame the decoder accepts, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
+    #[command(flatten)]
+    pub length: LengthArgs,
     /// UDP receiver's recvfrom(N) size.
     #[arg(long = "udp-read-size")]
     pub udp_read_size: Option<String>,
@@ -166,8 +160,40 @@ pub struct DecodeArgs {
     /// Largest frame accepted, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
+    #[command(flatten)]
+    pub length: LengthArgs,
     /// The bytes to decode; - or nothing for stdin.
     pub file: Option<PathBuf>,
+}
+
+/// The length prefix of `u32` and `naive-u32`, as netty's `LengthFieldBasedFrameDecoder`
+/// users set it.
+#[derive(Args, Debug, Default)]
+pub struct LengthArgs {
+    /// u32 and naive-u32: width of the length prefix in bytes: 1, 2, 4 or 8 (default 4).
+    #[arg(long = "length-bytes", value_name = "1|2|4|8")]
+    pub length_bytes: Option<String>,
+    /// u32 and naive-u32: byte order of the length prefix: big (network order, default) or little.
+    #[arg(long = "length-order", value_name = "big|little")]
+    pub length_order: Option<String>,
+}
+
+impl LengthArgs {
+    /// `prefix` with the flags given applied; validated.
+    pub fn apply(&self, prefix: &mut LengthPrefix, lang: Lang) -> Result<(), UsageError> {
+        if let Some(v) = &self.length_bytes {
+            prefix.bytes = number("length-bytes", v, "1, 2, 4, 8", lang)?;
+        }
+        if let Some(v) = &self.length_order {
+            prefix.order = match v.trim() {
+                "big" | "be" => ByteOrder::Big,
+                "little" | "le" => ByteOrder::Little,
+                _ => return Err(UsageError(format!("--length-order: {}", tf(lang, S::CliNotByteOrder, &[&v])))),
+            };
+        }
+        crate::config::validate_length_prefix(*prefix).map_err(|e| UsageError::setting(e, lang))?;
+        Ok(())
+    }
 }
 
 /// A usage error: printed as `error: ...` with exit code 2.
@@ -175,9 +201,10 @@ pub struct DecodeArgs {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-impl From<SettingError> for UsageError {
-    fn from(e: SettingError) -> Self {
-        UsageError(format!("--{}: {}", flag_of(e.field), crate::i18n::setting_problem(&e.problem, lang())))
+impl UsageError {
+    /// A setting's error, naming its flag, in `lang`.
+    pub fn setting(e: SettingError, lang: Lang) -> Self {
+        UsageError(format!("--{}: {}", flag_of(e.field), crate::describe::setting_problem(&e.problem, lang)))
     }
 }
 
@@ -191,103 +218,104 @@ fn flag_of(field: &'static str) -> &'static str {
 }
 
 /// Parses a flag's number; the error names the flag and the allowed range.
-pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str) -> Result<T, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang(), S::CliNotNumber, &[&v, &range]))))
+pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
+    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
 }
 
 /// A settings flag's number; a value that is not one is refused with the setting's allowed
 /// values, the same ones its validation checks.
-fn setting<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, UsageError> {
-    number(flag, v, &allowed(flag))
+fn setting<T: std::str::FromStr>(flag: &str, v: &str, lang: Lang) -> Result<T, UsageError> {
+    number(flag, v, &allowed(flag), lang)
 }
 
-fn on_off(flag: &'static str, v: &str) -> Result<bool, UsageError> {
+fn on_off(flag: &'static str, v: &str, lang: Lang) -> Result<bool, UsageError> {
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!("--{flag}: {}", tf(lang(), S::CliNotOnOff, &[&v])))),
+        _ => Err(UsageError(format!("--{flag}: {}", tf(lang, S::CliNotOnOff, &[&v])))),
     }
 }
 
-pub fn parse_framing(v: &str) -> Result<FramingMode, UsageError> {
+pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
     FramingMode::from_name(v).ok_or_else(|| {
         let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!("--framing: {}", tf(lang(), S::CliUnknownFraming, &[&v, &names.join(", ")])))
+        UsageError(format!("--framing: {}", tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])))
     })
 }
 
-fn parse_size(v: &str) -> Result<(u32, u32), UsageError> {
-    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--size: {}", tf(lang(), S::CliNotNumber, &[&v, &allowed("size")]))))
+fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
+    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--size: {}", tf(lang, S::CliNotNumber, &[&v, &allowed("size")]))))
 }
 
 impl SettingsArgs {
     /// Applies the flags to `exp`, then validates the whole experiment.
-    pub fn apply(&self, exp: &mut Experiment) -> Result<(), UsageError> {
+    pub fn apply(&self, exp: &mut Experiment, lang: Lang) -> Result<(), UsageError> {
         if let Some(v) = &self.count {
-            exp.workload.count = setting("count", v)?;
+            exp.workload.count = setting("count", v, lang)?;
         }
         if let Some(v) = &self.size {
-            (exp.workload.size_min, exp.workload.size_max) = parse_size(v)?;
+            (exp.workload.size_min, exp.workload.size_max) = parse_size(v, lang)?;
         }
         if let Some(v) = &self.gap_us {
-            exp.workload.gap_us = setting("gap-us", v)?;
+            exp.workload.gap_us = setting("gap-us", v, lang)?;
         }
         if let Some(v) = &self.chunk_gap_us {
-            exp.workload.chunk_gap_us = setting("chunk-gap-us", v)?;
+            exp.workload.chunk_gap_us = setting("chunk-gap-us", v, lang)?;
         }
         if let Some(v) = &self.nagle {
-            exp.sender.nagle = on_off("nagle", v)?;
+            exp.sender.nagle = on_off("nagle", v, lang)?;
         }
         if self.cork {
             exp.sender.cork = true;
         }
         if let Some(v) = &self.sndbuf {
-            exp.sender.sndbuf = Some(setting("sndbuf", v)?);
+            exp.sender.sndbuf = Some(setting("sndbuf", v, lang)?);
         }
         if let Some(v) = &self.split {
             exp.sender.split = match v.as_str() {
                 "whole" => WriteSplit::Whole,
                 "header-body" => WriteSplit::HeaderThenBody,
-                n => WriteSplit::Chunks { bytes: number("split", n, &allowed("split"))? },
+                n => WriteSplit::Chunks { bytes: number("split", n, &allowed("split"), lang)? },
             };
         }
         if let Some(v) = &self.read_size {
-            exp.receiver.read_size = setting("read-size", v)?;
+            exp.receiver.read_size = setting("read-size", v, lang)?;
         }
         if let Some(v) = &self.rcvbuf {
-            exp.receiver.rcvbuf = Some(setting("rcvbuf", v)?);
+            exp.receiver.rcvbuf = Some(setting("rcvbuf", v, lang)?);
         }
         if let Some(v) = &self.start_delay_ms {
-            exp.receiver.start_delay_ms = setting("start-delay-ms", v)?;
+            exp.receiver.start_delay_ms = setting("start-delay-ms", v, lang)?;
         }
         if let Some(v) = &self.read_delay_ms {
-            exp.receiver.read_delay_ms = setting("read-delay-ms", v)?;
+            exp.receiver.read_delay_ms = setting("read-delay-ms", v, lang)?;
         }
         if let Some(v) = &self.framing {
-            exp.framing = parse_framing(v)?;
+            exp.framing = parse_framing(v, lang)?;
         }
         if let Some(v) = &self.max_frame {
-            exp.max_frame_len = setting("max-frame", v)?;
+            exp.max_frame_len = setting("max-frame", v, lang)?;
         }
+        self.length.apply(&mut exp.length_prefix, lang)?;
         if let Some(v) = &self.udp_read_size {
-            exp.udp.read_size = setting("udp-read-size", v)?;
+            exp.udp.read_size = setting("udp-read-size", v, lang)?;
         }
         if let Some(v) = &self.udp_rcvbuf {
-            exp.udp.rcvbuf = Some(setting("udp-rcvbuf", v)?);
+            exp.udp.rcvbuf = Some(setting("udp-rcvbuf", v, lang)?);
         }
         if let Some(v) = &self.udp_start_delay_ms {
-            exp.udp.start_delay_ms = setting("udp-start-delay-ms", v)?;
+            exp.udp.start_delay_ms = setting("udp-start-delay-ms", v, lang)?;
         }
-        exp.validate()?;
+        exp.validate().map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
     }
 }
 
 /// Builds the experiment of a `run` from preset and flags.
-pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
+pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> {
     let mut exp = match &args.preset {
         Some(name) => presets::find(name)
-            .ok_or_else(|| UsageError(format!("--preset: {}", tf(lang(), S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
+            .ok_or_else(|| UsageError(format!("--preset: {}", tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
             .experiment,
         None => Experiment { transports: Transports::Tcp, ..Experiment::default() },
     };
@@ -296,46 +324,47 @@ pub fn experiment(args: &RunArgs) -> Result<Experiment, UsageError> {
     } else if args.both {
         exp.transports = Transports::Both;
     }
-    args.echo.apply(&mut exp)?;
-    args.settings.apply(&mut exp)?;
+    args.echo.apply(&mut exp, lang)?;
+    args.settings.apply(&mut exp, lang)?;
     Ok(exp)
 }
 
 /// Runs the command; `Err` of `UsageError` means exit code 2.
-pub fn main(cli: Cli, png: Option<render::PngRenderer>) -> Result<()> {
+pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()> {
     match cli.command {
-        Some(Command::Run(args)) => run(&args),
+        Some(Command::Run(args)) => run(&args, lang),
         Some(Command::Presets) => {
             for p in presets::all() {
-                let summary = if lang() == Lang::Zh { p.summary_zh } else { p.summary };
+                let summary = if lang == Lang::Zh { p.summary_zh } else { p.summary };
                 println!("{:<14} {}", p.name, summary);
             }
             Ok(())
         }
-        Some(Command::Decode(args)) => crate::cli::decode::decode(&args),
-        Some(Command::Listen(args)) => crate::cli::peer::listen(&args),
-        Some(Command::Send(args)) => crate::cli::peer::send(&args),
-        Some(Command::Render(args)) => crate::cli::render::render(&args, png),
+        Some(Command::Decode(args)) => crate::cli::decode::decode(&args, lang),
+        Some(Command::Listen(args)) => crate::cli::peer::listen(&args, lang),
+        Some(Command::Send(args)) => crate::cli::peer::send(&args, lang),
+        Some(Command::Render(args)) => crate::cli::render::render(&args, png, lang),
         None => Ok(()),
     }
 }
 
-fn run(args: &RunArgs) -> Result<()> {
+fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     if args.width < 20 || args.width > 1000 {
         let problem = crate::config::SettingProblem::OutOfRange { value: args.width as u64, min: 20, max: 1000 };
-        return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, lang()))).into());
+        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))).into());
     }
-    let exp = experiment(args)?;
-    let run = Run::start(&exp, None).context(t(lang(), S::CliCannotStart))?;
-    let events = run.wait();
+    let exp = experiment(args, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    let run = Run::start(&exp, None).context(t(lang, S::CliCannotStart))?;
+    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
     let model = Model::from_events(&events);
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
         let n = crate::export::pcapng::save(&events, path)?;
-        eprintln!("{}", tf(lang(), S::PacketsWritten, &[&n, &path.display()]));
+        eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
     }
-    let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang()), text_timeline::summary(&model, lang()));
-    let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang());
+    let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang), text_timeline::summary(&model, lang));
+    let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang);
     match args.json.as_deref() {
         Some("-") => {
             eprint!("{text}");
@@ -346,9 +375,9 @@ fn run(args: &RunArgs) -> Result<()> {
         Some(path) => {
             print!("{text}");
             std::fs::write(path, Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json()).with_context(|| format!("cannot write {path}"))?;
-            println!("{}", tf(lang(), S::CliRecordingWritten, &[&path]));
+            println!("{}", tf(lang, S::CliRecordingWritten, &[&path]));
         }
         None => print!("{text}"),
     }
-    Ok(())
+    crate::cli::stop::outcome(&model, stopped_by)
 }

@@ -18,7 +18,7 @@ use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOn, ListenOptions};
 use crate::engine::{Event, Run};
 use crate::recording::Recording;
-use crate::i18n::{summary_line, t, tf, S};
+use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::export::text_timeline;
 use crate::presets;
 
@@ -41,7 +41,10 @@ pub struct ListenArgs {
     /// Largest frame the decoder accepts, bytes.
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
-    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers.
+    #[command(flatten)]
+    pub length: crate::cli::LengthArgs,
+    /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers; with
+    /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
     pub echo: bool,
     /// TCP: end after this many clients were served (0 = until stopped). A client that sends
@@ -87,131 +90,128 @@ pub struct SendArgs {
 
 /// `PORT` → 127.0.0.1:PORT; `HOST:PORT` is resolved (first address). Warns on stderr when the
 /// address is not loopback.
-pub fn parse_addr(flag: &str, v: &str) -> Result<SocketAddr, UsageError> {
+pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageError> {
     let addr = if let Ok(port) = v.trim().parse::<u16>() {
         SocketAddr::from(([127, 0, 0, 1], port))
     } else {
         v.to_socket_addrs()
-            .map_err(|e| UsageError(format!("--{flag}: {}", tf(crate::cli::lang(), S::PeerBadAddr, &[&v, &e]))))?
+            .map_err(|e| UsageError(format!("--{flag}: {}", tf(lang, S::PeerBadAddr, &[&v, &e]))))?
             .next()
-            .ok_or_else(|| UsageError(format!("--{flag}: {}", tf(crate::cli::lang(), S::PeerNoAddr, &[&v]))))?
+            .ok_or_else(|| UsageError(format!("--{flag}: {}", tf(lang, S::PeerNoAddr, &[&v]))))?
     };
     if !addr.ip().is_loopback() {
-        eprintln!("{}", tf(crate::cli::lang(), S::PeerNotLoopback, &[&flag, &addr]));
+        eprintln!("{}", tf(lang, S::PeerNotLoopback, &[&flag, &addr]));
     }
     Ok(addr)
 }
 
-fn check_width(width: usize) -> Result<(), UsageError> {
+fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
     if !(20..=1000).contains(&width) {
         let problem = crate::config::SettingProblem::OutOfRange { value: width as u64, min: 20, max: 1000 };
-        return Err(UsageError(format!("--width: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
+        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))));
     }
     Ok(())
 }
 
 /// Reads the `listen` flags into options; errors name the flag.
-pub fn listen_options(args: &ListenArgs) -> Result<ListenOptions, UsageError> {
-    let read_size: u32 = crate::cli::number("read-size", &args.read_size, "1..=1048576")?;
-    crate::config::validate_read_size("read-size", read_size)?;
+pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, UsageError> {
+    let read_size: u32 = crate::cli::number("read-size", &args.read_size, &crate::config::allowed("read-size"), lang)?;
+    crate::config::validate_read_size("read-size", read_size).map_err(|e| UsageError::setting(e, lang))?;
     let max_frame_len = match &args.max_frame {
-        Some(v) => crate::cli::number("max-frame", v, "1..=67108864")?,
+        Some(v) => crate::cli::number("max-frame", v, &crate::config::allowed("max-frame"), lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
-    crate::config::validate_max_frame_len(max_frame_len)?;
-    let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, "1..=600000")?;
-    if !(1..=600_000).contains(&idle_ms) {
-        let problem = crate::config::SettingProblem::OutOfRange { value: idle_ms, min: 1, max: 600_000 };
-        return Err(UsageError(format!("--idle-ms: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
-    }
-    let clients: u32 = crate::cli::number("clients", &args.clients, "0..=1000000")?;
-    if clients > 1_000_000 {
-        let problem = crate::config::SettingProblem::OutOfRange { value: clients.into(), min: 0, max: 1_000_000 };
-        return Err(UsageError(format!("--clients: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))));
-    }
-    Ok(ListenOptions { framing: parse_framing(&args.framing)?, read_size, max_frame_len, echo: args.echo, idle_ms, clients })
+    crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
+    let idle_ms: u64 = crate::cli::number("idle-ms", &args.idle_ms, &crate::config::allowed("idle-ms"), lang)?;
+    crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
+    let clients: u32 = crate::cli::number("clients", &args.clients, &crate::config::allowed("clients"), lang)?;
+    crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
+    let mut length_prefix = crate::framing::LengthPrefix::default();
+    args.length.apply(&mut length_prefix, lang)?;
+    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients })
 }
 
 /// Reads the `listen` flags into where to listen and how to read; errors name the flag.
-pub fn listen_spec(args: &ListenArgs) -> Result<(ListenOn, ListenOptions), UsageError> {
-    let opts = listen_options(args)?;
+pub fn listen_spec(args: &ListenArgs, lang: Lang) -> Result<(ListenOn, ListenOptions), UsageError> {
+    let opts = listen_options(args, lang)?;
     let on = match (&args.tcp, &args.udp) {
-        (Some(a), _) => ListenOn::Tcp(parse_addr("tcp", a)?),
-        (None, Some(a)) => ListenOn::Udp(parse_addr("udp", a)?),
-        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into())),
+        (Some(a), _) => ListenOn::Tcp(parse_addr("tcp", a, lang)?),
+        (None, Some(a)) => ListenOn::Udp(parse_addr("udp", a, lang)?),
+        (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into())),
     };
     Ok((on, opts))
 }
 
 /// Binds what `listen` asks for and starts recording; prints where it listens on stderr.
-pub fn start_listen(args: &ListenArgs) -> Result<(Run, Experiment, SocketAddr)> {
-    let (on, opts) = listen_spec(args)?;
+pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, SocketAddr)> {
+    let (on, opts) = listen_spec(args, lang)?;
     let l = peer::start_listen(on, opts, None)?;
     let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
-    eprintln!("{}", tf(crate::cli::lang(), S::PeerListening, &[&proto, &l.bound]));
+    eprintln!("{}", tf(lang, S::PeerListening, &[&proto, &l.bound]));
     Ok((l.run, l.experiment, l.bound))
 }
 
 /// `listen --headless`.
-pub fn listen(args: &ListenArgs) -> Result<()> {
+pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     if !args.headless {
         return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
     }
-    check_width(args.width)?;
-    let (run, exp, _) = start_listen(args)?;
-    let lang = crate::cli::lang();
-    let mut events = Vec::new();
+    check_width(args.width, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    let (run, exp, _) = start_listen(args, lang)?;
     // Each client's report as its connection ends, so a student sees their client's problem
     // while the listener goes on waiting for the next one.
-    for batch in run.events().iter() {
-        for e in &batch {
+    let (events, stopped_by) = crate::cli::stop::collect(run, |batch| {
+        for e in batch {
             if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
                 let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                eprintln!("{}", crate::i18n::client_report(&c, lang));
+                eprintln!("{}", crate::describe::client_report(&c, lang));
             }
         }
-        events.extend(batch);
-    }
-    drop(run);
-    let mut text = report(&events, args.width);
+    });
+    let mut text = report(&events, args.width, lang);
     if exp.transports == Transports::Udp {
-        text.push_str(&datagram_lines(&events));
+        text.push_str(&datagram_lines(&events, lang));
     } else {
-        text.push_str(&client_lines(&events, args.width));
+        text.push_str(&client_lines(&events, args.width, lang));
     }
-    output(&text, exp, events, args.json.as_deref())
+    let model = Model::from_events(&events);
+    output(&text, exp, events, args.json.as_deref(), lang)?;
+    crate::cli::stop::outcome(&model, stopped_by)
 }
 
 /// `send`.
-pub fn send(args: &SendArgs) -> Result<()> {
-    check_width(args.width)?;
+pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
+    check_width(args.width, lang)?;
     let mut exp = match &args.preset {
         Some(name) => presets::find(name)
-            .ok_or_else(|| UsageError(format!("--preset: {}", tf(crate::cli::lang(), S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
+            .ok_or_else(|| UsageError(format!("--preset: {}", tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
             .experiment,
         None => Experiment::default(),
     };
     exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
-    args.settings.apply(&mut exp)?;
+    args.settings.apply(&mut exp, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
     let (run, replies) = match (&args.tcp, &args.udp) {
-        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a)?, &exp, None).context("cannot send")?,
-        (None, Some(a)) => peer::send_udp(parse_addr("udp", a)?, &exp, None).context("cannot send")?,
-        (None, None) => return Err(UsageError(t(crate::cli::lang(), S::PeerNeedTcpOrUdp).into()).into()),
+        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None).context("cannot send")?,
+        (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None).context("cannot send")?,
+        (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
-    let events = run.wait();
-    let mut text = report(&events, args.width);
+    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
+    let mut text = report(&events, args.width, lang);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
-    let lang = crate::cli::lang();
     text.push_str(&summary_line(lang, S::PeerBytesBack, &bytes.to_string()));
     if exp.transports == Transports::Udp {
         text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
     }
-    output(&text, exp, events, args.json.as_deref())
+    let model = Model::from_events(&events);
+    output(&text, exp, events, args.json.as_deref(), lang)?;
+    crate::cli::stop::outcome(&model, stopped_by)
 }
 
-fn report(events: &[Event], width: usize) -> String {
+fn report(events: &[Event], width: usize, lang: Lang) -> String {
     let model = Model::from_events(events);
-    let mut text = format!("{}\n{}", text_timeline::render(&model, width, crate::cli::lang()), text_timeline::summary(&model, crate::cli::lang()));
+    let mut text = format!("{}\n{}", text_timeline::render(&model, width, lang), text_timeline::summary(&model, lang));
     // The shared summary starts from the sender's messages; an external sender has none here.
     let s = &model.summary;
     if s.messages == 0 && s.reads > 0 {
@@ -222,18 +222,23 @@ fn report(events: &[Event], width: usize) -> String {
             (S::SumDecodeErrors, s.decode_errors.to_string()),
             (S::SumRcvBuf, s.rcvbuf_actual.map_or("-".into(), |n| n.to_string())),
         ] {
-            text.push_str(&summary_line(crate::cli::lang(), k, &v));
+            text.push_str(&summary_line(lang, k, &v));
+        }
+        // the decoded frames are an external sender's messages: reads classified against them
+        if s.frames > 0 {
+            for (k, v) in [(S::SumMerged, s.merged_reads), (S::SumSplit, s.split_messages), (S::SumExact, s.exact_reads)] {
+                text.push_str(&summary_line(lang, k, &v.to_string()));
+            }
         }
     }
     if let Some((from, to)) = &model.connection {
-        text.push_str(&summary_line(crate::cli::lang(), S::PeerConnection, &format!("{from} → {to}")));
+        text.push_str(&summary_line(lang, S::PeerConnection, &format!("{from} → {to}")));
     }
     text
 }
 
 /// `listen --tcp`: the timelines of connections 1.. and every client's report.
-fn client_lines(events: &[Event], width: usize) -> String {
-    let lang = crate::cli::lang();
+fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     let model = Model::from_events(events);
     let mut out = String::new();
     for (k, c) in model.echo.iter().flat_map(|e| e.connections.iter()).enumerate() {
@@ -244,7 +249,7 @@ fn client_lines(events: &[Event], width: usize) -> String {
     }
     out.push_str(&format!("\n{}\n", t(lang, S::PeerClientsHeader)));
     for c in &model.clients {
-        out.push_str(&format!("  {}\n", crate::i18n::client_report(c, lang)));
+        out.push_str(&format!("  {}\n", crate::describe::client_report(c, lang)));
     }
     let unlisted = model.clients_total.saturating_sub(model.clients.len() as u64);
     if unlisted > 0 {
@@ -257,8 +262,7 @@ fn client_lines(events: &[Event], width: usize) -> String {
 
 /// External datagrams carry no `msg-N|` ids, so the model's per-message table misses them;
 /// list them as they came.
-fn datagram_lines(events: &[Event]) -> String {
-    let lang = crate::cli::lang();
+fn datagram_lines(events: &[Event], lang: Lang) -> String {
     let mut out = format!("{}\n", t(lang, S::PeerDatagramsHeader));
     let mut n = 0;
     for e in events {
@@ -276,7 +280,7 @@ fn datagram_lines(events: &[Event]) -> String {
     out
 }
 
-fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>) -> Result<()> {
+fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>, lang: Lang) -> Result<()> {
     match json {
         Some("-") => {
             eprint!("{text}");
@@ -287,7 +291,7 @@ fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>) -
         Some(path) => {
             print!("{text}");
             std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
-            println!("{}", tf(crate::cli::lang(), S::CliRecordingWritten, &[&path]));
+            println!("{}", tf(lang, S::CliRecordingWritten, &[&path]));
         }
         None => print!("{text}"),
     }

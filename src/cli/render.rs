@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::cli::UsageError;
+use crate::i18n::Lang;
 use crate::export::options::{RenderLang, RenderOptions, RenderTheme, RenderView, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
 use crate::recording::Recording;
 
@@ -36,12 +37,12 @@ pub struct RenderArgs {
     pub view: RenderView,
 }
 
-fn validate_side(flag: &str, v: u32, min: u32) -> Result<(), UsageError> {
+fn validate_side(flag: &str, v: u32, min: u32, lang: Lang) -> Result<(), UsageError> {
     if (min..=MAX_SIDE).contains(&v) {
         Ok(())
     } else {
         let problem = crate::config::SettingProblem::OutOfRange { value: u64::from(v), min: u64::from(min), max: u64::from(MAX_SIDE) };
-        Err(UsageError(format!("--{flag}: {}", crate::i18n::setting_problem(&problem, crate::cli::lang()))))
+        Err(UsageError(format!("--{flag}: {}", crate::describe::setting_problem(&problem, lang))))
     }
 }
 
@@ -51,39 +52,45 @@ enum Kind {
     Pcapng,
 }
 
-fn kind_of(out: &Path) -> Result<Kind, UsageError> {
+fn kind_of(out: &Path, lang: Lang) -> Result<Kind, UsageError> {
     match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("png") => Ok(Kind::Png),
         Some("svg") => Ok(Kind::Svg),
         Some("pcapng") => Ok(Kind::Pcapng),
-        _ => Err(UsageError(format!("--out: {}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::RenderBadOut, &[&out.display()])))),
+        _ => Err(UsageError(format!("--out: {}", crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[&out.display()])))),
     }
 }
 
-pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>) -> Result<()> {
-    validate_side("width", args.width, MIN_WIDTH)?;
-    validate_side("height", args.height, MIN_HEIGHT)?;
-    let kind = kind_of(&args.out)?;
+pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) -> Result<()> {
+    validate_side("width", args.width, MIN_WIDTH, lang)?;
+    validate_side("height", args.height, MIN_HEIGHT, lang)?;
+    let kind = kind_of(&args.out, lang)?;
     // the language is the global --lang (or the locale), as for every subcommand's output
-    let lang = match crate::cli::lang() {
-        crate::i18n::Lang::En => RenderLang::En,
-        crate::i18n::Lang::Zh => RenderLang::Zh,
+    let render_lang = match lang {
+        Lang::En => RenderLang::En,
+        Lang::Zh => RenderLang::Zh,
     };
-    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang, view: args.view };
+    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang: render_lang, view: args.view };
+    crate::cli::stop::install().context(crate::i18n::t(lang, crate::i18n::S::CliNoSignals))?;
     let rec = Recording::load(&args.recording)?;
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind {
         Kind::Svg => {
             let svg = crate::export::svg::render(&rec, &opts);
+            // a stop asked for while drawing leaves no file rather than a surprise one
+            if let Some(i) = crate::cli::stop::interrupted() {
+                return Err(i.into());
+            }
             std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
         }
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out)?,
         Kind::Pcapng => {
             let n = crate::export::pcapng::save(&rec.events, &args.out)?;
-            println!("{}", crate::i18n::tf(crate::cli::lang(), crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
+            println!("{}", crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
         }
     }
-    Ok(())
+    // the picture is whole (written at once at the end), but the user asked to stop
+    crate::cli::stop::interrupted().map_or(Ok(()), |i| Err(i.into()))
 }
 
 /// Draws a recording as the window would show it, into a PNG file (the GUI build's

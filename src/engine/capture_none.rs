@@ -5,21 +5,19 @@
 use std::net::SocketAddrV4;
 use std::sync::atomic::AtomicBool;
 
-use crate::i18n::{t, Lang, S};
-
 use super::sink::EventSink;
 use super::sys::{SegmentCounter, CAPABILITIES};
+use super::CaptureUnavailable;
 
 /// A capture socket, of which there are none here.
 pub enum NoCapture {}
 
-/// Why the wire lane is empty on this OS, in the engine's English (translated by `describe`).
-pub fn open(_from: SocketAddrV4, _to: SocketAddrV4) -> Result<NoCapture, String> {
-    let why = match CAPABILITIES.segment_counter {
-        SegmentCounter::TcpConnectionInfo => S::CapNeedsLinuxCounts,
-        SegmentCounter::TcpInfo | SegmentCounter::None => S::CapNeedsLinuxNoCounts,
-    };
-    Err(t(Lang::En, why).to_string())
+/// Why the wire lane is empty on this OS (worded by `describe`).
+pub fn open(_from: SocketAddrV4, _to: SocketAddrV4) -> Result<NoCapture, CaptureUnavailable> {
+    Err(match CAPABILITIES.segment_counter {
+        SegmentCounter::TcpConnectionInfo => CaptureUnavailable::NeedsLinuxCounts,
+        SegmentCounter::TcpInfo | SegmentCounter::None => CaptureUnavailable::NeedsLinuxNoCounts,
+    })
 }
 
 pub fn run(socket: NoCapture, _from: SocketAddrV4, _to: SocketAddrV4, _sink: &mut EventSink, _stop: &AtomicBool, _done: &AtomicBool) {

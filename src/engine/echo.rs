@@ -17,74 +17,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use socket2::Socket;
 
-use crate::config::{check_range, Experiment, SettingError, WriteSplit};
+use crate::config::{ClientReads, EchoOptions, Experiment, WriteSplit};
 use crate::framing::FramingMode;
 
-use super::event::{EndReason, Event, MsgId, Side, StreamOffset};
+use super::event::{Call, CaptureUnavailable, EndReason, Event, Fault, MsgId, Side, StreamOffset};
 use super::sink::EventSink;
 use super::tcp::{is_timeout, peer_gone, write_piece, FrameChecker, TcpPair, BYTES_KEPT};
 use super::sys;
 use super::workload::{message_size, payload};
-use super::handshake::{self, HandshakeOptions};
+use super::handshake;
 use super::{EngineError, Spawner};
-
-/// How the client reads each reply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClientReads {
-    /// `recv()` until the whole reply is in: correct.
-    #[default]
-    Whole,
-    /// One `recv(N)` per request, as the seed's remote-command client does: a reply longer
-    /// than `N` leaves bytes behind that come out as the start of the next reply.
-    OncePerRequest,
-}
-
-/// Request/response settings. Requests are the workload's messages (count, sizes, gaps).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct EchoOptions {
-    /// Reply length in bytes; `None` = the request's payload upper-cased (the seed's echo).
-    pub reply_size: Option<u32>,
-    /// The client's `recv(N)` for replies.
-    pub client_read_size: u32,
-    pub client_reads: ClientReads,
-    /// The seed's HMAC connection check before the first request (`hmac-handshake`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub handshake: Option<HandshakeOptions>,
-    /// Concurrent client connections to the one server, a thread per connection on each side
-    /// (the seed's socketserver lesson). 1 = a single connection.
-    pub connections: u32,
-}
-
-impl Default for EchoOptions {
-    fn default() -> Self {
-        Self { reply_size: None, client_read_size: 1024, client_reads: ClientReads::Whole, handshake: None, connections: 1 }
-    }
-}
-
-impl EchoOptions {
-    pub fn validate(&self) -> Result<(), SettingError> {
-        check_range("connections", self.connections.into(), 1, MAX_CONNECTIONS.into())?;
-        check_range("client-read-size", self.client_read_size.into(), 1, crate::config::MAX_READ_SIZE.into())?;
-        if let Some(n) = self.reply_size {
-            check_range("reply-size", n.into(), 1, crate::config::MAX_MESSAGE_SIZE.into())?;
-        }
-        Ok(())
-    }
-}
-
-/// Most concurrent connections of a many-clients run: each one is a lane group on screen.
-pub const MAX_CONNECTIONS: u32 = 16;
 
 /// Starts the client and server threads on a connected pair (`conn` = its tag in a
 /// many-clients run).
 pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Option<u32>, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
     // The capture follows the request direction only (its offsets come from the client's SYN).
-    let reason = crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapReplies).to_string();
+    let reason = CaptureUnavailable::Replies;
     let mut sink = sp.sink();
     if let Some(c) = conn {
         sink = sink.for_connection(c);
@@ -94,8 +44,8 @@ pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Op
     if opts.handshake.is_some() && exp.framing != FramingMode::None {
         // A decoder started after the 32 handshake bytes would place its frames 32 bytes
         // early; the seed's authenticated echo is unframed anyway. Said, not hidden.
-        let message = format!("the HMAC handshake runs unframed, like the seed: framing {} is not used in this run", exp.framing.name());
-        sink.push(Event::Error { at_us: sink.now_us(), side: Side::TcpReceiver, message });
+        let error = Fault::HandshakeUnframed { framing: exp.framing.name().to_string() };
+        sink.push(Event::Error { at_us: sink.now_us(), side: Side::TcpReceiver, error });
         exp.framing = FramingMode::None;
     }
     drop(sink);
@@ -136,12 +86,12 @@ fn serve(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSi
 fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) -> (u64, u64, EndReason) {
     let read_size = exp.receiver.read_size as usize;
     let mut buf = vec![0u8; read_size];
-    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, Some(exp));
+    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, exp.length_prefix, Some(exp));
     let (mut offset, mut reply_off, mut answered) = (0u64, 0u64, 0u32);
     if opts.handshake.is_some() {
         match handshake::server(socket, sink, stop) {
             Ok((req_end, reply_end, true)) => (offset, reply_off) = (req_end, reply_end),
-            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsRefusedShort).into())),
+            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed(Fault::HandshakeRefusedShort)),
             Err(e) => return e,
         }
     }
@@ -151,19 +101,14 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
             return (offset, reply_off, EndReason::Stopped);
         }
         let want = checker.next_read_size(read_size);
+        let start_us = sink.now_us();
         match (&*socket).read(&mut buf[..want]) {
             Ok(0) => {
                 checker.finish(sink);
                 return (offset, reply_off, EndReason::Complete);
             }
             Ok(n) => {
-                let at_us = sink.now_us();
-                sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: n as u32, requested: want as u32 });
-                if offset < BYTES_KEPT {
-                    sink.push_bytes(StreamOffset(offset), &buf[..n.min((BYTES_KEPT - offset) as usize)]);
-                }
-                checker.on_read(&buf[..n], sink);
-                offset += n as u64;
+                offset = super::tcp::record_read(sink, &mut checker, offset, &buf[..n], want, start_us);
                 // With no framing the server cannot know where a request ends; like the seed's
                 // server it answers whatever one recv() returned.
                 let due = if exp.framing == FramingMode::None { answered + 1 } else { checker.frames_decoded() };
@@ -180,8 +125,8 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
                 }
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return (offset, reply_off, EndReason::PeerClosed(e.to_string())),
-            Err(e) => return (offset, reply_off, EndReason::Failed(format!("recv() failed: {e}"))),
+            Err(e) if peer_gone(&e) => return (offset, reply_off, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+            Err(e) => return (offset, reply_off, EndReason::Failed(Fault::call(Call::Recv, &e))),
         }
     }
 }
@@ -192,18 +137,20 @@ pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offs
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
         }
+        let start_us = Some(sink.now_us());
         match std::io::Write::write(&mut &*socket, data) {
             Ok(n) => {
                 let at_us = sink.now_us();
                 let info = sys::tcp_info(socket).unwrap_or_default();
                 let (segs_out, notsent, unacked) = (info.data_segs_out, info.notsent_bytes, info.unacked);
-                sink.push(reply(Event::Write { at_us, msg, offset: StreamOffset(offset), len: n as u32, segs_out, notsent, unacked }));
+                let requested = Some(data.len() as u32);
+                sink.push(reply(Event::Write { start_us, at_us, msg, offset: StreamOffset(offset), len: n as u32, requested, segs_out, notsent, unacked }));
                 offset += n as u64;
                 data = &data[n..];
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
-            Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
+            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
         }
     }
     Ok(offset)
@@ -214,9 +161,16 @@ pub(super) struct ReplyReader {
     buf: Vec<u8>,
     offset: u64,
     last_len: usize,
+    /// When the last successful read returned.
+    last_at_us: u64,
 }
 
 impl ReplyReader {
+    /// When the last successful read returned (a frame it completed is stamped then).
+    pub(super) fn last_at_us(&self) -> u64 {
+        self.last_at_us
+    }
+
     /// The bytes the last successful read returned.
     pub(super) fn last_read(&self) -> &[u8] {
         &self.buf[..self.last_len]
@@ -228,12 +182,14 @@ impl ReplyReader {
             if stop.load(Ordering::Relaxed) {
                 return Err(EndReason::Stopped);
             }
+            let start_us = Some(sink.now_us());
             match (&*socket).read(&mut self.buf) {
                 Ok(0) => return Ok(0),
                 Ok(n) => {
                     let at_us = sink.now_us();
+                    self.last_at_us = at_us;
                     let offset = StreamOffset(self.offset);
-                    sink.push(reply(Event::Read { at_us, offset, len: n as u32, requested: self.buf.len() as u32 }));
+                    sink.push(reply(Event::Read { start_us, at_us, offset, len: n as u32, requested: self.buf.len() as u32 }));
                     if self.offset < BYTES_KEPT {
                         sink.push(reply(Event::Bytes { offset, data: self.buf[..n].to_vec() }));
                     }
@@ -242,20 +198,23 @@ impl ReplyReader {
                     return Ok(n);
                 }
                 Err(e) if is_timeout(&e) => sink.flush(),
-                Err(e) if peer_gone(&e) => return Err(EndReason::PeerClosed(e.to_string())),
-                Err(e) => return Err(EndReason::Failed(format!("recv() failed: {e}"))),
+                Err(e) if peer_gone(&e) => return Err(EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+                Err(e) => return Err(EndReason::Failed(Fault::call(Call::Recv, &e))),
             }
         }
     }
 }
 
 fn client(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) {
-    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0, last_len: 0 };
+    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0, last_len: 0, last_at_us: 0 };
     let (sent, reason) = match requests(&socket, exp, opts, &mut replies, sink, stop) {
         Ok(sent) => {
             // Closing our half ends the server's loop; what it still sends is read (and drawn)
             // until it closes too: with one read per command, that is the leftover output.
             let _already_closed_is_fine = socket.shutdown(Shutdown::Write);
+            // The kernel's own segment count for the request direction: the capture's
+            // count is checked against it, so a segment the capture missed is said.
+            super::tcp::wait_until_acked(&socket, sink, stop);
             let drained = loop {
                 match replies.read_once(&socket, sink, stop) {
                     Ok(0) => break EndReason::Complete,
@@ -286,7 +245,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         }
         payload(base + i, message_size(w, i), &mut body);
         framed.clear();
-        let header_len = exp.framing.encode(&body, &mut framed);
+        let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(base + i);
         let t0 = sink.now_us();
         sink.push(Event::Message { at_us: t0, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
@@ -306,7 +265,7 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         let mut got = 0u64;
         loop {
             match replies.read_once(socket, sink, stop) {
-                Ok(0) => return Err((offset, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::EchoServerClosed).into()))),
+                Ok(0) => return Err((offset, EndReason::PeerClosed(Fault::ServerClosedBeforeReply))),
                 Ok(n) => got += n as u64,
                 Err(reason) => return Err((offset, reason)),
             }

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::DecodeError;
 
+pub use super::fact::{Call, CaptureUnavailable, Fault, OsError, PanickedThread};
+
 /// A position in the TCP byte stream: byte 0 is the first byte the sender wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(transparent)]
@@ -67,9 +69,9 @@ pub enum EndReason {
     /// The user pressed Stop.
     Stopped,
     /// The peer closed or reset the connection early.
-    PeerClosed(String),
-    /// A socket call failed.
-    Failed(String),
+    PeerClosed(Fault),
+    /// A socket call (or a protocol step) failed.
+    Failed(Fault),
 }
 
 /// How one external client's connection to `listen` went. Each outcome other than
@@ -86,7 +88,7 @@ pub enum ClientOutcome {
     ClosedMidFrame { error: DecodeError },
     /// Reset the connection (RST, e.g. closed with `SO_LINGER` 0) or broke it; `unfinished` is
     /// the frame it cut off when it did so mid-frame. `error` is the OS's words.
-    Reset { error: String, unfinished: Option<DecodeError> },
+    Reset { error: OsError, unfinished: Option<DecodeError> },
     /// Sent a header the decoder cannot accept (a length over the maximum, a JSON header that is
     /// not JSON or not UTF-8): the listener closed the connection, because nothing after a bad
     /// header tells where the next frame starts.
@@ -98,8 +100,8 @@ pub enum ClientOutcome {
     Refused { limit: u32 },
     /// Still connected when `listen` ended (Stop, or the clients asked for were served).
     Stopped,
-    /// A socket call on this connection failed (the OS's words).
-    Failed { error: String },
+    /// A socket call on this connection failed.
+    Failed { error: Fault },
 }
 
 /// One recorded fact. Offsets and lengths are in bytes, `at_us` in µs from the run's origin.
@@ -113,14 +115,33 @@ pub enum Event {
     /// The sender framed message `msg`: it occupies `len` stream bytes from `offset`, of which
     /// `header_len` are framing. Emitted before the message's writes.
     Message { at_us: u64, msg: MsgId, offset: StreamOffset, len: u32, header_len: u32 },
-    /// One `send()` call returned `len` (bytes of message `msg` from `offset`). The `TCP_INFO`
-    /// sample taken right after: data segments sent so far, bytes not yet sent, segments unacked.
-    Write { at_us: u64, msg: MsgId, offset: StreamOffset, len: u32, segs_out: u32, notsent: u32, unacked: u32 },
+    /// One `send()` call: it began at `start_us` and returned `len` at `at_us` (bytes of
+    /// message `msg` from `offset`). `requested` is what it was asked to send: less accepted
+    /// is a *short write* (the send buffer was full), followed by another `send()` for the
+    /// rest. The `TCP_INFO` sample taken right after: data segments sent so far, bytes not yet
+    /// sent, segments unacked. On loopback the bytes can reach the reader before `send()`
+    /// returns, so causality is judged from `start_us` (absent in older recordings: `at_us`).
+    Write {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_us: Option<u64>,
+        at_us: u64,
+        msg: MsgId,
+        offset: StreamOffset,
+        len: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        requested: Option<u32>,
+        segs_out: u32,
+        notsent: u32,
+        unacked: u32,
+    },
     /// A final `TCP_INFO` sample once everything was acknowledged (a Nagle-held tail leaves
     /// after the last write returned).
     WireTotal { at_us: u64, segs_out: u32 },
-    /// One TCP data segment of this connection captured on `lo`. `packet` holds its IP and TCP
-    /// headers as captured, for the pcapng export (absent past a cap, and in older recordings).
+    /// One TCP data segment of this connection captured on `lo`, `at_us` being the kernel's
+    /// packet timestamp (`SO_TIMESTAMPNS`, when the packet crossed the interface) on the run's
+    /// clock, not when the capture thread got round to reading it. `packet` holds its IP and
+    /// TCP headers as captured, for the pcapng export (absent past a cap, and in older
+    /// recordings).
     Segment {
         at_us: u64,
         offset: StreamOffset,
@@ -128,19 +149,42 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
     },
-    /// The segment lane could not be captured; `reason` says why in plain words.
-    SegmentsUnavailable { reason: String },
-    /// One `recv()` call asked for `requested` bytes and returned `len` bytes from `offset`.
-    Read { at_us: u64, offset: StreamOffset, len: u32, requested: u32 },
+    /// The capture ended: `dropped` packets of this connection reached the capture socket but
+    /// not this app (its queue was full, `PACKET_STATISTICS`), so they are missing from the
+    /// segment lane. Compare the segments captured with `WireTotal`'s `TCP_INFO` count.
+    CaptureStats { at_us: u64, dropped: u64 },
+    /// The segment lane could not be captured, and why.
+    SegmentsUnavailable { reason: CaptureUnavailable },
+    /// One `recv()` call began at `start_us`, asked for `requested` bytes and returned `len`
+    /// bytes from `offset` at `at_us` (a blocking call may start long before data comes;
+    /// `start_us` is absent in older recordings).
+    Read {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_us: Option<u64>,
+        at_us: u64,
+        offset: StreamOffset,
+        len: u32,
+        requested: u32,
+    },
     /// Received bytes from `offset` (kept for the inspector, up to a cap per run).
     Bytes { offset: StreamOffset, data: Vec<u8> },
-    /// The decoder found frame `index` at `offset` (`len` stream bytes, `payload_len` payload).
+    /// The decoder found frame `index` at `offset` (`len` stream bytes, `payload_len` payload),
+    /// stamped with the return of the read that completed it.
     /// `intact` = its payload equals what the sender sent as that message.
     Frame { at_us: u64, index: u32, offset: StreamOffset, len: u32, payload_len: u32, intact: bool },
     /// The decoder stopped (or, for `naive-u32`, went out of step) with this error.
     DecodeError { at_us: u64, error: DecodeError },
-    /// One UDP datagram sent (message `msg`, `len` bytes).
-    DatagramSent { at_us: u64, msg: MsgId, len: u32 },
+    /// One UDP datagram sent (message `msg`, `len` bytes): `send()` began at `start_us` and
+    /// returned at `at_us`. On loopback the datagram is queued at the receiver before `send()`
+    /// returns, so it may be received before `at_us`, never before `start_us` (absent in older
+    /// recordings: `at_us`).
+    DatagramSent {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start_us: Option<u64>,
+        at_us: u64,
+        msg: MsgId,
+        len: u32,
+    },
     /// One `recvfrom()`: `len` bytes copied out of a datagram of `real_len` bytes (more = the
     /// tail was lost). `msg` is read from the datagram's `msg-N|` prefix when present.
     /// `os_error`: the error code the call returned along with the bytes. Windows fails a
@@ -157,7 +201,7 @@ pub enum Event {
     /// One side finished.
     Ended { at_us: u64, side: Side, bytes: u64, reason: EndReason },
     /// Something went wrong that the user should read.
-    Error { at_us: u64, side: Side, message: String },
+    Error { at_us: u64, side: Side, error: Fault },
     /// `listen`: client `peer`'s connection is over. `lane` is the timeline its stream is drawn
     /// on (0 = the main one, k ≥ 1 = [`Event::Conn`] k; none for a client that sent nothing or
     /// came after the last lane). Never wrapped in `Conn`: every client is listed in one place.
@@ -177,6 +221,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// When the call behind the event began: `start_us` of a write, read or datagram sent
+    /// (or `at_us` where a recording has none), else the event's time.
+    pub fn start_us(&self) -> Option<u64> {
+        match self {
+            Self::Write { start_us, at_us, .. } | Self::Read { start_us, at_us, .. } | Self::DatagramSent { start_us, at_us, .. } => {
+                Some(start_us.unwrap_or(*at_us))
+            }
+            Self::Reply { event } | Self::Conn { event, .. } => event.start_us(),
+            other => other.at_us(),
+        }
+    }
+
     /// The event's time, if it has one.
     pub fn at_us(&self) -> Option<u64> {
         match self {
@@ -185,6 +241,7 @@ impl Event {
             | Self::Message { at_us, .. }
             | Self::Write { at_us, .. }
             | Self::WireTotal { at_us, .. }
+            | Self::CaptureStats { at_us, .. }
             | Self::Segment { at_us, .. }
             | Self::Read { at_us, .. }
             | Self::Frame { at_us, .. }

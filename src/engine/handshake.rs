@@ -16,12 +16,11 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use socket2::Socket;
 
 use super::echo::{reply, write_reply, ReplyReader};
-use super::event::{EndReason, Event, MsgId, Side, StreamOffset};
+use super::event::{Call, EndReason, Event, Fault, MsgId, OsError, Side, StreamOffset};
 use super::sink::EventSink;
 use super::tcp::{is_timeout, peer_gone, write_piece};
 
@@ -34,13 +33,7 @@ pub const KEY: &[u8] = b"xxxxx";
 /// The key of the seed's "illegal client" that does not know the secret.
 pub const WRONG_KEY: &[u8] = b"linhaifeng bang bang bang1111";
 
-/// Handshake settings of a request/response run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct HandshakeOptions {
-    /// The client answers with the wrong key: the server must refuse it.
-    pub wrong_key: bool,
-}
+use crate::config::HandshakeOptions;
 
 fn digest(key: &[u8], challenge: &[u8]) -> [u8; DIGEST_LEN] {
     // HMAC takes keys of any length; new_from_slice cannot fail for it.
@@ -69,37 +62,39 @@ fn frame(at_us: u64, len: usize, intact: bool) -> Event {
 pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -> Result<(u64, u64, bool), (u64, u64, EndReason)> {
     let mut challenge = [0u8; CHALLENGE_LEN];
     if let Err(e) = getrandom::fill(&mut challenge) {
-        return Err((0, 0, EndReason::Failed(format!("no random challenge: {e}"))));
+        return Err((0, 0, EndReason::Failed(Fault::NoRandom { error: OsError { kind: "Other".into(), code: e.raw_os_error(), words: e.to_string() } })));
     }
     let at_us = sink.now_us();
     sink.push(reply(Event::Message { at_us, msg: MsgId(0), offset: StreamOffset(0), len: CHALLENGE_LEN as u32, header_len: 0 }));
+    // The challenge's frame is the client's to stamp: it exists once the client read it all.
     let reply_off = write_reply(socket, &challenge, MsgId(0), 0, sink, stop).map_err(|(off, r)| (0, off, r))?;
-    sink.push(reply(frame(sink.now_us(), CHALLENGE_LEN, true)));
     let mut answer = [0u8; DIGEST_LEN];
     let mut got = 0;
+    let mut last_read_us = 0;
     while got < DIGEST_LEN {
         if stop.load(Ordering::Relaxed) {
             return Err((got as u64, reply_off, EndReason::Stopped));
         }
+        let start_us = Some(sink.now_us());
         match (&*socket).read(&mut answer[got..]) {
-            Ok(0) => return Err((got as u64, reply_off, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsClientClosed).into()))),
+            Ok(0) => return Err((got as u64, reply_off, EndReason::PeerClosed(Fault::ClientClosedInHandshake))),
             Ok(n) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Read { at_us, offset: StreamOffset(got as u64), len: n as u32, requested: (DIGEST_LEN - got) as u32 });
+                last_read_us = at_us;
+                sink.push(Event::Read { start_us, at_us, offset: StreamOffset(got as u64), len: n as u32, requested: (DIGEST_LEN - got) as u32 });
                 sink.push_bytes(StreamOffset(got as u64), &answer[got..got + n]);
                 got += n;
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((got as u64, reply_off, EndReason::PeerClosed(e.to_string()))),
-            Err(e) => return Err((got as u64, reply_off, EndReason::Failed(format!("recv() failed: {e}")))),
+            Err(e) if peer_gone(&e) => return Err((got as u64, reply_off, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) => return Err((got as u64, reply_off, EndReason::Failed(Fault::call(Call::Recv, &e)))),
         }
     }
     let ok = verify(KEY, &challenge, &answer);
+    sink.push(frame(last_read_us, DIGEST_LEN, ok));
     let at_us = sink.now_us();
-    sink.push(frame(at_us, DIGEST_LEN, ok));
     if !ok {
-        let message = crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsRefused).into();
-        sink.push(Event::Error { at_us, side: Side::TcpReceiver, message });
+        sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::HandshakeRefused });
     }
     Ok((DIGEST_LEN as u64, reply_off, ok))
 }
@@ -109,11 +104,12 @@ pub(super) fn client(socket: &Socket, opts: HandshakeOptions, replies: &mut Repl
     let mut challenge = Vec::with_capacity(CHALLENGE_LEN);
     while challenge.len() < CHALLENGE_LEN {
         match replies.read_once(socket, sink, stop) {
-            Ok(0) => return Err((0, EndReason::PeerClosed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::HsServerClosed).into()))),
+            Ok(0) => return Err((0, EndReason::PeerClosed(Fault::ServerClosedBeforeChallenge))),
             Ok(_) => challenge.extend_from_slice(replies.last_read()),
             Err(reason) => return Err((0, reason)),
         }
     }
+    sink.push(reply(frame(replies.last_at_us(), CHALLENGE_LEN, true)));
     let key = if opts.wrong_key { WRONG_KEY } else { KEY };
     let answer = digest(key, &challenge[..CHALLENGE_LEN]);
     let at_us = sink.now_us();

@@ -15,8 +15,9 @@ use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
 
-use super::echo::{self, EchoOptions};
-use super::event::Event;
+use super::echo;
+use crate::config::EchoOptions;
+use super::event::{CaptureUnavailable, Event};
 use super::peer::sock_err;
 use super::tcp::{TcpPair, POLL};
 use super::{EngineError, Spawner};
@@ -64,7 +65,7 @@ pub(super) fn spawn(exp: &Experiment, opts: EchoOptions, sp: &mut Spawner, stop:
         let pair = TcpPair { sender: client, receiver: conn, sender_addr: client_addr, receiver_addr: server_addr };
         let mut sink = if k == 0 { sp.sink() } else { sp.sink().for_connection(k) };
         sink.push(Event::Connected { at_us: sink.now_us(), sender: client_addr.to_string(), receiver: server_addr.to_string() });
-        sink.push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapManyClients).into() });
+        sink.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::ManyClients });
         super::tcp::record_options(&pair, exp, &mut sink);
         drop(sink);
         // Each client sends its own message sizes, so the streams differ on screen.

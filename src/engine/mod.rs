@@ -10,6 +10,7 @@
 mod capture;
 pub mod echo;
 pub mod event;
+mod fact;
 pub mod handshake;
 mod many;
 pub mod peer;
@@ -31,19 +32,28 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{CapturedPacket, ClientOutcome, EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, EndReason, Event, Fault, MsgId, OsError, PanickedThread, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("invalid setting {0}")]
-    Setting(#[from] SettingError),
+    /// Worded by `describe::setting_error`; this message only names the field.
+    #[error("invalid setting {}", .0.field)]
+    Setting(SettingError),
     /// The OS error is part of the message (not a `source`, which would print it twice).
     #[error("{what}: {os}")]
     Socket { what: &'static str, os: io::Error },
     #[error("could not start a thread: {0}")]
     Thread(io::Error),
+}
+
+// Not `#[from]`: that would make the setting error a `source`, and it is data, not an error
+// with words of its own.
+impl From<SettingError> for EngineError {
+    fn from(e: SettingError) -> Self {
+        EngineError::Setting(e)
+    }
 }
 
 /// `map_err(sock_err("bind"))`: a socket call's error, saying which call it was.
@@ -136,14 +146,14 @@ impl Run {
             for h in workers {
                 if h.join().is_err() {
                     let at_us = sup_sink.now_us();
-                    sup_sink.push(Event::Error { at_us, side: Side::TcpSender, message: "internal error: a worker thread panicked".into() });
+                    sup_sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::Panicked { thread: PanickedThread::Worker } });
                 }
             }
             capture_done.store(true, Ordering::Relaxed);
             if let Some(h) = capture {
                 if h.join().is_err() {
                     let at_us = sup_sink.now_us();
-                    sup_sink.push(Event::Error { at_us, side: Side::Capture, message: "internal error: the capture thread panicked".into() });
+                    sup_sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::Panicked { thread: PanickedThread::Capture } });
                 }
             }
             let at_us = sup_sink.now_us();

@@ -22,7 +22,7 @@ use socket2::{Domain, Socket, Type};
 use crate::config::Experiment;
 use crate::framing::FramingMode;
 
-use super::event::{Event, Side, SockOpt};
+use super::event::{Call, CaptureUnavailable, Event, Fault, Side, SockOpt};
 use super::sink::{EventSink, Wake};
 use super::tcp::{self, POLL};
 use super::peer_listen::local;
@@ -45,6 +45,8 @@ pub struct ListenOptions {
     pub read_size: u32,
     /// Largest frame the decoder accepts.
     pub max_frame_len: u32,
+    /// Width and byte order of the `u32` / `naive-u32` length prefix.
+    pub length_prefix: crate::framing::LengthPrefix,
     /// Send each read (TCP) or datagram (UDP) back upper-cased, like the seed's echo servers,
     /// whose clients wait for an answer before they send again.
     pub echo: bool,
@@ -63,6 +65,7 @@ impl ListenOptions {
             transports: if udp { crate::config::Transports::Udp } else { crate::config::Transports::Tcp },
             framing: self.framing,
             max_frame_len: self.max_frame_len,
+            length_prefix: self.length_prefix,
             ..Experiment::default()
         };
         exp.receiver.read_size = self.read_size;
@@ -168,7 +171,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
                 sp.capture = sp.handles.pop();
             }
             (Some(Err(reason)), _) => sp.sink().push(Event::SegmentsUnavailable { reason }),
-            _ => sp.sink().push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapOnlyLoopback).into() }),
+            _ => sp.sink().push(Event::SegmentsUnavailable { reason: CaptureUnavailable::OnlyLoopback }),
         }
         let mut sink = sp.sink();
         sink.push(Event::Connected { at_us: sink.now_us(), sender: me.to_string(), receiver: target.to_string() });
@@ -192,7 +195,7 @@ fn record_sender_options(socket: &Socket, exp: &Experiment, sink: &mut EventSink
         Ok(actual) => sink.push(Event::SockOpt { at_us, side: Side::TcpSender, opt, requested, actual }),
         // What this OS does not report (Windows' MSS) is left out, not shown as a failure.
         Err(e) if e.kind() == io::ErrorKind::Unsupported => {}
-        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpSender, message: format!("reading {opt:?} failed: {e}") }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::call(Call::GetSockOpt { opt }, &e) }),
     };
     opt(SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), socket.tcp_nodelay().map(u64::from));
     opt(SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), socket.send_buffer_size().map(|n| n as u64));

@@ -27,8 +27,10 @@ use std::thread::JoinHandle;
 
 use socket2::{Domain, Socket, Type};
 
-use super::echo::MAX_CONNECTIONS;
-use super::event::{ClientOutcome, EndReason, Event, Side, SockOpt};
+use crate::framing::FramingMode;
+
+use crate::config::MAX_CONNECTIONS;
+use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, Side, SockOpt};
 use super::peer::{is_timeout, sock_err, ListenOptions};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
@@ -101,7 +103,7 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 }
                 let timeouts = conn.set_nonblocking(false).and_then(|()| conn.set_read_timeout(Some(POLL))).and_then(|()| conn.set_write_timeout(Some(POLL)));
                 if let Err(e) = timeouts {
-                    report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: format!("setsockopt() failed: {e}") });
+                    report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: Fault::call(Call::SetSockOpt, &e) });
                     continue;
                 }
                 let state = Arc::new(ClientState::default());
@@ -110,7 +112,7 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 let spawned = std::thread::Builder::new().name("stickyviz-client".into()).spawn(move || session.serve(conn, &mut report_sink));
                 match spawned {
                     Ok(thread) => clients.push(Client { thread, state }),
-                    Err(e) => report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: format!("could not start a thread: {e}") }),
+                    Err(e) => report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: Fault::call(Call::SpawnThread, &e) }),
                 }
             }
             Err(e) if is_timeout(&e) => {
@@ -123,12 +125,12 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 if !accept_error_reported {
                     accept_error_reported = true;
                     let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: format!("accept() failed: {e}") });
+                    sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::call(Call::Accept, &e) });
                 }
                 std::thread::sleep(POLL);
             }
             Err(e) => {
-                end = EndReason::Failed(format!("accept() failed: {e}"));
+                end = EndReason::Failed(Fault::call(Call::Accept, &e));
                 break;
             }
         }
@@ -143,15 +145,15 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
     for c in clients {
         if c.thread.join().is_err() {
             let at_us = sink.now_us();
-            sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: "internal error: a client thread panicked".into() });
+            sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::Panicked { thread: PanickedThread::Client } });
         }
     }
     let at_us = sink.now_us();
     if shared.next_lane.load(Ordering::Relaxed) == 0 {
         // Nobody sent anything: the main timeline still needs its end.
         sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes: 0, reason: end });
-    } else if let EndReason::Failed(message) = end {
-        sink.push(Event::Error { at_us, side: Side::TcpReceiver, message });
+    } else if let EndReason::Failed(error) = end {
+        sink.push(Event::Error { at_us, side: Side::TcpReceiver, error });
     }
 }
 
@@ -193,7 +195,7 @@ fn reap(clients: &mut Vec<Client>, sink: &mut EventSink) {
             // `remove`, not `swap_remove`: accept order is how the longest-silent is found.
             if clients.remove(k).thread.join().is_err() {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::TcpReceiver, message: "internal error: a client thread panicked".into() });
+                sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::Panicked { thread: PanickedThread::Client } });
             }
         } else {
             k += 1;
@@ -247,9 +249,9 @@ impl Session {
                 let reason = match &outcome {
                     ClientOutcome::Served | ClientOutcome::ClosedMidFrame { .. } => EndReason::Complete,
                     ClientOutcome::Stopped => EndReason::Stopped,
-                    ClientOutcome::Reset { error, .. } => EndReason::PeerClosed(error.clone()),
+                    ClientOutcome::Reset { error, .. } => EndReason::PeerClosed(Fault::PeerGone { error: error.clone() }),
                     // The decode error itself is on the timeline already.
-                    ClientOutcome::Dropped { .. } => EndReason::Failed(crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::ListenClosedBadHeader).into()),
+                    ClientOutcome::Dropped { .. } => EndReason::Failed(Fault::ClosedBadHeader),
                     ClientOutcome::Failed { error } => EndReason::Failed(error.clone()),
                     ClientOutcome::SentNothing | ClientOutcome::Refused { .. } | ClientOutcome::Evicted { .. } => EndReason::Complete,
                 };
@@ -277,6 +279,7 @@ impl Session {
                 return ClientOutcome::Stopped;
             }
             let want = stream.as_ref().map_or(read_size, |s| s.checker.next_read_size(read_size));
+            let start_us = report_sink.now_us();
             match (&*conn).read(&mut buf[..want]) {
                 Ok(0) => {
                     return match stream {
@@ -290,12 +293,16 @@ impl Session {
                 Ok(n) => {
                     self.state.talked.store(true, Ordering::Relaxed);
                     let s = stream.get_or_insert_with(|| self.open_stream(conn, accepted_us, report_sink));
-                    s.offset = record_read(&mut s.sink, &mut s.checker, s.offset, &buf[..n], want);
+                    s.offset = record_read(&mut s.sink, &mut s.checker, s.offset, &buf[..n], want, start_us);
                     if let Some(error) = s.checker.fatal_error() {
                         return ClientOutcome::Dropped { error: error.clone() };
                     }
                     if self.opts.echo {
-                        if let Some(outcome) = self.echo(conn, &buf[..n].to_ascii_uppercase(), stream) {
+                        let reply = match self.opts.framing {
+                            FramingMode::None => buf[..n].to_ascii_uppercase(),
+                            _ => s.checker.take_replies(),
+                        };
+                        if let Some(outcome) = self.echo(conn, &reply, stream) {
                             return outcome;
                         }
                     }
@@ -305,7 +312,7 @@ impl Session {
                         s.sink.flush();
                     }
                 }
-                Err(e) => return self.broken(format!("recv() failed: {e}"), &e, stream),
+                Err(e) => return self.broken(Call::Recv, &e, stream),
             }
         }
     }
@@ -325,19 +332,19 @@ impl Session {
                         s.sink.flush();
                     }
                 }
-                Err(e) => return Some(self.broken(format!("echo send() failed: {e}"), &e, stream)),
+                Err(e) => return Some(self.broken(Call::EchoSend, &e, stream)),
             }
         }
         None
     }
 
     /// A connection that broke: a reset (mid-frame or not), or another failure.
-    fn broken(&self, words: String, e: &io::Error, stream: &mut Option<Stream>) -> ClientOutcome {
+    fn broken(&self, call: Call, e: &io::Error, stream: &mut Option<Stream>) -> ClientOutcome {
         if !peer_gone(e) {
-            return ClientOutcome::Failed { error: words };
+            return ClientOutcome::Failed { error: Fault::call(call, e) };
         }
         let unfinished = stream.as_mut().and_then(|s| s.checker.finish(&mut s.sink));
-        ClientOutcome::Reset { error: e.to_string(), unfinished }
+        ClientOutcome::Reset { error: e.into(), unfinished }
     }
 
     /// The client sent its first byte: give it the next lane and record its connection there.
@@ -349,12 +356,15 @@ impl Session {
             _ => (None, report_sink.discarding()),
         };
         sink.push(Event::Connected { at_us: accepted_us, sender: self.peer.clone(), receiver: self.me.clone() });
-        sink.push(Event::SegmentsUnavailable { reason: crate::i18n::t(crate::i18n::Lang::En, crate::i18n::S::CapListen).into() });
+        sink.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::Listen });
         match conn.recv_buffer_size() {
             Ok(n) => sink.push(Event::SockOpt { at_us: accepted_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
-            Err(e) => sink.push(Event::Error { at_us: accepted_us, side: Side::TcpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
+            Err(e) => sink.push(Event::Error { at_us: accepted_us, side: Side::TcpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
         }
-        let checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, None);
+        let mut checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, self.opts.length_prefix, None);
+        if self.opts.echo {
+            checker.echo_frames(self.opts.framing, self.opts.length_prefix);
+        }
         Stream { lane, sink, checker, offset: 0 }
     }
 }

@@ -11,7 +11,7 @@ use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
 
-use super::event::{EndReason, Event, Side, SockOpt};
+use super::event::{Call, EndReason, Event, Fault, Side, SockOpt};
 use super::peer::{is_timeout, sock_err, ListenOptions, Replies, REPLY_GRACE};
 use super::sink::{EventSink, Wake};
 use super::tcp::POLL;
@@ -66,7 +66,7 @@ fn receive_datagrams(socket: &Socket, opts: ListenOptions, sink: &mut EventSink,
                 }
                 continue;
             }
-            Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
+            Err(e) => return (bytes, EndReason::Failed(Fault::call(Call::RecvFrom, &e))),
         };
         match sys::recv_datagram(socket, &mut buf) {
             Ok(d) => {
@@ -77,12 +77,12 @@ fn receive_datagrams(socket: &Socket, opts: ListenOptions, sink: &mut EventSink,
                 sink.push(Event::DatagramReceived { at_us, msg: parse_msg_id(&buf[..n]), len: n as u32, real_len: real as u32, os_error: d.os_error });
                 if opts.echo {
                     if let Err(e) = socket.send_to(&buf[..n].to_ascii_uppercase(), &from) {
-                        sink.push(Event::Error { at_us, side: Side::UdpReceiver, message: format!("echo sendto() failed: {e}") });
+                        sink.push(Event::Error { at_us, side: Side::UdpReceiver, error: Fault::call(Call::EchoSendTo, &e) });
                     }
                 }
             }
             Err(e) if is_timeout(&e) => {}
-            Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
+            Err(e) => return (bytes, EndReason::Failed(Fault::call(Call::RecvFrom, &e))),
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
@@ -20,20 +20,40 @@ const BATCH_US: u64 = 2_000;
 /// A function that wakes the UI (egui's `request_repaint`); the engine knows nothing more of it.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
-/// The run's single clock: every thread measures from the same origin.
+/// The run's single clock: every thread measures from the same origin, and so does the kernel.
+///
+/// It reads `CLOCK_REALTIME` (`SystemTime`), not the monotonic clock, because the kernel stamps
+/// captured packets (`SO_TIMESTAMPNS`) on `CLOCK_REALTIME`: a segment's time and a `send()`'s
+/// time can only be compared if both come from that one clock. A wall-clock step during a run
+/// (NTP) would shift later stamps; times before the origin are clamped to 0, never negative.
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
-    origin: Instant,
+    /// `CLOCK_REALTIME` at the run's start, ns since the Unix epoch.
+    origin_unix_ns: u128,
 }
 
 impl Clock {
     pub fn start() -> Self {
-        Self { origin: Instant::now() }
+        Self { origin_unix_ns: unix_now_ns() }
     }
 
     pub fn now_us(&self) -> u64 {
-        self.origin.elapsed().as_micros() as u64
+        self.us_at_unix_ns(unix_now_ns())
     }
+
+    /// A `CLOCK_REALTIME` time (ns since the epoch, e.g. a kernel packet stamp) on this clock.
+    pub fn us_at_unix_ns(&self, unix_ns: u128) -> u64 {
+        (unix_ns.saturating_sub(self.origin_unix_ns) / 1_000) as u64
+    }
+
+    /// A time on this clock as µs since the Unix epoch (what pcapng and Wireshark show).
+    pub fn unix_us(&self, at_us: u64) -> u64 {
+        (self.origin_unix_ns / 1_000) as u64 + at_us
+    }
+}
+
+fn unix_now_ns() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
 /// A per-thread batcher of events.

@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Socket, Type};
 
 use crate::config::{Experiment, WriteSplit};
-use crate::framing::{DecodeError, Frame, FramingMode, NaiveStep, NaiveU32Decoder, StreamDecoder};
+use crate::framing::{DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder};
 
-use super::event::{EndReason, Event, MsgId, Side, SockOpt, StreamOffset};
+use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
 use super::workload::{message_size, payload};
 use super::{sock_err, sys, EngineError};
@@ -86,7 +86,7 @@ pub fn record_options(pair: &TcpPair, exp: &Experiment, sink: &mut EventSink) {
         Ok(actual) => sink.push(Event::SockOpt { at_us, side, opt, requested, actual }),
         // What this OS does not report (Windows' MSS) is left out, not shown as a failure.
         Err(e) if e.kind() == io::ErrorKind::Unsupported => {}
-        Err(e) => sink.push(Event::Error { at_us, side, message: format!("reading {opt:?} failed: {e}") }),
+        Err(e) => sink.push(Event::Error { at_us, side, error: Fault::call(Call::GetSockOpt { opt }, &e) }),
     };
     let s = &pair.sender;
     opt(Side::TcpSender, SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), s.tcp_nodelay().map(u64::from));
@@ -112,7 +112,7 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             if exp.sender.cork {
                 if let Err(e) = sys::set_tcp_cork(&socket, false) {
                     let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::TcpSender, message: format!("uncork failed: {e}") });
+                    sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::call(Call::Uncork, &e) });
                 }
             }
             // Closing our half tells the reader "no more data" (its recv() returns 0).
@@ -153,7 +153,7 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
         }
         payload(i, message_size(w, i), &mut body);
         framed.clear();
-        let header_len = exp.framing.encode(&body, &mut framed);
+        let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(i);
         let at_us = sink.now_us();
         sink.push(Event::Message { at_us, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
@@ -180,15 +180,18 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
         }
+        let start_us = Some(sink.now_us());
         match (&*socket).write(piece) {
             Ok(n) => {
                 let at_us = sink.now_us();
                 let info = sys::tcp_info(socket).unwrap_or_default();
                 sink.push(Event::Write {
+                    start_us,
                     at_us,
                     msg,
                     offset: StreamOffset(offset),
                     len: n as u32,
+                    requested: Some(piece.len() as u32),
                     segs_out: info.data_segs_out,
                     notsent: info.notsent_bytes,
                     unacked: info.unacked,
@@ -197,8 +200,8 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
                 piece = &piece[n..];
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(e.to_string()))),
-            Err(e) => return Err((offset, EndReason::Failed(format!("send() failed: {e}")))),
+            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
         }
     }
     Ok(offset)
@@ -206,7 +209,7 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
 
 /// Waits (up to 2 s) until every byte has left and been acknowledged, then records the total
 /// segment count: the last bytes Nagle held leave only after the reader's ACK.
-fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
+pub(crate) fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let Ok(info) = sys::tcp_info(socket) else { return };
@@ -237,6 +240,9 @@ pub struct FrameChecker<'e> {
     /// The error that stopped the decoder for good, if one did (naive-u32's short body reads
     /// are reported but do not stop it).
     fatal: Option<DecodeError>,
+    /// `listen --echo` in a framed mode: each frame's payload upper-cased and framed again the
+    /// same way, waiting to be sent (upper-casing whole reads would break the headers).
+    replies: Option<(FramingMode, LengthPrefix, Vec<u8>)>,
 }
 
 enum Decoder {
@@ -247,13 +253,23 @@ enum Decoder {
 
 impl<'e> FrameChecker<'e> {
     /// `exp` = the workload frames are checked against (None for an external peer).
-    pub fn new(framing: FramingMode, max_frame_len: u32, exp: Option<&'e Experiment>) -> Self {
+    pub fn new(framing: FramingMode, max_frame_len: u32, prefix: LengthPrefix, exp: Option<&'e Experiment>) -> Self {
         let decoder = match framing {
             FramingMode::None => Decoder::Off,
-            FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::new(max_frame_len)),
-            _ => framing.stream_decoder(max_frame_len).map_or(Decoder::Off, Decoder::Stream),
+            FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::with_prefix(max_frame_len, prefix)),
+            _ => framing.stream_decoder_with(max_frame_len, prefix).map_or(Decoder::Off, Decoder::Stream),
         };
-        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None }
+        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None, replies: None }
+    }
+
+    /// From now on, each decoded frame is also answered: see [`Self::take_replies`].
+    pub fn echo_frames(&mut self, framing: FramingMode, prefix: LengthPrefix) {
+        self.replies = Some((framing, prefix, Vec::new()));
+    }
+
+    /// The framed, upper-cased answers to the frames decoded since the last call.
+    pub fn take_replies(&mut self) -> Vec<u8> {
+        self.replies.as_mut().map(|(_, _, out)| std::mem::take(out)).unwrap_or_default()
     }
 
     /// Frames decoded so far (a request/response server answers each one).
@@ -275,6 +291,9 @@ impl<'e> FrameChecker<'e> {
     }
 
     fn frame_event(&mut self, frame: Frame<'_>, at_us: u64) -> Event {
+        if let Some((framing, prefix, out)) = &mut self.replies {
+            framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), out);
+        }
         let index = self.frames;
         self.frames += 1;
         let intact = match self.exp {
@@ -295,9 +314,9 @@ impl<'e> FrameChecker<'e> {
         }
     }
 
-    /// Feeds one read; pushes frame and error events.
-    pub fn on_read(&mut self, data: &[u8], sink: &mut EventSink) {
-        let at_us = sink.now_us();
+    /// Feeds one read that returned at `at_us`; pushes frame and error events stamped with
+    /// that return (a frame exists from the moment the read that completed it returned).
+    pub fn on_read(&mut self, data: &[u8], at_us: u64, sink: &mut EventSink) {
         match std::mem::replace(&mut self.decoder, Decoder::Off) {
             Decoder::Off => {}
             Decoder::Stream(mut d) => {
@@ -340,15 +359,16 @@ impl<'e> FrameChecker<'e> {
 }
 
 /// Records one `recv()` that returned `data` (asked for `requested` bytes) at stream `offset`:
-/// the read event, the bytes kept for the inspector, the decoder's frames. Returns the new offset.
-pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, offset: u64, data: &[u8], requested: usize) -> u64 {
+/// the read event (its call began at `start_us`), the bytes kept for the inspector, the
+/// decoder's frames, stamped with the read's return. Returns the new offset.
+pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, offset: u64, data: &[u8], requested: usize, start_us: u64) -> u64 {
     let at_us = sink.now_us();
-    sink.push(Event::Read { at_us, offset: StreamOffset(offset), len: data.len() as u32, requested: requested as u32 });
+    sink.push(Event::Read { start_us: Some(start_us), at_us, offset: StreamOffset(offset), len: data.len() as u32, requested: requested as u32 });
     if offset < BYTES_KEPT {
         let keep = data.len().min((BYTES_KEPT - offset) as usize);
         sink.push_bytes(StreamOffset(offset), &data[..keep]);
     }
-    checker.on_read(data, sink);
+    checker.on_read(data, at_us, sink);
     offset + data.len() as u64
 }
 
@@ -358,13 +378,14 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
     }
     let read_size = exp.receiver.read_size as usize;
     let mut buf = vec![0u8; read_size];
-    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, Some(exp));
+    let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, exp.length_prefix, Some(exp));
     let mut offset = 0u64;
     loop {
         if stop.load(Ordering::Relaxed) {
             return (offset, EndReason::Stopped);
         }
         let want = checker.next_read_size(read_size);
+        let start_us = sink.now_us();
         match (&*socket).read(&mut buf[..want]) {
             Ok(0) if stop.load(Ordering::Relaxed) => return (offset, EndReason::Stopped),
             Ok(0) => {
@@ -372,14 +393,14 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 return (offset, EndReason::Complete);
             }
             Ok(n) => {
-                offset = record_read(sink, &mut checker, offset, &buf[..n], want);
+                offset = record_read(sink, &mut checker, offset, &buf[..n], want, start_us);
                 if !sink.pause(Duration::from_millis(exp.receiver.read_delay_ms), stop) {
                     return (offset, EndReason::Stopped);
                 }
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return (offset, EndReason::PeerClosed(e.to_string())),
-            Err(e) => return (offset, EndReason::Failed(format!("recv() failed: {e}"))),
+            Err(e) if peer_gone(&e) => return (offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+            Err(e) => return (offset, EndReason::Failed(Fault::call(Call::Recv, &e))),
         }
     }
 }

@@ -13,7 +13,7 @@ use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
 
-use super::event::{EndReason, Event, MsgId, Side, SockOpt};
+use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt};
 use super::sink::EventSink;
 use super::tcp::POLL;
 use super::workload::{message_size, parse_msg_id, payload};
@@ -24,6 +24,9 @@ use super::{sys, EngineError};
 // nothing means every datagram that will ever arrive has been read. Deciding on a timed-out
 // read, not on wall-clock time since the last arrival, keeps a starved reader thread from
 // quitting early and miscounting datagrams still queued as dropped.
+
+/// The longest `msg-N|` id: `msg-4294967295|`.
+const ID_PREFIX_MAX: usize = 15;
 
 pub struct UdpPair {
     pub sender: Socket,
@@ -52,7 +55,7 @@ pub fn record_options(pair: &UdpPair, exp: &Experiment, sink: &mut EventSink) {
     let requested = exp.udp.rcvbuf.map(u64::from);
     match pair.receiver.recv_buffer_size() {
         Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::UdpReceiver, opt: SockOpt::RcvBuf, requested, actual: n as u64 }),
-        Err(e) => sink.push(Event::Error { at_us, side: Side::UdpReceiver, message: format!("reading SO_RCVBUF failed: {e}") }),
+        Err(e) => sink.push(Event::Error { at_us, side: Side::UdpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
     }
 }
 
@@ -70,19 +73,20 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             }
         }
         payload(i, message_size(w, i), &mut body);
+        let start_us = Some(sink.now_us());
         match socket.send(&body) {
             Ok(n) => {
                 bytes += n as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramSent { at_us, msg: MsgId(i), len: n as u32 });
+                sink.push(Event::DatagramSent { start_us, at_us, msg: MsgId(i), len: n as u32 });
             }
             // Linux may refuse a send when its own queue is full; the datagram is lost here.
             Err(e) if sys::is_no_buffer_space(&e) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::UdpSender, message: format!("datagram m{i} not sent: {e}") });
+                sink.push(Event::Error { at_us, side: Side::UdpSender, error: Fault::DatagramNotSent { msg: MsgId(i), error: (&e).into() } });
             }
             Err(e) => {
-                reason = EndReason::Failed(format!("sendto() failed: {e}"));
+                reason = EndReason::Failed(Fault::call(Call::SendTo, &e));
                 break;
             }
         }
@@ -103,6 +107,7 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
         return (0, EndReason::Stopped);
     }
     let mut buf = vec![0u8; exp.udp.read_size as usize];
+    let mut id_buf = [0u8; ID_PREFIX_MAX];
     let (mut bytes, mut received) = (0u64, 0u32);
     loop {
         if stop.load(Ordering::Relaxed) {
@@ -112,12 +117,11 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
         if sender_was_done && received >= exp.workload.count {
             return (bytes, EndReason::Complete);
         }
-        match sys::recv_datagram(socket, &mut buf) {
-            Ok(d) => {
+        match recv_one(socket, &mut buf, &mut id_buf) {
+            Ok((d, msg)) => {
                 received += 1;
                 bytes += d.copied as u64;
                 let at_us = sink.now_us();
-                let msg = parse_msg_id(&buf[..d.copied]);
                 sink.push(Event::DatagramReceived { at_us, msg, len: d.copied as u32, real_len: d.real_len as u32, os_error: d.os_error });
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
@@ -126,7 +130,22 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (bytes, EndReason::Failed(format!("recvfrom() failed: {e}"))),
+            Err(e) => return (bytes, EndReason::Failed(Fault::call(Call::RecvFrom, &e))),
         }
     }
+}
+
+/// One `recvfrom(N)` as the app makes it, and the datagram's id. A read buffer too small for
+/// the `msg-N|` id would make every datagram anonymous (and listed as lost): so it first peeks
+/// at the datagram's head, which leaves it queued, and the app's `recvfrom(N)` then returns
+/// exactly what it would have without the peek. Returns the read as the OS answered it, and the id.
+fn recv_one(socket: &Socket, buf: &mut [u8], id_buf: &mut [u8; ID_PREFIX_MAX]) -> io::Result<(sys::DatagramRead, Option<MsgId>)> {
+    let peeked = if buf.len() < ID_PREFIX_MAX {
+        let (n, _) = sys::peek_datagram(socket, id_buf)?;
+        parse_msg_id(&id_buf[..n])
+    } else {
+        None
+    };
+    let d = sys::recv_datagram(socket, buf)?;
+    Ok((d, peeked.or_else(|| parse_msg_id(&buf[..d.copied]))))
 }

@@ -46,7 +46,8 @@ pub fn why_unavailable(events: &[Event]) -> Option<String> {
         return None;
     }
     let unavailable = events.iter().find_map(|e| match e {
-        Event::SegmentsUnavailable { reason } => Some(reason.clone()),
+        // The message around it is English, so is the reason.
+        Event::SegmentsUnavailable { reason } => Some(crate::describe::capture_unavailable(reason, crate::i18n::Lang::En)),
         _ => None,
     });
     let segments = events.iter().any(|e| matches!(e, Event::Segment { .. }));

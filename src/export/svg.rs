@@ -155,17 +155,47 @@ pub fn render(rec: &Recording, opts: &RenderOptions) -> String {
     render_model(&model, opts)
 }
 
+/// Where the parts of the picture go: the lanes stack below the title and axis, the legend
+/// below the lanes.
+struct Layout {
+    width: f64,
+    lanes_top: f64,
+    lane_block: f64,
+}
+
+impl Layout {
+    fn lane_y(&self, i: usize) -> f64 {
+        self.lanes_top + i as f64 * self.lane_block
+    }
+
+    fn legend_y(&self) -> f64 {
+        self.lanes_top + 4.0 * self.lane_block + 12.0
+    }
+}
+
+/// The SVG text of `model`'s TCP lanes: header, axis, message guides, the four lanes, legend.
 pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
     let pal = palette(opts.theme);
     let w = words(opts.lang);
     let width = f64::from(opts.width.max(200));
     let total = model.stream_len().max(1);
     let mut c = Canvas { out: String::new(), x0: MARGIN, width: width - 2.0 * MARGIN, total: total as f64 };
-    let lanes_top = MARGIN + 28.0 + 18.0;
-    let lane_block = TITLE_H + LANE_H + MARK_H;
-    let legend_y = lanes_top + 4.0 * lane_block + 12.0;
-    let height = legend_y + 28.0;
+    let layout = Layout { width, lanes_top: MARGIN + 28.0 + 18.0, lane_block: TITLE_H + LANE_H + MARK_H };
+    header(&mut c, model, &layout, &pal, &w, opts.lang);
+    axis(&mut c, total, &pal);
+    message_guides(&mut c, model, &layout, &pal);
+    write_lane(&mut c, model, layout.lane_y(0), &pal, &w);
+    wire_lane(&mut c, model, layout.lane_y(1), &pal, &w);
+    read_lane(&mut c, model, layout.lane_y(2), &pal, &w);
+    frame_lane(&mut c, model, layout.lane_y(3), &pal, &w);
+    legend(&mut c, layout.legend_y(), &pal, &w, opts.lang);
+    c.out.push_str("</svg>\n");
+    c.out
+}
 
+fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Words, lang: RenderLang) {
+    let width = layout.width;
+    let height = layout.legend_y() + 28.0;
     // One family only: ImageMagick's SVG renderer ignores a list and falls back to a Latin-only
     // font; browsers fall back glyph by glyph when Noto Sans CJK is missing.
     let _ = writeln!(c.out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -179,10 +209,12 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
     if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
         // a blank timeline would look like a failed run
-        c.text(width / 2.0, lanes_top + 2.0 * lane_block, 14.0, pal.text, "middle", udp_only_note(opts.lang));
+        c.text(width / 2.0, layout.lane_y(2), 14.0, pal.text, "middle", udp_only_note(lang));
     }
+}
 
-    // axis
+/// The byte axis with about eight round ticks.
+fn axis(c: &mut Canvas, total: u64, pal: &Palette) {
     let axis_y = MARGIN + 36.0;
     let step = tick_step(total as f64, 8.0);
     let mut tick = 0.0;
@@ -192,56 +224,71 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
         c.text(x, axis_y - 8.0, 11.0, pal.weak, "middle", &format!("{}", tick as u64));
         tick += step;
     }
+}
 
-    // message boundaries through every lane
-    let guides_bottom = lanes_top + 4.0 * lane_block - MARK_H;
+/// Message boundaries, dashed through every lane.
+fn message_guides(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette) {
+    let lanes_top = layout.lanes_top;
+    let guides_bottom = layout.lane_y(4) - MARK_H;
     for m in &model.messages {
         let x = c.x(m.end());
         let _ = writeln!(c.out, r#"<line class="boundary" x1="{x:.1}" y1="{lanes_top:.1}" x2="{x:.1}" y2="{guides_bottom:.1}" stroke="{}" stroke-dasharray="3,3"/>"#, pal.guide);
     }
+}
 
-    let lane_y = |i: usize| lanes_top + i as f64 * lane_block;
-    // send()
-    c.text(MARGIN, lane_y(0) + 12.0, 11.0, pal.weak, "start", w.writes);
+/// send(): one block per write, in its message's colour.
+fn write_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
+    c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", w.writes);
     for wr in &model.writes {
         let color = rgb(MESSAGE_RGB[wr.msg.0 as usize % MESSAGE_RGB.len()]);
-        c.block("write", wr.offset, wr.len.into(), lane_y(0) + TITLE_H, &color, &color, &format!("m{}", wr.msg.0), "#101010");
+        c.block("write", wr.offset, wr.len.into(), y + TITLE_H, &color, &color, &format!("m{}", wr.msg.0), "#101010");
     }
-    // wire
+}
+
+/// The wire: one block per captured segment (the title says when none could be captured).
+fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     let wire_title = if model.segments.is_empty() && model.segments_unavailable.is_some() { w.wire_none } else { w.wire };
-    c.text(MARGIN, lane_y(1) + 12.0, 11.0, pal.weak, "start", wire_title);
+    c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", wire_title);
     for seg in &model.segments {
-        c.block("segment", seg.offset, seg.len.into(), lane_y(1) + TITLE_H, pal.segment, pal.bg, &format!("{} B", seg.len), pal.text);
+        c.block("segment", seg.offset, seg.len.into(), y + TITLE_H, pal.segment, pal.bg, &format!("{} B", seg.len), pal.text);
     }
-    // recv()
-    c.text(MARGIN, lane_y(2) + 12.0, 11.0, pal.weak, "start", w.reads);
+}
+
+/// recv(): one block per read, merged reads filled; a red cut where a read ends inside a
+/// message (半包).
+fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
+    c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", w.reads);
     for (i, r) in model.reads.iter().enumerate() {
         let (fill, label) = match model.read_kind(r) {
             ReadKind::Merged { messages } => ("rgba(245,166,35,0.30)", format!("#{i}: {} B · 粘包 ×{messages}", r.len)),
             _ => ("none", format!("#{i}: {} B", r.len)),
         };
-        c.block("read", r.offset, r.len.into(), lane_y(2) + TITLE_H, fill, READ, &label, pal.text);
+        c.block("read", r.offset, r.len.into(), y + TITLE_H, fill, READ, &label, pal.text);
     }
     for m in model.messages.iter().filter(|m| model.is_split(m)) {
         // the read boundary that falls inside this message
         for r in &model.reads {
             if r.end() > m.offset && r.end() < m.end() {
                 let x = c.x(r.end());
-                let (top, bottom) = (lane_y(2) + TITLE_H - 3.0, lane_y(2) + TITLE_H + LANE_H + MARK_H - 2.0);
+                let (top, bottom) = (y + TITLE_H - 3.0, y + TITLE_H + LANE_H + MARK_H - 2.0);
                 let _ = writeln!(c.out, r#"<line class="split" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="{SPLIT}" stroke-width="2.5"/>"#);
-                c.text(x + 4.0, lane_y(2) + TITLE_H + LANE_H + 11.0, 11.0, SPLIT, "start", &fill(w.split, &[m.id.0.into()]));
+                c.text(x + 4.0, y + TITLE_H + LANE_H + 11.0, 11.0, SPLIT, "start", &fill(w.split, &[m.id.0.into()]));
             }
         }
     }
-    // frames
+}
+
+/// Decoded frames: green when intact, red when not.
+fn frame_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     let frames_title = if model.frames.is_empty() { w.frames_none } else { w.frames };
-    c.text(MARGIN, lane_y(3) + 12.0, 11.0, pal.weak, "start", frames_title);
+    c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", frames_title);
     for f in &model.frames {
         let color = if f.intact { FRAME_OK } else { SPLIT };
-        c.block("frame", f.offset, f.len.into(), lane_y(3) + TITLE_H, color, color, &format!("f{}", f.index), "#101010");
+        c.block("frame", f.offset, f.len.into(), y + TITLE_H, color, color, &format!("f{}", f.index), "#101010");
     }
+}
 
-    // legend
+fn legend(c: &mut Canvas, legend_y: f64, pal: &Palette, w: &Words, lang: RenderLang) {
     let mut x = MARGIN;
     let items: [(&str, &str, &str); 5] = [
         (&rgb(MESSAGE_RGB[0]), "none", w.legend[0]),
@@ -257,10 +304,8 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
         x += 24.0 + text_width(label) + 22.0;
     }
     let _ = writeln!(legend, r#"<line x1="{x:.1}" y1="{legend_y:.1}" x2="{x:.1}" y2="{:.1}" stroke="{}" stroke-dasharray="3,3"/>"#, legend_y + 12.0, pal.guide);
-    let _ = writeln!(legend, r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#, x + 6.0, legend_y + 10.5, pal.text, esc(boundary_word(opts.lang)));
+    let _ = writeln!(legend, r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#, x + 6.0, legend_y + 10.5, pal.text, esc(boundary_word(lang)));
     c.out.push_str(&legend);
-    c.out.push_str("</svg>\n");
-    c.out
 }
 
 /// Estimated width of `s` at 12 px: CJK and other wide glyphs take about two Latin advances.

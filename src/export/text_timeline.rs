@@ -96,11 +96,12 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             };
             let _ = writeln!(out, "  r{i:<3} +{:>8} µs  offset {:>7}  {:>6} B  {kind}", r.at_us, r.offset, r.len);
         }
-        if model.reads.len() > 40 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.reads.len() - 40)]));
+        // the count, not the stored list: history past the cap still happened
+        if model.summary.reads > 40 {
+            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.summary.reads - 40)]));
         }
         for (_, e) in &model.decode_errors {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::i18n::decode_error(e, lang)]));
+            let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)]));
         }
     }
     if !model.datagrams.is_empty() {
@@ -111,9 +112,13 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[&lost]),
                 DatagramFate::Dropped => t(lang, S::TtDropped).to_string(),
                 DatagramFate::InFlight => t(lang, S::TtInFlight).to_string(),
+                DatagramFate::Received => t(lang, S::TtReceivedOnly).to_string(),
+                DatagramFate::Missing => t(lang, S::TtMissing).to_string(),
             };
             let got = d.received.map_or("-".into(), |(n, _)| n.to_string());
-            let _ = writeln!(out, "  {:<5} {:>6} B → {:>6}  {fate}", d.msg.to_string(), d.len, got);
+            // only what was observed: a send this run did not see has no "sent" column
+            let sent = if d.sent { format!("{:>6} B", d.len) } else { format!("{:>8}", "-") };
+            let _ = writeln!(out, "  {:<5} {sent} → {:>6}  {fate}", d.msg.to_string(), got);
         }
         if model.datagrams.len() > 40 {
             let _ = writeln!(out, "  {}", tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)]));
@@ -131,8 +136,8 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     if s.messages > 0 {
         line(S::SumMessages, s.messages.to_string());
         line(S::SumBytesSent, s.bytes_sent.to_string());
-        line(S::SumWrites, s.writes.to_string());
-        line(S::SumSegmentsCaptured, opt(s.segments_captured));
+        line(S::SumWrites, crate::describe::writes_value(s, lang));
+        line(S::SumSegmentsCaptured, crate::describe::segments_captured_value(s, lang));
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
         line(S::SumReads, s.reads.to_string());
         line(S::SumBytesReceived, s.bytes_received.to_string());
@@ -154,18 +159,21 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumDgDropped, opt(s.datagrams_dropped));
         line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
     }
+    if s.messages > 0 || s.datagrams_sent > 0 {
+        line(S::SumCausality, s.causality_violations.to_string());
+    }
     if s.events_dropped_from_history > 0 {
         line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());
     }
     // `listen` lists its clients in a section of their own.
     for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {
-        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::i18n::problem(p, lang)]));
+        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));
     }
     if let Some(code) = s.datagram_error_code {
         let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]));
     }
     if let Some(why) = &model.segments_unavailable {
-        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::i18n::capture_reason(why, lang)]));
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)]));
     }
     out
 }

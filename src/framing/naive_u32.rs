@@ -13,9 +13,7 @@
 //! that, so the failure is shown rather than described: a short body is reported and decoding
 //! goes on out of step; a short header (which makes Python's `struct.unpack` raise) ends it.
 
-use super::{DecodeError, FramePart, Frame};
-
-const HEADER_LEN: usize = 4;
+use super::{ByteOrder, DecodeError, FramePart, Frame, LengthField, LengthPrefix};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -39,19 +37,26 @@ pub enum NaiveStep<'a> {
 #[derive(Debug, Clone)]
 pub struct NaiveU32Decoder {
     max_frame_len: u32,
+    prefix: LengthPrefix,
     state: State,
     offset: u64,
 }
 
 impl NaiveU32Decoder {
+    /// The default prefix: 4 bytes, big-endian.
     pub fn new(max_frame_len: u32) -> Self {
-        Self { max_frame_len, state: State::Header, offset: 0 }
+        Self::with_prefix(max_frame_len, LengthPrefix::default())
+    }
+
+    /// `recv(prefix width)` for the header, as the seed's client does with its own width.
+    pub fn with_prefix(max_frame_len: u32, prefix: LengthPrefix) -> Self {
+        Self { max_frame_len, prefix, state: State::Header, offset: 0 }
     }
 
     /// How many bytes the next `recv()` asks for: 4, then the announced length. 0 after a failure.
     pub fn want(&self) -> usize {
         match self.state {
-            State::Header => HEADER_LEN,
+            State::Header => self.prefix.width(),
             State::Body { len, .. } => len as usize,
             State::Failed => 0,
         }
@@ -68,33 +73,37 @@ impl NaiveU32Decoder {
         match self.state {
             State::Failed => Ok(NaiveStep::Header { len: 0 }),
             State::Header => {
-                let Some(header) = data.first_chunk::<HEADER_LEN>() else {
+                let width = self.prefix.width();
+                let Some(header) = data.get(..width) else {
                     self.state = State::Failed;
                     return Err(DecodeError::ShortRead {
                         offset: read_at,
                         part: FramePart::Header,
-                        asked: HEADER_LEN as u64,
+                        asked: width as u64,
                         got: data.len() as u64,
                     });
                 };
-                let len = u32::from_be_bytes(*header);
-                if len > self.max_frame_len {
+                let len = match self.prefix.order {
+                    ByteOrder::Big => header.iter().fold(0u64, |n, &b| n << 8 | u64::from(b)),
+                    ByteOrder::Little => header.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b)),
+                };
+                let Some(len) = u32::try_from(len).ok().filter(|&n| n <= self.max_frame_len) else {
                     self.state = State::Failed;
-                    return Err(DecodeError::TooLong { offset: read_at, len: len.into(), max: self.max_frame_len });
-                }
+                    return Err(DecodeError::too_long(read_at, LengthField::PrefixBody, header, len, self.max_frame_len));
+                };
                 self.state = if len == 0 {
                     State::Header
                 } else {
                     State::Body { len, header_offset: read_at }
                 };
                 if len == 0 {
-                    return Ok(NaiveStep::Frame(Frame { offset: read_at, total_len: HEADER_LEN, payload: &[] }));
+                    return Ok(NaiveStep::Frame(Frame { offset: read_at, total_len: width, payload: &[] }));
                 }
                 Ok(NaiveStep::Header { len })
             }
             State::Body { len, header_offset } => {
                 self.state = State::Header;
-                let frame = Frame { offset: header_offset, total_len: HEADER_LEN + data.len(), payload: data };
+                let frame = Frame { offset: header_offset, total_len: self.prefix.width() + data.len(), payload: data };
                 if data.len() < len as usize {
                     let error = DecodeError::ShortRead {
                         offset: read_at,
@@ -113,7 +122,8 @@ impl NaiveU32Decoder {
     pub fn finish(&mut self) -> Result<(), DecodeError> {
         if let State::Body { len, header_offset } = self.state {
             self.state = State::Failed;
-            return Err(DecodeError::Truncated { offset: header_offset, have: HEADER_LEN as u64, need: HEADER_LEN as u64 + u64::from(len) });
+            let width = self.prefix.width() as u64;
+            return Err(DecodeError::Truncated { offset: header_offset, have: width, need: width + u64::from(len) });
         }
         Ok(())
     }

@@ -15,7 +15,7 @@
 
 use serde::Deserialize;
 
-use super::{DecodeError, DecodeState, Frame, FrameLayout};
+use super::{DecodeError, DecodeState, Frame, FrameLayout, JsonProblem, LengthField};
 
 const LEN_PREFIX: usize = 4;
 
@@ -141,7 +141,7 @@ impl SeedJsonCodec {
             return Err(if json_len < 0 {
                 DecodeError::NegativeLength { offset, len: json_len.into() }
             } else {
-                DecodeError::TooLong { offset, len: json_len as u64, max }
+                DecodeError::too_long(offset, LengthField::PrefixJsonHeader, prefix, json_len as u64, max)
             });
         }
         let header_len = LEN_PREFIX + json_len as usize;
@@ -153,7 +153,7 @@ impl SeedJsonCodec {
             None => any_json_total_lenth(json, offset)?,
         };
         if total_lenth > u64::from(max) {
-            return Err(DecodeError::TooLong { offset, len: total_lenth, max });
+            return Err(DecodeError::TooLong { offset, len: total_lenth, max, field: LengthField::JsonBody, swapped: None });
         }
         Ok(Some((header_len, total_lenth)))
     }
@@ -199,16 +199,21 @@ fn canonical_frame(buf: &[u8], max: u32) -> Option<((usize, usize), Option<LastH
 #[cold]
 #[inline(never)]
 fn any_json_total_lenth(json: &[u8], offset: u64) -> Result<u64, DecodeError> {
+    let bad = |problem, reason: String, counted_chars| DecodeError::BadJson { offset, reason: reason.into(), problem, counted_chars };
+    // Non-ASCII text in a header that ends early (a character cut in two, or the JSON cut
+    // short): the classic Python mistake of sending len(header) of a str, which counts a
+    // Chinese file name's characters, not its bytes. Decided from the header's own bytes, so
+    // the error is the same however the reads cut the stream.
+    let non_ascii = !json.is_ascii();
     // from_slice skips fields it ignores without checking their UTF-8 (so `"md5": "ab\xa4"`
     // passed, found by `cargo fuzz`); Python's json.loads refuses it
     let text = std::str::from_utf8(json)
-        .map_err(|e| DecodeError::BadJson { offset, reason: format!("the header is not UTF-8 ({e})") })?;
-    let header: SeedHeader =
-        serde_json::from_str(text).map_err(|e| DecodeError::BadJson { offset, reason: e.to_string() })?;
+        .map_err(|e| bad(JsonProblem::NotUtf8, e.to_string(), e.error_len().is_none()))?;
+    let header: SeedHeader = serde_json::from_str(text).map_err(|e| bad(JsonProblem::Syntax, e.to_string(), non_ascii && e.is_eof()))?;
     // serde also reads a struct from an array, `[5]`, which the seed's client (that indexes
     // header['total_lenth']) cannot (found by `cargo fuzz`)
     if text.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes().first() != Some(&b'{') {
-        return Err(DecodeError::BadJson { offset, reason: "the header is not a JSON object".into() });
+        return Err(bad(JsonProblem::NotObject, "the header is not a JSON object".into(), false));
     }
     Ok(header.total_lenth)
 }

@@ -93,7 +93,7 @@ fn max_length_exceeded_is_an_error_before_allocation() {
     let mut dec = FramingMode::U32.stream_decoder(16).expect("codec");
     dec.feed(&[0xff, 0xff, 0xff, 0xff]);
     let err = dec.next_frame().expect_err("a 4 GiB length is refused");
-    assert_eq!(err, DecodeError::TooLong { offset: 0, len: 0xffff_ffff, max: 16 });
+    assert_eq!(err, DecodeError::TooLong { offset: 0, len: 0xffff_ffff, max: 16, field: LengthField::PrefixBody, swapped: None });
     assert!(err.to_string().contains("offset 0"), "{err}");
     assert_eq!(dec.state(), DecodeState::Failed);
 
@@ -147,6 +147,32 @@ fn seed_json_bad_json() {
     }
 }
 
+/// The hot loops return a `Result` holding a `DecodeError`: kept small (see its doc).
+#[test]
+fn a_decode_error_stays_40_bytes() {
+    assert!(std::mem::size_of::<DecodeError>() <= 40, "{}", std::mem::size_of::<DecodeError>());
+}
+
+/// Python's `len(header_json)` of a str counts a Chinese file name's characters: the prefix is
+/// short by the extra bytes, the JSON ends early, and the error says what it looks like, the
+/// same for every cut of the stream.
+#[test]
+fn seed_json_header_length_in_characters_gets_a_hint() {
+    let header = "{\"total_lenth\": 2, \"md5\": null, \"filename\": \"笔记.txt\"}";
+    let mut bytes = (header.chars().count() as i32).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(b"hi");
+    for cuts in all_cuts(bytes.len()) {
+        let (_, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &cuts);
+        assert!(matches!(err, Some(DecodeError::BadJson { offset: 0, counted_chars: true, .. })), "cuts {cuts:?}: {err:?}");
+    }
+    // counted in bytes, it decodes
+    let mut bytes = (header.len() as i32).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(b"hi");
+    assert_eq!(decode_with_cuts(FramingMode::SeedJson, &bytes, &[]), (vec![b"hi".to_vec()], None));
+}
+
 #[test]
 fn seed_json_header_with_invalid_utf8_in_an_ignored_field_is_refused() {
     // found by `cargo fuzz`: serde_json skipped the md5 field without checking its bytes
@@ -156,8 +182,8 @@ fn seed_json_header_with_invalid_utf8_in_an_ignored_field_is_refused() {
     bytes.extend_from_slice(b"hi");
     let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
     assert!(frames.is_empty());
-    let Some(DecodeError::BadJson { offset: 0, reason }) = err else { panic!("{err:?}") };
-    assert!(reason.contains("not UTF-8"), "{reason}");
+    let Some(DecodeError::BadJson { offset: 0, reason, problem: JsonProblem::NotUtf8, counted_chars: false }) = err else { panic!("{err:?}") };
+    assert!(reason.contains("invalid utf-8"), "serde's own words: {reason}");
 }
 
 #[test]
@@ -169,7 +195,8 @@ fn seed_json_header_must_be_an_object() {
         bytes.extend_from_slice(b"hi");
         let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
         assert!(frames.is_empty());
-        assert_eq!(err, Some(DecodeError::BadJson { offset: 0, reason: "the header is not a JSON object".into() }));
+        let problem = JsonProblem::NotObject;
+        assert_eq!(err, Some(DecodeError::BadJson { offset: 0, reason: "the header is not a JSON object".into(), problem, counted_chars: false }));
     }
 }
 
@@ -186,10 +213,11 @@ fn a_line_over_the_max_is_refused_alike_over_every_split() {
                 err = Some(e);
                 break;
             }
-            assert!(dec.pending_len() <= 17, "cuts {cuts:?}: {} bytes kept", dec.pending_len());
+            // max text and a `\r` that may still end it
+            assert!(dec.pending_len() <= 18, "cuts {cuts:?}: {} bytes kept", dec.pending_len());
             prev = cut;
         }
-        assert_eq!(err, Some(DecodeError::TooLong { offset: 3, len: 17, max: 16 }), "cuts {cuts:?}");
+        assert_eq!(err, Some(DecodeError::TooLong { offset: 3, len: 17, max: 16, field: LengthField::Line, swapped: None }), "cuts {cuts:?}");
     }
 }
 
@@ -293,6 +321,69 @@ fn zero_copy_path_matches_the_buffered_path_over_every_split() {
                 assert_eq!(got, want, "{mode:?} cuts {cuts:?}");
                 assert_eq!(err, want_err, "{mode:?} cuts {cuts:?}");
             }
+        }
+    }
+}
+
+/// Both decode paths over `bytes` cut at `cuts`, with max frame length `max`: (payload, bytes on
+/// the stream) of each frame, and the error. Panics if the paths disagree.
+fn newline_both_paths(bytes: &[u8], cuts: &[usize], max: u32) -> (Vec<(Vec<u8>, usize)>, Option<DecodeError>) {
+    let mut buffered = FramingMode::Newline.stream_decoder(max).expect("codec");
+    let mut in_place = FramingMode::Newline.stream_decoder(max).expect("codec");
+    let (mut a, mut b, mut err_a, mut err_b) = (Vec::new(), Vec::new(), None, None);
+    let mut prev = 0;
+    for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
+        let read = &bytes[prev..cut];
+        prev = cut;
+        if err_a.is_none() {
+            buffered.feed(read);
+            loop {
+                match buffered.next_frame() {
+                    Ok(Some(f)) => a.push((f.payload.to_vec(), f.total_len)),
+                    Ok(None) => break,
+                    Err(e) => {
+                        err_a = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        if err_b.is_none() {
+            err_b = in_place.decode_chunk(read, |f| b.push((f.payload.to_vec(), f.total_len))).err();
+        }
+    }
+    err_a = err_a.or(buffered.finish().err());
+    err_b = err_b.or(in_place.finish().err());
+    assert_eq!((&a, &err_a), (&b, &err_b), "cuts {cuts:?}: buffered vs in place");
+    (a, err_a)
+}
+
+/// Telnet, Windows tools and many text protocols end lines with `\r\n`: the frame is the text
+/// without it, however the reads cut it; a lone `\r` inside a line is text.
+#[test]
+fn crlf_line_ending_is_not_part_of_the_payload() {
+    let bytes = b"{\"PING\":\"1\"}\r\n\r\n\nquit\r\na\rb\n";
+    let want: Vec<(Vec<u8>, usize)> =
+        vec![(b"{\"PING\":\"1\"}".to_vec(), 14), (vec![], 2), (vec![], 1), (b"quit".to_vec(), 6), (b"a\rb".to_vec(), 4)];
+    for cuts in all_cuts(bytes.len()) {
+        assert_eq!(newline_both_paths(bytes, &cuts, MAX), (want.clone(), None));
+    }
+}
+
+/// The line ending does not count against the max frame length: with max 4, `quit\r\n` fits
+/// and `quits\r\n` does not, alike over every split.
+#[test]
+fn crlf_does_not_count_against_the_max_frame_length() {
+    let too_long = Some(DecodeError::TooLong { offset: 0, len: 5, max: 4, field: LengthField::Line, swapped: None });
+    for (bytes, want) in [
+        (&b"quit\r\n"[..], (vec![(b"quit".to_vec(), 6)], None)),
+        (b"quit\n", (vec![(b"quit".to_vec(), 5)], None)),
+        (b"quits\r\n", (vec![], too_long.clone())),
+        (b"quit\rXYZ\n", (vec![], too_long.clone())),
+        (b"quitXYZ", (vec![], too_long.clone())),
+    ] {
+        for cuts in all_cuts(bytes.len()) {
+            assert_eq!(newline_both_paths(bytes, &cuts, 4), want, "{:?} cuts {cuts:?}", String::from_utf8_lossy(bytes));
         }
     }
 }

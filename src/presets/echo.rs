@@ -2,8 +2,7 @@
 //! (`big-reply`) and HMAC connection check (`hmac-handshake`, `hmac-wrong-key`). Both directions are recorded, and each request's latency.
 
 use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, Workload, WriteSplit};
-use crate::engine::echo::{ClientReads, EchoOptions};
-use crate::engine::handshake::HandshakeOptions;
+use crate::config::{ClientReads, EchoOptions, HandshakeOptions};
 use crate::framing::FramingMode;
 
 use super::Preset;

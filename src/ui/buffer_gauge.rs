@@ -123,18 +123,18 @@ fn last_read_ui(p: &egui::Painter, model: &Model, t_us: u64, at: Pos2, lang: Lan
 }
 
 /// UDP at the play head: datagrams waiting whole in the receive queue (boundaries kept), and
-/// how many were delivered, truncated and dropped so far.
+/// how many arrived (truncated among them) and were dropped so far.
 pub fn udp_queue_ui(ui: &mut Ui, model: &Model, t_us: u64, lang: Lang) {
     let u = UdpAt::at(model, t_us);
     let dark = ui.visuals().dark_mode;
     let c = if u.truncated + u.dropped > 0 { theme::warn(dark) } else { ui.visuals().text_color() };
-    ui.label(RichText::new(tf(lang, S::UdpAtHead, &[&u.queued, &u.delivered, &u.truncated, &u.dropped])).color(c));
+    ui.label(RichText::new(tf(lang, S::UdpAtHead, &[&u.queued, &u.arrived, &u.truncated, &u.dropped])).color(c));
     if u.queued == 0 {
         return;
     }
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), 18.0), Sense::hover());
     let p = ui.painter_at(rect);
-    let queued = model.datagrams.iter().filter(|d| d.sent_us <= t_us && d.received.is_none_or(|(_, at)| at > t_us) && (d.len > 0 || d.sent_us > 0));
+    let queued = model.datagrams.iter().filter(|d| d.sent_us <= t_us && d.received.is_none_or(|(_, at)| at > t_us) && d.sent);
     let mut x = rect.left();
     // one box per datagram, a gap between: each stays whole, unlike bytes on TCP
     for d in queued {

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use crate::analysis::Model;
 use crate::config::{Experiment, WriteSplit};
 use crate::engine::{Side, SockOpt};
-use crate::framing::FramingMode;
+use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::ui::strings::{t, tf, Lang, S};
 use crate::ui::theme;
 
@@ -144,7 +144,7 @@ impl Form {
         match exp.validate() {
             Ok(()) => Some(exp),
             Err(e) => {
-                self.errors[Field::of_setting(e.field) as usize] = Some(e.localized(lang));
+                self.errors[Field::of_setting(e.field) as usize] = Some(crate::describe::setting_error(&e, lang));
                 None
             }
         }
@@ -296,6 +296,9 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         .on_hover_text(t(lang, S::ModeTip))
         .labelled_by(mode_label.id);
         ui.end_row();
+        if settings.framing.has_length_prefix() {
+            length_prefix_ui(ui, &mut settings.length_prefix, &mut changed, lang);
+        }
         if settings.framing.has_length_header() || settings.framing == FramingMode::Newline {
             field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed, lang);
         }
@@ -315,6 +318,31 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         });
     }
     changed
+}
+
+/// Width and byte order of the `u32` length prefix: the two settings netty's
+/// `LengthFieldBasedFrameDecoder` users know. One grid row.
+fn length_prefix_ui(ui: &mut Ui, prefix: &mut LengthPrefix, changed: &mut Changed, lang: Lang) {
+    let label = ui.label(t(lang, S::LengthPrefix)).on_hover_text(t(lang, S::LengthPrefixTip));
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("length-bytes").selected_text(tf(lang, S::LengthBytes, &[&prefix.bytes])).width(48.0).show_ui(ui, |ui| {
+            for b in LengthPrefix::WIDTHS {
+                changed.toggled |= ui.selectable_value(&mut prefix.bytes, b, tf(lang, S::LengthBytes, &[&b])).changed();
+            }
+        })
+        .response
+        .on_hover_text(t(lang, S::LengthPrefixTip))
+        .labelled_by(label.id);
+        let name = |o: ByteOrder| t(lang, if o == ByteOrder::Big { S::LengthBig } else { S::LengthLittle });
+        egui::ComboBox::from_id_salt("length-order").selected_text(name(prefix.order)).width(72.0).show_ui(ui, |ui| {
+            for o in [ByteOrder::Big, ByteOrder::Little] {
+                changed.toggled |= ui.selectable_value(&mut prefix.order, o, name(o)).changed();
+            }
+        })
+        .response
+        .on_hover_text(t(lang, S::LengthPrefixTip));
+    });
+    ui.end_row();
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use egui_plot::{HLine, Legend, LineStyle, Plot, PlotPoints, Points};
 
 use crate::analysis::Model;
 use crate::analysis::echo::STALL_US;
-use crate::ui::strings::Lang;
+use crate::ui::strings::{t, Lang, S};
 use crate::ui::theme;
 use crate::ui::timeline::{self, Selection, TimelineView};
 
@@ -17,14 +17,6 @@ pub struct EchoView {
     pub selection: Option<Selection>,
     /// many-clients: one view per extra connection.
     pub connections: Vec<(TimelineView, Option<Selection>)>,
-}
-
-fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    if lang == Lang::Zh {
-        zh
-    } else {
-        en
-    }
 }
 
 /// Linux's minimum delayed-ACK timeout; drawn as a guide on the latency plot.
@@ -46,26 +38,22 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
     if !echo.connections.is_empty() {
         connections_ui(ui, model, view, lang);
     }
-    ui.label(RichText::new(tr(lang, "Replies (server → client), on their own byte axis", "回复（服务端 → 客户端），单独的字节轴")).size(13.0));
+    ui.label(RichText::new(t(lang, S::EchoPanelTitle)).size(13.0));
     timeline::timeline_ui(ui, &echo.replies, &mut view.replies, &mut view.selection, lang);
 
     let points: Vec<[f64; 2]> = echo.rounds.iter().map(|r| [f64::from(r.index), r.latency_us as f64 / 1000.0]).collect();
     let stalled = echo.rounds.iter().filter(|r| r.latency_us >= STALL_US).count();
     let median_ms = echo.median_latency_us().map(|us| us as f64 / 1000.0);
-    let nagle_text = if nagle { tr(lang, "Nagle on", "Nagle 开") } else { tr(lang, "Nagle off", "Nagle 关") };
+    let nagle_text = if nagle { t(lang, S::EchoNagleOn) } else { t(lang, S::EchoNagleOff) };
     let median_text = median_ms.map_or("-".to_string(), |m| format!("{m:.3} ms"));
     ui.horizontal(|ui| {
-        ui.label(RichText::new(tr(lang, "Latency per request", "每个请求的延迟")).strong());
-        ui.label(format!("({nagle_text}) {}: {median_text}", tr(lang, "median", "中位数")));
-        ui.label(format!("{}: {stalled} / {}", tr(lang, "stalled ≥ 20 ms", "停顿 ≥ 20 ms"), echo.rounds.len()));
+        ui.label(RichText::new(t(lang, S::EchoLatencyTitle)).strong());
+        ui.label(format!("({nagle_text}) {}: {median_text}", t(lang, S::EchoMedianWord)));
+        ui.label(format!("{}: {stalled} / {}", t(lang, S::EchoStalledWord), echo.rounds.len()));
     });
     if stalled > 0 {
         ui.add(
-            egui::Label::new(RichText::new(tr(
-                lang,
-                "Each ~40 ms dot is a stall: Nagle held the request's second write until the first was acknowledged, and the server delayed that ACK because it had nothing to send yet.",
-                "每个约 40 ms 的点都是一次停顿：Nagle 要等第一次写入被确认才发出第二次写入，而服务端还没有数据要发，于是推迟了这个 ACK。",
-            ))
+            egui::Label::new(RichText::new(t(lang, S::EchoStallWhy))
             .color(theme::warn(ui.visuals().dark_mode)))
             .wrap(),
         );
@@ -73,19 +61,19 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
     Plot::new("echo_latency")
         .height(170.0)
         .legend(Legend::default())
-        .x_axis_label(tr(lang, "request #", "请求序号"))
+        .x_axis_label(t(lang, S::EchoRequestAxis))
         .y_axis_label("ms")
         .include_y(0.0)
         .include_y(DELAYED_ACK_MS * 1.2)
         .show(ui, |plot| {
-            plot.hline(HLine::new(tr(lang, "delayed ACK ≈ 40 ms", "延迟确认 ≈ 40 ms"), DELAYED_ACK_MS).color(egui::Color32::GRAY).style(LineStyle::dashed_loose()));
+            plot.hline(HLine::new(t(lang, S::EchoDelayedAck), DELAYED_ACK_MS).color(egui::Color32::GRAY).style(LineStyle::dashed_loose()));
             if let Some(m) = median_ms {
-                plot.hline(HLine::new(tr(lang, "median", "中位数"), m).color(theme::WRITTEN_LINE));
+                plot.hline(HLine::new(t(lang, S::EchoMedianWord), m).color(theme::WRITTEN_LINE));
             }
-            plot.points(Points::new(tr(lang, "latency", "延迟"), PlotPoints::from(points)).radius(3.5).color(theme::READ));
+            plot.points(Points::new(t(lang, S::EchoLatencyWord), PlotPoints::from(points)).radius(3.5).color(theme::READ));
             for (k, c) in echo.connections.iter().enumerate() {
                 let pts: Vec<[f64; 2]> = c.echo.iter().flat_map(|e| &e.rounds).map(|r| [f64::from(r.index), r.latency_us as f64 / 1000.0]).collect();
-                plot.points(Points::new(format!("{} {}", tr(lang, "connection", "连接"), k + 1), PlotPoints::from(pts)).radius(3.0));
+                plot.points(Points::new(format!("{} {}", t(lang, S::EchoConnectionWord), k + 1), PlotPoints::from(pts)).radius(3.0));
             }
         });
 }
@@ -95,7 +83,7 @@ fn connections_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang) {
     let Some(echo) = model.echo.as_deref() else { return };
     view.connections.resize_with(echo.connections.len(), Default::default);
     for (k, (c, (tl, sel))) in echo.connections.iter().zip(view.connections.iter_mut()).enumerate() {
-        let title = format!("{} {} — {}", tr(lang, "connection", "连接"), k + 1, tr(lang, "its own stream and boundaries", "独立的字节流和边界"));
+        let title = format!("{} {} — {}", t(lang, S::EchoConnectionWord), k + 1, t(lang, S::EchoOwnStream));
         egui::CollapsingHeader::new(title).id_salt(("echo_conn", k)).default_open(k == 0).show(ui, |ui| {
             timeline::timeline_ui(ui, c, tl, sel, lang);
         });

@@ -388,8 +388,14 @@ impl StickyApp {
         if let Some(e) = &self.start_error {
             ui.colored_label(theme::SPLIT, tf(lang, S::StartFailed, &[e]));
         }
-        for p in self.model.problems.iter().take(3) {
-            ui.colored_label(theme::SPLIT, crate::i18n::problem(p, lang));
+        let causality = |p: &&crate::analysis::Problem| matches!(p.kind, crate::analysis::ProblemKind::Causality(_));
+        for p in self.model.problems.iter().filter(|p| !causality(p)).take(3) {
+            ui.colored_label(theme::SPLIT, crate::describe::problem(p, lang));
+        }
+        // effects stamped before their causes: one line, the count and the first one (never hidden)
+        if let Some(first) = self.model.problems.iter().find(causality) {
+            let n = self.model.summary.causality_violations;
+            ui.colored_label(theme::SPLIT, tf(lang, S::ViolationsLine, &[&n, &crate::describe::problem(first, lang)]));
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
             ui.label(t(lang, S::NoRunYet));

@@ -53,13 +53,30 @@ fn tcp_stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool) {
     let s = &model.summary;
     let dash = || "—".to_string();
     stat_ui(ui, s.messages.to_string(), t(lang, S::StatMessages), false);
-    stat_ui(ui, s.writes.to_string(), t(lang, S::StatWrites), false);
-    stat_ui(ui, s.segments().map_or_else(dash, |n| n.to_string()), t(lang, S::StatSegments), false);
+    // more writes than messages needs its reason next to it: send() took fewer bytes than asked
+    let writes_label = match s.short_writes {
+        0 => t(lang, S::StatWrites).to_string(),
+        n => tf(lang, S::StatWritesShort, &[&n]),
+    };
+    stat_ui(ui, s.writes.to_string(), &writes_label, s.short_writes > 0);
+    // "38/40" when the capture missed segments the kernel counted: never fewer without a word
+    let gap = s.capture_gap().unwrap_or(0);
+    let segments = match (s.segments_captured, gap) {
+        (Some(n), g) if g > 0 => format!("{n}/{}", n + g),
+        _ => s.segments().map_or_else(dash, |n| n.to_string()),
+    };
+    stat_ui(ui, segments, t(lang, S::StatSegments), gap > 0);
     stat_ui(ui, s.reads.to_string(), t(lang, S::StatReads), false);
     stat_ui(ui, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
     stat_ui(ui, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
     // frames also come without a framing mode: the handshake lesson frames its own messages
-    let frames = if framing_on || s.frames > 0 { format!("{}/{}", s.intact_frames, s.frames.max(s.messages)) } else { dash() };
+    // (intact of expected: with framing every message is a frame; without it, only the
+    // handshake's own frames are, and "1/6" would count requests that were never framed)
+    let frames = match (framing_on, s.frames > 0) {
+        (true, _) => format!("{}/{}", s.intact_frames, s.frames.max(s.messages)),
+        (false, true) => format!("{}/{}", s.intact_frames, s.frames),
+        (false, false) => dash(),
+    };
     stat_ui(ui, frames, t(lang, S::StatFrames), false);
     stat_ui(ui, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
 }

@@ -3,9 +3,10 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Ui, Vec2};
 
-use crate::analysis::{Model, ReadKind};
+use crate::analysis::Model;
 use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+
+mod lanes;
 
 /// What the user clicked; the inspector shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +169,11 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
         Lane::Wire => match &model.segments_unavailable {
-            Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::i18n::capture_reason(why, lang)]),
+            Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::describe::capture_unavailable(why, lang)]),
+            // segments the kernel sent but the capture missed are said where they are missing
+            None if model.summary.capture_gap().unwrap_or(0) > 0 => {
+                tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
+            }
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),
@@ -184,16 +189,28 @@ fn fit_label(p: &egui::Painter, s: &str, size: f32, width: f32) -> Option<String
 
 /// Draws the timeline; updates `view` (zoom, pan) and `selection` (click).
 pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selection: &mut Option<Selection>, lang: Lang) {
-    let dark = ui.visuals().dark_mode;
-    let text_color = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
     let width = ui.available_width();
     let (resp, painter) = ui.allocate_painter(Vec2::new(width, height()), Sense::click_and_drag());
     let full = resp.rect;
     let plot = Rect::from_min_max(Pos2::new(full.left() + 4.0, full.top()), Pos2::new(full.right() - 4.0, full.bottom()));
-    let total = model.stream_len().max(1) as f64;
+    let axis = navigate(ui, &resp, view, plot, model.stream_len().max(1) as f64);
+    ticks(&painter, &axis, full, weak);
+    let lane_y = |k: usize| {
+        let top = full.top() + AXIS_H + k as f32 * (TITLE_H + LANE_H + MARK_H) + TITLE_H;
+        egui::Rangef::new(top, top + LANE_H)
+    };
+    let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
+    let hovered = lanes(ui, &painter, &clip, model, &axis, &lane_y, resp.hover_pos(), lang);
+    if let Some(t_us) = view.play_head {
+        crate::ui::playback_veil::veil(&clip, model, t_us, &|off| axis.x(off as f64), plot.x_range(), &lane_y, ui.visuals());
+    }
+    message_guides(&clip, model, &axis, &lane_y, weak);
+    select(ui, resp, &clip, model, &axis, &lane_y, hovered, selection, lang);
+}
 
-    // interaction: scroll zooms around the pointer, drag pans, double-click fits
+/// Scroll zooms around the pointer, drag pans, double-click fits; returns the axis to draw.
+fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: Rect, total: f64) -> Axis {
     if resp.double_clicked() {
         view.fit = true;
     }
@@ -233,9 +250,11 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
         view.x0 = mid - min_span / 2.0;
         view.x1 = mid + min_span / 2.0;
     }
-    let axis = Axis { rect: plot, x0: view.x0, x1: view.x1 };
+    Axis { rect: plot, x0: view.x0, x1: view.x1 }
+}
 
-    // axis ticks
+/// The byte axis: about eight round ticks over the visible range.
+fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
     let step = nice_step((axis.x1 - axis.x0) / 8.0).max(1.0);
     let mut tick = (axis.x0.max(0.0) / step).ceil() * step;
     let small = FontId::proportional(11.0);
@@ -245,79 +264,39 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
         painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, format!("{}", tick as u64), small.clone(), weak);
         tick += step;
     }
-    painter.hline(plot.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));
+    painter.hline(axis.rect.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));
+}
 
-    let lane_y = |k: usize| {
-        let top = full.top() + AXIS_H + k as f32 * (TITLE_H + LANE_H + MARK_H) + TITLE_H;
-        egui::Rangef::new(top, top + LANE_H)
-    };
-    let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
+/// Every lane with its title; returns what the pointer is over.
+#[allow(clippy::too_many_arguments)]
+fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, pointer: Option<Pos2>, lang: Lang) -> Option<(Selection, Rect)> {
+    let (dark, text_color, weak) = (ui.visuals().dark_mode, ui.visuals().text_color(), ui.visuals().weak_text_color());
+    let small = FontId::proportional(11.0);
     let mut hovered: Option<(Selection, Rect)> = None;
-    let pointer = resp.hover_pos();
     let mut hit = |sel: Selection, r: Rect| {
         if pointer.is_some_and(|p| r.contains(p)) {
             hovered = Some((sel, r));
         }
     };
-
     for (k, lane) in LANES.into_iter().enumerate() {
         let y = lane_y(k);
-        painter.text(Pos2::new(plot.left(), y.min - TITLE_H + 1.0), Align2::LEFT_TOP, lane_title(lane, model, lang), small.clone(), weak);
+        painter.text(Pos2::new(axis.rect.left(), y.min - TITLE_H + 1.0), Align2::LEFT_TOP, lane_title(lane, model, lang), small.clone(), weak);
         match lane {
-            Lane::Writes => for_visible(&model.writes[..], &axis, y, |i, r, agg| {
-                let w = &model.writes[i];
-                clip.rect_filled(r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0)), 2.0, theme::message(w.msg.0));
-                if !agg {
-                    if let Some(l) = fit_label(&clip, &w.msg.to_string(), 13.0, r.width() - 2.0) {
-                        clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(13.0), theme::ON_BLOCK);
-                    }
-                }
-                hit(Selection::Write(i), r);
-            }),
+            Lane::Writes => lanes::write_lane(clip, model, axis, y, &mut hit),
             // The kernel's counter only grows, so the last write tells whether the OS counts at
             // all (Windows does not: its lane stays empty with the reason, not "+0" per write).
-            Lane::Wire if model.segments_unavailable.is_some() && (model.summary.segments_tcp_info.is_some() || model.writes.last().is_some_and(|w| w.segs_out > 0)) => {
-                // no capture: how many data segments left after each write (TCP_INFO)
-                let mut prev = 0u32;
-                for_visible(&model.writes[..], &axis, y, |i, r, agg| {
-                    let w = &model.writes[i];
-                    if i > 0 {
-                        prev = model.writes[i - 1].segs_out;
-                    }
-                    let delta = w.segs_out.saturating_sub(prev);
-                    let r = r.shrink2(Vec2::new(0.5, 6.0));
-                    clip.rect_stroke(r, 2.0, Stroke::new(1.0, theme::segment(dark)), StrokeKind::Inside);
-                    if !agg {
-                        if let Some(l) = fit_label(&clip, &format!("+{delta}"), 11.0, r.width() - 2.0) {
-                            clip.text(r.center(), Align2::CENTER_CENTER, l, small.clone(), text_color);
-                        }
-                    }
-                });
-            }
-            Lane::Wire => for_visible(&model.segments[..], &axis, y, |i, r, agg| {
-                let s = &model.segments[i];
-                let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
-                clip.rect_filled(r, 2.0, theme::segment(dark));
-                if !agg {
-                    if let Some(l) = fit_label(&clip, &tf(lang, S::SegmentLabel, &[&s.len]), 12.0, r.width() - 4.0)
-                        .or_else(|| fit_label(&clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
-                        .or_else(|| fit_label(&clip, &s.len.to_string(), 12.0, r.width() - 1.0))
-                    {
-                        clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), text_color);
-                    }
-                }
-                hit(Selection::Segment(i), r);
-            }),
-            Lane::Reads => read_lane(&clip, model, &axis, y, lang, &small, text_color, &mut hit),
-            Lane::Frames => frame_lane(&clip, model, &axis, y, lang, &small, weak, &mut hit),
+            Lane::Wire if model.segments_unavailable.is_some() && (model.summary.segments_tcp_info.is_some() || model.writes.last().is_some_and(|w| w.segs_out > 0)) => lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color),
+            Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, text_color, &mut hit),
+            Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
+            Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
         }
     }
+    hovered
+}
 
-    if let Some(t_us) = view.play_head {
-        crate::ui::playback_veil::veil(&clip, model, t_us, &|off| axis.x(off as f64), plot.x_range(), &lane_y, ui.visuals());
-    }
-
-    // message boundary guides through all lanes
+/// Message boundary guides through all lanes, unless they would be denser than one per 4 px.
+fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, weak: Color32) {
+    let plot = axis.rect;
     let bounds = model.messages.visible(axis.x0, axis.x1);
     if bounds.len() < (plot.width() / 4.0) as usize {
         let guide = Stroke::new(1.0, weak.gamma_multiply(0.7));
@@ -329,7 +308,12 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
             }
         }
     }
+}
 
+/// Hover outline and tooltip; a click selects (or clears); the selection stays outlined.
+#[allow(clippy::too_many_arguments)]
+fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, hovered: Option<(Selection, Rect)>, selection: &mut Option<Selection>, lang: Lang) {
+    let text_color = ui.visuals().text_color();
     if let Some((sel, r)) = hovered {
         clip.rect_stroke(r, 2.0, Stroke::new(2.0, text_color), StrokeKind::Outside);
         if resp.clicked() {
@@ -341,7 +325,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
         *selection = None;
     }
     if let Some(sel) = *selection {
-        if let Some(r) = selection_rect(model, sel, &axis, &lane_y) {
+        if let Some(r) = selection_rect(model, sel, axis, lane_y) {
             clip.rect_stroke(r, 2.0, Stroke::new(2.5, text_color), StrokeKind::Outside);
         }
     }
@@ -355,109 +339,4 @@ fn selection_rect(model: &Model, sel: Selection, axis: &Axis, lane_y: &dyn Fn(us
         Selection::Frame(i) => model.frames.get(i).map(|f| (3, f.offset, f.len))?,
     };
     Some(axis.span(off, len.into(), lane_y(k)))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
-    for_visible(&model.reads[..], axis, y, |i, r, agg| {
-        let read = &model.reads[i];
-        let kind = model.read_kind(read);
-        let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 1.0 }, 0.0));
-        if agg {
-            let c = if matches!(kind, ReadKind::Merged { .. }) { theme::READ } else { theme::READ.gamma_multiply(0.5) };
-            p.rect_filled(r, 0.0, c);
-        } else {
-            if let ReadKind::Merged { .. } = kind {
-                p.rect_filled(r, 3.0, theme::MERGED_FILL);
-            }
-            p.rect_stroke(r, 3.0, Stroke::new(2.0, theme::READ), StrokeKind::Inside);
-            let title = tf(lang, S::ReadLabel, &[&i, &read.len]);
-            let w = r.width() - 6.0;
-            let sub = match kind {
-                ReadKind::Merged { messages } => {
-                    let msgs = model.messages_in(read.offset, read.end());
-                    let names = format!("{}…{}", model.messages[msgs.start].id, model.messages[msgs.end - 1].id);
-                    fit_label(p, &tf(lang, S::MergedLabel, &[&names]), 11.0, w).or_else(|| fit_label(p, &tf(lang, S::MergedShort, &[&messages]), 11.0, w))
-                }
-                _ => None,
-            };
-            let title = fit_label(p, &title, 12.0, w).or_else(|| fit_label(p, &format!("#{i}"), 12.0, w));
-            match (title, sub) {
-                (Some(a), Some(b)) => {
-                    p.text(Pos2::new(r.center().x, r.top() + 2.0), Align2::CENTER_TOP, a, FontId::proportional(12.0), text);
-                    p.text(Pos2::new(r.center().x, r.bottom() - 2.0), Align2::CENTER_BOTTOM, b, small.clone(), theme::READ);
-                }
-                (Some(a), None) => {
-                    p.text(r.center(), Align2::CENTER_CENTER, a, FontId::proportional(12.0), text);
-                }
-                _ => {}
-            }
-        }
-        hit(Selection::Read(i), r);
-    });
-    // ✂ where a read ends inside a message: that message is split (半包)
-    let reads = model.reads.visible(axis.x0, axis.x1);
-    if reads.len() > (axis.rect.width() / 3.0) as usize {
-        return;
-    }
-    let mut last_label_right = f32::MIN;
-    for read in &model.reads[reads] {
-        let end = read.end();
-        let inside = model.messages_in(end, end + 1);
-        let Some(m) = model.messages.get(inside.start) else { continue };
-        if m.offset < end && end < m.end() {
-            let x = axis.x(end as f64);
-            p.vline(x, y.min - 2.0..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-            let label = tf(lang, S::SplitMark, &[&m.id]);
-            // centred under the cut: skip it when it would run into the previous label
-            let w = p.layout_no_wrap(label.clone(), small.clone(), theme::SPLIT).size().x;
-            let inside = x - w / 2.0 >= axis.rect.left() && x + w / 2.0 <= axis.rect.right();
-            if inside && x - w / 2.0 > last_label_right + 6.0 {
-                let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label, small.clone(), theme::SPLIT);
-                last_label_right = r.right();
-            }
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, weak: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
-    if model.frames.is_empty() && model.decode_errors.is_empty() {
-        let r = Rect::from_x_y_ranges(axis.rect.x_range(), y);
-        p.rect_stroke(r, 2.0, Stroke::new(1.0, weak.gamma_multiply(0.5)), StrokeKind::Inside);
-        p.text(r.center(), Align2::CENTER_CENTER, t(lang, S::FramingOffHint), small.clone(), weak);
-        return;
-    }
-    for_visible(&model.frames[..], axis, y, |i, r, agg| {
-        let f = &model.frames[i];
-        let c = if f.intact { theme::FRAME_OK } else { theme::FRAME_BAD };
-        let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
-        p.rect_filled(r, 2.0, c);
-        if !agg {
-            let label = format!("{}f{} {} B", if f.intact { "✔ " } else { "✘ " }, f.index, f.payload_len);
-            if let Some(l) = fit_label(p, &label, 12.0, r.width() - 4.0).or_else(|| fit_label(p, &format!("f{}", f.index), 12.0, r.width() - 2.0)) {
-                p.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), theme::ON_BLOCK);
-            }
-        }
-        hit(Selection::Frame(i), r);
-    });
-    for (_, err) in &model.decode_errors {
-        let x = axis.x(err.offset() as f64);
-        if x < axis.rect.left() || x > axis.rect.right() {
-            continue;
-        }
-        p.vline(x, y.min..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-        p.text(Pos2::new(x + 3.0, y.max + 1.0), Align2::LEFT_TOP, format!("✘ {}", short_error(err, lang)), small.clone(), theme::SPLIT);
-    }
-}
-
-fn short_error(e: &crate::framing::DecodeError, lang: Lang) -> String {
-    use crate::framing::DecodeError as E;
-    match e {
-        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
-        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
-        E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
-        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
-        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
-    }
 }

@@ -43,14 +43,17 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
             p.text(Pos2::new(rect.left(), rect.center().y), Align2::LEFT_CENTER, format!("{} {} B", d.msg, d.len), FontId::proportional(11.0), text);
             let sx = rect.left() + LABEL_W;
             let sent = Rect::from_x_y_ranges(sx..=sx + (d.len as f32 * scale).max(2.0), y);
-            p.rect_filled(sent, 2.0, color);
+            // the sent bar only for a send this run observed (not an external sender's)
+            if d.sent {
+                p.rect_filled(sent, 2.0, color);
+            }
             let rx = sx + bar_max + 10.0;
             if unsent {
                 continue;
             }
             let not_yet = play_head.is_some_and(|t| d.received.map_or(t < settled_us, |(_, at)| at > t));
             match if not_yet { DatagramFate::InFlight } else { model.datagram_fate(d) } {
-                DatagramFate::Delivered => {
+                DatagramFate::Delivered | DatagramFate::Received => {
                     p.rect_filled(Rect::from_x_y_ranges(rx..=rx + (d.len as f32 * scale).max(2.0), y), 2.0, color);
                 }
                 DatagramFate::Truncated { lost } => {
@@ -63,6 +66,9 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
                 }
                 DatagramFate::Dropped => {
                     p.text(Pos2::new(rx, rect.center().y), Align2::LEFT_CENTER, t(lang, S::UdpDropped), FontId::proportional(11.0), theme::SPLIT);
+                }
+                DatagramFate::Missing => {
+                    p.text(Pos2::new(rx, rect.center().y), Align2::LEFT_CENTER, t(lang, S::UdpMissing), FontId::proportional(11.0), ui.visuals().weak_text_color());
                 }
                 DatagramFate::InFlight => {
                     p.text(Pos2::new(rx, rect.center().y), Align2::LEFT_CENTER, t(lang, S::UdpInFlight), FontId::proportional(11.0), ui.visuals().weak_text_color());

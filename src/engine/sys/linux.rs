@@ -75,3 +75,95 @@ pub fn is_no_buffer_space(e: &io::Error) -> bool {
 pub fn is_transient_accept_error(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM))
 }
+
+/// `recv(fd, buf, len, MSG_PEEK | MSG_TRUNC)`: looks at the next datagram without taking it
+/// from the queue, so the app's own `recvfrom(N)` that follows returns exactly what it would
+/// have. Returns `(copied, real_len)` like [`recv_datagram`].
+pub fn peek_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, usize)> {
+    // SAFETY: `buf` is a valid writable slice of `buf.len()` bytes; the kernel writes no more.
+    let rc = unsafe {
+        libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_PEEK | libc::MSG_TRUNC)
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let real = rc as usize;
+    Ok((real.min(buf.len()), real))
+}
+
+/// Asks the kernel to stamp every packet this socket receives (`SO_TIMESTAMPNS`): the stamp is
+/// `CLOCK_REALTIME` when the packet crossed the interface, delivered with [`recv_stamped`].
+pub fn enable_packet_timestamps(socket: &Socket) -> io::Result<()> {
+    let on: libc::c_int = 1;
+    // SAFETY: `on` is a live c_int and the length passed is its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_TIMESTAMPNS,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// `recvmsg()` into `buf`: returns the bytes read and the kernel's `SO_TIMESTAMPNS` stamp
+/// (ns since the Unix epoch), or `None` when the packet came without one.
+pub fn recv_stamped(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Option<u128>)> {
+    // Room for one timespec control message, aligned as cmsghdr needs (u64 alignment).
+    let mut control = [0u64; 8];
+    let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+    // SAFETY: msghdr is plain old data, all-zero is a valid value (no name, no control yet).
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&control) as _;
+    // SAFETY: `msg` points at one live iovec over `buf` and at `control`, both valid for the
+    // lengths given and alive for the call; the kernel writes no more than those lengths.
+    let rc = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut msg, 0) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut stamp = None;
+    // SAFETY: `msg` was filled by recvmsg; CMSG_FIRSTHDR/CMSG_NXTHDR walk only within
+    // `msg_controllen` bytes of `control`, and CMSG_DATA of an SCM_TIMESTAMPNS message holds a
+    // timespec (read unaligned: the kernel guarantees no alignment for the data).
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+        while !cmsg.is_null() {
+            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_TIMESTAMPNS {
+                let ts: libc::timespec = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg).cast());
+                stamp = Some(ts.tv_sec as u128 * 1_000_000_000 + ts.tv_nsec as u128);
+            }
+            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+        }
+    }
+    Ok((rc as usize, stamp))
+}
+
+/// Packets an `AF_PACKET` socket's receive queue had to drop since the last call
+/// (`PACKET_STATISTICS`: reading it resets the kernel's counters).
+pub fn packet_drops(socket: &Socket) -> io::Result<u32> {
+    // SAFETY: tpacket_stats is plain old data, all-zero is a valid value.
+    let mut stats: libc::tpacket_stats = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tpacket_stats>() as libc::socklen_t;
+    // SAFETY: `stats` is a live, writable tpacket_stats and `len` holds its size.
+    let rc = unsafe {
+        libc::getsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_PACKET,
+            libc::PACKET_STATISTICS,
+            (&mut stats as *mut libc::tpacket_stats).cast(),
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(stats.tp_drops)
+}

@@ -39,6 +39,13 @@ mod peek;
 compile_error!("stickyviz knows what Linux, macOS and Windows can show; add a module in engine/sys for this OS");
 
 pub use os::{is_no_buffer_space, is_transient_accept_error, set_tcp_cork, tcp_cork, tcp_info, CAPABILITIES};
+#[cfg(target_os = "linux")]
+pub use linux::peek_datagram;
+#[cfg(not(target_os = "linux"))]
+pub use peek::peek_datagram;
+// Packet stamps and capture drop counts: only the AF_PACKET capture (capture.rs, Linux) uses them.
+#[cfg(target_os = "linux")]
+pub use linux::{enable_packet_timestamps, packet_drops, recv_stamped};
 
 /// How this OS reports a datagram bigger than the `recvfrom()` buffer: the same program
 /// behaves differently per OS, which is a lesson of its own.

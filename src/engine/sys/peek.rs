@@ -27,3 +27,18 @@ pub(super) fn peek_then_read(socket: &Socket, buf: &mut [u8], truncation_error: 
         Err(e) => Err(e),
     }
 }
+
+/// Looks at the next datagram without taking it from the queue (`MSG_PEEK`), so the app's own
+/// `recvfrom(N)` that follows returns exactly what it would have. Copies its first `buf.len()`
+/// bytes into `buf` and returns `(copied, real_len)`. The peek goes through a buffer big enough
+/// for any datagram, as Windows fails a peek into a smaller one with `WSAEMSGSIZE`.
+pub fn peek_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, usize)> {
+    let mut scratch = vec![MaybeUninit::new(0u8); MAX_DATAGRAM + 1];
+    let real_len = socket.peek(&mut scratch)?;
+    let copied = real_len.min(buf.len());
+    for (b, s) in buf.iter_mut().zip(&scratch[..copied]) {
+        // SAFETY: every byte of `scratch` was initialised (to 0, then by the kernel's copy).
+        *b = unsafe { s.assume_init() };
+    }
+    Ok((copied, real_len))
+}

@@ -6,7 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framing::FramingMode;
+use crate::framing::{FramingMode, LengthPrefix};
+
+mod echo;
+pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
 
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
@@ -164,11 +167,14 @@ pub struct Experiment {
     pub framing: FramingMode,
     /// Largest frame a decoder accepts, in bytes; a header claiming more is an error.
     pub max_frame_len: u32,
+    /// Width and byte order of the length prefix of `u32` and `naive-u32`.
+    #[serde(skip_serializing_if = "LengthPrefix::is_default")]
+    pub length_prefix: LengthPrefix,
     pub udp: UdpOptions,
     /// Request/response mode (`echo`, `big-reply`): the sender waits for a reply to each
     /// message. Absent = the one-way stream of the other lessons.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub echo: Option<crate::engine::echo::EchoOptions>,
+    pub echo: Option<EchoOptions>,
 }
 
 impl Default for Experiment {
@@ -180,6 +186,7 @@ impl Default for Experiment {
             receiver: ReceiverOptions::default(),
             framing: FramingMode::None,
             max_frame_len: crate::framing::DEFAULT_MAX_FRAME_LEN,
+            length_prefix: LengthPrefix::default(),
             udp: UdpOptions::default(),
             echo: None,
         }
@@ -193,7 +200,7 @@ pub struct SettingError {
     pub problem: SettingProblem,
 }
 
-/// What is wrong with a setting; worded in either language by [`crate::i18n::setting_problem`].
+/// What is wrong with a setting; `describe::setting_error` words it in either language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SettingProblem {
     OutOfRange { value: u64, min: u64, max: u64 },
@@ -203,22 +210,15 @@ pub enum SettingProblem {
     TooBigForUdp { value: u32 },
     /// A message bigger than the decoder's max frame length.
     LargerThanMaxFrame { value: u32, max: u32, framing: &'static str },
+    /// `seed-json`'s JSON header for the largest message is longer than the max frame length,
+    /// which the decoder also applies to the header: no frame could ever decode.
+    JsonHeaderLargerThanMaxFrame { header: u32, size: u32, max: u32 },
+    /// A length prefix width other than 1, 2, 4 or 8.
+    NotAPrefixWidth { value: u8 },
+    /// A message longer than the length prefix can say (255 bytes for a 1-byte prefix).
+    TooBigForLengthPrefix { value: u32, bytes: u8, max: u64 },
 }
 
-impl std::fmt::Display for SettingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, crate::i18n::setting_problem(&self.problem, crate::i18n::Lang::En))
-    }
-}
-
-impl std::error::Error for SettingError {}
-
-impl SettingError {
-    /// The error in `lang`, naming the field.
-    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
-        format!("{}: {}", self.field, crate::i18n::setting_problem(&self.problem, lang))
-    }
-}
 
 pub(crate) fn check_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), SettingError> {
     if value < min || value > max {
@@ -243,8 +243,26 @@ pub fn allowed(field: &str) -> String {
         "read-size" | "udp-read-size" => format!("1..={MAX_READ_SIZE}"),
         "sndbuf" | "rcvbuf" | "udp-rcvbuf" => format!("1..={MAX_SOCKET_BUFFER}"),
         "max-frame" => format!("1..={}", crate::framing::MAX_MAX_FRAME_LEN),
+        "client-read-size" => format!("1..={MAX_READ_SIZE}"),
+        "reply-size" => format!("1..={MAX_MESSAGE_SIZE}"),
+        "connections" => format!("1..={MAX_CONNECTIONS}"),
+        "idle-ms" => format!("1..={MAX_IDLE_MS}"),
+        "clients" => format!("0..={MAX_LISTEN_CLIENTS}"),
         _ => "0, 1, 2, …".to_owned(),
     }
+}
+
+/// `listen --udp`: the longest quiet time before it ends (10 minutes).
+pub const MAX_IDLE_MS: u64 = 600_000;
+/// `listen --clients`: the most clients a listen may be asked to serve (0 = until stopped).
+pub const MAX_LISTEN_CLIENTS: u32 = 1_000_000;
+
+pub fn validate_idle_ms(ms: u64) -> Result<(), SettingError> {
+    check_range("idle-ms", ms, 1, MAX_IDLE_MS)
+}
+
+pub fn validate_listen_clients(n: u32) -> Result<(), SettingError> {
+    check_range("clients", n.into(), 0, MAX_LISTEN_CLIENTS.into())
 }
 
 pub fn validate_count(count: u32) -> Result<(), SettingError> {
@@ -300,6 +318,14 @@ pub fn validate_max_frame_len(n: u32) -> Result<(), SettingError> {
     check_range("max-frame", n.into(), 1, crate::framing::MAX_MAX_FRAME_LEN.into())
 }
 
+/// The prefix's width is one of 1, 2, 4, 8 (its byte order is a closed enum).
+pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> {
+    if !LengthPrefix::WIDTHS.contains(&prefix.bytes) {
+        return Err(SettingError { field: "length-bytes", problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes } });
+    }
+    Ok(())
+}
+
 impl Experiment {
     /// Checks every field; the first error names the field and its allowed range.
     pub fn validate(&self) -> Result<(), SettingError> {
@@ -317,6 +343,7 @@ impl Experiment {
         validate_delay_ms("start-delay-ms", self.receiver.start_delay_ms)?;
         validate_delay_ms("read-delay-ms", self.receiver.read_delay_ms)?;
         validate_max_frame_len(self.max_frame_len)?;
+        validate_length_prefix(self.length_prefix)?;
         validate_read_size("udp-read-size", self.udp.read_size)?;
         validate_buffer("udp-rcvbuf", self.udp.rcvbuf)?;
         validate_delay_ms("udp-start-delay-ms", self.udp.start_delay_ms)?;
@@ -326,11 +353,30 @@ impl Experiment {
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
             return Err(SettingError { field: "size-max", problem: SettingProblem::TooBigForUdp { value: w.size_max } });
         }
-        if self.framing.has_length_header() && w.size_max > self.max_frame_len {
+        // every decoder applies the max, newline's to the line; refused here, before the run,
+        // rather than as a decode error of every frame
+        if self.framing != FramingMode::None && w.size_max > self.max_frame_len {
             return Err(SettingError {
                 field: "size-max",
                 problem: SettingProblem::LargerThanMaxFrame { value: w.size_max, max: self.max_frame_len, framing: self.framing.name() },
             });
+        }
+        let prefix = self.length_prefix;
+        if self.framing.has_length_prefix() && u64::from(w.size_max) > prefix.max_value() {
+            return Err(SettingError {
+                field: "size-max",
+                problem: SettingProblem::TooBigForLengthPrefix { value: w.size_max, bytes: prefix.bytes, max: prefix.max_value() },
+            });
+        }
+        if self.framing == FramingMode::SeedJson {
+            // the header grows with the digits of the size: the largest message has the longest
+            let header = crate::framing::SeedJsonCodec::header_json(w.size_max as usize).len() as u32;
+            if header > self.max_frame_len {
+                return Err(SettingError {
+                    field: "max-frame",
+                    problem: SettingProblem::JsonHeaderLargerThanMaxFrame { header, size: w.size_max, max: self.max_frame_len },
+                });
+            }
         }
         Ok(())
     }
@@ -351,7 +397,7 @@ mod tests {
         e.receiver.read_size = 0;
         let err = e.validate().unwrap_err();
         assert_eq!(err.field, "read-size");
-        assert!(err.to_string().contains("1..=1048576"), "{err}");
+        assert_eq!(err.problem, SettingProblem::OutOfRange { value: 0, min: 1, max: 1_048_576 });
 
         let mut e = Experiment::default();
         e.workload.size_min = 50;
@@ -360,7 +406,7 @@ mod tests {
 
         let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
         e.workload.size_max = 70_000;
-        assert!(e.validate().unwrap_err().to_string().contains("UDP"));
+        assert_eq!(e.validate().unwrap_err().problem, SettingProblem::TooBigForUdp { value: 70_000 });
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! A run saved as JSON, so any picture can be reproduced exactly.
 //!
-//! Format version 1: `{ "format": "stickyviz-recording", "version": 1, "app_version", "os",
-//! "kernel", "settings", "events", "summary" }`. A newer version is refused with a clear error.
+//! Format version 2: `{ "format": "stickyviz-recording", "version": 2, "app_version", "os",
+//! "kernel", "settings", "events", "summary" }`, whose reasons (why a side ended, what failed,
+//! why segments are missing) are typed facts. Version 1 held them as English sentences; such a
+//! file is upgraded once on load (`v1.rs`). A newer version is refused with a clear error.
 
 use std::path::Path;
 
@@ -12,7 +14,9 @@ use crate::config::Experiment;
 use crate::engine::Event;
 
 pub const FORMAT: &str = "stickyviz-recording";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+mod v1;
 /// Largest recording file read (1 GiB); larger is refused before reading.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -122,6 +126,10 @@ impl Recording {
             Some(Some(_)) => {}
         }
         check_numbers(&value["events"])?;
+        let mut value = value;
+        if value["version"] == 1 {
+            v1::upgrade(&mut value);
+        }
         serde_json::from_value(value).map_err(|e| RecordingError::Malformed(e.to_string()))
     }
 
@@ -154,7 +162,7 @@ mod tests {
     #[test]
     fn future_version_is_refused() {
         let r = Recording::new(Experiment::default(), vec![]);
-        let text = r.to_json().replace("\"version\":1", "\"version\":99");
+        let text = r.to_json().replace("\"version\":2", "\"version\":99");
         assert!(matches!(Recording::from_json(&text), Err(RecordingError::FutureVersion { found: 99 })));
     }
 

@@ -1,0 +1,242 @@
+//! Domain facts in words: the one place where a typed fact of the engine, the decoder, the
+//! settings or the analysis becomes a sentence, in the language the caller passes.
+//!
+//! Above `analysis` and below `export`, `cli` and `ui`; the words themselves come from the
+//! bilingual table in `i18n`, which imports nothing of the crate. The OS's own words inside an
+//! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
+
+use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
+use crate::config::{SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
+use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
+use crate::i18n::{t, tf, Lang, S};
+
+/// Why the segment lane is empty.
+pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
+    use CaptureUnavailable as C;
+    match why {
+        C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[&error.words]),
+        C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[&error.words]),
+        C::Setup { error } => tf(lang, S::CapSetup, &[&error.words]),
+        C::TimestampsRefused { error } => tf(lang, S::CapTimestampsRefused, &[&error.words]),
+        C::NoKernelTimestamps => t(lang, S::CapNoKernelTimestamps).into(),
+        C::OnlyLoopback => t(lang, S::CapOnlyLoopback).into(),
+        C::ManyClients => t(lang, S::CapManyClients).into(),
+        C::Listen => t(lang, S::CapListen).into(),
+        C::Replies => t(lang, S::CapReplies).into(),
+        C::NeedsLinuxCounts => t(lang, S::CapNeedsLinuxCounts).into(),
+        C::NeedsLinuxNoCounts => t(lang, S::CapNeedsLinuxNoCounts).into(),
+        C::Text { text } => text.clone(),
+    }
+}
+
+/// The name of a call, as the failure sentence puts it: C function names stay as they are.
+fn call(c: &Call, lang: Lang) -> String {
+    match c {
+        Call::Send => "send()".into(),
+        Call::Recv => "recv()".into(),
+        Call::SendTo => "sendto()".into(),
+        Call::RecvFrom => "recvfrom()".into(),
+        Call::Accept => "accept()".into(),
+        Call::SetSockOpt => "setsockopt()".into(),
+        Call::GetSockOpt { opt } => tf(lang, S::CallReadingOpt, &[&format!("{opt:?}")]),
+        Call::Uncork => "uncork".into(),
+        Call::EchoSend => "echo send()".into(),
+        Call::EchoSendTo => "echo sendto()".into(),
+        Call::SpawnThread => "std::thread::spawn".into(),
+        Call::Capture => t(lang, S::CallCapture).into(),
+        Call::PacketStatistics => tf(lang, S::CallReadingOpt, &[&"PACKET_STATISTICS"]),
+        Call::Named { name } => name.clone(),
+    }
+}
+
+/// What went wrong, in one clause.
+pub fn fault(f: &Fault, lang: Lang) -> String {
+    match f {
+        Fault::CallFailed { call: Call::SpawnThread, error } => tf(lang, S::FaultThread, &[&error.words]),
+        Fault::CallFailed { call: c, error } => tf(lang, S::SysFailed, &[&call(c, lang), &error.words]),
+        Fault::PeerGone { error } => error.words.clone(),
+        Fault::HandshakeRefused => t(lang, S::HsRefused).into(),
+        Fault::HandshakeRefusedShort => t(lang, S::HsRefusedShort).into(),
+        Fault::ClientClosedInHandshake => t(lang, S::HsClientClosed).into(),
+        Fault::ServerClosedBeforeChallenge => t(lang, S::HsServerClosed).into(),
+        Fault::ServerClosedBeforeReply => t(lang, S::EchoServerClosed).into(),
+        Fault::ClosedBadHeader => t(lang, S::ListenClosedBadHeader).into(),
+        Fault::NoRandom { error } => tf(lang, S::FaultNoRandom, &[&error.words]),
+        Fault::HandshakeUnframed { framing } => tf(lang, S::FaultUnframed, &[framing]),
+        Fault::DatagramNotSent { msg, error } => tf(lang, S::FaultDatagramNotSent, &[&msg.0, &error.words]),
+        Fault::CaptureCapped { max } => tf(lang, S::FaultCaptureCapped, &[max]),
+        Fault::Panicked { thread: PanickedThread::Worker } => t(lang, S::FaultWorkerPanicked).into(),
+        Fault::Panicked { thread: PanickedThread::Capture } => t(lang, S::FaultCapturePanicked).into(),
+        Fault::Panicked { thread: PanickedThread::Client } => t(lang, S::FaultClientPanicked).into(),
+        Fault::Text { text } => text.clone(),
+    }
+}
+
+/// A side of the run by name.
+pub fn side(s: Side, lang: Lang) -> &'static str {
+    t(lang, match s {
+        Side::TcpSender => S::SideTcpSender,
+        Side::TcpReceiver => S::SideTcpReceiver,
+        Side::UdpSender => S::SideUdpSender,
+        Side::UdpReceiver => S::SideUdpReceiver,
+        Side::Capture => S::SideCapture,
+    })
+}
+
+/// A setting error: `field: problem`.
+pub fn setting_error(e: &SettingError, lang: Lang) -> String {
+    format!("{}: {}", e.field, setting_problem(&e.problem, lang))
+}
+
+/// A setting problem.
+pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
+    use SettingProblem as P;
+    match p {
+        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, min, max]),
+        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &MAX_MESSAGE_SIZE]),
+        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &MAX_UDP_PAYLOAD]),
+        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, max, framing]),
+        P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[value]),
+        P::TooBigForLengthPrefix { value, bytes, max } => tf(lang, S::SetTooBigForPrefix, &[value, bytes, max]),
+        P::JsonHeaderLargerThanMaxFrame { header, size, max } => {
+            tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, header, &crate::framing::MAX_MAX_FRAME_LEN])
+        }
+    }
+}
+
+/// A decoder error, with the stream offset where it happened.
+pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
+    use DecodeError as E;
+    match e {
+        E::TooLong { offset, len, max, field, swapped } => {
+            let what = match field {
+                LengthField::PrefixBody => tf(lang, S::LenPrefixBody, &[len]),
+                LengthField::PrefixJsonHeader => tf(lang, S::LenPrefixJson, &[len]),
+                LengthField::JsonBody => tf(lang, S::LenJsonBody, &[len]),
+                LengthField::Line => tf(lang, S::LenLine, &[max]),
+            };
+            let hint = swapped.map_or_else(String::new, |o| tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len]));
+            tf(lang, S::DecTooLong, &[offset, &what, max, &hint])
+        }
+        E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
+        E::BadJson { offset, reason, problem, counted_chars } => {
+            // the library's words are quoted as they are, framed in the user's language
+            let what = match problem {
+                JsonProblem::Syntax => tf(lang, S::JsonSyntax, &[reason]),
+                JsonProblem::NotUtf8 => tf(lang, S::JsonNotUtf8, &[reason]),
+                JsonProblem::NotObject => t(lang, S::JsonNotObject).to_owned(),
+            };
+            let hint = if *counted_chars { t(lang, S::JsonCountedChars) } else { "" };
+            tf(lang, S::DecBadJson, &[offset, &what, &hint])
+        }
+        E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
+        E::ShortRead { offset, part, asked, got } => {
+            let part = t(lang, if *part == FramePart::Header { S::PartHeader } else { S::PartBody });
+            tf(lang, S::DecShortRead, &[offset, &part, asked, got])
+        }
+    }
+}
+
+/// "big" / "little" (大端序 / 小端序).
+fn byte_order(order: ByteOrder, lang: Lang) -> &'static str {
+    t(lang, if order == ByteOrder::Big { S::OrderBig } else { S::OrderLittle })
+}
+
+/// A decoder error in a few words, for a mark on the timeline (no offset: the mark is there).
+pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
+    use DecodeError as E;
+    match e {
+        E::TooLong { len, swapped: Some(o), .. } => tf(lang, S::ErrTooLongSwapped, &[len, &byte_order(o.order, lang), &o.len]),
+        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
+        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
+        E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
+        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
+        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[part, got, asked]),
+    }
+}
+
+/// How one `listen` client's connection went: `client ADDR: what happened`.
+pub fn client_report(c: &ClientRec, lang: Lang) -> String {
+    use ClientOutcome as O;
+    let what = match &c.outcome {
+        O::Served => tf(lang, S::ClientServed, &[&c.bytes, &c.frames]),
+        O::SentNothing => t(lang, S::ClientSentNothing).to_string(),
+        O::ClosedMidFrame { error } => tf(lang, S::ClientClosedMidFrame, &[&c.bytes, &decode_error(error, lang)]),
+        O::Reset { error, unfinished: None } => tf(lang, S::ClientReset, &[&c.bytes, &error.words]),
+        O::Reset { error, unfinished: Some(cut) } => tf(lang, S::ClientResetMidFrame, &[&c.bytes, &error.words, &decode_error(cut, lang)]),
+        O::Dropped { error } => tf(lang, S::ClientDropped, &[&c.bytes, &decode_error(error, lang)]),
+        O::Refused { limit } => tf(lang, S::ClientRefused, &[limit]),
+        O::Evicted { limit } => tf(lang, S::ClientEvicted, &[limit]),
+        O::Stopped if c.bytes == 0 => t(lang, S::ClientStoppedSilent).to_string(),
+        O::Stopped => tf(lang, S::ClientStopped, &[&c.bytes]),
+        O::Failed { error } => fault(error, lang),
+    };
+    let lane = match c.lane {
+        Some(0) => t(lang, S::ClientMainLane).to_string(),
+        Some(k) => tf(lang, S::ClientConnLane, &[&k]),
+        None => String::new(),
+    };
+    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}")])
+}
+
+/// A run's problem: `⚠ side: what happened`.
+pub fn problem(p: &Problem, lang: Lang) -> String {
+    let what = match &p.kind {
+        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&fault(why, lang)]),
+        ProblemKind::Failed(why) => fault(why, lang),
+        ProblemKind::Client(c) => client_report(c, lang),
+        ProblemKind::Causality(v) => violation(v, lang),
+    };
+    tf(lang, S::Problem, &[&side(p.side, lang), &what])
+}
+
+/// The writes count, naming the short writes among them (a `send()` that took fewer bytes
+/// than asked is why there can be more writes than message pieces).
+pub fn writes_value(s: &Summary, lang: Lang) -> String {
+    match s.short_writes {
+        0 => s.writes.to_string(),
+        n => tf(lang, S::SumWritesShort, &[&s.writes, &n]),
+    }
+}
+
+/// The segments captured, with the gap to the kernel's own count when there is one: the
+/// lane never silently shows fewer segments than left the socket.
+pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
+    let Some(captured) = s.segments_captured else { return "-".into() };
+    match s.capture_gap() {
+        None | Some(0) => captured.to_string(),
+        Some(gap) => {
+            let total = captured + gap;
+            // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
+            match s.segments_capture_dropped.unwrap_or(0) {
+                0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
+                d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
+                d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
+            }
+        }
+    }
+}
+
+/// A causality violation (an effect stamped before its cause) in `lang`.
+pub fn violation(v: &Violation, lang: Lang) -> String {
+    use crate::analysis::{Axis, ViolationKind as K};
+    let key = match v.kind {
+        K::ReadBeforeWrite => S::ViolReadBeforeWrite,
+        K::SegmentBeforeWrite => S::ViolSegmentBeforeWrite,
+        K::SegmentAfterRead => S::ViolSegmentAfterRead,
+        K::FrameBeforeRead => S::ViolFrameBeforeRead,
+        K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
+    };
+    let what = tf(lang, key, &[&v.offset, &v.by_us()]);
+    let what = match v.axis {
+        Axis::Requests { conn: 0 } | Axis::Datagrams => what,
+        Axis::Requests { conn } => tf(lang, S::ViolOnConn, &[&what, &conn]),
+        Axis::Replies { conn: 0 } => tf(lang, S::ViolOnReplies, &[&what]),
+        Axis::Replies { conn } => tf(lang, S::ViolOnConn, &[&tf(lang, S::ViolOnReplies, &[&what]), &conn]),
+    };
+    tf(lang, S::Violation, &[&what])
+}
+
+#[cfg(test)]
+mod tests;
