@@ -61,7 +61,7 @@ fn transfer(total: usize, record: bool) -> u64 {
             payload(i, CHUNK as u32, &mut buf);
             let n = tx.write(&buf).expect("write");
             if let Some(sink) = sink.as_mut() {
-                let info = sys::tcp_info(&tx).unwrap_or_default();
+                let info = sys::tcp_info(&socket2::SockRef::from(&tx)).unwrap_or_default();
                 let at_us = sink.now_us();
                 sink.push(Event::Write { start_us: None, at_us, msg: MsgId(i), offset: StreamOffset(offset), len: n as u32, requested: None, segs_out: info.data_segs_out, notsent: info.notsent_bytes, unacked: info.unacked });
             }

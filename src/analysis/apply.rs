@@ -35,7 +35,7 @@ impl Model {
             Event::Read { .. } | Event::Bytes { .. } | Event::Frame { .. } | Event::DecodeError { .. } => self.receiver_side(event),
             // Sent when `send()` began: on loopback it may arrive before `send()` returns.
             Event::DatagramSent { start_us, at_us, msg, len } => self.datagram_sent(start_us.unwrap_or(*at_us), *msg, *len),
-            Event::DatagramReceived { at_us, msg, len, real_len } => self.datagram_received(*at_us, *msg, *len, *real_len),
+            Event::DatagramReceived { at_us, msg, len, real_len, os_error } => self.datagram_received(*at_us, *msg, *len, *real_len, *os_error),
             Event::Ended { side, reason, .. } => self.ended(*side, reason),
             Event::Error { side, error, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(error.clone()) }),
             Event::Finished { .. } => {
@@ -139,12 +139,17 @@ impl Model {
         }
     }
 
-    fn datagram_received(&mut self, at_us: u64, msg: Option<MsgId>, len: u32, real_len: u32) {
+    fn datagram_received(&mut self, at_us: u64, msg: Option<MsgId>, len: u32, real_len: u32, os_error: Option<i32>) {
         let s = &mut self.summary;
         s.datagrams_received += 1;
         if real_len > len {
             s.datagrams_truncated += 1;
             s.datagram_bytes_lost += u64::from(real_len - len);
+        }
+        // Windows returns the cut datagram's first bytes with an error (WSAEMSGSIZE).
+        if let Some(code) = os_error {
+            s.datagram_errors += 1;
+            s.datagram_error_code = Some(code);
         }
         // The receiver's batch may arrive before the sender's: make the slot either way.
         match msg {

@@ -313,7 +313,7 @@ mod tests {
             read(31, 70, 100, 50),
             frame(70, 100, 50),
             Event::DatagramSent { start_us: Some(100), at_us: 120, msg: MsgId(3), len: 10 },
-            Event::DatagramReceived { at_us: 110, msg: Some(MsgId(3)), len: 10, real_len: 10 },
+            Event::DatagramReceived { at_us: 110, msg: Some(MsgId(3)), len: 10, real_len: 10, os_error: None },
         ]
     }
 
@@ -346,7 +346,7 @@ mod tests {
             (1, segment(8, 0, 100), ViolationKind::SegmentBeforeWrite),
             (5, segment(71, 100, 50), ViolationKind::SegmentAfterRead),
             (3, frame(29, 0, 100), ViolationKind::FrameBeforeRead),
-            (9, Event::DatagramReceived { at_us: 99, msg: Some(MsgId(3)), len: 10, real_len: 10 }, ViolationKind::DatagramBeforeSent),
+            (9, Event::DatagramReceived { at_us: 99, msg: Some(MsgId(3)), len: 10, real_len: 10, os_error: None }, ViolationKind::DatagramBeforeSent),
         ];
         for (i, wrong, kind) in cases {
             let mut events = honest();

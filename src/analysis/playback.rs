@@ -385,7 +385,7 @@ mod tests {
         let events = [
             Event::DatagramSent { start_us: None, at_us: 10, msg: MsgId(0), len: 50 },
             Event::DatagramSent { start_us: None, at_us: 11, msg: MsgId(1), len: 2000 },
-            Event::DatagramReceived { at_us: 30, msg: Some(MsgId(1)), len: 1024, real_len: 2000 },
+            Event::DatagramReceived { at_us: 30, msg: Some(MsgId(1)), len: 1024, real_len: 2000, os_error: None },
             Event::Ended { at_us: 31, side: Side::UdpReceiver, bytes: 1024, reason: EndReason::Complete },
         ];
         let m = Model::from_events(&events);

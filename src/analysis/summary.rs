@@ -33,6 +33,11 @@ pub struct Summary {
     pub datagrams_truncated: u64,
     /// Bytes lost to truncation (sum of real length − bytes read).
     pub datagram_bytes_lost: u64,
+    /// Datagrams whose `recvfrom()` returned an error with the bytes (Windows' `WSAEMSGSIZE` for
+    /// a truncated one; Linux and macOS truncate silently, so 0 there).
+    pub datagram_errors: u64,
+    /// The error code of the last such read (10040 on Windows).
+    pub datagram_error_code: Option<i32>,
     /// Datagrams that never arrived (known once the UDP receiver has ended).
     pub datagrams_dropped: Option<u64>,
     pub sndbuf_actual: Option<u64>,

@@ -17,7 +17,7 @@ fn every_stored_record_fits_in_32_bytes() {
 fn datagrams_without_an_id_are_kept_in_arrival_order_with_their_real_length() {
     let mut m = Model::default();
     for (len, real_len) in [(5, 5), (1024, 2000)] {
-        m.apply(&Event::DatagramReceived { at_us: 1, msg: None, len, real_len });
+        m.apply(&Event::DatagramReceived { at_us: 1, msg: None, len, real_len, os_error: None });
     }
     assert!(m.datagrams.is_empty());
     let fates: Vec<_> = m.unidentified_datagrams.iter().map(|d| m.datagram_fate(d)).collect();

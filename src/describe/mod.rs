@@ -24,6 +24,8 @@ pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
         C::ManyClients => t(lang, S::CapManyClients).into(),
         C::Listen => t(lang, S::CapListen).into(),
         C::Replies => t(lang, S::CapReplies).into(),
+        C::NeedsLinuxCounts => t(lang, S::CapNeedsLinuxCounts).into(),
+        C::NeedsLinuxNoCounts => t(lang, S::CapNeedsLinuxNoCounts).into(),
         C::Text { text } => text.clone(),
     }
 }

@@ -24,11 +24,14 @@ fn every_capture_reason() -> Vec<CaptureUnavailable> {
         C::ManyClients,
         C::Listen,
         C::Replies,
+        C::NeedsLinuxCounts,
+        C::NeedsLinuxNoCounts,
     ];
     for c in &all {
         match c {
             C::NeedsPrivilege { .. } | C::CannotOpen { .. } | C::Setup { .. } | C::OnlyLoopback | C::ManyClients | C::Listen | C::Replies => {}
             C::TimestampsRefused { .. } | C::NoKernelTimestamps => {}
+            C::NeedsLinuxCounts | C::NeedsLinuxNoCounts => {}
             C::Text { .. } => unreachable!("recorded text is shown as written"),
         }
     }

@@ -187,7 +187,17 @@ pub enum Event {
     },
     /// One `recvfrom()`: `len` bytes copied out of a datagram of `real_len` bytes (more = the
     /// tail was lost). `msg` is read from the datagram's `msg-N|` prefix when present.
-    DatagramReceived { at_us: u64, msg: Option<MsgId>, len: u32, real_len: u32 },
+    /// `os_error`: the error code the call returned along with the bytes. Windows fails a
+    /// `recvfrom()` whose buffer is smaller than the datagram with `WSAEMSGSIZE` (10040), having
+    /// copied the first `len` bytes; Linux and macOS return them without an error (None).
+    DatagramReceived {
+        at_us: u64,
+        msg: Option<MsgId>,
+        len: u32,
+        real_len: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        os_error: Option<i32>,
+    },
     /// One side finished.
     Ended { at_us: u64, side: Side, bytes: u64, reason: EndReason },
     /// Something went wrong that the user should read.

@@ -82,6 +82,10 @@ pub enum CaptureUnavailable {
     Listen,
     /// The reply direction of a request/response run: the capture follows the requests.
     Replies,
+    /// Not Linux (macOS): no `AF_PACKET`; the wire lane shows the OS's packet count per write.
+    NeedsLinuxCounts,
+    /// Not Linux and no per-write segment count either (Windows): the wire lane stays empty.
+    NeedsLinuxNoCounts,
     /// A reason from a version-1 recording that this version does not recognise, as written.
     Text { text: String },
 }

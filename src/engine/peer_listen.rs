@@ -205,7 +205,7 @@ fn reap(clients: &mut Vec<Client>, sink: &mut EventSink) {
 
 fn transient_accept_error(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::OutOfMemory)
-        || matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM))
+        || super::sys::is_transient_accept_error(e)
 }
 
 fn report(sink: &mut EventSink, peer: String, lane: Option<u32>, bytes: u64, frames: u32, outcome: ClientOutcome) {

@@ -69,11 +69,12 @@ fn receive_datagrams(socket: &Socket, opts: ListenOptions, sink: &mut EventSink,
             Err(e) => return (bytes, EndReason::Failed(Fault::call(Call::RecvFrom, &e))),
         };
         match sys::recv_datagram(socket, &mut buf) {
-            Ok((n, real)) => {
+            Ok(d) => {
+                let (n, real) = (d.copied, d.real_len);
                 last = Some(Instant::now());
                 bytes += n as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramReceived { at_us, msg: parse_msg_id(&buf[..n]), len: n as u32, real_len: real as u32 });
+                sink.push(Event::DatagramReceived { at_us, msg: parse_msg_id(&buf[..n]), len: n as u32, real_len: real as u32, os_error: d.os_error });
                 if opts.echo {
                     if let Err(e) = socket.send_to(&buf[..n].to_ascii_uppercase(), &from) {
                         sink.push(Event::Error { at_us, side: Side::UdpReceiver, error: Fault::call(Call::EchoSendTo, &e) });
@@ -111,7 +112,8 @@ fn drain_datagrams(reader: &Socket, replies: &Replies, stop: &AtomicBool, sender
     let mut quiet_since: Option<Instant> = None;
     while !stop.load(Ordering::Relaxed) {
         match sys::recv_datagram(reader, &mut buf) {
-            Ok((n, _)) => {
+            Ok(d) => {
+                let n = d.copied;
                 replies.bytes.fetch_add(n as u64, Ordering::Relaxed);
                 replies.datagrams.fetch_add(1, Ordering::Relaxed);
                 quiet_since = None;

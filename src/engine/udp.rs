@@ -81,7 +81,7 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
                 sink.push(Event::DatagramSent { start_us, at_us, msg: MsgId(i), len: n as u32 });
             }
             // Linux may refuse a send when its own queue is full; the datagram is lost here.
-            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+            Err(e) if sys::is_no_buffer_space(&e) => {
                 let at_us = sink.now_us();
                 sink.push(Event::Error { at_us, side: Side::UdpSender, error: Fault::DatagramNotSent { msg: MsgId(i), error: (&e).into() } });
             }
@@ -118,11 +118,11 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
             return (bytes, EndReason::Complete);
         }
         match recv_one(socket, &mut buf, &mut id_buf) {
-            Ok((n, real, msg)) => {
+            Ok((d, msg)) => {
                 received += 1;
-                bytes += n as u64;
+                bytes += d.copied as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramReceived { at_us, msg, len: n as u32, real_len: real as u32 });
+                sink.push(Event::DatagramReceived { at_us, msg, len: d.copied as u32, real_len: d.real_len as u32, os_error: d.os_error });
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 if sender_was_done {
@@ -138,14 +138,14 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
 /// One `recvfrom(N)` as the app makes it, and the datagram's id. A read buffer too small for
 /// the `msg-N|` id would make every datagram anonymous (and listed as lost): so it first peeks
 /// at the datagram's head, which leaves it queued, and the app's `recvfrom(N)` then returns
-/// exactly what it would have without the peek. Returns (bytes copied, real length, id).
-fn recv_one(socket: &Socket, buf: &mut [u8], id_buf: &mut [u8; ID_PREFIX_MAX]) -> io::Result<(usize, usize, Option<MsgId>)> {
+/// exactly what it would have without the peek. Returns the read as the OS answered it, and the id.
+fn recv_one(socket: &Socket, buf: &mut [u8], id_buf: &mut [u8; ID_PREFIX_MAX]) -> io::Result<(sys::DatagramRead, Option<MsgId>)> {
     let peeked = if buf.len() < ID_PREFIX_MAX {
         let (n, _) = sys::peek_datagram(socket, id_buf)?;
         parse_msg_id(&id_buf[..n])
     } else {
         None
     };
-    let (n, real) = sys::recv_datagram(socket, buf)?;
-    Ok((n, real, peeked.or_else(|| parse_msg_id(&buf[..n]))))
+    let d = sys::recv_datagram(socket, buf)?;
+    Ok((d, peeked.or_else(|| parse_msg_id(&buf[..d.copied]))))
 }

@@ -153,6 +153,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumDgSent, s.datagrams_sent.to_string());
         line(S::SumDgReceived, s.datagrams_received.to_string());
         line(S::SumDgTruncated, tf(lang, S::SumDgTruncatedValue, &[&s.datagrams_truncated, &s.datagram_bytes_lost]));
+        if let Some(code) = s.datagram_error_code {
+            line(S::SumDgErrors, tf(lang, S::SumDgErrorsValue, &[&s.datagram_errors, &crate::i18n::os_error_name(code)]));
+        }
         line(S::SumDgDropped, opt(s.datagrams_dropped));
         line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
     }
@@ -165,6 +168,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     // `listen` lists its clients in a section of their own.
     for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {
         let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));
+    }
+    if let Some(code) = s.datagram_error_code {
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]));
     }
     if let Some(why) = &model.segments_unavailable {
         let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)]));

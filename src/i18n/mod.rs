@@ -169,6 +169,7 @@ strings! {
     UdpDropped => ("✗ dropped (buffer full)", "✗ 被丢弃（缓冲区满）"),
     UdpInFlight => ("…", "…"),
     UdpSummary => ("{} truncated (MSG_TRUNC) • {} dropped • 0 merged", "{} 个被截断 (MSG_TRUNC) • {} 个丢弃 • 0 粘包"),
+    UdpOsError => ("{} reads failed with {}: Windows reports a truncated datagram as an error", "{} 次读取以 {} 失败：Windows 把截断的数据报报告为错误"),
     UdpExplain => ("UDP never merges: one recvfrom() = one datagram. But a datagram bigger than the buffer loses its tail, and a full buffer drops whole datagrams.", "UDP 从不粘包：一次 recvfrom() = 一个数据报。但比缓冲区大的数据报会丢掉尾部，缓冲区满时整个数据报被丢弃。"),
     StatMessages => ("messages", "消息"),
     StatWrites => ("writes", "写入"),
@@ -325,6 +326,8 @@ strings! {
     CapCannotOpen => ("could not open a packet capture socket ({}); the wire lane shows TCP_INFO counts instead", "无法打开抓包套接字（{}）；wire 一栏改为显示 TCP_INFO 计数"),
     CapOnlyLoopback => ("segments are captured only for a server on 127.0.0.1", "只有服务器在 127.0.0.1 上时才抓取报文段"),
     CapManyClients => ("many-clients does not capture segments; TCP_INFO counts per write still show", "many-clients 不抓取报文段；仍显示每次写入的 TCP_INFO 计数"),
+    CapNeedsLinuxCounts => ("capturing segments needs Linux; the wire lane shows the kernel's packet count after each write (TCP_CONNECTION_INFO) instead", "抓取报文段需要 Linux；wire 一栏改为显示内核每次写入后的发包计数（TCP_CONNECTION_INFO）"),
+    CapNeedsLinuxNoCounts => ("capturing segments needs Linux, and Windows counts no segments per write (SIO_TCP_INFO has no such count): the wire lane stays empty; writes and reads still show", "抓取报文段需要 Linux，而 Windows 不提供每次写入后的报文段计数（SIO_TCP_INFO 没有这一项）：wire 一栏为空；写入和读取照常显示"),
     CapListen => ("listening for an external client: its SYN came before the client's port was known, so segments are not captured", "正在等待外部客户端：它的 SYN 在端口已知之前就到了，所以不抓取报文段"),
     CapReplies => ("the reply direction's segments are not captured; its writes and reads are", "回复方向的报文段不抓取；它的写入和读取照常记录"),
     HsRefused => ("handshake refused: the client's HMAC does not match the key, the server closes the connection", "握手被拒绝：客户端的 HMAC 与密钥不符，服务器关闭连接"),
@@ -449,6 +452,9 @@ strings! {
     SumDgReceived => ("datagrams received", "收到的数据报"),
     SumDgTruncated => ("datagrams truncated", "被截断的数据报"),
     SumDgTruncatedValue => ("{} ({} B lost)", "{}（丢失 {} B）"),
+    SumDgErrors => ("recvfrom() errors", "recvfrom() 报错"),
+    SumDgErrorsValue => ("{} × {}", "{} × {}"),
+    NoteMsgSize => ("Windows fails a recvfrom() whose buffer is smaller than the datagram with {} (Python: OSError: [WinError 10040]) after copying its first bytes; Linux and macOS return those bytes without an error. The tail is lost either way.", "Windows 上，缓冲区比数据报小的 recvfrom() 会在复制完前面的字节后以 {} 失败（Python：OSError: [WinError 10040]）；Linux 和 macOS 则不报错地返回这些字节。两种情况下尾部都丢了。"),
     SumDgDropped => ("datagrams dropped", "被丢弃的数据报"),
     SumUdpRcvBuf => ("UDP SO_RCVBUF (kernel)", "UDP SO_RCVBUF（内核）"),
     SumHistoryDropped => ("events dropped from history", "历史中丢弃的事件"),
@@ -555,11 +561,11 @@ strings! {
     LessonNaiveHeader => ("The fix done wrong, as the seed's client does it: one recv(4) for the length, then one recv(len) for the body, trusting each call to return everything asked. Here each 2500-byte message is written in 1000-byte pieces 20 ms apart, so recv(len) returns only the first piece. The decoder takes the next body bytes as the next length header and goes out of step (red decode error). recv(n) returns at most n bytes, never exactly n: a correct receiver loops until it has them all.", "错误的拆包，和教程客户端的写法一样：先 recv(4) 取长度，再 recv(len) 取数据，以为每次调用都能收全。这里每条 2500 字节的消息分成 1000 字节、间隔 20 ms 写出，recv(len) 只拿到第一块；解码器把后面的数据当成下一个长度报头，从此错位（红色的解码错误）。recv(n) 最多返回 n 字节，并不保证正好 n 字节：正确的接收方要循环读到收齐为止。"),
     LessonUdpEcho => ("The seed's UDP echo and chat programs: the same 12 messages sent as datagrams, one sendto() each, and read with recvfrom(1024). In the UDP panel every datagram arrives whole and alone: one sendto() is exactly one recvfrom(), so UDP never sticks packets together (no 粘包). Compare the TCP lanes of the same run, where a late reader merges the messages. The price of UDP is elsewhere: see udp-truncate and udp-flood.", "对应教程的 UDP 回显和 QQ 聊天程序：同样的 12 条消息用数据报发送，每条一次 sendto()，用 recvfrom(1024) 接收。在 UDP 面板里每个数据报都完整、单独到达：一次 sendto() 正好对应一次 recvfrom()，所以 UDP 永远不会粘包。对比同一次运行里的 TCP 各栏，晚读的接收方把消息粘在了一起。UDP 的代价在别处：见 udp-truncate 和 udp-flood。"),
     LessonFirehose => ("Bulk transfer: 1 GiB written as 16,384 sends of 64 KiB and read with recv(65536). At this scale message boundaries mean nothing; watch the throughput (MB/s in the stats strip) and how the timeline stays fluid by drawing one column per pixel. With segment capture on, the wire lane shows the kernel's large loopback segments.", "大批量传输：以 16384 次 64 KiB 的 send() 写入共 1 GiB，用 recv(65536) 读取。在这种规模下消息边界毫无意义；请看统计栏里的吞吐量（MB/s），以及时间线如何按像素列绘制而保持流畅。开启抓包时，wire 一栏显示内核在回环上切出的大报文段。"),
-    LessonUdpTruncate => ("The same messages as UDP datagrams read with recvfrom(100). Boundaries are kept (no 粘包), but a datagram bigger than the 100-byte buffer is cut: the first 100 bytes are returned, the tail is discarded and no later read returns it, with no error. The UDP panel shows each datagram's real length (the kernel reports it with MSG_TRUNC) next to what was read. This is the seed's warning: recvfrom(x) for a sendto(y) with y > x loses data.", "同样的消息用 UDP 数据报发送，用 recvfrom(100) 接收。边界保留（不会粘包），但超过 100 字节缓冲区的数据报被截断：只返回前 100 字节，尾部被丢弃，之后的读取也拿不到，而且不报错。UDP 面板在读到的长度旁边显示每个数据报的真实长度（内核通过 MSG_TRUNC 告知）。这就是教程说的：recvfrom(x) 对应的 sendto(y) 若 y > x，数据就丢了。"),
+    LessonUdpTruncate => ("The same messages as UDP datagrams read with recvfrom(100). Boundaries are kept (no 粘包), but a datagram bigger than the 100-byte buffer is cut: the first 100 bytes are returned, the tail is discarded and no later read returns it. Linux and macOS do it without an error; Windows fails that recvfrom() with WSAEMSGSIZE (10040, Python's OSError: [WinError 10040]) after filling the buffer: the same program behaves differently per OS, and the tail is lost on all three. The UDP panel shows each datagram's real length (MSG_TRUNC on Linux, a peek elsewhere) next to what was read. This is the seed's warning: recvfrom(x) for a sendto(y) with y > x loses data.", "同样的消息用 UDP 数据报发送，用 recvfrom(100) 接收。边界保留（不会粘包），但超过 100 字节缓冲区的数据报被截断：只返回前 100 字节，尾部被丢弃，之后的读取也拿不到。Linux 和 macOS 不报错；Windows 的 recvfrom() 在填满缓冲区后以 WSAEMSGSIZE（10040，Python 的 OSError: [WinError 10040]）失败：同一个程序在不同系统上表现不同，而尾部在三者上都丢了。UDP 面板在读到的长度旁边显示每个数据报的真实长度（Linux 用 MSG_TRUNC，其他系统先 peek）。这就是教程说的：recvfrom(x) 对应的 sendto(y) 若 y > x，数据就丢了。"),
     LessonUdpFlood => ("2000 datagrams of 64 bytes sent as fast as possible into a receive buffer of 4096 bytes (the kernel doubles it to 8192, and each datagram costs far more than its 64 bytes of it), read by a receiver that starts 50 ms late. When the buffer is full the kernel silently drops whole datagrams: the UDP panel marks them dropped and the summary counts them exactly, by the sequence numbers the messages carry. TCP never does this: a full buffer makes the sender wait instead.", "2000 个 64 字节的数据报全速发往只有 4096 字节的接收缓冲区（内核翻倍成 8192，而每个数据报占用的远不止 64 字节），接收方还晚 50 ms 才开始读。缓冲区满了，内核就悄悄丢掉整个数据报：UDP 面板把它们标为丢失，摘要按消息里带的序号精确计数。TCP 不会这样：缓冲区满时发送方会等待。"),
     LessonUdpEmpty => ("Five empty messages, sent over UDP and over TCP. Each empty sendto() is a real datagram: the UDP receiver gets five reads of 0 bytes, as the seed's time server relies on (an empty message asks for the default format). Over TCP an empty send() puts nothing on the stream: the TCP lanes stay empty, and a recv() that returns 0 bytes means only one thing, that the peer closed. That is why the seed's TCP programs skip empty input ('if not msg: continue').", "5 条空消息，分别用 UDP 和 TCP 发送。每次空的 sendto() 都是一个真实的数据报：UDP 接收方得到 5 次 0 字节的读取，教程里的时间服务器正是靠它（空消息表示用默认格式）。而 TCP 的空 send() 不会往流里放任何东西：TCP 各栏是空的，recv() 返回 0 字节只有一个意思——对方关闭了连接。所以教程的 TCP 程序要跳过空输入（if not msg: continue）。"),
     LessonEcho => ("The seed's echo server, request by request: the client sends a request (a 4-byte length, then 96 bytes, written as two send() calls: write, write, then read the reply) and the server answers it upper-cased. Both directions are drawn: requests on the main axis, replies on their own axis below. Look at the latency plot: with Nagle on, most requests take about 40 ms, because Nagle holds the body until the header is acknowledged, and the server delays that ACK (Linux delayed ACK, ~40 ms) since it has nothing to send until the body arrives. Turn Nagle off, or send header and body in one send(), and each request takes microseconds.", "教程的回显服务器，一问一答：客户端发送请求（先 4 字节长度，再 96 字节数据，分两次 send()：写、写、然后读回复），服务端把它转成大写发回来。两个方向都画出来了：请求在主轴上，回复在下面单独的轴上。请看延迟图：开启 Nagle 时大多数请求要约 40 ms，因为 Nagle 要等报头被确认才发送数据部分，而服务端在收到数据之前没有东西要发，于是推迟了这个 ACK（Linux 延迟确认，约 40 ms）。关闭 Nagle，或者把报头和数据放在一次 send() 里发送，每个请求只要几微秒。"),
-    LessonBigReply => ("The seed's remote-command (\"ssh\") lesson: each command gets 2500 bytes of output back, and the client reads it with one recv(1024) per command, as the seed's client does. Look at the reply axis: the first read takes only the first 1024 bytes of reply 0; the read made for the next command returns the next 1024 bytes of reply 0, not the start of reply 1. The client falls further behind with every command, showing old output under new commands; what is left comes out only after the last command. The fix is the json-header lesson: send the length first and read until you have it all.", "教程“模拟 ssh 远程执行命令”一课：每条命令返回 2500 字节的结果，客户端像教程里那样每条命令只 recv(1024) 一次。请看回复轴：第一次读取只拿到回复 0 的前 1024 字节；为下一条命令做的读取拿到的是回复 0 接下来的 1024 字节，而不是回复 1 的开头。每多一条命令，客户端就落后更多，新命令下面显示的是旧的输出；剩下的内容要到最后一条命令之后才读出来。解决办法见 json-header：先发长度，再循环读到收齐为止。"),
+    LessonBigReply => ("The seed's remote-command (\"ssh\") lesson: each command gets 2500 bytes of output back, and the client reads it with one recv(1024) per command, as the seed's client does. Look at the reply axis: the first read takes only the first 1024 bytes of reply 0; the read made for the next command returns the next 1024 bytes of reply 0, not the start of reply 1. The client falls further behind with every command, showing old output under new commands; what is left comes out only after the last command. The fix is the json-header lesson: send the length first and read until you have it all. The seed's server also warns about a client that dies: on Linux and macOS its recv() returns empty (b''), on Windows it fails with ConnectionResetError (WSAECONNRESET, 10054); the app reports whichever the OS said.", "教程“模拟 ssh 远程执行命令”一课：每条命令返回 2500 字节的结果，客户端像教程里那样每条命令只 recv(1024) 一次。请看回复轴：第一次读取只拿到回复 0 的前 1024 字节；为下一条命令做的读取拿到的是回复 0 接下来的 1024 字节，而不是回复 1 的开头。每多一条命令，客户端就落后更多，新命令下面显示的是旧的输出；剩下的内容要到最后一条命令之后才读出来。解决办法见 json-header：先发长度，再循环读到收齐为止。教程的服务器还提醒了客户端突然断开的情况：Linux 和 macOS 上 recv() 返回空（b''），Windows 上则抛出 ConnectionResetError（WSAECONNRESET，10054）；本应用如实显示操作系统的报告。"),
     LessonHmacHandshake => ("The seed's connection check: before any request, the server sends 32 random bytes (os.urandom(32)) and the client must answer with an HMAC of them under the shared key; here HMAC-SHA256 (the seed's hmac.new(key, msg) had no digest argument, which in Python before 3.8 meant MD5, 16 bytes). Look at the first frames of both axes: the 32-byte challenge on the reply axis and the 32-byte answer on the request axis are stream bytes like any other, checked (✓) before the echo starts. The seed reads the answer with one recv(len(digest)), which can return fewer bytes, the same short-read risk as naive-header; a correct server loops until it has them all. Try hmac-wrong-key to see a client refused.", "教程的“认证客户端的链接合法性”：在任何请求之前，服务端先发 32 个随机字节（os.urandom(32)），客户端必须用共享密钥对它计算 HMAC 并发回；这里用 HMAC-SHA256（教程里 hmac.new(key, msg) 没有指定摘要算法，在 Python 3.8 以前默认是 MD5，16 字节）。请看两条轴上的第一帧：回复轴上 32 字节的挑战和请求轴上 32 字节的应答，和其他数据一样都是字节流，校验通过（✓）后才开始回显。教程用一次 recv(len(digest)) 读应答，它可能返回更少的字节，和 naive-header 一样有读不全的风险；正确的服务端要循环读到收齐为止。试试 hmac-wrong-key，看客户端被拒绝。"),
     LessonHmacWrongKey => ("The seed's illegal client, which does not know the secret key: it answers the server's 32-byte challenge with an HMAC under another key. The server compares in constant time, finds a mismatch, refuses (red frame and problem line) and closes the connection; the client's first request never gets a reply, and the client sees the connection closed or reset. Nothing about TCP tells a legitimate client from another: the check is the application's own handshake, carried in the same byte stream.", "教程里不知道密钥的“非法客户端”：它用另一个密钥对服务端的 32 字节挑战计算 HMAC。服务端做常数时间比较，发现不一致，拒绝（红色的帧和问题提示）并关闭连接；客户端的第一个请求得不到回复，看到的是连接被关闭或重置。TCP 本身分辨不出合法与非法的客户端：校验是应用自己的握手，走的是同一条字节流。"),
     LessonManyClients => ("The seed's socketserver lesson: three clients connect to one server at the same time, and the server (like ThreadingTCPServer) serves each connection in its own thread with recv(1024) and send(data.upper()). Each connection is its own byte stream: connection 0 is the main timeline, connections 1 and 2 have their own lane groups below, each with its own message and read boundaries. Bytes never cross from one connection to another, and 粘包 or 半包 on one stream says nothing about the others: framing is per connection. The requests of the three clients interleave in time, which the latency plot of each connection shows.", "教程的 socketserver 并发一课：三个客户端同时连接同一个服务端，服务端（像 ThreadingTCPServer 那样）为每个连接开一个线程，recv(1024) 后 send(data.upper())。每个连接都是独立的字节流：连接 0 是主时间轴，连接 1、2 在下面各有自己的一组栏，各有各的消息边界和读取边界。字节不会从一个连接跑到另一个连接，一条流上的粘包、半包与其他连接无关：拆包是按连接进行的。三个客户端的请求在时间上交错，每个连接的延迟图都能看到。"),
@@ -636,6 +642,15 @@ pub fn summary_line(lang: Lang, key: S, value: &str) -> String {
     format!("{k}{}{value}\n", " ".repeat(28usize.saturating_sub(width).max(1)))
 }
 
+/// An OS error code a run recorded, by the name its OS documents it under.
+pub fn os_error_name(code: i32) -> String {
+    match code {
+        10040 => "WSAEMSGSIZE (10040)".into(),
+        10054 => "WSAECONNRESET (10054)".into(),
+        _ => format!("os error {code}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -652,7 +667,7 @@ mod tests {
     /// Keys that read the same in both languages on purpose: socket option names, symbols and
     /// the language switch's own labels. Every other key must be translated, not copied: a
     /// copied English text would pass every test that only looks for "some text".
-    const SAME_IN_BOTH: [S; 12] = [
+    const SAME_IN_BOTH: [S; 13] = [
         S::DrawerUdp,
         S::Cork,
         S::SndBuf,
@@ -665,6 +680,8 @@ mod tests {
         S::MergedShort,
         S::PlayHeadAt,
         S::EvDatagrams,
+        // "3 × WSAEMSGSIZE (10040)": a count and the OS's name for the error
+        S::SumDgErrorsValue,
     ];
 
     #[test]

@@ -303,7 +303,9 @@ fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, 
         painter.text(Pos2::new(axis.rect.left(), y.min - TITLE_H + 1.0), Align2::LEFT_TOP, lane_title(lane, model, lang), small.clone(), weak);
         match lane {
             Lane::Writes => lanes::write_lane(clip, model, axis, y, &mut hit),
-            Lane::Wire if model.segments_unavailable.is_some() => lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color),
+            // The kernel's counter only grows, so the last write tells whether the OS counts at
+            // all (Windows does not: its lane stays empty with the reason, not "+0" per write).
+            Lane::Wire if model.segments_unavailable.is_some() && (model.summary.segments_tcp_info.is_some() || model.writes.last().is_some_and(|w| w.segs_out > 0)) => lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color),
             Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit),
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
             Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),

@@ -84,5 +84,9 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
     });
     let dropped = s.datagrams_dropped.map_or("…".to_string(), |n| n.to_string());
     ui.label(RichText::new(tf(lang, S::UdpSummary, &[&s.datagrams_truncated, &dropped])).color(theme::warn(dark)));
+    if let Some(code) = s.datagram_error_code {
+        let name = crate::i18n::os_error_name(code);
+        ui.label(RichText::new(tf(lang, S::UdpOsError, &[&s.datagram_errors, &name])).color(theme::warn(dark)));
+    }
     ui.add(egui::Label::new(RichText::new(t(lang, S::UdpExplain)).weak()).wrap());
 }

@@ -1,25 +1,22 @@
-//! The few socket calls socket2 does not offer, through libc. This is the only module of the
-//! crate allowed `unsafe`; every block states why it is sound.
-#![allow(unsafe_code)]
+//! Linux: `TCP_INFO` counts every data segment, `recv(MSG_TRUNC)` returns a datagram's real
+//! length, `TCP_CORK` exists, and `AF_PACKET` (engine/capture.rs) captures segments.
 
 use std::io;
 use std::os::fd::AsRawFd;
 
-/// The parts of Linux's `struct tcp_info` the wire lane uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TcpInfo {
-    /// `tcpi_data_segs_out`: data-carrying segments sent so far (retransmissions included).
-    pub data_segs_out: u32,
-    /// `tcpi_notsent_bytes`: bytes written but not yet sent (Nagle or cork holding them).
-    pub notsent_bytes: u32,
-    /// `tcpi_unacked`: segments sent but not yet acknowledged.
-    pub unacked: u32,
-    /// `tcpi_snd_mss`: the sender's maximum segment size.
-    pub snd_mss: u32,
-}
+use socket2::Socket;
+
+use super::{Capabilities, DatagramRead, SegmentCounter, TcpInfo, TruncationReport};
+
+pub const CAPABILITIES: Capabilities = Capabilities {
+    segment_capture: true,
+    segment_counter: SegmentCounter::TcpInfo,
+    truncation: TruncationReport::Silent,
+    cork: true,
+};
 
 /// Reads `TCP_INFO` from a connected TCP socket.
-pub fn tcp_info(socket: &impl AsRawFd) -> io::Result<TcpInfo> {
+pub fn tcp_info(socket: &Socket) -> io::Result<TcpInfo> {
     // SAFETY: tcp_info is plain old data, all-zero is a valid value.
     let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
@@ -46,9 +43,9 @@ pub fn tcp_info(socket: &impl AsRawFd) -> io::Result<TcpInfo> {
 }
 
 /// `recv(fd, buf, len, MSG_TRUNC)` on a datagram socket: copies at most `buf.len()` bytes and
-/// returns `(copied, real_len)`, where `real_len` is the datagram's full size (Linux returns it
-/// with `MSG_TRUNC`), so a truncated datagram shows how many bytes were lost.
-pub fn recv_datagram(socket: &impl AsRawFd, buf: &mut [u8]) -> io::Result<(usize, usize)> {
+/// returns the datagram's full size (Linux returns it with `MSG_TRUNC`), so a truncated
+/// datagram shows how many bytes were lost. Linux reports no error for it.
+pub fn recv_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<DatagramRead> {
     // SAFETY: `buf` is a valid writable slice of `buf.len()` bytes; the kernel writes no more.
     let rc = unsafe {
         libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_TRUNC)
@@ -57,13 +54,32 @@ pub fn recv_datagram(socket: &impl AsRawFd, buf: &mut [u8]) -> io::Result<(usize
         return Err(io::Error::last_os_error());
     }
     let real = rc as usize;
-    Ok((real.min(buf.len()), real))
+    Ok(DatagramRead { copied: real.min(buf.len()), real_len: real, os_error: None })
+}
+
+/// `TCP_CORK`: hold partial segments until uncorked.
+pub fn set_tcp_cork(socket: &Socket, cork: bool) -> io::Result<()> {
+    socket.set_tcp_cork(cork)
+}
+
+pub fn tcp_cork(socket: &Socket) -> io::Result<bool> {
+    socket.tcp_cork()
+}
+
+/// Linux may refuse a UDP send when its own queue is full (`ENOBUFS`).
+pub fn is_no_buffer_space(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ENOBUFS)
+}
+
+/// An `accept()` error that concerns one connection or a passing shortage, not the listener.
+pub fn is_transient_accept_error(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM))
 }
 
 /// `recv(fd, buf, len, MSG_PEEK | MSG_TRUNC)`: looks at the next datagram without taking it
 /// from the queue, so the app's own `recvfrom(N)` that follows returns exactly what it would
 /// have. Returns `(copied, real_len)` like [`recv_datagram`].
-pub fn peek_datagram(socket: &impl AsRawFd, buf: &mut [u8]) -> io::Result<(usize, usize)> {
+pub fn peek_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, usize)> {
     // SAFETY: `buf` is a valid writable slice of `buf.len()` bytes; the kernel writes no more.
     let rc = unsafe {
         libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_PEEK | libc::MSG_TRUNC)
@@ -77,7 +93,7 @@ pub fn peek_datagram(socket: &impl AsRawFd, buf: &mut [u8]) -> io::Result<(usize
 
 /// Asks the kernel to stamp every packet this socket receives (`SO_TIMESTAMPNS`): the stamp is
 /// `CLOCK_REALTIME` when the packet crossed the interface, delivered with [`recv_stamped`].
-pub fn enable_packet_timestamps(socket: &impl AsRawFd) -> io::Result<()> {
+pub fn enable_packet_timestamps(socket: &Socket) -> io::Result<()> {
     let on: libc::c_int = 1;
     // SAFETY: `on` is a live c_int and the length passed is its size.
     let rc = unsafe {
@@ -97,7 +113,7 @@ pub fn enable_packet_timestamps(socket: &impl AsRawFd) -> io::Result<()> {
 
 /// `recvmsg()` into `buf`: returns the bytes read and the kernel's `SO_TIMESTAMPNS` stamp
 /// (ns since the Unix epoch), or `None` when the packet came without one.
-pub fn recv_stamped(socket: &impl AsRawFd, buf: &mut [u8]) -> io::Result<(usize, Option<u128>)> {
+pub fn recv_stamped(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Option<u128>)> {
     // Room for one timespec control message, aligned as cmsghdr needs (u64 alignment).
     let mut control = [0u64; 8];
     let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
@@ -132,7 +148,7 @@ pub fn recv_stamped(socket: &impl AsRawFd, buf: &mut [u8]) -> io::Result<(usize,
 
 /// Packets an `AF_PACKET` socket's receive queue had to drop since the last call
 /// (`PACKET_STATISTICS`: reading it resets the kernel's counters).
-pub fn packet_drops(socket: &impl AsRawFd) -> io::Result<u32> {
+pub fn packet_drops(socket: &Socket) -> io::Result<u32> {
     // SAFETY: tpacket_stats is plain old data, all-zero is a valid value.
     let mut stats: libc::tpacket_stats = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::tpacket_stats>() as libc::socklen_t;
