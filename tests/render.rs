@@ -78,7 +78,7 @@ fn bad_arguments_name_the_flag() {
     let rec = rec.to_str().expect("utf-8");
     for (args, says) in [
         (vec!["render", rec, "--out", "x.gif"], "--out: 'x.gif' must end in .png, .svg or .pcapng"),
-        (vec!["render", rec, "--out", "x.png", "--width", "100"], "--width: 100 is out of range; allowed 960..=8192"),
+        (vec!["render", rec, "--out", "x.png", "--width", "100"], "--width: 100 is out of range; allowed 960 to 8,192"),
         (vec!["render", rec, "--out", "x.png", "--height", "99999"], "--height: 99999 is out of range"),
     ] {
         let o = stickyviz(&args);
