@@ -1,6 +1,7 @@
-//! One GUI frame (layout + tessellation, headless `egui::Context`, no GPU) with 1,000,000
-//! recorded events, zoomed out (whole stream) and zoomed in (400 bytes). Also prints the
-//! model's memory per stored record. Run: `cargo bench --bench gui_frame`.
+//! One GUI frame (layout + tessellation, headless `egui::Context`, no GPU) with 1,000,000 and
+//! with 10,000,000 recorded events (past the model's history cap: what a long run leaves),
+//! zoomed out (whole stream) and zoomed in (400 bytes). Also prints the model's memory per
+//! stored record. Run: `cargo bench --bench gui_frame`.
 
 use std::sync::Arc;
 
@@ -11,19 +12,17 @@ use stickyviz::engine::{Event, MsgId, StreamOffset};
 use stickyviz::ui::timeline::TimelineView;
 use stickyviz::ui::{Prefs, StickyApp};
 
-/// 250,000 messages of 10 B: a message, a write and a segment each, a read per 3 messages.
-fn million_events() -> Vec<Event> {
-    let mut ev = Vec::with_capacity(1_000_000);
-    let mut i = 0u32;
-    while ev.len() < 1_000_000 {
-        let (at_us, off) = (u64::from(i), u64::from(i) * 10);
-        ev.push(Event::Message { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, header_len: 0 });
-        ev.push(Event::Write { start_us: None, at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, requested: None, segs_out: i, notsent: 0, unacked: 0 });
-        ev.push(Event::Segment { at_us, offset: StreamOffset(off), len: 10, packet: None });
-        if i.is_multiple_of(3) {
-            ev.push(Event::Read { start_us: None, at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
-        }
-        i += 1;
+/// The events of message `i` of 10 B: a message, a write and a segment, and a read of 30 B
+/// every third message.
+fn message_events(i: u32) -> Vec<Event> {
+    let (at_us, off) = (u64::from(i), u64::from(i) * 10);
+    let mut ev = vec![
+        Event::Message { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, header_len: 0 },
+        Event::Write { start_us: None, at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, requested: None, segs_out: i, notsent: 0, unacked: 0 },
+        Event::Segment { at_us, offset: StreamOffset(off), len: 10, packet: None },
+    ];
+    if i.is_multiple_of(3) {
+        ev.push(Event::Read { start_us: None, at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
     }
     ev
 }
@@ -38,14 +37,27 @@ fn frame(ctx: &egui::Context, app: &mut StickyApp) -> usize {
 }
 
 fn gui_frame(c: &mut Criterion) {
-    let events = million_events();
-    let mut model = Model::from_events(&events);
+    for (n, name) in [(1_000_000, "gui_frame_1M_events"), (10_000_000, "gui_frame_10M_events")] {
+        gui_frame_of(c, n, name);
+    }
+}
+
+fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
+    let mut model = Model::default();
+    // folded as a run arrives: ten million events are never held at once
+    let (mut events_len, mut i) = (0, 0u32);
+    while events_len < n {
+        let ev = message_events(i);
+        ev.iter().for_each(|e| model.apply(e));
+        events_len += ev.len();
+        i += 1;
+    }
     let records = model.messages.len() + model.writes.len() + model.segments.len() + model.reads.len();
     let growing = model.history_bytes() as f64 / records as f64;
     model.shrink(); // what a finished run keeps
     println!(
         "model: {} events, {} records, {:.1} bytes per record while growing, {:.1} once the run ended",
-        events.len(),
+        events_len,
         records,
         growing,
         model.history_bytes() as f64 / records as f64
@@ -58,7 +70,7 @@ fn gui_frame(c: &mut Criterion) {
     for _ in 0..3 {
         frame(&ctx, &mut app);
     }
-    let mut g = c.benchmark_group("gui_frame_1M_events");
+    let mut g = c.benchmark_group(name);
     g.bench_function("zoomed_out", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
     app.timeline = TimelineView { x0: 1_000_000.0, x1: 1_000_400.0, fit: false, ..TimelineView::default() };
     g.bench_function("zoomed_in", |b| b.iter(|| black_box(frame(&ctx, &mut app))));

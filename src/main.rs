@@ -38,7 +38,8 @@ fn main() -> ExitCode {
         return open_window(lang, &cli);
     }
     // a window's options with a subcommand: say which, rather than ignore them
-    if let Some(flag) = [(cli.recording.is_some(), "RECORDING.json"), (cli.preset.is_some(), "--preset"), (cli.projector, "--projector")].iter().find_map(|(set, f)| set.then_some(*f)) {
+    let window_flags = [(cli.recording.is_some(), "RECORDING.json"), (cli.preset.is_some(), "--preset"), (cli.projector, "--projector"), (!cli.settings.is_empty(), "--count, --size, …")];
+    if let Some(flag) = window_flags.iter().find_map(|(set, f)| set.then_some(*f)) {
         eprintln!("{error}: {flag}: {}", t(lang, S::CliWindowOnly));
         return ExitCode::from(2);
     }
@@ -82,6 +83,17 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
             return ExitCode::from(2);
         }
         start.preset = Some(name.clone());
+    }
+    match cli::window_experiment(cli.preset.as_deref(), &cli.settings, lang) {
+        Ok(settings) => start.settings = settings,
+        Err(e) => {
+            eprintln!("{}: {e}", t(lang, S::CliError));
+            return ExitCode::from(2);
+        }
+    }
+    if start.settings.is_some() && cli.recording.is_some() {
+        eprintln!("{}: RECORDING.json: {}", t(lang, S::CliError), t(lang, S::CliRecordingOrSettings));
+        return ExitCode::from(2);
     }
     if let Some(path) = &cli.recording {
         match stickyviz::recording::Recording::load(path) {

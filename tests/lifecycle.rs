@@ -329,7 +329,7 @@ fn cycle(s: &Scenario) -> Duration {
     // A client still connected hangs up only now, after the listener let it go.
     drop(peer);
     assert!(run.is_finished(), "{}: every thread joined after Stop", s.name);
-    events.extend(run.events().try_iter().flatten());
+    events.extend(run.drain().flatten());
     assert!(matches!(events.last(), Some(Event::Finished { .. })), "{}: Finished comes last", s.name);
     check_forced_effect(s, &events);
     took

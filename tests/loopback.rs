@@ -268,7 +268,7 @@ fn assert_stops_promptly(exp: &Experiment, after: Duration) -> Vec<Event> {
     // A hang check, not a benchmark: the poll interval is 20 ms.
     assert!(took < Duration::from_secs(2), "stop() took {took:?}");
     assert!(run.is_finished(), "every thread joined");
-    let events: Vec<Event> = run.events().try_iter().flatten().collect();
+    let events: Vec<Event> = run.drain().flatten().collect();
     assert!(matches!(events.last(), Some(Event::Finished { .. })), "Finished comes last");
     events
 }

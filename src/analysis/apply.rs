@@ -42,6 +42,10 @@ impl Model {
                 self.finished = true;
                 self.shrink();
             }
+            Event::QueueWait { waited_us, .. } => {
+                self.summary.queue_waits += 1;
+                self.summary.queue_wait_us += waited_us;
+            }
             Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => self.second_direction(event),
         }
         self.copy_classified_counts();

@@ -47,6 +47,11 @@ pub struct Summary {
     pub causality_violations: u64,
     /// Records not kept because the history cap was reached (counts above still include them).
     pub events_dropped_from_history: u64,
+    /// Times a thread of the run found the queue to the app full and waited for room
+    /// ([`crate::engine::Event::QueueWait`]), and how long in all (µs): during those waits the
+    /// run went at the app's pace, not the kernel's.
+    pub queue_waits: u64,
+    pub queue_wait_us: u64,
 }
 
 impl Summary {

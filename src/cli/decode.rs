@@ -5,6 +5,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
+use crate::cli::progress::Progress;
 use crate::cli::{parse_framing, DecodeArgs, UsageError};
 use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
 use crate::i18n::{t, tf, Lang, S};
@@ -42,7 +43,9 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     if bytes.len() as u64 > MAX_DECODE_INPUT {
         anyhow::bail!("the input is larger than {MAX_DECODE_INPUT} bytes; decode a smaller piece of it");
     }
-    let report = decode_report_with(mode, prefix, &bytes, read_size, max, lang);
+    let mut progress = Progress::new();
+    let report = decode_with_progress(mode, prefix, &bytes, read_size, max, lang, &mut progress);
+    progress.clear();
     print!("{}", report.text);
     if report.failed {
         anyhow::bail!("{}", t(lang, S::CliDecodeFailed));
@@ -87,18 +90,38 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
 
 /// Like [`decode_report`], with `prefix` as the length prefix of `u32` and `naive-u32`.
 pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32, lang: Lang) -> DecodeReport {
+    decode_with_progress(mode, prefix, bytes, read_size, max, lang, &mut Progress::hidden())
+}
+
+/// Reads between two looks at the clock for the progress line: a look costs ~20 ns, a
+/// 1-byte read of the decoder a few, so looking at every read would double the work.
+const READS_PER_LOOK: usize = 1 << 14;
+
+fn decode_with_progress(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32, lang: Lang, progress: &mut Progress) -> DecodeReport {
     use std::fmt::Write as _;
+    let total = crate::export::units::bytes(bytes.len() as u64);
+    let mut show = |done: usize, frames: usize| {
+        if progress.due() {
+            progress.set(tf(lang, S::ProgressDecode, &[&crate::export::units::bytes(done as u64), &total, &crate::export::units::grouped(frames as u64)]));
+        }
+    };
     let mut text = String::new();
-    let mut frames = 0;
+    // read by the progress line while the frame lines count it
+    let frames = std::cell::Cell::new(0usize);
     let mut failed = false;
-    let mut frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
-        let _ = writeln!(text, "{}", tf(lang, S::CliFrameLine, &[&frames, &offset, &payload.len(), &total, &show_payload(payload)]));
-        frames += 1;
+    let frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
+        let _ = writeln!(text, "{}", tf(lang, S::CliFrameLine, &[&frames.get(), &offset, &payload.len(), &total, &show_payload(payload)]));
+        frames.set(frames.get() + 1);
     };
     if mode == FramingMode::NaiveU32 {
         let mut dec = NaiveU32Decoder::with_prefix(max, prefix);
         let mut pos = 0;
+        let mut k = 0usize;
         while pos < bytes.len() && !dec.is_failed() {
+            k += 1;
+            if k.is_multiple_of(READS_PER_LOOK) {
+                show(pos, frames.get());
+            }
             let n = dec.want().clamp(1, read_size).min(bytes.len() - pos);
             match dec.on_read(&bytes[pos..pos + n]) {
                 Ok(NaiveStep::Header { .. }) => {}
@@ -120,7 +143,10 @@ pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8],
             failed = true;
         }
     } else if let Some(mut dec) = mode.stream_decoder_with(max, prefix) {
-        'reads: for chunk in bytes.chunks(read_size) {
+        'reads: for (k, chunk) in bytes.chunks(read_size).enumerate() {
+            if k.is_multiple_of(READS_PER_LOOK) {
+                show(k * read_size, frames.get());
+            }
             dec.feed(chunk);
             loop {
                 match dec.next_frame() {
@@ -139,6 +165,7 @@ pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8],
             failed = true;
         }
     }
+    let frames = frames.get();
     let _ = writeln!(text, "{}", tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
     DecodeReport { text, frames, failed }
 }

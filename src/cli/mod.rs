@@ -12,6 +12,7 @@ pub mod decode;
 pub mod echo;
 pub mod help;
 pub mod peer;
+pub mod progress;
 pub mod render;
 pub mod stop;
 #[cfg(test)]
@@ -19,9 +20,9 @@ mod setting_flags;
 
 use crate::analysis::Model;
 use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
-use crate::engine::Run;
+use crate::engine::{Event, Run};
 use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
-use crate::recording::Recording;
+use crate::recording::stream::{Output, RecordingWriter};
 use crate::i18n::{t, tf, Lang, S};
 pub use crate::cli::peer::{ListenArgs, SendArgs};
 use crate::export::text_timeline;
@@ -42,6 +43,10 @@ pub struct Cli {
     /// Open the window in projector mode (large text, high contrast).
     #[arg(long)]
     pub projector: bool,
+    /// `run`'s settings flags: the window opens on those settings (from `--preset`, else the
+    /// defaults `run` uses) and runs them, so a lesson can be scripted.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -104,7 +109,7 @@ pub struct RunArgs {
 
 /// Experiment settings as flags; each one overrides the preset (or default). Each flag's help
 /// (both languages) is its `config::Setting`'s, put on by `help::localize`.
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug, Default, PartialEq)]
 pub struct SettingsArgs {
     #[arg(long)]
     pub count: Option<String>,
@@ -165,7 +170,7 @@ pub struct DecodeArgs {
 
 /// The length prefix of `u32` and `naive-u32`, as netty's `LengthFieldBasedFrameDecoder`
 /// users set it.
-#[derive(Args, Debug, Default)]
+#[derive(Args, Debug, Default, PartialEq)]
 pub struct LengthArgs {
     #[arg(long = "length-bytes", value_name = "1|2|4|8")]
     pub length_bytes: Option<String>,
@@ -304,6 +309,26 @@ impl SettingsArgs {
     }
 }
 
+impl SettingsArgs {
+    /// Whether no settings flag was given.
+    pub fn is_empty(&self) -> bool {
+        *self == SettingsArgs::default()
+    }
+}
+
+/// The experiment the window opens on when `stickyviz` gets `run`'s settings flags without a
+/// subcommand: `preset`'s (else `run`'s default) with the flags applied and validated. None
+/// when no settings flag was given (the window opens as it would).
+pub fn window_experiment(preset: Option<&str>, settings: &SettingsArgs, lang: Lang) -> Result<Option<Experiment>, UsageError> {
+    if settings.is_empty() {
+        return Ok(None);
+    }
+    let args = RunArgs { preset: preset.map(str::to_string), ..RunArgs::default() };
+    let mut exp = experiment(&args, lang)?;
+    settings.apply(&mut exp, lang)?;
+    Ok(Some(exp))
+}
+
 /// Builds the experiment of a `run` from preset and flags.
 pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> {
     let mut exp = match &args.preset {
@@ -348,29 +373,66 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     }
     let exp = experiment(args, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    // the file is created before the run: a path that cannot be written is said at once
+    let mut json = match args.json.as_deref() {
+        None => None,
+        Some("-") => Some((Output::Other(Box::new(std::io::BufWriter::new(std::io::stdout()))), "-".to_string())),
+        Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
+    }
+    .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
+    .transpose()?;
     let run = Run::start(&exp, None).context(t(lang, S::CliCannotStart))?;
-    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
-    let model = Model::from_events(&events);
+    // Events are folded as they come (the same capped `Model` as the window's) and streamed to
+    // the recording: memory stays bounded however long the run (docs/performance.md).
+    let mut model = Model::default();
+    let mut packets = Vec::new();
+    let mut write_error = None;
+    let mut progress = crate::cli::progress::Progress::new();
+    let stopped_by = crate::cli::stop::fold(run, |batch| {
+        for e in batch {
+            model.apply(e);
+        }
+        if let (Some((w, _)), None) = (&mut json, &write_error) {
+            write_error = w.events(batch).err();
+        }
+        if args.pcapng.is_some() {
+            packets.extend(batch.iter().filter(|e| keep_for_pcapng(e)).cloned());
+        }
+        progress.run(model.summary.reads + model.summary.writes + model.summary.datagrams_sent + model.summary.datagrams_received, model.summary.bytes_received, lang);
+    });
+    progress.clear();
+    let json = match (json, write_error) {
+        (Some((_, path)), Some(e)) => return Err(anyhow::Error::new(e).context(format!("cannot write {path}"))),
+        (json, None) => json,
+        (None, Some(_)) => None,
+    };
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
-        let n = crate::export::pcapng::save(&events, path)?;
+        let n = crate::export::pcapng::save(&packets, path)?;
         eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
     }
     let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang), text_timeline::summary(&model, lang));
     let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang);
-    match args.json.as_deref() {
-        Some("-") => {
+    match json {
+        Some((w, path)) if path == "-" => {
             eprint!("{text}");
+            w.finish(&model.summary).context("cannot write the recording to stdout")?;
             let mut out = std::io::stdout().lock();
-            out.write_all(Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json().as_bytes())?;
             out.write_all(b"\n")?;
+            out.flush()?;
         }
-        Some(path) => {
+        Some((w, path)) => {
             print!("{text}");
-            std::fs::write(path, Recording::new(exp, events).with_preset(args.preset.as_deref()).to_json()).with_context(|| format!("cannot write {path}"))?;
+            w.finish(&model.summary).with_context(|| format!("cannot write {path}"))?;
             println!("{}", tf(lang, S::CliRecordingWritten, &[&path]));
         }
         None => print!("{text}"),
     }
     crate::cli::stop::outcome(&model, stopped_by)
+}
+
+/// What the pcapng export needs of a run: the captured packets (at most
+/// `MAX_PACKETS_KEPT`), and why there are none.
+fn keep_for_pcapng(e: &Event) -> bool {
+    matches!(e, Event::Segment { packet: Some(_), .. } | Event::SegmentsUnavailable { .. })
 }

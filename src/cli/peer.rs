@@ -156,14 +156,31 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     let (run, exp, _) = start_listen(args, lang)?;
     // Each client's report as its connection ends, so a student sees their client's problem
     // while the listener goes on waiting for the next one.
+    let mut progress = crate::cli::progress::Progress::new();
+    let (mut events_seen, mut bytes, mut clients) = (0u64, 0u64, 0u64);
     let (events, stopped_by) = crate::cli::stop::collect(run, |batch| {
         for e in batch {
-            if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
-                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                eprintln!("{}", crate::describe::client_report(&c, lang));
+            events_seen += 1;
+            match e {
+                Event::Read { len, .. } | Event::DatagramReceived { len, .. } => bytes += u64::from(*len),
+                Event::Conn { event, .. } => {
+                    if let Event::Read { len, .. } = **event {
+                        bytes += u64::from(len);
+                    }
+                }
+                Event::Client { at_us, peer, lane, bytes, frames, outcome } => {
+                    clients += 1;
+                    let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
+                    progress.eprintln(&crate::describe::client_report(&c, lang));
+                }
+                _ => {}
             }
         }
+        if progress.due() {
+            progress.set(tf(lang, S::ProgressListen, &[&crate::export::units::grouped(events_seen), &crate::export::units::bytes(bytes), &clients]));
+        }
     });
+    progress.clear();
     let mut text = report(&events, args.width, lang);
     if exp.transports == Transports::Udp {
         text.push_str(&datagram_lines(&events, lang));

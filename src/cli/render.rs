@@ -75,8 +75,11 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
     };
     let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang: render_lang, view: args.view, projector: args.projector };
     crate::cli::stop::install().context(crate::i18n::t(lang, crate::i18n::S::CliNoSignals))?;
-    let rec = Recording::load(&args.recording)?;
     let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut progress = crate::cli::progress::Progress::new();
+    progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressLoad, &[&source]));
+    let rec = Recording::load(&args.recording)?;
+    progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressDraw, &[&args.out.display()]));
     match kind {
         Kind::Svg => {
             let svg = crate::export::svg::render(&rec, &opts);
@@ -89,6 +92,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out)?,
         Kind::Pcapng => {
             let n = crate::export::pcapng::save(&rec.events, &args.out)?;
+            progress.clear();
             println!("{}", crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
         }
     }

@@ -83,30 +83,36 @@ pub struct SessionFailed {
 }
 
 /// Reads `run`'s events until it ends or a signal asks to stop, handing each batch to
-/// `on_batch` as it comes. On a signal the run is stopped, which joins every thread (so every
-/// socket is closed), and the events up to then are kept.
-pub fn collect(mut run: Run, mut on_batch: impl FnMut(&[Event])) -> (Vec<Event>, Option<Interrupted>) {
-    let mut all = Vec::new();
+/// `on_batch` as it comes and keeping none: what a long run holds is what `on_batch` keeps
+/// (the CLI's capped `Model`). On a signal the run is stopped, which joins every thread (so
+/// every socket is closed), and the batches still queued are handed over too, `Finished` last.
+pub fn fold(mut run: Run, mut on_batch: impl FnMut(&[Event])) -> Option<Interrupted> {
     let stopped_by = loop {
         if let Some(i) = interrupted() {
             break Some(i);
         }
         match run.events().recv_timeout(POLL) {
-            Ok(batch) => {
-                on_batch(&batch);
-                all.extend(batch);
-            }
+            Ok(batch) => on_batch(&batch),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break None,
         }
     };
     run.stop();
     // after the join every sender is gone: this drains to the end, `Finished` included
-    let rest: Vec<Vec<Event>> = run.events().try_iter().collect();
-    for batch in rest {
+    for batch in run.drain() {
         on_batch(&batch);
-        all.extend(batch);
     }
+    stopped_by
+}
+
+/// [`fold`], keeping every event too: for sessions whose report reads the events themselves
+/// (`listen`, `send`).
+pub fn collect(run: Run, mut on_batch: impl FnMut(&[Event])) -> (Vec<Event>, Option<Interrupted>) {
+    let mut all = Vec::new();
+    let stopped_by = fold(run, |batch| {
+        on_batch(batch);
+        all.extend_from_slice(batch);
+    });
     (all, stopped_by)
 }
 

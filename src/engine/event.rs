@@ -208,6 +208,10 @@ pub enum Event {
     Client { at_us: u64, peer: String, lane: Option<u32>, bytes: u64, frames: u32, outcome: ClientOutcome },
     /// All threads of the run have ended and been joined.
     Finished { at_us: u64 },
+    /// The app fell behind: a thread found the queue to the app full at `at_us` and waited
+    /// `waited_us` µs for room instead of dropping its events (see `engine::sink`). During
+    /// the wait that thread made no calls: the run went at the app's pace, not the kernel's.
+    QueueWait { at_us: u64, waited_us: u64 },
     /// Request/response runs (`echo`, `big-reply`): an event of the reply stream (server to
     /// client), which has its own byte axis. `event` is a `Message`, `Write`, `Read`, `Bytes`
     /// or `Ended` with offsets on that axis.
@@ -252,7 +256,8 @@ impl Event {
             | Self::Error { at_us, .. }
             | Self::Round { at_us, .. }
             | Self::Client { at_us, .. }
-            | Self::Finished { at_us } => Some(*at_us),
+            | Self::Finished { at_us }
+            | Self::QueueWait { at_us, .. } => Some(*at_us),
             Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
             Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,
         }

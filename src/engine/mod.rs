@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{unbounded, Receiver, Sender};
+use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
@@ -82,6 +82,9 @@ pub struct Run {
     events: Receiver<Vec<Event>>,
     stop: Arc<AtomicBool>,
     supervisor: Option<JoinHandle<()>>,
+    /// Batches taken off the queue while [`Run::stop`] joined the threads (a thread waiting
+    /// for room in the bounded queue must get it to see the stop); [`Run::drain`] hands them on.
+    stopped_with: Vec<Vec<Event>>,
 }
 
 pub(crate) struct Spawner {
@@ -130,7 +133,7 @@ impl Run {
         wake: Option<Wake>,
         spawn_workers: impl FnOnce(&mut Spawner, &Arc<AtomicBool>, &Arc<AtomicBool>) -> Result<(), EngineError>,
     ) -> Result<Run, EngineError> {
-        let (tx, events) = unbounded();
+        let (tx, events) = bounded(sink::QUEUE_BATCHES);
         let stop = Arc::new(AtomicBool::new(false));
         let mut sp = Spawner { tx, wake, clock: Clock::start(), handles: Vec::new(), capture: None };
         let capture_done = Arc::new(AtomicBool::new(false));
@@ -167,7 +170,7 @@ impl Run {
                 return Err(EngineError::Thread(e));
             }
         };
-        let run = Run { events, stop, supervisor: Some(supervisor) };
+        let run = Run { events, stop, supervisor: Some(supervisor), stopped_with: Vec::new() };
         result.map(|()| run)
     }
 
@@ -223,20 +226,36 @@ impl Run {
     }
 
     /// Asks every thread to stop and joins them. Returns within a poll interval or two.
+    ///
+    /// The queue is bounded, so a thread may be waiting for room in it: while joining, the
+    /// batches are taken off the queue and kept for [`Run::drain`] (no event is lost).
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.supervisor.take() {
-            let _supervisor_never_panics = h.join();
+        let Some(h) = self.supervisor.take() else { return };
+        while !h.is_finished() {
+            if let Ok(batch) = self.events.recv_timeout(Duration::from_millis(5)) {
+                self.stopped_with.push(batch);
+            }
         }
+        let _supervisor_never_panics = h.join();
     }
 
-    /// Waits for the run to end on its own and returns every event, in arrival order.
+    /// The batches not yet taken, in arrival order: after [`Run::stop`], every event up to
+    /// [`Event::Finished`].
+    pub fn drain(&mut self) -> impl Iterator<Item = Vec<Event>> + '_ {
+        std::mem::take(&mut self.stopped_with).into_iter().chain(self.events.try_iter())
+    }
+
+    /// Waits for the run to end on its own and returns every event, in arrival order. Holds
+    /// the whole run in memory: for tests and small runs (the CLI folds batches as they come,
+    /// see `cli::stop::collect`).
     pub fn wait(mut self) -> Vec<Event> {
         let mut all = Vec::new();
         for batch in self.events.iter() {
             all.extend(batch);
         }
         self.stop();
+        all.extend(self.drain().flatten());
         all
     }
 }

@@ -3,19 +3,30 @@
 //! One channel send per event costs 40–90 ns and cut a 1 KiB-read transfer's throughput by
 //! 15–32% here (design.md §6); a bounded channel with `try_send` silently lost 4–28% of events.
 //! So each thread fills a `Vec` and sends it every `BATCH_EVENTS` events or `BATCH_US`
-//! microseconds over an unbounded channel: nothing is ever dropped, and the app bounds what it
-//! keeps (see `analysis::Model`).
+//! microseconds: nothing is ever dropped, and the app bounds what it keeps (see
+//! `analysis::Model`).
+//!
+//! The channel itself is bounded too ([`QUEUE_BATCHES`] batches): an unbounded one let the
+//! window's process grow by ~370 MB a second when the engine made events faster than the
+//! window folded them (issue 17). When the queue is full the thread waits for room rather
+//! than drop a batch, and that wait is not hidden: it becomes an [`Event::QueueWait`] (when it
+//! began, how long), counted in the summary and shown next to the numbers, because during it
+//! the experiment ran at the app's pace, not the kernel's.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Sender, TrySendError};
 
 use super::event::{Event, StreamOffset};
 
 const BATCH_EVENTS: usize = 512;
 const BATCH_US: u64 = 2_000;
+/// Batches the queue between the engine's threads and the app holds before a thread waits:
+/// at most 256 × 512 = 131,072 events in flight (about 19 MB: `Event` is 144 bytes, plus the
+/// received bytes' and packet headers' heap).
+pub const QUEUE_BATCHES: usize = 256;
 
 /// A function that wakes the UI (egui's `request_repaint`); the engine knows nothing more of it.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -98,7 +109,7 @@ impl EventSink {
     /// A sink whose events go nowhere, on the same clock: for a client that gets no timeline
     /// lane (its report still goes through a real sink).
     pub fn discarding(&self) -> EventSink {
-        let (tx, _nobody_listens) = crossbeam_channel::unbounded();
+        let (tx, _nobody_listens) = crossbeam_channel::bounded(1);
         EventSink::new(tx, None, self.clock)
     }
 
@@ -158,7 +169,24 @@ impl EventSink {
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_EVENTS));
         self.last_flush_us = self.clock.now_us();
-        if self.tx.send(batch).is_ok() {
+        let sent = match self.tx.try_send(batch) {
+            Ok(()) => true,
+            Err(TrySendError::Disconnected(_)) => false,
+            Err(TrySendError::Full(batch)) => {
+                // The consumer lags: wake it, wait for room, and record the wait (untagged:
+                // it is the run's, whichever connection's thread waited).
+                if let Some(wake) = &self.wake {
+                    wake();
+                }
+                let at_us = self.clock.now_us();
+                let began = Instant::now();
+                let sent = self.tx.send(batch).is_ok();
+                let waited_us = began.elapsed().as_micros() as u64;
+                self.batch.push(Event::QueueWait { at_us, waited_us });
+                sent
+            }
+        };
+        if sent {
             if let Some(wake) = &self.wake {
                 wake();
             }
@@ -169,5 +197,18 @@ impl EventSink {
 impl Drop for EventSink {
     fn drop(&mut self) {
         self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The queue's bound in bytes is [`QUEUE_BATCHES`] × [`BATCH_EVENTS`] × this (plus the
+    /// heap of `Bytes` and packet headers): keep the figure in the docs true.
+    #[test]
+    fn an_event_is_small_enough_for_the_stated_queue_bound() {
+        let size = std::mem::size_of::<Event>();
+        assert!(size <= 144, "Event is {size} bytes");
     }
 }

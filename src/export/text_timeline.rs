@@ -165,6 +165,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     if s.events_dropped_from_history > 0 {
         line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());
     }
+    if s.queue_waits > 0 {
+        line(S::SumQueueWaits, tf(lang, S::SumQueueWaitsValue, &[&s.queue_waits, &(s.queue_wait_us / 1000)]));
+    }
     // `listen` lists its clients in a section of their own.
     for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {
         let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));

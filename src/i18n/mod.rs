@@ -592,6 +592,16 @@ strings! {
     FramingNoneName => ("{}", "{}（不拆包）"),
     AllowedSize => ("N or A-B with {}", "N 或 A-B，其中 {}"),
     AllowedSplit => ("whole, header-body or a chunk size {}", "whole、header-body 或分块大小 {}"),
+    // issue 17a: bounded end to end, progress on long work
+    ProgressRun => ("{} events • {} received • {}/s", "{} 个事件 • 已接收 {} • {}/s"),
+    ProgressDecode => ("{} of {} decoded • {} frames", "已解码 {} / {} • {} 帧"),
+    ProgressLoad => ("reading {}", "正在读取 {}"),
+    ProgressDraw => ("drawing {}", "正在绘制 {}"),
+    ProgressListen => ("{} events • {} received • {} clients", "{} 个事件 • 已接收 {} • {} 个客户端"),
+    SumQueueWaits => ("waits for the app", "等待本程序"),
+    SumQueueWaitsValue => ("{} ({} ms in all: the run went at the app's pace, not the kernel's, during them)", "{} 次（共 {} ms：这期间实验按本程序的速度进行，而不是内核的）"),
+    QueueWaited => ("The app fell behind: the run waited {} ms ({} times) for it to catch up, so timings in those moments are the app's, not the kernel's. Counts stay exact.", "本程序跟不上：实验共等待了 {} ms（{} 次），这些时刻的时间是本程序造成的，而不是内核的。统计仍然准确。"),
+    CliRecordingOrSettings => ("a recording is shown as it was recorded: settings flags cannot change it (drop them, or drop the file to run them)", "录制文件按录制时的样子显示，设置参数改变不了它（去掉这些参数，或去掉文件来运行它们）"),
 }
 
 /// `n` with a comma between groups of three digits: 1048576 → "1,048,576".

@@ -5,8 +5,6 @@
 //! why segments are missing) are typed facts. Version 1 held them as English sentences; such a
 //! file is upgraded once on load (`v1.rs`). A newer version is refused with a clear error.
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Model, Summary};
@@ -16,6 +14,7 @@ use crate::engine::Event;
 pub const FORMAT: &str = "stickyviz-recording";
 pub const VERSION: u32 = 2;
 
+pub mod stream;
 mod v1;
 /// Largest recording file read (1 GiB); larger is refused before reading.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -139,20 +138,6 @@ impl Recording {
         self
     }
 
-    /// Writes the recording as JSON to `path` (replacing the file).
-    pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
-        std::fs::write(path, self.to_json()).map_err(|source| RecordingError::Write { path: path.display().to_string(), source })
-    }
-
-    pub fn load(path: &Path) -> Result<Self, RecordingError> {
-        let p = path.display().to_string();
-        let size = std::fs::metadata(path).map_err(|source| RecordingError::Io { path: p.clone(), source })?.len();
-        if size > MAX_FILE_BYTES {
-            return Err(RecordingError::TooBig { path: p, size });
-        }
-        let text = std::fs::read_to_string(path).map_err(|source| RecordingError::Io { path: p, source })?;
-        Self::from_json(&text)
-    }
 }
 
 #[cfg(test)]

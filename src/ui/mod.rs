@@ -86,8 +86,10 @@ const PREFS_KEY: &str = "stickyviz";
 /// Frames in which a newly opened lesson's evidence is scrolled into view (see `reveal`).
 const REVEAL_FRAMES: u8 = 12;
 /// Most event batches folded into the model per frame, so one frame never stalls on a flood;
-/// the rest wait for the next frame (which is requested at once).
-const BATCHES_PER_FRAME: usize = 256;
+/// the rest wait for the next frame (which is requested at once). It is the engine's whole
+/// queue (`engine::sink::QUEUE_BATCHES`): a frame can empty it, and while the window draws the
+/// engine waits for room, which the run records and the stats strip says (`QueueWait`).
+const BATCHES_PER_FRAME: usize = crate::engine::sink::QUEUE_BATCHES;
 
 /// Where a run stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -174,7 +176,7 @@ impl StickyApp {
     pub fn stop(&mut self) {
         if let Some(mut run) = self.run.take() {
             run.stop();
-            for batch in run.events().try_iter() {
+            for batch in run.drain() {
                 for e in &batch {
                     self.model.apply(e);
                 }
@@ -269,6 +271,18 @@ impl StickyApp {
             self.reveal = REVEAL_FRAMES;
             self.start(ctx);
         }
+    }
+
+    /// Opens on `settings` (the command line's) and runs them; `preset` names the lesson they
+    /// started from, whose explanation stays while they differ from it.
+    pub fn run_settings(&mut self, settings: Experiment, preset: Option<&str>, ctx: &egui::Context) {
+        self.prefs.preset = crate::recording::matching_preset(preset, &settings);
+        self.prefs.lesson = preset.filter(|name| presets::find(name).is_some()).map(str::to_string);
+        self.prefs.settings = settings;
+        self.form = Form::from_settings(&self.prefs.settings);
+        self.timeline = TimelineView::default();
+        self.reveal = REVEAL_FRAMES;
+        self.start(ctx);
     }
 
     fn lang(&self) -> Lang {
@@ -386,6 +400,9 @@ pub struct Start {
     pub preset: Option<String>,
     /// Projector mode, whatever the last session used.
     pub projector: bool,
+    /// Settings from the command line (`stickyviz --count 1000000 --read-size 1`): the window
+    /// opens on them and runs them.
+    pub settings: Option<Experiment>,
 }
 
 /// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
@@ -399,10 +416,11 @@ pub fn run_native(lang: Lang, start: Start) -> eframe::Result<()> {
             prefs.projector |= start.projector;
             projector::set(&cc.egui_ctx, prefs.projector);
             let mut app = StickyApp::new(prefs);
-            match (&start.recording, &start.preset) {
-                (Some((rec, name)), _) => app.show_named_recording(rec, name),
-                (None, Some(name)) => app.load_preset(name, &cc.egui_ctx),
-                (None, None) => app.start(&cc.egui_ctx),
+            match (&start.recording, &start.preset, start.settings) {
+                (Some((rec, name)), _, _) => app.show_named_recording(rec, name),
+                (None, preset, Some(settings)) => app.run_settings(settings, preset.as_deref(), &cc.egui_ctx),
+                (None, Some(name), None) => app.load_preset(name, &cc.egui_ctx),
+                (None, None, None) => app.start(&cc.egui_ctx),
             }
             Ok(Box::new(app))
         }),

@@ -118,7 +118,14 @@ impl StickyApp {
             ui.separator();
             let status = match &self.status {
                 Status::Idle => String::new(),
-                Status::Running { .. } => t(lang, S::Running).into(),
+                Status::Running { since } => {
+                    // the same line `stickyviz run` shows on a terminal: events, bytes, rate
+                    let m = &self.model.summary;
+                    let events = m.reads + m.writes + m.datagrams_sent + m.datagrams_received;
+                    let rate = (m.bytes_received as f64 / since.elapsed().as_secs_f64().max(1e-3)) as u64;
+                    let progress = tf(lang, S::ProgressRun, &[&units::grouped(events), &units::bytes(m.bytes_received), &units::bytes(rate)]);
+                    format!("{} • {progress}", t(lang, S::Running))
+                }
                 Status::Finished { ms } => tf(lang, S::FinishedIn, &[ms]),
                 Status::Stopped => t(lang, S::Stopped).into(),
                 Status::Replay => t(lang, S::Replay).into(),
