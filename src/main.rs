@@ -148,7 +148,12 @@ fn png_renderer() -> Option<cli::render::PngRenderer> {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(lang: Lang, _: &Cli) -> ExitCode {
+fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
+    // a bad settings flag is named as in the GUI build, before saying there is no window
+    if let Err(e) = cli::window_experiment(cli.preset.as_deref(), &cli.settings, lang) {
+        eprintln!("{}: {e}", t(lang, S::CliError));
+        return ExitCode::from(2);
+    }
     eprintln!("{}\n", t(lang, S::CliNoGui));
     let _ = cli_help::localize(Cli::command(), lang).print_help();
     ExitCode::from(2)

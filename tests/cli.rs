@@ -171,6 +171,12 @@ fn bad_flags_exit_2_naming_the_flag() {
         (&["run", "--nagle", "maybe"], "--nagle"),
         (&["run", "--width", "5"], "--width"),
         (&["run", "--no-such-flag"], "--no-such-flag"),
+        // `stickyviz` with run's settings flags opens the window on them: a bad one is said first
+        (&["--count", "abc"], "--count"),
+        (&["--read-size", "0"], "--read-size"),
+        (&["--preset", "firehose", "--size", "50-10"], "--size:"),
+        // and they belong to the window, not to a subcommand
+        (&["--count", "5", "presets"], "--count"),
     ];
     for (args, flag) in cases {
         let out = stickyviz(args);

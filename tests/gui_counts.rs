@@ -99,3 +99,34 @@ fn udp_read_size_one_shows_every_datagram_truncated_none_dropped() {
     assert!(m.datagrams.iter().all(|d| matches!(m.datagram_fate(d), DatagramFate::Truncated { .. })), "the panel's fates");
     assert!(h.query_by_label_contains("12 truncated (MSG_TRUNC) • 0 dropped").is_some());
 }
+
+/// A run whose threads waited for the window (`QueueWait`) says so under the numbers, with
+/// the total wait: its timings in those moments are the app's, not the kernel's.
+#[test]
+fn the_stats_strip_says_the_run_waited_for_the_window() {
+    let mut events = tcp_run(1, 1, 1, 0);
+    events.insert(1, Event::QueueWait { at_us: 1, waited_us: 2_500 });
+    events.insert(1, Event::QueueWait { at_us: 1, waited_us: 1_500 });
+    let h = showing(events);
+    h.get_by_label_contains("the run waited 4 ms (2 times)");
+    let quiet = showing(tcp_run(1, 1, 1, 0));
+    assert!(quiet.query_by_label_contains("the run waited").is_none(), "said only when it happened");
+}
+
+/// `stickyviz --count N --read-size 1` opens the window on those settings and runs them: the
+/// controls show them and the run's counts are theirs.
+#[test]
+fn the_window_runs_settings_from_the_command_line() {
+    let mut exp = Experiment { transports: stickyviz::config::Transports::Tcp, ..Experiment::default() };
+    exp.workload.count = 7;
+    exp.workload.size_min = 10;
+    exp.workload.size_max = 10;
+    exp.receiver.read_size = 1;
+    let ctx = egui::Context::default();
+    let mut app = StickyApp::new(Prefs::default());
+    app.run_settings(exp.clone(), None, &ctx);
+    assert!(app.wait_for_run(&ctx, Duration::from_secs(30)), "the run ends");
+    assert_eq!(app.prefs.settings, exp);
+    assert_eq!((app.model.summary.messages, app.model.summary.reads), (7, 70));
+    assert_eq!(app.prefs.preset, None, "custom settings are no lesson");
+}

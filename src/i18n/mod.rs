@@ -262,7 +262,7 @@ strings! {
     OpenFailed => ("Cannot open {}: {}", "无法打开 {}：{}"),
     SavedTo => ("Saved to {}", "已保存到 {}"),
     NothingToSave => ("Nothing to save yet: wait for a run to finish.", "还没有可保存的内容：请等运行结束。"),
-    TooBigToSave => ("This run has more than {} events; it cannot be saved completely. Use fewer messages.", "本次运行超过 {} 个事件，无法完整保存。请减少消息数。"),
+    TooBigToSave => ("This run has more than {} events: the window keeps no more for Save. Record it with stickyviz run and the same settings flags plus --json FILE.json.gz, which writes any length to disk as the run goes.", "本次运行超过 {} 个事件，窗口为“保存”保留的事件不会更多。请用 stickyviz run 加上相同的设置参数和 --json 文件.json.gz 录制，它会边运行边写盘，长度不限。"),
     ReplayBanner => ("Recording {} — shown exactly as recorded (stickyviz {}, {}, kernel {}): a replay, not a live run.", "录制文件 {} — 按录制时原样显示（stickyviz {}，{}，内核 {}）：这是回放，不是实时运行。"),
     ReplayBannerNoName => ("Recording — shown exactly as recorded (stickyviz {}, {}, kernel {}): a replay, not a live run.", "录制文件 — 按录制时原样显示（stickyviz {}，{}，内核 {}）：这是回放，不是实时运行。"),
     RerunLive => ("⟳ Run it live", "⟳ 实时重新运行"),

@@ -155,7 +155,7 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(RecordingError::TooBig { path: p, size: bytes.len() as u64 });
     }
-    String::from_utf8(bytes).map_err(|e| RecordingError::Malformed(format!("the file is not UTF-8 text ({e})")))
+    String::from_utf8(bytes).map_err(|e| RecordingError::Io { path: p, source: io::Error::new(io::ErrorKind::InvalidData, format!("the file is not UTF-8 text ({e})")) })
 }
 
 impl Recording {
@@ -170,5 +170,76 @@ impl Recording {
     /// Reads a recording file, plain or gzip (see [`read_text`]).
     pub fn load(path: &Path) -> Result<Self, RecordingError> {
         Self::from_json(&read_text(path)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events() -> Vec<Event> {
+        use crate::engine::{MsgId, StreamOffset};
+        vec![
+            Event::Message { at_us: 1, msg: MsgId(0), offset: StreamOffset(0), len: 3, header_len: 0 },
+            Event::Bytes { offset: StreamOffset(0), data: "粘包".as_bytes().to_vec() },
+            Event::Finished { at_us: 9 },
+        ]
+    }
+
+    /// Streamed in batches, the file is exactly the in-memory writer's document.
+    #[test]
+    fn streamed_equals_the_whole_document() {
+        let settings = Experiment::default();
+        for preset in [None, Some("slow-reader")] {
+            let settings = preset.and_then(crate::presets::find).map_or(settings.clone(), |p| p.experiment);
+            let path = std::env::temp_dir().join(format!("stickyviz-stream-{}-{}.json", std::process::id(), preset.is_some()));
+            {
+                let out = Output::create(&path).expect("created");
+                let all = events();
+                let w = RecordingWriter::begin(out, &settings, preset);
+                let mut w = w.expect("head");
+                for batch in all.chunks(2) {
+                    w.events(batch).expect("events");
+                }
+                assert_eq!(w.written(), 3);
+                w.finish(&crate::analysis::Model::from_events(&all).summary).expect("finish");
+            }
+            let whole = Recording::new(settings, events()).with_preset(preset).to_json();
+            assert_eq!(std::fs::read_to_string(&path).expect("written"), whole);
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    /// `.json.gz` is written compressed and read back equal; a gzip file loads whatever its name.
+    #[test]
+    fn gzip_round_trips_by_name_and_by_content() {
+        let dir = std::env::temp_dir().join(format!("stickyviz-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let rec = Recording::new(Experiment::default(), events());
+        let gz = dir.join("run.json.gz");
+        rec.save(&gz).expect("saved");
+        let raw = std::fs::read(&gz).expect("read");
+        assert_eq!(raw[..2], GZIP_MAGIC);
+        assert_eq!(Recording::load(&gz).expect("loads").to_json(), rec.to_json());
+        let renamed = dir.join("run.json");
+        std::fs::rename(&gz, &renamed).expect("rename");
+        assert_eq!(Recording::load(&renamed).expect("loads by content").events, rec.events);
+        rec.save(&renamed).expect("saved plain");
+        assert_eq!(std::fs::read_to_string(&renamed).expect("plain"), rec.to_json());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A gzip file that is not one all the way (cut short) is an error naming the file.
+    #[test]
+    fn a_truncated_gzip_is_refused() {
+        let dir = std::env::temp_dir().join(format!("stickyviz-gzcut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let gz = dir.join("cut.json.gz");
+        Recording::new(Experiment::default(), events()).save(&gz).expect("saved");
+        let raw = std::fs::read(&gz).expect("read");
+        std::fs::write(&gz, &raw[..raw.len() / 2]).expect("cut");
+        let e = Recording::load(&gz).expect_err("refused");
+        assert!(e.to_string().contains("cut.json.gz"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -13,9 +13,11 @@ use crate::ui::strings::{t, tf, S};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
 use crate::ui::{theme, StickyApp};
 
-/// Most events kept for Save. The model's own history cap is the same number, so a run the
-/// window can still show completely can also be saved completely.
-pub const MAX_KEPT_EVENTS: usize = crate::analysis::DEFAULT_HISTORY_CAP;
+/// Most events kept for Save: 1,000,000 events of 144 bytes are 144 MB, the part of the
+/// window's 512 MB bound (issue 17, docs/performance.md) left beside the model's history.
+/// A longer run is shown with exact counts but saved with `stickyviz run --json`, which
+/// streams any length to disk; Save says so.
+pub const MAX_KEPT_EVENTS: usize = 1_000_000;
 
 /// Where the shown run came from: a file (replay) rather than a live run.
 #[derive(Clone, Debug, PartialEq, Eq)]
