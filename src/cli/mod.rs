@@ -99,7 +99,7 @@ pub struct RunArgs {
     /// Width of the text timeline in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
-    /// Write the whole run (settings, events, summary) as a JSON recording to FILE, or - for stdout.
+    /// Write the whole run (settings, events, summary) as a JSON recording to FILE as it goes (gzip if FILE ends in .gz), or - for stdout.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
     /// Write the TCP segments the run captured (needs root or CAP_NET_RAW) as pcapng to FILE.

@@ -79,6 +79,10 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
     let mut progress = crate::cli::progress::Progress::new();
     progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressLoad, &[&source]));
     let rec = Recording::load(&args.recording)?;
+    if rec.summary.events_dropped_from_history > 0 {
+        // the picture shows the history kept; say what it leaves out, as the window does
+        progress.eprintln(&crate::i18n::tf(lang, crate::i18n::S::HistoryCapped, &[&rec.summary.events_dropped_from_history]));
+    }
     progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressDraw, &[&args.out.display()]));
     match kind {
         Kind::Svg => {

@@ -520,7 +520,7 @@ strings! {
     FlagRunUdp => ("Send the workload as UDP datagrams only", "只用 UDP 数据报发送工作负载"),
     FlagBoth => ("Run TCP and UDP side by side", "TCP 和 UDP 并排运行"),
     FlagWidth => ("Width of the text timeline in columns", "文本时间线的宽度（列数）"),
-    FlagRunJson => ("Write the whole run (settings, events, summary) as a JSON recording to FILE, or - for stdout", "把整次运行（设置、事件、汇总）写成 JSON 录制文件 FILE，- 表示标准输出"),
+    FlagRunJson => ("Write the whole run (settings, events, summary) as a JSON recording to FILE as it goes (gzip if FILE ends in .gz), or - for stdout", "边运行边把整次运行（设置、事件、汇总）写成 JSON 录制文件 FILE（以 .gz 结尾则用 gzip 压缩），- 表示标准输出"),
     FlagPcapng => ("Write the TCP segments the run captured (needs root or CAP_NET_RAW) as pcapng to FILE", "把这次运行抓到的 TCP 报文段写成 pcapng 文件（需要 root 或 CAP_NET_RAW）"),
     CmdPresets => ("List the lessons (presets)", "列出所有课程（预设）"),
     CmdDecode => ("Feed a byte file through a framing decoder in reads of N bytes and print each frame", "把一个字节文件按每次 N 字节喂给分帧解码器，打印每一帧"),
