@@ -108,9 +108,9 @@ fn the_stats_strip_says_the_run_waited_for_the_window() {
     events.insert(1, Event::QueueWait { at_us: 1, waited_us: 2_500 });
     events.insert(1, Event::QueueWait { at_us: 1, waited_us: 1_500 });
     let h = showing(events);
-    h.get_by_label_contains("the run waited 4 ms (2 times)");
+    h.get_by_label_contains("threads waited 4 ms in all (2 times)");
     let quiet = showing(tcp_run(1, 1, 1, 0));
-    assert!(quiet.query_by_label_contains("the run waited").is_none(), "said only when it happened");
+    assert!(quiet.query_by_label_contains("threads waited").is_none(), "said only when it happened");
 }
 
 /// `stickyviz --count N --read-size 1` opens the window on those settings and runs them: the

@@ -166,7 +166,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());
     }
     if s.queue_waits > 0 {
-        line(S::SumQueueWaits, tf(lang, S::SumQueueWaitsValue, &[&s.queue_waits, &(s.queue_wait_us / 1000)]));
+        line(S::SumQueueWaits, tf(lang, S::SumQueueWaitsValue, &[&crate::i18n::grouped(s.queue_waits), &crate::i18n::grouped(s.queue_wait_us / 1000)]));
     }
     // `listen` lists its clients in a section of their own.
     for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {

@@ -599,8 +599,8 @@ strings! {
     ProgressDraw => ("drawing {}", "正在绘制 {}"),
     ProgressListen => ("{} events • {} received • {} clients", "{} 个事件 • 已接收 {} • {} 个客户端"),
     SumQueueWaits => ("waits for the app", "等待本程序"),
-    SumQueueWaitsValue => ("{} ({} ms in all: the run went at the app's pace, not the kernel's, during them)", "{} 次（共 {} ms：这期间实验按本程序的速度进行，而不是内核的）"),
-    QueueWaited => ("The app fell behind: the run waited {} ms ({} times) for it to catch up, so timings in those moments are the app's, not the kernel's. Counts stay exact.", "本程序跟不上：实验共等待了 {} ms（{} 次），这些时刻的时间是本程序造成的，而不是内核的。统计仍然准确。"),
+    SumQueueWaitsValue => ("{} ({} ms in all: in those moments the run went at the app's pace, not the kernel's)", "{} 次（共 {} ms：这些时刻实验按本程序的速度进行，而不是内核的）"),
+    QueueWaited => ("The app fell behind: the run's threads waited {} ms in all ({} times) for it to catch up; in those moments the timings are the app's, not the kernel's. Counts stay exact.", "本程序跟不上：实验的线程一共等待了 {} ms（{} 次）；这些时刻的时间是本程序造成的，而不是内核的。统计仍然准确。"),
     CliRecordingOrSettings => ("a recording is shown as it was recorded: settings flags cannot change it (drop them, or drop the file to run them)", "录制文件按录制时的样子显示，设置参数改变不了它（去掉这些参数，或去掉文件来运行它们）"),
 }
 

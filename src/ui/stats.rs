@@ -56,7 +56,7 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
         ui.colored_label(theme::split_text(ui.visuals().dark_mode), tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));
     }
     if s.queue_waits > 0 {
-        ui.colored_label(theme::split_text(ui.visuals().dark_mode), tf(lang, S::QueueWaited, &[&(s.queue_wait_us / 1000), &s.queue_waits]));
+        ui.colored_label(theme::split_text(ui.visuals().dark_mode), tf(lang, S::QueueWaited, &[&crate::i18n::grouped(s.queue_wait_us / 1000), &crate::i18n::grouped(s.queue_waits)]));
     }
     let legend = egui::Label::new(RichText::new(t(lang, S::Legend)).size(11.5).weak());
     if compact {
