@@ -68,6 +68,11 @@ impl Model {
         let s = &mut self.summary;
         match event {
             Event::Message { at_us, msg, offset, len, header_len } => {
+                if s.messages == 0 {
+                    // our own sender: its messages are the boundaries, and the frame classifier
+                    // (for a sender that is not ours) would only pile up read ends
+                    self.frame_classifier = Default::default();
+                }
                 s.messages += 1;
                 self.classifier.message_end(offset.0 + u64::from(*len));
                 if self.keep() {
@@ -105,7 +110,9 @@ impl Model {
                 s.reads += 1;
                 s.bytes_received += u64::from(*len);
                 self.classifier.read_end(offset.0 + u64::from(*len));
-                self.frame_classifier.read_end(offset.0 + u64::from(*len));
+                if s.messages == 0 {
+                    self.frame_classifier.read_end(offset.0 + u64::from(*len));
+                }
                 if self.keep() {
                     self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
                 }
@@ -115,7 +122,9 @@ impl Model {
             Event::Frame { at_us, index, offset, len, payload_len, intact } => {
                 s.frames += 1;
                 s.intact_frames += u64::from(*intact);
-                self.frame_classifier.message_end(offset.0 + u64::from(*len));
+                if s.messages == 0 {
+                    self.frame_classifier.message_end(offset.0 + u64::from(*len));
+                }
                 if self.keep() {
                     self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
                 }

@@ -17,30 +17,44 @@ use crate::engine::MsgId;
 use crate::i18n::{t, tf, Lang, S};
 
 /// One block on a lane: where it starts, how long, its label.
+#[cfg(test)]
 struct Block {
     offset: u64,
     len: u64,
     label: String,
 }
 
+#[cfg(test)]
 fn lane(blocks: &[Block], total: u64, width: usize) -> String {
+    lane_of(blocks, |b| (b.offset, b.len), |_, b| b.label.clone(), total, width)
+}
+
+/// The lane of `items` (each at `place(item)` = (offset, len)), `width` columns for `total`
+/// bytes: `-` where a block lies, `|` where one starts, and its label where it fits before the
+/// next start. Labels are made only for blocks with room: a run of millions of records costs
+/// no string per record (issue 17: the labels of a 10-million-read run took ~240 MB).
+fn lane_of<T>(items: &[T], place: impl Fn(&T) -> (u64, u64), label: impl Fn(usize, &T) -> String, total: u64, width: usize) -> String {
     let mut cells = vec![' '; width];
     let col = |off: u64| ((off as u128 * width as u128) / total.max(1) as u128) as usize;
-    let mut starts = Vec::with_capacity(blocks.len());
-    for b in blocks {
-        let (from, to) = (col(b.offset).min(width - 1), col(b.offset + b.len).min(width));
+    let start = |item: &T| col(place(item).0).min(width - 1);
+    for item in items {
+        let (offset, len) = place(item);
+        let (from, to) = (col(offset).min(width - 1), col(offset + len).min(width));
         for c in cells.iter_mut().take(to.max(from + 1)).skip(from) {
             *c = '-';
         }
-        starts.push(from);
     }
-    for (i, b) in blocks.iter().enumerate() {
-        let from = starts[i];
-        let next = starts.get(i + 1).copied().unwrap_or(width);
+    for (i, item) in items.iter().enumerate() {
+        let from = start(item);
+        let next = items.get(i + 1).map_or(width, start);
         cells[from] = '|';
         let room = next.saturating_sub(from + 1);
-        if b.label.chars().count() <= room {
-            for (k, ch) in b.label.chars().enumerate() {
+        if room == 0 {
+            continue;
+        }
+        let label = label(i, item);
+        if label.chars().count() <= room {
+            for (k, ch) in label.chars().enumerate() {
                 cells[from + 1 + k] = ch;
             }
         }
@@ -48,12 +62,9 @@ fn lane(blocks: &[Block], total: u64, width: usize) -> String {
     cells.into_iter().collect::<String>().trim_end().to_string()
 }
 
-fn spans(spans: &[Span], prefix: char) -> Vec<Block> {
-    spans
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Block { offset: s.offset, len: s.len.into(), label: format!("{prefix}{i} {}", s.len) })
-        .collect()
+/// A lane of spans labelled `{prefix}{index} {len}`.
+fn span_lane(spans: &[Span], prefix: char, total: u64, width: usize) -> String {
+    lane_of(spans, |s| (s.offset, s.len.into()), |i, s| format!("{prefix}{i} {}", s.len), total, width)
 }
 
 /// Renders the TCP lanes and the UDP datagrams of `model`, `width` columns wide.
@@ -63,29 +74,21 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
     let total = model.stream_len();
     if total > 0 || !model.messages.is_empty() {
         let _ = writeln!(out, "bytes   0{:>w$}", total, w = width - 1);
-        let writes: Vec<Block> = model
-            .writes
-            .iter()
-            .map(|w| Block { offset: w.offset, len: w.len.into(), label: MsgId::to_string(&w.msg) })
-            .collect();
-        let _ = writeln!(out, "send()  {}", lane(&writes, total, width));
+        let writes = lane_of(&model.writes, |w| (w.offset, w.len.into()), |_, w| MsgId::to_string(&w.msg), total, width);
+        let _ = writeln!(out, "send()  {writes}");
         if model.segments_unavailable.is_some() {
             let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
             let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[&segs]));
         } else {
-            let _ = writeln!(out, "wire    {}", lane(&spans(&model.segments, 's'), total, width));
+            let _ = writeln!(out, "wire    {}", span_lane(&model.segments, 's', total, width));
         }
-        let _ = writeln!(out, "recv()  {}", lane(&spans(&model.reads, 'r'), total, width));
+        let _ = writeln!(out, "recv()  {}", span_lane(&model.reads, 'r', total, width));
         if !model.frames.is_empty() || model.summary.decode_errors > 0 {
-            let frames: Vec<Block> = model
-                .frames
-                .iter()
-                .map(|f| Block { offset: f.offset, len: f.len.into(), label: format!("f{}{}", f.index, if f.intact { "" } else { "!" }) })
-                .collect();
-            let _ = writeln!(out, "frames  {}", lane(&frames, total, width));
+            let frames = lane_of(&model.frames, |f| (f.offset, f.len.into()), |_, f| format!("f{}{}", f.index, if f.intact { "" } else { "!" }), total, width);
+            let _ = writeln!(out, "frames  {frames}");
         }
-        let marks: Vec<Block> = model.messages.iter().skip(1).map(|m| Block { offset: m.offset, len: 0, label: String::new() }).collect();
-        let guides = lane(&marks, total, width).replace(['|', '-'], ":");
+        let marks = model.messages.get(1..).unwrap_or_default();
+        let guides = lane_of(marks, |m| (m.offset, 0), |_, _| String::new(), total, width).replace(['|', '-'], ":");
         let _ = writeln!(out, "bounds  {guides}");
         for (i, r) in model.reads.iter().enumerate().take(40) {
             let kind = match model.read_kind(r) {
