@@ -52,7 +52,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
     }
     let failed: Vec<&str> = reports.iter().filter(|r| !r.verdict.passed()).map(|r| scenario_name(r.scenario, lang)).collect();
     if !failed.is_empty() {
-        anyhow::bail!(tf(lang, S::TortureFailedNamed, &[&failed.join(", ")]));
+        anyhow::bail!(tf(lang, S::TortureFailedNamed, &[&failed.join(t(lang, S::TortureListSep))]));
     }
     Ok(())
 }

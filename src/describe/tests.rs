@@ -229,7 +229,9 @@ fn every_torture_result_reads_in_both_languages() {
             let r = ScenarioReport { scenario, sent, received, verdict: v.clone() };
             let (en, zh) = (torture::report_line(&r, Lang::En), torture::report_line(&r, Lang::Zh));
             assert_translated(&format!("{r:?}"), &en, &zh);
-            assert!(en.contains(r"\x00\x00\x00\x18hello…"), "the bytes sent are shown escaped: {en}");
+            if *v != Verdict::NotApplicable {
+                assert!(en.contains(r"\x00\x00\x00\x18hello…"), "the bytes sent are shown escaped: {en}");
+            }
             let (en, zh) = (torture::scenario_tip(scenario, Lang::En), torture::scenario_tip(scenario, Lang::Zh));
             assert_translated(&format!("{scenario:?} tip"), en, zh);
         }

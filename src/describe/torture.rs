@@ -95,10 +95,16 @@ pub fn report_line(r: &ScenarioReport, lang: Lang) -> String {
     )
 }
 
-/// Bytes as text a student can read: printable ASCII as is, the rest as `\xNN`, then `…` when
-/// there was more than shown.
+/// Bytes as text a student can read: printable ASCII as is (quotes too, so a JSON header reads
+/// as JSON), the rest as `\xNN`, then `…` when there was more than shown.
 pub fn preview(bytes: &[u8], total: u64) -> String {
-    let mut out: String = bytes.iter().flat_map(|b| std::ascii::escape_default(*b)).map(char::from).collect();
+    let mut out = String::with_capacity(bytes.len() + 2);
+    for &b in bytes {
+        match b {
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
     if (bytes.len() as u64) < total {
         out.push('…');
     }

@@ -44,7 +44,7 @@ pub const MANY_FRAMES: u32 = 20;
 /// far more than one `recv(1024)`, and more than loopback hands to one read.
 pub const LARGE_BODY: usize = 1024 * 1024;
 /// Bytes of what was sent and received kept for the report.
-pub const PREVIEW: usize = 24;
+pub const PREVIEW: usize = 40;
 
 /// One adversarial way of sending frames; each simulates a cut real networks make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -639,6 +639,7 @@ strings! {
     TortureSent => ("{} B in {}, frames {}: {}", "{} B，{}，共 {} 帧：{}"),
     TortureReceived => ("{} B, whole frames {}: {}", "{} B，完整的帧 {} 个：{}"),
     TortureNothingBack => ("nothing", "什么也没有"),
+    TortureListSep => (", ", "、"),
     ServerTestMenu => ("Test your server", "测试你的服务器"),
     ServerTestMenuTip => ("Point the app at your own echo server and see which cut of the stream breaks it (the same as `stickyviz send --torture`).", "让本应用连到你自己的回显服务器，看看哪种切分会让它出错（与 `stickyviz send --torture` 相同）。"),
     ServerTestTitle => ("Test your server", "测试你的服务器"),

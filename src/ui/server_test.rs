@@ -95,7 +95,9 @@ pub fn server_test_window_ui(ctx: &egui::Context, st: &mut ServerTest, lang: Lan
     egui::Window::new(t(lang, S::ServerTestTitle))
         .id(egui::Id::unique("server_test"))
         .open(&mut open)
-        .default_width(760.0)
+        .default_size([780.0, (ctx.content_rect().height() - 120.0).max(300.0)])
+        .pivot(egui::Align2::CENTER_TOP)
+        .default_pos(ctx.content_rect().center_top() + egui::vec2(0.0, 48.0))
         .max_height(ctx.content_rect().height() - 80.0)
         .show(ctx, |ui| server_test_ui(ui, st, lang));
     if !open {
