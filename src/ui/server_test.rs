@@ -95,10 +95,10 @@ pub fn server_test_window_ui(ctx: &egui::Context, st: &mut ServerTest, lang: Lan
     egui::Window::new(t(lang, S::ServerTestTitle))
         .id(egui::Id::unique("server_test"))
         .open(&mut open)
-        .default_size([780.0, (ctx.content_rect().height() - 120.0).max(300.0)])
+        // room for the whole report on a 1280×800 laptop; the rows scroll inside on smaller screens
+        .default_size([780.0, (ctx.content_rect().height() - 100.0).max(300.0)])
         .pivot(egui::Align2::CENTER_TOP)
-        .default_pos(ctx.content_rect().center_top() + egui::vec2(0.0, 48.0))
-        .max_height(ctx.content_rect().height() - 80.0)
+        .default_pos(ctx.content_rect().center_top() + egui::vec2(0.0, 40.0))
         .show(ctx, |ui| server_test_ui(ui, st, lang));
     if !open {
         st.stop();
@@ -139,7 +139,7 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
     }
     let passed = st.reports.iter().filter(|r| r.verdict.passed()).count();
     ui.label(RichText::new(tf(lang, S::TortureSummary, &[&passed, &Scenario::ALL.len()])).strong());
-    egui::ScrollArea::vertical().max_height(ui.available_height().max(200.0)).show(ui, |ui| {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("server_test_report").striped(true).num_columns(3).spacing([12.0, 6.0]).show(ui, |ui| {
             for scenario in Scenario::ALL {
                 report_row_ui(ui, scenario, st.reports.iter().find(|r| r.scenario == scenario), lang);
