@@ -14,6 +14,7 @@ mod fact;
 pub mod handshake;
 mod many;
 pub mod peer;
+pub mod reply_cuts;
 pub mod torture;
 mod peer_listen;
 mod peer_udp;

@@ -52,7 +52,7 @@ pub struct ListenOptions {
     pub echo: bool,
     /// UDP only: end this long after the last datagram (UDP has no "peer closed").
     pub idle_ms: u64,
-    /// TCP only, with `echo`: cut each reply adversarially ([`super::torture::ReplyCut`]: one
+    /// TCP only, with `echo`: cut each reply adversarially ([`super::reply_cuts::ReplyCut`]: one
     /// byte per write, header apart from body, two replies in one write), so a client that
     /// reads a reply with one `recv()` is caught ("test your client").
     pub torture: bool,

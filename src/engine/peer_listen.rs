@@ -34,7 +34,7 @@ use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fa
 use super::peer::{is_timeout, sock_err, ListenOptions};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
-use super::torture::{ReplyFrame, ReplyShaper};
+use super::reply_cuts::{ReplyFrame, ReplyShaper};
 use super::{EngineError, Run};
 
 /// Most clients connected at once (a thread and a socket each), so this bounds what a

@@ -242,7 +242,7 @@ pub struct FrameChecker<'e> {
     fatal: Option<DecodeError>,
     /// `listen --echo` in a framed mode: each frame's payload upper-cased and framed again the
     /// same way, waiting to be sent (upper-casing whole reads would break the headers).
-    replies: Option<(FramingMode, LengthPrefix, Vec<super::torture::ReplyFrame>)>,
+    replies: Option<(FramingMode, LengthPrefix, Vec<super::reply_cuts::ReplyFrame>)>,
 }
 
 enum Decoder {
@@ -274,7 +274,7 @@ impl<'e> FrameChecker<'e> {
 
     /// Like [`Self::take_replies`], one reply at a time, each knowing where its header ends
     /// (`listen --torture` cuts replies there).
-    pub fn take_reply_frames(&mut self) -> Vec<super::torture::ReplyFrame> {
+    pub fn take_reply_frames(&mut self) -> Vec<super::reply_cuts::ReplyFrame> {
         self.replies.as_mut().map(|(_, _, out)| std::mem::take(out)).unwrap_or_default()
     }
 
@@ -302,7 +302,7 @@ impl<'e> FrameChecker<'e> {
             let header_len = framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), &mut bytes);
             // newline has no header: the text is cut from its line end
             let split_at = if header_len > 0 { header_len } else { frame.payload.len() };
-            out.push(super::torture::ReplyFrame { bytes, split_at });
+            out.push(super::reply_cuts::ReplyFrame { bytes, split_at });
         }
         let index = self.frames;
         self.frames += 1;

@@ -480,106 +480,27 @@ fn read_reply(conn: &TcpStream, plan: &Plan, opts: &TortureOptions, stop: &Atomi
     }
 }
 
-/// "Test your client": how `listen --torture` cuts its replies, frame after frame (the cycle
-/// repeats). A client that reads a reply with one `recv(1024)` sees a piece of it, or two
-/// replies run together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReplyCut {
-    /// The first [`BYTE_WRITES_MAX`] bytes one per write, [`BYTE_PAUSE`] apart, then the rest.
-    ByteWrites,
-    /// The header (newline: the text; no framing: the first half), then the rest
-    /// [`SPLIT_PAUSE`] later.
-    HeaderApart,
-    /// Held up to [`MERGE_HOLD`] so it leaves in one write with the next reply's first piece.
-    Merged,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl ReplyCut {
-    pub const CYCLE: [ReplyCut; 3] = [Self::ByteWrites, Self::HeaderApart, Self::Merged];
-}
-
-/// Bytes of a reply written one at a time by [`ReplyCut::ByteWrites`] (the rest goes in one
-/// write, so a large reply does not take minutes).
-pub const BYTE_WRITES_MAX: usize = 32;
-/// How long [`ReplyCut::Merged`] holds a reply waiting for the next one. A client that waits
-/// for each answer before it sends again gets it after this.
-pub const MERGE_HOLD: Duration = Duration::from_millis(200);
-
-/// One framed reply and where [`ReplyCut::HeaderApart`] cuts it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplyFrame {
-    pub bytes: Vec<u8>,
-    pub split_at: usize,
-}
-
-/// One write of a shaped reply, and the pause before it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplyPiece {
-    pub pause_before: Duration,
-    pub bytes: Vec<u8>,
-}
-
-/// Turns a client's replies into adversarial writes ([`ReplyCut::CYCLE`]), one connection's worth.
-#[derive(Debug, Default)]
-pub struct ReplyShaper {
-    next: usize,
-    held: Vec<u8>,
-    held_since: Option<Instant>,
-}
-
-impl ReplyShaper {
-    /// The writes for replies just made, in order.
-    pub fn shape(&mut self, replies: Vec<ReplyFrame>) -> Vec<ReplyPiece> {
-        let mut out = Vec::new();
-        for reply in replies {
-            let cut = ReplyCut::CYCLE[self.next % ReplyCut::CYCLE.len()];
-            self.next += 1;
-            let mut pieces: Vec<Vec<u8>> = match cut {
-                ReplyCut::ByteWrites => {
-                    let singles = reply.bytes.len().min(BYTE_WRITES_MAX);
-                    let mut p: Vec<Vec<u8>> = reply.bytes[..singles].iter().map(|b| vec![*b]).collect();
-                    if singles < reply.bytes.len() {
-                        p.push(reply.bytes[singles..].to_vec());
-                    }
-                    p
-                }
-                ReplyCut::HeaderApart => {
-                    let at = reply.split_at.min(reply.bytes.len());
-                    [&reply.bytes[..at], &reply.bytes[at..]].into_iter().filter(|p| !p.is_empty()).map(<[u8]>::to_vec).collect()
-                }
-                ReplyCut::Merged => {
-                    self.held.extend_from_slice(&reply.bytes);
-                    self.held_since.get_or_insert_with(Instant::now);
-                    continue;
-                }
-            };
-            let pause = if cut == ReplyCut::ByteWrites { BYTE_PAUSE } else { SPLIT_PAUSE };
-            if !self.held.is_empty() {
-                // the held reply and this one's first piece leave in one write
-                self.held_since = None;
-                let mut first = std::mem::take(&mut self.held);
-                if let Some(p) = pieces.first_mut() {
-                    first.append(p);
-                    *p = first;
-                } else {
-                    pieces.push(first);
-                }
-            }
-            for (k, bytes) in pieces.into_iter().enumerate() {
-                out.push(ReplyPiece { pause_before: if k == 0 { Duration::ZERO } else { pause }, bytes });
-            }
-        }
-        out
-    }
-
-    /// The held reply, once it has waited [`MERGE_HOLD`] with no other to merge with (or at
-    /// once with `now`, when the client closed).
-    pub fn due(&mut self, now: bool) -> Option<Vec<u8>> {
-        let since = self.held_since?;
-        if now || since.elapsed() >= MERGE_HOLD {
-            self.held_since = None;
-            return Some(std::mem::take(&mut self.held));
-        }
-        None
+    #[test]
+    fn scenarios_without_such_a_part_do_not_apply() {
+        let opts = |framing, bytes| TortureOptions {
+            target: SocketAddr::from(([127, 0, 0, 1], 9)),
+            framing,
+            length_prefix: LengthPrefix { bytes, ..LengthPrefix::default() },
+            max_frame_len: 1 << 20,
+        };
+        assert!(plan(Scenario::PrefixSplit, &opts(FramingMode::Newline, 4)).is_none());
+        assert!(plan(Scenario::PrefixSplit, &opts(FramingMode::U32, 1)).is_none());
+        let split = plan(Scenario::PrefixSplit, &opts(FramingMode::SeedJson, 4)).expect("seed-json has a prefix");
+        assert_eq!(split.cuts[0], 2, "the 4-byte prefix is cut 2 + 2");
+        // a 1-byte prefix caps the large body at 255 bytes
+        let large = plan(Scenario::LargeBody, &opts(FramingMode::U32, 1)).expect("applies");
+        assert_eq!(large.payloads[0].len(), 255);
+        // newline's "header apart" puts the line end in its own write
+        let apart = plan(Scenario::HeaderApart, &opts(FramingMode::Newline, 4)).expect("applies");
+        assert_eq!(&apart.bytes[apart.cuts[0]..], b"\n");
     }
 }
