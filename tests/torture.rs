@@ -104,6 +104,22 @@ fn naive_echo_server_fails_the_split_scenarios() {
 }
 
 #[test]
+fn server_serving_one_client_at_a_time_fails_two_clients() {
+    if !have_python() {
+        return;
+    }
+    let (_server, port) = echo_server("serial", "u32");
+    let out = torture(port, "u32");
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    // the first client holds the only place while it stays silent: forced, not timing
+    let line = stdout.lines().find(|l| l.contains("two clients at once")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.starts_with("FAIL") && line.contains("one client at a time"), "{stdout}");
+    // every other scenario reads exactly and passes
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("FAIL")).count(), 1, "{stdout}");
+}
+
+#[test]
 fn torture_report_reads_in_chinese() {
     if !have_python() {
         return;
