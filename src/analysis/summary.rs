@@ -16,6 +16,18 @@ pub struct Summary {
     /// Packets of the connection the capture socket's queue dropped (`PACKET_STATISTICS`),
     /// once the capture ended; each is a segment missing from the lane.
     pub segments_capture_dropped: Option<u64>,
+    /// Data segments captured again, with bytes an earlier segment carried (None: the capture
+    /// did not see the connection both ways: no capture, or a recording from before).
+    pub retransmissions: Option<u64>,
+    /// ACKs captured from the receiver back to the sender (same None).
+    pub acks: Option<u64>,
+    /// Of those ACKs, the ones that advertised a window of 0: the receiver's buffer was full
+    /// and the sender had to stop.
+    pub zero_window: Option<u64>,
+    /// Zero-window probes the sender sent, asking whether the window opened (same None).
+    pub window_probes: Option<u64>,
+    /// The smallest window an ACK advertised, bytes (None: no ACK seen).
+    pub min_window: Option<u64>,
     /// `send()` calls that accepted fewer bytes than asked (the send buffer was full); each is
     /// followed by another `send()` for the rest, so writes = messages' pieces + short writes.
     pub short_writes: u64,
@@ -51,9 +63,11 @@ pub struct Summary {
 
 impl Summary {
     /// Data segments the kernel sent (`TCP_INFO`) that the capture did not record, once both
-    /// counts are known. `TCP_INFO` counts retransmissions too; the lane draws new bytes once.
+    /// counts are known. `TCP_INFO` counts retransmissions too: so does this comparison, where
+    /// the capture recorded them (the lane draws new bytes once, retransmissions apart).
     pub fn capture_gap(&self) -> Option<u64> {
-        Some(self.segments_tcp_info?.saturating_sub(self.segments_captured?))
+        let captured = self.segments_captured? + self.retransmissions.unwrap_or(0);
+        Some(self.segments_tcp_info?.saturating_sub(captured))
     }
 
     /// The best segment count available: captured, else the kernel's.

@@ -215,6 +215,8 @@ pub fn writes_value(s: &Summary, lang: Lang) -> String {
 /// lane never silently shows fewer segments than left the socket.
 pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
     let Some(captured) = s.segments_captured else { return "-".into() };
+    // retransmissions are data segments too, and TCP_INFO counts them
+    let captured = captured + s.retransmissions.unwrap_or(0);
     match s.capture_gap() {
         None | Some(0) => captured.to_string(),
         Some(gap) => {
@@ -238,6 +240,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
         K::SegmentAfterRead => S::ViolSegmentAfterRead,
         K::FrameBeforeRead => S::ViolFrameBeforeRead,
         K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
+        K::AckBeforeSegment => S::ViolAckBeforeSegment,
     };
     let what = tf(lang, key, &[&v.offset, &v.by_us()]);
     let what = match v.axis {

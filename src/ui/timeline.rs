@@ -187,6 +187,7 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             None if model.summary.capture_gap().unwrap_or(0) > 0 => {
                 tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
             }
+            None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),
@@ -221,6 +222,7 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
         crate::ui::playback_veil::veil(&clip, model, t_us, &|off| axis.x(off as f64), plot.x_range(), &lane_y, ui.visuals());
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
+    ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, selection, lang);
     LaneRects(std::array::from_fn(|k| Rect::from_x_y_ranges(plot.x_range(), lane_y(k))))
 }
@@ -312,6 +314,23 @@ fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, 
         }
     }
     hovered
+}
+
+/// The ACK point on the byte axis, at the play head (or the run's last ACK): a ▼ on the axis
+/// line where the receiver's last ACK stood, a bar from it to the window's right edge (how far
+/// the sender may send), and a dotted line down through the wire lane.
+fn ack_point(clip: &egui::Painter, model: &Model, axis: &Axis, axis_y: f32, lane_y: &dyn Fn(usize) -> egui::Rangef, play_head: Option<u64>) {
+    let last = match play_head {
+        Some(t_us) => model.ack_at(t_us),
+        None => model.acks.last(),
+    };
+    let Some(a) = last else { return };
+    let (x, edge) = (axis.x(a.ack as f64), axis.x(a.window_end() as f64));
+    let color = if a.zero_window() { crate::ui::theme::SPLIT } else { crate::ui::theme::ACK };
+    clip.line_segment([Pos2::new(x, axis_y - 1.5), Pos2::new(edge.max(x + 2.0), axis_y - 1.5)], Stroke::new(3.0, color.gamma_multiply(0.6)));
+    clip.add(Shape::convex_polygon(vec![Pos2::new(x - 5.0, axis_y - 9.0), Pos2::new(x + 5.0, axis_y - 9.0), Pos2::new(x, axis_y)], color, Stroke::NONE));
+    let wire = lane_y(1);
+    clip.extend(Shape::dotted_line(&[Pos2::new(x, axis_y), Pos2::new(x, wire.max)], color, 4.0, 1.0));
 }
 
 /// Message boundary guides through all lanes, unless they would be denser than one per 4 px.
