@@ -70,6 +70,15 @@ impl Summary {
         Some(self.segments_tcp_info?.saturating_sub(captured))
     }
 
+    /// Whether a [`Summary::capture_gap`] can be a loss of the capture's: not when its queue
+    /// dropped nothing. Then the kernel counted some captured packets as several segments: a
+    /// packet bigger than the sender's current MSS (GSO), which Linux caps at half the largest
+    /// window the receiver advertised (`tcp_bound_to_half_wnd`: a 4096-byte packet against a
+    /// 4096-byte window counts as 2; seen in flow-control).
+    pub fn capture_may_have_missed(&self) -> bool {
+        self.capture_gap().unwrap_or(0) > 0 && self.segments_capture_dropped != Some(0)
+    }
+
     /// The best segment count available: captured, else the kernel's.
     pub fn segments(&self) -> Option<u64> {
         self.segments_captured.or(self.segments_tcp_info)

@@ -223,6 +223,7 @@ pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
             let total = captured + gap;
             // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
             match s.segments_capture_dropped.unwrap_or(0) {
+                0 if s.segments_capture_dropped.is_some() => tf(lang, S::SumCaptureGapGso, &[&captured, &total, &gap]),
                 0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
                 d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
                 d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),

@@ -347,7 +347,7 @@ impl Conversation {
 
     fn track(&mut self, seg: TcpSeg) -> Option<Seen> {
         if seg.reverse {
-            return self.from_receiver(seg);
+            return self.track_reverse(seg);
         }
         let control = |kind| Some(Seen::Control { from: Side::TcpSender, kind });
         if seg.flags & SYN != 0 {
@@ -380,7 +380,7 @@ impl Conversation {
         Some(if again { Seen::Retransmission { offset, len } } else { Seen::Segment { offset, len } })
     }
 
-    fn from_receiver(&mut self, seg: TcpSeg) -> Option<Seen> {
+    fn track_reverse(&mut self, seg: TcpSeg) -> Option<Seen> {
         let control = |kind| Some(Seen::Control { from: Side::TcpReceiver, kind });
         if seg.flags & SYN != 0 {
             self.receiver_wscale = seg.wscale;

@@ -83,7 +83,7 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
         }
         _ => s.segments().map_or_else(dash, |n| n.to_string()),
     };
-    stat_ui(ui, big, segments, t(lang, S::StatSegments), gap > 0);
+    stat_ui(ui, big, segments, t(lang, S::StatSegments), s.capture_may_have_missed());
     if let Some(acks) = s.acks {
         stat_ui(ui, big, acks.to_string(), t(lang, S::StatAcks), false);
         let zero = s.zero_window.unwrap_or(0);

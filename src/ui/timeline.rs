@@ -184,7 +184,7 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
         Lane::Wire => match &model.segments_unavailable {
             Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::describe::capture_unavailable(why, lang)]),
             // segments the kernel sent but the capture missed are said where they are missing
-            None if model.summary.capture_gap().unwrap_or(0) > 0 => {
+            None if model.summary.capture_may_have_missed() => {
                 tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
             }
             None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
