@@ -121,6 +121,7 @@ lessons! {
     hmac_handshake_evidence_on_screen => "hmac-handshake",
     hmac_wrong_key_evidence_on_screen => "hmac-wrong-key",
     many_clients_evidence_on_screen => "many-clients",
+    flow_control_evidence_on_screen => "flow-control",
 }
 
 /// naive-header's punchline: both decoder errors are labelled, one under the other, in both

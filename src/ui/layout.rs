@@ -58,7 +58,8 @@ impl Evidence {
 pub fn evidence_of(preset: &str) -> Option<Evidence> {
     Some(match preset {
         "slow-reader" | "firehose" => Evidence::ReadsLane,
-        "nagle-burst" => Evidence::WireLane,
+        // the zero-window ACKs are in the wire lane's ACK row
+        "nagle-burst" | "flow-control" => Evidence::WireLane,
         // the handshake's challenge and answer are frames of their own
         "json-header" | "hmac-handshake" | "hmac-wrong-key" => Evidence::FramesLane,
         "naive-header" => Evidence::DecodeError,
