@@ -223,7 +223,8 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
-    select(ui, resp, &clip, model, &axis, &lane_y, hovered, selection, lang);
+    let tip = resp.hover_pos().and_then(|p| lanes::wire_tip(model, &axis, lane_y(1), p, lang));
+    select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
     LaneRects(std::array::from_fn(|k| Rect::from_x_y_ranges(plot.x_range(), lane_y(k))))
 }
 
@@ -351,7 +352,7 @@ fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn
 
 /// Hover outline and tooltip; a click selects (or clears); the selection stays outlined.
 #[allow(clippy::too_many_arguments)]
-fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, hovered: Option<(Selection, Rect)>, selection: &mut Option<Selection>, lang: Lang) {
+fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, hovered: Option<(Selection, Rect)>, tip: Option<String>, selection: &mut Option<Selection>, lang: Lang) {
     let text_color = ui.visuals().text_color();
     if let Some((sel, r)) = hovered {
         clip.rect_stroke(r, 2.0, Stroke::new(2.0, text_color), StrokeKind::Outside);
@@ -360,8 +361,13 @@ fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, ax
         }
         let text = crate::ui::inspector::title(model, sel, lang);
         resp.on_hover_text_at_pointer(text);
-    } else if resp.clicked() {
-        *selection = None;
+    } else {
+        if resp.clicked() {
+            *selection = None;
+        }
+        if let Some(tip) = tip {
+            resp.on_hover_text_at_pointer(tip);
+        }
     }
     if let Some(sel) = *selection {
         if let Some(r) = selection_rect(model, sel, axis, lane_y) {

@@ -71,6 +71,32 @@ pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: 
 /// Height of the wire lane's ACK row, under the segments.
 const ACK_ROW_H: f32 = 10.0;
 
+/// What the pointer is over in the wire lane's second direction, in words: an ACK (its point and
+/// window, a zero window said as such), a window probe, or a retransmission.
+pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, lang: Lang) -> Option<String> {
+    if model.summary.acks.is_none() || !y.contains(pointer.y) || !axis.rect.x_range().contains(pointer.x) {
+        return None;
+    }
+    let ms = |us: u64| format!("{:.3}", us as f64 / 1000.0);
+    if pointer.y >= y.max - ACK_ROW_H {
+        let near = |off: u64| (axis.x(off as f64) - pointer.x).abs() <= 5.0;
+        let probe = model.window_probes.iter().find(|&&at| near(model.ack_at(at).map_or(0, |a| a.ack)));
+        let (lo, hi) = (axis.offset(pointer.x - 5.0), axis.offset(pointer.x + 5.0));
+        let from = model.acks.partition_point(|a| (a.ack as f64) < lo);
+        let to = model.acks.partition_point(|a| (a.ack as f64) <= hi).max(from);
+        let acks = &model.acks[from..to];
+        return match (acks.iter().find(|a| a.zero_window()).or(acks.first()), probe) {
+            (Some(a), _) if a.zero_window() => Some(tf(lang, S::ZeroWindowTip, &[&ms(a.at_us), &a.ack])),
+            (_, Some(&at)) => Some(tf(lang, S::ProbeTip, &[&ms(at)])),
+            (Some(a), None) => Some(tf(lang, S::AckTip, &[&ms(a.at_us), &a.ack, &a.window])),
+            (None, None) => None,
+        };
+    }
+    let at = axis.offset(pointer.x);
+    let r = model.retransmissions.iter().find(|r| (r.offset as f64) <= at && at < r.end() as f64)?;
+    Some(tf(lang, S::RetransmissionTip, &[&ms(r.at_us), &r.len, &r.offset]))
+}
+
 /// Segments sent again: outlined in red over the segments, marked ↻ where there is room.
 fn retransmissions(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
     // capture order, not stream order: a retransmission is rare, each is drawn (a lossy link
