@@ -33,6 +33,7 @@ impl Model {
                 self.sender_side(event)
             }
             Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. } => self.wire_both_ways(event),
+            Event::AcksNotCaptured { limit_bytes } => self.acks_not_captured = Some(*limit_bytes),
             Event::Read { .. } | Event::Bytes { .. } | Event::Frame { .. } | Event::DecodeError { .. } => self.receiver_side(event),
             // Sent when `send()` began: on loopback it may arrive before `send()` returns.
             Event::DatagramSent { start_us, at_us, msg, len } => self.datagram_sent(start_us.unwrap_or(*at_us), *msg, *len),
@@ -95,7 +96,7 @@ impl Model {
     }
 
     /// The packets the capture saw besides new data: retransmissions, the receiver's ACKs, the
-    /// handshake (whose SYN says the capture follows the connection both ways) and probes.
+    /// handshake (whose SYN-ACK says the capture follows the connection both ways) and probes.
     fn wire_both_ways(&mut self, event: &Event) {
         let s = &mut self.summary;
         match event {
@@ -115,8 +116,12 @@ impl Model {
                 }
             }
             Event::Control { at_us, control, .. } => match control {
+                // the sender's SYN: its data segments are followed from the start
                 ControlKind::Syn => {
                     s.retransmissions.get_or_insert(0);
+                }
+                // the receiver's SYN-ACK: the capture follows the connection both ways
+                ControlKind::SynAck => {
                     s.acks.get_or_insert(0);
                     s.zero_window.get_or_insert(0);
                     s.window_probes.get_or_insert(0);
@@ -127,7 +132,7 @@ impl Model {
                         self.window_probes.push(*at_us);
                     }
                 }
-                ControlKind::SynAck | ControlKind::Ack | ControlKind::Fin | ControlKind::Rst => {}
+                ControlKind::Ack | ControlKind::Fin | ControlKind::Rst => {}
             },
             _ => {}
         }

@@ -57,6 +57,9 @@ pub struct Model {
     /// Errors and early ends, for the user to read.
     pub problems: Vec<Problem>,
     pub segments_unavailable: Option<CaptureUnavailable>,
+    /// The capture followed one direction only: a run over this many bytes (see
+    /// `engine::ACKS_UP_TO_BYTES`); the summary's ACK counts are then None.
+    pub acks_not_captured: Option<u64>,
     pub connection: Option<(String, String)>,
     pub ended: Vec<(Side, EndReason)>,
     pub finished: bool,
@@ -110,6 +113,7 @@ impl Model {
             options: Vec::new(),
             problems: Vec::new(),
             segments_unavailable: None,
+            acks_not_captured: None,
             connection: None,
             ended: Vec::new(),
             finished: false,

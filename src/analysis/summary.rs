@@ -17,9 +17,10 @@ pub struct Summary {
     /// once the capture ended; each is a segment missing from the lane.
     pub segments_capture_dropped: Option<u64>,
     /// Data segments captured again, with bytes an earlier segment carried (None: the capture
-    /// did not see the connection both ways: no capture, or a recording from before).
+    /// did not see the handshake: no capture, or a recording from before).
     pub retransmissions: Option<u64>,
-    /// ACKs captured from the receiver back to the sender (same None).
+    /// ACKs captured from the receiver back to the sender (None: the capture did not follow
+    /// the connection both ways: no capture, a run too big for it, or a recording from before).
     pub acks: Option<u64>,
     /// Of those ACKs, the ones that advertised a window of 0: the receiver's buffer was full
     /// and the sender had to stop.

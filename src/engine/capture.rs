@@ -50,9 +50,9 @@ pub const MAX_PACKETS_KEPT: usize = 100_000;
 /// Bytes of each packet kept: IPv4 and TCP headers with every option fit in 120.
 const SNAPLEN: u32 = 128;
 
-/// Opens the capture socket for the packets from `from` to `to`, or says in plain words why it
-/// cannot be opened.
-pub fn open(from: SocketAddrV4, to: SocketAddrV4) -> Result<Socket, CaptureUnavailable> {
+/// Opens the capture socket for the packets from `from` to `to` (and back, when `both_ways`),
+/// or says in plain words why it cannot be opened.
+pub fn open(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Result<Socket, CaptureUnavailable> {
     let protocol = Protocol::from(i32::from((libc::ETH_P_ALL as u16).to_be()));
     let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol)).map_err(|e| {
         if e.kind() == io::ErrorKind::PermissionDenied {
@@ -67,7 +67,7 @@ pub fn open(from: SocketAddrV4, to: SocketAddrV4) -> Result<Socket, CaptureUnava
     // A larger buffer keeps bursts of segments; the kernel caps it at twice rmem_max.
     let _ignored_if_capped = socket.set_recv_buffer_size(8 * 1024 * 1024);
     // Without the filter the capture still works, only slower.
-    let _unfiltered_if_refused = socket.attach_filter(&filter(from, to));
+    let _unfiltered_if_refused = socket.attach_filter(&filter(from, to, both_ways));
     if let Err(e) = super::sys::enable_packet_timestamps(&socket) {
         return Err(CaptureUnavailable::TimestampsRefused { error: (&e).into() });
     }
@@ -105,10 +105,10 @@ fn probe_stamp() -> io::Result<Option<Socket>> {
     Ok(stamp.is_some_and(|ns| ns < before_read).then_some(s))
 }
 
-/// A classic BPF program: keep outgoing IPv4 TCP packets between `from` and `to`, either way,
-/// cut to [`SNAPLEN`] bytes; drop the rest. The socket is `SOCK_DGRAM`, so offsets count from
-/// the IP header.
-fn filter(from: SocketAddrV4, to: SocketAddrV4) -> Vec<SockFilter> {
+/// A classic BPF program: keep outgoing IPv4 TCP packets from `from` to `to` (and from `to` to
+/// `from` when `both_ways`), cut to [`SNAPLEN`] bytes; drop the rest. The socket is
+/// `SOCK_DGRAM`, so offsets count from the IP header.
+fn filter(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Vec<SockFilter> {
     const LD_W_ABS: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
     const LD_H_ABS: u16 = (libc::BPF_LD | libc::BPF_H | libc::BPF_ABS) as u16;
     const LD_B_ABS: u16 = (libc::BPF_LD | libc::BPF_B | libc::BPF_ABS) as u16;
@@ -146,7 +146,9 @@ fn filter(from: SocketAddrV4, to: SocketAddrV4) -> Vec<SockFilter> {
     checks(&mut prog, common.into(), drop_at);
     checks(&mut prog, way(from, to).into(), reverse_at);
     prog.push(SockFilter::new(RET, 0, 0, SNAPLEN));
-    checks(&mut prog, way(to, from).into(), drop_at);
+    // one way only: the reverse checks can never pass (a packet is not from `to` and `from`)
+    let (back_from, back_to) = if both_ways { (to, from) } else { (from, from) };
+    checks(&mut prog, way(back_from, back_to).into(), drop_at);
     prog.push(SockFilter::new(RET, 0, 0, SNAPLEN));
     prog.push(SockFilter::new(RET, 0, 0, 0));
     debug_assert_eq!(prog.len(), drop_at + 1);
@@ -504,11 +506,11 @@ mod tests {
         let client = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
         client.bind(&SocketAddrV4::new([127, 0, 0, 1].into(), 0).into()).expect("bind");
         let from = client.local_addr().expect("addr").as_socket_ipv4().expect("v4");
-        let capture = match open(from, to) {
+        let capture = match open(from, to, true) {
             Ok(c) => c,
             Err(reason) => return eprintln!("skipped: {reason:?}"),
         };
-        assert!(capture.attach_filter(&filter(from, to)).is_ok(), "the kernel accepts the filter");
+        assert!(capture.attach_filter(&filter(from, to, true)).is_ok(), "the kernel accepts the filter");
         client.connect(&to.into()).expect("connect");
         let mut client = TcpStream::from(client);
         let (mut server, _) = listener.accept().expect("accept");

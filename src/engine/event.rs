@@ -205,6 +205,10 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
     },
+    /// The capture follows the sender's data segments only, not the receiver's ACKs: the run
+    /// may send more than `limit_bytes`, where capturing both ways costs speed
+    /// (`engine::ACKS_UP_TO_BYTES`).
+    AcksNotCaptured { limit_bytes: u64 },
     /// The capture ended: `dropped` packets of this connection reached the capture socket but
     /// not this app (its queue was full, `PACKET_STATISTICS`), so they are missing from the
     /// segment lane. Compare the segments captured with `WireTotal`'s `TCP_INFO` count.
@@ -313,7 +317,7 @@ impl Event {
             | Self::Client { at_us, .. }
             | Self::Finished { at_us } => Some(*at_us),
             Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
-            Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,
+            Self::Bytes { .. } | Self::SegmentsUnavailable { .. } | Self::AcksNotCaptured { .. } => None,
         }
     }
 }

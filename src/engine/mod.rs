@@ -177,8 +177,12 @@ impl Run {
         }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            match capture::open(from, to) {
+            let both_ways = captures_acks(exp);
+            match capture::open(from, to, both_ways) {
                 Ok(socket) => {
+                    if !both_ways {
+                        sp.sink().push(Event::AcksNotCaptured { limit_bytes: ACKS_UP_TO_BYTES });
+                    }
                     let (stop, done) = (stop.clone(), capture_done.clone());
                     sp.spawn("capture", move |sink| capture::run(socket, from, to, sink, &stop, &done))?;
                     sp.capture = sp.handles.pop();
@@ -239,6 +243,17 @@ impl Run {
         self.stop();
         all
     }
+}
+
+/// Runs that may send more than this capture the sender's data segments only, not the
+/// receiver's ACKs: capturing both ways cost firehose (1 GiB in 64 KiB writes) 15% of its wall
+/// time here (docs/performance.md), and a run of that size is about throughput, not about one
+/// ACK. Every lesson about ACKs and windows sends far less.
+pub const ACKS_UP_TO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether the capture follows the receiver's ACKs too (see [`ACKS_UP_TO_BYTES`]).
+pub fn captures_acks(exp: &Experiment) -> bool {
+    u64::from(exp.workload.count) * u64::from(exp.workload.size_max) <= ACKS_UP_TO_BYTES
 }
 
 impl Drop for Run {

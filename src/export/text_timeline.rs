@@ -173,8 +173,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumWrites, crate::describe::writes_value(s, lang));
         line(S::SumSegmentsCaptured, crate::describe::segments_captured_value(s, lang));
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
-        if let Some(acks) = s.acks {
+        if s.retransmissions.is_some() {
             line(S::SumRetransmissions, opt(s.retransmissions));
+        }
+        if let Some(acks) = s.acks {
             line(S::SumAcks, acks.to_string());
             line(S::SumZeroWindow, opt(s.zero_window));
             line(S::SumWindowProbes, opt(s.window_probes));
@@ -212,6 +214,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     }
     if let Some(code) = s.datagram_error_code {
         let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]));
+    }
+    if let Some(limit) = model.acks_not_captured {
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteAcksNotCaptured, &[&(limit >> 20)])]));
     }
     if let Some(why) = &model.segments_unavailable {
         let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)]));

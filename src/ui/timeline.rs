@@ -188,6 +188,7 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
                 tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
             }
             None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
+            None if model.acks_not_captured.is_some() => tf(lang, S::LaneWireOneWay, &[&(model.acks_not_captured.unwrap_or(0) >> 20)]),
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),
