@@ -103,8 +103,8 @@ fn lossy_link_retransmits_and_delivers_every_frame() {
     assert_eq!(m.summary.frames, m.summary.messages);
 }
 
-/// A bulk run captures its data segments only: the receiver's ACKs cost a 1 GiB transfer 15% of
-/// its speed. The lane and the summary say so; no ACK count pretends to be 0. Every lesson about
+/// A bulk run captures its data segments only: capturing the receiver's ACKs made a 1 GiB
+/// transfer 25% slower. The lane and the summary say so; no ACK count pretends to be 0. Every lesson about
 /// windows sends far less and is followed both ways.
 #[test]
 fn a_bulk_run_captures_one_way_and_says_so() {

@@ -246,7 +246,7 @@ impl Run {
 }
 
 /// Runs that may send more than this capture the sender's data segments only, not the
-/// receiver's ACKs: capturing both ways cost firehose (1 GiB in 64 KiB writes) 15% of its wall
+/// receiver's ACKs: capturing both ways made firehose (1 GiB in 64 KiB writes) 25% slower in wall
 /// time here (docs/performance.md), and a run of that size is about throughput, not about one
 /// ACK. Every lesson about ACKs and windows sends far less.
 pub const ACKS_UP_TO_BYTES: u64 = 16 * 1024 * 1024;

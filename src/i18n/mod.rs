@@ -601,7 +601,7 @@ strings! {
     SumWindowProbes => ("window probes", "窗口探测"),
     SumMinWindow => ("smallest receive window", "最小接收窗口"),
     StatAcks => ("ACKs", "ACK"),
-    NoteAcksNotCaptured => ("the receiver's ACKs were not captured: a run that may send more than {} MiB captures the data segments only, because capturing both directions cost a 1 GiB transfer 15% of its speed", "未抓取接收方的 ACK：可能发送超过 {} MiB 的运行只抓数据报文段，因为双向抓包让 1 GiB 的传输慢了 15%"),
+    NoteAcksNotCaptured => ("the receiver's ACKs were not captured: a run that may send more than {} MiB captures the data segments only, because capturing both directions made a 1 GiB transfer 25% slower", "未抓取接收方的 ACK：可能发送超过 {} MiB 的运行只抓数据报文段，因为双向抓包让 1 GiB 的传输慢了 25%"),
     LaneWireOneWay => ("wire — TCP segments (one way: a run over {} MiB does not capture the receiver's ACKs, to keep its speed)", "wire — TCP 报文段（单向：超过 {} MiB 的运行不抓接收方的 ACK，以免拖慢速度）"),
     StatZeroWindow => ("zero window", "零窗口"),
     StatRetransmissions => ("retransmitted", "重传"),
