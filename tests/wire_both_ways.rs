@@ -84,6 +84,13 @@ fn flow_control_closes_the_window_and_the_gauge_agrees() {
     }
     let first = zero[0];
     assert!(TcpAt::at(&m, first.at_us).written < s.bytes_sent, "the sender was still writing when the window closed");
+    // the exports show it too: the SVG's ACK row, the text timeline's ack lane and list
+    let svg = stickyviz::export::svg::render_model(&m, &stickyviz::export::options::RenderOptions::default());
+    assert!(svg.contains(r#"class="zero-window""#) && svg.contains(r#"class="ack""#), "the SVG marks ACKs and zero windows");
+    let text = stickyviz::export::text_timeline::render(&m, 100, Lang::En);
+    let ack_lane = text.lines().find(|l| l.starts_with("ack ")).expect("an ack lane");
+    assert!(ack_lane.contains('0') && ack_lane.contains('^'), "{ack_lane}");
+    assert!(text.contains(&format!("zero window at +{} µs: ACK {}", first.at_us, first.ack)), "{text}");
 }
 
 /// A lossy link retransmits. `lossy-link` comes with issue 19a's `--link`: until it is on this

@@ -599,6 +599,7 @@ strings! {
     SumRetransmissions => ("retransmissions", "重传"),
     SumCaptureGapGso => ("{} of {} captured ({} fewer packets than TCP_INFO's segments, and the capture dropped none: the kernel counts a packet bigger than the sender's current MSS as several)", "抓到 {} / {}（包数比 TCP_INFO 的报文段数少 {} 个，而抓包没有丢失：内核把大于发送方当前 MSS 的包按多个报文段计）"),
     SumWindowProbes => ("window probes", "窗口探测"),
+    SumCaptureGapLink => ("{} of {} captured ({} never reached the capture, which dropped none: lost on the way, before it, and sent again)", "抓到 {} / {}（{} 个没有到达抓包点，而抓包没有丢失：它们在途中、抓包点之前丢失，随后被重发）"),
     SumMinWindow => ("smallest receive window", "最小接收窗口"),
     StatAcks => ("ACKs", "ACK"),
     NoteAcksNotCaptured => ("the receiver's ACKs were not captured: a run that may send more than {} MiB captures the data segments only, because capturing both directions made a 1 GiB transfer 25% slower", "未抓取接收方的 ACK：可能发送超过 {} MiB 的运行只抓数据报文段，因为双向抓包让 1 GiB 的传输慢了 25%"),
