@@ -13,6 +13,9 @@ pub struct Summary {
     pub segments_captured: Option<u64>,
     /// Data segments the kernel reports sending (`TCP_INFO`), once the sender settled.
     pub segments_tcp_info: Option<u64>,
+    /// Of those, segments sent again (`tcpi_total_retrans`: lost on the link, or thought lost);
+    /// None where the OS does not count them.
+    pub retransmitted_tcp_info: Option<u64>,
     /// Packets of the connection the capture socket's queue dropped (`PACKET_STATISTICS`),
     /// once the capture ended; each is a segment missing from the lane.
     pub segments_capture_dropped: Option<u64>,
@@ -53,7 +56,8 @@ impl Summary {
     /// Data segments the kernel sent (`TCP_INFO`) that the capture did not record, once both
     /// counts are known. `TCP_INFO` counts retransmissions too; the lane draws new bytes once.
     pub fn capture_gap(&self) -> Option<u64> {
-        Some(self.segments_tcp_info?.saturating_sub(self.segments_captured?))
+        let sent_once = self.segments_tcp_info?.saturating_sub(self.retransmitted_tcp_info.unwrap_or(0));
+        Some(sent_once.saturating_sub(self.segments_captured?))
     }
 
     /// The best segment count available: captured, else the kernel's.

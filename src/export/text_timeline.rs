@@ -139,6 +139,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumWrites, crate::describe::writes_value(s, lang));
         line(S::SumSegmentsCaptured, crate::describe::segments_captured_value(s, lang));
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
+        // said when it happened (a lossy link); 0 on loopback, which never loses a segment
+        if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
+            line(S::SumRetransmitted, n.to_string());
+        }
         line(S::SumReads, s.reads.to_string());
         line(S::SumBytesReceived, s.bytes_received.to_string());
         line(S::SumMerged, s.merged_reads.to_string());
