@@ -100,7 +100,7 @@ fn mss_flag_on_plain_loopback_is_what_the_kernel_reports() {
 #[test]
 fn a_bad_link_is_refused_naming_the_field_and_range() {
     let _serial = one_at_a_time();
-    for (spec, says) in [("mtu=100", "mtu: 100 is out of range; allowed 576 to 65,536"), ("rate=fast", "rate: 'fast' is not a value"), ("speed=1", "no link field 'speed'")] {
+    for (spec, says) in [("mtu=100", "mtu: 100 is out of range; allowed 576 to 65,536"), ("rate=fast", "rate: 'fast' is not a value"), ("speed=1", "no link field 'speed'; allowed none, or fields mtu=")] {
         let out = stickyviz(&["run", "--link", spec]);
         assert_eq!(out.status.code(), Some(2), "{spec}");
         let err = text(&out.stderr);

@@ -184,7 +184,7 @@ impl Link {
 /// `20mbit` → 20,000,000 (tc's units: k = 1000 for rates).
 fn rate_text(bit: u64) -> String {
     for (unit, n) in [("gbit", 1_000_000_000), ("mbit", 1_000_000), ("kbit", 1_000)] {
-        if bit % n == 0 {
+        if bit.is_multiple_of(n) {
             return format!("{}{unit}", bit / n);
         }
     }
@@ -194,7 +194,7 @@ fn rate_text(bit: u64) -> String {
 /// `20kb` → 20,480 (tc's units: k = 1024 for sizes).
 fn bytes_text(b: u32) -> String {
     for (unit, n) in [("mb", 1024 * 1024), ("kb", 1024)] {
-        if b % n == 0 {
+        if b.is_multiple_of(n) {
             return format!("{}{unit}", b / n);
         }
     }
@@ -202,7 +202,7 @@ fn bytes_text(b: u32) -> String {
 }
 
 fn delay_text(us: u64) -> String {
-    if us % 1000 == 0 {
+    if us.is_multiple_of(1000) {
         format!("{}ms", us / 1000)
     } else {
         format!("{us}us")
@@ -210,7 +210,7 @@ fn delay_text(us: u64) -> String {
 }
 
 fn loss_text(centi: u32) -> String {
-    if centi % 100 == 0 {
+    if centi.is_multiple_of(100) {
         format!("{}%", centi / 100)
     } else {
         format!("{}.{:02}%", centi / 100, centi % 100)

@@ -122,8 +122,8 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
 /// A refused `--link` text, naming the field and what it allows.
 fn link_problem(p: &LinkProblem, lang: Lang) -> String {
     match p {
-        LinkProblem::UnknownField { name } => tf(lang, S::SetLinkUnknownField, &[name]),
-        LinkProblem::NotNameValue { part } => tf(lang, S::SetLinkNotNameValue, &[part]),
+        LinkProblem::UnknownField { name } => tf(lang, S::SetLinkUnknownField, &[name, &t(lang, S::AllowedLink)]),
+        LinkProblem::NotNameValue { part } => tf(lang, S::SetLinkNotNameValue, &[part, &t(lang, S::AllowedLink)]),
         LinkProblem::NotAValue { field, value } => tf(lang, S::SetLinkNotAValue, &[&field.name(), value, &link_units(*field)]),
         LinkProblem::OutOfRange { field, value, min, max } => {
             tf(lang, S::SetLinkOutOfRange, &[&field.name(), &link_value(*field, *value), &fill_range(lang, *field, *min, *max)])

@@ -41,7 +41,10 @@ pub(super) fn presets() -> Vec<Preset> {
             summary: S::LessonLossyLink,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 200, size_min: 10_000, size_max: 10_000, ..Workload::default() },
+                // 300 KB: slow start overflows the queue well before the end (35–186
+                // retransmissions measured in 6 runs of 300 and 500 KB), and the recording stays
+                // about 1 MB
+                workload: Workload { count: 30, size_min: 10_000, size_max: 10_000, ..Workload::default() },
                 receiver: ReceiverOptions { read_size: 16_384, start_delay_ms: 0, ..ReceiverOptions::default() },
                 framing: FramingMode::U32,
                 link: Some(lossy()),
