@@ -219,12 +219,18 @@ fn parse_tcp(data: &[u8], from: SocketAddrV4, to: SocketAddrV4) -> Option<TcpSeg
     Some(TcpSeg { seq, syn, payload_len, total_len: total_len as u32, headers_len: ihl + tcp_header })
 }
 
-/// Turns sequence numbers into stream offsets and drops the second sighting of each segment.
+/// Turns sequence numbers into stream offsets and drops a segment whose bytes were all seen
+/// already (its second sighting, or a retransmission of bytes that got through). A segment that
+/// brings bytes not seen before is kept, also when it comes after later bytes: that is a
+/// retransmission filling the hole a lost segment left (a lossy link), drawn where and when the
+/// bytes finally crossed.
 #[derive(Default)]
 struct SegmentTracker {
     isn: Option<u32>,
-    /// Stream offset up to which bytes have been seen.
+    /// Stream offset up to which bytes have been seen (the highest end, holes included).
     seen_end: u64,
+    /// Byte ranges below `seen_end` not seen yet (start, end), in order: few, and short-lived.
+    holes: Vec<(u64, u64)>,
 }
 
 impl SegmentTracker {
@@ -245,11 +251,41 @@ impl SegmentTracker {
             offset += 1 << 32;
         }
         let end = offset + u64::from(seg.payload_len);
-        if end <= self.seen_end {
+        let fills_a_hole = self.fill(offset, end.min(self.seen_end));
+        if end > self.seen_end {
+            if offset > self.seen_end {
+                // a segment was skipped: its bytes are a hole until a retransmission brings them
+                self.holes.push((self.seen_end, offset));
+            }
+            self.seen_end = end;
+        } else if !fills_a_hole {
             return None;
         }
-        self.seen_end = end;
         Some((offset, seg.payload_len))
+    }
+
+    /// Marks `start..end` seen; true if any of it was a hole.
+    fn fill(&mut self, start: u64, end: u64) -> bool {
+        if start >= end {
+            return false;
+        }
+        let mut filled = false;
+        let mut rest = Vec::with_capacity(self.holes.len() + 1);
+        for &(h0, h1) in &self.holes {
+            if h1 <= start || h0 >= end {
+                rest.push((h0, h1));
+                continue;
+            }
+            filled = true;
+            if h0 < start {
+                rest.push((h0, start));
+            }
+            if h1 > end {
+                rest.push((end, h1));
+            }
+        }
+        self.holes = rest;
+        filled
     }
 }
 
@@ -307,6 +343,19 @@ mod tests {
         }
         assert_eq!(syns, 1, "each packet once: loopback shows every packet twice without the filter");
         assert_eq!(payload, 5000);
+    }
+
+    /// A lossy link: a segment lost, later ones seen, then the retransmission fills the hole;
+    /// a second retransmission of bytes already seen is not counted.
+    #[test]
+    fn a_retransmission_into_a_hole_is_kept_once() {
+        let mut t = SegmentTracker::default();
+        t.track(seg(0, true, 0));
+        assert_eq!(t.track(seg(1, false, 10)), Some((0, 10)));
+        assert_eq!(t.track(seg(21, false, 10)), Some((20, 10)), "bytes 10..20 were lost");
+        assert_eq!(t.track(seg(11, false, 10)), Some((10, 10)), "the retransmission fills the hole");
+        assert_eq!(t.track(seg(11, false, 10)), None, "seen now");
+        assert_eq!(t.track(seg(1, false, 30)), None, "every byte seen");
     }
 
     #[test]
