@@ -87,7 +87,7 @@ fn segments_run(captured: u32, kernel: u32, dropped: Option<u64>) -> Model {
     for i in 0..captured {
         events.push(Event::Segment { at_us: 1, offset: StreamOffset(u64::from(i)), len: 1, packet: None });
     }
-    events.push(Event::WireTotal { at_us: 2, segs_out: kernel });
+    events.push(Event::WireTotal { at_us: 2, segs_out: kernel, retransmitted: None });
     if let Some(dropped) = dropped {
         events.push(Event::CaptureStats { at_us: 3, dropped });
     }

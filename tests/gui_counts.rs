@@ -40,7 +40,7 @@ fn tcp_run(captured: u32, kernel: u32, writes: u32, short: u32) -> Vec<Event> {
         events.push(Event::Segment { at_us: 3, offset: StreamOffset(u64::from(i) * 10), len: 10, packet: None });
     }
     events.push(Event::Read { start_us: Some(1), at_us: 4, offset: StreamOffset(0), len: writes * 10, requested: 65536 });
-    events.push(Event::WireTotal { at_us: 5, segs_out: kernel });
+    events.push(Event::WireTotal { at_us: 5, segs_out: kernel, retransmitted: None });
     events.push(Event::CaptureStats { at_us: 5, dropped: u64::from(kernel - captured) });
     events.push(Event::Finished { at_us: 6 });
     events

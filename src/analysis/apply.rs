@@ -82,7 +82,10 @@ impl Model {
                     self.writes.push(WriteRec { at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
                 }
             }
-            Event::WireTotal { segs_out, .. } => s.segments_tcp_info = Some(u64::from(*segs_out)),
+            Event::WireTotal { segs_out, retransmitted, .. } => {
+                s.segments_tcp_info = Some(u64::from(*segs_out));
+                s.retransmitted_tcp_info = retransmitted.map(u64::from);
+            }
             Event::CaptureStats { dropped, .. } => s.segments_capture_dropped = Some(*dropped),
             Event::Segment { at_us, offset, len, .. } => {
                 *s.segments_captured.get_or_insert(0) += 1;

@@ -13,6 +13,9 @@ pub struct Summary {
     pub segments_captured: Option<u64>,
     /// Data segments the kernel reports sending (`TCP_INFO`), once the sender settled.
     pub segments_tcp_info: Option<u64>,
+    /// Of those, segments sent again (`tcpi_total_retrans`: lost on the link, or thought lost);
+    /// None where the OS does not count them.
+    pub retransmitted_tcp_info: Option<u64>,
     /// Packets of the connection the capture socket's queue dropped (`PACKET_STATISTICS`),
     /// once the capture ended; each is a segment missing from the lane.
     pub segments_capture_dropped: Option<u64>,
@@ -67,15 +70,22 @@ impl Summary {
     /// counts are known. `TCP_INFO` counts retransmissions too: so does this comparison, where
     /// the capture recorded them (the lane draws new bytes once, retransmissions apart).
     pub fn capture_gap(&self) -> Option<u64> {
-        let captured = self.segments_captured? + self.retransmissions.unwrap_or(0);
-        Some(self.segments_tcp_info?.saturating_sub(captured))
+        let kernel = self.segments_tcp_info?;
+        let captured = self.segments_captured?;
+        Some(match self.retransmissions {
+            // the capture saw the retransmissions too: every transmission on both sides
+            Some(again) => kernel.saturating_sub(captured + again),
+            // a recording without them: the kernel's first transmissions only
+            None => kernel.saturating_sub(self.retransmitted_tcp_info.unwrap_or(0)).saturating_sub(captured),
+        })
     }
 
     /// Whether a [`Summary::capture_gap`] can be a loss of the capture's: not when its queue
     /// dropped nothing. Then the kernel counted some captured packets as several segments: a
     /// packet bigger than the sender's current MSS (GSO), which Linux caps at half the largest
     /// window the receiver advertised (`tcp_bound_to_half_wnd`: a 4096-byte packet against a
-    /// 4096-byte window counts as 2; seen in flow-control).
+    /// 4096-byte window counts as 2; seen in flow-control), or a link dropped them before the
+    /// capture saw them (tc's queue comes first) and the sender sent them again.
     pub fn capture_may_have_missed(&self) -> bool {
         self.capture_gap().unwrap_or(0) > 0 && self.segments_capture_dropped != Some(0)
     }

@@ -443,6 +443,19 @@ mod tests {
         assert_eq!(t.track(seg(126, false, 5)), Some(Seen::Segment { offset: 25, len: 5 }));
     }
 
+    /// A lossy link: a segment lost before the capture (tc's queue comes first), later ones
+    /// seen, then the sender's retransmission brings the lost bytes: it is marked as one (the
+    /// kernel sent those bytes before), and so is a second copy.
+    #[test]
+    fn a_retransmission_into_a_lost_segments_hole_is_marked() {
+        let mut t = Conversation::default();
+        t.track(seg(0, true, 0));
+        assert_eq!(t.track(seg(1, false, 10)), Some(Seen::Segment { offset: 0, len: 10 }));
+        assert_eq!(t.track(seg(21, false, 10)), Some(Seen::Segment { offset: 20, len: 10 }), "bytes 10..20 were lost");
+        assert_eq!(t.track(seg(11, false, 10)), Some(Seen::Retransmission { offset: 10, len: 10 }));
+        assert_eq!(t.track(seg(11, false, 10)), Some(Seen::Retransmission { offset: 10, len: 10 }));
+    }
+
     #[test]
     fn sequence_wrap() {
         let mut t = Conversation::default();

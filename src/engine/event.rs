@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::DecodeError;
 
-pub use super::fact::{Call, CaptureUnavailable, Fault, OsError, PanickedThread};
+pub use super::fact::{Call, CaptureUnavailable, Fault, LinkFailure, NamespaceBlock, NamespaceStep, OsError, PanickedThread};
 
 /// A position in the TCP byte stream: byte 0 is the first byte the sender wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
@@ -158,8 +158,14 @@ pub enum Event {
         unacked: u32,
     },
     /// A final `TCP_INFO` sample once everything was acknowledged (a Nagle-held tail leaves
-    /// after the last write returned).
-    WireTotal { at_us: u64, segs_out: u32 },
+    /// after the last write returned). `retransmitted`: segments the sender sent again
+    /// (`tcpi_total_retrans`: lost, or thought lost; Linux only, absent in older recordings).
+    WireTotal {
+        at_us: u64,
+        segs_out: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retransmitted: Option<u32>,
+    },
     /// One TCP data segment of this connection captured on `lo`, `at_us` being the kernel's
     /// packet timestamp (`SO_TIMESTAMPNS`, when the packet crossed the interface) on the run's
     /// clock, not when the capture thread got round to reading it. `packet` holds its IP and

@@ -182,6 +182,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             line(S::SumWindowProbes, opt(s.window_probes));
             line(S::SumMinWindow, opt(s.min_window));
         }
+        // said when it happened (a lossy link); 0 on loopback, which never loses a segment
+        if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
+            line(S::SumRetransmitted, n.to_string());
+        }
         line(S::SumReads, s.reads.to_string());
         line(S::SumBytesReceived, s.bytes_received.to_string());
         line(S::SumMerged, s.merged_reads.to_string());

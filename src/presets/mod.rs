@@ -8,6 +8,7 @@ use crate::framing::FramingMode;
 use crate::i18n::S;
 
 mod echo;
+mod link;
 
 /// One lesson.
 #[derive(Clone, Debug)]
@@ -138,6 +139,7 @@ pub fn all() -> Vec<Preset> {
         },
     ];
     all.extend(echo::presets());
+    all.extend(link::presets());
     all
 }
 

@@ -39,7 +39,13 @@ pub fn tcp_info(socket: &Socket) -> io::Result<TcpInfo> {
         notsent_bytes: info.tcpi_notsent_bytes,
         unacked: info.tcpi_unacked,
         snd_mss: info.tcpi_snd_mss,
+        total_retrans: Some(info.tcpi_total_retrans),
     })
+}
+
+/// `TCP_MAXSEG`: the largest segment this socket sends and the MSS it announces in its SYN.
+pub fn set_tcp_mss(socket: &Socket, mss: u32) -> io::Result<()> {
+    socket.set_tcp_mss(mss)
 }
 
 /// `recv(fd, buf, len, MSG_TRUNC)` on a datagram socket: copies at most `buf.len()` bytes and
@@ -185,4 +191,55 @@ pub fn packet_drops(socket: &Socket) -> io::Result<u32> {
         return Err(io::Error::last_os_error());
     }
     Ok(stats.tp_drops)
+}
+
+/// Which namespaces a link run's child entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamespaceKind {
+    /// A new user namespace (the caller's uid and gid mapped to root in it) owning a new
+    /// network namespace: what an unprivileged user gets.
+    UserAndNet,
+    /// Only a new network namespace: the caller is root already.
+    NetOnly,
+}
+
+/// The namespace call that failed, for the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamespaceCall {
+    Unshare,
+    /// Writing `/proc/self/setgroups`, `uid_map` or `gid_map`.
+    IdMap,
+}
+
+/// Moves this process into a network namespace of its own: `unshare(CLONE_NEWNET)` as root,
+/// else `unshare(CLONE_NEWUSER | CLONE_NEWNET)` and a uid/gid map that makes the caller root in
+/// the new user namespace (so it may configure that network namespace, and nothing else).
+///
+/// Only a single-threaded process may enter a new user namespace (`EINVAL` otherwise): call it
+/// before any thread starts.
+pub fn enter_network_namespace() -> Result<NamespaceKind, (NamespaceCall, io::Error)> {
+    // SAFETY: geteuid/getegid cannot fail and touch no memory.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    if uid == 0 {
+        // SAFETY: unshare takes flags only.
+        if unsafe { libc::unshare(libc::CLONE_NEWNET) } == 0 {
+            return Ok(NamespaceKind::NetOnly);
+        }
+        // root without CAP_SYS_ADMIN (a container): a user namespace may still be allowed
+    }
+    // SAFETY: unshare takes flags only.
+    if unsafe { libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET) } != 0 {
+        return Err((NamespaceCall::Unshare, io::Error::last_os_error()));
+    }
+    let write = |file: &str, text: String| std::fs::write(format!("/proc/self/{file}"), text).map_err(|e| (NamespaceCall::IdMap, e));
+    // setgroups must be denied before an unprivileged process may write its gid_map
+    write("setgroups", "deny".into())?;
+    write("uid_map", format!("0 {uid} 1"))?;
+    write("gid_map", format!("0 {gid} 1"))?;
+    Ok(NamespaceKind::UserAndNet)
+}
+
+/// A kernel setting under `/proc/sys` as a number (`None`: absent on this kernel, or unreadable).
+pub fn sysctl_number(path: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/sys/{path}")).ok()?.trim().parse().ok()
 }
