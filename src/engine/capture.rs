@@ -392,11 +392,11 @@ impl Conversation {
         if seg.flags & RST != 0 {
             return control(ControlKind::Rst);
         }
-        if seg.flags & FIN != 0 {
-            return control(ControlKind::Fin);
-        }
+        // a FIN without ACK does not happen after the handshake; with one (the usual FIN|ACK)
+        // it is the receiver's last ACK, which on a slow link may be the only one covering the
+        // stream's end: it counts as an ACK, its packet kept as it is
         if seg.flags & ACK == 0 {
-            return None;
+            return (seg.flags & FIN != 0).then_some(Seen::Control { from: Side::TcpReceiver, kind: ControlKind::Fin });
         }
         let mut ack = self.offset(isn, seg.ack, self.acked);
         if self.fin_sent && ack == self.seen_end + 1 {
@@ -495,6 +495,15 @@ mod tests {
         t.track(seg(101, false, 10));
         assert_eq!(t.track(TcpSeg { flags: FIN | ACK, ..seg(111, false, 0) }), Some(Seen::Control { from: Side::TcpSender, kind: ControlKind::Fin }));
         assert_eq!(t.track(ack(112, 50)), Some(Seen::Ack { ack: 10, window: 50 }));
+    }
+
+    /// The receiver's FIN|ACK is its last ACK: on a lossy link the one that covers the end.
+    #[test]
+    fn the_receivers_fin_ack_counts_as_an_ack() {
+        let mut t = Conversation::default();
+        t.track(seg(100, true, 0));
+        t.track(seg(101, false, 10));
+        assert_eq!(t.track(TcpSeg { flags: FIN | ACK, ..ack(111, 500) }), Some(Seen::Ack { ack: 10, window: 500 }));
     }
 
     #[test]

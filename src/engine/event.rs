@@ -50,7 +50,8 @@ pub enum ControlKind {
     /// the sequence number just below the first unacknowledged byte, so the receiver must answer
     /// with an ACK that states its current window.
     WindowProbe,
-    /// FIN: this end has nothing more to send.
+    /// FIN: this end has nothing more to send (the sender's; the receiver's FIN|ACK is an
+    /// [`Event::Ack`]).
     Fin,
     /// RST: this end reset the connection.
     Rst,
@@ -193,7 +194,8 @@ pub enum Event {
     /// every stream byte before `ack` has arrived, and the receiver has room for `window` more
     /// bytes after it (the advertised receive window, already multiplied by the window scale
     /// the receiver announced in its SYN-ACK). `window` 0 is a *zero window*: the sender must
-    /// stop until an ACK opens it again. Absent in recordings made before ACKs were captured.
+    /// stop until an ACK opens it again. The receiver's FIN (with its ACK) is one of these: its
+    /// last ACK. Absent in recordings made before ACKs were captured.
     Ack {
         at_us: u64,
         ack: StreamOffset,
