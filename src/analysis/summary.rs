@@ -84,8 +84,8 @@ impl Summary {
     /// dropped nothing. Then the kernel counted some captured packets as several segments: a
     /// packet bigger than the sender's current MSS (GSO), which Linux caps at half the largest
     /// window the receiver advertised (`tcp_bound_to_half_wnd`: a 4096-byte packet against a
-    /// 4096-byte window counts as 2; seen in flow-control), or a link dropped them before the
-    /// capture saw them (tc's queue comes first) and the sender sent them again.
+    /// 4096-byte window counts as 2; seen in flow-control, and on lossy-link's 1448-byte MSS),
+    /// or a link dropped them before the capture saw them (tc's queue comes first).
     pub fn capture_may_have_missed(&self) -> bool {
         self.capture_gap().unwrap_or(0) > 0 && self.segments_capture_dropped != Some(0)
     }

@@ -310,10 +310,8 @@ pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
             let total = captured + gap;
             // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
             match s.segments_capture_dropped.unwrap_or(0) {
-                // nothing dropped here: with retransmissions, the link lost them before the
-                // capture's tap (tc's queue comes first); without, the kernel counted big packets
-                // as several segments
-                0 if s.segments_capture_dropped.is_some() && s.retransmissions.unwrap_or(0) > 0 => tf(lang, S::SumCaptureGapLink, &[&captured, &total, &gap]),
+                // nothing dropped here: the kernel counted big packets as several segments (GSO),
+                // or a link dropped packets before the capture's tap (tc's queue comes first)
                 0 if s.segments_capture_dropped.is_some() => tf(lang, S::SumCaptureGapGso, &[&captured, &total, &gap]),
                 0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
                 d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
