@@ -12,6 +12,13 @@
 //! is later, by up to milliseconds when it was not scheduled: a segment stamped then was drawn
 //! after the read that had already returned its bytes (issue 14).
 //!
+//! The thread does not sleep in `recv()`: a packet socket wakes its reader for every packet,
+//! and at gigabytes a second on loopback (about 60 segments a millisecond) those wake-ups, the
+//! sender's work to deliver them and the capture thread's context switches made `firehose`
+//! a fifth slower than the same run without capture (docs/performance.md). It empties the queue
+//! without blocking, then sleeps [`POLL`]: one wake-up a millisecond, however fast the run.
+//! The times do not suffer, they are the kernel's stamps, taken as the packet left.
+//!
 //! Nothing the capture misses goes unsaid: the kernel's drop count for this socket
 //! (`PACKET_STATISTICS`) ends the lane as [`Event::CaptureStats`], and the sender's `TCP_INFO`
 //! count of data segments is the other side of that comparison.
@@ -22,24 +29,30 @@
 //! (docs/performance.md). If the filter cannot be attached, the capture sees everything and
 //! sorts it out here (the leaving sighting by its packet type), as before.
 //!
-//! The receiver's ACKs cost little: on loopback the receiver acknowledges about every second
-//! 64 KiB segment, so they add about half as many packets as the data (measured on firehose,
-//! docs/performance.md).
+//! The receiver's ACKs are not free: on loopback the receiver acknowledges about every second
+//! 64 KiB segment, half as many packets again as the data, and following them made `firehose`
+//! 25% slower (docs/performance.md). A run that may send more than `ACKS_UP_TO_BYTES` (16 MiB)
+//! is therefore captured one way, and says so.
 
 use std::io;
 #[cfg(test)]
 use std::io::Read;
 use std::net::SocketAddrV4;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(test)]
+use std::time::Instant;
 
 use socket2::{Domain, Protocol, SockFilter, Socket, Type};
 
 use super::event::{Call, CaptureUnavailable, CapturedPacket, ControlKind, Event, Fault, Side, StreamOffset};
 use super::sink::EventSink;
 
-/// How long to keep reading after the run's sockets are done, for segments still queued.
-const DRAIN: Duration = Duration::from_millis(30);
+/// How long the thread sleeps once the queue is empty.
+const POLL: Duration = Duration::from_millis(1);
+/// The capture queue asked for (the kernel doubles it): at 64 KiB a segment, about 500
+/// segments, what loopback carries in 8 ms at 60 segments a millisecond: several polls.
+const QUEUE_BYTES: usize = 16 * 1024 * 1024;
 /// Most packets (segments, ACKs, the rest) recorded per run; past it the lane says so (counts
 /// stay in `TCP_INFO`).
 const MAX_SEGMENTS: usize = 2_000_000;
@@ -61,11 +74,14 @@ pub fn open(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Result<Soc
             CaptureUnavailable::CannotOpen { error: (&e).into() }
         }
     })?;
-    socket
-        .set_read_timeout(Some(Duration::from_millis(10)))
-        .map_err(|e| CaptureUnavailable::Setup { error: (&e).into() })?;
-    // A larger buffer keeps bursts of segments; the kernel caps it at twice rmem_max.
-    let _ignored_if_capped = socket.set_recv_buffer_size(8 * 1024 * 1024);
+    socket.set_nonblocking(true).map_err(|e| CaptureUnavailable::Setup { error: (&e).into() })?;
+    // The queue holds what arrives between two polls. The kernel counts a queued packet at the
+    // size of the whole segment it was cut from (a 64 KiB segment against the queue's limit),
+    // though only its first SNAPLEN bytes stay in memory; `SO_RCVBUF` is capped at twice
+    // rmem_max (208 KiB by default: 3 such segments), so the cap is lifted where allowed.
+    if super::sys::force_recv_buffer_size(&socket, QUEUE_BYTES).is_err() {
+        let _ignored_if_capped = socket.set_recv_buffer_size(QUEUE_BYTES);
+    }
     // Without the filter the capture still works, only slower.
     let _unfiltered_if_refused = socket.attach_filter(&filter(from, to, both_ways));
     if let Err(e) = super::sys::enable_packet_timestamps(&socket) {
@@ -156,46 +172,25 @@ fn filter(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Vec<SockFilt
 }
 
 /// Records the packets between `from` (the sender) and `to` (the receiver) until `done` is set
-/// (plus a short drain) or `stop` is set.
+/// or `stop` is set.
+///
+/// `done` is set once every worker has been joined, so the sender has seen its last byte
+/// acknowledged (or given up): each packet was handed to this socket as it left (the tap
+/// comes before `lo` delivers it, so before its ACK), and emptying the queue once after `done`
+/// gets them all, with no waiting.
 pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut EventSink, stop: &AtomicBool, done: &AtomicBool) {
     let mut conversation = Conversation::default();
     let mut buf = [0u8; 128];
-    let mut done_at: Option<Instant> = None;
     let mut recorded = 0usize;
     loop {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        if done.load(Ordering::Relaxed) {
-            let t = *done_at.get_or_insert_with(Instant::now);
-            if t.elapsed() > DRAIN {
-                break;
-            }
-        }
-        match super::sys::recv_packet(&socket, &mut buf) {
-            // Unfiltered, `lo` shows each packet arriving too: the leaving sighting is the one.
-            Ok((_, _, false)) => {}
-            Ok((n, stamp, true)) => {
-                let n = n.min(buf.len());
-                let Some(seg) = parse_tcp(&buf[..n], from, to) else { continue };
-                let Some(seen) = conversation.track(seg) else { continue };
-                // SO_TIMESTAMPNS was set at open; a packet without a stamp is stamped now.
-                let at_us = stamp.map_or_else(|| sink.now_us(), |ns| sink.clock.us_at_unix_ns(ns));
-                let packet = (recorded < MAX_PACKETS_KEPT).then(|| CapturedPacket {
-                    unix_us: sink.clock.unix_us(at_us),
-                    orig_len: seg.total_len,
-                    headers: buf[..seg.headers_len.min(n)].to_vec(),
-                });
-                recorded += 1;
-                if recorded == MAX_SEGMENTS {
-                    let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::CaptureCapped { max: MAX_SEGMENTS } });
-                }
-                if recorded <= MAX_SEGMENTS {
-                    sink.push(seen.event(at_us, packet));
-                }
-            }
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted) => {}
+        // read before the queue is emptied: what was queued before `done` is read below
+        let last_pass = done.load(Ordering::Relaxed);
+        match drain(&socket, from, to, &mut conversation, &mut buf, &mut recorded, sink) {
+            Ok(()) if last_pass => break,
+            Ok(()) => std::thread::sleep(POLL),
             Err(e) => {
                 let at_us = sink.now_us();
                 sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::call(Call::Capture, &e) });
@@ -208,6 +203,47 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
     match super::sys::packet_drops(&socket) {
         Ok(dropped) => sink.push(Event::CaptureStats { at_us, dropped: u64::from(dropped) }),
         Err(e) => sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::call(Call::PacketStatistics, &e) }),
+    }
+}
+
+/// Reads every packet queued on the (non-blocking) socket and records what it was; `Ok` once
+/// the queue is empty.
+fn drain(
+    socket: &Socket,
+    from: SocketAddrV4,
+    to: SocketAddrV4,
+    conversation: &mut Conversation,
+    buf: &mut [u8; 128],
+    recorded: &mut usize,
+    sink: &mut EventSink,
+) -> io::Result<()> {
+    loop {
+        let (n, stamp) = match super::sys::recv_packet(socket, buf) {
+            // Unfiltered, `lo` shows each packet arriving too: the leaving sighting is the one.
+            Ok((_, _, false)) => continue,
+            Ok((n, stamp, true)) => (n, stamp),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let n = n.min(buf.len());
+        let Some(seg) = parse_tcp(&buf[..n], from, to) else { continue };
+        let Some(seen) = conversation.track(seg) else { continue };
+        // SO_TIMESTAMPNS was set at open; a packet without a stamp is stamped now.
+        let at_us = stamp.map_or_else(|| sink.now_us(), |ns| sink.clock.us_at_unix_ns(ns));
+        let packet = (*recorded < MAX_PACKETS_KEPT).then(|| CapturedPacket {
+            unix_us: sink.clock.unix_us(at_us),
+            orig_len: seg.total_len,
+            headers: buf[..seg.headers_len.min(n)].to_vec(),
+        });
+        *recorded += 1;
+        if *recorded == MAX_SEGMENTS {
+            let at_us = sink.now_us();
+            sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::CaptureCapped { max: MAX_SEGMENTS } });
+        }
+        if *recorded <= MAX_SEGMENTS {
+            sink.push(seen.event(at_us, packet));
+        }
     }
 }
 
@@ -545,7 +581,10 @@ mod tests {
         let mut buf = [0u8; 2048];
         let quiet_until = Instant::now() + Duration::from_millis(300);
         while Instant::now() < quiet_until {
-            let Ok(n) = (&capture).read(&mut buf) else { continue };
+            let Ok(n) = (&capture).read(&mut buf) else {
+                std::thread::sleep(Duration::from_millis(1)); // the socket does not block
+                continue;
+            };
             assert!(n <= SNAPLEN as usize, "cut to the headers: {n} bytes");
             let seg = parse_tcp(&buf[..n], from, to).expect("only packets between `from` and `to` pass");
             syns += usize::from(seg.flags & SYN != 0);

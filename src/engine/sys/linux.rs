@@ -117,6 +117,26 @@ pub fn enable_packet_timestamps(socket: &Socket) -> io::Result<()> {
     Ok(())
 }
 
+/// `SO_RCVBUFFORCE`: a receive queue of `bytes` (doubled by the kernel, as `SO_RCVBUF` is),
+/// past the `rmem_max` cap. Needs `CAP_NET_ADMIN` (root, or the app's own network namespace).
+pub fn force_recv_buffer_size(socket: &Socket, bytes: usize) -> io::Result<()> {
+    let size = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    // SAFETY: `size` is a live c_int and the length passed is its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUFFORCE,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// `recvmsg()` into `buf`: returns the bytes read and the kernel's `SO_TIMESTAMPNS` stamp
 /// (ns since the Unix epoch), or `None` when the packet came without one.
 pub fn recv_stamped(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Option<u128>)> {
