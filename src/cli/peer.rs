@@ -194,6 +194,10 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     };
     exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
     args.settings.apply(&mut exp, lang)?;
+    if exp.link.is_some() {
+        // the server is outside any namespace of ours: its packets never cross our link
+        return Err(UsageError(format!("--{}: {}", crate::config::Setting::Link.flag(), t(lang, S::CliLinkRunOnly))).into());
+    }
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
     if args.torture {
         let target = parse_addr("tcp", args.tcp.as_deref().unwrap_or_default(), lang)?;

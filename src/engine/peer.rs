@@ -141,6 +141,9 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
     exp.validate()?;
     let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(sock_err("create sender"))?;
     socket.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+    if let Some(mss) = exp.mss {
+        sys::set_tcp_mss(&socket, mss).map_err(sock_err("set TCP_MAXSEG"))?;
+    }
     if let Some(n) = exp.sender.sndbuf {
         socket.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
     }
@@ -155,7 +158,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
         }
         _ => None,
     };
-    let capture = capture_pair.map(|(from, to)| capture::open(from, to));
+    let capture = capture_pair.map(|(from, to)| capture::open(from, to, super::captures_acks(exp)));
     socket.connect_timeout(&target.into(), Duration::from_secs(5)).map_err(sock_err("connect"))?;
     if exp.sender.cork {
         sys::set_tcp_cork(&socket, true).map_err(sock_err("set TCP_CORK"))?;

@@ -168,7 +168,7 @@ impl StickyApp {
                 self.status = Status::Running { since: Instant::now() };
             }
             Err(e) => {
-                self.start_error = Some(e.to_string());
+                self.start_error = Some(crate::describe::engine_error(&e, self.lang()));
                 self.status = Status::Idle;
             }
         }
