@@ -615,7 +615,6 @@ strings! {
     TimeZeroWindow => ("zero window", "零窗口"),
     GaugeWindow => ("receive window {} B", "接收窗口 {} B"),
     GaugeZeroWindow => ("receive window 0: the sender must wait", "接收窗口为 0：发送方必须等待"),
-    TtAckLane => ("ack", "ack"),
     TtZeroWindowAt => ("zero window at +{} µs: ACK {}, the sender must wait", "+{} µs 零窗口：ACK {}，发送方必须等待"),
     TtMoreZeroWindow => ("… {} more zero-window ACKs", "… 还有 {} 个零窗口 ACK"),
     TtRetransmissionAt => ("retransmission at +{} µs: {} B from byte {}", "+{} µs 重传：{} B，从字节 {} 起"),
