@@ -15,6 +15,7 @@ pub mod peer;
 pub mod progress;
 pub mod render;
 pub mod stop;
+pub mod torture;
 #[cfg(test)]
 mod setting_flags;
 
@@ -151,6 +152,10 @@ pub struct SettingsArgs {
     pub udp_rcvbuf: Option<String>,
     #[arg(long = "udp-start-delay-ms")]
     pub udp_start_delay_ms: Option<String>,
+    #[arg(long)]
+    pub mss: Option<String>,
+    #[arg(long, value_name = "mtu=1500,rate=20mbit,queue=20kb")]
+    pub link: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +240,14 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
     })
 }
 
+/// `--link`: `none` (plain loopback) or the link's fields.
+fn parse_link(v: &str) -> Result<Option<crate::config::Link>, crate::config::SettingProblem> {
+    match v.trim() {
+        "none" | "off" => Ok(None),
+        spec => crate::config::Link::parse(spec).map(Some).map_err(crate::config::SettingProblem::Link),
+    }
+}
+
 fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
     crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--{}: {}", Setting::Size.flag(), tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)]))))
 }
@@ -303,6 +316,15 @@ impl SettingsArgs {
         }
         if let Some(v) = &self.udp_start_delay_ms {
             exp.udp.start_delay_ms = setting(Setting::UdpStartDelay, v, lang)?;
+        }
+        if let Some(v) = &self.mss {
+            exp.mss = match v.trim() {
+                "none" | "off" => None,
+                n => Some(setting(Setting::Mss, n, lang)?),
+            };
+        }
+        if let Some(v) = &self.link {
+            exp.link = parse_link(v).map_err(|problem| UsageError::setting(SettingError { field: Setting::Link, problem }, lang))?;
         }
         exp.validate().map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
@@ -381,7 +403,14 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     }
     .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
     .transpose()?;
-    let run = Run::start(&exp, None).context(t(lang, S::CliCannotStart))?;
+    let run = match Run::start(&exp, None) {
+        Ok(run) => run,
+        // the link cannot run here: like a bad flag, nothing ran (exit 2)
+        Err(crate::engine::EngineError::Link(failure)) => {
+            return Err(UsageError(format!("--{}: {}", Setting::Link.flag(), crate::describe::link_failure(&failure, lang))).into());
+        }
+        Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
+    };
     // Events are folded as they come (the same capped `Model` as the window's) and streamed to
     // the recording: memory stays bounded however long the run (docs/performance.md).
     let mut model = Model::default();
