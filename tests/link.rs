@@ -203,7 +203,7 @@ fn stop_mid_run_reaps_the_child_and_keeps_its_events() {
     let started = std::time::Instant::now();
     run.stop();
     assert!(started.elapsed() < Duration::from_secs(2), "Stop took {:?}", started.elapsed());
-    let events: Vec<Event> = run.events().try_iter().flatten().collect();
+    let events: Vec<Event> = run.drain().flatten().collect();
     assert!(events.iter().any(|e| matches!(e, Event::Write { .. })), "the child's writes came back");
     assert!(events.iter().any(|e| matches!(e, Event::Ended { .. })), "the child's sides ended and said so");
     assert!(matches!(events.last(), Some(Event::Finished { .. })), "the parent's Finished comes last");

@@ -235,11 +235,16 @@ pub fn child_main() -> u8 {
         while matches!(input.read(&mut sink), Ok(n) if n > 0) {}
         watcher.store(true, Ordering::Relaxed);
     });
-    let mut stopped = false;
     loop {
-        if stop.load(Ordering::Relaxed) && !stopped {
-            stopped = true;
+        if stop.load(Ordering::Relaxed) {
             run.stop();
+            // every thread is joined: what they queued (taken off while stopping) is the rest
+            for events in run.drain() {
+                if !write_message(&mut out, &Message::Events { events }) {
+                    return 1;
+                }
+            }
+            return 0;
         }
         match run.events().recv_timeout(super::tcp::POLL) {
             Ok(events) => {
