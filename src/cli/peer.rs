@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args};
 
-use crate::analysis::{ClientRec, Model};
+use crate::analysis::Model;
 use crate::cli::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOn, ListenOptions};
@@ -123,7 +123,13 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
     args.length.apply(&mut length_prefix, lang)?;
-    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients })
+    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients, refusal: refusal_line(lang) })
+}
+
+/// What a client turned away from a full class session reads: why, and the limit. Worded once
+/// per listen (a process runs one), so leaking it gives the engine the `'static` line it keeps.
+fn refusal_line(lang: Lang) -> &'static str {
+    Box::leak(tf(lang, S::PeerRefusedLine, &[&crate::config::MAX_CLIENTS_AT_ONCE]).into_boxed_str())
 }
 
 /// Reads the `listen` flags into where to listen and how to read; errors name the flag.
@@ -143,6 +149,14 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
     let l = peer::start_listen(on, opts, None)?;
     let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
     eprintln!("{}", tf(lang, S::PeerListening, &[&proto, &l.bound]));
+    if l.bound.ip().is_unspecified() {
+        // on every interface: the addresses a class types, as the window puts them on the projector
+        match peer::reachable_addrs(l.bound) {
+            Ok(addrs) if addrs.is_empty() => eprintln!("{}", t(lang, S::ClassNoAddrs)),
+            Ok(addrs) => eprintln!("{} {}", t(lang, S::ClassConnectTo), addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join("  ")),
+            Err(e) => eprintln!("{}: {e}", t(lang, S::ClassNoAddrs)),
+        }
+    }
     Ok((l.run, l.experiment, l.bound))
 }
 
@@ -158,14 +172,19 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     // while the listener goes on waiting for the next one.
     let (events, stopped_by) = crate::cli::stop::collect(run, |batch| {
         for e in batch {
-            if let Event::Client { at_us, peer, lane, bytes, frames, outcome } = e {
-                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                eprintln!("{}", crate::describe::client_report(&c, lang));
+            if let Event::Client { .. } = e {
+                let m = Model::from_events([e]);
+                if let Some(c) = m.clients.first() {
+                    eprintln!("{}", crate::describe::client_report(c, lang));
+                }
             }
         }
     });
-    let mut text = report(&events, args.width, lang);
-    if exp.transports == Transports::Udp {
+    let udp = exp.transports == Transports::Udp;
+    // TCP: the main timeline's own counts are its client's, in the roster; the summary's are
+    // the whole session's (client_lines).
+    let mut text = report(&events, args.width, lang, udp);
+    if udp {
         text.push_str(&datagram_lines(&events, lang));
     } else {
         text.push_str(&client_lines(&events, args.width, lang));
@@ -193,7 +212,7 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
-    let mut text = report(&events, args.width, lang);
+    let mut text = report(&events, args.width, lang, true);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
     text.push_str(&summary_line(lang, S::PeerBytesBack, &bytes.to_string()));
     if exp.transports == Transports::Udp {
@@ -204,12 +223,14 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     crate::cli::stop::outcome(&model, stopped_by)
 }
 
-fn report(events: &[Event], width: usize, lang: Lang) -> String {
+/// The main timeline and its summary; `stream_counts` = also the counts of its external
+/// sender's stream (false for a class session, whose totals are all clients').
+fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> String {
     let model = Model::from_events(events);
     let mut text = format!("{}\n{}", text_timeline::render(&model, width, lang), text_timeline::summary(&model, lang));
     // The shared summary starts from the sender's messages; an external sender has none here.
     let s = &model.summary;
-    if s.messages == 0 && s.reads > 0 {
+    if stream_counts && s.messages == 0 && s.reads > 0 {
         for (k, v) in [
             (S::SumReads, s.reads.to_string()),
             (S::SumBytesReceived, s.bytes_received.to_string()),
@@ -252,6 +273,8 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     }
     out.push_str(&summary_line(lang, S::PeerClientsServed, &model.clients_served.to_string()));
     out.push_str(&summary_line(lang, S::PeerClientsConnected, &model.clients_total.to_string()));
+    out.push('\n');
+    out.push_str(&crate::describe::class_totals(&model.class_totals(), lang));
     out
 }
 

@@ -32,7 +32,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, EndReason, Event, Fault, MsgId, OsError, PanickedThread, Side, SockOpt, StreamOffset};
+pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, EndReason, Event, Fault, MsgId, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.

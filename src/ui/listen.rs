@@ -45,6 +45,7 @@ pub fn start_listening(app: &mut StickyApp, on: ListenOn, opts: ListenOptions, c
             app.prefs.preset = None;
             app.model = crate::analysis::Model::default();
             app.run = Some(l.run);
+            app.class = (!matches!(on, ListenOn::Udp(_))).then(|| super::roster::ClassView::new(l.bound));
             app.status = Status::Running { since: Instant::now() };
             Ok(l.bound)
         }

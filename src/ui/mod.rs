@@ -17,6 +17,7 @@ pub mod playback;
 pub mod playback_veil;
 pub mod projector;
 pub mod render;
+pub mod roster;
 pub mod shown;
 pub mod stats;
 pub mod strings;
@@ -123,6 +124,8 @@ pub struct StickyApp {
     /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
     /// the first frames after opening still size the panels, so one scroll is not enough.
     reveal: u8,
+    /// `listen --tcp`: the class session's address and roster (none for a loopback run).
+    pub class: Option<roster::ClassView>,
 }
 
 impl StickyApp {
@@ -144,6 +147,7 @@ impl StickyApp {
             files: file_menu::FileState::default(),
             drawers: layout::Drawers::default(),
             reveal: REVEAL_FRAMES,
+            class: None,
         }
     }
 
@@ -151,6 +155,7 @@ impl StickyApp {
     pub fn start(&mut self, ctx: &egui::Context) {
         self.stop();
         self.model = Model::default();
+        self.class = None;
         self.selection = None;
         self.timeline.fit = true;
         self.playback.reset();

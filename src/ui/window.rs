@@ -218,21 +218,36 @@ impl StickyApp {
             return;
         }
         self.playback.bar_ui(ui, lang);
-        let t_us = self.playback.t().unwrap_or(self.model.last_us);
+        if let Some(class) = &self.class {
+            roster::address_ui(ui, class, lang);
+        }
+        // a class session: the main timeline shows the client picked in the roster
+        let model = match &self.class {
+            Some(c) => self.model.listen_lane(c.shown).unwrap_or(&self.model),
+            None => &self.model,
+        };
+        let t_us = self.playback.t().unwrap_or(model.last_us);
         // on a large window the buffer comes first (it is the 粘包 picture); on a small one the
         // lanes do, so they are on screen without scrolling
         if !plan.compact {
-            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
+            buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
         }
         match self.prefs.view {
             ViewKind::Bytes => {
                 ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
-                timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
+                timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
             }
-            ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
+            ViewKind::Time => time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
         }
         ui.separator();
-        if self.model.echo.is_some() {
+        if let Some(class) = &mut self.class {
+            // the roster replaces the per-connection lane groups: 64 of those would not fit
+            if roster::roster_ui(ui, &self.model, class, lang).is_some() {
+                self.selection = None;
+                self.timeline.fit = true;
+            }
+            ui.separator();
+        } else if self.model.echo.is_some() {
             // View state in egui's memory keeps the app struct (and its merge) unchanged.
             let id = ui.scope_id().with("echo_view");
             let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
@@ -241,10 +256,14 @@ impl StickyApp {
             ui.data_mut(|d| d.insert_temp(id, view));
             ui.separator();
         }
+        let model = match &self.class {
+            Some(c) => self.model.listen_lane(c.shown).unwrap_or(&self.model),
+            None => &self.model,
+        };
         if plan.compact {
-            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
+            buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
             ui.separator();
         }
-        inspector::inspector_ui(ui, &self.model, self.selection, lang);
+        inspector::inspector_ui(ui, model, self.selection, lang);
     }
 }
