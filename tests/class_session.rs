@@ -178,6 +178,8 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
         .map(|k| {
             std::thread::spawn(move || {
                 let mut s = TcpStream::connect(addr).expect("connect");
+                // a listener stuck on the flooder fails the test instead of hanging it
+                s.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
                 let mut all = Vec::new();
                 for i in 0..1000u32 {
                     all.extend(u32_frame(format!("student {k} frame {i}").as_bytes()));

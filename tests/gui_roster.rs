@@ -56,10 +56,13 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     assert_eq!((class.sort, class.descending), (Column::Bytes, false));
     let sorted = stickyviz::ui::roster::sorted_rows(&h.state().model, Column::Bytes, false, stickyviz::i18n::Lang::En);
     assert!(sorted.windows(2).all(|w| w[0].bytes <= w[1].bytes));
-    h.get_by_label("bytes ⏶").click();
+    h.get_by_label("bytes ▲").click();
     h.run_steps(2);
     assert!(h.state().class.as_ref().is_some_and(|c| c.sort == Column::Bytes && c.descending));
 
+    if let Ok(path) = std::env::var("STICKYVIZ_SHOT_ROSTER") {
+        h.render().expect("renders").save(path).expect("saves");
+    }
     // click: the student on connection lane 3 goes on the main timeline
     let pick = rows.iter().find(|r| r.lane == Some(3)).expect("a student on lane 3");
     h.get_by_label(&pick.peer).click();
@@ -69,7 +72,4 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     let shown = h.state().model.listen_lane(3).expect("lane 3 recorded");
     assert_eq!(shown.connection.as_ref().map(|c| c.0.as_str()), Some(pick.peer.as_str()), "the main timeline's model is that student's stream");
     assert_eq!(shown.summary.frames, 30);
-    if let Ok(path) = std::env::var("STICKYVIZ_SHOT_ROSTER") {
-        h.render().expect("renders").save(path).expect("saves");
-    }
 }

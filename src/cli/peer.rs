@@ -45,8 +45,9 @@ pub struct ListenArgs {
     /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
     pub echo: bool,
-    #[arg(long, default_value = "1")]
-    pub clients: String,
+    // no default here: 1, or 0 (until stopped) for a class listening beyond 127.0.0.1 (listen_spec)
+    #[arg(long)]
+    pub clients: Option<String>,
     #[arg(long = "idle-ms", default_value = "2000")]
     pub idle_ms: String,
     /// Print the text timeline and summary when the peer is done, instead of opening the window.
@@ -119,7 +120,7 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
     let idle_ms: u64 = crate::cli::setting(crate::config::Setting::IdleMs, &args.idle_ms, lang)?;
     crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
-    let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, &args.clients, lang)?;
+    let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, args.clients.as_deref().unwrap_or("1"), lang)?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
     args.length.apply(&mut length_prefix, lang)?;
@@ -140,6 +141,13 @@ pub fn listen_spec(args: &ListenArgs, lang: Lang) -> Result<(ListenOn, ListenOpt
         (None, Some(a)) => ListenOn::Udp(parse_addr("udp", a, lang)?),
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into())),
     };
+    let mut opts = opts;
+    if let (ListenOn::Tcp(addr), None) = (on, &args.clients) {
+        // beyond loopback is a class: it goes on until Stop, as students come and go
+        if !addr.ip().is_loopback() {
+            opts.clients = 0;
+        }
+    }
     Ok((on, opts))
 }
 

@@ -508,7 +508,7 @@ strings! {
     HelpReplySize => ("Request/response: reply length in bytes (default: the request upper-cased).", "请求/响应：回复长度（字节；默认把请求转成大写原样返回）"),
     HelpConnections => ("Request/response: concurrent client connections to the one server (1 to 16).", "请求/响应：同时连到同一个服务器的客户端连接数（1 到 16）"),
     HelpIdleMs => ("UDP: stop this many milliseconds after the last datagram.", "UDP：最后一个数据报之后再等这么多毫秒就结束"),
-    HelpListenClients => ("TCP: end after this many clients were served (0 = until stopped). A client that sends nothing, resets, or sends a header that cannot be decoded is reported and not counted.", "TCP：服务完这么多个客户端后结束（0 = 直到停止）。什么都不发、连接被重置、或报头无法解码的客户端会被报告，但不计数"),
+    HelpListenClients => ("TCP: end after this many clients were served (0 = until stopped; default 1, or 0 on an address beyond 127.0.0.1, a class). A client that sends nothing, resets, or sends a header that cannot be decoded is reported and not counted.", "TCP：服务完这么多个客户端后结束（0 = 直到停止；默认 1，监听 127.0.0.1 以外的地址（上课）时默认 0）。什么都不发、连接被重置、或报头无法解码的客户端会被报告，但不计数"),
     HelpLengthBytes => ("u32 and naive-u32: width of the length prefix in bytes: 1, 2, 4 or 8 (default 4).", "u32 和 naive-u32：长度前缀的宽度（字节）：1、2、4 或 8（默认 4）"),
     HelpLengthOrder => ("u32 and naive-u32: byte order of the length prefix: big (network order, default) or little.", "u32 和 naive-u32：长度前缀的字节序：big（网络字节序，默认）或 little（小端）"),
     // The command line's help of what is not a setting (cli/help.rs: the English must equal the

@@ -305,7 +305,7 @@ impl StickyApp {
         let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
         shown::area(ui, "panel.top", top.response.rect);
         let bottom = egui::Panel::bottom("stats").show(ui, |ui| {
-            stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
+            stats::stats_ui(ui, roster::shown(&self.model, self.class.as_ref()), lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
         });
         shown::area(ui, "panel.bottom", bottom.response.rect);
         if plan.controls {

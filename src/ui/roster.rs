@@ -62,6 +62,12 @@ impl ClassView {
     }
 }
 
+/// The model the main timeline and the stats strip show: in a class session, the stream of the
+/// client picked in the roster (lane 0 until one is picked), else the run's.
+pub fn shown<'m>(model: &'m Model, class: Option<&ClassView>) -> &'m Model {
+    class.and_then(|c| model.listen_lane(c.shown)).unwrap_or(model)
+}
+
 /// The rows in the order asked for; ties keep the roster's order (connection end, then live).
 pub fn sorted_rows(model: &Model, sort: Column, descending: bool, lang: Lang) -> Vec<RosterRow> {
     let mut rows = model.roster();
@@ -110,8 +116,9 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
     });
 }
 
-/// The roster table. Returns the lane the user clicked, if any.
-pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang) -> Option<u32> {
+/// The roster table, its rows scrolling within `rows_h` points. Returns the lane the user
+/// clicked, if any.
+pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang, rows_h: f32) -> Option<u32> {
     let rows = sorted_rows(model, view.sort, view.descending, lang);
     let totals = model.class_totals();
     ui.horizontal_wrapped(|ui| {
@@ -134,16 +141,15 @@ pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang) -
         return None;
     }
     let mut clicked = None;
-    // A class of 64 fits in about 20 rows on a projector; the rest scroll inside the roster so
-    // the timeline above stays on screen.
-    egui::ScrollArea::vertical().id_salt("roster").max_height(320.0).auto_shrink([false, true]).show(ui, |ui| {
+    // The rows scroll inside the roster, so the main timeline below stays on screen.
+    egui::ScrollArea::vertical().id_salt("roster").max_height(rows_h).auto_shrink([false, true]).show(ui, |ui| {
         egui::Grid::new("roster_grid").striped(true).num_columns(Column::ALL.len()).spacing([14.0, 3.0]).show(ui, |ui| {
             for col in Column::ALL {
                 let (title, tip) = col.title();
                 let arrow = match (view.sort == col, view.descending) {
                     (false, _) => "",
-                    (true, false) => " ⏶",
-                    (true, true) => " ⏷",
+                    (true, false) => " ▲",
+                    (true, true) => " ▼",
                 };
                 if ui.button(RichText::new(format!("{}{arrow}", t(lang, title))).strong()).on_hover_text(t(lang, tip)).clicked() {
                     view.descending = view.sort == col && !view.descending;

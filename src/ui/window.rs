@@ -218,18 +218,23 @@ impl StickyApp {
             return;
         }
         self.playback.bar_ui(ui, lang);
-        if let Some(class) = &self.class {
+        // a class session: the teacher's address and the roster first (the class is the lesson),
+        // then the main timeline, showing the client picked in the roster
+        if let Some(class) = &mut self.class {
             roster::address_ui(ui, class, lang);
+            let rows_h = if plan.compact { 150.0 } else { 220.0 };
+            if roster::roster_ui(ui, &self.model, class, lang, rows_h).is_some() {
+                self.selection = None;
+                self.timeline.fit = true;
+            }
+            ui.separator();
         }
-        // a class session: the main timeline shows the client picked in the roster
-        let model = match &self.class {
-            Some(c) => self.model.listen_lane(c.shown).unwrap_or(&self.model),
-            None => &self.model,
-        };
+        let model = roster::shown(&self.model, self.class.as_ref());
         let t_us = self.playback.t().unwrap_or(model.last_us);
-        // on a large window the buffer comes first (it is the 粘包 picture); on a small one the
-        // lanes do, so they are on screen without scrolling
-        if !plan.compact {
+        // on a large window the buffer comes first (it is the 粘包 picture); on a small one, or
+        // under the roster, the lanes do, so they are on screen without scrolling
+        let gauge_first = !plan.compact && self.class.is_none();
+        if gauge_first {
             buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
         }
         match self.prefs.view {
@@ -240,14 +245,8 @@ impl StickyApp {
             ViewKind::Time => time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
         }
         ui.separator();
-        if let Some(class) = &mut self.class {
-            // the roster replaces the per-connection lane groups: 64 of those would not fit
-            if roster::roster_ui(ui, &self.model, class, lang).is_some() {
-                self.selection = None;
-                self.timeline.fit = true;
-            }
-            ui.separator();
-        } else if self.model.echo.is_some() {
+        // a class session's connections are in the roster: 64 lane groups would not fit
+        if self.class.is_none() && self.model.echo.is_some() {
             // View state in egui's memory keeps the app struct (and its merge) unchanged.
             let id = ui.scope_id().with("echo_view");
             let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
@@ -256,11 +255,7 @@ impl StickyApp {
             ui.data_mut(|d| d.insert_temp(id, view));
             ui.separator();
         }
-        let model = match &self.class {
-            Some(c) => self.model.listen_lane(c.shown).unwrap_or(&self.model),
-            None => &self.model,
-        };
-        if plan.compact {
+        if !gauge_first {
             buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
             ui.separator();
         }
