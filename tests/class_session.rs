@@ -117,6 +117,26 @@ fn the_sixty_fifth_student_is_turned_away_and_told_why() {
     assert!(summary_has(&stdout, "clients served", 64), "{stdout}");
 }
 
+#[test]
+fn a_class_beyond_loopback_is_served_until_stopped_and_keeps_its_summary() {
+    if !have_python() {
+        return;
+    }
+    // 0.0.0.0 without --clients: students come and go until the teacher stops (here SIGINT)
+    let mut l = Session::start(&["listen", "--headless", "--tcp", "0.0.0.0:0", "--framing", "seed-json"]);
+    let port = port_of(&l.wait_for_line("listening on tcp 0.0.0.0:")).to_string();
+    for (clients, frames) in [("2", "5"), ("3", "7")] {
+        let class = python("class_clients.py", &[&port, clients, frames]);
+        assert_eq!(class["failed"], serde_json::json!([]), "the listener still serves after the first students left");
+    }
+    l.wait_until_catching(2);
+    l.signal("INT");
+    let (code, stdout, stderr) = l.finish();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(summary_has(&stdout, "clients served", 5), "{stdout}");
+    assert!(summary_has(&stdout, "frames decoded", 2 * 5 + 3 * 7), "{stdout}");
+}
+
 fn u32_frame(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     FramingMode::U32.encode(body, &mut out);

@@ -189,15 +189,16 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
         }
     });
     let udp = exp.transports == Transports::Udp;
-    // TCP: the main timeline's own counts are its client's, in the roster; the summary's are
-    // the whole session's (client_lines).
-    let mut text = report(&events, args.width, lang, udp);
+    let model = Model::from_events(&events);
+    // a class (two streams or more): the main timeline's counts are its first client's, listed
+    // with it; the summary's are the whole session's (client_lines)
+    let one_stream = udp || model.listen_lanes().count() <= 1;
+    let mut text = report(&events, args.width, lang, one_stream);
     if udp {
         text.push_str(&datagram_lines(&events, lang));
     } else {
         text.push_str(&client_lines(&events, args.width, lang));
     }
-    let model = Model::from_events(&events);
     output(&text, exp, events, args.json.as_deref(), lang)?;
     crate::cli::stop::outcome(&model, stopped_by)
 }
@@ -232,7 +233,7 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
 }
 
 /// The main timeline and its summary; `stream_counts` = also the counts of its external
-/// sender's stream (false for a class session, whose totals are all clients').
+/// sender's stream (false for a class of two or more, whose totals are all clients').
 fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> String {
     let model = Model::from_events(events);
     let mut text = format!("{}\n{}", text_timeline::render(&model, width, lang), text_timeline::summary(&model, lang));
