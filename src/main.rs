@@ -9,6 +9,12 @@ use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
+    // A link run's child (engine/link.rs): before anything else, because it must still be
+    // single-threaded when it enters its user namespace. Not a clap subcommand: it is the
+    // engine talking to itself over a pipe, never typed by a person.
+    if args.get(1).is_some_and(|a| a == stickyviz::engine::link::CHILD_COMMAND) {
+        return ExitCode::from(stickyviz::engine::link::child_main());
+    }
     let help_lang = cli_help::lang_from_args(&args);
     let parsed = cli_help::localize(Cli::command(), help_lang)
         .try_get_matches_from(&args)

@@ -163,6 +163,7 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
         echo: true,
         idle_ms: 1000,
         clients: 0,
+        torture: false,
         refusal: "full\n",
     };
     let mut run = peer::listen_tcp(listener, opts, None).expect("listen starts");

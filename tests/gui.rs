@@ -246,6 +246,7 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
     prefs.settings.transports = Transports::Both;
     prefs.settings.sender.split = WriteSplit::Chunks { bytes: 7 };
     prefs.settings.framing = FramingMode::U32;
+    prefs.settings.link = Some(stickyviz::config::Link::default());
     let valid = prefs.settings.clone();
     let mut h = harness(prefs);
     h.run_steps(2);
@@ -264,6 +265,8 @@ fn every_settings_box_refuses_nonsense_beside_itself() {
             Field::UdpReadSize => S::UdpReadSize,
             Field::UdpRcvBuf => S::UdpRcvBuf,
             Field::UdpStartDelay => S::UdpStartDelay,
+            Field::Mss => S::LabelMss,
+            Field::Link => S::LabelLink,
         })
     };
     for f in Field::ALL {

@@ -2,7 +2,8 @@
 //! Assertions are about what the setup forces, never one run's exact counts.
 
 use stickyviz::analysis::{DatagramFate, Model};
-use stickyviz::engine::Run;
+use stickyviz::config::Experiment;
+use stickyviz::engine::{EngineError, Run, SockOpt};
 use stickyviz::i18n::{t, Lang};
 use stickyviz::presets;
 
@@ -11,6 +12,36 @@ fn run_preset(name: &str) -> Model {
     let run = Run::start(&exp, None).unwrap_or_else(|e| panic!("{name} starts: {e}"));
     Model::from_events(&run.wait())
 }
+
+/// A link lesson (issue 19): run in a network namespace by the real binary; `None` when the
+/// kernel refuses namespaces here (said: "skipped: why").
+fn run_link_preset(name: &str) -> Option<(Experiment, Model)> {
+    stickyviz::engine::link::set_child_binary(env!("CARGO_BIN_EXE_stickyviz"));
+    let exp = presets::find(name).unwrap_or_else(|| panic!("preset {name}")).experiment;
+    match Run::start(&exp, None) {
+        Ok(run) => Some((exp, Model::from_events(&run.wait()))),
+        Err(EngineError::Link(why)) => {
+            eprintln!("skipped: {name}: {}", stickyviz::describe::link_failure(&why, Lang::En));
+            None
+        }
+        Err(e) => panic!("{name} starts: {e}"),
+    }
+}
+
+/// The sender's MSS as the kernel reports it (`TCP_INFO` `snd_mss`).
+fn snd_mss(model: &Model) -> u64 {
+    model.options.iter().find(|o| o.opt == SockOpt::Mss).map(|o| o.actual).expect("the MSS is recorded")
+}
+
+fn assert_every_frame_intact(name: &str, model: &Model, messages: u64) {
+    let s = &model.summary;
+    assert_eq!(s.decode_errors, 0, "{name}: {:?}", model.decode_errors);
+    assert_eq!(s.frames, messages, "{name}: every message framed again");
+    assert_eq!(s.intact_frames, s.frames, "{name}: every frame equal to what was sent");
+    let offsets: Vec<u64> = model.frames.iter().map(|f| f.offset).collect();
+    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{name}: frames in order");
+}
+
 
 #[test]
 fn every_preset_explains_itself_in_english_and_chinese() {
@@ -64,4 +95,58 @@ fn udp_empty_datagrams_arrive_as_zero_length_reads_tcp_sends_nothing() {
     }
     assert_eq!(s.writes, 0, "an empty send() writes nothing on a TCP stream");
     assert_eq!(s.bytes_received, 0);
+}
+
+/// flow-control: a slow reader behind 8 KiB buffers. With a capture the window closes (a zero
+/// window; tests/wire_both_ways.rs checks the gauge agrees); without one, every byte still
+/// arrives: TCP slows the sender down rather than lose anything.
+#[test]
+fn flow_control_closes_the_window_and_loses_nothing() {
+    let m = run_preset("flow-control");
+    let s = &m.summary;
+    assert_eq!(s.bytes_received, s.bytes_sent);
+    assert_eq!(s.bytes_sent, 64 * 2048);
+    assert!(s.rcvbuf_actual.is_some_and(|n| n < 64 * 2048), "{:?}", s.rcvbuf_actual);
+    match &m.segments_unavailable {
+        None => assert!(s.zero_window.unwrap_or(0) > 0, "the window closed: {s:?}"),
+        Some(why) => println!("skipped: the zero window needs a capture ({why:?}); delivery checked"),
+    }
+}
+
+#[test]
+fn real_mss_cuts_each_message_into_segments_no_larger_than_the_mss() {
+    let Some((exp, model)) = run_link_preset("real-mss") else { return };
+    assert!(model.segments_unavailable.is_none(), "capture works inside the namespace: {:?}", model.segments_unavailable);
+    let mss = snd_mss(&model);
+    // MTU 1500 − 20 IP − 20 TCP − 12 timestamp option
+    assert_eq!(mss, 1448, "the namespace's lo has the link's MTU");
+    assert!(!model.segments.is_empty());
+    assert!(model.segments.iter().all(|s| u64::from(s.len) <= mss), "no segment over the MSS: {:?}", model.segments.iter().map(|s| s.len).max());
+    // a 10,004-byte frame cannot leave in fewer than 7 segments of 1448 bytes
+    assert!(model.segments.len() >= 3 * 7, "{} segments", model.segments.len());
+    assert_every_frame_intact("real-mss", &model, u64::from(exp.workload.count));
+    assert_eq!(model.summary.causality_violations, 0);
+}
+
+#[test]
+fn lossy_link_retransmits_yet_every_frame_arrives_intact_and_in_order() {
+    let Some((exp, model)) = run_link_preset("lossy-link") else { return };
+    let retransmitted = model.summary.retransmitted_tcp_info.expect("TCP_INFO counts retransmissions on Linux");
+    assert!(retransmitted > 0, "a 20 KB queue at 20 Mbit/s must overflow under 2 MB");
+    assert_every_frame_intact("lossy-link", &model, u64::from(exp.workload.count));
+    assert_eq!(model.summary.bytes_received, model.summary.bytes_sent);
+    assert_eq!(model.summary.causality_violations, 0);
+}
+
+#[test]
+fn udp_lossy_drops_datagrams_and_nothing_resends_them() {
+    let Some((_, model)) = run_link_preset("udp-lossy") else { return };
+    let s = &model.summary;
+    let dropped = s.datagrams_dropped.expect("counted once the receiver ended");
+    // 200 KB at once into a 20 KB queue
+    assert!(dropped > 0, "the link drops datagrams");
+    assert_eq!(dropped + s.datagrams_received, s.datagrams_sent);
+    let fates = model.datagrams.iter().map(|d| model.datagram_fate(d));
+    assert!(fates.clone().filter(|f| *f == DatagramFate::Delivered).count() as u64 == s.datagrams_received);
+    assert_eq!(s.datagrams_truncated, 0, "the datagrams that arrive are whole");
 }

@@ -14,6 +14,7 @@ pub mod help;
 pub mod peer;
 pub mod render;
 pub mod stop;
+pub mod torture;
 #[cfg(test)]
 mod setting_flags;
 
@@ -146,6 +147,10 @@ pub struct SettingsArgs {
     pub udp_rcvbuf: Option<String>,
     #[arg(long = "udp-start-delay-ms")]
     pub udp_start_delay_ms: Option<String>,
+    #[arg(long)]
+    pub mss: Option<String>,
+    #[arg(long, value_name = "mtu=1500,rate=20mbit,queue=20kb")]
+    pub link: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -230,6 +235,14 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
     })
 }
 
+/// `--link`: `none` (plain loopback) or the link's fields.
+fn parse_link(v: &str) -> Result<Option<crate::config::Link>, crate::config::SettingProblem> {
+    match v.trim() {
+        "none" | "off" => Ok(None),
+        spec => crate::config::Link::parse(spec).map(Some).map_err(crate::config::SettingProblem::Link),
+    }
+}
+
 fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
     crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--{}: {}", Setting::Size.flag(), tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)]))))
 }
@@ -299,6 +312,15 @@ impl SettingsArgs {
         if let Some(v) = &self.udp_start_delay_ms {
             exp.udp.start_delay_ms = setting(Setting::UdpStartDelay, v, lang)?;
         }
+        if let Some(v) = &self.mss {
+            exp.mss = match v.trim() {
+                "none" | "off" => None,
+                n => Some(setting(Setting::Mss, n, lang)?),
+            };
+        }
+        if let Some(v) = &self.link {
+            exp.link = parse_link(v).map_err(|problem| UsageError::setting(SettingError { field: Setting::Link, problem }, lang))?;
+        }
         exp.validate().map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
     }
@@ -348,7 +370,14 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     }
     let exp = experiment(args, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
-    let run = Run::start(&exp, None).context(t(lang, S::CliCannotStart))?;
+    let run = match Run::start(&exp, None) {
+        Ok(run) => run,
+        // the link cannot run here: like a bad flag, nothing ran (exit 2)
+        Err(crate::engine::EngineError::Link(failure)) => {
+            return Err(UsageError(format!("--{}: {}", Setting::Link.flag(), crate::describe::link_failure(&failure, lang))).into());
+        }
+        Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
+    };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
     let model = Model::from_events(&events);
     if let Some(path) = &args.pcapng {

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::framing::{FramingMode, LengthPrefix};
 
 mod echo;
+mod link;
 mod setting;
 pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
+pub use link::{Link, LinkField, LinkProblem};
 pub use setting::Setting;
 
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
@@ -25,6 +27,10 @@ pub const MAX_SOCKET_BUFFER: u32 = 64 * 1024 * 1024;
 pub const MAX_MESSAGES: u32 = 10_000_000;
 /// Longest gap or delay (10 s): longer only looks like a hang.
 pub const MAX_DELAY_US: u64 = 10_000_000;
+/// Smallest MSS Linux accepts for `TCP_MAXSEG` (`TCP_MIN_MSS`, include/net/tcp.h).
+pub const MIN_MSS: u32 = 88;
+/// Largest MSS Linux accepts for `TCP_MAXSEG` (`MAX_TCP_WINDOW`, 32,767).
+pub const MAX_MSS: u32 = 32_767;
 
 /// Which transports one run exercises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -177,6 +183,13 @@ pub struct Experiment {
     /// message. Absent = the one-way stream of the other lessons.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub echo: Option<EchoOptions>,
+    /// `TCP_MAXSEG` on both ends, bytes: no segment carries more payload (absent = the
+    /// route's own, ≈ 65,483 on loopback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mss: Option<u32>,
+    /// Run in a network namespace of its own on a shaped link (absent = plain loopback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
 }
 
 impl Default for Experiment {
@@ -191,6 +204,8 @@ impl Default for Experiment {
             length_prefix: LengthPrefix::default(),
             udp: UdpOptions::default(),
             echo: None,
+            mss: None,
+            link: None,
         }
     }
 }
@@ -219,6 +234,8 @@ pub enum SettingProblem {
     NotAPrefixWidth { value: u8 },
     /// A message longer than the length prefix can say (255 bytes for a 1-byte prefix).
     TooBigForLengthPrefix { value: u32, bytes: u8, max: u64 },
+    /// A `--link` text that does not parse, or a link field out of its range.
+    Link(LinkProblem),
 }
 
 
@@ -339,6 +356,12 @@ impl Experiment {
         validate_delay_ms(Setting::UdpStartDelay, self.udp.start_delay_ms)?;
         if let Some(echo) = &self.echo {
             echo.validate()?;
+        }
+        if let Some(mss) = self.mss {
+            check_range(Setting::Mss, mss.into())?;
+        }
+        if let Some(link) = &self.link {
+            link.validate()?;
         }
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
             return Err(SettingError { field: Setting::Size, problem: SettingProblem::TooBigForUdp { value: w.size_max } });

@@ -6,7 +6,7 @@
 use crate::framing::MAX_MAX_FRAME_LEN;
 use crate::i18n::{tf, Lang, S};
 
-use super::{MAX_CONNECTIONS, MAX_DELAY_US, MAX_IDLE_MS, MAX_LISTEN_CLIENTS, MAX_MESSAGES, MAX_MESSAGE_SIZE, MAX_READ_SIZE, MAX_SOCKET_BUFFER};
+use super::{MAX_CONNECTIONS, MAX_DELAY_US, MAX_IDLE_MS, MAX_LISTEN_CLIENTS, MAX_MESSAGES, MAX_MESSAGE_SIZE, MAX_MSS, MAX_READ_SIZE, MAX_SOCKET_BUFFER, MIN_MSS};
 
 /// A setting of an experiment or of `listen`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,10 +42,14 @@ pub enum Setting {
     Connections,
     IdleMs,
     ListenClients,
+    /// `TCP_MAXSEG` on both ends.
+    Mss,
+    /// The shaped link (`mtu=…,rate=…,queue=…`): a text whose fields have ranges of their own.
+    Link,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 27] = [
+    pub const ALL: [Setting; 29] = [
         Self::Count,
         Self::Size,
         Self::Gap,
@@ -73,6 +77,8 @@ impl Setting {
         Self::Connections,
         Self::IdleMs,
         Self::ListenClients,
+        Self::Mss,
+        Self::Link,
     ];
 
     /// The command-line flag, without `--`.
@@ -105,6 +111,8 @@ impl Setting {
             Self::Connections => "connections",
             Self::IdleMs => "idle-ms",
             Self::ListenClients => "clients",
+            Self::Mss => "mss",
+            Self::Link => "link",
         }
     }
 
@@ -129,8 +137,9 @@ impl Setting {
             Self::Connections => (1, MAX_CONNECTIONS.into()),
             Self::IdleMs => (1, MAX_IDLE_MS),
             Self::ListenClients => (0, MAX_LISTEN_CLIENTS.into()),
+            Self::Mss => (MIN_MSS.into(), MAX_MSS.into()),
             // the prefix widths are four values, not a range: `validate_length_prefix` checks them
-            Self::Nagle | Self::Cork | Self::Framing | Self::ClientReads | Self::LengthBytes | Self::LengthOrder => return None,
+            Self::Nagle | Self::Cork | Self::Framing | Self::ClientReads | Self::LengthBytes | Self::LengthOrder | Self::Link => return None,
         })
     }
 
@@ -147,6 +156,7 @@ impl Setting {
             Self::ClientReads => "whole, once".to_owned(),
             Self::LengthBytes => crate::framing::LengthPrefix::WIDTHS.map(|w| w.to_string()).join(", "),
             Self::LengthOrder => "big, little".to_owned(),
+            Self::Link => tf(lang, S::AllowedLink, &[]),
             _ => numbers,
         }
     }
@@ -180,6 +190,8 @@ impl Setting {
             Self::Connections => S::LabelConnections,
             Self::IdleMs => S::LabelIdleMs,
             Self::ListenClients => S::LabelListenClients,
+            Self::Mss => S::LabelMss,
+            Self::Link => S::LabelLink,
         }
     }
 
@@ -213,6 +225,8 @@ impl Setting {
             Self::Connections => S::HelpConnections,
             Self::IdleMs => S::HelpIdleMs,
             Self::ListenClients => S::HelpListenClients,
+            Self::Mss => S::HelpMss,
+            Self::Link => S::HelpLink,
         }
     }
 }

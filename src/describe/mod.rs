@@ -6,8 +6,8 @@
 //! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
 
 use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
-use crate::config::{SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
-use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, PanickedThread, Side};
+use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, LinkFailure, NamespaceBlock, NamespaceStep, PanickedThread, Side};
 use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
 use crate::i18n::{grouped, range_text, t, tf, Lang, S};
 
@@ -70,6 +70,92 @@ pub fn fault(f: &Fault, lang: Lang) -> String {
         Fault::Panicked { thread: PanickedThread::Capture } => t(lang, S::FaultCapturePanicked).into(),
         Fault::Panicked { thread: PanickedThread::Client } => t(lang, S::FaultClientPanicked).into(),
         Fault::Text { text } => text.clone(),
+        Fault::LinkChildEnded { status } => tf(lang, S::FaultLinkChildEnded, &[&exit_status(*status, lang)]),
+    }
+}
+
+fn exit_status(status: Option<i32>, lang: Lang) -> String {
+    match status {
+        Some(code) => tf(lang, S::LinkExitStatus, &[&code]),
+        None => t(lang, S::LinkNoStatus).into(),
+    }
+}
+
+/// Why a run could not start: a setting or a link in words; a socket's error as Rust prints it.
+pub fn engine_error(e: &crate::engine::EngineError, lang: Lang) -> String {
+    match e {
+        crate::engine::EngineError::Setting(err) => setting_error(err, lang),
+        crate::engine::EngineError::Link(failure) => link_failure(failure, lang),
+        other => other.to_string(),
+    }
+}
+
+/// Why a link run could not start, and how to allow it.
+pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
+    match f {
+        LinkFailure::NeedsLinux => t(lang, S::LinkNeedsLinux).into(),
+        LinkFailure::NamespaceRefused { step, error, block } => {
+            let step = t(lang, match step {
+                NamespaceStep::Unshare => S::LinkStepUnshare,
+                NamespaceStep::IdMap => S::LinkStepIdMap,
+                NamespaceStep::Loopback => S::LinkStepLoopback,
+            });
+            let how = t(lang, match block {
+                NamespaceBlock::UnprivilegedUsernsClone => S::LinkHowUsernsClone,
+                NamespaceBlock::MaxUserNamespacesZero => S::LinkHowMaxZero,
+                NamespaceBlock::NamespaceLimit => S::LinkHowLimit,
+                NamespaceBlock::AppArmor => S::LinkHowAppArmor,
+                NamespaceBlock::Unknown => S::LinkHowUnknown,
+            });
+            tf(lang, S::LinkRefused, &[&step, &error.words, &how])
+        }
+        LinkFailure::ToolMissing { tool } => tf(lang, S::LinkToolMissing, &[tool]),
+        LinkFailure::ToolFailed { command, status, output } => tf(lang, S::LinkToolFailed, &[command, &exit_status(*status, lang), output]),
+        LinkFailure::NetemMissing => t(lang, S::LinkNetemMissing).into(),
+        LinkFailure::ChildFailed { status, error } => {
+            let why = error.as_ref().map_or_else(|| exit_status(*status, lang), |e| e.words.clone());
+            tf(lang, S::LinkChildFailed, &[&why])
+        }
+    }
+}
+
+/// A refused `--link` text, naming the field and what it allows.
+fn link_problem(p: &LinkProblem, lang: Lang) -> String {
+    match p {
+        LinkProblem::UnknownField { name } => tf(lang, S::SetLinkUnknownField, &[name, &t(lang, S::AllowedLink)]),
+        LinkProblem::NotNameValue { part } => tf(lang, S::SetLinkNotNameValue, &[part, &t(lang, S::AllowedLink)]),
+        LinkProblem::NotAValue { field, value } => tf(lang, S::SetLinkNotAValue, &[&field.name(), value, &link_units(*field)]),
+        LinkProblem::OutOfRange { field, value, min, max } => {
+            tf(lang, S::SetLinkOutOfRange, &[&field.name(), &link_value(*field, *value), &fill_range(lang, *field, *min, *max)])
+        }
+    }
+}
+
+/// How a link field is written: its unit suffixes (the same in every language).
+fn link_units(field: LinkField) -> &'static str {
+    match field {
+        LinkField::Mtu => "1500",
+        LinkField::Rate => "20mbit (bit, kbit, mbit, gbit)",
+        LinkField::Queue => "20kb (b, kb, mb)",
+        LinkField::Delay => "20ms (us, ms, s)",
+        LinkField::Loss => "1% (0.01% steps)",
+    }
+}
+
+/// A link field's value in its own unit, as typed.
+fn link_value(field: LinkField, v: u64) -> String {
+    match field {
+        LinkField::Mtu | LinkField::Queue => grouped(v),
+        LinkField::Rate => format!("{} bit/s", grouped(v)),
+        LinkField::Delay => format!("{} µs", grouped(v)),
+        LinkField::Loss => format!("{}.{:02}%", v / 100, v % 100),
+    }
+}
+
+fn fill_range(lang: Lang, field: LinkField, min: u64, max: u64) -> String {
+    match field {
+        LinkField::Mtu | LinkField::Queue => range_text(lang, min, max),
+        _ => tf(lang, S::RangeText, &[&link_value(field, min), &link_value(field, max)]),
     }
 }
 
@@ -102,6 +188,7 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
         P::JsonHeaderLargerThanMaxFrame { header, size, max } => {
             tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, &range_text(lang, u64::from(*header), crate::framing::MAX_MAX_FRAME_LEN.into())])
         }
+        P::Link(problem) => link_problem(problem, lang),
     }
 }
 
@@ -258,12 +345,17 @@ pub fn writes_value(s: &Summary, lang: Lang) -> String {
 /// lane never silently shows fewer segments than left the socket.
 pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
     let Some(captured) = s.segments_captured else { return "-".into() };
+    // retransmissions are data segments too, and TCP_INFO counts them
+    let captured = captured + s.retransmissions.unwrap_or(0);
     match s.capture_gap() {
         None | Some(0) => captured.to_string(),
         Some(gap) => {
             let total = captured + gap;
             // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
             match s.segments_capture_dropped.unwrap_or(0) {
+                // nothing dropped here: the kernel counted big packets as several segments (GSO),
+                // or a link dropped packets before the capture's tap (tc's queue comes first)
+                0 if s.segments_capture_dropped.is_some() => tf(lang, S::SumCaptureGapGso, &[&captured, &total, &gap]),
                 0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
                 d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
                 d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
@@ -281,6 +373,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
         K::SegmentAfterRead => S::ViolSegmentAfterRead,
         K::FrameBeforeRead => S::ViolFrameBeforeRead,
         K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
+        K::AckBeforeSegment => S::ViolAckBeforeSegment,
     };
     let what = tf(lang, key, &[&v.offset, &v.by_us()]);
     let what = match v.axis {
@@ -294,3 +387,4 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests;
+pub mod torture;

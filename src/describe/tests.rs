@@ -81,13 +81,15 @@ fn every_fault() -> Vec<Fault> {
         Fault::Panicked { thread: PanickedThread::Worker },
         Fault::Panicked { thread: PanickedThread::Capture },
         Fault::Panicked { thread: PanickedThread::Client },
+        Fault::LinkChildEnded { status: Some(1) },
+        Fault::LinkChildEnded { status: None },
     ]);
     for f in &all {
         match f {
             Fault::CallFailed { .. } | Fault::PeerGone { .. } | Fault::HandshakeRefused | Fault::HandshakeRefusedShort => {}
             Fault::ClientClosedInHandshake | Fault::ServerClosedBeforeChallenge | Fault::ServerClosedBeforeReply => {}
             Fault::ClosedBadHeader | Fault::NoRandom { .. } | Fault::HandshakeUnframed { .. } | Fault::DatagramNotSent { .. } => {}
-            Fault::CaptureCapped { .. } | Fault::Panicked { .. } => {}
+            Fault::CaptureCapped { .. } | Fault::Panicked { .. } | Fault::LinkChildEnded { .. } => {}
             Fault::Text { .. } => unreachable!("recorded text is shown as written"),
         }
     }
@@ -202,5 +204,88 @@ fn every_decode_error_reads_in_both_languages() {
         assert_translated(&format!("{e:?}"), &en, &zh);
         let (en, zh) = (decode_error_short(e, Lang::En), decode_error_short(e, Lang::Zh));
         assert_ne!(en, zh, "{e:?}: the short Chinese text is the English one");
+    }
+}
+
+#[test]
+fn every_torture_result_reads_in_both_languages() {
+    use crate::engine::torture::{Received, Scenario, ScenarioReport, Sent, Verdict};
+    let verdicts = [
+        Verdict::Pass,
+        Verdict::NotApplicable,
+        Verdict::Timeout { waited_ms: 3000 },
+        Verdict::NotConcurrent { waited_ms: 3000 },
+        Verdict::Closed,
+        Verdict::Reset { error: os() },
+        Verdict::ConnectFailed { error: os() },
+        Verdict::SendFailed { error: os() },
+        Verdict::RecvFailed { error: os() },
+        Verdict::BadReply { error: DecodeError::Truncated { offset: 4, have: 2, need: 9 } },
+        Verdict::WrongPayload { frame: 2 },
+        Verdict::Stopped,
+    ];
+    for v in &verdicts {
+        // a match with no wildcard: a new verdict fails to compile here until it has a sample
+        match v {
+            Verdict::Pass | Verdict::NotApplicable | Verdict::Timeout { .. } | Verdict::NotConcurrent { .. } | Verdict::Closed => {}
+            Verdict::Reset { .. } | Verdict::ConnectFailed { .. } | Verdict::SendFailed { .. } | Verdict::RecvFailed { .. } => {}
+            Verdict::BadReply { .. } | Verdict::WrongPayload { .. } | Verdict::Stopped => {}
+        }
+        for scenario in Scenario::ALL {
+            let sent = Sent { frames: 1, bytes: 28, writes: 2, pause_ms: 100, preview: b"\0\0\0\x18hello".to_vec() };
+            let received = Received { bytes: 3, frames: 0, upper_cased: true, preview: b"\0\0\0".to_vec() };
+            let r = ScenarioReport { scenario, sent, received, verdict: v.clone() };
+            let (en, zh) = (torture::report_line(&r, Lang::En), torture::report_line(&r, Lang::Zh));
+            assert_translated(&format!("{r:?}"), &en, &zh);
+            if *v != Verdict::NotApplicable {
+                assert!(en.contains(r"\x00\x00\x00\x18hello…"), "the bytes sent are shown escaped: {en}");
+            }
+            let (en, zh) = (torture::scenario_tip(scenario, Lang::En), torture::scenario_tip(scenario, Lang::Zh));
+            assert_translated(&format!("{scenario:?} tip"), en, zh);
+        }
+    }
+}
+
+#[test]
+fn every_link_failure_reads_in_both_languages() {
+    let mut all = vec![
+        LinkFailure::NeedsLinux,
+        LinkFailure::ToolMissing { tool: "tc".into() },
+        // the command line is data, like the OS's words: kept short so it is not taken for a sentence
+        LinkFailure::ToolFailed { command: "tc".into(), status: Some(2), output: OS_WORDS.into() },
+        LinkFailure::NetemMissing,
+        LinkFailure::ChildFailed { status: Some(101), error: None },
+        LinkFailure::ChildFailed { status: None, error: Some(os()) },
+    ];
+    for step in [NamespaceStep::Unshare, NamespaceStep::IdMap, NamespaceStep::Loopback] {
+        for block in [NamespaceBlock::UnprivilegedUsernsClone, NamespaceBlock::MaxUserNamespacesZero, NamespaceBlock::NamespaceLimit, NamespaceBlock::AppArmor, NamespaceBlock::Unknown] {
+            all.push(LinkFailure::NamespaceRefused { step, error: os(), block });
+        }
+    }
+    for f in &all {
+        // a match with no wildcard: a new variant fails to compile here until it has a sample
+        match f {
+            LinkFailure::NeedsLinux | LinkFailure::ToolMissing { .. } | LinkFailure::ToolFailed { .. } => {}
+            LinkFailure::NetemMissing | LinkFailure::ChildFailed { .. } | LinkFailure::NamespaceRefused { .. } => {}
+        }
+        let (en, zh) = (link_failure(f, Lang::En), link_failure(f, Lang::Zh));
+        assert_translated(&format!("{f:?}"), &en, &zh);
+    }
+    // the refusal says how to allow it: the sysctl by name
+    let refused = LinkFailure::NamespaceRefused { step: NamespaceStep::Unshare, error: os(), block: NamespaceBlock::MaxUserNamespacesZero };
+    assert!(link_failure(&refused, Lang::En).contains("sysctl -w user.max_user_namespaces="));
+}
+
+#[test]
+fn every_link_problem_names_its_field() {
+    use crate::config::{Link, LinkField};
+    for text in ["mtu=10", "rate=1bit", "queue=1", "delay=11s", "loss=200%", "rate=fast", "speed=1", "mtu"] {
+        let problem = Link::parse(text).expect_err(text);
+        let (en, zh) = (setting_problem(&SettingProblem::Link(problem.clone()), Lang::En), setting_problem(&SettingProblem::Link(problem), Lang::Zh));
+        assert_translated(text, &en, &zh);
+        let Some((name, _)) = text.split_once('=') else { continue };
+        if LinkField::ALL.iter().any(|f| f.name() == name) {
+            assert!(en.starts_with(name) && zh.starts_with(name), "{text}: {en} / {zh}");
+        }
     }
 }

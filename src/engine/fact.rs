@@ -122,6 +122,59 @@ pub enum Fault {
     Panicked { thread: PanickedThread },
     /// A version-1 recording's words that this version does not recognise, as written.
     Text { text: String },
+    /// The child process of a link run ended without finishing its run: killed, crashed, or
+    /// it wrote what this version cannot read. `status`: its exit code, if it exited.
+    LinkChildEnded { status: Option<i32> },
+}
+
+/// Why a link run (`--link`) could not start; nothing ran. The CLI exits with status 2.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "why")]
+pub enum LinkFailure {
+    /// A link needs Linux's network namespaces and `tc`: Windows and macOS have neither.
+    NeedsLinux,
+    /// The kernel refused a network namespace of our own; `block` is what the kernel's
+    /// settings say about it, which decides how to allow it.
+    NamespaceRefused { step: NamespaceStep, error: OsError, block: NamespaceBlock },
+    /// `ip` or `tc` (iproute2) is not installed.
+    ToolMissing { tool: String },
+    /// `ip` or `tc` refused the configuration: the command line and what it printed, as data.
+    ToolFailed { command: String, status: Option<i32>, output: String },
+    /// Delay or loss was asked for, and this kernel has no `sch_netem` module.
+    NetemMissing,
+    /// The child process could not be started, or ended before it said whether it was ready.
+    ChildFailed { status: Option<i32>, error: Option<OsError> },
+}
+
+/// The step of entering the namespace that failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamespaceStep {
+    /// `unshare(CLONE_NEWUSER | CLONE_NEWNET)` (or `CLONE_NEWNET` as root).
+    Unshare,
+    /// Writing the new user namespace's uid/gid map.
+    IdMap,
+    /// Configuring `lo` inside it (`ip link set lo up`): refused although the namespace was
+    /// created, which is what AppArmor's restriction does.
+    Loopback,
+}
+
+/// What the kernel's settings say about unprivileged user namespaces, read when one was
+/// refused (each names the sysctl that allows it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamespaceBlock {
+    /// `kernel.unprivileged_userns_clone = 0` (Debian's switch).
+    UnprivilegedUsernsClone,
+    /// `user.max_user_namespaces = 0`.
+    MaxUserNamespacesZero,
+    /// `ENOSPC`: the limit of user or network namespaces (`user.max_user_namespaces`,
+    /// `user.max_net_namespaces`) is reached here.
+    NamespaceLimit,
+    /// `kernel.apparmor_restrict_unprivileged_userns = 1` (Ubuntu 23.10 and later).
+    AppArmor,
+    /// No setting explains it (a container's seccomp filter, for one).
+    Unknown,
 }
 
 /// The thread whose panic a [`Fault::Panicked`] reports.

@@ -12,8 +12,11 @@ pub mod echo;
 pub mod event;
 mod fact;
 pub mod handshake;
+pub mod link;
 mod many;
 pub mod peer;
+pub mod reply_cuts;
+pub mod torture;
 mod peer_listen;
 mod peer_udp;
 pub mod sink;
@@ -32,7 +35,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, EndReason, Event, Fault, MsgId, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset};
+pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.
@@ -46,6 +49,9 @@ pub enum EngineError {
     Socket { what: &'static str, os: io::Error },
     #[error("could not start a thread: {0}")]
     Thread(io::Error),
+    /// A link run could not start; worded by `describe::link_failure`.
+    #[error("the link could not be set up: {0:?}")]
+    Link(LinkFailure),
 }
 
 // Not `#[from]`: that would make the setting error a `source`, and it is data, not an error
@@ -120,7 +126,17 @@ impl Run {
     /// Starts a run. `wake` is called after each batch of events (the GUI passes its repaint).
     pub fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineError> {
         exp.validate()?;
+        if exp.link.is_some() {
+            return link::start(exp, wake);
+        }
         Self::start_with(wake, |sp, stop, capture_done| Self::spawn_workers(exp, sp, stop, capture_done))
+    }
+
+    /// Starts a run on a clock the caller set (a link run's child uses its parent's, so the
+    /// events it sends back are on the parent's clock).
+    pub(crate) fn start_on_clock(exp: &Experiment, clock: Clock, wake: Option<Wake>) -> Result<Run, EngineError> {
+        exp.validate()?;
+        Self::start_with_clock(clock, wake, |sp, stop, capture_done| Self::spawn_workers(exp, sp, stop, capture_done))
     }
 
     /// Starts a run whose threads `spawn_workers` starts (through the [`Spawner`]); the
@@ -130,9 +146,17 @@ impl Run {
         wake: Option<Wake>,
         spawn_workers: impl FnOnce(&mut Spawner, &Arc<AtomicBool>, &Arc<AtomicBool>) -> Result<(), EngineError>,
     ) -> Result<Run, EngineError> {
+        Self::start_with_clock(Clock::start(), wake, spawn_workers)
+    }
+
+    pub(crate) fn start_with_clock(
+        clock: Clock,
+        wake: Option<Wake>,
+        spawn_workers: impl FnOnce(&mut Spawner, &Arc<AtomicBool>, &Arc<AtomicBool>) -> Result<(), EngineError>,
+    ) -> Result<Run, EngineError> {
         let (tx, events) = unbounded();
         let stop = Arc::new(AtomicBool::new(false));
-        let mut sp = Spawner { tx, wake, clock: Clock::start(), handles: Vec::new(), capture: None };
+        let mut sp = Spawner { tx, wake, clock, handles: Vec::new(), capture: None };
         let capture_done = Arc::new(AtomicBool::new(false));
         let result = spawn_workers(&mut sp, &stop, &capture_done);
         if result.is_err() {
@@ -177,8 +201,12 @@ impl Run {
         }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            match capture::open(from, to) {
+            let both_ways = captures_acks(exp);
+            match capture::open(from, to, both_ways) {
                 Ok(socket) => {
+                    if !both_ways {
+                        sp.sink().push(Event::AcksNotCaptured { limit_bytes: ACKS_UP_TO_BYTES });
+                    }
                     let (stop, done) = (stop.clone(), capture_done.clone());
                     sp.spawn("capture", move |sink| capture::run(socket, from, to, sink, &stop, &done))?;
                     sp.capture = sp.handles.pop();
@@ -239,6 +267,17 @@ impl Run {
         self.stop();
         all
     }
+}
+
+/// Runs that may send more than this capture the sender's data segments only, not the
+/// receiver's ACKs: capturing both ways made firehose (1 GiB in 64 KiB writes) 25% slower in wall
+/// time here (docs/performance.md), and a run of that size is about throughput, not about one
+/// ACK. Every lesson about ACKs and windows sends far less.
+pub const ACKS_UP_TO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether the capture follows the receiver's ACKs too (see [`ACKS_UP_TO_BYTES`]).
+pub fn captures_acks(exp: &Experiment) -> bool {
+    u64::from(exp.workload.count) * u64::from(exp.workload.size_max) <= ACKS_UP_TO_BYTES
 }
 
 impl Drop for Run {

@@ -52,6 +52,10 @@ pub struct ListenOptions {
     pub echo: bool,
     /// UDP only: end this long after the last datagram (UDP has no "peer closed").
     pub idle_ms: u64,
+    /// TCP only, with `echo`: cut each reply adversarially ([`super::reply_cuts::ReplyCut`]: one
+    /// byte per write, header apart from body, two replies in one write), so a client that
+    /// reads a reply with one `recv()` is caught ("test your client").
+    pub torture: bool,
     /// TCP only: end once this many clients were served (sent data and closed their end with
     /// every frame whole); 0 = serve until stopped. Clients that send nothing, reset, or send
     /// what cannot be decoded are reported and not counted.
@@ -141,6 +145,9 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
     exp.validate()?;
     let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(sock_err("create sender"))?;
     socket.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+    if let Some(mss) = exp.mss {
+        sys::set_tcp_mss(&socket, mss).map_err(sock_err("set TCP_MAXSEG"))?;
+    }
     if let Some(n) = exp.sender.sndbuf {
         socket.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
     }
@@ -155,7 +162,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
         }
         _ => None,
     };
-    let capture = capture_pair.map(|(from, to)| capture::open(from, to));
+    let capture = capture_pair.map(|(from, to)| capture::open(from, to, super::captures_acks(exp)));
     socket.connect_timeout(&target.into(), Duration::from_secs(5)).map_err(sock_err("connect"))?;
     if exp.sender.cork {
         sys::set_tcp_cork(&socket, true).map_err(sock_err("set TCP_CORK"))?;

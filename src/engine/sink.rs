@@ -37,6 +37,17 @@ impl Clock {
         Self { origin_unix_ns: unix_now_ns() }
     }
 
+    /// The clock whose origin is `origin_unix_ns` (ns since the Unix epoch): another process's
+    /// run clock, handed over so both stamp on one axis.
+    pub fn with_origin(origin_unix_ns: u128) -> Self {
+        Self { origin_unix_ns }
+    }
+
+    /// Its origin, ns since the Unix epoch.
+    pub fn origin_unix_ns(&self) -> u128 {
+        self.origin_unix_ns
+    }
+
     pub fn now_us(&self) -> u64 {
         self.us_at_unix_ns(unix_now_ns())
     }

@@ -51,6 +51,12 @@ pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, Sock
         // announced in the handshake follow it.
         listener.set_recv_buffer_size(n as usize).map_err(sock_err("set SO_RCVBUF"))?;
     }
+    if let Some(mss) = exp.mss {
+        // TCP_MAXSEG on both ends: the listener's is inherited by the accepted socket and
+        // announced in its SYN-ACK, the client's in its SYN; each side sends segments no
+        // larger than the smaller of the two (minus 12 bytes of timestamp option).
+        sys::set_tcp_mss(&listener, mss).map_err(sock_err("set TCP_MAXSEG"))?;
+    }
     listener.bind(&localhost.into()).map_err(sock_err("bind listener on 127.0.0.1"))?;
     listener.listen(1).map_err(sock_err("listen"))?;
     let receiver_addr = v4(listener.local_addr().map_err(sock_err("listener address"))?)?;
@@ -59,6 +65,9 @@ pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, Sock
     client.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
     if let Some(n) = exp.sender.sndbuf {
         client.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
+    }
+    if let Some(mss) = exp.mss {
+        sys::set_tcp_mss(&client, mss).map_err(sock_err("set TCP_MAXSEG"))?;
     }
     client.bind(&localhost.into()).map_err(sock_err("bind sender on 127.0.0.1"))?;
     let sender_addr = v4(client.local_addr().map_err(sock_err("sender address"))?)?;
@@ -92,7 +101,7 @@ pub fn record_options(pair: &TcpPair, exp: &Experiment, sink: &mut EventSink) {
     opt(Side::TcpSender, SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), s.tcp_nodelay().map(u64::from));
     opt(Side::TcpSender, SockOpt::TcpCork, Some(u64::from(exp.sender.cork)), sys::tcp_cork(s).map(u64::from));
     opt(Side::TcpSender, SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), s.send_buffer_size().map(|n| n as u64));
-    opt(Side::TcpSender, SockOpt::Mss, None, sys::tcp_info(s).map(|i| u64::from(i.snd_mss)));
+    opt(Side::TcpSender, SockOpt::Mss, exp.mss.map(u64::from), sys::tcp_info(s).map(|i| u64::from(i.snd_mss)));
     opt(Side::TcpReceiver, SockOpt::RcvBuf, exp.receiver.rcvbuf.map(u64::from), pair.receiver.recv_buffer_size().map(|n| n as u64));
 }
 
@@ -216,7 +225,7 @@ pub(crate) fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &Ato
         let settled = info.notsent_bytes == 0 && info.unacked == 0;
         if settled || Instant::now() > deadline || stop.load(Ordering::Relaxed) {
             let at_us = sink.now_us();
-            sink.push(Event::WireTotal { at_us, segs_out: info.data_segs_out });
+            sink.push(Event::WireTotal { at_us, segs_out: info.data_segs_out, retransmitted: info.total_retrans });
             return;
         }
         std::thread::sleep(Duration::from_micros(200));
@@ -242,7 +251,7 @@ pub struct FrameChecker<'e> {
     fatal: Option<DecodeError>,
     /// `listen --echo` in a framed mode: each frame's payload upper-cased and framed again the
     /// same way, waiting to be sent (upper-casing whole reads would break the headers).
-    replies: Option<(FramingMode, LengthPrefix, Vec<u8>)>,
+    replies: Option<(FramingMode, LengthPrefix, Vec<super::reply_cuts::ReplyFrame>)>,
     /// Decode errors reported so far (each is also an [`Event::DecodeError`]).
     errors: u32,
     /// `listen`: reads classified against the decoded frames as they happen, with the same
@@ -311,6 +320,12 @@ impl<'e> FrameChecker<'e> {
 
     /// The framed, upper-cased answers to the frames decoded since the last call.
     pub fn take_replies(&mut self) -> Vec<u8> {
+        self.take_reply_frames().into_iter().flat_map(|r| r.bytes).collect()
+    }
+
+    /// Like [`Self::take_replies`], one reply at a time, each knowing where its header ends
+    /// (`listen --torture` cuts replies there).
+    pub fn take_reply_frames(&mut self) -> Vec<super::reply_cuts::ReplyFrame> {
         self.replies.as_mut().map(|(_, _, out)| std::mem::take(out)).unwrap_or_default()
     }
 
@@ -337,7 +352,11 @@ impl<'e> FrameChecker<'e> {
             c.classifier.message_end(frame.offset + frame.total_len as u64);
         }
         if let Some((framing, prefix, out)) = &mut self.replies {
-            framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), out);
+            let mut bytes = Vec::new();
+            let header_len = framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), &mut bytes);
+            // newline has no header: the text is cut from its line end
+            let split_at = if header_len > 0 { header_len } else { frame.payload.len() };
+            out.push(super::reply_cuts::ReplyFrame { bytes, split_at });
         }
         let index = self.frames;
         self.frames += 1;

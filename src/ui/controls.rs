@@ -27,10 +27,12 @@ pub enum Field {
     UdpReadSize,
     UdpRcvBuf,
     UdpStartDelay,
+    Mss,
+    Link,
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 15] = [
         Self::Count,
         Self::Size,
         Self::Gap,
@@ -44,6 +46,8 @@ impl Field {
         Self::UdpReadSize,
         Self::UdpRcvBuf,
         Self::UdpStartDelay,
+        Self::Mss,
+        Self::Link,
     ];
 
     /// The setting this box types.
@@ -62,6 +66,8 @@ impl Field {
             Self::UdpReadSize => Setting::UdpReadSize,
             Self::UdpRcvBuf => Setting::UdpRcvBuf,
             Self::UdpStartDelay => Setting::UdpStartDelay,
+            Self::Mss => Setting::Mss,
+            Self::Link => Setting::Link,
         }
     }
 
@@ -81,6 +87,8 @@ impl Field {
             Setting::UdpReadSize => Self::UdpReadSize,
             Setting::UdpRcvBuf => Self::UdpRcvBuf,
             Setting::UdpStartDelay => Self::UdpStartDelay,
+            Setting::Mss => Self::Mss,
+            Setting::Link => Self::Link,
             // the sender's other timings have no box (a preset or a recording sets them): the
             // nearest one is the gap's
             Setting::ChunkGap | Setting::Burst | Setting::BurstGap => Self::Gap,
@@ -134,6 +142,8 @@ impl Form {
             Field::UdpReadSize => e.udp.read_size.to_string(),
             Field::UdpRcvBuf => opt_text(e.udp.rcvbuf),
             Field::UdpStartDelay => e.udp.start_delay_ms.to_string(),
+            Field::Mss => opt_text(e.mss),
+            Field::Link => e.link.unwrap_or_default().to_spec(),
         });
         Self { text, errors: Default::default() }
     }
@@ -218,6 +228,16 @@ fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), St
         Field::UdpReadSize => e.udp.read_size = num(f, v, lang)?,
         Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v, lang)?,
         Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v, lang)?,
+        Field::Mss => e.mss = buffer(f, v, lang)?,
+        // the box is read only while the link is on (its checkbox)
+        Field::Link if e.link.is_some() => {
+            let link = crate::config::Link::parse(v).map_err(|p| {
+                let err = crate::config::SettingError { field: Setting::Link, problem: crate::config::SettingProblem::Link(p) };
+                crate::describe::setting_error(&err, lang)
+            })?;
+            e.link = Some(link);
+        }
+        Field::Link => {}
     }
     Ok(())
 }
@@ -234,8 +254,9 @@ pub struct Changed {
 #[allow(clippy::too_many_arguments)]
 fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed, lang: Lang) {
     let label = ui.label(label).on_hover_text(tip);
-    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf) { t(lang, S::BufferHint) } else { "" };
-    let resp = ui.add(egui::TextEdit::singleline(form.text_mut(f)).desired_width(96.0).hint_text(hint)).on_hover_text(tip).labelled_by(label.id);
+    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf | Field::Mss) { t(lang, S::BufferHint) } else { "" };
+    let width = if f == Field::Link { 200.0 } else { 96.0 };
+    let resp = ui.add(egui::TextEdit::singleline(form.text_mut(f)).desired_width(width).hint_text(hint)).on_hover_text(tip).labelled_by(label.id);
     if resp.changed() {
         changed.typed = true;
     }
@@ -307,7 +328,10 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         if let WriteSplit::Chunks { .. } = settings.sender.split {
             field_ui(ui, form, Field::Chunk, t(lang, S::ChunkBytes), t(lang, S::SplitTip), None, &mut changed, lang);
         }
+        let note = kernel_note(model, Side::TcpSender, SockOpt::Mss, lang);
+        field_ui(ui, form, Field::Mss, t(lang, S::LabelMss), t(lang, S::HelpMss), note, &mut changed, lang);
     });
+    link_ui(ui, settings, form, &mut changed, lang);
     section(ui, t(lang, S::Receiver));
     grid("receiver").show(ui, |ui| {
         field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed, lang);
@@ -350,6 +374,27 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
         });
     }
     changed
+}
+
+/// The Link section: a checkbox that moves the run into a network namespace of its own, and
+/// the link's fields as one text (`mtu=1500,rate=20mbit,queue=20kb`). Linux only: elsewhere
+/// the checkbox is disabled and its tooltip says why.
+fn link_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, changed: &mut Changed, lang: Lang) {
+    section(ui, t(lang, S::LinkSection));
+    let available = cfg!(target_os = "linux");
+    let tip = if available { t(lang, S::LinkOnTip) } else { t(lang, S::LinkNeedsLinux) };
+    let mut on = settings.link.is_some();
+    let toggle = ui.add_enabled(available, egui::Checkbox::new(&mut on, t(lang, S::LinkOn)));
+    let toggle = if available { toggle.on_hover_text(tip) } else { toggle.on_disabled_hover_text(tip) };
+    if toggle.changed() {
+        settings.link = on.then(|| crate::config::Link::parse(form.text(Field::Link)).unwrap_or_default());
+        changed.toggled = true;
+    }
+    if settings.link.is_some() {
+        egui::Grid::new("link").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+            field_ui(ui, form, Field::Link, t(lang, S::LabelLink), t(lang, S::HelpLink), None, changed, lang);
+        });
+    }
 }
 
 /// Width and byte order of the `u32` length prefix: the two settings netty's

@@ -58,14 +58,17 @@ impl Evidence {
 pub fn evidence_of(preset: &str) -> Option<Evidence> {
     Some(match preset {
         "slow-reader" | "firehose" => Evidence::ReadsLane,
-        "nagle-burst" => Evidence::WireLane,
+        // real-mss: segments of MSS size; flow-control: the zero-window ACKs in the ACK row
+        "nagle-burst" | "real-mss" | "flow-control" => Evidence::WireLane,
+        // the frames lane: every frame intact (✓) although the link lost segments
+        "lossy-link" => Evidence::FramesLane,
         // the handshake's challenge and answer are frames of their own
         "json-header" | "hmac-handshake" | "hmac-wrong-key" => Evidence::FramesLane,
         "naive-header" => Evidence::DecodeError,
         "echo" => Evidence::LatencyPlot,
         "big-reply" => Evidence::ReplyReads,
         "many-clients" => Evidence::Connections,
-        "udp-echo" | "udp-truncate" | "udp-flood" | "udp-empty" => Evidence::UdpPanel,
+        "udp-echo" | "udp-truncate" | "udp-flood" | "udp-empty" | "udp-lossy" => Evidence::UdpPanel,
         _ => return None,
     })
 }

@@ -42,7 +42,13 @@ pub fn tcp_info(socket: &Socket) -> io::Result<TcpInfo> {
         notsent_bytes: info.tcpi_snd_sbbytes,
         unacked: 0,
         snd_mss: info.tcpi_maxseg,
+        total_retrans: None,
     })
+}
+
+/// `TCP_MAXSEG`: the largest segment this socket sends.
+pub fn set_tcp_mss(socket: &Socket, mss: u32) -> io::Result<()> {
+    socket.set_tcp_mss(mss)
 }
 
 /// macOS cuts a datagram bigger than `buf` silently, like Linux, but its `recv()` returns only

@@ -38,14 +38,17 @@ mod peek;
 #[cfg(not(any(target_os = "linux", target_vendor = "apple", windows)))]
 compile_error!("stickyviz knows what Linux, macOS and Windows can show; add a module in engine/sys for this OS");
 
-pub use os::{is_no_buffer_space, is_transient_accept_error, set_tcp_cork, tcp_cork, tcp_info, CAPABILITIES};
+pub use os::{is_no_buffer_space, is_transient_accept_error, set_tcp_cork, set_tcp_mss, tcp_cork, tcp_info, CAPABILITIES};
+// The network namespace of a link run (engine/link.rs): Linux only.
+#[cfg(target_os = "linux")]
+pub use linux::{enter_network_namespace, sysctl_number, NamespaceCall, NamespaceKind};
 #[cfg(target_os = "linux")]
 pub use linux::peek_datagram;
 #[cfg(not(target_os = "linux"))]
 pub use peek::peek_datagram;
 // Packet stamps and capture drop counts: only the AF_PACKET capture (capture.rs, Linux) uses them.
 #[cfg(target_os = "linux")]
-pub use linux::{enable_packet_timestamps, packet_drops, recv_stamped};
+pub use linux::{enable_packet_timestamps, force_recv_buffer_size, packet_drops, recv_packet, recv_stamped};
 
 /// How this OS reports a datagram bigger than the `recvfrom()` buffer: the same program
 /// behaves differently per OS, which is a lesson of its own.
@@ -95,6 +98,9 @@ pub struct TcpInfo {
     pub unacked: u32,
     /// The sender's maximum segment size.
     pub snd_mss: u32,
+    /// Segments retransmitted over the connection's life (Linux `tcpi_total_retrans`; `None`
+    /// where the OS does not count them).
+    pub total_retrans: Option<u32>,
 }
 
 /// One `recvfrom()` on a datagram socket, as the OS answered it.

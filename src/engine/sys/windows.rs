@@ -35,6 +35,11 @@ pub fn recv_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<DatagramRead
     super::peek::peek_then_read(socket, buf, Some(WSAEMSGSIZE))
 }
 
+/// Windows reads `TCP_MAXSEG` but does not let a program set it.
+pub fn set_tcp_mss(_socket: &Socket, _mss: u32) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "Windows does not let a program set TCP_MAXSEG"))
+}
+
 pub fn set_tcp_cork(_socket: &Socket, _cork: bool) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, "TCP_CORK exists only on Linux"))
 }
