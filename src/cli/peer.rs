@@ -46,7 +46,8 @@ pub struct ListenArgs {
     #[arg(long)]
     pub echo: bool,
     /// Test a client: answer its frames (implies --echo) with replies cut the way a network can:
-    /// one byte per write, header apart from body, two replies in one write.
+    /// one byte per write, header apart from body, two replies in one write; a client that
+    /// reads a reply with one recv(1024) is caught
     #[arg(long, conflicts_with = "udp")]
     pub torture: bool,
     // no default here: 1, or 0 (until stopped) for a class listening beyond 127.0.0.1 (listen_spec)
@@ -82,8 +83,11 @@ pub struct SendArgs {
     /// Write the run as a JSON recording to FILE, or - for stdout.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
-    /// Test an echo server: run fixed scenarios that cut frames the way a network can and print
-    /// pass/fail for each. Exit status 0 when every scenario passed, 1 when one failed.
+    /// Test an echo server: run fixed scenarios that cut frames the way a network can (1-byte
+    /// writes, header apart from body, length prefix split, many frames in one write, empty and
+    /// large bodies, two clients) and print pass/fail for each; the server must answer each
+    /// frame in the same framing, as sent or upper-cased. Exit status 0 when every scenario
+    /// passed, 1 when one failed
     #[arg(long, conflicts_with_all = ["udp", "json"])]
     pub torture: bool,
     /// Width of the text timeline in columns.
