@@ -626,6 +626,7 @@ strings! {
     LinkSection => ("Link", "链路"),
     LinkOn => ("run on a shaped link", "在整形链路上运行"),
     LinkOnTip => ("Run the sender and receiver in a network namespace of their own, on a loopback with a real MTU, a rate limit and a short queue (tc tbf): segments of MSS size, drops, retransmissions. No root needed where the kernel allows unprivileged user namespaces; if it does not, the run says why and how to allow it.", "让发送方和接收方运行在自己的网络命名空间里，回环设成真实的 MTU、限速和短队列（tc tbf）：报文段按 MSS 切分、丢包、重传都能看到。内核允许非特权用户命名空间时无需 root；不允许时，运行会说明原因和放开的方法。"),
+    StatRetransmitted => ("retransmitted", "重传"),
     SumRetransmitted => ("retransmitted (TCP_INFO)", "重传 (TCP_INFO)"),
 }
 

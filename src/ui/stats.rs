@@ -80,6 +80,10 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
         _ => s.segments().map_or_else(dash, |n| n.to_string()),
     };
     stat_ui(ui, big, segments, t(lang, S::StatSegments), gap > 0);
+    // a lossy link: the segments the kernel sent again (loopback never loses one: not shown)
+    if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
+        stat_ui(ui, big, n.to_string(), t(lang, S::StatRetransmitted), true);
+    }
     stat_ui(ui, big, s.reads.to_string(), t(lang, S::StatReads), false);
     stat_ui(ui, big, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
     stat_ui(ui, big, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
