@@ -594,7 +594,7 @@ strings! {
     AllowedSplit => ("whole, header-body or a chunk size {}", "whole、header-body 或分块大小 {}"),
     // issue 19a: --mss, the link (a network namespace of the run's own), its lessons
     LabelMss => ("MSS (B)", "MSS（字节）"),
-    HelpMss => ("TCP_MAXSEG on both ends: no segment carries more than N bytes of payload (minus 12 for TCP timestamps). Empty = the route's own (about 65,483 on loopback, 1448 on Ethernet).", "两端都设置 TCP_MAXSEG：每个报文段最多携带 N 字节数据（TCP 时间戳再占 12 字节）。留空 = 路由自己的值（回环约 65,483，以太网 1448）。"),
+    HelpMss => ("TCP_MAXSEG on both ends: no segment carries more than N bytes of payload (minus 12 for TCP timestamps). Empty = the route's own (the kernel reports 32,741 on loopback here, 1448 on Ethernet).", "两端都设置 TCP_MAXSEG：每个报文段最多携带 N 字节数据（TCP 时间戳再占 12 字节）。留空 = 路由自己的值（这里回环上内核报告 32,741，以太网 1448）。"),
     LabelLink => ("link", "链路"),
     HelpLink => ("Run on a shaped link instead of plain loopback: mtu=1500,rate=20mbit,queue=20kb[,delay=20ms,loss=1%] (none = plain loopback). The sender and receiver run in a network namespace of their own (no root needed where the kernel allows unprivileged user namespaces); tc's tbf sets the rate and drops what overflows the queue; delay and loss need the kernel's sch_netem. Linux only.", "在整形过的链路上运行，而不是普通回环：mtu=1500,rate=20mbit,queue=20kb[,delay=20ms,loss=1%]（none = 普通回环）。发送方和接收方运行在自己的网络命名空间里（内核允许非特权用户命名空间时无需 root）；tc 的 tbf 限制速率并丢弃溢出队列的包；延迟和丢包需要内核的 sch_netem。仅限 Linux。"),
     AllowedLink => ("none, or fields mtu=576..65536, rate=8kbit..10gbit, queue=2kb..64mb, delay=0..10s, loss=0..100%", "none，或字段 mtu=576..65536、rate=8kbit..10gbit、queue=2kb..64mb、delay=0..10s、loss=0..100%"),
