@@ -1,6 +1,7 @@
 //! Decoding 100-byte frames in memory: our `u32` decoder against tokio-util's
 //! `LengthDelimitedCodec` on a `BytesMut` (the reference users know), and `seed-json` and
-//! `newline` on the same messages. Run: `cargo bench --bench decode`.
+//! `newline` on the same messages; and, on messages of mixed sizes, the least any `seed-json`
+//! decoder must do (`seed_json_lengths_only`, below). Run: `cargo bench --bench decode`.
 
 use bytes::BytesMut;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
@@ -50,6 +51,29 @@ fn tokio(bytes: &[u8]) -> usize {
     n
 }
 
+/// The floor of `seed-json` on mixed sizes: only the work that decides where the next frame
+/// starts (read the header's length, parse the body length's decimal digits, step over both),
+/// with none of the checks a decoder owes (JSON shape, limits, bounds). Every frame's position
+/// waits on the digits of the frame before it, so this chain alone bounds the real decoder.
+/// The digit parse is the decoder's own (`framing/seed_json.rs`, `eight_digits`).
+fn seed_json_lengths_only(bytes: &[u8]) -> usize {
+    let (mut at, mut n) = (0, 0);
+    while let Some(head) = bytes.get(at..at + 28) {
+        let json_len = i32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        // `{"total_lenth": ` is 16 bytes, `, "md5": null}` 14: the rest are digits
+        let digits = json_len - 30;
+        let word = u64::from_le_bytes([head[20], head[21], head[22], head[23], head[24], head[25], head[26], head[27]]);
+        let v = (word ^ 0x3030_3030_3030_3030) << (8 * (8 - digits));
+        let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+        let hi = (v & 0x0000_00ff_0000_00ff).wrapping_mul(100 + (1_000_000 << 32));
+        let lo = ((v >> 16) & 0x0000_00ff_0000_00ff).wrapping_mul(1 + (10_000 << 32));
+        let body = (hi.wrapping_add(lo) >> 32) as usize;
+        n += body;
+        at += 4 + json_len + body;
+    }
+    n
+}
+
 fn decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode_100B_frames");
     g.throughput(Throughput::Elements(FRAMES as u64));
@@ -74,6 +98,9 @@ fn decode(c: &mut Criterion) {
         assert_eq!(ours(mode, &bytes), total);
         g.bench_function(format!("stickyviz_{}", mode.name()), |b| b.iter(|| ours(mode, black_box(&bytes))));
     }
+    let bytes = stream(FramingMode::SeedJson, mixed);
+    assert_eq!(seed_json_lengths_only(&bytes), total);
+    g.bench_function("seed_json_lengths_only", |b| b.iter(|| seed_json_lengths_only(black_box(&bytes))));
     g.finish();
 }
 

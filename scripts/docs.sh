@@ -36,6 +36,11 @@ for preset in $("$bin" presets | awk '{print $1}'); do
   echo "== pictures of $preset"
   "$bin" render "$rec" --out "docs/images/lessons/$preset.png" --lang en
   "$bin" render "$rec" --out "docs/images/lessons/$preset.zh.png" --lang zh
+  # the window's story is told over time too (ACK point, window edge)
+  if [ "$preset" = flow-control ]; then
+    "$bin" render "$rec" --out "docs/images/lessons/$preset.time.png" --lang en --view time
+    "$bin" render "$rec" --out "docs/images/lessons/$preset.time.zh.png" --lang zh --view time
+  fi
   # the SVG draws the TCP lanes; a UDP-only lesson has none
   if ! grep -q '"transports":"udp"' "$rec"; then
     "$bin" render "$rec" --out "docs/images/lessons/$preset.svg" --theme light --lang en

@@ -12,12 +12,15 @@ cd "$(dirname "$0")/.."
 # xvfb, xdotool and imagemagick: tests/real_window.rs runs the real binary on a virtual X
 # display, clicks File → Save with a real pointer and screenshots the lanes.
 # mingw links the Windows CLI and Wine runs its lessons (scripts/wine.sh).
-packages=(fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick gcc-mingw-w64-x86-64 wine64)
+# tshark reads the pcapng export back as Wireshark would (tests/pcapng.rs: Follow TCP Stream,
+# tcp.analysis); asked first not to install dumpcap setuid, so the install never prompts.
+packages=(fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick gcc-mingw-w64-x86-64 wine64 tshark)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | { [ "$(id -u)" = 0 ] && debconf-set-selections || sudo debconf-set-selections; } 2>/dev/null || true
   if [ "$(id -u)" = 0 ]; then
     echo "== installing ${missing[*]}"
     apt-get update -qq

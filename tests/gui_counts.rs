@@ -99,3 +99,32 @@ fn udp_read_size_one_shows_every_datagram_truncated_none_dropped() {
     assert!(m.datagrams.iter().all(|d| matches!(m.datagram_fate(d), DatagramFate::Truncated { .. })), "the panel's fates");
     assert!(h.query_by_label_contains("12 truncated (MSG_TRUNC) • 0 dropped").is_some());
 }
+
+/// Both directions: the strip counts the receiver's ACKs and zero windows as the summary does,
+/// and pointing at the red ● under the segments says what a zero window means.
+#[test]
+fn acks_and_a_zero_window_are_counted_and_explained() {
+    use stickyviz::engine::{ControlKind, Side};
+    let mut events = tcp_run(4, 4, 4, 0);
+    let at = events.len() - 1; // before Finished
+    let ack = |at_us: u64, ack: u64, window: u32| Event::Ack { at_us, ack: StreamOffset(ack), window, packet: None };
+    let acks = [
+        Event::Control { at_us: 3, from: Side::TcpSender, control: ControlKind::Syn, packet: None },
+        ack(3, 10, 30),
+        ack(3, 20, 0),
+        ack(4, 40, 1000),
+    ];
+    for (k, e) in acks.into_iter().enumerate() {
+        events.insert(at + k, e);
+    }
+    let h = showing(events);
+    assert!(h.query_by_label("ACKs").is_some(), "the ACK count has its block");
+    assert!(h.query_by_label("zero window").is_some(), "the zero-window count has its block");
+    assert!(h.query_by_label("3").is_some(), "3 ACKs");
+    // the red ● at byte 20 of 40, in the row under the segments
+    let lane = stickyviz::ui::shown::find(&h.ctx, "lane.wire").expect("the wire lane is drawn").rect;
+    h.hover_at(egui::pos2(lane.left() + lane.width() * 0.5, lane.bottom() - 4.0));
+    let mut h = h;
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("the receive buffer is full, the sender must stop at byte 20").is_some(), "the zero window explains itself");
+}

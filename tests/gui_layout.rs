@@ -121,6 +121,7 @@ lessons! {
     hmac_handshake_evidence_on_screen => "hmac-handshake",
     hmac_wrong_key_evidence_on_screen => "hmac-wrong-key",
     many_clients_evidence_on_screen => "many-clients",
+    flow_control_evidence_on_screen => "flow-control",
     real_mss_evidence_on_screen => "real-mss",
     lossy_link_evidence_on_screen => "lossy-link",
     udp_lossy_evidence_on_screen => "udp-lossy",

@@ -29,16 +29,17 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
     let segments: Vec<u32> = events
         .iter()
         .filter_map(|e| match e {
-            Event::Segment { len, .. } => Some(*len),
+            Event::Segment { len, .. } | Event::Retransmission { len, .. } => Some(*len),
             _ => None,
         })
         .collect();
+    let packets = events.iter().filter(|e| matches!(e, Event::Segment { .. } | Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. })).count();
     let mut file = Vec::new();
     let n = pcapng::write(&events, &mut file).expect("writes");
-    assert_eq!(n, segments.len(), "one packet per captured segment");
+    assert_eq!(n, packets, "one packet per captured packet, both ways");
 
     let mut reader = PcapNgReader::new(&file[..]).expect("a pcapng section");
-    let mut seen = Vec::new();
+    let (mut seen, mut reverse) = (Vec::new(), 0);
     while let Some(block) = reader.next_block() {
         match block.expect("a valid block") {
             Block::InterfaceDescription(idb) => assert_eq!(idb.linktype, DataLink::RAW),
@@ -49,16 +50,63 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
                 assert_eq!(u32::from(u16::from_be_bytes([ip[2], ip[3]])), p.original_len, "original length = IP total length");
                 let ihl = usize::from(ip[0] & 0x0f) * 4;
                 let tcp = &ip[ihl..];
-                assert_eq!(u16::from_be_bytes([tcp[0], tcp[1]]), sender_port);
-                assert_eq!(u16::from_be_bytes([tcp[2], tcp[3]]), receiver_port);
+                let ports = (u16::from_be_bytes([tcp[0], tcp[1]]), u16::from_be_bytes([tcp[2], tcp[3]]));
+                if ports == (receiver_port, sender_port) {
+                    reverse += 1;
+                    continue;
+                }
+                assert_eq!(ports, (sender_port, receiver_port));
                 let headers = ihl + usize::from(tcp[12] >> 4) * 4;
-                assert_eq!(p.data.len(), headers, "headers only: the payload is in the recording's bytes events");
-                seen.push(p.original_len - headers as u32);
+                // the run kept its bytes (under 1 MiB): each data segment carries them again
+                assert_eq!(p.data.len() as u32, p.original_len, "whole packets: the payload comes from the recording's bytes events");
+                if p.original_len > headers as u32 {
+                    seen.push(p.original_len - headers as u32);
+                }
             }
             _ => {}
         }
     }
     assert_eq!(seen, segments, "payload lengths equal the wire lane's segments, in order");
+    assert!(reverse > 0, "the receiver's SYN-ACK and ACKs are in the file");
+}
+
+/// Wireshark's own reading of the export: Follow TCP Stream gives back every byte the sender
+/// wrote, in order, and its `tcp.analysis` finds as many zero windows as the summary counts.
+/// Needs a capture and `tshark` (scripts/test.sh installs it); says "skipped" without either.
+#[test]
+fn tshark_follows_the_whole_stream_and_counts_the_same_zero_windows() {
+    if std::process::Command::new("tshark").arg("--version").output().is_err() {
+        return println!("skipped: tshark is not installed (apt install tshark; scripts/test.sh does)");
+    }
+    let exp = presets::find("flow-control").expect("preset").experiment;
+    let events = Run::start(&exp, None).expect("the run starts").wait();
+    let model = stickyviz::analysis::Model::from_events(&events);
+    if model.segments_unavailable.is_some() {
+        return println!("skipped: the export needs a capture (root or CAP_NET_RAW)");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("flow-control.pcapng");
+    pcapng::save(&events, &path).expect("saved");
+    let tshark = |args: &[&str]| {
+        let out = std::process::Command::new("tshark").arg("-r").arg(&path).args(args).output().expect("tshark runs");
+        assert!(out.status.success(), "tshark {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    // raw: one hex line per packet's payload; the second node's (the receiver's) are indented
+    let follow = tshark(&["-q", "-z", "follow,tcp,raw,0"]);
+    let data_line = |l: &&str| !l.is_empty() && !l.starts_with('=') && !l.starts_with('\t') && !l.contains(':');
+    let hex: String = follow.lines().filter(data_line).collect();
+    let streamed: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex")).collect();
+    let sent: Vec<u8> = events
+        .iter()
+        .filter_map(|e| if let Event::Bytes { data, .. } = e { Some(data.clone()) } else { None })
+        .flatten()
+        .collect();
+    assert_eq!(streamed.len() as u64, model.summary.bytes_sent, "Follow TCP Stream gives the whole stream");
+    assert!(streamed == sent, "and the same bytes");
+    let zero = tshark(&["-Y", "tcp.analysis.zero_window", "-T", "fields", "-e", "frame.number"]);
+    assert_eq!(Some(zero.lines().count() as u64), model.summary.zero_window, "tshark's zero windows = the summary's");
+    assert!(model.summary.zero_window.unwrap_or(0) > 0);
 }
 
 fn port(addr: &str) -> u16 {

@@ -1,8 +1,8 @@
 //! `Model::apply`: one event folded into the model, one named step per kind of event.
 
-use crate::engine::{EndReason, Event, MsgId, Side, SockOpt};
+use crate::engine::{ControlKind, EndReason, Event, MsgId, Side, SockOpt};
 
-use super::{MAX_CAUSALITY_PROBLEMS, ClientRec, DatagramRec, FrameRec, MessageRec, Model, OptionRec, Problem, ProblemKind, RoundRec, Span, WriteRec};
+use super::{MAX_CAUSALITY_PROBLEMS, AckRec, ClientRec, DatagramRec, FrameRec, MessageRec, Model, OptionRec, Problem, ProblemKind, RoundRec, Span, WriteRec};
 
 impl Model {
     /// Folds one event in, and checks it for causality against the events before it: a
@@ -32,6 +32,8 @@ impl Model {
             Event::Message { .. } | Event::Write { .. } | Event::WireTotal { .. } | Event::CaptureStats { .. } | Event::Segment { .. } | Event::SegmentsUnavailable { .. } => {
                 self.sender_side(event)
             }
+            Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. } => self.wire_both_ways(event),
+            Event::AcksNotCaptured { limit_bytes } => self.acks_not_captured = Some(*limit_bytes),
             Event::Read { .. } | Event::Bytes { .. } | Event::Frame { .. } | Event::DecodeError { .. } => self.receiver_side(event),
             // Sent when `send()` began: on loopback it may arrive before `send()` returns.
             Event::DatagramSent { start_us, at_us, msg, len } => self.datagram_sent(start_us.unwrap_or(*at_us), *msg, *len),
@@ -92,6 +94,49 @@ impl Model {
                 }
             }
             Event::SegmentsUnavailable { reason } => self.segments_unavailable = Some(reason.clone()),
+            _ => {}
+        }
+    }
+
+    /// The packets the capture saw besides new data: retransmissions, the receiver's ACKs, the
+    /// handshake (whose SYN-ACK says the capture follows the connection both ways) and probes.
+    fn wire_both_ways(&mut self, event: &Event) {
+        let s = &mut self.summary;
+        match event {
+            Event::Retransmission { at_us, offset, len, .. } => {
+                *s.retransmissions.get_or_insert(0) += 1;
+                // drawn whole on the wire lane, marked; new bytes at its tail (rare) are in it
+                if self.keep() {
+                    self.retransmissions.push(Span { at_us: *at_us, offset: offset.0, len: *len });
+                }
+            }
+            Event::Ack { at_us, ack, window, .. } => {
+                *s.acks.get_or_insert(0) += 1;
+                *s.zero_window.get_or_insert(0) += u64::from(*window == 0);
+                s.min_window = Some(s.min_window.map_or(u64::from(*window), |w| w.min(u64::from(*window))));
+                if self.keep() {
+                    self.acks.push(AckRec { at_us: *at_us, ack: ack.0, window: *window });
+                }
+            }
+            Event::Control { at_us, control, .. } => match control {
+                // the sender's SYN: its data segments are followed from the start
+                ControlKind::Syn => {
+                    s.retransmissions.get_or_insert(0);
+                }
+                // the receiver's SYN-ACK: the capture follows the connection both ways
+                ControlKind::SynAck => {
+                    s.acks.get_or_insert(0);
+                    s.zero_window.get_or_insert(0);
+                    s.window_probes.get_or_insert(0);
+                }
+                ControlKind::WindowProbe => {
+                    *s.window_probes.get_or_insert(0) += 1;
+                    if self.keep() {
+                        self.window_probes.push(*at_us);
+                    }
+                }
+                ControlKind::Ack | ControlKind::Fin | ControlKind::Rst => {}
+            },
             _ => {}
         }
     }

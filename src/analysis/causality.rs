@@ -69,6 +69,8 @@ pub enum ViolationKind {
     FrameBeforeRead,
     /// A datagram was received before its `send()` began.
     DatagramBeforeSent,
+    /// An ACK was stamped before the segment carrying the last byte it acknowledges.
+    AckBeforeSegment,
 }
 
 /// A byte range with a time: `[offset, end)` at `us`.
@@ -92,6 +94,9 @@ struct Stream {
     segments_seen_end: u64,
     /// Frames at their stamp (`offset` = end - 1, the byte that completed it).
     frames: Vec<Rec>,
+    /// The receiver's ACKs at their stamp (`offset` = ack - 1, the last byte acknowledged), in
+    /// capture order: the ACK point only moves forward.
+    acks: Vec<Rec>,
 }
 
 /// Index range of the records of `list` (in stream order) overlapping `[offset, end)`.
@@ -150,13 +155,14 @@ impl Causality {
             Event::Read { at_us, offset, len, .. } if *len > 0 => {
                 self.read(axis, Rec { offset: offset.0, end: offset.0 + u64::from(*len), us: *at_us });
             }
-            Event::Segment { at_us, offset, len, .. } if *len > 0 => {
+            Event::Segment { at_us, offset, len, .. } | Event::Retransmission { at_us, offset, len, .. } if *len > 0 => {
                 self.segment(axis, Rec { offset: offset.0, end: offset.0 + u64::from(*len), us: *at_us });
             }
             Event::Frame { at_us, offset, len, .. } if *len > 0 => {
                 let last = offset.0 + u64::from(*len) - 1;
                 self.frame(axis, Rec { offset: last, end: last + 1, us: *at_us });
             }
+            Event::Ack { at_us, ack, .. } if ack.0 > 0 => self.ack(axis, Rec { offset: ack.0 - 1, end: ack.0, us: *at_us }),
             Event::DatagramSent { msg, .. } => {
                 let sent = event.start_us().unwrap_or(0);
                 self.datagram(msg.0, Some(sent), None);
@@ -235,8 +241,31 @@ impl Causality {
                 found.push(Violation { axis, kind: ViolationKind::SegmentAfterRead, offset: g.offset, cause_us: g.us, effect_us: r.us });
             }
         }
+        for a in &s.acks[overlapping(&s.acks, g.offset, g.end)] {
+            if a.us < g.us {
+                found.push(Violation { axis, kind: ViolationKind::AckBeforeSegment, offset: a.offset, cause_us: g.us, effect_us: a.us });
+            }
+        }
         s.segments.push(g);
         found.into_iter().for_each(|v| self.found(v));
+    }
+
+    /// An ACK is judged against the segment that carried the last byte it acknowledges.
+    fn ack(&mut self, axis: Axis, a: Rec) {
+        let Some(s) = self.stream(axis, |s| &s.acks) else { return };
+        if s.acks.last().is_some_and(|last| last.end > a.end) {
+            return; // an older ACK reordered: the later one was judged already
+        }
+        let mut found = None;
+        if let Some(g) = s.segments.get(overlapping(&s.segments, a.offset, a.end).start).filter(|g| g.offset <= a.offset) {
+            if a.us < g.us {
+                found = Some(Violation { axis, kind: ViolationKind::AckBeforeSegment, offset: a.offset, cause_us: g.us, effect_us: a.us });
+            }
+        }
+        s.acks.push(a);
+        if let Some(v) = found {
+            self.found(v);
+        }
     }
 
     fn frame(&mut self, axis: Axis, f: Rec) {
@@ -314,7 +343,12 @@ mod tests {
             frame(70, 100, 50),
             Event::DatagramSent { start_us: Some(100), at_us: 120, msg: MsgId(3), len: 10 },
             Event::DatagramReceived { at_us: 110, msg: Some(MsgId(3)), len: 10, real_len: 10, os_error: None },
+            ack(25, 100),
+            ack(58, 150),
         ]
+    }
+    fn ack(at_us: u64, ack: u64) -> Event {
+        Event::Ack { at_us, ack: StreamOffset(ack), window: 1000, packet: None }
     }
 
     /// The events as the app may receive them: each thread's own in order, but the threads'
@@ -322,7 +356,7 @@ mod tests {
     fn threads_reversed(events: &[Event]) -> Vec<Event> {
         let thread = |e: &Event| match e {
             Event::Read { .. } | Event::Frame { .. } | Event::DatagramReceived { .. } => 0,
-            Event::Segment { .. } => 1,
+            Event::Segment { .. } | Event::Ack { .. } => 1,
             _ => 2,
         };
         let mut v = events.to_vec();
@@ -341,7 +375,9 @@ mod tests {
     /// Each rule, broken by one mis-stamped event, is found, whichever side arrives first.
     #[test]
     fn one_mis_stamped_event_is_found() {
-        let cases: [(usize, Event, ViolationKind); 5] = [
+        let cases: [(usize, Event, ViolationKind); 7] = [
+            (10, ack(19, 100), ViolationKind::AckBeforeSegment),
+            (11, ack(54, 150), ViolationKind::AckBeforeSegment),
             (2, read(5, 9, 0, 100), ViolationKind::ReadBeforeWrite),
             (1, segment(8, 0, 100), ViolationKind::SegmentBeforeWrite),
             (5, segment(71, 100, 50), ViolationKind::SegmentAfterRead),
@@ -381,7 +417,7 @@ mod tests {
             segment(20, 0, 60),
             read(0, 30, 0, 60),
             // bytes 0..60 again (read at 30 already) plus 60..100, read at 50
-            segment(40, 0, 100),
+            Event::Retransmission { at_us: 40, offset: StreamOffset(0), len: 100, packet: None },
             read(31, 50, 60, 40),
         ];
         assert_eq!(check(&events).count(), 0);

@@ -19,7 +19,7 @@ pub use causality::{check as check_causality, Axis, Causality, Violation, Violat
 pub use classify::{Classifier, Counts};
 pub use clients::{ClientRec, MAX_CLIENT_RECS};
 pub use problem::{Problem, ProblemKind};
-pub use records::{DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
+pub use records::{AckRec, DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
 pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
@@ -38,7 +38,14 @@ const MAX_CAUSALITY_PROBLEMS: usize = 5;
 pub struct Model {
     pub messages: Vec<MessageRec>,
     pub writes: Vec<WriteRec>,
+    /// Captured data segments, new bytes only, in stream order.
     pub segments: Vec<Span>,
+    /// Captured data segments that carried bytes again, in capture order (whole packets).
+    pub retransmissions: Vec<Span>,
+    /// The receiver's ACKs, in capture order (the ACK point never goes back).
+    pub acks: Vec<AckRec>,
+    /// When the sender sent a zero-window probe (µs).
+    pub window_probes: Vec<u64>,
     pub reads: Vec<Span>,
     pub frames: Vec<FrameRec>,
     pub decode_errors: Vec<(u64, DecodeError)>,
@@ -50,6 +57,9 @@ pub struct Model {
     /// Errors and early ends, for the user to read.
     pub problems: Vec<Problem>,
     pub segments_unavailable: Option<CaptureUnavailable>,
+    /// The capture followed one direction only: a run over this many bytes (see
+    /// `engine::ACKS_UP_TO_BYTES`); the summary's ACK counts are then None.
+    pub acks_not_captured: Option<u64>,
     pub connection: Option<(String, String)>,
     pub ended: Vec<(Side, EndReason)>,
     pub finished: bool,
@@ -92,6 +102,9 @@ impl Model {
             messages: Vec::new(),
             writes: Vec::new(),
             segments: Vec::new(),
+            retransmissions: Vec::new(),
+            acks: Vec::new(),
+            window_probes: Vec::new(),
             reads: Vec::new(),
             frames: Vec::new(),
             decode_errors: Vec::new(),
@@ -100,6 +113,7 @@ impl Model {
             options: Vec::new(),
             problems: Vec::new(),
             segments_unavailable: None,
+            acks_not_captured: None,
             connection: None,
             ended: Vec::new(),
             finished: false,
@@ -230,6 +244,9 @@ impl Model {
         self.messages.capacity() * size_of::<MessageRec>()
             + self.writes.capacity() * size_of::<WriteRec>()
             + self.segments.capacity() * size_of::<Span>()
+            + self.retransmissions.capacity() * size_of::<Span>()
+            + self.acks.capacity() * size_of::<AckRec>()
+            + self.window_probes.capacity() * size_of::<u64>()
             + self.reads.capacity() * size_of::<Span>()
             + self.frames.capacity() * size_of::<FrameRec>()
             + self.datagrams.capacity() * size_of::<DatagramRec>()
@@ -240,10 +257,19 @@ impl Model {
         self.messages.shrink_to_fit();
         self.writes.shrink_to_fit();
         self.segments.shrink_to_fit();
+        self.retransmissions.shrink_to_fit();
+        self.acks.shrink_to_fit();
+        self.window_probes.shrink_to_fit();
         self.reads.shrink_to_fit();
         self.frames.shrink_to_fit();
         self.datagrams.shrink_to_fit();
         self.received.shrink_to_fit();
+    }
+
+    /// The last ACK at or before `at_us` (the ACK point and window then), if any.
+    pub fn ack_at(&self, at_us: u64) -> Option<&AckRec> {
+        let n = self.acks.partition_point(|a| a.at_us <= at_us);
+        n.checked_sub(1).and_then(|i| self.acks.get(i))
     }
 
     /// Received bytes per second from the first write to the latest read (MB/s), once known.

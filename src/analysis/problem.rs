@@ -29,7 +29,7 @@ pub(super) fn violation_side(v: &super::Violation) -> Side {
     use super::ViolationKind as K;
     match v.kind {
         K::ReadBeforeWrite | K::FrameBeforeRead => Side::TcpReceiver,
-        K::SegmentBeforeWrite | K::SegmentAfterRead => Side::Capture,
+        K::SegmentBeforeWrite | K::SegmentAfterRead | K::AckBeforeSegment => Side::Capture,
         K::DatagramBeforeSent => Side::UdpReceiver,
     }
 }

@@ -45,6 +45,26 @@ impl Span {
     }
 }
 
+/// One ACK of the receiver: every byte before `ack` arrived; room for `window` more bytes
+/// (advertised receive window, scaled). The sender may have bytes up to `ack + window` in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AckRec {
+    pub at_us: u64,
+    pub ack: u64,
+    pub window: u32,
+}
+
+impl AckRec {
+    /// The right edge of the window: the stream offset the sender may send up to.
+    pub fn window_end(&self) -> u64 {
+        self.ack + u64::from(self.window)
+    }
+
+    pub fn zero_window(&self) -> bool {
+        self.window == 0
+    }
+}
+
 /// One decoded frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameRec {

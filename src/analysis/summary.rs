@@ -19,6 +19,19 @@ pub struct Summary {
     /// Packets of the connection the capture socket's queue dropped (`PACKET_STATISTICS`),
     /// once the capture ended; each is a segment missing from the lane.
     pub segments_capture_dropped: Option<u64>,
+    /// Data segments captured again, with bytes an earlier segment carried (None: the capture
+    /// did not see the handshake: no capture, or a recording from before).
+    pub retransmissions: Option<u64>,
+    /// ACKs captured from the receiver back to the sender (None: the capture did not follow
+    /// the connection both ways: no capture, a run too big for it, or a recording from before).
+    pub acks: Option<u64>,
+    /// Of those ACKs, the ones that advertised a window of 0: the receiver's buffer was full
+    /// and the sender had to stop.
+    pub zero_window: Option<u64>,
+    /// Zero-window probes the sender sent, asking whether the window opened (same None).
+    pub window_probes: Option<u64>,
+    /// The smallest window an ACK advertised, bytes (None: no ACK seen).
+    pub min_window: Option<u64>,
     /// `send()` calls that accepted fewer bytes than asked (the send buffer was full); each is
     /// followed by another `send()` for the rest, so writes = messages' pieces + short writes.
     pub short_writes: u64,
@@ -54,10 +67,27 @@ pub struct Summary {
 
 impl Summary {
     /// Data segments the kernel sent (`TCP_INFO`) that the capture did not record, once both
-    /// counts are known. `TCP_INFO` counts retransmissions too; the lane draws new bytes once.
+    /// counts are known. `TCP_INFO` counts retransmissions too: so does this comparison, where
+    /// the capture recorded them (the lane draws new bytes once, retransmissions apart).
     pub fn capture_gap(&self) -> Option<u64> {
-        let sent_once = self.segments_tcp_info?.saturating_sub(self.retransmitted_tcp_info.unwrap_or(0));
-        Some(sent_once.saturating_sub(self.segments_captured?))
+        let kernel = self.segments_tcp_info?;
+        let captured = self.segments_captured?;
+        Some(match self.retransmissions {
+            // the capture saw the retransmissions too: every transmission on both sides
+            Some(again) => kernel.saturating_sub(captured + again),
+            // a recording without them: the kernel's first transmissions only
+            None => kernel.saturating_sub(self.retransmitted_tcp_info.unwrap_or(0)).saturating_sub(captured),
+        })
+    }
+
+    /// Whether a [`Summary::capture_gap`] can be a loss of the capture's: not when its queue
+    /// dropped nothing. Then the kernel counted some captured packets as several segments: a
+    /// packet bigger than the sender's current MSS (GSO), which Linux caps at half the largest
+    /// window the receiver advertised (`tcp_bound_to_half_wnd`: a 4096-byte packet against a
+    /// 4096-byte window counts as 2; seen in flow-control, and on lossy-link's 1448-byte MSS),
+    /// or a link dropped them before the capture saw them (tc's queue comes first).
+    pub fn capture_may_have_missed(&self) -> bool {
+        self.capture_gap().unwrap_or(0) > 0 && self.segments_capture_dropped != Some(0)
     }
 
     /// The best segment count available: captured, else the kernel's.

@@ -302,12 +302,17 @@ pub fn writes_value(s: &Summary, lang: Lang) -> String {
 /// lane never silently shows fewer segments than left the socket.
 pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
     let Some(captured) = s.segments_captured else { return "-".into() };
+    // retransmissions are data segments too, and TCP_INFO counts them
+    let captured = captured + s.retransmissions.unwrap_or(0);
     match s.capture_gap() {
         None | Some(0) => captured.to_string(),
         Some(gap) => {
             let total = captured + gap;
             // TCP_INFO counts retransmissions too, so drops may explain all of the gap or part
             match s.segments_capture_dropped.unwrap_or(0) {
+                // nothing dropped here: the kernel counted big packets as several segments (GSO),
+                // or a link dropped packets before the capture's tap (tc's queue comes first)
+                0 if s.segments_capture_dropped.is_some() => tf(lang, S::SumCaptureGapGso, &[&captured, &total, &gap]),
                 0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
                 d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
                 d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
@@ -325,6 +330,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
         K::SegmentAfterRead => S::ViolSegmentAfterRead,
         K::FrameBeforeRead => S::ViolFrameBeforeRead,
         K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
+        K::AckBeforeSegment => S::ViolAckBeforeSegment,
     };
     let what = tf(lang, key, &[&v.offset, &v.by_us()]);
     let what = match v.axis {

@@ -33,6 +33,30 @@ pub struct CapturedPacket {
     pub headers: Vec<u8>,
 }
 
+/// A packet of the connection that carries no new stream bytes and is not one of the
+/// receiver's ACKs ([`Event::Ack`]): the handshake, the ends, and the sender's window probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlKind {
+    /// The sender's SYN: it asks to open the connection (and announces its MSS and window scale).
+    Syn,
+    /// The receiver's SYN-ACK: it accepts (and announces its own MSS and window scale).
+    SynAck,
+    /// A packet of the sender with no data: the ACK that completes the handshake, or one that
+    /// acknowledges the receiver's FIN.
+    Ack,
+    /// A zero-window probe: the receiver advertised a window of 0, so the sender may not send;
+    /// it asks again from time to time whether there is room. Linux's probe carries no data and
+    /// the sequence number just below the first unacknowledged byte, so the receiver must answer
+    /// with an ACK that states its current window.
+    WindowProbe,
+    /// FIN: this end has nothing more to send (the sender's; the receiver's FIN|ACK is an
+    /// [`Event::Ack`]).
+    Fin,
+    /// RST: this end reset the connection.
+    Rst,
+}
+
 /// Which end of the connection an event comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -155,6 +179,44 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
     },
+    /// A data segment captured again: bytes from `offset` that an earlier segment already
+    /// carried (the first one, or its ACK, was lost, or came too late: the sender's timer or
+    /// three duplicate ACKs made it send them again). Bytes past every earlier segment, if any,
+    /// are new. Stamped and kept like [`Event::Segment`].
+    Retransmission {
+        at_us: u64,
+        offset: StreamOffset,
+        len: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        packet: Option<CapturedPacket>,
+    },
+    /// One ACK from the receiver back to the sender, captured on `lo` at the kernel's stamp:
+    /// every stream byte before `ack` has arrived, and the receiver has room for `window` more
+    /// bytes after it (the advertised receive window, already multiplied by the window scale
+    /// the receiver announced in its SYN-ACK). `window` 0 is a *zero window*: the sender must
+    /// stop until an ACK opens it again. The receiver's FIN (with its ACK) is one of these: its
+    /// last ACK. Absent in recordings made before ACKs were captured.
+    Ack {
+        at_us: u64,
+        ack: StreamOffset,
+        window: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        packet: Option<CapturedPacket>,
+    },
+    /// A packet of the connection with no new data that is not one of the receiver's ACKs
+    /// (handshake, FIN, RST, window probe: `control`), from `from` ([`Side::TcpSender`] or
+    /// [`Side::TcpReceiver`]); kept so the pcapng export holds the whole conversation.
+    Control {
+        at_us: u64,
+        from: Side,
+        control: ControlKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        packet: Option<CapturedPacket>,
+    },
+    /// The capture follows the sender's data segments only, not the receiver's ACKs: the run
+    /// may send more than `limit_bytes`, where capturing both ways costs speed
+    /// (`engine::ACKS_UP_TO_BYTES`).
+    AcksNotCaptured { limit_bytes: u64 },
     /// The capture ended: `dropped` packets of this connection reached the capture socket but
     /// not this app (its queue was full, `PACKET_STATISTICS`), so they are missing from the
     /// segment lane. Compare the segments captured with `WireTotal`'s `TCP_INFO` count.
@@ -249,6 +311,9 @@ impl Event {
             | Self::WireTotal { at_us, .. }
             | Self::CaptureStats { at_us, .. }
             | Self::Segment { at_us, .. }
+            | Self::Retransmission { at_us, .. }
+            | Self::Ack { at_us, .. }
+            | Self::Control { at_us, .. }
             | Self::Read { at_us, .. }
             | Self::Frame { at_us, .. }
             | Self::DecodeError { at_us, .. }
@@ -260,7 +325,7 @@ impl Event {
             | Self::Client { at_us, .. }
             | Self::Finished { at_us } => Some(*at_us),
             Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
-            Self::Bytes { .. } | Self::SegmentsUnavailable { .. } => None,
+            Self::Bytes { .. } | Self::SegmentsUnavailable { .. } | Self::AcksNotCaptured { .. } => None,
         }
     }
 }

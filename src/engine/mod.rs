@@ -33,7 +33,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, EndReason, Event, Fault, LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, Side, SockOpt, StreamOffset};
+pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.
@@ -199,8 +199,12 @@ impl Run {
         }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            match capture::open(from, to) {
+            let both_ways = captures_acks(exp);
+            match capture::open(from, to, both_ways) {
                 Ok(socket) => {
+                    if !both_ways {
+                        sp.sink().push(Event::AcksNotCaptured { limit_bytes: ACKS_UP_TO_BYTES });
+                    }
                     let (stop, done) = (stop.clone(), capture_done.clone());
                     sp.spawn("capture", move |sink| capture::run(socket, from, to, sink, &stop, &done))?;
                     sp.capture = sp.handles.pop();
@@ -261,6 +265,17 @@ impl Run {
         self.stop();
         all
     }
+}
+
+/// Runs that may send more than this capture the sender's data segments only, not the
+/// receiver's ACKs: capturing both ways made firehose (1 GiB in 64 KiB writes) 25% slower in wall
+/// time here (docs/performance.md), and a run of that size is about throughput, not about one
+/// ACK. Every lesson about ACKs and windows sends far less.
+pub const ACKS_UP_TO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether the capture follows the receiver's ACKs too (see [`ACKS_UP_TO_BYTES`]).
+pub fn captures_acks(exp: &Experiment) -> bool {
+    u64::from(exp.workload.count) * u64::from(exp.workload.size_max) <= ACKS_UP_TO_BYTES
 }
 
 impl Drop for Run {

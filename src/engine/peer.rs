@@ -154,7 +154,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
         }
         _ => None,
     };
-    let capture = capture_pair.map(|(from, to)| capture::open(from, to));
+    let capture = capture_pair.map(|(from, to)| capture::open(from, to, super::captures_acks(exp)));
     socket.connect_timeout(&target.into(), Duration::from_secs(5)).map_err(sock_err("connect"))?;
     if exp.sender.cork {
         sys::set_tcp_cork(&socket, true).map_err(sock_err("set TCP_CORK"))?;

@@ -1,8 +1,12 @@
 //! pcapng export of the packets a run really captured, for cross-checking in Wireshark.
 //!
-//! Only what the capture socket read goes in: the data segments from sender to receiver (first
-//! sighting on `lo`), each cut after its TCP header with its real length kept as the original
-//! length, as `tcpdump -s` would. Nothing is made up: a run without a capture (no root or
+//! Only what the capture socket read goes in: every packet of the connection, both ways (the
+//! handshake, the data segments and their retransmissions, the receiver's ACKs, the FINs; the
+//! sighting as each left), each cut after its TCP header with its real length kept as the
+//! original length, as `tcpdump -s` would. A data segment whose bytes the recording kept (the
+//! receiver's first MiB, the `bytes` events) gets them back as its payload, so the file holds
+//! the stream itself, not only its headers. Wireshark's Follow TCP Stream and `tcp.analysis`
+//! work on it; recordings made before ACKs were captured hold the data segments only. Nothing is made up: a run without a capture (no root or
 //! `CAP_NET_RAW`) has no packets, and the export says why instead of writing a file.
 
 use std::borrow::Cow;
@@ -16,8 +20,8 @@ use pcap_file::DataLink;
 
 use crate::engine::{CapturedPacket, Event};
 
-/// The capture socket reads this many bytes of each packet (src/engine/capture.rs).
-const SNAPLEN: u32 = 128;
+/// Largest packet a file may hold: headers, and the payload where the run kept the bytes.
+const SNAPLEN: u32 = 262_144;
 /// pcapng's default time resolution is µs; 9 = ns, what pcap-file writes.
 const TS_RESOL_NS: u8 = 9;
 
@@ -34,7 +38,10 @@ pub fn packets(events: &[Event]) -> Vec<&CapturedPacket> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Segment { packet: Some(p), .. } => Some(p),
+            Event::Segment { packet: Some(p), .. }
+            | Event::Retransmission { packet: Some(p), .. }
+            | Event::Ack { packet: Some(p), .. }
+            | Event::Control { packet: Some(p), .. } => Some(p),
             _ => None,
         })
         .collect()
@@ -58,6 +65,35 @@ pub fn why_unavailable(events: &[Event]) -> Option<String> {
     })
 }
 
+/// The main stream's received bytes from offset 0, as the `bytes` events kept them.
+fn stream_bytes(events: &[Event]) -> Vec<u8> {
+    let mut stream = Vec::new();
+    for e in events {
+        if let Event::Bytes { offset, data } = e {
+            if offset.0 == stream.len() as u64 {
+                stream.extend_from_slice(data);
+            }
+        }
+    }
+    stream
+}
+
+/// The packets to write, each with the payload put back where the stream bytes are known.
+fn packets_with_payload<'a>(events: &'a [Event], stream: &[u8]) -> Vec<(&'a CapturedPacket, Cow<'a, [u8]>)> {
+    let payload = |offset: u64, len: u32| stream.get(offset as usize..(offset + u64::from(len)) as usize);
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Segment { packet: Some(p), offset, len, .. } | Event::Retransmission { packet: Some(p), offset, len, .. } => {
+                let whole = payload(offset.0, *len).filter(|bytes| p.headers.len() + bytes.len() == p.orig_len as usize);
+                Some((p, whole.map_or(Cow::Borrowed(&p.headers[..]), |bytes| Cow::Owned([&p.headers[..], bytes].concat()))))
+            }
+            Event::Ack { packet: Some(p), .. } | Event::Control { packet: Some(p), .. } => Some((p, Cow::Borrowed(&p.headers[..]))),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Writes the packets as pcapng (raw IPv4 link type, one interface: `lo`); returns how many.
 pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, PcapngError> {
     let err = |e: pcap_file::PcapError| PcapngError::Write { path: "pcapng stream".into(), message: e.to_string() };
@@ -68,17 +104,18 @@ pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, Pcapng
     let mut idb = InterfaceDescriptionBlock::new(DataLink::RAW, SNAPLEN);
     idb.options = vec![
         InterfaceDescriptionOption::IfName(Cow::Borrowed("lo")),
-        InterfaceDescriptionOption::IfDescription(Cow::Borrowed("stickyviz: TCP data segments sender → receiver, headers only")),
+        InterfaceDescriptionOption::IfDescription(Cow::Borrowed("stickyviz: one TCP connection, both directions")),
         InterfaceDescriptionOption::IfTsResol(TS_RESOL_NS),
     ];
     w.write_pcapng_block(idb).map_err(err)?;
-    let packets = packets(events);
-    for p in &packets {
+    let stream = stream_bytes(events);
+    let packets = packets_with_payload(events, &stream);
+    for (p, data) in &packets {
         let block = EnhancedPacketBlock {
             interface_id: 0,
             timestamp: Duration::from_micros(p.unix_us),
             original_len: p.orig_len,
-            data: Cow::Borrowed(&p.headers),
+            data: Cow::Borrowed(data),
             options: vec![],
         };
         w.write_pcapng_block(block).map_err(err)?;

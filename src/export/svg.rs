@@ -38,6 +38,8 @@ pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
 const READ: &str = "#f5a623";
 const SPLIT: &str = "#e84a4a";
 const FRAME_OK: &str = "#4caf50";
+/// The receiver's ACKs (src/ui/theme.rs `ACK`).
+const ACK: &str = "#17a2b8";
 
 const MARGIN: f64 = 24.0;
 const LANE_H: f64 = 34.0;
@@ -65,6 +67,7 @@ struct Words {
     title: &'static str,
     writes: &'static str,
     wire: &'static str,
+    wire_both: &'static str,
     wire_none: &'static str,
     reads: &'static str,
     frames: &'static str,
@@ -81,6 +84,7 @@ fn words(lang: RenderLang) -> Words {
         title: t(lang, S::SvgTitle),
         writes: t(lang, S::LaneWrites),
         wire: t(lang, S::LaneWire),
+        wire_both: t(lang, S::LaneWireBoth),
         wire_none: t(lang, S::SvgWireNone),
         reads: t(lang, S::LaneReads),
         frames: t(lang, S::LaneFrames),
@@ -239,12 +243,40 @@ fn write_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     }
 }
 
-/// The wire: one block per captured segment (the title says when none could be captured).
+/// The wire: one block per captured segment (the title says when none could be captured);
+/// when the capture saw both directions, retransmissions outlined in red over it and, in the
+/// row under it, the receiver's ACK points (▲), zero windows (●) and window probes (?).
 fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
-    let wire_title = if model.segments.is_empty() && model.segments_unavailable.is_some() { w.wire_none } else { w.wire };
+    let wire_title = match () {
+        _ if model.segments.is_empty() && model.segments_unavailable.is_some() => w.wire_none,
+        _ if model.summary.acks.is_some() => w.wire_both,
+        _ => w.wire,
+    };
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", wire_title);
     for seg in &model.segments {
         c.block("segment", seg.offset, seg.len.into(), y + TITLE_H, pal.segment, pal.bg, &format!("{} B", seg.len), pal.text);
+    }
+    for r in &model.retransmissions {
+        c.block("retransmission", r.offset, r.len.into(), y + TITLE_H, "none", SPLIT, "↻", SPLIT);
+    }
+    let marks_y = y + TITLE_H + LANE_H + 2.0;
+    // one mark per pixel column at most: a zero window wins its column (a firehose has
+    // thousands of ACKs, the picture needs only where the ACK point was)
+    let mut columns: std::collections::BTreeMap<i64, bool> = std::collections::BTreeMap::new();
+    for a in &model.acks {
+        *columns.entry(c.x(a.ack).round() as i64).or_default() |= a.zero_window();
+    }
+    for (x, zero) in columns {
+        let x = x as f64;
+        if zero {
+            let _ = writeln!(c.out, r#"<circle class="zero-window" cx="{x:.1}" cy="{:.1}" r="4" fill="{SPLIT}"/>"#, marks_y + 5.0);
+        } else {
+            let _ = writeln!(c.out, r#"<path class="ack" d="M{x:.1},{:.1} l-4,8 h8 z" fill="{ACK}"/>"#, marks_y);
+        }
+    }
+    for &at in &model.window_probes {
+        let x = c.x(model.ack_at(at).map_or(0, |a| a.ack));
+        let _ = writeln!(c.out, r#"<text class="probe" x="{:.1}" y="{:.1}" font-size="11" fill="{SPLIT}" stroke="none">?</text>"#, x + 5.0, marks_y + 9.0);
     }
 }
 

@@ -56,6 +56,22 @@ fn spans(spans: &[Span], prefix: char) -> Vec<Block> {
         .collect()
 }
 
+/// The receiver's ACK points on the byte axis: `^` where an ACK said "everything before here
+/// arrived", `0` where one advertised a zero window (it wins its column).
+fn ack_lane(model: &Model, total: u64, width: usize) -> String {
+    let mut cells = vec![' '; width];
+    let col = |off: u64| (((off as u128 * width as u128) / total.max(1) as u128) as usize).min(width - 1);
+    for a in &model.acks {
+        let c = &mut cells[col(a.ack)];
+        if a.zero_window() {
+            *c = '0';
+        } else if *c == ' ' {
+            *c = '^';
+        }
+    }
+    cells.into_iter().collect::<String>().trim_end().to_string()
+}
+
 /// Renders the TCP lanes and the UDP datagrams of `model`, `width` columns wide.
 pub fn render(model: &Model, width: usize, lang: Lang) -> String {
     let width = width.clamp(20, 1000);
@@ -74,6 +90,14 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[&segs]));
         } else {
             let _ = writeln!(out, "wire    {}", lane(&spans(&model.segments, 's'), total, width));
+            if !model.retransmissions.is_empty() {
+                let mut again = model.retransmissions.clone();
+                again.sort_by_key(|r| r.offset);
+                let _ = writeln!(out, "resent  {}", lane(&spans(&again, 'R'), total, width));
+            }
+            if !model.acks.is_empty() {
+                let _ = writeln!(out, "{:<8}{}", t(lang, S::TtAckLane), ack_lane(model, total, width));
+            }
         }
         let _ = writeln!(out, "recv()  {}", lane(&spans(&model.reads, 'r'), total, width));
         if !model.frames.is_empty() || model.summary.decode_errors > 0 {
@@ -99,6 +123,16 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         // the count, not the stored list: history past the cap still happened
         if model.summary.reads > 40 {
             let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.summary.reads - 40)]));
+        }
+        let zero: Vec<_> = model.acks.iter().filter(|a| a.zero_window()).collect();
+        for a in zero.iter().take(10) {
+            let _ = writeln!(out, "  {}", tf(lang, S::TtZeroWindowAt, &[&a.at_us, &a.ack]));
+        }
+        if zero.len() > 10 {
+            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreZeroWindow, &[&(zero.len() - 10)]));
+        }
+        for r in model.retransmissions.iter().take(10) {
+            let _ = writeln!(out, "  {}", tf(lang, S::TtRetransmissionAt, &[&r.at_us, &r.len, &r.offset]));
         }
         for (_, e) in &model.decode_errors {
             let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)]));
@@ -139,6 +173,15 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumWrites, crate::describe::writes_value(s, lang));
         line(S::SumSegmentsCaptured, crate::describe::segments_captured_value(s, lang));
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
+        if s.retransmissions.is_some() {
+            line(S::SumRetransmissions, opt(s.retransmissions));
+        }
+        if let Some(acks) = s.acks {
+            line(S::SumAcks, acks.to_string());
+            line(S::SumZeroWindow, opt(s.zero_window));
+            line(S::SumWindowProbes, opt(s.window_probes));
+            line(S::SumMinWindow, opt(s.min_window));
+        }
         // said when it happened (a lossy link); 0 on loopback, which never loses a segment
         if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
             line(S::SumRetransmitted, n.to_string());
@@ -175,6 +218,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     }
     if let Some(code) = s.datagram_error_code {
         let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]));
+    }
+    if let Some(limit) = model.acks_not_captured {
+        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteAcksNotCaptured, &[&(limit >> 20)])]));
     }
     if let Some(why) = &model.segments_unavailable {
         let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)]));

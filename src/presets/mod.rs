@@ -123,6 +123,20 @@ pub fn all() -> Vec<Preset> {
                 ..base.clone()
             },
         },
+        // issue 19b: a slow reader behind a small receive buffer closes the window: forced, since
+        // 128 KiB cannot fit in the receive and send buffers (8 KiB each, once the kernel has
+        // doubled them) before the first read; the small send buffer makes send() block
+        Preset {
+            name: "flow-control",
+            summary: S::LessonFlowControl,
+            experiment: Experiment {
+                transports: Transports::Tcp,
+                workload: Workload { count: 64, size_min: 2048, size_max: 2048, ..Workload::default() },
+                sender: SenderOptions { sndbuf: Some(4096), ..SenderOptions::default() },
+                receiver: ReceiverOptions { read_size: 1024, rcvbuf: Some(4096), start_delay_ms: 300, read_delay_ms: 2 },
+                ..base.clone()
+            },
+        },
     ];
     all.extend(echo::presets());
     all.extend(link::presets());

@@ -64,6 +64,12 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
     let caption = if at.on_wire.is_some() { tf(lang, S::GaugeRecvBuf, &[&waiting, &msgs]) } else { tf(lang, S::GaugeNotCaptured, &[&waiting]) };
     let c = if msgs >= 2 { theme::warn(dark) } else if waiting > 0 { text } else { weak };
     p.text(Pos2::new(inner.right(), caption_y + CAPTION + 1.0), Align2::RIGHT_TOP, caption, FontId::proportional(14.0), c);
+    // the receiver's last ACK by now: a full receive buffer is a zero window (the same story
+    // told from the wire, so the two must agree)
+    if let Some(a) = model.ack_at(t_us) {
+        let (words, c) = if a.zero_window() { (t(lang, S::GaugeZeroWindow).to_string(), theme::warn(dark)) } else { (tf(lang, S::GaugeWindow, &[&a.window]), theme::ACK) };
+        p.text(Pos2::new(inner.left(), caption_y + CAPTION + 1.0), Align2::LEFT_TOP, words, FontId::proportional(14.0), c);
+    }
     if at.backlog() == 0 && at.written > 0 {
         p.text(inner.center(), Align2::CENTER_CENTER, t(lang, S::GaugeEmpty), font.clone(), weak);
     }

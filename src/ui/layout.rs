@@ -58,7 +58,8 @@ impl Evidence {
 pub fn evidence_of(preset: &str) -> Option<Evidence> {
     Some(match preset {
         "slow-reader" | "firehose" => Evidence::ReadsLane,
-        "nagle-burst" | "real-mss" => Evidence::WireLane,
+        // real-mss: segments of MSS size; flow-control: the zero-window ACKs in the ACK row
+        "nagle-burst" | "real-mss" | "flow-control" => Evidence::WireLane,
         // the frames lane: every frame intact (✓) although the link lost segments
         "lossy-link" => Evidence::FramesLane,
         // the handshake's challenge and answer are frames of their own

@@ -76,12 +76,22 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
     // "38/40" when the capture missed segments the kernel counted: never fewer without a word
     let gap = s.capture_gap().unwrap_or(0);
     let segments = match (s.segments_captured, gap) {
-        (Some(n), g) if g > 0 => format!("{n}/{}", n + g),
+        // retransmissions are data segments too, and the kernel's count includes them
+        (Some(n), g) if g > 0 => {
+            let n = n + s.retransmissions.unwrap_or(0);
+            format!("{n}/{}", n + g)
+        }
         _ => s.segments().map_or_else(dash, |n| n.to_string()),
     };
-    stat_ui(ui, big, segments, t(lang, S::StatSegments), gap > 0);
-    // a lossy link: the segments the kernel sent again (loopback never loses one: not shown)
-    if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
+    stat_ui(ui, big, segments, t(lang, S::StatSegments), s.capture_may_have_missed());
+    if let Some(acks) = s.acks {
+        stat_ui(ui, big, acks.to_string(), t(lang, S::StatAcks), false);
+        let zero = s.zero_window.unwrap_or(0);
+        stat_ui(ui, big, zero.to_string(), t(lang, S::StatZeroWindow), zero > 0);
+        let again = s.retransmissions.unwrap_or(0);
+        stat_ui(ui, big, again.to_string(), t(lang, S::StatRetransmissions), again > 0);
+    } else if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
+        // no capture of both directions: the kernel's own count of segments sent again
         stat_ui(ui, big, n.to_string(), t(lang, S::StatRetransmitted), true);
     }
     stat_ui(ui, big, s.reads.to_string(), t(lang, S::StatReads), false);

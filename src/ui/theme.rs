@@ -30,6 +30,8 @@ pub const MERGED_FILL: Color32 = Color32::from_rgba_premultiplied(0x3d, 0x29, 0x
 pub const SPLIT: Color32 = Color32::from_rgb(0xe8, 0x4a, 0x4a);
 pub const FRAME_OK: Color32 = Color32::from_rgb(0x4c, 0xaf, 0x50);
 pub const FRAME_BAD: Color32 = SPLIT;
+/// The receiver's ACKs: the ACK point and the window (src/export/svg.rs `ACK` agrees).
+pub const ACK: Color32 = Color32::from_rgb(0x17, 0xa2, 0xb8);
 pub const WRITTEN_LINE: Color32 = Color32::from_rgb(0x4e, 0x79, 0xa7);
 
 /// The grey of a TCP segment, a little darker on light backgrounds.

@@ -1,4 +1,10 @@
 //! The time view: when each write, segment and read happened, as cumulative bytes over time.
+//!
+//! Where the capture saw the receiver's ACKs, two more steps make the receive window visible
+//! (Wireshark's tcptrace graph, on the app's own writes and reads): the ACK point (every byte
+//! under it arrived) and the window edge, ACK + advertised window (the sender may not send past
+//! it). The gap between them is the receive window; where it closes (a zero window, red) the
+//! written line runs flat against the edge: the sender is stalled.
 
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
@@ -47,6 +53,9 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
     ui.label(t(lang, S::TimeTitle));
     let written = steps(thin(&model.writes).map(|w| (w.at_us, w.offset + u64::from(w.len))));
     let read = steps(thin(&model.reads).map(|r| (r.at_us, r.end())));
+    let acked = steps(thin(&model.acks).map(|a| (a.at_us, a.ack)));
+    let edge = steps(thin(&model.acks).map(|a| (a.at_us, a.window_end())));
+    let zero: Vec<[f64; 2]> = model.acks.iter().filter(|a| a.zero_window()).take(MAX_POINTS).map(|a| [a.at_us as f64 / 1000.0, a.ack as f64]).collect();
     let segs: Vec<[f64; 2]> = thin(&model.segments).map(|s| [s.at_us as f64 / 1000.0, s.end() as f64]).collect();
     let t_ms = play_head.map(|t| t as f64 / 1000.0);
     // faded = the future; the past is drawn again on top in full colour
@@ -65,6 +74,13 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
             }
             plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(fade(theme::WRITTEN_LINE)).width(2.0).allow_band(false));
             plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(fade(theme::READ)).width(2.0).allow_band(false));
+            if !model.acks.is_empty() {
+                plot.line(Line::new(t(lang, S::TimeAckPoint), PlotPoints::from(acked)).color(fade(theme::ACK)).width(1.5).allow_band(false));
+                plot.line(Line::new(t(lang, S::TimeWindowEdge), PlotPoints::from(edge)).color(fade(theme::ACK)).width(1.5).style(egui_plot::LineStyle::dashed_loose()).allow_band(false));
+                if !zero.is_empty() {
+                    plot.points(Points::new(t(lang, S::TimeZeroWindow), PlotPoints::from(zero)).radius(3.5).color(fade(theme::SPLIT)));
+                }
+            }
             if !segs.is_empty() {
                 let (past, future): (Vec<_>, Vec<_>) = segs.into_iter().partition(|p| t_ms.is_none_or(|t| p[0] <= t));
                 plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(past)).radius(2.5).color(egui::Color32::GRAY));

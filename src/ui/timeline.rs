@@ -184,9 +184,11 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
         Lane::Wire => match &model.segments_unavailable {
             Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::describe::capture_unavailable(why, lang)]),
             // segments the kernel sent but the capture missed are said where they are missing
-            None if model.summary.capture_gap().unwrap_or(0) > 0 => {
+            None if model.summary.capture_may_have_missed() => {
                 tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
             }
+            None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
+            None if model.acks_not_captured.is_some() => tf(lang, S::LaneWireOneWay, &[&(model.acks_not_captured.unwrap_or(0) >> 20)]),
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),
@@ -221,7 +223,9 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
         crate::ui::playback_veil::veil(&clip, model, t_us, &|off| axis.x(off as f64), plot.x_range(), &lane_y, ui.visuals());
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
-    select(ui, resp, &clip, model, &axis, &lane_y, hovered, selection, lang);
+    ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
+    let tip = resp.hover_pos().and_then(|p| lanes::wire_tip(model, &axis, lane_y(1), p, lang));
+    select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
     LaneRects(std::array::from_fn(|k| Rect::from_x_y_ranges(plot.x_range(), lane_y(k))))
 }
 
@@ -314,6 +318,23 @@ fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, 
     hovered
 }
 
+/// The ACK point on the byte axis, at the play head (or the run's last ACK): a ▼ on the axis
+/// line where the receiver's last ACK stood, a bar from it to the window's right edge (how far
+/// the sender may send), and a dotted line down through the wire lane.
+fn ack_point(clip: &egui::Painter, model: &Model, axis: &Axis, axis_y: f32, lane_y: &dyn Fn(usize) -> egui::Rangef, play_head: Option<u64>) {
+    let last = match play_head {
+        Some(t_us) => model.ack_at(t_us),
+        None => model.acks.last(),
+    };
+    let Some(a) = last else { return };
+    let (x, edge) = (axis.x(a.ack as f64), axis.x(a.window_end() as f64));
+    let color = if a.zero_window() { crate::ui::theme::SPLIT } else { crate::ui::theme::ACK };
+    clip.line_segment([Pos2::new(x, axis_y - 1.5), Pos2::new(edge.max(x + 2.0), axis_y - 1.5)], Stroke::new(3.0, color.gamma_multiply(0.6)));
+    clip.add(Shape::convex_polygon(vec![Pos2::new(x - 5.0, axis_y - 9.0), Pos2::new(x + 5.0, axis_y - 9.0), Pos2::new(x, axis_y)], color, Stroke::NONE));
+    let wire = lane_y(1);
+    clip.extend(Shape::dotted_line(&[Pos2::new(x, axis_y), Pos2::new(x, wire.max)], color, 4.0, 1.0));
+}
+
 /// Message boundary guides through all lanes, unless they would be denser than one per 4 px.
 fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, weak: Color32) {
     let plot = axis.rect;
@@ -332,7 +353,7 @@ fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn
 
 /// Hover outline and tooltip; a click selects (or clears); the selection stays outlined.
 #[allow(clippy::too_many_arguments)]
-fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, hovered: Option<(Selection, Rect)>, selection: &mut Option<Selection>, lang: Lang) {
+fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, hovered: Option<(Selection, Rect)>, tip: Option<String>, selection: &mut Option<Selection>, lang: Lang) {
     let text_color = ui.visuals().text_color();
     if let Some((sel, r)) = hovered {
         clip.rect_stroke(r, 2.0, Stroke::new(2.0, text_color), StrokeKind::Outside);
@@ -341,8 +362,13 @@ fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, ax
         }
         let text = crate::ui::inspector::title(model, sel, lang);
         resp.on_hover_text_at_pointer(text);
-    } else if resp.clicked() {
-        *selection = None;
+    } else {
+        if resp.clicked() {
+            *selection = None;
+        }
+        if let Some(tip) = tip {
+            resp.on_hover_text_at_pointer(tip);
+        }
     }
     if let Some(sel) = *selection {
         if let Some(r) = selection_rect(model, sel, axis, lane_y) {

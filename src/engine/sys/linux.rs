@@ -117,20 +117,55 @@ pub fn enable_packet_timestamps(socket: &Socket) -> io::Result<()> {
     Ok(())
 }
 
+/// `SO_RCVBUFFORCE`: a receive queue of `bytes` (doubled by the kernel, as `SO_RCVBUF` is),
+/// past the `rmem_max` cap. Needs `CAP_NET_ADMIN` (root, or the app's own network namespace).
+pub fn force_recv_buffer_size(socket: &Socket, bytes: usize) -> io::Result<()> {
+    let size = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    // SAFETY: `size` is a live c_int and the length passed is its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUFFORCE,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// `recvmsg()` into `buf`: returns the bytes read and the kernel's `SO_TIMESTAMPNS` stamp
 /// (ns since the Unix epoch), or `None` when the packet came without one.
 pub fn recv_stamped(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Option<u128>)> {
+    recv_stamped_from(socket, buf).map(|(n, stamp, _)| (n, stamp))
+}
+
+/// [`recv_stamped`] on an `AF_PACKET` socket, also returning whether the packet was leaving
+/// the host (`sll_pkttype == PACKET_OUTGOING`): on `lo` each packet is seen leaving and again
+/// arriving, and only the leaving sighting says when it was sent.
+pub fn recv_packet(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Option<u128>, bool)> {
+    recv_stamped_from(socket, buf).map(|(n, stamp, pkttype)| (n, stamp, pkttype == Some(libc::PACKET_OUTGOING)))
+}
+
+fn recv_stamped_from(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Option<u128>, Option<u8>)> {
     // Room for one timespec control message, aligned as cmsghdr needs (u64 alignment).
     let mut control = [0u64; 8];
+    // SAFETY: sockaddr_ll is plain old data, all-zero is a valid value.
+    let mut name: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
     let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
     // SAFETY: msghdr is plain old data, all-zero is a valid value (no name, no control yet).
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_name = (&mut name as *mut libc::sockaddr_ll).cast();
+    msg.msg_namelen = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
     msg.msg_iov = &mut iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control.as_mut_ptr().cast();
     msg.msg_controllen = std::mem::size_of_val(&control) as _;
-    // SAFETY: `msg` points at one live iovec over `buf` and at `control`, both valid for the
-    // lengths given and alive for the call; the kernel writes no more than those lengths.
+    // SAFETY: `msg` points at one live iovec over `buf`, at `name` and at `control`, all valid
+    // for the lengths given and alive for the call; the kernel writes no more than those lengths.
     let rc = unsafe { libc::recvmsg(socket.as_raw_fd(), &mut msg, 0) };
     if rc < 0 {
         return Err(io::Error::last_os_error());
@@ -149,7 +184,11 @@ pub fn recv_stamped(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Optio
             cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
         }
     }
-    Ok((rc as usize, stamp))
+    // Only an AF_PACKET socket fills a link-layer address (its length can stop short of the
+    // whole struct: the kernel counts only the address bytes it wrote).
+    let filled = msg.msg_namelen as usize > std::mem::offset_of!(libc::sockaddr_ll, sll_pkttype);
+    let pkttype = (filled && i32::from(name.sll_family) == libc::AF_PACKET).then_some(name.sll_pkttype);
+    Ok((rc as usize, stamp, pkttype))
 }
 
 /// Packets an `AF_PACKET` socket's receive queue had to drop since the last call

@@ -48,7 +48,7 @@ pub use linux::peek_datagram;
 pub use peek::peek_datagram;
 // Packet stamps and capture drop counts: only the AF_PACKET capture (capture.rs, Linux) uses them.
 #[cfg(target_os = "linux")]
-pub use linux::{enable_packet_timestamps, packet_drops, recv_stamped};
+pub use linux::{enable_packet_timestamps, force_recv_buffer_size, packet_drops, recv_packet, recv_stamped};
 
 /// How this OS reports a datagram bigger than the `recvfrom()` buffer: the same program
 /// behaves differently per OS, which is a lesson of its own.

@@ -45,7 +45,10 @@ pub(super) fn tcp_info_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y:
 /// The wire: one block per captured segment, labelled as long as the label fits.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang, hit: &mut dyn FnMut(Selection, Rect)) {
-    for_visible(&model.segments[..], axis, y, |i, r, agg| {
+    // both directions: the segments above, the receiver's ACKs in a row under them
+    let both = model.summary.acks.is_some();
+    let seg_y = if both { egui::Rangef::new(y.min, y.max - ACK_ROW_H) } else { y };
+    for_visible(&model.segments[..], axis, seg_y, |i, r, agg| {
         let s = &model.segments[i];
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
         clip.rect_filled(r, 2.0, theme::segment(dark));
@@ -58,7 +61,93 @@ pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: 
             }
         }
         hit(Selection::Segment(i), r);
-    })
+    });
+    if both {
+        retransmissions(clip, model, axis, seg_y);
+        ack_row(clip, model, axis, egui::Rangef::new(y.max - ACK_ROW_H, y.max));
+    }
+}
+
+/// Height of the wire lane's ACK row, under the segments.
+const ACK_ROW_H: f32 = 10.0;
+
+/// What the pointer is over in the wire lane's second direction, in words: an ACK (its point and
+/// window, a zero window said as such), a window probe, or a retransmission.
+pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, lang: Lang) -> Option<String> {
+    if model.summary.acks.is_none() || !y.contains(pointer.y) || !axis.rect.x_range().contains(pointer.x) {
+        return None;
+    }
+    let ms = |us: u64| format!("{:.3}", us as f64 / 1000.0);
+    if pointer.y >= y.max - ACK_ROW_H {
+        let near = |off: u64| (axis.x(off as f64) - pointer.x).abs() <= 5.0;
+        let probe = model.window_probes.iter().find(|&&at| near(model.ack_at(at).map_or(0, |a| a.ack)));
+        let (lo, hi) = (axis.offset(pointer.x - 5.0), axis.offset(pointer.x + 5.0));
+        let from = model.acks.partition_point(|a| (a.ack as f64) < lo);
+        let to = model.acks.partition_point(|a| (a.ack as f64) <= hi).max(from);
+        let acks = &model.acks[from..to];
+        return match (acks.iter().find(|a| a.zero_window()).or(acks.first()), probe) {
+            (Some(a), _) if a.zero_window() => Some(tf(lang, S::ZeroWindowTip, &[&ms(a.at_us), &a.ack])),
+            (_, Some(&at)) => Some(tf(lang, S::ProbeTip, &[&ms(at)])),
+            (Some(a), None) => Some(tf(lang, S::AckTip, &[&ms(a.at_us), &a.ack, &a.window])),
+            (None, None) => None,
+        };
+    }
+    let at = axis.offset(pointer.x);
+    let r = model.retransmissions.iter().find(|r| (r.offset as f64) <= at && at < r.end() as f64)?;
+    Some(tf(lang, S::RetransmissionTip, &[&ms(r.at_us), &r.len, &r.offset]))
+}
+
+/// Segments sent again: outlined in red over the segments, marked ↻ where there is room.
+fn retransmissions(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
+    // capture order, not stream order: a retransmission is rare, each is drawn (a lossy link
+    // of 2 MB had at most 766, design.md §6)
+    for r in &model.retransmissions {
+        if (r.end() as f64) < axis.x0 || (r.offset as f64) > axis.x1 {
+            continue;
+        }
+        let rect = axis.span(r.offset, r.len.into(), y).shrink2(Vec2::new(0.0, 1.0));
+        clip.rect_stroke(rect, 2.0, Stroke::new(2.0, theme::SPLIT), StrokeKind::Inside);
+        if rect.width() > 14.0 {
+            clip.text(rect.center(), Align2::CENTER_CENTER, "↻", FontId::proportional(12.0), theme::SPLIT);
+        }
+    }
+}
+
+/// The receiver's ACKs on the byte axis: ▲ where an ACK said "every byte before here arrived",
+/// a red ● where one advertised a zero window, ? where the sender probed the closed window.
+/// At most one mark per pixel column (a firehose has thousands of ACKs; the ACK point only
+/// moves forward, so the visible ones are one contiguous run), a zero window winning its column.
+fn ack_row(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
+    let from = model.acks.partition_point(|a| (a.ack as f64) < axis.x0);
+    let to = model.acks.partition_point(|a| (a.ack as f64) <= axis.x1);
+    let mut column: Option<(i64, bool)> = None;
+    let draw = |(px, zero): (i64, bool)| {
+        let x = px as f32;
+        if zero {
+            clip.circle_filled(Pos2::new(x, y.center()), 4.0, theme::SPLIT);
+        } else {
+            let top = y.min + 1.0;
+            clip.add(egui::Shape::convex_polygon(vec![Pos2::new(x, top), Pos2::new(x + 4.0, y.max), Pos2::new(x - 4.0, y.max)], theme::ACK, Stroke::NONE));
+        }
+    };
+    for a in model.acks.get(from..to.max(from)).unwrap_or_default() {
+        let px = axis.x(a.ack as f64).round() as i64;
+        column = match column {
+            Some((c, zero)) if c == px => Some((c, zero || a.zero_window())),
+            Some(done) => {
+                draw(done);
+                Some((px, a.zero_window()))
+            }
+            None => Some((px, a.zero_window())),
+        };
+    }
+    if let Some(last) = column {
+        draw(last);
+    }
+    for &at in &model.window_probes {
+        let x = axis.x(model.ack_at(at).map_or(0, |a| a.ack) as f64);
+        clip.text(Pos2::new(x + 5.0, y.center()), Align2::LEFT_CENTER, "?", FontId::proportional(11.0), theme::SPLIT);
+    }
 }
 
 /// The colour of one pixel column of reads too many to draw one by one: solid only where a
