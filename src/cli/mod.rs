@@ -14,6 +14,7 @@ pub mod help;
 pub mod peer;
 pub mod render;
 pub mod stop;
+pub mod torture;
 #[cfg(test)]
 mod setting_flags;
 

@@ -45,6 +45,10 @@ pub struct ListenArgs {
     /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
     pub echo: bool,
+    /// Test a client: answer its frames (implies --echo) with replies cut the way a network can:
+    /// one byte per write, header apart from body, two replies in one write.
+    #[arg(long, conflicts_with = "udp")]
+    pub torture: bool,
     #[arg(long, default_value = "1")]
     pub clients: String,
     #[arg(long = "idle-ms", default_value = "2000")]
@@ -77,6 +81,10 @@ pub struct SendArgs {
     /// Write the run as a JSON recording to FILE, or - for stdout.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
+    /// Test an echo server: run fixed scenarios that cut frames the way a network can and print
+    /// pass/fail for each. Exit status 0 when every scenario passed, 1 when one failed.
+    #[arg(long, conflicts_with_all = ["udp", "json"])]
+    pub torture: bool,
     /// Width of the text timeline in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
@@ -123,7 +131,7 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
     args.length.apply(&mut length_prefix, lang)?;
-    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo, idle_ms, clients })
+    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo || args.torture, torture: args.torture, idle_ms, clients })
 }
 
 /// Reads the `listen` flags into where to listen and how to read; errors name the flag.
@@ -191,6 +199,10 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         return Err(UsageError(format!("--{}: {}", crate::config::Setting::Link.flag(), t(lang, S::CliLinkRunOnly))).into());
     }
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    if args.torture {
+        let target = parse_addr("tcp", args.tcp.as_deref().unwrap_or_default(), lang)?;
+        return crate::cli::torture::torture(target, &exp, lang);
+    }
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None).context("cannot send")?,
         (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None).context("cannot send")?,

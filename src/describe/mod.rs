@@ -344,3 +344,4 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests;
+pub mod torture;

@@ -202,6 +202,45 @@ fn every_decode_error_reads_in_both_languages() {
 }
 
 #[test]
+fn every_torture_result_reads_in_both_languages() {
+    use crate::engine::torture::{Received, Scenario, ScenarioReport, Sent, Verdict};
+    let verdicts = [
+        Verdict::Pass,
+        Verdict::NotApplicable,
+        Verdict::Timeout { waited_ms: 3000 },
+        Verdict::NotConcurrent { waited_ms: 3000 },
+        Verdict::Closed,
+        Verdict::Reset { error: os() },
+        Verdict::ConnectFailed { error: os() },
+        Verdict::SendFailed { error: os() },
+        Verdict::RecvFailed { error: os() },
+        Verdict::BadReply { error: DecodeError::Truncated { offset: 4, have: 2, need: 9 } },
+        Verdict::WrongPayload { frame: 2 },
+        Verdict::Stopped,
+    ];
+    for v in &verdicts {
+        // a match with no wildcard: a new verdict fails to compile here until it has a sample
+        match v {
+            Verdict::Pass | Verdict::NotApplicable | Verdict::Timeout { .. } | Verdict::NotConcurrent { .. } | Verdict::Closed => {}
+            Verdict::Reset { .. } | Verdict::ConnectFailed { .. } | Verdict::SendFailed { .. } | Verdict::RecvFailed { .. } => {}
+            Verdict::BadReply { .. } | Verdict::WrongPayload { .. } | Verdict::Stopped => {}
+        }
+        for scenario in Scenario::ALL {
+            let sent = Sent { frames: 1, bytes: 28, writes: 2, pause_ms: 100, preview: b"\0\0\0\x18hello".to_vec() };
+            let received = Received { bytes: 3, frames: 0, upper_cased: true, preview: b"\0\0\0".to_vec() };
+            let r = ScenarioReport { scenario, sent, received, verdict: v.clone() };
+            let (en, zh) = (torture::report_line(&r, Lang::En), torture::report_line(&r, Lang::Zh));
+            assert_translated(&format!("{r:?}"), &en, &zh);
+            if *v != Verdict::NotApplicable {
+                assert!(en.contains(r"\x00\x00\x00\x18hello…"), "the bytes sent are shown escaped: {en}");
+            }
+            let (en, zh) = (torture::scenario_tip(scenario, Lang::En), torture::scenario_tip(scenario, Lang::Zh));
+            assert_translated(&format!("{scenario:?} tip"), en, zh);
+        }
+    }
+}
+
+#[test]
 fn every_link_failure_reads_in_both_languages() {
     let mut all = vec![
         LinkFailure::NeedsLinux,

@@ -15,6 +15,8 @@ pub mod handshake;
 pub mod link;
 mod many;
 pub mod peer;
+pub mod reply_cuts;
+pub mod torture;
 mod peer_listen;
 mod peer_udp;
 pub mod sink;

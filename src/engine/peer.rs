@@ -52,6 +52,10 @@ pub struct ListenOptions {
     pub echo: bool,
     /// UDP only: end this long after the last datagram (UDP has no "peer closed").
     pub idle_ms: u64,
+    /// TCP only, with `echo`: cut each reply adversarially ([`super::reply_cuts::ReplyCut`]: one
+    /// byte per write, header apart from body, two replies in one write), so a client that
+    /// reads a reply with one `recv()` is caught ("test your client").
+    pub torture: bool,
     /// TCP only: end once this many clients were served (sent data and closed their end with
     /// every frame whole); 0 = serve until stopped. Clients that send nothing, reset, or send
     /// what cannot be decoded are reported and not counted.

@@ -34,6 +34,7 @@ use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fa
 use super::peer::{is_timeout, sock_err, ListenOptions};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
+use super::reply_cuts::{ReplyFrame, ReplyShaper};
 use super::{EngineError, Run};
 
 /// Most clients connected at once (a thread and a socket each), so this bounds what a
@@ -269,6 +270,7 @@ impl Session {
     fn read_loop(&self, conn: &Socket, accepted_us: u64, report_sink: &EventSink, stream: &mut Option<Stream>) -> ClientOutcome {
         let read_size = self.opts.read_size as usize;
         let mut buf = vec![0u8; read_size];
+        let mut shaper = ReplyShaper::default();
         loop {
             // Evicted first: the listener may end before this thread looks (the newcomer it
             // made room for can be served within a poll interval), and it was let go before.
@@ -282,6 +284,11 @@ impl Session {
             let start_us = report_sink.now_us();
             match (&*conn).read(&mut buf[..want]) {
                 Ok(0) => {
+                    // a reply still held for merging is the client's all the same
+                    if let Some(held) = shaper.due(true) {
+                        // a client that closed without reading is served all the same
+                        let _client_may_be_gone = self.echo(conn, &held, stream);
+                    }
                     return match stream {
                         None => ClientOutcome::SentNothing,
                         Some(s) => match s.checker.finish(&mut s.sink) {
@@ -297,7 +304,18 @@ impl Session {
                     if let Some(error) = s.checker.fatal_error() {
                         return ClientOutcome::Dropped { error: error.clone() };
                     }
-                    if self.opts.echo {
+                    if self.opts.echo && self.opts.torture {
+                        let replies = match self.opts.framing {
+                            FramingMode::None => vec![ReplyFrame { bytes: buf[..n].to_ascii_uppercase(), split_at: n / 2 }],
+                            _ => s.checker.take_reply_frames(),
+                        };
+                        for piece in shaper.shape(replies) {
+                            std::thread::sleep(piece.pause_before);
+                            if let Some(outcome) = self.echo(conn, &piece.bytes, stream) {
+                                return outcome;
+                            }
+                        }
+                    } else if self.opts.echo {
                         let reply = match self.opts.framing {
                             FramingMode::None => buf[..n].to_ascii_uppercase(),
                             _ => s.checker.take_replies(),
@@ -310,6 +328,11 @@ impl Session {
                 Err(e) if is_timeout(&e) => {
                     if let Some(s) = stream {
                         s.sink.flush();
+                    }
+                    if let Some(held) = shaper.due(false) {
+                        if let Some(outcome) = self.echo(conn, &held, stream) {
+                            return outcome;
+                        }
                     }
                 }
                 Err(e) => return self.broken(Call::Recv, &e, stream),

@@ -251,7 +251,7 @@ pub struct FrameChecker<'e> {
     fatal: Option<DecodeError>,
     /// `listen --echo` in a framed mode: each frame's payload upper-cased and framed again the
     /// same way, waiting to be sent (upper-casing whole reads would break the headers).
-    replies: Option<(FramingMode, LengthPrefix, Vec<u8>)>,
+    replies: Option<(FramingMode, LengthPrefix, Vec<super::reply_cuts::ReplyFrame>)>,
 }
 
 enum Decoder {
@@ -278,6 +278,12 @@ impl<'e> FrameChecker<'e> {
 
     /// The framed, upper-cased answers to the frames decoded since the last call.
     pub fn take_replies(&mut self) -> Vec<u8> {
+        self.take_reply_frames().into_iter().flat_map(|r| r.bytes).collect()
+    }
+
+    /// Like [`Self::take_replies`], one reply at a time, each knowing where its header ends
+    /// (`listen --torture` cuts replies there).
+    pub fn take_reply_frames(&mut self) -> Vec<super::reply_cuts::ReplyFrame> {
         self.replies.as_mut().map(|(_, _, out)| std::mem::take(out)).unwrap_or_default()
     }
 
@@ -301,7 +307,11 @@ impl<'e> FrameChecker<'e> {
 
     fn frame_event(&mut self, frame: Frame<'_>, at_us: u64) -> Event {
         if let Some((framing, prefix, out)) = &mut self.replies {
-            framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), out);
+            let mut bytes = Vec::new();
+            let header_len = framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), &mut bytes);
+            // newline has no header: the text is cut from its line end
+            let split_at = if header_len > 0 { header_len } else { frame.payload.len() };
+            out.push(super::reply_cuts::ReplyFrame { bytes, split_at });
         }
         let index = self.frames;
         self.frames += 1;

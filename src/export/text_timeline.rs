@@ -96,7 +96,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 let _ = writeln!(out, "resent  {}", lane(&spans(&again, 'R'), total, width));
             }
             if !model.acks.is_empty() {
-                let _ = writeln!(out, "{:<8}{}", t(lang, S::TtAckLane), ack_lane(model, total, width));
+                let _ = writeln!(out, "ack     {}", ack_lane(model, total, width));
             }
         }
         let _ = writeln!(out, "recv()  {}", lane(&spans(&model.reads, 'r'), total, width));

@@ -276,6 +276,11 @@ impl StickyApp {
                 self.file_notice(t(lang, S::Copied).into());
             }
             ui.separator();
+            if item(ui, S::ServerTestMenu, None, true).on_hover_text(t(lang, S::ServerTestMenuTip)).clicked() {
+                self.server_test.open = true;
+                ui.close();
+            }
+            ui.separator();
             ui.checkbox(&mut self.files.system_dialog, t(lang, S::SystemFileDialog)).on_hover_text(t(lang, S::SystemFileDialogTip));
         });
         crate::ui::shown::area(ui, "menu.file", menu.response.rect);

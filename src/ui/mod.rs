@@ -7,6 +7,7 @@ pub mod controls;
 pub mod echo_panel;
 pub mod event_list;
 pub mod file_dialog;
+pub mod server_test;
 pub mod file_menu;
 pub mod fonts;
 pub mod inspector;
@@ -120,6 +121,8 @@ pub struct StickyApp {
     pub files: file_menu::FileState,
     /// Side panels opened from the top bar while the window is too small to dock them.
     pub drawers: layout::Drawers,
+    /// "Test your server" (File menu): its window, fields and report.
+    pub server_test: server_test::ServerTest,
     /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
     /// the first frames after opening still size the panels, so one scroll is not enough.
     reveal: u8,
@@ -143,6 +146,7 @@ impl StickyApp {
             recorded: file_menu::Recorded::default(),
             files: file_menu::FileState::default(),
             drawers: layout::Drawers::default(),
+            server_test: server_test::ServerTest::default(),
             reveal: REVEAL_FRAMES,
         }
     }
@@ -350,6 +354,9 @@ impl StickyApp {
         // re-run once the user has finished typing (no text field has focus)
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
             self.start(&ctx);
+        }
+        if self.server_test.open {
+            server_test::server_test_window_ui(&ctx, &mut self.server_test, lang);
         }
         shown::dump_if_asked(&ctx);
     }
