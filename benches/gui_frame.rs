@@ -1,7 +1,8 @@
 //! One GUI frame (layout + tessellation, headless `egui::Context`, no GPU) with 1,000,000 and
 //! with 10,000,000 recorded events (past the model's history cap: what a long run leaves),
 //! zoomed out (whole stream) and zoomed in (400 bytes). Also prints the model's memory per
-//! stored record. Run: `cargo bench --bench gui_frame`.
+//! stored record. Then a class session (`listen --tcp`): 64 clients × 1,000 frames, half of
+//! them still connected, the roster shown and sorted. Run: `cargo bench --bench gui_frame`.
 
 use std::sync::Arc;
 
@@ -77,5 +78,78 @@ fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
     g.finish();
 }
 
-criterion_group!(benches, gui_frame);
+/// One `listen` client on lane `lane`: 1,000 frames of 100 B read 1024 B at a time; `ended` =
+/// its connection is over (its report is in).
+fn class_client(lane: u32, ended: bool, ev: &mut Vec<Event>) {
+    use stickyviz::engine::{CaptureUnavailable, ClientOutcome, EndReason, ReadCuts, Side};
+    let mut own = Vec::new();
+    let t0 = u64::from(lane) * 10;
+    let peer = format!("192.168.1.{}:{}", 10 + lane, 40_000 + lane);
+    own.push(Event::Connected { at_us: t0, sender: peer.clone(), receiver: "0.0.0.0:8080".into() });
+    own.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::Listen });
+    let total = 1000 * 100u64;
+    let mut off = 0u64;
+    let mut index = 0u32;
+    while off < total {
+        let len = 1024.min(total - off);
+        let at_us = t0 + off;
+        own.push(Event::Read { start_us: Some(at_us), at_us: at_us + 1, offset: StreamOffset(off), len: len as u32, requested: 1024 });
+        off += len;
+        while u64::from(index + 1) * 100 <= off {
+            own.push(Event::Frame { at_us: at_us + 1, index, offset: StreamOffset(u64::from(index) * 100), len: 100, payload_len: 92, intact: true });
+            index += 1;
+        }
+    }
+    if ended {
+        own.push(Event::Ended { at_us: t0 + total + 2, side: Side::TcpReceiver, bytes: total, reason: EndReason::Complete });
+    }
+    for e in own {
+        ev.push(match lane {
+            0 => e,
+            k => Event::Conn { conn: k, event: Box::new(e) },
+        });
+    }
+    if ended {
+        let cuts = Some(ReadCuts { reads: 98, merged_reads: 97, split_frames: 97 });
+        ev.push(Event::Client { at_us: t0 + total + 3, peer, lane: Some(lane), bytes: total, frames: 1000, outcome: ClientOutcome::Served, decode_errors: 0, cuts });
+    }
+}
+
+fn class_frame(c: &mut Criterion) {
+    let mut events = Vec::new();
+    for lane in 0..64 {
+        class_client(lane, lane % 2 == 0, &mut events);
+    }
+    let model = Model::from_events(&events);
+    let lanes: Vec<&Model> = model.listen_lanes().map(|(_, m)| m).collect();
+    let bytes: usize = lanes.iter().map(|m| m.history_bytes()).sum();
+    println!("class session: {} events, {} recorded streams, {:.1} MiB of history", events.len(), lanes.len(), bytes as f64 / (1 << 20) as f64);
+    let ctx = egui::Context::default();
+    ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
+    let mut app = StickyApp::new(Prefs::default());
+    app.model = model;
+    app.cjk_missing = false;
+    let bound: std::net::SocketAddr = "0.0.0.0:8080".parse().expect("address");
+    app.class = Some(stickyviz::ui::roster::ClassView {
+        bound,
+        reachable: Ok(vec!["192.168.1.2:8080".parse().expect("address")]),
+        sort: stickyviz::ui::roster::Column::Client,
+        descending: false,
+        shown: 0,
+    });
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    let mut g = c.benchmark_group("gui_frame_class_64x1000");
+    g.bench_function("roster_by_client", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
+    if let Some(class) = &mut app.class {
+        class.sort = stickyviz::ui::roster::Column::Split;
+        class.descending = true;
+        class.shown = 33;
+    }
+    g.bench_function("roster_by_split_client_33_shown", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
+    g.finish();
+}
+
+criterion_group!(benches, gui_frame, class_frame);
 criterion_main!(benches);

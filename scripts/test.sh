@@ -11,10 +11,11 @@ cd "$(dirname "$0")/.."
 
 # xvfb, xdotool and imagemagick: tests/real_window.rs runs the real binary on a virtual X
 # display, clicks File → Save with a real pointer and screenshots the lanes.
+# iproute2 (ip, tc) shapes the link lessons' loopback (tests/link.rs, tests/lessons.rs).
 # mingw links the Windows CLI and Wine runs its lessons (scripts/wine.sh).
 # tshark reads the pcapng export back as Wireshark would (tests/pcapng.rs: Follow TCP Stream,
 # tcp.analysis); asked first not to install dumpcap setuid, so the install never prompts.
-packages=(fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick gcc-mingw-w64-x86-64 wine64 tshark)
+packages=(iproute2 fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick gcc-mingw-w64-x86-64 wine64 tshark)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -243,7 +243,7 @@ fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
         Kind::Engine(exp) => (Run::start(exp, None).unwrap_or_else(|e| panic!("{}: start failed: {e}", s.name)), None),
         Kind::Listen { framing, echo, client } => {
             let (listener, addr) = peer::bind_tcp(SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind listen");
-            let opts = ListenOptions { framing: *framing, read_size: 1024, max_frame_len: 1 << 20, length_prefix: Default::default(), echo: *echo, idle_ms: 200, clients: 0, torture: false };
+            let opts = ListenOptions { framing: *framing, read_size: 1024, max_frame_len: 1 << 20, length_prefix: Default::default(), echo: *echo, idle_ms: 200, clients: 0, torture: false, refusal: "full\n" };
             let run = peer::listen_tcp(listener, opts, None).expect("listen starts");
             let mut stream = TcpStream::connect(addr).expect("connect to listen");
             match client {
@@ -295,7 +295,7 @@ fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
         }
         Kind::ListenUdp => {
             let (socket, addr) = peer::bind_udp(SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind udp");
-            let opts = ListenOptions { framing: FramingMode::None, read_size: 100, max_frame_len: 1 << 20, length_prefix: Default::default(), echo: true, idle_ms: 10_000, clients: 0, torture: false };
+            let opts = ListenOptions { framing: FramingMode::None, read_size: 100, max_frame_len: 1 << 20, length_prefix: Default::default(), echo: true, idle_ms: 10_000, clients: 0, torture: false, refusal: "full\n" };
             let run = peer::listen_udp(socket, opts, None).expect("listen udp starts");
             let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp client");
             for n in [0usize, 5, 2000] {

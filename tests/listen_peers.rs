@@ -377,7 +377,8 @@ fn listen_binds_loopback_by_default_and_warns_on_any_other_address() {
 
     // The wildcard address: reachable from other machines, so said so; the test itself only
     // connects over loopback.
-    let l = Listener::start(&["--tcp", "0.0.0.0:0", "--framing", "newline"]);
+    // (--clients 1: beyond loopback a listen otherwise serves a class until stopped)
+    let l = Listener::start(&["--tcp", "0.0.0.0:0", "--framing", "newline", "--clients", "1"]);
     assert!(l.seen.iter().any(|line| line.contains("warning: --tcp 0.0.0.0:0 is not loopback")), "{:#?}", l.seen);
     assert!(l.seen.iter().any(|line| line.contains("listening on tcp 0.0.0.0:")), "{:#?}", l.seen);
     let addr = l.addr();

@@ -265,8 +265,17 @@ impl Model {
                     m.fold(event);
                 }
             }
-            Event::Client { at_us, peer, lane, bytes, frames, outcome } => {
-                let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
+            Event::Client { at_us, peer, lane, bytes, frames, outcome, decode_errors, cuts } => {
+                let c = ClientRec {
+                    at_us: *at_us,
+                    peer: peer.clone(),
+                    lane: *lane,
+                    bytes: *bytes,
+                    frames: *frames,
+                    outcome: outcome.clone(),
+                    decode_errors: *decode_errors,
+                    cuts: *cuts,
+                };
                 self.add_client(c);
             }
             Event::Round { at_us, index, latency_us, request_len, reply_len } => {

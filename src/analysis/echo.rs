@@ -29,6 +29,12 @@ pub struct EchoModel {
     pub connections: Vec<Model>,
 }
 
+/// Records kept per extra connection (many-clients, `listen`'s class): about 1.6 MiB of
+/// history at 32 B a record (plus the first 1 MiB of its bytes), so 128 `listen` lanes stay
+/// near 330 MiB at worst; counts stay exact past it. A 64 × 1,000-frame class keeps every
+/// record (about 3,000 per client).
+pub const CONNECTION_HISTORY_CAP: usize = 50_000;
+
 /// Rounds kept at most; a request/response run of more than this is a benchmark, not a lesson.
 const MAX_ROUNDS: usize = 1_000_000;
 
@@ -40,14 +46,14 @@ impl EchoModel {
     }
 
     /// The model of connection `conn` ≥ 1, created on first sight (bounded by the engine's
-    /// connection limit; a larger number from a hand-edited recording is ignored).
+    /// connection and `listen` lane limits; a larger number from a hand-edited recording is ignored).
     pub(super) fn connection(&mut self, conn: u32) -> Option<&mut Model> {
         let k = conn.checked_sub(1)? as usize;
-        if k >= crate::config::MAX_CONNECTIONS as usize {
+        if k >= crate::config::MAX_CONNECTIONS.max(crate::config::MAX_LISTEN_LANES) as usize {
             return None;
         }
         if self.connections.len() <= k {
-            self.connections.resize_with(k + 1, Model::default);
+            self.connections.resize_with(k + 1, || Model::with_cap(CONNECTION_HISTORY_CAP));
         }
         self.connections.get_mut(k)
     }

@@ -6,7 +6,6 @@
 
 mod apply;
 pub mod causality;
-mod classify;
 mod clients;
 mod problem;
 pub mod echo;
@@ -16,8 +15,9 @@ mod summary;
 pub mod playback;
 
 pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
-pub use classify::{Classifier, Counts};
-pub use clients::{ClientRec, MAX_CLIENT_RECS};
+// Below the engine, so a `listen` client's reads are classified the same way where it is served.
+pub use crate::framing::{Classifier, Counts};
+pub use clients::{ClassSession, ClassTotals, ClientRec, RosterRow, MAX_CLIENT_RECS};
 pub use problem::{Problem, ProblemKind};
 pub use records::{AckRec, DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
 pub use echo::{EchoModel, RoundRec};
@@ -86,6 +86,8 @@ pub struct Model {
     /// `listen`: clients reported in all, and how many of them were served.
     pub clients_total: u64,
     pub clients_served: u64,
+    /// `listen`: the totals of the clients whose connection ended (see [`Model::class_totals`]).
+    class_ended: ClassTotals,
     /// The causality check over every event this model was given (see [`causality`]).
     pub causality: Causality,
 }
@@ -130,6 +132,7 @@ impl Model {
             clients: Vec::new(),
             clients_total: 0,
             clients_served: 0,
+            class_ended: ClassTotals::default(),
             causality: Causality::default(),
         }
     }

@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args};
 
-use crate::analysis::{ClientRec, Model};
+use crate::analysis::Model;
 use crate::cli::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOn, ListenOptions};
@@ -46,11 +46,13 @@ pub struct ListenArgs {
     #[arg(long)]
     pub echo: bool,
     /// Test a client: answer its frames (implies --echo) with replies cut the way a network can:
-    /// one byte per write, header apart from body, two replies in one write.
+    /// one byte per write, header apart from body, two replies in one write; a client that
+    /// reads a reply with one recv(1024) is caught
     #[arg(long, conflicts_with = "udp")]
     pub torture: bool,
-    #[arg(long, default_value = "1")]
-    pub clients: String,
+    // no default here: 1, or 0 (until stopped) for a class listening beyond 127.0.0.1 (listen_spec)
+    #[arg(long)]
+    pub clients: Option<String>,
     #[arg(long = "idle-ms", default_value = "2000")]
     pub idle_ms: String,
     /// Print the text timeline and summary when the peer is done, instead of opening the window.
@@ -81,8 +83,11 @@ pub struct SendArgs {
     /// Write the run as a JSON recording to FILE, or - for stdout.
     #[arg(long, value_name = "FILE|-")]
     pub json: Option<String>,
-    /// Test an echo server: run fixed scenarios that cut frames the way a network can and print
-    /// pass/fail for each. Exit status 0 when every scenario passed, 1 when one failed.
+    /// Test an echo server: run fixed scenarios that cut frames the way a network can (1-byte
+    /// writes, header apart from body, length prefix split, many frames in one write, empty and
+    /// large bodies, two clients) and print pass/fail for each; the server must answer each
+    /// frame in the same framing, as sent or upper-cased. Exit status 0 when every scenario
+    /// passed, 1 when one failed
     #[arg(long, conflicts_with_all = ["udp", "json"])]
     pub torture: bool,
     /// Width of the text timeline in columns.
@@ -127,11 +132,17 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
     let idle_ms: u64 = crate::cli::setting(crate::config::Setting::IdleMs, &args.idle_ms, lang)?;
     crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
-    let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, &args.clients, lang)?;
+    let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, args.clients.as_deref().unwrap_or("1"), lang)?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
     args.length.apply(&mut length_prefix, lang)?;
-    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo || args.torture, torture: args.torture, idle_ms, clients })
+    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo || args.torture, torture: args.torture, idle_ms, clients, refusal: refusal_line(lang) })
+}
+
+/// What a client turned away from a full class session reads: why, and the limit. Worded once
+/// per listen (a process runs one), so leaking it gives the engine the `'static` line it keeps.
+fn refusal_line(lang: Lang) -> &'static str {
+    Box::leak(tf(lang, S::PeerRefusedLine, &[&crate::config::MAX_CLIENTS_AT_ONCE]).into_boxed_str())
 }
 
 /// Reads the `listen` flags into where to listen and how to read; errors name the flag.
@@ -142,6 +153,13 @@ pub fn listen_spec(args: &ListenArgs, lang: Lang) -> Result<(ListenOn, ListenOpt
         (None, Some(a)) => ListenOn::Udp(parse_addr("udp", a, lang)?),
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into())),
     };
+    let mut opts = opts;
+    if let (ListenOn::Tcp(addr), None) = (on, &args.clients) {
+        // beyond loopback is a class: it goes on until Stop, as students come and go
+        if !addr.ip().is_loopback() {
+            opts.clients = 0;
+        }
+    }
     Ok((on, opts))
 }
 
@@ -151,6 +169,14 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
     let l = peer::start_listen(on, opts, None)?;
     let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
     eprintln!("{}", tf(lang, S::PeerListening, &[&proto, &l.bound]));
+    if l.bound.ip().is_unspecified() {
+        // on every interface: the addresses a class types, as the window puts them on the projector
+        match peer::reachable_addrs(l.bound) {
+            Ok(addrs) if addrs.is_empty() => eprintln!("{}", t(lang, S::ClassNoAddrs)),
+            Ok(addrs) => eprintln!("{} {}", t(lang, S::ClassConnectTo), addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join("  ")),
+            Err(e) => eprintln!("{}: {e}", t(lang, S::ClassNoAddrs)),
+        }
+    }
     Ok((l.run, l.experiment, l.bound))
 }
 
@@ -176,10 +202,12 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
                         bytes += u64::from(len);
                     }
                 }
-                Event::Client { at_us, peer, lane, bytes, frames, outcome } => {
+                Event::Client { .. } => {
                     clients += 1;
-                    let c = ClientRec { at_us: *at_us, peer: peer.clone(), lane: *lane, bytes: *bytes, frames: *frames, outcome: outcome.clone() };
-                    progress.eprintln(&crate::describe::client_report(&c, lang));
+                    let m = Model::from_events([e]);
+                    if let Some(c) = m.clients.first() {
+                        progress.eprintln(&crate::describe::client_report(c, lang));
+                    }
                 }
                 _ => {}
             }
@@ -189,13 +217,17 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
         }
     });
     progress.clear();
-    let mut text = report(&events, args.width, lang);
-    if exp.transports == Transports::Udp {
+    let udp = exp.transports == Transports::Udp;
+    let model = Model::from_events(&events);
+    // a class (two streams or more): the main timeline's counts are its first client's, listed
+    // with it; the summary's are the whole session's (client_lines)
+    let one_stream = udp || model.listen_lanes().count() <= 1;
+    let mut text = report(&events, args.width, lang, one_stream);
+    if udp {
         text.push_str(&datagram_lines(&events, lang));
     } else {
         text.push_str(&client_lines(&events, args.width, lang));
     }
-    let model = Model::from_events(&events);
     output(&text, exp, events, args.json.as_deref(), lang)?;
     crate::cli::stop::outcome(&model, stopped_by)
 }
@@ -226,7 +258,7 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
-    let mut text = report(&events, args.width, lang);
+    let mut text = report(&events, args.width, lang, true);
     let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
     text.push_str(&summary_line(lang, S::PeerBytesBack, &bytes.to_string()));
     if exp.transports == Transports::Udp {
@@ -237,12 +269,14 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     crate::cli::stop::outcome(&model, stopped_by)
 }
 
-fn report(events: &[Event], width: usize, lang: Lang) -> String {
+/// The main timeline and its summary; `stream_counts` = also the counts of its external
+/// sender's stream (false for a class of two or more, whose totals are all clients').
+fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> String {
     let model = Model::from_events(events);
     let mut text = format!("{}\n{}", text_timeline::render(&model, width, lang), text_timeline::summary(&model, lang));
     // The shared summary starts from the sender's messages; an external sender has none here.
     let s = &model.summary;
-    if s.messages == 0 && s.reads > 0 {
+    if stream_counts && s.messages == 0 && s.reads > 0 {
         for (k, v) in [
             (S::SumReads, s.reads.to_string()),
             (S::SumBytesReceived, s.bytes_received.to_string()),
@@ -285,6 +319,8 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     }
     out.push_str(&summary_line(lang, S::PeerClientsServed, &model.clients_served.to_string()));
     out.push_str(&summary_line(lang, S::PeerClientsConnected, &model.clients_total.to_string()));
+    out.push('\n');
+    out.push_str(&crate::describe::class_totals(&model.class_totals(), lang));
     out
 }
 

@@ -253,6 +253,16 @@ pub(crate) fn check_range(field: Setting, value: u64) -> Result<(), SettingError
 pub const MAX_IDLE_MS: u64 = 600_000;
 /// `listen --clients`: the most clients a listen may be asked to serve (0 = until stopped).
 pub const MAX_LISTEN_CLIENTS: u32 = 1_000_000;
+/// `listen --tcp`: clients whose stream is recorded (lane 0 = the main timeline, then
+/// connections 1..=this), in the order they started talking: two full classes of
+/// [`MAX_CLIENTS_AT_ONCE`]. A later client is still served and reported, with its bytes and
+/// frames, but its reads are not recorded. Each recorded stream keeps at most
+/// `analysis::CONNECTION_HISTORY_CAP` records, which bounds a class session's memory.
+pub const MAX_LISTEN_LANES: u32 = 128;
+/// `listen --tcp`: most clients connected at once (a thread and a socket each), which bounds
+/// what a connection flood can take: a class of 64. Past it a silent client makes room, or
+/// the newcomer is refused with a line saying why.
+pub const MAX_CLIENTS_AT_ONCE: u32 = 64;
 
 pub fn validate_idle_ms(ms: u64) -> Result<(), SettingError> {
     check_range(Setting::IdleMs, ms)

@@ -275,7 +275,50 @@ pub fn client_report(c: &ClientRec, lang: Lang) -> String {
         Some(k) => tf(lang, S::ClientConnLane, &[&k]),
         None => String::new(),
     };
-    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}")])
+    let counts = match c.cuts {
+        Some(k) => tf(lang, S::ClientCuts, &[&k.reads, &k.merged_reads, &k.split_frames, &c.decode_errors]),
+        None if c.decode_errors > 0 => tf(lang, S::ClientErrorsOnly, &[&c.decode_errors]),
+        None => String::new(),
+    };
+    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}{counts}")])
+}
+
+/// A roster's result column: how a client's connection ended, in a word or two (none = still
+/// connected); [`client_report`] tells the whole story.
+pub fn roster_result(outcome: Option<&ClientOutcome>, lang: Lang) -> &'static str {
+    use ClientOutcome as O;
+    let key = match outcome {
+        None => S::RosterConnected,
+        Some(O::Served) => S::RosterServed,
+        Some(O::SentNothing) => S::RosterSentNothing,
+        Some(O::ClosedMidFrame { .. }) => S::RosterMidFrame,
+        Some(O::Reset { .. }) => S::RosterReset,
+        Some(O::Dropped { .. }) => S::RosterDropped,
+        Some(O::Refused { .. }) => S::RosterRefused,
+        Some(O::Evicted { .. }) => S::RosterEvicted,
+        Some(O::Stopped) => S::RosterStopped,
+        Some(O::Failed { .. }) => S::RosterFailed,
+    };
+    t(lang, key)
+}
+
+/// `listen --tcp`'s session totals, one summary line each.
+pub fn class_totals(c: &crate::analysis::ClassTotals, lang: Lang) -> String {
+    let mut out = format!("{}\n", t(lang, S::ClassTotalsHeader));
+    for (k, v) in [
+        (S::ClassClients, c.clients),
+        (S::PeerClientsServed, c.served),
+        (S::ClassConnectedNow, c.connected_now),
+        (S::ClassBytes, c.bytes),
+        (S::ClassFrames, c.frames),
+        (S::ClassDecodeErrors, c.decode_errors),
+        (S::ClassReads, c.reads),
+        (S::ClassMerged, c.merged_reads),
+        (S::ClassSplit, c.split_frames),
+    ] {
+        out.push_str(&crate::i18n::summary_line(lang, k, &v.to_string()));
+    }
+    out
 }
 
 /// A run's problem: `⚠ side: what happened`.

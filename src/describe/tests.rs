@@ -167,10 +167,16 @@ fn every_client_outcome_reads_in_both_languages() {
         ClientOutcome::Failed { error: Fault::CallFailed { call: Call::Recv, error: os() } },
     ];
     for outcome in outcomes {
-        let c = ClientRec { at_us: 1, peer: "127.0.0.1:5".into(), lane: Some(1), bytes: 10, frames: 1, outcome };
+        let cuts = Some(crate::engine::ReadCuts { reads: 3, merged_reads: 1, split_frames: 1 });
+        let c = ClientRec { at_us: 1, peer: "127.0.0.1:5".into(), lane: Some(1), bytes: 10, frames: 1, outcome, decode_errors: 1, cuts };
         let (en, zh) = (client_report(&c, Lang::En), client_report(&c, Lang::Zh));
         assert_translated(&format!("{:?}", c.outcome), &en, &zh);
+        let (en, zh) = (roster_result(Some(&c.outcome), Lang::En), roster_result(Some(&c.outcome), Lang::Zh));
+        assert_translated(&format!("roster {:?}", c.outcome), en, zh);
     }
+    assert_translated("roster connected", roster_result(None, Lang::En), roster_result(None, Lang::Zh));
+    let totals = crate::analysis::ClassTotals { clients: 2, served: 1, frames: 8000, ..Default::default() };
+    assert_translated("class totals", &class_totals(&totals, Lang::En), &class_totals(&totals, Lang::Zh));
 }
 
 #[test]

@@ -98,6 +98,18 @@ pub enum EndReason {
     Failed(Fault),
 }
 
+/// How one `listen` client's reads cut the frames it sent (see `framing::classify`); none
+/// when the listen decodes no frames (framing `none`: nothing to classify against).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadCuts {
+    /// `recv()` calls that returned bytes.
+    pub reads: u64,
+    /// Reads holding the end of one frame and bytes of the next (粘包).
+    pub merged_reads: u64,
+    /// Frames a read ended inside of (半包).
+    pub split_frames: u64,
+}
+
 /// How one external client's connection to `listen` went. Each outcome other than
 /// [`ClientOutcome::Served`] is something a student pointing a scanner, `nc` or a half-written
 /// client at the app will meet; the listener reports it and goes on serving the next client.
@@ -273,7 +285,20 @@ pub enum Event {
     /// `listen`: client `peer`'s connection is over. `lane` is the timeline its stream is drawn
     /// on (0 = the main one, k ≥ 1 = [`Event::Conn`] k; none for a client that sent nothing or
     /// came after the last lane). Never wrapped in `Conn`: every client is listed in one place.
-    Client { at_us: u64, peer: String, lane: Option<u32>, bytes: u64, frames: u32, outcome: ClientOutcome },
+    /// `decode_errors` and `cuts` are counted where the client was served, so they are exact
+    /// for a client whose stream was not recorded too (older recordings lack them).
+    Client {
+        at_us: u64,
+        peer: String,
+        lane: Option<u32>,
+        bytes: u64,
+        frames: u32,
+        outcome: ClientOutcome,
+        #[serde(default)]
+        decode_errors: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cuts: Option<ReadCuts>,
+    },
     /// All threads of the run have ended and been joined.
     Finished { at_us: u64 },
     /// The app fell behind: a thread found the queue to the app full at `at_us` and waited

@@ -35,7 +35,7 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, Side, SockOpt, StreamOffset};
+pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.

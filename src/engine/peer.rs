@@ -60,6 +60,10 @@ pub struct ListenOptions {
     /// every frame whole); 0 = serve until stopped. Clients that send nothing, reset, or send
     /// what cannot be decoded are reported and not counted.
     pub clients: u32,
+    /// TCP only: the line a client turned away (all [`MAX_CLIENTS_AT_ONCE`] places taken by
+    /// clients that are sending) reads before its connection closes. The front end words it
+    /// in the user's language; the engine sends it as it is.
+    pub refusal: &'static str,
 }
 
 impl ListenOptions {
@@ -230,4 +234,23 @@ pub(crate) fn drain_replies(reader: &Socket, replies: &Replies, stop: &AtomicBoo
             Err(_) => return,
         }
     }
+}
+
+/// The addresses a client on another machine can reach `bound` at: `bound` itself for a
+/// specific address, or, for a listener on every interface (`0.0.0.0` / `::`), each
+/// non-loopback, non-link-local address of this machine of the same family, with `bound`'s
+/// port (what a teacher puts on the projector). Empty when the machine has none; errors when
+/// the OS cannot list its interfaces.
+pub fn reachable_addrs(bound: SocketAddr) -> std::io::Result<Vec<SocketAddr>> {
+    if !bound.ip().is_unspecified() {
+        return Ok(vec![bound]);
+    }
+    let mut out: Vec<SocketAddr> = if_addrs::get_if_addrs()?
+        .into_iter()
+        .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4() == bound.is_ipv4())
+        .map(|i| SocketAddr::new(i.ip(), bound.port()))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }

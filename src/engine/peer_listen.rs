@@ -15,7 +15,7 @@
 //! can only guess where the next frame starts, and a wrong guess shows garbage as data.
 //!
 //! Timelines: the first client to send a byte is drawn on the main timeline, the next ones on
-//! connection lanes 1..=[`MAX_CONNECTIONS`] ([`Event::Conn`]), in the order they started
+//! connection lanes 1..=[`MAX_LISTEN_LANES`] ([`Event::Conn`]), in the order they started
 //! talking. A client that sends nothing gets no lane, only its report, so a port scan cannot use
 //! up the lanes before the student's client arrives.
 
@@ -29,17 +29,15 @@ use socket2::{Domain, Socket, Type};
 
 use crate::framing::FramingMode;
 
-use crate::config::MAX_CONNECTIONS;
-use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, Side, SockOpt};
+use crate::config::MAX_LISTEN_LANES;
+use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, ReadCuts, Side, SockOpt};
 use super::peer::{is_timeout, sock_err, ListenOptions};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
 use super::reply_cuts::{ReplyFrame, ReplyShaper};
 use super::{EngineError, Run};
 
-/// Most clients connected at once (a thread and a socket each), so this bounds what a
-/// connection flood can take. Past it a silent client makes room, or the newcomer is refused.
-pub const MAX_CLIENTS_AT_ONCE: u32 = 16;
+pub use crate::config::MAX_CLIENTS_AT_ONCE;
 
 /// Binds a TCP listener on `addr` (port 0 = any free port) and returns it with the bound
 /// address, so the caller can print the port before anyone connects.
@@ -97,14 +95,14 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
             Ok((conn, addr)) => {
                 let peer = addr.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string());
                 if !make_room(&clients) {
-                    // Closing at once: the client sees its connection end, nothing is held for it.
-                    drop(conn);
-                    report(sink, peer, None, 0, 0, ClientOutcome::Refused { limit: MAX_CLIENTS_AT_ONCE });
+                    // Closing at once, nothing held for it; the client reads why before the end.
+                    refuse(conn, opts.refusal);
+                    report(sink, peer, Tally::default(), ClientOutcome::Refused { limit: MAX_CLIENTS_AT_ONCE });
                     continue;
                 }
                 let timeouts = conn.set_nonblocking(false).and_then(|()| conn.set_read_timeout(Some(POLL))).and_then(|()| conn.set_write_timeout(Some(POLL)));
                 if let Err(e) = timeouts {
-                    report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: Fault::call(Call::SetSockOpt, &e) });
+                    report(sink, peer, Tally::default(), ClientOutcome::Failed { error: Fault::call(Call::SetSockOpt, &e) });
                     continue;
                 }
                 let state = Arc::new(ClientState::default());
@@ -113,7 +111,7 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 let spawned = std::thread::Builder::new().name("stickyviz-client".into()).spawn(move || session.serve(conn, &mut report_sink));
                 match spawned {
                     Ok(thread) => clients.push(Client { thread, state }),
-                    Err(e) => report(sink, peer, None, 0, 0, ClientOutcome::Failed { error: Fault::call(Call::SpawnThread, &e) }),
+                    Err(e) => report(sink, peer, Tally::default(), ClientOutcome::Failed { error: Fault::call(Call::SpawnThread, &e) }),
                 }
             }
             Err(e) if is_timeout(&e) => {
@@ -140,7 +138,7 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
     // reported, then closed with the listener.
     while let Ok((conn, addr)) = listener.accept() {
         drop(conn);
-        report(sink, addr.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string()), None, 0, 0, ClientOutcome::Stopped);
+        report(sink, addr.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string()), Tally::default(), ClientOutcome::Stopped);
     }
     shared.closing.store(true, Ordering::Relaxed);
     for c in clients {
@@ -204,14 +202,37 @@ fn reap(clients: &mut Vec<Client>, sink: &mut EventSink) {
     }
 }
 
+/// Tells a turned-away client why in one line (`opts.refusal`, worded by the front end), then
+/// closes. One non-blocking send: a fresh connection's send buffer is empty, so the line fits,
+/// and a client that cannot take it is not waited for.
+fn refuse(conn: Socket, line: &str) {
+    if conn.set_nonblocking(true).is_ok() {
+        // The close below is the refusal itself; the line is a courtesy that may be lost.
+        let _courtesy = conn.send(line.as_bytes());
+        let _courtesy = conn.shutdown(Shutdown::Write);
+    }
+    drop(conn);
+}
+
 fn transient_accept_error(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::OutOfMemory)
         || super::sys::is_transient_accept_error(e)
 }
 
-fn report(sink: &mut EventSink, peer: String, lane: Option<u32>, bytes: u64, frames: u32, outcome: ClientOutcome) {
+/// What a client's connection carried, counted where it was served.
+#[derive(Default)]
+struct Tally {
+    lane: Option<u32>,
+    bytes: u64,
+    frames: u32,
+    decode_errors: u32,
+    cuts: Option<ReadCuts>,
+}
+
+fn report(sink: &mut EventSink, peer: String, tally: Tally, outcome: ClientOutcome) {
     let at_us = sink.now_us();
-    sink.push(Event::Client { at_us, peer, lane, bytes, frames, outcome });
+    let Tally { lane, bytes, frames, decode_errors, cuts } = tally;
+    sink.push(Event::Client { at_us, peer, lane, bytes, frames, outcome, decode_errors, cuts });
     // Reports are rare and the acceptor may sleep next: the window shows them at once.
     sink.flush();
 }
@@ -245,7 +266,7 @@ impl Session {
         if outcome == ClientOutcome::Served {
             self.shared.served.fetch_add(1, Ordering::Relaxed);
         }
-        let (lane, bytes, frames) = match &mut stream {
+        let tally = match &mut stream {
             Some(s) => {
                 let reason = match &outcome {
                     ClientOutcome::Served | ClientOutcome::ClosedMidFrame { .. } => EndReason::Complete,
@@ -259,11 +280,13 @@ impl Session {
                 let at_us = s.sink.now_us();
                 s.sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes: s.offset, reason });
                 s.sink.flush();
-                (s.lane, s.offset, s.checker.frames_decoded())
+                s.checker.close_cuts();
+                let c = &s.checker;
+                Tally { lane: s.lane, bytes: s.offset, frames: c.frames_decoded(), decode_errors: c.decode_errors(), cuts: c.read_cuts() }
             }
-            None => (None, 0, 0),
+            None => Tally::default(),
         };
-        report(report_sink, self.peer.clone(), lane, bytes, frames, outcome);
+        report(report_sink, self.peer.clone(), tally, outcome);
     }
 
     /// Reads until the client closes, resets, sends what cannot be decoded, or the listener ends.
@@ -375,7 +398,7 @@ impl Session {
         let lane = self.shared.next_lane.fetch_add(1, Ordering::Relaxed);
         let (lane, mut sink) = match lane {
             0 => (Some(0), report_sink.sibling()),
-            k if k <= MAX_CONNECTIONS => (Some(k), report_sink.sibling().for_connection(k)),
+            k if k <= MAX_LISTEN_LANES => (Some(k), report_sink.sibling().for_connection(k)),
             _ => (None, report_sink.discarding()),
         };
         sink.push(Event::Connected { at_us: accepted_us, sender: self.peer.clone(), receiver: self.me.clone() });
@@ -387,6 +410,9 @@ impl Session {
         let mut checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, self.opts.length_prefix, None);
         if self.opts.echo {
             checker.echo_frames(self.opts.framing, self.opts.length_prefix);
+        }
+        if self.opts.framing != FramingMode::None {
+            checker.classify_reads();
         }
         Stream { lane, sink, checker, offset: 0 }
     }

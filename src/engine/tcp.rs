@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Socket, Type};
 
 use crate::config::{Experiment, WriteSplit};
-use crate::framing::{DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder};
+use crate::framing::{Classifier, DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder};
 
-use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt, StreamOffset};
+use super::event::{Call, EndReason, Event, Fault, MsgId, ReadCuts, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
 use super::workload::{message_size, payload};
 use super::{sock_err, sys, EngineError};
@@ -252,7 +252,23 @@ pub struct FrameChecker<'e> {
     /// `listen --echo` in a framed mode: each frame's payload upper-cased and framed again the
     /// same way, waiting to be sent (upper-casing whole reads would break the headers).
     replies: Option<(FramingMode, LengthPrefix, Vec<super::reply_cuts::ReplyFrame>)>,
+    /// Decode errors reported so far (each is also an [`Event::DecodeError`]).
+    errors: u32,
+    /// `listen`: reads classified against the decoded frames as they happen, with the same
+    /// [`Classifier`] the analysis runs over the events, so a client whose reads are not
+    /// recorded (past the drawn lanes) still gets exact merged/split counts.
+    cuts: Option<Cutting>,
 }
+
+/// The state of [`FrameChecker::classify_reads`].
+#[derive(Default)]
+struct Cutting {
+    classifier: Classifier,
+    /// Bytes read so far: the next read ends past them.
+    seen: u64,
+    reads: u64,
+}
+
 
 enum Decoder {
     Off,
@@ -268,7 +284,33 @@ impl<'e> FrameChecker<'e> {
             FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::with_prefix(max_frame_len, prefix)),
             _ => framing.stream_decoder_with(max_frame_len, prefix).map_or(Decoder::Off, Decoder::Stream),
         };
-        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None, replies: None }
+        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None, replies: None, errors: 0, cuts: None }
+    }
+
+    /// From now on, classify reads against the decoded frames: see [`Self::read_cuts`].
+    pub fn classify_reads(&mut self) {
+        self.cuts = Some(Cutting::default());
+    }
+
+    /// The reads so far and how they cut the frames; final once the stream ended (`close`).
+    pub fn read_cuts(&self) -> Option<ReadCuts> {
+        let c = self.cuts.as_ref()?;
+        let n = c.classifier.counts;
+        Some(ReadCuts { reads: c.reads, merged_reads: n.merged_reads, split_frames: n.split_messages })
+    }
+
+    /// No more reads: decides the classification's last read (as the analysis does at the
+    /// receiver's end).
+    pub fn close_cuts(&mut self) {
+        if let Some(c) = &mut self.cuts {
+            c.classifier.close_messages();
+            c.classifier.close_reads();
+        }
+    }
+
+    /// Decode errors reported so far.
+    pub fn decode_errors(&self) -> u32 {
+        self.errors
     }
 
     /// From now on, each decoded frame is also answered: see [`Self::take_replies`].
@@ -306,6 +348,9 @@ impl<'e> FrameChecker<'e> {
     }
 
     fn frame_event(&mut self, frame: Frame<'_>, at_us: u64) -> Event {
+        if let Some(c) = &mut self.cuts {
+            c.classifier.message_end(frame.offset + frame.total_len as u64);
+        }
         if let Some((framing, prefix, out)) = &mut self.replies {
             let mut bytes = Vec::new();
             let header_len = framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), &mut bytes);
@@ -336,10 +381,16 @@ impl<'e> FrameChecker<'e> {
     /// Feeds one read that returned at `at_us`; pushes frame and error events stamped with
     /// that return (a frame exists from the moment the read that completed it returned).
     pub fn on_read(&mut self, data: &[u8], at_us: u64, sink: &mut EventSink) {
+        if let Some(c) = &mut self.cuts {
+            c.seen += data.len() as u64;
+            c.reads += 1;
+            c.classifier.read_end(c.seen);
+        }
         match std::mem::replace(&mut self.decoder, Decoder::Off) {
             Decoder::Off => {}
             Decoder::Stream(mut d) => {
                 if let Err(error) = d.decode_chunk(data, |f| sink.push(self.frame_event(f, at_us))) {
+                    self.errors += 1;
                     sink.push(Event::DecodeError { at_us, error: error.clone() });
                     self.fatal = Some(error);
                 }
@@ -351,9 +402,11 @@ impl<'e> FrameChecker<'e> {
                     Ok(NaiveStep::Frame(f)) => sink.push(self.frame_event(f, at_us)),
                     Ok(NaiveStep::ShortFrame { frame, error }) => {
                         sink.push(self.frame_event(frame, at_us));
+                        self.errors += 1;
                         sink.push(Event::DecodeError { at_us, error });
                     }
                     Err(error) => {
+                        self.errors += 1;
                         sink.push(Event::DecodeError { at_us, error: error.clone() });
                         self.fatal = Some(error);
                     }
@@ -371,6 +424,7 @@ impl<'e> FrameChecker<'e> {
             Decoder::Naive(d) => d.finish(),
         };
         let error = result.err()?;
+        self.errors += 1;
         let at_us = sink.now_us();
         sink.push(Event::DecodeError { at_us, error: error.clone() });
         Some(error)

@@ -8,6 +8,7 @@
 //! bad length or bad JSON. After an error the stream is out of step and decoding stops.
 
 mod buffer;
+pub mod classify;
 mod naive_u32;
 mod newline;
 mod prefix;
@@ -17,6 +18,7 @@ mod u32_len;
 use serde::{Deserialize, Serialize};
 
 pub use buffer::StreamDecoder;
+pub use classify::{Classifier, Counts};
 pub use prefix::{ByteOrder, LengthPrefix, OtherOrder};
 pub use naive_u32::{NaiveStep, NaiveU32Decoder};
 pub use newline::NewlineCodec;

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Model, Summary};
+use crate::analysis::{ClassSession, Model, Summary};
 use crate::config::Experiment;
 use crate::engine::Event;
 
@@ -33,6 +33,10 @@ pub struct Recording {
     pub settings: Experiment,
     pub events: Vec<Event>,
     pub summary: Summary,
+    /// `listen --tcp`: the class session's totals and one entry per client, as the window's
+    /// roster shows them (derived from `events`; absent in a loopback run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<ClassSession>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +91,8 @@ fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
 
 impl Recording {
     pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
-        let summary = Model::from_events(&events).summary;
+        let model = Model::from_events(&events);
+        let (summary, class) = (model.summary.clone(), model.class_session());
         Self {
             format: FORMAT.into(),
             version: VERSION,
@@ -98,6 +103,7 @@ impl Recording {
             settings,
             events,
             summary,
+            class,
         }
     }
 

@@ -43,8 +43,11 @@ pub fn start_listening(app: &mut StickyApp, on: ListenOn, opts: ListenOptions, c
             app.form = Form::from_settings(&l.experiment);
             app.prefs.settings = l.experiment;
             app.prefs.preset = None;
+            // an external client's stream is no lesson of ours: no lesson text beside it
+            app.prefs.lesson = None;
             app.model = crate::analysis::Model::default();
             app.run = Some(l.run);
+            app.class = (!matches!(on, ListenOn::Udp(_))).then(|| super::roster::ClassView::new(l.bound));
             app.status = Status::Running { since: Instant::now() };
             Ok(l.bound)
         }

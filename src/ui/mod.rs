@@ -18,6 +18,7 @@ pub mod playback;
 pub mod playback_veil;
 pub mod projector;
 pub mod render;
+pub mod roster;
 pub mod shown;
 pub mod stats;
 pub mod strings;
@@ -128,6 +129,8 @@ pub struct StickyApp {
     /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
     /// the first frames after opening still size the panels, so one scroll is not enough.
     reveal: u8,
+    /// `listen --tcp`: the class session's address and roster (none for a loopback run).
+    pub class: Option<roster::ClassView>,
 }
 
 impl StickyApp {
@@ -150,6 +153,7 @@ impl StickyApp {
             drawers: layout::Drawers::default(),
             server_test: server_test::ServerTest::default(),
             reveal: REVEAL_FRAMES,
+            class: None,
         }
     }
 
@@ -157,6 +161,7 @@ impl StickyApp {
     pub fn start(&mut self, ctx: &egui::Context) {
         self.stop();
         self.model = Model::default();
+        self.class = None;
         self.selection = None;
         self.timeline.fit = true;
         self.playback.reset();
@@ -318,7 +323,7 @@ impl StickyApp {
         let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
         shown::area(ui, "panel.top", top.response.rect);
         let bottom = egui::Panel::bottom("stats").show(ui, |ui| {
-            stats::stats_ui(ui, &self.model, lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
+            stats::stats_ui(ui, roster::shown(&self.model, self.class.as_ref()), lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
         });
         shown::area(ui, "panel.bottom", bottom.response.rect);
         if plan.controls {

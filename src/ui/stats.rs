@@ -93,6 +93,9 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
         stat_ui(ui, big, zero.to_string(), t(lang, S::StatZeroWindow), zero > 0);
         let again = s.retransmissions.unwrap_or(0);
         stat_ui(ui, big, again.to_string(), t(lang, S::StatRetransmissions), again > 0);
+    } else if let Some(n) = s.retransmitted_tcp_info.filter(|&n| n > 0) {
+        // no capture of both directions: the kernel's own count of segments sent again
+        stat_ui(ui, big, n.to_string(), t(lang, S::StatRetransmitted), true);
     }
     stat_ui(ui, big, s.reads.to_string(), t(lang, S::StatReads), false);
     stat_ui(ui, big, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);

@@ -225,21 +225,35 @@ impl StickyApp {
             return;
         }
         self.playback.bar_ui(ui, lang);
-        let t_us = self.playback.t().unwrap_or(self.model.last_us);
-        // on a large window the buffer comes first (it is the 粘包 picture); on a small one the
-        // lanes do, so they are on screen without scrolling
-        if !plan.compact {
-            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
+        // a class session: the teacher's address and the roster first (the class is the lesson),
+        // then the main timeline, showing the client picked in the roster
+        if let Some(class) = &mut self.class {
+            roster::address_ui(ui, class, lang);
+            let rows_h = if plan.compact { 150.0 } else { 220.0 };
+            if roster::roster_ui(ui, &self.model, class, lang, rows_h).is_some() {
+                self.selection = None;
+                self.timeline.fit = true;
+            }
+            ui.separator();
+        }
+        let model = roster::shown(&self.model, self.class.as_ref());
+        let t_us = self.playback.t().unwrap_or(model.last_us);
+        // on a large window the buffer comes first (it is the 粘包 picture); on a small one, or
+        // under the roster, the lanes do, so they are on screen without scrolling
+        let gauge_first = !plan.compact && self.class.is_none();
+        if gauge_first {
+            buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
         }
         match self.prefs.view {
             ViewKind::Bytes => {
                 ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
-                timeline::timeline_ui(ui, &self.model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
+                timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
             }
-            ViewKind::Time => time_view::time_view_at_ui(ui, &self.model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
+            ViewKind::Time => time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
         }
         ui.separator();
-        if self.model.echo.is_some() {
+        // a class session's connections are in the roster: 64 lane groups would not fit
+        if self.class.is_none() && self.model.echo.is_some() {
             // View state in egui's memory keeps the app struct (and its merge) unchanged.
             let id = ui.scope_id().with("echo_view");
             let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
@@ -248,10 +262,10 @@ impl StickyApp {
             ui.data_mut(|d| d.insert_temp(id, view));
             ui.separator();
         }
-        if plan.compact {
-            buffer_gauge::tcp_gauge_ui(ui, &self.model, t_us, self.playback.peak_backlog, lang);
+        if !gauge_first {
+            buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
             ui.separator();
         }
-        inspector::inspector_ui(ui, &self.model, self.selection, lang);
+        inspector::inspector_ui(ui, model, self.selection, lang);
     }
 }
