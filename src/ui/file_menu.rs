@@ -13,7 +13,7 @@ use crate::ui::strings::{t, tf, S};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
 use crate::ui::{theme, StickyApp};
 
-/// Most events kept for Save: 1,000,000 events of 144 bytes are 144 MB, the part of the
+/// Most events kept for Save: 1,000,000 events of 176 bytes are 176 MB, the part of the
 /// window's 512 MB bound (issue 17, docs/performance.md) left beside the model's history.
 /// A longer run is shown with exact counts but saved with `stickyviz run --json`, which
 /// streams any length to disk; Save says so.
