@@ -231,3 +231,83 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
     assert_eq!(h.state().status, Status::Replay);
     assert_eq!(h.state().model.summary, live);
 }
+
+/// `count` messages of 10 bytes read one byte per `recv()`: `10 * count` reads.
+fn one_byte_reads(count: u32) -> stickyviz::config::Experiment {
+    use stickyviz::config::{Experiment, Transports, Workload};
+    let mut exp = Experiment { transports: Transports::Tcp, workload: Workload { count, size_min: 10, size_max: 10, gap_us: 0, ..Workload::default() }, ..Experiment::default() };
+    exp.receiver.read_size = 1;
+    exp
+}
+
+fn temp_recordings(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir).map(|d| d.map(|e| e.expect("entry").path()).collect()).unwrap_or_default()
+}
+
+/// Issue 17: a live run streams to a temporary recording, so a run with far more events than
+/// the window keeps in memory saves complete (plain and gzip), loads with every event and the
+/// summary the window showed; the file is removed by the next run and by the app's exit.
+#[test]
+fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
+    use eframe::App as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = dir.path().join("tmp");
+    std::fs::create_dir(&temp).expect("temp dir");
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().files.temp_dir = temp.clone();
+    h.state_mut().files.max_kept = 50;
+    h.state_mut().run_settings(one_byte_reads(2_000), None, &ctx);
+    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(30)), "run did not finish");
+    h.run_steps(2);
+    let first = temp_recordings(&temp);
+    assert_eq!(first.len(), 1, "one temporary recording: {first:?}");
+    let total = h.state().recorded.total;
+    assert!(total > 20_000, "{total} events: 20,000 reads and more");
+    assert!(h.state().recorded.events.len() < 1_000, "{} events held in memory", h.state().recorded.events.len());
+    let live = h.state().model.summary.clone();
+    assert_eq!(live.reads, 20_000, "recv(1): one read per byte");
+    for name in ["long.json", "long.json.gz"] {
+        let path = dir.path().join(name);
+        h.state_mut().save_recording(&path);
+        assert!(h.state().files.error.is_none(), "{name}: {:?}", h.state().files.error);
+        let rec = Recording::load(&path).expect("the saved run loads");
+        assert_eq!(rec.events.len() as u64, total, "{name}: every event saved");
+        assert_eq!(rec.summary, live, "{name}: the stored summary is what the window showed");
+        assert_eq!(stickyviz::analysis::Model::from_events(&rec.events).summary, live, "{name}: the events rebuild it");
+    }
+    assert_eq!(std::fs::read(dir.path().join("long.json.gz")).expect("gz")[..2], [0x1f, 0x8b], "gzip by name");
+    // the next run removes the last one's file and starts its own
+    h.state_mut().run_settings(one_byte_reads(10), None, &ctx);
+    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    let second = temp_recordings(&temp);
+    assert!(second.len() == 1 && second != first, "the first run's file is gone: {first:?} → {second:?}");
+    h.state_mut().on_exit();
+    assert_eq!(temp_recordings(&temp), Vec::<PathBuf>::new(), "no file left after exit");
+    // dropping the app (no on_exit) removes it too
+    h.state_mut().run_settings(one_byte_reads(10), None, &ctx);
+    assert_eq!(temp_recordings(&temp).len(), 1);
+    drop(h);
+    assert_eq!(temp_recordings(&temp), Vec::<PathBuf>::new(), "no file left after drop");
+}
+
+/// Without a temporary recording (its folder is missing) the window says so at the start,
+/// keeps what it can, and Save says why it cannot write the whole run.
+#[test]
+fn a_temp_recording_that_cannot_be_made_is_said_and_save_refuses_a_partial_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().files.temp_dir = dir.path().join("missing");
+    h.state_mut().files.max_kept = 50;
+    h.state_mut().run_settings(one_byte_reads(100), None, &ctx);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Cannot write this run's temporary recording").is_some(), "said on screen");
+    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    h.run_steps(2);
+    let path = dir.path().join("partial.json");
+    h.state_mut().save_recording(&path);
+    h.run_steps(1);
+    assert!(h.query_by_label_contains("This run has more than 50 events").is_some(), "{:?}", h.state().files.error);
+    assert!(!path.exists(), "nothing partial written");
+}

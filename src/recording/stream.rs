@@ -158,6 +158,34 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     String::from_utf8(bytes).map_err(|e| RecordingError::Io { path: p, source: io::Error::new(io::ErrorKind::InvalidData, format!("the file is not UTF-8 text ({e})")) })
 }
 
+/// Copies the recording file `from` to `to`, streaming: a plain copy when both are gzip or
+/// both plain (by content for `from`, by the `.gz` name for `to`), else inflated or
+/// compressed on the way, never held in memory. Returns the bytes written.
+///
+/// # Errors
+/// [`RecordingError::Io`] naming `from` when it cannot be read, [`RecordingError::Write`]
+/// naming `to` when it cannot be written (a partly written `to` is removed).
+pub fn copy_recording(from: &Path, to: &Path) -> Result<u64, RecordingError> {
+    let read_err = |source| RecordingError::Io { path: from.display().to_string(), source };
+    let write_err = |source| RecordingError::Write { path: to.display().to_string(), source };
+    let mut file = File::open(from).map_err(read_err)?;
+    let mut magic = [0u8; 2];
+    let n = file.read(&mut magic).map_err(read_err)?;
+    let from_gzip = n == 2 && magic == GZIP_MAGIC;
+    if from_gzip == is_gzip_path(to) {
+        return std::fs::copy(from, to).map_err(|e| if File::open(from).is_err() { read_err(e) } else { write_err(e) });
+    }
+    let start = io::Cursor::new(magic[..n].to_vec()).chain(file);
+    let mut input: Box<dyn Read> = if from_gzip { Box::new(MultiGzDecoder::new(start)) } else { Box::new(start) };
+    let mut out = Output::create(to)?;
+    let copied = io::copy(&mut input, &mut out).and_then(|n| out.finish().map(|()| n));
+    // which side failed: a read error names `from`, the rest `to`
+    copied.map_err(|e| {
+        let _ = std::fs::remove_file(to);
+        if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::UnexpectedEof { read_err(e) } else { write_err(e) }
+    })
+}
+
 impl Recording {
     /// Writes the recording to `path` (replacing the file), gzip-compressed if it ends in `.gz`.
     pub fn save(&self, path: &Path) -> Result<(), RecordingError> {

@@ -2,21 +2,24 @@
 //! see file_dialog.rs), drag-and-drop of a `.json`, the replay banner, and the exports (SVG,
 //! pcapng, text).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::{RichText, Ui};
 
 use crate::config::Experiment;
 use crate::engine::Event;
+use crate::analysis::Summary;
+use crate::recording::stream::{copy_recording, Output, RecordingWriter};
 use crate::recording::{Recording, FORMAT, VERSION};
 use crate::ui::strings::{t, tf, S};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
 use crate::ui::{theme, StickyApp};
 
-/// Most events kept for Save: 1,000,000 events of 176 bytes are 176 MB, the part of the
-/// window's 512 MB bound (issue 17, docs/performance.md) left beside the model's history.
-/// A longer run is shown with exact counts but saved with `stickyviz run --json`, which
-/// streams any length to disk; Save says so.
+/// Most events kept in memory for Save when no temporary recording could be written (see
+/// [`TempRecording`]): 1,000,000 events of 176 bytes are 176 MB, the part of the window's
+/// 512 MB bound (issue 17, docs/performance.md) left beside the model's history. Save then
+/// says the run is too long and points to `stickyviz run --json`.
 pub const MAX_KEPT_EVENTS: usize = 1_000_000;
 
 /// Where the shown run came from: a file (replay) rather than a live run.
@@ -29,20 +32,120 @@ pub struct ReplayInfo {
     pub kernel: String,
 }
 
-/// The raw events of the shown run, kept so Save writes exactly what was seen.
-#[derive(Clone, Debug, Default)]
+/// The recording a live run streams to as its events arrive (gzip, in the OS temp dir), so
+/// Save writes any run length completely without the window holding its events. Removed
+/// when dropped: the next run, a replay or the app's exit.
+pub struct TempRecording {
+    path: PathBuf,
+    /// Open while the run goes; `None` once finished (or failed).
+    writer: Option<RecordingWriter>,
+    /// Why the file is incomplete (the OS's words), if writing it failed.
+    error: Option<String>,
+}
+
+impl TempRecording {
+    /// Creates `stickyviz-run-PID-N.json.gz` in `dir` and writes the recording's head.
+    fn create(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, String)> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let path = dir.join(format!("stickyviz-run-{}-{}.json.gz", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let fail = |e: String| (path.clone(), e);
+        let out = Output::create(&path).map_err(|e| fail(e.to_string()))?;
+        let writer = RecordingWriter::begin(out, settings, preset).map_err(|e| {
+            let _ = std::fs::remove_file(&path);
+            fail(e.to_string())
+        })?;
+        Ok(Self { path, writer: Some(writer), error: None })
+    }
+
+    /// The file's path (it exists until `self` is dropped).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn write(&mut self, batch: &[Event]) {
+        if let Some(w) = &mut self.writer {
+            if let Err(e) = w.events(batch) {
+                self.error = Some(e.to_string());
+                self.writer = None;
+            }
+        }
+    }
+
+    fn finish(&mut self, summary: &Summary) {
+        if let Some(w) = self.writer.take() {
+            if let Err(e) = w.finish(summary) {
+                self.error = Some(e.to_string());
+            }
+        }
+    }
+}
+
+impl Drop for TempRecording {
+    fn drop(&mut self) {
+        self.writer = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl std::fmt::Debug for TempRecording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TempRecording").field("path", &self.path).field("open", &self.writer.is_some()).field("error", &self.error).finish()
+    }
+}
+
+/// The shown run as Save writes it: a live run streams to a [`TempRecording`] and keeps in
+/// memory only what the pcapng export needs; a replay (or a live run whose temporary file
+/// could not be made) keeps its events, at most `max_kept` of a live run.
+#[derive(Debug, Default)]
 pub struct Recorded {
     pub settings: Experiment,
     pub preset: Option<String>,
+    /// With a temporary recording: the events the pcapng export reads (captured packets,
+    /// why none were, the received bytes); else every event up to `max_kept`.
     pub events: Vec<Event>,
-    /// More than [`MAX_KEPT_EVENTS`] arrived: the run cannot be saved completely.
+    /// Events of the run so far (all of them, kept or not).
+    pub total: u64,
+    /// Most events kept in memory without a temporary recording.
+    pub max_kept: usize,
+    /// More than `max_kept` arrived without a temporary recording: Save cannot be complete.
     pub overflowed: bool,
+    pub temp: Option<TempRecording>,
     pub replay: Option<ReplayInfo>,
 }
 
+/// Whether the pcapng export needs `e` (see [`crate::export::pcapng::why_unavailable`]); a
+/// segment without its packet is needed once, to say the packets were not kept.
+fn export_needs(e: &Event, saw_bare_segment: &mut bool) -> bool {
+    match e {
+        Event::Segment { packet: Some(_), .. }
+        | Event::Retransmission { packet: Some(_), .. }
+        | Event::Ack { packet: Some(_), .. }
+        | Event::Control { packet: Some(_), .. }
+        | Event::SegmentsUnavailable { .. }
+        | Event::Bytes { .. } => true,
+        Event::Segment { packet: None, .. } => !std::mem::replace(saw_bare_segment, true),
+        _ => false,
+    }
+}
+
 impl Recorded {
-    pub fn live(settings: Experiment, preset: Option<String>) -> Self {
-        Self { settings, preset, ..Self::default() }
+    /// A live run's record, kept in memory (at most `max_kept` events): for when no
+    /// temporary recording is wanted or possible.
+    pub fn live(settings: Experiment, preset: Option<String>, max_kept: usize) -> Self {
+        Self { settings, preset, max_kept, ..Self::default() }
+    }
+
+    /// A live run's record streamed to a temporary recording in `dir`; if it cannot be
+    /// created, the in-memory record and the path and reason to say on screen.
+    pub fn live_streamed(settings: Experiment, preset: Option<String>, dir: &Path, max_kept: usize) -> (Self, Option<(PathBuf, String)>) {
+        let mut rec = Self::live(settings, preset, max_kept);
+        match TempRecording::create(dir, &rec.settings, rec.preset.as_deref()) {
+            Ok(temp) => {
+                rec.temp = Some(temp);
+                (rec, None)
+            }
+            Err(why) => (rec, Some(why)),
+        }
     }
 
     pub fn from_recording(rec: &Recording, source: &str) -> Self {
@@ -50,18 +153,41 @@ impl Recorded {
             settings: rec.settings.clone(),
             preset: rec.preset.clone(),
             events: rec.events.clone(),
+            total: rec.events.len() as u64,
+            max_kept: rec.events.len(),
             overflowed: false,
+            temp: None,
             replay: Some(ReplayInfo { source: source.into(), app_version: rec.app_version.clone(), os: rec.os.clone(), kernel: rec.kernel.clone() }),
         }
     }
 
     pub fn extend(&mut self, batch: &[Event]) {
-        let room = MAX_KEPT_EVENTS.saturating_sub(self.events.len());
+        self.total += batch.len() as u64;
+        if let Some(temp) = &mut self.temp {
+            temp.write(batch);
+            let mut saw_bare = self.events.iter().any(|e| matches!(e, Event::Segment { packet: None, .. }));
+            self.events.extend(batch.iter().filter(|e| export_needs(e, &mut saw_bare)).cloned());
+            return;
+        }
+        let room = self.max_kept.saturating_sub(self.events.len());
         self.overflowed |= batch.len() > room;
         self.events.extend(batch.iter().take(room).cloned());
     }
 
-    /// The recording Save writes: a replay keeps the app, OS and kernel it was made on.
+    /// The run is over: ends the temporary recording with the run's `summary`.
+    pub fn finish(&mut self, summary: &Summary) {
+        if let Some(temp) = &mut self.temp {
+            temp.finish(summary);
+        }
+    }
+
+    /// Whether no event has arrived.
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The recording Save writes from memory: a replay keeps the app, OS and kernel it was
+    /// made on.
     pub fn to_recording(&self) -> Recording {
         let mut rec = Recording::new(self.settings.clone(), self.events.clone()).with_preset(self.preset.as_deref());
         if let Some(info) = &self.replay {
@@ -85,11 +211,23 @@ pub struct FileState {
     pub prompt: Option<PathPrompt>,
     /// Use the system's file dialog; off where none can open (see file_dialog.rs).
     pub system_dialog: bool,
+    /// Where live runs stream their temporary recording (the OS temp dir).
+    pub temp_dir: PathBuf,
+    /// Most events a live run keeps in memory when its temporary recording cannot be made.
+    pub max_kept: usize,
 }
 
 impl Default for FileState {
     fn default() -> Self {
-        Self { path: String::new(), error: None, notice: None, prompt: None, system_dialog: file_dialog::system_dialog_available() }
+        Self {
+            path: String::new(),
+            error: None,
+            notice: None,
+            prompt: None,
+            system_dialog: file_dialog::system_dialog_available(),
+            temp_dir: std::env::temp_dir(),
+            max_kept: MAX_KEPT_EVENTS,
+        }
     }
 }
 
@@ -114,13 +252,24 @@ impl StickyApp {
         self.files.notice = None;
     }
 
+    /// Writes the shown run to `path` (gzip if it ends in `.gz`): a live run from its
+    /// temporary recording, complete whatever its length; a replay from memory.
     pub fn save_recording(&mut self, path: &Path) {
         let lang = self.prefs.lang;
-        if self.is_running() || self.recorded.events.is_empty() {
+        if self.is_running() || self.recorded.is_empty() {
             return self.file_error(t(lang, S::NothingToSave).into());
         }
+        if let Some(temp) = &self.recorded.temp {
+            if let Some(e) = &temp.error {
+                return self.file_error(tf(lang, S::TempRecordingFailed, &[&temp.path.display(), e, &self.recorded.max_kept]));
+            }
+            return match copy_recording(&temp.path, path) {
+                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
+                Err(e) => self.file_error(e.to_string()),
+            };
+        }
         if self.recorded.overflowed {
-            return self.file_error(tf(lang, S::TooBigToSave, &[&MAX_KEPT_EVENTS]));
+            return self.file_error(tf(lang, S::TooBigToSave, &[&self.recorded.max_kept]));
         }
         match self.recorded.to_recording().save(path) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
@@ -151,7 +300,7 @@ impl StickyApp {
         format!("{}\n{}", crate::export::text_timeline::render(&self.model, 100, self.prefs.lang), crate::export::text_timeline::summary(&self.model, self.prefs.lang))
     }
 
-    fn file_error(&mut self, e: String) {
+    pub(crate) fn file_error(&mut self, e: String) {
         self.files.error = Some(e);
         self.files.notice = None;
     }
@@ -219,7 +368,7 @@ impl StickyApp {
 
     /// Whether Save has something to write now.
     pub fn can_save(&self) -> bool {
-        !self.is_running() && !self.recorded.events.is_empty()
+        !self.is_running() && !self.recorded.is_empty()
     }
 
     /// The "File" menu of the top bar, its shortcuts (Ctrl+O, Ctrl+S) and the path box.

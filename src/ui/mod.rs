@@ -167,7 +167,12 @@ impl StickyApp {
         self.playback.reset();
         self.dirty = false;
         self.start_error = None;
-        self.recorded = file_menu::Recorded::live(self.prefs.settings.clone(), self.prefs.preset.clone());
+        // the last run's temporary recording is removed here (dropped)
+        let (recorded, failed) = file_menu::Recorded::live_streamed(self.prefs.settings.clone(), self.prefs.preset.clone(), &self.files.temp_dir, self.files.max_kept);
+        self.recorded = recorded;
+        if let Some((path, why)) = failed {
+            self.files.error = Some(tf(self.lang(), S::TempRecordingFailed, &[&path.display(), &why, &self.files.max_kept]));
+        }
         let ctx = ctx.clone();
         match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => {
@@ -191,6 +196,7 @@ impl StickyApp {
                 }
                 self.recorded.extend(&batch);
             }
+            self.recorded.finish(&self.model.summary);
             self.status = Status::Stopped;
         }
     }
@@ -223,6 +229,7 @@ impl StickyApp {
             if let Some(mut run) = self.run.take() {
                 run.stop();
             }
+            self.recorded.finish(&self.model.summary);
             self.status = Status::Finished { ms: since.elapsed().as_millis() as u64 };
             self.select_first_lesson();
         } else {
@@ -392,6 +399,8 @@ impl eframe::App for StickyApp {
 
     fn on_exit(&mut self) {
         self.stop();
+        // removes the run's temporary recording
+        self.recorded.temp = None;
     }
 }
 
