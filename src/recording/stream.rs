@@ -45,7 +45,9 @@ struct Head<'a> {
 /// A file (plain or gzip) or any other writer a recording streams to.
 pub enum Output {
     Plain(BufWriter<File>),
-    Gzip(GzEncoder<BufWriter<File>>),
+    /// Buffered in front of the encoder too: deflating each event's few dozen bytes on its own
+    /// made a streamed `.json.gz` ~15× slower than the run (11 s vs 0.7 s for 1M reads).
+    Gzip(BufWriter<GzEncoder<BufWriter<File>>>),
     Other(Box<dyn Write>),
 }
 
@@ -54,14 +56,14 @@ impl Output {
     pub fn create(path: &Path) -> Result<Self, RecordingError> {
         let file = File::create(path).map_err(|source| RecordingError::Write { path: path.display().to_string(), source })?;
         let file = BufWriter::with_capacity(1 << 16, file);
-        Ok(if is_gzip_path(path) { Output::Gzip(GzEncoder::new(file, Compression::fast())) } else { Output::Plain(file) })
+        Ok(if is_gzip_path(path) { Output::Gzip(BufWriter::with_capacity(1 << 16, GzEncoder::new(file, Compression::fast()))) } else { Output::Plain(file) })
     }
 
     /// Writes what is buffered and, for gzip, the trailer; an error here means a truncated file.
     fn finish(self) -> io::Result<()> {
         match self {
             Output::Plain(mut w) => w.flush(),
-            Output::Gzip(w) => w.finish()?.flush(),
+            Output::Gzip(w) => w.into_inner().map_err(io::IntoInnerError::into_error)?.finish()?.flush(),
             Output::Other(mut w) => w.flush(),
         }
     }

@@ -91,6 +91,12 @@ const REVEAL_FRAMES: u8 = 12;
 /// the rest wait for the next frame (which is requested at once). It is the engine's whole
 /// queue (`engine::sink::QUEUE_BATCHES`): a frame can empty it, and while the window draws the
 /// engine waits for room, which the run records and the stats strip says (`QueueWait`).
+/// The window's cap on stored records of a live run (writes, segments, reads, frames,
+/// datagrams together; see [`crate::analysis::DEFAULT_HISTORY_CAP`]): half the headless
+/// cap, so the window with its GPU buffers stays under 512 MB for any run length (issue 17,
+/// docs/performance.md). Counts stay exact past it; the lanes say older detail was dropped.
+pub const WINDOW_HISTORY_CAP: usize = 2_000_000;
+
 const BATCHES_PER_FRAME: usize = crate::engine::sink::QUEUE_BATCHES;
 
 /// Where a run stands.
@@ -139,7 +145,7 @@ impl StickyApp {
         Self {
             prefs,
             form,
-            model: Model::default(),
+            model: Model::with_cap(WINDOW_HISTORY_CAP),
             timeline: TimelineView::default(),
             selection: None,
             status: Status::Idle,
@@ -160,7 +166,7 @@ impl StickyApp {
     /// Starts a run with the current settings (stopping any run in progress).
     pub fn start(&mut self, ctx: &egui::Context) {
         self.stop();
-        self.model = Model::default();
+        self.model = Model::with_cap(WINDOW_HISTORY_CAP);
         self.class = None;
         self.selection = None;
         self.timeline.fit = true;
