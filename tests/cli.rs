@@ -241,3 +241,37 @@ fn help_usage_and_parse_errors_in_chinese() {
     assert_eq!(en.status.code(), Some(2));
     assert!(text(&en.stderr).contains("unexpected argument '--cont'"), "{}", text(&en.stderr));
 }
+
+/// `stickyviz run … | head -1`: the reader goes away before the run prints. The summary that
+/// cannot be printed is dropped, but nothing else is lost: no panic, exit 0, the recording is
+/// whole. (The run takes its reader's 50 ms delay at least, so the pipe is closed before the
+/// first byte is printed.)
+#[test]
+fn a_closed_stdout_loses_nothing_but_the_printout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = dir.path().join("run.json");
+    let mut child = Command::new(BIN)
+        .args(["run", "--preset", "slow-reader", "--json", json.to_str().expect("UTF-8")])
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take()); // the reader is gone: every print meets EPIPE
+    let out = child.wait_with_output().expect("the binary ends");
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "exit {:?}, stderr: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    let rec = Recording::load(&json).expect("the recording is whole");
+    assert!(!rec.events.is_empty());
+}
+
+#[test]
+fn presets_into_a_closed_pipe_do_not_panic() {
+    let mut child = Command::new(BIN).arg("presets").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the binary ends");
+    let stderr = text(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("panicked"), "exit {:?}, stderr: {stderr}", out.status);
+}

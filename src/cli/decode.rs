@@ -46,7 +46,7 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     let mut progress = Progress::new();
     let report = decode_with_progress(mode, prefix, &bytes, read_size, max, lang, &mut progress);
     progress.clear();
-    print!("{}", report.text);
+    crate::cli::out(&report.text)?;
     if report.failed {
         anyhow::bail!("{}", t(lang, S::CliDecodeFailed));
     }

@@ -369,6 +369,18 @@ pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> 
     Ok(exp)
 }
 
+/// Writes `text` to standard output. A reader that went away (`stickyviz presets | head`) is
+/// not an error: what is left to print is dropped, and the session still finishes (its
+/// recording written, its exit status what it would have been). Any other write error (a full
+/// disk behind a redirect) is returned.
+pub fn out(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Runs the command; `Err` of `UsageError` means exit code 2.
 pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()> {
     match cli.command {
@@ -376,7 +388,7 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
         Some(Command::Presets) => {
             for p in presets::all() {
                 let summary = t(lang, p.summary);
-                println!("{:<14} {}", p.name, summary);
+                out(&format!("{:<14} {}\n", p.name, summary))?;
             }
             Ok(())
         }
@@ -451,11 +463,12 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             out.flush()?;
         }
         Some((w, path)) => {
-            print!("{text}");
+            let printed = out(&text);
             w.finish(&model.summary).with_context(|| format!("cannot write {path}"))?;
-            println!("{}", tf(lang, S::CliRecordingWritten, &[&path]));
+            printed?;
+            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
         }
-        None => print!("{text}"),
+        None => out(&text)?,
     }
     crate::cli::stop::outcome(&model, stopped_by)
 }

@@ -353,11 +353,12 @@ fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>, l
             out.write_all(b"\n")?;
         }
         Some(path) => {
-            print!("{text}");
+            let printed = crate::cli::out(text);
             std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
-            println!("{}", tf(lang, S::CliRecordingWritten, &[&path]));
+            printed?;
+            crate::cli::out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
         }
-        None => print!("{text}"),
+        None => crate::cli::out(text)?,
     }
     Ok(())
 }

@@ -97,7 +97,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Kind::Pcapng => {
             let n = crate::export::pcapng::save(&rec.events, &args.out)?;
             progress.clear();
-            println!("{}", crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()]));
+            crate::cli::out(&format!("{}\n", crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()])))?;
         }
     }
     // the picture is whole (written at once at the end), but the user asked to stop

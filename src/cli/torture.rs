@@ -23,7 +23,14 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         return Err(UsageError(t(lang, S::TortureNeedsFraming).into()).into());
     }
     let opts = TortureOptions { target, framing: exp.framing, length_prefix: exp.length_prefix, max_frame_len: exp.max_frame_len };
-    println!("{}", tf(lang, S::TortureHeader, &[&target, &crate::describe::framing_name(exp.framing, lang)]));
+    crate::cli::out(&format!("{}\n", tf(lang, S::TortureHeader, &[&target, &crate::describe::framing_name(exp.framing, lang)])))?;
+    // a failed print (not a closed pipe: that is dropped) is returned once the run has stopped
+    let mut print_error = None;
+    let mut print = |line: String| {
+        if let Err(e) = crate::cli::out(&(line + "\n")) {
+            print_error.get_or_insert(e);
+        }
+    };
     let mut run = torture::start_torture(opts, None)?;
     let mut reports: Vec<ScenarioReport> = Vec::new();
     let stopped_by = loop {
@@ -32,7 +39,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         }
         match run.reports().recv_timeout(Duration::from_millis(50)) {
             Ok(r) => {
-                println!("{}", report_line(&r, lang));
+                print(report_line(&r, lang));
                 reports.push(r);
             }
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
@@ -42,11 +49,14 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
     run.stop();
     // the scenario that was running when the signal came, reported as stopped
     for r in run.reports().try_iter() {
-        println!("{}", report_line(&r, lang));
+        print(report_line(&r, lang));
         reports.push(r);
     }
     let passed = reports.iter().filter(|r| r.verdict.passed()).count();
-    println!("{}", tf(lang, S::TortureSummary, &[&passed, &reports.len()]));
+    print(tf(lang, S::TortureSummary, &[&passed, &reports.len()]));
+    if let Some(e) = print_error {
+        return Err(e.into());
+    }
     if let Some(i) = stopped_by {
         return Err(i.into());
     }
