@@ -49,7 +49,11 @@ impl TempRecording {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let path = dir.join(format!("stickyviz-run-{}-{}.json.gz", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
         let fail = |e: String| (path.clone(), e);
-        let out = Output::create(&path).map_err(|e| fail(e.to_string()))?;
+        let out = Output::create(&path).map_err(|e| match e {
+            // the message names the path already
+            crate::recording::RecordingError::Write { source, .. } => fail(source.to_string()),
+            e => fail(e.to_string()),
+        })?;
         let writer = RecordingWriter::begin(out, settings, preset).map_err(|e| {
             let _ = std::fs::remove_file(&path);
             fail(e.to_string())
@@ -261,7 +265,7 @@ impl StickyApp {
         }
         if let Some(temp) = &self.recorded.temp {
             if let Some(e) = &temp.error {
-                return self.file_error(tf(lang, S::TempRecordingFailed, &[&temp.path.display(), e, &self.recorded.max_kept]));
+                return self.file_error(tf(lang, S::TempRecordingFailed, &[&temp.path.display(), e, &crate::i18n::grouped(self.recorded.max_kept as u64)]));
             }
             return match copy_recording(&temp.path, path) {
                 Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
@@ -269,7 +273,7 @@ impl StickyApp {
             };
         }
         if self.recorded.overflowed {
-            return self.file_error(tf(lang, S::TooBigToSave, &[&self.recorded.max_kept]));
+            return self.file_error(tf(lang, S::TooBigToSave, &[&crate::i18n::grouped(self.recorded.max_kept as u64)]));
         }
         match self.recorded.to_recording().save(path) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),

@@ -177,7 +177,7 @@ impl StickyApp {
         let (recorded, failed) = file_menu::Recorded::live_streamed(self.prefs.settings.clone(), self.prefs.preset.clone(), &self.files.temp_dir, self.files.max_kept);
         self.recorded = recorded;
         if let Some((path, why)) = failed {
-            self.files.error = Some(tf(self.lang(), S::TempRecordingFailed, &[&path.display(), &why, &self.files.max_kept]));
+            self.files.error = Some(tf(self.lang(), S::TempRecordingFailed, &[&path.display(), &why, &crate::i18n::grouped(self.files.max_kept as u64)]));
         }
         let ctx = ctx.clone();
         match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
