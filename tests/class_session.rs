@@ -129,6 +129,11 @@ fn a_class_beyond_loopback_is_served_until_stopped_and_keeps_its_summary() {
         let class = python("class_clients.py", &[&port, clients, frames]);
         assert_eq!(class["failed"], serde_json::json!([]), "the listener still serves after the first students left");
     }
+    // the students closed their sockets; stop once the listener has seen each of them leave
+    // (their report lines), or a SIGINT can overtake the last FINs
+    for _ in 0..5 {
+        l.wait_for_line("served:");
+    }
     l.wait_until_catching(2);
     l.signal("INT");
     let (code, stdout, stderr) = l.finish();
