@@ -1,9 +1,12 @@
 //! Every seed lesson, run for real on 127.0.0.1: the effect each preset promises shows up.
 //! Assertions are about what the setup forces, never one run's exact counts.
 
+#[path = "support/link_checks.rs"]
+mod link_checks;
+use link_checks::{assert_every_frame_intact, snd_mss};
 use stickyviz::analysis::{DatagramFate, Model};
 use stickyviz::config::Experiment;
-use stickyviz::engine::{EngineError, Run, SockOpt};
+use stickyviz::engine::{EngineError, Run};
 use stickyviz::i18n::{t, Lang};
 use stickyviz::presets;
 
@@ -28,19 +31,6 @@ fn run_link_preset(name: &str) -> Option<(Experiment, Model)> {
     }
 }
 
-/// The sender's MSS as the kernel reports it (`TCP_INFO` `snd_mss`).
-fn snd_mss(model: &Model) -> u64 {
-    model.options.iter().find(|o| o.opt == SockOpt::Mss).map(|o| o.actual).expect("the MSS is recorded")
-}
-
-fn assert_every_frame_intact(name: &str, model: &Model, messages: u64) {
-    let s = &model.summary;
-    assert_eq!(s.decode_errors, 0, "{name}: {:?}", model.decode_errors);
-    assert_eq!(s.frames, messages, "{name}: every message framed again");
-    assert_eq!(s.intact_frames, s.frames, "{name}: every frame equal to what was sent");
-    let offsets: Vec<u64> = model.frames.iter().map(|f| f.offset).collect();
-    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{name}: frames in order");
-}
 
 
 #[test]

@@ -10,9 +10,12 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+#[path = "support/link_checks.rs"]
+mod link_checks;
+use link_checks::{assert_every_frame_intact, snd_mss};
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Link};
-use stickyviz::engine::{EngineError, Event, Run, SockOpt};
+use stickyviz::engine::{EngineError, Event, Run};
 use stickyviz::presets;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
@@ -54,19 +57,6 @@ fn preset(name: &str) -> Experiment {
     presets::find(name).unwrap_or_else(|| panic!("preset {name}")).experiment
 }
 
-/// The sender's MSS as the kernel reports it (`TCP_INFO` `snd_mss`).
-fn snd_mss(model: &Model) -> u64 {
-    model.options.iter().find(|o| o.opt == SockOpt::Mss).map(|o| o.actual).expect("the MSS is recorded")
-}
-
-fn assert_every_frame_intact(name: &str, model: &Model, messages: u64) {
-    let s = &model.summary;
-    assert_eq!(s.decode_errors, 0, "{name}: {:?}", model.decode_errors);
-    assert_eq!(s.frames, messages, "{name}: every message framed again");
-    assert_eq!(s.intact_frames, s.frames, "{name}: every frame equal to what was sent");
-    let offsets: Vec<u64> = model.frames.iter().map(|f| f.offset).collect();
-    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{name}: frames in order");
-}
 
 #[test]
 fn mss_flag_caps_the_segments_on_a_link() {
