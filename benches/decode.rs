@@ -62,7 +62,9 @@ fn seed_json_lengths_only(bytes: &[u8]) -> usize {
         let json_len = i32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
         // `{"total_lenth": ` is 16 bytes, `, "md5": null}` 14: the rest are digits
         let digits = json_len - 30;
-        let word = u64::from_le_bytes([head[20], head[21], head[22], head[23], head[24], head[25], head[26], head[27]]);
+        let word = u64::from_le_bytes([
+            head[20], head[21], head[22], head[23], head[24], head[25], head[26], head[27],
+        ]);
         let v = (word ^ 0x3030_3030_3030_3030) << (8 * (8 - digits));
         let v = v.wrapping_mul(10).wrapping_add(v >> 8);
         let hi = (v & 0x0000_00ff_0000_00ff).wrapping_mul(100 + (1_000_000 << 32));
@@ -80,12 +82,18 @@ fn decode(c: &mut Criterion) {
     let u32_bytes = stream(FramingMode::U32, |_| PAYLOAD);
     assert_eq!(ours(FramingMode::U32, &u32_bytes), FRAMES * PAYLOAD);
     assert_eq!(tokio(&u32_bytes), FRAMES * PAYLOAD);
-    g.bench_function("stickyviz_u32", |b| b.iter(|| ours(FramingMode::U32, black_box(&u32_bytes))));
-    g.bench_function("tokio_util_length_delimited", |b| b.iter(|| tokio(black_box(&u32_bytes))));
+    g.bench_function("stickyviz_u32", |b| {
+        b.iter(|| ours(FramingMode::U32, black_box(&u32_bytes)))
+    });
+    g.bench_function("tokio_util_length_delimited", |b| {
+        b.iter(|| tokio(black_box(&u32_bytes)))
+    });
     for mode in [FramingMode::SeedJson, FramingMode::Newline] {
         let bytes = stream(mode, |_| PAYLOAD);
         assert_eq!(ours(mode, &bytes), FRAMES * PAYLOAD);
-        g.bench_function(format!("stickyviz_{}", mode.name()), |b| b.iter(|| ours(mode, black_box(&bytes))));
+        g.bench_function(format!("stickyviz_{}", mode.name()), |b| {
+            b.iter(|| ours(mode, black_box(&bytes)))
+        });
     }
     g.finish();
 
@@ -96,11 +104,15 @@ fn decode(c: &mut Criterion) {
     for mode in [FramingMode::U32, FramingMode::SeedJson, FramingMode::Newline] {
         let bytes = stream(mode, mixed);
         assert_eq!(ours(mode, &bytes), total);
-        g.bench_function(format!("stickyviz_{}", mode.name()), |b| b.iter(|| ours(mode, black_box(&bytes))));
+        g.bench_function(format!("stickyviz_{}", mode.name()), |b| {
+            b.iter(|| ours(mode, black_box(&bytes)))
+        });
     }
     let bytes = stream(FramingMode::SeedJson, mixed);
     assert_eq!(seed_json_lengths_only(&bytes), total);
-    g.bench_function("seed_json_lengths_only", |b| b.iter(|| seed_json_lengths_only(black_box(&bytes))));
+    g.bench_function("seed_json_lengths_only", |b| {
+        b.iter(|| seed_json_lengths_only(black_box(&bytes)))
+    });
     g.finish();
 }
 

@@ -18,12 +18,39 @@ use stickyviz::ui::{Prefs, StickyApp};
 fn message_events(i: u32) -> Vec<Event> {
     let (at_us, off) = (u64::from(i), u64::from(i) * 10);
     let mut ev = vec![
-        Event::Message { at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, header_len: 0 },
-        Event::Write { start_us: None, at_us, msg: MsgId(i), offset: StreamOffset(off), len: 10, requested: None, segs_out: i, notsent: 0, unacked: 0 },
-        Event::Segment { at_us, offset: StreamOffset(off), len: 10, packet: None },
+        Event::Message {
+            at_us,
+            msg: MsgId(i),
+            offset: StreamOffset(off),
+            len: 10,
+            header_len: 0,
+        },
+        Event::Write {
+            start_us: None,
+            at_us,
+            msg: MsgId(i),
+            offset: StreamOffset(off),
+            len: 10,
+            requested: None,
+            segs_out: i,
+            notsent: 0,
+            unacked: 0,
+        },
+        Event::Segment {
+            at_us,
+            offset: StreamOffset(off),
+            len: 10,
+            packet: None,
+        },
     ];
     if i.is_multiple_of(3) {
-        ev.push(Event::Read { start_us: None, at_us: at_us + 5, offset: StreamOffset(off), len: 30, requested: 1024 });
+        ev.push(Event::Read {
+            start_us: None,
+            at_us: at_us + 5,
+            offset: StreamOffset(off),
+            len: 30,
+            requested: 1024,
+        });
     }
     ev
 }
@@ -73,7 +100,12 @@ fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
     }
     let mut g = c.benchmark_group(name);
     g.bench_function("zoomed_out", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
-    app.timeline = TimelineView { x0: 1_000_000.0, x1: 1_000_400.0, fit: false, ..TimelineView::default() };
+    app.timeline = TimelineView {
+        x0: 1_000_000.0,
+        x1: 1_000_400.0,
+        fit: false,
+        ..TimelineView::default()
+    };
     g.bench_function("zoomed_in", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
     g.finish();
 }
@@ -85,33 +117,73 @@ fn class_client(lane: u32, ended: bool, ev: &mut Vec<Event>) {
     let mut own = Vec::new();
     let t0 = u64::from(lane) * 10;
     let peer = format!("192.168.1.{}:{}", 10 + lane, 40_000 + lane);
-    own.push(Event::Connected { at_us: t0, sender: peer.clone(), receiver: "0.0.0.0:8080".into() });
-    own.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::Listen });
+    own.push(Event::Connected {
+        at_us: t0,
+        sender: peer.clone(),
+        receiver: "0.0.0.0:8080".into(),
+    });
+    own.push(Event::SegmentsUnavailable {
+        reason: CaptureUnavailable::Listen,
+    });
     let total = 1000 * 100u64;
     let mut off = 0u64;
     let mut index = 0u32;
     while off < total {
         let len = 1024.min(total - off);
         let at_us = t0 + off;
-        own.push(Event::Read { start_us: Some(at_us), at_us: at_us + 1, offset: StreamOffset(off), len: len as u32, requested: 1024 });
+        own.push(Event::Read {
+            start_us: Some(at_us),
+            at_us: at_us + 1,
+            offset: StreamOffset(off),
+            len: len as u32,
+            requested: 1024,
+        });
         off += len;
         while u64::from(index + 1) * 100 <= off {
-            own.push(Event::Frame { at_us: at_us + 1, index, offset: StreamOffset(u64::from(index) * 100), len: 100, payload_len: 92, intact: true });
+            own.push(Event::Frame {
+                at_us: at_us + 1,
+                index,
+                offset: StreamOffset(u64::from(index) * 100),
+                len: 100,
+                payload_len: 92,
+                intact: true,
+            });
             index += 1;
         }
     }
     if ended {
-        own.push(Event::Ended { at_us: t0 + total + 2, side: Side::TcpReceiver, bytes: total, reason: EndReason::Complete });
+        own.push(Event::Ended {
+            at_us: t0 + total + 2,
+            side: Side::TcpReceiver,
+            bytes: total,
+            reason: EndReason::Complete,
+        });
     }
     for e in own {
         ev.push(match lane {
             0 => e,
-            k => Event::Conn { conn: k, event: Box::new(e) },
+            k => Event::Conn {
+                conn: k,
+                event: Box::new(e),
+            },
         });
     }
     if ended {
-        let cuts = Some(ReadCuts { reads: 98, merged_reads: 97, split_frames: 97 });
-        ev.push(Event::Client { at_us: t0 + total + 3, peer, lane: Some(lane), bytes: total, frames: 1000, outcome: ClientOutcome::Served, decode_errors: 0, cuts });
+        let cuts = Some(ReadCuts {
+            reads: 98,
+            merged_reads: 97,
+            split_frames: 97,
+        });
+        ev.push(Event::Client {
+            at_us: t0 + total + 3,
+            peer,
+            lane: Some(lane),
+            bytes: total,
+            frames: 1000,
+            outcome: ClientOutcome::Served,
+            decode_errors: 0,
+            cuts,
+        });
     }
 }
 
@@ -123,7 +195,12 @@ fn class_frame(c: &mut Criterion) {
     let model = Model::from_events(&events);
     let lanes: Vec<&Model> = model.listen_lanes().map(|(_, m)| m).collect();
     let bytes: usize = lanes.iter().map(|m| m.history_bytes()).sum();
-    println!("class session: {} events, {} recorded streams, {:.1} MiB of history", events.len(), lanes.len(), bytes as f64 / (1 << 20) as f64);
+    println!(
+        "class session: {} events, {} recorded streams, {:.1} MiB of history",
+        events.len(),
+        lanes.len(),
+        bytes as f64 / (1 << 20) as f64
+    );
     let ctx = egui::Context::default();
     ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
     let mut app = StickyApp::new(Prefs::default());
@@ -147,7 +224,9 @@ fn class_frame(c: &mut Criterion) {
         class.descending = true;
         class.shown = 33;
     }
-    g.bench_function("roster_by_split_client_33_shown", |b| b.iter(|| black_box(frame(&ctx, &mut app))));
+    g.bench_function("roster_by_split_client_33_shown", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app)))
+    });
     g.finish();
 }
 

@@ -26,7 +26,10 @@ use stickyviz::framing::{FramingMode, DEFAULT_MAX_FRAME_LEN};
 const CHUNK: usize = 64 * 1024;
 
 fn total_bytes() -> usize {
-    let mib: usize = std::env::var("STICKYVIZ_BENCH_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
+    let mib: usize = std::env::var("STICKYVIZ_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
     mib * 1024 * 1024
 }
 
@@ -63,7 +66,17 @@ fn transfer(total: usize, record: bool) -> u64 {
             if let Some(sink) = sink.as_mut() {
                 let info = sys::tcp_info(&socket2::SockRef::from(&tx)).unwrap_or_default();
                 let at_us = sink.now_us();
-                sink.push(Event::Write { start_us: None, at_us, msg: MsgId(i), offset: StreamOffset(offset), len: n as u32, requested: None, segs_out: info.data_segs_out, notsent: info.notsent_bytes, unacked: info.unacked });
+                sink.push(Event::Write {
+                    start_us: None,
+                    at_us,
+                    msg: MsgId(i),
+                    offset: StreamOffset(offset),
+                    len: n as u32,
+                    requested: None,
+                    segs_out: info.data_segs_out,
+                    notsent: info.notsent_bytes,
+                    unacked: info.unacked,
+                });
             }
             offset += n as u64;
             i += 1;
@@ -76,7 +89,13 @@ fn transfer(total: usize, record: bool) -> u64 {
         let n = rx.read(&mut buf).expect("read");
         if let Some(sink) = sink.as_mut() {
             let at_us = sink.now_us();
-            sink.push(Event::Read { start_us: None, at_us, offset: StreamOffset(offset), len: n as u32, requested: CHUNK as u32 });
+            sink.push(Event::Read {
+                start_us: None,
+                at_us,
+                offset: StreamOffset(offset),
+                len: n as u32,
+                requested: CHUNK as u32,
+            });
             if offset < BYTES_KEPT {
                 sink.push_bytes(StreamOffset(offset), &buf[..n.min((BYTES_KEPT - offset) as usize)]);
             }

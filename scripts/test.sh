@@ -38,6 +38,10 @@ fi
 # winit and wgpu warn without it; any private directory will do.
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 
+echo "== format (rustfmt.toml): the tree as rustfmt writes it"
+rustup component add rustfmt >/dev/null 2>&1 || true
+cargo fmt --check
+
 echo "== engine, framing, analysis, CLI without the GUI"
 cargo build --no-default-features --locked
 cargo test --no-default-features --locked

@@ -2,9 +2,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use stickyviz::cli::{self, Cli, UsageError};
 use stickyviz::cli::help as cli_help;
 use stickyviz::cli::stop::{Interrupted, SessionFailed};
+use stickyviz::cli::{self, Cli, UsageError};
 use stickyviz::i18n::{t, Lang, S};
 
 fn main() -> ExitCode {
@@ -44,14 +44,22 @@ fn main() -> ExitCode {
         return open_window(lang, &cli);
     }
     // a window's options with a subcommand: say which, rather than ignore them
-    let window_flags = [(cli.recording.is_some(), "RECORDING.json"), (cli.preset.is_some(), "--preset"), (cli.projector, "--projector"), (!cli.settings.is_empty(), "--count, --size, …")];
+    let window_flags = [
+        (cli.recording.is_some(), "RECORDING.json"),
+        (cli.preset.is_some(), "--preset"),
+        (cli.projector, "--projector"),
+        (!cli.settings.is_empty(), "--count, --size, …"),
+    ];
     if let Some(flag) = window_flags.iter().find_map(|(set, f)| set.then_some(*f)) {
         eprintln!("{error}: {flag}: {}", t(lang, S::CliWindowOnly));
         return ExitCode::from(2);
     }
     #[cfg(feature = "gui")]
     let cli = match cli {
-        Cli { command: Some(cli::Command::Listen(args)), .. } if !args.headless => return open_listen_window(args, lang),
+        Cli {
+            command: Some(cli::Command::Listen(args)),
+            ..
+        } if !args.headless => return open_listen_window(args, lang),
         cli => cli,
     };
     match cli::main(cli, lang, png_renderer()) {
@@ -61,13 +69,22 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
-            let i = e.downcast_ref::<Interrupted>().copied().unwrap_or(Interrupted { signal: 2 });
-            eprintln!("{}", stickyviz::i18n::tf(lang, S::CliInterrupted, &[&i.name(), &i.exit_code()]));
+            let i = e
+                .downcast_ref::<Interrupted>()
+                .copied()
+                .unwrap_or(Interrupted { signal: 2 });
+            eprintln!(
+                "{}",
+                stickyviz::i18n::tf(lang, S::CliInterrupted, &[&i.name(), &i.exit_code()])
+            );
             ExitCode::from(i.exit_code())
         }
         Err(e) if e.downcast_ref::<SessionFailed>().is_some() => {
             if let Some(f) = e.downcast_ref::<SessionFailed>() {
-                eprintln!("{error}: {}", stickyviz::i18n::tf(lang, S::CliSessionFailed, &[&f.decode_errors, &f.socket_errors]));
+                eprintln!(
+                    "{error}: {}",
+                    stickyviz::i18n::tf(lang, S::CliSessionFailed, &[&f.decode_errors, &f.socket_errors])
+                );
             }
             ExitCode::FAILURE
         }
@@ -82,10 +99,21 @@ fn main() -> ExitCode {
 /// bad name or an unreadable file is reported before any window opens, exit code 2.
 #[cfg(feature = "gui")]
 fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
-    let mut start = stickyviz::ui::Start { projector: cli.projector, ..Default::default() };
+    let mut start = stickyviz::ui::Start {
+        projector: cli.projector,
+        ..Default::default()
+    };
     if let Some(name) = &cli.preset {
         if stickyviz::presets::find(name).is_none() {
-            eprintln!("{}: --preset: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliUnknownPreset, &[name, &stickyviz::presets::names().join(", ")]));
+            eprintln!(
+                "{}: --preset: {}",
+                t(lang, S::CliError),
+                stickyviz::i18n::tf(
+                    lang,
+                    S::CliUnknownPreset,
+                    &[name, &stickyviz::presets::names().join(", ")]
+                )
+            );
             return ExitCode::from(2);
         }
         start.preset = Some(name.clone());
@@ -98,14 +126,29 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
         }
     }
     if start.settings.is_some() && cli.recording.is_some() {
-        eprintln!("{}: RECORDING.json: {}", t(lang, S::CliError), t(lang, S::CliRecordingOrSettings));
+        eprintln!(
+            "{}: RECORDING.json: {}",
+            t(lang, S::CliError),
+            t(lang, S::CliRecordingOrSettings)
+        );
         return ExitCode::from(2);
     }
     if let Some(path) = &cli.recording {
         match stickyviz::recording::Recording::load(path) {
-            Ok(rec) => start.recording = Some((rec, path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())),
+            Ok(rec) => {
+                start.recording = Some((
+                    rec,
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                ))
+            }
             Err(e) => {
-                eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::OpenFailed, &[&path.display(), &e]));
+                eprintln!(
+                    "{}: {}",
+                    t(lang, S::CliError),
+                    stickyviz::i18n::tf(lang, S::OpenFailed, &[&path.display(), &e])
+                );
                 return ExitCode::from(2);
             }
         }
@@ -113,7 +156,11 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
     match stickyviz::ui::run_native(lang, start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e]));
+            eprintln!(
+                "{}: {}",
+                t(lang, S::CliError),
+                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e])
+            );
             ExitCode::FAILURE
         }
     }
@@ -132,7 +179,11 @@ fn open_listen_window(args: cli::ListenArgs, lang: Lang) -> ExitCode {
     match stickyviz::ui::listen::run_native_listen(on, opts, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: {}", t(lang, S::CliError), stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e]));
+            eprintln!(
+                "{}: {}",
+                t(lang, S::CliError),
+                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e])
+            );
             ExitCode::FAILURE
         }
     }
@@ -142,7 +193,12 @@ fn open_listen_window(args: cli::ListenArgs, lang: Lang) -> ExitCode {
 /// gets the drawing as a function so `cli` needs no `ui`.
 #[cfg(feature = "gui")]
 fn png_renderer() -> Option<cli::render::PngRenderer> {
-    fn draw(rec: &stickyviz::recording::Recording, source: &str, opts: &stickyviz::export::options::RenderOptions, out: &std::path::Path) -> anyhow::Result<()> {
+    fn draw(
+        rec: &stickyviz::recording::Recording,
+        source: &str,
+        opts: &stickyviz::export::options::RenderOptions,
+        out: &std::path::Path,
+    ) -> anyhow::Result<()> {
         Ok(stickyviz::ui::render::render_png(rec, source, opts, out)?)
     }
     Some(draw)

@@ -15,13 +15,29 @@ const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
 
 /// `count` messages of `size` bytes read one byte per `recv()`: `count * size` reads.
 fn one_byte_reads(count: u32, size: u32) -> Experiment {
-    let mut exp = Experiment { transports: Transports::Tcp, workload: Workload { count, size_min: size, size_max: size, gap_us: 0, ..Workload::default() }, ..Experiment::default() };
+    let mut exp = Experiment {
+        transports: Transports::Tcp,
+        workload: Workload {
+            count,
+            size_min: size,
+            size_max: size,
+            gap_us: 0,
+            ..Workload::default()
+        },
+        ..Experiment::default()
+    };
     exp.receiver.read_size = 1;
     exp
 }
 
 fn stored(m: &Model) -> usize {
-    m.messages.len() + m.writes.len() + m.segments.len() + m.reads.len() + m.frames.len() + m.datagrams.len() + m.unidentified_datagrams.len()
+    m.messages.len()
+        + m.writes.len()
+        + m.segments.len()
+        + m.reads.len()
+        + m.frames.len()
+        + m.datagrams.len()
+        + m.unidentified_datagrams.len()
 }
 
 /// 1,000,000 reads folded batch by batch into a model capped at 10,000 records: stored
@@ -80,8 +96,18 @@ fn a_lagging_app_makes_the_run_wait_and_says_so() {
     events.extend(run.drain().flatten());
     let model = Model::from_events(&events);
     let s = &model.summary;
-    assert_eq!((s.reads, s.bytes_received, s.messages), (500_000, 500_000, 50_000), "nothing lost while waiting");
-    let waits: Vec<u64> = events.iter().filter_map(|e| match e { Event::QueueWait { waited_us, .. } => Some(*waited_us), _ => None }).collect();
+    assert_eq!(
+        (s.reads, s.bytes_received, s.messages),
+        (500_000, 500_000, 50_000),
+        "nothing lost while waiting"
+    );
+    let waits: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::QueueWait { waited_us, .. } => Some(*waited_us),
+            _ => None,
+        })
+        .collect();
     assert!(!waits.is_empty(), "the run waited for the app, and recorded it");
     assert_eq!(s.queue_waits, waits.len() as u64);
     assert_eq!(s.queue_wait_us, waits.iter().sum::<u64>());
@@ -105,14 +131,33 @@ fn a_streamed_recording_loads_equal_plain_and_gzip() {
             .expect("the binary runs");
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         let raw = std::fs::read(&file).expect("the file exists");
-        assert_eq!(raw.starts_with(&[0x1f, 0x8b]), name.ends_with(".gz"), "{name}: gzip exactly when asked");
+        assert_eq!(
+            raw.starts_with(&[0x1f, 0x8b]),
+            name.ends_with(".gz"),
+            "{name}: gzip exactly when asked"
+        );
         let rec = Recording::load(&file).expect("the recording loads");
         assert_eq!(rec.preset.as_deref(), Some("slow-reader"));
-        assert_eq!(Model::from_events(&rec.events).summary, rec.summary, "{name}: the summary written at the end is the events'");
+        assert_eq!(
+            Model::from_events(&rec.events).summary,
+            rec.summary,
+            "{name}: the summary written at the end is the events'"
+        );
         // the same run as one document, written the in-memory way
-        let whole = Recording { events: rec.events.clone(), ..rec.clone() }.to_json();
-        let streamed = if name.ends_with(".gz") { String::from_utf8(inflate(&raw)).expect("utf-8") } else { String::from_utf8(raw).expect("utf-8") };
-        assert_eq!(streamed, whole, "{name}: streamed byte for byte as the in-memory writer would");
+        let whole = Recording {
+            events: rec.events.clone(),
+            ..rec.clone()
+        }
+        .to_json();
+        let streamed = if name.ends_with(".gz") {
+            String::from_utf8(inflate(&raw)).expect("utf-8")
+        } else {
+            String::from_utf8(raw).expect("utf-8")
+        };
+        assert_eq!(
+            streamed, whole,
+            "{name}: streamed byte for byte as the in-memory writer would"
+        );
     }
 }
 
@@ -128,14 +173,27 @@ fn inflate(gz: &[u8]) -> Vec<u8> {
 #[test]
 fn piped_output_has_no_progress() {
     let out = Command::new(BIN)
-        .args(["run", "--count", "30000", "--size", "10", "--read-size", "1", "--json", "-"])
+        .args([
+            "run",
+            "--count",
+            "30000",
+            "--size",
+            "10",
+            "--read-size",
+            "1",
+            "--json",
+            "-",
+        ])
         .env("LC_ALL", "C.UTF-8")
         .stdin(Stdio::null())
         .output()
         .expect("the binary runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
-        assert!(!bytes.contains(&b'\r') && !bytes.contains(&0x1b), "{name} holds progress bytes");
+        assert!(
+            !bytes.contains(&b'\r') && !bytes.contains(&0x1b),
+            "{name} holds progress bytes"
+        );
         assert!(!String::from_utf8_lossy(bytes).contains("/s"), "{name} holds a rate");
     }
     let rec = Recording::from_json(&String::from_utf8_lossy(&out.stdout)).expect("stdout is the recording");

@@ -38,7 +38,9 @@ fn run(exp: &Experiment) -> (Vec<Event>, Model) {
 /// compared with the kernel's first transmissions.
 fn assert_capture_gap_said(name: &str, model: &Model) {
     let s = &model.summary;
-    let (Some(captured), Some(kernel)) = (s.segments_captured, s.segments_tcp_info) else { return };
+    let (Some(captured), Some(kernel)) = (s.segments_captured, s.segments_tcp_info) else {
+        return;
+    };
     let (captured, kernel) = match s.retransmissions {
         Some(again) => (captured + again, kernel),
         None => (captured, kernel.saturating_sub(s.retransmitted_tcp_info.unwrap_or(0))),
@@ -48,7 +50,10 @@ fn assert_capture_gap_said(name: &str, model: &Model) {
     }
     let text = stickyviz::export::text_timeline::summary(model, Lang::En);
     let said = format!("{captured} of {kernel} captured");
-    assert!(text.contains(&said), "{name}: {captured} of {kernel} segments captured, and the summary does not say so:\n{text}");
+    assert!(
+        text.contains(&said),
+        "{name}: {captured} of {kernel} segments captured, and the summary does not say so:\n{text}"
+    );
 }
 
 #[test]
@@ -58,7 +63,11 @@ fn every_preset_twenty_times_no_effect_before_its_cause() {
     for preset in presets::all() {
         let exp = experiment(preset.name);
         if let Err(stickyviz::engine::EngineError::Link(why)) = Run::start(&exp, None).map(Run::wait) {
-            eprintln!("skipped: {}: {}", preset.name, stickyviz::describe::link_failure(&why, Lang::En));
+            eprintln!(
+                "skipped: {}: {}",
+                preset.name,
+                stickyviz::describe::link_failure(&why, Lang::En)
+            );
             continue;
         }
         let mut checked = 0u64;
@@ -81,8 +90,14 @@ fn every_preset_twenty_times_no_effect_before_its_cause() {
 #[test]
 fn a_real_run_with_one_mis_stamped_read_fails_the_check() {
     let (mut events, _) = run(&experiment("slow-reader"));
-    let write_start = events.iter().find_map(|e| matches!(e, Event::Write { .. }).then(|| e.start_us()).flatten()).expect("a write");
-    let read = events.iter_mut().find(|e| matches!(e, Event::Read { .. })).expect("a read");
+    let write_start = events
+        .iter()
+        .find_map(|e| matches!(e, Event::Write { .. }).then(|| e.start_us()).flatten())
+        .expect("a write");
+    let read = events
+        .iter_mut()
+        .find(|e| matches!(e, Event::Read { .. }))
+        .expect("a read");
     if let Event::Read { at_us, .. } = read {
         *at_us = write_start.saturating_sub(1);
     }

@@ -21,7 +21,10 @@ use stickyviz::recording::Recording;
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/python");
 
 fn have_python() -> bool {
-    let ok = Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
         eprintln!("skipped: python3 is not installed (the class is made of Python clients)");
     }
@@ -30,14 +33,28 @@ fn have_python() -> bool {
 
 /// Runs a fixture script; returns its one line of JSON.
 fn python(script: &str, args: &[&str]) -> serde_json::Value {
-    let out = Command::new("python3").arg(format!("{FIXTURES}/{script}")).args(args).output().expect("python3 runs");
-    assert!(out.status.success(), "{script} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    let out = Command::new("python3")
+        .arg(format!("{FIXTURES}/{script}"))
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{script} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 /// The summary line `key  value` as `i18n::summary_line` pads it.
 fn summary_has(text: &str, key: &str, value: u64) -> bool {
-    text.lines().any(|l| l.starts_with(key) && l[key.len()..].trim() == value.to_string())
+    text.lines()
+        .any(|l| l.starts_with(key) && l[key.len()..].trim() == value.to_string())
 }
 
 #[test]
@@ -47,7 +64,18 @@ fn forty_python_students_at_once_are_all_in_the_summary_and_the_recording() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let json = dir.path().join("class.json");
-    let mut l = Session::start(&["listen", "--headless", "--tcp", "0", "--framing", "seed-json", "--clients", "40", "--json", json.to_str().expect("utf-8 path")]);
+    let mut l = Session::start(&[
+        "listen",
+        "--headless",
+        "--tcp",
+        "0",
+        "--framing",
+        "seed-json",
+        "--clients",
+        "40",
+        "--json",
+        json.to_str().expect("utf-8 path"),
+    ]);
     let port = port_of(&l.wait_for_line("listening on")).to_string();
     let class = python("class_clients.py", &[&port, "40", "200"]);
     assert_eq!(class["failed"], serde_json::json!([]), "every student's client ran");
@@ -56,29 +84,55 @@ fn forty_python_students_at_once_are_all_in_the_summary_and_the_recording() {
     assert_eq!(code, Some(0), "{stderr}");
 
     // the summary: the session's totals, not the first client's
-    assert!(summary_has(&stdout, "frames decoded", 8000), "all 40 × 200 frames in the totals:\n{stdout}");
+    assert!(
+        summary_has(&stdout, "frames decoded", 8000),
+        "all 40 × 200 frames in the totals:\n{stdout}"
+    );
     assert!(summary_has(&stdout, "clients served", 40), "{stdout}");
-    assert_eq!(stdout.lines().filter(|l| l.contains("served: ") && l.contains(" B, 200 frames")).count(), 40, "one line per client:\n{stdout}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("served: ") && l.contains(" B, 200 frames"))
+            .count(),
+        40,
+        "one line per client:\n{stdout}"
+    );
 
     // the recording: one entry per client, totals that are their sum
-    let rec = Recording::from_json(&std::fs::read_to_string(&json).expect("recording written")).expect("recording parses");
+    let rec =
+        Recording::from_json(&std::fs::read_to_string(&json).expect("recording written")).expect("recording parses");
     let session = rec.class.as_ref().expect("a class session in the recording");
     assert_eq!(session.clients.len(), 40);
-    assert!(session.clients.iter().all(|c| c.frames == 200 && c.outcome == Some(ClientOutcome::Served) && c.decode_errors == 0));
-    assert_eq!(session.totals.frames, session.clients.iter().map(|c| c.frames).sum::<u64>());
+    assert!(session
+        .clients
+        .iter()
+        .all(|c| c.frames == 200 && c.outcome == Some(ClientOutcome::Served) && c.decode_errors == 0));
+    assert_eq!(
+        session.totals.frames,
+        session.clients.iter().map(|c| c.frames).sum::<u64>()
+    );
     assert_eq!(session.totals.frames, 8000);
     assert_eq!((session.totals.clients, session.totals.served), (40, 40));
 
     // one count, one value: a client's merged/split counts, taken where it was served, are what
     // the analysis finds in its recorded stream
     let model = Model::from_events(&rec.events);
-    assert_eq!(model.class_totals(), session.totals, "the recording's totals are the model's");
+    assert_eq!(
+        model.class_totals(),
+        session.totals,
+        "the recording's totals are the model's"
+    );
     for c in &session.clients {
         let cuts = c.cuts.expect("framed: reads are classified");
         let lane = c.lane.expect("40 clients all have a recorded stream");
         let m = model.listen_lane(lane).expect("the lane's stream is in the recording");
         let s = &m.summary;
-        assert_eq!((cuts.reads, cuts.merged_reads, cuts.split_frames), (s.reads, s.merged_reads, s.split_messages), "client {}", c.peer);
+        assert_eq!(
+            (cuts.reads, cuts.merged_reads, cuts.split_frames),
+            (s.reads, s.merged_reads, s.split_messages),
+            "client {}",
+            c.peer
+        );
         assert_eq!(c.bytes, s.bytes_received);
     }
     assert_eq!(model.summary.causality_violations, 0);
@@ -89,7 +143,18 @@ fn sixty_four_students_times_a_thousand_frames_are_all_served_and_counted() {
     if !have_python() {
         return;
     }
-    let mut l = Session::start(&["listen", "--headless", "--tcp", "0", "--framing", "seed-json", "--clients", "64", "--width", "40"]);
+    let mut l = Session::start(&[
+        "listen",
+        "--headless",
+        "--tcp",
+        "0",
+        "--framing",
+        "seed-json",
+        "--clients",
+        "64",
+        "--width",
+        "40",
+    ]);
     let port = port_of(&l.wait_for_line("listening on")).to_string();
     let class = python("class_clients.py", &[&port, "64", "1000"]);
     assert_eq!(class["failed"], serde_json::json!([]), "every student's client ran");
@@ -104,15 +169,31 @@ fn the_sixty_fifth_student_is_turned_away_and_told_why() {
     if !have_python() {
         return;
     }
-    let mut l = Session::start(&["listen", "--headless", "--tcp", "0", "--framing", "seed-json", "--echo", "--clients", "64"]);
+    let mut l = Session::start(&[
+        "listen",
+        "--headless",
+        "--tcp",
+        "0",
+        "--framing",
+        "seed-json",
+        "--echo",
+        "--clients",
+        "64",
+    ]);
     let port = port_of(&l.wait_for_line("listening on")).to_string();
     let class = python("full_class.py", &[&port, "64"]);
     assert_eq!(class["seated"], 64);
     let told = class["late_student_read"].as_str().expect("text");
-    assert!(told.contains("the class session is full (64 clients connected"), "the refused client reads why: {told:?}");
+    assert!(
+        told.contains("the class session is full (64 clients connected"),
+        "the refused client reads why: {told:?}"
+    );
     let (code, stdout, stderr) = l.finish();
     assert!(code.is_some(), "{stderr}");
-    assert!(stderr.contains("turned away at once: 64 clients were connected already"), "{stderr}");
+    assert!(
+        stderr.contains("turned away at once: 64 clients were connected already"),
+        "{stderr}"
+    );
     assert!(summary_has(&stdout, "clients connected", 65), "{stdout}");
     assert!(summary_has(&stdout, "clients served", 64), "{stdout}");
 }
@@ -127,7 +208,11 @@ fn a_class_beyond_loopback_is_served_until_stopped_and_keeps_its_summary() {
     let port = port_of(&l.wait_for_line("listening on tcp 0.0.0.0:")).to_string();
     for (clients, frames) in [("2", "5"), ("3", "7")] {
         let class = python("class_clients.py", &[&port, clients, frames]);
-        assert_eq!(class["failed"], serde_json::json!([]), "the listener still serves after the first students left");
+        assert_eq!(
+            class["failed"],
+            serde_json::json!([]),
+            "the listener still serves after the first students left"
+        );
     }
     // the students closed their sockets; stop once the listener has seen each of them leave
     // (their report lines), or a SIGINT can overtake the last FINs
@@ -153,7 +238,12 @@ fn collect_until(run: &stickyviz::engine::Run, events: &mut Vec<Event>, what: &s
     let end = Instant::now() + Duration::from_secs(60);
     while !done(events) {
         assert!(Instant::now() < end, "{what} did not happen within 60 s");
-        events.extend(run.events().recv_timeout(Duration::from_millis(50)).into_iter().flatten());
+        events.extend(
+            run.events()
+                .recv_timeout(Duration::from_millis(50))
+                .into_iter()
+                .flatten(),
+        );
     }
 }
 
@@ -218,16 +308,39 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
             })
         })
         .collect();
-    let done: Vec<(String, usize)> = students.into_iter().map(|t| t.join().expect("student thread")).collect();
+    let done: Vec<(String, usize)> = students
+        .into_iter()
+        .map(|t| t.join().expect("student thread"))
+        .collect();
     let mut events = Vec::new();
-    collect_until(&run, &mut events, "16 students served", |ev| ev.iter().filter(|e| matches!(e, Event::Client { outcome: ClientOutcome::Served, .. })).count() >= 16);
+    collect_until(&run, &mut events, "16 students served", |ev| {
+        ev.iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::Client {
+                        outcome: ClientOutcome::Served,
+                        ..
+                    }
+                )
+            })
+            .count()
+            >= 16
+    });
     let model = Model::from_events(&events);
     for (peer, answer_bytes) in &done {
-        let c = model.clients.iter().find(|c| &c.peer == peer).unwrap_or_else(|| panic!("{peer} reported"));
+        let c = model
+            .clients
+            .iter()
+            .find(|c| &c.peer == peer)
+            .unwrap_or_else(|| panic!("{peer} reported"));
         assert_eq!((c.frames, &c.outcome), (1000, &ClientOutcome::Served), "{peer}");
         assert!(*answer_bytes > 0, "{peer} got its answers while the flooder was stuck");
     }
-    assert!(!model.clients.iter().any(|c| c.peer == flooder_addr.to_string()), "the flooder is still connected: it was not the one served");
+    assert!(
+        !model.clients.iter().any(|c| c.peer == flooder_addr.to_string()),
+        "the flooder is still connected: it was not the one served"
+    );
     stop_flood.store(true, std::sync::atomic::Ordering::Relaxed);
     run.stop();
     events.extend(run.wait());
@@ -235,6 +348,9 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
     assert!(flooded > 0, "the flooder sent");
     drop((staller, flooder));
     let model = Model::from_events(&events);
-    assert_eq!(model.clients_total, 18, "16 students, the flooder and the staller, each reported once");
+    assert_eq!(
+        model.clients_total, 18,
+        "16 students, the flooder and the staller, each reported once"
+    );
     assert_eq!(model.summary.causality_violations, 0);
 }

@@ -15,12 +15,24 @@ mod session;
 use session::{port_of, Session, BIN};
 
 fn stickyviz(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env("LC_ALL", "C.UTF-8").stdin(Stdio::null()).output().expect("the binary runs")
+    Command::new(BIN)
+        .args(args)
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
 }
 
 fn code(args: &[&str]) -> (Option<i32>, String) {
     let out = stickyviz(args);
-    (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
 }
 
 /// The example: `listen --clients 0` can only end by a signal; Ctrl-C must keep the
@@ -30,7 +42,18 @@ fn ctrl_c_ends_listen_clients_0_with_its_summary_and_recording() {
     let dir = tempfile::tempdir().expect("temp dir");
     let json = dir.path().join("s.json");
     let json = json.to_str().expect("UTF-8 path");
-    let mut s = Session::start(&["listen", "--tcp", "0", "--framing", "seed-json", "--clients", "0", "--json", json, "--headless"]);
+    let mut s = Session::start(&[
+        "listen",
+        "--tcp",
+        "0",
+        "--framing",
+        "seed-json",
+        "--clients",
+        "0",
+        "--json",
+        json,
+        "--headless",
+    ]);
     let port = port_of(&s.wait_for_line("listening on"));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut client = TcpStream::connect(addr).expect("connect");
@@ -47,7 +70,10 @@ fn ctrl_c_ends_listen_clients_0_with_its_summary_and_recording() {
     let (code, stdout, stderr) = s.finish();
     assert_eq!(code, Some(130), "stdout: {stdout}\nstderr: {stderr}");
     assert!(stderr.contains("stopped by SIGINT"), "{stderr}");
-    assert!(stdout.contains("frames") && stdout.contains("recording written"), "{stdout}");
+    assert!(
+        stdout.contains("frames") && stdout.contains("recording written"),
+        "{stdout}"
+    );
     let rec = Recording::load(std::path::Path::new(json)).expect("the recording was written and loads");
     let model = Model::from_events(&rec.events);
     assert_eq!(model.summary.frames, 3);
@@ -63,7 +89,17 @@ fn sigterm_ends_a_long_run_with_its_summary_and_recording() {
     let json = dir.path().join("r.json");
     let json = json.to_str().expect("UTF-8 path");
     // 100 000 messages 1 ms apart: 100 s, far longer than the test waits for
-    let s = Session::start(&["run", "--count", "100000", "--gap-us", "1000", "--framing", "u32", "--json", json]);
+    let s = Session::start(&[
+        "run",
+        "--count",
+        "100000",
+        "--gap-us",
+        "1000",
+        "--framing",
+        "u32",
+        "--json",
+        json,
+    ]);
     s.wait_until_catching(15);
     s.signal("TERM");
     let (code, stdout, stderr) = s.finish();
@@ -71,7 +107,11 @@ fn sigterm_ends_a_long_run_with_its_summary_and_recording() {
     assert!(stderr.contains("stopped by SIGTERM"), "{stderr}");
     assert!(stdout.contains("recording written"), "{stdout}");
     let rec = Recording::load(std::path::Path::new(json)).expect("the recording loads");
-    assert!(rec.summary.messages < 100_000, "stopped before the end: {:?}", rec.summary);
+    assert!(
+        rec.summary.messages < 100_000,
+        "stopped before the end: {:?}",
+        rec.summary
+    );
     assert_eq!(rec.summary.decode_errors, 0, "a stop is not a decode error");
 }
 
@@ -106,7 +146,11 @@ fn every_subcommand_keeps_the_exit_status_contract() {
     let bad = dir.path().join("bad.bin");
     std::fs::write(&bad, [0xff, 0xff, 0xff, 0xff, 1]).expect("write");
     let rec = dir.path().join("rec.json");
-    let (good, bad, rec) = (good.to_str().expect("UTF-8"), bad.to_str().expect("UTF-8"), rec.to_str().expect("UTF-8"));
+    let (good, bad, rec) = (
+        good.to_str().expect("UTF-8"),
+        bad.to_str().expect("UTF-8"),
+        rec.to_str().expect("UTF-8"),
+    );
     let svg = dir.path().join("out.svg");
     let svg = svg.to_str().expect("UTF-8");
     let missing = dir.path().join("missing.json");
@@ -162,7 +206,10 @@ fn u32_frame(body: &[u8]) -> Vec<u8> {
 /// decoded, even though listen went on to serve the next client.
 #[test]
 fn listen_exits_1_when_a_frame_cannot_be_decoded() {
-    for (clients, want) in [(vec![u32_frame(b"hello")], 0), (vec![vec![0xff, 0xff, 0xff, 0xff, 1], u32_frame(b"hello")], 1)] {
+    for (clients, want) in [
+        (vec![u32_frame(b"hello")], 0),
+        (vec![vec![0xff, 0xff, 0xff, 0xff, 1], u32_frame(b"hello")], 1),
+    ] {
         let mut s = Session::start(&["listen", "--tcp", "0", "--framing", "u32", "--headless"]);
         let port = port_of(&s.wait_for_line("listening on"));
         for bytes in clients {
@@ -180,14 +227,25 @@ fn listen_exits_1_when_a_frame_cannot_be_decoded() {
 /// `--help` of every subcommand states the contract, in both languages.
 #[test]
 fn every_help_states_the_exit_statuses() {
-    for sub in [&[][..], &["run"], &["presets"], &["decode"], &["listen"], &["send"], &["render"]] {
+    for sub in [
+        &[][..],
+        &["run"],
+        &["presets"],
+        &["decode"],
+        &["listen"],
+        &["send"],
+        &["render"],
+    ] {
         for (lang, word) in [("en", "Exit status"), ("zh", "退出码")] {
             let mut args = vec!["--lang", lang];
             args.extend_from_slice(sub);
             args.push("--help");
             let (got, out) = code(&args);
             assert_eq!(got, Some(0), "{args:?}");
-            assert!(out.contains(word) && out.contains("130") && out.contains("143"), "{args:?}:\n{out}");
+            assert!(
+                out.contains(word) && out.contains("130") && out.contains("143"),
+                "{args:?}:\n{out}"
+            );
         }
     }
 }

@@ -31,12 +31,20 @@ fn stickyviz(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn all(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// The frame lines `decode` prints, as `(payload bytes, bytes on the stream, shown payload)`.
 fn frame_lines(out: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with("frame ")).map(str::to_owned).collect()
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("frame "))
+        .map(str::to_owned)
+        .collect()
 }
 
 // ---- 2. settings that can never decode -------------------------------------------------------
@@ -45,15 +53,60 @@ fn frame_lines(out: &Output) -> Vec<String> {
 /// it, so the run is refused before it starts, naming both settings and the bound.
 #[test]
 fn seed_json_max_frame_below_its_header_is_refused_before_the_run() {
-    let out = stickyviz(&["run", "--framing", "seed-json", "--size", "8", "--max-frame", "16", "--count", "3"], b"");
+    let out = stickyviz(
+        &[
+            "run",
+            "--framing",
+            "seed-json",
+            "--size",
+            "8",
+            "--max-frame",
+            "16",
+            "--count",
+            "3",
+        ],
+        b"",
+    );
     let text = all(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(text.contains("--max-frame") && text.contains("--size"), "names both settings: {text}");
-    assert!(text.contains("31 bytes") && text.contains("31 to 67,108,864"), "names the header and the bound: {text}");
+    assert!(
+        text.contains("--max-frame") && text.contains("--size"),
+        "names both settings: {text}"
+    );
+    assert!(
+        text.contains("31 bytes") && text.contains("31 to 67,108,864"),
+        "names the header and the bound: {text}"
+    );
     // the header of the largest size decides: 9999 bytes make a 34-byte header
-    let out = stickyviz(&["run", "--framing", "seed-json", "--size", "1-9999", "--max-frame", "33", "--count", "2"], b"");
+    let out = stickyviz(
+        &[
+            "run",
+            "--framing",
+            "seed-json",
+            "--size",
+            "1-9999",
+            "--max-frame",
+            "33",
+            "--count",
+            "2",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(2), "{}", all(&out));
-    let out = stickyviz(&["run", "--framing", "seed-json", "--size", "8", "--max-frame", "31", "--count", "3"], b"");
+    let out = stickyviz(
+        &[
+            "run",
+            "--framing",
+            "seed-json",
+            "--size",
+            "8",
+            "--max-frame",
+            "31",
+            "--count",
+            "3",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(0), "31 is enough: {}", all(&out));
 }
 
@@ -62,10 +115,26 @@ fn seed_json_max_frame_below_its_header_is_refused_before_the_run() {
 #[test]
 fn a_message_over_the_max_frame_is_refused_in_every_framed_mode() {
     for framing in ["u32", "naive-u32", "seed-json", "newline"] {
-        let out = stickyviz(&["run", "--framing", framing, "--size", "100", "--max-frame", "50", "--count", "1"], b"");
+        let out = stickyviz(
+            &[
+                "run",
+                "--framing",
+                framing,
+                "--size",
+                "100",
+                "--max-frame",
+                "50",
+                "--count",
+                "1",
+            ],
+            b"",
+        );
         let text = all(&out);
         assert_eq!(out.status.code(), Some(2), "{framing}: {text}");
-        assert!(text.contains("--size") && text.contains("max-frame 50"), "{framing}: {text}");
+        assert!(
+            text.contains("--size") && text.contains("max-frame 50"),
+            "{framing}: {text}"
+        );
     }
 }
 
@@ -76,16 +145,28 @@ fn decode_errors_name_the_part_of_the_frame() {
     FramingMode::SeedJson.encode(b"12345678", &mut frame);
     let out = stickyviz(&["decode", "--framing", "seed-json", "--max-frame", "16"], &frame);
     assert_eq!(out.status.code(), Some(1));
-    assert!(all(&out).contains("the length prefix gives a JSON header of 31 bytes, over the maximum frame length 16"), "{}", all(&out));
+    assert!(
+        all(&out).contains("the length prefix gives a JSON header of 31 bytes, over the maximum frame length 16"),
+        "{}",
+        all(&out)
+    );
 
     let header = br#"{"total_lenth": 100, "md5": null}"#;
     let mut frame = (header.len() as i32).to_le_bytes().to_vec();
     frame.extend_from_slice(header);
     let out = stickyviz(&["decode", "--framing", "seed-json", "--max-frame", "50"], &frame);
-    assert!(all(&out).contains("total_lenth gives a body of 100 bytes, over the maximum frame length 50"), "{}", all(&out));
+    assert!(
+        all(&out).contains("total_lenth gives a body of 100 bytes, over the maximum frame length 50"),
+        "{}",
+        all(&out)
+    );
 
     let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "50"], &[0, 0, 0, 100]);
-    assert!(all(&out).contains("the length prefix gives a body of 100 bytes"), "{}", all(&out));
+    assert!(
+        all(&out).contains("the length prefix gives a body of 100 bytes"),
+        "{}",
+        all(&out)
+    );
 }
 
 // ---- 3. CRLF lines ---------------------------------------------------------------------------
@@ -96,12 +177,31 @@ fn decode_errors_name_the_part_of_the_frame() {
 fn crlf_lines_decode_to_their_text() {
     let input = b"{\"PING\":\"1\"}\r\n{\"PING\":\"2\"}\r\nquit\r\n";
     for read_size in ["1", "5", "1024"] {
-        let out = stickyviz(&["decode", "--framing", "newline", "--max-frame", "12", "--read-size", read_size], input);
+        let out = stickyviz(
+            &[
+                "decode",
+                "--framing",
+                "newline",
+                "--max-frame",
+                "12",
+                "--read-size",
+                read_size,
+            ],
+            input,
+        );
         assert_eq!(out.status.code(), Some(0), "{}", all(&out));
         let lines = frame_lines(&out);
         assert_eq!(lines.len(), 3, "{lines:?}");
-        assert!(lines[0].contains("12 bytes payload (14 on the stream) \"{\"PING\":\"1\"}\""), "{}", lines[0]);
-        assert!(lines[2].contains("4 bytes payload (6 on the stream) \"quit\""), "{}", lines[2]);
+        assert!(
+            lines[0].contains("12 bytes payload (14 on the stream) \"{\"PING\":\"1\"}\""),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[2].contains("4 bytes payload (6 on the stream) \"quit\""),
+            "{}",
+            lines[2]
+        );
         assert!(!all(&out).contains("hex"), "no payload shown as hex: {}", all(&out));
     }
 }
@@ -125,7 +225,10 @@ fn a_little_endian_length_gets_a_hint_and_decodes_with_length_order_little() {
     let out = stickyviz(&["decode", "--framing", "u32"], input);
     assert_eq!(out.status.code(), Some(1));
     let text = all(&out);
-    assert!(text.contains("83886080") && text.contains("this looks like a little-endian length of 5"), "{text}");
+    assert!(
+        text.contains("83886080") && text.contains("this looks like a little-endian length of 5"),
+        "{text}"
+    );
 
     let out = stickyviz(&["decode", "--framing", "u32", "--length-order", "little"], input);
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
@@ -135,22 +238,47 @@ fn a_little_endian_length_gets_a_hint_and_decodes_with_length_order_little() {
     assert_eq!(out.status.code(), Some(0), "{}", all(&out));
 
     // a 2-byte big-endian length (netty's lengthFieldLength = 2)
-    let out = stickyviz(&["decode", "--framing", "u32", "--length-bytes", "2"], b"\x00\x05hello\x00\x02hi");
+    let out = stickyviz(
+        &["decode", "--framing", "u32", "--length-bytes", "2"],
+        b"\x00\x05hello\x00\x02hi",
+    );
     assert_eq!(frame_lines(&out).len(), 2, "{}", all(&out));
     // a big-endian length read as little-endian: the hint names big-endian
-    let out = stickyviz(&["decode", "--framing", "u32", "--length-order", "little"], b"\x00\x00\x00\x05hello");
-    assert!(all(&out).contains("this looks like a big-endian length of 5"), "{}", all(&out));
+    let out = stickyviz(
+        &["decode", "--framing", "u32", "--length-order", "little"],
+        b"\x00\x00\x00\x05hello",
+    );
+    assert!(
+        all(&out).contains("this looks like a big-endian length of 5"),
+        "{}",
+        all(&out)
+    );
 }
 
 /// Bad values and sizes that do not fit the width are refused, naming the flags.
 #[test]
 fn length_prefix_flags_are_checked() {
     for (args, words) in [
-        (&["run", "--framing", "u32", "--length-bytes", "3"][..], "--length-bytes: 3 is not a length prefix width; allowed 1, 2, 4, 8"),
-        (&["run", "--framing", "u32", "--length-order", "middle"], "--length-order: 'middle' is not big or little"),
-        (&["run", "--framing", "u32", "--length-bytes", "1", "--size", "300"], "--size: 300 bytes do not fit a 1-byte --length-bytes prefix; allowed --size 0 to 255"),
-        (&["decode", "--framing", "u32", "--length-bytes", "16"], "--length-bytes"),
-        (&["listen", "--tcp", "0", "--headless", "--length-order", "x"], "--length-order"),
+        (
+            &["run", "--framing", "u32", "--length-bytes", "3"][..],
+            "--length-bytes: 3 is not a length prefix width; allowed 1, 2, 4, 8",
+        ),
+        (
+            &["run", "--framing", "u32", "--length-order", "middle"],
+            "--length-order: 'middle' is not big or little",
+        ),
+        (
+            &["run", "--framing", "u32", "--length-bytes", "1", "--size", "300"],
+            "--size: 300 bytes do not fit a 1-byte --length-bytes prefix; allowed --size 0 to 255",
+        ),
+        (
+            &["decode", "--framing", "u32", "--length-bytes", "16"],
+            "--length-bytes",
+        ),
+        (
+            &["listen", "--tcp", "0", "--headless", "--length-order", "x"],
+            "--length-order",
+        ),
     ] {
         let out = stickyviz(args, b"");
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", all(&out));
@@ -164,13 +292,46 @@ fn runs_with_every_width_and_order_decode_every_frame() {
     for bytes in ["1", "2", "4", "8"] {
         for order in ["big", "little"] {
             let out = stickyviz(
-                &["run", "--framing", "u32", "--length-bytes", bytes, "--length-order", order, "--count", "20", "--size", "1-200", "--json", "-"],
+                &[
+                    "run",
+                    "--framing",
+                    "u32",
+                    "--length-bytes",
+                    bytes,
+                    "--length-order",
+                    order,
+                    "--count",
+                    "20",
+                    "--size",
+                    "1-200",
+                    "--json",
+                    "-",
+                ],
                 b"",
             );
-            assert_eq!(out.status.code(), Some(0), "{bytes} {order}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{bytes} {order}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let rec = Recording::from_json(&String::from_utf8_lossy(&out.stdout)).expect("a recording");
-            assert_eq!(rec.settings.length_prefix, LengthPrefix { bytes: bytes.parse().expect("digit"), order: if order == "big" { ByteOrder::Big } else { ByteOrder::Little } });
-            assert_eq!((rec.summary.frames, rec.summary.intact_frames), (20, 20), "{bytes} {order}");
+            assert_eq!(
+                rec.settings.length_prefix,
+                LengthPrefix {
+                    bytes: bytes.parse().expect("digit"),
+                    order: if order == "big" {
+                        ByteOrder::Big
+                    } else {
+                        ByteOrder::Little
+                    }
+                }
+            );
+            assert_eq!(
+                (rec.summary.frames, rec.summary.intact_frames),
+                (20, 20),
+                "{bytes} {order}"
+            );
         }
     }
 }
@@ -233,7 +394,8 @@ fn read_one_frame(stream: &mut TcpStream, mode: FramingMode, prefix: LengthPrefi
         let n = stream.read(&mut buf).expect("read the echo");
         assert!(n > 0, "the echo ended before a whole frame");
         let mut got = None;
-        dec.decode_chunk(&buf[..n], |f| got = Some(f.payload.to_vec())).expect("the echo is a valid frame");
+        dec.decode_chunk(&buf[..n], |f| got = Some(f.payload.to_vec()))
+            .expect("the echo is a valid frame");
         if let Some(p) = got {
             return p;
         }
@@ -244,10 +406,21 @@ fn read_one_frame(stream: &mut TcpStream, mode: FramingMode, prefix: LengthPrefi
 /// frame with the body upper-cased and a header that is still valid JSON.
 #[test]
 fn listen_echo_answers_frame_by_frame_in_the_same_framing() {
-    let prefix_le = LengthPrefix { bytes: 4, order: ByteOrder::Little };
+    let prefix_le = LengthPrefix {
+        bytes: 4,
+        order: ByteOrder::Little,
+    };
     for (framing, prefix, args) in [
-        (FramingMode::SeedJson, LengthPrefix::default(), &["--framing", "seed-json"][..]),
-        (FramingMode::U32, prefix_le, &["--framing", "u32", "--length-order", "little"]),
+        (
+            FramingMode::SeedJson,
+            LengthPrefix::default(),
+            &["--framing", "seed-json"][..],
+        ),
+        (
+            FramingMode::U32,
+            prefix_le,
+            &["--framing", "u32", "--length-order", "little"],
+        ),
         (FramingMode::Newline, LengthPrefix::default(), &["--framing", "newline"]),
     ] {
         let mut all_args = vec!["listen", "--tcp", "0", "--headless", "--echo"];
@@ -262,7 +435,11 @@ fn listen_echo_answers_frame_by_frame_in_the_same_framing() {
             let cut = frame.len() / 2;
             client.write_all(&frame[..cut]).expect("write");
             client.write_all(&frame[cut..]).expect("write");
-            assert_eq!(read_one_frame(&mut client, framing, prefix), body.to_ascii_uppercase(), "{framing:?}");
+            assert_eq!(
+                read_one_frame(&mut client, framing, prefix),
+                body.to_ascii_uppercase(),
+                "{framing:?}"
+            );
         }
         drop(client);
         let (code, _, stderr) = s.finish();
@@ -292,7 +469,13 @@ fn listen_udp_from_stickyviz_send_claims_no_sends() {
     assert!(!received.is_empty(), "some datagrams arrived on loopback");
     for d in &model.datagrams {
         assert!(!d.sent, "{d:?}");
-        assert!(matches!(model.datagram_fate(d), DatagramFate::Received | DatagramFate::Missing | DatagramFate::Truncated { .. }), "{d:?}");
+        assert!(
+            matches!(
+                model.datagram_fate(d),
+                DatagramFate::Received | DatagramFate::Missing | DatagramFate::Truncated { .. }
+            ),
+            "{d:?}"
+        );
     }
     assert!(!stderr.contains("0 B →") && !stderr.contains("delivered"), "{stderr}");
     assert!(stderr.contains("received (its send was not observed)"), "{stderr}");
@@ -309,7 +492,10 @@ fn json_header_errors_quote_the_library_and_spot_lengths_in_characters() {
     bad.extend_from_slice(b"body");
     let out = stickyviz(&["--lang", "zh", "decode", "--framing", "seed-json"], &bad);
     let text = all(&out);
-    assert!(text.contains("JSON 报头错误：serde_json 的原话：“key must be a string"), "{text}");
+    assert!(
+        text.contains("JSON 报头错误：serde_json 的原话：“key must be a string"),
+        "{text}"
+    );
 
     let header = "{\"total_lenth\": 2, \"md5\": null, \"filename\": \"笔记.txt\"}";
     let mut frame = (header.chars().count() as i32).to_le_bytes().to_vec();
@@ -317,7 +503,11 @@ fn json_header_errors_quote_the_library_and_spot_lengths_in_characters() {
     frame.extend_from_slice(b"hi");
     let out = stickyviz(&["decode", "--framing", "seed-json"], &frame);
     assert_eq!(out.status.code(), Some(1));
-    assert!(all(&out).contains("its length looks counted in characters, not bytes"), "{}", all(&out));
+    assert!(
+        all(&out).contains("its length looks counted in characters, not bytes"),
+        "{}",
+        all(&out)
+    );
     let out = stickyviz(&["--lang", "zh", "decode", "--framing", "seed-json"], &frame);
     assert!(all(&out).contains("长度像是按字符数而不是字节数算的"), "{}", all(&out));
 }

@@ -9,17 +9,22 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use stickyviz::recording::Recording;
-use stickyviz::ui::{Prefs, StickyApp, Status};
+use stickyviz::ui::{Prefs, Status, StickyApp};
 
 fn harness() -> Harness<'static, StickyApp> {
     Harness::builder()
         .with_size([1280.0, 800.0])
         .with_context_setup(|ctx| ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new())))
-        .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), StickyApp::new(Prefs::default()))
+        .build_ui_state(
+            |ui, app: &mut StickyApp| app.ui_root(ui),
+            StickyApp::new(Prefs::default()),
+        )
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.json"))
 }
 
 /// A file dropped onto the window, as the windowing integration hands it over.
@@ -50,14 +55,19 @@ fn dropped_recording_shows_the_replay_banner() {
     let mut stored = rec.summary.clone();
     stored.causality_violations = h.state().model.summary.causality_violations;
     assert_eq!(h.state().model.summary, stored, "shown exactly as recorded");
-    assert!(h.query_by_label_contains("Recording slow-reader.json — shown exactly as recorded").is_some());
+    assert!(h
+        .query_by_label_contains("Recording slow-reader.json — shown exactly as recorded")
+        .is_some());
     assert!(!h.state().is_running(), "a replay does not run anything");
     // the banner's button runs the same settings live
     h.get_by_label("⟳ Run it live").click();
     h.run_steps(2);
     assert!(h.state().is_running() || matches!(h.state().status, Status::Finished { .. }));
     assert_eq!(h.state().prefs.settings, rec.settings);
-    assert!(h.query_by_label_contains("shown exactly as recorded").is_none(), "the banner goes once it runs live");
+    assert!(
+        h.query_by_label_contains("shown exactly as recorded").is_none(),
+        "the banner goes once it runs live"
+    );
     h.state_mut().stop();
 }
 
@@ -65,17 +75,27 @@ fn dropped_recording_shows_the_replay_banner() {
 fn dropped_malformed_or_future_file_says_what_is_wrong() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = dir.path().join("broken.json");
-    std::fs::write(&bad, "{\"format\": \"stickyviz-recording\", \"version\": 1, \"events\": [").expect("write");
+    std::fs::write(
+        &bad,
+        "{\"format\": \"stickyviz-recording\", \"version\": 1, \"events\": [",
+    )
+    .expect("write");
     let mut h = harness();
     drop_file(&mut h, bad);
-    assert!(h.query_by_label_contains("Cannot open broken.json: not a stickyviz recording: the file is not valid JSON").is_some());
+    assert!(h
+        .query_by_label_contains("Cannot open broken.json: not a stickyviz recording: the file is not valid JSON")
+        .is_some());
     assert_ne!(h.state().status, Status::Replay);
 
     let newer = dir.path().join("newer.json");
-    let text = std::fs::read_to_string(fixture("json-header")).expect("fixture").replacen("\"version\":1", "\"version\":3", 1);
+    let text = std::fs::read_to_string(fixture("json-header"))
+        .expect("fixture")
+        .replacen("\"version\":1", "\"version\":3", 1);
     std::fs::write(&newer, text).expect("write");
     drop_file(&mut h, newer);
-    assert!(h.query_by_label_contains("Cannot open newer.json: recording format version 3 is newer").is_some());
+    assert!(h
+        .query_by_label_contains("Cannot open newer.json: recording format version 3 is newer")
+        .is_some());
 }
 
 /// Without a system dialog (no portal, as under Xvfb) Open… and Save… ask in a modal path box.
@@ -90,7 +110,8 @@ fn open_and_save_through_the_file_menu() {
     h.get_by_label_contains("Open…").click();
     h.run();
     assert!(h.state().files.prompt.is_some(), "the path box opens");
-    h.get_by_role_and_label(Role::TextInput, "recording file (.json)").type_text(&fixture("json-header").display().to_string());
+    h.get_by_role_and_label(Role::TextInput, "recording file (.json)")
+        .type_text(&fixture("json-header").display().to_string());
     h.run();
     h.get_by_role_and_label(Role::Button, "Open").click();
     h.run();
@@ -100,7 +121,11 @@ fn open_and_save_through_the_file_menu() {
     h.run();
     h.get_by_label_contains("Save…").click();
     h.run();
-    assert!(h.query_by_role_and_label(Role::TextInput, "recording file (.json)").is_some(), "Save asks for a path");
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "recording file (.json)")
+            .is_some(),
+        "Save asks for a path"
+    );
     h.state_mut().files.path = copy.display().to_string();
     h.run();
     h.get_by_role_and_label(Role::Button, "Save").click();
@@ -109,7 +134,10 @@ fn open_and_save_through_the_file_menu() {
     let original = Recording::load(&fixture("json-header")).expect("fixture");
     assert_eq!(saved.events, original.events);
     assert_eq!(saved.settings, original.settings);
-    assert_eq!(saved.kernel, original.kernel, "a replay saved again keeps where it was recorded");
+    assert_eq!(
+        saved.kernel, original.kernel,
+        "a replay saved again keeps where it was recorded"
+    );
 }
 
 /// Ctrl+S opens the path box at once, typing goes into it (it has focus) and Enter saves.
@@ -125,7 +153,8 @@ fn ctrl_s_then_typing_and_enter_saves() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     h.run_steps(2);
     assert!(h.state().files.prompt.is_some(), "Ctrl+S opens the path box");
-    h.get_by_role_and_label(Role::TextInput, "recording file (.json)").type_text(&out.display().to_string());
+    h.get_by_role_and_label(Role::TextInput, "recording file (.json)")
+        .type_text(&out.display().to_string());
     h.run();
     h.key_press(egui::Key::Enter);
     h.run_steps(2);
@@ -182,7 +211,9 @@ fn export_pcapng_says_why_when_nothing_was_captured() {
     drop_file(&mut h, fixture("slow-reader"));
     h.get_by_label("File").click();
     h.run();
-    assert!(h.query_by_label_contains("pcapng: this recording kept segment positions but not their packets").is_some());
+    assert!(h
+        .query_by_label_contains("pcapng: this recording kept segment positions but not their packets")
+        .is_some());
     assert!(h.get_by_label("Export pcapng…").accesskit_node().is_disabled());
 }
 
@@ -217,14 +248,21 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
     let mut h = harness();
     let ctx = h.ctx.clone();
     h.state_mut().start(&ctx);
-    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)),
+        "run did not finish"
+    );
     h.run_steps(2);
     h.state_mut().save_recording(&path);
     let rec = Recording::load(&path).expect("the saved run loads");
     assert_eq!(rec.preset.as_deref(), Some("slow-reader"), "the lesson it came from");
     let live = h.state().model.summary.clone();
     assert_eq!(rec.summary, live, "the stored summary is what the window showed");
-    assert_eq!(stickyviz::analysis::Model::from_events(&rec.events).summary, live, "and the events rebuild it");
+    assert_eq!(
+        stickyviz::analysis::Model::from_events(&rec.events).summary,
+        live,
+        "and the events rebuild it"
+    );
     // opening it again shows the same numbers, as a replay
     h.state_mut().open_recording(&path);
     h.run_steps(1);
@@ -235,13 +273,25 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
 /// `count` messages of 10 bytes read one byte per `recv()`: `10 * count` reads.
 fn one_byte_reads(count: u32) -> stickyviz::config::Experiment {
     use stickyviz::config::{Experiment, Transports, Workload};
-    let mut exp = Experiment { transports: Transports::Tcp, workload: Workload { count, size_min: 10, size_max: 10, gap_us: 0, ..Workload::default() }, ..Experiment::default() };
+    let mut exp = Experiment {
+        transports: Transports::Tcp,
+        workload: Workload {
+            count,
+            size_min: 10,
+            size_max: 10,
+            gap_us: 0,
+            ..Workload::default()
+        },
+        ..Experiment::default()
+    };
     exp.receiver.read_size = 1;
     exp
 }
 
 fn temp_recordings(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).map(|d| d.map(|e| e.expect("entry").path()).collect()).unwrap_or_default()
+    std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.expect("entry").path()).collect())
+        .unwrap_or_default()
 }
 
 /// Issue 17: a live run streams to a temporary recording, so a run with far more events than
@@ -258,13 +308,20 @@ fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
     h.state_mut().files.temp_dir = temp.clone();
     h.state_mut().files.max_kept = 50;
     h.state_mut().run_settings(one_byte_reads(2_000), None, &ctx);
-    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(30)), "run did not finish");
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(30)),
+        "run did not finish"
+    );
     h.run_steps(2);
     let first = temp_recordings(&temp);
     assert_eq!(first.len(), 1, "one temporary recording: {first:?}");
     let total = h.state().recorded.total;
     assert!(total > 20_000, "{total} events: 20,000 reads and more");
-    assert!(h.state().recorded.events.len() < 1_000, "{} events held in memory", h.state().recorded.events.len());
+    assert!(
+        h.state().recorded.events.len() < 1_000,
+        "{} events held in memory",
+        h.state().recorded.events.len()
+    );
     let live = h.state().model.summary.clone();
     assert_eq!(live.reads, 20_000, "recv(1): one read per byte");
     for name in ["long.json", "long.json.gz"] {
@@ -273,15 +330,32 @@ fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
         assert!(h.state().files.error.is_none(), "{name}: {:?}", h.state().files.error);
         let rec = Recording::load(&path).expect("the saved run loads");
         assert_eq!(rec.events.len() as u64, total, "{name}: every event saved");
-        assert_eq!(rec.summary, live, "{name}: the stored summary is what the window showed");
-        assert_eq!(stickyviz::analysis::Model::from_events(&rec.events).summary, live, "{name}: the events rebuild it");
+        assert_eq!(
+            rec.summary, live,
+            "{name}: the stored summary is what the window showed"
+        );
+        assert_eq!(
+            stickyviz::analysis::Model::from_events(&rec.events).summary,
+            live,
+            "{name}: the events rebuild it"
+        );
     }
-    assert_eq!(std::fs::read(dir.path().join("long.json.gz")).expect("gz")[..2], [0x1f, 0x8b], "gzip by name");
+    assert_eq!(
+        std::fs::read(dir.path().join("long.json.gz")).expect("gz")[..2],
+        [0x1f, 0x8b],
+        "gzip by name"
+    );
     // the next run removes the last one's file and starts its own
     h.state_mut().run_settings(one_byte_reads(10), None, &ctx);
-    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)),
+        "run did not finish"
+    );
     let second = temp_recordings(&temp);
-    assert!(second.len() == 1 && second != first, "the first run's file is gone: {first:?} → {second:?}");
+    assert!(
+        second.len() == 1 && second != first,
+        "the first run's file is gone: {first:?} → {second:?}"
+    );
     h.state_mut().on_exit();
     assert_eq!(temp_recordings(&temp), Vec::<PathBuf>::new(), "no file left after exit");
     // dropping the app (no on_exit) removes it too
@@ -302,12 +376,23 @@ fn a_temp_recording_that_cannot_be_made_is_said_and_save_refuses_a_partial_run()
     h.state_mut().files.max_kept = 50;
     h.state_mut().run_settings(one_byte_reads(100), None, &ctx);
     h.run_steps(2);
-    assert!(h.query_by_label_contains("Cannot write this run's temporary recording").is_some(), "said on screen");
-    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    assert!(
+        h.query_by_label_contains("Cannot write this run's temporary recording")
+            .is_some(),
+        "said on screen"
+    );
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)),
+        "run did not finish"
+    );
     h.run_steps(2);
     let path = dir.path().join("partial.json");
     h.state_mut().save_recording(&path);
     h.run_steps(1);
-    assert!(h.query_by_label_contains("This run has more than 50 events").is_some(), "{:?}", h.state().files.error);
+    assert!(
+        h.query_by_label_contains("This run has more than 50 events").is_some(),
+        "{:?}",
+        h.state().files.error
+    );
     assert!(!path.exists(), "nothing partial written");
 }

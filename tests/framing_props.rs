@@ -46,7 +46,6 @@ fn frame_bound(mode: FramingMode) -> usize {
 
 // ---- driving the decoders -------------------------------------------------------------------
 
-
 fn encode_all(mode: FramingMode, msgs: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::new();
     for m in msgs {
@@ -89,11 +88,19 @@ fn decode_buffered(mode: FramingMode, bytes: &[u8], cuts: &[usize]) -> Outcome {
             match dec.next_frame() {
                 Ok(Some(f)) => frames.push((f.offset, f.total_len, f.payload.to_vec())),
                 Ok(None) => break,
-                Err(e) => return Outcome { frames, error: Some((e, start + read.len())) },
+                Err(e) => {
+                    return Outcome {
+                        frames,
+                        error: Some((e, start + read.len())),
+                    }
+                }
             }
         }
     }
-    Outcome { frames, error: dec.finish().err().map(|e| (e, bytes.len())) }
+    Outcome {
+        frames,
+        error: dec.finish().err().map(|e| (e, bytes.len())),
+    }
 }
 
 /// The engine's path; also returns the largest single allocation `decode_chunk` and `finish` made.
@@ -102,13 +109,21 @@ fn decode_zero_copy(mode: FramingMode, bytes: &[u8], cuts: &[usize]) -> (Outcome
     let mut frames = Vec::new();
     largest_allocation(|| {
         for (start, read) in reads(bytes, cuts) {
-            let pushed = dec.decode_chunk(read, |f| untracked(|| frames.push((f.offset, f.total_len, f.payload.to_vec()))));
+            let pushed = dec.decode_chunk(read, |f| {
+                untracked(|| frames.push((f.offset, f.total_len, f.payload.to_vec())))
+            });
             if let Err(e) = pushed {
-                return Outcome { frames: untracked(|| std::mem::take(&mut frames)), error: Some((e, start + read.len())) };
+                return Outcome {
+                    frames: untracked(|| std::mem::take(&mut frames)),
+                    error: Some((e, start + read.len())),
+                };
             }
         }
         let end = dec.finish().err().map(|e| (e, bytes.len()));
-        Outcome { frames: untracked(|| std::mem::take(&mut frames)), error: end }
+        Outcome {
+            frames: untracked(|| std::mem::take(&mut frames)),
+            error: end,
+        }
     })
 }
 
@@ -116,9 +131,15 @@ fn decode_zero_copy(mode: FramingMode, bytes: &[u8], cuts: &[usize]) -> (Outcome
 fn decode_both(mode: FramingMode, bytes: &[u8], cuts: &[usize]) -> Outcome {
     let buffered = decode_buffered(mode, bytes, cuts);
     let (zero_copy, largest) = decode_zero_copy(mode, bytes, cuts);
-    assert_eq!(zero_copy, buffered, "{mode:?}: decode_chunk and feed + next_frame disagree");
+    assert_eq!(
+        zero_copy, buffered,
+        "{mode:?}: decode_chunk and feed + next_frame disagree"
+    );
     let bound = frame_bound(mode) + SMALL_ALLOC;
-    assert!(largest <= bound, "{mode:?}: one allocation of {largest} bytes while decoding; one frame is at most {bound}");
+    assert!(
+        largest <= bound,
+        "{mode:?}: one allocation of {largest} bytes while decoding; one frame is at most {bound}"
+    );
     buffered
 }
 
@@ -174,7 +195,10 @@ fn assert_error_is_explained(mode: FramingMode, e: &DecodeError, frame_at: u64, 
             "bad JSON header"
         }
         DecodeError::Truncated { have, need, .. } => {
-            assert!(*have == fed as u64 - e.offset() && need > have, "{e:?} after {fed} bytes");
+            assert!(
+                *have == fed as u64 - e.offset() && need > have,
+                "{e:?} after {fed} bytes"
+            );
             "stream ended inside the frame"
         }
         DecodeError::ShortRead { .. } => panic!("{mode:?}: a stream codec never reports a short read"),
@@ -188,7 +212,11 @@ fn assert_contract(mode: FramingMode, bytes: &[u8], cuts: &[usize]) {
     let end = assert_frames_match_bytes(mode, bytes, &out.frames);
     match &out.error {
         Some((e, fed)) => assert_error_is_explained(mode, e, end, *fed),
-        None => assert_eq!(end, bytes.len() as u64, "{mode:?}: no error, so every byte is in a frame"),
+        None => assert_eq!(
+            end,
+            bytes.len() as u64,
+            "{mode:?}: no error, so every byte is in a frame"
+        ),
     }
 }
 
@@ -261,13 +289,12 @@ fn bad_seed_header() -> impl Strategy<Value = Vec<u8>> {
     ];
     // mostly the right length prefix, so the header itself is judged
     let prefix = prop_oneof![4 => Just(None), 1 => Just(Some(i32::MIN)), 1 => Just(Some(-1)), 1 => Just(Some(i32::MAX)), 1 => (0..64i32).prop_map(Some)];
-    (bytes, prefix)
-        .prop_map(|(json, len)| {
-            let n = len.unwrap_or(json.len() as i32);
-            let mut out = n.to_le_bytes().to_vec();
-            out.extend_from_slice(&json);
-            out
-        })
+    (bytes, prefix).prop_map(|(json, len)| {
+        let n = len.unwrap_or(json.len() as i32);
+        let mut out = n.to_le_bytes().to_vec();
+        out.extend_from_slice(&json);
+        out
+    })
 }
 
 /// Bytes after which a codec must fail or wait: garbage, a lying length, an endless line.
@@ -437,7 +464,11 @@ fn assert_garbage(mode: FramingMode, msgs: &[Vec<u8>], tail: &[u8], picks: &[Ind
     // the valid prefix always decodes
     let out = decode_buffered(mode, &bytes, &cuts);
     let good: Vec<_> = out.frames.into_iter().take(msgs.len()).collect();
-    assert_eq!(good, expected_frames(mode, msgs), "{mode:?}: the {prefix} valid bytes before the garbage");
+    assert_eq!(
+        good,
+        expected_frames(mode, msgs),
+        "{mode:?}: the {prefix} valid bytes before the garbage"
+    );
 }
 
 /// What the naive decoder made of a stream.
@@ -452,7 +483,11 @@ struct NaiveRun {
 /// at most `read_size`, and gets what has arrived: up to the next cut.
 fn naive_run(bytes: &[u8], cuts: &[usize], read_size: usize) -> NaiveRun {
     let mut dec = NaiveU32Decoder::new(MAX);
-    let mut run = NaiveRun { frames: Vec::new(), errors: Vec::new(), first_short_read: None };
+    let mut run = NaiveRun {
+        frames: Vec::new(),
+        errors: Vec::new(),
+        first_short_read: None,
+    };
     let mut pos = 0;
     let mut header = true;
     while pos < bytes.len() && !dec.is_failed() {
@@ -494,7 +529,11 @@ fn a_frame_split_late_allocates_one_frame_not_double() {
     let (out, largest) = decode_zero_copy(FramingMode::U32, &bytes, &[3004]);
     assert_eq!(out.error, None);
     assert_eq!(out.frames.len(), 1);
-    assert!(largest <= frame_bound(FramingMode::U32), "{largest} bytes at once for a {}-byte frame", bytes.len());
+    assert!(
+        largest <= frame_bound(FramingMode::U32),
+        "{largest} bytes at once for a {}-byte frame",
+        bytes.len()
+    );
 }
 
 #[test]
@@ -502,7 +541,11 @@ fn a_line_over_the_max_in_small_reads_allocates_one_frame_at_most() {
     let bytes = vec![b'a'; 3 * MAX as usize];
     let cuts: Vec<usize> = (1..bytes.len()).step_by(100).collect();
     let out = decode_both(FramingMode::Newline, &bytes, &cuts);
-    assert!(matches!(out.error, Some((DecodeError::TooLong { offset: 0, .. }, _))), "{:?}", out.error);
+    assert!(
+        matches!(out.error, Some((DecodeError::TooLong { offset: 0, .. }, _))),
+        "{:?}",
+        out.error
+    );
 }
 
 #[test]
@@ -510,7 +553,19 @@ fn a_long_line_in_one_big_read_is_not_copied_whole() {
     // found by cargo fuzz: the zero-copy path copied a whole read without `\n` before refusing it
     let bytes = vec![b'a'; 3 * MAX as usize];
     let (out, largest) = decode_zero_copy(FramingMode::Newline, &bytes, &[10]);
-    assert_eq!(out.error, Some((DecodeError::TooLong { offset: 0, len: u64::from(MAX) + 1, max: MAX, field: LengthField::Line, swapped: None }, bytes.len())));
+    assert_eq!(
+        out.error,
+        Some((
+            DecodeError::TooLong {
+                offset: 0,
+                len: u64::from(MAX) + 1,
+                max: MAX,
+                field: LengthField::Line,
+                swapped: None
+            },
+            bytes.len()
+        ))
+    );
     assert!(largest <= frame_bound(FramingMode::Newline), "{largest} bytes at once");
 }
 
@@ -523,5 +578,9 @@ fn seed_json_leading_zero_is_not_json() {
     bytes.extend_from_slice(b"hello");
     let out = decode_both(FramingMode::SeedJson, &bytes, &[]);
     assert_eq!(out.frames, vec![]);
-    assert!(matches!(out.error, Some((DecodeError::BadJson { offset: 0, .. }, _))), "{:?}", out.error);
+    assert!(
+        matches!(out.error, Some((DecodeError::BadJson { offset: 0, .. }, _))),
+        "{:?}",
+        out.error
+    );
 }

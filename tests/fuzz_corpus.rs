@@ -12,7 +12,10 @@ use stickyviz::recording::Recording;
 /// The input layout of `fuzz/src/lib.rs`: max frame length / 16, how many read sizes, the read
 /// sizes (0 = the rest of the stream), then the stream.
 fn fuzz_input(max_frame_len: u32, read_sizes: &[u8], stream: &[u8]) -> Vec<u8> {
-    let mut out = vec![u8::try_from(max_frame_len / 16).expect("max frame length under 4096"), read_sizes.len() as u8];
+    let mut out = vec![
+        u8::try_from(max_frame_len / 16).expect("max frame length under 4096"),
+        read_sizes.len() as u8,
+    ];
     out.extend_from_slice(read_sizes);
     out.extend_from_slice(stream);
     out
@@ -39,9 +42,22 @@ fn stream_seeds(mode: FramingMode) -> Vec<(&'static str, Vec<u8>)> {
     let hello = enc(&[b"hello"]);
     let mut seeds = vec![
         ("one-frame-one-read", fuzz_input(1024, &[], &hello)),
-        ("two-frames-byte-reads", fuzz_input(1024, &[1], &enc(&[b"hi", b"there"]))),
-        ("empty-frames-odd-reads", fuzz_input(1024, &[3, 2], &enc(&[b"", b"x", b""]))),
-        ("frames-then-garbage", fuzz_input(1024, &[5, 0], &[enc(&[b"ok"]), vec![0xff, 0xff, 0xff, 0x7f], b"zzzz".to_vec()].concat())),
+        (
+            "two-frames-byte-reads",
+            fuzz_input(1024, &[1], &enc(&[b"hi", b"there"])),
+        ),
+        (
+            "empty-frames-odd-reads",
+            fuzz_input(1024, &[3, 2], &enc(&[b"", b"x", b""])),
+        ),
+        (
+            "frames-then-garbage",
+            fuzz_input(
+                1024,
+                &[5, 0],
+                &[enc(&[b"ok"]), vec![0xff, 0xff, 0xff, 0x7f], b"zzzz".to_vec()].concat(),
+            ),
+        ),
         ("truncated", fuzz_input(1024, &[2], &hello[..hello.len() - 2])),
         ("frame-of-max-length", fuzz_input(64, &[7], &enc(&[&[b'a'; 64]]))),
         ("frame-over-max-length", fuzz_input(64, &[], &enc(&[&[b'a'; 65]]))),
@@ -50,9 +66,22 @@ fn stream_seeds(mode: FramingMode) -> Vec<(&'static str, Vec<u8>)> {
         FramingMode::SeedJson => seeds.extend([
             ("negative-length", fuzz_input(1024, &[], &(-5i32).to_le_bytes())),
             ("bad-json", fuzz_input(1024, &[], &seed_frame("{not json}", b""))),
-            ("no-total-lenth", fuzz_input(1024, &[], &seed_frame(r#"{"md5": null}"#, b""))),
-            ("other-header-spelling", fuzz_input(1024, &[9], &seed_frame(r#"{"total_lenth":3,"md5":"abc"}"#, b"abc"))),
-            ("huge-total-lenth", fuzz_input(1024, &[], &seed_frame(&SeedJsonCodec::header_json(u32::MAX as usize), b""))),
+            (
+                "no-total-lenth",
+                fuzz_input(1024, &[], &seed_frame(r#"{"md5": null}"#, b"")),
+            ),
+            (
+                "other-header-spelling",
+                fuzz_input(1024, &[9], &seed_frame(r#"{"total_lenth":3,"md5":"abc"}"#, b"abc")),
+            ),
+            (
+                "huge-total-lenth",
+                fuzz_input(
+                    1024,
+                    &[],
+                    &seed_frame(&SeedJsonCodec::header_json(u32::MAX as usize), b""),
+                ),
+            ),
         ]),
         FramingMode::Newline => {
             seeds.push(("line-without-newline", fuzz_input(64, &[16], &[b'x'; 100])));

@@ -28,7 +28,9 @@ const SIZES: [(f32, f32, bool); 10] = [
 ];
 
 fn recording(lesson: &str) -> Recording {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings").join(format!("{lesson}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/recordings")
+        .join(format!("{lesson}.json"));
     Recording::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -36,12 +38,19 @@ fn recording(lesson: &str) -> Recording {
 /// that fewer, bigger points.
 fn window(rec: &Recording, lesson: &str, w: f32, h: f32, projector: bool, wgpu: bool) -> Harness<'static, StickyApp> {
     let zoom = if projector { PROJECTOR_ZOOM } else { 1.0 };
-    let mut app = StickyApp::new(Prefs { projector, auto_rerun: false, ..Prefs::default() });
-    app.show_named_recording(rec, &format!("{lesson}.json"));
-    let builder = Harness::builder().with_size([w / zoom, h / zoom]).with_pixels_per_point(1.0).with_context_setup(move |ctx| {
-        ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
-        stickyviz::ui::projector::set(ctx, projector);
+    let mut app = StickyApp::new(Prefs {
+        projector,
+        auto_rerun: false,
+        ..Prefs::default()
     });
+    app.show_named_recording(rec, &format!("{lesson}.json"));
+    let builder = Harness::builder()
+        .with_size([w / zoom, h / zoom])
+        .with_pixels_per_point(1.0)
+        .with_context_setup(move |ctx| {
+            ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
+            stickyviz::ui::projector::set(ctx, projector);
+        });
     let builder = if wgpu { builder.wgpu() } else { builder };
     let mut h = builder.build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
     // layout, then the scroll that brings the evidence into view, then a settled frame
@@ -58,11 +67,17 @@ fn check_lesson(lesson: &str) {
         let at = format!("{lesson} at {w}×{hgt}{}", if projector { " projector" } else { "" });
         let screen = h.ctx.content_rect();
         let zoom = if projector { PROJECTOR_ZOOM } else { 1.0 };
-        assert!((screen.width() - w / zoom).abs() < 1.0, "{at}: the window is {screen:?}");
+        assert!(
+            (screen.width() - w / zoom).abs() < 1.0,
+            "{at}: the window is {screen:?}"
+        );
         for name in evidence.areas() {
             match shown::find(&h.ctx, name) {
                 Some(s) if s.fully_visible() && screen.contains_rect(s.rect.shrink(0.5)) => {}
-                Some(s) => failures.push(format!("{at}: evidence '{name}' at {:?} is not wholly on screen (visible {:?})", s.rect, s.visible)),
+                Some(s) => failures.push(format!(
+                    "{at}: evidence '{name}' at {:?} is not wholly on screen (visible {:?})",
+                    s.rect, s.visible
+                )),
                 None => failures.push(format!("{at}: evidence '{name}' is not drawn")),
             }
         }
@@ -75,10 +90,16 @@ fn check_lesson(lesson: &str) {
             }
         }
         if evidence == Evidence::UdpPanel && !rec.settings.transports.tcp() {
-            assert!(shown::find(&h.ctx, "lane.reads").is_none(), "{at}: a UDP-only lesson has no TCP lanes");
+            assert!(
+                shown::find(&h.ctx, "lane.reads").is_none(),
+                "{at}: a UDP-only lesson has no TCP lanes"
+            );
         }
         for (a, b) in shown::overlapping_labels(&h.ctx) {
-            failures.push(format!("{at}: painted labels overlap: '{}' {:?} and '{}' {:?}", a.name, a.rect, b.name, b.rect));
+            failures.push(format!(
+                "{at}: painted labels overlap: '{}' {:?} and '{}' {:?}",
+                a.name, a.rect, b.name, b.rect
+            ));
         }
         // the stats strip's blocks are among the labels checked: at least the UDP pair
         let labels = shown::labels(&h.ctx).len();
@@ -134,17 +155,31 @@ fn naive_header_error_labels_do_not_overlap() {
     let rec = recording("naive-header");
     for lang in [stickyviz::i18n::Lang::En, stickyviz::i18n::Lang::Zh] {
         let zoom = 1.0;
-        let mut app = StickyApp::new(Prefs { lang, auto_rerun: false, ..Prefs::default() });
+        let mut app = StickyApp::new(Prefs {
+            lang,
+            auto_rerun: false,
+            ..Prefs::default()
+        });
         app.show_named_recording(&rec, "naive-header.json");
         let errors = app.model.decode_errors.len();
         assert!(errors >= 2, "the recording has its two errors");
-        let mut h = Harness::builder().with_size([1280.0 / zoom, 800.0 / zoom]).with_context_setup(|ctx| {
-            ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
-        }).build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
+        let mut h = Harness::builder()
+            .with_size([1280.0 / zoom, 800.0 / zoom])
+            .with_context_setup(|ctx| {
+                ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
+            })
+            .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
         h.run_steps(4);
-        let labels: Vec<_> = shown::labels(&h.ctx).into_iter().filter(|l| l.name.starts_with('✘')).collect();
+        let labels: Vec<_> = shown::labels(&h.ctx)
+            .into_iter()
+            .filter(|l| l.name.starts_with('✘'))
+            .collect();
         assert_eq!(labels.len(), 2, "{lang:?}: both errors labelled: {labels:?}");
-        assert!(shown::overlapping_labels(&h.ctx).is_empty(), "{lang:?}: {:?}", shown::overlapping_labels(&h.ctx));
+        assert!(
+            shown::overlapping_labels(&h.ctx).is_empty(),
+            "{lang:?}: {:?}",
+            shown::overlapping_labels(&h.ctx)
+        );
     }
 }
 
@@ -163,13 +198,17 @@ fn snapshots_at_1024x768_projector() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-
 /// `render --projector` draws the projector layout at the asked size in pixels.
 #[test]
 fn render_projector_is_the_asked_size_in_pixels() {
     use stickyviz::export::options::RenderOptions;
     let rec = recording("slow-reader");
-    let opts = RenderOptions { width: 1024, height: 768, projector: true, ..RenderOptions::default() };
+    let opts = RenderOptions {
+        width: 1024,
+        height: 768,
+        projector: true,
+        ..RenderOptions::default()
+    };
     let img = stickyviz::ui::render::render_image(&rec, "slow-reader.json", &opts).expect("renders");
     assert_eq!((img.width(), img.height()), (1024, 768));
 }

@@ -16,17 +16,41 @@ fn harness() -> Harness<'static, StickyApp> {
     Harness::builder()
         .with_size([1280.0, 800.0])
         .with_context_setup(|ctx| ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new())))
-        .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), StickyApp::new(Prefs { preset: None, ..Prefs::default() }))
+        .build_ui_state(
+            |ui, app: &mut StickyApp| app.ui_root(ui),
+            StickyApp::new(Prefs {
+                preset: None,
+                ..Prefs::default()
+            }),
+        )
 }
 
 #[test]
 fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timeline() {
-    if !std::process::Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if !std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         eprintln!("skipped: python3 is not installed (the class is made of Python clients)");
         return;
     }
-    let cli = stickyviz::cli::Cli::try_parse_from(["stickyviz", "listen", "--tcp", "0", "--framing", "seed-json", "--clients", "6", "--read-size", "512"]).expect("flags parse");
-    let Some(stickyviz::cli::Command::Listen(args)) = cli.command else { panic!("a listen command") };
+    let cli = stickyviz::cli::Cli::try_parse_from([
+        "stickyviz",
+        "listen",
+        "--tcp",
+        "0",
+        "--framing",
+        "seed-json",
+        "--clients",
+        "6",
+        "--read-size",
+        "512",
+    ])
+    .expect("flags parse");
+    let Some(stickyviz::cli::Command::Listen(args)) = cli.command else {
+        panic!("a listen command")
+    };
     let mut h = harness();
     let ctx = h.ctx.clone();
     let (on, opts) = stickyviz::cli::peer::listen_spec(&args, stickyviz::i18n::Lang::En).expect("flags are valid");
@@ -37,9 +61,15 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     assert!(h.query_by_label_contains("No client yet").is_some());
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/python/class_clients.py");
-    let py = std::process::Command::new("python3").args([script, &bound.port().to_string(), "6", "30"]).output().expect("python3 runs");
+    let py = std::process::Command::new("python3")
+        .args([script, &bound.port().to_string(), "6", "30"])
+        .output()
+        .expect("python3 runs");
     assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
-    assert!(h.state_mut().wait_for_run(&ctx, Duration::from_secs(30)), "the listen ends once 6 students were served");
+    assert!(
+        h.state_mut().wait_for_run(&ctx, Duration::from_secs(30)),
+        "the listen ends once 6 students were served"
+    );
     h.run_steps(3);
 
     let rows = h.state().model.roster();
@@ -58,7 +88,11 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     assert!(sorted.windows(2).all(|w| w[0].bytes <= w[1].bytes));
     h.get_by_label("bytes ▲").click();
     h.run_steps(2);
-    assert!(h.state().class.as_ref().is_some_and(|c| c.sort == Column::Bytes && c.descending));
+    assert!(h
+        .state()
+        .class
+        .as_ref()
+        .is_some_and(|c| c.sort == Column::Bytes && c.descending));
 
     if let Ok(path) = std::env::var("STICKYVIZ_SHOT_ROSTER") {
         h.render().expect("renders").save(path).expect("saves");
@@ -68,8 +102,14 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     h.get_by_label(&pick.peer).click();
     h.run_steps(3);
     assert_eq!(h.state().class.as_ref().map(|c| c.shown), Some(3));
-    assert!(h.query_by_label(&format!("Main timeline: client {}", pick.peer)).is_some());
+    assert!(h
+        .query_by_label(&format!("Main timeline: client {}", pick.peer))
+        .is_some());
     let shown = h.state().model.listen_lane(3).expect("lane 3 recorded");
-    assert_eq!(shown.connection.as_ref().map(|c| c.0.as_str()), Some(pick.peer.as_str()), "the main timeline's model is that student's stream");
+    assert_eq!(
+        shown.connection.as_ref().map(|c| c.0.as_str()),
+        Some(pick.peer.as_str()),
+        "the main timeline's model is that student's stream"
+    );
     assert_eq!(shown.summary.frames, 30);
 }

@@ -20,7 +20,13 @@ fn harness() -> Harness<'static, StickyApp> {
     Harness::builder()
         .with_size([1280.0, 800.0])
         .with_context_setup(|ctx| ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new())))
-        .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), StickyApp::new(Prefs { auto_rerun: false, ..Prefs::default() }))
+        .build_ui_state(
+            |ui, app: &mut StickyApp| app.ui_root(ui),
+            StickyApp::new(Prefs {
+                auto_rerun: false,
+                ..Prefs::default()
+            }),
+        )
 }
 
 /// A u32 echo server that reads each frame exactly (looping on short reads) and answers it
@@ -85,19 +91,39 @@ fn server_test_report_shows_every_scenario_passing_against_a_correct_server() {
     assert_eq!(reports.len(), 8, "{reports:?}");
     assert!(reports.iter().all(|r| r.verdict.passed()), "{reports:?}");
     h.get_by_label("8 of 8 scenarios passed");
-    for name in ["one frame", "many frames in one write", "1-byte writes", "header apart from body", "length prefix split", "empty body", "large body", "two clients at once"] {
+    for name in [
+        "one frame",
+        "many frames in one write",
+        "1-byte writes",
+        "header apart from body",
+        "length prefix split",
+        "empty body",
+        "large body",
+        "two clients at once",
+    ] {
         h.get_by_label(name);
     }
     assert_eq!(h.query_all_by_label("pass").count(), 8);
-    assert!(h.query_all_by_label_contains("every frame answered, upper-cased").next().is_some());
+    assert!(h
+        .query_all_by_label_contains("every frame answered, upper-cased")
+        .next()
+        .is_some());
     // what was sent, bytes a student can read: the u32 prefix of a 24-byte payload, then text
-    assert!(h.query_all_by_label_contains("sent: 28 B in 2 writes 100 ms apart, frames 1: \"\\x00\\x00\\x00\\x18hello stickyviz").next().is_some());
+    assert!(h
+        .query_all_by_label_contains(
+            "sent: 28 B in 2 writes 100 ms apart, frames 1: \"\\x00\\x00\\x00\\x18hello stickyviz"
+        )
+        .next()
+        .is_some());
 }
 
 #[test]
 fn server_test_report_says_why_each_scenario_failed() {
     // a port nobody listens on
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
     let mut h = harness();
     run_tests(&mut h, &format!("127.0.0.1:{port}"));
     assert_eq!(h.query_all_by_label("FAIL").count(), 8);
@@ -115,7 +141,8 @@ fn server_test_refuses_a_bad_address() {
     h.get_by_role_and_label(Role::TextInput, "Address").focus();
     h.run_steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, "Address").type_text("not an address");
+    h.get_by_role_and_label(Role::TextInput, "Address")
+        .type_text("not an address");
     h.run_steps(1);
     h.get_by_label("▶ Run the tests").click();
     h.run_steps(2);

@@ -41,7 +41,9 @@ fn finish(mut child: Reaped, limit: Duration) -> (bool, String) {
             None => std::thread::sleep(Duration::from_millis(20)),
         }
     };
-    let out = reader.map(|h| h.join().expect("reader thread").expect("child stdout")).unwrap_or_default();
+    let out = reader
+        .map(|h| h.join().expect("reader thread").expect("child stdout"))
+        .unwrap_or_default();
     (status.success(), out)
 }
 
@@ -64,22 +66,38 @@ fn start_listen(extra: &[&str]) -> (Reaped, u16) {
         .expect("stickyviz starts");
     let mut lines = BufReader::new(child.stderr.take().expect("stderr piped")).lines();
     let first = lines.next().expect("a first stderr line").expect("readable stderr");
-    let port = first.rsplit(':').next().and_then(|p| p.trim().parse().ok()).unwrap_or_else(|| panic!("no port in '{first}'"));
+    let port = first
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no port in '{first}'"));
     std::thread::spawn(move || for _ in lines.by_ref() {});
     (Reaped(child), port)
 }
 
 fn bodies(json_line: &str) -> Vec<Vec<u8>> {
-    let hex: Vec<String> = serde_json::from_str(json_line.trim()).unwrap_or_else(|e| panic!("bad JSON from python ({e}): {json_line}"));
+    let hex: Vec<String> =
+        serde_json::from_str(json_line.trim()).unwrap_or_else(|e| panic!("bad JSON from python ({e}): {json_line}"));
     hex.iter()
-        .map(|h| (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).expect("hex")).collect())
+        .map(|h| {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).expect("hex"))
+                .collect()
+        })
         .collect()
 }
 
 fn listen_decodes_python_frames(read_size: &str) {
     let (listener, port) = start_listen(&["--framing", "seed-json", "--read-size", read_size]);
-    let client = python(&[&format!("{FIXTURES}/seed_json_client.py"), &port.to_string(), "30"]).output().expect("python3 runs");
-    assert!(client.status.success(), "python client failed: {}", String::from_utf8_lossy(&client.stderr));
+    let client = python(&[&format!("{FIXTURES}/seed_json_client.py"), &port.to_string(), "30"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        client.status.success(),
+        "python client failed: {}",
+        String::from_utf8_lossy(&client.stderr)
+    );
     let sent = bodies(&String::from_utf8_lossy(&client.stdout));
     assert_eq!(sent.len(), 30);
 
@@ -111,7 +129,10 @@ fn listen_decodes_seed_frames_read_in_tiny_pieces() {
 
 #[test]
 fn send_delivers_every_frame_to_a_seed_python_receiver() {
-    let mut server = python(&[&format!("{FIXTURES}/seed_json_server.py")]).stdout(Stdio::piped()).spawn().expect("python3 runs");
+    let mut server = python(&[&format!("{FIXTURES}/seed_json_server.py")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
     let mut out = BufReader::new(server.stdout.take().expect("stdout piped"));
     let mut port = String::new();
     out.read_line(&mut port).expect("python prints its port");
@@ -122,16 +143,39 @@ fn send_delivers_every_frame_to_a_seed_python_receiver() {
     let server = Reaped(server);
 
     let send = Command::new(BIN)
-        .args(["send", "--tcp", &format!("127.0.0.1:{}", port.trim()), "--framing", "seed-json"])
-        .args(["--count", "25", "--size", "10-3000", "--split", "header-body", "--json", "-"])
+        .args([
+            "send",
+            "--tcp",
+            &format!("127.0.0.1:{}", port.trim()),
+            "--framing",
+            "seed-json",
+        ])
+        .args([
+            "--count",
+            "25",
+            "--size",
+            "10-3000",
+            "--split",
+            "header-body",
+            "--json",
+            "-",
+        ])
         .stdin(Stdio::null())
         .output()
         .expect("stickyviz runs");
-    assert!(send.status.success(), "send failed: {}", String::from_utf8_lossy(&send.stderr));
+    assert!(
+        send.status.success(),
+        "send failed: {}",
+        String::from_utf8_lossy(&send.stderr)
+    );
     let rec = Recording::from_json(&String::from_utf8_lossy(&send.stdout)).expect("a recording");
     let model = Model::from_events(&rec.events);
     assert_eq!(model.summary.messages, 25);
-    assert!(model.summary.writes >= 50, "header and body written separately: {}", model.summary.writes);
+    assert!(
+        model.summary.writes >= 50,
+        "header and body written separately: {}",
+        model.summary.writes
+    );
 
     let (ok, _) = finish(server, Duration::from_secs(20));
     assert!(ok, "python server failed");
@@ -148,7 +192,18 @@ fn send_delivers_every_frame_to_a_seed_python_receiver() {
 #[test]
 fn listen_udp_keeps_datagrams_and_shows_truncation() {
     let mut child = Command::new(BIN)
-        .args(["listen", "--udp", "0", "--headless", "--read-size", "1024", "--idle-ms", "300", "--json", "-"])
+        .args([
+            "listen",
+            "--udp",
+            "0",
+            "--headless",
+            "--read-size",
+            "1024",
+            "--idle-ms",
+            "300",
+            "--json",
+            "-",
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -177,15 +232,33 @@ fn listen_udp_keeps_datagrams_and_shows_truncation() {
             _ => None,
         })
         .collect();
-    assert_eq!(got, vec![(5, 5), (0, 0), (1024, 2000)], "one recvfrom per sendto; the big one truncated");
+    assert_eq!(
+        got,
+        vec![(5, 5), (0, 0), (1024, 2000)],
+        "one recvfrom per sendto; the big one truncated"
+    );
 }
 
 #[test]
 fn listen_with_bad_read_size_exits_2_naming_the_flag() {
-    let out = Command::new(BIN).args(["listen", "--tcp", "0", "--headless", "--read-size", "0"]).output().expect("runs");
+    let out = Command::new(BIN)
+        .args(["listen", "--tcp", "0", "--headless", "--read-size", "0"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--read-size"), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new(BIN).args(["send", "--tcp", "1", "--count", "0"]).output().expect("runs");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--read-size"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(BIN)
+        .args(["send", "--tcp", "1", "--count", "0"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--count"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--count"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -11,7 +11,9 @@ use stickyviz::i18n::{t, Lang};
 use stickyviz::presets;
 
 fn run_preset(name: &str) -> Model {
-    let exp = presets::find(name).unwrap_or_else(|| panic!("preset {name}")).experiment;
+    let exp = presets::find(name)
+        .unwrap_or_else(|| panic!("preset {name}"))
+        .experiment;
     let run = Run::start(&exp, None).unwrap_or_else(|e| panic!("{name} starts: {e}"));
     Model::from_events(&run.wait())
 }
@@ -20,7 +22,9 @@ fn run_preset(name: &str) -> Model {
 /// kernel refuses namespaces here (said: "skipped: why").
 fn run_link_preset(name: &str) -> Option<(Experiment, Model)> {
     stickyviz::engine::link::set_child_binary(env!("CARGO_BIN_EXE_stickyviz"));
-    let exp = presets::find(name).unwrap_or_else(|| panic!("preset {name}")).experiment;
+    let exp = presets::find(name)
+        .unwrap_or_else(|| panic!("preset {name}"))
+        .experiment;
     match Run::start(&exp, None) {
         Ok(run) => Some((exp, Model::from_events(&run.wait()))),
         Err(EngineError::Link(why)) => {
@@ -31,15 +35,25 @@ fn run_link_preset(name: &str) -> Option<(Experiment, Model)> {
     }
 }
 
-
-
 #[test]
 fn every_preset_explains_itself_in_english_and_chinese() {
     for p in presets::all() {
         let (summary, summary_zh) = (t(Lang::En, p.summary), t(Lang::Zh, p.summary));
-        assert!(summary.len() > 200, "{}: the English explanation is a paragraph", p.name);
-        assert!(summary_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{}: Chinese explanation", p.name);
-        assert!(summary_zh.chars().count() > 80, "{}: the Chinese explanation is a paragraph", p.name);
+        assert!(
+            summary.len() > 200,
+            "{}: the English explanation is a paragraph",
+            p.name
+        );
+        assert!(
+            summary_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{}: Chinese explanation",
+            p.name
+        );
+        assert!(
+            summary_zh.chars().count() > 80,
+            "{}: the Chinese explanation is a paragraph",
+            p.name
+        );
     }
 }
 
@@ -50,7 +64,12 @@ fn udp_echo_keeps_every_boundary() {
     assert_eq!(m.summary.datagrams_truncated, 0);
     for d in &m.datagrams {
         assert_eq!(m.datagram_fate(d), DatagramFate::Delivered, "{}", d.msg);
-        assert_eq!(d.received.map(|(n, _)| n), Some(d.len), "one sendto is one recvfrom: {}", d.msg);
+        assert_eq!(
+            d.received.map(|(n, _)| n),
+            Some(d.len),
+            "one sendto is one recvfrom: {}",
+            d.msg
+        );
     }
 }
 
@@ -70,7 +89,11 @@ fn udp_flood_drops_datagrams_and_counts_them() {
     // 2000 datagrams into an 8 KiB buffer nobody reads for 50 ms: most cannot fit.
     assert!(dropped > 1000, "dropped {dropped}");
     assert_eq!(dropped + s.datagrams_received, s.datagrams_sent);
-    assert!(s.udp_rcvbuf_actual.is_some_and(|n| n >= 4096), "{:?}", s.udp_rcvbuf_actual);
+    assert!(
+        s.udp_rcvbuf_actual.is_some_and(|n| n >= 4096),
+        "{:?}",
+        s.udp_rcvbuf_actual
+    );
 }
 
 #[test]
@@ -80,7 +103,12 @@ fn udp_empty_datagrams_arrive_as_zero_length_reads_tcp_sends_nothing() {
     assert_eq!(s.datagrams_sent, 5);
     assert_eq!(s.datagrams_received, 5);
     for d in &m.datagrams {
-        assert_eq!(d.received.map(|(n, _)| n), Some(0), "{} arrived as a 0-byte read", d.msg);
+        assert_eq!(
+            d.received.map(|(n, _)| n),
+            Some(0),
+            "{} arrived as a 0-byte read",
+            d.msg
+        );
         assert_eq!(m.datagram_fate(d), DatagramFate::Delivered);
     }
     assert_eq!(s.writes, 0, "an empty send() writes nothing on a TCP stream");
@@ -105,13 +133,23 @@ fn flow_control_closes_the_window_and_loses_nothing() {
 
 #[test]
 fn real_mss_cuts_each_message_into_segments_no_larger_than_the_mss() {
-    let Some((exp, model)) = run_link_preset("real-mss") else { return };
-    assert!(model.segments_unavailable.is_none(), "capture works inside the namespace: {:?}", model.segments_unavailable);
+    let Some((exp, model)) = run_link_preset("real-mss") else {
+        return;
+    };
+    assert!(
+        model.segments_unavailable.is_none(),
+        "capture works inside the namespace: {:?}",
+        model.segments_unavailable
+    );
     let mss = snd_mss(&model);
     // MTU 1500 − 20 IP − 20 TCP − 12 timestamp option
     assert_eq!(mss, 1448, "the namespace's lo has the link's MTU");
     assert!(!model.segments.is_empty());
-    assert!(model.segments.iter().all(|s| u64::from(s.len) <= mss), "no segment over the MSS: {:?}", model.segments.iter().map(|s| s.len).max());
+    assert!(
+        model.segments.iter().all(|s| u64::from(s.len) <= mss),
+        "no segment over the MSS: {:?}",
+        model.segments.iter().map(|s| s.len).max()
+    );
     // a 10,004-byte frame cannot leave in fewer than 7 segments of 1448 bytes
     assert!(model.segments.len() >= 3 * 7, "{} segments", model.segments.len());
     assert_every_frame_intact("real-mss", &model, u64::from(exp.workload.count));
@@ -120,8 +158,13 @@ fn real_mss_cuts_each_message_into_segments_no_larger_than_the_mss() {
 
 #[test]
 fn lossy_link_retransmits_yet_every_frame_arrives_intact_and_in_order() {
-    let Some((exp, model)) = run_link_preset("lossy-link") else { return };
-    let retransmitted = model.summary.retransmitted_tcp_info.expect("TCP_INFO counts retransmissions on Linux");
+    let Some((exp, model)) = run_link_preset("lossy-link") else {
+        return;
+    };
+    let retransmitted = model
+        .summary
+        .retransmitted_tcp_info
+        .expect("TCP_INFO counts retransmissions on Linux");
     assert!(retransmitted > 0, "a 20 KB queue at 20 Mbit/s must overflow under 2 MB");
     assert_every_frame_intact("lossy-link", &model, u64::from(exp.workload.count));
     assert_eq!(model.summary.bytes_received, model.summary.bytes_sent);
@@ -130,7 +173,9 @@ fn lossy_link_retransmits_yet_every_frame_arrives_intact_and_in_order() {
 
 #[test]
 fn udp_lossy_drops_datagrams_and_nothing_resends_them() {
-    let Some((_, model)) = run_link_preset("udp-lossy") else { return };
+    let Some((_, model)) = run_link_preset("udp-lossy") else {
+        return;
+    };
     let s = &model.summary;
     let dropped = s.datagrams_dropped.expect("counted once the receiver ended");
     // 200 KB at once into a 20 KB queue

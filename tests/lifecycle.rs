@@ -45,7 +45,9 @@ enum StopPoint {
     /// Until the first `recv()` returned: the reader now sleeps before the next one.
     MidRead,
     /// After this many milliseconds, wherever the threads are.
-    After { ms: u64 },
+    After {
+        ms: u64,
+    },
     /// After the run ended by itself.
     NaturalEnd,
     /// After `listen` reported its client's connection over (a reset, a header it refused).
@@ -59,9 +61,15 @@ enum StopPoint {
 enum Kind {
     Engine(Box<Experiment>),
     /// `listen --tcp` with this framing, and a raw client that does `client`.
-    Listen { framing: FramingMode, echo: bool, client: Hostile },
+    Listen {
+        framing: FramingMode,
+        echo: bool,
+        client: Hostile,
+    },
     /// `send --tcp` against a raw server that reads a little and resets.
-    SendReset { nagle: bool },
+    SendReset {
+        nagle: bool,
+    },
     /// `listen --udp`, stopped while datagrams arrive.
     ListenUdp,
 }
@@ -103,8 +111,17 @@ fn tiny(mut exp: Experiment) -> Experiment {
 
 /// A sender that fills its buffer: 10 kB messages, 4 kB buffers, a reader of 10 bytes per 10 s.
 fn blocked_writer(framing: FramingMode, nagle: bool, split: WriteSplit) -> Experiment {
-    let mut exp = Experiment { transports: Transports::Tcp, framing, ..Experiment::default() };
-    exp.workload = Workload { count: 100_000, size_min: 10_000, size_max: 10_000, ..Workload::default() };
+    let mut exp = Experiment {
+        transports: Transports::Tcp,
+        framing,
+        ..Experiment::default()
+    };
+    exp.workload = Workload {
+        count: 100_000,
+        size_min: 10_000,
+        size_max: 10_000,
+        ..Workload::default()
+    };
     exp.sender.nagle = nagle;
     exp.sender.split = split;
     exp.sender.sndbuf = Some(4096);
@@ -117,8 +134,17 @@ fn blocked_writer(framing: FramingMode, nagle: bool, split: WriteSplit) -> Exper
 
 /// A reader that sleeps 10 s after every `recv()`.
 fn sleepy_reader(framing: FramingMode, transports: Transports) -> Experiment {
-    let mut exp = Experiment { transports, framing, ..Experiment::default() };
-    exp.workload = Workload { count: 50, size_min: 10, size_max: 500, ..Workload::default() };
+    let mut exp = Experiment {
+        transports,
+        framing,
+        ..Experiment::default()
+    };
+    exp.workload = Workload {
+        count: 50,
+        size_min: 10,
+        size_max: 500,
+        ..Workload::default()
+    };
     exp.receiver.read_size = 64;
     exp.receiver.read_delay_ms = 10_000;
     exp.receiver.start_delay_ms = 0;
@@ -137,27 +163,67 @@ fn scenarios() -> Vec<Scenario> {
             eprintln!("skipped: {}: the kernel refuses its link here: {why:?}", p.name);
             continue;
         }
-        for stop in [StopPoint::RightAfterStart, StopPoint::After { ms: 3 }, StopPoint::After { ms: 15 }, StopPoint::NaturalEnd] {
-            add(format!("{} {stop:?}", p.name), Kind::Engine(Box::new(exp.clone())), stop);
+        for stop in [
+            StopPoint::RightAfterStart,
+            StopPoint::After { ms: 3 },
+            StopPoint::After { ms: 15 },
+            StopPoint::NaturalEnd,
+        ] {
+            add(
+                format!("{} {stop:?}", p.name),
+                Kind::Engine(Box::new(exp.clone())),
+                stop,
+            );
         }
     }
-    for framing in [FramingMode::None, FramingMode::U32, FramingMode::SeedJson, FramingMode::Newline, FramingMode::NaiveU32] {
+    for framing in [
+        FramingMode::None,
+        FramingMode::U32,
+        FramingMode::SeedJson,
+        FramingMode::Newline,
+        FramingMode::NaiveU32,
+    ] {
         for nagle in [true, false] {
             let exp = blocked_writer(framing, nagle, WriteSplit::Whole);
-            add(format!("blocked writer {} nagle {nagle}", framing.name()), Kind::Engine(Box::new(exp)), StopPoint::MidWrite);
+            add(
+                format!("blocked writer {} nagle {nagle}", framing.name()),
+                Kind::Engine(Box::new(exp)),
+                StopPoint::MidWrite,
+            );
         }
         let exp = sleepy_reader(framing, Transports::Tcp);
-        add(format!("sleepy reader {}", framing.name()), Kind::Engine(Box::new(exp)), StopPoint::MidRead);
+        add(
+            format!("sleepy reader {}", framing.name()),
+            Kind::Engine(Box::new(exp)),
+            StopPoint::MidRead,
+        );
     }
     let exp = blocked_writer(FramingMode::SeedJson, true, WriteSplit::HeaderThenBody);
-    add("blocked writer seed-json header-body".into(), Kind::Engine(Box::new(exp)), StopPoint::MidWrite);
+    add(
+        "blocked writer seed-json header-body".into(),
+        Kind::Engine(Box::new(exp)),
+        StopPoint::MidWrite,
+    );
     let exp = blocked_writer(FramingMode::U32, false, WriteSplit::Chunks { bytes: 3000 });
-    add("blocked writer u32 chunks".into(), Kind::Engine(Box::new(exp)), StopPoint::MidWrite);
+    add(
+        "blocked writer u32 chunks".into(),
+        Kind::Engine(Box::new(exp)),
+        StopPoint::MidWrite,
+    );
     let exp = sleepy_reader(FramingMode::U32, Transports::Both);
-    add("sleepy reader tcp+udp".into(), Kind::Engine(Box::new(exp)), StopPoint::MidRead);
+    add(
+        "sleepy reader tcp+udp".into(),
+        Kind::Engine(Box::new(exp)),
+        StopPoint::MidRead,
+    );
     for framing in [FramingMode::None, FramingMode::U32, FramingMode::SeedJson] {
         for echo in [false, true] {
-            for client in [Hostile::ResetMidFrame, Hostile::Silent, Hostile::FloodNoRead, Hostile::HugeHeader] {
+            for client in [
+                Hostile::ResetMidFrame,
+                Hostile::Silent,
+                Hostile::FloodNoRead,
+                Hostile::HugeHeader,
+            ] {
                 let name = format!("listen {} echo {echo}: client {client:?}", framing.name());
                 let ends_itself = match client {
                     Hostile::ResetMidFrame => true,
@@ -174,7 +240,11 @@ fn scenarios() -> Vec<Scenario> {
         }
     }
     for nagle in [true, false] {
-        add(format!("send nagle {nagle}: server resets"), Kind::SendReset { nagle }, StopPoint::NaturalEnd);
+        add(
+            format!("send nagle {nagle}: server resets"),
+            Kind::SendReset { nagle },
+            StopPoint::NaturalEnd,
+        );
     }
     add("listen udp".into(), Kind::ListenUdp, StopPoint::After { ms: 5 });
     all
@@ -194,7 +264,9 @@ fn threads() -> usize {
 
 /// Closes with SO_LINGER 0: the kernel sends a reset instead of a FIN.
 fn reset(stream: TcpStream) {
-    SockRef::from(&stream).set_linger(Some(Duration::ZERO)).expect("SO_LINGER");
+    SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .expect("SO_LINGER");
     drop(stream);
 }
 
@@ -207,7 +279,10 @@ fn wait_until(run: &Run, events: &mut Vec<Event>, name: &str, mut reached: impl 
         if reached(events, run) {
             return;
         }
-        assert!(Instant::now() < end, "{name}: the stop point was not reached within {REACH_LIMIT:?}");
+        assert!(
+            Instant::now() < end,
+            "{name}: the stop point was not reached within {REACH_LIMIT:?}"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -218,7 +293,12 @@ fn short_write_seen(events: &[Event], split: WriteSplit) -> bool {
     let mut piece_ends: Vec<u64> = Vec::new();
     for e in events {
         match e {
-            Event::Message { offset, len, header_len, .. } => {
+            Event::Message {
+                offset,
+                len,
+                header_len,
+                ..
+            } => {
                 let (start, end) = (offset.0, offset.0 + u64::from(*len));
                 piece_ends = match split {
                     WriteSplit::Whole => vec![end],
@@ -240,10 +320,23 @@ fn tcp_reads(events: &[Event]) -> usize {
 /// Starts the scenario's run; returns it with the raw peer socket the cycle must close later.
 fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
     match &s.kind {
-        Kind::Engine(exp) => (Run::start(exp, None).unwrap_or_else(|e| panic!("{}: start failed: {e}", s.name)), None),
+        Kind::Engine(exp) => (
+            Run::start(exp, None).unwrap_or_else(|e| panic!("{}: start failed: {e}", s.name)),
+            None,
+        ),
         Kind::Listen { framing, echo, client } => {
             let (listener, addr) = peer::bind_tcp(SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind listen");
-            let opts = ListenOptions { framing: *framing, read_size: 1024, max_frame_len: 1 << 20, length_prefix: Default::default(), echo: *echo, idle_ms: 200, clients: 0, torture: false, refusal: "full\n" };
+            let opts = ListenOptions {
+                framing: *framing,
+                read_size: 1024,
+                max_frame_len: 1 << 20,
+                length_prefix: Default::default(),
+                echo: *echo,
+                idle_ms: 200,
+                clients: 0,
+                torture: false,
+                refusal: "full\n",
+            };
             let run = peer::listen_tcp(listener, opts, None).expect("listen starts");
             let mut stream = TcpStream::connect(addr).expect("connect to listen");
             match client {
@@ -269,7 +362,9 @@ fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
                         // A short write leaves the rest of the chunk to go first: frames stay whole.
                         match stream.write(&chunk[at..]) {
                             Ok(n) => (sent, at) = (sent + n, (at + n) % chunk.len()),
-                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(1)),
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                                std::thread::sleep(Duration::from_millis(1))
+                            }
                             Err(e) => panic!("{}: flood write failed: {e}", s.name),
                         }
                     }
@@ -277,17 +372,28 @@ fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
                 }
                 Hostile::HugeHeader => {
                     // u32: big-endian 0xffffffff; seed-json: little-endian i32::MAX; none: bytes.
-                    stream.write_all(&[0xff, 0xff, 0xff, 0x7f, b'{']).expect("write huge header");
+                    stream
+                        .write_all(&[0xff, 0xff, 0xff, 0x7f, b'{'])
+                        .expect("write huge header");
                     (run, Some(stream))
                 }
             }
         }
         Kind::SendReset { nagle } => {
             let server = TcpListener::bind("127.0.0.1:0").expect("bind raw server");
-            let mut exp = Experiment { transports: Transports::Tcp, ..Experiment::default() };
-            exp.workload = Workload { count: 10_000, size_min: 10_000, size_max: 10_000, ..Workload::default() };
+            let mut exp = Experiment {
+                transports: Transports::Tcp,
+                ..Experiment::default()
+            };
+            exp.workload = Workload {
+                count: 10_000,
+                size_min: 10_000,
+                size_max: 10_000,
+                ..Workload::default()
+            };
             exp.sender.nagle = *nagle;
-            let (run, _replies) = peer::send_tcp(server.local_addr().expect("address"), &exp, None).expect("send starts");
+            let (run, _replies) =
+                peer::send_tcp(server.local_addr().expect("address"), &exp, None).expect("send starts");
             let (mut conn, _) = server.accept().expect("accept the app's sender");
             let mut first = [0u8; 100];
             conn.read_exact(&mut first).expect("the first bytes arrive");
@@ -295,7 +401,17 @@ fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
         }
         Kind::ListenUdp => {
             let (socket, addr) = peer::bind_udp(SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind udp");
-            let opts = ListenOptions { framing: FramingMode::None, read_size: 100, max_frame_len: 1 << 20, length_prefix: Default::default(), echo: true, idle_ms: 10_000, clients: 0, torture: false, refusal: "full\n" };
+            let opts = ListenOptions {
+                framing: FramingMode::None,
+                read_size: 100,
+                max_frame_len: 1 << 20,
+                length_prefix: Default::default(),
+                echo: true,
+                idle_ms: 10_000,
+                clients: 0,
+                torture: false,
+                refusal: "full\n",
+            };
             let run = peer::listen_udp(socket, opts, None).expect("listen udp starts");
             let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp client");
             for n in [0usize, 5, 2000] {
@@ -310,7 +426,14 @@ fn start(s: &Scenario) -> (Run, Option<TcpStream>) {
 fn cycle(s: &Scenario) -> Duration {
     let (mut run, mut peer) = start(s);
     let mut events = Vec::new();
-    let reset_first = matches!(s.kind, Kind::SendReset { .. } | Kind::Listen { client: Hostile::ResetMidFrame, .. });
+    let reset_first = matches!(
+        s.kind,
+        Kind::SendReset { .. }
+            | Kind::Listen {
+                client: Hostile::ResetMidFrame,
+                ..
+            }
+    );
     if reset_first {
         if let Some(p) = peer.take() {
             reset(p);
@@ -319,14 +442,18 @@ fn cycle(s: &Scenario) -> Duration {
     match s.stop {
         StopPoint::RightAfterStart => {}
         StopPoint::MidWrite => {
-            let Kind::Engine(exp) = &s.kind else { panic!("{}: mid-write needs an engine run", s.name) };
+            let Kind::Engine(exp) = &s.kind else {
+                panic!("{}: mid-write needs an engine run", s.name)
+            };
             let split = exp.sender.split;
             wait_until(&run, &mut events, &s.name, |e, _| short_write_seen(e, split));
         }
         StopPoint::MidRead => wait_until(&run, &mut events, &s.name, |e, _| tcp_reads(e) >= 1),
         StopPoint::After { ms } => std::thread::sleep(Duration::from_millis(ms)),
         StopPoint::NaturalEnd => wait_until(&run, &mut events, &s.name, |_, run| run.is_finished()),
-        StopPoint::ClientReported => wait_until(&run, &mut events, &s.name, |e, _| e.iter().any(|e| matches!(e, Event::Client { .. }))),
+        StopPoint::ClientReported => wait_until(&run, &mut events, &s.name, |e, _| {
+            e.iter().any(|e| matches!(e, Event::Client { .. }))
+        }),
         StopPoint::ClientTalking => wait_until(&run, &mut events, &s.name, |e, _| tcp_reads(e) >= 1),
     }
     let t = Instant::now();
@@ -336,7 +463,11 @@ fn cycle(s: &Scenario) -> Duration {
     drop(peer);
     assert!(run.is_finished(), "{}: every thread joined after Stop", s.name);
     events.extend(run.drain().flatten());
-    assert!(matches!(events.last(), Some(Event::Finished { .. })), "{}: Finished comes last", s.name);
+    assert!(
+        matches!(events.last(), Some(Event::Finished { .. })),
+        "{}: Finished comes last",
+        s.name
+    );
     check_forced_effect(s, &events);
     took
 }
@@ -347,9 +478,18 @@ fn check_forced_effect(s: &Scenario, events: &[Event]) {
     match (&s.kind, s.stop) {
         (Kind::Engine(_), StopPoint::MidWrite | StopPoint::MidRead) => {
             // Mid-write the sender is cut off; mid-read the reader is (its sender may be done).
-            let side = if matches!(s.stop, StopPoint::MidWrite) { Side::TcpSender } else { Side::TcpReceiver };
+            let side = if matches!(s.stop, StopPoint::MidWrite) {
+                Side::TcpSender
+            } else {
+                Side::TcpReceiver
+            };
             let end = model.ended.iter().find(|(ended, _)| *ended == side);
-            assert!(matches!(end, Some((_, EndReason::Stopped))), "{}: {side:?} was stopped, not done: {:?}", s.name, model.ended);
+            assert!(
+                matches!(end, Some((_, EndReason::Stopped))),
+                "{}: {side:?} was stopped, not done: {:?}",
+                s.name,
+                model.ended
+            );
         }
         (Kind::SendReset { .. }, _) => {
             assert!(
@@ -360,11 +500,20 @@ fn check_forced_effect(s: &Scenario, events: &[Event]) {
             );
         }
         (Kind::Listen { framing, client, .. }, _) => {
-            let [c] = model.clients.as_slice() else { panic!("{}: one client report: {:?}", s.name, model.clients) };
+            let [c] = model.clients.as_slice() else {
+                panic!("{}: one client report: {:?}", s.name, model.clients)
+            };
             let framed = *framing != FramingMode::None;
             let expected = match client {
-                Hostile::ResetMidFrame => matches!(&c.outcome, ClientOutcome::Reset { unfinished, .. } if unfinished.is_some() == framed),
-                Hostile::HugeHeader if framed => matches!(c.outcome, ClientOutcome::Dropped { error: DecodeError::TooLong { .. } }),
+                Hostile::ResetMidFrame => {
+                    matches!(&c.outcome, ClientOutcome::Reset { unfinished, .. } if unfinished.is_some() == framed)
+                }
+                Hostile::HugeHeader if framed => matches!(
+                    c.outcome,
+                    ClientOutcome::Dropped {
+                        error: DecodeError::TooLong { .. }
+                    }
+                ),
                 Hostile::HugeHeader | Hostile::FloodNoRead => c.outcome == ClientOutcome::Stopped && c.bytes > 0,
                 Hostile::Silent => c.outcome == ClientOutcome::Stopped && c.bytes == 0,
             };
@@ -401,7 +550,10 @@ impl Watchdog {
                 }
             }
         });
-        Watchdog { tx, thread: Some(thread) }
+        Watchdog {
+            tx,
+            thread: Some(thread),
+        }
     }
 
     fn cycle(&self, name: &str) {

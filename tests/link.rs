@@ -29,7 +29,12 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn stickyviz(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env("LC_ALL", "C.UTF-8").stdin(Stdio::null()).output().expect("the binary runs")
+    Command::new(BIN)
+        .args(args)
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -46,7 +51,10 @@ fn run(name: &str, exp: &Experiment) -> Option<(Vec<Event>, Model)> {
             Some((events, model))
         }
         Err(EngineError::Link(why)) => {
-            eprintln!("skipped: {name}: a link cannot run here: {}", stickyviz::describe::link_failure(&why, stickyviz::i18n::Lang::En));
+            eprintln!(
+                "skipped: {name}: a link cannot run here: {}",
+                stickyviz::describe::link_failure(&why, stickyviz::i18n::Lang::En)
+            );
             None
         }
         Err(e) => panic!("{name} starts: {e}"),
@@ -54,22 +62,31 @@ fn run(name: &str, exp: &Experiment) -> Option<(Vec<Event>, Model)> {
 }
 
 fn preset(name: &str) -> Experiment {
-    presets::find(name).unwrap_or_else(|| panic!("preset {name}")).experiment
+    presets::find(name)
+        .unwrap_or_else(|| panic!("preset {name}"))
+        .experiment
 }
-
 
 #[test]
 fn mss_flag_caps_the_segments_on_a_link() {
     let _serial = one_at_a_time();
     // a jumbo MTU would allow 8948-byte segments: TCP_MAXSEG 1000 must cap them
     let mut exp = preset("real-mss");
-    exp.link = Some(Link { mtu_bytes: 9000, ..exp.link.unwrap_or_default() });
+    exp.link = Some(Link {
+        mtu_bytes: 9000,
+        ..exp.link.unwrap_or_default()
+    });
     exp.mss = Some(1000);
-    let Some((_, model)) = run("--mss 1000", &exp) else { return };
+    let Some((_, model)) = run("--mss 1000", &exp) else {
+        return;
+    };
     let mss = snd_mss(&model);
     assert!(mss <= 1000, "TCP_MAXSEG set on both ends: snd_mss {mss}");
     let largest = model.segments.iter().map(|s| s.len).max().expect("segments captured");
-    assert!(u64::from(largest) <= mss, "largest segment {largest} over the MSS {mss}");
+    assert!(
+        u64::from(largest) <= mss,
+        "largest segment {largest} over the MSS {mss}"
+    );
     assert_every_frame_intact("--mss 1000", &model, u64::from(exp.workload.count));
 }
 
@@ -79,18 +96,32 @@ fn mss_flag_on_plain_loopback_is_what_the_kernel_reports() {
     let out = stickyviz(&["run", "--size", "10000", "--count", "2", "--mss", "1000", "--json", "-"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let rec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a recording");
-    let mss = rec["events"].as_array().expect("events").iter().find(|e| e["kind"] == "sock-opt" && e["opt"] == "mss").expect("the MSS recorded").clone();
+    let mss = rec["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["kind"] == "sock-opt" && e["opt"] == "mss")
+        .expect("the MSS recorded")
+        .clone();
     assert_eq!(mss["requested"], 1000);
     assert!(mss["actual"].as_u64().is_some_and(|n| n <= 1000), "{mss}");
     let out = stickyviz(&["run", "--mss", "50"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--mss: ") && text(&out.stderr).contains("88 to 32,767"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--mss: ") && text(&out.stderr).contains("88 to 32,767"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn a_bad_link_is_refused_naming_the_field_and_range() {
     let _serial = one_at_a_time();
-    for (spec, says) in [("mtu=100", "mtu: 100 is out of range; allowed 576 to 65,536"), ("rate=fast", "rate: 'fast' is not a value"), ("speed=1", "no link field 'speed'; allowed none, or fields mtu=")] {
+    for (spec, says) in [
+        ("mtu=100", "mtu: 100 is out of range; allowed 576 to 65,536"),
+        ("rate=fast", "rate: 'fast' is not a value"),
+        ("speed=1", "no link field 'speed'; allowed none, or fields mtu="),
+    ] {
         let out = stickyviz(&["run", "--link", spec]);
         assert_eq!(out.status.code(), Some(2), "{spec}");
         let err = text(&out.stderr);
@@ -107,23 +138,40 @@ fn namespace_refused_says_why_and_how_and_exits_2_and_loopback_still_runs() {
         "echo 0 > /proc/sys/user/max_user_namespaces && echo 0 > /proc/sys/user/max_net_namespaces || exit 99; \
          '{BIN}' run --preset real-mss; echo \"link exit $?\" >&2; '{BIN}' run --preset slow-reader --count 3 >/dev/null; echo \"loopback exit $?\" >&2"
     );
-    let out = Command::new("unshare").args(["-U", "-r", "sh", "-c", &script]).env("LC_ALL", "C.UTF-8").output();
+    let out = Command::new("unshare")
+        .args(["-U", "-r", "sh", "-c", &script])
+        .env("LC_ALL", "C.UTF-8")
+        .output();
     let out = match out {
         Ok(o) if o.status.code() != Some(99) && !text(&o.stderr).contains("unshare failed") => o,
-        Ok(o) => return eprintln!("skipped: cannot make a user namespace to block namespaces in: {}", text(&o.stderr)),
+        Ok(o) => {
+            return eprintln!(
+                "skipped: cannot make a user namespace to block namespaces in: {}",
+                text(&o.stderr)
+            )
+        }
         Err(e) => return eprintln!("skipped: no unshare(1): {e}"),
     };
     let err = text(&out.stderr);
     assert!(err.contains("link exit 2"), "{err}");
     assert!(err.contains("--link: the kernel refused a network namespace"), "{err}");
-    assert!(err.contains("sysctl -w user.max_user_namespaces="), "says how to allow it: {err}");
+    assert!(
+        err.contains("sysctl -w user.max_user_namespaces="),
+        "says how to allow it: {err}"
+    );
     assert!(err.contains("loopback exit 0"), "plain loopback still runs: {err}");
 }
 
 #[test]
 fn delay_needs_netem_and_says_which_module_when_the_kernel_lacks_it() {
     let _serial = one_at_a_time();
-    let out = stickyviz(&["run", "--preset", "real-mss", "--link", "mtu=1500,rate=100mbit,queue=256kb,delay=5ms"]);
+    let out = stickyviz(&[
+        "run",
+        "--preset",
+        "real-mss",
+        "--link",
+        "mtu=1500,rate=100mbit,queue=256kb,delay=5ms",
+    ]);
     let err = text(&out.stderr);
     if out.status.success() {
         return eprintln!("skipped: this kernel has sch_netem: the delayed run went through");
@@ -134,7 +182,13 @@ fn delay_needs_netem_and_says_which_module_when_the_kernel_lacks_it() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("sch_netem"), "names the missing module: {err}");
     // and the rest of the link works without it
-    let out = stickyviz(&["run", "--preset", "real-mss", "--link", "mtu=1500,rate=100mbit,queue=256kb"]);
+    let out = stickyviz(&[
+        "run",
+        "--preset",
+        "real-mss",
+        "--link",
+        "mtu=1500,rate=100mbit,queue=256kb",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
@@ -161,12 +215,18 @@ fn link_runs_as_an_unprivileged_user() {
             std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod the copy");
         }
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"]).arg(&copy);
+        c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&copy);
         c
     } else {
         Command::new(BIN)
     };
-    let out = command.args(["run", "--preset", "lossy-link", "--json"]).arg(&json).env("LC_ALL", "C.UTF-8").output().expect("runs");
+    let out = command
+        .args(["run", "--preset", "lossy-link", "--json"])
+        .arg(&json)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("runs");
     let err = text(&out.stderr);
     if err.contains("Permission denied") && err.contains("stickyviz") {
         return eprintln!("skipped: nobody cannot execute the binary: {err}");
@@ -176,11 +236,17 @@ fn link_runs_as_an_unprivileged_user() {
     }
     assert!(out.status.success(), "{err}\n{}", text(&out.stdout));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("retransmitted (TCP_INFO)"), "the summary says the link lost segments: {stdout}");
+    assert!(
+        stdout.contains("retransmitted (TCP_INFO)"),
+        "the summary says the link lost segments: {stdout}"
+    );
     let rec = stickyviz::recording::Recording::load(&json).expect("the recording");
     let segments = rec.events.iter().filter(|e| matches!(e, Event::Segment { .. })).count();
     assert!(segments > 0, "the wire lane fills without root");
-    assert!(!rec.events.iter().any(|e| matches!(e, Event::SegmentsUnavailable { .. })));
+    assert!(!rec
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::SegmentsUnavailable { .. })));
 }
 
 /// Stop in the middle of a link run: the child is stopped through its stdin and reaped, its
@@ -200,13 +266,32 @@ fn stop_mid_run_reaps_the_child_and_keeps_its_events() {
     std::thread::sleep(Duration::from_millis(400));
     let started = std::time::Instant::now();
     run.stop();
-    assert!(started.elapsed() < Duration::from_secs(2), "Stop took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "Stop took {:?}",
+        started.elapsed()
+    );
     let events: Vec<Event> = run.drain().flatten().collect();
-    assert!(events.iter().any(|e| matches!(e, Event::Write { .. })), "the child's writes came back");
-    assert!(events.iter().any(|e| matches!(e, Event::Ended { .. })), "the child's sides ended and said so");
-    assert!(matches!(events.last(), Some(Event::Finished { .. })), "the parent's Finished comes last");
+    assert!(
+        events.iter().any(|e| matches!(e, Event::Write { .. })),
+        "the child's writes came back"
+    );
+    assert!(
+        events.iter().any(|e| matches!(e, Event::Ended { .. })),
+        "the child's sides ended and said so"
+    );
+    assert!(
+        matches!(events.last(), Some(Event::Finished { .. })),
+        "the parent's Finished comes last"
+    );
     drop(run);
-    let link_children: Vec<String> = children().into_iter().filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains("__link-child"))).collect();
+    let link_children: Vec<String> = children()
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains("__link-child"))
+        })
+        .collect();
     assert!(link_children.is_empty(), "no child left: {link_children:?}");
     assert_eq!(open_fds(), fds_before, "no descriptor left");
 }
@@ -229,7 +314,13 @@ fn children() -> Vec<String> {
 /// The effective uid, from `/proc/self/status` (`Uid: real effective saved fs`).
 fn effective_uid() -> Option<u32> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("Uid:"))?.split_whitespace().nth(1)?.parse().ok()
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn make_writable_by_anyone(dir: &Path) {

@@ -62,9 +62,18 @@ impl Listener {
                 }
             }
         });
-        let mut l = Listener { child, port: 0, stderr, seen: Vec::new() };
+        let mut l = Listener {
+            child,
+            port: 0,
+            stderr,
+            seen: Vec::new(),
+        };
         let line = l.wait_for_line("listening on");
-        l.port = line.rsplit(':').next().and_then(|p| p.trim().parse().ok()).unwrap_or_else(|| panic!("no port in '{line}'"));
+        l.port = line
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no port in '{line}'"));
         l
     }
 
@@ -84,8 +93,13 @@ impl Listener {
                         return line;
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => panic!("no stderr line with '{needle}' within {STEP:?}; so far: {:#?}", self.seen),
-                Err(RecvTimeoutError::Disconnected) => panic!("stderr closed before a line with '{needle}'; so far: {:#?}", self.seen),
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "no stderr line with '{needle}' within {STEP:?}; so far: {:#?}",
+                    self.seen
+                ),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("stderr closed before a line with '{needle}'; so far: {:#?}", self.seen)
+                }
             }
         }
     }
@@ -136,7 +150,9 @@ fn connect(addr: SocketAddr) -> (TcpStream, SocketAddr) {
 
 /// Closes with SO_LINGER 0: the kernel sends a reset instead of a FIN.
 fn reset(stream: TcpStream) {
-    SockRef::from(&stream).set_linger(Some(Duration::ZERO)).expect("SO_LINGER");
+    SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .expect("SO_LINGER");
     drop(stream);
 }
 
@@ -149,7 +165,13 @@ fn send_and_wait_for_close(addr: SocketAddr, bytes: &[u8]) -> SocketAddr {
     let mut sink = Vec::new();
     // Closed by the listener: end of stream, or a reset if our bytes were still unread.
     let closed = s.read_to_end(&mut sink);
-    assert!(closed.is_ok() || closed.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset), "{closed:?}");
+    assert!(
+        closed.is_ok()
+            || closed
+                .as_ref()
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "{closed:?}"
+    );
     local
 }
 
@@ -185,7 +207,11 @@ fn good_client(addr: SocketAddr, framing: FramingMode, count: u32) -> (SocketAdd
 
 fn client_of(model: &Model, peer: SocketAddr) -> &ClientRec {
     let peer = peer.to_string();
-    model.clients.iter().find(|c| c.peer == peer).unwrap_or_else(|| panic!("no report for {peer}: {:#?}", model.clients))
+    model
+        .clients
+        .iter()
+        .find(|c| c.peer == peer)
+        .unwrap_or_else(|| panic!("no report for {peer}: {:#?}", model.clients))
 }
 
 /// The stream model a client's lane was folded into.
@@ -204,7 +230,10 @@ fn assert_frames(m: &Model, bodies: &[Vec<u8>], what: &str) {
     for (f, body) in m.frames.iter().zip(bodies) {
         let end = (f.offset + u64::from(f.len)) as usize;
         let start = end - f.payload_len as usize;
-        let got = m.received.get(start..end).unwrap_or_else(|| panic!("{what}: frame {} bytes kept", f.index));
+        let got = m
+            .received
+            .get(start..end)
+            .unwrap_or_else(|| panic!("{what}: frame {} bytes kept", f.index));
         assert_eq!(got, &body[..], "{what}: frame {} intact", f.index);
     }
 }
@@ -227,8 +256,22 @@ struct Hostile {
 }
 
 fn hostile_clients(framing: FramingMode) -> Vec<Hostile> {
-    let too_long = |o: &ClientOutcome| matches!(o, ClientOutcome::Dropped { error: DecodeError::TooLong { .. } });
-    let bad_json = |o: &ClientOutcome| matches!(o, ClientOutcome::Dropped { error: DecodeError::BadJson { .. } });
+    let too_long = |o: &ClientOutcome| {
+        matches!(
+            o,
+            ClientOutcome::Dropped {
+                error: DecodeError::TooLong { .. }
+            }
+        )
+    };
+    let bad_json = |o: &ClientOutcome| {
+        matches!(
+            o,
+            ClientOutcome::Dropped {
+                error: DecodeError::BadJson { .. }
+            }
+        )
+    };
     match framing {
         FramingMode::U32 => vec![Hostile {
             name: "4 GiB u32 length header",
@@ -270,7 +313,16 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     let dir = tempfile::tempdir().expect("temp dir");
     let json = dir.path().join("listen.json");
     let json = json.to_str().expect("UTF-8 path");
-    let mut l = Listener::start(&["--tcp", "0", "--framing", framing.name(), "--read-size", "5", "--json", json]);
+    let mut l = Listener::start(&[
+        "--tcp",
+        "0",
+        "--framing",
+        framing.name(),
+        "--read-size",
+        "5",
+        "--json",
+        json,
+    ]);
     let addr = l.addr();
     let mut expected: Vec<Expect> = Vec::new();
 
@@ -281,13 +333,23 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     let (probe, probe_addr) = connect(addr);
     drop(probe);
     l.wait_for_report(probe_addr);
-    expected.push(Expect { peer: probe_addr, name: "probe", outcome: |o| *o == ClientOutcome::SentNothing, words: "without sending a byte" });
+    expected.push(Expect {
+        peer: probe_addr,
+        name: "probe",
+        outcome: |o| *o == ClientOutcome::SentNothing,
+        words: "without sending a byte",
+    });
 
     for h in hostile_clients(framing) {
         let peer = send_and_wait_for_close(addr, &h.bytes);
         let line = l.wait_for_report(peer);
         assert!(line.contains("closed this connection"), "{}: {line}", h.name);
-        expected.push(Expect { peer, name: h.name, outcome: h.outcome, words: h.words });
+        expected.push(Expect {
+            peer,
+            name: h.name,
+            outcome: h.outcome,
+            words: h.words,
+        });
     }
 
     // Half a frame, then a reset: 10 of 100 body bytes.
@@ -301,7 +363,15 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     expected.push(Expect {
         peer: cut_addr,
         name: "reset mid-frame",
-        outcome: |o| matches!(o, ClientOutcome::Reset { unfinished: Some(DecodeError::Truncated { .. }), .. }),
+        outcome: |o| {
+            matches!(
+                o,
+                ClientOutcome::Reset {
+                    unfinished: Some(DecodeError::Truncated { .. }),
+                    ..
+                }
+            )
+        },
         words: "in the middle of a frame",
     });
 
@@ -309,7 +379,12 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     // exit status 1: the hostile clients' frames could not be decoded.
     let (good_addr, bodies) = good_client(addr, framing, 25);
     let (stdout, stderr) = l.finish_with(1);
-    expected.push(Expect { peer: silent_addr, name: "silent", outcome: |o| *o == ClientOutcome::Stopped, words: "having sent nothing" });
+    expected.push(Expect {
+        peer: silent_addr,
+        name: "silent",
+        outcome: |o| *o == ClientOutcome::Stopped,
+        words: "having sent nothing",
+    });
     drop(silent);
 
     let rec = Recording::load(std::path::Path::new(json)).expect("the recording loads");
@@ -320,17 +395,35 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     assert_frames(lane_model(&model, good.lane), &bodies, "the good client");
     assert_eq!(model.clients_served, 1);
     assert_eq!(model.clients_total as usize, expected.len() + 1);
-    for Expect { peer, name, outcome, words } in &expected {
+    for Expect {
+        peer,
+        name,
+        outcome,
+        words,
+    } in &expected
+    {
         let c = client_of(&model, *peer);
         assert!(outcome(&c.outcome), "{name}: reported as {c:?}");
         let line = format!("client {peer}: ");
-        let human = stdout.lines().find(|l| l.contains(&line)).unwrap_or_else(|| panic!("{name}: no line for {peer} in:\n{stdout}"));
+        let human = stdout
+            .lines()
+            .find(|l| l.contains(&line))
+            .unwrap_or_else(|| panic!("{name}: no line for {peer} in:\n{stdout}"));
         assert!(human.contains(words), "{name}: '{human}' should say '{words}'");
-        assert!(stderr.iter().any(|l| l.contains(&line)), "{name}: reported live on stderr: {stderr:#?}");
+        assert!(
+            stderr.iter().any(|l| l.contains(&line)),
+            "{name}: reported live on stderr: {stderr:#?}"
+        );
         // In the recording, as the client's own event.
-        assert!(rec.events.iter().any(|e| matches!(e, Event::Client { peer: p, .. } if *p == peer.to_string())));
+        assert!(rec
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Client { peer: p, .. } if *p == peer.to_string())));
     }
-    assert!(stdout.contains("clients served") && stdout.contains("clients connected"), "{stdout}");
+    assert!(
+        stdout.contains("clients served") && stdout.contains("clients connected"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -349,7 +442,9 @@ fn listen_lets_a_silent_client_go_when_every_place_is_taken() {
     let addr = l.addr();
     // As many silent clients as listen serves at once, then a real one: the first silent one
     // makes room. The kernel's backlog keeps them in order even before listen accepts them.
-    let silent: Vec<(TcpStream, SocketAddr)> = (0..stickyviz::engine::peer::MAX_CLIENTS_AT_ONCE).map(|_| connect(addr)).collect();
+    let silent: Vec<(TcpStream, SocketAddr)> = (0..stickyviz::engine::peer::MAX_CLIENTS_AT_ONCE)
+        .map(|_| connect(addr))
+        .collect();
     let (good_addr, bodies) = good_client(addr, FramingMode::U32, 5);
     l.wait_for_report(silent[0].1);
     let (stdout, _) = l.finish();
@@ -360,15 +455,27 @@ fn listen_lets_a_silent_client_go_when_every_place_is_taken() {
     let good = client_of(&model, good_addr);
     assert_eq!(good.outcome, ClientOutcome::Served);
     assert_frames(lane_model(&model, good.lane), &bodies, "the good client");
-    let evicted: Vec<&ClientRec> = model.clients.iter().filter(|c| matches!(c.outcome, ClientOutcome::Evicted { .. })).collect();
+    let evicted: Vec<&ClientRec> = model
+        .clients
+        .iter()
+        .filter(|c| matches!(c.outcome, ClientOutcome::Evicted { .. }))
+        .collect();
     assert_eq!(evicted.len(), 1, "{:#?}", model.clients);
-    assert_eq!(evicted[0].peer, first_silent.to_string(), "the longest-silent client made room");
+    assert_eq!(
+        evicted[0].peer,
+        first_silent.to_string(),
+        "the longest-silent client made room"
+    );
 }
 
 #[test]
 fn listen_binds_loopback_by_default_and_warns_on_any_other_address() {
     let l = Listener::start(&["--tcp", "0", "--framing", "newline"]);
-    assert!(l.seen.iter().any(|line| line.contains("listening on tcp 127.0.0.1:")), "{:#?}", l.seen);
+    assert!(
+        l.seen.iter().any(|line| line.contains("listening on tcp 127.0.0.1:")),
+        "{:#?}",
+        l.seen
+    );
     assert!(!l.seen.iter().any(|line| line.contains("warning")), "{:#?}", l.seen);
     let addr = l.addr();
     good_client(addr, FramingMode::Newline, 3);
@@ -379,8 +486,18 @@ fn listen_binds_loopback_by_default_and_warns_on_any_other_address() {
     // connects over loopback.
     // (--clients 1: beyond loopback a listen otherwise serves a class until stopped)
     let l = Listener::start(&["--tcp", "0.0.0.0:0", "--framing", "newline", "--clients", "1"]);
-    assert!(l.seen.iter().any(|line| line.contains("warning: --tcp 0.0.0.0:0 is not loopback")), "{:#?}", l.seen);
-    assert!(l.seen.iter().any(|line| line.contains("listening on tcp 0.0.0.0:")), "{:#?}", l.seen);
+    assert!(
+        l.seen
+            .iter()
+            .any(|line| line.contains("warning: --tcp 0.0.0.0:0 is not loopback")),
+        "{:#?}",
+        l.seen
+    );
+    assert!(
+        l.seen.iter().any(|line| line.contains("listening on tcp 0.0.0.0:")),
+        "{:#?}",
+        l.seen
+    );
     let addr = l.addr();
     good_client(addr, FramingMode::Newline, 3);
     l.finish();
@@ -394,16 +511,31 @@ fn listen_binds_loopback_by_default_and_warns_on_any_other_address() {
         .spawn()
         .expect("stickyviz starts");
     let mut warning = String::new();
-    BufReader::new(udp.stderr.take().expect("stderr piped")).read_line(&mut warning).expect("a stderr line");
+    BufReader::new(udp.stderr.take().expect("stderr piped"))
+        .read_line(&mut warning)
+        .expect("a stderr line");
     // No datagram comes, so it would wait for ever: end it once the warning is read.
     udp.kill().expect("kill the UDP listener");
     udp.wait().expect("reap the UDP listener");
-    assert!(warning.contains("warning: --udp 0.0.0.0:0 is not loopback"), "{warning}");
+    assert!(
+        warning.contains("warning: --udp 0.0.0.0:0 is not loopback"),
+        "{warning}"
+    );
 }
 
 #[test]
 fn listen_udp_survives_garbage_and_clients_that_vanish_before_the_echo() {
-    let l = Listener::start(&["--udp", "0", "--echo", "--read-size", "1024", "--idle-ms", "500", "--json", "-"]);
+    let l = Listener::start(&[
+        "--udp",
+        "0",
+        "--echo",
+        "--read-size",
+        "1024",
+        "--idle-ms",
+        "500",
+        "--json",
+        "-",
+    ]);
     let addr = l.addr();
     // Gone before the echo comes back: the echo meets a closed port (ICMP port unreachable).
     for _ in 0..5 {
@@ -413,11 +545,20 @@ fn listen_udp_survives_garbage_and_clients_that_vanish_before_the_echo() {
     let noise = UdpSocket::bind("127.0.0.1:0").expect("bind");
     noise.set_read_timeout(Some(STEP)).expect("timeout");
     let mut buf = [0u8; 2048];
-    for d in [&[0xffu8, 0xfe, 0x00, 0x80][..], &[], &vec![0xaa; 65_507], b"\x00\x00\x00\x05hi"] {
+    for d in [
+        &[0xffu8, 0xfe, 0x00, 0x80][..],
+        &[],
+        &vec![0xaa; 65_507],
+        b"\x00\x00\x00\x05hi",
+    ] {
         noise.send_to(d, addr).expect("send garbage");
         // One at a time: the echo says the listener has read it (and nothing overflows).
         let (n, _) = noise.recv_from(&mut buf).expect("the echo of the garbage comes back");
-        assert_eq!(n, d.len().min(1024), "echoed as read: the tail past recvfrom(1024) is lost");
+        assert_eq!(
+            n,
+            d.len().min(1024),
+            "echoed as read: the tail past recvfrom(1024) is lost"
+        );
     }
     let good = UdpSocket::bind("127.0.0.1:0").expect("bind");
     good.set_read_timeout(Some(STEP)).expect("timeout");
@@ -438,7 +579,10 @@ fn listen_udp_survives_garbage_and_clients_that_vanish_before_the_echo() {
         })
         .collect();
     assert_eq!(got.len(), 5 + 4 + 5, "every datagram recorded: {got:?}");
-    assert!(got.contains(&(1024, 65_507)), "the big one truncated, its real length kept: {got:?}");
+    assert!(
+        got.contains(&(1024, 65_507)),
+        "the big one truncated, its real length kept: {got:?}"
+    );
     let model = Model::from_events(&rec.events);
     assert!(model.problems.is_empty(), "{:?}", model.problems);
 }
@@ -447,8 +591,16 @@ fn listen_udp_survives_garbage_and_clients_that_vanish_before_the_echo() {
 fn listen_with_a_bad_clients_count_exits_2_naming_the_flag() {
     for bad in ["-1", "many", "4294967296", "2000000"] {
         let flag = format!("--clients={bad}");
-        let out = Command::new(BIN).args(["listen", "--tcp", "0", "--headless", &flag]).env("LC_ALL", "C.UTF-8").output().expect("runs");
+        let out = Command::new(BIN)
+            .args(["listen", "--tcp", "0", "--headless", &flag])
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(2), "--clients {bad}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("--clients"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--clients"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -28,13 +28,22 @@ fn sockets() -> RwLockReadGuard<'static, ()> {
 
 /// A TCP-only experiment with the given workload; the reader starts at once unless told.
 fn tcp_experiment(workload: Workload) -> Experiment {
-    let mut exp = Experiment { transports: Transports::Tcp, workload, ..Experiment::default() };
+    let mut exp = Experiment {
+        transports: Transports::Tcp,
+        workload,
+        ..Experiment::default()
+    };
     exp.receiver.start_delay_ms = 0;
     exp
 }
 
 fn workload(count: u32, size_min: u32, size_max: u32) -> Workload {
-    Workload { count, size_min, size_max, ..Workload::default() }
+    Workload {
+        count,
+        size_min,
+        size_max,
+        ..Workload::default()
+    }
 }
 
 /// Runs `exp` to the end and folds its events.
@@ -83,7 +92,10 @@ fn decode_by_hand(mode: FramingMode, mut bytes: &[u8]) -> Vec<Vec<u8>> {
                 (4 + json_len, body as usize, 0)
             }
             FramingMode::Newline => {
-                let end = bytes.iter().position(|&b| b == b'\n').expect("every line ends with \\n");
+                let end = bytes
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .expect("every line ends with \\n");
                 (0, end, 1)
             }
             FramingMode::None | FramingMode::NaiveU32 => unreachable!("not a stream framing"),
@@ -98,7 +110,11 @@ fn framing_restores_every_message(mode: FramingMode) {
     let _guard = sockets();
     for read_size in [1, 3, 1024, 65_536] {
         // One-byte reads are one event each: keep that run small.
-        let w = if read_size == 1 { workload(4, 0, 150) } else { workload(30, 0, 3000) };
+        let w = if read_size == 1 {
+            workload(4, 0, 150)
+        } else {
+            workload(30, 0, 3000)
+        };
         let mut exp = tcp_experiment(w);
         exp.framing = mode;
         exp.receiver.read_size = read_size;
@@ -121,7 +137,13 @@ fn framing_restores_every_message(mode: FramingMode) {
         let frames: Vec<(u32, u64, u32, bool)> = events
             .iter()
             .filter_map(|e| match e {
-                Event::Frame { index, offset, len, intact, .. } => Some((*index, offset.0, *len, *intact)),
+                Event::Frame {
+                    index,
+                    offset,
+                    len,
+                    intact,
+                    ..
+                } => Some((*index, offset.0, *len, *intact)),
                 _ => None,
             })
             .collect();
@@ -130,13 +152,20 @@ fn framing_restores_every_message(mode: FramingMode) {
         for (k, ((index, offset, len, intact), (msg_offset, msg_len))) in frames.iter().zip(&messages).enumerate() {
             assert_eq!(*index as usize, k, "{ctx}: frames in order");
             assert!(intact, "{ctx}: frame {k} equals its message");
-            assert_eq!((*offset, *len), (*msg_offset, *msg_len), "{ctx}: frame {k} lies where message {k} was written");
+            assert_eq!(
+                (*offset, *len),
+                (*msg_offset, *msg_len),
+                "{ctx}: frame {k} lies where message {k} was written"
+            );
         }
 
         // Independently of the engine's decoder: the bytes that arrived, decoded by hand.
         assert_eq!(model.received.len() as u64, s.bytes_sent, "{ctx}: received bytes kept");
         let decoded = decode_by_hand(mode, &model.received);
-        assert!(decoded == expected_payloads(&exp.workload), "{ctx}: hand-decoded payloads differ from the workload");
+        assert!(
+            decoded == expected_payloads(&exp.workload),
+            "{ctx}: hand-decoded payloads differ from the workload"
+        );
     }
 }
 
@@ -195,17 +224,27 @@ fn nagle_burst_delivers_every_byte() {
     assert_eq!((s.messages, s.writes, s.bytes_sent), (200, 200, 2000));
     assert_eq!(s.bytes_received, 2000);
     // How many reads and segments varies run to run (design.md §6); print it for the curious.
-    eprintln!("nagle-burst: {} reads, segments captured {:?}, TCP_INFO {:?}", s.reads, s.segments_captured, s.segments_tcp_info);
+    eprintln!(
+        "nagle-burst: {} reads, segments captured {:?}, TCP_INFO {:?}",
+        s.reads, s.segments_captured, s.segments_tcp_info
+    );
 }
 
 #[test]
 fn udp_datagram_larger_than_read_size_is_truncated_with_real_length() {
     let _guard = sockets();
-    let mut exp = Experiment { transports: Transports::Udp, workload: workload(20, 10, 400), ..Experiment::default() };
+    let mut exp = Experiment {
+        transports: Transports::Udp,
+        workload: workload(20, 10, 400),
+        ..Experiment::default()
+    };
     exp.udp.read_size = 100;
     exp.udp.start_delay_ms = 0;
     let sizes: Vec<u32> = (0..20).map(|i| message_size(&exp.workload, i)).collect();
-    assert!(sizes.iter().any(|&n| n > 100), "the workload has datagrams over the read size: {sizes:?}");
+    assert!(
+        sizes.iter().any(|&n| n > 100),
+        "the workload has datagrams over the read size: {sizes:?}"
+    );
     let (events, model) = run(&exp);
     assert_clean(&model);
 
@@ -235,7 +274,13 @@ fn naive_header_preset_reads_body_bytes_as_a_header() {
     assert_eq!(s.bytes_received, s.bytes_sent);
     // The body leaves in 1000-byte writes 20 ms apart: recv(2500) returns short.
     assert!(
-        model.decode_errors.iter().any(|(_, e)| matches!(e, DecodeError::ShortRead { part: FramePart::Body, .. })),
+        model.decode_errors.iter().any(|(_, e)| matches!(
+            e,
+            DecodeError::ShortRead {
+                part: FramePart::Body,
+                ..
+            }
+        )),
         "the seed's bug shows: {:?}",
         model.decode_errors
     );
@@ -251,7 +296,12 @@ fn naive_header_with_tiny_reads_fails_on_the_header() {
     let (_, model) = run(&exp);
     assert_eq!(
         model.decode_errors.first().map(|(_, e)| e),
-        Some(&DecodeError::ShortRead { offset: 0, part: FramePart::Header, asked: 4, got: 3 })
+        Some(&DecodeError::ShortRead {
+            offset: 0,
+            part: FramePart::Header,
+            asked: 4,
+            got: 3
+        })
     );
     assert_eq!(model.summary.frames, 0);
     assert_eq!(model.summary.bytes_received, model.summary.bytes_sent);
@@ -269,7 +319,10 @@ fn assert_stops_promptly(exp: &Experiment, after: Duration) -> Vec<Event> {
     assert!(took < Duration::from_secs(2), "stop() took {took:?}");
     assert!(run.is_finished(), "every thread joined");
     let events: Vec<Event> = run.drain().flatten().collect();
-    assert!(matches!(events.last(), Some(Event::Finished { .. })), "Finished comes last");
+    assert!(
+        matches!(events.last(), Some(Event::Finished { .. })),
+        "Finished comes last"
+    );
     events
 }
 
@@ -283,7 +336,10 @@ fn ended(events: &[Event], side: Side) -> Option<&EndReason> {
 #[test]
 fn stop_while_sender_waits_between_messages() {
     let _guard = sockets();
-    let mut exp = tcp_experiment(Workload { gap_us: 1_000_000, ..workload(1_000_000, 10, 10) });
+    let mut exp = tcp_experiment(Workload {
+        gap_us: 1_000_000,
+        ..workload(1_000_000, 10, 10)
+    });
     exp.transports = Transports::Both;
     let events = assert_stops_promptly(&exp, Duration::from_millis(100));
     assert_eq!(ended(&events, Side::TcpSender), Some(&EndReason::Stopped));
@@ -330,7 +386,10 @@ fn count_dir(path: &str) -> usize {
 #[test]
 fn start_stop_cycles_leak_no_fds_or_threads() {
     let _exclusive = SOCKETS.write().unwrap_or_else(PoisonError::into_inner);
-    let mut exp = tcp_experiment(Workload { gap_us: 1000, ..workload(1_000_000, 100, 100) });
+    let mut exp = tcp_experiment(Workload {
+        gap_us: 1000,
+        ..workload(1_000_000, 100, 100)
+    });
     exp.transports = Transports::Both;
     exp.receiver.read_delay_ms = 5;
     // One run first: anything opened once per process (the test harness, lazy statics) is open.
@@ -345,7 +404,10 @@ fn start_stop_cycles_leak_no_fds_or_threads() {
     let (fds_after, threads_after) = (count_dir("/proc/self/fd"), count_dir("/proc/self/task"));
     // A little slack for fds the harness opens meanwhile; one leaked fd per run would be 20.
     assert!(fds_after <= fds + 3, "fds before {fds}, after 20 runs {fds_after}");
-    assert!(threads_after <= threads + 3, "threads before {threads}, after 20 runs {threads_after}");
+    assert!(
+        threads_after <= threads + 3,
+        "threads before {threads}, after 20 runs {threads_after}"
+    );
 }
 
 #[test]
@@ -360,7 +422,10 @@ fn segments_cover_the_stream_or_tcp_info_stands_in() {
         let s = &model.summary;
         let unavailable = events.iter().any(|e| matches!(e, Event::SegmentsUnavailable { .. }));
         if unavailable {
-            assert!(s.segments_tcp_info.is_some(), "TCP_INFO stands in for the capture: {s:?}");
+            assert!(
+                s.segments_tcp_info.is_some(),
+                "TCP_INFO stands in for the capture: {s:?}"
+            );
             assert!(s.segments_captured.is_none());
             assert!(!events.iter().any(|e| matches!(e, Event::Segment { .. })));
             println!("skipped: segment contiguity, for want of a capture (needs root or CAP_NET_RAW); TCP_INFO checked instead");
@@ -369,7 +434,10 @@ fn segments_cover_the_stream_or_tcp_info_stands_in() {
         let mut next = 0u64;
         for e in &events {
             if let Event::Segment { offset, len, .. } = e {
-                assert_eq!(offset.0, next, "segments are contiguous: one starts where the last ended");
+                assert_eq!(
+                    offset.0, next,
+                    "segments are contiguous: one starts where the last ended"
+                );
                 assert!(*len > 0);
                 next += u64::from(*len);
             }
@@ -390,14 +458,18 @@ fn run_side(f: impl FnOnce(&mut EventSink) + Send + 'static) -> Model {
         drop(sink);
         let _ = done_tx.send(());
     });
-    done_rx.recv_timeout(Duration::from_secs(10)).expect("the engine side ends on its own");
+    done_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the engine side ends on its own");
     let events: Vec<Event> = rx.try_iter().flatten().collect();
     Model::from_events(&events)
 }
 
 /// Closes with SO_LINGER 0: the kernel sends a reset instead of a FIN.
 fn reset(stream: TcpStream) {
-    SockRef::from(&stream).set_linger(Some(Duration::ZERO)).expect("SO_LINGER");
+    SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .expect("SO_LINGER");
     drop(stream);
 }
 
@@ -424,7 +496,15 @@ fn peer_reset_ends_the_sender_cleanly() {
         "{:?}",
         model.ended
     );
-    assert!(model.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("closed the connection before the run was done")), "{:?}", model.problems);
+    assert!(
+        model
+            .problems
+            .iter()
+            .any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En)
+                .contains("closed the connection before the run was done")),
+        "{:?}",
+        model.problems
+    );
     assert!(model.summary.bytes_sent < 10_000 * 10_000);
 }
 
@@ -448,6 +528,14 @@ fn peer_reset_ends_the_receiver_cleanly() {
         "{:?}",
         model.ended
     );
-    assert!(model.problems.iter().any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("closed the connection before the run was done")), "{:?}", model.problems);
+    assert!(
+        model
+            .problems
+            .iter()
+            .any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En)
+                .contains("closed the connection before the run was done")),
+        "{:?}",
+        model.problems
+    );
     assert_eq!(model.summary.frames, 0);
 }

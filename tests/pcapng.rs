@@ -11,7 +11,9 @@ use stickyviz::presets;
 fn captured_segments_read_back_as_ipv4_tcp_packets() {
     let exp = presets::find("nagle-burst").expect("preset").experiment;
     let events = Run::start(&exp, None).expect("the run starts").wait();
-    if let Some(Event::SegmentsUnavailable { reason }) = events.iter().find(|e| matches!(e, Event::SegmentsUnavailable { .. })) {
+    if let Some(Event::SegmentsUnavailable { reason }) =
+        events.iter().find(|e| matches!(e, Event::SegmentsUnavailable { .. }))
+    {
         // unprivileged: the export must say why, and write nothing
         let e = pcapng::write(&events, Vec::new()).expect_err("nothing captured, nothing written");
         let words = stickyviz::describe::capture_unavailable(reason, stickyviz::i18n::Lang::En);
@@ -33,7 +35,15 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
             _ => None,
         })
         .collect();
-    let packets = events.iter().filter(|e| matches!(e, Event::Segment { .. } | Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. })).count();
+    let packets = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Segment { .. } | Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. }
+            )
+        })
+        .count();
     let mut file = Vec::new();
     let n = pcapng::write(&events, &mut file).expect("writes");
     assert_eq!(n, packets, "one packet per captured packet, both ways");
@@ -47,10 +57,17 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
                 let ip = &p.data;
                 assert_eq!(ip[0] >> 4, 4, "IPv4");
                 assert_eq!(ip[9], 6, "TCP");
-                assert_eq!(u32::from(u16::from_be_bytes([ip[2], ip[3]])), p.original_len, "original length = IP total length");
+                assert_eq!(
+                    u32::from(u16::from_be_bytes([ip[2], ip[3]])),
+                    p.original_len,
+                    "original length = IP total length"
+                );
                 let ihl = usize::from(ip[0] & 0x0f) * 4;
                 let tcp = &ip[ihl..];
-                let ports = (u16::from_be_bytes([tcp[0], tcp[1]]), u16::from_be_bytes([tcp[2], tcp[3]]));
+                let ports = (
+                    u16::from_be_bytes([tcp[0], tcp[1]]),
+                    u16::from_be_bytes([tcp[2], tcp[3]]),
+                );
                 if ports == (receiver_port, sender_port) {
                     reverse += 1;
                     continue;
@@ -58,7 +75,11 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
                 assert_eq!(ports, (sender_port, receiver_port));
                 let headers = ihl + usize::from(tcp[12] >> 4) * 4;
                 // the run kept its bytes (under 1 MiB): each data segment carries them again
-                assert_eq!(p.data.len() as u32, p.original_len, "whole packets: the payload comes from the recording's bytes events");
+                assert_eq!(
+                    p.data.len() as u32,
+                    p.original_len,
+                    "whole packets: the payload comes from the recording's bytes events"
+                );
                 if p.original_len > headers as u32 {
                     seen.push(p.original_len - headers as u32);
                 }
@@ -66,7 +87,10 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
             _ => {}
         }
     }
-    assert_eq!(seen, segments, "payload lengths equal the wire lane's segments, in order");
+    assert_eq!(
+        seen, segments,
+        "payload lengths equal the wire lane's segments, in order"
+    );
     assert!(reverse > 0, "the receiver's SYN-ACK and ACKs are in the file");
 }
 
@@ -88,24 +112,49 @@ fn tshark_follows_the_whole_stream_and_counts_the_same_zero_windows() {
     let path = dir.path().join("flow-control.pcapng");
     pcapng::save(&events, &path).expect("saved");
     let tshark = |args: &[&str]| {
-        let out = std::process::Command::new("tshark").arg("-r").arg(&path).args(args).output().expect("tshark runs");
-        assert!(out.status.success(), "tshark {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = std::process::Command::new("tshark")
+            .arg("-r")
+            .arg(&path)
+            .args(args)
+            .output()
+            .expect("tshark runs");
+        assert!(
+            out.status.success(),
+            "tshark {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8")
     };
     // raw: one hex line per packet's payload; the second node's (the receiver's) are indented
     let follow = tshark(&["-q", "-z", "follow,tcp,raw,0"]);
     let data_line = |l: &&str| !l.is_empty() && !l.starts_with('=') && !l.starts_with('\t') && !l.contains(':');
     let hex: String = follow.lines().filter(data_line).collect();
-    let streamed: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex")).collect();
+    let streamed: Vec<u8> = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
     let sent: Vec<u8> = events
         .iter()
-        .filter_map(|e| if let Event::Bytes { data, .. } = e { Some(data.clone()) } else { None })
+        .filter_map(|e| {
+            if let Event::Bytes { data, .. } = e {
+                Some(data.clone())
+            } else {
+                None
+            }
+        })
         .flatten()
         .collect();
-    assert_eq!(streamed.len() as u64, model.summary.bytes_sent, "Follow TCP Stream gives the whole stream");
+    assert_eq!(
+        streamed.len() as u64,
+        model.summary.bytes_sent,
+        "Follow TCP Stream gives the whole stream"
+    );
     assert!(streamed == sent, "and the same bytes");
     let zero = tshark(&["-Y", "tcp.analysis.zero_window", "-T", "fields", "-e", "frame.number"]);
-    assert_eq!(Some(zero.lines().count() as u64), model.summary.zero_window, "tshark's zero windows = the summary's");
+    assert_eq!(
+        Some(zero.lines().count() as u64),
+        model.summary.zero_window,
+        "tshark's zero windows = the summary's"
+    );
     assert!(model.summary.zero_window.unwrap_or(0) > 0);
 }
 
@@ -117,14 +166,29 @@ fn port(addr: &str) -> u16 {
 fn no_capture_says_why_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("x.pcapng");
-    let error = OsError { kind: "PermissionDenied".into(), code: Some(1), words: "Operation not permitted (os error 1)".into() };
-    let events = vec![Event::SegmentsUnavailable { reason: CaptureUnavailable::NeedsPrivilege { error } }, Event::Finished { at_us: 1 }];
+    let error = OsError {
+        kind: "PermissionDenied".into(),
+        code: Some(1),
+        words: "Operation not permitted (os error 1)".into(),
+    };
+    let events = vec![
+        Event::SegmentsUnavailable {
+            reason: CaptureUnavailable::NeedsPrivilege { error },
+        },
+        Event::Finished { at_us: 1 },
+    ];
     match pcapng::save(&events, &path) {
-        Err(PcapngError::NoPackets(why)) => assert!(why.contains("needs root or CAP_NET_RAW (Operation not permitted (os error 1))"), "{why}"),
+        Err(PcapngError::NoPackets(why)) => assert!(
+            why.contains("needs root or CAP_NET_RAW (Operation not permitted (os error 1))"),
+            "{why}"
+        ),
         other => panic!("{other:?}"),
     }
     assert!(!path.exists());
-    let old = stickyviz::recording::Recording::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slow-reader.json")).expect("fixture");
+    let old = stickyviz::recording::Recording::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slow-reader.json"),
+    )
+    .expect("fixture");
     let why = pcapng::why_unavailable(&old.events).expect("an older recording has no packets");
     assert!(why.contains("older stickyviz"), "{why}");
 }

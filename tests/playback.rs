@@ -42,7 +42,11 @@ fn arrow_keys_step_the_play_head_event_by_event() {
     assert_eq!(times.first(), Some(&647));
     h.key_press(Key::ArrowRight);
     h.run_steps(1);
-    assert_eq!(head(&h), Some(times[0]), "the first step turns playback on at the first event");
+    assert_eq!(
+        head(&h),
+        Some(times[0]),
+        "the first step turns playback on at the first event"
+    );
     for (k, &t) in times.iter().enumerate().take(6).skip(1) {
         h.key_press(Key::ArrowRight);
         h.run_steps(1);
@@ -70,14 +74,27 @@ fn p_plays_and_pauses_and_space_still_runs() {
     h.key_press(Key::P);
     h.run_steps(1);
     assert!(!h.state().is_running(), "P plays, it does not run");
-    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Playing));
+    assert!(h
+        .state()
+        .playback
+        .head
+        .as_ref()
+        .is_some_and(|p| p.state == PlayState::Playing));
     assert!(h.query_by_label("▮▮ Pause (P)").is_some(), "the button shows its key");
     h.key_press(Key::P);
     h.run_steps(1);
-    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Paused));
+    assert!(h
+        .state()
+        .playback
+        .head
+        .as_ref()
+        .is_some_and(|p| p.state == PlayState::Paused));
     h.key_press(Key::Space);
     h.run_steps(1);
-    assert!(h.state().is_running(), "Space runs, as the Run button says, even during playback");
+    assert!(
+        h.state().is_running(),
+        "Space runs, as the Run button says, even during playback"
+    );
     h.state_mut().stop();
 }
 
@@ -87,10 +104,15 @@ fn play_at_10000x_reaches_the_end() {
     let mut h = replay_with("slow-reader", builder().with_step_dt(2.0));
     h.state_mut().playback.speed = Speed::X10000;
     h.state_mut().playback.skip_quiet = false; // real time all the way, the reader's sleep too
-    // a click spans frames 2 s apart, too long for a click: press play through the state
+                                               // a click spans frames 2 s apart, too long for a click: press play through the state
     h.state_mut().playback.toggle_play();
     h.run_steps(2);
-    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Playing));
+    assert!(h
+        .state()
+        .playback
+        .head
+        .as_ref()
+        .is_some_and(|p| p.state == PlayState::Playing));
     let end = h.state().playback.times.last().copied();
     let mut steps = 0;
     while head(&h) != end && steps < 1000 {
@@ -100,7 +122,14 @@ fn play_at_10000x_reaches_the_end() {
     assert_eq!(head(&h), end, "playback reached the last event");
     assert!(steps > 100, "and it took many frames ({steps}), not one jump");
     h.run_steps(1);
-    assert!(h.state().playback.head.as_ref().is_some_and(|p| p.state == PlayState::Paused), "it stops at the end");
+    assert!(
+        h.state()
+            .playback
+            .head
+            .as_ref()
+            .is_some_and(|p| p.state == PlayState::Paused),
+        "it stops at the end"
+    );
 }
 
 #[test]
@@ -108,7 +137,14 @@ fn buffer_at_known_points_of_the_slow_reader_recording() {
     let h = replay_with("slow-reader", builder());
     let m = &h.state().model;
     // after the third write (979 µs): 204 B written, all of it captured on the wire
-    assert_eq!(TcpAt::at(m, 981), TcpAt { written: 204, on_wire: Some(204), read: 0 });
+    assert_eq!(
+        TcpAt::at(m, 981),
+        TcpAt {
+            written: 204,
+            on_wire: Some(204),
+            read: 0
+        }
+    );
     // all 12 messages written and on the wire, the reader still asleep: 1243 B pile up
     let piled = TcpAt::at(m, 44_672);
     assert_eq!((piled.in_send_buffer(), piled.waiting()), (Some(0), 1243));
@@ -121,7 +157,10 @@ fn buffer_at_known_points_of_the_slow_reader_recording() {
 fn snapshot_at(name: &str, theme: egui::Theme, setup: impl FnOnce(&mut StickyApp)) {
     let mut app = StickyApp::new(Prefs::default());
     app.show_recording(&recorded("slow-reader"));
-    let mut h = builder().with_theme(theme).wgpu().build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
+    let mut h = builder()
+        .with_theme(theme)
+        .wgpu()
+        .build_ui_state(|ui, app: &mut StickyApp| app.ui_root(ui), app);
     h.run_steps(2);
     setup(h.state_mut());
     let ctx = h.ctx.clone();
@@ -134,12 +173,16 @@ fn snapshot_at(name: &str, theme: egui::Theme, setup: impl FnOnce(&mut StickyApp
 #[test]
 fn snapshot_mid_playback_messages_piled_up_in_the_receive_buffer() {
     // all 12 messages written and on the wire, the reader not yet awake
-    snapshot_at("playback_slow-reader_piled_up_dark", egui::Theme::Dark, |app| app.playback.seek(44_672));
+    snapshot_at("playback_slow-reader_piled_up_dark", egui::Theme::Dark, |app| {
+        app.playback.seek(44_672)
+    });
 }
 
 #[test]
 fn snapshot_mid_playback_after_the_first_merged_read() {
-    snapshot_at("playback_slow-reader_first_read_light", egui::Theme::Light, |app| app.playback.seek(50_903));
+    snapshot_at("playback_slow-reader_first_read_light", egui::Theme::Light, |app| {
+        app.playback.seek(50_903)
+    });
 }
 
 #[test]
@@ -172,14 +215,26 @@ fn projector_mode_scales_the_ui_and_ctrl_plus_minus_still_zoom() {
     h.run_steps(2);
     assert!(h.state().prefs.projector);
     assert_eq!(h.ctx.zoom_factor(), stickyviz::ui::projector::PROJECTOR_ZOOM);
-    assert_eq!(h.ctx.global_style().visuals.panel_fill, egui::Color32::BLACK, "high-contrast palette (dark theme)");
+    assert_eq!(
+        h.ctx.global_style().visuals.panel_fill,
+        egui::Color32::BLACK,
+        "high-contrast palette (dark theme)"
+    );
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
     h.run_steps(1);
-    assert!((h.ctx.zoom_factor() - 1.4).abs() < 1e-3, "Ctrl + zooms in: {}", h.ctx.zoom_factor());
+    assert!(
+        (h.ctx.zoom_factor() - 1.4).abs() < 1e-3,
+        "Ctrl + zooms in: {}",
+        h.ctx.zoom_factor()
+    );
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Minus);
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Minus);
     h.run_steps(1);
-    assert!((h.ctx.zoom_factor() - 1.2).abs() < 1e-3, "Ctrl − zooms out: {}", h.ctx.zoom_factor());
+    assert!(
+        (h.ctx.zoom_factor() - 1.2).abs() < 1e-3,
+        "Ctrl − zooms out: {}",
+        h.ctx.zoom_factor()
+    );
     h.get_by_label("Projector").click();
     h.run_steps(2);
     assert_eq!(h.ctx.zoom_factor(), 1.0);
@@ -215,17 +270,27 @@ fn playback_follows_a_live_run_and_steps_through_it_once_finished() {
     h.state_mut().playback.toggle_play();
     h.run_steps(1);
     let ctx = h.ctx.clone();
-    assert!(h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)), "run did not finish");
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(10)),
+        "run did not finish"
+    );
     h.run_steps(3);
     let times = h.state().playback.times.clone();
     assert!(!times.is_empty(), "the finished run's events are indexed");
     let t = head(&h).expect("playback stayed on");
-    assert!(t <= *times.last().expect("times"), "the head never passes the last event");
+    assert!(
+        t <= *times.last().expect("times"),
+        "the head never passes the last event"
+    );
     h.key_press(Key::Home);
     h.run_steps(1);
     h.key_press(Key::ArrowRight);
     h.run_steps(1);
-    assert_eq!(head(&h), times.get(1).copied(), "stepping works on the finished live run");
+    assert_eq!(
+        head(&h),
+        times.get(1).copied(),
+        "stepping works on the finished live run"
+    );
 }
 
 #[test]

@@ -29,7 +29,11 @@ impl Drop for Reaped {
 }
 
 fn have(program: &str) -> bool {
-    Command::new("sh").args(["-c", &format!("command -v {program}")]).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Waits for `ready` (a generous bound: a loaded CI machine is slow, and this is no timing test).
@@ -40,10 +44,20 @@ fn wait_for<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
             return v;
         }
         if Instant::now() >= end {
-            if let (Some(keep), Some(display)) = (std::env::var_os("STICKYVIZ_KEEP_SHOT"), std::env::var_os("STICKYVIZ_TEST_DISPLAY")) {
-                let _ = Command::new("import").arg("-display").arg(display).args(["-window", "root"]).arg(keep).status();
+            if let (Some(keep), Some(display)) = (
+                std::env::var_os("STICKYVIZ_KEEP_SHOT"),
+                std::env::var_os("STICKYVIZ_TEST_DISPLAY"),
+            ) {
+                let _ = Command::new("import")
+                    .arg("-display")
+                    .arg(display)
+                    .args(["-window", "root"])
+                    .arg(keep)
+                    .status();
             }
-            let log = std::env::var_os("STICKYVIZ_APP_LOG").and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+            let log = std::env::var_os("STICKYVIZ_APP_LOG")
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
             panic!("gave up waiting for {what}; the app said:\n{log}");
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -53,28 +67,49 @@ fn wait_for<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
 /// A display number no X server uses yet.
 fn free_display() -> u32 {
     let base = 40 + std::process::id() % 200;
-    (base..base + 100).find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()).expect("a free X display number")
+    (base..base + 100)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display number")
 }
 
 fn xdotool(display: &str, args: &[&str]) -> String {
-    let out = Command::new("xdotool").args(args).env("DISPLAY", display).output().expect("xdotool runs");
-    assert!(out.status.success(), "xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool runs");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The layout the app wrote last: `name` → rect in window pixels.
 fn layout(path: &Path) -> Option<serde_json::Value> {
-    std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok())
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
 }
 
 fn area(layout: &serde_json::Value, name: &str) -> Option<[f32; 4]> {
     let a = layout["areas"].as_array()?.iter().find(|a| a["name"] == name)?;
-    let r: Vec<f32> = a["rect"].as_array()?.iter().filter_map(|v| v.as_f64().map(|f| f as f32)).collect();
+    let r: Vec<f32> = a["rect"]
+        .as_array()?
+        .iter()
+        .filter_map(|v| v.as_f64().map(|f| f as f32))
+        .collect();
     (r.len() == 4).then(|| [r[0], r[1], r[2], r[3]])
 }
 
 fn click_center(display: &str, r: [f32; 4]) {
-    let (x, y) = (((r[0] + r[2]) / 2.0).round() as i32, ((r[1] + r[3]) / 2.0).round() as i32);
+    let (x, y) = (
+        ((r[0] + r[2]) / 2.0).round() as i32,
+        ((r[1] + r[3]) / 2.0).round() as i32,
+    );
     xdotool(display, &["mousemove", &x.to_string(), &y.to_string()]);
     // a hand rests on the target before pressing: egui ignores a press on a widget that the
     // pointer has not hovered in a frame yet (a popup's items are new)
@@ -89,7 +124,9 @@ fn click_center(display: &str, r: [f32; 4]) {
 fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() {
     for program in ["Xvfb", "xdotool", "import"] {
         if !have(program) {
-            println!("skipped: {program} is not installed (apt install xvfb xdotool imagemagick; scripts/test.sh does)");
+            println!(
+                "skipped: {program} is not installed (apt install xvfb xdotool imagemagick; scripts/test.sh does)"
+            );
             return;
         }
     }
@@ -99,8 +136,17 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
     let n = free_display();
     let display = format!(":{n}");
     std::env::set_var("STICKYVIZ_TEST_DISPLAY", &display);
-    let _xvfb = Reaped(Command::new("Xvfb").args([&display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("Xvfb starts"));
-    wait_for("the X server", || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists().then_some(()));
+    let _xvfb = Reaped(
+        Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts"),
+    );
+    wait_for("the X server", || {
+        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists().then_some(())
+    });
 
     let recording = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/slow-reader.json");
     let layout_file = dir.path().join("layout.json");
@@ -125,7 +171,11 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
     );
     // no window manager here: fit the window to the screen, as a desktop would
     let window = wait_for("the window", || {
-        let out = Command::new("xdotool").args(["search", "--name", "^stickyviz$"]).env("DISPLAY", &display).output().ok()?;
+        let out = Command::new("xdotool")
+            .args(["search", "--name", "^stickyviz$"])
+            .env("DISPLAY", &display)
+            .output()
+            .ok()?;
         String::from_utf8_lossy(&out.stdout).lines().next().map(str::to_owned)
     });
     xdotool(&display, &["windowmove", &window, "0", "0"]);
@@ -141,13 +191,23 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
     // the screenshot: message colours in the writes lane, the read orange in the reads lane;
     // taken again until the first frames have reached the screen
     let shot = dir.path().join("shot.png");
-    let close = |a: image::Rgb<u8>, b: egui::Color32| a.0.iter().zip([b.r(), b.g(), b.b()]).all(|(x, y)| x.abs_diff(y) <= 12);
+    let close =
+        |a: image::Rgb<u8>, b: egui::Color32| a.0.iter().zip([b.r(), b.g(), b.b()]).all(|(x, y)| x.abs_diff(y) <= 12);
     let messages: Vec<egui::Color32> = (0..12).map(stickyviz::ui::theme::message).collect();
     let area_px = ((lanes.0[2] - lanes.0[0]) * (lanes.0[3] - lanes.0[1])) as usize;
     let mut seen = (0, 0);
     let end = Instant::now() + Duration::from_secs(120);
     while Instant::now() < end {
-        let status = Command::new("import").args(["-display", &display, "-window", "root", shot.to_str().expect("utf-8 path")]).status().expect("import runs");
+        let status = Command::new("import")
+            .args([
+                "-display",
+                &display,
+                "-window",
+                "root",
+                shot.to_str().expect("utf-8 path"),
+            ])
+            .status()
+            .expect("import runs");
         assert!(status.success(), "import took no screenshot");
         let img = image::open(&shot).expect("the screenshot loads").to_rgb8();
         let count = |r: [f32; 4], wanted: &dyn Fn(image::Rgb<u8>) -> bool| {
@@ -159,7 +219,10 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
             }
             n
         };
-        seen = (count(lanes.0, &|p| messages.iter().any(|&m| close(p, m))), count(lanes.1, &|p| close(p, stickyviz::ui::theme::READ)));
+        seen = (
+            count(lanes.0, &|p| messages.iter().any(|&m| close(p, m))),
+            count(lanes.1, &|p| close(p, stickyviz::ui::theme::READ)),
+        );
         if seen.0 * 3 > area_px && seen.1 > 100 {
             break;
         }
@@ -168,8 +231,16 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
     if let Some(keep) = std::env::var_os("STICKYVIZ_KEEP_SHOT") {
         std::fs::copy(&shot, keep).expect("copy the screenshot");
     }
-    assert!(seen.0 * 3 > area_px, "the writes lane is drawn: {} of {area_px} pixels in message colours", seen.0);
-    assert!(seen.1 > 100, "the reads lane is drawn: {} pixels of the read orange", seen.1);
+    assert!(
+        seen.0 * 3 > area_px,
+        "the writes lane is drawn: {} of {area_px} pixels in message colours",
+        seen.0
+    );
+    assert!(
+        seen.1 > 100,
+        "the reads lane is drawn: {} pixels of the read orange",
+        seen.1
+    );
 
     // File → Save… with real clicks, type a path into the box, Enter
     let saved: PathBuf = dir.path().join("saved.json");
@@ -187,13 +258,20 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
         let settled = now.is_some() && now == last;
         last = now;
         std::thread::sleep(Duration::from_millis(200));
-        if settled { now } else { None }
+        if settled {
+            now
+        } else {
+            None
+        }
     });
     click_center(&display, field);
     // a hand goes from the mouse to the keyboard; keys typed in the same instant as the click
     // were lost in the first runs of this test
     std::thread::sleep(Duration::from_millis(500));
-    xdotool(&display, &["type", "--delay", "20", saved.to_str().expect("utf-8 path")]);
+    xdotool(
+        &display,
+        &["type", "--delay", "20", saved.to_str().expect("utf-8 path")],
+    );
     xdotool(&display, &["key", "Return"]);
     wait_for("the saved file", || saved.is_file().then_some(()));
     let rec = wait_for("a complete file", || Recording::load(&saved).ok());

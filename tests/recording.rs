@@ -7,7 +7,9 @@ use stickyviz::analysis::Model;
 use stickyviz::recording::{Recording, RecordingError};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.json"))
 }
 
 #[test]
@@ -20,15 +22,24 @@ fn save_then_load_gives_the_same_model_and_summary() {
         let back = Recording::load(&path).expect("loads again");
         assert_eq!(back.events, rec.events, "{name}");
         assert_eq!(back.settings, rec.settings, "{name}");
-        assert_eq!((&back.app_version, &back.os, &back.kernel), (&rec.app_version, &rec.os, &rec.kernel));
+        assert_eq!(
+            (&back.app_version, &back.os, &back.kernel),
+            (&rec.app_version, &rec.os, &rec.kernel)
+        );
         assert_eq!(back.summary, rec.summary, "{name}: the stored summary survives");
         let (a, b) = (Model::from_events(&rec.events), Model::from_events(&back.events));
-        assert_eq!(a.summary, b.summary, "{name}: the model rebuilt from the events is the same");
+        assert_eq!(
+            a.summary, b.summary,
+            "{name}: the model rebuilt from the events is the same"
+        );
         // These fixtures predate the causality count (issue 14): their writes were stamped
         // when send() returned, so a rebuilt model finds reads "before" them, and says so.
         let mut stored = rec.summary.clone();
         stored.causality_violations = a.summary.causality_violations;
-        assert_eq!(a.summary, stored, "{name}: and equals the summary stored when it was recorded");
+        assert_eq!(
+            a.summary, stored,
+            "{name}: and equals the summary stored when it was recorded"
+        );
         assert_eq!(a.reads, b.reads);
         assert_eq!(a.writes.len(), b.writes.len());
     }
@@ -41,7 +52,16 @@ fn a_live_run_records_app_version_os_and_kernel() {
     assert_eq!(rec.os, std::env::consts::OS);
     assert!(!rec.kernel.is_empty());
     let json: serde_json::Value = serde_json::from_str(&rec.to_json()).expect("json");
-    for field in ["format", "version", "app_version", "os", "kernel", "settings", "events", "summary"] {
+    for field in [
+        "format",
+        "version",
+        "app_version",
+        "os",
+        "kernel",
+        "settings",
+        "events",
+        "summary",
+    ] {
         assert!(json.get(field).is_some(), "the file has a \"{field}\" field");
     }
 }
@@ -70,7 +90,10 @@ fn malformed_files_name_what_is_wrong() {
         ("[1, 2]", "not an object"),
         ("{\"version\":1}", "\"format\" field"),
         ("{\"format\":\"stickyviz-recording\"}", "no \"version\" field"),
-        ("{\"format\":\"stickyviz-recording\",\"version\":\"1\"}", "not a whole number"),
+        (
+            "{\"format\":\"stickyviz-recording\",\"version\":\"1\"}",
+            "not a whole number",
+        ),
         ("{\"format\":\"stickyviz-recording\",\"version\":1}", "missing field"),
     ];
     for (text, says) in cases {
@@ -95,15 +118,23 @@ fn huge_not_utf8_and_directory_files_are_refused_clearly() {
     let dir = tempfile::tempdir().expect("temp dir");
     // 2 GiB, sparse: refused by its size before anything is read
     let huge = dir.path().join("huge.json");
-    std::fs::File::create(&huge).and_then(|f| f.set_len(2 << 30)).expect("sparse file");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(2 << 30))
+        .expect("sparse file");
     let e = Recording::load(&huge).expect_err("refused");
-    assert!(matches!(e, RecordingError::TooBig { size, .. } if size == 2 << 30), "{e:?}");
+    assert!(
+        matches!(e, RecordingError::TooBig { size, .. } if size == 2 << 30),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("bytes are refused"), "{e}");
 
     let binary = dir.path().join("binary.json");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x7b]).expect("write");
     let e = Recording::load(&binary).expect_err("refused");
-    assert!(e.to_string().contains("binary.json") && e.to_string().contains("UTF-8"), "{e}");
+    assert!(
+        e.to_string().contains("binary.json") && e.to_string().contains("UTF-8"),
+        "{e}"
+    );
 
     let e = Recording::load(dir.path()).expect_err("a directory is not a recording");
     assert!(e.to_string().contains(&dir.path().display().to_string()), "{e}");
@@ -124,9 +155,9 @@ fn a_recording_cut_anywhere_is_refused_never_a_panic() {
 #[test]
 fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
     use stickyviz::analysis::Model;
-    use stickyviz::i18n::Lang;
     use stickyviz::export::options::RenderOptions;
     use stickyviz::export::svg::render_model;
+    use stickyviz::i18n::Lang;
     let text = std::fs::read_to_string(fixture("slow-reader")).expect("fixture");
     let original: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let events = original["events"].as_array().expect("events").len();
@@ -137,7 +168,11 @@ fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
             match v {
                 serde_json::Value::Number(_) => out.push(at),
                 // the first two items stand for the rest (packet headers are arrays of bytes)
-                serde_json::Value::Array(items) => items.iter().take(2).enumerate().for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .take(2)
+                    .enumerate()
+                    .for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
                 serde_json::Value::Object(map) => map.iter().for_each(|(k, x)| numbers(x, format!("{at}/{k}"), out)),
                 _ => {}
             }
@@ -145,7 +180,11 @@ fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
         let mut fields = Vec::new();
         numbers(&original["events"][i], format!("/events/{i}"), &mut fields);
         for field in fields {
-            for extreme in [serde_json::json!(0), serde_json::json!(u32::MAX), serde_json::json!(u64::MAX)] {
+            for extreme in [
+                serde_json::json!(0),
+                serde_json::json!(u32::MAX),
+                serde_json::json!(u64::MAX),
+            ] {
                 let mut hostile = original.clone();
                 *hostile.pointer_mut(&field).expect("pointer") = extreme.clone();
                 let Ok(rec) = Recording::from_json(&hostile.to_string()) else {
@@ -162,5 +201,8 @@ fn hostile_numbers_in_events_never_panic_the_model_or_the_drawings() {
             }
         }
     }
-    assert!(loaded > 100, "most hostile files load ({loaded} loaded, {refused} refused)");
+    assert!(
+        loaded > 100,
+        "most hostile files load ({loaded} loaded, {refused} refused)"
+    );
 }

@@ -31,13 +31,21 @@ fn v1_recordings() -> Vec<PathBuf> {
 }
 
 fn text_of(model: &Model, lang: Lang) -> String {
-    format!("{}\n{}", text_timeline::render(model, 100, lang), text_timeline::summary(model, lang))
+    format!(
+        "{}\n{}",
+        text_timeline::render(model, 100, lang),
+        text_timeline::summary(model, lang)
+    )
 }
 
 #[test]
 fn every_v1_recording_in_docs_loads() {
     let paths = v1_recordings();
-    assert!(paths.len() >= 14, "the docs' recordings are version 1: found {}", paths.len());
+    assert!(
+        paths.len() >= 14,
+        "the docs' recordings are version 1: found {}",
+        paths.len()
+    );
     for path in paths {
         let rec = Recording::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(!rec.events.is_empty(), "{}: events", path.display());
@@ -52,7 +60,11 @@ fn v1_recordings_read_exactly_as_before_in_both_languages() {
         let rec = Recording::load(&path).expect("loads");
         let model = Model::from_events(&rec.events);
         let stem = path.file_stem().and_then(|s| s.to_str()).expect("a file name");
-        let dir = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).expect("a folder");
+        let dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .expect("a folder");
         for lang in Lang::ALL {
             let text = text_of(&model, lang);
             let expected_path = expected_dir.join(format!("{dir}-{stem}.{}.txt", lang.name()));
@@ -61,8 +73,14 @@ fn v1_recordings_read_exactly_as_before_in_both_languages() {
                 std::fs::write(&expected_path, &text).expect("write");
                 continue;
             }
-            let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-            assert!(text == expected, "{} ({}) reads differently from before:\n--- before\n{expected}\n--- now\n{text}", path.display(), lang.name());
+            let expected =
+                std::fs::read_to_string(&expected_path).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+            assert!(
+                text == expected,
+                "{} ({}) reads differently from before:\n--- before\n{expected}\n--- now\n{text}",
+                path.display(),
+                lang.name()
+            );
         }
     }
 }

@@ -12,16 +12,31 @@ use clap::CommandFactory;
 use stickyviz::cli::Cli;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
-const NONSENSE: [&str; 9] = ["0", "-1", "4294967296", "99999999999999999999999", "abc", "", "1.5", " 7 ", "0x10"];
+const NONSENSE: [&str; 9] = [
+    "0",
+    "-1",
+    "4294967296",
+    "99999999999999999999999",
+    "abc",
+    "",
+    "1.5",
+    " 7 ",
+    "0x10",
+];
 
 /// How one command line ended.
 #[derive(Debug)]
 enum Outcome {
-    Exited { code: Option<i32>, stderr: String },
+    Exited {
+        code: Option<i32>,
+        stderr: String,
+    },
     /// Said it is listening (bound its port) and went on waiting for a client: accepted.
     Listening,
     /// Neither ended nor said it listens within [`HANG`]: a hang.
-    Hung { stderr: String },
+    Hung {
+        stderr: String,
+    },
 }
 
 /// Far longer than any of these command lines takes (each ends or listens in milliseconds), so
@@ -76,7 +91,10 @@ fn watch_with(mut child: std::process::Child, hang: Duration) -> Outcome {
         }
         if let Some(status) = child.try_wait().expect("wait") {
             let stderr = reader.join().expect("the reader ends with the child");
-            return Outcome::Exited { code: status.code(), stderr };
+            return Outcome::Exited {
+                code: status.code(),
+                stderr,
+            };
         }
         if start.elapsed() > hang {
             child.kill().expect("kill");
@@ -96,7 +114,10 @@ fn base(sub: &str, sink_port: u16, recording: &str, bytes: &str) -> (Vec<(String
         "decode" => (pairs(&[("--framing", "u32")]), vec![bytes.to_owned()]),
         "listen" => (pairs(&[("--tcp", "0")]), vec!["--headless".to_owned()]),
         "send" => (pairs(&[("--tcp", &sink_port.to_string()), ("--count", "5")]), vec![]),
-        "render" => (pairs(&[("--out", "/tmp/stickyviz-settings-table.svg")]), vec![recording.to_owned()]),
+        "render" => (
+            pairs(&[("--out", "/tmp/stickyviz-settings-table.svg")]),
+            vec![recording.to_owned()],
+        ),
         _ => (vec![], vec![]),
     }
 }
@@ -113,7 +134,11 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
     });
     let dir = tempfile::tempdir().expect("temp dir");
     let recording = dir.path().join("r.json");
-    let made = Command::new(BIN).args(["run", "--preset", "slow-reader", "--json"]).arg(&recording).output().expect("run");
+    let made = Command::new(BIN)
+        .args(["run", "--preset", "slow-reader", "--json"])
+        .arg(&recording)
+        .output()
+        .expect("run");
     assert!(made.status.success());
     let bytes = dir.path().join("bytes");
     std::fs::write(&bytes, [0, 0, 0, 2, b'h', b'i']).expect("bytes");
@@ -123,7 +148,10 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
     let mut cases = Vec::new();
     for sub in cli.get_subcommands() {
         let name = sub.get_name();
-        let flags = sub.get_arguments().chain(cli.get_arguments()).filter(|a| a.get_action().takes_values());
+        let flags = sub
+            .get_arguments()
+            .chain(cli.get_arguments())
+            .filter(|a| a.get_action().takes_values());
         for flag in flags.filter_map(|a| a.get_long()) {
             for value in NONSENSE {
                 let (mut pairs, positionals) = base(name, sink_port, recording, bytes);
@@ -137,14 +165,25 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
             }
         }
     }
-    assert!(cases.len() > 300, "the command tree has its flags: {} cases", cases.len());
+    assert!(
+        cases.len() > 300,
+        "the command tree has its flags: {} cases",
+        cases.len()
+    );
 
     let dir = &dir;
     let results: Vec<_> = std::thread::scope(|s| {
         let chunks: Vec<_> = cases.chunks(cases.len().div_ceil(4)).collect();
         let workers: Vec<_> = chunks
             .into_iter()
-            .map(|chunk| s.spawn(move || chunk.iter().map(|(f, v, args)| (f, v, args, run(args, dir.path()))).collect::<Vec<_>>()))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(f, v, args)| (f, v, args, run(args, dir.path())))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         workers.into_iter().flat_map(|w| w.join().expect("worker")).collect()
     });
@@ -158,18 +197,37 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
                     failures.push(format!("{args:?}: exit 2 without naming {flag}: {stderr}"));
                 }
             }
-            Outcome::Exited { code: Some(0 | 1), stderr } if !stderr.contains("panicked") => accepted.push(format!("{} {flag} {value:?}", args[0])),
-            Outcome::Listening if args[0] == "listen" => accepted.push(format!("{} {flag} {value:?} (listens, waits for a client)", args[0])),
+            Outcome::Exited {
+                code: Some(0 | 1),
+                stderr,
+            } if !stderr.contains("panicked") => accepted.push(format!("{} {flag} {value:?}", args[0])),
+            Outcome::Listening if args[0] == "listen" => {
+                accepted.push(format!("{} {flag} {value:?} (listens, waits for a client)", args[0]))
+            }
             other => failures.push(format!("{args:?} ({flag} = {value:?}): {other:?}")),
         }
     }
-    println!("{} cases: {refused} refused with exit 2 naming the flag, {} accepted:", results.len(), accepted.len());
+    println!(
+        "{} cases: {refused} refused with exit 2 naming the flag, {} accepted:",
+        results.len(),
+        accepted.len()
+    );
     println!("{}", accepted.join("; "));
-    assert!(failures.is_empty(), "{} bad outcomes:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} bad outcomes:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // the obviously wrong values are refused everywhere, not accepted by accident
     for (flag, value, args, outcome) in &results {
-        if ["abc", "99999999999999999999999"].contains(value) && !matches!(flag.as_str(), "--json" | "--out" | "--pcapng" | "--tcp" | "--udp") {
-            assert!(matches!(outcome, Outcome::Exited { code: Some(2), .. }), "{args:?}: {outcome:?}");
+        if ["abc", "99999999999999999999999"].contains(value)
+            && !matches!(flag.as_str(), "--json" | "--out" | "--pcapng" | "--tcp" | "--udp")
+        {
+            assert!(
+                matches!(outcome, Outcome::Exited { code: Some(2), .. }),
+                "{args:?}: {outcome:?}"
+            );
         }
     }
 }
@@ -178,8 +236,15 @@ fn every_flag_refuses_nonsense_by_name_and_never_panics() {
 /// not an accepted `listen`.
 #[test]
 fn a_silent_process_that_never_ends_is_not_counted_as_listening() {
-    let child = Command::new("sh").args(["-c", "echo 'still starting' >&2; exec sleep 600"]).stderr(Stdio::piped()).spawn().expect("sh");
+    let child = Command::new("sh")
+        .args(["-c", "echo 'still starting' >&2; exec sleep 600"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh");
     // A short leash for this check only: the shell never prints "listening on".
     let outcome = watch_with(child, Duration::from_millis(500));
-    assert!(matches!(&outcome, Outcome::Hung { stderr } if stderr.contains("still starting")), "{outcome:?}");
+    assert!(
+        matches!(&outcome, Outcome::Hung { stderr } if stderr.contains("still starting")),
+        "{outcome:?}"
+    );
 }

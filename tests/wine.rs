@@ -31,7 +31,9 @@ struct Wine {
 /// The target directory this test binary was built in (`target/debug/stickyviz` → `target`).
 fn target_dir() -> PathBuf {
     let bin = Path::new(BIN);
-    bin.parent().and_then(Path::parent).map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
+    bin.parent()
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
 }
 
 fn find_wine() -> Option<PathBuf> {
@@ -77,7 +79,10 @@ fn find_setup() -> Result<Wine, String> {
         .and_then(|m| m.modified())
         .map_err(|_| format!("{} is missing (scripts/wine.sh builds it)", exe.display()))?;
     if newest_source().is_some_and(|src| src > built) {
-        return Err(format!("{} is older than src/ (scripts/wine.sh rebuilds it)", exe.display()));
+        return Err(format!(
+            "{} is older than src/ (scripts/wine.sh rebuilds it)",
+            exe.display()
+        ));
     }
     if !debug.join("bcryptprimitives.dll").is_file() {
         return Err("bcryptprimitives.dll is not beside the .exe (scripts/wine-prng/build.sh builds it)".into());
@@ -129,13 +134,24 @@ impl Wine {
 
     fn run(&self, args: &[&str]) -> Output {
         let out = self.command(args).output().expect("wine starts");
-        assert!(out.status.success(), "stickyviz.exe {args:?} failed: {}\nstdout: {}\nstderr: {}", out.status, text(&out.stdout), text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "stickyviz.exe {args:?} failed: {}\nstdout: {}\nstderr: {}",
+            out.status,
+            text(&out.stdout),
+            text(&out.stderr)
+        );
         out
     }
 
     /// Starts the .exe with stdout and stderr piped; stderr comes line by line over a channel.
     fn spawn(&self, args: &[&str]) -> (Running, Receiver<String>) {
-        let mut child = self.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("wine starts");
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wine starts");
         let lines = BufReader::new(child.stderr.take().expect("stderr piped")).lines();
         let (tx, rx) = channel();
         std::thread::spawn(move || {
@@ -159,7 +175,8 @@ fn windows_path(p: &Path) -> String {
 }
 
 fn recording(out: &Output) -> Recording {
-    Recording::from_json(&text(&out.stdout)).unwrap_or_else(|e| panic!("stdout is a recording ({e}); stderr: {}", text(&out.stderr)))
+    Recording::from_json(&text(&out.stdout))
+        .unwrap_or_else(|e| panic!("stdout is a recording ({e}); stderr: {}", text(&out.stderr)))
 }
 
 fn wait_for_line(rx: &Receiver<String>, needle: &str, seen: &mut Vec<String>) -> String {
@@ -190,10 +207,20 @@ impl Drop for Running {
 /// could not be decoded, 0 otherwise) and returns its stdout.
 fn finish(mut child: Running, rx: Receiver<String>, mut seen: Vec<String>, code: i32) -> String {
     let mut stdout = String::new();
-    child.0.stdout.take().expect("stdout piped").read_to_string(&mut stdout).expect("stdout");
+    child
+        .0
+        .stdout
+        .take()
+        .expect("stdout piped")
+        .read_to_string(&mut stdout)
+        .expect("stdout");
     let status = child.0.wait().expect("child status");
     seen.extend(rx.try_iter());
-    assert_eq!(status.code(), Some(code), "stickyviz.exe ended {status}; stderr: {seen:#?}");
+    assert_eq!(
+        status.code(),
+        Some(code),
+        "stickyviz.exe ended {status}; stderr: {seen:#?}"
+    );
     stdout
 }
 
@@ -218,12 +245,18 @@ fn udp_truncate_fails_reads_with_wsaemsgsize_on_windows() {
     let s = &recording(&out).summary;
     // Six of the preset's twelve messages are longer than recvfrom(100).
     assert_eq!(s.datagrams_truncated, 6, "{s:#?}");
-    assert_eq!(s.datagram_errors, 6, "each truncated read failed, the Windows way: {s:#?}");
+    assert_eq!(
+        s.datagram_errors, 6,
+        "each truncated read failed, the Windows way: {s:#?}"
+    );
     assert_eq!(s.datagram_error_code, Some(10040));
     assert!(s.datagram_bytes_lost > 0);
     let stderr = text(&out.stderr);
     assert!(stderr.contains("6 × WSAEMSGSIZE (10040)"), "{stderr}");
-    assert!(stderr.contains("Linux and macOS return those bytes without an error"), "{stderr}");
+    assert!(
+        stderr.contains("Linux and macOS return those bytes without an error"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -235,10 +268,23 @@ fn decode_reads_a_file_given_as_a_windows_path() {
         f.write_all(p).expect("write");
     }
     f.flush().expect("flush");
-    let out = w.run(&["decode", "--framing", "u32", "--read-size", "3", &windows_path(f.path())]);
+    let out = w.run(&[
+        "decode",
+        "--framing",
+        "u32",
+        "--read-size",
+        "3",
+        &windows_path(f.path()),
+    ]);
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("frame 0 at offset 0: 5 bytes payload (9 on the stream) \"hello\""), "{stdout}");
-    assert!(stdout.contains("frame 2 at offset 13: 14 bytes payload (18 on the stream) \"sticky packets\""), "{stdout}");
+    assert!(
+        stdout.contains("frame 0 at offset 0: 5 bytes payload (9 on the stream) \"hello\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("frame 2 at offset 13: 14 bytes payload (18 on the stream) \"sticky packets\""),
+        "{stdout}"
+    );
     assert!(stdout.contains("3 frames from 31 bytes in reads of 3"), "{stdout}");
 }
 
@@ -246,10 +292,24 @@ fn decode_reads_a_file_given_as_a_windows_path() {
 fn listen_survives_a_client_reset_mid_frame_then_serves_a_linux_client() {
     let Some(w) = setup() else { return };
     // --echo: a client's first reply proves the listener accepted it and is reading.
-    let (child, rx) = w.spawn(&["listen", "--headless", "--tcp", "127.0.0.1:0", "--framing", "u32", "--echo", "--clients", "1"]);
+    let (child, rx) = w.spawn(&[
+        "listen",
+        "--headless",
+        "--tcp",
+        "127.0.0.1:0",
+        "--framing",
+        "u32",
+        "--echo",
+        "--clients",
+        "1",
+    ]);
     let mut seen = Vec::new();
     let line = wait_for_line(&rx, "listening on", &mut seen);
-    let port: u16 = line.rsplit(':').next().and_then(|p| p.trim().parse().ok()).unwrap_or_else(|| panic!("no port in '{line}'"));
+    let port: u16 = line
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no port in '{line}'"));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
 
     // A whole frame and half of the next in one write, then a reset (SO_LINGER 0). The listener
@@ -258,11 +318,17 @@ fn listen_survives_a_client_reset_mid_frame_then_serves_a_linux_client() {
     let rude_addr = rude.local_addr().expect("local address");
     rude.set_nodelay(true).expect("nodelay");
     rude.set_read_timeout(Some(STEP)).expect("read timeout");
-    (&rude).write_all(&[0, 0, 0, 1, b'a', 0, 0, 0, 9, b'h']).expect("send a frame and half of the next");
-    (&rude).read_exact(&mut [0u8; 5]).expect("the listener echoes the whole frame");
+    (&rude)
+        .write_all(&[0, 0, 0, 1, b'a', 0, 0, 0, 9, b'h'])
+        .expect("send a frame and half of the next");
+    (&rude)
+        .read_exact(&mut [0u8; 5])
+        .expect("the listener echoes the whole frame");
     // The half frame may have come in a read of its own: give the listener a moment to take it.
     std::thread::sleep(Duration::from_millis(300));
-    socket2::SockRef::from(&rude).set_linger(Some(Duration::ZERO)).expect("linger 0");
+    socket2::SockRef::from(&rude)
+        .set_linger(Some(Duration::ZERO))
+        .expect("linger 0");
     drop(rude);
     // Windows' recv() fails with WSAECONNRESET and the client is listed as a reset; Wine 8
     // reports the same reset as an end of stream (measured), so either report is what the OS
@@ -282,7 +348,11 @@ fn listen_survives_a_client_reset_mid_frame_then_serves_a_linux_client() {
     let _closed_or_reset = good.read_to_end(&mut rest);
     let report = wait_for_line(&rx, &format!("client {good_addr}:"), &mut seen);
     assert!(report.contains("served: 14 B, 2 frames"), "{report}");
-    assert_eq!(rest.to_ascii_lowercase(), [&[0, 0, 0, 3][..], b"one", &[0, 0, 0, 3], b"two"].concat(), "the echo, upper-cased");
+    assert_eq!(
+        rest.to_ascii_lowercase(),
+        [&[0, 0, 0, 3][..], b"one", &[0, 0, 0, 3], b"two"].concat(),
+        "the echo, upper-cased"
+    );
     // Exit 1: the reset client's cut frame could not be decoded (as on Linux, tests/listen_peers.rs).
     finish(child, rx, seen, 1);
 }
@@ -301,5 +371,8 @@ fn send_delivers_every_byte_to_a_linux_server() {
     let rec = recording(&out);
     let received = reader.join().expect("reader thread").expect("read the stream");
     assert!(rec.summary.bytes_sent > 0);
-    assert_eq!(received, rec.summary.bytes_sent, "the Linux server got every byte the Windows sender wrote");
+    assert_eq!(
+        received, rec.summary.bytes_sent,
+        "the Linux server got every byte the Windows sender wrote"
+    );
 }

@@ -2,7 +2,10 @@
 
 use crate::engine::{ControlKind, EndReason, Event, MsgId, Side, SockOpt};
 
-use super::{MAX_CAUSALITY_PROBLEMS, AckRec, ClientRec, DatagramRec, FrameRec, MessageRec, Model, OptionRec, Problem, ProblemKind, RoundRec, Span, WriteRec};
+use super::{
+    AckRec, ClientRec, DatagramRec, FrameRec, MessageRec, Model, OptionRec, Problem, ProblemKind, RoundRec, Span,
+    WriteRec, MAX_CAUSALITY_PROBLEMS,
+};
 
 impl Model {
     /// Folds one event in, and checks it for causality against the events before it: a
@@ -13,7 +16,10 @@ impl Model {
             self.summary.causality_violations = self.causality.count();
             let new = self.causality.violations().get(before..).unwrap_or_default();
             for v in new.iter().take(MAX_CAUSALITY_PROBLEMS.saturating_sub(before)) {
-                self.problems.push(Problem { side: super::problem::violation_side(v), kind: ProblemKind::Causality(*v) });
+                self.problems.push(Problem {
+                    side: super::problem::violation_side(v),
+                    kind: ProblemKind::Causality(*v),
+                });
             }
         }
         self.fold(event);
@@ -28,18 +34,43 @@ impl Model {
         }
         match event {
             Event::Connected { sender, receiver, .. } => self.connection = Some((sender.clone(), receiver.clone())),
-            Event::SockOpt { side, opt, requested, actual, .. } => self.sock_opt(*side, *opt, *requested, *actual),
-            Event::Message { .. } | Event::Write { .. } | Event::WireTotal { .. } | Event::CaptureStats { .. } | Event::Segment { .. } | Event::SegmentsUnavailable { .. } => {
-                self.sender_side(event)
-            }
+            Event::SockOpt {
+                side,
+                opt,
+                requested,
+                actual,
+                ..
+            } => self.sock_opt(*side, *opt, *requested, *actual),
+            Event::Message { .. }
+            | Event::Write { .. }
+            | Event::WireTotal { .. }
+            | Event::CaptureStats { .. }
+            | Event::Segment { .. }
+            | Event::SegmentsUnavailable { .. } => self.sender_side(event),
             Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. } => self.wire_both_ways(event),
             Event::AcksNotCaptured { limit_bytes } => self.acks_not_captured = Some(*limit_bytes),
-            Event::Read { .. } | Event::Bytes { .. } | Event::Frame { .. } | Event::DecodeError { .. } => self.receiver_side(event),
+            Event::Read { .. } | Event::Bytes { .. } | Event::Frame { .. } | Event::DecodeError { .. } => {
+                self.receiver_side(event)
+            }
             // Sent when `send()` began: on loopback it may arrive before `send()` returns.
-            Event::DatagramSent { start_us, at_us, msg, len } => self.datagram_sent(start_us.unwrap_or(*at_us), *msg, *len),
-            Event::DatagramReceived { at_us, msg, len, real_len, os_error } => self.datagram_received(*at_us, *msg, *len, *real_len, *os_error),
+            Event::DatagramSent {
+                start_us,
+                at_us,
+                msg,
+                len,
+            } => self.datagram_sent(start_us.unwrap_or(*at_us), *msg, *len),
+            Event::DatagramReceived {
+                at_us,
+                msg,
+                len,
+                real_len,
+                os_error,
+            } => self.datagram_received(*at_us, *msg, *len, *real_len, *os_error),
             Event::Ended { side, reason, .. } => self.ended(*side, reason),
-            Event::Error { side, error, .. } => self.problems.push(Problem { side: *side, kind: ProblemKind::Failed(error.clone()) }),
+            Event::Error { side, error, .. } => self.problems.push(Problem {
+                side: *side,
+                kind: ProblemKind::Failed(error.clone()),
+            }),
             Event::Finished { .. } => {
                 self.finished = true;
                 self.shrink();
@@ -48,7 +79,9 @@ impl Model {
                 self.summary.queue_waits += 1;
                 self.summary.queue_wait_us += waited_us;
             }
-            Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => self.second_direction(event),
+            Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => {
+                self.second_direction(event)
+            }
         }
         self.copy_classified_counts();
     }
@@ -62,14 +95,25 @@ impl Model {
             (Side::UdpReceiver, SockOpt::RcvBuf) => s.udp_rcvbuf_actual = Some(actual),
             _ => {}
         }
-        self.options.push(OptionRec { side, opt, requested, actual });
+        self.options.push(OptionRec {
+            side,
+            opt,
+            requested,
+            actual,
+        });
     }
 
     /// The TCP sender's messages and writes, and the wire between them.
     fn sender_side(&mut self, event: &Event) {
         let s = &mut self.summary;
         match event {
-            Event::Message { at_us, msg, offset, len, header_len } => {
+            Event::Message {
+                at_us,
+                msg,
+                offset,
+                len,
+                header_len,
+            } => {
                 if s.messages == 0 {
                     // our own sender: its messages are the boundaries, and the frame classifier
                     // (for a sender that is not ours) would only pile up read ends
@@ -78,20 +122,47 @@ impl Model {
                 s.messages += 1;
                 self.classifier.message_end(offset.0 + u64::from(*len));
                 if self.keep() {
-                    self.messages.push(MessageRec { id: *msg, offset: offset.0, len: *len, header_len: *header_len, at_us: *at_us });
+                    self.messages.push(MessageRec {
+                        id: *msg,
+                        offset: offset.0,
+                        len: *len,
+                        header_len: *header_len,
+                        at_us: *at_us,
+                    });
                 }
             }
-            Event::Write { start_us, at_us, msg, offset, len, requested, segs_out, notsent, .. } => {
+            Event::Write {
+                start_us,
+                at_us,
+                msg,
+                offset,
+                len,
+                requested,
+                segs_out,
+                notsent,
+                ..
+            } => {
                 s.writes += 1;
                 s.bytes_sent += u64::from(*len);
                 s.short_writes += u64::from(requested.is_some_and(|r| *len < r));
                 // A write is drawn where its call began: its bytes may be read before it returns.
                 let at_us = start_us.unwrap_or(*at_us);
                 if self.keep() {
-                    self.writes.push(WriteRec { at_us, msg: *msg, offset: offset.0, len: *len, segs_out: *segs_out, notsent: *notsent });
+                    self.writes.push(WriteRec {
+                        at_us,
+                        msg: *msg,
+                        offset: offset.0,
+                        len: *len,
+                        segs_out: *segs_out,
+                        notsent: *notsent,
+                    });
                 }
             }
-            Event::WireTotal { segs_out, retransmitted, .. } => {
+            Event::WireTotal {
+                segs_out,
+                retransmitted,
+                ..
+            } => {
                 s.segments_tcp_info = Some(u64::from(*segs_out));
                 s.retransmitted_tcp_info = retransmitted.map(u64::from);
             }
@@ -99,7 +170,11 @@ impl Model {
             Event::Segment { at_us, offset, len, .. } => {
                 *s.segments_captured.get_or_insert(0) += 1;
                 if self.keep() {
-                    self.segments.push(Span { at_us: *at_us, offset: offset.0, len: *len });
+                    self.segments.push(Span {
+                        at_us: *at_us,
+                        offset: offset.0,
+                        len: *len,
+                    });
                 }
             }
             Event::SegmentsUnavailable { reason } => self.segments_unavailable = Some(reason.clone()),
@@ -116,7 +191,11 @@ impl Model {
                 *s.retransmissions.get_or_insert(0) += 1;
                 // drawn whole on the wire lane, marked; new bytes at its tail (rare) are in it
                 if self.keep() {
-                    self.retransmissions.push(Span { at_us: *at_us, offset: offset.0, len: *len });
+                    self.retransmissions.push(Span {
+                        at_us: *at_us,
+                        offset: offset.0,
+                        len: *len,
+                    });
                 }
             }
             Event::Ack { at_us, ack, window, .. } => {
@@ -124,7 +203,11 @@ impl Model {
                 *s.zero_window.get_or_insert(0) += u64::from(*window == 0);
                 s.min_window = Some(s.min_window.map_or(u64::from(*window), |w| w.min(u64::from(*window))));
                 if self.keep() {
-                    self.acks.push(AckRec { at_us: *at_us, ack: ack.0, window: *window });
+                    self.acks.push(AckRec {
+                        at_us: *at_us,
+                        ack: ack.0,
+                        window: *window,
+                    });
                 }
             }
             Event::Control { at_us, control, .. } => match control {
@@ -162,19 +245,39 @@ impl Model {
                     self.frame_classifier.read_end(offset.0 + u64::from(*len));
                 }
                 if self.keep() {
-                    self.reads.push(Span { at_us: *at_us, offset: offset.0, len: *len });
+                    self.reads.push(Span {
+                        at_us: *at_us,
+                        offset: offset.0,
+                        len: *len,
+                    });
                 }
             }
             // Bytes arrive in order from one thread; anything else is ignored, not spliced.
-            Event::Bytes { offset, data } if offset.0 == self.received.len() as u64 => self.received.extend_from_slice(data),
-            Event::Frame { at_us, index, offset, len, payload_len, intact } => {
+            Event::Bytes { offset, data } if offset.0 == self.received.len() as u64 => {
+                self.received.extend_from_slice(data)
+            }
+            Event::Frame {
+                at_us,
+                index,
+                offset,
+                len,
+                payload_len,
+                intact,
+            } => {
                 s.frames += 1;
                 s.intact_frames += u64::from(*intact);
                 if s.messages == 0 {
                     self.frame_classifier.message_end(offset.0 + u64::from(*len));
                 }
                 if self.keep() {
-                    self.frames.push(FrameRec { at_us: *at_us, index: *index, offset: offset.0, len: *len, payload_len: *payload_len, intact: *intact });
+                    self.frames.push(FrameRec {
+                        at_us: *at_us,
+                        index: *index,
+                        offset: offset.0,
+                        len: *len,
+                        payload_len: *payload_len,
+                        intact: *intact,
+                    });
                 }
             }
             Event::DecodeError { at_us, error } => {
@@ -190,7 +293,13 @@ impl Model {
     fn datagram_sent(&mut self, sent_us: u64, msg: MsgId, len: u32) {
         self.summary.datagrams_sent += 1;
         if let Some(d) = self.datagram_slot(msg) {
-            *d = DatagramRec { msg, len, sent_us, received: d.received, sent: true };
+            *d = DatagramRec {
+                msg,
+                len,
+                sent_us,
+                received: d.received,
+                sent: true,
+            };
         }
         if len == 0 {
             match self.empty_arrived.pop_front() {
@@ -228,7 +337,13 @@ impl Model {
             None => {
                 if self.keep() {
                     let msg = MsgId(self.unidentified_datagrams.len() as u32);
-                    self.unidentified_datagrams.push(DatagramRec { msg, len: real_len, sent_us: at_us, received: Some((len, at_us)), sent: false });
+                    self.unidentified_datagrams.push(DatagramRec {
+                        msg,
+                        len: real_len,
+                        sent_us: at_us,
+                        received: Some((len, at_us)),
+                        sent: false,
+                    });
                 }
             }
         }
@@ -249,8 +364,14 @@ impl Model {
             Side::UdpSender | Side::Capture => {}
         }
         match reason {
-            EndReason::PeerClosed(why) => self.problems.push(Problem { side, kind: ProblemKind::PeerClosed(why.clone()) }),
-            EndReason::Failed(why) => self.problems.push(Problem { side, kind: ProblemKind::Failed(why.clone()) }),
+            EndReason::PeerClosed(why) => self.problems.push(Problem {
+                side,
+                kind: ProblemKind::PeerClosed(why.clone()),
+            }),
+            EndReason::Failed(why) => self.problems.push(Problem {
+                side,
+                kind: ProblemKind::Failed(why.clone()),
+            }),
             EndReason::Complete | EndReason::Stopped => {}
         }
         self.ended.push((side, reason.clone()));
@@ -265,7 +386,16 @@ impl Model {
                     m.fold(event);
                 }
             }
-            Event::Client { at_us, peer, lane, bytes, frames, outcome, decode_errors, cuts } => {
+            Event::Client {
+                at_us,
+                peer,
+                lane,
+                bytes,
+                frames,
+                outcome,
+                decode_errors,
+                cuts,
+            } => {
                 let c = ClientRec {
                     at_us: *at_us,
                     peer: peer.clone(),
@@ -278,8 +408,20 @@ impl Model {
                 };
                 self.add_client(c);
             }
-            Event::Round { at_us, index, latency_us, request_len, reply_len } => {
-                let r = RoundRec { index: *index, at_us: *at_us, latency_us: *latency_us, request_len: *request_len, reply_len: *reply_len };
+            Event::Round {
+                at_us,
+                index,
+                latency_us,
+                request_len,
+                reply_len,
+            } => {
+                let r = RoundRec {
+                    index: *index,
+                    at_us: *at_us,
+                    latency_us: *latency_us,
+                    request_len: *request_len,
+                    reply_len: *reply_len,
+                };
                 self.echo.get_or_insert_with(Box::default).push_round(r);
             }
             _ => {}
@@ -290,7 +432,11 @@ impl Model {
     fn copy_classified_counts(&mut self) {
         let s = &mut self.summary;
         // an external sender (`listen`) has no messages: its frames are the boundaries
-        let c = if s.messages == 0 { self.frame_classifier.counts } else { self.classifier.counts };
+        let c = if s.messages == 0 {
+            self.frame_classifier.counts
+        } else {
+            self.classifier.counts
+        };
         s.merged_reads = c.merged_reads;
         s.exact_reads = c.exact_reads;
         s.split_messages = c.split_messages;

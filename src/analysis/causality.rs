@@ -33,9 +33,13 @@ const MAX_KEPT: usize = 100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Axis {
     /// The main stream: sender to receiver (`conn` 0), or extra connection `conn` ≥ 1.
-    Requests { conn: u32 },
+    Requests {
+        conn: u32,
+    },
     /// A request/response run's reply stream of connection `conn`.
-    Replies { conn: u32 },
+    Replies {
+        conn: u32,
+    },
     Datagrams,
 }
 
@@ -144,30 +148,73 @@ impl Causality {
     }
 
     fn observe_on(&mut self, event: &Event, conn: u32, reply: bool) {
-        let axis = if reply { Axis::Replies { conn } } else { Axis::Requests { conn } };
+        let axis = if reply {
+            Axis::Replies { conn }
+        } else {
+            Axis::Requests { conn }
+        };
         match event {
             Event::Reply { event } => self.observe_on(event, conn, true),
             Event::Conn { conn, event } => self.observe_on(event, *conn, reply),
             Event::Write { offset, len, .. } => {
                 let us = event.start_us().unwrap_or(0);
-                self.write(axis, Rec { offset: offset.0, end: offset.0 + u64::from(*len), us });
+                self.write(
+                    axis,
+                    Rec {
+                        offset: offset.0,
+                        end: offset.0 + u64::from(*len),
+                        us,
+                    },
+                );
             }
             Event::Read { at_us, offset, len, .. } if *len > 0 => {
-                self.read(axis, Rec { offset: offset.0, end: offset.0 + u64::from(*len), us: *at_us });
+                self.read(
+                    axis,
+                    Rec {
+                        offset: offset.0,
+                        end: offset.0 + u64::from(*len),
+                        us: *at_us,
+                    },
+                );
             }
-            Event::Segment { at_us, offset, len, .. } | Event::Retransmission { at_us, offset, len, .. } if *len > 0 => {
-                self.segment(axis, Rec { offset: offset.0, end: offset.0 + u64::from(*len), us: *at_us });
+            Event::Segment { at_us, offset, len, .. } | Event::Retransmission { at_us, offset, len, .. }
+                if *len > 0 =>
+            {
+                self.segment(
+                    axis,
+                    Rec {
+                        offset: offset.0,
+                        end: offset.0 + u64::from(*len),
+                        us: *at_us,
+                    },
+                );
             }
             Event::Frame { at_us, offset, len, .. } if *len > 0 => {
                 let last = offset.0 + u64::from(*len) - 1;
-                self.frame(axis, Rec { offset: last, end: last + 1, us: *at_us });
+                self.frame(
+                    axis,
+                    Rec {
+                        offset: last,
+                        end: last + 1,
+                        us: *at_us,
+                    },
+                );
             }
-            Event::Ack { at_us, ack, .. } if ack.0 > 0 => self.ack(axis, Rec { offset: ack.0 - 1, end: ack.0, us: *at_us }),
+            Event::Ack { at_us, ack, .. } if ack.0 > 0 => self.ack(
+                axis,
+                Rec {
+                    offset: ack.0 - 1,
+                    end: ack.0,
+                    us: *at_us,
+                },
+            ),
             Event::DatagramSent { msg, .. } => {
                 let sent = event.start_us().unwrap_or(0);
                 self.datagram(msg.0, Some(sent), None);
             }
-            Event::DatagramReceived { at_us, msg: Some(msg), .. } => self.datagram(msg.0, None, Some(*at_us)),
+            Event::DatagramReceived {
+                at_us, msg: Some(msg), ..
+            } => self.datagram(msg.0, None, Some(*at_us)),
             _ => {}
         }
     }
@@ -183,17 +230,31 @@ impl Causality {
     }
 
     fn write(&mut self, axis: Axis, w: Rec) {
-        let Some(s) = self.stream(axis, |s| &s.writes) else { return };
+        let Some(s) = self.stream(axis, |s| &s.writes) else {
+            return;
+        };
         let mut found = Vec::new();
         for r in &s.reads[overlapping(&s.reads, w.offset, w.end)] {
             if r.us < w.us {
-                found.push(Violation { axis, kind: ViolationKind::ReadBeforeWrite, offset: r.offset.max(w.offset), cause_us: w.us, effect_us: r.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::ReadBeforeWrite,
+                    offset: r.offset.max(w.offset),
+                    cause_us: w.us,
+                    effect_us: r.us,
+                });
             }
         }
         // A segment is judged against the write of its last byte (writes start in stream order).
         for g in &s.segments[overlapping(&s.segments, w.offset, w.end)] {
             if (w.offset..w.end).contains(&(g.end - 1)) && g.us < w.us {
-                found.push(Violation { axis, kind: ViolationKind::SegmentBeforeWrite, offset: g.offset, cause_us: w.us, effect_us: g.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::SegmentBeforeWrite,
+                    offset: g.offset,
+                    cause_us: w.us,
+                    effect_us: g.us,
+                });
             }
         }
         s.writes.push(w);
@@ -201,22 +262,42 @@ impl Causality {
     }
 
     fn read(&mut self, axis: Axis, r: Rec) {
-        let Some(s) = self.stream(axis, |s| &s.reads) else { return };
+        let Some(s) = self.stream(axis, |s| &s.reads) else {
+            return;
+        };
         let mut found = Vec::new();
         for w in &s.writes[overlapping(&s.writes, r.offset, r.end)] {
             if r.us < w.us {
-                found.push(Violation { axis, kind: ViolationKind::ReadBeforeWrite, offset: r.offset.max(w.offset), cause_us: w.us, effect_us: r.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::ReadBeforeWrite,
+                    offset: r.offset.max(w.offset),
+                    cause_us: w.us,
+                    effect_us: r.us,
+                });
             }
         }
         // A segment is judged against the read of its first (new) byte: reads return in order.
         for g in &s.segments[overlapping(&s.segments, r.offset, r.end)] {
             if (r.offset..r.end).contains(&g.offset) && g.us > r.us {
-                found.push(Violation { axis, kind: ViolationKind::SegmentAfterRead, offset: g.offset, cause_us: g.us, effect_us: r.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::SegmentAfterRead,
+                    offset: g.offset,
+                    cause_us: g.us,
+                    effect_us: r.us,
+                });
             }
         }
         for f in &s.frames[overlapping(&s.frames, r.offset, r.end)] {
             if f.us < r.us {
-                found.push(Violation { axis, kind: ViolationKind::FrameBeforeRead, offset: f.offset, cause_us: r.us, effect_us: f.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::FrameBeforeRead,
+                    offset: f.offset,
+                    cause_us: r.us,
+                    effect_us: f.us,
+                });
             }
         }
         s.reads.push(r);
@@ -224,26 +305,57 @@ impl Causality {
     }
 
     fn segment(&mut self, axis: Axis, g: Rec) {
-        let Some(s) = self.stream(axis, |s| &s.segments) else { return };
-        let g = Rec { offset: g.offset.max(s.segments_seen_end), ..g };
+        let Some(s) = self.stream(axis, |s| &s.segments) else {
+            return;
+        };
+        let g = Rec {
+            offset: g.offset.max(s.segments_seen_end),
+            ..g
+        };
         if g.offset >= g.end {
             return;
         }
         s.segments_seen_end = g.end;
         let mut found = Vec::new();
-        if let Some(w) = s.writes.get(overlapping(&s.writes, g.end - 1, g.end).start).filter(|w| w.offset < g.end) {
+        if let Some(w) = s
+            .writes
+            .get(overlapping(&s.writes, g.end - 1, g.end).start)
+            .filter(|w| w.offset < g.end)
+        {
             if g.us < w.us {
-                found.push(Violation { axis, kind: ViolationKind::SegmentBeforeWrite, offset: g.offset, cause_us: w.us, effect_us: g.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::SegmentBeforeWrite,
+                    offset: g.offset,
+                    cause_us: w.us,
+                    effect_us: g.us,
+                });
             }
         }
-        if let Some(r) = s.reads.get(overlapping(&s.reads, g.offset, g.offset + 1).start).filter(|r| r.offset <= g.offset) {
+        if let Some(r) = s
+            .reads
+            .get(overlapping(&s.reads, g.offset, g.offset + 1).start)
+            .filter(|r| r.offset <= g.offset)
+        {
             if g.us > r.us {
-                found.push(Violation { axis, kind: ViolationKind::SegmentAfterRead, offset: g.offset, cause_us: g.us, effect_us: r.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::SegmentAfterRead,
+                    offset: g.offset,
+                    cause_us: g.us,
+                    effect_us: r.us,
+                });
             }
         }
         for a in &s.acks[overlapping(&s.acks, g.offset, g.end)] {
             if a.us < g.us {
-                found.push(Violation { axis, kind: ViolationKind::AckBeforeSegment, offset: a.offset, cause_us: g.us, effect_us: a.us });
+                found.push(Violation {
+                    axis,
+                    kind: ViolationKind::AckBeforeSegment,
+                    offset: a.offset,
+                    cause_us: g.us,
+                    effect_us: a.us,
+                });
             }
         }
         s.segments.push(g);
@@ -252,14 +364,26 @@ impl Causality {
 
     /// An ACK is judged against the segment that carried the last byte it acknowledges.
     fn ack(&mut self, axis: Axis, a: Rec) {
-        let Some(s) = self.stream(axis, |s| &s.acks) else { return };
+        let Some(s) = self.stream(axis, |s| &s.acks) else {
+            return;
+        };
         if s.acks.last().is_some_and(|last| last.end > a.end) {
             return; // an older ACK reordered: the later one was judged already
         }
         let mut found = None;
-        if let Some(g) = s.segments.get(overlapping(&s.segments, a.offset, a.end).start).filter(|g| g.offset <= a.offset) {
+        if let Some(g) = s
+            .segments
+            .get(overlapping(&s.segments, a.offset, a.end).start)
+            .filter(|g| g.offset <= a.offset)
+        {
             if a.us < g.us {
-                found = Some(Violation { axis, kind: ViolationKind::AckBeforeSegment, offset: a.offset, cause_us: g.us, effect_us: a.us });
+                found = Some(Violation {
+                    axis,
+                    kind: ViolationKind::AckBeforeSegment,
+                    offset: a.offset,
+                    cause_us: g.us,
+                    effect_us: a.us,
+                });
             }
         }
         s.acks.push(a);
@@ -269,11 +393,23 @@ impl Causality {
     }
 
     fn frame(&mut self, axis: Axis, f: Rec) {
-        let Some(s) = self.stream(axis, |s| &s.frames) else { return };
+        let Some(s) = self.stream(axis, |s| &s.frames) else {
+            return;
+        };
         let mut found = None;
-        if let Some(r) = s.reads.get(overlapping(&s.reads, f.offset, f.end).start).filter(|r| r.offset <= f.offset) {
+        if let Some(r) = s
+            .reads
+            .get(overlapping(&s.reads, f.offset, f.end).start)
+            .filter(|r| r.offset <= f.offset)
+        {
             if f.us < r.us {
-                found = Some(Violation { axis, kind: ViolationKind::FrameBeforeRead, offset: f.offset, cause_us: r.us, effect_us: f.us });
+                found = Some(Violation {
+                    axis,
+                    kind: ViolationKind::FrameBeforeRead,
+                    offset: f.offset,
+                    cause_us: r.us,
+                    effect_us: f.us,
+                });
             }
         }
         // Frames of a stream come from one decoder, in stream order.
@@ -296,7 +432,13 @@ impl Causality {
             // Judged once, then forgotten: ids are not reused within a run.
             self.datagrams.remove(&id);
             if r < s {
-                self.found(Violation { axis: Axis::Datagrams, kind: ViolationKind::DatagramBeforeSent, offset: u64::from(id), cause_us: s, effect_us: r });
+                self.found(Violation {
+                    axis: Axis::Datagrams,
+                    kind: ViolationKind::DatagramBeforeSent,
+                    offset: u64::from(id),
+                    cause_us: s,
+                    effect_us: r,
+                });
             }
         }
     }
@@ -317,16 +459,44 @@ mod tests {
     use crate::engine::{MsgId, StreamOffset};
 
     fn write(start: u64, ret: u64, offset: u64, len: u32) -> Event {
-        Event::Write { start_us: Some(start), at_us: ret, msg: MsgId(0), offset: StreamOffset(offset), len, requested: Some(len), segs_out: 0, notsent: 0, unacked: 0 }
+        Event::Write {
+            start_us: Some(start),
+            at_us: ret,
+            msg: MsgId(0),
+            offset: StreamOffset(offset),
+            len,
+            requested: Some(len),
+            segs_out: 0,
+            notsent: 0,
+            unacked: 0,
+        }
     }
     fn read(start: u64, ret: u64, offset: u64, len: u32) -> Event {
-        Event::Read { start_us: Some(start), at_us: ret, offset: StreamOffset(offset), len, requested: 1024 }
+        Event::Read {
+            start_us: Some(start),
+            at_us: ret,
+            offset: StreamOffset(offset),
+            len,
+            requested: 1024,
+        }
     }
     fn segment(at_us: u64, offset: u64, len: u32) -> Event {
-        Event::Segment { at_us, offset: StreamOffset(offset), len, packet: None }
+        Event::Segment {
+            at_us,
+            offset: StreamOffset(offset),
+            len,
+            packet: None,
+        }
     }
     fn frame(at_us: u64, offset: u64, len: u32) -> Event {
-        Event::Frame { at_us, index: 0, offset: StreamOffset(offset), len, payload_len: len, intact: true }
+        Event::Frame {
+            at_us,
+            index: 0,
+            offset: StreamOffset(offset),
+            len,
+            payload_len: len,
+            intact: true,
+        }
     }
 
     /// Two writes; the first one's bytes are read before it returns (loopback does that), the
@@ -341,14 +511,30 @@ mod tests {
             segment(55, 100, 50),
             read(31, 70, 100, 50),
             frame(70, 100, 50),
-            Event::DatagramSent { start_us: Some(100), at_us: 120, msg: MsgId(3), len: 10 },
-            Event::DatagramReceived { at_us: 110, msg: Some(MsgId(3)), len: 10, real_len: 10, os_error: None },
+            Event::DatagramSent {
+                start_us: Some(100),
+                at_us: 120,
+                msg: MsgId(3),
+                len: 10,
+            },
+            Event::DatagramReceived {
+                at_us: 110,
+                msg: Some(MsgId(3)),
+                len: 10,
+                real_len: 10,
+                os_error: None,
+            },
             ack(25, 100),
             ack(58, 150),
         ]
     }
     fn ack(at_us: u64, ack: u64) -> Event {
-        Event::Ack { at_us, ack: StreamOffset(ack), window: 1000, packet: None }
+        Event::Ack {
+            at_us,
+            ack: StreamOffset(ack),
+            window: 1000,
+            packet: None,
+        }
     }
 
     /// The events as the app may receive them: each thread's own in order, but the threads'
@@ -382,7 +568,17 @@ mod tests {
             (1, segment(8, 0, 100), ViolationKind::SegmentBeforeWrite),
             (5, segment(71, 100, 50), ViolationKind::SegmentAfterRead),
             (3, frame(29, 0, 100), ViolationKind::FrameBeforeRead),
-            (9, Event::DatagramReceived { at_us: 99, msg: Some(MsgId(3)), len: 10, real_len: 10, os_error: None }, ViolationKind::DatagramBeforeSent),
+            (
+                9,
+                Event::DatagramReceived {
+                    at_us: 99,
+                    msg: Some(MsgId(3)),
+                    len: 10,
+                    real_len: 10,
+                    os_error: None,
+                },
+                ViolationKind::DatagramBeforeSent,
+            ),
         ];
         for (i, wrong, kind) in cases {
             let mut events = honest();
@@ -390,7 +586,11 @@ mod tests {
             for c in [check(&events), check(&threads_reversed(&events))] {
                 // a read stamped before its write is also before the segment that carried it
                 assert!((1..=2).contains(&c.count()), "{kind:?}: {:?}", c.violations());
-                assert!(c.violations().iter().any(|v| v.kind == kind), "{kind:?}: {:?}", c.violations());
+                assert!(
+                    c.violations().iter().any(|v| v.kind == kind),
+                    "{kind:?}: {:?}",
+                    c.violations()
+                );
             }
         }
     }
@@ -400,11 +600,23 @@ mod tests {
         // the same offsets on another axis are other bytes: a read there proves nothing here
         let events = vec![
             write(10, 40, 0, 100),
-            Event::Reply { event: Box::new(read(0, 5, 0, 100)) },
-            Event::Conn { conn: 1, event: Box::new(read(0, 6, 0, 100)) },
+            Event::Reply {
+                event: Box::new(read(0, 5, 0, 100)),
+            },
+            Event::Conn {
+                conn: 1,
+                event: Box::new(read(0, 6, 0, 100)),
+            },
         ];
         assert_eq!(check(&events).count(), 0);
-        let wrong = vec![Event::Reply { event: Box::new(write(10, 40, 0, 100)) }, Event::Reply { event: Box::new(read(0, 5, 0, 100)) }];
+        let wrong = vec![
+            Event::Reply {
+                event: Box::new(write(10, 40, 0, 100)),
+            },
+            Event::Reply {
+                event: Box::new(read(0, 5, 0, 100)),
+            },
+        ];
         let c = check(&wrong);
         assert_eq!(c.violations()[0].axis, Axis::Replies { conn: 0 });
         assert_eq!(c.violations()[0].by_us(), 5);
@@ -417,7 +629,12 @@ mod tests {
             segment(20, 0, 60),
             read(0, 30, 0, 60),
             // bytes 0..60 again (read at 30 already) plus 60..100, read at 50
-            Event::Retransmission { at_us: 40, offset: StreamOffset(0), len: 100, packet: None },
+            Event::Retransmission {
+                at_us: 40,
+                offset: StreamOffset(0),
+                len: 100,
+                packet: None,
+            },
             read(31, 50, 60, 40),
         ];
         assert_eq!(check(&events).count(), 0);

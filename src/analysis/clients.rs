@@ -99,12 +99,19 @@ impl RosterRow {
         let s = &m.summary;
         let framed = s.frames > 0 || s.decode_errors > 0;
         Self {
-            peer: m.connection.as_ref().map_or_else(|| "?".into(), |(from, _)| from.clone()),
+            peer: m
+                .connection
+                .as_ref()
+                .map_or_else(|| "?".into(), |(from, _)| from.clone()),
             lane: Some(lane),
             bytes: s.bytes_received,
             frames: s.frames,
             decode_errors: s.decode_errors,
-            cuts: framed.then_some(ReadCuts { reads: s.reads, merged_reads: s.merged_reads, split_frames: s.split_messages }),
+            cuts: framed.then_some(ReadCuts {
+                reads: s.reads,
+                merged_reads: s.merged_reads,
+                split_frames: s.split_messages,
+            }),
             outcome: None,
         }
     }
@@ -116,7 +123,12 @@ impl Model {
     pub fn listen_lanes(&self) -> impl Iterator<Item = (u32, &Model)> {
         let listen = |m: &Model| m.segments_unavailable == Some(CaptureUnavailable::Listen) && m.connection.is_some();
         let main = listen(self).then_some((0, self));
-        let conns = self.echo.iter().flat_map(|e| e.connections.iter().enumerate()).filter(move |(_, m)| listen(m)).map(|(k, m)| (k as u32 + 1, m));
+        let conns = self
+            .echo
+            .iter()
+            .flat_map(|e| e.connections.iter().enumerate())
+            .filter(move |(_, m)| listen(m))
+            .map(|(k, m)| (k as u32 + 1, m));
         main.into_iter().chain(conns)
     }
 
@@ -130,7 +142,11 @@ impl Model {
     pub fn roster(&self) -> Vec<RosterRow> {
         let ended: std::collections::HashSet<u32> = self.clients.iter().filter_map(|c| c.lane).collect();
         let mut rows: Vec<RosterRow> = self.clients.iter().map(RosterRow::ended).collect();
-        rows.extend(self.listen_lanes().filter(|(k, _)| !ended.contains(k)).map(|(k, m)| RosterRow::live(k, m)));
+        rows.extend(
+            self.listen_lanes()
+                .filter(|(k, _)| !ended.contains(k))
+                .map(|(k, m)| RosterRow::live(k, m)),
+        );
         rows
     }
 
@@ -150,7 +166,10 @@ impl Model {
     /// The roster and totals, or none when no client came (a loopback run).
     pub fn class_session(&self) -> Option<ClassSession> {
         let totals = self.class_totals();
-        (totals.clients > 0).then(|| ClassSession { totals, clients: self.roster() })
+        (totals.clients > 0).then(|| ClassSession {
+            totals,
+            clients: self.roster(),
+        })
     }
 
     pub(super) fn add_client(&mut self, c: ClientRec) {
@@ -162,7 +181,10 @@ impl Model {
         }
         // Anything but "served" is for the user to read, next to the run's other problems.
         if c.outcome != ClientOutcome::Served {
-            self.problems.push(Problem { side: Side::TcpReceiver, kind: ProblemKind::Client(Box::new(c.clone())) });
+            self.problems.push(Problem {
+                side: Side::TcpReceiver,
+                kind: ProblemKind::Client(Box::new(c.clone())),
+            });
         }
         self.clients.push(c);
     }
@@ -175,16 +197,38 @@ mod tests {
     use crate::framing::DecodeError;
 
     fn client(peer: &str, outcome: ClientOutcome) -> Event {
-        Event::Client { at_us: 1, peer: peer.into(), lane: None, bytes: 0, frames: 0, outcome, decode_errors: 0, cuts: None }
+        Event::Client {
+            at_us: 1,
+            peer: peer.into(),
+            lane: None,
+            bytes: 0,
+            frames: 0,
+            outcome,
+            decode_errors: 0,
+            cuts: None,
+        }
     }
 
     #[test]
     fn clients_not_served_are_problems_and_counts_stay_exact_past_the_cap() {
         let mut m = Model::default();
         m.apply(&client("127.0.0.1:1", ClientOutcome::Served));
-        m.apply(&client("127.0.0.1:2", ClientOutcome::Dropped { error: DecodeError::TooLong { offset: 0, len: 1 << 32, max: 8, field: Default::default(), swapped: None } }));
+        m.apply(&client(
+            "127.0.0.1:2",
+            ClientOutcome::Dropped {
+                error: DecodeError::TooLong {
+                    offset: 0,
+                    len: 1 << 32,
+                    max: 8,
+                    field: Default::default(),
+                    swapped: None,
+                },
+            },
+        ));
         assert_eq!((m.clients_total, m.clients_served, m.clients.len()), (2, 1, 2));
-        assert!(matches!(m.problems.as_slice(), [Problem { kind: ProblemKind::Client(c), .. }] if c.peer == "127.0.0.1:2"));
+        assert!(
+            matches!(m.problems.as_slice(), [Problem { kind: ProblemKind::Client(c), .. }] if c.peer == "127.0.0.1:2")
+        );
         for k in 0..2 * MAX_CLIENT_RECS {
             m.apply(&client(&format!("127.0.0.1:{}", 10 + k), ClientOutcome::SentNothing));
         }

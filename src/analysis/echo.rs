@@ -53,7 +53,8 @@ impl EchoModel {
             return None;
         }
         if self.connections.len() <= k {
-            self.connections.resize_with(k + 1, || Model::with_cap(CONNECTION_HISTORY_CAP));
+            self.connections
+                .resize_with(k + 1, || Model::with_cap(CONNECTION_HISTORY_CAP));
         }
         self.connections.get_mut(k)
     }
@@ -83,10 +84,28 @@ mod tests {
     fn reply_events_fold_into_their_own_axis_and_rounds_give_a_median() {
         let mut m = Model::default();
         let reply = |event| Event::Reply { event: Box::new(event) };
-        m.apply(&reply(Event::Message { at_us: 1, msg: MsgId(0), offset: StreamOffset(0), len: 10, header_len: 0 }));
-        m.apply(&reply(Event::Read { start_us: None, at_us: 2, offset: StreamOffset(0), len: 10, requested: 1024 }));
+        m.apply(&reply(Event::Message {
+            at_us: 1,
+            msg: MsgId(0),
+            offset: StreamOffset(0),
+            len: 10,
+            header_len: 0,
+        }));
+        m.apply(&reply(Event::Read {
+            start_us: None,
+            at_us: 2,
+            offset: StreamOffset(0),
+            len: 10,
+            requested: 1024,
+        }));
         for (i, lat) in [40_000, 100, 44_000].into_iter().enumerate() {
-            m.apply(&Event::Round { at_us: 3, index: i as u32, latency_us: lat, request_len: 100, reply_len: 8 });
+            m.apply(&Event::Round {
+                at_us: 3,
+                index: i as u32,
+                latency_us: lat,
+                request_len: 100,
+                reply_len: 8,
+            });
         }
         let echo = m.echo.as_deref().expect("echo part");
         assert_eq!(echo.replies.summary.messages, 1);

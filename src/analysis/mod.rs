@@ -7,20 +7,20 @@
 mod apply;
 pub mod causality;
 mod clients;
-mod problem;
 pub mod echo;
 mod external;
+pub mod playback;
+mod problem;
 mod records;
 mod summary;
-pub mod playback;
 
 pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
 // Below the engine, so a `listen` client's reads are classified the same way where it is served.
 pub use crate::framing::{Classifier, Counts};
 pub use clients::{ClassSession, ClassTotals, ClientRec, RosterRow, MAX_CLIENT_RECS};
+pub use echo::{EchoModel, RoundRec};
 pub use problem::{Problem, ProblemKind};
 pub use records::{AckRec, DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
-pub use echo::{EchoModel, RoundRec};
 pub use summary::Summary;
 
 use crate::engine::{CaptureUnavailable, EndReason, Event, MsgId, Side, SockOpt};
@@ -176,7 +176,13 @@ impl Model {
                 return None;
             }
             self.stored += new;
-            let blank = |k: usize| DatagramRec { msg: MsgId(k as u32), len: 0, sent_us: 0, received: None, sent: false };
+            let blank = |k: usize| DatagramRec {
+                msg: MsgId(k as u32),
+                len: 0,
+                sent_us: 0,
+                received: None,
+                sent: false,
+            };
             self.datagrams.extend((from..=i).map(blank));
         }
         self.datagrams.get_mut(i)

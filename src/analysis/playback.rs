@@ -51,18 +51,38 @@ pub struct Entry {
 /// Every event of the model in time order (ties: writes before segments before reads, the
 /// order in which the bytes move).
 pub fn entries(model: &Model) -> Vec<Entry> {
-    let mut out = Vec::with_capacity(model.writes.len() + model.segments.len() + model.reads.len() + model.frames.len() + 2 * model.datagrams.len());
-    out.extend(model.writes.iter().enumerate().map(|(i, w)| Entry { at_us: w.at_us, what: EventRef::Write(i) }));
-    out.extend(model.segments.iter().enumerate().map(|(i, s)| Entry { at_us: s.at_us, what: EventRef::Segment(i) }));
-    out.extend(model.reads.iter().enumerate().map(|(i, r)| Entry { at_us: r.at_us, what: EventRef::Read(i) }));
-    out.extend(model.frames.iter().enumerate().map(|(i, f)| Entry { at_us: f.at_us, what: EventRef::Frame(i) }));
+    let mut out = Vec::with_capacity(
+        model.writes.len() + model.segments.len() + model.reads.len() + model.frames.len() + 2 * model.datagrams.len(),
+    );
+    out.extend(model.writes.iter().enumerate().map(|(i, w)| Entry {
+        at_us: w.at_us,
+        what: EventRef::Write(i),
+    }));
+    out.extend(model.segments.iter().enumerate().map(|(i, s)| Entry {
+        at_us: s.at_us,
+        what: EventRef::Segment(i),
+    }));
+    out.extend(model.reads.iter().enumerate().map(|(i, r)| Entry {
+        at_us: r.at_us,
+        what: EventRef::Read(i),
+    }));
+    out.extend(model.frames.iter().enumerate().map(|(i, f)| Entry {
+        at_us: f.at_us,
+        what: EventRef::Frame(i),
+    }));
     for (i, d) in model.datagrams.iter().enumerate() {
         // a slot made by a received datagram whose send is not known yet has len 0 and no time
         if d.sent {
-            out.push(Entry { at_us: d.sent_us, what: EventRef::DatagramSent(i) });
+            out.push(Entry {
+                at_us: d.sent_us,
+                what: EventRef::DatagramSent(i),
+            });
         }
         if let Some((_, at_us)) = d.received {
-            out.push(Entry { at_us, what: EventRef::DatagramReceived(i) });
+            out.push(Entry {
+                at_us,
+                what: EventRef::DatagramReceived(i),
+            });
         }
     }
     out.sort_by_key(|e| (e.at_us, e.what));
@@ -90,7 +110,14 @@ pub enum Speed {
 }
 
 impl Speed {
-    pub const ALL: [Speed; 6] = [Speed::X1, Speed::X10, Speed::X100, Speed::X1000, Speed::X10000, Speed::EventPerSecond];
+    pub const ALL: [Speed; 6] = [
+        Speed::X1,
+        Speed::X10,
+        Speed::X100,
+        Speed::X1000,
+        Speed::X10000,
+        Speed::EventPerSecond,
+    ];
 
     /// Slow-down factor; None for one event per second.
     pub fn slowdown(self) -> Option<f64> {
@@ -130,7 +157,13 @@ pub struct Playback {
 
 impl Default for Playback {
     fn default() -> Self {
-        Self { state: PlayState::Paused, speed: Speed::default(), t_us: 0, skip_quiet: true, carry: 0.0 }
+        Self {
+            state: PlayState::Paused,
+            speed: Speed::default(),
+            t_us: 0,
+            skip_quiet: true,
+            carry: 0.0,
+        }
     }
 }
 
@@ -153,7 +186,11 @@ impl Playback {
     }
 
     pub fn toggle(&mut self, times: &[u64]) {
-        if self.is_playing() { self.pause() } else { self.play(times) }
+        if self.is_playing() {
+            self.pause()
+        } else {
+            self.play(times)
+        }
     }
 
     /// To the next event time after the head (stays at the last one).
@@ -261,7 +298,10 @@ pub struct TcpAt {
 impl TcpAt {
     pub fn at(model: &Model, t_us: u64) -> Self {
         let n = model.writes.partition_point(|w| w.at_us <= t_us);
-        let written = n.checked_sub(1).and_then(|i| model.writes.get(i)).map_or(0, |w| w.offset + u64::from(w.len));
+        let written = n
+            .checked_sub(1)
+            .and_then(|i| model.writes.get(i))
+            .map_or(0, |w| w.offset + u64::from(w.len));
         let known = model.segments_unavailable.is_none() && !model.segments.is_empty();
         // A segment's capture time can precede the return of the send() that queued it (the
         // call was still running): never count more on the wire than written.
@@ -324,7 +364,12 @@ impl UdpAt {
 
 /// The time of the last datagram event: past it, a datagram not received never will be.
 pub fn udp_settled_us(model: &Model) -> u64 {
-    model.datagrams.iter().map(|d| d.received.map_or(d.sent_us, |(_, at)| at.max(d.sent_us))).max().unwrap_or(0)
+    model
+        .datagrams
+        .iter()
+        .map(|d| d.received.map_or(d.sent_us, |(_, at)| at.max(d.sent_us)))
+        .max()
+        .unwrap_or(0)
 }
 
 /// The largest TCP backlog (written − read) over the run: the gauge's full scale.
@@ -338,7 +383,23 @@ mod tests {
     /// wire has still reached the furthest byte seen, not the hole's end.
     #[test]
     fn a_retransmission_into_a_hole_does_not_pull_the_wire_back() {
-        let segs = [Span { at_us: 1, offset: 0, len: 10 }, Span { at_us: 2, offset: 20, len: 10 }, Span { at_us: 3, offset: 10, len: 10 }];
+        let segs = [
+            Span {
+                at_us: 1,
+                offset: 0,
+                len: 10,
+            },
+            Span {
+                at_us: 2,
+                offset: 20,
+                len: 10,
+            },
+            Span {
+                at_us: 3,
+                offset: 10,
+                len: 10,
+            },
+        ];
         assert_eq!(super::wire_end_by(&segs, 3), 30);
         assert_eq!(super::wire_end_by(&segs, 1), 10);
         assert_eq!(super::wire_end_by(&segs, 0), 0);
@@ -390,8 +451,15 @@ mod tests {
         let mut p = Playback::default();
         p.play(&times);
         p.advance(0.1, &times, false);
-        assert_eq!(p.t_us, 50_000 - 1_500 + 100, "at 1,000× the 50 ms gap becomes a 1.5 s wait");
-        let mut p = Playback { skip_quiet: false, ..Playback::default() };
+        assert_eq!(
+            p.t_us,
+            50_000 - 1_500 + 100,
+            "at 1,000× the 50 ms gap becomes a 1.5 s wait"
+        );
+        let mut p = Playback {
+            skip_quiet: false,
+            ..Playback::default()
+        };
         p.play(&times);
         p.advance(0.1, &times, false);
         assert_eq!(p.t_us, 100);
@@ -401,20 +469,60 @@ mod tests {
     fn a_datagram_never_received_is_queued_until_the_last_one_arrives_then_dropped() {
         use crate::engine::{EndReason, Event, MsgId, Side};
         let events = [
-            Event::DatagramSent { start_us: None, at_us: 10, msg: MsgId(0), len: 50 },
-            Event::DatagramSent { start_us: None, at_us: 11, msg: MsgId(1), len: 2000 },
-            Event::DatagramReceived { at_us: 30, msg: Some(MsgId(1)), len: 1024, real_len: 2000, os_error: None },
-            Event::Ended { at_us: 31, side: Side::UdpReceiver, bytes: 1024, reason: EndReason::Complete },
+            Event::DatagramSent {
+                start_us: None,
+                at_us: 10,
+                msg: MsgId(0),
+                len: 50,
+            },
+            Event::DatagramSent {
+                start_us: None,
+                at_us: 11,
+                msg: MsgId(1),
+                len: 2000,
+            },
+            Event::DatagramReceived {
+                at_us: 30,
+                msg: Some(MsgId(1)),
+                len: 1024,
+                real_len: 2000,
+                os_error: None,
+            },
+            Event::Ended {
+                at_us: 31,
+                side: Side::UdpReceiver,
+                bytes: 1024,
+                reason: EndReason::Complete,
+            },
         ];
         let m = Model::from_events(&events);
-        assert_eq!(UdpAt::at(&m, 20), UdpAt { queued: 2, arrived: 0, truncated: 0, dropped: 0 });
-        assert_eq!(UdpAt::at(&m, 30), UdpAt { queued: 0, arrived: 1, truncated: 1, dropped: 1 });
+        assert_eq!(
+            UdpAt::at(&m, 20),
+            UdpAt {
+                queued: 2,
+                arrived: 0,
+                truncated: 0,
+                dropped: 0
+            }
+        );
+        assert_eq!(
+            UdpAt::at(&m, 30),
+            UdpAt {
+                queued: 0,
+                arrived: 1,
+                truncated: 1,
+                dropped: 1
+            }
+        );
     }
 
     #[test]
     fn one_event_per_second_ignores_the_gaps_between_events() {
         let times = [0, 5, 50_000];
-        let mut p = Playback { speed: Speed::EventPerSecond, ..Playback::default() };
+        let mut p = Playback {
+            speed: Speed::EventPerSecond,
+            ..Playback::default()
+        };
         p.play(&times);
         p.advance(0.6, &times, false);
         assert_eq!(p.t_us, 0);

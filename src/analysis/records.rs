@@ -94,7 +94,9 @@ pub struct DatagramRec {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatagramFate {
     Delivered,
-    Truncated { lost: u32 },
+    Truncated {
+        lost: u32,
+    },
     Dropped,
     /// Not received yet (the receiver is still running).
     InFlight,

@@ -81,7 +81,9 @@ impl Summary {
             // the capture saw the retransmissions too: every transmission on both sides
             Some(again) => kernel.saturating_sub(captured + again),
             // a recording without them: the kernel's first transmissions only
-            None => kernel.saturating_sub(self.retransmitted_tcp_info.unwrap_or(0)).saturating_sub(captured),
+            None => kernel
+                .saturating_sub(self.retransmitted_tcp_info.unwrap_or(0))
+                .saturating_sub(captured),
         })
     }
 

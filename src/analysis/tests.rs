@@ -17,7 +17,13 @@ fn every_stored_record_fits_in_32_bytes() {
 fn datagrams_without_an_id_are_kept_in_arrival_order_with_their_real_length() {
     let mut m = Model::default();
     for (len, real_len) in [(5, 5), (1024, 2000)] {
-        m.apply(&Event::DatagramReceived { at_us: 1, msg: None, len, real_len, os_error: None });
+        m.apply(&Event::DatagramReceived {
+            at_us: 1,
+            msg: None,
+            len,
+            real_len,
+            os_error: None,
+        });
     }
     assert!(m.datagrams.is_empty());
     let fates: Vec<_> = m.unidentified_datagrams.iter().map(|d| m.datagram_fate(d)).collect();
@@ -29,7 +35,13 @@ fn datagrams_without_an_id_are_kept_in_arrival_order_with_their_real_length() {
 fn history_cap_keeps_counts_exact() {
     let mut m = Model::with_cap(10);
     for i in 0..100u32 {
-        m.apply(&Event::Read { start_us: None, at_us: 0, offset: crate::engine::StreamOffset(u64::from(i)), len: 1, requested: 1 });
+        m.apply(&Event::Read {
+            start_us: None,
+            at_us: 0,
+            offset: crate::engine::StreamOffset(u64::from(i)),
+            len: 1,
+            requested: 1,
+        });
     }
     assert_eq!(m.reads.len(), 10);
     assert_eq!(m.summary.reads, 100);

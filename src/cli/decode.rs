@@ -19,7 +19,8 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
         return Err(UsageError(format!("--framing: {}", t(lang, S::CliNoFrames))).into());
     }
     let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
-    crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size).map_err(|e| UsageError::setting(e, lang))?;
+    crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size)
+        .map_err(|e| UsageError::setting(e, lang))?;
     let read_size = read_size as usize;
     let max = match &args.max_frame {
         Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
@@ -32,8 +33,14 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     // One byte more than the limit tells a file at the limit from a bigger one.
     let limit = MAX_DECODE_INPUT + 1;
     match args.file.as_deref() {
-        None => std::io::stdin().take(limit).read_to_end(&mut bytes).context("cannot read stdin")?,
-        Some(p) if p.as_os_str() == "-" => std::io::stdin().take(limit).read_to_end(&mut bytes).context("cannot read stdin")?,
+        None => std::io::stdin()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("cannot read stdin")?,
+        Some(p) if p.as_os_str() == "-" => std::io::stdin()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("cannot read stdin")?,
         Some(p) => std::fs::File::open(p)
             .with_context(|| format!("cannot open {}", p.display()))?
             .take(limit)
@@ -89,7 +96,14 @@ pub fn decode_report(mode: FramingMode, bytes: &[u8], read_size: usize, max: u32
 }
 
 /// Like [`decode_report`], with `prefix` as the length prefix of `u32` and `naive-u32`.
-pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32, lang: Lang) -> DecodeReport {
+pub fn decode_report_with(
+    mode: FramingMode,
+    prefix: LengthPrefix,
+    bytes: &[u8],
+    read_size: usize,
+    max: u32,
+    lang: Lang,
+) -> DecodeReport {
     decode_with_progress(mode, prefix, bytes, read_size, max, lang, &mut Progress::hidden())
 }
 
@@ -97,12 +111,28 @@ pub fn decode_report_with(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8],
 /// 1-byte read of the decoder a few, so looking at every read would double the work.
 const READS_PER_LOOK: usize = 1 << 14;
 
-fn decode_with_progress(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], read_size: usize, max: u32, lang: Lang, progress: &mut Progress) -> DecodeReport {
+fn decode_with_progress(
+    mode: FramingMode,
+    prefix: LengthPrefix,
+    bytes: &[u8],
+    read_size: usize,
+    max: u32,
+    lang: Lang,
+    progress: &mut Progress,
+) -> DecodeReport {
     use std::fmt::Write as _;
     let total = crate::export::units::bytes(bytes.len() as u64);
     let mut show = |done: usize, frames: usize| {
         if progress.due() {
-            progress.set(tf(lang, S::ProgressDecode, &[&crate::export::units::bytes(done as u64), &total, &crate::export::units::grouped(frames as u64)]));
+            progress.set(tf(
+                lang,
+                S::ProgressDecode,
+                &[
+                    &crate::export::units::bytes(done as u64),
+                    &total,
+                    &crate::export::units::grouped(frames as u64),
+                ],
+            ));
         }
     };
     let mut text = String::new();
@@ -110,7 +140,15 @@ fn decode_with_progress(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], r
     let frames = std::cell::Cell::new(0usize);
     let mut failed = false;
     let frame_line = |text: &mut String, offset: u64, total: usize, payload: &[u8]| {
-        let _ = writeln!(text, "{}", tf(lang, S::CliFrameLine, &[&frames.get(), &offset, &payload.len(), &total, &show_payload(payload)]));
+        let _ = writeln!(
+            text,
+            "{}",
+            tf(
+                lang,
+                S::CliFrameLine,
+                &[&frames.get(), &offset, &payload.len(), &total, &show_payload(payload)]
+            )
+        );
         frames.set(frames.get() + 1);
     };
     if mode == FramingMode::NaiveU32 {
@@ -128,18 +166,33 @@ fn decode_with_progress(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], r
                 Ok(NaiveStep::Frame(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                 Ok(NaiveStep::ShortFrame { frame, error }) => {
                     frame_line(&mut text, frame.offset, frame.total_len, frame.payload);
-                    let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&error, lang));
+                    let _ = writeln!(
+                        text,
+                        "{}: {}",
+                        t(lang, S::CliError),
+                        crate::describe::decode_error(&error, lang)
+                    );
                     failed = true;
                 }
                 Err(e) => {
-                    let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
+                    let _ = writeln!(
+                        text,
+                        "{}: {}",
+                        t(lang, S::CliError),
+                        crate::describe::decode_error(&e, lang)
+                    );
                     failed = true;
                 }
             }
             pos += n;
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
+            let _ = writeln!(
+                text,
+                "{}: {}",
+                t(lang, S::CliError),
+                crate::describe::decode_error(&e, lang)
+            );
             failed = true;
         }
     } else if let Some(mut dec) = mode.stream_decoder_with(max, prefix) {
@@ -153,7 +206,12 @@ fn decode_with_progress(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], r
                     Ok(Some(f)) => frame_line(&mut text, f.offset, f.total_len, f.payload),
                     Ok(None) => break,
                     Err(e) => {
-                        let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
+                        let _ = writeln!(
+                            text,
+                            "{}: {}",
+                            t(lang, S::CliError),
+                            crate::describe::decode_error(&e, lang)
+                        );
                         failed = true;
                         break 'reads;
                     }
@@ -161,11 +219,20 @@ fn decode_with_progress(mode: FramingMode, prefix: LengthPrefix, bytes: &[u8], r
             }
         }
         if let Err(e) = dec.finish() {
-            let _ = writeln!(text, "{}: {}", t(lang, S::CliError), crate::describe::decode_error(&e, lang));
+            let _ = writeln!(
+                text,
+                "{}: {}",
+                t(lang, S::CliError),
+                crate::describe::decode_error(&e, lang)
+            );
             failed = true;
         }
     }
     let frames = frames.get();
-    let _ = writeln!(text, "{}", tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size]));
+    let _ = writeln!(
+        text,
+        "{}",
+        tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size])
+    );
     DecodeReport { text, frames, failed }
 }

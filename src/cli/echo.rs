@@ -20,11 +20,13 @@ pub struct EchoArgs {
     pub connections: Option<String>,
 }
 
-
 impl EchoArgs {
     /// Applies the flags; validation of the ranges happens with the whole experiment.
     pub fn apply(&self, exp: &mut Experiment, lang: crate::i18n::Lang) -> Result<(), UsageError> {
-        let any = self.client_reads.is_some() || self.client_read_size.is_some() || self.reply_size.is_some() || self.connections.is_some();
+        let any = self.client_reads.is_some()
+            || self.client_read_size.is_some()
+            || self.reply_size.is_some()
+            || self.connections.is_some();
         if !any {
             return Ok(());
         }
@@ -33,7 +35,13 @@ impl EchoArgs {
             echo.client_reads = match v.as_str() {
                 "whole" => ClientReads::Whole,
                 "once" => ClientReads::OncePerRequest,
-                _ => return Err(UsageError(format!("--{}: {}", Setting::ClientReads.flag(), crate::i18n::tf(lang, crate::i18n::S::CliNotWholeOrOnce, &[&v])))),
+                _ => {
+                    return Err(UsageError(format!(
+                        "--{}: {}",
+                        Setting::ClientReads.flag(),
+                        crate::i18n::tf(lang, crate::i18n::S::CliNotWholeOrOnce, &[&v])
+                    )))
+                }
             };
         }
         if let Some(v) = &self.client_read_size {

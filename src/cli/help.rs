@@ -120,20 +120,35 @@ fn setting_help(cmd: Command, lang: Lang) -> Command {
 }
 
 fn negative_values_allowed(cmd: Command) -> Command {
-    cmd.allow_negative_numbers(true).mut_subcommands(negative_values_allowed)
+    cmd.allow_negative_numbers(true)
+        .mut_subcommands(negative_values_allowed)
 }
 
 fn zh_command(cmd: Command, sub: Option<&str>) -> Command {
     let top = sub.is_none();
     let mut cmd = cmd
-        .help_template(format!("{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}", zh(S::ClapUsage)))
+        .help_template(format!(
+            "{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+            zh(S::ClapUsage)
+        ))
         .subcommand_help_heading(zh(S::ClapCommands))
         .disable_help_subcommand(true)
         .disable_help_flag(true)
-        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).global(top))
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .global(top),
+        )
         .after_help(zh(S::ClapExit));
     if top {
-        cmd = cmd.disable_version_flag(true).arg(Arg::new("version").short('V').long("version").action(ArgAction::Version));
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version),
+        );
     }
     let cmd = cmd.mut_args(|arg| zh_arg(arg, sub));
     cmd.mut_subcommands(|sc| {
@@ -149,18 +164,38 @@ fn zh_arg(arg: Arg, sub: Option<&str>) -> Arg {
         None => zh_help(sub, &id),
     };
     let mut notes = Vec::new();
-    let defaults: Vec<_> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+    let defaults: Vec<_> = arg
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
     if !defaults.is_empty() && !arg.is_hide_default_value_set() {
         notes.push(format!("{}：{}", zh(S::ClapDefault), defaults.join("、")));
     }
     let takes_values = arg.get_action().takes_values();
-    let values: Vec<_> = arg.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_owned()).collect();
+    let values: Vec<_> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_owned())
+        .collect();
     if takes_values && !values.is_empty() {
         notes.push(format!("{}：{}", zh(S::ClapValues), values.join("、")));
     }
-    let help = if notes.is_empty() { text } else { format!("{text}（{}）", notes.join("；")) };
-    let heading = if arg.is_positional() { S::ClapArguments } else { S::ClapOptions };
-    arg.help(help).hide_default_value(takes_values).hide_possible_values(takes_values).help_heading(zh(heading))
+    let help = if notes.is_empty() {
+        text
+    } else {
+        format!("{text}（{}）", notes.join("；"))
+    };
+    let heading = if arg.is_positional() {
+        S::ClapArguments
+    } else {
+        S::ClapOptions
+    };
+    arg.help(help)
+        .hide_default_value(takes_values)
+        .hide_possible_values(takes_values)
+        .help_heading(zh(heading))
 }
 
 /// A parse error worded in Chinese: what was wrong, a suggestion if clap has one, the usage.
@@ -190,7 +225,11 @@ pub fn zh_error(err: &clap::Error) -> Option<String> {
         _ => return None,
     };
     let mut out = format!("{}：{what}\n", crate::i18n::t(Lang::Zh, crate::i18n::S::CliError));
-    for kind in [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand, ContextKind::SuggestedValue] {
+    for kind in [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedValue,
+    ] {
         if let Some(s) = ctx(kind) {
             out.push_str(&format!("\n  {}：你是想用 '{s}' 吗？\n", zh(S::ClapTip)));
         }
@@ -233,7 +272,10 @@ mod tests {
             Some(k) => {
                 used.push(k);
                 if english.as_deref() != Some(t(Lang::En, k)) {
-                    problems.push(format!("{sub:?} {id}: the table's English {:?} is not the doc comment {english:?}", t(Lang::En, k)));
+                    problems.push(format!(
+                        "{sub:?} {id}: the table's English {:?} is not the doc comment {english:?}",
+                        t(Lang::En, k)
+                    ));
                 }
             }
             None => problems.push(format!("{sub:?} {id}: no help key")),
@@ -245,7 +287,11 @@ mod tests {
             let name = sub.get_name();
             check(None, name, sub.get_about().map(ToString::to_string));
             for arg in sub.get_arguments().filter(|a| setting_of(a).is_none()) {
-                check(Some(name), arg.get_id().as_str(), arg.get_help().map(ToString::to_string));
+                check(
+                    Some(name),
+                    arg.get_id().as_str(),
+                    arg.get_help().map(ToString::to_string),
+                );
             }
         }
         assert!(problems.is_empty(), "{problems:#?}");

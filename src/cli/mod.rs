@@ -14,23 +14,27 @@ pub mod help;
 pub mod peer;
 pub mod progress;
 pub mod render;
-pub mod stop;
-pub mod torture;
 #[cfg(test)]
 mod setting_flags;
+pub mod stop;
+pub mod torture;
 
 use crate::analysis::Model;
+pub use crate::cli::peer::{ListenArgs, SendArgs};
 use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
 use crate::engine::{Event, Run};
-use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
-use crate::recording::stream::{Output, RecordingWriter};
-use crate::i18n::{t, tf, Lang, S};
-pub use crate::cli::peer::{ListenArgs, SendArgs};
 use crate::export::text_timeline;
+use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
+use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
+use crate::recording::stream::{Output, RecordingWriter};
 
 #[derive(Parser, Debug)]
-#[command(name = "stickyviz", version, about = "See the TCP sticky-packet problem (粘包/半包): where sends, segments and reads cut the stream")]
+#[command(
+    name = "stickyviz",
+    version,
+    about = "See the TCP sticky-packet problem (粘包/半包): where sends, segments and reads cut the stream"
+)]
 pub struct Cli {
     /// Language of the output: en or zh (default: from the system locale).
     #[arg(long, global = true, value_name = "en|zh")]
@@ -39,7 +43,12 @@ pub struct Cli {
     #[arg(value_name = "RECORDING.json")]
     pub recording: Option<PathBuf>,
     /// Open the window on this lesson (see `stickyviz presets`).
-    #[arg(long = "preset", id = "window_preset", value_name = "NAME", conflicts_with = "recording")]
+    #[arg(
+        long = "preset",
+        id = "window_preset",
+        value_name = "NAME",
+        conflicts_with = "recording"
+    )]
     pub preset: Option<String>,
     /// Open the window in projector mode (large text, high contrast).
     #[arg(long)]
@@ -57,7 +66,8 @@ impl Cli {
     /// to every function that words something (no process-global language).
     pub fn lang(&self) -> Result<Lang, UsageError> {
         let lang = match &self.lang {
-            Some(name) => Lang::from_name(name).ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
+            Some(name) => Lang::from_name(name)
+                .ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
             None => Lang::from_env(),
         };
         Ok(lang)
@@ -193,7 +203,13 @@ impl LengthArgs {
             prefix.order = match v.trim() {
                 "big" | "be" => ByteOrder::Big,
                 "little" | "le" => ByteOrder::Little,
-                _ => return Err(UsageError(format!("--{}: {}", Setting::LengthOrder.flag(), tf(lang, S::CliNotByteOrder, &[&v])))),
+                _ => {
+                    return Err(UsageError(format!(
+                        "--{}: {}",
+                        Setting::LengthOrder.flag(),
+                        tf(lang, S::CliNotByteOrder, &[&v])
+                    )))
+                }
             };
         }
         crate::config::validate_length_prefix(*prefix).map_err(|e| UsageError::setting(e, lang))?;
@@ -209,13 +225,19 @@ pub struct UsageError(pub String);
 impl UsageError {
     /// A setting's error, naming its flag, in `lang`.
     pub fn setting(e: SettingError, lang: Lang) -> Self {
-        UsageError(format!("--{}: {}", e.field.flag(), crate::describe::setting_problem(&e.problem, lang)))
+        UsageError(format!(
+            "--{}: {}",
+            e.field.flag(),
+            crate::describe::setting_problem(&e.problem, lang)
+        ))
     }
 }
 
 /// Parses a flag's number; the error names the flag and the allowed range.
 pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
-    v.trim().parse().map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
+    v.trim()
+        .parse()
+        .map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
 }
 
 /// A setting's number; a value that is not one is refused naming its flag, with the values the
@@ -236,7 +258,11 @@ fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
 pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
     FramingMode::from_name(v).ok_or_else(|| {
         let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!("--{}: {}", Setting::Framing.flag(), tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])))
+        UsageError(format!(
+            "--{}: {}",
+            Setting::Framing.flag(),
+            tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])
+        ))
     })
 }
 
@@ -244,12 +270,20 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
 fn parse_link(v: &str) -> Result<Option<crate::config::Link>, crate::config::SettingProblem> {
     match v.trim() {
         "none" | "off" => Ok(None),
-        spec => crate::config::Link::parse(spec).map(Some).map_err(crate::config::SettingProblem::Link),
+        spec => crate::config::Link::parse(spec)
+            .map(Some)
+            .map_err(crate::config::SettingProblem::Link),
     }
 }
 
 fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
-    crate::config::parse_sizes(v).ok_or_else(|| UsageError(format!("--{}: {}", Setting::Size.flag(), tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)]))))
+    crate::config::parse_sizes(v).ok_or_else(|| {
+        UsageError(format!(
+            "--{}: {}",
+            Setting::Size.flag(),
+            tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)])
+        ))
+    })
 }
 
 impl SettingsArgs {
@@ -286,7 +320,9 @@ impl SettingsArgs {
             exp.sender.split = match v.as_str() {
                 "whole" => WriteSplit::Whole,
                 "header-body" => WriteSplit::HeaderThenBody,
-                n => WriteSplit::Chunks { bytes: setting(Setting::Split, n, lang)? },
+                n => WriteSplit::Chunks {
+                    bytes: setting(Setting::Split, n, lang)?,
+                },
             };
         }
         if let Some(v) = &self.read_size {
@@ -324,7 +360,15 @@ impl SettingsArgs {
             };
         }
         if let Some(v) = &self.link {
-            exp.link = parse_link(v).map_err(|problem| UsageError::setting(SettingError { field: Setting::Link, problem }, lang))?;
+            exp.link = parse_link(v).map_err(|problem| {
+                UsageError::setting(
+                    SettingError {
+                        field: Setting::Link,
+                        problem,
+                    },
+                    lang,
+                )
+            })?;
         }
         exp.validate().map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
@@ -341,11 +385,18 @@ impl SettingsArgs {
 /// The experiment the window opens on when `stickyviz` gets `run`'s settings flags without a
 /// subcommand: `preset`'s (else `run`'s default) with the flags applied and validated. None
 /// when no settings flag was given (the window opens as it would).
-pub fn window_experiment(preset: Option<&str>, settings: &SettingsArgs, lang: Lang) -> Result<Option<Experiment>, UsageError> {
+pub fn window_experiment(
+    preset: Option<&str>,
+    settings: &SettingsArgs,
+    lang: Lang,
+) -> Result<Option<Experiment>, UsageError> {
     if settings.is_empty() {
         return Ok(None);
     }
-    let args = RunArgs { preset: preset.map(str::to_string), ..RunArgs::default() };
+    let args = RunArgs {
+        preset: preset.map(str::to_string),
+        ..RunArgs::default()
+    };
     let mut exp = experiment(&args, lang)?;
     settings.apply(&mut exp, lang)?;
     Ok(Some(exp))
@@ -354,10 +405,20 @@ pub fn window_experiment(preset: Option<&str>, settings: &SettingsArgs, lang: La
 /// Builds the experiment of a `run` from preset and flags.
 pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> {
     let mut exp = match &args.preset {
-        Some(name) => presets::find(name)
-            .ok_or_else(|| UsageError(format!("--preset: {}", tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
-            .experiment,
-        None => Experiment { transports: Transports::Tcp, ..Experiment::default() },
+        Some(name) => {
+            presets::find(name)
+                .ok_or_else(|| {
+                    UsageError(format!(
+                        "--preset: {}",
+                        tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")])
+                    ))
+                })?
+                .experiment
+        }
+        None => Experiment {
+            transports: Transports::Tcp,
+            ..Experiment::default()
+        },
     };
     if args.udp {
         exp.transports = Transports::Udp;
@@ -402,7 +463,11 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
 
 fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     if args.width < 20 || args.width > 1000 {
-        let problem = crate::config::SettingProblem::OutOfRange { value: args.width as u64, min: 20, max: 1000 };
+        let problem = crate::config::SettingProblem::OutOfRange {
+            value: args.width as u64,
+            min: 20,
+            max: 1000,
+        };
         return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))).into());
     }
     let exp = experiment(args, lang)?;
@@ -410,7 +475,10 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     // the file is created before the run: a path that cannot be written is said at once
     let mut json = match args.json.as_deref() {
         None => None,
-        Some("-") => Some((Output::Other(Box::new(std::io::BufWriter::new(std::io::stdout()))), "-".to_string())),
+        Some("-") => Some((
+            Output::Other(Box::new(std::io::BufWriter::new(std::io::stdout()))),
+            "-".to_string(),
+        )),
         Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
     }
     .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
@@ -419,7 +487,12 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         Ok(run) => run,
         // the link cannot run here: like a bad flag, nothing ran (exit 2)
         Err(crate::engine::EngineError::Link(failure)) => {
-            return Err(UsageError(format!("--{}: {}", Setting::Link.flag(), crate::describe::link_failure(&failure, lang))).into());
+            return Err(UsageError(format!(
+                "--{}: {}",
+                Setting::Link.flag(),
+                crate::describe::link_failure(&failure, lang)
+            ))
+            .into());
         }
         Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
     };
@@ -439,7 +512,14 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         if args.pcapng.is_some() {
             packets.extend(batch.iter().filter(|e| keep_for_pcapng(e)).cloned());
         }
-        progress.run(model.summary.reads + model.summary.writes + model.summary.datagrams_sent + model.summary.datagrams_received, model.summary.bytes_received, lang);
+        progress.run(
+            model.summary.reads
+                + model.summary.writes
+                + model.summary.datagrams_sent
+                + model.summary.datagrams_received,
+            model.summary.bytes_received,
+            lang,
+        );
     });
     progress.clear();
     let json = match (json, write_error) {
@@ -452,19 +532,25 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         let n = crate::export::pcapng::save(&packets, path)?;
         eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
     }
-    let text = format!("{}\n{}", text_timeline::render(&model, args.width, lang), text_timeline::summary(&model, lang));
+    let text = format!(
+        "{}\n{}",
+        text_timeline::render(&model, args.width, lang),
+        text_timeline::summary(&model, lang)
+    );
     let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang);
     match json {
         Some((w, path)) if path == "-" => {
             eprint!("{text}");
-            w.finish(&model.summary).context("cannot write the recording to stdout")?;
+            w.finish(&model.summary)
+                .context("cannot write the recording to stdout")?;
             let mut out = std::io::stdout().lock();
             out.write_all(b"\n")?;
             out.flush()?;
         }
         Some((w, path)) => {
             let printed = out(&text);
-            w.finish(&model.summary).with_context(|| format!("cannot write {path}"))?;
+            w.finish(&model.summary)
+                .with_context(|| format!("cannot write {path}"))?;
             printed?;
             out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
         }
@@ -476,5 +562,8 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
 /// What the pcapng export needs of a run: the captured packets (at most
 /// `MAX_PACKETS_KEPT`), and why there are none.
 fn keep_for_pcapng(e: &Event) -> bool {
-    matches!(e, Event::Segment { packet: Some(_), .. } | Event::SegmentsUnavailable { .. })
+    matches!(
+        e,
+        Event::Segment { packet: Some(_), .. } | Event::SegmentsUnavailable { .. }
+    )
 }

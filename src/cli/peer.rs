@@ -17,10 +17,10 @@ use crate::cli::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOn, ListenOptions};
 use crate::engine::{Event, Run};
-use crate::recording::Recording;
-use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::export::text_timeline;
+use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::presets;
+use crate::recording::Recording;
 
 #[derive(Args, Debug)]
 #[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
@@ -95,7 +95,6 @@ pub struct SendArgs {
     pub width: usize,
 }
 
-
 /// `PORT` → 127.0.0.1:PORT; `HOST:PORT` is resolved (first address). Warns on stderr when the
 /// address is not loopback.
 pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageError> {
@@ -115,8 +114,15 @@ pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageEr
 
 fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
     if !(20..=1000).contains(&width) {
-        let problem = crate::config::SettingProblem::OutOfRange { value: width as u64, min: 20, max: 1000 };
-        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))));
+        let problem = crate::config::SettingProblem::OutOfRange {
+            value: width as u64,
+            min: 20,
+            max: 1000,
+        };
+        return Err(UsageError(format!(
+            "--width: {}",
+            crate::describe::setting_problem(&problem, lang)
+        )));
     }
     Ok(())
 }
@@ -124,7 +130,8 @@ fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
 /// Reads the `listen` flags into options; errors name the flag.
 pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, UsageError> {
     let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
-    crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size).map_err(|e| UsageError::setting(e, lang))?;
+    crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size)
+        .map_err(|e| UsageError::setting(e, lang))?;
     let max_frame_len = match &args.max_frame {
         Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
@@ -132,11 +139,25 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
     let idle_ms: u64 = crate::cli::setting(crate::config::Setting::IdleMs, &args.idle_ms, lang)?;
     crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
-    let clients: u32 = crate::cli::setting(crate::config::Setting::ListenClients, args.clients.as_deref().unwrap_or("1"), lang)?;
+    let clients: u32 = crate::cli::setting(
+        crate::config::Setting::ListenClients,
+        args.clients.as_deref().unwrap_or("1"),
+        lang,
+    )?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
     args.length.apply(&mut length_prefix, lang)?;
-    Ok(ListenOptions { framing: parse_framing(&args.framing, lang)?, read_size, max_frame_len, length_prefix, echo: args.echo || args.torture, torture: args.torture, idle_ms, clients, refusal: refusal_line(lang) })
+    Ok(ListenOptions {
+        framing: parse_framing(&args.framing, lang)?,
+        read_size,
+        max_frame_len,
+        length_prefix,
+        echo: args.echo || args.torture,
+        torture: args.torture,
+        idle_ms,
+        clients,
+        refusal: refusal_line(lang),
+    })
 }
 
 /// What a client turned away from a full class session reads: why, and the limit. Worded once
@@ -173,7 +194,11 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
         // on every interface: the addresses a class types, as the window puts them on the projector
         match peer::reachable_addrs(l.bound) {
             Ok(addrs) if addrs.is_empty() => eprintln!("{}", t(lang, S::ClassNoAddrs)),
-            Ok(addrs) => eprintln!("{} {}", t(lang, S::ClassConnectTo), addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join("  ")),
+            Ok(addrs) => eprintln!(
+                "{} {}",
+                t(lang, S::ClassConnectTo),
+                addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join("  ")
+            ),
             Err(e) => eprintln!("{}: {e}", t(lang, S::ClassNoAddrs)),
         }
     }
@@ -213,7 +238,15 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
             }
         }
         if progress.due() {
-            progress.set(tf(lang, S::ProgressListen, &[&crate::export::units::grouped(events_seen), &crate::export::units::bytes(bytes), &clients]));
+            progress.set(tf(
+                lang,
+                S::ProgressListen,
+                &[
+                    &crate::export::units::grouped(events_seen),
+                    &crate::export::units::bytes(bytes),
+                    &clients,
+                ],
+            ));
         }
     });
     progress.clear();
@@ -236,16 +269,32 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
 pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     check_width(args.width, lang)?;
     let mut exp = match &args.preset {
-        Some(name) => presets::find(name)
-            .ok_or_else(|| UsageError(format!("--preset: {}", tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")]))))?
-            .experiment,
+        Some(name) => {
+            presets::find(name)
+                .ok_or_else(|| {
+                    UsageError(format!(
+                        "--preset: {}",
+                        tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")])
+                    ))
+                })?
+                .experiment
+        }
         None => Experiment::default(),
     };
-    exp.transports = if args.udp.is_some() { Transports::Udp } else { Transports::Tcp };
+    exp.transports = if args.udp.is_some() {
+        Transports::Udp
+    } else {
+        Transports::Tcp
+    };
     args.settings.apply(&mut exp, lang)?;
     if exp.link.is_some() {
         // the server is outside any namespace of ours: its packets never cross our link
-        return Err(UsageError(format!("--{}: {}", crate::config::Setting::Link.flag(), t(lang, S::CliLinkRunOnly))).into());
+        return Err(UsageError(format!(
+            "--{}: {}",
+            crate::config::Setting::Link.flag(),
+            t(lang, S::CliLinkRunOnly)
+        ))
+        .into());
     }
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
     if args.torture {
@@ -259,7 +308,10 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
     let mut text = report(&events, args.width, lang, true);
-    let (bytes, datagrams) = (replies.bytes.load(Ordering::Relaxed), replies.datagrams.load(Ordering::Relaxed));
+    let (bytes, datagrams) = (
+        replies.bytes.load(Ordering::Relaxed),
+        replies.datagrams.load(Ordering::Relaxed),
+    );
     text.push_str(&summary_line(lang, S::PeerBytesBack, &bytes.to_string()));
     if exp.transports == Transports::Udp {
         text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
@@ -273,7 +325,11 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
 /// sender's stream (false for a class of two or more, whose totals are all clients').
 fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> String {
     let model = Model::from_events(events);
-    let mut text = format!("{}\n{}", text_timeline::render(&model, width, lang), text_timeline::summary(&model, lang));
+    let mut text = format!(
+        "{}\n{}",
+        text_timeline::render(&model, width, lang),
+        text_timeline::summary(&model, lang)
+    );
     // The shared summary starts from the sender's messages; an external sender has none here.
     let s = &model.summary;
     if stream_counts && s.messages == 0 && s.reads > 0 {
@@ -288,7 +344,11 @@ fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> St
         }
         // the decoded frames are an external sender's messages: reads classified against them
         if s.frames > 0 {
-            for (k, v) in [(S::SumMerged, s.merged_reads), (S::SumSplit, s.split_messages), (S::SumExact, s.exact_reads)] {
+            for (k, v) in [
+                (S::SumMerged, s.merged_reads),
+                (S::SumSplit, s.split_messages),
+                (S::SumExact, s.exact_reads),
+            ] {
                 text.push_str(&summary_line(lang, k, &v.to_string()));
             }
         }
@@ -307,7 +367,11 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
         out.push_str(&format!("\n{}\n", tf(lang, S::EchoConnection, &[&(k + 1)])));
         out.push_str(&text_timeline::render(c, width, lang));
         out.push_str(&summary_line(lang, S::SumFrames, &c.summary.frames.to_string()));
-        out.push_str(&summary_line(lang, S::SumDecodeErrors, &c.summary.decode_errors.to_string()));
+        out.push_str(&summary_line(
+            lang,
+            S::SumDecodeErrors,
+            &c.summary.decode_errors.to_string(),
+        ));
     }
     out.push_str(&format!("\n{}\n", t(lang, S::PeerClientsHeader)));
     for c in &model.clients {
@@ -317,8 +381,16 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     if unlisted > 0 {
         out.push_str(&format!("  {}\n", tf(lang, S::PeerClientsMore, &[&unlisted])));
     }
-    out.push_str(&summary_line(lang, S::PeerClientsServed, &model.clients_served.to_string()));
-    out.push_str(&summary_line(lang, S::PeerClientsConnected, &model.clients_total.to_string()));
+    out.push_str(&summary_line(
+        lang,
+        S::PeerClientsServed,
+        &model.clients_served.to_string(),
+    ));
+    out.push_str(&summary_line(
+        lang,
+        S::PeerClientsConnected,
+        &model.clients_total.to_string(),
+    ));
     out.push('\n');
     out.push_str(&crate::describe::class_totals(&model.class_totals(), lang));
     out
@@ -330,10 +402,27 @@ fn datagram_lines(events: &[Event], lang: Lang) -> String {
     let mut out = format!("{}\n", t(lang, S::PeerDatagramsHeader));
     let mut n = 0;
     for e in events {
-        if let Event::DatagramReceived { at_us, len, real_len, .. } = e {
+        if let Event::DatagramReceived {
+            at_us, len, real_len, ..
+        } = e
+        {
             if n < 100 {
-                let lost = if real_len > len { format!("  {}", tf(lang, S::TtTruncated, &[&(real_len - len)])) } else { String::new() };
-                let line = tf(lang, S::PeerDatagramLine, &[&format!("d{n:<4}"), &format!("{at_us:>8}"), &format!("{len:>6}"), &format!("{real_len:>6}"), &lost]);
+                let lost = if real_len > len {
+                    format!("  {}", tf(lang, S::TtTruncated, &[&(real_len - len)]))
+                } else {
+                    String::new()
+                };
+                let line = tf(
+                    lang,
+                    S::PeerDatagramLine,
+                    &[
+                        &format!("d{n:<4}"),
+                        &format!("{at_us:>8}"),
+                        &format!("{len:>6}"),
+                        &format!("{real_len:>6}"),
+                        &lost,
+                    ],
+                );
                 out.push_str(&line);
                 out.push('\n');
             }
@@ -354,7 +443,8 @@ fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>, l
         }
         Some(path) => {
             let printed = crate::cli::out(text);
-            std::fs::write(path, Recording::new(exp, events).to_json()).with_context(|| format!("cannot write {path}"))?;
+            std::fs::write(path, Recording::new(exp, events).to_json())
+                .with_context(|| format!("cannot write {path}"))?;
             printed?;
             crate::cli::out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
         }

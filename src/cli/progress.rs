@@ -45,7 +45,12 @@ impl Progress {
             bar
         });
         let now = Instant::now();
-        Self { bar, started: now, last: now, shown: false }
+        Self {
+            bar,
+            started: now,
+            last: now,
+            shown: false,
+        }
     }
 
     /// Whether it is time to rewrite the line (callers build the message only then).
@@ -79,7 +84,11 @@ impl Progress {
     pub fn run(&mut self, events: u64, bytes: u64, lang: Lang) {
         if self.due() {
             let rate = (bytes as f64 / self.secs().max(1e-3)) as u64;
-            self.set(tf(lang, S::ProgressRun, &[&units::grouped(events), &units::bytes(bytes), &units::bytes(rate)]));
+            self.set(tf(
+                lang,
+                S::ProgressRun,
+                &[&units::grouped(events), &units::bytes(bytes), &units::bytes(rate)],
+            ));
         }
     }
 

@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::cli::UsageError;
-use crate::i18n::Lang;
 use crate::export::options::{RenderLang, RenderOptions, RenderTheme, RenderView, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
+use crate::i18n::Lang;
 use crate::recording::Recording;
 
 #[derive(Args, Debug)]
@@ -44,8 +44,15 @@ fn validate_side(flag: &str, v: u32, min: u32, lang: Lang) -> Result<(), UsageEr
     if (min..=MAX_SIDE).contains(&v) {
         Ok(())
     } else {
-        let problem = crate::config::SettingProblem::OutOfRange { value: u64::from(v), min: u64::from(min), max: u64::from(MAX_SIDE) };
-        Err(UsageError(format!("--{flag}: {}", crate::describe::setting_problem(&problem, lang))))
+        let problem = crate::config::SettingProblem::OutOfRange {
+            value: u64::from(v),
+            min: u64::from(min),
+            max: u64::from(MAX_SIDE),
+        };
+        Err(UsageError(format!(
+            "--{flag}: {}",
+            crate::describe::setting_problem(&problem, lang)
+        )))
     }
 }
 
@@ -56,11 +63,19 @@ enum Kind {
 }
 
 fn kind_of(out: &Path, lang: Lang) -> Result<Kind, UsageError> {
-    match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("png") => Ok(Kind::Png),
         Some("svg") => Ok(Kind::Svg),
         Some("pcapng") => Ok(Kind::Pcapng),
-        _ => Err(UsageError(format!("--out: {}", crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[&out.display()])))),
+        _ => Err(UsageError(format!(
+            "--out: {}",
+            crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[&out.display()])
+        ))),
     }
 }
 
@@ -73,17 +88,36 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Lang::En => RenderLang::En,
         Lang::Zh => RenderLang::Zh,
     };
-    let opts = RenderOptions { width: args.width, height: args.height, theme: args.theme, lang: render_lang, view: args.view, projector: args.projector };
+    let opts = RenderOptions {
+        width: args.width,
+        height: args.height,
+        theme: args.theme,
+        lang: render_lang,
+        view: args.view,
+        projector: args.projector,
+    };
     crate::cli::stop::install().context(crate::i18n::t(lang, crate::i18n::S::CliNoSignals))?;
-    let source = args.recording.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let source = args
+        .recording
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut progress = crate::cli::progress::Progress::new();
     progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressLoad, &[&source]));
     let rec = Recording::load(&args.recording)?;
     if rec.summary.events_dropped_from_history > 0 {
         // the picture shows the history kept; say what it leaves out, as the window does
-        progress.eprintln(&crate::i18n::tf(lang, crate::i18n::S::HistoryCapped, &[&rec.summary.events_dropped_from_history]));
+        progress.eprintln(&crate::i18n::tf(
+            lang,
+            crate::i18n::S::HistoryCapped,
+            &[&rec.summary.events_dropped_from_history],
+        ));
     }
-    progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressDraw, &[&args.out.display()]));
+    progress.steady(crate::i18n::tf(
+        lang,
+        crate::i18n::S::ProgressDraw,
+        &[&args.out.display()],
+    ));
     match kind {
         Kind::Svg => {
             let svg = crate::export::svg::render(&rec, &opts);
@@ -97,7 +131,10 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Kind::Pcapng => {
             let n = crate::export::pcapng::save(&rec.events, &args.out)?;
             progress.clear();
-            crate::cli::out(&format!("{}\n", crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()])))?;
+            crate::cli::out(&format!(
+                "{}\n",
+                crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()])
+            ))?;
         }
     }
     // the picture is whole (written at once at the end), but the user asked to stop

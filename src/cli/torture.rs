@@ -22,8 +22,20 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
     if exp.framing == FramingMode::None {
         return Err(UsageError(t(lang, S::TortureNeedsFraming).into()).into());
     }
-    let opts = TortureOptions { target, framing: exp.framing, length_prefix: exp.length_prefix, max_frame_len: exp.max_frame_len };
-    crate::cli::out(&format!("{}\n", tf(lang, S::TortureHeader, &[&target, &crate::describe::framing_name(exp.framing, lang)])))?;
+    let opts = TortureOptions {
+        target,
+        framing: exp.framing,
+        length_prefix: exp.length_prefix,
+        max_frame_len: exp.max_frame_len,
+    };
+    crate::cli::out(&format!(
+        "{}\n",
+        tf(
+            lang,
+            S::TortureHeader,
+            &[&target, &crate::describe::framing_name(exp.framing, lang)]
+        )
+    ))?;
     // a failed print (not a closed pipe: that is dropped) is returned once the run has stopped
     let mut print_error = None;
     let mut print = |line: String| {
@@ -60,9 +72,17 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
     if let Some(i) = stopped_by {
         return Err(i.into());
     }
-    let failed: Vec<&str> = reports.iter().filter(|r| !r.verdict.passed()).map(|r| scenario_name(r.scenario, lang)).collect();
+    let failed: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.verdict.passed())
+        .map(|r| scenario_name(r.scenario, lang))
+        .collect();
     if !failed.is_empty() {
-        anyhow::bail!(tf(lang, S::TortureFailedNamed, &[&failed.join(t(lang, S::TortureListSep))]));
+        anyhow::bail!(tf(
+            lang,
+            S::TortureFailedNamed,
+            &[&failed.join(t(lang, S::TortureListSep))]
+        ));
     }
     Ok(())
 }

@@ -36,7 +36,13 @@ pub struct EchoOptions {
 
 impl Default for EchoOptions {
     fn default() -> Self {
-        Self { reply_size: None, client_read_size: 1024, client_reads: ClientReads::Whole, handshake: None, connections: 1 }
+        Self {
+            reply_size: None,
+            client_read_size: 1024,
+            client_reads: ClientReads::Whole,
+            handshake: None,
+            connections: 1,
+        }
     }
 }
 

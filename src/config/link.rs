@@ -19,8 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{SettingError, SettingProblem};
 use super::setting::Setting;
+use super::{SettingError, SettingProblem};
 
 /// One field of a [`Link`], as its error names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -85,7 +85,13 @@ impl Default for Link {
     /// An Ethernet MTU on a 20 Mbit/s link with a 20 KB queue: the measured setting that drops
     /// packets of a 2 MB transfer (design.md §6).
     fn default() -> Self {
-        Self { mtu_bytes: 1500, rate_bit: 20_000_000, queue_bytes: 20 * 1024, delay_us: 0, loss_centi_percent: 0 }
+        Self {
+            mtu_bytes: 1500,
+            rate_bit: 20_000_000,
+            queue_bytes: 20 * 1024,
+            delay_us: 0,
+            loss_centi_percent: 0,
+        }
     }
 }
 
@@ -99,7 +105,12 @@ pub enum LinkProblem {
     /// A value that is not a number with one of the field's units.
     NotAValue { field: LinkField, value: String },
     /// A value outside the field's range (in its stored unit).
-    OutOfRange { field: LinkField, value: u64, min: u64, max: u64 },
+    OutOfRange {
+        field: LinkField,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
 }
 
 impl Link {
@@ -132,12 +143,22 @@ impl Link {
             let field = LinkField::ALL
                 .into_iter()
                 .find(|f| f.name() == name.trim())
-                .ok_or_else(|| LinkProblem::UnknownField { name: name.trim().to_owned() })?;
+                .ok_or_else(|| LinkProblem::UnknownField {
+                    name: name.trim().to_owned(),
+                })?;
             let value = value.trim();
-            let parsed = parse_value(field, value).ok_or_else(|| LinkProblem::NotAValue { field, value: value.to_owned() })?;
+            let parsed = parse_value(field, value).ok_or_else(|| LinkProblem::NotAValue {
+                field,
+                value: value.to_owned(),
+            })?;
             let (min, max) = field.range();
             if parsed < min || parsed > max {
-                return Err(LinkProblem::OutOfRange { field, value: parsed, min, max });
+                return Err(LinkProblem::OutOfRange {
+                    field,
+                    value: parsed,
+                    min,
+                    max,
+                });
             }
             match field {
                 LinkField::Mtu => link.mtu_bytes = parsed as u32,
@@ -152,7 +173,12 @@ impl Link {
 
     /// The text [`Link::parse`] reads back into this link.
     pub fn to_spec(&self) -> String {
-        let mut s = format!("mtu={},rate={},queue={}", self.mtu_bytes, rate_text(self.rate_bit), bytes_text(self.queue_bytes));
+        let mut s = format!(
+            "mtu={},rate={},queue={}",
+            self.mtu_bytes,
+            rate_text(self.rate_bit),
+            bytes_text(self.queue_bytes)
+        );
         if self.delay_us > 0 {
             s += &format!(",delay={}", delay_text(self.delay_us));
         }
@@ -174,7 +200,10 @@ impl Link {
         for (field, value) in values {
             let (min, max) = field.range();
             if value < min || value > max {
-                return Err(SettingError { field: Setting::Link, problem: SettingProblem::Link(LinkProblem::OutOfRange { field, value, min, max }) });
+                return Err(SettingError {
+                    field: Setting::Link,
+                    problem: SettingProblem::Link(LinkProblem::OutOfRange { field, value, min, max }),
+                });
             }
         }
         Ok(())
@@ -225,7 +254,14 @@ fn parse_value(field: LinkField, v: &str) -> Option<u64> {
     let units: &[(&str, f64)] = match field {
         LinkField::Mtu => &[("", 1.0), ("b", 1.0)],
         LinkField::Rate => &[("", 1.0), ("bit", 1.0), ("kbit", 1e3), ("mbit", 1e6), ("gbit", 1e9)],
-        LinkField::Queue => &[("", 1.0), ("b", 1.0), ("k", 1024.0), ("kb", 1024.0), ("m", 1_048_576.0), ("mb", 1_048_576.0)],
+        LinkField::Queue => &[
+            ("", 1.0),
+            ("b", 1.0),
+            ("k", 1024.0),
+            ("kb", 1024.0),
+            ("m", 1_048_576.0),
+            ("mb", 1_048_576.0),
+        ],
         LinkField::Delay => &[("us", 1.0), ("ms", 1e3), ("s", 1e6)],
         LinkField::Loss => &[("%", 100.0), ("", 100.0)],
     };
@@ -236,7 +272,8 @@ fn parse_value(field: LinkField, v: &str) -> Option<u64> {
     let n: f64 = number.parse().ok()?;
     let value = (n * scale).round();
     // a fraction of the smallest unit (1.5 bytes) is not a value
-    if !value.is_finite() || value < 0.0 || value > u64::MAX as f64 || (n * scale - value).abs() > 1e-6 * scale.max(1.0) {
+    if !value.is_finite() || value < 0.0 || value > u64::MAX as f64 || (n * scale - value).abs() > 1e-6 * scale.max(1.0)
+    {
         return None;
     }
     Some(value as u64)
@@ -249,7 +286,16 @@ mod tests {
     #[test]
     fn the_issues_example_parses() {
         let link = Link::parse("mtu=1500,rate=20mbit,queue=20kb,delay=20ms,loss=1%").unwrap();
-        assert_eq!(link, Link { mtu_bytes: 1500, rate_bit: 20_000_000, queue_bytes: 20_480, delay_us: 20_000, loss_centi_percent: 100 });
+        assert_eq!(
+            link,
+            Link {
+                mtu_bytes: 1500,
+                rate_bit: 20_000_000,
+                queue_bytes: 20_480,
+                delay_us: 20_000,
+                loss_centi_percent: 100
+            }
+        );
         assert_eq!(Link::parse(&link.to_spec()), Ok(link));
         assert_eq!(Link::parse("loss=0.25%").unwrap().loss_centi_percent, 25);
         assert_eq!(Link::parse("").unwrap(), Link::default());
@@ -257,18 +303,57 @@ mod tests {
 
     #[test]
     fn a_bad_link_names_the_field() {
-        assert_eq!(Link::parse("mtu=100"), Err(LinkProblem::OutOfRange { field: LinkField::Mtu, value: 100, min: 576, max: 65_536 }));
-        assert_eq!(Link::parse("rate=fast"), Err(LinkProblem::NotAValue { field: LinkField::Rate, value: "fast".into() }));
-        assert_eq!(Link::parse("delay=20"), Err(LinkProblem::NotAValue { field: LinkField::Delay, value: "20".into() }));
-        assert_eq!(Link::parse("speed=1"), Err(LinkProblem::UnknownField { name: "speed".into() }));
-        assert_eq!(Link::parse("mtu"), Err(LinkProblem::NotNameValue { part: "mtu".into() }));
-        assert!(matches!(Link::parse("loss=101%"), Err(LinkProblem::OutOfRange { field: LinkField::Loss, .. })));
+        assert_eq!(
+            Link::parse("mtu=100"),
+            Err(LinkProblem::OutOfRange {
+                field: LinkField::Mtu,
+                value: 100,
+                min: 576,
+                max: 65_536
+            })
+        );
+        assert_eq!(
+            Link::parse("rate=fast"),
+            Err(LinkProblem::NotAValue {
+                field: LinkField::Rate,
+                value: "fast".into()
+            })
+        );
+        assert_eq!(
+            Link::parse("delay=20"),
+            Err(LinkProblem::NotAValue {
+                field: LinkField::Delay,
+                value: "20".into()
+            })
+        );
+        assert_eq!(
+            Link::parse("speed=1"),
+            Err(LinkProblem::UnknownField { name: "speed".into() })
+        );
+        assert_eq!(
+            Link::parse("mtu"),
+            Err(LinkProblem::NotNameValue { part: "mtu".into() })
+        );
+        assert!(matches!(
+            Link::parse("loss=101%"),
+            Err(LinkProblem::OutOfRange {
+                field: LinkField::Loss,
+                ..
+            })
+        ));
     }
 
     #[test]
     fn the_burst_is_one_packet() {
         assert_eq!(Link::default().burst_bytes(None), 1514);
-        assert_eq!(Link { mtu_bytes: 9000, ..Link::default() }.burst_bytes(Some(1000)), 1054);
+        assert_eq!(
+            Link {
+                mtu_bytes: 9000,
+                ..Link::default()
+            }
+            .burst_bytes(Some(1000)),
+            1054
+        );
         assert_eq!(Link::default().burst_bytes(Some(9000)), 1514);
     }
 }

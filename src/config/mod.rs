@@ -121,7 +121,12 @@ pub struct SenderOptions {
 
 impl Default for SenderOptions {
     fn default() -> Self {
-        Self { nagle: true, cork: false, sndbuf: None, split: WriteSplit::Whole }
+        Self {
+            nagle: true,
+            cork: false,
+            sndbuf: None,
+            split: WriteSplit::Whole,
+        }
     }
 }
 
@@ -142,7 +147,12 @@ pub struct ReceiverOptions {
 
 impl Default for ReceiverOptions {
     fn default() -> Self {
-        Self { read_size: 1024, rcvbuf: None, start_delay_ms: 50, read_delay_ms: 0 }
+        Self {
+            read_size: 1024,
+            rcvbuf: None,
+            start_delay_ms: 50,
+            read_delay_ms: 0,
+        }
     }
 }
 
@@ -160,7 +170,11 @@ pub struct UdpOptions {
 
 impl Default for UdpOptions {
     fn default() -> Self {
-        Self { read_size: 100, rcvbuf: None, start_delay_ms: 50 }
+        Self {
+            read_size: 100,
+            rcvbuf: None,
+            start_delay_ms: 50,
+        }
     }
 }
 
@@ -220,31 +234,56 @@ pub struct SettingError {
 /// What is wrong with a setting; `describe::setting_error` words it in either language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SettingProblem {
-    OutOfRange { value: u64, min: u64, max: u64 },
+    OutOfRange {
+        value: u64,
+        min: u64,
+        max: u64,
+    },
     /// `size-max` below `size-min`.
-    MaxBelowMin { max: u32, min: u32 },
+    MaxBelowMin {
+        max: u32,
+        min: u32,
+    },
     /// A message bigger than one UDP datagram can carry.
-    TooBigForUdp { value: u32 },
+    TooBigForUdp {
+        value: u32,
+    },
     /// A message bigger than the decoder's max frame length.
-    LargerThanMaxFrame { value: u32, max: u32, framing: &'static str },
+    LargerThanMaxFrame {
+        value: u32,
+        max: u32,
+        framing: &'static str,
+    },
     /// `seed-json`'s JSON header for the largest message is longer than the max frame length,
     /// which the decoder also applies to the header: no frame could ever decode.
-    JsonHeaderLargerThanMaxFrame { header: u32, size: u32, max: u32 },
+    JsonHeaderLargerThanMaxFrame {
+        header: u32,
+        size: u32,
+        max: u32,
+    },
     /// A length prefix width other than 1, 2, 4 or 8.
-    NotAPrefixWidth { value: u8 },
+    NotAPrefixWidth {
+        value: u8,
+    },
     /// A message longer than the length prefix can say (255 bytes for a 1-byte prefix).
-    TooBigForLengthPrefix { value: u32, bytes: u8, max: u64 },
+    TooBigForLengthPrefix {
+        value: u32,
+        bytes: u8,
+        max: u64,
+    },
     /// A `--link` text that does not parse, or a link field out of its range.
     Link(LinkProblem),
 }
-
 
 /// Checks a number against the setting's range ([`Setting::range`], the one place it is written).
 pub(crate) fn check_range(field: Setting, value: u64) -> Result<(), SettingError> {
     // a setting chosen among names has no range: its parser already refused what it cannot be
     let Some((min, max)) = field.range() else { return Ok(()) };
     if value < min || value > max {
-        return Err(SettingError { field, problem: SettingProblem::OutOfRange { value, min, max } });
+        return Err(SettingError {
+            field,
+            problem: SettingProblem::OutOfRange { value, min, max },
+        });
     }
     Ok(())
 }
@@ -290,7 +329,10 @@ pub fn validate_sizes(min: u32, max: u32) -> Result<(), SettingError> {
     check_range(Setting::Size, min.into())?;
     check_range(Setting::Size, max.into())?;
     if max < min {
-        return Err(SettingError { field: Setting::Size, problem: SettingProblem::MaxBelowMin { max, min } });
+        return Err(SettingError {
+            field: Setting::Size,
+            problem: SettingProblem::MaxBelowMin { max, min },
+        });
     }
     Ok(())
 }
@@ -328,7 +370,10 @@ pub fn validate_max_frame_len(n: u32) -> Result<(), SettingError> {
 /// The prefix's width is one of 1, 2, 4, 8 (its byte order is a closed enum).
 pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> {
     if !LengthPrefix::WIDTHS.contains(&prefix.bytes) {
-        return Err(SettingError { field: Setting::LengthBytes, problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes } });
+        return Err(SettingError {
+            field: Setting::LengthBytes,
+            problem: SettingProblem::NotAPrefixWidth { value: prefix.bytes },
+        });
     }
     Ok(())
 }
@@ -364,21 +409,32 @@ impl Experiment {
             link.validate()?;
         }
         if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
-            return Err(SettingError { field: Setting::Size, problem: SettingProblem::TooBigForUdp { value: w.size_max } });
+            return Err(SettingError {
+                field: Setting::Size,
+                problem: SettingProblem::TooBigForUdp { value: w.size_max },
+            });
         }
         // every decoder applies the max, newline's to the line; refused here, before the run,
         // rather than as a decode error of every frame
         if self.framing != FramingMode::None && w.size_max > self.max_frame_len {
             return Err(SettingError {
                 field: Setting::Size,
-                problem: SettingProblem::LargerThanMaxFrame { value: w.size_max, max: self.max_frame_len, framing: self.framing.name() },
+                problem: SettingProblem::LargerThanMaxFrame {
+                    value: w.size_max,
+                    max: self.max_frame_len,
+                    framing: self.framing.name(),
+                },
             });
         }
         let prefix = self.length_prefix;
         if self.framing.has_length_prefix() && u64::from(w.size_max) > prefix.max_value() {
             return Err(SettingError {
                 field: Setting::Size,
-                problem: SettingProblem::TooBigForLengthPrefix { value: w.size_max, bytes: prefix.bytes, max: prefix.max_value() },
+                problem: SettingProblem::TooBigForLengthPrefix {
+                    value: w.size_max,
+                    bytes: prefix.bytes,
+                    max: prefix.max_value(),
+                },
             });
         }
         if self.framing == FramingMode::SeedJson {
@@ -387,7 +443,11 @@ impl Experiment {
             if header > self.max_frame_len {
                 return Err(SettingError {
                     field: Setting::MaxFrame,
-                    problem: SettingProblem::JsonHeaderLargerThanMaxFrame { header, size: w.size_max, max: self.max_frame_len },
+                    problem: SettingProblem::JsonHeaderLargerThanMaxFrame {
+                        header,
+                        size: w.size_max,
+                        max: self.max_frame_len,
+                    },
                 });
             }
         }
@@ -410,16 +470,29 @@ mod tests {
         e.receiver.read_size = 0;
         let err = e.validate().unwrap_err();
         assert_eq!(err.field, Setting::ReadSize);
-        assert_eq!(err.problem, SettingProblem::OutOfRange { value: 0, min: 1, max: 1_048_576 });
+        assert_eq!(
+            err.problem,
+            SettingProblem::OutOfRange {
+                value: 0,
+                min: 1,
+                max: 1_048_576
+            }
+        );
 
         let mut e = Experiment::default();
         e.workload.size_min = 50;
         e.workload.size_max = 10;
         assert_eq!(e.validate().unwrap_err().field, Setting::Size);
 
-        let mut e = Experiment { transports: Transports::Udp, ..Experiment::default() };
+        let mut e = Experiment {
+            transports: Transports::Udp,
+            ..Experiment::default()
+        };
         e.workload.size_max = 70_000;
-        assert_eq!(e.validate().unwrap_err().problem, SettingProblem::TooBigForUdp { value: 70_000 });
+        assert_eq!(
+            e.validate().unwrap_err().problem,
+            SettingProblem::TooBigForUdp { value: 70_000 }
+        );
     }
 
     #[test]

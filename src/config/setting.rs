@@ -6,7 +6,10 @@
 use crate::framing::MAX_MAX_FRAME_LEN;
 use crate::i18n::{tf, Lang, S};
 
-use super::{MAX_CONNECTIONS, MAX_DELAY_US, MAX_IDLE_MS, MAX_LISTEN_CLIENTS, MAX_MESSAGES, MAX_MESSAGE_SIZE, MAX_MSS, MAX_READ_SIZE, MAX_SOCKET_BUFFER, MIN_MSS};
+use super::{
+    MAX_CONNECTIONS, MAX_DELAY_US, MAX_IDLE_MS, MAX_LISTEN_CLIENTS, MAX_MESSAGES, MAX_MESSAGE_SIZE, MAX_MSS,
+    MAX_READ_SIZE, MAX_SOCKET_BUFFER, MIN_MSS,
+};
 
 /// A setting of an experiment or of `listen`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -139,14 +142,23 @@ impl Setting {
             Self::ListenClients => (0, MAX_LISTEN_CLIENTS.into()),
             Self::Mss => (MIN_MSS.into(), MAX_MSS.into()),
             // the prefix widths are four values, not a range: `validate_length_prefix` checks them
-            Self::Nagle | Self::Cork | Self::Framing | Self::ClientReads | Self::LengthBytes | Self::LengthOrder | Self::Link => return None,
+            Self::Nagle
+            | Self::Cork
+            | Self::Framing
+            | Self::ClientReads
+            | Self::LengthBytes
+            | Self::LengthOrder
+            | Self::Link => return None,
         })
     }
 
     /// The values a setting allows, as its errors print them ("1 to 1,048,576"): the limits
     /// [`Setting::range`] gives the `validate_*` functions, for a value that is not a number.
     pub fn allowed(self, lang: Lang) -> String {
-        let numbers = self.range().map(|(min, max)| crate::i18n::range_text(lang, min, max)).unwrap_or_default();
+        let numbers = self
+            .range()
+            .map(|(min, max)| crate::i18n::range_text(lang, min, max))
+            .unwrap_or_default();
         match self {
             Self::Size => tf(lang, S::AllowedSize, &[&numbers]),
             Self::Split => tf(lang, S::AllowedSplit, &[&numbers]),

@@ -7,7 +7,9 @@
 
 use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
 use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
-use crate::engine::{Call, CaptureUnavailable, ClientOutcome, Fault, LinkFailure, NamespaceBlock, NamespaceStep, PanickedThread, Side};
+use crate::engine::{
+    Call, CaptureUnavailable, ClientOutcome, Fault, LinkFailure, NamespaceBlock, NamespaceStep, PanickedThread, Side,
+};
 use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
 use crate::i18n::{grouped, range_text, t, tf, Lang, S};
 
@@ -53,7 +55,10 @@ fn call(c: &Call, lang: Lang) -> String {
 /// What went wrong, in one clause.
 pub fn fault(f: &Fault, lang: Lang) -> String {
     match f {
-        Fault::CallFailed { call: Call::SpawnThread, error } => tf(lang, S::FaultThread, &[&error.words]),
+        Fault::CallFailed {
+            call: Call::SpawnThread,
+            error,
+        } => tf(lang, S::FaultThread, &[&error.words]),
         Fault::CallFailed { call: c, error } => tf(lang, S::SysFailed, &[&call(c, lang), &error.words]),
         Fault::PeerGone { error } => error.words.clone(),
         Fault::HandshakeRefused => t(lang, S::HsRefused).into(),
@@ -66,9 +71,15 @@ pub fn fault(f: &Fault, lang: Lang) -> String {
         Fault::HandshakeUnframed { framing } => tf(lang, S::FaultUnframed, &[framing]),
         Fault::DatagramNotSent { msg, error } => tf(lang, S::FaultDatagramNotSent, &[&msg.0, &error.words]),
         Fault::CaptureCapped { max } => tf(lang, S::FaultCaptureCapped, &[max]),
-        Fault::Panicked { thread: PanickedThread::Worker } => t(lang, S::FaultWorkerPanicked).into(),
-        Fault::Panicked { thread: PanickedThread::Capture } => t(lang, S::FaultCapturePanicked).into(),
-        Fault::Panicked { thread: PanickedThread::Client } => t(lang, S::FaultClientPanicked).into(),
+        Fault::Panicked {
+            thread: PanickedThread::Worker,
+        } => t(lang, S::FaultWorkerPanicked).into(),
+        Fault::Panicked {
+            thread: PanickedThread::Capture,
+        } => t(lang, S::FaultCapturePanicked).into(),
+        Fault::Panicked {
+            thread: PanickedThread::Client,
+        } => t(lang, S::FaultClientPanicked).into(),
         Fault::Text { text } => text.clone(),
         Fault::LinkChildEnded { status } => tf(lang, S::FaultLinkChildEnded, &[&exit_status(*status, lang)]),
     }
@@ -95,25 +106,37 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
     match f {
         LinkFailure::NeedsLinux => t(lang, S::LinkNeedsLinux).into(),
         LinkFailure::NamespaceRefused { step, error, block } => {
-            let step = t(lang, match step {
-                NamespaceStep::Unshare => S::LinkStepUnshare,
-                NamespaceStep::IdMap => S::LinkStepIdMap,
-                NamespaceStep::Loopback => S::LinkStepLoopback,
-            });
-            let how = t(lang, match block {
-                NamespaceBlock::UnprivilegedUsernsClone => S::LinkHowUsernsClone,
-                NamespaceBlock::MaxUserNamespacesZero => S::LinkHowMaxZero,
-                NamespaceBlock::NamespaceLimit => S::LinkHowLimit,
-                NamespaceBlock::AppArmor => S::LinkHowAppArmor,
-                NamespaceBlock::Unknown => S::LinkHowUnknown,
-            });
+            let step = t(
+                lang,
+                match step {
+                    NamespaceStep::Unshare => S::LinkStepUnshare,
+                    NamespaceStep::IdMap => S::LinkStepIdMap,
+                    NamespaceStep::Loopback => S::LinkStepLoopback,
+                },
+            );
+            let how = t(
+                lang,
+                match block {
+                    NamespaceBlock::UnprivilegedUsernsClone => S::LinkHowUsernsClone,
+                    NamespaceBlock::MaxUserNamespacesZero => S::LinkHowMaxZero,
+                    NamespaceBlock::NamespaceLimit => S::LinkHowLimit,
+                    NamespaceBlock::AppArmor => S::LinkHowAppArmor,
+                    NamespaceBlock::Unknown => S::LinkHowUnknown,
+                },
+            );
             tf(lang, S::LinkRefused, &[&step, &error.words, &how])
         }
         LinkFailure::ToolMissing { tool } => tf(lang, S::LinkToolMissing, &[tool]),
-        LinkFailure::ToolFailed { command, status, output } => tf(lang, S::LinkToolFailed, &[command, &exit_status(*status, lang), output]),
+        LinkFailure::ToolFailed {
+            command,
+            status,
+            output,
+        } => tf(lang, S::LinkToolFailed, &[command, &exit_status(*status, lang), output]),
         LinkFailure::NetemMissing => t(lang, S::LinkNetemMissing).into(),
         LinkFailure::ChildFailed { status, error } => {
-            let why = error.as_ref().map_or_else(|| exit_status(*status, lang), |e| e.words.clone());
+            let why = error
+                .as_ref()
+                .map_or_else(|| exit_status(*status, lang), |e| e.words.clone());
             tf(lang, S::LinkChildFailed, &[&why])
         }
     }
@@ -124,10 +147,18 @@ fn link_problem(p: &LinkProblem, lang: Lang) -> String {
     match p {
         LinkProblem::UnknownField { name } => tf(lang, S::SetLinkUnknownField, &[name, &t(lang, S::AllowedLink)]),
         LinkProblem::NotNameValue { part } => tf(lang, S::SetLinkNotNameValue, &[part, &t(lang, S::AllowedLink)]),
-        LinkProblem::NotAValue { field, value } => tf(lang, S::SetLinkNotAValue, &[&field.name(), value, &link_units(*field)]),
-        LinkProblem::OutOfRange { field, value, min, max } => {
-            tf(lang, S::SetLinkOutOfRange, &[&field.name(), &link_value(*field, *value), &fill_range(lang, *field, *min, *max)])
+        LinkProblem::NotAValue { field, value } => {
+            tf(lang, S::SetLinkNotAValue, &[&field.name(), value, &link_units(*field)])
         }
+        LinkProblem::OutOfRange { field, value, min, max } => tf(
+            lang,
+            S::SetLinkOutOfRange,
+            &[
+                &field.name(),
+                &link_value(*field, *value),
+                &fill_range(lang, *field, *min, *max),
+            ],
+        ),
     }
 }
 
@@ -161,13 +192,16 @@ fn fill_range(lang: Lang, field: LinkField, min: u64, max: u64) -> String {
 
 /// A side of the run by name.
 pub fn side(s: Side, lang: Lang) -> &'static str {
-    t(lang, match s {
-        Side::TcpSender => S::SideTcpSender,
-        Side::TcpReceiver => S::SideTcpReceiver,
-        Side::UdpSender => S::SideUdpSender,
-        Side::UdpReceiver => S::SideUdpReceiver,
-        Side::Capture => S::SideCapture,
-    })
+    t(
+        lang,
+        match s {
+            Side::TcpSender => S::SideTcpSender,
+            Side::TcpReceiver => S::SideTcpReceiver,
+            Side::UdpSender => S::SideUdpSender,
+            Side::UdpReceiver => S::SideUdpReceiver,
+            Side::Capture => S::SideCapture,
+        },
+    )
 }
 
 /// A setting error as the window shows it: `label: problem`, with the label of the setting's box.
@@ -182,12 +216,25 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
         P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, &range_text(lang, *min, *max)]),
         P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &grouped(MAX_MESSAGE_SIZE.into())]),
         P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &grouped(MAX_UDP_PAYLOAD.into())]),
-        P::LargerThanMaxFrame { value, max, framing } => tf(lang, S::SetLargerThanMaxFrame, &[value, max, &grouped(u64::from(*max)), framing]),
+        P::LargerThanMaxFrame { value, max, framing } => tf(
+            lang,
+            S::SetLargerThanMaxFrame,
+            &[value, max, &grouped(u64::from(*max)), framing],
+        ),
         P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[value]),
-        P::TooBigForLengthPrefix { value, bytes, max } => tf(lang, S::SetTooBigForPrefix, &[value, bytes, &grouped(*max)]),
-        P::JsonHeaderLargerThanMaxFrame { header, size, max } => {
-            tf(lang, S::SetJsonHeaderLargerThanMaxFrame, &[max, size, header, &range_text(lang, u64::from(*header), crate::framing::MAX_MAX_FRAME_LEN.into())])
+        P::TooBigForLengthPrefix { value, bytes, max } => {
+            tf(lang, S::SetTooBigForPrefix, &[value, bytes, &grouped(*max)])
         }
+        P::JsonHeaderLargerThanMaxFrame { header, size, max } => tf(
+            lang,
+            S::SetJsonHeaderLargerThanMaxFrame,
+            &[
+                max,
+                size,
+                header,
+                &range_text(lang, u64::from(*header), crate::framing::MAX_MAX_FRAME_LEN.into()),
+            ],
+        ),
         P::Link(problem) => link_problem(problem, lang),
     }
 }
@@ -196,35 +243,64 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
 pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
     use DecodeError as E;
     match e {
-        E::TooLong { offset, len, max, field, swapped } => {
+        E::TooLong {
+            offset,
+            len,
+            max,
+            field,
+            swapped,
+        } => {
             let what = match field {
                 LengthField::PrefixBody => tf(lang, S::LenPrefixBody, &[len]),
                 LengthField::PrefixJsonHeader => tf(lang, S::LenPrefixJson, &[len]),
                 LengthField::JsonBody => tf(lang, S::LenJsonBody, &[len]),
                 LengthField::Line => tf(lang, S::LenLine, &[max]),
             };
-            let hint = swapped.map_or_else(String::new, |o| tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len]));
+            let hint = swapped.map_or_else(String::new, |o| {
+                tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len])
+            });
             tf(lang, S::DecTooLong, &[offset, &what, max, &hint])
         }
         E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
-        E::BadJson { offset, reason, problem, counted_chars } => {
+        E::BadJson {
+            offset,
+            reason,
+            problem,
+            counted_chars,
+        } => {
             // the library's words are quoted as they are, framed in the user's language
             let what = match problem {
                 JsonProblem::Syntax => tf(lang, S::JsonSyntax, &[reason]),
                 JsonProblem::NotUtf8 => tf(lang, S::JsonNotUtf8, &[reason]),
                 JsonProblem::NotObject => t(lang, S::JsonNotObject).to_owned(),
             };
-            let hint = if *counted_chars { t(lang, S::JsonCountedChars) } else { "" };
+            let hint = if *counted_chars {
+                t(lang, S::JsonCountedChars)
+            } else {
+                ""
+            };
             tf(lang, S::DecBadJson, &[offset, &what, &hint])
         }
         E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
-        E::ShortRead { offset, part, asked, got } => tf(lang, S::DecShortRead, &[offset, &frame_part(*part, lang), asked, got]),
+        E::ShortRead {
+            offset,
+            part,
+            asked,
+            got,
+        } => tf(lang, S::DecShortRead, &[offset, &frame_part(*part, lang), asked, got]),
     }
 }
 
 /// "header" / "body" (报头 / 数据).
 fn frame_part(part: FramePart, lang: Lang) -> &'static str {
-    t(lang, if part == FramePart::Header { S::PartHeader } else { S::PartBody })
+    t(
+        lang,
+        if part == FramePart::Header {
+            S::PartHeader
+        } else {
+            S::PartBody
+        },
+    )
 }
 
 /// A framing mode as the window names it: the flag's value, with its meaning in Chinese
@@ -238,14 +314,23 @@ pub fn framing_name(mode: crate::framing::FramingMode, lang: Lang) -> String {
 
 /// "big" / "little" (大端序 / 小端序).
 fn byte_order(order: ByteOrder, lang: Lang) -> &'static str {
-    t(lang, if order == ByteOrder::Big { S::OrderBig } else { S::OrderLittle })
+    t(
+        lang,
+        if order == ByteOrder::Big {
+            S::OrderBig
+        } else {
+            S::OrderLittle
+        },
+    )
 }
 
 /// A decoder error in a few words, for a mark on the timeline (no offset: the mark is there).
 pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
     use DecodeError as E;
     match e {
-        E::TooLong { len, swapped: Some(o), .. } => tf(lang, S::ErrTooLongSwapped, &[len, &byte_order(o.order, lang), &o.len]),
+        E::TooLong {
+            len, swapped: Some(o), ..
+        } => tf(lang, S::ErrTooLongSwapped, &[len, &byte_order(o.order, lang), &o.len]),
         E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
         E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
         E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
@@ -261,8 +346,18 @@ pub fn client_report(c: &ClientRec, lang: Lang) -> String {
         O::Served => tf(lang, S::ClientServed, &[&c.bytes, &c.frames]),
         O::SentNothing => t(lang, S::ClientSentNothing).to_string(),
         O::ClosedMidFrame { error } => tf(lang, S::ClientClosedMidFrame, &[&c.bytes, &decode_error(error, lang)]),
-        O::Reset { error, unfinished: None } => tf(lang, S::ClientReset, &[&c.bytes, &error.words]),
-        O::Reset { error, unfinished: Some(cut) } => tf(lang, S::ClientResetMidFrame, &[&c.bytes, &error.words, &decode_error(cut, lang)]),
+        O::Reset {
+            error,
+            unfinished: None,
+        } => tf(lang, S::ClientReset, &[&c.bytes, &error.words]),
+        O::Reset {
+            error,
+            unfinished: Some(cut),
+        } => tf(
+            lang,
+            S::ClientResetMidFrame,
+            &[&c.bytes, &error.words, &decode_error(cut, lang)],
+        ),
         O::Dropped { error } => tf(lang, S::ClientDropped, &[&c.bytes, &decode_error(error, lang)]),
         O::Refused { limit } => tf(lang, S::ClientRefused, &[limit]),
         O::Evicted { limit } => tf(lang, S::ClientEvicted, &[limit]),
@@ -276,7 +371,11 @@ pub fn client_report(c: &ClientRec, lang: Lang) -> String {
         None => String::new(),
     };
     let counts = match c.cuts {
-        Some(k) => tf(lang, S::ClientCuts, &[&k.reads, &k.merged_reads, &k.split_frames, &c.decode_errors]),
+        Some(k) => tf(
+            lang,
+            S::ClientCuts,
+            &[&k.reads, &k.merged_reads, &k.split_frames, &c.decode_errors],
+        ),
         None if c.decode_errors > 0 => tf(lang, S::ClientErrorsOnly, &[&c.decode_errors]),
         None => String::new(),
     };
@@ -344,7 +443,9 @@ pub fn writes_value(s: &Summary, lang: Lang) -> String {
 /// The segments captured, with the gap to the kernel's own count when there is one: the
 /// lane never silently shows fewer segments than left the socket.
 pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
-    let Some(captured) = s.segments_captured else { return "-".into() };
+    let Some(captured) = s.segments_captured else {
+        return "-".into();
+    };
     // retransmissions are data segments too, and TCP_INFO counts them
     let captured = captured + s.retransmissions.unwrap_or(0);
     match s.capture_gap() {

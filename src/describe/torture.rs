@@ -6,39 +6,48 @@ use crate::i18n::{grouped, t, tf, Lang, S};
 
 /// The scenario's short name ("length prefix split").
 pub fn scenario_name(s: Scenario, lang: Lang) -> &'static str {
-    t(lang, match s {
-        Scenario::OneFrame => S::TortureOneFrame,
-        Scenario::ManyInOneWrite => S::TortureManyInOneWrite,
-        Scenario::ByteWrites => S::TortureByteWrites,
-        Scenario::HeaderApart => S::TortureHeaderApart,
-        Scenario::PrefixSplit => S::TorturePrefixSplit,
-        Scenario::EmptyBody => S::TortureEmptyBody,
-        Scenario::LargeBody => S::TortureLargeBody,
-        Scenario::TwoClients => S::TortureTwoClients,
-    })
+    t(
+        lang,
+        match s {
+            Scenario::OneFrame => S::TortureOneFrame,
+            Scenario::ManyInOneWrite => S::TortureManyInOneWrite,
+            Scenario::ByteWrites => S::TortureByteWrites,
+            Scenario::HeaderApart => S::TortureHeaderApart,
+            Scenario::PrefixSplit => S::TorturePrefixSplit,
+            Scenario::EmptyBody => S::TortureEmptyBody,
+            Scenario::LargeBody => S::TortureLargeBody,
+            Scenario::TwoClients => S::TortureTwoClients,
+        },
+    )
 }
 
 /// What the scenario's cut simulates and which server mistake it catches (the window's tooltip).
 pub fn scenario_tip(s: Scenario, lang: Lang) -> &'static str {
-    t(lang, match s {
-        Scenario::OneFrame => S::TortureOneFrameTip,
-        Scenario::ManyInOneWrite => S::TortureManyInOneWriteTip,
-        Scenario::ByteWrites => S::TortureByteWritesTip,
-        Scenario::HeaderApart => S::TortureHeaderApartTip,
-        Scenario::PrefixSplit => S::TorturePrefixSplitTip,
-        Scenario::EmptyBody => S::TortureEmptyBodyTip,
-        Scenario::LargeBody => S::TortureLargeBodyTip,
-        Scenario::TwoClients => S::TortureTwoClientsTip,
-    })
+    t(
+        lang,
+        match s {
+            Scenario::OneFrame => S::TortureOneFrameTip,
+            Scenario::ManyInOneWrite => S::TortureManyInOneWriteTip,
+            Scenario::ByteWrites => S::TortureByteWritesTip,
+            Scenario::HeaderApart => S::TortureHeaderApartTip,
+            Scenario::PrefixSplit => S::TorturePrefixSplitTip,
+            Scenario::EmptyBody => S::TortureEmptyBodyTip,
+            Scenario::LargeBody => S::TortureLargeBodyTip,
+            Scenario::TwoClients => S::TortureTwoClientsTip,
+        },
+    )
 }
 
 /// "pass", "FAIL" or "n/a".
 pub fn verdict_mark(v: &Verdict, lang: Lang) -> &'static str {
-    t(lang, match v {
-        Verdict::Pass => S::TorturePass,
-        Verdict::NotApplicable => S::TortureNotApplicable,
-        _ => S::TortureFail,
-    })
+    t(
+        lang,
+        match v {
+            Verdict::Pass => S::TorturePass,
+            Verdict::NotApplicable => S::TortureNotApplicable,
+            _ => S::TortureFail,
+        },
+    )
 }
 
 /// What happened, in a sentence: why it failed, or how the server answered.
@@ -67,7 +76,11 @@ pub fn sent(s: &Sent, lang: Lang) -> String {
         (n, 0) => tf(lang, S::TortureWrites, &[&n]),
         (n, ms) => tf(lang, S::TortureWritesApart, &[&n, &ms]),
     };
-    tf(lang, S::TortureSent, &[&grouped(s.bytes), &how, &s.frames, &preview(&s.preview, s.bytes)])
+    tf(
+        lang,
+        S::TortureSent,
+        &[&grouped(s.bytes), &how, &s.frames, &preview(&s.preview, s.bytes)],
+    )
 }
 
 /// "28 B, whole frames 1: \x00\x00\x00\x18HELLO…", or "nothing".
@@ -75,7 +88,11 @@ pub fn received(r: &Received, lang: Lang) -> String {
     if r.bytes == 0 {
         return t(lang, S::TortureNothingBack).into();
     }
-    tf(lang, S::TortureReceived, &[&grouped(r.bytes), &r.frames, &preview(&r.preview, r.bytes)])
+    tf(
+        lang,
+        S::TortureReceived,
+        &[&grouped(r.bytes), &r.frames, &preview(&r.preview, r.bytes)],
+    )
 }
 
 /// One report as a line of the CLI: mark, name, then sent / back / what happened.

@@ -74,7 +74,9 @@ pub fn open(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Result<Soc
             CaptureUnavailable::CannotOpen { error: (&e).into() }
         }
     })?;
-    socket.set_nonblocking(true).map_err(|e| CaptureUnavailable::Setup { error: (&e).into() })?;
+    socket
+        .set_nonblocking(true)
+        .map_err(|e| CaptureUnavailable::Setup { error: (&e).into() })?;
     // The queue holds what arrives between two polls. The kernel counts a queued packet at the
     // size of the whole segment it was cut from (a 64 KiB segment against the queue's limit),
     // though only its first SNAPLEN bytes stay in memory; `SO_RCVBUF` is capped at twice
@@ -103,7 +105,9 @@ pub fn open(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Result<Soc
 /// stamped before it was read.
 fn kernel_stamps_on() -> bool {
     static KEEPER: std::sync::OnceLock<Option<Socket>> = std::sync::OnceLock::new();
-    KEEPER.get_or_init(|| (0..100).find_map(|_| probe_stamp().ok().flatten())).is_some()
+    KEEPER
+        .get_or_init(|| (0..100).find_map(|_| probe_stamp().ok().flatten()))
+        .is_some()
 }
 
 /// One probe: a datagram to itself on 127.0.0.1, read back after a pause. Stamped on arrival
@@ -116,7 +120,9 @@ fn probe_stamp() -> io::Result<Option<Socket>> {
     s.set_read_timeout(Some(Duration::from_millis(100)))?;
     s.send(b"t")?;
     std::thread::sleep(Duration::from_millis(1));
-    let before_read = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let before_read = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     let (_, stamp) = super::sys::recv_stamped(&s, &mut [0u8; 8])?;
     Ok(stamp.is_some_and(|ns| ns < before_read).then_some(s))
 }
@@ -133,7 +139,10 @@ fn filter(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Vec<SockFilt
     let pkttype = (libc::SKF_AD_OFF + libc::SKF_AD_PKTTYPE) as u32;
     // (load, value it must equal): every check falls through on a match, jumps to drop otherwise
     let common = [
-        (SockFilter::new(LD_W_ABS, 0, 0, pkttype), u32::from(libc::PACKET_OUTGOING)),
+        (
+            SockFilter::new(LD_W_ABS, 0, 0, pkttype),
+            u32::from(libc::PACKET_OUTGOING),
+        ),
         (SockFilter::new(LD_B_ABS, 0, 0, 0), 0x45), // IPv4, 20-byte header (loopback never adds options)
         (SockFilter::new(LD_B_ABS, 0, 0, 9), 6),    // TCP
     ];
@@ -178,7 +187,14 @@ fn filter(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Vec<SockFilt
 /// acknowledged (or given up): each packet was handed to this socket as it left (the tap
 /// comes before `lo` delivers it, so before its ACK), and emptying the queue once after `done`
 /// gets them all, with no waiting.
-pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut EventSink, stop: &AtomicBool, done: &AtomicBool) {
+pub fn run(
+    socket: Socket,
+    from: SocketAddrV4,
+    to: SocketAddrV4,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+    done: &AtomicBool,
+) {
     let mut conversation = Conversation::default();
     let mut buf = [0u8; 128];
     let mut recorded = 0usize;
@@ -193,7 +209,11 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
             Ok(()) => std::thread::sleep(POLL),
             Err(e) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::call(Call::Capture, &e) });
+                sink.push(Event::Error {
+                    at_us,
+                    side: Side::Capture,
+                    error: Fault::call(Call::Capture, &e),
+                });
                 break;
             }
         }
@@ -201,8 +221,15 @@ pub fn run(socket: Socket, from: SocketAddrV4, to: SocketAddrV4, sink: &mut Even
     // The kernel's counter (u32) counts since the socket opened: one read at the end is all.
     let at_us = sink.now_us();
     match super::sys::packet_drops(&socket) {
-        Ok(dropped) => sink.push(Event::CaptureStats { at_us, dropped: u64::from(dropped) }),
-        Err(e) => sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::call(Call::PacketStatistics, &e) }),
+        Ok(dropped) => sink.push(Event::CaptureStats {
+            at_us,
+            dropped: u64::from(dropped),
+        }),
+        Err(e) => sink.push(Event::Error {
+            at_us,
+            side: Side::Capture,
+            error: Fault::call(Call::PacketStatistics, &e),
+        }),
     }
 }
 
@@ -227,7 +254,9 @@ fn drain(
             Err(e) => return Err(e),
         };
         let n = n.min(buf.len());
-        let Some(seg) = parse_tcp(&buf[..n], from, to) else { continue };
+        let Some(seg) = parse_tcp(&buf[..n], from, to) else {
+            continue;
+        };
         let Some(seen) = conversation.track(seg) else { continue };
         // SO_TIMESTAMPNS was set at open; a packet without a stamp is stamped now.
         let at_us = stamp.map_or_else(|| sink.now_us(), |ns| sink.clock.us_at_unix_ns(ns));
@@ -239,7 +268,11 @@ fn drain(
         *recorded += 1;
         if *recorded == MAX_SEGMENTS {
             let at_us = sink.now_us();
-            sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::CaptureCapped { max: MAX_SEGMENTS } });
+            sink.push(Event::Error {
+                at_us,
+                side: Side::Capture,
+                error: Fault::CaptureCapped { max: MAX_SEGMENTS },
+            });
         }
         if *recorded <= MAX_SEGMENTS {
             sink.push(seen.event(at_us, packet));
@@ -281,9 +314,14 @@ fn parse_tcp(data: &[u8], from: SocketAddrV4, to: SocketAddrV4) -> Option<TcpSeg
     let ihl = usize::from(ip[0] & 0x0f) * 4;
     let total_len = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
     let tcp = data.get(ihl..ihl + 20)?;
-    let (src_port, dst_port) = (u16::from_be_bytes([tcp[0], tcp[1]]), u16::from_be_bytes([tcp[2], tcp[3]]));
+    let (src_port, dst_port) = (
+        u16::from_be_bytes([tcp[0], tcp[1]]),
+        u16::from_be_bytes([tcp[2], tcp[3]]),
+    );
     let (src, dst) = (&ip[12..16], &ip[16..20]);
-    let between = |a: SocketAddrV4, b: SocketAddrV4| src == a.ip().octets() && dst == b.ip().octets() && src_port == a.port() && dst_port == b.port();
+    let between = |a: SocketAddrV4, b: SocketAddrV4| {
+        src == a.ip().octets() && dst == b.ip().octets() && src_port == a.port() && dst_port == b.port()
+    };
     let reverse = match (between(from, to), between(to, from)) {
         (true, _) => false,
         (false, true) => true,
@@ -342,10 +380,30 @@ enum Seen {
 impl Seen {
     fn event(self, at_us: u64, packet: Option<CapturedPacket>) -> Event {
         match self {
-            Self::Segment { offset, len } => Event::Segment { at_us, offset: StreamOffset(offset), len, packet },
-            Self::Retransmission { offset, len } => Event::Retransmission { at_us, offset: StreamOffset(offset), len, packet },
-            Self::Ack { ack, window } => Event::Ack { at_us, ack: StreamOffset(ack), window, packet },
-            Self::Control { from, kind } => Event::Control { at_us, from, control: kind, packet },
+            Self::Segment { offset, len } => Event::Segment {
+                at_us,
+                offset: StreamOffset(offset),
+                len,
+                packet,
+            },
+            Self::Retransmission { offset, len } => Event::Retransmission {
+                at_us,
+                offset: StreamOffset(offset),
+                len,
+                packet,
+            },
+            Self::Ack { ack, window } => Event::Ack {
+                at_us,
+                ack: StreamOffset(ack),
+                window,
+                packet,
+            },
+            Self::Control { from, kind } => Event::Control {
+                at_us,
+                from,
+                control: kind,
+                packet,
+            },
         }
     }
 }
@@ -387,7 +445,12 @@ impl Conversation {
         if seg.reverse {
             return self.track_reverse(seg);
         }
-        let control = |kind| Some(Seen::Control { from: Side::TcpSender, kind });
+        let control = |kind| {
+            Some(Seen::Control {
+                from: Side::TcpSender,
+                kind,
+            })
+        };
         if seg.flags & SYN != 0 {
             self.isn = Some(seg.seq);
             self.sender_wscale = seg.wscale;
@@ -415,11 +478,20 @@ impl Conversation {
         let again = offset < self.seen_end;
         self.fin_sent |= seg.flags & FIN != 0;
         self.seen_end = self.seen_end.max(end);
-        Some(if again { Seen::Retransmission { offset, len } } else { Seen::Segment { offset, len } })
+        Some(if again {
+            Seen::Retransmission { offset, len }
+        } else {
+            Seen::Segment { offset, len }
+        })
     }
 
     fn track_reverse(&mut self, seg: TcpSeg) -> Option<Seen> {
-        let control = |kind| Some(Seen::Control { from: Side::TcpReceiver, kind });
+        let control = |kind| {
+            Some(Seen::Control {
+                from: Side::TcpReceiver,
+                kind,
+            })
+        };
         if seg.flags & SYN != 0 {
             self.receiver_wscale = seg.wscale;
             return control(ControlKind::SynAck);
@@ -432,7 +504,10 @@ impl Conversation {
         // it is the receiver's last ACK, which on a slow link may be the only one covering the
         // stream's end: it counts as an ACK, its packet kept as it is
         if seg.flags & ACK == 0 {
-            return (seg.flags & FIN != 0).then_some(Seen::Control { from: Side::TcpReceiver, kind: ControlKind::Fin });
+            return (seg.flags & FIN != 0).then_some(Seen::Control {
+                from: Side::TcpReceiver,
+                kind: ControlKind::Fin,
+            });
         }
         let mut ack = self.offset(isn, seg.ack, self.acked);
         if self.fin_sent && ack == self.seen_end + 1 {
@@ -455,27 +530,60 @@ mod tests {
 
     fn seg(seq: u32, syn: bool, payload_len: u32) -> TcpSeg {
         let flags = if syn { SYN } else { ACK };
-        TcpSeg { reverse: false, seq, ack: 0, flags, window: 0, wscale: syn.then_some(7), payload_len, total_len: payload_len + 40, headers_len: 40 }
+        TcpSeg {
+            reverse: false,
+            seq,
+            ack: 0,
+            flags,
+            window: 0,
+            wscale: syn.then_some(7),
+            payload_len,
+            total_len: payload_len + 40,
+            headers_len: 40,
+        }
     }
 
     fn ack(ack: u32, window: u16) -> TcpSeg {
-        TcpSeg { reverse: true, seq: 9000, ack, flags: ACK, window, wscale: None, payload_len: 0, total_len: 40, headers_len: 40 }
+        TcpSeg {
+            reverse: true,
+            seq: 9000,
+            ack,
+            flags: ACK,
+            window,
+            wscale: None,
+            payload_len: 0,
+            total_len: 40,
+            headers_len: 40,
+        }
     }
 
     fn syn_ack(wscale: Option<u8>) -> TcpSeg {
-        TcpSeg { flags: SYN | ACK, wscale, ..ack(101, 65_535) }
+        TcpSeg {
+            flags: SYN | ACK,
+            wscale,
+            ..ack(101, 65_535)
+        }
     }
 
     #[test]
     fn same_bytes_again_are_a_retransmission() {
         let mut t = Conversation::default();
-        assert_eq!(t.track(seg(100, true, 0)), Some(Seen::Control { from: Side::TcpSender, kind: ControlKind::Syn }));
+        assert_eq!(
+            t.track(seg(100, true, 0)),
+            Some(Seen::Control {
+                from: Side::TcpSender,
+                kind: ControlKind::Syn
+            })
+        );
         let first = seg(101, false, 10);
         assert_eq!(t.track(first), Some(Seen::Segment { offset: 0, len: 10 }));
         assert_eq!(t.track(first), Some(Seen::Retransmission { offset: 0, len: 10 }));
         assert_eq!(t.track(seg(111, false, 5)), Some(Seen::Segment { offset: 10, len: 5 }));
         // a retransmission that carries new bytes too is still one
-        assert_eq!(t.track(seg(106, false, 20)), Some(Seen::Retransmission { offset: 5, len: 20 }));
+        assert_eq!(
+            t.track(seg(106, false, 20)),
+            Some(Seen::Retransmission { offset: 5, len: 20 })
+        );
         assert_eq!(t.track(seg(126, false, 5)), Some(Seen::Segment { offset: 25, len: 5 }));
     }
 
@@ -487,18 +595,37 @@ mod tests {
         let mut t = Conversation::default();
         t.track(seg(0, true, 0));
         assert_eq!(t.track(seg(1, false, 10)), Some(Seen::Segment { offset: 0, len: 10 }));
-        assert_eq!(t.track(seg(21, false, 10)), Some(Seen::Segment { offset: 20, len: 10 }), "bytes 10..20 were lost");
-        assert_eq!(t.track(seg(11, false, 10)), Some(Seen::Retransmission { offset: 10, len: 10 }));
-        assert_eq!(t.track(seg(11, false, 10)), Some(Seen::Retransmission { offset: 10, len: 10 }));
+        assert_eq!(
+            t.track(seg(21, false, 10)),
+            Some(Seen::Segment { offset: 20, len: 10 }),
+            "bytes 10..20 were lost"
+        );
+        assert_eq!(
+            t.track(seg(11, false, 10)),
+            Some(Seen::Retransmission { offset: 10, len: 10 })
+        );
+        assert_eq!(
+            t.track(seg(11, false, 10)),
+            Some(Seen::Retransmission { offset: 10, len: 10 })
+        );
     }
 
     #[test]
     fn sequence_wrap() {
         let mut t = Conversation::default();
         t.track(seg(u32::MAX - 4, true, 0));
-        assert_eq!(t.track(seg(u32::MAX - 3, false, 10)), Some(Seen::Segment { offset: 0, len: 10 }));
+        assert_eq!(
+            t.track(seg(u32::MAX - 3, false, 10)),
+            Some(Seen::Segment { offset: 0, len: 10 })
+        );
         assert_eq!(t.track(seg(6, false, 10)), Some(Seen::Segment { offset: 10, len: 10 }));
-        assert_eq!(t.track(TcpSeg { ack: 16, ..ack(16, 100) }), Some(Seen::Ack { ack: 20, window: 100 }));
+        assert_eq!(
+            t.track(TcpSeg {
+                ack: 16,
+                ..ack(16, 100)
+            }),
+            Some(Seen::Ack { ack: 20, window: 100 })
+        );
     }
 
     /// The window field is shifted by the receiver's scale, only when both ends offered one.
@@ -506,9 +633,22 @@ mod tests {
     fn advertised_window_is_scaled_by_the_receivers_shift() {
         for (sender, receiver, window) in [(Some(7), Some(3), 100 << 3), (Some(7), None, 100), (None, Some(3), 100)] {
             let mut t = Conversation::default();
-            t.track(TcpSeg { wscale: sender, ..seg(100, true, 0) });
-            assert_eq!(t.track(syn_ack(receiver)), Some(Seen::Control { from: Side::TcpReceiver, kind: ControlKind::SynAck }));
-            assert_eq!(t.track(ack(101, 100)), Some(Seen::Ack { ack: 0, window }), "{sender:?} {receiver:?}");
+            t.track(TcpSeg {
+                wscale: sender,
+                ..seg(100, true, 0)
+            });
+            assert_eq!(
+                t.track(syn_ack(receiver)),
+                Some(Seen::Control {
+                    from: Side::TcpReceiver,
+                    kind: ControlKind::SynAck
+                })
+            );
+            assert_eq!(
+                t.track(ack(101, 100)),
+                Some(Seen::Ack { ack: 0, window }),
+                "{sender:?} {receiver:?}"
+            );
         }
     }
 
@@ -517,11 +657,23 @@ mod tests {
         let mut t = Conversation::default();
         t.track(seg(100, true, 0));
         t.track(syn_ack(Some(7)));
-        assert_eq!(t.track(seg(101, false, 0)), Some(Seen::Control { from: Side::TcpSender, kind: ControlKind::Ack }));
+        assert_eq!(
+            t.track(seg(101, false, 0)),
+            Some(Seen::Control {
+                from: Side::TcpSender,
+                kind: ControlKind::Ack
+            })
+        );
         t.track(seg(101, false, 1000));
         assert_eq!(t.track(ack(1101, 0)), Some(Seen::Ack { ack: 1000, window: 0 }));
         // no data, the sequence number of the last byte acknowledged
-        assert_eq!(t.track(seg(1100, false, 0)), Some(Seen::Control { from: Side::TcpSender, kind: ControlKind::WindowProbe }));
+        assert_eq!(
+            t.track(seg(1100, false, 0)),
+            Some(Seen::Control {
+                from: Side::TcpSender,
+                kind: ControlKind::WindowProbe
+            })
+        );
     }
 
     #[test]
@@ -529,7 +681,16 @@ mod tests {
         let mut t = Conversation::default();
         t.track(seg(100, true, 0));
         t.track(seg(101, false, 10));
-        assert_eq!(t.track(TcpSeg { flags: FIN | ACK, ..seg(111, false, 0) }), Some(Seen::Control { from: Side::TcpSender, kind: ControlKind::Fin }));
+        assert_eq!(
+            t.track(TcpSeg {
+                flags: FIN | ACK,
+                ..seg(111, false, 0)
+            }),
+            Some(Seen::Control {
+                from: Side::TcpSender,
+                kind: ControlKind::Fin
+            })
+        );
         assert_eq!(t.track(ack(112, 50)), Some(Seen::Ack { ack: 10, window: 50 }));
     }
 
@@ -539,7 +700,13 @@ mod tests {
         let mut t = Conversation::default();
         t.track(seg(100, true, 0));
         t.track(seg(101, false, 10));
-        assert_eq!(t.track(TcpSeg { flags: FIN | ACK, ..ack(111, 500) }), Some(Seen::Ack { ack: 10, window: 500 }));
+        assert_eq!(
+            t.track(TcpSeg {
+                flags: FIN | ACK,
+                ..ack(111, 500)
+            }),
+            Some(Seen::Ack { ack: 10, window: 500 })
+        );
     }
 
     #[test]
@@ -560,15 +727,22 @@ mod tests {
         use std::io::Write;
         use std::net::{TcpListener, TcpStream};
         let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
-        let Ok(std::net::SocketAddr::V4(to)) = listener.local_addr() else { panic!("v4") };
+        let Ok(std::net::SocketAddr::V4(to)) = listener.local_addr() else {
+            panic!("v4")
+        };
         let client = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
-        client.bind(&SocketAddrV4::new([127, 0, 0, 1].into(), 0).into()).expect("bind");
+        client
+            .bind(&SocketAddrV4::new([127, 0, 0, 1].into(), 0).into())
+            .expect("bind");
         let from = client.local_addr().expect("addr").as_socket_ipv4().expect("v4");
         let capture = match open(from, to, true) {
             Ok(c) => c,
             Err(reason) => return eprintln!("skipped: {reason:?}"),
         };
-        assert!(capture.attach_filter(&filter(from, to, true)).is_ok(), "the kernel accepts the filter");
+        assert!(
+            capture.attach_filter(&filter(from, to, true)).is_ok(),
+            "the kernel accepts the filter"
+        );
         client.connect(&to.into()).expect("connect");
         let mut client = TcpStream::from(client);
         let (mut server, _) = listener.accept().expect("accept");
@@ -594,7 +768,10 @@ mod tests {
                 payload += seg.payload_len as usize;
             }
         }
-        assert_eq!(syns, 2, "SYN and SYN-ACK, each once: loopback shows every packet twice without the filter");
+        assert_eq!(
+            syns, 2,
+            "SYN and SYN-ACK, each once: loopback shows every packet twice without the filter"
+        );
         assert_eq!(payload, 5000);
         assert_eq!(reverse_payload, 3000);
     }

@@ -20,6 +20,13 @@ pub fn open(_from: SocketAddrV4, _to: SocketAddrV4, _both_ways: bool) -> Result<
     })
 }
 
-pub fn run(socket: NoCapture, _from: SocketAddrV4, _to: SocketAddrV4, _sink: &mut EventSink, _stop: &AtomicBool, _done: &AtomicBool) {
+pub fn run(
+    socket: NoCapture,
+    _from: SocketAddrV4,
+    _to: SocketAddrV4,
+    _sink: &mut EventSink,
+    _stop: &AtomicBool,
+    _done: &AtomicBool,
+) {
     match socket {}
 }

@@ -23,16 +23,23 @@ use crate::config::{ClientReads, EchoOptions, Experiment, WriteSplit};
 use crate::framing::FramingMode;
 
 use super::event::{Call, CaptureUnavailable, EndReason, Event, Fault, MsgId, Side, StreamOffset};
-use super::sink::EventSink;
-use super::tcp::{is_timeout, peer_gone, write_piece, FrameChecker, TcpPair, BYTES_KEPT};
-use super::sys;
-use super::workload::{message_size, payload};
 use super::handshake;
+use super::sink::EventSink;
+use super::sys;
+use super::tcp::{is_timeout, peer_gone, write_piece, FrameChecker, TcpPair, BYTES_KEPT};
+use super::workload::{message_size, payload};
 use super::{EngineError, Spawner};
 
 /// Starts the client and server threads on a connected pair (`conn` = its tag in a
 /// many-clients run).
-pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Option<u32>, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
+pub(super) fn spawn(
+    pair: TcpPair,
+    exp: &Experiment,
+    opts: EchoOptions,
+    conn: Option<u32>,
+    sp: &mut Spawner,
+    stop: &Arc<AtomicBool>,
+) -> Result<(), EngineError> {
     // The capture follows the request direction only (its offsets come from the client's SYN).
     let reason = CaptureUnavailable::Replies;
     let mut sink = sp.sink();
@@ -44,17 +51,27 @@ pub(super) fn spawn(pair: TcpPair, exp: &Experiment, opts: EchoOptions, conn: Op
     if opts.handshake.is_some() && exp.framing != FramingMode::None {
         // A decoder started after the 32 handshake bytes would place its frames 32 bytes
         // early; the seed's authenticated echo is unframed anyway. Said, not hidden.
-        let error = Fault::HandshakeUnframed { framing: exp.framing.name().to_string() };
-        sink.push(Event::Error { at_us: sink.now_us(), side: Side::TcpReceiver, error });
+        let error = Fault::HandshakeUnframed {
+            framing: exp.framing.name().to_string(),
+        };
+        sink.push(Event::Error {
+            at_us: sink.now_us(),
+            side: Side::TcpReceiver,
+            error,
+        });
         exp.framing = FramingMode::None;
     }
     drop(sink);
     let exp = &exp;
     let (e1, s1) = (exp.clone(), stop.clone());
     let tag = conn.map_or(String::new(), |c| format!("-{c}"));
-    sp.spawn_in(&format!("echo-server{tag}"), conn, move |sink| serve(pair.receiver, &e1, opts, sink, &s1))?;
+    sp.spawn_in(&format!("echo-server{tag}"), conn, move |sink| {
+        serve(pair.receiver, &e1, opts, sink, &s1)
+    })?;
     let (e2, s2) = (exp.clone(), stop.clone());
-    sp.spawn_in(&format!("echo-client{tag}"), conn, move |sink| client(pair.sender, &e2, opts, sink, &s2))
+    sp.spawn_in(&format!("echo-client{tag}"), conn, move |sink| {
+        client(pair.sender, &e2, opts, sink, &s2)
+    })
 }
 
 pub(super) fn reply(event: Event) -> Event {
@@ -77,13 +94,33 @@ fn serve(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSi
     let (bytes, replied, reason) = serve_loop(&socket, exp, opts, sink, stop);
     // The client drains replies until end of stream: tell it there will be no more.
     let _already_closed_is_fine = socket.shutdown(Shutdown::Write);
-    let reason = if reason == EndReason::Complete || !stop.load(Ordering::Relaxed) { reason } else { EndReason::Stopped };
+    let reason = if reason == EndReason::Complete || !stop.load(Ordering::Relaxed) {
+        reason
+    } else {
+        EndReason::Stopped
+    };
     let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes, reason: reason.clone() });
-    sink.push(reply(Event::Ended { at_us, side: Side::TcpSender, bytes: replied, reason }));
+    sink.push(Event::Ended {
+        at_us,
+        side: Side::TcpReceiver,
+        bytes,
+        reason: reason.clone(),
+    });
+    sink.push(reply(Event::Ended {
+        at_us,
+        side: Side::TcpSender,
+        bytes: replied,
+        reason,
+    }));
 }
 
-fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) -> (u64, u64, EndReason) {
+fn serve_loop(
+    socket: &Socket,
+    exp: &Experiment,
+    opts: EchoOptions,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> (u64, u64, EndReason) {
     let read_size = exp.receiver.read_size as usize;
     let mut buf = vec![0u8; read_size];
     let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, exp.length_prefix, Some(exp));
@@ -91,7 +128,9 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
     if opts.handshake.is_some() {
         match handshake::server(socket, sink, stop) {
             Ok((req_end, reply_end, true)) => (offset, reply_off) = (req_end, reply_end),
-            Ok((req_end, reply_end, false)) => return (req_end, reply_end, EndReason::Failed(Fault::HandshakeRefusedShort)),
+            Ok((req_end, reply_end, false)) => {
+                return (req_end, reply_end, EndReason::Failed(Fault::HandshakeRefusedShort))
+            }
             Err(e) => return e,
         }
     }
@@ -111,12 +150,22 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
                 offset = super::tcp::record_read(sink, &mut checker, offset, &buf[..n], want, start_us);
                 // With no framing the server cannot know where a request ends; like the seed's
                 // server it answers whatever one recv() returned.
-                let due = if exp.framing == FramingMode::None { answered + 1 } else { checker.frames_decoded() };
+                let due = if exp.framing == FramingMode::None {
+                    answered + 1
+                } else {
+                    checker.frames_decoded()
+                };
                 while answered < due {
                     reply_bytes(exp, opts, answered, &mut out);
                     let msg = MsgId(first_id(opts) + answered);
                     let at_us = sink.now_us();
-                    sink.push(reply(Event::Message { at_us, msg, offset: StreamOffset(reply_off), len: out.len() as u32, header_len: 0 }));
+                    sink.push(reply(Event::Message {
+                        at_us,
+                        msg,
+                        offset: StreamOffset(reply_off),
+                        len: out.len() as u32,
+                        header_len: 0,
+                    }));
                     match write_reply(socket, &out, msg, reply_off, sink, stop) {
                         Ok(end) => reply_off = end,
                         Err((_, reason)) => return (offset, reply_off, reason),
@@ -125,14 +174,27 @@ fn serve_loop(socket: &Socket, exp: &Experiment, opts: EchoOptions, sink: &mut E
                 }
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return (offset, reply_off, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })),
+            Err(e) if peer_gone(&e) => {
+                return (
+                    offset,
+                    reply_off,
+                    EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }),
+                )
+            }
             Err(e) => return (offset, reply_off, EndReason::Failed(Fault::call(Call::Recv, &e))),
         }
     }
 }
 
 /// Writes one reply, recording each `send()` on the reply axis (like `tcp::write_piece`).
-pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Result<u64, (u64, EndReason)> {
+pub(super) fn write_reply(
+    socket: &Socket,
+    mut data: &[u8],
+    msg: MsgId,
+    mut offset: u64,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> Result<u64, (u64, EndReason)> {
     while !data.is_empty() {
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
@@ -144,12 +206,24 @@ pub(super) fn write_reply(socket: &Socket, mut data: &[u8], msg: MsgId, mut offs
                 let info = sys::tcp_info(socket).unwrap_or_default();
                 let (segs_out, notsent, unacked) = (info.data_segs_out, info.notsent_bytes, info.unacked);
                 let requested = Some(data.len() as u32);
-                sink.push(reply(Event::Write { start_us, at_us, msg, offset: StreamOffset(offset), len: n as u32, requested, segs_out, notsent, unacked }));
+                sink.push(reply(Event::Write {
+                    start_us,
+                    at_us,
+                    msg,
+                    offset: StreamOffset(offset),
+                    len: n as u32,
+                    requested,
+                    segs_out,
+                    notsent,
+                    unacked,
+                }));
                 offset += n as u64;
                 data = &data[n..];
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) if peer_gone(&e) => {
+                return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })))
+            }
             Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
         }
     }
@@ -177,7 +251,12 @@ impl ReplyReader {
     }
 
     /// One `recv(N)`, recorded on the reply axis. `Ok(0)` = the server closed.
-    pub(super) fn read_once(&mut self, socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -> Result<usize, EndReason> {
+    pub(super) fn read_once(
+        &mut self,
+        socket: &Socket,
+        sink: &mut EventSink,
+        stop: &AtomicBool,
+    ) -> Result<usize, EndReason> {
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Err(EndReason::Stopped);
@@ -189,9 +268,18 @@ impl ReplyReader {
                     let at_us = sink.now_us();
                     self.last_at_us = at_us;
                     let offset = StreamOffset(self.offset);
-                    sink.push(reply(Event::Read { start_us, at_us, offset, len: n as u32, requested: self.buf.len() as u32 }));
+                    sink.push(reply(Event::Read {
+                        start_us,
+                        at_us,
+                        offset,
+                        len: n as u32,
+                        requested: self.buf.len() as u32,
+                    }));
                     if self.offset < BYTES_KEPT {
-                        sink.push(reply(Event::Bytes { offset, data: self.buf[..n].to_vec() }));
+                        sink.push(reply(Event::Bytes {
+                            offset,
+                            data: self.buf[..n].to_vec(),
+                        }));
                     }
                     self.offset += n as u64;
                     self.last_len = n;
@@ -206,7 +294,12 @@ impl ReplyReader {
 }
 
 fn client(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSink, stop: &AtomicBool) {
-    let mut replies = ReplyReader { buf: vec![0u8; opts.client_read_size as usize], offset: 0, last_len: 0, last_at_us: 0 };
+    let mut replies = ReplyReader {
+        buf: vec![0u8; opts.client_read_size as usize],
+        offset: 0,
+        last_len: 0,
+        last_at_us: 0,
+    };
     let (sent, reason) = match requests(&socket, exp, opts, &mut replies, sink, stop) {
         Ok(sent) => {
             // Closing our half ends the server's loop; what it still sends is read (and drawn)
@@ -226,13 +319,34 @@ fn client(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventS
         }
         Err((sent, reason)) => (sent, reason),
     };
-    let reason = if reason != EndReason::Complete && stop.load(Ordering::Relaxed) { EndReason::Stopped } else { reason };
+    let reason = if reason != EndReason::Complete && stop.load(Ordering::Relaxed) {
+        EndReason::Stopped
+    } else {
+        reason
+    };
     let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::TcpSender, bytes: sent, reason: reason.clone() });
-    sink.push(reply(Event::Ended { at_us, side: Side::TcpReceiver, bytes: replies.offset, reason }));
+    sink.push(Event::Ended {
+        at_us,
+        side: Side::TcpSender,
+        bytes: sent,
+        reason: reason.clone(),
+    });
+    sink.push(reply(Event::Ended {
+        at_us,
+        side: Side::TcpReceiver,
+        bytes: replies.offset,
+        reason,
+    }));
 }
 
-fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut ReplyReader, sink: &mut EventSink, stop: &AtomicBool) -> Result<u64, (u64, EndReason)> {
+fn requests(
+    socket: &Socket,
+    exp: &Experiment,
+    opts: EchoOptions,
+    replies: &mut ReplyReader,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> Result<u64, (u64, EndReason)> {
     let w = &exp.workload;
     let (mut offset, mut body, mut framed, mut expected) = (0u64, Vec::new(), Vec::new(), Vec::new());
     if let Some(h) = opts.handshake {
@@ -248,7 +362,13 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(base + i);
         let t0 = sink.now_us();
-        sink.push(Event::Message { at_us: t0, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
+        sink.push(Event::Message {
+            at_us: t0,
+            msg,
+            offset: StreamOffset(offset),
+            len: framed.len() as u32,
+            header_len: header_len as u32,
+        });
         let cuts: Vec<&[u8]> = match exp.sender.split {
             WriteSplit::HeaderThenBody if header_len > 0 => vec![&framed[..header_len], &framed[header_len..]],
             WriteSplit::Whole | WriteSplit::HeaderThenBody => vec![&framed[..]],
@@ -275,7 +395,13 @@ fn requests(socket: &Socket, exp: &Experiment, opts: EchoOptions, replies: &mut 
         }
         let at_us = sink.now_us();
         let latency_us = at_us.saturating_sub(t0);
-        sink.push(Event::Round { at_us, index: i, latency_us, request_len: framed.len() as u32, reply_len: got as u32 });
+        sink.push(Event::Round {
+            at_us,
+            index: i,
+            latency_us,
+            request_len: framed.len() as u32,
+            reply_len: got as u32,
+        });
     }
     Ok(offset)
 }

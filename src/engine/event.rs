@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::DecodeError;
 
-pub use super::fact::{Call, CaptureUnavailable, Fault, LinkFailure, NamespaceBlock, NamespaceStep, OsError, PanickedThread};
+pub use super::fact::{
+    Call, CaptureUnavailable, Fault, LinkFailure, NamespaceBlock, NamespaceStep, OsError, PanickedThread,
+};
 
 /// A position in the TCP byte stream: byte 0 is the first byte the sender wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
@@ -124,7 +126,10 @@ pub enum ClientOutcome {
     ClosedMidFrame { error: DecodeError },
     /// Reset the connection (RST, e.g. closed with `SO_LINGER` 0) or broke it; `unfinished` is
     /// the frame it cut off when it did so mid-frame. `error` is the OS's words.
-    Reset { error: OsError, unfinished: Option<DecodeError> },
+    Reset {
+        error: OsError,
+        unfinished: Option<DecodeError>,
+    },
     /// Sent a header the decoder cannot accept (a length over the maximum, a JSON header that is
     /// not JSON or not UTF-8): the listener closed the connection, because nothing after a bad
     /// header tells where the next frame starts.
@@ -145,12 +150,28 @@ pub enum ClientOutcome {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Event {
     /// A TCP connection is up between `sender` and `receiver` (addresses as text).
-    Connected { at_us: u64, sender: String, receiver: String },
+    Connected {
+        at_us: u64,
+        sender: String,
+        receiver: String,
+    },
     /// A socket option: what was asked (if anything) and what the kernel reports.
-    SockOpt { at_us: u64, side: Side, opt: SockOpt, requested: Option<u64>, actual: u64 },
+    SockOpt {
+        at_us: u64,
+        side: Side,
+        opt: SockOpt,
+        requested: Option<u64>,
+        actual: u64,
+    },
     /// The sender framed message `msg`: it occupies `len` stream bytes from `offset`, of which
     /// `header_len` are framing. Emitted before the message's writes.
-    Message { at_us: u64, msg: MsgId, offset: StreamOffset, len: u32, header_len: u32 },
+    Message {
+        at_us: u64,
+        msg: MsgId,
+        offset: StreamOffset,
+        len: u32,
+        header_len: u32,
+    },
     /// One `send()` call: it began at `start_us` and returned `len` at `at_us` (bytes of
     /// message `msg` from `offset`). `requested` is what it was asked to send: less accepted
     /// is a *short write* (the send buffer was full), followed by another `send()` for the
@@ -251,7 +272,14 @@ pub enum Event {
     /// The decoder found frame `index` at `offset` (`len` stream bytes, `payload_len` payload),
     /// stamped with the return of the read that completed it.
     /// `intact` = its payload equals what the sender sent as that message.
-    Frame { at_us: u64, index: u32, offset: StreamOffset, len: u32, payload_len: u32, intact: bool },
+    Frame {
+        at_us: u64,
+        index: u32,
+        offset: StreamOffset,
+        len: u32,
+        payload_len: u32,
+        intact: bool,
+    },
     /// The decoder stopped (or, for `naive-u32`, went out of step) with this error.
     DecodeError { at_us: u64, error: DecodeError },
     /// One UDP datagram sent (message `msg`, `len` bytes): `send()` began at `start_us` and
@@ -279,7 +307,12 @@ pub enum Event {
         os_error: Option<i32>,
     },
     /// One side finished.
-    Ended { at_us: u64, side: Side, bytes: u64, reason: EndReason },
+    Ended {
+        at_us: u64,
+        side: Side,
+        bytes: u64,
+        reason: EndReason,
+    },
     /// Something went wrong that the user should read.
     Error { at_us: u64, side: Side, error: Fault },
     /// `listen`: client `peer`'s connection is over. `lane` is the timeline its stream is drawn
@@ -311,7 +344,13 @@ pub enum Event {
     Reply { event: Box<Event> },
     /// Request `index` got its answer `latency_us` after its first byte was written
     /// (`request_len` stream bytes out, `reply_len` bytes read back).
-    Round { at_us: u64, index: u32, latency_us: u64, request_len: u32, reply_len: u32 },
+    Round {
+        at_us: u64,
+        index: u32,
+        latency_us: u64,
+        request_len: u32,
+        reply_len: u32,
+    },
     /// many-clients runs: an event of connection `conn` (1-based among the extra connections;
     /// connection 0 uses the plain events), each connection being its own stream.
     Conn { conn: u32, event: Box<Event> },
@@ -322,9 +361,9 @@ impl Event {
     /// (or `at_us` where a recording has none), else the event's time.
     pub fn start_us(&self) -> Option<u64> {
         match self {
-            Self::Write { start_us, at_us, .. } | Self::Read { start_us, at_us, .. } | Self::DatagramSent { start_us, at_us, .. } => {
-                Some(start_us.unwrap_or(*at_us))
-            }
+            Self::Write { start_us, at_us, .. }
+            | Self::Read { start_us, at_us, .. }
+            | Self::DatagramSent { start_us, at_us, .. } => Some(start_us.unwrap_or(*at_us)),
             Self::Reply { event } | Self::Conn { event, .. } => event.start_us(),
             other => other.at_us(),
         }

@@ -26,7 +26,11 @@ pub struct OsError {
 
 impl From<&io::Error> for OsError {
     fn from(e: &io::Error) -> Self {
-        Self { kind: format!("{:?}", e.kind()), code: e.raw_os_error(), words: e.to_string() }
+        Self {
+            kind: format!("{:?}", e.kind()),
+            code: e.raw_os_error(),
+            words: e.to_string(),
+        }
     }
 }
 
@@ -42,7 +46,9 @@ pub enum Call {
     /// `setsockopt()` on an accepted client.
     SetSockOpt,
     /// Reading a socket option back (`getsockopt`), to show what the kernel really set.
-    GetSockOpt { opt: SockOpt },
+    GetSockOpt {
+        opt: SockOpt,
+    },
     /// Clearing `TCP_CORK` after the last write, which lets the held bytes leave.
     Uncork,
     /// `send()` of a `listen --echo` reply.
@@ -57,7 +63,9 @@ pub enum Call {
     PacketStatistics,
     /// A call named in a version-1 recording that this version has no variant for; the name
     /// as it was written then.
-    Named { name: String },
+    Named {
+        name: String,
+    },
 }
 
 /// Why the segment lane has no captured segments.
@@ -135,15 +143,26 @@ pub enum LinkFailure {
     NeedsLinux,
     /// The kernel refused a network namespace of our own; `block` is what the kernel's
     /// settings say about it, which decides how to allow it.
-    NamespaceRefused { step: NamespaceStep, error: OsError, block: NamespaceBlock },
+    NamespaceRefused {
+        step: NamespaceStep,
+        error: OsError,
+        block: NamespaceBlock,
+    },
     /// `ip` or `tc` (iproute2) is not installed.
     ToolMissing { tool: String },
     /// `ip` or `tc` refused the configuration: the command line and what it printed, as data.
-    ToolFailed { command: String, status: Option<i32>, output: String },
+    ToolFailed {
+        command: String,
+        status: Option<i32>,
+        output: String,
+    },
     /// Delay or loss was asked for, and this kernel has no `sch_netem` module.
     NetemMissing,
     /// The child process could not be started, or ended before it said whether it was ready.
-    ChildFailed { status: Option<i32>, error: Option<OsError> },
+    ChildFailed {
+        status: Option<i32>,
+        error: Option<OsError>,
+    },
 }
 
 /// The step of entering the namespace that failed.

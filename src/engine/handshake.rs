@@ -54,18 +54,45 @@ fn verify(key: &[u8], challenge: &[u8], answer: &[u8]) -> bool {
 }
 
 fn frame(at_us: u64, len: usize, intact: bool) -> Event {
-    Event::Frame { at_us, index: 0, offset: StreamOffset(0), len: len as u32, payload_len: len as u32, intact }
+    Event::Frame {
+        at_us,
+        index: 0,
+        offset: StreamOffset(0),
+        len: len as u32,
+        payload_len: len as u32,
+        intact,
+    }
 }
 
 /// Server side. Returns the stream offsets after the handshake (request, reply) and whether
 /// the client proved it knows the key.
-pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -> Result<(u64, u64, bool), (u64, u64, EndReason)> {
+pub(super) fn server(
+    socket: &Socket,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> Result<(u64, u64, bool), (u64, u64, EndReason)> {
     let mut challenge = [0u8; CHALLENGE_LEN];
     if let Err(e) = getrandom::fill(&mut challenge) {
-        return Err((0, 0, EndReason::Failed(Fault::NoRandom { error: OsError { kind: "Other".into(), code: e.raw_os_error(), words: e.to_string() } })));
+        return Err((
+            0,
+            0,
+            EndReason::Failed(Fault::NoRandom {
+                error: OsError {
+                    kind: "Other".into(),
+                    code: e.raw_os_error(),
+                    words: e.to_string(),
+                },
+            }),
+        ));
     }
     let at_us = sink.now_us();
-    sink.push(reply(Event::Message { at_us, msg: MsgId(0), offset: StreamOffset(0), len: CHALLENGE_LEN as u32, header_len: 0 }));
+    sink.push(reply(Event::Message {
+        at_us,
+        msg: MsgId(0),
+        offset: StreamOffset(0),
+        len: CHALLENGE_LEN as u32,
+        header_len: 0,
+    }));
     // The challenge's frame is the client's to stamp: it exists once the client read it all.
     let reply_off = write_reply(socket, &challenge, MsgId(0), 0, sink, stop).map_err(|(off, r)| (0, off, r))?;
     let mut answer = [0u8; DIGEST_LEN];
@@ -77,16 +104,34 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
         }
         let start_us = Some(sink.now_us());
         match (&*socket).read(&mut answer[got..]) {
-            Ok(0) => return Err((got as u64, reply_off, EndReason::PeerClosed(Fault::ClientClosedInHandshake))),
+            Ok(0) => {
+                return Err((
+                    got as u64,
+                    reply_off,
+                    EndReason::PeerClosed(Fault::ClientClosedInHandshake),
+                ))
+            }
             Ok(n) => {
                 let at_us = sink.now_us();
                 last_read_us = at_us;
-                sink.push(Event::Read { start_us, at_us, offset: StreamOffset(got as u64), len: n as u32, requested: (DIGEST_LEN - got) as u32 });
+                sink.push(Event::Read {
+                    start_us,
+                    at_us,
+                    offset: StreamOffset(got as u64),
+                    len: n as u32,
+                    requested: (DIGEST_LEN - got) as u32,
+                });
                 sink.push_bytes(StreamOffset(got as u64), &answer[got..got + n]);
                 got += n;
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((got as u64, reply_off, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) if peer_gone(&e) => {
+                return Err((
+                    got as u64,
+                    reply_off,
+                    EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }),
+                ))
+            }
             Err(e) => return Err((got as u64, reply_off, EndReason::Failed(Fault::call(Call::Recv, &e)))),
         }
     }
@@ -94,13 +139,23 @@ pub(super) fn server(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) -
     sink.push(frame(last_read_us, DIGEST_LEN, ok));
     let at_us = sink.now_us();
     if !ok {
-        sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::HandshakeRefused });
+        sink.push(Event::Error {
+            at_us,
+            side: Side::TcpReceiver,
+            error: Fault::HandshakeRefused,
+        });
     }
     Ok((DIGEST_LEN as u64, reply_off, ok))
 }
 
 /// Client side: reads the challenge, answers it. Returns the request stream offset after it.
-pub(super) fn client(socket: &Socket, opts: HandshakeOptions, replies: &mut ReplyReader, sink: &mut EventSink, stop: &AtomicBool) -> Result<u64, (u64, EndReason)> {
+pub(super) fn client(
+    socket: &Socket,
+    opts: HandshakeOptions,
+    replies: &mut ReplyReader,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> Result<u64, (u64, EndReason)> {
     let mut challenge = Vec::with_capacity(CHALLENGE_LEN);
     while challenge.len() < CHALLENGE_LEN {
         match replies.read_once(socket, sink, stop) {
@@ -113,7 +168,13 @@ pub(super) fn client(socket: &Socket, opts: HandshakeOptions, replies: &mut Repl
     let key = if opts.wrong_key { WRONG_KEY } else { KEY };
     let answer = digest(key, &challenge[..CHALLENGE_LEN]);
     let at_us = sink.now_us();
-    sink.push(Event::Message { at_us, msg: MsgId(0), offset: StreamOffset(0), len: DIGEST_LEN as u32, header_len: 0 });
+    sink.push(Event::Message {
+        at_us,
+        msg: MsgId(0),
+        offset: StreamOffset(0),
+        len: DIGEST_LEN as u32,
+        header_len: 0,
+    });
     write_piece(socket, &answer, MsgId(0), 0, sink, stop)
 }
 
@@ -126,7 +187,10 @@ mod tests {
         let challenge = [7u8; CHALLENGE_LEN];
         assert!(verify(KEY, &challenge, &digest(KEY, &challenge)));
         assert!(!verify(KEY, &challenge, &digest(WRONG_KEY, &challenge)));
-        assert!(!verify(KEY, &challenge, &digest(KEY, &challenge)[..16]), "a short answer is refused");
+        assert!(
+            !verify(KEY, &challenge, &digest(KEY, &challenge)[..16]),
+            "a short answer is refused"
+        );
     }
 
     #[test]

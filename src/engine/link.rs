@@ -91,13 +91,22 @@ pub(crate) fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineE
     if !cfg!(target_os = "linux") {
         return Err(EngineError::Link(LinkFailure::NeedsLinux));
     }
-    let child_failed = |error: &io::Error| EngineError::Link(LinkFailure::ChildFailed { status: None, error: Some(error.into()) });
+    let child_failed = |error: &io::Error| {
+        EngineError::Link(LinkFailure::ChildFailed {
+            status: None,
+            error: Some(error.into()),
+        })
+    };
     let exe = match CHILD_BINARY.get() {
         Some(path) => path.clone(),
         None => std::env::current_exe().map_err(|e| child_failed(&e))?,
     };
     let mut command = Command::new(exe);
-    command.arg(CHILD_COMMAND).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+    command
+        .arg(CHILD_COMMAND)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -109,11 +118,23 @@ pub(crate) fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineE
     let clock = Clock::start();
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         reap(&mut child);
-        return Err(EngineError::Link(LinkFailure::ChildFailed { status: None, error: None }));
+        return Err(EngineError::Link(LinkFailure::ChildFailed {
+            status: None,
+            error: None,
+        }));
     };
     let link = exp.link.unwrap_or_default();
-    let request = Request { experiment: Experiment { link: None, ..exp.clone() }, link, clock_origin_unix_ns: clock.origin_unix_ns() as u64 };
-    let sent = serde_json::to_string(&request).map_err(io::Error::other).and_then(|line| writeln!(stdin, "{line}").and_then(|()| stdin.flush()));
+    let request = Request {
+        experiment: Experiment {
+            link: None,
+            ..exp.clone()
+        },
+        link,
+        clock_origin_unix_ns: clock.origin_unix_ns() as u64,
+    };
+    let sent = serde_json::to_string(&request)
+        .map_err(io::Error::other)
+        .and_then(|line| writeln!(stdin, "{line}").and_then(|()| stdin.flush()));
     let mut stdout = BufReader::new(stdout);
     let first = sent.and_then(|()| read_message(&mut stdout));
     match first {
@@ -143,7 +164,11 @@ pub(crate) fn start(exp: &Experiment, wake: Option<Wake>) -> Result<Run, EngineE
             // a child that ended on its own without success did not finish its run
             if !stop.load(Ordering::Relaxed) && status != Some(0) {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::LinkChildEnded { status } });
+                sink.push(Event::Error {
+                    at_us,
+                    side: Side::TcpSender,
+                    error: Fault::LinkChildEnded { status },
+                });
             }
         })
     })
@@ -211,7 +236,11 @@ pub fn child_main() -> u8 {
     let mut out = io::stdout().lock();
     let mut input = BufReader::new(io::stdin());
     let mut line = String::new();
-    let request: Request = match input.read_line(&mut line).map_err(io::Error::other).and_then(|_| serde_json::from_str(&line).map_err(io::Error::other)) {
+    let request: Request = match input
+        .read_line(&mut line)
+        .map_err(io::Error::other)
+        .and_then(|_| serde_json::from_str(&line).map_err(io::Error::other))
+    {
         Ok(r) => r,
         Err(_) => return 2,
     };
@@ -230,11 +259,13 @@ pub fn child_main() -> u8 {
     // The parent closes our stdin to say Stop (or by dying): a thread waits for that.
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = stop.clone();
-    let _detached = std::thread::Builder::new().name("stickyviz-link-stdin".into()).spawn(move || {
-        let mut sink = [0u8; 64];
-        while matches!(input.read(&mut sink), Ok(n) if n > 0) {}
-        watcher.store(true, Ordering::Relaxed);
-    });
+    let _detached = std::thread::Builder::new()
+        .name("stickyviz-link-stdin".into())
+        .spawn(move || {
+            let mut sink = [0u8; 64];
+            while matches!(input.read(&mut sink), Ok(n) if n > 0) {}
+            watcher.store(true, Ordering::Relaxed);
+        });
     loop {
         if stop.load(Ordering::Relaxed) {
             run.stop();
@@ -262,7 +293,9 @@ pub fn child_main() -> u8 {
 
 /// Writes one message line; false if the parent no longer reads.
 fn write_message(out: &mut impl Write, message: &Message) -> bool {
-    let Ok(line) = serde_json::to_string(message) else { return false };
+    let Ok(line) = serde_json::to_string(message) else {
+        return false;
+    };
     writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
 }
 
@@ -282,14 +315,24 @@ mod setup {
                 sys::NamespaceCall::Unshare => NamespaceStep::Unshare,
                 sys::NamespaceCall::IdMap => NamespaceStep::IdMap,
             };
-            return Err(LinkFailure::NamespaceRefused { step, block: block(&e), error: (&e).into() });
+            return Err(LinkFailure::NamespaceRefused {
+                step,
+                block: block(&e),
+                error: (&e).into(),
+            });
         }
         let mtu = link.mtu_bytes.to_string();
         if let Err(failure) = tool("ip", &["link", "set", "dev", "lo", "up", "mtu", &mtu]) {
             // AppArmor lets the namespace be created and then refuses to configure it
-            if matches!(failure, LinkFailure::ToolFailed { .. }) && sys::sysctl_number("kernel/apparmor_restrict_unprivileged_userns") == Some(1) {
+            if matches!(failure, LinkFailure::ToolFailed { .. })
+                && sys::sysctl_number("kernel/apparmor_restrict_unprivileged_userns") == Some(1)
+            {
                 let error = std::io::Error::from_raw_os_error(libc::EPERM);
-                return Err(LinkFailure::NamespaceRefused { step: NamespaceStep::Loopback, block: NamespaceBlock::AppArmor, error: (&error).into() });
+                return Err(LinkFailure::NamespaceRefused {
+                    step: NamespaceStep::Loopback,
+                    block: NamespaceBlock::AppArmor,
+                    error: (&error).into(),
+                });
             }
             return Err(failure);
         }
@@ -299,16 +342,30 @@ mod setup {
         let tbf = ["rate", rate.as_str(), "burst", burst.as_str(), "limit", limit.as_str()];
         if link.needs_netem() {
             let delay = format!("{}us", link.delay_us);
-            let loss = format!("{}.{:02}%", link.loss_centi_percent / 100, link.loss_centi_percent % 100);
-            let netem = ["qdisc", "add", "dev", "lo", "root", "handle", "1:", "netem", "delay", &delay, "loss", &loss];
+            let loss = format!(
+                "{}.{:02}%",
+                link.loss_centi_percent / 100,
+                link.loss_centi_percent % 100
+            );
+            let netem = [
+                "qdisc", "add", "dev", "lo", "root", "handle", "1:", "netem", "delay", &delay, "loss", &loss,
+            ];
             tool("tc", &netem).map_err(|f| match f {
-                LinkFailure::ToolFailed { ref output, .. } if output.contains("qdisc kind is unknown") => LinkFailure::NetemMissing,
+                LinkFailure::ToolFailed { ref output, .. } if output.contains("qdisc kind is unknown") => {
+                    LinkFailure::NetemMissing
+                }
                 other => other,
             })?;
-            let args: Vec<&str> = ["qdisc", "add", "dev", "lo", "parent", "1:", "handle", "2:", "tbf"].into_iter().chain(tbf).collect();
+            let args: Vec<&str> = ["qdisc", "add", "dev", "lo", "parent", "1:", "handle", "2:", "tbf"]
+                .into_iter()
+                .chain(tbf)
+                .collect();
             tool("tc", &args)
         } else {
-            let args: Vec<&str> = ["qdisc", "add", "dev", "lo", "root", "handle", "1:", "tbf"].into_iter().chain(tbf).collect();
+            let args: Vec<&str> = ["qdisc", "add", "dev", "lo", "root", "handle", "1:", "tbf"]
+                .into_iter()
+                .chain(tbf)
+                .collect();
             tool("tc", &args)
         }
     }
@@ -316,10 +373,18 @@ mod setup {
     /// What the kernel's settings say about the refusal `e`.
     fn block(e: &std::io::Error) -> NamespaceBlock {
         match e.raw_os_error() {
-            Some(libc::ENOSPC) if sys::sysctl_number("user/max_user_namespaces") == Some(0) => NamespaceBlock::MaxUserNamespacesZero,
+            Some(libc::ENOSPC) if sys::sysctl_number("user/max_user_namespaces") == Some(0) => {
+                NamespaceBlock::MaxUserNamespacesZero
+            }
             Some(libc::ENOSPC) => NamespaceBlock::NamespaceLimit,
-            Some(libc::EPERM | libc::EACCES) if sys::sysctl_number("kernel/unprivileged_userns_clone") == Some(0) => NamespaceBlock::UnprivilegedUsernsClone,
-            Some(libc::EPERM | libc::EACCES) if sys::sysctl_number("kernel/apparmor_restrict_unprivileged_userns") == Some(1) => NamespaceBlock::AppArmor,
+            Some(libc::EPERM | libc::EACCES) if sys::sysctl_number("kernel/unprivileged_userns_clone") == Some(0) => {
+                NamespaceBlock::UnprivilegedUsernsClone
+            }
+            Some(libc::EPERM | libc::EACCES)
+                if sys::sysctl_number("kernel/apparmor_restrict_unprivileged_userns") == Some(1) =>
+            {
+                NamespaceBlock::AppArmor
+            }
             _ => NamespaceBlock::Unknown,
         }
     }
@@ -329,7 +394,14 @@ mod setup {
     fn tool(name: &str, args: &[&str]) -> Result<(), LinkFailure> {
         let path = find(name).ok_or_else(|| LinkFailure::ToolMissing { tool: name.to_owned() })?;
         let command = format!("{name} {}", args.join(" "));
-        let out = Command::new(path).args(args).output().map_err(|e| LinkFailure::ToolFailed { command: command.clone(), status: None, output: e.to_string() })?;
+        let out = Command::new(path)
+            .args(args)
+            .output()
+            .map_err(|e| LinkFailure::ToolFailed {
+                command: command.clone(),
+                status: None,
+                output: e.to_string(),
+            })?;
         if out.status.success() {
             return Ok(());
         }
@@ -337,7 +409,11 @@ mod setup {
         if output.is_empty() {
             output = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         }
-        Err(LinkFailure::ToolFailed { command, status: out.status.code(), output })
+        Err(LinkFailure::ToolFailed {
+            command,
+            status: out.status.code(),
+            output,
+        })
     }
 
     fn find(name: &str) -> Option<std::path::PathBuf> {

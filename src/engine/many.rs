@@ -16,40 +16,66 @@ use socket2::{Domain, Socket, Type};
 use crate::config::Experiment;
 
 use super::echo;
-use crate::config::EchoOptions;
 use super::event::{CaptureUnavailable, Event};
 use super::peer::sock_err;
 use super::tcp::{TcpPair, POLL};
 use super::{EngineError, Spawner};
+use crate::config::EchoOptions;
 
 fn v4(addr: socket2::SockAddr, what: &'static str) -> Result<SocketAddrV4, EngineError> {
     match addr.as_socket() {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket { what, os: std::io::Error::other("not an IPv4 address") }),
+        _ => Err(EngineError::Socket {
+            what,
+            os: std::io::Error::other("not an IPv4 address"),
+        }),
     }
 }
 
-pub(super) fn spawn(exp: &Experiment, opts: EchoOptions, sp: &mut Spawner, stop: &Arc<AtomicBool>) -> Result<(), EngineError> {
+pub(super) fn spawn(
+    exp: &Experiment,
+    opts: EchoOptions,
+    sp: &mut Spawner,
+    stop: &Arc<AtomicBool>,
+) -> Result<(), EngineError> {
     let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
     let listener = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create listener"))?;
     if let Some(n) = exp.receiver.rcvbuf {
-        listener.set_recv_buffer_size(n as usize).map_err(sock_err("set SO_RCVBUF"))?;
+        listener
+            .set_recv_buffer_size(n as usize)
+            .map_err(sock_err("set SO_RCVBUF"))?;
     }
-    listener.bind(&localhost.into()).map_err(sock_err("bind listener on 127.0.0.1"))?;
+    listener
+        .bind(&localhost.into())
+        .map_err(sock_err("bind listener on 127.0.0.1"))?;
     listener.listen(opts.connections as i32).map_err(sock_err("listen"))?;
-    let server_addr = v4(listener.local_addr().map_err(sock_err("listener address"))?, "listener address")?;
+    let server_addr = v4(
+        listener.local_addr().map_err(sock_err("listener address"))?,
+        "listener address",
+    )?;
     let mut clients = Vec::new();
     for _ in 0..opts.connections {
         let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create client"))?;
-        client.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+        client
+            .set_tcp_nodelay(!exp.sender.nagle)
+            .map_err(sock_err("set TCP_NODELAY"))?;
         if let Some(n) = exp.sender.sndbuf {
-            client.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
+            client
+                .set_send_buffer_size(n as usize)
+                .map_err(sock_err("set SO_SNDBUF"))?;
         }
         // Connecting all first (the backlog holds them), accepting after: like N users
         // starting their clients before the server's accept loop gets to them.
-        client.connect_timeout(&SocketAddr::V4(server_addr).into(), Duration::from_secs(2)).map_err(sock_err("connect to 127.0.0.1"))?;
-        client.set_write_timeout(Some(POLL)).map_err(sock_err("set SO_SNDTIMEO"))?;
-        let addr = v4(client.local_addr().map_err(sock_err("client address"))?, "client address")?;
+        client
+            .connect_timeout(&SocketAddr::V4(server_addr).into(), Duration::from_secs(2))
+            .map_err(sock_err("connect to 127.0.0.1"))?;
+        client
+            .set_write_timeout(Some(POLL))
+            .map_err(sock_err("set SO_SNDTIMEO"))?;
+        let addr = v4(
+            client.local_addr().map_err(sock_err("client address"))?,
+            "client address",
+        )?;
         clients.push(Some((client, addr)));
     }
     for _ in 0..opts.connections {
@@ -59,13 +85,27 @@ pub(super) fn spawn(exp: &Experiment, opts: EchoOptions, sp: &mut Spawner, stop:
         // Accept order need not be connect order: pair each accepted socket with its client.
         let k = clients.iter().position(|c| c.as_ref().is_some_and(|(_, a)| *a == peer));
         let Some((client, client_addr)) = k.and_then(|k| clients[k].take()) else {
-            return Err(EngineError::Socket { what: "accept", os: std::io::Error::other(format!("unexpected peer {peer}")) });
+            return Err(EngineError::Socket {
+                what: "accept",
+                os: std::io::Error::other(format!("unexpected peer {peer}")),
+            });
         };
         let k = k.unwrap_or_default() as u32;
-        let pair = TcpPair { sender: client, receiver: conn, sender_addr: client_addr, receiver_addr: server_addr };
+        let pair = TcpPair {
+            sender: client,
+            receiver: conn,
+            sender_addr: client_addr,
+            receiver_addr: server_addr,
+        };
         let mut sink = if k == 0 { sp.sink() } else { sp.sink().for_connection(k) };
-        sink.push(Event::Connected { at_us: sink.now_us(), sender: client_addr.to_string(), receiver: server_addr.to_string() });
-        sink.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::ManyClients });
+        sink.push(Event::Connected {
+            at_us: sink.now_us(),
+            sender: client_addr.to_string(),
+            receiver: server_addr.to_string(),
+        });
+        sink.push(Event::SegmentsUnavailable {
+            reason: CaptureUnavailable::ManyClients,
+        });
         super::tcp::record_options(&pair, exp, &mut sink);
         drop(sink);
         // Each client sends its own message sizes, so the streams differ on screen.

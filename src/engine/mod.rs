@@ -15,13 +15,13 @@ pub mod handshake;
 pub mod link;
 mod many;
 pub mod peer;
-pub mod reply_cuts;
-pub mod torture;
 mod peer_listen;
 mod peer_udp;
+pub mod reply_cuts;
 pub mod sink;
 pub mod sys;
 pub mod tcp;
+pub mod torture;
 pub mod udp;
 pub mod workload;
 
@@ -35,7 +35,10 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::config::{Experiment, SettingError};
 
-pub use event::{Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset};
+pub use event::{
+    Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId,
+    NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+};
 pub use sink::{Clock, EventSink, Wake};
 
 /// Why a run could not start.
@@ -106,12 +109,21 @@ impl Spawner {
         EventSink::new(self.tx.clone(), self.wake.clone(), self.clock)
     }
 
-    pub(crate) fn spawn(&mut self, name: &str, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+    pub(crate) fn spawn(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut EventSink) + Send + 'static,
+    ) -> Result<(), EngineError> {
         self.spawn_in(name, None, f)
     }
 
     /// Like `spawn`, with the thread's events tagged for connection `conn` (many-clients).
-    pub(crate) fn spawn_in(&mut self, name: &str, conn: Option<u32>, f: impl FnOnce(&mut EventSink) + Send + 'static) -> Result<(), EngineError> {
+    pub(crate) fn spawn_in(
+        &mut self,
+        name: &str,
+        conn: Option<u32>,
+        f: impl FnOnce(&mut EventSink) + Send + 'static,
+    ) -> Result<(), EngineError> {
         let mut sink = match conn {
             Some(c) => self.sink().for_connection(c),
             None => self.sink(),
@@ -132,14 +144,18 @@ impl Run {
         if exp.link.is_some() {
             return link::start(exp, wake);
         }
-        Self::start_with(wake, |sp, stop, capture_done| Self::spawn_workers(exp, sp, stop, capture_done))
+        Self::start_with(wake, |sp, stop, capture_done| {
+            Self::spawn_workers(exp, sp, stop, capture_done)
+        })
     }
 
     /// Starts a run on a clock the caller set (a link run's child uses its parent's, so the
     /// events it sends back are on the parent's clock).
     pub(crate) fn start_on_clock(exp: &Experiment, clock: Clock, wake: Option<Wake>) -> Result<Run, EngineError> {
         exp.validate()?;
-        Self::start_with_clock(clock, wake, |sp, stop, capture_done| Self::spawn_workers(exp, sp, stop, capture_done))
+        Self::start_with_clock(clock, wake, |sp, stop, capture_done| {
+            Self::spawn_workers(exp, sp, stop, capture_done)
+        })
     }
 
     /// Starts a run whose threads `spawn_workers` starts (through the [`Spawner`]); the
@@ -159,7 +175,13 @@ impl Run {
     ) -> Result<Run, EngineError> {
         let (tx, events) = bounded(sink::QUEUE_BATCHES);
         let stop = Arc::new(AtomicBool::new(false));
-        let mut sp = Spawner { tx, wake, clock, handles: Vec::new(), capture: None };
+        let mut sp = Spawner {
+            tx,
+            wake,
+            clock,
+            handles: Vec::new(),
+            capture: None,
+        };
         let capture_done = Arc::new(AtomicBool::new(false));
         let result = spawn_workers(&mut sp, &stop, &capture_done);
         if result.is_err() {
@@ -169,23 +191,37 @@ impl Run {
         let workers = std::mem::take(&mut sp.handles);
         let capture = sp.capture.take();
         drop(sp);
-        let supervisor = std::thread::Builder::new().name("stickyviz-supervisor".into()).spawn(move || {
-            for h in workers {
-                if h.join().is_err() {
-                    let at_us = sup_sink.now_us();
-                    sup_sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::Panicked { thread: PanickedThread::Worker } });
+        let supervisor = std::thread::Builder::new()
+            .name("stickyviz-supervisor".into())
+            .spawn(move || {
+                for h in workers {
+                    if h.join().is_err() {
+                        let at_us = sup_sink.now_us();
+                        sup_sink.push(Event::Error {
+                            at_us,
+                            side: Side::TcpSender,
+                            error: Fault::Panicked {
+                                thread: PanickedThread::Worker,
+                            },
+                        });
+                    }
                 }
-            }
-            capture_done.store(true, Ordering::Relaxed);
-            if let Some(h) = capture {
-                if h.join().is_err() {
-                    let at_us = sup_sink.now_us();
-                    sup_sink.push(Event::Error { at_us, side: Side::Capture, error: Fault::Panicked { thread: PanickedThread::Capture } });
+                capture_done.store(true, Ordering::Relaxed);
+                if let Some(h) = capture {
+                    if h.join().is_err() {
+                        let at_us = sup_sink.now_us();
+                        sup_sink.push(Event::Error {
+                            at_us,
+                            side: Side::Capture,
+                            error: Fault::Panicked {
+                                thread: PanickedThread::Capture,
+                            },
+                        });
+                    }
                 }
-            }
-            let at_us = sup_sink.now_us();
-            sup_sink.push(Event::Finished { at_us });
-        });
+                let at_us = sup_sink.now_us();
+                sup_sink.push(Event::Finished { at_us });
+            });
         let supervisor = match supervisor {
             Ok(h) => h,
             Err(e) => {
@@ -194,11 +230,21 @@ impl Run {
                 return Err(EngineError::Thread(e));
             }
         };
-        let run = Run { events, stop, supervisor: Some(supervisor), stopped_with: Vec::new() };
+        let run = Run {
+            events,
+            stop,
+            supervisor: Some(supervisor),
+            stopped_with: Vec::new(),
+        };
         result.map(|()| run)
     }
 
-    fn spawn_workers(exp: &Experiment, sp: &mut Spawner, stop: &Arc<AtomicBool>, capture_done: &Arc<AtomicBool>) -> Result<(), EngineError> {
+    fn spawn_workers(
+        exp: &Experiment,
+        sp: &mut Spawner,
+        stop: &Arc<AtomicBool>,
+        capture_done: &Arc<AtomicBool>,
+    ) -> Result<(), EngineError> {
         if let Some(opts) = exp.echo.filter(|o| o.connections > 1 && exp.transports.tcp()) {
             return many::spawn(exp, opts, sp, stop);
         }
@@ -208,24 +254,34 @@ impl Run {
             match capture::open(from, to, both_ways) {
                 Ok(socket) => {
                     if !both_ways {
-                        sp.sink().push(Event::AcksNotCaptured { limit_bytes: ACKS_UP_TO_BYTES });
+                        sp.sink().push(Event::AcksNotCaptured {
+                            limit_bytes: ACKS_UP_TO_BYTES,
+                        });
                     }
                     let (stop, done) = (stop.clone(), capture_done.clone());
-                    sp.spawn("capture", move |sink| capture::run(socket, from, to, sink, &stop, &done))?;
+                    sp.spawn("capture", move |sink| {
+                        capture::run(socket, from, to, sink, &stop, &done)
+                    })?;
                     sp.capture = sp.handles.pop();
                 }
                 Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
             }
             let pair = tcp::connect(listener, client, from, to, exp)?;
             let mut sink = sp.sink();
-            sink.push(Event::Connected { at_us: sink.now_us(), sender: from.to_string(), receiver: to.to_string() });
+            sink.push(Event::Connected {
+                at_us: sink.now_us(),
+                sender: from.to_string(),
+                receiver: to.to_string(),
+            });
             tcp::record_options(&pair, exp, &mut sink);
             drop(sink);
             if let Some(opts) = exp.echo {
                 return echo::spawn(pair, exp, opts, None, sp, stop);
             }
             let (e1, s1) = (exp.clone(), stop.clone());
-            sp.spawn("tcp-receiver", move |sink| tcp::receive_all(pair.receiver, &e1, sink, &s1))?;
+            sp.spawn("tcp-receiver", move |sink| {
+                tcp::receive_all(pair.receiver, &e1, sink, &s1)
+            })?;
             let (e2, s2) = (exp.clone(), stop.clone());
             sp.spawn("tcp-sender", move |sink| tcp::send_all(pair.sender, &e2, sink, &s2))?;
         }
@@ -236,9 +292,13 @@ impl Run {
             drop(sink);
             let sender_done = Arc::new(AtomicBool::new(false));
             let (e1, s1, d1) = (exp.clone(), stop.clone(), sender_done.clone());
-            sp.spawn("udp-receiver", move |sink| udp::receive_all(pair.receiver, &e1, sink, &s1, &d1))?;
+            sp.spawn("udp-receiver", move |sink| {
+                udp::receive_all(pair.receiver, &e1, sink, &s1, &d1)
+            })?;
             let (e2, s2) = (exp.clone(), stop.clone());
-            sp.spawn("udp-sender", move |sink| udp::send_all(pair.sender, &e2, sink, &s2, &sender_done))?;
+            sp.spawn("udp-sender", move |sink| {
+                udp::send_all(pair.sender, &e2, sink, &s2, &sender_done)
+            })?;
         }
         Ok(())
     }
@@ -271,7 +331,9 @@ impl Run {
     /// The batches not yet taken, in arrival order: after [`Run::stop`], every event up to
     /// [`Event::Finished`].
     pub fn drain(&mut self) -> impl Iterator<Item = Vec<Event>> + '_ {
-        std::mem::take(&mut self.stopped_with).into_iter().chain(self.events.try_iter())
+        std::mem::take(&mut self.stopped_with)
+            .into_iter()
+            .chain(self.events.try_iter())
     }
 
     /// Waits for the run to end on its own and returns every event, in arrival order. Holds

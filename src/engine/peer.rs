@@ -23,9 +23,9 @@ use crate::config::Experiment;
 use crate::framing::FramingMode;
 
 use super::event::{Call, CaptureUnavailable, Event, Fault, Side, SockOpt};
+use super::peer_listen::local;
 use super::sink::{EventSink, Wake};
 use super::tcp::{self, POLL};
-use super::peer_listen::local;
 use super::{capture, sys, EngineError, Run};
 
 pub use super::peer_listen::{bind_tcp, listen_tcp, MAX_CLIENTS_AT_ONCE};
@@ -70,7 +70,11 @@ impl ListenOptions {
     /// The experiment a recording of this session is saved with (only receiver fields matter).
     pub fn as_experiment(&self, udp: bool) -> Experiment {
         let mut exp = Experiment {
-            transports: if udp { crate::config::Transports::Udp } else { crate::config::Transports::Tcp },
+            transports: if udp {
+                crate::config::Transports::Udp
+            } else {
+                crate::config::Transports::Tcp
+            },
             framing: self.framing,
             max_frame_len: self.max_frame_len,
             length_prefix: self.length_prefix,
@@ -123,13 +127,20 @@ pub fn start_listen(on: ListenOn, opts: ListenOptions, wake: Option<Wake>) -> Re
             (listen_udp(socket, opts, wake)?, bound, true)
         }
     };
-    Ok(Listening { run, experiment: opts.as_experiment(udp), bound })
+    Ok(Listening {
+        run,
+        experiment: opts.as_experiment(udp),
+        bound,
+    })
 }
 
 pub(crate) use super::sock_err;
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
 }
 
 /// Bytes (and, for UDP, datagrams) an external server sent back while the app's sender ran.
@@ -144,17 +155,23 @@ pub struct Replies {
 pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Result<(Run, Arc<Replies>), EngineError> {
     exp.validate()?;
     let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(sock_err("create sender"))?;
-    socket.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+    socket
+        .set_tcp_nodelay(!exp.sender.nagle)
+        .map_err(sock_err("set TCP_NODELAY"))?;
     if let Some(mss) = exp.mss {
         sys::set_tcp_mss(&socket, mss).map_err(sock_err("set TCP_MAXSEG"))?;
     }
     if let Some(n) = exp.sender.sndbuf {
-        socket.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
+        socket
+            .set_send_buffer_size(n as usize)
+            .map_err(sock_err("set SO_SNDBUF"))?;
     }
     // A loopback target: bind first so the capture knows our port before the SYN leaves.
     let capture_pair = match target {
         SocketAddr::V4(to) if to.ip().is_loopback() => {
-            socket.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).map_err(sock_err("bind sender on 127.0.0.1"))?;
+            socket
+                .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+                .map_err(sock_err("bind sender on 127.0.0.1"))?;
             match local(&socket)? {
                 SocketAddr::V4(from) => Some((from, to)),
                 SocketAddr::V6(_) => None,
@@ -163,13 +180,19 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
         _ => None,
     };
     let capture = capture_pair.map(|(from, to)| capture::open(from, to, super::captures_acks(exp)));
-    socket.connect_timeout(&target.into(), Duration::from_secs(5)).map_err(sock_err("connect"))?;
+    socket
+        .connect_timeout(&target.into(), Duration::from_secs(5))
+        .map_err(sock_err("connect"))?;
     if exp.sender.cork {
         sys::set_tcp_cork(&socket, true).map_err(sock_err("set TCP_CORK"))?;
     }
-    socket.set_write_timeout(Some(POLL)).map_err(sock_err("set SO_SNDTIMEO"))?;
+    socket
+        .set_write_timeout(Some(POLL))
+        .map_err(sock_err("set SO_SNDTIMEO"))?;
     let reader = socket.try_clone().map_err(sock_err("clone sender socket"))?;
-    reader.set_read_timeout(Some(POLL)).map_err(sock_err("set SO_RCVTIMEO"))?;
+    reader
+        .set_read_timeout(Some(POLL))
+        .map_err(sock_err("set SO_RCVTIMEO"))?;
     let me = local(&socket)?;
     let replies = Arc::new(Replies::default());
     let counter = replies.clone();
@@ -182,10 +205,16 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
                 sp.capture = sp.handles.pop();
             }
             (Some(Err(reason)), _) => sp.sink().push(Event::SegmentsUnavailable { reason }),
-            _ => sp.sink().push(Event::SegmentsUnavailable { reason: CaptureUnavailable::OnlyLoopback }),
+            _ => sp.sink().push(Event::SegmentsUnavailable {
+                reason: CaptureUnavailable::OnlyLoopback,
+            }),
         }
         let mut sink = sp.sink();
-        sink.push(Event::Connected { at_us: sink.now_us(), sender: me.to_string(), receiver: target.to_string() });
+        sink.push(Event::Connected {
+            at_us: sink.now_us(),
+            sender: me.to_string(),
+            receiver: target.to_string(),
+        });
         record_sender_options(&socket, &exp, &mut sink);
         drop(sink);
         let sender_done = Arc::new(AtomicBool::new(false));
@@ -203,13 +232,31 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
 fn record_sender_options(socket: &Socket, exp: &Experiment, sink: &mut EventSink) {
     let at_us = sink.now_us();
     let mut opt = |opt, requested: Option<u64>, actual: io::Result<u64>| match actual {
-        Ok(actual) => sink.push(Event::SockOpt { at_us, side: Side::TcpSender, opt, requested, actual }),
+        Ok(actual) => sink.push(Event::SockOpt {
+            at_us,
+            side: Side::TcpSender,
+            opt,
+            requested,
+            actual,
+        }),
         // What this OS does not report (Windows' MSS) is left out, not shown as a failure.
         Err(e) if e.kind() == io::ErrorKind::Unsupported => {}
-        Err(e) => sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::call(Call::GetSockOpt { opt }, &e) }),
+        Err(e) => sink.push(Event::Error {
+            at_us,
+            side: Side::TcpSender,
+            error: Fault::call(Call::GetSockOpt { opt }, &e),
+        }),
     };
-    opt(SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), socket.tcp_nodelay().map(u64::from));
-    opt(SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), socket.send_buffer_size().map(|n| n as u64));
+    opt(
+        SockOpt::TcpNodelay,
+        Some(u64::from(!exp.sender.nagle)),
+        socket.tcp_nodelay().map(u64::from),
+    );
+    opt(
+        SockOpt::SndBuf,
+        exp.sender.sndbuf.map(u64::from),
+        socket.send_buffer_size().map(|n| n as u64),
+    );
     opt(SockOpt::Mss, None, sys::tcp_info(socket).map(|i| u64::from(i.snd_mss)));
 }
 
@@ -226,7 +273,9 @@ pub(crate) fn drain_replies(reader: &Socket, replies: &Replies, stop: &AtomicBoo
                 quiet_since = None;
             }
             Err(e) if is_timeout(&e) => {
-                if sender_done.load(Ordering::Relaxed) && quiet_since.get_or_insert_with(Instant::now).elapsed() > REPLY_GRACE {
+                if sender_done.load(Ordering::Relaxed)
+                    && quiet_since.get_or_insert_with(Instant::now).elapsed() > REPLY_GRACE
+                {
                     return;
                 }
             }

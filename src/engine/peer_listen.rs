@@ -29,13 +29,15 @@ use socket2::{Domain, Socket, Type};
 
 use crate::framing::FramingMode;
 
-use crate::config::MAX_LISTEN_LANES;
-use super::event::{Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, ReadCuts, Side, SockOpt};
+use super::event::{
+    Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, ReadCuts, Side, SockOpt,
+};
 use super::peer::{is_timeout, sock_err, ListenOptions};
+use super::reply_cuts::{ReplyFrame, ReplyShaper};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
-use super::reply_cuts::{ReplyFrame, ReplyShaper};
 use super::{EngineError, Run};
+use crate::config::MAX_LISTEN_LANES;
 
 pub use crate::config::MAX_CLIENTS_AT_ONCE;
 
@@ -46,14 +48,19 @@ pub fn bind_tcp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
     // Like the seed's servers: a restart right after a run must not fail on TIME_WAIT.
     listener.set_reuse_address(true).map_err(sock_err("set SO_REUSEADDR"))?;
     listener.bind(&addr.into()).map_err(sock_err("bind listener"))?;
-    listener.listen(MAX_CLIENTS_AT_ONCE as i32).map_err(sock_err("listen"))?;
+    listener
+        .listen(MAX_CLIENTS_AT_ONCE as i32)
+        .map_err(sock_err("listen"))?;
     let bound = local(&listener)?;
     Ok((listener, bound))
 }
 
 pub(crate) fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
     let addr = socket.local_addr().map_err(sock_err("local address"))?;
-    addr.as_socket().ok_or_else(|| EngineError::Socket { what: "local address", os: io::Error::other("not an IP address") })
+    addr.as_socket().ok_or_else(|| EngineError::Socket {
+        what: "local address",
+        os: io::Error::other("not an IP address"),
+    })
 }
 
 /// Serves clients on `listener` until `opts.clients` of them were served (0 = until Stop).
@@ -61,11 +68,15 @@ pub fn listen_tcp(listener: Socket, opts: ListenOptions, wake: Option<Wake>) -> 
     crate::config::validate_read_size(crate::config::Setting::ReadSize, opts.read_size)?;
     crate::config::validate_max_frame_len(opts.max_frame_len)?;
     // Polling accept() lets Stop end a listen nobody connected to.
-    listener.set_nonblocking(true).map_err(sock_err("set listener non-blocking"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(sock_err("set listener non-blocking"))?;
     let me = local(&listener)?.to_string();
     Run::start_with(wake, move |sp, stop, _capture_done| {
         let stop = stop.clone();
-        sp.spawn("listen-acceptor", move |sink| accept_loop(&listener, &me, opts, sink, &stop))
+        sp.spawn("listen-acceptor", move |sink| {
+            accept_loop(&listener, &me, opts, sink, &stop)
+        })
     })
 }
 
@@ -97,21 +108,53 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 if !make_room(&clients) {
                     // Closing at once, nothing held for it; the client reads why before the end.
                     refuse(conn, opts.refusal);
-                    report(sink, peer, Tally::default(), ClientOutcome::Refused { limit: MAX_CLIENTS_AT_ONCE });
+                    report(
+                        sink,
+                        peer,
+                        Tally::default(),
+                        ClientOutcome::Refused {
+                            limit: MAX_CLIENTS_AT_ONCE,
+                        },
+                    );
                     continue;
                 }
-                let timeouts = conn.set_nonblocking(false).and_then(|()| conn.set_read_timeout(Some(POLL))).and_then(|()| conn.set_write_timeout(Some(POLL)));
+                let timeouts = conn
+                    .set_nonblocking(false)
+                    .and_then(|()| conn.set_read_timeout(Some(POLL)))
+                    .and_then(|()| conn.set_write_timeout(Some(POLL)));
                 if let Err(e) = timeouts {
-                    report(sink, peer, Tally::default(), ClientOutcome::Failed { error: Fault::call(Call::SetSockOpt, &e) });
+                    report(
+                        sink,
+                        peer,
+                        Tally::default(),
+                        ClientOutcome::Failed {
+                            error: Fault::call(Call::SetSockOpt, &e),
+                        },
+                    );
                     continue;
                 }
                 let state = Arc::new(ClientState::default());
-                let session = Session { peer: peer.clone(), me: me.to_string(), opts, shared: shared.clone(), state: state.clone() };
+                let session = Session {
+                    peer: peer.clone(),
+                    me: me.to_string(),
+                    opts,
+                    shared: shared.clone(),
+                    state: state.clone(),
+                };
                 let mut report_sink = sink.sibling();
-                let spawned = std::thread::Builder::new().name("stickyviz-client".into()).spawn(move || session.serve(conn, &mut report_sink));
+                let spawned = std::thread::Builder::new()
+                    .name("stickyviz-client".into())
+                    .spawn(move || session.serve(conn, &mut report_sink));
                 match spawned {
                     Ok(thread) => clients.push(Client { thread, state }),
-                    Err(e) => report(sink, peer, Tally::default(), ClientOutcome::Failed { error: Fault::call(Call::SpawnThread, &e) }),
+                    Err(e) => report(
+                        sink,
+                        peer,
+                        Tally::default(),
+                        ClientOutcome::Failed {
+                            error: Fault::call(Call::SpawnThread, &e),
+                        },
+                    ),
                 }
             }
             Err(e) if is_timeout(&e) => {
@@ -124,7 +167,11 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
                 if !accept_error_reported {
                     accept_error_reported = true;
                     let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::call(Call::Accept, &e) });
+                    sink.push(Event::Error {
+                        at_us,
+                        side: Side::TcpReceiver,
+                        error: Fault::call(Call::Accept, &e),
+                    });
                 }
                 std::thread::sleep(POLL);
             }
@@ -138,21 +185,41 @@ fn accept_loop(listener: &Socket, me: &str, opts: ListenOptions, sink: &mut Even
     // reported, then closed with the listener.
     while let Ok((conn, addr)) = listener.accept() {
         drop(conn);
-        report(sink, addr.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string()), Tally::default(), ClientOutcome::Stopped);
+        report(
+            sink,
+            addr.as_socket().map_or_else(|| "?".to_string(), |a| a.to_string()),
+            Tally::default(),
+            ClientOutcome::Stopped,
+        );
     }
     shared.closing.store(true, Ordering::Relaxed);
     for c in clients {
         if c.thread.join().is_err() {
             let at_us = sink.now_us();
-            sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::Panicked { thread: PanickedThread::Client } });
+            sink.push(Event::Error {
+                at_us,
+                side: Side::TcpReceiver,
+                error: Fault::Panicked {
+                    thread: PanickedThread::Client,
+                },
+            });
         }
     }
     let at_us = sink.now_us();
     if shared.next_lane.load(Ordering::Relaxed) == 0 {
         // Nobody sent anything: the main timeline still needs its end.
-        sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes: 0, reason: end });
+        sink.push(Event::Ended {
+            at_us,
+            side: Side::TcpReceiver,
+            bytes: 0,
+            reason: end,
+        });
     } else if let EndReason::Failed(error) = end {
-        sink.push(Event::Error { at_us, side: Side::TcpReceiver, error });
+        sink.push(Event::Error {
+            at_us,
+            side: Side::TcpReceiver,
+            error,
+        });
     }
 }
 
@@ -194,7 +261,13 @@ fn reap(clients: &mut Vec<Client>, sink: &mut EventSink) {
             // `remove`, not `swap_remove`: accept order is how the longest-silent is found.
             if clients.remove(k).thread.join().is_err() {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::TcpReceiver, error: Fault::Panicked { thread: PanickedThread::Client } });
+                sink.push(Event::Error {
+                    at_us,
+                    side: Side::TcpReceiver,
+                    error: Fault::Panicked {
+                        thread: PanickedThread::Client,
+                    },
+                });
             }
         } else {
             k += 1;
@@ -215,8 +288,10 @@ fn refuse(conn: Socket, line: &str) {
 }
 
 fn transient_accept_error(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::OutOfMemory)
-        || super::sys::is_transient_accept_error(e)
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::OutOfMemory
+    ) || super::sys::is_transient_accept_error(e)
 }
 
 /// What a client's connection carried, counted where it was served.
@@ -231,8 +306,23 @@ struct Tally {
 
 fn report(sink: &mut EventSink, peer: String, tally: Tally, outcome: ClientOutcome) {
     let at_us = sink.now_us();
-    let Tally { lane, bytes, frames, decode_errors, cuts } = tally;
-    sink.push(Event::Client { at_us, peer, lane, bytes, frames, outcome, decode_errors, cuts });
+    let Tally {
+        lane,
+        bytes,
+        frames,
+        decode_errors,
+        cuts,
+    } = tally;
+    sink.push(Event::Client {
+        at_us,
+        peer,
+        lane,
+        bytes,
+        frames,
+        outcome,
+        decode_errors,
+        cuts,
+    });
     // Reports are rare and the acceptor may sleep next: the window shows them at once.
     sink.flush();
 }
@@ -271,18 +361,33 @@ impl Session {
                 let reason = match &outcome {
                     ClientOutcome::Served | ClientOutcome::ClosedMidFrame { .. } => EndReason::Complete,
                     ClientOutcome::Stopped => EndReason::Stopped,
-                    ClientOutcome::Reset { error, .. } => EndReason::PeerClosed(Fault::PeerGone { error: error.clone() }),
+                    ClientOutcome::Reset { error, .. } => {
+                        EndReason::PeerClosed(Fault::PeerGone { error: error.clone() })
+                    }
                     // The decode error itself is on the timeline already.
                     ClientOutcome::Dropped { .. } => EndReason::Failed(Fault::ClosedBadHeader),
                     ClientOutcome::Failed { error } => EndReason::Failed(error.clone()),
-                    ClientOutcome::SentNothing | ClientOutcome::Refused { .. } | ClientOutcome::Evicted { .. } => EndReason::Complete,
+                    ClientOutcome::SentNothing | ClientOutcome::Refused { .. } | ClientOutcome::Evicted { .. } => {
+                        EndReason::Complete
+                    }
                 };
                 let at_us = s.sink.now_us();
-                s.sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes: s.offset, reason });
+                s.sink.push(Event::Ended {
+                    at_us,
+                    side: Side::TcpReceiver,
+                    bytes: s.offset,
+                    reason,
+                });
                 s.sink.flush();
                 s.checker.close_cuts();
                 let c = &s.checker;
-                Tally { lane: s.lane, bytes: s.offset, frames: c.frames_decoded(), decode_errors: c.decode_errors(), cuts: c.read_cuts() }
+                Tally {
+                    lane: s.lane,
+                    bytes: s.offset,
+                    frames: c.frames_decoded(),
+                    decode_errors: c.decode_errors(),
+                    cuts: c.read_cuts(),
+                }
             }
             None => Tally::default(),
         };
@@ -290,7 +395,13 @@ impl Session {
     }
 
     /// Reads until the client closes, resets, sends what cannot be decoded, or the listener ends.
-    fn read_loop(&self, conn: &Socket, accepted_us: u64, report_sink: &EventSink, stream: &mut Option<Stream>) -> ClientOutcome {
+    fn read_loop(
+        &self,
+        conn: &Socket,
+        accepted_us: u64,
+        report_sink: &EventSink,
+        stream: &mut Option<Stream>,
+    ) -> ClientOutcome {
         let read_size = self.opts.read_size as usize;
         let mut buf = vec![0u8; read_size];
         let mut shaper = ReplyShaper::default();
@@ -298,12 +409,16 @@ impl Session {
             // Evicted first: the listener may end before this thread looks (the newcomer it
             // made room for can be served within a poll interval), and it was let go before.
             if self.state.evicted.load(Ordering::Relaxed) {
-                return ClientOutcome::Evicted { limit: MAX_CLIENTS_AT_ONCE };
+                return ClientOutcome::Evicted {
+                    limit: MAX_CLIENTS_AT_ONCE,
+                };
             }
             if self.shared.closing.load(Ordering::Relaxed) {
                 return ClientOutcome::Stopped;
             }
-            let want = stream.as_ref().map_or(read_size, |s| s.checker.next_read_size(read_size));
+            let want = stream
+                .as_ref()
+                .map_or(read_size, |s| s.checker.next_read_size(read_size));
             let start_us = report_sink.now_us();
             match (&*conn).read(&mut buf[..want]) {
                 Ok(0) => {
@@ -329,7 +444,10 @@ impl Session {
                     }
                     if self.opts.echo && self.opts.torture {
                         let replies = match self.opts.framing {
-                            FramingMode::None => vec![ReplyFrame { bytes: buf[..n].to_ascii_uppercase(), split_at: n / 2 }],
+                            FramingMode::None => vec![ReplyFrame {
+                                bytes: buf[..n].to_ascii_uppercase(),
+                                split_at: n / 2,
+                            }],
                             _ => s.checker.take_reply_frames(),
                         };
                         for piece in shaper.shape(replies) {
@@ -387,10 +505,15 @@ impl Session {
     /// A connection that broke: a reset (mid-frame or not), or another failure.
     fn broken(&self, call: Call, e: &io::Error, stream: &mut Option<Stream>) -> ClientOutcome {
         if !peer_gone(e) {
-            return ClientOutcome::Failed { error: Fault::call(call, e) };
+            return ClientOutcome::Failed {
+                error: Fault::call(call, e),
+            };
         }
         let unfinished = stream.as_mut().and_then(|s| s.checker.finish(&mut s.sink));
-        ClientOutcome::Reset { error: e.into(), unfinished }
+        ClientOutcome::Reset {
+            error: e.into(),
+            unfinished,
+        }
     }
 
     /// The client sent its first byte: give it the next lane and record its connection there.
@@ -401,19 +524,45 @@ impl Session {
             k if k <= MAX_LISTEN_LANES => (Some(k), report_sink.sibling().for_connection(k)),
             _ => (None, report_sink.discarding()),
         };
-        sink.push(Event::Connected { at_us: accepted_us, sender: self.peer.clone(), receiver: self.me.clone() });
-        sink.push(Event::SegmentsUnavailable { reason: CaptureUnavailable::Listen });
+        sink.push(Event::Connected {
+            at_us: accepted_us,
+            sender: self.peer.clone(),
+            receiver: self.me.clone(),
+        });
+        sink.push(Event::SegmentsUnavailable {
+            reason: CaptureUnavailable::Listen,
+        });
         match conn.recv_buffer_size() {
-            Ok(n) => sink.push(Event::SockOpt { at_us: accepted_us, side: Side::TcpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 }),
-            Err(e) => sink.push(Event::Error { at_us: accepted_us, side: Side::TcpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
+            Ok(n) => sink.push(Event::SockOpt {
+                at_us: accepted_us,
+                side: Side::TcpReceiver,
+                opt: SockOpt::RcvBuf,
+                requested: None,
+                actual: n as u64,
+            }),
+            Err(e) => sink.push(Event::Error {
+                at_us: accepted_us,
+                side: Side::TcpReceiver,
+                error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e),
+            }),
         }
-        let mut checker = FrameChecker::new(self.opts.framing, self.opts.max_frame_len, self.opts.length_prefix, None);
+        let mut checker = FrameChecker::new(
+            self.opts.framing,
+            self.opts.max_frame_len,
+            self.opts.length_prefix,
+            None,
+        );
         if self.opts.echo {
             checker.echo_frames(self.opts.framing, self.opts.length_prefix);
         }
         if self.opts.framing != FramingMode::None {
             checker.classify_reads();
         }
-        Stream { lane, sink, checker, offset: 0 }
+        Stream {
+            lane,
+            sink,
+            checker,
+            offset: 0,
+        }
     }
 }

@@ -22,12 +22,17 @@ use super::{sys, udp, EngineError, Run};
 pub fn bind_udp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, None).map_err(sock_err("create UDP socket"))?;
     socket.bind(&addr.into()).map_err(sock_err("bind UDP socket"))?;
-    socket.set_read_timeout(Some(POLL)).map_err(sock_err("set UDP SO_RCVTIMEO"))?;
+    socket
+        .set_read_timeout(Some(POLL))
+        .map_err(sock_err("set UDP SO_RCVTIMEO"))?;
     let bound = socket
         .local_addr()
         .map_err(sock_err("UDP local address"))?
         .as_socket()
-        .ok_or_else(|| EngineError::Socket { what: "UDP local address", os: io::Error::other("not an IP address") })?;
+        .ok_or_else(|| EngineError::Socket {
+            what: "UDP local address",
+            os: io::Error::other("not an IP address"),
+        })?;
     Ok((socket, bound))
 }
 
@@ -39,15 +44,31 @@ pub fn listen_udp(socket: Socket, opts: ListenOptions, wake: Option<Wake>) -> Re
         sp.spawn("peer-udp-receiver", move |sink| {
             let (bytes, reason) = receive_datagrams(&socket, opts, sink, &stop);
             let at_us = sink.now_us();
-            sink.push(Event::Ended { at_us, side: Side::UdpReceiver, bytes, reason });
+            sink.push(Event::Ended {
+                at_us,
+                side: Side::UdpReceiver,
+                bytes,
+                reason,
+            });
         })
     })
 }
 
-fn receive_datagrams(socket: &Socket, opts: ListenOptions, sink: &mut EventSink, stop: &AtomicBool) -> (u64, EndReason) {
+fn receive_datagrams(
+    socket: &Socket,
+    opts: ListenOptions,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> (u64, EndReason) {
     let at_us = sink.now_us();
     if let Ok(n) = socket.recv_buffer_size() {
-        sink.push(Event::SockOpt { at_us, side: Side::UdpReceiver, opt: SockOpt::RcvBuf, requested: None, actual: n as u64 });
+        sink.push(Event::SockOpt {
+            at_us,
+            side: Side::UdpReceiver,
+            opt: SockOpt::RcvBuf,
+            requested: None,
+            actual: n as u64,
+        });
     }
     let mut buf = vec![0u8; opts.read_size as usize];
     let mut bytes = 0u64;
@@ -74,10 +95,20 @@ fn receive_datagrams(socket: &Socket, opts: ListenOptions, sink: &mut EventSink,
                 last = Some(Instant::now());
                 bytes += n as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramReceived { at_us, msg: parse_msg_id(&buf[..n]), len: n as u32, real_len: real as u32, os_error: d.os_error });
+                sink.push(Event::DatagramReceived {
+                    at_us,
+                    msg: parse_msg_id(&buf[..n]),
+                    len: n as u32,
+                    real_len: real as u32,
+                    os_error: d.os_error,
+                });
                 if opts.echo {
                     if let Err(e) = socket.send_to(&buf[..n].to_ascii_uppercase(), &from) {
-                        sink.push(Event::Error { at_us, side: Side::UdpReceiver, error: Fault::call(Call::EchoSendTo, &e) });
+                        sink.push(Event::Error {
+                            at_us,
+                            side: Side::UdpReceiver,
+                            error: Fault::call(Call::EchoSendTo, &e),
+                        });
                     }
                 }
             }
@@ -93,14 +124,18 @@ pub fn send_udp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
     let socket = Socket::new(Domain::for_address(target), Type::DGRAM, None).map_err(sock_err("create UDP sender"))?;
     socket.connect(&target.into()).map_err(sock_err("connect UDP sender"))?;
     let reader = socket.try_clone().map_err(sock_err("clone UDP sender"))?;
-    reader.set_read_timeout(Some(POLL)).map_err(sock_err("set UDP SO_RCVTIMEO"))?;
+    reader
+        .set_read_timeout(Some(POLL))
+        .map_err(sock_err("set UDP SO_RCVTIMEO"))?;
     let replies = Arc::new(Replies::default());
     let counter = replies.clone();
     let exp = exp.clone();
     let run = Run::start_with(wake, move |sp, stop, _| {
         let done = Arc::new(AtomicBool::new(false));
         let (s1, d1) = (stop.clone(), done.clone());
-        sp.spawn("peer-udp-replies", move |_sink| drain_datagrams(&reader, &counter, &s1, &d1))?;
+        sp.spawn("peer-udp-replies", move |_sink| {
+            drain_datagrams(&reader, &counter, &s1, &d1)
+        })?;
         let s2 = stop.clone();
         sp.spawn("udp-sender", move |sink| udp::send_all(socket, &exp, sink, &s2, &done))
     })?;
@@ -119,7 +154,9 @@ fn drain_datagrams(reader: &Socket, replies: &Replies, stop: &AtomicBool, sender
                 quiet_since = None;
             }
             Err(e) if is_timeout(&e) => {
-                if sender_done.load(Ordering::Relaxed) && quiet_since.get_or_insert_with(Instant::now).elapsed() > REPLY_GRACE {
+                if sender_done.load(Ordering::Relaxed)
+                    && quiet_since.get_or_insert_with(Instant::now).elapsed() > REPLY_GRACE
+                {
                     return;
                 }
             }

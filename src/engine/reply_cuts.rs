@@ -71,7 +71,11 @@ impl ReplyShaper {
                 }
                 ReplyCut::HeaderApart => {
                     let at = reply.split_at.min(reply.bytes.len());
-                    [&reply.bytes[..at], &reply.bytes[at..]].into_iter().filter(|p| !p.is_empty()).map(<[u8]>::to_vec).collect()
+                    [&reply.bytes[..at], &reply.bytes[at..]]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .map(<[u8]>::to_vec)
+                        .collect()
                 }
                 ReplyCut::Merged => {
                     self.held.extend_from_slice(&reply.bytes);
@@ -79,7 +83,11 @@ impl ReplyShaper {
                     continue;
                 }
             };
-            let pause = if cut == ReplyCut::ByteWrites { BYTE_PAUSE } else { SPLIT_PAUSE };
+            let pause = if cut == ReplyCut::ByteWrites {
+                BYTE_PAUSE
+            } else {
+                SPLIT_PAUSE
+            };
             if !self.held.is_empty() {
                 // the held reply and this one's first piece leave in one write
                 self.held_since = None;
@@ -92,7 +100,10 @@ impl ReplyShaper {
                 }
             }
             for (k, bytes) in pieces.into_iter().enumerate() {
-                out.push(ReplyPiece { pause_before: if k == 0 { Duration::ZERO } else { pause }, bytes });
+                out.push(ReplyPiece {
+                    pause_before: if k == 0 { Duration::ZERO } else { pause },
+                    bytes,
+                });
             }
         }
         out
@@ -115,7 +126,10 @@ mod tests {
     use super::*;
 
     fn reply(text: &[u8], split_at: usize) -> ReplyFrame {
-        ReplyFrame { bytes: text.to_vec(), split_at }
+        ReplyFrame {
+            bytes: text.to_vec(),
+            split_at,
+        }
     }
 
     #[test]
@@ -123,9 +137,15 @@ mod tests {
         let mut shaper = ReplyShaper::default();
         let first = shaper.shape(vec![reply(b"\0\0\0\x02AB", 4)]);
         assert_eq!(first.len(), 6, "one write per byte: {first:?}");
-        assert!(first.iter().skip(1).all(|p| p.pause_before == BYTE_PAUSE && p.bytes.len() == 1));
+        assert!(first
+            .iter()
+            .skip(1)
+            .all(|p| p.pause_before == BYTE_PAUSE && p.bytes.len() == 1));
         let second = shaper.shape(vec![reply(b"\0\0\0\x02CD", 4)]);
-        assert_eq!(second.iter().map(|p| p.bytes.clone()).collect::<Vec<_>>(), vec![b"\0\0\0\x02".to_vec(), b"CD".to_vec()]);
+        assert_eq!(
+            second.iter().map(|p| p.bytes.clone()).collect::<Vec<_>>(),
+            vec![b"\0\0\0\x02".to_vec(), b"CD".to_vec()]
+        );
         assert_eq!(second[1].pause_before, SPLIT_PAUSE);
         // the third is held, and leaves in one write with the fourth's first piece
         assert!(shaper.shape(vec![reply(b"\0\0\0\x02EF", 4)]).is_empty());

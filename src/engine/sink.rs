@@ -45,7 +45,9 @@ pub struct Clock {
 
 impl Clock {
     pub fn start() -> Self {
-        Self { origin_unix_ns: unix_now_ns() }
+        Self {
+            origin_unix_ns: unix_now_ns(),
+        }
     }
 
     /// The clock whose origin is `origin_unix_ns` (ns since the Unix epoch): another process's
@@ -75,7 +77,9 @@ impl Clock {
 }
 
 fn unix_now_ns() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// A per-thread batcher of events.
@@ -132,7 +136,10 @@ impl EventSink {
 
     fn tagged(&self, event: Event) -> Event {
         match self.conn {
-            Some(conn) => Event::Conn { conn, event: Box::new(event) },
+            Some(conn) => Event::Conn {
+                conn,
+                event: Box::new(event),
+            },
             None => event,
         }
     }
@@ -172,7 +179,10 @@ impl EventSink {
     pub fn flush(&mut self) {
         if !self.bytes.is_empty() {
             let data = std::mem::take(&mut self.bytes);
-            let event = self.tagged(Event::Bytes { offset: self.bytes_from, data });
+            let event = self.tagged(Event::Bytes {
+                offset: self.bytes_from,
+                data,
+            });
             self.batch.push(event);
         }
         if self.batch.is_empty() {

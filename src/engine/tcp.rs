@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Socket, Type};
 
 use crate::config::{Experiment, WriteSplit};
-use crate::framing::{Classifier, DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder};
+use crate::framing::{
+    Classifier, DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder,
+};
 
 use super::event::{Call, EndReason, Event, Fault, MsgId, ReadCuts, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
@@ -33,11 +35,13 @@ pub struct TcpPair {
     pub receiver_addr: SocketAddrV4,
 }
 
-
 fn v4(addr: socket2::SockAddr) -> Result<SocketAddrV4, EngineError> {
     match addr.as_socket() {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket { what: "local address", os: io::Error::other("not an IPv4 address") }),
+        _ => Err(EngineError::Socket {
+            what: "local address",
+            os: io::Error::other("not an IPv4 address"),
+        }),
     }
 }
 
@@ -49,7 +53,9 @@ pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, Sock
     if let Some(n) = exp.receiver.rcvbuf {
         // Set on the listener: an accepted socket inherits it, and only then does the window
         // announced in the handshake follow it.
-        listener.set_recv_buffer_size(n as usize).map_err(sock_err("set SO_RCVBUF"))?;
+        listener
+            .set_recv_buffer_size(n as usize)
+            .map_err(sock_err("set SO_RCVBUF"))?;
     }
     if let Some(mss) = exp.mss {
         // TCP_MAXSEG on both ends: the listener's is inherited by the accepted socket and
@@ -57,25 +63,39 @@ pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, Sock
         // larger than the smaller of the two (minus 12 bytes of timestamp option).
         sys::set_tcp_mss(&listener, mss).map_err(sock_err("set TCP_MAXSEG"))?;
     }
-    listener.bind(&localhost.into()).map_err(sock_err("bind listener on 127.0.0.1"))?;
+    listener
+        .bind(&localhost.into())
+        .map_err(sock_err("bind listener on 127.0.0.1"))?;
     listener.listen(1).map_err(sock_err("listen"))?;
     let receiver_addr = v4(listener.local_addr().map_err(sock_err("listener address"))?)?;
 
     let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create sender"))?;
-    client.set_tcp_nodelay(!exp.sender.nagle).map_err(sock_err("set TCP_NODELAY"))?;
+    client
+        .set_tcp_nodelay(!exp.sender.nagle)
+        .map_err(sock_err("set TCP_NODELAY"))?;
     if let Some(n) = exp.sender.sndbuf {
-        client.set_send_buffer_size(n as usize).map_err(sock_err("set SO_SNDBUF"))?;
+        client
+            .set_send_buffer_size(n as usize)
+            .map_err(sock_err("set SO_SNDBUF"))?;
     }
     if let Some(mss) = exp.mss {
         sys::set_tcp_mss(&client, mss).map_err(sock_err("set TCP_MAXSEG"))?;
     }
-    client.bind(&localhost.into()).map_err(sock_err("bind sender on 127.0.0.1"))?;
+    client
+        .bind(&localhost.into())
+        .map_err(sock_err("bind sender on 127.0.0.1"))?;
     let sender_addr = v4(client.local_addr().map_err(sock_err("sender address"))?)?;
     Ok((listener, client, sender_addr, receiver_addr))
 }
 
 /// Connects the client to the listener and accepts; the listener is closed afterwards.
-pub fn connect(listener: Socket, client: Socket, sender_addr: SocketAddrV4, receiver_addr: SocketAddrV4, exp: &Experiment) -> Result<TcpPair, EngineError> {
+pub fn connect(
+    listener: Socket,
+    client: Socket,
+    sender_addr: SocketAddrV4,
+    receiver_addr: SocketAddrV4,
+    exp: &Experiment,
+) -> Result<TcpPair, EngineError> {
     client
         .connect_timeout(&SocketAddr::V4(receiver_addr).into(), Duration::from_secs(2))
         .map_err(sock_err("connect to 127.0.0.1"))?;
@@ -83,34 +103,84 @@ pub fn connect(listener: Socket, client: Socket, sender_addr: SocketAddrV4, rece
     if exp.sender.cork {
         sys::set_tcp_cork(&client, true).map_err(sock_err("set TCP_CORK"))?;
     }
-    client.set_write_timeout(Some(POLL)).map_err(sock_err("set SO_SNDTIMEO"))?;
-    receiver.set_read_timeout(Some(POLL)).map_err(sock_err("set SO_RCVTIMEO"))?;
-    Ok(TcpPair { sender: client, receiver, sender_addr, receiver_addr })
+    client
+        .set_write_timeout(Some(POLL))
+        .map_err(sock_err("set SO_SNDTIMEO"))?;
+    receiver
+        .set_read_timeout(Some(POLL))
+        .map_err(sock_err("set SO_RCVTIMEO"))?;
+    Ok(TcpPair {
+        sender: client,
+        receiver,
+        sender_addr,
+        receiver_addr,
+    })
 }
 
 /// Records what the kernel actually set for each option (it doubles buffer sizes, for one).
 pub fn record_options(pair: &TcpPair, exp: &Experiment, sink: &mut EventSink) {
     let at_us = sink.now_us();
     let mut opt = |side, opt, requested: Option<u64>, actual: io::Result<u64>| match actual {
-        Ok(actual) => sink.push(Event::SockOpt { at_us, side, opt, requested, actual }),
+        Ok(actual) => sink.push(Event::SockOpt {
+            at_us,
+            side,
+            opt,
+            requested,
+            actual,
+        }),
         // What this OS does not report (Windows' MSS) is left out, not shown as a failure.
         Err(e) if e.kind() == io::ErrorKind::Unsupported => {}
-        Err(e) => sink.push(Event::Error { at_us, side, error: Fault::call(Call::GetSockOpt { opt }, &e) }),
+        Err(e) => sink.push(Event::Error {
+            at_us,
+            side,
+            error: Fault::call(Call::GetSockOpt { opt }, &e),
+        }),
     };
     let s = &pair.sender;
-    opt(Side::TcpSender, SockOpt::TcpNodelay, Some(u64::from(!exp.sender.nagle)), s.tcp_nodelay().map(u64::from));
-    opt(Side::TcpSender, SockOpt::TcpCork, Some(u64::from(exp.sender.cork)), sys::tcp_cork(s).map(u64::from));
-    opt(Side::TcpSender, SockOpt::SndBuf, exp.sender.sndbuf.map(u64::from), s.send_buffer_size().map(|n| n as u64));
-    opt(Side::TcpSender, SockOpt::Mss, exp.mss.map(u64::from), sys::tcp_info(s).map(|i| u64::from(i.snd_mss)));
-    opt(Side::TcpReceiver, SockOpt::RcvBuf, exp.receiver.rcvbuf.map(u64::from), pair.receiver.recv_buffer_size().map(|n| n as u64));
+    opt(
+        Side::TcpSender,
+        SockOpt::TcpNodelay,
+        Some(u64::from(!exp.sender.nagle)),
+        s.tcp_nodelay().map(u64::from),
+    );
+    opt(
+        Side::TcpSender,
+        SockOpt::TcpCork,
+        Some(u64::from(exp.sender.cork)),
+        sys::tcp_cork(s).map(u64::from),
+    );
+    opt(
+        Side::TcpSender,
+        SockOpt::SndBuf,
+        exp.sender.sndbuf.map(u64::from),
+        s.send_buffer_size().map(|n| n as u64),
+    );
+    opt(
+        Side::TcpSender,
+        SockOpt::Mss,
+        exp.mss.map(u64::from),
+        sys::tcp_info(s).map(|i| u64::from(i.snd_mss)),
+    );
+    opt(
+        Side::TcpReceiver,
+        SockOpt::RcvBuf,
+        exp.receiver.rcvbuf.map(u64::from),
+        pair.receiver.recv_buffer_size().map(|n| n as u64),
+    );
 }
 
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
 }
 
 pub(crate) fn peer_gone(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted)
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionAborted
+    )
 }
 
 /// The sender thread's body.
@@ -121,7 +191,11 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             if exp.sender.cork {
                 if let Err(e) = sys::set_tcp_cork(&socket, false) {
                     let at_us = sink.now_us();
-                    sink.push(Event::Error { at_us, side: Side::TcpSender, error: Fault::call(Call::Uncork, &e) });
+                    sink.push(Event::Error {
+                        at_us,
+                        side: Side::TcpSender,
+                        error: Fault::call(Call::Uncork, &e),
+                    });
                 }
             }
             // Closing our half tells the reader "no more data" (its recv() returns 0).
@@ -132,7 +206,12 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
         Err((bytes, reason)) => (bytes, stopped_or(reason, stop)),
     };
     let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::TcpSender, bytes: reason.0, reason: reason.1 });
+    sink.push(Event::Ended {
+        at_us,
+        side: Side::TcpSender,
+        bytes: reason.0,
+        reason: reason.1,
+    });
 }
 
 pub(crate) type Outcome = Result<u64, (u64, EndReason)>;
@@ -155,7 +234,11 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
     let mut framed = Vec::new();
     for i in 0..w.count {
         if i > 0 {
-            let pause = if w.burst > 0 && i % w.burst == 0 { w.burst_gap_us } else { w.gap_us };
+            let pause = if w.burst > 0 && i % w.burst == 0 {
+                w.burst_gap_us
+            } else {
+                w.gap_us
+            };
             if !sink.pause(Duration::from_micros(pause), stop) {
                 return Err((offset, EndReason::Stopped));
             }
@@ -165,7 +248,13 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
         let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(i);
         let at_us = sink.now_us();
-        sink.push(Event::Message { at_us, msg, offset: StreamOffset(offset), len: framed.len() as u32, header_len: header_len as u32 });
+        sink.push(Event::Message {
+            at_us,
+            msg,
+            offset: StreamOffset(offset),
+            len: framed.len() as u32,
+            header_len: header_len as u32,
+        });
         let cuts: Vec<&[u8]> = match exp.sender.split {
             WriteSplit::Whole => vec![&framed[..]],
             WriteSplit::HeaderThenBody if header_len > 0 => vec![&framed[..header_len], &framed[header_len..]],
@@ -184,7 +273,14 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
 
 /// One `send()` per piece; a `send()` that returns less (buffer full, timeout) is followed by
 /// another, and each is recorded as the kernel saw it.
-pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut offset: u64, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
+pub(crate) fn write_piece(
+    socket: &Socket,
+    mut piece: &[u8],
+    msg: MsgId,
+    mut offset: u64,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+) -> Outcome {
     while !piece.is_empty() {
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
@@ -209,7 +305,9 @@ pub(crate) fn write_piece(socket: &Socket, mut piece: &[u8], msg: MsgId, mut off
                 piece = &piece[n..];
             }
             Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+            Err(e) if peer_gone(&e) => {
+                return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })))
+            }
             Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
         }
     }
@@ -225,7 +323,11 @@ pub(crate) fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &Ato
         let settled = info.notsent_bytes == 0 && info.unacked == 0;
         if settled || Instant::now() > deadline || stop.load(Ordering::Relaxed) {
             let at_us = sink.now_us();
-            sink.push(Event::WireTotal { at_us, segs_out: info.data_segs_out, retransmitted: info.total_retrans });
+            sink.push(Event::WireTotal {
+                at_us,
+                segs_out: info.data_segs_out,
+                retransmitted: info.total_retrans,
+            });
             return;
         }
         std::thread::sleep(Duration::from_micros(200));
@@ -235,9 +337,18 @@ pub(crate) fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &Ato
 /// The receiver thread's body.
 pub fn receive_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) {
     let (bytes, reason) = read_loop(&socket, exp, sink, stop);
-    let reason = if reason == EndReason::Complete { reason } else { stopped_or(reason, stop) };
+    let reason = if reason == EndReason::Complete {
+        reason
+    } else {
+        stopped_or(reason, stop)
+    };
     let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::TcpReceiver, bytes, reason });
+    sink.push(Event::Ended {
+        at_us,
+        side: Side::TcpReceiver,
+        bytes,
+        reason,
+    });
 }
 
 /// Runs the chosen decoder over each read and checks frames against the workload.
@@ -269,7 +380,6 @@ struct Cutting {
     reads: u64,
 }
 
-
 enum Decoder {
     Off,
     Stream(StreamDecoder),
@@ -282,9 +392,20 @@ impl<'e> FrameChecker<'e> {
         let decoder = match framing {
             FramingMode::None => Decoder::Off,
             FramingMode::NaiveU32 => Decoder::Naive(NaiveU32Decoder::with_prefix(max_frame_len, prefix)),
-            _ => framing.stream_decoder_with(max_frame_len, prefix).map_or(Decoder::Off, Decoder::Stream),
+            _ => framing
+                .stream_decoder_with(max_frame_len, prefix)
+                .map_or(Decoder::Off, Decoder::Stream),
         };
-        Self { exp, decoder, frames: 0, expected: Vec::new(), fatal: None, replies: None, errors: 0, cuts: None }
+        Self {
+            exp,
+            decoder,
+            frames: 0,
+            expected: Vec::new(),
+            fatal: None,
+            replies: None,
+            errors: 0,
+            cuts: None,
+        }
     }
 
     /// From now on, classify reads against the decoded frames: see [`Self::read_cuts`].
@@ -296,7 +417,11 @@ impl<'e> FrameChecker<'e> {
     pub fn read_cuts(&self) -> Option<ReadCuts> {
         let c = self.cuts.as_ref()?;
         let n = c.classifier.counts;
-        Some(ReadCuts { reads: c.reads, merged_reads: n.merged_reads, split_frames: n.split_messages })
+        Some(ReadCuts {
+            reads: c.reads,
+            merged_reads: n.merged_reads,
+            split_frames: n.split_messages,
+        })
     }
 
     /// No more reads: decides the classification's last read (as the analysis does at the
@@ -326,7 +451,10 @@ impl<'e> FrameChecker<'e> {
     /// Like [`Self::take_replies`], one reply at a time, each knowing where its header ends
     /// (`listen --torture` cuts replies there).
     pub fn take_reply_frames(&mut self) -> Vec<super::reply_cuts::ReplyFrame> {
-        self.replies.as_mut().map(|(_, _, out)| std::mem::take(out)).unwrap_or_default()
+        self.replies
+            .as_mut()
+            .map(|(_, _, out)| std::mem::take(out))
+            .unwrap_or_default()
     }
 
     /// Frames decoded so far (a request/response server answers each one).
@@ -355,7 +483,11 @@ impl<'e> FrameChecker<'e> {
             let mut bytes = Vec::new();
             let header_len = framing.encode_with(*prefix, &frame.payload.to_ascii_uppercase(), &mut bytes);
             // newline has no header: the text is cut from its line end
-            let split_at = if header_len > 0 { header_len } else { frame.payload.len() };
+            let split_at = if header_len > 0 {
+                header_len
+            } else {
+                frame.payload.len()
+            };
             out.push(super::reply_cuts::ReplyFrame { bytes, split_at });
         }
         let index = self.frames;
@@ -391,7 +523,10 @@ impl<'e> FrameChecker<'e> {
             Decoder::Stream(mut d) => {
                 if let Err(error) = d.decode_chunk(data, |f| sink.push(self.frame_event(f, at_us))) {
                     self.errors += 1;
-                    sink.push(Event::DecodeError { at_us, error: error.clone() });
+                    sink.push(Event::DecodeError {
+                        at_us,
+                        error: error.clone(),
+                    });
                     self.fatal = Some(error);
                 }
                 self.decoder = Decoder::Stream(d);
@@ -407,7 +542,10 @@ impl<'e> FrameChecker<'e> {
                     }
                     Err(error) => {
                         self.errors += 1;
-                        sink.push(Event::DecodeError { at_us, error: error.clone() });
+                        sink.push(Event::DecodeError {
+                            at_us,
+                            error: error.clone(),
+                        });
                         self.fatal = Some(error);
                     }
                 }
@@ -426,7 +564,10 @@ impl<'e> FrameChecker<'e> {
         let error = result.err()?;
         self.errors += 1;
         let at_us = sink.now_us();
-        sink.push(Event::DecodeError { at_us, error: error.clone() });
+        sink.push(Event::DecodeError {
+            at_us,
+            error: error.clone(),
+        });
         Some(error)
     }
 }
@@ -434,9 +575,22 @@ impl<'e> FrameChecker<'e> {
 /// Records one `recv()` that returned `data` (asked for `requested` bytes) at stream `offset`:
 /// the read event (its call began at `start_us`), the bytes kept for the inspector, the
 /// decoder's frames, stamped with the read's return. Returns the new offset.
-pub(crate) fn record_read(sink: &mut EventSink, checker: &mut FrameChecker<'_>, offset: u64, data: &[u8], requested: usize, start_us: u64) -> u64 {
+pub(crate) fn record_read(
+    sink: &mut EventSink,
+    checker: &mut FrameChecker<'_>,
+    offset: u64,
+    data: &[u8],
+    requested: usize,
+    start_us: u64,
+) -> u64 {
     let at_us = sink.now_us();
-    sink.push(Event::Read { start_us: Some(start_us), at_us, offset: StreamOffset(offset), len: data.len() as u32, requested: requested as u32 });
+    sink.push(Event::Read {
+        start_us: Some(start_us),
+        at_us,
+        offset: StreamOffset(offset),
+        len: data.len() as u32,
+        requested: requested as u32,
+    });
     if offset < BYTES_KEPT {
         let keep = data.len().min((BYTES_KEPT - offset) as usize);
         sink.push_bytes(StreamOffset(offset), &data[..keep]);

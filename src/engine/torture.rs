@@ -203,8 +203,14 @@ pub fn start_torture(opts: TortureOptions, wake: Option<Wake>) -> std::io::Resul
     let (tx, reports) = crossbeam_channel::unbounded();
     let stop = Arc::new(AtomicBool::new(false));
     let s = stop.clone();
-    let thread = std::thread::Builder::new().name("stickyviz-torture".into()).spawn(move || run_all(opts, &tx, &s, wake))?;
-    Ok(TortureRun { reports, stop, thread: Some(thread) })
+    let thread = std::thread::Builder::new()
+        .name("stickyviz-torture".into())
+        .spawn(move || run_all(opts, &tx, &s, wake))?;
+    Ok(TortureRun {
+        reports,
+        stop,
+        thread: Some(thread),
+    })
 }
 
 fn run_all(opts: TortureOptions, tx: &Sender<ScenarioReport>, stop: &AtomicBool, wake: Option<Wake>) {
@@ -237,7 +243,11 @@ impl Plan {
             frames: self.payloads.len() as u32,
             bytes: self.bytes.len() as u64,
             writes: self.cuts.len() as u32,
-            pause_ms: if self.cuts.len() > 1 { self.pause.as_millis() as u64 } else { 0 },
+            pause_ms: if self.cuts.len() > 1 {
+                self.pause.as_millis() as u64
+            } else {
+                0
+            },
             preview: self.bytes[..self.bytes.len().min(PREVIEW)].to_vec(),
         }
     }
@@ -252,15 +262,25 @@ fn wire(framing: FramingMode) -> FramingMode {
 }
 
 fn text_payload(label: &str, len: usize) -> Vec<u8> {
-    label.bytes().chain(b" abcdefghijklmnopqrstuvwxyz 0123456789".iter().copied().cycle()).take(len).collect()
+    label
+        .bytes()
+        .chain(b" abcdefghijklmnopqrstuvwxyz 0123456789".iter().copied().cycle())
+        .take(len)
+        .collect()
 }
 
 /// The plan of `scenario`, or `None` when the framing has no such part.
 fn plan(scenario: Scenario, opts: &TortureOptions) -> Option<Plan> {
     let framing = wire(opts.framing);
-    let max_payload = (opts.max_frame_len as u64).min(if framing == FramingMode::U32 { opts.length_prefix.max_value() } else { u64::MAX });
+    let max_payload = (opts.max_frame_len as u64).min(if framing == FramingMode::U32 {
+        opts.length_prefix.max_value()
+    } else {
+        u64::MAX
+    });
     let payloads: Vec<Vec<u8>> = match scenario {
-        Scenario::ManyInOneWrite => (0..MANY_FRAMES).map(|k| text_payload(&format!("frame {k} of {MANY_FRAMES}:"), 24 + k as usize)).collect(),
+        Scenario::ManyInOneWrite => (0..MANY_FRAMES)
+            .map(|k| text_payload(&format!("frame {k} of {MANY_FRAMES}:"), 24 + k as usize))
+            .collect(),
         Scenario::EmptyBody => vec![Vec::new()],
         Scenario::LargeBody => vec![text_payload("large body:", LARGE_BODY.min(max_payload as usize))],
         _ => vec![text_payload("hello stickyviz:", 24.min(max_payload as usize))],
@@ -294,25 +314,47 @@ fn plan(scenario: Scenario, opts: &TortureOptions) -> Option<Plan> {
         }
         _ => (vec![len], Duration::ZERO),
     };
-    Some(Plan { payloads, bytes, cuts, pause })
+    Some(Plan {
+        payloads,
+        bytes,
+        cuts,
+        pause,
+    })
 }
 
 fn run_scenario(scenario: Scenario, opts: &TortureOptions, stop: &AtomicBool) -> ScenarioReport {
     let Some(plan) = plan(scenario, opts) else {
-        return ScenarioReport { scenario, sent: Sent::default(), received: Received::default(), verdict: Verdict::NotApplicable };
+        return ScenarioReport {
+            scenario,
+            sent: Sent::default(),
+            received: Received::default(),
+            verdict: Verdict::NotApplicable,
+        };
     };
     if scenario != Scenario::TwoClients {
         let (received, verdict) = match connect(opts.target) {
             Ok(conn) => exchange(conn, &plan, opts, stop),
             Err(error) => (Received::default(), Verdict::ConnectFailed { error }),
         };
-        return ScenarioReport { scenario, sent: plan.sent(), received, verdict };
+        return ScenarioReport {
+            scenario,
+            sent: plan.sent(),
+            received,
+            verdict,
+        };
     }
     // The first client connects and stays silent; the second must be answered meanwhile.
     let mut sent = plan.sent();
     let (first, second) = match connect(opts.target).and_then(|a| connect(opts.target).map(|b| (a, b))) {
         Ok(pair) => pair,
-        Err(error) => return ScenarioReport { scenario, sent, received: Received::default(), verdict: Verdict::ConnectFailed { error } },
+        Err(error) => {
+            return ScenarioReport {
+                scenario,
+                sent,
+                received: Received::default(),
+                verdict: Verdict::ConnectFailed { error },
+            }
+        }
     };
     let (mut received, verdict) = exchange(second, &plan, opts, stop);
     let verdict = match verdict {
@@ -320,7 +362,12 @@ fn run_scenario(scenario: Scenario, opts: &TortureOptions, stop: &AtomicBool) ->
         v => v,
     };
     if verdict != Verdict::Pass {
-        return ScenarioReport { scenario, sent, received, verdict };
+        return ScenarioReport {
+            scenario,
+            sent,
+            received,
+            verdict,
+        };
     }
     let (again, verdict) = exchange(first, &plan, opts, stop);
     sent.frames *= 2;
@@ -329,14 +376,22 @@ fn run_scenario(scenario: Scenario, opts: &TortureOptions, stop: &AtomicBool) ->
     received.bytes += again.bytes;
     received.frames += again.frames;
     received.upper_cased &= again.upper_cased;
-    ScenarioReport { scenario, sent, received, verdict }
+    ScenarioReport {
+        scenario,
+        sent,
+        received,
+        verdict,
+    }
 }
 
 fn connect(target: SocketAddr) -> Result<TcpStream, OsError> {
     let conn = TcpStream::connect_timeout(&target, SCENARIO_TIMEOUT).map_err(|e| OsError::from(&e))?;
     // Each write must leave as its own segment: with Nagle, the bytes written during a pause
     // would wait for an ACK and merge, and the cut would not reach the server.
-    let setup = conn.set_nodelay(true).and_then(|()| conn.set_read_timeout(Some(POLL))).and_then(|()| conn.set_write_timeout(Some(POLL)));
+    let setup = conn
+        .set_nodelay(true)
+        .and_then(|()| conn.set_read_timeout(Some(POLL)))
+        .and_then(|()| conn.set_write_timeout(Some(POLL)));
     setup.map_err(|e| OsError::from(&e))?;
     Ok(conn)
 }
@@ -347,7 +402,14 @@ fn connect(target: SocketAddr) -> Result<TcpStream, OsError> {
 fn exchange(conn: TcpStream, plan: &Plan, opts: &TortureOptions, stop: &AtomicBool) -> (Received, Verdict) {
     let writer = match conn.try_clone() {
         Ok(w) => w,
-        Err(e) => return (Received::default(), Verdict::SendFailed { error: OsError::from(&e) }),
+        Err(e) => {
+            return (
+                Received::default(),
+                Verdict::SendFailed {
+                    error: OsError::from(&e),
+                },
+            )
+        }
     };
     let progress = Progress::new();
     let give_up = AtomicBool::new(false);
@@ -383,19 +445,30 @@ struct Progress {
 
 impl Progress {
     fn new() -> Self {
-        Self { start: Instant::now(), last_ms: AtomicU64::new(0) }
+        Self {
+            start: Instant::now(),
+            last_ms: AtomicU64::new(0),
+        }
     }
 
     fn moved(&self) {
-        self.last_ms.store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
+        self.last_ms
+            .store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
     }
 
     fn stalled(&self) -> bool {
-        self.start.elapsed().as_millis() as u64 > self.last_ms.load(Ordering::Relaxed) + SCENARIO_TIMEOUT.as_millis() as u64
+        self.start.elapsed().as_millis() as u64
+            > self.last_ms.load(Ordering::Relaxed) + SCENARIO_TIMEOUT.as_millis() as u64
     }
 }
 
-fn write_plan(conn: &TcpStream, plan: &Plan, stop: &AtomicBool, give_up: &AtomicBool, progress: &Progress) -> Result<(), Verdict> {
+fn write_plan(
+    conn: &TcpStream,
+    plan: &Plan,
+    stop: &AtomicBool,
+    give_up: &AtomicBool,
+    progress: &Progress,
+) -> Result<(), Verdict> {
     let mut from = 0;
     for (k, &to) in plan.cuts.iter().enumerate() {
         if k > 0 {
@@ -415,8 +488,16 @@ fn write_plan(conn: &TcpStream, plan: &Plan, stop: &AtomicBool, give_up: &Atomic
                     progress.moved();
                 }
                 Err(e) if is_timeout(&e) => {}
-                Err(e) if super::tcp::peer_gone(&e) => return Err(Verdict::Reset { error: OsError::from(&e) }),
-                Err(e) => return Err(Verdict::SendFailed { error: OsError::from(&e) }),
+                Err(e) if super::tcp::peer_gone(&e) => {
+                    return Err(Verdict::Reset {
+                        error: OsError::from(&e),
+                    })
+                }
+                Err(e) => {
+                    return Err(Verdict::SendFailed {
+                        error: OsError::from(&e),
+                    })
+                }
             }
         }
         from = to;
@@ -424,9 +505,20 @@ fn write_plan(conn: &TcpStream, plan: &Plan, stop: &AtomicBool, give_up: &Atomic
     Ok(())
 }
 
-fn read_reply(conn: &TcpStream, plan: &Plan, opts: &TortureOptions, stop: &AtomicBool, progress: &Progress) -> (Received, Verdict) {
-    let mut received = Received { upper_cased: true, ..Received::default() };
-    let max_reply = opts.max_frame_len.max(plan.payloads.iter().map(|p| p.len() as u32).max().unwrap_or(0));
+fn read_reply(
+    conn: &TcpStream,
+    plan: &Plan,
+    opts: &TortureOptions,
+    stop: &AtomicBool,
+    progress: &Progress,
+) -> (Received, Verdict) {
+    let mut received = Received {
+        upper_cased: true,
+        ..Received::default()
+    };
+    let max_reply = opts
+        .max_frame_len
+        .max(plan.payloads.iter().map(|p| p.len() as u32).max().unwrap_or(0));
     let Some(mut decoder) = wire(opts.framing).stream_decoder_with(max_reply, opts.length_prefix) else {
         return (received, Verdict::NotApplicable);
     };
@@ -471,11 +563,30 @@ fn read_reply(conn: &TcpStream, plan: &Plan, opts: &TortureOptions, stop: &Atomi
             }
             Err(e) if is_timeout(&e) => {
                 if progress.stalled() {
-                    return (received, Verdict::Timeout { waited_ms: SCENARIO_TIMEOUT.as_millis() as u64 });
+                    return (
+                        received,
+                        Verdict::Timeout {
+                            waited_ms: SCENARIO_TIMEOUT.as_millis() as u64,
+                        },
+                    );
                 }
             }
-            Err(e) if super::tcp::peer_gone(&e) => return (received, Verdict::Reset { error: OsError::from(&e) }),
-            Err(e) => return (received, Verdict::RecvFailed { error: OsError::from(&e) }),
+            Err(e) if super::tcp::peer_gone(&e) => {
+                return (
+                    received,
+                    Verdict::Reset {
+                        error: OsError::from(&e),
+                    },
+                )
+            }
+            Err(e) => {
+                return (
+                    received,
+                    Verdict::RecvFailed {
+                        error: OsError::from(&e),
+                    },
+                )
+            }
         }
     }
 }
@@ -489,7 +600,10 @@ mod tests {
         let opts = |framing, bytes| TortureOptions {
             target: SocketAddr::from(([127, 0, 0, 1], 9)),
             framing,
-            length_prefix: LengthPrefix { bytes, ..LengthPrefix::default() },
+            length_prefix: LengthPrefix {
+                bytes,
+                ..LengthPrefix::default()
+            },
             max_frame_len: 1 << 20,
         };
         assert!(plan(Scenario::PrefixSplit, &opts(FramingMode::Newline, 4)).is_none());

@@ -39,13 +39,21 @@ pub fn bind_pair(exp: &Experiment) -> Result<UdpPair, EngineError> {
     let localhost: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
     let receiver = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP receiver"))?;
     if let Some(n) = exp.udp.rcvbuf {
-        receiver.set_recv_buffer_size(n as usize).map_err(err("set UDP SO_RCVBUF"))?;
+        receiver
+            .set_recv_buffer_size(n as usize)
+            .map_err(err("set UDP SO_RCVBUF"))?;
     }
-    receiver.bind(&localhost.into()).map_err(err("bind UDP receiver on 127.0.0.1"))?;
-    receiver.set_read_timeout(Some(POLL)).map_err(err("set UDP SO_RCVTIMEO"))?;
+    receiver
+        .bind(&localhost.into())
+        .map_err(err("bind UDP receiver on 127.0.0.1"))?;
+    receiver
+        .set_read_timeout(Some(POLL))
+        .map_err(err("set UDP SO_RCVTIMEO"))?;
     let to = receiver.local_addr().map_err(err("UDP receiver address"))?;
     let sender = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP sender"))?;
-    sender.bind(&localhost.into()).map_err(err("bind UDP sender on 127.0.0.1"))?;
+    sender
+        .bind(&localhost.into())
+        .map_err(err("bind UDP sender on 127.0.0.1"))?;
     sender.connect(&to).map_err(err("connect UDP sender"))?;
     Ok(UdpPair { sender, receiver })
 }
@@ -54,8 +62,18 @@ pub fn record_options(pair: &UdpPair, exp: &Experiment, sink: &mut EventSink) {
     let at_us = sink.now_us();
     let requested = exp.udp.rcvbuf.map(u64::from);
     match pair.receiver.recv_buffer_size() {
-        Ok(n) => sink.push(Event::SockOpt { at_us, side: Side::UdpReceiver, opt: SockOpt::RcvBuf, requested, actual: n as u64 }),
-        Err(e) => sink.push(Event::Error { at_us, side: Side::UdpReceiver, error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e) }),
+        Ok(n) => sink.push(Event::SockOpt {
+            at_us,
+            side: Side::UdpReceiver,
+            opt: SockOpt::RcvBuf,
+            requested,
+            actual: n as u64,
+        }),
+        Err(e) => sink.push(Event::Error {
+            at_us,
+            side: Side::UdpReceiver,
+            error: Fault::call(Call::GetSockOpt { opt: SockOpt::RcvBuf }, &e),
+        }),
     }
 }
 
@@ -66,7 +84,11 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
     let mut reason = EndReason::Complete;
     for i in 0..w.count {
         if i > 0 {
-            let pause = if w.burst > 0 && i % w.burst == 0 { w.burst_gap_us } else { w.gap_us };
+            let pause = if w.burst > 0 && i % w.burst == 0 {
+                w.burst_gap_us
+            } else {
+                w.gap_us
+            };
             if !sink.pause(Duration::from_micros(pause), stop) {
                 reason = EndReason::Stopped;
                 break;
@@ -78,12 +100,24 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
             Ok(n) => {
                 bytes += n as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramSent { start_us, at_us, msg: MsgId(i), len: n as u32 });
+                sink.push(Event::DatagramSent {
+                    start_us,
+                    at_us,
+                    msg: MsgId(i),
+                    len: n as u32,
+                });
             }
             // Linux may refuse a send when its own queue is full; the datagram is lost here.
             Err(e) if sys::is_no_buffer_space(&e) => {
                 let at_us = sink.now_us();
-                sink.push(Event::Error { at_us, side: Side::UdpSender, error: Fault::DatagramNotSent { msg: MsgId(i), error: (&e).into() } });
+                sink.push(Event::Error {
+                    at_us,
+                    side: Side::UdpSender,
+                    error: Fault::DatagramNotSent {
+                        msg: MsgId(i),
+                        error: (&e).into(),
+                    },
+                });
             }
             Err(e) => {
                 reason = EndReason::Failed(Fault::call(Call::SendTo, &e));
@@ -93,16 +127,38 @@ pub fn send_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &A
     }
     done.store(true, Ordering::Relaxed);
     let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::UdpSender, bytes, reason });
+    sink.push(Event::Ended {
+        at_us,
+        side: Side::UdpSender,
+        bytes,
+        reason,
+    });
 }
 
-pub fn receive_all(socket: Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool, sender_done: &AtomicBool) {
+pub fn receive_all(
+    socket: Socket,
+    exp: &Experiment,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+    sender_done: &AtomicBool,
+) {
     let (bytes, reason) = read_loop(&socket, exp, sink, stop, sender_done);
     let at_us = sink.now_us();
-    sink.push(Event::Ended { at_us, side: Side::UdpReceiver, bytes, reason });
+    sink.push(Event::Ended {
+        at_us,
+        side: Side::UdpReceiver,
+        bytes,
+        reason,
+    });
 }
 
-fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool, sender_done: &AtomicBool) -> (u64, EndReason) {
+fn read_loop(
+    socket: &Socket,
+    exp: &Experiment,
+    sink: &mut EventSink,
+    stop: &AtomicBool,
+    sender_done: &AtomicBool,
+) -> (u64, EndReason) {
     if !sink.pause(Duration::from_millis(exp.udp.start_delay_ms), stop) {
         return (0, EndReason::Stopped);
     }
@@ -122,7 +178,13 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
                 received += 1;
                 bytes += d.copied as u64;
                 let at_us = sink.now_us();
-                sink.push(Event::DatagramReceived { at_us, msg, len: d.copied as u32, real_len: d.real_len as u32, os_error: d.os_error });
+                sink.push(Event::DatagramReceived {
+                    at_us,
+                    msg,
+                    len: d.copied as u32,
+                    real_len: d.real_len as u32,
+                    os_error: d.os_error,
+                });
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                 if sender_was_done {
@@ -139,7 +201,11 @@ fn read_loop(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &Ato
 /// the `msg-N|` id would make every datagram anonymous (and listed as lost): so it first peeks
 /// at the datagram's head, which leaves it queued, and the app's `recvfrom(N)` then returns
 /// exactly what it would have without the peek. Returns the read as the OS answered it, and the id.
-fn recv_one(socket: &Socket, buf: &mut [u8], id_buf: &mut [u8; ID_PREFIX_MAX]) -> io::Result<(sys::DatagramRead, Option<MsgId>)> {
+fn recv_one(
+    socket: &Socket,
+    buf: &mut [u8],
+    id_buf: &mut [u8; ID_PREFIX_MAX],
+) -> io::Result<(sys::DatagramRead, Option<MsgId>)> {
     let peeked = if buf.len() < ID_PREFIX_MAX {
         let (n, _) = sys::peek_datagram(socket, id_buf)?;
         parse_msg_id(&id_buf[..n])

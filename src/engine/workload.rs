@@ -48,7 +48,11 @@ mod tests {
 
     #[test]
     fn sizes_stay_in_range_and_repeat() {
-        let w = Workload { size_min: 10, size_max: 20, ..Workload::default() };
+        let w = Workload {
+            size_min: 10,
+            size_max: 20,
+            ..Workload::default()
+        };
         let sizes: Vec<u32> = (0..100).map(|i| message_size(&w, i)).collect();
         assert!(sizes.iter().all(|s| (10..=20).contains(s)));
         assert!(sizes.iter().any(|&s| s != sizes[0]), "a range gives different sizes");

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use crate::analysis::echo::STALL_US;
 use crate::analysis::Model;
 use crate::config::{Experiment, WriteSplit};
-use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::export::text_timeline;
+use crate::i18n::{summary_line, t, tf, Lang, S};
 
 fn ms(us: u64) -> String {
     format!("{:.3} ms", us as f64 / 1000.0)
@@ -14,7 +14,9 @@ fn ms(us: u64) -> String {
 
 /// Empty unless `model` holds a request/response run.
 pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> String {
-    let Some(echo) = model.echo.as_deref() else { return String::new() };
+    let Some(echo) = model.echo.as_deref() else {
+        return String::new();
+    };
     let mut out = String::new();
     let _ = writeln!(out, "\n{}", t(lang, S::EchoReplyStream));
     out.push_str(&text_timeline::render(&echo.replies, width, lang));
@@ -31,9 +33,21 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
     let line = |out: &mut String, k: S, v: String| out.push_str(&summary_line(lang, k, &v));
     line(&mut out, S::EchoAnswered, echo.rounds.len().to_string());
     line(&mut out, S::EchoMedian, echo.median_latency_us().map_or("-".into(), ms));
-    line(&mut out, S::EchoMinMax, format!("{} / {}", echo.min_latency_us().map_or("-".into(), ms), echo.max_latency_us().map_or("-".into(), ms)));
+    line(
+        &mut out,
+        S::EchoMinMax,
+        format!(
+            "{} / {}",
+            echo.min_latency_us().map_or("-".into(), ms),
+            echo.max_latency_us().map_or("-".into(), ms)
+        ),
+    );
     line(&mut out, S::EchoStalled, stalled.to_string());
-    line(&mut out, S::EchoReplyBytes, echo.replies.summary.bytes_received.to_string());
+    line(
+        &mut out,
+        S::EchoReplyBytes,
+        echo.replies.summary.bytes_received.to_string(),
+    );
     for (k, c) in echo.connections.iter().enumerate() {
         let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[&(k + 1)]));
         out.push_str(&text_timeline::render(c, width, lang));

@@ -38,7 +38,14 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { width: 1280, height: 800, theme: RenderTheme::Dark, lang: RenderLang::En, view: RenderView::Bytes, projector: false }
+        Self {
+            width: 1280,
+            height: 800,
+            theme: RenderTheme::Dark,
+            lang: RenderLang::En,
+            view: RenderView::Bytes,
+            projector: false,
+        }
     }
 }
 

@@ -54,13 +54,17 @@ pub fn why_unavailable(events: &[Event]) -> Option<String> {
     }
     let unavailable = events.iter().find_map(|e| match e {
         // The message around it is English, so is the reason.
-        Event::SegmentsUnavailable { reason } => Some(crate::describe::capture_unavailable(reason, crate::i18n::Lang::En)),
+        Event::SegmentsUnavailable { reason } => {
+            Some(crate::describe::capture_unavailable(reason, crate::i18n::Lang::En))
+        }
         _ => None,
     });
     let segments = events.iter().any(|e| matches!(e, Event::Segment { .. }));
     Some(match (unavailable, segments) {
         (Some(reason), _) => format!("the run captured no packets: {reason}"),
-        (None, true) => "this recording kept segment positions but not their packets (made by an older stickyviz)".into(),
+        (None, true) => {
+            "this recording kept segment positions but not their packets (made by an older stickyviz)".into()
+        }
         (None, false) => "the run captured no TCP data segments".into(),
     })
 }
@@ -84,11 +88,30 @@ fn packets_with_payload<'a>(events: &'a [Event], stream: &[u8]) -> Vec<(&'a Capt
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Segment { packet: Some(p), offset, len, .. } | Event::Retransmission { packet: Some(p), offset, len, .. } => {
-                let whole = payload(offset.0, *len).filter(|bytes| p.headers.len() + bytes.len() == p.orig_len as usize);
-                Some((p, whole.map_or(Cow::Borrowed(&p.headers[..]), |bytes| Cow::Owned([&p.headers[..], bytes].concat()))))
+            Event::Segment {
+                packet: Some(p),
+                offset,
+                len,
+                ..
             }
-            Event::Ack { packet: Some(p), .. } | Event::Control { packet: Some(p), .. } => Some((p, Cow::Borrowed(&p.headers[..]))),
+            | Event::Retransmission {
+                packet: Some(p),
+                offset,
+                len,
+                ..
+            } => {
+                let whole =
+                    payload(offset.0, *len).filter(|bytes| p.headers.len() + bytes.len() == p.orig_len as usize);
+                Some((
+                    p,
+                    whole.map_or(Cow::Borrowed(&p.headers[..]), |bytes| {
+                        Cow::Owned([&p.headers[..], bytes].concat())
+                    }),
+                ))
+            }
+            Event::Ack { packet: Some(p), .. } | Event::Control { packet: Some(p), .. } => {
+                Some((p, Cow::Borrowed(&p.headers[..])))
+            }
             _ => None,
         })
         .collect()
@@ -96,7 +119,10 @@ fn packets_with_payload<'a>(events: &'a [Event], stream: &[u8]) -> Vec<(&'a Capt
 
 /// Writes the packets as pcapng (raw IPv4 link type, one interface: `lo`); returns how many.
 pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, PcapngError> {
-    let err = |e: pcap_file::PcapError| PcapngError::Write { path: "pcapng stream".into(), message: e.to_string() };
+    let err = |e: pcap_file::PcapError| PcapngError::Write {
+        path: "pcapng stream".into(),
+        message: e.to_string(),
+    };
     if let Some(why) = why_unavailable(events) {
         return Err(PcapngError::NoPackets(why));
     }
@@ -130,6 +156,9 @@ pub fn save(events: &[Event], path: &Path) -> Result<usize, PcapngError> {
     }
     let mut buf = Vec::new();
     let n = write(events, &mut buf)?;
-    std::fs::write(path, buf).map_err(|e| PcapngError::Write { path: path.display().to_string(), message: e.to_string() })?;
+    std::fs::write(path, buf).map_err(|e| PcapngError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
     Ok(n)
 }

@@ -17,8 +17,8 @@
 use std::fmt::Write as _;
 
 use crate::analysis::{Model, ReadKind};
-use crate::recording::Recording;
 use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
+use crate::recording::Recording;
 
 /// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
 pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
@@ -58,8 +58,20 @@ struct Palette {
 
 fn palette(theme: RenderTheme) -> Palette {
     match theme {
-        RenderTheme::Dark => Palette { bg: "#1b1b1b", text: "#e6e6e6", weak: "#9a9a9a", segment: "#5a5a5a", guide: "#777777" },
-        RenderTheme::Light => Palette { bg: "#ffffff", text: "#1a1a1a", weak: "#666666", segment: "#b4b4b4", guide: "#999999" },
+        RenderTheme::Dark => Palette {
+            bg: "#1b1b1b",
+            text: "#e6e6e6",
+            weak: "#9a9a9a",
+            segment: "#5a5a5a",
+            guide: "#777777",
+        },
+        RenderTheme::Light => Palette {
+            bg: "#ffffff",
+            text: "#1a1a1a",
+            weak: "#666666",
+            segment: "#b4b4b4",
+            guide: "#999999",
+        },
     }
 }
 
@@ -110,13 +122,15 @@ fn fill(template: &str, args: &[u64]) -> String {
 
 /// Escapes text for SVG content and attributes.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn rgb((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
-
 
 struct Canvas {
     out: String,
@@ -130,11 +144,25 @@ impl Canvas {
         self.x0 + offset as f64 / self.total * self.width
     }
     fn text(&mut self, x: f64, y: f64, size: f64, color: &str, anchor: &str, s: &str) {
-        let _ = writeln!(self.out, r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="{color}" stroke="none" text-anchor="{anchor}">{}</text>"#, esc(s));
+        let _ = writeln!(
+            self.out,
+            r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="{color}" stroke="none" text-anchor="{anchor}">{}</text>"#,
+            esc(s)
+        );
     }
     /// One block; `class` names the lane, so a reader (or a test) can pick one lane's rects.
     #[allow(clippy::too_many_arguments)]
-    fn block(&mut self, class: &str, offset: u64, len: u64, y: f64, fill: &str, stroke: &str, label: &str, label_color: &str) {
+    fn block(
+        &mut self,
+        class: &str,
+        offset: u64,
+        len: u64,
+        y: f64,
+        fill: &str,
+        stroke: &str,
+        label: &str,
+        label_color: &str,
+    ) {
         let (a, b) = (self.x(offset), self.x(offset + len));
         let w = (b - a).max(1.0);
         let _ = writeln!(
@@ -177,8 +205,17 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
     let w = words(opts.lang);
     let width = f64::from(opts.width.max(200));
     let total = model.stream_len().max(1);
-    let mut c = Canvas { out: String::new(), x0: MARGIN, width: width - 2.0 * MARGIN, total: total as f64 };
-    let layout = Layout { width, lanes_top: MARGIN + 28.0 + 18.0, lane_block: TITLE_H + LANE_H + MARK_H };
+    let mut c = Canvas {
+        out: String::new(),
+        x0: MARGIN,
+        width: width - 2.0 * MARGIN,
+        total: total as f64,
+    };
+    let layout = Layout {
+        width,
+        lanes_top: MARGIN + 28.0 + 18.0,
+        lane_block: TITLE_H + LANE_H + MARK_H,
+    };
     header(&mut c, model, &layout, &pal, &w, opts.lang);
     axis(&mut c, total, &pal);
     message_guides(&mut c, model, &layout, &pal);
@@ -201,13 +238,24 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         c.out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC">"#
     );
-    let _ = writeln!(c.out, r#"<rect class="background" width="100%" height="100%" fill="{}"/>"#, pal.bg);
+    let _ = writeln!(
+        c.out,
+        r#"<rect class="background" width="100%" height="100%" fill="{}"/>"#,
+        pal.bg
+    );
     let s = &model.summary;
     let title = fill(w.title, &[model.stream_len(), s.messages, s.writes, s.reads]);
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
     if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
         // a blank timeline would look like a failed run
-        c.text(width / 2.0, layout.lane_y(2), 14.0, pal.text, "middle", udp_only_note(lang));
+        c.text(
+            width / 2.0,
+            layout.lane_y(2),
+            14.0,
+            pal.text,
+            "middle",
+            udp_only_note(lang),
+        );
     }
 }
 
@@ -218,8 +266,20 @@ fn axis(c: &mut Canvas, total: u64, pal: &Palette) {
     let mut tick = 0.0;
     while tick <= total as f64 {
         let x = c.x(tick as u64);
-        let _ = writeln!(c.out, r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{axis_y:.1}" stroke="{}"/>"#, axis_y - 5.0, pal.weak);
-        c.text(x, axis_y - 8.0, 11.0, pal.weak, "middle", &super::units::tick_label(tick as u64, step));
+        let _ = writeln!(
+            c.out,
+            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{axis_y:.1}" stroke="{}"/>"#,
+            axis_y - 5.0,
+            pal.weak
+        );
+        c.text(
+            x,
+            axis_y - 8.0,
+            11.0,
+            pal.weak,
+            "middle",
+            &super::units::tick_label(tick as u64, step),
+        );
         tick += step;
     }
 }
@@ -230,7 +290,11 @@ fn message_guides(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette)
     let guides_bottom = layout.lane_y(4) - MARK_H;
     for m in &model.messages {
         let x = c.x(m.end());
-        let _ = writeln!(c.out, r#"<line class="boundary" x1="{x:.1}" y1="{lanes_top:.1}" x2="{x:.1}" y2="{guides_bottom:.1}" stroke="{}" stroke-dasharray="3,3"/>"#, pal.guide);
+        let _ = writeln!(
+            c.out,
+            r#"<line class="boundary" x1="{x:.1}" y1="{lanes_top:.1}" x2="{x:.1}" y2="{guides_bottom:.1}" stroke="{}" stroke-dasharray="3,3"/>"#,
+            pal.guide
+        );
     }
 }
 
@@ -239,7 +303,16 @@ fn write_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", w.writes);
     for wr in &model.writes {
         let color = rgb(MESSAGE_RGB[wr.msg.0 as usize % MESSAGE_RGB.len()]);
-        c.block("write", wr.offset, wr.len.into(), y + TITLE_H, &color, &color, &format!("m{}", wr.msg.0), "#101010");
+        c.block(
+            "write",
+            wr.offset,
+            wr.len.into(),
+            y + TITLE_H,
+            &color,
+            &color,
+            &format!("m{}", wr.msg.0),
+            "#101010",
+        );
     }
 }
 
@@ -254,10 +327,28 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     };
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", wire_title);
     for seg in &model.segments {
-        c.block("segment", seg.offset, seg.len.into(), y + TITLE_H, pal.segment, pal.bg, &format!("{} B", seg.len), pal.text);
+        c.block(
+            "segment",
+            seg.offset,
+            seg.len.into(),
+            y + TITLE_H,
+            pal.segment,
+            pal.bg,
+            &format!("{} B", seg.len),
+            pal.text,
+        );
     }
     for r in &model.retransmissions {
-        c.block("retransmission", r.offset, r.len.into(), y + TITLE_H, "none", SPLIT, "↻", SPLIT);
+        c.block(
+            "retransmission",
+            r.offset,
+            r.len.into(),
+            y + TITLE_H,
+            "none",
+            SPLIT,
+            "↻",
+            SPLIT,
+        );
     }
     let marks_y = y + TITLE_H + LANE_H + 2.0;
     // one mark per pixel column at most: a zero window wins its column (a firehose has
@@ -269,14 +360,27 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     for (x, zero) in columns {
         let x = x as f64;
         if zero {
-            let _ = writeln!(c.out, r#"<circle class="zero-window" cx="{x:.1}" cy="{:.1}" r="4" fill="{SPLIT}"/>"#, marks_y + 5.0);
+            let _ = writeln!(
+                c.out,
+                r#"<circle class="zero-window" cx="{x:.1}" cy="{:.1}" r="4" fill="{SPLIT}"/>"#,
+                marks_y + 5.0
+            );
         } else {
-            let _ = writeln!(c.out, r#"<path class="ack" d="M{x:.1},{:.1} l-4,8 h8 z" fill="{ACK}"/>"#, marks_y);
+            let _ = writeln!(
+                c.out,
+                r#"<path class="ack" d="M{x:.1},{:.1} l-4,8 h8 z" fill="{ACK}"/>"#,
+                marks_y
+            );
         }
     }
     for &at in &model.window_probes {
         let x = c.x(model.ack_at(at).map_or(0, |a| a.ack));
-        let _ = writeln!(c.out, r#"<text class="probe" x="{:.1}" y="{:.1}" font-size="11" fill="{SPLIT}" stroke="none">?</text>"#, x + 5.0, marks_y + 9.0);
+        let _ = writeln!(
+            c.out,
+            r#"<text class="probe" x="{:.1}" y="{:.1}" font-size="11" fill="{SPLIT}" stroke="none">?</text>"#,
+            x + 5.0,
+            marks_y + 9.0
+        );
     }
 }
 
@@ -289,7 +393,16 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
             ReadKind::Merged { messages } => ("rgba(245,166,35,0.30)", format!("#{i}: {} B · 粘包 ×{messages}", r.len)),
             _ => ("none", format!("#{i}: {} B", r.len)),
         };
-        c.block("read", r.offset, r.len.into(), y + TITLE_H, fill, READ, &label, pal.text);
+        c.block(
+            "read",
+            r.offset,
+            r.len.into(),
+            y + TITLE_H,
+            fill,
+            READ,
+            &label,
+            pal.text,
+        );
     }
     for m in model.messages.iter().filter(|m| model.is_split(m)) {
         // the read boundary that falls inside this message
@@ -297,8 +410,18 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
             if r.end() > m.offset && r.end() < m.end() {
                 let x = c.x(r.end());
                 let (top, bottom) = (y + TITLE_H - 3.0, y + TITLE_H + LANE_H + MARK_H - 2.0);
-                let _ = writeln!(c.out, r#"<line class="split" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="{SPLIT}" stroke-width="2.5"/>"#);
-                c.text(x + 4.0, y + TITLE_H + LANE_H + 11.0, 11.0, SPLIT, "start", &fill(w.split, &[m.id.0.into()]));
+                let _ = writeln!(
+                    c.out,
+                    r#"<line class="split" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="{SPLIT}" stroke-width="2.5"/>"#
+                );
+                c.text(
+                    x + 4.0,
+                    y + TITLE_H + LANE_H + 11.0,
+                    11.0,
+                    SPLIT,
+                    "start",
+                    &fill(w.split, &[m.id.0.into()]),
+                );
             }
         }
     }
@@ -306,11 +429,24 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
 
 /// Decoded frames: green when intact, red when not.
 fn frame_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
-    let frames_title = if model.frames.is_empty() { w.frames_none } else { w.frames };
+    let frames_title = if model.frames.is_empty() {
+        w.frames_none
+    } else {
+        w.frames
+    };
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", frames_title);
     for f in &model.frames {
         let color = if f.intact { FRAME_OK } else { SPLIT };
-        c.block("frame", f.offset, f.len.into(), y + TITLE_H, color, color, &format!("f{}", f.index), "#101010");
+        c.block(
+            "frame",
+            f.offset,
+            f.len.into(),
+            y + TITLE_H,
+            color,
+            color,
+            &format!("f{}", f.index),
+            "#101010",
+        );
     }
 }
 
@@ -325,18 +461,42 @@ fn legend(c: &mut Canvas, legend_y: f64, pal: &Palette, w: &Words, lang: RenderL
     ];
     let mut legend = String::new();
     for (fill, stroke, label) in items {
-        let _ = writeln!(legend, r#"<rect class="legend" x="{x:.1}" y="{legend_y:.1}" width="18" height="12" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>"#);
-        let _ = writeln!(legend, r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#, x + 24.0, legend_y + 10.5, pal.text, esc(label));
+        let _ = writeln!(
+            legend,
+            r#"<rect class="legend" x="{x:.1}" y="{legend_y:.1}" width="18" height="12" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>"#
+        );
+        let _ = writeln!(
+            legend,
+            r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#,
+            x + 24.0,
+            legend_y + 10.5,
+            pal.text,
+            esc(label)
+        );
         x += 24.0 + text_width(label) + 22.0;
     }
-    let _ = writeln!(legend, r#"<line x1="{x:.1}" y1="{legend_y:.1}" x2="{x:.1}" y2="{:.1}" stroke="{}" stroke-dasharray="3,3"/>"#, legend_y + 12.0, pal.guide);
-    let _ = writeln!(legend, r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#, x + 6.0, legend_y + 10.5, pal.text, esc(boundary_word(lang)));
+    let _ = writeln!(
+        legend,
+        r#"<line x1="{x:.1}" y1="{legend_y:.1}" x2="{x:.1}" y2="{:.1}" stroke="{}" stroke-dasharray="3,3"/>"#,
+        legend_y + 12.0,
+        pal.guide
+    );
+    let _ = writeln!(
+        legend,
+        r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{}" stroke="none">{}</text>"#,
+        x + 6.0,
+        legend_y + 10.5,
+        pal.text,
+        esc(boundary_word(lang))
+    );
     c.out.push_str(&legend);
 }
 
 /// Estimated width of `s` at 12 px: CJK and other wide glyphs take about two Latin advances.
 fn text_width(s: &str) -> f64 {
-    s.chars().map(|c| if c as u32 >= 0x2E80 { 2.0 * CHAR_W } else { CHAR_W }).sum()
+    s.chars()
+        .map(|c| if c as u32 >= 0x2E80 { 2.0 * CHAR_W } else { CHAR_W })
+        .sum()
 }
 
 fn udp_only_note(lang: RenderLang) -> &'static str {

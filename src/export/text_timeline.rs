@@ -33,7 +33,13 @@ fn lane(blocks: &[Block], total: u64, width: usize) -> String {
 /// bytes: `-` where a block lies, `|` where one starts, and its label where it fits before the
 /// next start. Labels are made only for blocks with room: a run of millions of records costs
 /// no string per record (issue 17: the labels of a 10-million-read run took ~240 MB).
-fn lane_of<T>(items: &[T], place: impl Fn(&T) -> (u64, u64), label: impl Fn(usize, &T) -> String, total: u64, width: usize) -> String {
+fn lane_of<T>(
+    items: &[T],
+    place: impl Fn(&T) -> (u64, u64),
+    label: impl Fn(usize, &T) -> String,
+    total: u64,
+    width: usize,
+) -> String {
     let mut cells = vec![' '; width];
     let col = |off: u64| ((off as u128 * width as u128) / total.max(1) as u128) as usize;
     let start = |item: &T| col(place(item).0).min(width - 1);
@@ -64,7 +70,13 @@ fn lane_of<T>(items: &[T], place: impl Fn(&T) -> (u64, u64), label: impl Fn(usiz
 
 /// A lane of spans labelled `{prefix}{index} {len}`.
 fn span_lane(spans: &[Span], prefix: char, total: u64, width: usize) -> String {
-    lane_of(spans, |s| (s.offset, s.len.into()), |i, s| format!("{prefix}{i} {}", s.len), total, width)
+    lane_of(
+        spans,
+        |s| (s.offset, s.len.into()),
+        |i, s| format!("{prefix}{i} {}", s.len),
+        total,
+        width,
+    )
 }
 
 /// The receiver's ACK points on the byte axis: `^` where an ACK said "everything before here
@@ -90,7 +102,13 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
     let total = model.stream_len();
     if total > 0 || !model.messages.is_empty() {
         let _ = writeln!(out, "bytes   0{:>w$}", total, w = width - 1);
-        let writes = lane_of(&model.writes, |w| (w.offset, w.len.into()), |_, w| MsgId::to_string(&w.msg), total, width);
+        let writes = lane_of(
+            &model.writes,
+            |w| (w.offset, w.len.into()),
+            |_, w| MsgId::to_string(&w.msg),
+            total,
+            width,
+        );
         let _ = writeln!(out, "send()  {writes}");
         if model.segments_unavailable.is_some() {
             let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
@@ -108,7 +126,13 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         }
         let _ = writeln!(out, "recv()  {}", span_lane(&model.reads, 'r', total, width));
         if !model.frames.is_empty() || model.summary.decode_errors > 0 {
-            let frames = lane_of(&model.frames, |f| (f.offset, f.len.into()), |_, f| format!("f{}{}", f.index, if f.intact { "" } else { "!" }), total, width);
+            let frames = lane_of(
+                &model.frames,
+                |f| (f.offset, f.len.into()),
+                |_, f| format!("f{}{}", f.index, if f.intact { "" } else { "!" }),
+                total,
+                width,
+            );
             let _ = writeln!(out, "frames  {frames}");
         }
         let marks = model.messages.get(1..).unwrap_or_default();
@@ -121,7 +145,11 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 ReadKind::Partial => t(lang, S::TtPartial).to_string(),
                 ReadKind::Unknown => String::new(),
             };
-            let _ = writeln!(out, "  r{i:<3} +{:>8} µs  offset {:>7}  {:>6} B  {kind}", r.at_us, r.offset, r.len);
+            let _ = writeln!(
+                out,
+                "  r{i:<3} +{:>8} µs  offset {:>7}  {:>6} B  {kind}",
+                r.at_us, r.offset, r.len
+            );
         }
         // the count, not the stored list: history past the cap still happened
         if model.summary.reads > 40 {
@@ -135,10 +163,18 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let _ = writeln!(out, "  {}", tf(lang, S::TtMoreZeroWindow, &[&(zero.len() - 10)]));
         }
         for r in model.retransmissions.iter().take(10) {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtRetransmissionAt, &[&r.at_us, &r.len, &r.offset]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtRetransmissionAt, &[&r.at_us, &r.len, &r.offset])
+            );
         }
         for (_, e) in &model.decode_errors {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)])
+            );
         }
     }
     if !model.datagrams.is_empty() {
@@ -154,11 +190,19 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             };
             let got = d.received.map_or("-".into(), |(n, _)| n.to_string());
             // only what was observed: a send this run did not see has no "sent" column
-            let sent = if d.sent { format!("{:>6} B", d.len) } else { format!("{:>8}", "-") };
+            let sent = if d.sent {
+                format!("{:>6} B", d.len)
+            } else {
+                format!("{:>8}", "-")
+            };
             let _ = writeln!(out, "  {:<5} {sent} → {:>6}  {fate}", d.msg.to_string(), got);
         }
         if model.datagrams.len() > 40 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)])
+            );
         }
     }
     out
@@ -174,7 +218,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumMessages, s.messages.to_string());
         line(S::SumBytesSent, s.bytes_sent.to_string());
         line(S::SumWrites, crate::describe::writes_value(s, lang));
-        line(S::SumSegmentsCaptured, crate::describe::segments_captured_value(s, lang));
+        line(
+            S::SumSegmentsCaptured,
+            crate::describe::segments_captured_value(s, lang),
+        );
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
         if s.retransmissions.is_some() {
             line(S::SumRetransmissions, opt(s.retransmissions));
@@ -202,9 +249,23 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     if s.datagrams_sent > 0 {
         line(S::SumDgSent, s.datagrams_sent.to_string());
         line(S::SumDgReceived, s.datagrams_received.to_string());
-        line(S::SumDgTruncated, tf(lang, S::SumDgTruncatedValue, &[&s.datagrams_truncated, &s.datagram_bytes_lost]));
+        line(
+            S::SumDgTruncated,
+            tf(
+                lang,
+                S::SumDgTruncatedValue,
+                &[&s.datagrams_truncated, &s.datagram_bytes_lost],
+            ),
+        );
         if let Some(code) = s.datagram_error_code {
-            line(S::SumDgErrors, tf(lang, S::SumDgErrorsValue, &[&s.datagram_errors, &crate::i18n::os_error_name(code)]));
+            line(
+                S::SumDgErrors,
+                tf(
+                    lang,
+                    S::SumDgErrorsValue,
+                    &[&s.datagram_errors, &crate::i18n::os_error_name(code)],
+                ),
+            );
         }
         line(S::SumDgDropped, opt(s.datagrams_dropped));
         line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
@@ -216,20 +277,50 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumHistoryDropped, s.events_dropped_from_history.to_string());
     }
     if s.queue_waits > 0 {
-        line(S::SumQueueWaits, tf(lang, S::SumQueueWaitsValue, &[&crate::i18n::grouped(s.queue_waits), &crate::i18n::grouped(s.queue_wait_us / 1000)]));
+        line(
+            S::SumQueueWaits,
+            tf(
+                lang,
+                S::SumQueueWaitsValue,
+                &[
+                    &crate::i18n::grouped(s.queue_waits),
+                    &crate::i18n::grouped(s.queue_wait_us / 1000),
+                ],
+            ),
+        );
     }
     // `listen` lists its clients in a section of their own.
-    for p in model.problems.iter().filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_))) {
+    for p in model
+        .problems
+        .iter()
+        .filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_)))
+    {
         let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));
     }
     if let Some(code) = s.datagram_error_code {
-        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]));
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(
+                lang,
+                S::TtNote,
+                &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]
+            )
+        );
     }
     if let Some(limit) = model.acks_not_captured {
-        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&tf(lang, S::NoteAcksNotCaptured, &[&(limit >> 20)])]));
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(lang, S::TtNote, &[&tf(lang, S::NoteAcksNotCaptured, &[&(limit >> 20)])])
+        );
     }
     if let Some(why) = &model.segments_unavailable {
-        let _ = writeln!(out, "{}", tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)]));
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)])
+        );
     }
     out
 }
@@ -241,8 +332,16 @@ mod tests {
     #[test]
     fn lane_marks_block_starts() {
         let blocks = [
-            Block { offset: 0, len: 5, label: "a".into() },
-            Block { offset: 5, len: 5, label: "b".into() },
+            Block {
+                offset: 0,
+                len: 5,
+                label: "a".into(),
+            },
+            Block {
+                offset: 5,
+                len: 5,
+                label: "b".into(),
+            },
         ];
         assert_eq!(lane(&blocks, 10, 20), "|a--------|b--------");
     }

@@ -21,7 +21,14 @@ pub struct StreamDecoder {
 impl StreamDecoder {
     pub fn new(codec: Codec) -> Self {
         let frame_bound = codec.frame_bound();
-        Self { codec, frame_bound, buf: Vec::new(), start: 0, offset: 0, failed: false }
+        Self {
+            codec,
+            frame_bound,
+            buf: Vec::new(),
+            start: 0,
+            offset: 0,
+            failed: false,
+        }
     }
 
     /// Appends to the buffer, doubling its capacity as `Vec` does (a frame arriving in many small
@@ -135,7 +142,11 @@ impl StreamDecoder {
             DecodeState::Body { remaining } => have + remaining,
             DecodeState::Header | DecodeState::Line { .. } | DecodeState::Failed => have + 1,
         };
-        Err(DecodeError::Truncated { offset: self.offset, have, need })
+        Err(DecodeError::Truncated {
+            offset: self.offset,
+            have,
+            need,
+        })
     }
 
     pub fn state(&self) -> DecodeState {

@@ -159,22 +159,50 @@ mod tests {
 
     #[test]
     fn the_diagram() {
-        assert_eq!(classify(&[6, 16, 21], &[10, 21]), Counts { merged_reads: 2, exact_reads: 0, split_messages: 1 });
+        assert_eq!(
+            classify(&[6, 16, 21], &[10, 21]),
+            Counts {
+                merged_reads: 2,
+                exact_reads: 0,
+                split_messages: 1
+            }
+        );
     }
 
     #[test]
     fn one_read_per_message_is_exact() {
-        assert_eq!(classify(&[5, 10, 15], &[5, 10, 15]), Counts { merged_reads: 0, exact_reads: 3, split_messages: 0 });
+        assert_eq!(
+            classify(&[5, 10, 15], &[5, 10, 15]),
+            Counts {
+                merged_reads: 0,
+                exact_reads: 3,
+                split_messages: 0
+            }
+        );
     }
 
     #[test]
     fn slow_reader_merges_everything() {
-        assert_eq!(classify(&[5, 10, 15], &[15]), Counts { merged_reads: 1, exact_reads: 0, split_messages: 0 });
+        assert_eq!(
+            classify(&[5, 10, 15], &[15]),
+            Counts {
+                merged_reads: 1,
+                exact_reads: 0,
+                split_messages: 0
+            }
+        );
     }
 
     #[test]
     fn big_message_split_over_reads() {
-        assert_eq!(classify(&[3000], &[1024, 2048, 3000]), Counts { merged_reads: 0, exact_reads: 0, split_messages: 1 });
+        assert_eq!(
+            classify(&[3000], &[1024, 2048, 3000]),
+            Counts {
+                merged_reads: 0,
+                exact_reads: 0,
+                split_messages: 1
+            }
+        );
     }
 
     #[test]

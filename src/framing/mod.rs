@@ -19,12 +19,11 @@ use serde::{Deserialize, Serialize};
 
 pub use buffer::StreamDecoder;
 pub use classify::{Classifier, Counts};
-pub use prefix::{ByteOrder, LengthPrefix, OtherOrder};
 pub use naive_u32::{NaiveStep, NaiveU32Decoder};
 pub use newline::NewlineCodec;
+pub use prefix::{ByteOrder, LengthPrefix, OtherOrder};
 pub use seed_json::SeedJsonCodec;
 pub use u32_len::U32Codec;
-
 
 /// Default largest frame: 8 MiB, as in tokio-util's `LengthDelimitedCodec`.
 pub const DEFAULT_MAX_FRAME_LEN: u32 = 8 * 1024 * 1024;
@@ -49,8 +48,7 @@ pub enum FramingMode {
 }
 
 impl FramingMode {
-    pub const ALL: [FramingMode; 5] =
-        [Self::None, Self::U32, Self::SeedJson, Self::Newline, Self::NaiveU32];
+    pub const ALL: [FramingMode; 5] = [Self::None, Self::U32, Self::SeedJson, Self::Newline, Self::NaiveU32];
 
     /// The name used on the command line and in recordings.
     pub fn name(self) -> &'static str {
@@ -187,7 +185,11 @@ fn frames_in_place(
     while let Some(layout) = parse(&bytes[used..], *offset)? {
         let total = layout.header_len + layout.payload_len + layout.trailer_len;
         let at = used + layout.header_len;
-        on_frame(Frame { offset: *offset, total_len: total, payload: &bytes[at..at + layout.payload_len] });
+        on_frame(Frame {
+            offset: *offset,
+            total_len: total,
+            payload: &bytes[at..at + layout.payload_len],
+        });
         *offset += total as u64;
         used += total;
     }
@@ -267,7 +269,12 @@ pub enum DecodeError {
         "read at offset {offset} asked for the {part} ({asked} bytes) but returned {got}: \
          the naive decoder trusts one recv() to return everything"
     )]
-    ShortRead { offset: u64, part: FramePart, asked: u64, got: u64 },
+    ShortRead {
+        offset: u64,
+        part: FramePart,
+        asked: u64,
+        got: u64,
+    },
 }
 
 impl DecodeError {
@@ -329,9 +336,22 @@ impl DecodeError {
     pub(crate) fn too_long(offset: u64, field: LengthField, header: &[u8], len: u64, max: u32) -> Self {
         let big = header.iter().fold(0u64, |n, &b| n << 8 | u64::from(b));
         let little = header.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b));
-        let (other, order) = if big == len { (little, ByteOrder::Little) } else { (big, ByteOrder::Big) };
-        let swapped = (other != len && other <= u64::from(max)).then(|| u32::try_from(other).ok()).flatten().map(|len| OtherOrder { len, order });
-        DecodeError::TooLong { offset, len, max, field, swapped }
+        let (other, order) = if big == len {
+            (little, ByteOrder::Little)
+        } else {
+            (big, ByteOrder::Big)
+        };
+        let swapped = (other != len && other <= u64::from(max))
+            .then(|| u32::try_from(other).ok())
+            .flatten()
+            .map(|len| OtherOrder { len, order });
+        DecodeError::TooLong {
+            offset,
+            len,
+            max,
+            field,
+            swapped,
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 //! that, so the failure is shown rather than described: a short body is reported and decoding
 //! goes on out of step; a short header (which makes Python's `struct.unpack` raise) ends it.
 
-use super::{ByteOrder, DecodeError, FramePart, Frame, LengthField, LengthPrefix};
+use super::{ByteOrder, DecodeError, Frame, FramePart, LengthField, LengthPrefix};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -50,7 +50,12 @@ impl NaiveU32Decoder {
 
     /// `recv(prefix width)` for the header, as the seed's client does with its own width.
     pub fn with_prefix(max_frame_len: u32, prefix: LengthPrefix) -> Self {
-        Self { max_frame_len, prefix, state: State::Header, offset: 0 }
+        Self {
+            max_frame_len,
+            prefix,
+            state: State::Header,
+            offset: 0,
+        }
     }
 
     /// How many bytes the next `recv()` asks for: 4, then the announced length. 0 after a failure.
@@ -89,21 +94,38 @@ impl NaiveU32Decoder {
                 };
                 let Some(len) = u32::try_from(len).ok().filter(|&n| n <= self.max_frame_len) else {
                     self.state = State::Failed;
-                    return Err(DecodeError::too_long(read_at, LengthField::PrefixBody, header, len, self.max_frame_len));
+                    return Err(DecodeError::too_long(
+                        read_at,
+                        LengthField::PrefixBody,
+                        header,
+                        len,
+                        self.max_frame_len,
+                    ));
                 };
                 self.state = if len == 0 {
                     State::Header
                 } else {
-                    State::Body { len, header_offset: read_at }
+                    State::Body {
+                        len,
+                        header_offset: read_at,
+                    }
                 };
                 if len == 0 {
-                    return Ok(NaiveStep::Frame(Frame { offset: read_at, total_len: width, payload: &[] }));
+                    return Ok(NaiveStep::Frame(Frame {
+                        offset: read_at,
+                        total_len: width,
+                        payload: &[],
+                    }));
                 }
                 Ok(NaiveStep::Header { len })
             }
             State::Body { len, header_offset } => {
                 self.state = State::Header;
-                let frame = Frame { offset: header_offset, total_len: self.prefix.width() + data.len(), payload: data };
+                let frame = Frame {
+                    offset: header_offset,
+                    total_len: self.prefix.width() + data.len(),
+                    payload: data,
+                };
                 if data.len() < len as usize {
                     let error = DecodeError::ShortRead {
                         offset: read_at,
@@ -123,7 +145,11 @@ impl NaiveU32Decoder {
         if let State::Body { len, header_offset } = self.state {
             self.state = State::Failed;
             let width = self.prefix.width() as u64;
-            return Err(DecodeError::Truncated { offset: header_offset, have: width, need: width + u64::from(len) });
+            return Err(DecodeError::Truncated {
+                offset: header_offset,
+                have: width,
+                need: width + u64::from(len),
+            });
         }
         Ok(())
     }

@@ -30,7 +30,10 @@ pub struct NewlineCodec {
 
 impl NewlineCodec {
     pub fn new(max_frame_len: u32) -> Self {
-        Self { max_frame_len, scanned: 0 }
+        Self {
+            max_frame_len,
+            scanned: 0,
+        }
     }
 
     /// Appends the payload and `\n`; there is no header. The payload must not contain `\n` nor
@@ -58,7 +61,11 @@ impl NewlineCodec {
                 if end - cr > self.max_frame_len as usize {
                     return Err(self.too_long(offset));
                 }
-                Ok(Some(FrameLayout { header_len: 0, payload_len: end - cr, trailer_len: 1 + cr }))
+                Ok(Some(FrameLayout {
+                    header_len: 0,
+                    payload_len: end - cr,
+                    trailer_len: 1 + cr,
+                }))
             }
             None if window.len() == limit => {
                 self.scanned = 0;
@@ -96,7 +103,11 @@ impl NewlineCodec {
             if payload.len() > max {
                 return Err(self.too_long(*offset));
             }
-            on_frame(Frame { offset: *offset, total_len: line.len() + 1, payload });
+            on_frame(Frame {
+                offset: *offset,
+                total_len: line.len() + 1,
+                payload,
+            });
             *offset += line.len() as u64 + 1;
             *start = end + 1;
             Ok(())
@@ -128,7 +139,13 @@ impl NewlineCodec {
     /// A line is refused as max + 1 bytes long however much of it came: its true length is
     /// not known, and the error must not depend on where the reads cut it.
     fn too_long(&self, offset: u64) -> DecodeError {
-        DecodeError::TooLong { offset, len: u64::from(self.max_frame_len) + 1, max: self.max_frame_len, field: LengthField::Line, swapped: None }
+        DecodeError::TooLong {
+            offset,
+            len: u64::from(self.max_frame_len) + 1,
+            max: self.max_frame_len,
+            field: LengthField::Line,
+            swapped: None,
+        }
     }
 
     pub(super) fn max_frame_len(&self) -> u32 {
@@ -139,7 +156,9 @@ impl NewlineCodec {
         if self.scanned == 0 {
             DecodeState::Header
         } else {
-            DecodeState::Line { have: self.scanned as u64 }
+            DecodeState::Line {
+                have: self.scanned as u64,
+            }
         }
     }
 }

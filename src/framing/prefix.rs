@@ -18,7 +18,10 @@ pub struct LengthPrefix {
 
 impl Default for LengthPrefix {
     fn default() -> Self {
-        Self { bytes: 4, order: ByteOrder::Big }
+        Self {
+            bytes: 4,
+            order: ByteOrder::Big,
+        }
     }
 }
 

@@ -51,7 +51,12 @@ struct LastHeader {
 
 impl SeedJsonCodec {
     pub fn new(max_frame_len: u32) -> Self {
-        Self { max_frame_len, state: DecodeState::Header, parsed: None, last: LastHeader::default() }
+        Self {
+            max_frame_len,
+            state: DecodeState::Header,
+            parsed: None,
+            last: LastHeader::default(),
+        }
     }
 
     /// The JSON header exactly as Python's `json.dumps({'total_lenth': n, 'md5': None})` writes it.
@@ -85,11 +90,17 @@ impl SeedJsonCodec {
         let have_body = (buf.len() - header_len) as u64;
         if have_body < body_len {
             self.parsed = Some((header_len, body_len));
-            self.state = DecodeState::Body { remaining: body_len - have_body };
+            self.state = DecodeState::Body {
+                remaining: body_len - have_body,
+            };
             return Ok(None);
         }
         self.state = DecodeState::Header;
-        Ok(Some(FrameLayout { header_len, payload_len: body_len as usize, trailer_len: 0 }))
+        Ok(Some(FrameLayout {
+            header_len,
+            payload_len: body_len as usize,
+            trailer_len: 0,
+        }))
     }
 
     /// Decodes every whole frame at the start of `bytes` (which begin a frame), returning how
@@ -120,7 +131,11 @@ impl SeedJsonCodec {
                     Err(e) => break Err(e),
                 }
             };
-            on_frame(Frame { offset: *offset, total_len: total, payload: &rest[header_len..total] });
+            on_frame(Frame {
+                offset: *offset,
+                total_len: total,
+                payload: &rest[header_len..total],
+            });
             *offset += total as u64;
             used += total;
         };
@@ -139,7 +154,10 @@ impl SeedJsonCodec {
         // one compare for both bad cases: a negative length reads as a huge u32
         if json_len as u32 > max {
             return Err(if json_len < 0 {
-                DecodeError::NegativeLength { offset, len: json_len.into() }
+                DecodeError::NegativeLength {
+                    offset,
+                    len: json_len.into(),
+                }
             } else {
                 DecodeError::too_long(offset, LengthField::PrefixJsonHeader, prefix, json_len as u64, max)
             });
@@ -153,7 +171,13 @@ impl SeedJsonCodec {
             None => any_json_total_lenth(json, offset)?,
         };
         if total_lenth > u64::from(max) {
-            return Err(DecodeError::TooLong { offset, len: total_lenth, max, field: LengthField::JsonBody, swapped: None });
+            return Err(DecodeError::TooLong {
+                offset,
+                len: total_lenth,
+                max,
+                field: LengthField::JsonBody,
+                swapped: None,
+            });
         }
         Ok(Some((header_len, total_lenth)))
     }
@@ -191,7 +215,12 @@ fn canonical_frame(buf: &[u8], max: u32) -> Option<((usize, usize), Option<LastH
     if buf.len() < total || json.len() as u64 > u64::from(max) {
         return None;
     }
-    let kept = (digits.len() <= 8).then_some(LastHeader { prefix: *prefix, digits: *eight, header_len, body_len });
+    let kept = (digits.len() <= 8).then_some(LastHeader {
+        prefix: *prefix,
+        digits: *eight,
+        header_len,
+        body_len,
+    });
     Some(((header_len, total), kept))
 }
 
@@ -199,7 +228,12 @@ fn canonical_frame(buf: &[u8], max: u32) -> Option<((usize, usize), Option<LastH
 #[cold]
 #[inline(never)]
 fn any_json_total_lenth(json: &[u8], offset: u64) -> Result<u64, DecodeError> {
-    let bad = |problem, reason: String, counted_chars| DecodeError::BadJson { offset, reason: reason.into(), problem, counted_chars };
+    let bad = |problem, reason: String, counted_chars| DecodeError::BadJson {
+        offset,
+        reason: reason.into(),
+        problem,
+        counted_chars,
+    };
     // Non-ASCII text in a header that ends early (a character cut in two, or the JSON cut
     // short): the classic Python mistake of sending len(header) of a str, which counts a
     // Chinese file name's characters, not its bytes. Decided from the header's own bytes, so
@@ -207,13 +241,18 @@ fn any_json_total_lenth(json: &[u8], offset: u64) -> Result<u64, DecodeError> {
     let non_ascii = !json.is_ascii();
     // from_slice skips fields it ignores without checking their UTF-8 (so `"md5": "ab\xa4"`
     // passed, found by `cargo fuzz`); Python's json.loads refuses it
-    let text = std::str::from_utf8(json)
-        .map_err(|e| bad(JsonProblem::NotUtf8, e.to_string(), e.error_len().is_none()))?;
-    let header: SeedHeader = serde_json::from_str(text).map_err(|e| bad(JsonProblem::Syntax, e.to_string(), non_ascii && e.is_eof()))?;
+    let text =
+        std::str::from_utf8(json).map_err(|e| bad(JsonProblem::NotUtf8, e.to_string(), e.error_len().is_none()))?;
+    let header: SeedHeader =
+        serde_json::from_str(text).map_err(|e| bad(JsonProblem::Syntax, e.to_string(), non_ascii && e.is_eof()))?;
     // serde also reads a struct from an array, `[5]`, which the seed's client (that indexes
     // header['total_lenth']) cannot (found by `cargo fuzz`)
     if text.trim_start_matches([' ', '\t', '\n', '\r']).as_bytes().first() != Some(&b'{') {
-        return Err(bad(JsonProblem::NotObject, "the header is not a JSON object".into(), false));
+        return Err(bad(
+            JsonProblem::NotObject,
+            "the header is not a JSON object".into(),
+            false,
+        ));
     }
     Ok(header.total_lenth)
 }
@@ -294,14 +333,32 @@ mod canonical_tests {
         bytes[null] = b'L';
         let mut dec = FramingMode::SeedJson.stream_decoder(1024).expect("codec");
         let mut got = Vec::new();
-        let err = dec.decode_chunk(&bytes, |f| got.push(f.payload.to_vec())).expect_err("bad third header");
+        let err = dec
+            .decode_chunk(&bytes, |f| got.push(f.payload.to_vec()))
+            .expect_err("bad third header");
         assert_eq!(got, [b"ab".to_vec(), b"cd".to_vec()]);
-        assert!(matches!(err, DecodeError::BadJson { offset, .. } if offset == third as u64), "{err:?}");
+        assert!(
+            matches!(err, DecodeError::BadJson { offset, .. } if offset == third as u64),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn every_digit_count_parses_like_str_parse() {
-        for n in [0u64, 7, 10, 99, 100, 1677, 99_999, 1_000_000, 12_345_678, 99_999_999, 100_000_000, u64::MAX / 10] {
+        for n in [
+            0u64,
+            7,
+            10,
+            99,
+            100,
+            1677,
+            99_999,
+            1_000_000,
+            12_345_678,
+            99_999_999,
+            100_000_000,
+            u64::MAX / 10,
+        ] {
             let json = format!("{{\"total_lenth\": {n}, \"md5\": null}}");
             assert_eq!(canonical_total_lenth(json.as_bytes()), Some(n), "{json}");
         }
@@ -313,9 +370,19 @@ mod canonical_tests {
 
     #[test]
     fn fast_path_only_for_the_exact_canonical_header() {
-        assert_eq!(canonical_total_lenth(br#"{"total_lenth": 1677, "md5": null}"#), Some(1677));
+        assert_eq!(
+            canonical_total_lenth(br#"{"total_lenth": 1677, "md5": null}"#),
+            Some(1677)
+        );
         assert_eq!(canonical_total_lenth(br#"{"total_lenth": 0, "md5": null}"#), Some(0));
-        for other in [&br#"{"total_lenth":5,"md5":null}"#[..], br#"{"total_lenth": -1, "md5": null}"#, br#"{"total_lenth": , "md5": null}"#, br#"{"total_lenth": 5, "md5": "ab"}"#, br#"{"total_lenth": 99999999999999999999, "md5": null}"#, br#"{"total_lenth": 05, "md5": null}"#] {
+        for other in [
+            &br#"{"total_lenth":5,"md5":null}"#[..],
+            br#"{"total_lenth": -1, "md5": null}"#,
+            br#"{"total_lenth": , "md5": null}"#,
+            br#"{"total_lenth": 5, "md5": "ab"}"#,
+            br#"{"total_lenth": 99999999999999999999, "md5": null}"#,
+            br#"{"total_lenth": 05, "md5": null}"#,
+        ] {
             assert_eq!(canonical_total_lenth(other), None, "{}", String::from_utf8_lossy(other));
         }
     }

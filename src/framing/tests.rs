@@ -93,7 +93,16 @@ fn max_length_exceeded_is_an_error_before_allocation() {
     let mut dec = FramingMode::U32.stream_decoder(16).expect("codec");
     dec.feed(&[0xff, 0xff, 0xff, 0xff]);
     let err = dec.next_frame().expect_err("a 4 GiB length is refused");
-    assert_eq!(err, DecodeError::TooLong { offset: 0, len: 0xffff_ffff, max: 16, field: LengthField::PrefixBody, swapped: None });
+    assert_eq!(
+        err,
+        DecodeError::TooLong {
+            offset: 0,
+            len: 0xffff_ffff,
+            max: 16,
+            field: LengthField::PrefixBody,
+            swapped: None
+        }
+    );
     assert!(err.to_string().contains("offset 0"), "{err}");
     assert_eq!(dec.state(), DecodeState::Failed);
 
@@ -118,7 +127,11 @@ fn bytes_after_an_error_are_not_kept() {
         dec.feed(&[0u8; 1000]);
         assert_eq!(dec.next_frame(), Ok(None));
     }
-    assert!(dec.pending_len() <= 4, "{} bytes kept after the error", dec.pending_len());
+    assert!(
+        dec.pending_len() <= 4,
+        "{} bytes kept after the error",
+        dec.pending_len()
+    );
     assert_eq!(dec.finish(), Ok(()));
 }
 
@@ -139,18 +152,30 @@ fn seed_json_negative_length() {
 
 #[test]
 fn seed_json_bad_json() {
-    for json in [&b"{not json}"[..], b"{\"md5\": null}", b"{\"total_lenth\": -1}", b"\xff\xfe"] {
+    for json in [
+        &b"{not json}"[..],
+        b"{\"md5\": null}",
+        b"{\"total_lenth\": -1}",
+        b"\xff\xfe",
+    ] {
         let mut bytes = (json.len() as i32).to_le_bytes().to_vec();
         bytes.extend_from_slice(json);
         let (_, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
-        assert!(matches!(err, Some(DecodeError::BadJson { offset: 0, .. })), "{json:?}: {err:?}");
+        assert!(
+            matches!(err, Some(DecodeError::BadJson { offset: 0, .. })),
+            "{json:?}: {err:?}"
+        );
     }
 }
 
 /// The hot loops return a `Result` holding a `DecodeError`: kept small (see its doc).
 #[test]
 fn a_decode_error_stays_40_bytes() {
-    assert!(std::mem::size_of::<DecodeError>() <= 40, "{}", std::mem::size_of::<DecodeError>());
+    assert!(
+        std::mem::size_of::<DecodeError>() <= 40,
+        "{}",
+        std::mem::size_of::<DecodeError>()
+    );
 }
 
 /// Python's `len(header_json)` of a str counts a Chinese file name's characters: the prefix is
@@ -164,13 +189,26 @@ fn seed_json_header_length_in_characters_gets_a_hint() {
     bytes.extend_from_slice(b"hi");
     for cuts in all_cuts(bytes.len()) {
         let (_, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &cuts);
-        assert!(matches!(err, Some(DecodeError::BadJson { offset: 0, counted_chars: true, .. })), "cuts {cuts:?}: {err:?}");
+        assert!(
+            matches!(
+                err,
+                Some(DecodeError::BadJson {
+                    offset: 0,
+                    counted_chars: true,
+                    ..
+                })
+            ),
+            "cuts {cuts:?}: {err:?}"
+        );
     }
     // counted in bytes, it decodes
     let mut bytes = (header.len() as i32).to_le_bytes().to_vec();
     bytes.extend_from_slice(header.as_bytes());
     bytes.extend_from_slice(b"hi");
-    assert_eq!(decode_with_cuts(FramingMode::SeedJson, &bytes, &[]), (vec![b"hi".to_vec()], None));
+    assert_eq!(
+        decode_with_cuts(FramingMode::SeedJson, &bytes, &[]),
+        (vec![b"hi".to_vec()], None)
+    );
 }
 
 #[test]
@@ -182,7 +220,15 @@ fn seed_json_header_with_invalid_utf8_in_an_ignored_field_is_refused() {
     bytes.extend_from_slice(b"hi");
     let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
     assert!(frames.is_empty());
-    let Some(DecodeError::BadJson { offset: 0, reason, problem: JsonProblem::NotUtf8, counted_chars: false }) = err else { panic!("{err:?}") };
+    let Some(DecodeError::BadJson {
+        offset: 0,
+        reason,
+        problem: JsonProblem::NotUtf8,
+        counted_chars: false,
+    }) = err
+    else {
+        panic!("{err:?}")
+    };
     assert!(reason.contains("invalid utf-8"), "serde's own words: {reason}");
 }
 
@@ -196,7 +242,15 @@ fn seed_json_header_must_be_an_object() {
         let (frames, err) = decode_with_cuts(FramingMode::SeedJson, &bytes, &[]);
         assert!(frames.is_empty());
         let problem = JsonProblem::NotObject;
-        assert_eq!(err, Some(DecodeError::BadJson { offset: 0, reason: "the header is not a JSON object".into(), problem, counted_chars: false }));
+        assert_eq!(
+            err,
+            Some(DecodeError::BadJson {
+                offset: 0,
+                reason: "the header is not a JSON object".into(),
+                problem,
+                counted_chars: false
+            })
+        );
     }
 }
 
@@ -214,10 +268,24 @@ fn a_line_over_the_max_is_refused_alike_over_every_split() {
                 break;
             }
             // max text and a `\r` that may still end it
-            assert!(dec.pending_len() <= 18, "cuts {cuts:?}: {} bytes kept", dec.pending_len());
+            assert!(
+                dec.pending_len() <= 18,
+                "cuts {cuts:?}: {} bytes kept",
+                dec.pending_len()
+            );
             prev = cut;
         }
-        assert_eq!(err, Some(DecodeError::TooLong { offset: 3, len: 17, max: 16, field: LengthField::Line, swapped: None }), "cuts {cuts:?}");
+        assert_eq!(
+            err,
+            Some(DecodeError::TooLong {
+                offset: 3,
+                len: 17,
+                max: 16,
+                field: LengthField::Line,
+                swapped: None
+            }),
+            "cuts {cuts:?}"
+        );
     }
 }
 
@@ -240,7 +308,10 @@ fn truncated_stream() {
         for cut in 1..bytes.len() {
             let (frames, err) = decode_with_cuts(mode, &bytes[..cut], &[]);
             assert!(frames.is_empty(), "{mode:?} {cut}");
-            assert!(matches!(err, Some(DecodeError::Truncated { offset: 0, .. })), "{mode:?} {cut}: {err:?}");
+            assert!(
+                matches!(err, Some(DecodeError::Truncated { offset: 0, .. })),
+                "{mode:?} {cut}: {err:?}"
+            );
         }
     }
 }
@@ -284,12 +355,31 @@ fn naive_decoder_fails_like_the_seed_on_short_reads() {
     // read size 3: the very first recv(4) returns 3 bytes, struct.unpack would raise
     let (good, errors) = naive_decode(&bytes, 3);
     assert_eq!(good, 0);
-    assert!(matches!(errors[0], DecodeError::ShortRead { part: FramePart::Header, asked: 4, got: 3, .. }));
+    assert!(matches!(
+        errors[0],
+        DecodeError::ShortRead {
+            part: FramePart::Header,
+            asked: 4,
+            got: 3,
+            ..
+        }
+    ));
     // read size 8: the body comes back short, the rest of it is read as a header
     let (good, errors) = naive_decode(&bytes, 8);
     assert_eq!(good, 0);
-    assert!(matches!(errors[0], DecodeError::ShortRead { part: FramePart::Body, asked: 14, got: 8, .. }));
-    assert!(errors.len() >= 2, "the stream is out of step after the short body: {errors:?}");
+    assert!(matches!(
+        errors[0],
+        DecodeError::ShortRead {
+            part: FramePart::Body,
+            asked: 14,
+            got: 8,
+            ..
+        }
+    ));
+    assert!(
+        errors.len() >= 2,
+        "the stream is out of step after the short body: {errors:?}"
+    );
 }
 
 /// `decode_chunk` (zero-copy) gives exactly what `feed` + `next_frame` give, for every split.
@@ -349,7 +439,9 @@ fn newline_both_paths(bytes: &[u8], cuts: &[usize], max: u32) -> (Vec<(Vec<u8>, 
             }
         }
         if err_b.is_none() {
-            err_b = in_place.decode_chunk(read, |f| b.push((f.payload.to_vec(), f.total_len))).err();
+            err_b = in_place
+                .decode_chunk(read, |f| b.push((f.payload.to_vec(), f.total_len)))
+                .err();
         }
     }
     err_a = err_a.or(buffered.finish().err());
@@ -363,8 +455,13 @@ fn newline_both_paths(bytes: &[u8], cuts: &[usize], max: u32) -> (Vec<(Vec<u8>, 
 #[test]
 fn crlf_line_ending_is_not_part_of_the_payload() {
     let bytes = b"{\"PING\":\"1\"}\r\n\r\n\nquit\r\na\rb\n";
-    let want: Vec<(Vec<u8>, usize)> =
-        vec![(b"{\"PING\":\"1\"}".to_vec(), 14), (vec![], 2), (vec![], 1), (b"quit".to_vec(), 6), (b"a\rb".to_vec(), 4)];
+    let want: Vec<(Vec<u8>, usize)> = vec![
+        (b"{\"PING\":\"1\"}".to_vec(), 14),
+        (vec![], 2),
+        (vec![], 1),
+        (b"quit".to_vec(), 6),
+        (b"a\rb".to_vec(), 4),
+    ];
     for cuts in all_cuts(bytes.len()) {
         assert_eq!(newline_both_paths(bytes, &cuts, MAX), (want.clone(), None));
     }
@@ -374,7 +471,13 @@ fn crlf_line_ending_is_not_part_of_the_payload() {
 /// and `quits\r\n` does not, alike over every split.
 #[test]
 fn crlf_does_not_count_against_the_max_frame_length() {
-    let too_long = Some(DecodeError::TooLong { offset: 0, len: 5, max: 4, field: LengthField::Line, swapped: None });
+    let too_long = Some(DecodeError::TooLong {
+        offset: 0,
+        len: 5,
+        max: 4,
+        field: LengthField::Line,
+        swapped: None,
+    });
     for (bytes, want) in [
         (&b"quit\r\n"[..], (vec![(b"quit".to_vec(), 6)], None)),
         (b"quit\n", (vec![(b"quit".to_vec(), 5)], None)),
@@ -383,7 +486,12 @@ fn crlf_does_not_count_against_the_max_frame_length() {
         (b"quitXYZ", (vec![], too_long.clone())),
     ] {
         for cuts in all_cuts(bytes.len()) {
-            assert_eq!(newline_both_paths(bytes, &cuts, 4), want, "{:?} cuts {cuts:?}", String::from_utf8_lossy(bytes));
+            assert_eq!(
+                newline_both_paths(bytes, &cuts, 4),
+                want,
+                "{:?} cuts {cuts:?}",
+                String::from_utf8_lossy(bytes)
+            );
         }
     }
 }

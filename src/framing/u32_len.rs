@@ -30,7 +30,11 @@ impl U32Codec {
     }
 
     pub fn with_prefix(max_frame_len: u32, prefix: LengthPrefix) -> Self {
-        Self { max_frame_len, prefix, state: DecodeState::Header }
+        Self {
+            max_frame_len,
+            prefix,
+            state: DecodeState::Header,
+        }
     }
 
     /// Appends header and payload; returns the header length.
@@ -90,7 +94,12 @@ impl U32Codec {
     /// inline into its caller, and the default layout's loop cost 38 instructions a frame
     /// instead of 29 (callgrind, 10,000 100-byte frames).
     #[inline(never)]
-    fn decode_frames_other(&mut self, bytes: &[u8], offset: &mut u64, on_frame: impl FnMut(Frame<'_>)) -> Result<usize, DecodeError> {
+    fn decode_frames_other(
+        &mut self,
+        bytes: &[u8],
+        offset: &mut u64,
+        on_frame: impl FnMut(Frame<'_>),
+    ) -> Result<usize, DecodeError> {
         match (self.prefix.width(), self.prefix.order) {
             (4, ByteOrder::Big) => frames_in_place(bytes, offset, on_frame, |b, o| self.parse_as::<4, true>(b, o)),
             (4, ByteOrder::Little) => frames_in_place(bytes, offset, on_frame, |b, o| self.parse_as::<4, false>(b, o)),
@@ -103,23 +112,39 @@ impl U32Codec {
     }
 
     #[inline(always)]
-    fn parse_as<const N: usize, const BIG: bool>(&mut self, buf: &[u8], offset: u64) -> Result<Option<FrameLayout>, DecodeError> {
+    fn parse_as<const N: usize, const BIG: bool>(
+        &mut self,
+        buf: &[u8],
+        offset: u64,
+    ) -> Result<Option<FrameLayout>, DecodeError> {
         let Some(header) = buf.first_chunk::<N>() else {
             self.state = DecodeState::Header;
             return Ok(None);
         };
         let len = read_len::<N, BIG>(header);
         if len > u64::from(self.max_frame_len) {
-            return Err(DecodeError::too_long(offset, LengthField::PrefixBody, header, len, self.max_frame_len));
+            return Err(DecodeError::too_long(
+                offset,
+                LengthField::PrefixBody,
+                header,
+                len,
+                self.max_frame_len,
+            ));
         }
         // at most the max frame length (a u32) from here on
         let need = N + len as usize;
         if buf.len() < need {
-            self.state = DecodeState::Body { remaining: (need - buf.len()) as u64 };
+            self.state = DecodeState::Body {
+                remaining: (need - buf.len()) as u64,
+            };
             return Ok(None);
         }
         self.state = DecodeState::Header;
-        Ok(Some(FrameLayout { header_len: N, payload_len: len as usize, trailer_len: 0 }))
+        Ok(Some(FrameLayout {
+            header_len: N,
+            payload_len: len as usize,
+            trailer_len: 0,
+        }))
     }
 
     pub(super) fn max_frame_len(&self) -> u32 {
@@ -144,9 +169,27 @@ pub(super) fn read_len<const N: usize, const BIG: bool>(header: &[u8; N]) -> u64
     // `N` is a constant: one arm is compiled, and its `first_chunk` cannot fail
     match N {
         1 => h.first().map_or(0, |&b| u64::from(b)),
-        2 => h.first_chunk::<2>().map_or(0, |&b| u64::from(if BIG { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })),
-        4 => h.first_chunk::<4>().map_or(0, |&b| u64::from(if BIG { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })),
-        _ => h.first_chunk::<8>().map_or(0, |&b| if BIG { u64::from_be_bytes(b) } else { u64::from_le_bytes(b) }),
+        2 => h.first_chunk::<2>().map_or(0, |&b| {
+            u64::from(if BIG {
+                u16::from_be_bytes(b)
+            } else {
+                u16::from_le_bytes(b)
+            })
+        }),
+        4 => h.first_chunk::<4>().map_or(0, |&b| {
+            u64::from(if BIG {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            })
+        }),
+        _ => h.first_chunk::<8>().map_or(0, |&b| {
+            if BIG {
+                u64::from_be_bytes(b)
+            } else {
+                u64::from_le_bytes(b)
+            }
+        }),
     }
 }
 
@@ -172,9 +215,12 @@ mod tests {
             assert_eq!(U32Codec::encode_with(prefix, b"hello", &mut out), head.len());
             assert_eq!(&out[..head.len()], head, "{prefix:?}");
             out.extend_from_slice(&out.clone());
-            let mut dec = super::super::FramingMode::U32.stream_decoder_with(64, prefix).expect("codec");
+            let mut dec = super::super::FramingMode::U32
+                .stream_decoder_with(64, prefix)
+                .expect("codec");
             let mut got = Vec::new();
-            dec.decode_chunk(&out, |f| got.push(f.payload.to_vec())).expect("decodes");
+            dec.decode_chunk(&out, |f| got.push(f.payload.to_vec()))
+                .expect("decodes");
             assert_eq!(got, [b"hello".to_vec(), b"hello".to_vec()], "{prefix:?}");
         }
     }

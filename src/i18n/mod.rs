@@ -840,8 +840,15 @@ mod tests {
     fn every_key_has_both_languages_with_the_same_placeholders() {
         for &key in S::ALL {
             let (en, zh) = (t(Lang::En, key), t(Lang::Zh, key));
-            assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{key:?} is empty in a language");
-            assert_eq!(en.matches("{}").count(), zh.matches("{}").count(), "{key:?}: placeholders differ between en and zh");
+            assert!(
+                !en.trim().is_empty() && !zh.trim().is_empty(),
+                "{key:?} is empty in a language"
+            );
+            assert_eq!(
+                en.matches("{}").count(),
+                zh.matches("{}").count(),
+                "{key:?}: placeholders differ between en and zh"
+            );
         }
     }
 

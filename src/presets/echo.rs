@@ -1,8 +1,8 @@
 //! Request/response lessons: the seed's echo server (`echo`), remote-command server
 //! (`big-reply`) and HMAC connection check (`hmac-handshake`, `hmac-wrong-key`). Both directions are recorded, and each request's latency.
 
-use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, Workload, WriteSplit};
 use crate::config::{ClientReads, EchoOptions, HandshakeOptions};
+use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, Workload, WriteSplit};
 use crate::framing::FramingMode;
 use crate::i18n::S;
 
@@ -16,10 +16,22 @@ pub(super) fn presets() -> Vec<Preset> {
             summary: S::LessonEcho,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 20, size_min: 96, size_max: 96, ..Workload::default() },
-                sender: SenderOptions { split: WriteSplit::HeaderThenBody, ..SenderOptions::default() },
+                workload: Workload {
+                    count: 20,
+                    size_min: 96,
+                    size_max: 96,
+                    ..Workload::default()
+                },
+                sender: SenderOptions {
+                    split: WriteSplit::HeaderThenBody,
+                    ..SenderOptions::default()
+                },
                 framing: FramingMode::U32,
-                receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
+                receiver: ReceiverOptions {
+                    read_size: 1024,
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
                 echo: Some(EchoOptions::default()),
                 ..base.clone()
             },
@@ -29,9 +41,24 @@ pub(super) fn presets() -> Vec<Preset> {
             summary: S::LessonBigReply,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 4, size_min: 8, size_max: 8, gap_us: 20_000, ..Workload::default() },
-                receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
-                echo: Some(EchoOptions { reply_size: Some(2500), client_read_size: 1024, client_reads: ClientReads::OncePerRequest, ..EchoOptions::default() }),
+                workload: Workload {
+                    count: 4,
+                    size_min: 8,
+                    size_max: 8,
+                    gap_us: 20_000,
+                    ..Workload::default()
+                },
+                receiver: ReceiverOptions {
+                    read_size: 1024,
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
+                echo: Some(EchoOptions {
+                    reply_size: Some(2500),
+                    client_read_size: 1024,
+                    client_reads: ClientReads::OncePerRequest,
+                    ..EchoOptions::default()
+                }),
                 ..base.clone()
             },
         },
@@ -56,9 +83,22 @@ pub(super) fn many_clients() -> Preset {
         summary: S::LessonManyClients,
         experiment: Experiment {
             transports: Transports::Tcp,
-            workload: Workload { count: 6, size_min: 24, size_max: 200, gap_us: 10_000, ..Workload::default() },
-            receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
-            echo: Some(EchoOptions { connections: 3, ..EchoOptions::default() }),
+            workload: Workload {
+                count: 6,
+                size_min: 24,
+                size_max: 200,
+                gap_us: 10_000,
+                ..Workload::default()
+            },
+            receiver: ReceiverOptions {
+                read_size: 1024,
+                start_delay_ms: 0,
+                ..ReceiverOptions::default()
+            },
+            echo: Some(EchoOptions {
+                connections: 3,
+                ..EchoOptions::default()
+            }),
             ..Experiment::default()
         },
     }
@@ -67,9 +107,22 @@ pub(super) fn many_clients() -> Preset {
 fn hmac_experiment(base: &Experiment, wrong_key: bool) -> Experiment {
     Experiment {
         transports: Transports::Tcp,
-        workload: Workload { count: 5, size_min: 24, size_max: 64, gap_us: 5_000, ..Workload::default() },
-        receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 0, ..ReceiverOptions::default() },
-        echo: Some(EchoOptions { handshake: Some(HandshakeOptions { wrong_key }), ..EchoOptions::default() }),
+        workload: Workload {
+            count: 5,
+            size_min: 24,
+            size_max: 64,
+            gap_us: 5_000,
+            ..Workload::default()
+        },
+        receiver: ReceiverOptions {
+            read_size: 1024,
+            start_delay_ms: 0,
+            ..ReceiverOptions::default()
+        },
+        echo: Some(EchoOptions {
+            handshake: Some(HandshakeOptions { wrong_key }),
+            ..EchoOptions::default()
+        }),
         ..base.clone()
     }
 }

@@ -10,14 +10,24 @@ use super::Preset;
 
 /// An Ethernet MTU (MSS 1448) on a link fast and deep enough that nothing is dropped.
 fn ethernet() -> Link {
-    Link { mtu_bytes: 1500, rate_bit: 100_000_000, queue_bytes: 256 * 1024, ..Link::default() }
+    Link {
+        mtu_bytes: 1500,
+        rate_bit: 100_000_000,
+        queue_bytes: 256 * 1024,
+        ..Link::default()
+    }
 }
 
 /// 20 Mbit/s with a 20 KB queue: a TCP sender in slow start overflows the queue within its
 /// first round trips, whatever the timing, so drops and retransmissions are forced
 /// (271–766 retransmissions for 2 MB measured here, design.md §6).
 fn lossy() -> Link {
-    Link { mtu_bytes: 1500, rate_bit: 20_000_000, queue_bytes: 20 * 1024, ..Link::default() }
+    Link {
+        mtu_bytes: 1500,
+        rate_bit: 20_000_000,
+        queue_bytes: 20 * 1024,
+        ..Link::default()
+    }
 }
 
 pub(super) fn presets() -> Vec<Preset> {
@@ -29,8 +39,18 @@ pub(super) fn presets() -> Vec<Preset> {
             experiment: Experiment {
                 transports: Transports::Tcp,
                 // 20 ms apart, so each message leaves on its own and its segments are its own
-                workload: Workload { count: 3, size_min: 10_000, size_max: 10_000, gap_us: 20_000, ..Workload::default() },
-                receiver: ReceiverOptions { read_size: 4096, start_delay_ms: 0, ..ReceiverOptions::default() },
+                workload: Workload {
+                    count: 3,
+                    size_min: 10_000,
+                    size_max: 10_000,
+                    gap_us: 20_000,
+                    ..Workload::default()
+                },
+                receiver: ReceiverOptions {
+                    read_size: 4096,
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
                 framing: FramingMode::U32,
                 link: Some(ethernet()),
                 ..base.clone()
@@ -44,8 +64,17 @@ pub(super) fn presets() -> Vec<Preset> {
                 // 300 KB: slow start overflows the queue well before the end (35–186
                 // retransmissions measured in 6 runs of 300 and 500 KB), and the recording stays
                 // about 1 MB
-                workload: Workload { count: 30, size_min: 10_000, size_max: 10_000, ..Workload::default() },
-                receiver: ReceiverOptions { read_size: 16_384, start_delay_ms: 0, ..ReceiverOptions::default() },
+                workload: Workload {
+                    count: 30,
+                    size_min: 10_000,
+                    size_max: 10_000,
+                    ..Workload::default()
+                },
+                receiver: ReceiverOptions {
+                    read_size: 16_384,
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
                 framing: FramingMode::U32,
                 link: Some(lossy()),
                 ..base.clone()
@@ -57,8 +86,17 @@ pub(super) fn presets() -> Vec<Preset> {
             experiment: Experiment {
                 transports: Transports::Udp,
                 // 200 KB at once into a 20 KB queue: most datagrams cannot wait and are dropped
-                workload: Workload { count: 200, size_min: 1_000, size_max: 1_000, ..Workload::default() },
-                udp: UdpOptions { read_size: 2048, start_delay_ms: 0, ..UdpOptions::default() },
+                workload: Workload {
+                    count: 200,
+                    size_min: 1_000,
+                    size_max: 1_000,
+                    ..Workload::default()
+                },
+                udp: UdpOptions {
+                    read_size: 2048,
+                    start_delay_ms: 0,
+                    ..UdpOptions::default()
+                },
                 link: Some(lossy()),
                 ..base
             },

@@ -21,7 +21,12 @@ pub struct Preset {
 }
 
 fn small_messages() -> Workload {
-    Workload { count: 12, size_min: 24, size_max: 200, ..Workload::default() }
+    Workload {
+        count: 12,
+        size_min: 24,
+        size_max: 200,
+        ..Workload::default()
+    }
 }
 
 /// Every preset, in teaching order.
@@ -34,7 +39,11 @@ pub fn all() -> Vec<Preset> {
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: small_messages(),
-                receiver: ReceiverOptions { read_size: 512, start_delay_ms: 50, ..ReceiverOptions::default() },
+                receiver: ReceiverOptions {
+                    read_size: 512,
+                    start_delay_ms: 50,
+                    ..ReceiverOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -43,8 +52,16 @@ pub fn all() -> Vec<Preset> {
             summary: S::LessonNagleBurst,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 200, size_min: 10, size_max: 10, ..Workload::default() },
-                receiver: ReceiverOptions { start_delay_ms: 0, ..ReceiverOptions::default() },
+                workload: Workload {
+                    count: 200,
+                    size_min: 10,
+                    size_max: 10,
+                    ..Workload::default()
+                },
+                receiver: ReceiverOptions {
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -55,7 +72,11 @@ pub fn all() -> Vec<Preset> {
                 transports: Transports::Tcp,
                 workload: small_messages(),
                 framing: FramingMode::SeedJson,
-                receiver: ReceiverOptions { read_size: 512, start_delay_ms: 50, ..ReceiverOptions::default() },
+                receiver: ReceiverOptions {
+                    read_size: 512,
+                    start_delay_ms: 50,
+                    ..ReceiverOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -64,10 +85,24 @@ pub fn all() -> Vec<Preset> {
             summary: S::LessonNaiveHeader,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 3, size_min: 2500, size_max: 2500, gap_us: 20_000, chunk_gap_us: 20_000, ..Workload::default() },
-                sender: SenderOptions { split: WriteSplit::Chunks { bytes: 1000 }, ..SenderOptions::default() },
+                workload: Workload {
+                    count: 3,
+                    size_min: 2500,
+                    size_max: 2500,
+                    gap_us: 20_000,
+                    chunk_gap_us: 20_000,
+                    ..Workload::default()
+                },
+                sender: SenderOptions {
+                    split: WriteSplit::Chunks { bytes: 1000 },
+                    ..SenderOptions::default()
+                },
                 framing: FramingMode::NaiveU32,
-                receiver: ReceiverOptions { read_size: 65_536, start_delay_ms: 0, ..ReceiverOptions::default() },
+                receiver: ReceiverOptions {
+                    read_size: 65_536,
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -77,8 +112,16 @@ pub fn all() -> Vec<Preset> {
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: small_messages(),
-                receiver: ReceiverOptions { read_size: 1024, start_delay_ms: 50, ..ReceiverOptions::default() },
-                udp: UdpOptions { read_size: 1024, start_delay_ms: 0, ..UdpOptions::default() },
+                receiver: ReceiverOptions {
+                    read_size: 1024,
+                    start_delay_ms: 50,
+                    ..ReceiverOptions::default()
+                },
+                udp: UdpOptions {
+                    read_size: 1024,
+                    start_delay_ms: 0,
+                    ..UdpOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -87,8 +130,17 @@ pub fn all() -> Vec<Preset> {
             summary: S::LessonFirehose,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 16_384, size_min: 65_536, size_max: 65_536, ..Workload::default() },
-                receiver: ReceiverOptions { read_size: 65_536, start_delay_ms: 0, ..ReceiverOptions::default() },
+                workload: Workload {
+                    count: 16_384,
+                    size_min: 65_536,
+                    size_max: 65_536,
+                    ..Workload::default()
+                },
+                receiver: ReceiverOptions {
+                    read_size: 65_536,
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -98,7 +150,11 @@ pub fn all() -> Vec<Preset> {
             experiment: Experiment {
                 transports: Transports::Udp,
                 workload: small_messages(),
-                udp: UdpOptions { read_size: 100, start_delay_ms: 0, ..UdpOptions::default() },
+                udp: UdpOptions {
+                    read_size: 100,
+                    start_delay_ms: 0,
+                    ..UdpOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -107,8 +163,17 @@ pub fn all() -> Vec<Preset> {
             summary: S::LessonUdpFlood,
             experiment: Experiment {
                 transports: Transports::Udp,
-                workload: Workload { count: 2000, size_min: 64, size_max: 64, ..Workload::default() },
-                udp: UdpOptions { read_size: 1024, rcvbuf: Some(4096), start_delay_ms: 50 },
+                workload: Workload {
+                    count: 2000,
+                    size_min: 64,
+                    size_max: 64,
+                    ..Workload::default()
+                },
+                udp: UdpOptions {
+                    read_size: 1024,
+                    rcvbuf: Some(4096),
+                    start_delay_ms: 50,
+                },
                 ..base.clone()
             },
         },
@@ -117,9 +182,22 @@ pub fn all() -> Vec<Preset> {
             summary: S::LessonUdpEmpty,
             experiment: Experiment {
                 transports: Transports::Both,
-                workload: Workload { count: 5, size_min: 0, size_max: 0, gap_us: 1_000, ..Workload::default() },
-                receiver: ReceiverOptions { start_delay_ms: 0, ..ReceiverOptions::default() },
-                udp: UdpOptions { read_size: 1024, start_delay_ms: 0, ..UdpOptions::default() },
+                workload: Workload {
+                    count: 5,
+                    size_min: 0,
+                    size_max: 0,
+                    gap_us: 1_000,
+                    ..Workload::default()
+                },
+                receiver: ReceiverOptions {
+                    start_delay_ms: 0,
+                    ..ReceiverOptions::default()
+                },
+                udp: UdpOptions {
+                    read_size: 1024,
+                    start_delay_ms: 0,
+                    ..UdpOptions::default()
+                },
                 ..base.clone()
             },
         },
@@ -131,9 +209,22 @@ pub fn all() -> Vec<Preset> {
             summary: S::LessonFlowControl,
             experiment: Experiment {
                 transports: Transports::Tcp,
-                workload: Workload { count: 64, size_min: 2048, size_max: 2048, ..Workload::default() },
-                sender: SenderOptions { sndbuf: Some(4096), ..SenderOptions::default() },
-                receiver: ReceiverOptions { read_size: 1024, rcvbuf: Some(4096), start_delay_ms: 300, read_delay_ms: 2 },
+                workload: Workload {
+                    count: 64,
+                    size_min: 2048,
+                    size_max: 2048,
+                    ..Workload::default()
+                },
+                sender: SenderOptions {
+                    sndbuf: Some(4096),
+                    ..SenderOptions::default()
+                },
+                receiver: ReceiverOptions {
+                    read_size: 1024,
+                    rcvbuf: Some(4096),
+                    start_delay_ms: 300,
+                    read_delay_ms: 2,
+                },
                 ..base.clone()
             },
         },

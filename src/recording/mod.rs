@@ -60,7 +60,9 @@ fn kernel_release() -> String {
 /// `name` if it is a preset whose experiment equals `settings`: a recording whose settings were
 /// edited after picking a lesson is not that lesson any more.
 pub fn matching_preset(name: Option<&str>, settings: &Experiment) -> Option<String> {
-    name.and_then(crate::presets::find).filter(|p| &p.experiment == settings).map(|p| p.name.to_string())
+    name.and_then(crate::presets::find)
+        .filter(|p| &p.experiment == settings)
+        .map(|p| p.name.to_string())
 }
 
 /// The largest number an event may carry: 2^53, the largest whole number every JSON reader
@@ -72,7 +74,9 @@ pub const MAX_EVENT_NUMBER: u64 = 1 << 53;
 fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
     fn too_big(v: &serde_json::Value) -> Option<String> {
         match v {
-            serde_json::Value::Number(n) if n.as_u64().is_none_or(|n| n > MAX_EVENT_NUMBER) && n.as_i64().is_none_or(|n| n > 0) => {
+            serde_json::Value::Number(n)
+                if n.as_u64().is_none_or(|n| n > MAX_EVENT_NUMBER) && n.as_i64().is_none_or(|n| n > 0) =>
+            {
                 Some(n.to_string())
             }
             serde_json::Value::Array(items) => items.iter().find_map(too_big),
@@ -83,7 +87,9 @@ fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
     let Some(events) = events.as_array() else { return Ok(()) }; // the typed parse says what is wrong
     for (i, event) in events.iter().enumerate() {
         if let Some(n) = too_big(event) {
-            return Err(RecordingError::Malformed(format!("event {i} holds the number {n}, above the largest a recording may hold (2^53)")));
+            return Err(RecordingError::Malformed(format!(
+                "event {i} holds the number {n}, above the largest a recording may hold (2^53)"
+            )));
         }
     }
     Ok(())
@@ -115,18 +121,26 @@ impl Recording {
     /// Parses a recording, checking the format name and version before the rest, so a file
     /// from a newer app is reported as such rather than as a confusing missing field.
     pub fn from_json(text: &str) -> Result<Self, RecordingError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| RecordingError::Malformed(format!("the file is not valid JSON ({e})")))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| RecordingError::Malformed(format!("the file is not valid JSON ({e})")))?;
         let Some(head) = value.as_object() else {
-            return Err(RecordingError::Malformed("the file is JSON but not an object with \"format\" and \"version\" fields".into()));
+            return Err(RecordingError::Malformed(
+                "the file is JSON but not an object with \"format\" and \"version\" fields".into(),
+            ));
         };
         if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(RecordingError::Malformed(format!("the \"format\" field is not \"{FORMAT}\"")));
+            return Err(RecordingError::Malformed(format!(
+                "the \"format\" field is not \"{FORMAT}\""
+            )));
         }
         match head.get("version").map(|v| v.as_u64()) {
             None => return Err(RecordingError::Malformed("no \"version\" field".into())),
             Some(None) => return Err(RecordingError::Malformed("\"version\" is not a whole number".into())),
-            Some(Some(0)) => return Err(RecordingError::Malformed("\"version\" is 0; versions start at 1".into())),
+            Some(Some(0)) => {
+                return Err(RecordingError::Malformed(
+                    "\"version\" is 0; versions start at 1".into(),
+                ))
+            }
             Some(Some(v)) if v > u64::from(VERSION) => return Err(RecordingError::FutureVersion { found: v }),
             Some(Some(_)) => {}
         }
@@ -143,7 +157,6 @@ impl Recording {
         self.preset = matching_preset(name, &self.settings);
         self
     }
-
 }
 
 #[cfg(test)]
@@ -154,13 +167,25 @@ mod tests {
     fn future_version_is_refused() {
         let r = Recording::new(Experiment::default(), vec![]);
         let text = r.to_json().replace("\"version\":2", "\"version\":99");
-        assert!(matches!(Recording::from_json(&text), Err(RecordingError::FutureVersion { found: 99 })));
+        assert!(matches!(
+            Recording::from_json(&text),
+            Err(RecordingError::FutureVersion { found: 99 })
+        ));
     }
 
     #[test]
     fn malformed_is_refused() {
-        for text in ["", "{", "[]", "{\"format\":\"x\",\"version\":1}", "{\"format\":\"stickyviz-recording\"}"] {
-            assert!(matches!(Recording::from_json(text), Err(RecordingError::Malformed(_))), "{text}");
+        for text in [
+            "",
+            "{",
+            "[]",
+            "{\"format\":\"x\",\"version\":1}",
+            "{\"format\":\"stickyviz-recording\"}",
+        ] {
+            assert!(
+                matches!(Recording::from_json(text), Err(RecordingError::Malformed(_))),
+                "{text}"
+            );
         }
     }
 

@@ -54,16 +54,30 @@ pub enum Output {
 impl Output {
     /// Creates (replaces) `path`; gzip when it ends in `.gz`.
     pub fn create(path: &Path) -> Result<Self, RecordingError> {
-        let file = File::create(path).map_err(|source| RecordingError::Write { path: path.display().to_string(), source })?;
+        let file = File::create(path).map_err(|source| RecordingError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
         let file = BufWriter::with_capacity(1 << 16, file);
-        Ok(if is_gzip_path(path) { Output::Gzip(BufWriter::with_capacity(1 << 16, GzEncoder::new(file, Compression::fast()))) } else { Output::Plain(file) })
+        Ok(if is_gzip_path(path) {
+            Output::Gzip(BufWriter::with_capacity(
+                1 << 16,
+                GzEncoder::new(file, Compression::fast()),
+            ))
+        } else {
+            Output::Plain(file)
+        })
     }
 
     /// Writes what is buffered and, for gzip, the trailer; an error here means a truncated file.
     fn finish(self) -> io::Result<()> {
         match self {
             Output::Plain(mut w) => w.flush(),
-            Output::Gzip(w) => w.into_inner().map_err(io::IntoInnerError::into_error)?.finish()?.flush(),
+            Output::Gzip(w) => w
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error)?
+                .finish()?
+                .flush(),
             Output::Other(mut w) => w.flush(),
         }
     }
@@ -99,7 +113,15 @@ impl RecordingWriter {
     pub fn begin(mut out: Output, settings: &Experiment, preset: Option<&str>) -> io::Result<Self> {
         let preset = super::matching_preset(preset, settings);
         let kernel = kernel_release();
-        let head = Head { format: FORMAT, version: VERSION, app_version: env!("CARGO_PKG_VERSION"), os: std::env::consts::OS, kernel: &kernel, preset: preset.as_deref(), settings };
+        let head = Head {
+            format: FORMAT,
+            version: VERSION,
+            app_version: env!("CARGO_PKG_VERSION"),
+            os: std::env::consts::OS,
+            kernel: &kernel,
+            preset: preset.as_deref(),
+            settings,
+        };
         let head = serde_json::to_vec(&head).map_err(io::Error::other)?;
         // `{…}` without its closing brace, then the events' field
         out.write_all(&head[..head.len() - 1])?;
@@ -138,7 +160,10 @@ impl RecordingWriter {
 /// past it is refused like a big file, without holding more than the limit.
 pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     let p = path.display().to_string();
-    let io_err = |source| RecordingError::Io { path: p.clone(), source };
+    let io_err = |source| RecordingError::Io {
+        path: p.clone(),
+        source,
+    };
     let mut file = File::open(path).map_err(io_err)?;
     let size = file.metadata().map_err(io_err)?.len();
     if size > MAX_FILE_BYTES {
@@ -150,14 +175,23 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     let mut bytes = Vec::new();
     let limit = MAX_FILE_BYTES + 1;
     if n == 2 && magic == GZIP_MAGIC {
-        MultiGzDecoder::new(start.chain(file)).take(limit).read_to_end(&mut bytes).map_err(io_err)?;
+        MultiGzDecoder::new(start.chain(file))
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
     } else {
         start.chain(file).take(limit).read_to_end(&mut bytes).map_err(io_err)?;
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(RecordingError::TooBig { path: p, size: bytes.len() as u64 });
+        return Err(RecordingError::TooBig {
+            path: p,
+            size: bytes.len() as u64,
+        });
     }
-    String::from_utf8(bytes).map_err(|e| RecordingError::Io { path: p, source: io::Error::new(io::ErrorKind::InvalidData, format!("the file is not UTF-8 text ({e})")) })
+    String::from_utf8(bytes).map_err(|e| RecordingError::Io {
+        path: p,
+        source: io::Error::new(io::ErrorKind::InvalidData, format!("the file is not UTF-8 text ({e})")),
+    })
 }
 
 /// Copies the recording file `from` to `to`, streaming: a plain copy when both are gzip or
@@ -168,30 +202,53 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
 /// [`RecordingError::Io`] naming `from` when it cannot be read, [`RecordingError::Write`]
 /// naming `to` when it cannot be written (a partly written `to` is removed).
 pub fn copy_recording(from: &Path, to: &Path) -> Result<u64, RecordingError> {
-    let read_err = |source| RecordingError::Io { path: from.display().to_string(), source };
-    let write_err = |source| RecordingError::Write { path: to.display().to_string(), source };
+    let read_err = |source| RecordingError::Io {
+        path: from.display().to_string(),
+        source,
+    };
+    let write_err = |source| RecordingError::Write {
+        path: to.display().to_string(),
+        source,
+    };
     let mut file = File::open(from).map_err(read_err)?;
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).map_err(read_err)?;
     let from_gzip = n == 2 && magic == GZIP_MAGIC;
     if from_gzip == is_gzip_path(to) {
-        return std::fs::copy(from, to).map_err(|e| if File::open(from).is_err() { read_err(e) } else { write_err(e) });
+        return std::fs::copy(from, to).map_err(|e| {
+            if File::open(from).is_err() {
+                read_err(e)
+            } else {
+                write_err(e)
+            }
+        });
     }
     let start = io::Cursor::new(magic[..n].to_vec()).chain(file);
-    let mut input: Box<dyn Read> = if from_gzip { Box::new(MultiGzDecoder::new(start)) } else { Box::new(start) };
+    let mut input: Box<dyn Read> = if from_gzip {
+        Box::new(MultiGzDecoder::new(start))
+    } else {
+        Box::new(start)
+    };
     let mut out = Output::create(to)?;
     let copied = io::copy(&mut input, &mut out).and_then(|n| out.finish().map(|()| n));
     // which side failed: a read error names `from`, the rest `to`
     copied.map_err(|e| {
         let _ = std::fs::remove_file(to);
-        if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::UnexpectedEof { read_err(e) } else { write_err(e) }
+        if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::UnexpectedEof {
+            read_err(e)
+        } else {
+            write_err(e)
+        }
     })
 }
 
 impl Recording {
     /// Writes the recording to `path` (replacing the file), gzip-compressed if it ends in `.gz`.
     pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
-        let write_err = |source| RecordingError::Write { path: path.display().to_string(), source };
+        let write_err = |source| RecordingError::Write {
+            path: path.display().to_string(),
+            source,
+        };
         let mut out = Output::create(path)?;
         serde_json::to_writer(&mut out, self).map_err(|e| write_err(io::Error::other(e)))?;
         out.finish().map_err(write_err)
@@ -210,8 +267,17 @@ mod tests {
     fn events() -> Vec<Event> {
         use crate::engine::{MsgId, StreamOffset};
         vec![
-            Event::Message { at_us: 1, msg: MsgId(0), offset: StreamOffset(0), len: 3, header_len: 0 },
-            Event::Bytes { offset: StreamOffset(0), data: "粘包".as_bytes().to_vec() },
+            Event::Message {
+                at_us: 1,
+                msg: MsgId(0),
+                offset: StreamOffset(0),
+                len: 3,
+                header_len: 0,
+            },
+            Event::Bytes {
+                offset: StreamOffset(0),
+                data: "粘包".as_bytes().to_vec(),
+            },
             Event::Finished { at_us: 9 },
         ]
     }
@@ -221,8 +287,14 @@ mod tests {
     fn streamed_equals_the_whole_document() {
         let settings = Experiment::default();
         for preset in [None, Some("slow-reader")] {
-            let settings = preset.and_then(crate::presets::find).map_or(settings.clone(), |p| p.experiment);
-            let path = std::env::temp_dir().join(format!("stickyviz-stream-{}-{}.json", std::process::id(), preset.is_some()));
+            let settings = preset
+                .and_then(crate::presets::find)
+                .map_or(settings.clone(), |p| p.experiment);
+            let path = std::env::temp_dir().join(format!(
+                "stickyviz-stream-{}-{}.json",
+                std::process::id(),
+                preset.is_some()
+            ));
             {
                 let out = Output::create(&path).expect("created");
                 let all = events();
@@ -232,7 +304,8 @@ mod tests {
                     w.events(batch).expect("events");
                 }
                 assert_eq!(w.written(), 3);
-                w.finish(&crate::analysis::Model::from_events(&all).summary).expect("finish");
+                w.finish(&crate::analysis::Model::from_events(&all).summary)
+                    .expect("finish");
             }
             let whole = Recording::new(settings, events()).with_preset(preset).to_json();
             assert_eq!(std::fs::read_to_string(&path).expect("written"), whole);
@@ -265,7 +338,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("stickyviz-gzcut-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let gz = dir.join("cut.json.gz");
-        Recording::new(Experiment::default(), events()).save(&gz).expect("saved");
+        Recording::new(Experiment::default(), events())
+            .save(&gz)
+            .expect("saved");
         let raw = std::fs::read(&gz).expect("read");
         std::fs::write(&gz, &raw[..raw.len() / 2]).expect("cut");
         let e = Recording::load(&gz).expect_err("refused");

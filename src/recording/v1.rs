@@ -19,12 +19,21 @@ const CAPTURE: [(&str, &str); 6] = [
 ];
 
 const FAULTS: [(&str, &str); 6] = [
-    ("closed-bad-header", "the listener closed the connection after a header it cannot decode"),
+    (
+        "closed-bad-header",
+        "the listener closed the connection after a header it cannot decode",
+    ),
     ("handshake-refused-short", "handshake refused"),
     ("server-closed-before-reply", "the server closed before replying"),
-    ("handshake-refused", "handshake refused: the client's HMAC does not match the key, the server closes the connection"),
+    (
+        "handshake-refused",
+        "handshake refused: the client's HMAC does not match the key, the server closes the connection",
+    ),
     ("client-closed-in-handshake", "the client closed during the handshake"),
-    ("server-closed-before-challenge", "the server closed before its challenge"),
+    (
+        "server-closed-before-challenge",
+        "the server closed before its challenge",
+    ),
 ];
 
 /// Version 1 wrote failed calls as `CALL failed: OS WORDS`; the calls it named this way whose
@@ -47,7 +56,10 @@ fn os_error(words: &str) -> Value {
         .rsplit_once("(os error ")
         .and_then(|(_, rest)| rest.strip_suffix(')'))
         .and_then(|n| n.parse::<i32>().ok());
-    let kind = code.map_or_else(|| "Other".to_string(), |c| format!("{:?}", std::io::Error::from_raw_os_error(c).kind()));
+    let kind = code.map_or_else(
+        || "Other".to_string(),
+        |c| format!("{:?}", std::io::Error::from_raw_os_error(c).kind()),
+    );
     json!({ "kind": kind, "code": code, "words": words })
 }
 
@@ -57,7 +69,8 @@ fn matches_template<'a>(template: &str, text: &'a str) -> Option<&'a str> {
         None => (template == text).then_some(""),
         Some((head, tail)) => {
             let long_enough = text.len() >= head.len() + tail.len();
-            (long_enough && text.starts_with(head) && text.ends_with(tail)).then(|| &text[head.len()..text.len() - tail.len()])
+            (long_enough && text.starts_with(head) && text.ends_with(tail))
+                .then(|| &text[head.len()..text.len() - tail.len()])
         }
     }
 }
@@ -65,7 +78,11 @@ fn matches_template<'a>(template: &str, text: &'a str) -> Option<&'a str> {
 fn capture(text: &str) -> Value {
     for (why, template) in CAPTURE {
         if let Some(words) = matches_template(template, text) {
-            return if template.contains("{}") { json!({ "why": why, "error": os_error(words) }) } else { json!({ "why": why }) };
+            return if template.contains("{}") {
+                json!({ "why": why, "error": os_error(words) })
+            } else {
+                json!({ "why": why })
+            };
         }
     }
     json!({ "why": "text", "text": text })
@@ -158,9 +175,18 @@ mod tests {
 
     #[test]
     fn unknown_words_stay_as_written() {
-        assert_eq!(fault("something else", false), json!({ "fault": "text", "text": "something else" }));
-        assert_eq!(capture("capture socket: x"), json!({ "why": "text", "text": "capture socket: x" }));
-        assert_eq!(fault("reading RcvBuf failed: x", false)["call"], json!({ "call": "named", "name": "reading RcvBuf" }));
+        assert_eq!(
+            fault("something else", false),
+            json!({ "fault": "text", "text": "something else" })
+        );
+        assert_eq!(
+            capture("capture socket: x"),
+            json!({ "why": "text", "text": "capture socket: x" })
+        );
+        assert_eq!(
+            fault("reading RcvBuf failed: x", false)["call"],
+            json!({ "call": "named", "name": "reading RcvBuf" })
+        );
     }
 
     #[test]
@@ -169,6 +195,9 @@ mod tests {
         let privilege = capture("capturing segments needs root or CAP_NET_RAW (Operation not permitted (os error 1)); the wire lane shows the kernel's per-write segment counts (TCP_INFO) instead");
         assert_eq!(privilege["why"], "needs-privilege");
         assert_eq!(privilege["error"]["code"], 1);
-        assert_eq!(fault("the server closed before replying", true), json!({ "fault": "server-closed-before-reply" }));
+        assert_eq!(
+            fault("the server closed before replying", true),
+            json!({ "fault": "server-closed-before-reply" })
+        );
     }
 }

@@ -123,7 +123,11 @@ fn opt_text(v: Option<u32>) -> String {
 impl Form {
     pub fn from_settings(e: &Experiment) -> Self {
         let w = &e.workload;
-        let size = if w.size_min == w.size_max { w.size_min.to_string() } else { format!("{}-{}", w.size_min, w.size_max) };
+        let size = if w.size_min == w.size_max {
+            w.size_min.to_string()
+        } else {
+            format!("{}-{}", w.size_min, w.size_max)
+        };
         let chunk = match e.sender.split {
             WriteSplit::Chunks { bytes } => bytes.to_string(),
             _ => "1000".into(),
@@ -145,7 +149,10 @@ impl Form {
             Field::Mss => opt_text(e.mss),
             Field::Link => e.link.unwrap_or_default().to_spec(),
         });
-        Self { text, errors: Default::default() }
+        Self {
+            text,
+            errors: Default::default(),
+        }
     }
 
     pub fn text(&self, f: Field) -> &str {
@@ -190,7 +197,11 @@ impl Form {
 /// "label: 'abc' is not a number; allowed …": named as the window labels the setting.
 fn not_a_number(f: Field, v: &str, lang: Lang) -> String {
     let s = f.setting();
-    format!("{}: {}", t(lang, s.label()), tf(lang, S::CliNotNumber, &[&v, &s.allowed(lang)]))
+    format!(
+        "{}: {}",
+        t(lang, s.label()),
+        tf(lang, S::CliNotNumber, &[&v, &s.allowed(lang)])
+    )
 }
 
 fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
@@ -210,14 +221,16 @@ fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), St
     match f {
         Field::Count => e.workload.count = num(f, v, lang)?,
         Field::Size => {
-            (e.workload.size_min, e.workload.size_max) = crate::config::parse_sizes(v)
-                .ok_or_else(|| not_a_number(f, v, lang))?
+            (e.workload.size_min, e.workload.size_max) =
+                crate::config::parse_sizes(v).ok_or_else(|| not_a_number(f, v, lang))?
         }
         Field::Gap => e.workload.gap_us = num(f, v, lang)?,
         Field::SndBuf => e.sender.sndbuf = buffer(f, v, lang)?,
         Field::Chunk => {
             if let WriteSplit::Chunks { .. } = e.sender.split {
-                e.sender.split = WriteSplit::Chunks { bytes: num(f, v, lang)? };
+                e.sender.split = WriteSplit::Chunks {
+                    bytes: num(f, v, lang)?,
+                };
             }
         }
         Field::ReadSize => e.receiver.read_size = num(f, v, lang)?,
@@ -232,7 +245,10 @@ fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), St
         // the box is read only while the link is on (its checkbox)
         Field::Link if e.link.is_some() => {
             let link = crate::config::Link::parse(v).map_err(|p| {
-                let err = crate::config::SettingError { field: Setting::Link, problem: crate::config::SettingProblem::Link(p) };
+                let err = crate::config::SettingError {
+                    field: Setting::Link,
+                    problem: crate::config::SettingProblem::Link(p),
+                };
                 crate::describe::setting_error(&err, lang)
             })?;
             e.link = Some(link);
@@ -252,11 +268,31 @@ pub struct Changed {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note: Option<String>, changed: &mut Changed, lang: Lang) {
+fn field_ui(
+    ui: &mut Ui,
+    form: &mut Form,
+    f: Field,
+    label: &str,
+    tip: &str,
+    note: Option<String>,
+    changed: &mut Changed,
+    lang: Lang,
+) {
     let label = ui.label(label).on_hover_text(tip);
-    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf | Field::Mss) { t(lang, S::BufferHint) } else { "" };
+    let hint = if matches!(f, Field::SndBuf | Field::RcvBuf | Field::UdpRcvBuf | Field::Mss) {
+        t(lang, S::BufferHint)
+    } else {
+        ""
+    };
     let width = if f == Field::Link { 200.0 } else { 96.0 };
-    let resp = ui.add(egui::TextEdit::singleline(form.text_mut(f)).desired_width(width).hint_text(hint)).on_hover_text(tip).labelled_by(label.id);
+    let resp = ui
+        .add(
+            egui::TextEdit::singleline(form.text_mut(f))
+                .desired_width(width)
+                .hint_text(hint),
+        )
+        .on_hover_text(tip)
+        .labelled_by(label.id);
     if resp.changed() {
         changed.typed = true;
     }
@@ -264,7 +300,14 @@ fn field_ui(ui: &mut Ui, form: &mut Form, f: Field, label: &str, tip: &str, note
     let dark = ui.visuals().dark_mode;
     if let Some(err) = form.error(f) {
         ui.label("");
-        ui.add(egui::Label::new(RichText::new(err).color(theme::split_text(ui.visuals().dark_mode)).size(11.0)).wrap());
+        ui.add(
+            egui::Label::new(
+                RichText::new(err)
+                    .color(theme::split_text(ui.visuals().dark_mode))
+                    .size(11.0),
+            )
+            .wrap(),
+        );
         ui.end_row();
     } else if let Some(note) = note {
         ui.label("");
@@ -294,83 +337,237 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
     grid("sender").show(ui, |ui| {
         ui.label(t(lang, S::Nagle)).on_hover_text(t(lang, S::NagleTip));
         ui.horizontal(|ui| {
-            changed.toggled |= ui.radio_value(&mut settings.sender.nagle, true, t(lang, S::On)).on_hover_text(t(lang, S::NagleTip)).changed();
-            changed.toggled |= ui.radio_value(&mut settings.sender.nagle, false, t(lang, S::Off)).on_hover_text(t(lang, S::NagleTip)).changed();
+            changed.toggled |= ui
+                .radio_value(&mut settings.sender.nagle, true, t(lang, S::On))
+                .on_hover_text(t(lang, S::NagleTip))
+                .changed();
+            changed.toggled |= ui
+                .radio_value(&mut settings.sender.nagle, false, t(lang, S::Off))
+                .on_hover_text(t(lang, S::NagleTip))
+                .changed();
         });
         ui.end_row();
         ui.label(t(lang, S::Cork)).on_hover_text(t(lang, S::CorkTip));
-        changed.toggled |= ui.checkbox(&mut settings.sender.cork, "").on_hover_text(t(lang, S::CorkTip)).changed();
+        changed.toggled |= ui
+            .checkbox(&mut settings.sender.cork, "")
+            .on_hover_text(t(lang, S::CorkTip))
+            .changed();
         ui.end_row();
-        field_ui(ui, form, Field::Count, t(lang, S::Messages), t(lang, S::MessagesTip), None, &mut changed, lang);
-        field_ui(ui, form, Field::Size, t(lang, S::Size), t(lang, S::SizeTip), None, &mut changed, lang);
-        field_ui(ui, form, Field::Gap, t(lang, S::Gap), t(lang, S::GapTip), None, &mut changed, lang);
+        field_ui(
+            ui,
+            form,
+            Field::Count,
+            t(lang, S::Messages),
+            t(lang, S::MessagesTip),
+            None,
+            &mut changed,
+            lang,
+        );
+        field_ui(
+            ui,
+            form,
+            Field::Size,
+            t(lang, S::Size),
+            t(lang, S::SizeTip),
+            None,
+            &mut changed,
+            lang,
+        );
+        field_ui(
+            ui,
+            form,
+            Field::Gap,
+            t(lang, S::Gap),
+            t(lang, S::GapTip),
+            None,
+            &mut changed,
+            lang,
+        );
         let note = kernel_note(model, Side::TcpSender, SockOpt::SndBuf, lang);
-        field_ui(ui, form, Field::SndBuf, t(lang, S::SndBuf), t(lang, S::SndBufTip), note, &mut changed, lang);
+        field_ui(
+            ui,
+            form,
+            Field::SndBuf,
+            t(lang, S::SndBuf),
+            t(lang, S::SndBufTip),
+            note,
+            &mut changed,
+            lang,
+        );
         let split_label = ui.label(t(lang, S::Split)).on_hover_text(t(lang, S::SplitTip));
-        let chunks = WriteSplit::Chunks { bytes: form.text_mut(Field::Chunk).trim().parse().unwrap_or(1000) };
+        let chunks = WriteSplit::Chunks {
+            bytes: form.text_mut(Field::Chunk).trim().parse().unwrap_or(1000),
+        };
         let name = |s: WriteSplit| match s {
             WriteSplit::Whole => t(lang, S::SplitWhole),
             WriteSplit::HeaderThenBody => t(lang, S::SplitHeaderBody),
             WriteSplit::Chunks { .. } => t(lang, S::SplitChunks),
         };
-        egui::ComboBox::from_id_salt("split").selected_text(name(settings.sender.split)).width(96.0).show_ui(ui, |ui| {
-            for s in [WriteSplit::Whole, WriteSplit::HeaderThenBody, chunks] {
-                let selected = std::mem::discriminant(&settings.sender.split) == std::mem::discriminant(&s);
-                if ui.selectable_label(selected, name(s)).clicked() && !selected {
-                    settings.sender.split = s;
-                    changed.toggled = true;
+        egui::ComboBox::from_id_salt("split")
+            .selected_text(name(settings.sender.split))
+            .width(96.0)
+            .show_ui(ui, |ui| {
+                for s in [WriteSplit::Whole, WriteSplit::HeaderThenBody, chunks] {
+                    let selected = std::mem::discriminant(&settings.sender.split) == std::mem::discriminant(&s);
+                    if ui.selectable_label(selected, name(s)).clicked() && !selected {
+                        settings.sender.split = s;
+                        changed.toggled = true;
+                    }
                 }
-            }
-        })
-        .response
-        .labelled_by(split_label.id);
+            })
+            .response
+            .labelled_by(split_label.id);
         ui.end_row();
         if let WriteSplit::Chunks { .. } = settings.sender.split {
-            field_ui(ui, form, Field::Chunk, t(lang, S::ChunkBytes), t(lang, S::SplitTip), None, &mut changed, lang);
+            field_ui(
+                ui,
+                form,
+                Field::Chunk,
+                t(lang, S::ChunkBytes),
+                t(lang, S::SplitTip),
+                None,
+                &mut changed,
+                lang,
+            );
         }
         let note = kernel_note(model, Side::TcpSender, SockOpt::Mss, lang);
-        field_ui(ui, form, Field::Mss, t(lang, S::LabelMss), t(lang, S::HelpMss), note, &mut changed, lang);
+        field_ui(
+            ui,
+            form,
+            Field::Mss,
+            t(lang, S::LabelMss),
+            t(lang, S::HelpMss),
+            note,
+            &mut changed,
+            lang,
+        );
     });
     link_ui(ui, settings, form, &mut changed, lang);
     section(ui, t(lang, S::Receiver));
     grid("receiver").show(ui, |ui| {
-        field_ui(ui, form, Field::ReadSize, t(lang, S::ReadSize), t(lang, S::ReadSizeTip), None, &mut changed, lang);
+        field_ui(
+            ui,
+            form,
+            Field::ReadSize,
+            t(lang, S::ReadSize),
+            t(lang, S::ReadSizeTip),
+            None,
+            &mut changed,
+            lang,
+        );
         let note = kernel_note(model, Side::TcpReceiver, SockOpt::RcvBuf, lang);
-        field_ui(ui, form, Field::RcvBuf, t(lang, S::RcvBuf), t(lang, S::RcvBufTip), note, &mut changed, lang);
-        field_ui(ui, form, Field::StartDelay, t(lang, S::StartDelay), t(lang, S::StartDelayTip), None, &mut changed, lang);
-        field_ui(ui, form, Field::ReadDelay, t(lang, S::ReadDelay), t(lang, S::ReadDelayTip), None, &mut changed, lang);
+        field_ui(
+            ui,
+            form,
+            Field::RcvBuf,
+            t(lang, S::RcvBuf),
+            t(lang, S::RcvBufTip),
+            note,
+            &mut changed,
+            lang,
+        );
+        field_ui(
+            ui,
+            form,
+            Field::StartDelay,
+            t(lang, S::StartDelay),
+            t(lang, S::StartDelayTip),
+            None,
+            &mut changed,
+            lang,
+        );
+        field_ui(
+            ui,
+            form,
+            Field::ReadDelay,
+            t(lang, S::ReadDelay),
+            t(lang, S::ReadDelayTip),
+            None,
+            &mut changed,
+            lang,
+        );
     });
     section(ui, t(lang, S::Framing));
     grid("framing").show(ui, |ui| {
         let mode_label = ui.label(t(lang, S::Mode)).on_hover_text(t(lang, S::ModeTip));
-        egui::ComboBox::from_id_salt("framing").selected_text(crate::describe::framing_name(settings.framing, lang)).width(96.0).show_ui(ui, |ui| {
-            for m in FramingMode::ALL {
-                changed.toggled |= ui.selectable_value(&mut settings.framing, m, crate::describe::framing_name(m, lang)).on_hover_text(t(lang, S::ModeTip)).changed();
-            }
-        })
-        .response
-        .on_hover_text(t(lang, S::ModeTip))
-        .labelled_by(mode_label.id);
+        egui::ComboBox::from_id_salt("framing")
+            .selected_text(crate::describe::framing_name(settings.framing, lang))
+            .width(96.0)
+            .show_ui(ui, |ui| {
+                for m in FramingMode::ALL {
+                    changed.toggled |= ui
+                        .selectable_value(&mut settings.framing, m, crate::describe::framing_name(m, lang))
+                        .on_hover_text(t(lang, S::ModeTip))
+                        .changed();
+                }
+            })
+            .response
+            .on_hover_text(t(lang, S::ModeTip))
+            .labelled_by(mode_label.id);
         ui.end_row();
         if settings.framing.has_length_prefix() {
             length_prefix_ui(ui, &mut settings.length_prefix, &mut changed, lang);
         }
         if settings.framing.has_length_header() || settings.framing == FramingMode::Newline {
-            field_ui(ui, form, Field::MaxFrame, t(lang, S::MaxFrame), t(lang, S::MaxFrameTip), None, &mut changed, lang);
+            field_ui(
+                ui,
+                form,
+                Field::MaxFrame,
+                t(lang, S::MaxFrame),
+                t(lang, S::MaxFrameTip),
+                None,
+                &mut changed,
+                lang,
+            );
         }
     });
     section(ui, t(lang, S::UdpPanel));
     let mut udp = settings.transports.udp();
-    if ui.checkbox(&mut udp, t(lang, S::UdpOn)).on_hover_text(t(lang, S::UdpOnTip)).changed() {
-        settings.transports = if udp { crate::config::Transports::Both } else { crate::config::Transports::Tcp };
+    if ui
+        .checkbox(&mut udp, t(lang, S::UdpOn))
+        .on_hover_text(t(lang, S::UdpOnTip))
+        .changed()
+    {
+        settings.transports = if udp {
+            crate::config::Transports::Both
+        } else {
+            crate::config::Transports::Tcp
+        };
         changed.toggled = true;
     }
     if udp {
         grid("udp").show(ui, |ui| {
-            field_ui(ui, form, Field::UdpReadSize, t(lang, S::UdpReadSize), t(lang, S::UdpReadSizeTip), None, &mut changed, lang);
+            field_ui(
+                ui,
+                form,
+                Field::UdpReadSize,
+                t(lang, S::UdpReadSize),
+                t(lang, S::UdpReadSizeTip),
+                None,
+                &mut changed,
+                lang,
+            );
             let note = kernel_note(model, Side::UdpReceiver, SockOpt::RcvBuf, lang);
-            field_ui(ui, form, Field::UdpRcvBuf, t(lang, S::UdpRcvBuf), t(lang, S::UdpRcvBufTip), note, &mut changed, lang);
-            field_ui(ui, form, Field::UdpStartDelay, t(lang, S::UdpStartDelay), t(lang, S::StartDelayTip), None, &mut changed, lang);
+            field_ui(
+                ui,
+                form,
+                Field::UdpRcvBuf,
+                t(lang, S::UdpRcvBuf),
+                t(lang, S::UdpRcvBufTip),
+                note,
+                &mut changed,
+                lang,
+            );
+            field_ui(
+                ui,
+                form,
+                Field::UdpStartDelay,
+                t(lang, S::UdpStartDelay),
+                t(lang, S::StartDelayTip),
+                None,
+                &mut changed,
+                lang,
+            );
         });
     }
     changed
@@ -382,42 +579,81 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
 fn link_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, changed: &mut Changed, lang: Lang) {
     section(ui, t(lang, S::LinkSection));
     let available = cfg!(target_os = "linux");
-    let tip = if available { t(lang, S::LinkOnTip) } else { t(lang, S::LinkNeedsLinux) };
+    let tip = if available {
+        t(lang, S::LinkOnTip)
+    } else {
+        t(lang, S::LinkNeedsLinux)
+    };
     let mut on = settings.link.is_some();
     let toggle = ui.add_enabled(available, egui::Checkbox::new(&mut on, t(lang, S::LinkOn)));
-    let toggle = if available { toggle.on_hover_text(tip) } else { toggle.on_disabled_hover_text(tip) };
+    let toggle = if available {
+        toggle.on_hover_text(tip)
+    } else {
+        toggle.on_disabled_hover_text(tip)
+    };
     if toggle.changed() {
         settings.link = on.then(|| crate::config::Link::parse(form.text(Field::Link)).unwrap_or_default());
         changed.toggled = true;
     }
     if settings.link.is_some() {
-        egui::Grid::new("link").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-            field_ui(ui, form, Field::Link, t(lang, S::LabelLink), t(lang, S::HelpLink), None, changed, lang);
-        });
+        egui::Grid::new("link")
+            .num_columns(2)
+            .spacing([8.0, 4.0])
+            .show(ui, |ui| {
+                field_ui(
+                    ui,
+                    form,
+                    Field::Link,
+                    t(lang, S::LabelLink),
+                    t(lang, S::HelpLink),
+                    None,
+                    changed,
+                    lang,
+                );
+            });
     }
 }
 
 /// Width and byte order of the `u32` length prefix: the two settings netty's
 /// `LengthFieldBasedFrameDecoder` users know. One grid row.
 fn length_prefix_ui(ui: &mut Ui, prefix: &mut LengthPrefix, changed: &mut Changed, lang: Lang) {
-    let label = ui.label(t(lang, S::LengthPrefix)).on_hover_text(t(lang, S::LengthPrefixTip));
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("length-bytes").selected_text(tf(lang, S::LengthBytes, &[&prefix.bytes])).width(48.0).show_ui(ui, |ui| {
-            for b in LengthPrefix::WIDTHS {
-                changed.toggled |= ui.selectable_value(&mut prefix.bytes, b, tf(lang, S::LengthBytes, &[&b])).changed();
-            }
-        })
-        .response
-        .on_hover_text(t(lang, S::LengthPrefixTip))
-        .labelled_by(label.id);
-        let name = |o: ByteOrder| t(lang, if o == ByteOrder::Big { S::LengthBig } else { S::LengthLittle });
-        egui::ComboBox::from_id_salt("length-order").selected_text(name(prefix.order)).width(72.0).show_ui(ui, |ui| {
-            for o in [ByteOrder::Big, ByteOrder::Little] {
-                changed.toggled |= ui.selectable_value(&mut prefix.order, o, name(o)).changed();
-            }
-        })
-        .response
+    let label = ui
+        .label(t(lang, S::LengthPrefix))
         .on_hover_text(t(lang, S::LengthPrefixTip));
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("length-bytes")
+            .selected_text(tf(lang, S::LengthBytes, &[&prefix.bytes]))
+            .width(48.0)
+            .show_ui(ui, |ui| {
+                for b in LengthPrefix::WIDTHS {
+                    changed.toggled |= ui
+                        .selectable_value(&mut prefix.bytes, b, tf(lang, S::LengthBytes, &[&b]))
+                        .changed();
+                }
+            })
+            .response
+            .on_hover_text(t(lang, S::LengthPrefixTip))
+            .labelled_by(label.id);
+        let name = |o: ByteOrder| {
+            t(
+                lang,
+                if o == ByteOrder::Big {
+                    S::LengthBig
+                } else {
+                    S::LengthLittle
+                },
+            )
+        };
+        egui::ComboBox::from_id_salt("length-order")
+            .selected_text(name(prefix.order))
+            .width(72.0)
+            .show_ui(ui, |ui| {
+                for o in [ByteOrder::Big, ByteOrder::Little] {
+                    changed.toggled |= ui.selectable_value(&mut prefix.order, o, name(o)).changed();
+                }
+            })
+            .response
+            .on_hover_text(t(lang, S::LengthPrefixTip));
     });
     ui.end_row();
 }
@@ -433,11 +669,16 @@ mod tests {
         *form.text_mut(Field::ReadSize) = "0".into();
         assert_eq!(form.apply(&base, Lang::En), None);
         let err = form.error(Field::ReadSize).expect("error beside read size");
-        assert!(err.starts_with("read size: ") && err.contains("1 to 1,048,576"), "{err}");
+        assert!(
+            err.starts_with("read size: ") && err.contains("1 to 1,048,576"),
+            "{err}"
+        );
 
         *form.text_mut(Field::ReadSize) = "abc".into();
         assert_eq!(form.apply(&base, Lang::En), None);
-        assert!(form.error(Field::ReadSize).is_some_and(|e| e.contains("is not a number")));
+        assert!(form
+            .error(Field::ReadSize)
+            .is_some_and(|e| e.contains("is not a number")));
     }
 
     /// Every box's setting comes back to the box: an error is shown where it was typed.

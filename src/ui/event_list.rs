@@ -9,13 +9,21 @@ use crate::analysis::{Model, ReadKind};
 use crate::ui::playback::{fmt_us, PlaybackView};
 use crate::ui::strings::{t, tf, Lang, S};
 
-const KINDS: [(EventKind, S); 5] =
-    [(EventKind::Write, S::EvWrite), (EventKind::Segment, S::EvSegment), (EventKind::Read, S::EvRead), (EventKind::Frame, S::EvFrame), (EventKind::Datagram, S::EvDatagrams)];
+const KINDS: [(EventKind, S); 5] = [
+    (EventKind::Write, S::EvWrite),
+    (EventKind::Segment, S::EvSegment),
+    (EventKind::Read, S::EvRead),
+    (EventKind::Frame, S::EvFrame),
+    (EventKind::Datagram, S::EvDatagrams),
+];
 
 /// `+12 µs write m3 10 B`: the row's words.
 pub fn row_text(model: &Model, e: &Entry, lang: Lang) -> String {
     let (kind, what) = match e.what {
-        EventRef::Write(i) => (S::EvWrite, model.writes.get(i).map(|w| format!("{} {} B", w.msg, w.len))),
+        EventRef::Write(i) => (
+            S::EvWrite,
+            model.writes.get(i).map(|w| format!("{} {} B", w.msg, w.len)),
+        ),
         EventRef::Segment(i) => (S::EvSegment, model.segments.get(i).map(|s| format!("{} B", s.len))),
         EventRef::Read(i) => (
             S::EvRead,
@@ -24,31 +32,61 @@ pub fn row_text(model: &Model, e: &Entry, lang: Lang) -> String {
                 _ => format!("#{i} {} B", r.len),
             }),
         ),
-        EventRef::Frame(i) => (S::EvFrame, model.frames.get(i).map(|f| format!("f{} {} B {}", f.index, f.payload_len, if f.intact { "✔" } else { "✘" }))),
-        EventRef::DatagramSent(i) => (S::EvDgramSent, model.datagrams.get(i).map(|d| format!("{} {} B", d.msg, d.len))),
+        EventRef::Frame(i) => (
+            S::EvFrame,
+            model
+                .frames
+                .get(i)
+                .map(|f| format!("f{} {} B {}", f.index, f.payload_len, if f.intact { "✔" } else { "✘" })),
+        ),
+        EventRef::DatagramSent(i) => (
+            S::EvDgramSent,
+            model.datagrams.get(i).map(|d| format!("{} {} B", d.msg, d.len)),
+        ),
         EventRef::DatagramReceived(i) => (
             S::EvDgramRecv,
-            model.datagrams.get(i).and_then(|d| d.received.map(|(len, _)| if len < d.len { format!("{} {len}/{} B ✂", d.msg, d.len) } else { format!("{} {len} B", d.msg) })),
+            model.datagrams.get(i).and_then(|d| {
+                d.received.map(|(len, _)| {
+                    if len < d.len {
+                        format!("{} {len}/{} B ✂", d.msg, d.len)
+                    } else {
+                        format!("{} {len} B", d.msg)
+                    }
+                })
+            }),
         ),
     };
     format!("+{} {} {}", fmt_us(e.at_us), t(lang, kind), what.unwrap_or_default())
 }
 
 pub fn event_list_ui(ui: &mut Ui, model: &Model, pb: &mut PlaybackView, lang: Lang) {
-    ui.label(RichText::new(t(lang, S::EventsTitle)).strong().size(15.0)).on_hover_text(t(lang, S::EventsTip));
+    ui.label(RichText::new(t(lang, S::EventsTitle)).strong().size(15.0))
+        .on_hover_text(t(lang, S::EventsTip));
     ui.horizontal_wrapped(|ui| {
         for (kind, label) in KINDS {
             let shown = !pb.hidden.contains(&kind);
             if ui.selectable_label(shown, t(lang, label)).clicked() {
-                if shown { pb.hidden.push(kind) } else { pb.hidden.retain(|k| *k != kind) }
+                if shown {
+                    pb.hidden.push(kind)
+                } else {
+                    pb.hidden.retain(|k| *k != kind)
+                }
             }
         }
     });
     // unfiltered rows are the entries themselves: no per-frame list of millions of indices
-    let filtered: Option<Vec<usize>> =
-        (!pb.hidden.is_empty()).then(|| (0..pb.entries.len()).filter(|&i| !pb.hidden.contains(&pb.entries[i].what.kind())).collect());
+    let filtered: Option<Vec<usize>> = (!pb.hidden.is_empty()).then(|| {
+        (0..pb.entries.len())
+            .filter(|&i| !pb.hidden.contains(&pb.entries[i].what.kind()))
+            .collect()
+    });
     let n_rows = filtered.as_ref().map_or(pb.entries.len(), Vec::len);
-    let entry_of = |k: usize| filtered.as_ref().map_or(Some(k), |f| f.get(k).copied()).and_then(|i| pb.entries.get(i));
+    let entry_of = |k: usize| {
+        filtered
+            .as_ref()
+            .map_or(Some(k), |f| f.get(k).copied())
+            .and_then(|i| pb.entries.get(i))
+    };
     // the current row: the last shown event that had happened by the play head
     let current = pb.t().and_then(|t_us| {
         let happened = match &filtered {
@@ -73,7 +111,11 @@ pub fn event_list_ui(ui: &mut Ui, model: &Model, pb: &mut PlaybackView, lang: La
             if current.is_some_and(|c| k > c) {
                 text = text.weak(); // not happened yet at the play head
             }
-            let r = ui.add(egui::Button::selectable(current == Some(k), text).truncate().min_size(egui::vec2(ui.available_width(), row_h)));
+            let r = ui.add(
+                egui::Button::selectable(current == Some(k), text)
+                    .truncate()
+                    .min_size(egui::vec2(ui.available_width(), row_h)),
+            );
             if r.clicked() {
                 seek = Some(e.at_us);
             }

@@ -81,7 +81,9 @@ fn on_path(program: &str) -> bool {
 /// save dialog's name and folder.
 pub fn system_pick(action: FileAction, lang: Lang, suggested: &str) -> Option<PathBuf> {
     let ext = action.extension();
-    let mut dialog = rfd::FileDialog::new().set_title(t(lang, action.title())).add_filter(ext, &[ext]);
+    let mut dialog = rfd::FileDialog::new()
+        .set_title(t(lang, action.title()))
+        .add_filter(ext, &[ext]);
     let suggested = PathBuf::from(suggested);
     if let Some(dir) = suggested.parent().filter(|d| d.is_dir()) {
         dialog = dialog.set_directory(dir);
@@ -90,7 +92,9 @@ pub fn system_pick(action: FileAction, lang: Lang, suggested: &str) -> Option<Pa
         FileAction::Open => dialog.pick_file(),
         _ => {
             let name = suggested.with_extension(ext);
-            let name = name.file_name().map_or_else(|| format!("stickyviz.{ext}"), |n| n.to_string_lossy().into_owned());
+            let name = name
+                .file_name()
+                .map_or_else(|| format!("stickyviz.{ext}"), |n| n.to_string_lossy().into_owned());
             dialog.set_file_name(name).save_file()
         }
     }
@@ -98,7 +102,12 @@ pub fn system_pick(action: FileAction, lang: Lang, suggested: &str) -> Option<Pa
 
 /// The modal path box. Returns the path when the user confirms (button or Enter); closes on
 /// Cancel, Escape or a click beside it.
-pub fn path_prompt_ui(ui: &mut Ui, prompt: &mut Option<PathPrompt>, path: &mut String, lang: Lang) -> Option<(FileAction, PathBuf)> {
+pub fn path_prompt_ui(
+    ui: &mut Ui,
+    prompt: &mut Option<PathPrompt>,
+    path: &mut String,
+    lang: Lang,
+) -> Option<(FileAction, PathBuf)> {
     let p = prompt.as_mut()?;
     let action = p.action;
     let mut chosen = None;
@@ -107,7 +116,13 @@ pub fn path_prompt_ui(ui: &mut Ui, prompt: &mut Option<PathPrompt>, path: &mut S
         ui.set_width(420.0_f32.min(ui.ctx().content_rect().width() - 40.0));
         ui.heading(t(lang, action.title()));
         let label = ui.label(t(lang, S::FilePath));
-        let field = ui.add(egui::TextEdit::singleline(path).hint_text(format!("run.{}", action.extension())).desired_width(f32::INFINITY)).labelled_by(label.id);
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(path)
+                    .hint_text(format!("run.{}", action.extension()))
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
         crate::ui::shown::area(ui, "prompt.path", field.rect);
         if p.focus {
             field.request_focus();
@@ -117,7 +132,11 @@ pub fn path_prompt_ui(ui: &mut Ui, prompt: &mut Option<PathPrompt>, path: &mut S
         let entered = ui.input(|i| i.key_pressed(Key::Enter));
         let has_path = !path.trim().is_empty();
         ui.horizontal(|ui| {
-            if ui.add_enabled(has_path, egui::Button::new(t(lang, action.title()))).clicked() || (entered && has_path) {
+            if ui
+                .add_enabled(has_path, egui::Button::new(t(lang, action.title())))
+                .clicked()
+                || (entered && has_path)
+            {
                 chosen = Some((action, PathBuf::from(path.trim())));
             }
             if ui.button(t(lang, S::Cancel)).clicked() {

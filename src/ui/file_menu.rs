@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::{RichText, Ui};
 
+use crate::analysis::Summary;
 use crate::config::Experiment;
 use crate::engine::Event;
-use crate::analysis::Summary;
 use crate::recording::stream::{copy_recording, Output, RecordingWriter};
 use crate::recording::{Recording, FORMAT, VERSION};
-use crate::ui::strings::{t, tf, S};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
+use crate::ui::strings::{t, tf, S};
 use crate::ui::{theme, StickyApp};
 
 /// Most events kept in memory for Save when no temporary recording could be written (see
@@ -47,7 +47,11 @@ impl TempRecording {
     /// Creates `stickyviz-run-PID-N.json.gz` in `dir` and writes the recording's head.
     fn create(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, String)> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let path = dir.join(format!("stickyviz-run-{}-{}.json.gz", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let path = dir.join(format!(
+            "stickyviz-run-{}-{}.json.gz",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let fail = |e: String| (path.clone(), e);
         let out = Output::create(&path).map_err(|e| match e {
             // the message names the path already
@@ -58,7 +62,11 @@ impl TempRecording {
             let _ = std::fs::remove_file(&path);
             fail(e.to_string())
         })?;
-        Ok(Self { path, writer: Some(writer), error: None })
+        Ok(Self {
+            path,
+            writer: Some(writer),
+            error: None,
+        })
     }
 
     /// The file's path (it exists until `self` is dropped).
@@ -93,7 +101,11 @@ impl Drop for TempRecording {
 
 impl std::fmt::Debug for TempRecording {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TempRecording").field("path", &self.path).field("open", &self.writer.is_some()).field("error", &self.error).finish()
+        f.debug_struct("TempRecording")
+            .field("path", &self.path)
+            .field("open", &self.writer.is_some())
+            .field("error", &self.error)
+            .finish()
     }
 }
 
@@ -136,12 +148,22 @@ impl Recorded {
     /// A live run's record, kept in memory (at most `max_kept` events): for when no
     /// temporary recording is wanted or possible.
     pub fn live(settings: Experiment, preset: Option<String>, max_kept: usize) -> Self {
-        Self { settings, preset, max_kept, ..Self::default() }
+        Self {
+            settings,
+            preset,
+            max_kept,
+            ..Self::default()
+        }
     }
 
     /// A live run's record streamed to a temporary recording in `dir`; if it cannot be
     /// created, the in-memory record and the path and reason to say on screen.
-    pub fn live_streamed(settings: Experiment, preset: Option<String>, dir: &Path, max_kept: usize) -> (Self, Option<(PathBuf, String)>) {
+    pub fn live_streamed(
+        settings: Experiment,
+        preset: Option<String>,
+        dir: &Path,
+        max_kept: usize,
+    ) -> (Self, Option<(PathBuf, String)>) {
         let mut rec = Self::live(settings, preset, max_kept);
         match TempRecording::create(dir, &rec.settings, rec.preset.as_deref()) {
             Ok(temp) => {
@@ -161,7 +183,12 @@ impl Recorded {
             max_kept: rec.events.len(),
             overflowed: false,
             temp: None,
-            replay: Some(ReplayInfo { source: source.into(), app_version: rec.app_version.clone(), os: rec.os.clone(), kernel: rec.kernel.clone() }),
+            replay: Some(ReplayInfo {
+                source: source.into(),
+                app_version: rec.app_version.clone(),
+                os: rec.os.clone(),
+                kernel: rec.kernel.clone(),
+            }),
         }
     }
 
@@ -169,8 +196,12 @@ impl Recorded {
         self.total += batch.len() as u64;
         if let Some(temp) = &mut self.temp {
             temp.write(batch);
-            let mut saw_bare = self.events.iter().any(|e| matches!(e, Event::Segment { packet: None, .. }));
-            self.events.extend(batch.iter().filter(|e| export_needs(e, &mut saw_bare)).cloned());
+            let mut saw_bare = self
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::Segment { packet: None, .. }));
+            self.events
+                .extend(batch.iter().filter(|e| export_needs(e, &mut saw_bare)).cloned());
             return;
         }
         let room = self.max_kept.saturating_sub(self.events.len());
@@ -236,7 +267,8 @@ impl Default for FileState {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 impl StickyApp {
@@ -265,7 +297,15 @@ impl StickyApp {
         }
         if let Some(temp) = &self.recorded.temp {
             if let Some(e) = &temp.error {
-                return self.file_error(tf(lang, S::TempRecordingFailed, &[&temp.path.display(), e, &crate::i18n::grouped(self.recorded.max_kept as u64)]));
+                return self.file_error(tf(
+                    lang,
+                    S::TempRecordingFailed,
+                    &[
+                        &temp.path.display(),
+                        e,
+                        &crate::i18n::grouped(self.recorded.max_kept as u64),
+                    ],
+                ));
             }
             return match copy_recording(&temp.path, path) {
                 Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
@@ -273,7 +313,11 @@ impl StickyApp {
             };
         }
         if self.recorded.overflowed {
-            return self.file_error(tf(lang, S::TooBigToSave, &[&crate::i18n::grouped(self.recorded.max_kept as u64)]));
+            return self.file_error(tf(
+                lang,
+                S::TooBigToSave,
+                &[&crate::i18n::grouped(self.recorded.max_kept as u64)],
+            ));
         }
         match self.recorded.to_recording().save(path) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
@@ -290,7 +334,11 @@ impl StickyApp {
         }
         let opts = RenderOptions {
             theme: if dark { RenderTheme::Dark } else { RenderTheme::Light },
-            lang: if lang == crate::ui::strings::Lang::Zh { RenderLang::Zh } else { RenderLang::En },
+            lang: if lang == crate::ui::strings::Lang::Zh {
+                RenderLang::Zh
+            } else {
+                RenderLang::En
+            },
             ..RenderOptions::default()
         };
         match std::fs::write(path, crate::export::svg::render_model(&self.model, &opts)) {
@@ -301,7 +349,11 @@ impl StickyApp {
 
     /// The text timeline and summary, as `stickyviz run` prints them.
     pub fn timeline_text(&self) -> String {
-        format!("{}\n{}", crate::export::text_timeline::render(&self.model, 100, self.prefs.lang), crate::export::text_timeline::summary(&self.model, self.prefs.lang))
+        format!(
+            "{}\n{}",
+            crate::export::text_timeline::render(&self.model, 100, self.prefs.lang),
+            crate::export::text_timeline::summary(&self.model, self.prefs.lang)
+        )
     }
 
     pub(crate) fn file_error(&mut self, e: String) {
@@ -320,9 +372,18 @@ impl StickyApp {
         let (hovering, dropped) = ctx.input(|i| (!i.raw.hovered_files.is_empty(), i.raw.dropped_files.clone()));
         if hovering {
             let screen = ctx.content_rect();
-            let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay")));
+            let painter = ctx.layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop-overlay"),
+            ));
             painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(160));
-            painter.text(screen.center(), egui::Align2::CENTER_CENTER, t(self.prefs.lang, S::DropToOpen), egui::FontId::proportional(24.0), egui::Color32::WHITE);
+            painter.text(
+                screen.center(),
+                egui::Align2::CENTER_CENTER,
+                t(self.prefs.lang, S::DropToOpen),
+                egui::FontId::proportional(24.0),
+                egui::Color32::WHITE,
+            );
         }
         let Some(file) = dropped.first() else { return };
         let path = file.path().to_path_buf();
@@ -331,7 +392,9 @@ impl StickyApp {
         let loaded = if path.is_file() {
             Recording::load(&path).map_err(|e| e.to_string())
         } else {
-            file.bytes().and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string())).and_then(|text| Recording::from_json(&text).map_err(|e| e.to_string()))
+            file.bytes()
+                .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
+                .and_then(|text| Recording::from_json(&text).map_err(|e| e.to_string()))
         };
         match loaded {
             Ok(rec) => {
@@ -403,7 +466,8 @@ impl StickyApp {
             if item(ui, S::OpenRecording, Some(&open_key), true).clicked() {
                 action = Some(FileAction::Open);
             }
-            let save = item(ui, S::SaveRecording, Some(&save_key), can_save).on_disabled_hover_text(t(lang, S::NothingToSave));
+            let save =
+                item(ui, S::SaveRecording, Some(&save_key), can_save).on_disabled_hover_text(t(lang, S::NothingToSave));
             crate::ui::shown::area(ui, "menu.save", save.rect);
             if save.clicked() {
                 action = Some(FileAction::Save);
@@ -411,11 +475,19 @@ impl StickyApp {
             ui.weak(t(lang, S::DropHint));
             ui.separator();
             let has_lanes = !self.model.writes.is_empty() || !self.model.reads.is_empty();
-            if item(ui, S::ExportSvg, None, has_lanes).on_hover_text(t(lang, S::ExportSvgTip)).clicked() {
+            if item(ui, S::ExportSvg, None, has_lanes)
+                .on_hover_text(t(lang, S::ExportSvgTip))
+                .clicked()
+            {
                 action = Some(FileAction::ExportSvg);
             }
             let why_no_packets = crate::export::pcapng::why_unavailable(&self.recorded.events);
-            let pcap = item(ui, S::ExportPcapng, None, why_no_packets.is_none() && !self.is_running());
+            let pcap = item(
+                ui,
+                S::ExportPcapng,
+                None,
+                why_no_packets.is_none() && !self.is_running(),
+            );
             let pcap = match &why_no_packets {
                 Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
                 None => pcap.on_hover_text(t(lang, S::ExportPcapngTip)),
@@ -426,17 +498,25 @@ impl StickyApp {
             if let Some(why) = &why_no_packets {
                 ui.weak(tf(lang, S::PcapngUnavailable, &[why]));
             }
-            if ui.button(t(lang, S::CopyText)).on_hover_text(t(lang, S::CopyTextTip)).clicked() {
+            if ui
+                .button(t(lang, S::CopyText))
+                .on_hover_text(t(lang, S::CopyTextTip))
+                .clicked()
+            {
                 ui.ctx().copy_text(self.timeline_text());
                 self.file_notice(t(lang, S::Copied).into());
             }
             ui.separator();
-            if item(ui, S::ServerTestMenu, None, true).on_hover_text(t(lang, S::ServerTestMenuTip)).clicked() {
+            if item(ui, S::ServerTestMenu, None, true)
+                .on_hover_text(t(lang, S::ServerTestMenuTip))
+                .clicked()
+            {
                 self.server_test.open = true;
                 ui.close();
             }
             ui.separator();
-            ui.checkbox(&mut self.files.system_dialog, t(lang, S::SystemFileDialog)).on_hover_text(t(lang, S::SystemFileDialogTip));
+            ui.checkbox(&mut self.files.system_dialog, t(lang, S::SystemFileDialog))
+                .on_hover_text(t(lang, S::SystemFileDialogTip));
         });
         crate::ui::shown::area(ui, "menu.file", menu.response.rect);
         if let Some(a) = action {
@@ -453,17 +533,30 @@ impl StickyApp {
         let dark = ui.visuals().dark_mode;
         if let (Some(info), crate::ui::Status::Replay) = (&self.recorded.replay, &self.status) {
             let text = if info.source.is_empty() {
-                tf(lang, S::ReplayBannerNoName, &[&info.app_version, &info.os, &info.kernel])
+                tf(
+                    lang,
+                    S::ReplayBannerNoName,
+                    &[&info.app_version, &info.os, &info.kernel],
+                )
             } else {
-                tf(lang, S::ReplayBanner, &[&info.source, &info.app_version, &info.os, &info.kernel])
+                tf(
+                    lang,
+                    S::ReplayBanner,
+                    &[&info.source, &info.app_version, &info.os, &info.kernel],
+                )
             };
             let mut rerun = false;
-            egui::Frame::group(ui.style()).fill(theme::warn(dark).gamma_multiply(0.15)).show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(text).strong());
-                    rerun = ui.button(t(lang, S::RerunLive)).on_hover_text(t(lang, S::RerunLiveTip)).clicked();
+            egui::Frame::group(ui.style())
+                .fill(theme::warn(dark).gamma_multiply(0.15))
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(text).strong());
+                        rerun = ui
+                            .button(t(lang, S::RerunLive))
+                            .on_hover_text(t(lang, S::RerunLiveTip))
+                            .clicked();
+                    });
                 });
-            });
             if rerun {
                 self.start(&ui.ctx().clone());
             }

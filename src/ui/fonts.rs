@@ -14,16 +14,32 @@ const FONT_DIRS: [&str; 6] = [
 ];
 
 /// File-name fragments of common CJK fonts (Noto/Source Han, WenQuanYi, YaHei, PingFang, …).
-const CJK_NAMES: [&str; 9] = ["cjk", "sourcehan", "wqy", "yahei", "msyh", "pingfang", "simsun", "simhei", "droidsansfallback"];
+const CJK_NAMES: [&str; 9] = [
+    "cjk",
+    "sourcehan",
+    "wqy",
+    "yahei",
+    "msyh",
+    "pingfang",
+    "simsun",
+    "simhei",
+    "droidsansfallback",
+];
 
 fn has_cjk(dir: &Path, depth: u8) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
     entries.flatten().any(|e| {
         let path = e.path();
         if path.is_dir() {
             return depth > 0 && has_cjk(&path, depth - 1);
         }
-        let name = e.file_name().to_string_lossy().to_lowercase().replace(['-', '_', ' '], "");
+        let name = e
+            .file_name()
+            .to_string_lossy()
+            .to_lowercase()
+            .replace(['-', '_', ' '], "");
         CJK_NAMES.iter().any(|n| name.contains(n))
     })
 }

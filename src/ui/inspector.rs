@@ -15,10 +15,20 @@ const SHOWN_BYTES: usize = 160;
 /// One line naming the selected block (also the hover text).
 pub fn title(model: &Model, sel: Selection, lang: Lang) -> String {
     match sel {
-        Selection::Write(i) => model.writes.get(i).map_or_else(String::new, |w| tf(lang, S::InspectWrite, &[&i, &w.msg, &w.offset, &w.len])),
-        Selection::Segment(i) => model.segments.get(i).map_or_else(String::new, |s| tf(lang, S::InspectSegment, &[&i, &s.offset, &s.len])),
-        Selection::Read(i) => model.reads.get(i).map_or_else(String::new, |r| tf(lang, S::InspectRead, &[&i, &r.offset, &r.len])),
-        Selection::Frame(i) => model.frames.get(i).map_or_else(String::new, |f| tf(lang, S::InspectFrame, &[&f.index, &f.offset, &f.len, &f.payload_len])),
+        Selection::Write(i) => model.writes.get(i).map_or_else(String::new, |w| {
+            tf(lang, S::InspectWrite, &[&i, &w.msg, &w.offset, &w.len])
+        }),
+        Selection::Segment(i) => model
+            .segments
+            .get(i)
+            .map_or_else(String::new, |s| tf(lang, S::InspectSegment, &[&i, &s.offset, &s.len])),
+        Selection::Read(i) => model
+            .reads
+            .get(i)
+            .map_or_else(String::new, |r| tf(lang, S::InspectRead, &[&i, &r.offset, &r.len])),
+        Selection::Frame(i) => model.frames.get(i).map_or_else(String::new, |f| {
+            tf(lang, S::InspectFrame, &[&f.index, &f.offset, &f.len, &f.payload_len])
+        }),
     }
 }
 
@@ -58,7 +68,11 @@ pub fn marked_bytes(model: &Model, read: &Span) -> Option<(String, String)> {
             text.push('|');
             hex.push_str("| ");
         }
-        text.push(if b.is_ascii_graphic() || b == b' ' { b as char } else { '·' });
+        text.push(if b.is_ascii_graphic() || b == b' ' {
+            b as char
+        } else {
+            '·'
+        });
         let _ = write!(hex, "{b:02x} ");
     }
     if bytes.len() > SHOWN_BYTES {
@@ -85,7 +99,11 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
             let Some(read) = model.reads.get(i) else { return };
             ui.label(message_parts(model, read.offset, read.end(), lang));
             if let Some((text, hex)) = marked_bytes(model, read) {
-                ui.label(RichText::new(format!("{}: {text}", t(lang, S::Text))).monospace().weak());
+                ui.label(
+                    RichText::new(format!("{}: {text}", t(lang, S::Text)))
+                        .monospace()
+                        .weak(),
+                );
                 ui.label(RichText::new(format!("{}: {hex}", t(lang, S::Hex))).monospace().weak());
             }
             let lesson = match model.read_kind(read) {

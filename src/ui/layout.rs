@@ -103,7 +103,11 @@ pub fn plan(size: Vec2, transports: Transports, evidence: Option<Evidence>, draw
         events: size.x >= DOCK_EVENTS_MIN_W || drawers.events,
         // a UDP lesson keeps its panel; elsewhere UDP beside TCP is a drawer on a small window
         udp: transports.udp() && (!compact || udp_lesson || drawers.udp),
-        lane_h: if size.y < TALL_MIN_H { crate::ui::timeline::LANE_H_COMPACT } else { crate::ui::timeline::LANE_H },
+        lane_h: if size.y < TALL_MIN_H {
+            crate::ui::timeline::LANE_H_COMPACT
+        } else {
+            crate::ui::timeline::LANE_H
+        },
     }
 }
 
@@ -125,13 +129,26 @@ mod tests {
         assert!(tcp.compact && !tcp.controls && !tcp.events && !tcp.udp);
         let udp = plan(size, Transports::Udp, Some(Evidence::UdpPanel), Drawers::default());
         assert!(udp.udp, "the UDP lesson keeps its panel");
-        let opened = plan(size, Transports::Both, Some(Evidence::ReadsLane), Drawers { settings: true, ..Drawers::default() });
+        let opened = plan(
+            size,
+            Transports::Both,
+            Some(Evidence::ReadsLane),
+            Drawers {
+                settings: true,
+                ..Drawers::default()
+            },
+        );
         assert!(opened.controls, "a drawer opens on request");
     }
 
     #[test]
     fn a_wide_window_docks_everything() {
-        let p = plan(Vec2::new(1920.0, 1080.0), Transports::Both, Some(Evidence::ReadsLane), Drawers::default());
+        let p = plan(
+            Vec2::new(1920.0, 1080.0),
+            Transports::Both,
+            Some(Evidence::ReadsLane),
+            Drawers::default(),
+        );
         assert!(!p.compact && p.controls && p.events && p.udp);
         assert_eq!(p.lane_h, crate::ui::timeline::LANE_H);
     }

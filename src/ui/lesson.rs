@@ -29,22 +29,42 @@ pub fn changes(lesson: &Experiment, now: &Experiment, lang: Lang) -> Vec<String>
         out.push(format!("recv({})", n.receiver.read_size));
     }
     if l.receiver.start_delay_ms != n.receiver.start_delay_ms {
-        out.push(if zh { format!("读方晚 {} ms 开始", n.receiver.start_delay_ms) } else { format!("reader starts {} ms late", n.receiver.start_delay_ms) });
+        out.push(if zh {
+            format!("读方晚 {} ms 开始", n.receiver.start_delay_ms)
+        } else {
+            format!("reader starts {} ms late", n.receiver.start_delay_ms)
+        });
     }
     if l.receiver.read_delay_ms != n.receiver.read_delay_ms {
-        out.push(if zh { format!("每次读后等 {} ms", n.receiver.read_delay_ms) } else { format!("{} ms between reads", n.receiver.read_delay_ms) });
+        out.push(if zh {
+            format!("每次读后等 {} ms", n.receiver.read_delay_ms)
+        } else {
+            format!("{} ms between reads", n.receiver.read_delay_ms)
+        });
     }
     if l.framing != n.framing {
-        out.push(if zh { format!("拆包：{}", crate::describe::framing_name(n.framing, Lang::Zh)) } else { format!("framing {}", n.framing.name()) });
+        out.push(if zh {
+            format!("拆包：{}", crate::describe::framing_name(n.framing, Lang::Zh))
+        } else {
+            format!("framing {}", n.framing.name())
+        });
     }
     if l.workload.count != n.workload.count {
-        out.push(if zh { format!("{} 条消息", n.workload.count) } else { format!("{} messages", n.workload.count) });
+        out.push(if zh {
+            format!("{} 条消息", n.workload.count)
+        } else {
+            format!("{} messages", n.workload.count)
+        });
     }
     if (l.workload.size_min, l.workload.size_max) != (n.workload.size_min, n.workload.size_max) {
         out.push(format!("{}–{} B", n.workload.size_min, n.workload.size_max));
     }
     if l.workload.gap_us != n.workload.gap_us {
-        out.push(if zh { format!("间隔 {} µs", n.workload.gap_us) } else { format!("gap {} µs", n.workload.gap_us) });
+        out.push(if zh {
+            format!("间隔 {} µs", n.workload.gap_us)
+        } else {
+            format!("gap {} µs", n.workload.gap_us)
+        });
     }
     if l.udp.read_size != n.udp.read_size {
         out.push(format!("recvfrom({})", n.udp.read_size));
@@ -73,7 +93,9 @@ mod tests {
     use super::*;
 
     fn slow_reader() -> Experiment {
-        crate::presets::find("slow-reader").map(|p| p.experiment).unwrap_or_default()
+        crate::presets::find("slow-reader")
+            .map(|p| p.experiment)
+            .unwrap_or_default()
     }
 
     #[test]

@@ -21,7 +21,12 @@ pub fn run_native_listen(on: ListenOn, opts: ListenOptions, lang: Lang) -> efram
         "stickyviz-listen",
         super::native_options("stickyviz — listen"),
         Box::new(move |cc| {
-            let mut app = StickyApp::new(Prefs { preset: None, auto_rerun: false, lang, ..Prefs::default() });
+            let mut app = StickyApp::new(Prefs {
+                preset: None,
+                auto_rerun: false,
+                lang,
+                ..Prefs::default()
+            });
             // A bind error shows in the window (and on stderr); the window still opens.
             if let Err(e) = start_listening(&mut app, on, opts, &cc.egui_ctx) {
                 eprintln!("{}: {e:#}", t(lang, S::CliError));
@@ -33,7 +38,12 @@ pub fn run_native_listen(on: ListenOn, opts: ListenOptions, lang: Lang) -> efram
 
 /// Binds and starts listening; the app then shows the client's stream as it arrives.
 /// Returns the address listened on.
-pub fn start_listening(app: &mut StickyApp, on: ListenOn, opts: ListenOptions, ctx: &egui::Context) -> anyhow::Result<SocketAddr> {
+pub fn start_listening(
+    app: &mut StickyApp,
+    on: ListenOn,
+    opts: ListenOptions,
+    ctx: &egui::Context,
+) -> anyhow::Result<SocketAddr> {
     app.stop();
     let ctx = ctx.clone();
     match peer::start_listen(on, opts, Some(Arc::new(move || ctx.request_repaint()))) {

@@ -7,7 +7,6 @@ pub mod controls;
 pub mod echo_panel;
 pub mod event_list;
 pub mod file_dialog;
-pub mod server_test;
 pub mod file_menu;
 pub mod fonts;
 pub mod inspector;
@@ -19,6 +18,7 @@ pub mod playback_veil;
 pub mod projector;
 pub mod render;
 pub mod roster;
+pub mod server_test;
 pub mod shown;
 pub mod stats;
 pub mod strings;
@@ -103,8 +103,12 @@ const BATCHES_PER_FRAME: usize = crate::engine::sink::QUEUE_BATCHES;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Idle,
-    Running { since: Instant },
-    Finished { ms: u64 },
+    Running {
+        since: Instant,
+    },
+    Finished {
+        ms: u64,
+    },
     Stopped,
     /// Showing a recording.
     Replay,
@@ -174,10 +178,19 @@ impl StickyApp {
         self.dirty = false;
         self.start_error = None;
         // the last run's temporary recording is removed here (dropped)
-        let (recorded, failed) = file_menu::Recorded::live_streamed(self.prefs.settings.clone(), self.prefs.preset.clone(), &self.files.temp_dir, self.files.max_kept);
+        let (recorded, failed) = file_menu::Recorded::live_streamed(
+            self.prefs.settings.clone(),
+            self.prefs.preset.clone(),
+            &self.files.temp_dir,
+            self.files.max_kept,
+        );
         self.recorded = recorded;
         if let Some((path, why)) = failed {
-            self.files.error = Some(tf(self.lang(), S::TempRecordingFailed, &[&path.display(), &why, &crate::i18n::grouped(self.files.max_kept as u64)]));
+            self.files.error = Some(tf(
+                self.lang(),
+                S::TempRecordingFailed,
+                &[&path.display(), &why, &crate::i18n::grouped(self.files.max_kept as u64)],
+            ));
         }
         let ctx = ctx.clone();
         match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
@@ -236,7 +249,9 @@ impl StickyApp {
                 run.stop();
             }
             self.recorded.finish(&self.model.summary);
-            self.status = Status::Finished { ms: since.elapsed().as_millis() as u64 };
+            self.status = Status::Finished {
+                ms: since.elapsed().as_millis() as u64,
+            };
             self.select_first_lesson();
         } else {
             // the sender's last events come after a quiet period; look again soon
@@ -259,8 +274,14 @@ impl StickyApp {
         if self.selection.is_some() {
             return;
         }
-        let merged = self.model.reads.iter().position(|r| matches!(self.model.read_kind(r), crate::analysis::ReadKind::Merged { .. }));
-        self.selection = merged.or((!self.model.reads.is_empty()).then_some(0)).map(Selection::Read);
+        let merged = self
+            .model
+            .reads
+            .iter()
+            .position(|r| matches!(self.model.read_kind(r), crate::analysis::ReadKind::Merged { .. }));
+        self.selection = merged
+            .or((!self.model.reads.is_empty()).then_some(0))
+            .map(Selection::Read);
     }
 
     /// Shows a saved run exactly as recorded (a replay, not a re-run).
@@ -268,7 +289,11 @@ impl StickyApp {
         self.stop();
         self.prefs.settings = rec.settings.clone();
         self.prefs.preset = crate::recording::matching_preset(rec.preset.as_deref(), &rec.settings);
-        self.prefs.lesson = rec.preset.clone().filter(|name| presets::find(name).is_some()).or_else(|| self.prefs.preset.clone());
+        self.prefs.lesson = rec
+            .preset
+            .clone()
+            .filter(|name| presets::find(name).is_some())
+            .or_else(|| self.prefs.preset.clone());
         self.reveal = REVEAL_FRAMES;
         self.form = Form::from_settings(&self.prefs.settings);
         self.model = Model::from_events(&rec.events);
@@ -326,43 +351,72 @@ impl StickyApp {
         }
         let typing = ctx.egui_wants_keyboard_input() || self.files.prompt.is_some();
         if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
-            if self.is_running() { self.stop() } else { self.start(&ctx) }
+            if self.is_running() {
+                self.stop()
+            } else {
+                self.start(&ctx)
+            }
         }
         let lang = self.lang();
         let evidence = self.prefs.lesson.as_deref().and_then(layout::evidence_of);
-        let plan = layout::plan(ctx.content_rect().size(), self.prefs.settings.transports, evidence, self.drawers);
+        let plan = layout::plan(
+            ctx.content_rect().size(),
+            self.prefs.settings.transports,
+            evidence,
+            self.drawers,
+        );
         self.timeline.lane_h = plan.lane_h;
         // each panel's rectangle is recorded: the layout tests compare labels panel by panel
         let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
         shown::area(ui, "panel.top", top.response.rect);
         let bottom = egui::Panel::bottom("stats").show(ui, |ui| {
-            stats::stats_ui(ui, roster::shown(&self.model, self.class.as_ref()), lang, self.prefs.settings.framing != FramingMode::None, plan.compact);
+            stats::stats_ui(
+                ui,
+                roster::shown(&self.model, self.class.as_ref()),
+                lang,
+                self.prefs.settings.framing != FramingMode::None,
+                plan.compact,
+            );
         });
         shown::area(ui, "panel.bottom", bottom.response.rect);
         if plan.controls {
-            egui::Panel::left("controls").default_size(if plan.compact { 250.0 } else { 270.0 }).resizable(true).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    shown::area(ui, "panel.controls", ui.clip_rect());
-                    self.controls_ui(ui);
+            egui::Panel::left("controls")
+                .default_size(if plan.compact { 250.0 } else { 270.0 })
+                .resizable(true)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        shown::area(ui, "panel.controls", ui.clip_rect());
+                        self.controls_ui(ui);
+                    });
                 });
-            });
         }
         // a UDP-only lesson has no lanes: its panel takes the middle instead
         let udp_central = !self.prefs.settings.transports.tcp();
         if plan.udp && !udp_central {
             let t_us = self.playback.t().unwrap_or(self.model.last_us);
-            let panel = egui::Panel::right("udp").default_size(if plan.compact { 260.0 } else { 310.0 }).show(ui, |ui| {
-                shown::area(ui, "panel.udp", ui.clip_rect());
-                buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
-                udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
-            });
+            let panel = egui::Panel::right("udp")
+                .default_size(if plan.compact { 260.0 } else { 310.0 })
+                .show(ui, |ui| {
+                    shown::area(ui, "panel.udp", ui.clip_rect());
+                    buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
+                    udp_panel::udp_at_ui(
+                        ui,
+                        &self.model,
+                        self.prefs.settings.udp.read_size,
+                        lang,
+                        self.playback.t(),
+                    );
+                });
             shown::area(ui, "udp", panel.response.rect);
         }
         if plan.events {
-            egui::Panel::right("events").default_size(215.0).resizable(true).show(ui, |ui| {
-                shown::area(ui, "panel.events", ui.clip_rect());
-                event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
-            });
+            egui::Panel::right("events")
+                .default_size(215.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    shown::area(ui, "panel.events", ui.clip_rect());
+                    event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if udp_central {
@@ -371,16 +425,25 @@ impl StickyApp {
                 let t_us = self.playback.t().unwrap_or(self.model.last_us);
                 let top = ui.cursor().min;
                 buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
-                udp_panel::udp_at_ui(ui, &self.model, self.prefs.settings.udp.read_size, lang, self.playback.t());
+                udp_panel::udp_at_ui(
+                    ui,
+                    &self.model,
+                    self.prefs.settings.udp.read_size,
+                    lang,
+                    self.playback.t(),
+                );
                 shown::area(ui, "udp", egui::Rect::from_min_max(top, ui.min_rect().max));
             } else {
                 // the central column scrolls; the lesson's evidence is scrolled into view for the user
-                egui::ScrollArea::vertical().id_salt("central").auto_shrink([false, false]).show(ui, |ui| {
-                    shown::area(ui, "panel.central", ui.clip_rect());
-                    self.lesson_header_ui(ui, &plan);
-                    self.central_ui(ui, &plan);
-                    self.reveal_evidence_ui(ui, evidence);
-                });
+                egui::ScrollArea::vertical()
+                    .id_salt("central")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        shown::area(ui, "panel.central", ui.clip_rect());
+                        self.lesson_header_ui(ui, &plan);
+                        self.central_ui(ui, &plan);
+                        self.reveal_evidence_ui(ui, evidence);
+                    });
             }
         });
         // re-run once the user has finished typing (no text field has focus)
@@ -413,7 +476,10 @@ impl eframe::App for StickyApp {
 /// The window every mode opens: usable at 1280×800, no smaller than its panels need.
 pub(crate) fn native_options(title: &str) -> eframe::NativeOptions {
     eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]).with_min_inner_size([960.0, 600.0]).with_title(title),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 600.0])
+            .with_title(title),
         ..Default::default()
     }
 }
@@ -439,7 +505,13 @@ pub fn run_native(lang: Lang, start: Start) -> eframe::Result<()> {
         "stickyviz",
         native_options("stickyviz"),
         Box::new(move |cc| {
-            let mut prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_else(|| Prefs { lang, ..Prefs::default() });
+            let mut prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, PREFS_KEY))
+                .unwrap_or_else(|| Prefs {
+                    lang,
+                    ..Prefs::default()
+                });
             prefs.projector |= start.projector;
             projector::set(&cc.egui_ctx, prefs.projector);
             let mut app = StickyApp::new(prefs);

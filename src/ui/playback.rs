@@ -63,7 +63,12 @@ impl PlaybackView {
 
     /// Forgets the last run's index and turns playback off (a new run or recording).
     pub fn reset(&mut self) {
-        *self = Self { speed: self.speed, skip_quiet: self.skip_quiet, hidden: std::mem::take(&mut self.hidden), ..Self::new() };
+        *self = Self {
+            speed: self.speed,
+            skip_quiet: self.skip_quiet,
+            hidden: std::mem::take(&mut self.hidden),
+            ..Self::new()
+        };
     }
 
     /// When the play head has moved: the latest TCP event by then, for the inspector (a read
@@ -75,7 +80,10 @@ impl PlaybackView {
         }
         self.shown_at = Some(t_us);
         let n = self.entries.partition_point(|e| e.at_us <= t_us);
-        let latest = self.entries[..n].iter().rev().find(|e| !matches!(e.what.kind(), EventKind::Datagram))?;
+        let latest = self.entries[..n]
+            .iter()
+            .rev()
+            .find(|e| !matches!(e.what.kind(), EventKind::Datagram))?;
         let rank = |w: EventRef| match w {
             EventRef::Read(i) => (4, Some(Selection::Read(i))),
             EventRef::Frame(i) => (3, Some(Selection::Frame(i))),
@@ -83,7 +91,13 @@ impl PlaybackView {
             EventRef::Segment(i) => (1, Some(Selection::Segment(i))),
             EventRef::DatagramSent(_) | EventRef::DatagramReceived(_) => (0, None),
         };
-        self.entries[..n].iter().rev().take_while(|e| e.at_us == latest.at_us).map(|e| rank(e.what)).max_by_key(|r| r.0).and_then(|r| r.1)
+        self.entries[..n]
+            .iter()
+            .rev()
+            .take_while(|e| e.at_us == latest.at_us)
+            .map(|e| rank(e.what))
+            .max_by_key(|r| r.0)
+            .and_then(|r| r.1)
     }
 
     /// The play head, when playback is on.
@@ -94,7 +108,14 @@ impl PlaybackView {
     /// Rebuilds the event index when the model has changed.
     pub fn sync(&mut self, model: &Model, running: bool) {
         let received = model.datagrams.iter().filter(|d| d.received.is_some()).count();
-        let key = (model.writes.len(), model.segments.len(), model.reads.len(), model.frames.len(), model.datagrams.len() + received, model.last_us);
+        let key = (
+            model.writes.len(),
+            model.segments.len(),
+            model.reads.len(),
+            model.frames.len(),
+            model.datagrams.len() + received,
+            model.last_us,
+        );
         if self.built_for == Some(key) {
             return;
         }
@@ -129,7 +150,11 @@ impl PlaybackView {
     pub fn step(&mut self, forward: bool) {
         let times = std::mem::take(&mut self.times);
         let h = self.engage();
-        if forward { h.next(&times) } else { h.prev(&times) }
+        if forward {
+            h.next(&times)
+        } else {
+            h.prev(&times)
+        }
         self.times = times;
         self.follow = true;
     }
@@ -206,7 +231,11 @@ impl PlaybackView {
                 self.step(false);
             }
             let label = if playing { t(lang, S::Pause) } else { t(lang, S::Play) };
-            if ui.button(RichText::new(label).strong()).on_hover_text(t(lang, S::PlayTip)).clicked() {
+            if ui
+                .button(RichText::new(label).strong())
+                .on_hover_text(t(lang, S::PlayTip))
+                .clicked()
+            {
                 self.toggle_play();
             }
             if ui.button("|▶").on_hover_text(t(lang, S::PlayNextTip)).clicked() {
@@ -225,7 +254,8 @@ impl PlaybackView {
                 })
                 .response
                 .labelled_by(speed_label.id);
-            ui.checkbox(&mut self.skip_quiet, t(lang, S::SkipQuiet)).on_hover_text(t(lang, S::SkipQuietTip));
+            ui.checkbox(&mut self.skip_quiet, t(lang, S::SkipQuiet))
+                .on_hover_text(t(lang, S::SkipQuietTip));
             if let Some(h) = self.head.as_mut() {
                 h.speed = self.speed;
                 h.skip_quiet = self.skip_quiet;
@@ -236,7 +266,9 @@ impl PlaybackView {
 
     /// Where the head is, as a slider over the run, and the way out of playback.
     fn scrubber_ui(&mut self, ui: &mut Ui, lang: Lang) {
-        let (Some(&first), Some(&last)) = (self.times.first(), self.times.last()) else { return };
+        let (Some(&first), Some(&last)) = (self.times.first(), self.times.last()) else {
+            return;
+        };
         match self.head.as_mut() {
             Some(h) => {
                 let mut t_us = h.t_us;
@@ -248,7 +280,11 @@ impl PlaybackView {
                     self.follow = true;
                 }
                 ui.label(RichText::new(tf(lang, S::PlayHeadAt, &[&fmt_us(h.t_us), &fmt_us(last)])).strong());
-                if ui.button(t(lang, S::ShowAll)).on_hover_text(t(lang, S::ShowAllTip)).clicked() {
+                if ui
+                    .button(t(lang, S::ShowAll))
+                    .on_hover_text(t(lang, S::ShowAllTip))
+                    .clicked()
+                {
                     self.head = None;
                 }
             }

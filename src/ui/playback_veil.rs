@@ -19,14 +19,32 @@ fn end_by(spans: &[Span], t_us: u64) -> u64 {
 }
 
 /// Veils lanes 0..4 (writes, wire, reads, frames) right of where each had got by `t_us`.
-pub fn veil(p: &Painter, model: &Model, t_us: u64, x_of: &dyn Fn(u64) -> f32, x: Rangef, lane_y: &dyn Fn(usize) -> Rangef, visuals: &Visuals) {
+pub fn veil(
+    p: &Painter,
+    model: &Model,
+    t_us: u64,
+    x_of: &dyn Fn(u64) -> f32,
+    x: Rangef,
+    lane_y: &dyn Fn(usize) -> Rangef,
+    visuals: &Visuals,
+) {
     let at = TcpAt::at(model, t_us);
-    let wire = if model.segments_unavailable.is_some() { at.written } else { end_by(&model.segments, t_us) };
+    let wire = if model.segments_unavailable.is_some() {
+        at.written
+    } else {
+        end_by(&model.segments, t_us)
+    };
     let n = model.frames.partition_point(|f| f.at_us <= t_us);
-    let frames = n.checked_sub(1).and_then(|i| model.frames.get(i)).map_or(0, |f| f.offset + u64::from(f.len));
+    let frames = n
+        .checked_sub(1)
+        .and_then(|i| model.frames.get(i))
+        .map_or(0, |f| f.offset + u64::from(f.len));
     let fill = visuals.panel_fill.gamma_multiply(VEIL_ALPHA);
     let line = Stroke::new(2.5, visuals.strong_text_color());
-    for (k, end) in [at.written, wire, end_by(&model.reads, t_us), frames].into_iter().enumerate() {
+    for (k, end) in [at.written, wire, end_by(&model.reads, t_us), frames]
+        .into_iter()
+        .enumerate()
+    {
         let y = lane_y(k);
         // down to the next lane's title, so ✂ marks of future reads are veiled too
         let y = Rangef::new(y.min - 1.0, y.max + 13.0);

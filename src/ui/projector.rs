@@ -20,7 +20,11 @@ pub fn high_contrast(theme: Theme) -> Visuals {
     v.extreme_bg_color = bg;
     v.override_text_color = Some(fg);
     // "weak" text stays readable: a strong grey, not a faded one
-    v.weak_text_color = Some(if theme == Theme::Dark { Color32::from_gray(0xd0) } else { Color32::from_gray(0x30) });
+    v.weak_text_color = Some(if theme == Theme::Dark {
+        Color32::from_gray(0xd0)
+    } else {
+        Color32::from_gray(0x30)
+    });
     v.widgets.noninteractive.bg_stroke = Stroke::new(1.5, fg.gamma_multiply(0.6));
     v.widgets.noninteractive.fg_stroke = Stroke::new(1.5, fg);
     v.widgets.inactive.fg_stroke = Stroke::new(1.5, fg);
@@ -36,13 +40,21 @@ pub fn normal(theme: Theme) -> Visuals {
         Theme::Dark => Visuals::dark(),
         Theme::Light => Visuals::light(),
     };
-    v.weak_text_color = Some(if theme == Theme::Dark { Color32::from_gray(0x8c) } else { Color32::from_gray(0x6a) });
+    v.weak_text_color = Some(if theme == Theme::Dark {
+        Color32::from_gray(0x8c)
+    } else {
+        Color32::from_gray(0x6a)
+    });
     v
 }
 
 /// The window's visuals for `theme`, in projector mode or not.
 pub fn visuals(theme: Theme, projector: bool) -> Visuals {
-    if projector { high_contrast(theme) } else { normal(theme) }
+    if projector {
+        high_contrast(theme)
+    } else {
+        normal(theme)
+    }
 }
 
 /// Turns projector mode on or off: zoom and palette for both themes.

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use egui_kittest::Harness;
 
-use crate::recording::Recording;
 use crate::export::options::{RenderLang, RenderOptions, RenderTheme, RenderView};
+use crate::recording::Recording;
 use crate::ui::strings::Lang;
 use crate::ui::{Prefs, StickyApp, ViewKind};
 
@@ -44,7 +44,11 @@ pub fn render_image(rec: &Recording, source: &str, opts: &RenderOptions) -> Resu
         RenderTheme::Light => egui::Theme::Light,
     };
     let projector = opts.projector;
-    let zoom = if projector { crate::ui::projector::PROJECTOR_ZOOM } else { 1.0 };
+    let zoom = if projector {
+        crate::ui::projector::PROJECTOR_ZOOM
+    } else {
+        1.0
+    };
     let mut app = StickyApp::new(prefs);
     app.show_named_recording(rec, source);
     // kittest and wgpu report a missing adapter by panicking; a picture command should say so.
@@ -68,13 +72,20 @@ pub fn render_image(rec: &Recording, source: &str, opts: &RenderOptions) -> Resu
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_string())).unwrap_or_else(|| "panic".into())
+    p.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_else(|| "panic".into())
 }
 
 /// [`render_image`] written as a PNG file.
 pub fn render_png(rec: &Recording, source: &str, opts: &RenderOptions, out: &Path) -> Result<(), RenderError> {
     let img = render_image(rec, source, opts)?;
-    img.save_with_format(out, image::ImageFormat::Png).map_err(|e| RenderError::Write { path: out.display().to_string(), message: e.to_string() })
+    img.save_with_format(out, image::ImageFormat::Png)
+        .map_err(|e| RenderError::Write {
+            path: out.display().to_string(),
+            message: e.to_string(),
+        })
 }
 
 #[cfg(test)]
@@ -83,7 +94,11 @@ mod tests {
     #[test]
     fn svg_palette_matches_the_window() {
         for (i, (r, g, b)) in crate::export::svg::MESSAGE_RGB.iter().enumerate() {
-            assert_eq!(crate::ui::theme::message(i as u32), egui::Color32::from_rgb(*r, *g, *b), "message colour {i}");
+            assert_eq!(
+                crate::ui::theme::message(i as u32),
+                egui::Color32::from_rgb(*r, *g, *b),
+                "message colour {i}"
+            );
         }
     }
 }

@@ -26,7 +26,15 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 7] = [Column::Client, Column::Bytes, Column::Frames, Column::Errors, Column::Merged, Column::Split, Column::Result];
+    pub const ALL: [Column; 7] = [
+        Column::Client,
+        Column::Bytes,
+        Column::Frames,
+        Column::Errors,
+        Column::Merged,
+        Column::Split,
+        Column::Result,
+    ];
 
     fn title(self) -> (S, S) {
         match self {
@@ -58,7 +66,13 @@ pub struct ClassView {
 impl ClassView {
     pub fn new(bound: SocketAddr) -> Self {
         let reachable = crate::engine::peer::reachable_addrs(bound).map_err(|e| e.to_string());
-        Self { bound, reachable, sort: Column::Client, descending: false, shown: 0 }
+        Self {
+            bound,
+            reachable,
+            sort: Column::Client,
+            descending: false,
+            shown: 0,
+        }
     }
 }
 
@@ -95,7 +109,10 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
         let big = |ui: &mut Ui, a: &SocketAddr| ui.label(RichText::new(a.to_string()).size(28.0).monospace().strong());
         if view.bound.ip().is_loopback() {
             big(ui, &view.bound);
-            ui.colored_label(theme::warn(dark), tf(lang, S::ClassLoopbackOnly, &[&view.bound.ip(), &view.bound.port()]));
+            ui.colored_label(
+                theme::warn(dark),
+                tf(lang, S::ClassLoopbackOnly, &[&view.bound.ip(), &view.bound.port()]),
+            );
             return;
         }
         match &view.reachable {
@@ -122,7 +139,8 @@ pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang, r
     let rows = sorted_rows(model, view.sort, view.descending, lang);
     let totals = model.class_totals();
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(t(lang, S::RosterTitle)).size(15.0).strong()).on_hover_text(t(lang, S::RosterHelp));
+        ui.label(RichText::new(t(lang, S::RosterTitle)).size(15.0).strong())
+            .on_hover_text(t(lang, S::RosterHelp));
         ui.label(format!(
             "{} {} · {} {} · {} {}",
             t(lang, S::ClassClients),
@@ -142,29 +160,41 @@ pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang, r
     }
     let mut clicked = None;
     // The rows scroll inside the roster, so the main timeline below stays on screen.
-    egui::ScrollArea::vertical().id_salt("roster").max_height(rows_h).auto_shrink([false, true]).show(ui, |ui| {
-        egui::Grid::new("roster_grid").striped(true).num_columns(Column::ALL.len()).spacing([14.0, 3.0]).show(ui, |ui| {
-            for col in Column::ALL {
-                let (title, tip) = col.title();
-                let arrow = match (view.sort == col, view.descending) {
-                    (false, _) => "",
-                    (true, false) => " ▲",
-                    (true, true) => " ▼",
-                };
-                if ui.button(RichText::new(format!("{}{arrow}", t(lang, title))).strong()).on_hover_text(t(lang, tip)).clicked() {
-                    view.descending = view.sort == col && !view.descending;
-                    view.sort = col;
-                }
-            }
-            ui.end_row();
-            for r in &rows {
-                if let Some(lane) = row_ui(ui, r, view.shown, lang) {
-                    clicked = Some(lane);
-                }
-                ui.end_row();
-            }
+    egui::ScrollArea::vertical()
+        .id_salt("roster")
+        .max_height(rows_h)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            egui::Grid::new("roster_grid")
+                .striped(true)
+                .num_columns(Column::ALL.len())
+                .spacing([14.0, 3.0])
+                .show(ui, |ui| {
+                    for col in Column::ALL {
+                        let (title, tip) = col.title();
+                        let arrow = match (view.sort == col, view.descending) {
+                            (false, _) => "",
+                            (true, false) => " ▲",
+                            (true, true) => " ▼",
+                        };
+                        if ui
+                            .button(RichText::new(format!("{}{arrow}", t(lang, title))).strong())
+                            .on_hover_text(t(lang, tip))
+                            .clicked()
+                        {
+                            view.descending = view.sort == col && !view.descending;
+                            view.sort = col;
+                        }
+                    }
+                    ui.end_row();
+                    for r in &rows {
+                        if let Some(lane) = row_ui(ui, r, view.shown, lang) {
+                            clicked = Some(lane);
+                        }
+                        ui.end_row();
+                    }
+                });
         });
-    });
     if let Some(lane) = clicked {
         view.shown = lane;
     }
@@ -190,7 +220,10 @@ fn row_ui(ui: &mut Ui, r: &RosterRow, shown: u32, lang: Lang) -> Option<u32> {
     for (col, text) in Column::ALL.into_iter().zip(cells) {
         let bad = match col {
             Column::Errors => r.decode_errors > 0,
-            Column::Result => r.outcome.as_ref().is_some_and(|o| !matches!(o, crate::engine::ClientOutcome::Served)),
+            Column::Result => r
+                .outcome
+                .as_ref()
+                .is_some_and(|o| !matches!(o, crate::engine::ClientOutcome::Served)),
             _ => false,
         };
         let mut rich = RichText::new(text);
@@ -202,7 +235,10 @@ fn row_ui(ui: &mut Ui, r: &RosterRow, shown: u32, lang: Lang) -> Option<u32> {
         }
         let resp = match r.lane {
             Some(_) => ui.selectable_label(selected, rich),
-            None => ui.label(rich).on_hover_text(tf(lang, S::RosterNoStream, &[&(crate::config::MAX_LISTEN_LANES + 1)])),
+            None => {
+                ui.label(rich)
+                    .on_hover_text(tf(lang, S::RosterNoStream, &[&(crate::config::MAX_LISTEN_LANES + 1)]))
+            }
         };
         let resp = match col {
             Column::Merged | Column::Split if r.cuts.is_none() => resp.on_hover_text(t(lang, S::RosterNotRecorded)),

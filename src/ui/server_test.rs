@@ -15,7 +15,12 @@ use crate::framing::{FramingMode, LengthPrefix, DEFAULT_MAX_FRAME_LEN};
 use crate::ui::strings::{t, tf, Lang, S};
 
 /// The framings a server can be tested in (`none` has no frames to answer).
-const FRAMINGS: [FramingMode; 4] = [FramingMode::U32, FramingMode::SeedJson, FramingMode::Newline, FramingMode::NaiveU32];
+const FRAMINGS: [FramingMode; 4] = [
+    FramingMode::U32,
+    FramingMode::SeedJson,
+    FramingMode::Newline,
+    FramingMode::NaiveU32,
+];
 
 /// The section's state: its fields, the scenarios running and the reports so far.
 pub struct ServerTest {
@@ -31,7 +36,14 @@ pub struct ServerTest {
 
 impl Default for ServerTest {
     fn default() -> Self {
-        Self { open: false, address: "127.0.0.1:8080".into(), framing: FramingMode::SeedJson, reports: Vec::new(), error: None, run: None }
+        Self {
+            open: false,
+            address: "127.0.0.1:8080".into(),
+            framing: FramingMode::SeedJson,
+            reports: Vec::new(),
+            error: None,
+            run: None,
+        }
     }
 }
 
@@ -63,7 +75,12 @@ impl ServerTest {
                 return;
             }
         };
-        let opts = TortureOptions { target, framing: self.framing, length_prefix: LengthPrefix::default(), max_frame_len: DEFAULT_MAX_FRAME_LEN };
+        let opts = TortureOptions {
+            target,
+            framing: self.framing,
+            length_prefix: LengthPrefix::default(),
+            max_frame_len: DEFAULT_MAX_FRAME_LEN,
+        };
         let ctx = ctx.clone();
         match start_torture(opts, Some(std::sync::Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => self.run = Some(run),
@@ -110,7 +127,9 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
     ui.label(t(lang, S::ServerTestIntro));
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t(lang, S::ServerTestAddress));
-        ui.add(egui::TextEdit::singleline(&mut st.address).desired_width(180.0)).labelled_by(label.id).on_hover_text(t(lang, S::ServerTestAddressTip));
+        ui.add(egui::TextEdit::singleline(&mut st.address).desired_width(180.0))
+            .labelled_by(label.id)
+            .on_hover_text(t(lang, S::ServerTestAddressTip));
         let label = ui.label(t(lang, S::Framing));
         egui::ComboBox::from_id_salt("server_test_framing")
             .selected_text(crate::describe::framing_name(st.framing, lang))
@@ -127,7 +146,11 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
                 st.stop();
             }
             ui.spinner();
-        } else if ui.button(RichText::new(t(lang, S::ServerTestRun)).strong()).on_hover_text(t(lang, S::ServerTestRunTip)).clicked() {
+        } else if ui
+            .button(RichText::new(t(lang, S::ServerTestRun)).strong())
+            .on_hover_text(t(lang, S::ServerTestRunTip))
+            .clicked()
+        {
             st.start(ui.ctx(), lang);
         }
     });
@@ -140,12 +163,16 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
     let passed = st.reports.iter().filter(|r| r.verdict.passed()).count();
     ui.label(RichText::new(tf(lang, S::TortureSummary, &[&passed, &Scenario::ALL.len()])).strong());
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        egui::Grid::new("server_test_report").striped(true).num_columns(3).spacing([12.0, 6.0]).show(ui, |ui| {
-            for scenario in Scenario::ALL {
-                report_row_ui(ui, scenario, st.reports.iter().find(|r| r.scenario == scenario), lang);
-                ui.end_row();
-            }
-        });
+        egui::Grid::new("server_test_report")
+            .striped(true)
+            .num_columns(3)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                for scenario in Scenario::ALL {
+                    report_row_ui(ui, scenario, st.reports.iter().find(|r| r.scenario == scenario), lang);
+                    ui.end_row();
+                }
+            });
     });
 }
 
@@ -153,18 +180,28 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
 fn report_row_ui(ui: &mut Ui, scenario: Scenario, report: Option<&ScenarioReport>, lang: Lang) {
     let Some(r) = report else {
         ui.weak("…");
-        ui.label(scenario_name(scenario, lang)).on_hover_text(scenario_tip(scenario, lang));
+        ui.label(scenario_name(scenario, lang))
+            .on_hover_text(scenario_tip(scenario, lang));
         ui.weak(t(lang, S::ServerTestWaiting));
         return;
     };
-    let color = if r.verdict.passed() { Color32::from_rgb(60, 160, 80) } else { ui.visuals().error_fg_color };
+    let color = if r.verdict.passed() {
+        Color32::from_rgb(60, 160, 80)
+    } else {
+        ui.visuals().error_fg_color
+    };
     ui.label(RichText::new(verdict_mark(&r.verdict, lang)).color(color).strong());
-    ui.label(scenario_name(scenario, lang)).on_hover_text(scenario_tip(scenario, lang));
+    ui.label(scenario_name(scenario, lang))
+        .on_hover_text(scenario_tip(scenario, lang));
     ui.vertical(|ui| {
         ui.label(verdict(&r.verdict, &r.received, lang));
         if r.sent.bytes > 0 {
             ui.weak(format!("{}: {}", t(lang, S::TortureSentLabel), sent(&r.sent, lang)));
-            ui.weak(format!("{}: {}", t(lang, S::TortureBackLabel), received(&r.received, lang)));
+            ui.weak(format!(
+                "{}: {}",
+                t(lang, S::TortureBackLabel),
+                received(&r.received, lang)
+            ));
         }
     });
 }

@@ -41,27 +41,47 @@ pub fn begin_frame(ctx: &Context) {
 /// Records an area (`lane.reads`, `latency`, `udp`, …) drawn at `rect` in `ui`.
 pub fn area(ui: &Ui, name: impl Into<String>, rect: Rect) {
     let visible = rect.intersect(ui.clip_rect());
-    let item = Shown { name: name.into(), rect, visible };
-    ui.ctx().data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).areas.push(item));
+    let item = Shown {
+        name: name.into(),
+        rect,
+        visible,
+    };
+    ui.ctx()
+        .data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).areas.push(item));
 }
 
 /// Records a label painted at `rect`.
 pub fn label(ui: &Ui, text: &str, rect: Rect) {
     let visible = rect.intersect(ui.clip_rect());
-    let item = Shown { name: text.to_string(), rect, visible };
-    ui.ctx().data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).labels.push(item));
+    let item = Shown {
+        name: text.to_string(),
+        rect,
+        visible,
+    };
+    ui.ctx()
+        .data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).labels.push(item));
 }
 
 /// [`area`] for something drawn with a painter (its clip rect stands for the panel's).
 pub fn painted_area(p: &egui::Painter, name: &str, rect: Rect) {
-    let item = Shown { name: name.to_string(), rect, visible: rect.intersect(p.clip_rect()) };
-    p.ctx().data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).areas.push(item));
+    let item = Shown {
+        name: name.to_string(),
+        rect,
+        visible: rect.intersect(p.clip_rect()),
+    };
+    p.ctx()
+        .data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).areas.push(item));
 }
 
 /// [`label`] for text drawn with a painter.
 pub fn painted_label(p: &egui::Painter, text: &str, rect: Rect) {
-    let item = Shown { name: text.to_string(), rect, visible: rect.intersect(p.clip_rect()) };
-    p.ctx().data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).labels.push(item));
+    let item = Shown {
+        name: text.to_string(),
+        rect,
+        visible: rect.intersect(p.clip_rect()),
+    };
+    p.ctx()
+        .data_mut(|d| d.get_temp_mut_or_default::<Frame>(id()).labels.push(item));
 }
 
 /// The areas drawn in the last frame, in drawing order.
@@ -109,7 +129,9 @@ pub fn to_json(ctx: &Context) -> String {
 /// With `STICKYVIZ_LAYOUT=FILE` set, writes [`to_json`] to FILE (through a temporary file, so
 /// a reader never sees half of it).
 pub fn dump_if_asked(ctx: &Context) {
-    let Some(path) = std::env::var_os("STICKYVIZ_LAYOUT") else { return };
+    let Some(path) = std::env::var_os("STICKYVIZ_LAYOUT") else {
+        return;
+    };
     let path = std::path::PathBuf::from(path);
     let tmp = path.with_extension("tmp");
     let written = std::fs::write(&tmp, to_json(ctx)).and_then(|()| std::fs::rename(&tmp, &path));

@@ -12,9 +12,19 @@ fn stat_ui(ui: &mut Ui, big: f32, value: String, label: &str, highlight: bool) {
     let dark = ui.visuals().dark_mode;
     let v = RichText::new(value).size(big).strong();
     let v = if highlight { v.color(theme::warn(dark)) } else { v };
-    let galley = |text: RichText| egui::WidgetText::from(text).into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::FontSelection::Default);
+    let galley = |text: RichText| {
+        egui::WidgetText::from(text).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::FontSelection::Default,
+        )
+    };
     let (v, l) = (galley(v), galley(RichText::new(label).size(12.0)));
-    let size = egui::vec2(v.size().x.max(l.size().x), v.size().y + l.size().y + ui.spacing().item_spacing.y);
+    let size = egui::vec2(
+        v.size().x.max(l.size().x),
+        v.size().y + l.size().y + ui.spacing().item_spacing.y,
+    );
     let block = ui.allocate_ui_with_layout(size, egui::Layout::top_down(egui::Align::Min), |ui| {
         ui.add(egui::Label::new(v));
         ui.add(egui::Label::new(l));
@@ -35,28 +45,71 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
             tcp_stats_ui(ui, big, model, lang, framing_on);
         }
         if s.datagrams_sent > 0 {
-            stat_ui(ui, big, s.datagrams_truncated.to_string(), t(lang, S::StatTruncated), s.datagrams_truncated > 0);
+            stat_ui(
+                ui,
+                big,
+                s.datagrams_truncated.to_string(),
+                t(lang, S::StatTruncated),
+                s.datagrams_truncated > 0,
+            );
             let dropped = s.datagrams_dropped.map_or_else(dash, |n| n.to_string());
-            stat_ui(ui, big, dropped, t(lang, S::StatDropped), s.datagrams_dropped.unwrap_or(0) > 0);
+            stat_ui(
+                ui,
+                big,
+                dropped,
+                t(lang, S::StatDropped),
+                s.datagrams_dropped.unwrap_or(0) > 0,
+            );
             if !tcp {
-                stat_ui(ui, big, s.udp_rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::UdpRcvBuf), false);
+                stat_ui(
+                    ui,
+                    big,
+                    s.udp_rcvbuf_actual.map_or_else(dash, |n| n.to_string()),
+                    t(lang, S::UdpRcvBuf),
+                    false,
+                );
             }
         }
         if tcp {
-            stat_ui(ui, big, s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()), t(lang, S::StatRcvBuf), false);
+            stat_ui(
+                ui,
+                big,
+                s.rcvbuf_actual.map_or_else(dash, |n| n.to_string()),
+                t(lang, S::StatRcvBuf),
+                false,
+            );
         }
         if let Some(mb_s) = model.throughput_mb_s() {
             // a classroom run moves kilobytes, a firehose gigabytes: keep three significant digits
-            let shown = if mb_s >= 100.0 { format!("{mb_s:.0}") } else if mb_s >= 1.0 { format!("{mb_s:.1}") } else { format!("{mb_s:.3}") };
+            let shown = if mb_s >= 100.0 {
+                format!("{mb_s:.0}")
+            } else if mb_s >= 1.0 {
+                format!("{mb_s:.1}")
+            } else {
+                format!("{mb_s:.3}")
+            };
             stat_ui(ui, big, shown, t(lang, S::StatThroughput), false);
         }
     });
 
     if model.history_capped() {
-        ui.colored_label(theme::split_text(ui.visuals().dark_mode), tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]));
+        ui.colored_label(
+            theme::split_text(ui.visuals().dark_mode),
+            tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]),
+        );
     }
     if s.queue_waits > 0 {
-        ui.colored_label(theme::split_text(ui.visuals().dark_mode), tf(lang, S::QueueWaited, &[&crate::i18n::grouped(s.queue_wait_us / 1000), &crate::i18n::grouped(s.queue_waits)]));
+        ui.colored_label(
+            theme::split_text(ui.visuals().dark_mode),
+            tf(
+                lang,
+                S::QueueWaited,
+                &[
+                    &crate::i18n::grouped(s.queue_wait_us / 1000),
+                    &crate::i18n::grouped(s.queue_waits),
+                ],
+            ),
+        );
     }
     let legend = egui::Label::new(RichText::new(t(lang, S::Legend)).size(11.5).weak());
     if compact {
@@ -98,8 +151,20 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
         stat_ui(ui, big, n.to_string(), t(lang, S::StatRetransmitted), true);
     }
     stat_ui(ui, big, s.reads.to_string(), t(lang, S::StatReads), false);
-    stat_ui(ui, big, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
-    stat_ui(ui, big, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
+    stat_ui(
+        ui,
+        big,
+        s.merged_reads.to_string(),
+        t(lang, S::StatMerged),
+        s.merged_reads > 0,
+    );
+    stat_ui(
+        ui,
+        big,
+        s.split_messages.to_string(),
+        t(lang, S::StatSplit),
+        s.split_messages > 0,
+    );
     // frames also come without a framing mode: the handshake lesson frames its own messages
     // (intact of expected: with framing every message is a frame; without it, only the
     // handshake's own frames are, and "1/6" would count requests that were never framed)
@@ -109,5 +174,11 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
         (false, false) => dash(),
     };
     stat_ui(ui, big, frames, t(lang, S::StatFrames), false);
-    stat_ui(ui, big, s.decode_errors.to_string(), t(lang, S::StatErrors), s.decode_errors > 0);
+    stat_ui(
+        ui,
+        big,
+        s.decode_errors.to_string(),
+        t(lang, S::StatErrors),
+        s.decode_errors > 0,
+    );
 }

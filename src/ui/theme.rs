@@ -90,7 +90,11 @@ pub fn contrast(a: Color32, b: Color32) -> f32 {
     fn lum(c: Color32) -> f32 {
         let ch = |v: u8| {
             let v = f32::from(v) / 255.0;
-            if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * ch(c.r()) + 0.7152 * ch(c.g()) + 0.0722 * ch(c.b())
     }
@@ -132,13 +136,32 @@ mod tests {
                     ("bad frame label", ON_BLOCK, FRAME_BAD),
                 ];
                 for (i, c) in MESSAGE.iter().enumerate() {
-                    pairs.push((["message 0", "message 1", "message 2", "message 3", "message 4", "message 5", "message 6", "message 7", "message 8", "message 9", "message 10", "message 11"][i], ON_BLOCK, *c));
+                    pairs.push((
+                        [
+                            "message 0",
+                            "message 1",
+                            "message 2",
+                            "message 3",
+                            "message 4",
+                            "message 5",
+                            "message 6",
+                            "message 7",
+                            "message 8",
+                            "message 9",
+                            "message 10",
+                            "message 11",
+                        ][i],
+                        ON_BLOCK,
+                        *c,
+                    ));
                 }
                 for (what, fg, back) in pairs {
                     // translucent text (egui's weak grey) is seen blended with what is behind it
                     let ratio = contrast(over(fg, back), back);
                     if ratio < 4.5 {
-                        failures.push(format!("{theme:?} projector={projector}: {what} {fg:?} on {back:?} = {ratio:.2}:1"));
+                        failures.push(format!(
+                            "{theme:?} projector={projector}: {what} {fg:?} on {back:?} = {ratio:.2}:1"
+                        ));
                     }
                 }
             }

@@ -55,8 +55,16 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
     let read = steps(thin(&model.reads).map(|r| (r.at_us, r.end())));
     let acked = steps(thin(&model.acks).map(|a| (a.at_us, a.ack)));
     let edge = steps(thin(&model.acks).map(|a| (a.at_us, a.window_end())));
-    let zero: Vec<[f64; 2]> = model.acks.iter().filter(|a| a.zero_window()).take(MAX_POINTS).map(|a| [a.at_us as f64 / 1000.0, a.ack as f64]).collect();
-    let segs: Vec<[f64; 2]> = thin(&model.segments).map(|s| [s.at_us as f64 / 1000.0, s.end() as f64]).collect();
+    let zero: Vec<[f64; 2]> = model
+        .acks
+        .iter()
+        .filter(|a| a.zero_window())
+        .take(MAX_POINTS)
+        .map(|a| [a.at_us as f64 / 1000.0, a.ack as f64])
+        .collect();
+    let segs: Vec<[f64; 2]> = thin(&model.segments)
+        .map(|s| [s.at_us as f64 / 1000.0, s.end() as f64])
+        .collect();
     let t_ms = play_head.map(|t| t as f64 / 1000.0);
     // faded = the future; the past is drawn again on top in full colour
     let fade = |c: egui::Color32| if t_ms.is_some() { c.gamma_multiply(0.25) } else { c };
@@ -68,23 +76,66 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
         .y_axis_label(t(lang, S::AxisBytes))
         .show(ui, |plot| {
             if let Some(t_ms) = t_ms {
-                plot.line(Line::new(t(lang, S::Written), PlotPoints::from(until(&written, t_ms))).color(theme::WRITTEN_LINE).width(3.0).allow_band(false));
-                plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(until(&read, t_ms))).color(theme::READ).width(3.0).allow_band(false));
+                plot.line(
+                    Line::new(t(lang, S::Written), PlotPoints::from(until(&written, t_ms)))
+                        .color(theme::WRITTEN_LINE)
+                        .width(3.0)
+                        .allow_band(false),
+                );
+                plot.line(
+                    Line::new(t(lang, S::ReadBytes), PlotPoints::from(until(&read, t_ms)))
+                        .color(theme::READ)
+                        .width(3.0)
+                        .allow_band(false),
+                );
                 plot.vline(VLine::new(t(lang, S::PlayHead), t_ms).color(text).width(2.0));
             }
-            plot.line(Line::new(t(lang, S::Written), PlotPoints::from(written)).color(fade(theme::WRITTEN_LINE)).width(2.0).allow_band(false));
-            plot.line(Line::new(t(lang, S::ReadBytes), PlotPoints::from(read)).color(fade(theme::READ)).width(2.0).allow_band(false));
+            plot.line(
+                Line::new(t(lang, S::Written), PlotPoints::from(written))
+                    .color(fade(theme::WRITTEN_LINE))
+                    .width(2.0)
+                    .allow_band(false),
+            );
+            plot.line(
+                Line::new(t(lang, S::ReadBytes), PlotPoints::from(read))
+                    .color(fade(theme::READ))
+                    .width(2.0)
+                    .allow_band(false),
+            );
             if !model.acks.is_empty() {
-                plot.line(Line::new(t(lang, S::TimeAckPoint), PlotPoints::from(acked)).color(fade(theme::ACK)).width(1.5).allow_band(false));
-                plot.line(Line::new(t(lang, S::TimeWindowEdge), PlotPoints::from(edge)).color(fade(theme::ACK)).width(1.5).style(egui_plot::LineStyle::dashed_loose()).allow_band(false));
+                plot.line(
+                    Line::new(t(lang, S::TimeAckPoint), PlotPoints::from(acked))
+                        .color(fade(theme::ACK))
+                        .width(1.5)
+                        .allow_band(false),
+                );
+                plot.line(
+                    Line::new(t(lang, S::TimeWindowEdge), PlotPoints::from(edge))
+                        .color(fade(theme::ACK))
+                        .width(1.5)
+                        .style(egui_plot::LineStyle::dashed_loose())
+                        .allow_band(false),
+                );
                 if !zero.is_empty() {
-                    plot.points(Points::new(t(lang, S::TimeZeroWindow), PlotPoints::from(zero)).radius(3.5).color(fade(theme::SPLIT)));
+                    plot.points(
+                        Points::new(t(lang, S::TimeZeroWindow), PlotPoints::from(zero))
+                            .radius(3.5)
+                            .color(fade(theme::SPLIT)),
+                    );
                 }
             }
             if !segs.is_empty() {
                 let (past, future): (Vec<_>, Vec<_>) = segs.into_iter().partition(|p| t_ms.is_none_or(|t| p[0] <= t));
-                plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(past)).radius(2.5).color(egui::Color32::GRAY));
-                plot.points(Points::new(t(lang, S::Segments), PlotPoints::from(future)).radius(2.5).color(egui::Color32::GRAY.gamma_multiply(0.25)));
+                plot.points(
+                    Points::new(t(lang, S::Segments), PlotPoints::from(past))
+                        .radius(2.5)
+                        .color(egui::Color32::GRAY),
+                );
+                plot.points(
+                    Points::new(t(lang, S::Segments), PlotPoints::from(future))
+                        .radius(2.5)
+                        .color(egui::Color32::GRAY.gamma_multiply(0.25)),
+                );
             }
         });
 }

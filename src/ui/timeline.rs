@@ -33,7 +33,13 @@ pub struct TimelineView {
 
 impl Default for TimelineView {
     fn default() -> Self {
-        Self { x0: 0.0, x1: 1.0, fit: true, play_head: None, lane_h: LANE_H }
+        Self {
+            x0: 0.0,
+            x1: 1.0,
+            fit: true,
+            play_head: None,
+            lane_h: LANE_H,
+        }
     }
 }
 
@@ -98,7 +104,10 @@ impl Axis {
     }
     fn span(&self, offset: u64, len: u64, y: egui::Rangef) -> Rect {
         let (a, b) = (self.x(offset as f64), self.x((offset + len) as f64));
-        Rect::from_x_y_ranges(a.max(self.rect.left() - 2.0)..=b.min(self.rect.right() + 2.0).max(a + 1.0), y)
+        Rect::from_x_y_ranges(
+            a.max(self.rect.left() - 2.0)..=b.min(self.rect.right() + 2.0).max(a + 1.0),
+            y,
+        )
     }
 }
 
@@ -112,13 +121,21 @@ trait Ranges {
         let (mut lo, mut hi) = (0, self.count());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if (self.end(mid) as f64) <= a { lo = mid + 1 } else { hi = mid }
+            if (self.end(mid) as f64) <= a {
+                lo = mid + 1
+            } else {
+                hi = mid
+            }
         }
         let from = lo;
         let (mut lo, mut hi) = (from, self.count());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if (self.start(mid) as f64) < b { lo = mid + 1 } else { hi = mid }
+            if (self.start(mid) as f64) < b {
+                lo = mid + 1
+            } else {
+                hi = mid
+            }
         }
         from..lo
     }
@@ -127,9 +144,15 @@ trait Ranges {
 macro_rules! ranges_for {
     ($t:ty, $len:ident) => {
         impl Ranges for [$t] {
-            fn count(&self) -> usize { self.len() }
-            fn start(&self, i: usize) -> u64 { self[i].offset }
-            fn end(&self, i: usize) -> u64 { self[i].offset + u64::from(self[i].$len) }
+            fn count(&self) -> usize {
+                self.len()
+            }
+            fn start(&self, i: usize) -> u64 {
+                self[i].offset
+            }
+            fn end(&self, i: usize) -> u64 {
+                self[i].offset + u64::from(self[i].$len)
+            }
         }
     };
 }
@@ -172,7 +195,11 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
         let (mut lo, mut hi) = (i, rest.end);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if (items.end(mid) as f64) <= next { lo = mid + 1 } else { hi = mid }
+            if (items.end(mid) as f64) <= next {
+                lo = mid + 1
+            } else {
+                hi = mid
+            }
         }
         i = lo;
     }
@@ -182,13 +209,23 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
         Lane::Wire => match &model.segments_unavailable {
-            Some(why) => tf(lang, S::LaneWireUnavailable, &[&crate::describe::capture_unavailable(why, lang)]),
+            Some(why) => tf(
+                lang,
+                S::LaneWireUnavailable,
+                &[&crate::describe::capture_unavailable(why, lang)],
+            ),
             // segments the kernel sent but the capture missed are said where they are missing
-            None if model.summary.capture_may_have_missed() => {
-                tf(lang, S::LaneWireGap, &[&crate::describe::segments_captured_value(&model.summary, lang)])
-            }
+            None if model.summary.capture_may_have_missed() => tf(
+                lang,
+                S::LaneWireGap,
+                &[&crate::describe::segments_captured_value(&model.summary, lang)],
+            ),
             None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
-            None if model.acks_not_captured.is_some() => tf(lang, S::LaneWireOneWay, &[&(model.acks_not_captured.unwrap_or(0) >> 20)]),
+            None if model.acks_not_captured.is_some() => tf(
+                lang,
+                S::LaneWireOneWay,
+                &[&(model.acks_not_captured.unwrap_or(0) >> 20)],
+            ),
             None => t(lang, S::LaneWire).into(),
         },
         Lane::Reads => t(lang, S::LaneReads).into(),
@@ -198,19 +235,31 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
 
 /// The label if its text, laid out in `size` points, fits `width` pixels; else None.
 fn fit_label(p: &egui::Painter, s: &str, size: f32, width: f32) -> Option<String> {
-    let w = p.layout_no_wrap(s.to_string(), FontId::proportional(size), Color32::WHITE).size().x;
+    let w = p
+        .layout_no_wrap(s.to_string(), FontId::proportional(size), Color32::WHITE)
+        .size()
+        .x;
     (w <= width).then(|| s.to_string())
 }
 
 /// Draws the timeline; updates `view` (zoom, pan) and `selection` (click); returns where the
 /// lanes are.
-pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selection: &mut Option<Selection>, lang: Lang) -> LaneRects {
+pub fn timeline_ui(
+    ui: &mut Ui,
+    model: &Model,
+    view: &mut TimelineView,
+    selection: &mut Option<Selection>,
+    lang: Lang,
+) -> LaneRects {
     let weak = ui.visuals().weak_text_color();
     let width = ui.available_width();
     let lane_h = view.lane_h.clamp(LANE_H_COMPACT, LANE_H * 2.0);
     let (resp, painter) = ui.allocate_painter(Vec2::new(width, height_for(lane_h)), Sense::click_and_drag());
     let full = resp.rect;
-    let plot = Rect::from_min_max(Pos2::new(full.left() + 4.0, full.top()), Pos2::new(full.right() - 4.0, full.bottom()));
+    let plot = Rect::from_min_max(
+        Pos2::new(full.left() + 4.0, full.top()),
+        Pos2::new(full.right() - 4.0, full.bottom()),
+    );
     let axis = navigate(ui, &resp, view, plot, model.stream_len().max(1) as f64);
     ticks(&painter, &axis, full, weak);
     let lane_y = |k: usize| {
@@ -220,13 +269,25 @@ pub fn timeline_ui(ui: &mut Ui, model: &Model, view: &mut TimelineView, selectio
     let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
     let hovered = lanes(ui, &painter, &clip, model, &axis, &lane_y, resp.hover_pos(), lang);
     if let Some(t_us) = view.play_head {
-        crate::ui::playback_veil::veil(&clip, model, t_us, &|off| axis.x(off as f64), plot.x_range(), &lane_y, ui.visuals());
+        crate::ui::playback_veil::veil(
+            &clip,
+            model,
+            t_us,
+            &|off| axis.x(off as f64),
+            plot.x_range(),
+            &lane_y,
+            ui.visuals(),
+        );
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
-    let tip = resp.hover_pos().and_then(|p| lanes::wire_tip(model, &axis, lane_y(1), p, lang));
+    let tip = resp
+        .hover_pos()
+        .and_then(|p| lanes::wire_tip(model, &axis, lane_y(1), p, lang));
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
-    LaneRects(std::array::from_fn(|k| Rect::from_x_y_ranges(plot.x_range(), lane_y(k))))
+    LaneRects(std::array::from_fn(|k| {
+        Rect::from_x_y_ranges(plot.x_range(), lane_y(k))
+    }))
 }
 
 /// The wheel scrolls the page as everywhere else; Ctrl + wheel and pinch zoom around the
@@ -240,7 +301,11 @@ fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: R
         view.x0 = 0.0;
         view.x1 = total;
     }
-    let axis = Axis { rect: plot, x0: view.x0, x1: view.x1.max(view.x0 + 1.0) };
+    let axis = Axis {
+        rect: plot,
+        x0: view.x0,
+        x1: view.x1.max(view.x0 + 1.0),
+    };
     if resp.hovered() {
         let zoom = ui.input(|i| i.zoom_delta_2d().x);
         if let Some(p) = resp.hover_pos() {
@@ -273,7 +338,11 @@ fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: R
         view.x0 = mid - min_span / 2.0;
         view.x1 = mid + min_span / 2.0;
     }
-    Axis { rect: plot, x0: view.x0, x1: view.x1 }
+    Axis {
+        rect: plot,
+        x0: view.x0,
+        x1: view.x1,
+    }
 }
 
 /// The byte axis: about eight ticks over the visible range, on round byte counts of the unit
@@ -284,8 +353,18 @@ fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
     let small = FontId::proportional(11.0);
     while tick <= axis.x1 {
         let x = axis.x(tick);
-        painter.vline(x, full.top() + AXIS_H - 4.0..=full.top() + AXIS_H, Stroke::new(1.0, weak));
-        painter.text(Pos2::new(x, full.top()), Align2::CENTER_TOP, crate::ui::units::tick_label(tick as u64, step), small.clone(), weak);
+        painter.vline(
+            x,
+            full.top() + AXIS_H - 4.0..=full.top() + AXIS_H,
+            Stroke::new(1.0, weak),
+        );
+        painter.text(
+            Pos2::new(x, full.top()),
+            Align2::CENTER_TOP,
+            crate::ui::units::tick_label(tick as u64, step),
+            small.clone(),
+            weak,
+        );
         tick += step;
     }
     painter.hline(axis.rect.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));
@@ -293,8 +372,21 @@ fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
 
 /// Every lane with its title; returns what the pointer is over.
 #[allow(clippy::too_many_arguments)]
-fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, pointer: Option<Pos2>, lang: Lang) -> Option<(Selection, Rect)> {
-    let (dark, text_color, weak) = (ui.visuals().dark_mode, ui.visuals().text_color(), ui.visuals().weak_text_color());
+fn lanes(
+    ui: &Ui,
+    painter: &egui::Painter,
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    lane_y: &dyn Fn(usize) -> egui::Rangef,
+    pointer: Option<Pos2>,
+    lang: Lang,
+) -> Option<(Selection, Rect)> {
+    let (dark, text_color, weak) = (
+        ui.visuals().dark_mode,
+        ui.visuals().text_color(),
+        ui.visuals().weak_text_color(),
+    );
     let small = FontId::proportional(11.0);
     let mut hovered: Option<(Selection, Rect)> = None;
     let mut hit = |sel: Selection, r: Rect| {
@@ -304,12 +396,24 @@ fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, 
     };
     for (k, lane) in LANES.into_iter().enumerate() {
         let y = lane_y(k);
-        painter.text(Pos2::new(axis.rect.left(), y.min - TITLE_H + 1.0), Align2::LEFT_TOP, lane_title(lane, model, lang), small.clone(), weak);
+        painter.text(
+            Pos2::new(axis.rect.left(), y.min - TITLE_H + 1.0),
+            Align2::LEFT_TOP,
+            lane_title(lane, model, lang),
+            small.clone(),
+            weak,
+        );
         match lane {
             Lane::Writes => lanes::write_lane(clip, model, axis, y, &mut hit),
             // The kernel's counter only grows, so the last write tells whether the OS counts at
             // all (Windows does not: its lane stays empty with the reason, not "+0" per write).
-            Lane::Wire if model.segments_unavailable.is_some() && (model.summary.segments_tcp_info.is_some() || model.writes.last().is_some_and(|w| w.segs_out > 0)) => lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color),
+            Lane::Wire
+                if model.segments_unavailable.is_some()
+                    && (model.summary.segments_tcp_info.is_some()
+                        || model.writes.last().is_some_and(|w| w.segs_out > 0)) =>
+            {
+                lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color)
+            }
             Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit),
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
             Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
@@ -321,22 +425,55 @@ fn lanes(ui: &Ui, painter: &egui::Painter, clip: &egui::Painter, model: &Model, 
 /// The ACK point on the byte axis, at the play head (or the run's last ACK): a ▼ on the axis
 /// line where the receiver's last ACK stood, a bar from it to the window's right edge (how far
 /// the sender may send), and a dotted line down through the wire lane.
-fn ack_point(clip: &egui::Painter, model: &Model, axis: &Axis, axis_y: f32, lane_y: &dyn Fn(usize) -> egui::Rangef, play_head: Option<u64>) {
+fn ack_point(
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    axis_y: f32,
+    lane_y: &dyn Fn(usize) -> egui::Rangef,
+    play_head: Option<u64>,
+) {
     let last = match play_head {
         Some(t_us) => model.ack_at(t_us),
         None => model.acks.last(),
     };
     let Some(a) = last else { return };
     let (x, edge) = (axis.x(a.ack as f64), axis.x(a.window_end() as f64));
-    let color = if a.zero_window() { crate::ui::theme::SPLIT } else { crate::ui::theme::ACK };
-    clip.line_segment([Pos2::new(x, axis_y - 1.5), Pos2::new(edge.max(x + 2.0), axis_y - 1.5)], Stroke::new(3.0, color.gamma_multiply(0.6)));
-    clip.add(Shape::convex_polygon(vec![Pos2::new(x - 5.0, axis_y - 9.0), Pos2::new(x + 5.0, axis_y - 9.0), Pos2::new(x, axis_y)], color, Stroke::NONE));
+    let color = if a.zero_window() {
+        crate::ui::theme::SPLIT
+    } else {
+        crate::ui::theme::ACK
+    };
+    clip.line_segment(
+        [Pos2::new(x, axis_y - 1.5), Pos2::new(edge.max(x + 2.0), axis_y - 1.5)],
+        Stroke::new(3.0, color.gamma_multiply(0.6)),
+    );
+    clip.add(Shape::convex_polygon(
+        vec![
+            Pos2::new(x - 5.0, axis_y - 9.0),
+            Pos2::new(x + 5.0, axis_y - 9.0),
+            Pos2::new(x, axis_y),
+        ],
+        color,
+        Stroke::NONE,
+    ));
     let wire = lane_y(1);
-    clip.extend(Shape::dotted_line(&[Pos2::new(x, axis_y), Pos2::new(x, wire.max)], color, 4.0, 1.0));
+    clip.extend(Shape::dotted_line(
+        &[Pos2::new(x, axis_y), Pos2::new(x, wire.max)],
+        color,
+        4.0,
+        1.0,
+    ));
 }
 
 /// Message boundary guides through all lanes, unless they would be denser than one per 4 px.
-fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, weak: Color32) {
+fn message_guides(
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    lane_y: &dyn Fn(usize) -> egui::Rangef,
+    weak: Color32,
+) {
     let plot = axis.rect;
     let bounds = model.messages.visible(axis.x0, axis.x1);
     if bounds.len() < (plot.width() / 4.0) as usize {
@@ -345,7 +482,12 @@ fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn
         for m in &model.messages[bounds] {
             let x = axis.x(m.end() as f64);
             if x > plot.left() && x < plot.right() {
-                clip.extend(Shape::dashed_line(&[Pos2::new(x, top), Pos2::new(x, bottom)], guide, 3.0, 3.0));
+                clip.extend(Shape::dashed_line(
+                    &[Pos2::new(x, top), Pos2::new(x, bottom)],
+                    guide,
+                    3.0,
+                    3.0,
+                ));
             }
         }
     }
@@ -353,7 +495,18 @@ fn message_guides(clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn
 
 /// Hover outline and tooltip; a click selects (or clears); the selection stays outlined.
 #[allow(clippy::too_many_arguments)]
-fn select(ui: &Ui, resp: egui::Response, clip: &egui::Painter, model: &Model, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef, hovered: Option<(Selection, Rect)>, tip: Option<String>, selection: &mut Option<Selection>, lang: Lang) {
+fn select(
+    ui: &Ui,
+    resp: egui::Response,
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    lane_y: &dyn Fn(usize) -> egui::Rangef,
+    hovered: Option<(Selection, Rect)>,
+    tip: Option<String>,
+    selection: &mut Option<Selection>,
+    lang: Lang,
+) {
     let text_color = ui.visuals().text_color();
     if let Some((sel, r)) = hovered {
         clip.rect_stroke(r, 2.0, Stroke::new(2.0, text_color), StrokeKind::Outside);

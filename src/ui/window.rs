@@ -18,7 +18,11 @@ impl StickyApp {
             return;
         };
         let areas = shown::areas(ui.ctx());
-        let found: Vec<&shown::Shown> = evidence.areas().iter().filter_map(|name| areas.iter().find(|a| a.name == *name)).collect();
+        let found: Vec<&shown::Shown> = evidence
+            .areas()
+            .iter()
+            .filter_map(|name| areas.iter().find(|a| a.name == *name))
+            .collect();
         if found.is_empty() {
             // not drawn yet (the run has not produced it): try again next frame
             ui.ctx().request_repaint();
@@ -52,7 +56,11 @@ impl StickyApp {
                 if valid != self.prefs.settings {
                     self.prefs.settings = valid;
                     // back on the lesson's own settings (a toggle undone) is the lesson again
-                    self.prefs.preset = self.prefs.lesson.clone().filter(|l| presets::find(l).is_some_and(|p| p.experiment == self.prefs.settings));
+                    self.prefs.preset = self
+                        .prefs
+                        .lesson
+                        .clone()
+                        .filter(|l| presets::find(l).is_some_and(|p| p.experiment == self.prefs.settings));
                     self.dirty = true;
                 }
             } else if changed.toggled {
@@ -72,29 +80,52 @@ impl StickyApp {
             }
             self.file_menu_ui(ui);
             let preset_label = ui.label(t(lang, S::Preset));
-            let current = self.prefs.preset.clone().unwrap_or_else(|| t(lang, S::PresetCustom).into());
+            let current = self
+                .prefs
+                .preset
+                .clone()
+                .unwrap_or_else(|| t(lang, S::PresetCustom).into());
             let mut pick = None;
-            egui::ComboBox::from_id_salt("preset").selected_text(current).width(130.0).show_ui(ui, |ui| {
-                for p in presets::all() {
-                    let summary = t(lang, p.summary);
-                    if ui.selectable_label(self.prefs.preset.as_deref() == Some(p.name), p.name).on_hover_text(summary).clicked() {
-                        pick = Some(p.name);
+            egui::ComboBox::from_id_salt("preset")
+                .selected_text(current)
+                .width(130.0)
+                .show_ui(ui, |ui| {
+                    for p in presets::all() {
+                        let summary = t(lang, p.summary);
+                        if ui
+                            .selectable_label(self.prefs.preset.as_deref() == Some(p.name), p.name)
+                            .on_hover_text(summary)
+                            .clicked()
+                        {
+                            pick = Some(p.name);
+                        }
                     }
-                }
-            })
-            .response
-            .labelled_by(preset_label.id);
+                })
+                .response
+                .labelled_by(preset_label.id);
             if let Some(name) = pick {
                 self.load_preset(name, &ctx);
             }
-            let run_label = if self.is_running() { t(lang, S::Stop) } else { t(lang, S::Run) };
-            if ui.add(egui::Button::new(RichText::new(run_label).strong()).fill(theme::WRITTEN_LINE.gamma_multiply(0.6))).clicked() {
-                if self.is_running() { self.stop() } else { self.start(&ctx) }
+            let run_label = if self.is_running() {
+                t(lang, S::Stop)
+            } else {
+                t(lang, S::Run)
+            };
+            if ui
+                .add(egui::Button::new(RichText::new(run_label).strong()).fill(theme::WRITTEN_LINE.gamma_multiply(0.6)))
+                .clicked()
+            {
+                if self.is_running() {
+                    self.stop()
+                } else {
+                    self.start(&ctx)
+                }
             }
             if ui.button(t(lang, S::Rerun)).clicked() {
                 self.start(&ctx);
             }
-            ui.checkbox(&mut self.prefs.auto_rerun, t(lang, S::AutoRerun)).on_hover_text(t(lang, S::AutoRerunTip));
+            ui.checkbox(&mut self.prefs.auto_rerun, t(lang, S::AutoRerun))
+                .on_hover_text(t(lang, S::AutoRerunTip));
             ui.separator();
             if plan.compact {
                 // folded panels open from here; the lanes keep the width
@@ -111,7 +142,11 @@ impl StickyApp {
                 self.view_choices_ui(ui);
             }
             // always in the bar: the teacher's one switch
-            if ui.selectable_label(self.prefs.projector, t(lang, S::Projector)).on_hover_text(t(lang, S::ProjectorTip)).clicked() {
+            if ui
+                .selectable_label(self.prefs.projector, t(lang, S::Projector))
+                .on_hover_text(t(lang, S::ProjectorTip))
+                .clicked()
+            {
                 self.prefs.projector = !self.prefs.projector;
                 projector::set(&ctx, self.prefs.projector);
             }
@@ -123,7 +158,15 @@ impl StickyApp {
                     let m = &self.model.summary;
                     let events = m.reads + m.writes + m.datagrams_sent + m.datagrams_received;
                     let rate = (m.bytes_received as f64 / since.elapsed().as_secs_f64().max(1e-3)) as u64;
-                    let progress = tf(lang, S::ProgressRun, &[&units::grouped(events), &units::bytes(m.bytes_received), &units::bytes(rate)]);
+                    let progress = tf(
+                        lang,
+                        S::ProgressRun,
+                        &[
+                            &units::grouped(events),
+                            &units::bytes(m.bytes_received),
+                            &units::bytes(rate),
+                        ],
+                    );
                     format!("{} • {progress}", t(lang, S::Running))
                 }
                 Status::Finished { ms } => tf(lang, S::FinishedIn, &[ms]),
@@ -168,14 +211,20 @@ impl StickyApp {
                 ui.label(RichText::new(p.name).strong().color(theme::warn(dark)));
                 if !changes.is_empty() {
                     ui.label(RichText::new(tf(lang, S::LessonModified, &[&changes.join(", ")])).strong());
-                    back = ui.button(t(lang, S::BackToLesson)).on_hover_text(t(lang, S::BackToLessonTip)).clicked();
+                    back = ui
+                        .button(t(lang, S::BackToLesson))
+                        .on_hover_text(t(lang, S::BackToLessonTip))
+                        .clicked();
                 }
             });
             let text = egui::Label::new(RichText::new(summary).color(theme::warn(dark))).wrap();
             if plan.compact {
                 // three lines, the rest a scroll away: the lanes must fit below
                 let row = ui.text_style_height(&egui::TextStyle::Body);
-                egui::ScrollArea::vertical().id_salt("lesson_text").max_height(row * 3.2).show(ui, |ui| ui.add(text));
+                egui::ScrollArea::vertical()
+                    .id_salt("lesson_text")
+                    .max_height(row * 3.2)
+                    .show(ui, |ui| ui.add(text));
             } else {
                 ui.add(text);
             }
@@ -184,14 +233,16 @@ impl StickyApp {
             }
         }
         if self.dirty {
-            egui::Frame::group(ui.style()).fill(theme::warn(dark).gamma_multiply(0.15)).show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(t(lang, S::PictureStale)).strong());
-                    if ui.button(t(lang, S::Rerun)).clicked() {
-                        self.start(&ui.ctx().clone());
-                    }
+            egui::Frame::group(ui.style())
+                .fill(theme::warn(dark).gamma_multiply(0.15))
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(t(lang, S::PictureStale)).strong());
+                        if ui.button(t(lang, S::Rerun)).clicked() {
+                            self.start(&ui.ctx().clone());
+                        }
+                    });
                 });
-            });
         }
         if self.cjk_missing {
             ui.horizontal(|ui| {
@@ -211,7 +262,10 @@ impl StickyApp {
         // effects stamped before their causes: one line, the count and the first one (never hidden)
         if let Some(first) = self.model.problems.iter().find(causality) {
             let n = self.model.summary.causality_violations;
-            ui.colored_label(theme::SPLIT, tf(lang, S::ViolationsLine, &[&n, &crate::describe::problem(first, lang)]));
+            ui.colored_label(
+                theme::SPLIT,
+                tf(lang, S::ViolationsLine, &[&n, &crate::describe::problem(first, lang)]),
+            );
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
             ui.label(t(lang, S::NoRunYet));
@@ -249,7 +303,9 @@ impl StickyApp {
                 ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
                 timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
             }
-            ViewKind::Time => time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t()),
+            ViewKind::Time => {
+                time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t())
+            }
         }
         ui.separator();
         // a class session's connections are in the roster: 64 lane groups would not fit

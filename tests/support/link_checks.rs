@@ -5,7 +5,12 @@ use stickyviz::engine::SockOpt;
 
 /// The sender's MSS as the kernel reports it (`TCP_INFO` `snd_mss`).
 pub fn snd_mss(model: &Model) -> u64 {
-    model.options.iter().find(|o| o.opt == SockOpt::Mss).map(|o| o.actual).expect("the MSS is recorded")
+    model
+        .options
+        .iter()
+        .find(|o| o.opt == SockOpt::Mss)
+        .map(|o| o.actual)
+        .expect("the MSS is recorded")
 }
 
 /// Every message framed again, equal to what was sent, and in order.

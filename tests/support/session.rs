@@ -40,7 +40,11 @@ impl Session {
                 }
             }
         });
-        Session { child, stderr: rx, seen: Vec::new() }
+        Session {
+            child,
+            stderr: rx,
+            seen: Vec::new(),
+        }
     }
 
     pub fn wait_for_line(&mut self, needle: &str) -> String {
@@ -78,7 +82,10 @@ impl Session {
     }
 
     pub fn signal(&self, name: &str) {
-        let ok = Command::new("kill").args(["-s", name, &self.child.id().to_string()]).status().expect("kill runs");
+        let ok = Command::new("kill")
+            .args(["-s", name, &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
         assert!(ok.success(), "kill -s {name}");
     }
 
@@ -109,5 +116,8 @@ impl Drop for Session {
 
 /// The port at the end of a `listening on tcp 127.0.0.1:PORT` line.
 pub fn port_of(line: &str) -> u16 {
-    line.rsplit(':').next().and_then(|p| p.trim().parse().ok()).unwrap_or_else(|| panic!("no port in '{line}'"))
+    line.rsplit(':')
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no port in '{line}'"))
 }

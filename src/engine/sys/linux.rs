@@ -53,14 +53,16 @@ pub fn set_tcp_mss(socket: &Socket, mss: u32) -> io::Result<()> {
 /// datagram shows how many bytes were lost. Linux reports no error for it.
 pub fn recv_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<DatagramRead> {
     // SAFETY: `buf` is a valid writable slice of `buf.len()` bytes; the kernel writes no more.
-    let rc = unsafe {
-        libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_TRUNC)
-    };
+    let rc = unsafe { libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_TRUNC) };
     if rc < 0 {
         return Err(io::Error::last_os_error());
     }
     let real = rc as usize;
-    Ok(DatagramRead { copied: real.min(buf.len()), real_len: real, os_error: None })
+    Ok(DatagramRead {
+        copied: real.min(buf.len()),
+        real_len: real,
+        os_error: None,
+    })
 }
 
 /// `TCP_CORK`: hold partial segments until uncorked.
@@ -79,7 +81,10 @@ pub fn is_no_buffer_space(e: &io::Error) -> bool {
 
 /// An `accept()` error that concerns one connection or a passing shortage, not the listener.
 pub fn is_transient_accept_error(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM))
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM)
+    )
 }
 
 /// `recv(fd, buf, len, MSG_PEEK | MSG_TRUNC)`: looks at the next datagram without taking it
@@ -88,7 +93,12 @@ pub fn is_transient_accept_error(e: &io::Error) -> bool {
 pub fn peek_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, usize)> {
     // SAFETY: `buf` is a valid writable slice of `buf.len()` bytes; the kernel writes no more.
     let rc = unsafe {
-        libc::recv(socket.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_PEEK | libc::MSG_TRUNC)
+        libc::recv(
+            socket.as_raw_fd(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_PEEK | libc::MSG_TRUNC,
+        )
     };
     if rc < 0 {
         return Err(io::Error::last_os_error());
@@ -155,7 +165,10 @@ fn recv_stamped_from(socket: &Socket, buf: &mut [u8]) -> io::Result<(usize, Opti
     let mut control = [0u64; 8];
     // SAFETY: sockaddr_ll is plain old data, all-zero is a valid value.
     let mut name: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
-    let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
     // SAFETY: msghdr is plain old data, all-zero is a valid value (no name, no control yet).
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_name = (&mut name as *mut libc::sockaddr_ll).cast();
@@ -251,7 +264,9 @@ pub fn enter_network_namespace() -> Result<NamespaceKind, (NamespaceCall, io::Er
     if unsafe { libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET) } != 0 {
         return Err((NamespaceCall::Unshare, io::Error::last_os_error()));
     }
-    let write = |file: &str, text: String| std::fs::write(format!("/proc/self/{file}"), text).map_err(|e| (NamespaceCall::IdMap, e));
+    let write = |file: &str, text: String| {
+        std::fs::write(format!("/proc/self/{file}"), text).map_err(|e| (NamespaceCall::IdMap, e))
+    };
     // setgroups must be denied before an unprivileged process may write its gid_map
     write("setgroups", "deny".into())?;
     write("uid_map", format!("0 {uid} 1"))?;
@@ -261,5 +276,9 @@ pub fn enter_network_namespace() -> Result<NamespaceKind, (NamespaceCall, io::Er
 
 /// A kernel setting under `/proc/sys` as a number (`None`: absent on this kernel, or unreadable).
 pub fn sysctl_number(path: &str) -> Option<u64> {
-    std::fs::read_to_string(format!("/proc/sys/{path}")).ok()?.trim().parse().ok()
+    std::fs::read_to_string(format!("/proc/sys/{path}"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }

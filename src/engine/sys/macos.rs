@@ -58,7 +58,10 @@ pub fn recv_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<DatagramRead
 }
 
 pub fn set_tcp_cork(_socket: &Socket, _cork: bool) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "TCP_CORK exists only on Linux"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "TCP_CORK exists only on Linux",
+    ))
 }
 
 pub fn tcp_cork(_socket: &Socket) -> io::Result<bool> {
@@ -71,5 +74,8 @@ pub fn is_no_buffer_space(e: &io::Error) -> bool {
 
 /// An `accept()` error that concerns one connection or a passing shortage, not the listener.
 pub fn is_transient_accept_error(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM))
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM | libc::EPROTO | libc::EPERM)
+    )
 }

@@ -38,12 +38,14 @@ mod peek;
 #[cfg(not(any(target_os = "linux", target_vendor = "apple", windows)))]
 compile_error!("stickyviz knows what Linux, macOS and Windows can show; add a module in engine/sys for this OS");
 
-pub use os::{is_no_buffer_space, is_transient_accept_error, set_tcp_cork, set_tcp_mss, tcp_cork, tcp_info, CAPABILITIES};
+pub use os::{
+    is_no_buffer_space, is_transient_accept_error, set_tcp_cork, set_tcp_mss, tcp_cork, tcp_info, CAPABILITIES,
+};
 // The network namespace of a link run (engine/link.rs): Linux only.
 #[cfg(target_os = "linux")]
-pub use linux::{enter_network_namespace, sysctl_number, NamespaceCall, NamespaceKind};
-#[cfg(target_os = "linux")]
 pub use linux::peek_datagram;
+#[cfg(target_os = "linux")]
+pub use linux::{enter_network_namespace, sysctl_number, NamespaceCall, NamespaceKind};
 #[cfg(not(target_os = "linux"))]
 pub use peek::peek_datagram;
 // Packet stamps and capture drop counts: only the AF_PACKET capture (capture.rs, Linux) uses them.

@@ -26,7 +26,10 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 
 /// Windows reports no segment count; the callers treat `Unsupported` as "nothing to show".
 pub fn tcp_info(_socket: &Socket) -> io::Result<TcpInfo> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "Windows reports no segment count"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "Windows reports no segment count",
+    ))
 }
 
 /// The read as Windows answers it: `WSAEMSGSIZE` for an oversized datagram, recorded with the
@@ -37,11 +40,17 @@ pub fn recv_datagram(socket: &Socket, buf: &mut [u8]) -> io::Result<DatagramRead
 
 /// Windows reads `TCP_MAXSEG` but does not let a program set it.
 pub fn set_tcp_mss(_socket: &Socket, _mss: u32) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "Windows does not let a program set TCP_MAXSEG"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "Windows does not let a program set TCP_MAXSEG",
+    ))
 }
 
 pub fn set_tcp_cork(_socket: &Socket, _cork: bool) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "TCP_CORK exists only on Linux"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "TCP_CORK exists only on Linux",
+    ))
 }
 
 pub fn tcp_cork(_socket: &Socket) -> io::Result<bool> {

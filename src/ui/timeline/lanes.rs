@@ -10,13 +10,29 @@ use crate::ui::theme;
 use super::{fit_label, for_visible, Axis, Ranges, Selection};
 
 /// send(): one block per write, in its message's colour.
-pub(super) fn write_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, hit: &mut dyn FnMut(Selection, Rect)) {
+pub(super) fn write_lane(
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    y: egui::Rangef,
+    hit: &mut dyn FnMut(Selection, Rect),
+) {
     for_visible(&model.writes[..], axis, y, |i, r, agg| {
         let w = &model.writes[i];
-        clip.rect_filled(r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0)), 2.0, theme::message(w.msg.0));
+        clip.rect_filled(
+            r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0)),
+            2.0,
+            theme::message(w.msg.0),
+        );
         if !agg {
             if let Some(l) = fit_label(clip, &w.msg.to_string(), 13.0, r.width() - 2.0) {
-                clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(13.0), theme::ON_BLOCK);
+                clip.text(
+                    r.center(),
+                    Align2::CENTER_CENTER,
+                    l,
+                    FontId::proportional(13.0),
+                    theme::ON_BLOCK,
+                );
             }
         }
         hit(Selection::Write(i), r);
@@ -24,7 +40,15 @@ pub(super) fn write_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: eg
 }
 
 /// No capture: how many data segments left after each write (TCP_INFO).
-pub(super) fn tcp_info_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, small: &FontId, text_color: Color32) {
+pub(super) fn tcp_info_lane(
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    y: egui::Rangef,
+    dark: bool,
+    small: &FontId,
+    text_color: Color32,
+) {
     let mut prev = 0u32;
     for_visible(&model.writes[..], axis, y, |i, r, agg| {
         let w = &model.writes[i];
@@ -44,10 +68,22 @@ pub(super) fn tcp_info_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y:
 
 /// The wire: one block per captured segment, labelled as long as the label fits.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang, hit: &mut dyn FnMut(Selection, Rect)) {
+pub(super) fn segment_lane(
+    clip: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    y: egui::Rangef,
+    dark: bool,
+    lang: Lang,
+    hit: &mut dyn FnMut(Selection, Rect),
+) {
     // both directions: the segments above, the receiver's ACKs in a row under them
     let both = model.summary.acks.is_some();
-    let seg_y = if both { egui::Rangef::new(y.min, y.max - ACK_ROW_H) } else { y };
+    let seg_y = if both {
+        egui::Rangef::new(y.min, y.max - ACK_ROW_H)
+    } else {
+        y
+    };
     for_visible(&model.segments[..], axis, seg_y, |i, r, agg| {
         let s = &model.segments[i];
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
@@ -57,7 +93,13 @@ pub(super) fn segment_lane(clip: &egui::Painter, model: &Model, axis: &Axis, y: 
                 .or_else(|| fit_label(clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
                 .or_else(|| fit_label(clip, &s.len.to_string(), 12.0, r.width() - 1.0))
             {
-                clip.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), theme::on_segment(dark));
+                clip.text(
+                    r.center(),
+                    Align2::CENTER_CENTER,
+                    l,
+                    FontId::proportional(12.0),
+                    theme::on_segment(dark),
+                );
             }
         }
         hit(Selection::Segment(i), r);
@@ -80,7 +122,10 @@ pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos
     let ms = |us: u64| format!("{:.3}", us as f64 / 1000.0);
     if pointer.y >= y.max - ACK_ROW_H {
         let near = |off: u64| (axis.x(off as f64) - pointer.x).abs() <= 5.0;
-        let probe = model.window_probes.iter().find(|&&at| near(model.ack_at(at).map_or(0, |a| a.ack)));
+        let probe = model
+            .window_probes
+            .iter()
+            .find(|&&at| near(model.ack_at(at).map_or(0, |a| a.ack)));
         let (lo, hi) = (axis.offset(pointer.x - 5.0), axis.offset(pointer.x + 5.0));
         let from = model.acks.partition_point(|a| (a.ack as f64) < lo);
         let to = model.acks.partition_point(|a| (a.ack as f64) <= hi).max(from);
@@ -93,7 +138,10 @@ pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos
         };
     }
     let at = axis.offset(pointer.x);
-    let r = model.retransmissions.iter().find(|r| (r.offset as f64) <= at && at < r.end() as f64)?;
+    let r = model
+        .retransmissions
+        .iter()
+        .find(|r| (r.offset as f64) <= at && at < r.end() as f64)?;
     Some(tf(lang, S::RetransmissionTip, &[&ms(r.at_us), &r.len, &r.offset]))
 }
 
@@ -108,7 +156,13 @@ fn retransmissions(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Ra
         let rect = axis.span(r.offset, r.len.into(), y).shrink2(Vec2::new(0.0, 1.0));
         clip.rect_stroke(rect, 2.0, Stroke::new(2.0, theme::SPLIT), StrokeKind::Inside);
         if rect.width() > 14.0 {
-            clip.text(rect.center(), Align2::CENTER_CENTER, "↻", FontId::proportional(12.0), theme::SPLIT);
+            clip.text(
+                rect.center(),
+                Align2::CENTER_CENTER,
+                "↻",
+                FontId::proportional(12.0),
+                theme::SPLIT,
+            );
         }
     }
 }
@@ -127,7 +181,11 @@ fn ack_row(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
             clip.circle_filled(Pos2::new(x, y.center()), 4.0, theme::SPLIT);
         } else {
             let top = y.min + 1.0;
-            clip.add(egui::Shape::convex_polygon(vec![Pos2::new(x, top), Pos2::new(x + 4.0, y.max), Pos2::new(x - 4.0, y.max)], theme::ACK, Stroke::NONE));
+            clip.add(egui::Shape::convex_polygon(
+                vec![Pos2::new(x, top), Pos2::new(x + 4.0, y.max), Pos2::new(x - 4.0, y.max)],
+                theme::ACK,
+                Stroke::NONE,
+            ));
         }
     };
     for a in model.acks.get(from..to.max(from)).unwrap_or_default() {
@@ -146,7 +204,13 @@ fn ack_row(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
     }
     for &at in &model.window_probes {
         let x = axis.x(model.ack_at(at).map_or(0, |a| a.ack) as f64);
-        clip.text(Pos2::new(x + 5.0, y.center()), Align2::LEFT_CENTER, "?", FontId::proportional(11.0), theme::SPLIT);
+        clip.text(
+            Pos2::new(x + 5.0, y.center()),
+            Align2::LEFT_CENTER,
+            "?",
+            FontId::proportional(11.0),
+            theme::SPLIT,
+        );
     }
 }
 
@@ -162,7 +226,16 @@ fn aggregated_read_fill(kind: ReadKind, column: i64) -> Option<Color32> {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, text: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+pub(super) fn read_lane(
+    p: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    y: egui::Rangef,
+    lang: Lang,
+    small: &FontId,
+    text: Color32,
+    hit: &mut dyn FnMut(Selection, Rect),
+) {
     let dark = p.ctx().global_style().visuals.dark_mode;
     let split_text = theme::split_text(dark);
     for_visible(&model.reads[..], axis, y, |i, r, agg| {
@@ -190,8 +263,20 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
             let title = fit_label(p, &title, 12.0, w).or_else(|| fit_label(p, &format!("#{i}"), 12.0, w));
             match (title, sub) {
                 (Some(a), Some(b)) => {
-                    p.text(Pos2::new(r.center().x, r.top() + 2.0), Align2::CENTER_TOP, a, FontId::proportional(12.0), text);
-                    p.text(Pos2::new(r.center().x, r.bottom() - 2.0), Align2::CENTER_BOTTOM, b, small.clone(), theme::read_text(dark));
+                    p.text(
+                        Pos2::new(r.center().x, r.top() + 2.0),
+                        Align2::CENTER_TOP,
+                        a,
+                        FontId::proportional(12.0),
+                        text,
+                    );
+                    p.text(
+                        Pos2::new(r.center().x, r.bottom() - 2.0),
+                        Align2::CENTER_BOTTOM,
+                        b,
+                        small.clone(),
+                        theme::read_text(dark),
+                    );
                 }
                 (Some(a), None) => {
                     p.text(r.center(), Align2::CENTER_CENTER, a, FontId::proportional(12.0), text);
@@ -210,7 +295,9 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
     for read in &model.reads[reads] {
         let end = read.end();
         let inside = model.messages_in(end, end + 1);
-        let Some(m) = model.messages.get(inside.start) else { continue };
+        let Some(m) = model.messages.get(inside.start) else {
+            continue;
+        };
         if m.offset < end && end < m.end() {
             let x = axis.x(end as f64);
             p.vline(x, y.min - 2.0..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
@@ -219,7 +306,13 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
             let w = p.layout_no_wrap(label.clone(), small.clone(), split_text).size().x;
             let inside = x - w / 2.0 >= axis.rect.left() && x + w / 2.0 <= axis.rect.right();
             if inside && x - w / 2.0 > last_label_right + 6.0 {
-                let r = p.text(Pos2::new(x, y.max + 2.0), Align2::CENTER_TOP, label.clone(), small.clone(), split_text);
+                let r = p.text(
+                    Pos2::new(x, y.max + 2.0),
+                    Align2::CENTER_TOP,
+                    label.clone(),
+                    small.clone(),
+                    split_text,
+                );
                 crate::ui::shown::painted_label(p, &label, r);
                 last_label_right = r.right();
             }
@@ -228,13 +321,28 @@ pub(super) fn read_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, lang: Lang, small: &FontId, weak: Color32, hit: &mut dyn FnMut(Selection, Rect)) {
+pub(super) fn frame_lane(
+    p: &egui::Painter,
+    model: &Model,
+    axis: &Axis,
+    y: egui::Rangef,
+    lang: Lang,
+    small: &FontId,
+    weak: Color32,
+    hit: &mut dyn FnMut(Selection, Rect),
+) {
     let dark = p.ctx().global_style().visuals.dark_mode;
     let split_text = theme::split_text(dark);
     if model.frames.is_empty() && model.decode_errors.is_empty() {
         let r = Rect::from_x_y_ranges(axis.rect.x_range(), y);
         p.rect_stroke(r, 2.0, Stroke::new(1.0, weak.gamma_multiply(0.5)), StrokeKind::Inside);
-        p.text(r.center(), Align2::CENTER_CENTER, t(lang, S::FramingOffHint), small.clone(), weak);
+        p.text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            t(lang, S::FramingOffHint),
+            small.clone(),
+            weak,
+        );
         return;
     }
     for_visible(&model.frames[..], axis, y, |i, r, agg| {
@@ -244,8 +352,16 @@ pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui:
         p.rect_filled(r, 2.0, c);
         if !agg {
             let label = format!("{}f{} {} B", if f.intact { "✔ " } else { "✘ " }, f.index, f.payload_len);
-            if let Some(l) = fit_label(p, &label, 12.0, r.width() - 4.0).or_else(|| fit_label(p, &format!("f{}", f.index), 12.0, r.width() - 2.0)) {
-                p.text(r.center(), Align2::CENTER_CENTER, l, FontId::proportional(12.0), theme::ON_BLOCK);
+            if let Some(l) = fit_label(p, &label, 12.0, r.width() - 4.0)
+                .or_else(|| fit_label(p, &format!("f{}", f.index), 12.0, r.width() - 2.0))
+            {
+                p.text(
+                    r.center(),
+                    Align2::CENTER_CENTER,
+                    l,
+                    FontId::proportional(12.0),
+                    theme::ON_BLOCK,
+                );
             }
         }
         hit(Selection::Frame(i), r);
@@ -263,10 +379,22 @@ pub(super) fn frame_lane(p: &egui::Painter, model: &Model, axis: &Axis, y: egui:
         let text = format!("✘ {}", crate::describe::decode_error_short(err, lang));
         let w = p.layout_no_wrap(text.clone(), small.clone(), split_text).size().x;
         // right-aligned to the marker when it would run past the lane's end
-        let left = if x + 3.0 + w > axis.rect.right() { (x - 3.0 - w).max(axis.rect.left()) } else { x + 3.0 };
-        let Some(row) = rows_right.iter().position(|&right| left > right + 6.0) else { continue };
+        let left = if x + 3.0 + w > axis.rect.right() {
+            (x - 3.0 - w).max(axis.rect.left())
+        } else {
+            x + 3.0
+        };
+        let Some(row) = rows_right.iter().position(|&right| left > right + 6.0) else {
+            continue;
+        };
         let top = y.max + 1.0 + row as f32 * (small.size + 2.0);
-        let r = p.text(Pos2::new(left, top), Align2::LEFT_TOP, text.clone(), small.clone(), split_text);
+        let r = p.text(
+            Pos2::new(left, top),
+            Align2::LEFT_TOP,
+            text.clone(),
+            small.clone(),
+            split_text,
+        );
         rows_right[row] = r.right();
         crate::ui::shown::painted_label(p, &text, r);
         crate::ui::shown::painted_area(p, "decode_error", r.union(Rect::from_x_y_ranges(x..=x + 1.0, y)));
@@ -282,7 +410,9 @@ mod tests {
     fn tiny_unmerged_reads_draw_a_comb_merged_ones_a_band() {
         let partial: Vec<_> = (0..8).map(|x| aggregated_read_fill(ReadKind::Partial, x)).collect();
         assert_eq!(partial.iter().filter(|c| c.is_some()).count(), 4, "every other column");
-        let merged = (0..8).filter(|&x| aggregated_read_fill(ReadKind::Merged { messages: 2 }, x).is_some()).count();
+        let merged = (0..8)
+            .filter(|&x| aggregated_read_fill(ReadKind::Merged { messages: 2 }, x).is_some())
+            .count();
         assert_eq!(merged, 8, "solid");
     }
 }
