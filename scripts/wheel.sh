@@ -110,8 +110,10 @@ check_linux_wheel() { # WHEEL
 }
 
 if [ "${1:-}" = "--dev" ]; then
-  # The dev profile with the default features is what `cargo test` built: maturin only relinks
-  # the binary (stripped, as pyproject.toml asks). The tag is the build machine's glibc.
+  # The dev profile with the default features, as `cargo test` built them: cargo reuses
+  # target/debug except getrandom 0.4, tempfile, egui_kittest and stickyviz (the dev-dependencies
+  # turn on getrandom's std in test builds) and links the binary stripped (pyproject.toml):
+  # 60 s after `cargo test`, 10 s again (docs/performance.md). The tag is the build machine's glibc.
   rm -rf "$target_dir/wheels-dev"
   "$maturin" build --locked --profile dev --out "$target_dir/wheels-dev"
   check_linux_wheel "$target_dir/wheels-dev/stickyviz-$version-py3-none-"*linux*.whl
