@@ -2,6 +2,9 @@
 //! it again; copy the timeline as text; a bad file gives an error in the window.
 #![cfg(feature = "gui")]
 
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -223,7 +226,10 @@ fn export_pcapng_writes_the_captured_packets() {
     let rec = Recording::load(&docs).expect("docs recording");
     if let Some(why) = stickyviz::export::pcapng::why_unavailable(&rec.events) {
         // the test above covers the refusal
-        println!("skipped: docs/recordings/slow-reader.json was recorded without a capture: {why}");
+        skip::skip(
+            skip::Missing::Privilege,
+            format!("docs/recordings/slow-reader.json was recorded without a capture: {why}"),
+        );
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,6 +1,8 @@
 //! pcapng export: the packets a real run captured on `lo`, read back as Wireshark would; and a
 //! clear refusal when nothing was captured.
 
+#[path = "support/skip.rs"]
+mod skip;
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
 use stickyviz::engine::{CaptureUnavailable, Event, OsError, Run};
@@ -18,7 +20,10 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
         let e = pcapng::write(&events, Vec::new()).expect_err("nothing captured, nothing written");
         let words = stickyviz::describe::capture_unavailable(reason, stickyviz::i18n::Lang::En);
         assert!(e.to_string().contains(&words), "{e}");
-        println!("skipped: reading captured packets back needs a capture, and this run had none ({words})");
+        skip::skip(
+            skip::Missing::Privilege,
+            format!("reading captured packets back needs a capture, and this run had none ({words})"),
+        );
         return;
     }
     let (sender_port, receiver_port) = events
@@ -99,14 +104,20 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
 /// Needs a capture and `tshark` (scripts/test.sh installs it); says "skipped" without either.
 #[test]
 fn tshark_follows_the_whole_stream_and_counts_the_same_zero_windows() {
-    if std::process::Command::new("tshark").arg("--version").output().is_err() {
-        return println!("skipped: tshark is not installed (apt install tshark; scripts/test.sh does)");
+    if !skip::have("tshark") {
+        return skip::skip(
+            skip::Missing::Tool("tshark"),
+            "apt install tshark; scripts/test.sh does",
+        );
     }
     let exp = presets::find("flow-control").expect("preset").experiment;
     let events = Run::start(&exp, None).expect("the run starts").wait();
     let model = stickyviz::analysis::Model::from_events(&events);
     if model.segments_unavailable.is_some() {
-        return println!("skipped: the export needs a capture (root or CAP_NET_RAW)");
+        return skip::skip(
+            skip::Missing::Privilege,
+            "the export needs a capture (root or CAP_NET_RAW)",
+        );
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("flow-control.pcapng");
