@@ -255,6 +255,76 @@ fn a_little_endian_length_gets_a_hint_and_decodes_with_length_order_little() {
     );
 }
 
+/// A real frame that is only over the max is not "explained" as byte-swapped (its other-order
+/// reading, 256, fits the max, but the bytes bear out the length as read): the error says what
+/// was seen and how to raise the limit. Its body in zeros and in text, so that neither a run of
+/// zero prefixes nor chance can walk in step with the wrong reading.
+#[test]
+fn a_frame_only_over_the_max_gets_no_byte_order_hint_and_says_how_to_raise_the_limit() {
+    for fill in [0u8, b'A', 0x01] {
+        let mut input = vec![0x00, 0x01, 0x00, 0x00];
+        input.extend(std::iter::repeat_n(fill, 65_536));
+        // from a file: the decoder stops at the error, and a pipe's writer would meet EPIPE
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("frame.bin");
+        std::fs::write(&file, &input).expect("write the frame");
+        let path = file.to_str().expect("a UTF-8 temp path");
+        let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "65535", path], b"");
+        assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+        let text = all(&out);
+        assert!(!text.contains("looks like"), "fill {fill:#x}: a wrong hint: {text}");
+        assert!(
+            text.contains("65,536") && text.contains("--max-frame"),
+            "fill {fill:#x}: {text}"
+        );
+        // the same frame within the limit decodes: the length was right
+        let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "65536", path], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    }
+}
+
+/// Text typed into a length-prefixed server (`nc`), and a length that counts its own prefix:
+/// neither is a byte-order mistake, and neither gets that hint.
+#[test]
+fn text_and_a_self_counting_length_get_no_byte_order_hint() {
+    let out = stickyviz(&["decode", "--framing", "u32"], b"hello\nworld\n");
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(!all(&out).contains("looks like"), "{}", all(&out));
+    // 105 = 4 + 101: the sender counted the prefix too; --max-frame 100 refuses it
+    let mut input = vec![0, 0, 0, 105];
+    input.extend(std::iter::repeat_n(b'x', 101));
+    let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "100"], &input);
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(!all(&out).contains("looks like"), "{}", all(&out));
+}
+
+/// The hint still comes where the bytes bear it out: three little-endian frames in a row, and a
+/// seed-json prefix written big-endian whose JSON header is all there.
+#[test]
+fn a_stream_in_step_with_the_other_byte_order_keeps_its_hint() {
+    let mut input = Vec::new();
+    for word in [&b"hello"[..], b"to", b"the world"] {
+        input.extend((word.len() as u32).to_le_bytes());
+        input.extend(word);
+    }
+    let out = stickyviz(&["decode", "--framing", "u32"], &input);
+    assert!(
+        all(&out).contains("this looks like a little-endian length of 5"),
+        "{}",
+        all(&out)
+    );
+    let json = br#"{"total_lenth": 2, "md5": null}"#;
+    let mut input = (json.len() as u32).to_be_bytes().to_vec();
+    input.extend(json);
+    input.extend(b"hi");
+    let out = stickyviz(&["decode", "--framing", "seed-json"], &input);
+    assert!(
+        all(&out).contains("this looks like a big-endian length of"),
+        "{}",
+        all(&out)
+    );
+}
+
 /// Bad values and sizes that do not fit the width are refused, naming the flags.
 #[test]
 fn length_prefix_flags_are_checked() {

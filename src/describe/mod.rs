@@ -10,7 +10,7 @@ use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_ME
 use crate::engine::{
     Call, CaptureUnavailable, ClientOutcome, Fault, LinkFailure, NamespaceBlock, NamespaceStep, PanickedThread, Side,
 };
-use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
+use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField, MAX_MAX_FRAME_LEN};
 use crate::i18n::{grouped, range_text, t, tf, Lang, S};
 
 /// Why the segment lane is empty.
@@ -256,9 +256,12 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
                 LengthField::JsonBody => tf(lang, S::LenJsonBody, &[len]),
                 LengthField::Line => tf(lang, S::LenLine, &[max]),
             };
-            let hint = swapped.map_or_else(String::new, |o| {
-                tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len])
-            });
+            let hint = match (swapped, field) {
+                (Some(o), _) => tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len]),
+                (None, LengthField::Line) => String::new(),
+                (None, _) if *len <= u64::from(MAX_MAX_FRAME_LEN) => tf(lang, S::DecRaiseMax, &[&grouped(*len)]),
+                (None, _) => tf(lang, S::DecOverAnyMax, &[&grouped(u64::from(MAX_MAX_FRAME_LEN))]),
+            };
             tf(lang, S::DecTooLong, &[offset, &what, max, &hint])
         }
         E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),

@@ -404,6 +404,8 @@ strings! {
     LenJsonBody => ("the JSON header's total_lenth gives a body of {} bytes", "JSON 报头里的 total_lenth 给出的消息体为 {} 字节"),
     LenLine => ("a line of more than {} bytes", "一行超过 {} 字节"),
     DecSwapped => ("; this looks like a {}-endian length of {}", "；这看起来像是{}的长度 {}"),
+    DecRaiseMax => ("; if such frames are expected, raise the maximum frame length to at least {} (--max-frame; max frame (B) in the window)", "；如果本来就有这么大的帧，把最大帧长调到至少 {}（--max-frame；窗口里的“最大帧 (B)”）"),
+    DecOverAnyMax => ("; no setting accepts a frame over {} bytes", "；任何设置都不接受超过 {} 字节的帧"),
     OrderBig => ("big", "大端序"),
     OrderLittle => ("little", "小端序"),
     DecNegative => ("frame at offset {}: negative header length {}", "偏移 {} 处的帧：报头长度为负数 {}"),
