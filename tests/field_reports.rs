@@ -349,6 +349,28 @@ fn length_prefix_flags_are_checked() {
             &["listen", "--tcp", "0", "--headless", "--length-order", "x"],
             "--length-order",
         ),
+        // a setting that would do nothing is refused, not ignored
+        (
+            &["run", "--preset", "json-header", "--length-bytes", "2"],
+            "--length-bytes: only u32 and naive-u32 frames start with a length prefix; seed-json framing has none",
+        ),
+        (
+            &["decode", "--framing", "newline", "--length-order", "little"],
+            "--length-order: only u32 and naive-u32 frames start with a length prefix; newline framing has none",
+        ),
+        (
+            &[
+                "listen",
+                "--tcp",
+                "0",
+                "--headless",
+                "--framing",
+                "seed-json",
+                "--length-bytes",
+                "2",
+            ],
+            "--length-bytes: only u32",
+        ),
     ] {
         let out = stickyviz(args, b"");
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", all(&out));

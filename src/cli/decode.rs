@@ -28,7 +28,7 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     };
     crate::config::validate_max_frame_len(max).map_err(|e| UsageError::setting(e, lang))?;
     let mut prefix = LengthPrefix::default();
-    args.length.apply(&mut prefix, lang)?;
+    args.length.apply(&mut prefix, mode, lang)?;
     let mut bytes = Vec::new();
     // One byte more than the limit tells a file at the limit from a bigger one.
     let limit = MAX_DECODE_INPUT + 1;

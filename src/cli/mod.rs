@@ -194,8 +194,24 @@ pub struct LengthArgs {
 }
 
 impl LengthArgs {
-    /// `prefix` with the flags given applied; validated.
-    pub fn apply(&self, prefix: &mut LengthPrefix, lang: Lang) -> Result<(), UsageError> {
+    /// `prefix` with the flags given applied; validated. A flag given with a `framing` that
+    /// has no length prefix (`seed-json`, `newline`, `none`) is refused: it would change nothing.
+    pub fn apply(&self, prefix: &mut LengthPrefix, framing: FramingMode, lang: Lang) -> Result<(), UsageError> {
+        let given = [
+            (Setting::LengthBytes, &self.length_bytes),
+            (Setting::LengthOrder, &self.length_order),
+        ];
+        if let Some((s, _)) = given
+            .iter()
+            .find(|(_, v)| v.is_some())
+            .filter(|_| !framing.has_length_prefix())
+        {
+            return Err(UsageError(format!(
+                "--{}: {}",
+                s.flag(),
+                tf(lang, S::CliLengthNeedsPrefix, &[&framing.name()])
+            )));
+        }
         if let Some(v) = &self.length_bytes {
             prefix.bytes = setting(Setting::LengthBytes, v, lang)?;
         }
@@ -343,7 +359,7 @@ impl SettingsArgs {
         if let Some(v) = &self.max_frame {
             exp.max_frame_len = setting(Setting::MaxFrame, v, lang)?;
         }
-        self.length.apply(&mut exp.length_prefix, lang)?;
+        self.length.apply(&mut exp.length_prefix, exp.framing, lang)?;
         if let Some(v) = &self.udp_read_size {
             exp.udp.read_size = setting(Setting::UdpReadSize, v, lang)?;
         }

@@ -145,10 +145,11 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
         lang,
     )?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
+    let framing = parse_framing(&args.framing, lang)?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
-    args.length.apply(&mut length_prefix, lang)?;
+    args.length.apply(&mut length_prefix, framing, lang)?;
     Ok(ListenOptions {
-        framing: parse_framing(&args.framing, lang)?,
+        framing,
         read_size,
         max_frame_len,
         length_prefix,

@@ -381,6 +381,7 @@ strings! {
     LengthBig => ("big-endian", "大端"),
     LengthLittle => ("little-endian", "小端"),
     ErrTooLongSwapped => ("length {} too long; {}-endian it reads {}", "长度 {} 超限；按{}读是 {}"),
+    CliLengthNeedsPrefix => ("only u32 and naive-u32 frames start with a length prefix; {} framing has none, so this flag would change nothing", "只有 u32 和 naive-u32 的帧以长度前缀开头；{} 方式没有长度前缀，这个参数不会起任何作用"),
     CliNotByteOrder => ("'{}' is not big or little", "'{}' 不是 big 或 little"),
     CliNotOnOff => ("'{}' is not on or off", "'{}' 不是 on 或 off"),
     CliUnknownFraming => ("unknown mode '{}'; allowed: {}", "未知方式 '{}'；允许：{}"),
