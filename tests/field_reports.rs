@@ -13,6 +13,8 @@ use stickyviz::recording::Recording;
 
 #[path = "support/session.rs"]
 mod session;
+#[path = "support/skip.rs"]
+mod skip;
 use session::{port_of, Session, BIN};
 
 fn stickyviz(args: &[&str], stdin: &[u8]) -> Output {
@@ -602,4 +604,66 @@ fn json_header_errors_quote_the_library_and_spot_lengths_in_characters() {
     );
     let out = stickyviz(&["--lang", "zh", "decode", "--framing", "seed-json"], &frame);
     assert!(all(&out).contains("长度像是按字符数而不是字节数算的"), "{}", all(&out));
+}
+
+// ---- limits of the user's own setup -------------------------------------------------------
+
+/// UDP's largest datagram is the address family's: 65,527 bytes over IPv6 (no IPv4 header),
+/// 65,507 over IPv4. The kernel sends the IPv6 one whole, so the app must not refuse it.
+#[test]
+fn udp_size_limit_is_the_address_familys() {
+    let Ok(server) = std::net::UdpSocket::bind("[::1]:0") else {
+        return skip::skip(skip::Missing::Kernel(skip::Kernel::Ipv6Off), "no ::1 to bind here");
+    };
+    server
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("a timeout, only against a hang");
+    let to = server.local_addr().expect("address").to_string();
+    let out = stickyviz(&["send", "--udp", &to, "--size", "65527", "--count", "1"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let mut buf = vec![0u8; 70_000];
+    let (n, _) = server.recv_from(&mut buf).expect("the datagram");
+    assert_eq!(n, 65_527, "one datagram, whole");
+    let out = stickyviz(&["send", "--udp", &to, "--size", "65528", "--count", "1"], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(all(&out).contains("over IPv6; allowed 0 to 65,527"), "{}", all(&out));
+    let out = stickyviz(
+        &["send", "--udp", "127.0.0.1:9", "--size", "65508", "--count", "1"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(all(&out).contains("over IPv4; allowed 0 to 65,507"), "{}", all(&out));
+}
+
+/// A buffer the kernel capped is said, with the sysctl that capped it; one it gave as asked
+/// is not. Linux caps `SO_RCVBUF` at `net.core.rmem_max` and doubles it (socket(7)).
+#[test]
+fn a_buffer_the_kernel_capped_says_so_and_why() {
+    let rmem_max: u64 = std::fs::read_to_string("/proc/sys/net/core/rmem_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .expect("Linux has net.core.rmem_max");
+    let asked: u64 = 64 * 1024 * 1024;
+    let out = stickyviz(
+        &["run", "--preset", "udp-truncate", "--udp-rcvbuf", &asked.to_string()],
+        b"",
+    );
+    let text = all(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("UDP SO_RCVBUF"))
+        .unwrap_or_else(|| panic!("no UDP SO_RCVBUF line: {text}"));
+    if rmem_max < asked {
+        assert!(line.contains("asked 67,108,864: capped by net.core.rmem_max"), "{line}");
+        assert!(
+            line.contains(&format!("{}", rmem_max * 2)),
+            "the kernel's own value: {line}"
+        );
+    } else {
+        assert!(!line.contains("capped"), "{line}");
+    }
+    let out = stickyviz(&["run", "--preset", "udp-truncate", "--udp-rcvbuf", "4096"], b"");
+    let text = all(&out);
+    let line = text.lines().find(|l| l.starts_with("UDP SO_RCVBUF")).expect("the line");
+    assert!(!line.contains("capped"), "given as asked: {line}");
 }

@@ -303,8 +303,15 @@ fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
 }
 
 impl SettingsArgs {
-    /// Applies the flags to `exp`, then validates the whole experiment.
+    /// Applies the flags to `exp`, then validates the whole experiment (UDP over IPv4, as the
+    /// in-process runs send it).
     pub fn apply(&self, exp: &mut Experiment, lang: Lang) -> Result<(), UsageError> {
+        self.apply_udp_over(exp, false, lang)
+    }
+
+    /// [`SettingsArgs::apply`] for datagrams that travel over IPv6 when `ipv6` (`send --udp`
+    /// to an IPv6 address): UDP's size limit is that family's.
+    pub fn apply_udp_over(&self, exp: &mut Experiment, ipv6: bool, lang: Lang) -> Result<(), UsageError> {
         if let Some(v) = &self.count {
             exp.workload.count = setting(Setting::Count, v, lang)?;
         }
@@ -386,7 +393,7 @@ impl SettingsArgs {
                 )
             })?;
         }
-        exp.validate().map_err(|e| UsageError::setting(e, lang))?;
+        exp.validate_udp_over(ipv6).map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
     }
 }

@@ -287,7 +287,10 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     } else {
         Transports::Tcp
     };
-    args.settings.apply(&mut exp, lang)?;
+    // the family the datagrams travel over decides the largest one
+    let udp_to = args.udp.as_deref().map(|a| parse_addr("udp", a, lang)).transpose()?;
+    args.settings
+        .apply_udp_over(&mut exp, udp_to.is_some_and(|a| a.is_ipv6()), lang)?;
     if exp.link.is_some() {
         // the server is outside any namespace of ours: its packets never cross our link
         return Err(UsageError(format!(
@@ -304,7 +307,10 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     }
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None).context("cannot send")?,
-        (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None).context("cannot send")?,
+        (None, Some(_)) => match udp_to {
+            Some(to) => peer::send_udp(to, &exp, None).context("cannot send")?,
+            None => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
+        },
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});

@@ -15,8 +15,21 @@ pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
 pub use link::{Link, LinkField, LinkProblem};
 pub use setting::Setting;
 
-/// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
+/// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP): the in-process
+/// runs on 127.0.0.1.
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
+/// Largest payload of one UDP datagram over IPv6 without jumbograms (65535 payload length,
+/// which leaves out the 40-byte IPv6 header, − 8 UDP; RFC 8200, RFC 2675).
+pub const MAX_UDP_PAYLOAD_V6: u32 = 65_527;
+
+/// The largest UDP payload for the address family a datagram travels over.
+pub fn max_udp_payload(ipv6: bool) -> u32 {
+    if ipv6 {
+        MAX_UDP_PAYLOAD_V6
+    } else {
+        MAX_UDP_PAYLOAD
+    }
+}
 /// Largest message the workload may ask for (16 MiB); bigger is not a lesson, just a wait.
 pub const MAX_MESSAGE_SIZE: u32 = 16 * 1024 * 1024;
 /// Largest application read buffer (`recv(N)`); 1 MiB is far beyond any socket buffer default.
@@ -244,9 +257,10 @@ pub enum SettingProblem {
         max: u32,
         min: u32,
     },
-    /// A message bigger than one UDP datagram can carry.
+    /// A message bigger than one UDP datagram can carry over its address family.
     TooBigForUdp {
         value: u32,
+        ipv6: bool,
     },
     /// A message bigger than the decoder's max frame length.
     LargerThanMaxFrame {
@@ -379,8 +393,15 @@ pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> 
 }
 
 impl Experiment {
-    /// Checks every field; the first error names the field and its allowed range.
+    /// Checks every field; the first error names the field and its allowed range. UDP over
+    /// IPv4, as the in-process runs send it.
     pub fn validate(&self) -> Result<(), SettingError> {
+        self.validate_udp_over(false)
+    }
+
+    /// [`Experiment::validate`], with UDP's size limit that of the family the datagrams travel
+    /// over (`send --udp [::1]:PORT`: IPv6).
+    pub fn validate_udp_over(&self, ipv6: bool) -> Result<(), SettingError> {
         let w = &self.workload;
         validate_count(w.count)?;
         validate_sizes(w.size_min, w.size_max)?;
@@ -408,10 +429,13 @@ impl Experiment {
         if let Some(link) = &self.link {
             link.validate()?;
         }
-        if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
+        if self.transports.udp() && w.size_max > max_udp_payload(ipv6) {
             return Err(SettingError {
                 field: Setting::Size,
-                problem: SettingProblem::TooBigForUdp { value: w.size_max },
+                problem: SettingProblem::TooBigForUdp {
+                    value: w.size_max,
+                    ipv6,
+                },
             });
         }
         // every decoder applies the max, newline's to the line; refused here, before the run,
@@ -491,7 +515,10 @@ mod tests {
         e.workload.size_max = 70_000;
         assert_eq!(
             e.validate().unwrap_err().problem,
-            SettingProblem::TooBigForUdp { value: 70_000 }
+            SettingProblem::TooBigForUdp {
+                value: 70_000,
+                ipv6: false
+            }
         );
     }
 

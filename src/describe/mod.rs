@@ -6,7 +6,7 @@
 //! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
 
 use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
-use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_MESSAGE_SIZE};
 use crate::engine::{
     Call, CaptureUnavailable, ClientOutcome, Fault, LinkFailure, NamespaceBlock, NamespaceStep, PanickedThread, Side,
 };
@@ -215,7 +215,15 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
     match p {
         P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, &range_text(lang, *min, *max)]),
         P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &grouped(MAX_MESSAGE_SIZE.into())]),
-        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &grouped(MAX_UDP_PAYLOAD.into())]),
+        P::TooBigForUdp { value, ipv6 } => tf(
+            lang,
+            S::SetTooBigForUdp,
+            &[
+                value,
+                &if *ipv6 { "IPv6" } else { "IPv4" },
+                &grouped(crate::config::max_udp_payload(*ipv6).into()),
+            ],
+        ),
         P::LargerThanMaxFrame { value, max, framing } => tf(
             lang,
             S::SetLargerThanMaxFrame,
@@ -492,3 +500,6 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
 #[cfg(test)]
 mod tests;
 pub mod torture;
+
+mod buffers;
+pub use buffers::buffer_clamped;

@@ -120,7 +120,7 @@ fn receive_datagrams(
 
 /// Sends `exp`'s workload as datagrams to an external server; replies are counted.
 pub fn send_udp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Result<(Run, Arc<Replies>), EngineError> {
-    exp.validate()?;
+    exp.validate_udp_over(target.is_ipv6())?;
     let socket = Socket::new(Domain::for_address(target), Type::DGRAM, None).map_err(sock_err("create UDP sender"))?;
     socket.connect(&target.into()).map_err(sock_err("connect UDP sender"))?;
     let reader = socket.try_clone().map_err(sock_err("clone UDP sender"))?;

@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::{DatagramFate, Model, ReadKind, Span};
-use crate::engine::MsgId;
+use crate::engine::{MsgId, Side, SockOpt};
 use crate::i18n::{t, tf, Lang, S};
 
 /// One block on a lane: where it starts, how long, its label.
@@ -212,6 +212,18 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
 pub fn summary(model: &Model, lang: Lang) -> String {
     let s = &model.summary;
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
+    // a buffer with what the kernel did to the request, when it did not give what was asked
+    let buffer = |side: Side, sock_opt: SockOpt, v: Option<u64>| {
+        let clamped = model
+            .options
+            .iter()
+            .find(|o| o.side == side && o.opt == sock_opt)
+            .and_then(|o| crate::describe::buffer_clamped(o, lang));
+        match clamped {
+            Some(why) => format!("{} ({why})", opt(v)),
+            None => opt(v),
+        }
+    };
     let mut out = String::new();
     let mut line = |k: S, v: String| out.push_str(&crate::i18n::summary_line(lang, k, &v));
     if s.messages > 0 {
@@ -243,8 +255,11 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumExact, s.exact_reads.to_string());
         line(S::SumFrames, tf(lang, S::SumIntact, &[&s.frames, &s.intact_frames]));
         line(S::SumDecodeErrors, s.decode_errors.to_string());
-        line(S::SumSndBuf, opt(s.sndbuf_actual));
-        line(S::SumRcvBuf, opt(s.rcvbuf_actual));
+        line(S::SumSndBuf, buffer(Side::TcpSender, SockOpt::SndBuf, s.sndbuf_actual));
+        line(
+            S::SumRcvBuf,
+            buffer(Side::TcpReceiver, SockOpt::RcvBuf, s.rcvbuf_actual),
+        );
     }
     if s.datagrams_sent > 0 {
         line(S::SumDgSent, s.datagrams_sent.to_string());
@@ -268,7 +283,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             );
         }
         line(S::SumDgDropped, opt(s.datagrams_dropped));
-        line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
+        line(
+            S::SumUdpRcvBuf,
+            buffer(Side::UdpReceiver, SockOpt::RcvBuf, s.udp_rcvbuf_actual),
+        );
     }
     if s.messages > 0 || s.datagrams_sent > 0 {
         line(S::SumCausality, s.causality_violations.to_string());

@@ -37,6 +37,8 @@ pub enum Kernel {
     Netem,
     /// The opposite: the test checks the refusal without `sch_netem`, and this kernel has it.
     NetemPresent,
+    /// IPv6 is switched off (`net.ipv6.conf.lo.disable_ipv6`, `ipv6.disable=1`): no `::1`.
+    Ipv6Off,
 }
 
 /// Whether this run is CI's: `CI=true` (or `1`), as GitHub Actions and `.ci/run` set it.
