@@ -5,7 +5,8 @@
 # The GUI snapshot tests render on Mesa's software renderer (no GPU needed) and the Chinese
 # labels need a CJK font; both come from Debian/Ubuntu packages. Windows and macOS are checked
 # from here: clippy for their targets (no SDK needed), the Windows CLI linked with mingw and
-# its key lessons run under Wine.
+# its key lessons run under Wine. Last, the Linux wheel (`pip install stickyviz`) is built from the
+# tests' target/debug and installed into a fresh venv (scripts/wheel.sh --dev).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,3 +63,9 @@ for target in x86_64-pc-windows-gnu aarch64-apple-darwin; do
 done
 
 ./scripts/wine.sh
+
+# Last: it relinks target/debug/stickyviz stripped (pyproject.toml), which `cargo test` would
+# relink back. The release wheels, Windows included, are scripts/wheel.sh's (by hand: two
+# release builds; docs/performance.md).
+echo "== pip install stickyviz: the Linux wheel from this build, in a fresh venv"
+./scripts/wheel.sh --dev
