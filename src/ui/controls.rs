@@ -104,7 +104,9 @@ impl Field {
             | Setting::ReplySize
             | Setting::Connections
             | Setting::IdleMs
-            | Setting::ListenClients => Self::Count,
+            | Setting::ListenClients
+            | Setting::SendCall
+            | Setting::ReuseAddr => Self::Count,
         }
     }
 }
