@@ -25,6 +25,8 @@ pub mod strings;
 pub mod theme;
 pub mod time_view;
 pub mod timeline;
+pub mod restart_panel;
+pub mod send_close_controls;
 pub mod udp_panel;
 pub use crate::export::units;
 mod window;
