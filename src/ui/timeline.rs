@@ -420,7 +420,10 @@ fn lanes(
             {
                 lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color)
             }
-            Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit),
+            Lane::Wire => {
+                lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit);
+                never_sent::closing_mark(clip, model, axis, y, dark, lang);
+            }
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
             Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
         }

@@ -1,7 +1,8 @@
 //! The send() lane's *never sent* marks (send-vs-sendall, issue 32): bytes a `send()` did not
 //! take and the program never sent. They have no stream offsets (the next write follows right
 //! after what `send()` took), so each is a hatched flag of fixed width at the short write's
-//! end, in the lower half of the lane, with its count: a mark, not a span of the axis.
+//! end, in the mark band under the lane (the lane's own labels stay readable), with its count:
+//! a mark, not a span of the axis.
 
 use egui::{Color32, FontId, Pos2, Rect, Stroke};
 
@@ -18,7 +19,7 @@ const FLAG_MIN_W: f32 = 6.0;
 
 /// The flags' rectangles: from each mark's offset to the next mark (or [`FLAG_W`]).
 fn flags(model: &Model, axis: &Axis, y: egui::Rangef) -> Vec<(usize, Rect)> {
-    let band = egui::Rangef::new(y.center(), y.max);
+    let band = egui::Rangef::new(y.max + 1.0, y.max + super::MARK_H);
     let xs: Vec<f32> = model.never_sent.iter().map(|n| axis.x(n.offset as f64)).collect();
     let mut out = Vec::new();
     for (i, &x) in xs.iter().enumerate() {
@@ -70,4 +71,28 @@ pub(super) fn tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, la
         tf(lang, S::NeverSentMark, &[&grouped(u64::from(n.len))]),
         t(lang, S::NeverSentTip)
     ))
+}
+
+/// address-in-use: the closing handshake under the wire lane, at the stream's end where it
+/// happened ("close: server FIN → client FIN → server ACK"); its times are in the panel above.
+pub(super) fn closing_mark(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang) {
+    if model.restart.is_none() || model.closing.is_empty() {
+        return;
+    }
+    let steps: Vec<String> = model
+        .closing
+        .iter()
+        .map(|c| {
+            let who = crate::describe::send_close::role(c.from, lang);
+            format!("{who} {}", if c.fin { "FIN" } else { "ACK" })
+        })
+        .collect();
+    let text = tf(lang, S::CloseWireLabel, &[&steps.join(" → ")]);
+    let colour = theme::warn(dark);
+    let x = axis.x(model.stream_len() as f64).min(axis.rect.right());
+    let band = egui::Rangef::new(y.max + 1.0, y.max + super::MARK_H);
+    clip.line_segment([Pos2::new(x, y.min), Pos2::new(x, band.max)], Stroke::new(2.0, colour));
+    let galley = clip.layout_no_wrap(text, FontId::proportional(11.0), colour);
+    let left = (x - 4.0 - galley.size().x).max(axis.rect.left());
+    clip.galley(Pos2::new(left, band.min), galley, colour);
 }
