@@ -16,7 +16,21 @@ fn send_call_name(c: SendCall, lang: Lang) -> &'static str {
 
 /// A row of the sender's grid: sendall, or send() with its count ignored. Returns whether it
 /// changed.
+///
+/// Shown from the moment the settings ask for `send` (the send-vs-sendall lesson) and for the
+/// rest of the session, so switching to `sendall` does not take the box away; the other
+/// lessons' windows (and their pictures in the docs) keep their rows where they were.
 pub fn send_call_row_ui(ui: &mut Ui, settings: &mut Experiment, lang: Lang) -> bool {
+    let id = egui::Id::unique("send_call_row_shown");
+    let met = settings.sender.send_call != SendCall::Sendall;
+    let shown = ui.data_mut(|d| {
+        let seen = d.get_temp_mut_or_default::<bool>(id);
+        *seen |= met;
+        *seen
+    });
+    if !shown {
+        return false;
+    }
     let tip = t(lang, S::SendCallTip);
     let label = ui.label(t(lang, S::LabelSendCall)).on_hover_text(tip);
     let mut changed = false;
