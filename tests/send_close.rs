@@ -60,7 +60,10 @@ fn ignoring_sends_count_drops_bytes_the_receiver_never_gets_and_tcp_loses_none()
         assert_eq!(requested, s.bytes_sent + s.never_sent_bytes);
         assert!(s.never_sent_bytes > 0);
         assert_eq!(s.bytes_received, s.bytes_sent, "TCP delivered every byte send() took");
-        assert_eq!(m.received, expected, "the receiver got exactly the bytes send() took, in order");
+        assert_eq!(
+            m.received, expected,
+            "the receiver got exactly the bytes send() took, in order"
+        );
         assert_eq!(m.never_sent.len() as u64, s.short_writes);
         assert!(
             s.intact_frames < s.frames || s.decode_errors > 0,
@@ -96,7 +99,12 @@ fn restart_run(reuse_addr: bool) -> Model {
 
 fn table_entry(m: &Model, side: Side) -> TableEntry {
     let r = m.restart.as_ref().expect("the restart's facts");
-    r.table.iter().find(|t| t.side == side).expect("both ends read").entry.clone()
+    r.table
+        .iter()
+        .find(|t| t.side == side)
+        .expect("both ends read")
+        .entry
+        .clone()
 }
 
 #[cfg(target_os = "linux")]
@@ -117,7 +125,11 @@ fn second_bind_without_reuse_addr_fails_with_eaddrinuse_every_run() {
         );
         assert_eq!(table_entry(&m, Side::TcpSender), TableEntry::Gone, "run {k}");
         assert_eq!(r.time_wait_side(), Some(Side::TcpReceiver));
-        let listening = r.binds.iter().find(|b| b.when == BindWhen::WhileListening).expect("tried");
+        let listening = r
+            .binds
+            .iter()
+            .find(|b| b.when == BindWhen::WhileListening)
+            .expect("tried");
         assert!(listening.address_in_use());
         // the wire: the server's FIN leaves first (when the capture runs: root here)
         if m.segments_unavailable.is_none() {
@@ -137,7 +149,11 @@ fn second_bind_with_reuse_addr_succeeds_every_run_but_never_beside_a_listener() 
         let after = r.bind_after_close().expect("the second server tried");
         assert_eq!(after.error, None, "run {k}: SO_REUSEADDR lets it bind beside TIME_WAIT");
         assert_eq!(r.time_wait_side(), Some(Side::TcpReceiver), "run {k}");
-        let listening = r.binds.iter().find(|b| b.when == BindWhen::WhileListening).expect("tried");
+        let listening = r
+            .binds
+            .iter()
+            .find(|b| b.when == BindWhen::WhileListening)
+            .expect("tried");
         assert!(listening.address_in_use(), "run {k}: not beside a listening server");
     }
 }

@@ -225,7 +225,11 @@ impl Model {
                 }
             }
             Event::Ack {
-                at_us, ack, window, fin, ..
+                at_us,
+                ack,
+                window,
+                fin,
+                ..
             } => {
                 self.closing_packet(*at_us, Side::TcpReceiver, None, *fin);
                 let s = &mut self.summary;

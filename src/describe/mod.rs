@@ -489,7 +489,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
     tf(lang, S::Violation, &[&what])
 }
 
+pub mod send_close;
 #[cfg(test)]
 mod tests;
-pub mod send_close;
 pub mod torture;

@@ -28,11 +28,7 @@ pub fn role(side: Side, lang: Lang) -> &'static str {
 pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
     if model.closing.is_empty() {
         return match &model.segments_unavailable {
-            Some(why) => vec![tf(
-                lang,
-                S::CloseNotCaptured,
-                &[&super::capture_unavailable(why, lang)],
-            )],
+            Some(why) => vec![tf(lang, S::CloseNotCaptured, &[&super::capture_unavailable(why, lang)])],
             None => Vec::new(),
         };
     }
@@ -92,9 +88,19 @@ pub fn bind_line(b: &BindRec, lang: Lang) -> String {
 pub fn restart_lines(model: &Model, lang: Lang) -> Vec<String> {
     let Some(r) = &model.restart else { return Vec::new() };
     let mut out = closing_lines(model, lang);
-    out.extend(r.binds.iter().filter(|b| b.when == BindWhen::WhileListening).map(|b| bind_line(b, lang)));
+    out.extend(
+        r.binds
+            .iter()
+            .filter(|b| b.when == BindWhen::WhileListening)
+            .map(|b| bind_line(b, lang)),
+    );
     out.extend(table_lines(model, lang));
-    out.extend(r.binds.iter().filter(|b| b.when == BindWhen::AfterClose).map(|b| bind_line(b, lang)));
+    out.extend(
+        r.binds
+            .iter()
+            .filter(|b| b.when == BindWhen::AfterClose)
+            .map(|b| bind_line(b, lang)),
+    );
     out.push(t(lang, S::WindowsReuseNote).to_string());
     out
 }

@@ -629,7 +629,11 @@ mod tests {
                 ack: 16,
                 ..ack(16, 100)
             }),
-            Some(Seen::Ack { ack: 20, window: 100, fin: false })
+            Some(Seen::Ack {
+                ack: 20,
+                window: 100,
+                fin: false
+            })
         );
     }
 
@@ -651,7 +655,11 @@ mod tests {
             );
             assert_eq!(
                 t.track(ack(101, 100)),
-                Some(Seen::Ack { ack: 0, window, fin: false }),
+                Some(Seen::Ack {
+                    ack: 0,
+                    window,
+                    fin: false
+                }),
                 "{sender:?} {receiver:?}"
             );
         }
@@ -670,7 +678,14 @@ mod tests {
             })
         );
         t.track(seg(101, false, 1000));
-        assert_eq!(t.track(ack(1101, 0)), Some(Seen::Ack { ack: 1000, window: 0, fin: false }));
+        assert_eq!(
+            t.track(ack(1101, 0)),
+            Some(Seen::Ack {
+                ack: 1000,
+                window: 0,
+                fin: false
+            })
+        );
         // no data, the sequence number of the last byte acknowledged
         assert_eq!(
             t.track(seg(1100, false, 0)),
@@ -696,7 +711,14 @@ mod tests {
                 kind: ControlKind::Fin
             })
         );
-        assert_eq!(t.track(ack(112, 50)), Some(Seen::Ack { ack: 10, window: 50, fin: false }));
+        assert_eq!(
+            t.track(ack(112, 50)),
+            Some(Seen::Ack {
+                ack: 10,
+                window: 50,
+                fin: false
+            })
+        );
     }
 
     /// The receiver's FIN|ACK is its last ACK: on a lossy link the one that covers the end; it
@@ -711,7 +733,11 @@ mod tests {
                 flags: FIN | ACK,
                 ..ack(111, 500)
             }),
-            Some(Seen::Ack { ack: 10, window: 500, fin: true })
+            Some(Seen::Ack {
+                ack: 10,
+                window: 500,
+                fin: true
+            })
         );
     }
 

@@ -39,8 +39,9 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 use crate::config::{Experiment, SettingError};
 
 pub use event::{
-    BindWhen, TableEntry, TcpState, Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId,
-    NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+    BindWhen, Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault,
+    LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+    TableEntry, TcpState,
 };
 pub use sink::{Clock, EventSink, Wake};
 

@@ -54,7 +54,9 @@ pub fn send_call_row_ui(ui: &mut Ui, settings: &mut Experiment, lang: Lang) -> b
 
 /// A row of the receiver's grid, for the address-in-use run only: the servers' `SO_REUSEADDR`.
 pub fn reuse_addr_row_ui(ui: &mut Ui, settings: &mut Experiment, lang: Lang) -> bool {
-    let Some(restart) = &mut settings.restart else { return false };
+    let Some(restart) = &mut settings.restart else {
+        return false;
+    };
     let tip = t(lang, S::ReuseAddrTip);
     ui.label(t(lang, S::LabelReuseAddr)).on_hover_text(tip);
     let mut changed = false;

@@ -282,11 +282,9 @@ pub fn timeline_ui(
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
-    let tip = resp
-        .hover_pos()
-        .and_then(|p| {
-            lanes::wire_tip(model, &axis, lane_y(1), p, lang).or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
-        });
+    let tip = resp.hover_pos().and_then(|p| {
+        lanes::wire_tip(model, &axis, lane_y(1), p, lang).or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
+    });
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
     LaneRects(std::array::from_fn(|k| {
         Rect::from_x_y_ranges(plot.x_range(), lane_y(k))

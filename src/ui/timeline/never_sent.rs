@@ -35,7 +35,11 @@ fn flags(model: &Model, axis: &Axis, y: egui::Rangef) -> Vec<(usize, Rect)> {
 
 pub(super) fn marks(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang) {
     let colour = theme::warn(dark);
-    let bg = if dark { Color32::from_gray(27) } else { Color32::from_gray(248) };
+    let bg = if dark {
+        Color32::from_gray(27)
+    } else {
+        Color32::from_gray(248)
+    };
     for (i, rect) in flags(model, axis, y) {
         clip.rect_filled(rect, 1.0, bg);
         // diagonal hatch, 6 px apart, clipped to the flag
