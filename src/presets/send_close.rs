@@ -13,9 +13,10 @@ pub(super) fn presets() -> Vec<Preset> {
         // Every send() is short, whatever the timing: a 60,004-byte frame meets 8 KiB send and
         // receive buffers (4096 asked, doubled) and a reader that takes 1024 bytes every 2 ms
         // (at most ~0.5 MB/s), so within the sender's 20 ms send timeout (SO_SNDTIMEO) only
-        // about a third of it fits (16,437–22,665 bytes taken per send measured here; the
-        // message would need about 100 ms of reading). 150 ms between messages lets the reader
-        // empty the buffers, so each send() takes some bytes rather than time out with none.
+        // at most a third of it fits (10,240–20,480 bytes taken per send; 40 of 40 sends short
+        // in 10 runs here; the whole message would need about 100 ms of reading). 150 ms between
+        // messages lets the reader empty the buffers, so each send() takes some bytes rather
+        // than time out with none.
         Preset {
             name: "send-vs-sendall",
             summary: S::LessonSendVsSendall,
