@@ -20,12 +20,26 @@ const FLAG_MIN_W: f32 = 6.0;
 /// The flags' rectangles: from each mark's offset to the next mark (or [`FLAG_W`]).
 fn flags(model: &Model, axis: &Axis, y: egui::Rangef) -> Vec<(usize, Rect)> {
     let band = egui::Rangef::new(y.max + 1.0, y.max + super::MARK_H);
-    let xs: Vec<f32> = model.never_sent.iter().map(|n| axis.x(n.offset as f64)).collect();
+    // each flag starts at its mark; one that would run off the right edge (the last write of
+    // the stream ends there) ends at its mark instead
+    let spans: Vec<(f32, f32)> = model
+        .never_sent
+        .iter()
+        .map(|n| {
+            let x = axis.x(n.offset as f64);
+            if x + FLAG_W > axis.rect.right() {
+                (x - FLAG_W, x)
+            } else {
+                (x, x + FLAG_W)
+            }
+        })
+        .collect();
     let mut out = Vec::new();
-    for (i, &x) in xs.iter().enumerate() {
-        let room = xs.get(i + 1).map_or(FLAG_W, |&next| next - x - 2.0);
-        let w = room.min(FLAG_W);
-        let rect = Rect::from_x_y_ranges(x..=x + w, band);
+    for (i, &(left, right)) in spans.iter().enumerate() {
+        // a flag stops short of the next one (at a zoom where they crowd, it is left out)
+        let right = right.min(spans.get(i + 1).map_or(f32::MAX, |n| n.0 - 2.0));
+        let w = right - left;
+        let rect = Rect::from_x_y_ranges(left..=right.max(left), band);
         if w >= FLAG_MIN_W && rect.right() >= axis.rect.left() && rect.left() <= axis.rect.right() {
             out.push((i, rect));
         }
