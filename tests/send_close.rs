@@ -175,3 +175,20 @@ fn the_bind_failure_is_worded_in_both_languages() {
     }
     assert!(en.contains("SO_EXCLUSIVEADDRUSE") && zh.contains("SO_EXCLUSIVEADDRUSE"));
 }
+
+/// The committed lesson's pictures draw each never-sent flag: the SVG has one hatched rect per
+/// short write whose count the program ignored.
+#[test]
+fn the_lessons_svg_flags_every_never_sent_write() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/send-vs-sendall.json");
+    let rec = stickyviz::recording::Recording::load(&path).expect("the lesson's recording");
+    let model = Model::from_events(&rec.events);
+    assert!(!model.never_sent.is_empty());
+    let svg = stickyviz::export::svg::render(&rec, &Default::default());
+    assert_eq!(
+        svg.matches(r#"class="never-sent""#).count(),
+        model.never_sent.len(),
+        "one flag per never-sent mark"
+    );
+    assert!(svg.contains("never sent: "));
+}

@@ -123,7 +123,10 @@ mod tests {
         assert_eq!(changes(&lesson("send-vs-sendall"), &now, Lang::En), vec!["sendall"]);
         let mut now = lesson("address-in-use");
         now.restart = Some(crate::config::Restart { reuse_addr: true });
-        assert_eq!(changes(&lesson("address-in-use"), &now, Lang::En), vec!["SO_REUSEADDR on"]);
+        assert_eq!(
+            changes(&lesson("address-in-use"), &now, Lang::En),
+            vec!["SO_REUSEADDR on"]
+        );
     }
 
     #[test]
