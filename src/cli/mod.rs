@@ -166,6 +166,10 @@ pub struct SettingsArgs {
     pub mss: Option<String>,
     #[arg(long, value_name = "mtu=1500,rate=20mbit,queue=20kb")]
     pub link: Option<String>,
+    #[arg(long = "send-call", value_name = "sendall|send")]
+    pub send_call: Option<String>,
+    #[arg(long = "reuse-addr", value_name = "on|off")]
+    pub reuse_addr: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -392,6 +396,25 @@ impl SettingsArgs {
                     lang,
                 )
             })?;
+        }
+        if let Some(v) = &self.send_call {
+            exp.sender.send_call = crate::config::SendCall::ALL
+                .into_iter()
+                .find(|c| c.name() == v.trim())
+                .ok_or_else(|| {
+                    let allowed = Setting::SendCall.allowed(lang);
+                    UsageError(format!(
+                        "--{}: {}",
+                        Setting::SendCall.flag(),
+                        tf(lang, S::CliNotOneOf, &[&v, &allowed])
+                    ))
+                })?;
+        }
+        if let Some(v) = &self.reuse_addr {
+            // the flag makes the run the address-in-use one: the server restarts on its port
+            exp.restart = Some(crate::config::Restart {
+                reuse_addr: on_off(Setting::ReuseAddr, v, lang)?,
+            });
         }
         exp.validate_udp_over(ipv6).map_err(|e| UsageError::setting(e, lang))?;
         Ok(())

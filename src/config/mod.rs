@@ -10,9 +10,11 @@ use crate::framing::{FramingMode, LengthPrefix};
 
 mod echo;
 mod link;
+mod send_close;
 mod setting;
 pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
 pub use link::{Link, LinkField, LinkProblem};
+pub use send_close::{Restart, SendCall};
 pub use setting::Setting;
 
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP): the in-process
@@ -130,6 +132,9 @@ pub struct SenderOptions {
     pub sndbuf: Option<u32>,
     /// How each message is cut into `send()` calls.
     pub split: WriteSplit,
+    /// `sendall()`, or `send()` with its count ignored (the send-vs-sendall lesson).
+    #[serde(skip_serializing_if = "SendCall::is_default")]
+    pub send_call: SendCall,
 }
 
 impl Default for SenderOptions {
@@ -139,6 +144,7 @@ impl Default for SenderOptions {
             cork: false,
             sndbuf: None,
             split: WriteSplit::Whole,
+            send_call: SendCall::Sendall,
         }
     }
 }
@@ -217,6 +223,10 @@ pub struct Experiment {
     /// Run in a network namespace of its own on a shaped link (absent = plain loopback).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+    /// The address-in-use run: the server closes first and a second one binds its port
+    /// (absent = the one-way stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<Restart>,
 }
 
 impl Default for Experiment {
@@ -233,6 +243,7 @@ impl Default for Experiment {
             echo: None,
             mss: None,
             link: None,
+            restart: None,
         }
     }
 }

@@ -445,6 +445,9 @@ pub fn problem(p: &Problem, lang: Lang) -> String {
 /// The writes count, naming the short writes among them (a `send()` that took fewer bytes
 /// than asked is why there can be more writes than message pieces).
 pub fn writes_value(s: &Summary, lang: Lang) -> String {
+    if s.never_sent_bytes > 0 {
+        return send_close::writes_ignoring_value(s, lang);
+    }
     match s.short_writes {
         0 => s.writes.to_string(),
         n => tf(lang, S::SumWritesShort, &[&s.writes, &n]),
@@ -497,6 +500,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
     tf(lang, S::Violation, &[&what])
 }
 
+pub mod send_close;
 #[cfg(test)]
 mod tests;
 pub mod torture;

@@ -8,6 +8,7 @@
 // Segment capture is Linux's (AF_PACKET); elsewhere the lane says why it is empty.
 #[cfg_attr(not(target_os = "linux"), path = "capture_none.rs")]
 mod capture;
+mod close_facts;
 pub mod echo;
 pub mod event;
 mod fact;
@@ -18,6 +19,8 @@ pub mod peer;
 mod peer_listen;
 mod peer_udp;
 pub mod reply_cuts;
+mod restart;
+mod send_once;
 pub mod sink;
 pub mod sys;
 pub mod tcp;
@@ -36,8 +39,9 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 use crate::config::{Experiment, SettingError};
 
 pub use event::{
-    Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId,
-    NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+    BindWhen, Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault,
+    LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+    TableEntry, TcpState,
 };
 pub use sink::{Clock, EventSink, Wake};
 
@@ -248,24 +252,12 @@ impl Run {
         if let Some(opts) = exp.echo.filter(|o| o.connections > 1 && exp.transports.tcp()) {
             return many::spawn(exp, opts, sp, stop);
         }
+        if let Some(opts) = exp.restart {
+            return restart::spawn(exp, opts, sp, stop, capture_done);
+        }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            let both_ways = captures_acks(exp);
-            match capture::open(from, to, both_ways) {
-                Ok(socket) => {
-                    if !both_ways {
-                        sp.sink().push(Event::AcksNotCaptured {
-                            limit_bytes: ACKS_UP_TO_BYTES,
-                        });
-                    }
-                    let (stop, done) = (stop.clone(), capture_done.clone());
-                    sp.spawn("capture", move |sink| {
-                        capture::run(socket, from, to, sink, &stop, &done)
-                    })?;
-                    sp.capture = sp.handles.pop();
-                }
-                Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
-            }
+            Self::start_capture(sp, from, to, captures_acks(exp), stop, capture_done)?;
             let pair = tcp::connect(listener, client, from, to, exp)?;
             let mut sink = sp.sink();
             sink.push(Event::Connected {
@@ -299,6 +291,34 @@ impl Run {
             sp.spawn("udp-sender", move |sink| {
                 udp::send_all(pair.sender, &e2, sink, &s2, &sender_done)
             })?;
+        }
+        Ok(())
+    }
+
+    /// Starts the capture of the packets between `from` and `to` (and back when `both_ways`),
+    /// or records why there is none.
+    pub(crate) fn start_capture(
+        sp: &mut Spawner,
+        from: std::net::SocketAddrV4,
+        to: std::net::SocketAddrV4,
+        both_ways: bool,
+        stop: &Arc<AtomicBool>,
+        capture_done: &Arc<AtomicBool>,
+    ) -> Result<(), EngineError> {
+        match capture::open(from, to, both_ways) {
+            Ok(socket) => {
+                if !both_ways {
+                    sp.sink().push(Event::AcksNotCaptured {
+                        limit_bytes: ACKS_UP_TO_BYTES,
+                    });
+                }
+                let (stop, done) = (stop.clone(), capture_done.clone());
+                sp.spawn("capture", move |sink| {
+                    capture::run(socket, from, to, sink, &stop, &done)
+                })?;
+                sp.capture = sp.handles.pop();
+            }
+            Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
         }
         Ok(())
     }

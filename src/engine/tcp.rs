@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Socket, Type};
 
-use crate::config::{Experiment, WriteSplit};
+use crate::config::{Experiment, SendCall, WriteSplit};
 use crate::framing::{
     Classifier, DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder,
 };
@@ -247,14 +247,20 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
         framed.clear();
         let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(i);
-        let at_us = sink.now_us();
-        sink.push(Event::Message {
-            at_us,
+        let message = Event::Message {
+            at_us: sink.now_us(),
             msg,
             offset: StreamOffset(offset),
             len: framed.len() as u32,
             header_len: header_len as u32,
-        });
+        };
+        // a program that ignores send()'s count puts on the stream only what send() took:
+        // its message is known once its sends are done (the rest is `Event::NeverSent`)
+        let ignoring = exp.sender.send_call == SendCall::Send;
+        if !ignoring {
+            sink.push(message.clone());
+        }
+        let message_start = offset;
         let cuts: Vec<&[u8]> = match exp.sender.split {
             WriteSplit::Whole => vec![&framed[..]],
             WriteSplit::HeaderThenBody if header_len > 0 => vec![&framed[..header_len], &framed[header_len..]],
@@ -265,7 +271,20 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
             if k > 0 && !sink.pause(Duration::from_micros(w.chunk_gap_us), stop) {
                 return Err((offset, EndReason::Stopped));
             }
-            offset = write_piece(socket, piece, msg, offset, sink, stop)?;
+            offset = match exp.sender.send_call {
+                SendCall::Sendall => write_piece(socket, piece, msg, offset, sink, stop)?,
+                SendCall::Send => super::send_once::write_ignoring_count(socket, piece, msg, offset, sink, stop)?,
+            };
+        }
+        if let (true, Event::Message { at_us, header_len, .. }) = (ignoring, message) {
+            let taken = (offset - message_start) as u32;
+            sink.push(Event::Message {
+                at_us,
+                msg,
+                offset: StreamOffset(message_start),
+                len: taken,
+                header_len: header_len.min(taken),
+            });
         }
     }
     Ok(offset)

@@ -21,6 +21,8 @@ use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
 use crate::recording::Recording;
 
 /// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
+mod never_sent;
+
 pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
     (0x4e, 0x79, 0xa7),
     (0xf2, 0x8e, 0x2b),
@@ -220,6 +222,7 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
     axis(&mut c, total, &pal);
     message_guides(&mut c, model, &layout, &pal);
     write_lane(&mut c, model, layout.lane_y(0), &pal, &w);
+    never_sent::flags(&mut c, model, layout.lane_y(0), i18n_lang(opts.lang), pal.bg);
     wire_lane(&mut c, model, layout.lane_y(1), &pal, &w);
     read_lane(&mut c, model, layout.lane_y(2), &pal, &w);
     frame_lane(&mut c, model, layout.lane_y(3), &pal, &w);

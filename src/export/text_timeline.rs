@@ -230,6 +230,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumMessages, s.messages.to_string());
         line(S::SumBytesSent, s.bytes_sent.to_string());
         line(S::SumWrites, crate::describe::writes_value(s, lang));
+        if s.never_sent_bytes > 0 {
+            line(S::SumNeverSent, crate::describe::send_close::never_sent_value(s, lang));
+        }
         line(
             S::SumSegmentsCaptured,
             crate::describe::segments_captured_value(s, lang),
@@ -306,6 +309,9 @@ pub fn summary(model: &Model, lang: Lang) -> String {
                 ],
             ),
         );
+    }
+    for l in crate::describe::send_close::restart_lines(model, lang) {
+        let _ = writeln!(out, "{l}");
     }
     // `listen` lists its clients in a section of their own.
     for p in model

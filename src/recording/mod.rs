@@ -1,6 +1,6 @@
 //! A run saved as JSON, so any picture can be reproduced exactly.
 //!
-//! Format version 2: `{ "format": "stickyviz-recording", "version": 2, "app_version", "os",
+//! Format version 3: `{ "format": "stickyviz-recording", "version": 3, "app_version", "os",
 //! "kernel", "settings", "events", "summary" }`, whose reasons (why a side ended, what failed,
 //! why segments are missing) are typed facts. Version 1 held them as English sentences; such a
 //! file is upgraded once on load (`v1.rs`). A newer version is refused with a clear error.
@@ -12,7 +12,9 @@ use crate::config::Experiment;
 use crate::engine::Event;
 
 pub const FORMAT: &str = "stickyviz-recording";
-pub const VERSION: u32 = 2;
+/// 3: the events of issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`); a
+/// version-2 file reads as it is.
+pub const VERSION: u32 = 3;
 
 pub mod stream;
 mod v1;
@@ -166,7 +168,7 @@ mod tests {
     #[test]
     fn future_version_is_refused() {
         let r = Recording::new(Experiment::default(), vec![]);
-        let text = r.to_json().replace("\"version\":2", "\"version\":99");
+        let text = r.to_json().replace(&format!("\"version\":{VERSION}"), "\"version\":99");
         assert!(matches!(
             Recording::from_json(&text),
             Err(RecordingError::FutureVersion { found: 99 })

@@ -104,7 +104,9 @@ impl Field {
             | Setting::ReplySize
             | Setting::Connections
             | Setting::IdleMs
-            | Setting::ListenClients => Self::Count,
+            | Setting::ListenClients
+            | Setting::SendCall
+            | Setting::ReuseAddr => Self::Count,
         }
     }
 }
@@ -353,6 +355,7 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
             .on_hover_text(t(lang, S::CorkTip))
             .changed();
         ui.end_row();
+        changed.toggled |= super::send_close_controls::send_call_row_ui(ui, settings, lang);
         field_ui(
             ui,
             form,
@@ -445,6 +448,7 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
     link_ui(ui, settings, form, &mut changed, lang);
     section(ui, t(lang, S::Receiver));
     grid("receiver").show(ui, |ui| {
+        changed.toggled |= super::send_close_controls::reuse_addr_row_ui(ui, settings, lang);
         field_ui(
             ui,
             form,

@@ -129,6 +129,11 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
         n => tf(lang, S::StatWritesShort, &[&n]),
     };
     stat_ui(ui, big, s.writes.to_string(), &writes_label, s.short_writes > 0);
+    // bytes the program dropped itself (send()'s count ignored): said beside the short writes
+    if s.never_sent_bytes > 0 {
+        let value = crate::i18n::grouped(s.never_sent_bytes);
+        stat_ui(ui, big, value, t(lang, S::StatNeverSent), true);
+    }
     // "38/40" when the capture missed segments the kernel counted: never fewer without a word
     let gap = s.capture_gap().unwrap_or(0);
     let segments = match (s.segments_captured, gap) {

@@ -290,11 +290,16 @@ impl StickyApp {
             }
             ui.separator();
         }
+        // address-in-use: what the close and the restart did is the lesson; the lanes follow
+        if self.model.restart.is_some() {
+            super::restart_panel::restart_panel_ui(ui, &self.model, lang);
+            ui.separator();
+        }
         let model = roster::shown(&self.model, self.class.as_ref());
         let t_us = self.playback.t().unwrap_or(model.last_us);
         // on a large window the buffer comes first (it is the 粘包 picture); on a small one, or
         // under the roster, the lanes do, so they are on screen without scrolling
-        let gauge_first = !plan.compact && self.class.is_none();
+        let gauge_first = !plan.compact && self.class.is_none() && self.model.restart.is_none();
         if gauge_first {
             buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
         }
