@@ -75,7 +75,11 @@ fn main() -> ExitCode {
                 .unwrap_or(Interrupted { signal: 2 });
             eprintln!(
                 "{}",
-                stickyviz::i18n::tf(lang, S::CliInterrupted, &[&i.name(), &i.exit_code()])
+                stickyviz::i18n::tf(
+                    lang,
+                    S::CliInterrupted,
+                    &[("name", &i.name()), ("exit_code", &i.exit_code())]
+                )
             );
             ExitCode::from(i.exit_code())
         }
@@ -83,7 +87,11 @@ fn main() -> ExitCode {
             if let Some(f) = e.downcast_ref::<SessionFailed>() {
                 eprintln!(
                     "{error}: {}",
-                    stickyviz::i18n::tf(lang, S::CliSessionFailed, &[&f.decode_errors, &f.socket_errors])
+                    stickyviz::i18n::tf(
+                        lang,
+                        S::CliSessionFailed,
+                        &[("decode_errors", &f.decode_errors), ("socket_errors", &f.socket_errors)]
+                    )
                 );
             }
             ExitCode::FAILURE
@@ -111,7 +119,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
                 stickyviz::i18n::tf(
                     lang,
                     S::CliUnknownPreset,
-                    &[name, &stickyviz::presets::names().join(", ")]
+                    &[("name", name), ("allowed", &stickyviz::presets::names().join(", "))]
                 )
             );
             return ExitCode::from(2);
@@ -147,7 +155,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
                 eprintln!(
                     "{}: {}",
                     t(lang, S::CliError),
-                    stickyviz::i18n::tf(lang, S::OpenFailed, &[&path.display(), &e])
+                    stickyviz::i18n::tf(lang, S::OpenFailed, &[("path", &path.display()), ("error", &e)])
                 );
                 return ExitCode::from(2);
             }
@@ -159,7 +167,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
             eprintln!(
                 "{}: {}",
                 t(lang, S::CliError),
-                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e])
+                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[("error", &e)])
             );
             ExitCode::FAILURE
         }
@@ -182,7 +190,7 @@ fn open_listen_window(args: cli::ListenArgs, lang: Lang) -> ExitCode {
             eprintln!(
                 "{}: {}",
                 t(lang, S::CliError),
-                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e])
+                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[("error", &e)])
             );
             ExitCode::FAILURE
         }

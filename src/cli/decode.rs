@@ -128,9 +128,9 @@ fn decode_with_progress(
                 lang,
                 S::ProgressDecode,
                 &[
-                    &crate::export::units::bytes(done as u64),
-                    &total,
-                    &crate::export::units::grouped(frames as u64),
+                    ("bytes", &crate::export::units::bytes(done as u64)),
+                    ("total", &total),
+                    ("frames", &crate::export::units::grouped(frames as u64)),
                 ],
             ));
         }
@@ -146,7 +146,13 @@ fn decode_with_progress(
             tf(
                 lang,
                 S::CliFrameLine,
-                &[&frames.get(), &offset, &payload.len(), &total, &show_payload(payload)]
+                &[
+                    ("frame", &frames.get()),
+                    ("offset", &offset),
+                    ("bytes", &payload.len()),
+                    ("stream_bytes", &total),
+                    ("payload", &show_payload(payload))
+                ]
             )
         );
         frames.set(frames.get() + 1);
@@ -232,7 +238,11 @@ fn decode_with_progress(
     let _ = writeln!(
         text,
         "{}",
-        tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size])
+        tf(
+            lang,
+            S::CliDecodeSummary,
+            &[("frames", &frames), ("bytes", &bytes.len()), ("read_size", &read_size)]
+        )
     );
     DecodeReport { text, frames, failed }
 }

@@ -66,8 +66,12 @@ impl Cli {
     /// to every function that words something (no process-global language).
     pub fn lang(&self) -> Result<Lang, UsageError> {
         let lang = match &self.lang {
-            Some(name) => Lang::from_name(name)
-                .ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
+            Some(name) => Lang::from_name(name).ok_or_else(|| {
+                UsageError(format!(
+                    "--lang: {}",
+                    tf(Lang::En, S::CliUnknownLang, &[("name", name)])
+                ))
+            })?,
             None => Lang::from_env(),
         };
         Ok(lang)
@@ -207,7 +211,7 @@ impl LengthArgs {
                     return Err(UsageError(format!(
                         "--{}: {}",
                         Setting::LengthOrder.flag(),
-                        tf(lang, S::CliNotByteOrder, &[&v])
+                        tf(lang, S::CliNotByteOrder, &[("text", &v)])
                     )))
                 }
             };
@@ -235,9 +239,12 @@ impl UsageError {
 
 /// Parses a flag's number; the error names the flag and the allowed range.
 pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
-    v.trim()
-        .parse()
-        .map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
+    v.trim().parse().map_err(|_| {
+        UsageError(format!(
+            "--{flag}: {}",
+            tf(lang, S::CliNotNumber, &[("text", &v), ("allowed", &range)])
+        ))
+    })
 }
 
 /// A setting's number; a value that is not one is refused naming its flag, with the values the
@@ -251,7 +258,10 @@ fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!("--{flag}: {}", tf(lang, S::CliNotOnOff, &[&v])))),
+        _ => Err(UsageError(format!(
+            "--{flag}: {}",
+            tf(lang, S::CliNotOnOff, &[("text", &v)])
+        ))),
     }
 }
 
@@ -261,7 +271,11 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
         UsageError(format!(
             "--{}: {}",
             Setting::Framing.flag(),
-            tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])
+            tf(
+                lang,
+                S::CliUnknownFraming,
+                &[("text", &v), ("allowed", &names.join(", "))]
+            )
         ))
     })
 }
@@ -281,7 +295,11 @@ fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
         UsageError(format!(
             "--{}: {}",
             Setting::Size.flag(),
-            tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)])
+            tf(
+                lang,
+                S::CliNotNumber,
+                &[("text", &v), ("allowed", &Setting::Size.allowed(lang))]
+            )
         ))
     })
 }
@@ -410,7 +428,11 @@ pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> 
                 .ok_or_else(|| {
                     UsageError(format!(
                         "--preset: {}",
-                        tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")])
+                        tf(
+                            lang,
+                            S::CliUnknownPreset,
+                            &[("name", name), ("allowed", &presets::names().join(", "))]
+                        )
                     ))
                 })?
                 .experiment
@@ -530,7 +552,10 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
         let n = crate::export::pcapng::save(&packets, path)?;
-        eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
+        eprintln!(
+            "{}",
+            tf(lang, S::PacketsWritten, &[("count", &n), ("path", &path.display())])
+        );
     }
     let text = format!(
         "{}\n{}",
@@ -552,7 +577,7 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             w.finish(&model.summary)
                 .with_context(|| format!("cannot write {path}"))?;
             printed?;
-            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
+            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
         }
         None => out(&text)?,
     }

@@ -74,7 +74,7 @@ fn kind_of(out: &Path, lang: Lang) -> Result<Kind, UsageError> {
         Some("pcapng") => Ok(Kind::Pcapng),
         _ => Err(UsageError(format!(
             "--out: {}",
-            crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[&out.display()])
+            crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[("path", &out.display())])
         ))),
     }
 }
@@ -103,20 +103,24 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut progress = crate::cli::progress::Progress::new();
-    progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressLoad, &[&source]));
+    progress.steady(crate::i18n::tf(
+        lang,
+        crate::i18n::S::ProgressLoad,
+        &[("path", &source)],
+    ));
     let rec = Recording::load(&args.recording)?;
     if rec.summary.events_dropped_from_history > 0 {
         // the picture shows the history kept; say what it leaves out, as the window does
         progress.eprintln(&crate::i18n::tf(
             lang,
             crate::i18n::S::HistoryCapped,
-            &[&rec.summary.events_dropped_from_history],
+            &[("events", &rec.summary.events_dropped_from_history)],
         ));
     }
     progress.steady(crate::i18n::tf(
         lang,
         crate::i18n::S::ProgressDraw,
-        &[&args.out.display()],
+        &[("path", &args.out.display())],
     ));
     match kind {
         Kind::Svg => {
@@ -133,7 +137,11 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
             progress.clear();
             crate::cli::out(&format!(
                 "{}\n",
-                crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()])
+                crate::i18n::tf(
+                    lang,
+                    crate::i18n::S::PacketsWritten,
+                    &[("count", &n), ("path", &args.out.display())]
+                )
             ))?;
         }
     }

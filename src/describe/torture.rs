@@ -56,15 +56,19 @@ pub fn verdict(v: &Verdict, r: &Received, lang: Lang) -> String {
         Verdict::Pass if r.upper_cased => t(lang, S::TortureAnsweredUpper).into(),
         Verdict::Pass => t(lang, S::TortureAnsweredSame).into(),
         Verdict::NotApplicable => t(lang, S::TortureNoSuchPart).into(),
-        Verdict::Timeout { waited_ms } => tf(lang, S::TortureTimeout, &[waited_ms]),
-        Verdict::NotConcurrent { waited_ms } => tf(lang, S::TortureNotConcurrent, &[waited_ms]),
+        Verdict::Timeout { waited_ms } => tf(lang, S::TortureTimeout, &[("waited_ms", waited_ms)]),
+        Verdict::NotConcurrent { waited_ms } => tf(lang, S::TortureNotConcurrent, &[("waited_ms", waited_ms)]),
         Verdict::Closed => t(lang, S::TortureClosed).into(),
-        Verdict::Reset { error } => tf(lang, S::TortureReset, &[&error.words]),
-        Verdict::ConnectFailed { error } => tf(lang, S::TortureConnectFailed, &[&error.words]),
-        Verdict::SendFailed { error } => tf(lang, S::TortureSendFailed, &[&error.words]),
-        Verdict::RecvFailed { error } => tf(lang, S::TortureRecvFailed, &[&error.words]),
-        Verdict::BadReply { error } => tf(lang, S::TortureBadReply, &[&super::decode_error(error, lang)]),
-        Verdict::WrongPayload { frame } => tf(lang, S::TortureWrongPayload, &[&(frame + 1)]),
+        Verdict::Reset { error } => tf(lang, S::TortureReset, &[("error", &error.words)]),
+        Verdict::ConnectFailed { error } => tf(lang, S::TortureConnectFailed, &[("error", &error.words)]),
+        Verdict::SendFailed { error } => tf(lang, S::TortureSendFailed, &[("error", &error.words)]),
+        Verdict::RecvFailed { error } => tf(lang, S::TortureRecvFailed, &[("error", &error.words)]),
+        Verdict::BadReply { error } => tf(
+            lang,
+            S::TortureBadReply,
+            &[("error", &super::decode_error(error, lang))],
+        ),
+        Verdict::WrongPayload { frame } => tf(lang, S::TortureWrongPayload, &[("answer", &(frame + 1))]),
         Verdict::Stopped => t(lang, S::TortureStopped).into(),
     }
 }
@@ -73,13 +77,18 @@ pub fn verdict(v: &Verdict, r: &Received, lang: Lang) -> String {
 pub fn sent(s: &Sent, lang: Lang) -> String {
     let how = match (s.writes, s.pause_ms) {
         (1, _) => t(lang, S::TortureOneWrite).to_owned(),
-        (n, 0) => tf(lang, S::TortureWrites, &[&n]),
-        (n, ms) => tf(lang, S::TortureWritesApart, &[&n, &ms]),
+        (n, 0) => tf(lang, S::TortureWrites, &[("count", &n)]),
+        (n, ms) => tf(lang, S::TortureWritesApart, &[("count", &n), ("ms", &ms)]),
     };
     tf(
         lang,
         S::TortureSent,
-        &[&grouped(s.bytes), &how, &s.frames, &preview(&s.preview, s.bytes)],
+        &[
+            ("bytes", &grouped(s.bytes)),
+            ("how", &how),
+            ("frames", &s.frames),
+            ("preview", &preview(&s.preview, s.bytes)),
+        ],
     )
 }
 
@@ -91,7 +100,11 @@ pub fn received(r: &Received, lang: Lang) -> String {
     tf(
         lang,
         S::TortureReceived,
-        &[&grouped(r.bytes), &r.frames, &preview(&r.preview, r.bytes)],
+        &[
+            ("bytes", &grouped(r.bytes)),
+            ("frames", &r.frames),
+            ("preview", &preview(&r.preview, r.bytes)),
+        ],
     )
 }
 

@@ -276,7 +276,11 @@ impl StickyApp {
     pub fn open_recording(&mut self, path: &Path) {
         match Recording::load(path) {
             Ok(rec) => self.show_named_recording(&rec, &file_name(path)),
-            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&file_name(path), &e])),
+            Err(e) => self.file_error(tf(
+                self.prefs.lang,
+                S::OpenFailed,
+                &[("path", &file_name(path)), ("error", &e)],
+            )),
         }
     }
 
@@ -301,14 +305,14 @@ impl StickyApp {
                     lang,
                     S::TempRecordingFailed,
                     &[
-                        &temp.path.display(),
-                        e,
-                        &crate::i18n::grouped(self.recorded.max_kept as u64),
+                        ("path", &temp.path.display()),
+                        ("error", e),
+                        ("max", &crate::i18n::grouped(self.recorded.max_kept as u64)),
                     ],
                 ));
             }
             return match copy_recording(&temp.path, path) {
-                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
+                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
                 Err(e) => self.file_error(e.to_string()),
             };
         }
@@ -316,11 +320,11 @@ impl StickyApp {
             return self.file_error(tf(
                 lang,
                 S::TooBigToSave,
-                &[&crate::i18n::grouped(self.recorded.max_kept as u64)],
+                &[("max", &crate::i18n::grouped(self.recorded.max_kept as u64))],
             ));
         }
         match self.recorded.to_recording().save(path) {
-            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
+            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
             Err(e) => self.file_error(e.to_string()),
         }
     }
@@ -342,7 +346,7 @@ impl StickyApp {
             ..RenderOptions::default()
         };
         match std::fs::write(path, crate::export::svg::render_model(&self.model, &opts)) {
-            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
+            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
             Err(e) => self.file_error(format!("cannot write {}: {e}", path.display())),
         }
     }
@@ -401,7 +405,7 @@ impl StickyApp {
                 self.show_named_recording(&rec, &name);
                 self.files.path = path.display().to_string();
             }
-            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&name, &e])),
+            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[("path", &name), ("error", &e)])),
         }
     }
 
@@ -426,7 +430,7 @@ impl StickyApp {
             FileAction::ExportPcapng => {
                 let target = path.with_extension("pcapng");
                 match crate::export::pcapng::save(&self.recorded.events, &target) {
-                    Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&target.display()])),
+                    Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &target.display())])),
                     Err(e) => self.file_error(e.to_string()),
                 }
             }
@@ -489,14 +493,14 @@ impl StickyApp {
                 why_no_packets.is_none() && !self.is_running(),
             );
             let pcap = match &why_no_packets {
-                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
+                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[("why", why)])),
                 None => pcap.on_hover_text(t(lang, S::ExportPcapngTip)),
             };
             if pcap.clicked() {
                 action = Some(FileAction::ExportPcapng);
             }
             if let Some(why) = &why_no_packets {
-                ui.weak(tf(lang, S::PcapngUnavailable, &[why]));
+                ui.weak(tf(lang, S::PcapngUnavailable, &[("why", why)]));
             }
             if ui
                 .button(t(lang, S::CopyText))
@@ -536,13 +540,22 @@ impl StickyApp {
                 tf(
                     lang,
                     S::ReplayBannerNoName,
-                    &[&info.app_version, &info.os, &info.kernel],
+                    &[
+                        ("app_version", &info.app_version),
+                        ("os", &info.os),
+                        ("kernel", &info.kernel),
+                    ],
                 )
             } else {
                 tf(
                     lang,
                     S::ReplayBanner,
-                    &[&info.source, &info.app_version, &info.os, &info.kernel],
+                    &[
+                        ("source", &info.source),
+                        ("app_version", &info.app_version),
+                        ("os", &info.os),
+                        ("kernel", &info.kernel),
+                    ],
                 )
             };
             let mut rerun = false;

@@ -49,7 +49,14 @@ pub fn start_listening(
     match peer::start_listen(on, opts, Some(Arc::new(move || ctx.request_repaint()))) {
         Ok(l) => {
             let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
-            eprintln!("{}", tf(app.prefs.lang, S::PeerListening, &[&proto, &l.bound]));
+            eprintln!(
+                "{}",
+                tf(
+                    app.prefs.lang,
+                    S::PeerListening,
+                    &[("proto", &proto), ("bound", &l.bound)]
+                )
+            );
             app.form = Form::from_settings(&l.experiment);
             app.prefs.settings = l.experiment;
             app.prefs.preset = None;

@@ -189,7 +189,11 @@ impl StickyApp {
             self.files.error = Some(tf(
                 self.lang(),
                 S::TempRecordingFailed,
-                &[&path.display(), &why, &crate::i18n::grouped(self.files.max_kept as u64)],
+                &[
+                    ("path", &path.display()),
+                    ("error", &why),
+                    ("max", &crate::i18n::grouped(self.files.max_kept as u64)),
+                ],
             ));
         }
         let ctx = ctx.clone();

@@ -111,7 +111,11 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
             big(ui, &view.bound);
             ui.colored_label(
                 theme::warn(dark),
-                tf(lang, S::ClassLoopbackOnly, &[&view.bound.ip(), &view.bound.port()]),
+                tf(
+                    lang,
+                    S::ClassLoopbackOnly,
+                    &[("ip", &view.bound.ip()), ("port", &view.bound.port())],
+                ),
             );
             return;
         }
@@ -122,7 +126,7 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
             }
             Ok(addrs) => {
                 for a in addrs {
-                    big(ui, a).on_hover_text(tf(lang, S::ClassAddrHelp, &[&view.bound]));
+                    big(ui, a).on_hover_text(tf(lang, S::ClassAddrHelp, &[("bound", &view.bound)]));
                 }
             }
             Err(e) => {
@@ -151,7 +155,7 @@ pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang, r
             totals.connected_now
         ));
         if let Some(r) = rows.iter().find(|r| r.lane == Some(view.shown)) {
-            ui.label(RichText::new(tf(lang, S::RosterShowing, &[&r.peer])).strong());
+            ui.label(RichText::new(tf(lang, S::RosterShowing, &[("peer", &r.peer)])).strong());
         }
     });
     if rows.is_empty() {
@@ -235,10 +239,11 @@ fn row_ui(ui: &mut Ui, r: &RosterRow, shown: u32, lang: Lang) -> Option<u32> {
         }
         let resp = match r.lane {
             Some(_) => ui.selectable_label(selected, rich),
-            None => {
-                ui.label(rich)
-                    .on_hover_text(tf(lang, S::RosterNoStream, &[&(crate::config::MAX_LISTEN_LANES + 1)]))
-            }
+            None => ui.label(rich).on_hover_text(tf(
+                lang,
+                S::RosterNoStream,
+                &[("streams", &(crate::config::MAX_LISTEN_LANES + 1))],
+            )),
         };
         let resp = match col {
             Column::Merged | Column::Split if r.cuts.is_none() => resp.on_hover_text(t(lang, S::RosterNotRecorded)),

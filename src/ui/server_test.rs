@@ -71,7 +71,7 @@ impl ServerTest {
         let target = match parse_target(&self.address) {
             Some(a) => a,
             None => {
-                self.error = Some(tf(lang, S::ServerTestBadAddress, &[&self.address]));
+                self.error = Some(tf(lang, S::ServerTestBadAddress, &[("address", &self.address)]));
                 return;
             }
         };
@@ -161,7 +161,14 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
         return;
     }
     let passed = st.reports.iter().filter(|r| r.verdict.passed()).count();
-    ui.label(RichText::new(tf(lang, S::TortureSummary, &[&passed, &Scenario::ALL.len()])).strong());
+    ui.label(
+        RichText::new(tf(
+            lang,
+            S::TortureSummary,
+            &[("passed", &passed), ("total", &Scenario::ALL.len())],
+        ))
+        .strong(),
+    );
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("server_test_report")
             .striped(true)
