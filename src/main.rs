@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     match cli::main(cli, lang, png_renderer()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("{error}: {e}");
+            eprintln!("{error}: {}", cli::error_text(&e, lang));
             ExitCode::from(2)
         }
         Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
@@ -97,7 +97,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("{error}: {e:#}");
+            eprintln!("{error}: {}", cli::error_text(&e, lang));
             ExitCode::FAILURE
         }
     }
@@ -155,7 +155,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
                 eprintln!(
                     "{}: {}",
                     t(lang, S::CliError),
-                    stickyviz::i18n::tf(lang, S::OpenFailed, &[("path", &path.display()), ("error", &e)])
+                    stickyviz::describe::open_failed(&path.display().to_string(), &e, lang)
                 );
                 return ExitCode::from(2);
             }
@@ -207,7 +207,11 @@ fn png_renderer() -> Option<cli::render::PngRenderer> {
         opts: &stickyviz::export::options::RenderOptions,
         out: &std::path::Path,
     ) -> anyhow::Result<()> {
-        Ok(stickyviz::ui::render::render_png(rec, source, opts, out)?)
+        // a file that cannot be written is a typed failure the command line words
+        stickyviz::ui::render::render_png(rec, source, opts, out).map_err(|e| match e {
+            stickyviz::ui::render::RenderError::Write(f) => anyhow::Error::new(f),
+            e => anyhow::Error::new(e),
+        })
     }
     Some(draw)
 }

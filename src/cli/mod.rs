@@ -237,6 +237,45 @@ impl UsageError {
     }
 }
 
+/// An error of a subcommand in `lang`: each typed failure in the chain (a run that could not
+/// start, a file, a recording, a pcapng) worded by `describe`, the OS's message quoted once;
+/// the CLI's own contexts are table words already. Chained as `context: cause`.
+pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
+    use crate::engine::{EngineError, FileFailure, FileOp, FileTarget, PcapngError};
+    use crate::recording::RecordingError;
+    let words = |c: &(dyn std::error::Error + 'static)| {
+        if let Some(e) = c.downcast_ref::<EngineError>() {
+            crate::describe::engine_error(e, lang)
+        } else if let Some(e) = c.downcast_ref::<crate::engine::peer::ListenError>() {
+            crate::describe::listen_error(e, lang)
+        } else if let Some(e) = c.downcast_ref::<RecordingError>() {
+            crate::describe::recording_error(e, lang)
+        } else if let Some(e) = c.downcast_ref::<FileFailure>() {
+            crate::describe::file_failure(e, lang)
+        } else if let Some(e) = c.downcast_ref::<PcapngError>() {
+            crate::describe::pcapng_error(e, lang)
+        } else if let Some(e) = c.downcast_ref::<std::io::Error>() {
+            // the CLI's only bare I/O is printing its report
+            crate::describe::file_failure(&FileFailure::std(FileOp::Write, FileTarget::Stdout, e), lang)
+        } else {
+            c.to_string()
+        }
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for (i, c) in e.chain().enumerate() {
+        match c.downcast_ref::<std::io::Error>() {
+            // below a context of ours, a bare OS error is only quoted
+            Some(io) if i > 0 => parts.push(crate::describe::os_error(&io.into(), lang)),
+            _ => parts.push(words(c)),
+        }
+        // a typed failure holds its causes already: its words are the whole story
+        if !parts.last().is_some_and(|p| *p == c.to_string()) {
+            break;
+        }
+    }
+    parts.join(": ")
+}
+
 /// Parses a flag's number; the error names the flag and the allowed range.
 pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
     v.trim().parse().map_err(|_| {
@@ -516,7 +555,10 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             ))
             .into());
         }
-        Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
+        Err(e) => {
+            let why = crate::describe::engine_error(&e, lang);
+            return Err(anyhow::Error::msg(format!("{}: {why}", t(lang, S::CliCannotStart))));
+        }
     };
     // Events are folded as they come (the same capped `Model` as the window's) and streamed to
     // the recording: memory stays bounded however long the run (docs/performance.md).
@@ -545,7 +587,9 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     });
     progress.clear();
     let json = match (json, write_error) {
-        (Some((_, path)), Some(e)) => return Err(anyhow::Error::new(e).context(format!("cannot write {path}"))),
+        (Some((_, path)), Some(e)) => {
+            return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), &e).into())
+        }
         (json, None) => json,
         (None, Some(_)) => None,
     };
@@ -566,16 +610,19 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     match json {
         Some((w, path)) if path == "-" => {
             eprint!("{text}");
-            w.finish(&model.summary)
-                .context("cannot write the recording to stdout")?;
+            w.finish(&model.summary).map_err(|e| {
+                crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+            })?;
             let mut out = std::io::stdout().lock();
             out.write_all(b"\n")?;
             out.flush()?;
         }
         Some((w, path)) => {
             let printed = out(&text);
-            w.finish(&model.summary)
-                .with_context(|| format!("cannot write {path}"))?;
+            w.finish(&model.summary).map_err(crate::engine::FileFailure::on(
+                crate::engine::FileOp::Write,
+                path.as_ref(),
+            ))?;
             printed?;
             out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
         }

@@ -214,7 +214,11 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
                 t(lang, S::ClassConnectTo),
                 addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join("  ")
             ),
-            Err(e) => eprintln!("{}: {e}", t(lang, S::ClassNoAddrs)),
+            Err(e) => eprintln!(
+                "{}: {}",
+                t(lang, S::ClassNoAddrs),
+                crate::describe::os_error(&(&e).into(), lang)
+            ),
         }
     }
     Ok((l.run, l.experiment, l.bound))
@@ -223,7 +227,7 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
 /// `listen --headless`.
 pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     if !args.headless {
-        return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
+        return Err(UsageError(t(lang, S::CliListenNeedsHeadless).into()).into());
     }
     check_width(args.width, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
@@ -321,8 +325,8 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         return crate::cli::torture::torture(target, &exp, lang);
     }
     let (run, replies) = match (&args.tcp, &args.udp) {
-        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None).context("cannot send")?,
-        (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None).context("cannot send")?,
+        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None)?,
+        (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None)?,
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
@@ -465,8 +469,10 @@ fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>, l
         }
         Some(path) => {
             let printed = crate::cli::out(text);
-            std::fs::write(path, Recording::new(exp, events).to_json())
-                .with_context(|| format!("cannot write {path}"))?;
+            std::fs::write(path, Recording::new(exp, events).to_json()).map_err(crate::engine::FileFailure::on(
+                crate::engine::FileOp::Write,
+                path.as_ref(),
+            ))?;
             printed?;
             crate::cli::out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
         }

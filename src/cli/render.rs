@@ -129,9 +129,10 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
             if let Some(i) = crate::cli::stop::interrupted() {
                 return Err(i.into());
             }
-            std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
+            std::fs::write(&args.out, svg)
+                .map_err(crate::engine::FileFailure::on(crate::engine::FileOp::Write, &args.out))?;
         }
-        Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out)?,
+        Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
             let n = crate::export::pcapng::save(&rec.events, &args.out)?;
             progress.clear();
@@ -153,14 +154,20 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
 /// `ui::render::render_png_file`, handed in by `main` so the command line needs no window code).
 pub type PngRenderer = fn(&Recording, &str, &RenderOptions, &Path) -> Result<()>;
 
-fn png(renderer: Option<PngRenderer>, rec: &Recording, source: &str, opts: &RenderOptions, out: &Path) -> Result<()> {
+fn png(
+    renderer: Option<PngRenderer>,
+    rec: &Recording,
+    source: &str,
+    opts: &RenderOptions,
+    out: &Path,
+    lang: Lang,
+) -> Result<()> {
     match renderer {
         Some(draw) => draw(rec, source, opts, out),
-        None => Err(UsageError(
-            "--out: PNG needs the window, and this build has no GUI (built without the `gui` feature); \
-             write an .svg instead, or build with the default features"
-                .into(),
-        )
+        None => Err(UsageError(format!(
+            "--out: {}",
+            crate::i18n::t(lang, crate::i18n::S::CliPngNeedsGui)
+        ))
         .into()),
     }
 }

@@ -17,10 +17,10 @@ use crate::i18n::{grouped, range_text, t, tf, Lang, S};
 pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
     use CaptureUnavailable as C;
     match why {
-        C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[("error", &error.words)]),
-        C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[("error", &error.words)]),
-        C::Setup { error } => tf(lang, S::CapSetup, &[("error", &error.words)]),
-        C::TimestampsRefused { error } => tf(lang, S::CapTimestampsRefused, &[("error", &error.words)]),
+        C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[("error", &os_error(error, lang))]),
+        C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[("error", &os_error(error, lang))]),
+        C::Setup { error } => tf(lang, S::CapSetup, &[("error", &os_error(error, lang))]),
+        C::TimestampsRefused { error } => tf(lang, S::CapTimestampsRefused, &[("error", &os_error(error, lang))]),
         C::NoKernelTimestamps => t(lang, S::CapNoKernelTimestamps).into(),
         C::OnlyLoopback => t(lang, S::CapOnlyLoopback).into(),
         C::ManyClients => t(lang, S::CapManyClients).into(),
@@ -58,23 +58,25 @@ pub fn fault(f: &Fault, lang: Lang) -> String {
         Fault::CallFailed {
             call: Call::SpawnThread,
             error,
-        } => tf(lang, S::FaultThread, &[("error", &error.words)]),
-        Fault::CallFailed { call: c, error } => {
-            tf(lang, S::SysFailed, &[("call", &call(c, lang)), ("error", &error.words)])
-        }
-        Fault::PeerGone { error } => error.words.clone(),
+        } => tf(lang, S::FaultThread, &[("error", &os_error(error, lang))]),
+        Fault::CallFailed { call: c, error } => tf(
+            lang,
+            S::SysFailed,
+            &[("call", &call(c, lang)), ("error", &os_error(error, lang))],
+        ),
+        Fault::PeerGone { error } => os_error(error, lang),
         Fault::HandshakeRefused => t(lang, S::HsRefused).into(),
         Fault::HandshakeRefusedShort => t(lang, S::HsRefusedShort).into(),
         Fault::ClientClosedInHandshake => t(lang, S::HsClientClosed).into(),
         Fault::ServerClosedBeforeChallenge => t(lang, S::HsServerClosed).into(),
         Fault::ServerClosedBeforeReply => t(lang, S::EchoServerClosed).into(),
         Fault::ClosedBadHeader => t(lang, S::ListenClosedBadHeader).into(),
-        Fault::NoRandom { error } => tf(lang, S::FaultNoRandom, &[("error", &error.words)]),
+        Fault::NoRandom { error } => tf(lang, S::FaultNoRandom, &[("error", &os_error(error, lang))]),
         Fault::HandshakeUnframed { framing } => tf(lang, S::FaultUnframed, &[("framing", framing)]),
         Fault::DatagramNotSent { msg, error } => tf(
             lang,
             S::FaultDatagramNotSent,
-            &[("msg", &msg.0), ("error", &error.words)],
+            &[("msg", &msg.0), ("error", &os_error(error, lang))],
         ),
         Fault::CaptureCapped { max } => tf(lang, S::FaultCaptureCapped, &[("max", max)]),
         Fault::Panicked {
@@ -97,15 +99,6 @@ fn exit_status(status: Option<i32>, lang: Lang) -> String {
     match status {
         Some(code) => tf(lang, S::LinkExitStatus, &[("code", &code)]),
         None => t(lang, S::LinkNoStatus).into(),
-    }
-}
-
-/// Why a run could not start: a setting or a link in words; a socket's error as Rust prints it.
-pub fn engine_error(e: &crate::engine::EngineError, lang: Lang) -> String {
-    match e {
-        crate::engine::EngineError::Setting(err) => setting_error(err, lang),
-        crate::engine::EngineError::Link(failure) => link_failure(failure, lang),
-        other => other.to_string(),
     }
 }
 
@@ -135,7 +128,7 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
             tf(
                 lang,
                 S::LinkRefused,
-                &[("step", &step), ("error", &error.words), ("how", &how)],
+                &[("step", &step), ("error", &os_error(error, lang)), ("how", &how)],
             )
         }
         LinkFailure::ToolMissing { tool } => tf(lang, S::LinkToolMissing, &[("tool", tool)]),
@@ -156,7 +149,7 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
         LinkFailure::ChildFailed { status, error } => {
             let why = error
                 .as_ref()
-                .map_or_else(|| exit_status(*status, lang), |e| e.words.clone());
+                .map_or_else(|| exit_status(*status, lang), |e| os_error(e, lang));
             tf(lang, S::LinkChildFailed, &[("why", &why)])
         }
     }
@@ -446,7 +439,11 @@ pub fn client_report(c: &ClientRec, lang: Lang) -> String {
         O::Reset {
             error,
             unfinished: None,
-        } => tf(lang, S::ClientReset, &[("bytes", &c.bytes), ("error", &error.words)]),
+        } => tf(
+            lang,
+            S::ClientReset,
+            &[("bytes", &c.bytes), ("error", &os_error(error, lang))],
+        ),
         O::Reset {
             error,
             unfinished: Some(cut),
@@ -455,7 +452,7 @@ pub fn client_report(c: &ClientRec, lang: Lang) -> String {
             S::ClientResetMidFrame,
             &[
                 ("bytes", &c.bytes),
-                ("error", &error.words),
+                ("error", &os_error(error, lang)),
                 ("cut", &decode_error(cut, lang)),
             ],
         ),
@@ -627,6 +624,12 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
     };
     tf(lang, S::Violation, &[("what", &what)])
 }
+
+mod failure;
+pub use failure::{
+    engine_error, file_failure, listen_error, no_packets, open_failed, os_error, pcapng_error, recording_error,
+    setup_call,
+};
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! "Test your server" in words: each scenario's name and what its cut simulates, and one line
 //! per result saying what was sent, what came back and, on a failure, what the server did.
 
+use super::os_error;
 use crate::engine::torture::{Received, Scenario, ScenarioReport, Sent, Verdict};
 use crate::i18n::{grouped, t, tf, Lang, S};
 
@@ -59,10 +60,10 @@ pub fn verdict(v: &Verdict, r: &Received, lang: Lang) -> String {
         Verdict::Timeout { waited_ms } => tf(lang, S::TortureTimeout, &[("waited_ms", waited_ms)]),
         Verdict::NotConcurrent { waited_ms } => tf(lang, S::TortureNotConcurrent, &[("waited_ms", waited_ms)]),
         Verdict::Closed => t(lang, S::TortureClosed).into(),
-        Verdict::Reset { error } => tf(lang, S::TortureReset, &[("error", &error.words)]),
-        Verdict::ConnectFailed { error } => tf(lang, S::TortureConnectFailed, &[("error", &error.words)]),
-        Verdict::SendFailed { error } => tf(lang, S::TortureSendFailed, &[("error", &error.words)]),
-        Verdict::RecvFailed { error } => tf(lang, S::TortureRecvFailed, &[("error", &error.words)]),
+        Verdict::Reset { error } => tf(lang, S::TortureReset, &[("error", &os_error(error, lang))]),
+        Verdict::ConnectFailed { error } => tf(lang, S::TortureConnectFailed, &[("error", &os_error(error, lang))]),
+        Verdict::SendFailed { error } => tf(lang, S::TortureSendFailed, &[("error", &os_error(error, lang))]),
+        Verdict::RecvFailed { error } => tf(lang, S::TortureRecvFailed, &[("error", &os_error(error, lang))]),
         Verdict::BadReply { error } => tf(
             lang,
             S::TortureBadReply,

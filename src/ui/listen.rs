@@ -69,9 +69,9 @@ pub fn start_listening(
             Ok(l.bound)
         }
         Err(e) => {
-            let e = anyhow::Error::from(e);
-            app.start_error = Some(format!("{e:#}"));
-            Err(e)
+            let words = crate::describe::listen_error(&e, app.prefs.lang);
+            app.start_error = Some(words.clone());
+            Err(anyhow::Error::msg(words))
         }
     }
 }

@@ -191,7 +191,7 @@ impl StickyApp {
                 S::TempRecordingFailed,
                 &[
                     ("path", &path.display()),
-                    ("error", &why),
+                    ("error", &crate::describe::os_error(&why, self.lang())),
                     ("max", &crate::i18n::grouped(self.files.max_kept as u64)),
                 ],
             ));

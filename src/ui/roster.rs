@@ -56,7 +56,7 @@ pub struct ClassView {
     pub bound: SocketAddr,
     /// Where other machines reach it (see [`crate::engine::peer::reachable_addrs`]); an error
     /// listing the interfaces is kept as its words.
-    pub reachable: Result<Vec<SocketAddr>, String>,
+    pub reachable: Result<Vec<SocketAddr>, crate::engine::OsError>,
     pub sort: Column,
     pub descending: bool,
     /// The lane whose stream the main timeline shows (0 = the first client to send).
@@ -65,7 +65,7 @@ pub struct ClassView {
 
 impl ClassView {
     pub fn new(bound: SocketAddr) -> Self {
-        let reachable = crate::engine::peer::reachable_addrs(bound).map_err(|e| e.to_string());
+        let reachable = crate::engine::peer::reachable_addrs(bound).map_err(|e| (&e).into());
         Self {
             bound,
             reachable,
@@ -131,7 +131,8 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
             }
             Err(e) => {
                 big(ui, &view.bound);
-                ui.colored_label(theme::warn(dark), e.as_str());
+                let why = crate::describe::os_error(e, lang);
+                ui.colored_label(theme::warn(dark), format!("{}: {why}", t(lang, S::ClassNoAddrs)));
             }
         }
     });

@@ -84,7 +84,10 @@ impl ServerTest {
         let ctx = ctx.clone();
         match start_torture(opts, Some(std::sync::Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => self.run = Some(run),
-            Err(e) => self.error = Some(format!("{}: {e}", t(lang, S::CliError))),
+            Err(e) => {
+                let os = crate::describe::os_error(&(&e).into(), lang);
+                self.error = Some(tf(lang, S::FaultThread, &[("error", &os)]));
+            }
         }
     }
 
