@@ -223,7 +223,7 @@ fn export_pcapng_writes_the_captured_packets() {
     let rec = Recording::load(&docs).expect("docs recording");
     if let Some(why) = stickyviz::export::pcapng::why_unavailable(&rec.events) {
         // the test above covers the refusal
-        println!("skipped: docs/recordings/slow-reader.json was recorded without a capture: {why}");
+        println!("skipped: docs/recordings/slow-reader.json was recorded without a capture: {why:?}");
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");

@@ -105,7 +105,11 @@ pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageEr
             .map_err(|e| {
                 UsageError(format!(
                     "--{flag}: {}",
-                    tf(lang, S::PeerBadAddr, &[("text", &v), ("error", &e)])
+                    tf(
+                        lang,
+                        S::PeerBadAddr,
+                        &[("text", &v), ("error", &crate::describe::os_error(&(&e).into(), lang))]
+                    )
                 ))
             })?
             .next()

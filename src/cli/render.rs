@@ -108,7 +108,14 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         crate::i18n::S::ProgressLoad,
         &[("path", &source)],
     ));
-    let rec = Recording::load(&args.recording)?;
+    // a file that is not a recording is named, as the window names it
+    let rec = Recording::load(&args.recording).map_err(|e| {
+        anyhow::Error::msg(crate::describe::open_failed(
+            &args.recording.display().to_string(),
+            &e,
+            lang,
+        ))
+    })?;
     if rec.summary.events_dropped_from_history > 0 {
         // the picture shows the history kept; say what it leaves out, as the window does
         progress.eprintln(&crate::i18n::tf(
