@@ -901,7 +901,7 @@ pub fn fill(template: &str, args: &[Arg]) -> String {
     out
 }
 
-/// `t` then `fill`: `tf(lang, S::PeerListening, &[("proto", &"TCP"), ("addr", &addr)])`.
+/// `t` then `fill`: `tf(lang, S::PeerListening, &[("proto", &"tcp"), ("bound", &addr)])`.
 pub fn tf(lang: Lang, key: S, args: &[Arg]) -> String {
     fill(t(lang, key), args)
 }
