@@ -210,7 +210,13 @@ fn png_renderer() -> Option<cli::render::PngRenderer> {
         // a file that cannot be written is a typed failure the command line words
         stickyviz::ui::render::render_png(rec, source, opts, out).map_err(|e| match e {
             stickyviz::ui::render::RenderError::Write(f) => anyhow::Error::new(f),
-            e => anyhow::Error::new(e),
+            stickyviz::ui::render::RenderError::Gpu(words) => {
+                let lang = match opts.lang {
+                    stickyviz::export::options::RenderLang::Zh => Lang::Zh,
+                    stickyviz::export::options::RenderLang::En => Lang::En,
+                };
+                anyhow::Error::msg(stickyviz::i18n::tf(lang, S::RenderGpuFailed, &[("error", &words)]))
+            }
         })
     }
     Some(draw)

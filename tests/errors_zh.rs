@@ -176,3 +176,28 @@ fn a_peer_that_resets_is_said_in_chinese() {
         assert_zh_only("send to a resetting peer", l);
     }
 }
+
+/// `user.max_user_namespaces` and `user.max_net_namespaces` set to 0 inside a user namespace
+/// of our own (as tests/link.rs does): the kernel refuses the link's namespace for real.
+#[test]
+fn a_refused_link_is_said_in_chinese() {
+    let script = format!(
+        "echo 0 > /proc/sys/user/max_user_namespaces && echo 0 > /proc/sys/user/max_net_namespaces || exit 99; \
+         '{BIN}' --lang zh run --preset real-mss"
+    );
+    let out = match Command::new("unshare").args(["-U", "-r", "sh", "-c", &script]).output() {
+        Ok(o) if o.status.code() != Some(99) && !String::from_utf8_lossy(&o.stderr).contains("unshare failed") => o,
+        Ok(o) => {
+            return eprintln!(
+                "skipped: no user namespace here: {}",
+                String::from_utf8_lossy(&o.stderr)
+            )
+        }
+        Err(e) => return eprintln!("skipped: no unshare(1): {e}"),
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let line = err.lines().find(|l| l.starts_with("错误")).expect("an error line");
+    assert_zh_only("refused link", line);
+    assert!(line.contains("--link"), "names the flag: {line}");
+}

@@ -269,7 +269,7 @@ pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
             _ => parts.push(words(c)),
         }
         // a typed failure holds its causes already: its words are the whole story
-        if !parts.last().is_some_and(|p| *p == c.to_string()) {
+        if parts.last().is_none_or(|p| *p != c.to_string()) {
             break;
         }
     }
@@ -542,7 +542,16 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         )),
         Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
     }
-    .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
+    .map(|(out, path)| {
+        RecordingWriter::begin(out, &exp, args.preset.as_deref())
+            .map(|w| (w, path.clone()))
+            .map_err(|e| match path.as_str() {
+                "-" => {
+                    crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+                }
+                p => crate::engine::FileFailure::new(crate::engine::FileOp::Write, p.as_ref(), &e),
+            })
+    })
     .transpose()?;
     let run = match Run::start(&exp, None) {
         Ok(run) => run,

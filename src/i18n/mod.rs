@@ -822,6 +822,7 @@ strings! {
     PcapNoSegments => ("the run captured no TCP data segments", "这次运行没有抓到 TCP 数据报文段"),
     CliListenNeedsHeadless => ("this build opens no window for listen; add --headless", "这个版本不能为 listen 打开窗口；请加上 --headless"),
     CliPngNeedsGui => ("PNG needs the window, and this build has no GUI (built without the `gui` feature); write an .svg instead, or build with the default features", "PNG 需要窗口，而这个版本没有图形界面（编译时没开 `gui` 特性）；请改写 .svg，或用默认特性编译"),
+    RenderGpuFailed => ("the renderer failed: “{error}” (is Mesa's Vulkan/GL driver installed? e.g. apt install mesa-vulkan-drivers)", "渲染器出错：“{error}”（装了 Mesa 的 Vulkan/GL 驱动吗？例如 apt install mesa-vulkan-drivers）"),
     DecodeInputTooBig => ("the input is larger than {max} bytes; decode a smaller piece of it", "输入超过 {max} 字节；请解码其中较小的一段"),
 }
 
