@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod decode;
 pub mod echo;
+mod failure;
 pub mod help;
 pub mod peer;
 pub mod progress;
@@ -28,6 +29,7 @@ use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
 use crate::recording::stream::{Output, RecordingWriter};
+pub use failure::error_text;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -235,45 +237,6 @@ impl UsageError {
             crate::describe::setting_problem(&e.problem, lang)
         ))
     }
-}
-
-/// An error of a subcommand in `lang`: each typed failure in the chain (a run that could not
-/// start, a file, a recording, a pcapng) worded by `describe`, the OS's message quoted once;
-/// the CLI's own contexts are table words already. Chained as `context: cause`.
-pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
-    use crate::engine::{EngineError, FileFailure, FileOp, FileTarget, PcapngError};
-    use crate::recording::RecordingError;
-    let words = |c: &(dyn std::error::Error + 'static)| {
-        if let Some(e) = c.downcast_ref::<EngineError>() {
-            crate::describe::engine_error(e, lang)
-        } else if let Some(e) = c.downcast_ref::<crate::engine::peer::ListenError>() {
-            crate::describe::listen_error(e, lang)
-        } else if let Some(e) = c.downcast_ref::<RecordingError>() {
-            crate::describe::recording_error(e, lang)
-        } else if let Some(e) = c.downcast_ref::<FileFailure>() {
-            crate::describe::file_failure(e, lang)
-        } else if let Some(e) = c.downcast_ref::<PcapngError>() {
-            crate::describe::pcapng_error(e, lang)
-        } else if let Some(e) = c.downcast_ref::<std::io::Error>() {
-            // the CLI's only bare I/O is printing its report
-            crate::describe::file_failure(&FileFailure::std(FileOp::Write, FileTarget::Stdout, e), lang)
-        } else {
-            c.to_string()
-        }
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for (i, c) in e.chain().enumerate() {
-        match c.downcast_ref::<std::io::Error>() {
-            // below a context of ours, a bare OS error is only quoted
-            Some(io) if i > 0 => parts.push(crate::describe::os_error(&io.into(), lang)),
-            _ => parts.push(words(c)),
-        }
-        // a typed failure holds its causes already: its words are the whole story
-        if parts.last().is_none_or(|p| *p != c.to_string()) {
-            break;
-        }
-    }
-    parts.join(": ")
 }
 
 /// Parses a flag's number; the error names the flag and the allowed range.
