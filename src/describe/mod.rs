@@ -142,7 +142,7 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
             &[
                 ("command", command),
                 ("status", &exit_status(*status, lang)),
-                ("output", output),
+                ("output", &output.trim()),
             ],
         ),
         LinkFailure::NetemMissing => t(lang, S::LinkNetemMissing).into(),
