@@ -228,7 +228,7 @@ fn export_pcapng_writes_the_captured_packets() {
         // the test above covers the refusal
         skip::skip(
             skip::Missing::Privilege,
-            format!("docs/recordings/slow-reader.json was recorded without a capture: {why}"),
+            format!("docs/recordings/slow-reader.json was recorded without a capture: {why:?}"),
         );
         return;
     }

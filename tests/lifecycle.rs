@@ -33,9 +33,6 @@ use stickyviz::framing::{DecodeError, FramingMode};
 use stickyviz::presets;
 
 const CYCLES: usize = 500;
-/// Only a guard against a hang: Stop must return and join every thread (asserted in `cycle`);
-/// how fast it does so is measured, printed and never asserted (the machine may be loaded).
-const HANG_LIMIT: Duration = Duration::from_secs(30);
 /// How long a cycle may take to reach its stop point before the test calls it broken.
 const REACH_LIMIT: Duration = Duration::from_secs(10);
 
@@ -590,6 +587,8 @@ fn five_hundred_start_stop_cycles_return_fds_and_threads_to_baseline() {
         let s = &all[i % all.len()];
         watchdog.cycle(&format!("cycle {i} ({})", s.name));
         let took = cycle(s);
+        // only a hang guard (the watchdog's): Stop returning and joining every thread is
+        // asserted in `cycle`; how fast it does so is printed below, never asserted
         assert!(took <= HANG_LIMIT, "cycle {i} ({}): Stop hung for {took:?}", s.name);
         if took > worst.0 {
             worst = (took, s.name.clone());

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod decode;
 pub mod echo;
+mod failure;
 pub mod help;
 pub mod peer;
 pub mod progress;
@@ -28,6 +29,7 @@ use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
 use crate::recording::stream::{Output, RecordingWriter};
+pub use failure::error_text;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,8 +68,12 @@ impl Cli {
     /// to every function that words something (no process-global language).
     pub fn lang(&self) -> Result<Lang, UsageError> {
         let lang = match &self.lang {
-            Some(name) => Lang::from_name(name)
-                .ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
+            Some(name) => Lang::from_name(name).ok_or_else(|| {
+                UsageError(format!(
+                    "--lang: {}",
+                    tf(Lang::En, S::CliUnknownLang, &[("name", name)])
+                ))
+            })?,
             None => Lang::from_env(),
         };
         Ok(lang)
@@ -213,7 +219,7 @@ impl LengthArgs {
             return Err(UsageError(format!(
                 "--{}: {}",
                 s.flag(),
-                tf(lang, S::CliLengthNeedsPrefix, &[&framing.name()])
+                tf(lang, S::CliLengthNeedsPrefix, &[("framing", &framing.name())])
             )));
         }
         if let Some(v) = &self.length_bytes {
@@ -227,7 +233,7 @@ impl LengthArgs {
                     return Err(UsageError(format!(
                         "--{}: {}",
                         Setting::LengthOrder.flag(),
-                        tf(lang, S::CliNotByteOrder, &[&v])
+                        tf(lang, S::CliNotByteOrder, &[("text", &v)])
                     )))
                 }
             };
@@ -255,9 +261,12 @@ impl UsageError {
 
 /// Parses a flag's number; the error names the flag and the allowed range.
 pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
-    v.trim()
-        .parse()
-        .map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
+    v.trim().parse().map_err(|_| {
+        UsageError(format!(
+            "--{flag}: {}",
+            tf(lang, S::CliNotNumber, &[("text", &v), ("allowed", &range)])
+        ))
+    })
 }
 
 /// A setting's number; a value that is not one is refused naming its flag, with the values the
@@ -271,7 +280,10 @@ fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!("--{flag}: {}", tf(lang, S::CliNotOnOff, &[&v])))),
+        _ => Err(UsageError(format!(
+            "--{flag}: {}",
+            tf(lang, S::CliNotOnOff, &[("text", &v)])
+        ))),
     }
 }
 
@@ -281,7 +293,11 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
         UsageError(format!(
             "--{}: {}",
             Setting::Framing.flag(),
-            tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])
+            tf(
+                lang,
+                S::CliUnknownFraming,
+                &[("text", &v), ("allowed", &names.join(", "))]
+            )
         ))
     })
 }
@@ -301,7 +317,11 @@ fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
         UsageError(format!(
             "--{}: {}",
             Setting::Size.flag(),
-            tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)])
+            tf(
+                lang,
+                S::CliNotNumber,
+                &[("text", &v), ("allowed", &Setting::Size.allowed(lang))]
+            )
         ))
     })
 }
@@ -406,7 +426,7 @@ impl SettingsArgs {
                     UsageError(format!(
                         "--{}: {}",
                         Setting::SendCall.flag(),
-                        tf(lang, S::CliNotOneOf, &[&v, &allowed])
+                        tf(lang, S::CliNotOneOf, &[("text", &v), ("allowed", &allowed)])
                     ))
                 })?;
         }
@@ -456,7 +476,11 @@ pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> 
                 .ok_or_else(|| {
                     UsageError(format!(
                         "--preset: {}",
-                        tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")])
+                        tf(
+                            lang,
+                            S::CliUnknownPreset,
+                            &[("name", name), ("allowed", &presets::names().join(", "))]
+                        )
                     ))
                 })?
                 .experiment
@@ -527,7 +551,16 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         )),
         Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
     }
-    .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
+    .map(|(out, path)| {
+        RecordingWriter::begin(out, &exp, args.preset.as_deref())
+            .map(|w| (w, path.clone()))
+            .map_err(|e| match path.as_str() {
+                "-" => {
+                    crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+                }
+                p => crate::engine::FileFailure::new(crate::engine::FileOp::Write, p.as_ref(), &e),
+            })
+    })
     .transpose()?;
     let run = match Run::start(&exp, None) {
         Ok(run) => run,
@@ -540,7 +573,10 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             ))
             .into());
         }
-        Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
+        Err(e) => {
+            let why = crate::describe::engine_error(&e, lang);
+            return Err(anyhow::Error::msg(format!("{}: {why}", t(lang, S::CliCannotStart))));
+        }
     };
     // Events are folded as they come (the same capped `Model` as the window's) and streamed to
     // the recording: memory stays bounded however long the run (docs/performance.md).
@@ -569,14 +605,19 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     });
     progress.clear();
     let json = match (json, write_error) {
-        (Some((_, path)), Some(e)) => return Err(anyhow::Error::new(e).context(format!("cannot write {path}"))),
+        (Some((_, path)), Some(e)) => {
+            return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), &e).into())
+        }
         (json, None) => json,
         (None, Some(_)) => None,
     };
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
         let n = crate::export::pcapng::save(&packets, path)?;
-        eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
+        eprintln!(
+            "{}",
+            tf(lang, S::PacketsWritten, &[("count", &n), ("path", &path.display())])
+        );
     }
     let text = format!(
         "{}\n{}",
@@ -587,18 +628,21 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     match json {
         Some((w, path)) if path == "-" => {
             eprint!("{text}");
-            w.finish(&model.summary)
-                .context("cannot write the recording to stdout")?;
+            w.finish(&model.summary).map_err(|e| {
+                crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+            })?;
             let mut out = std::io::stdout().lock();
             out.write_all(b"\n")?;
             out.flush()?;
         }
         Some((w, path)) => {
             let printed = out(&text);
-            w.finish(&model.summary)
-                .with_context(|| format!("cannot write {path}"))?;
+            w.finish(&model.summary).map_err(crate::engine::FileFailure::on(
+                crate::engine::FileOp::Write,
+                path.as_ref(),
+            ))?;
             printed?;
-            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
+            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
         }
         None => out(&text)?,
     }

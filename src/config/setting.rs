@@ -170,8 +170,8 @@ impl Setting {
             .map(|(min, max)| crate::i18n::range_text(lang, min, max))
             .unwrap_or_default();
         match self {
-            Self::Size => tf(lang, S::AllowedSize, &[&numbers]),
-            Self::Split => tf(lang, S::AllowedSplit, &[&numbers]),
+            Self::Size => tf(lang, S::AllowedSize, &[("range", &numbers)]),
+            Self::Split => tf(lang, S::AllowedSplit, &[("range", &numbers)]),
             Self::Nagle => "on, off".to_owned(),
             Self::Cork => "on".to_owned(),
             Self::Framing => crate::framing::FramingMode::ALL.map(|m| m.name()).join(", "),

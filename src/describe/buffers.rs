@@ -24,10 +24,21 @@ pub fn buffer_clamped(o: &OptionRec, lang: Lang) -> Option<String> {
             tf(
                 lang,
                 S::BufClampedLinux,
-                &[&grouped(asked), &sysctl, &grouped(o.actual / 2), &grouped(o.actual)],
+                &[
+                    ("asked", &grouped(asked)),
+                    ("sysctl", &sysctl),
+                    ("cap", &grouped(o.actual / 2)),
+                    ("actual", &grouped(o.actual)),
+                ],
             )
         })
     } else {
-        (o.actual < asked).then(|| tf(lang, S::BufClampedOther, &[&grouped(asked), &grouped(o.actual)]))
+        (o.actual < asked).then(|| {
+            tf(
+                lang,
+                S::BufClampedOther,
+                &[("asked", &grouped(asked)), ("actual", &grouped(o.actual))],
+            )
+        })
     }
 }

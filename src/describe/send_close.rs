@@ -7,13 +7,21 @@ use crate::i18n::{t, tf, Lang, S};
 
 /// The bytes a program dropped itself, said as its doing, not TCP's.
 pub fn never_sent_value(s: &Summary, lang: Lang) -> String {
-    tf(lang, S::SumNeverSentValue, &[&crate::i18n::grouped(s.never_sent_bytes)])
+    tf(
+        lang,
+        S::SumNeverSentValue,
+        &[("bytes", &crate::i18n::grouped(s.never_sent_bytes))],
+    )
 }
 
 /// The writes count when the program ignored `send()`'s count: its short writes were not
 /// followed by another `send()` (else [`super::writes_value`]'s wording).
 pub fn writes_ignoring_value(s: &Summary, lang: Lang) -> String {
-    tf(lang, S::SumWritesShortIgnored, &[&s.writes, &s.short_writes])
+    tf(
+        lang,
+        S::SumWritesShortIgnored,
+        &[("writes", &s.writes), ("short", &s.short_writes)],
+    )
 }
 
 /// The two ends of the lesson by their role: the client connects, the server accepted.
@@ -28,7 +36,11 @@ pub fn role(side: Side, lang: Lang) -> &'static str {
 pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
     if model.closing.is_empty() {
         return match &model.segments_unavailable {
-            Some(why) => vec![tf(lang, S::CloseNotCaptured, &[&super::capture_unavailable(why, lang)])],
+            Some(why) => vec![tf(
+                lang,
+                S::CloseNotCaptured,
+                &[("why", &super::capture_unavailable(why, lang))],
+            )],
             None => Vec::new(),
         };
     }
@@ -38,7 +50,7 @@ pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
         .map(|c| {
             let key = if c.fin { S::CloseFin } else { S::CloseAck };
             let ms = c.at_us as f64 / 1000.0;
-            format!("{ms:>9.3} ms  {}", tf(lang, key, &[&role(c.from, lang)]))
+            format!("{ms:>9.3} ms  {}", tf(lang, key, &[("side", &role(c.from, lang))]))
         })
         .collect()
 }
@@ -52,11 +64,22 @@ pub fn table_lines(model: &Model, lang: Lang) -> Vec<String> {
         .map(|row| {
             let who = role(row.side, lang);
             match &row.entry {
-                TableEntry::Listed { state } => {
-                    tf(lang, S::TableListed, &[&who, &row.local, &row.remote, &state.name()])
-                }
-                TableEntry::Gone => tf(lang, S::TableGone, &[&who, &row.local, &row.remote]),
-                TableEntry::Unreadable { error } => tf(lang, S::TableUnreadable, &[&error.words]),
+                TableEntry::Listed { state } => tf(
+                    lang,
+                    S::TableListed,
+                    &[
+                        ("side", &who),
+                        ("local", &row.local),
+                        ("remote", &row.remote),
+                        ("state", &state.name()),
+                    ],
+                ),
+                TableEntry::Gone => tf(
+                    lang,
+                    S::TableGone,
+                    &[("side", &who), ("local", &row.local), ("remote", &row.remote)],
+                ),
+                TableEntry::Unreadable { error } => tf(lang, S::TableUnreadable, &[("error", &error.words)]),
                 TableEntry::NotLinux => t(lang, S::TableNotLinux).to_string(),
             }
         })
@@ -78,10 +101,10 @@ pub fn bind_line(b: &BindRec, lang: Lang) -> String {
     let on_off = t(lang, if b.reuse_addr { S::On } else { S::Off });
     let result = match &b.error {
         None => t(lang, S::BindBound).to_string(),
-        Some(e) if b.address_in_use() => tf(lang, S::BindAddrInUse, &[&e.words]),
-        Some(e) => tf(lang, S::BindFailedOther, &[&e.words]),
+        Some(e) if b.address_in_use() => tf(lang, S::BindAddrInUse, &[("error", &e.words)]),
+        Some(e) => tf(lang, S::BindFailedOther, &[("error", &e.words)]),
     };
-    tf(lang, key, &[&b.port, &on_off, &result])
+    tf(lang, key, &[("port", &b.port), ("reuse", &on_off), ("result", &result)])
 }
 
 /// Everything the address-in-use run found, in the order it happened (none for other runs).

@@ -12,6 +12,7 @@ mod close_facts;
 pub mod echo;
 pub mod event;
 mod fact;
+mod failure;
 pub mod handshake;
 pub mod link;
 mod many;
@@ -43,19 +44,28 @@ pub use event::{
     LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
     TableEntry, TcpState,
 };
+pub use failure::{FileFailure, FileOp, FileTarget, NoPackets, PcapngError, SetupCall, SetupOpt, SocketRole};
 pub use sink::{Clock, EventSink, Wake};
 
-/// Why a run could not start.
+/// Why a run could not start, as typed data; `describe::engine_error` words it. The `Display`
+/// text is for logs only (English, terse): front ends show the described words.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// Worded by `describe::setting_error`; this message only names the field.
     #[error("invalid setting --{}", .0.field.flag())]
     Setting(SettingError),
-    /// The OS error is part of the message (not a `source`, which would print it twice).
-    #[error("{what}: {os}")]
-    Socket { what: &'static str, os: io::Error },
-    #[error("could not start a thread: {0}")]
-    Thread(io::Error),
+    /// A socket call of the start-up failed.
+    #[error("{call:?}: {}", error.words)]
+    Setup { call: SetupCall, error: OsError },
+    /// `getsockname()` gave an address that is not IPv4 (or not IP at all), which a socket
+    /// bound to 127.0.0.1 (or to an IP address) never should.
+    #[error("{role:?}: local address is not IPv4")]
+    NotIpv4 { role: SocketRole },
+    /// A many-connections run accepted a connection from none of its own clients.
+    #[error("accepted a connection from {peer}, none of the run's clients")]
+    UnexpectedPeer { peer: std::net::SocketAddr },
+    #[error("std::thread::spawn: {}", .0.words)]
+    Thread(OsError),
     /// A link run could not start; worded by `describe::link_failure`.
     #[error("the link could not be set up: {0:?}")]
     Link(LinkFailure),
@@ -69,10 +79,17 @@ impl From<SettingError> for EngineError {
     }
 }
 
-/// `map_err(sock_err("bind"))`: a socket call's error, saying which call it was.
-pub(crate) fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
-    move |os| EngineError::Socket { what, os }
+/// `map_err(setup(SetupCall::Listen))`: a start-up socket call's error, saying which call.
+pub(crate) fn setup(call: SetupCall) -> impl FnOnce(io::Error) -> EngineError {
+    move |e| EngineError::Setup {
+        call,
+        error: (&e).into(),
+    }
 }
+
+/// 127.0.0.1, any free port: where the app binds its own sockets.
+pub(crate) const LOOPBACK_ANY: std::net::SocketAddr =
+    std::net::SocketAddr::V4(std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 0));
 
 /// Sleeps `d` in short slices; returns false (early) if `stop` was set.
 pub fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
@@ -135,7 +152,7 @@ impl Spawner {
         let handle = std::thread::Builder::new()
             .name(format!("stickyviz-{name}"))
             .spawn(move || f(&mut sink))
-            .map_err(EngineError::Thread)?;
+            .map_err(|e| EngineError::Thread((&e).into()))?;
         self.handles.push(handle);
         Ok(())
     }
@@ -231,7 +248,7 @@ impl Run {
             Err(e) => {
                 // The workers see the stop flag within one poll interval; they were not joined.
                 stop.store(true, Ordering::Relaxed);
-                return Err(EngineError::Thread(e));
+                return Err(EngineError::Thread((&e).into()));
             }
         };
         let run = Run {

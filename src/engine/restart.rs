@@ -22,7 +22,7 @@ use super::event::{BindWhen, EndReason, Event, MsgId, Side, StreamOffset, TableE
 use super::sink::EventSink;
 use super::tcp::{is_timeout, record_read, write_piece, FrameChecker, POLL};
 use super::workload::{message_size, payload};
-use super::{sock_err, EngineError, Spawner};
+use super::{setup, EngineError, SetupCall, SetupOpt, SocketRole, Spawner};
 
 /// How long the run waits for the kernel to finish the closing handshake (the last ACK) before
 /// it reads the table anyway: on loopback it is done within microseconds of `close()`.
@@ -45,25 +45,40 @@ pub(crate) fn spawn(
     capture_done: &Arc<AtomicBool>,
 ) -> Result<(), EngineError> {
     let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
-    let listener = server_socket(opts.reuse_addr).map_err(sock_err("create listener"))?;
-    listener
-        .bind(&localhost.into())
-        .map_err(sock_err("bind listener on 127.0.0.1"))?;
-    listener.listen(1).map_err(sock_err("listen"))?;
-    let server = v4(&listener)?;
-    let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create sender"))?;
-    client
-        .bind(&localhost.into())
-        .map_err(sock_err("bind sender on 127.0.0.1"))?;
-    let client_addr = v4(&client)?;
+    let listener = server_socket(opts.reuse_addr).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Listener,
+    }))?;
+    listener.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::Listener,
+        addr: localhost,
+    }))?;
+    listener.listen(1).map_err(setup(SetupCall::Listen))?;
+    let server = v4(&listener, SocketRole::Listener)?;
+    let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Sender,
+    }))?;
+    client.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::Sender,
+        addr: localhost,
+    }))?;
+    let client_addr = v4(&client, SocketRole::Sender)?;
     super::Run::start_capture(sp, client_addr, server, true, stop, capture_done)?;
     client
         .connect_timeout(&SocketAddr::V4(server).into(), Duration::from_secs(2))
-        .map_err(sock_err("connect to 127.0.0.1"))?;
-    let (conn, _) = listener.accept().map_err(sock_err("accept"))?;
-    for s in [&client, &conn] {
-        s.set_write_timeout(Some(POLL)).map_err(sock_err("set SO_SNDTIMEO"))?;
-        s.set_read_timeout(Some(POLL)).map_err(sock_err("set SO_RCVTIMEO"))?;
+        .map_err(setup(SetupCall::Connect {
+            role: SocketRole::Sender,
+            addr: SocketAddr::V4(server),
+        }))?;
+    let (conn, _) = listener.accept().map_err(setup(SetupCall::Accept))?;
+    for (s, role) in [(&client, SocketRole::Sender), (&conn, SocketRole::Listener)] {
+        s.set_write_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+            role,
+            opt: SetupOpt::SndTimeo,
+        }))?;
+        s.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+            role,
+            opt: SetupOpt::RcvTimeo,
+        }))?;
     }
     let mut sink = sp.sink();
     sink.push(Event::Connected {
@@ -84,13 +99,14 @@ pub(crate) fn spawn(
     sp.spawn("restart", move |sink| programs.play(&exp, sink, &stop))
 }
 
-fn v4(s: &Socket) -> Result<SocketAddrV4, EngineError> {
-    match s.local_addr().map_err(sock_err("local address"))?.as_socket() {
+fn v4(s: &Socket, role: SocketRole) -> Result<SocketAddrV4, EngineError> {
+    match s
+        .local_addr()
+        .map_err(setup(SetupCall::LocalAddr { role }))?
+        .as_socket()
+    {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket {
-            what: "local address",
-            os: io::Error::other("not an IPv4 address"),
-        }),
+        _ => Err(EngineError::NotIpv4 { role }),
     }
 }
 

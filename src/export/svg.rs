@@ -114,14 +114,6 @@ fn words(lang: RenderLang) -> Words {
     }
 }
 
-fn fill(template: &str, args: &[u64]) -> String {
-    let mut out = template.to_string();
-    for a in args {
-        out = out.replacen("{}", &a.to_string(), 1);
-    }
-    out
-}
-
 /// Escapes text for SVG content and attributes.
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -247,7 +239,15 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         pal.bg
     );
     let s = &model.summary;
-    let title = fill(w.title, &[model.stream_len(), s.messages, s.writes, s.reads]);
+    let title = crate::i18n::fill(
+        w.title,
+        &[
+            ("bytes", &model.stream_len()),
+            ("messages", &s.messages),
+            ("writes", &s.writes),
+            ("reads", &s.reads),
+        ],
+    );
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
     if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
         // a blank timeline would look like a failed run
@@ -423,7 +423,7 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
                     11.0,
                     SPLIT,
                     "start",
-                    &fill(w.split, &[m.id.0.into()]),
+                    &crate::i18n::fill(w.split, &[("msg", &m.id.0)]),
                 );
             }
         }

@@ -112,7 +112,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         let _ = writeln!(out, "send()  {writes}");
         if model.segments_unavailable.is_some() {
             let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
-            let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[&segs]));
+            let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[("segments", &segs)]));
         } else {
             let _ = writeln!(out, "wire    {}", span_lane(&model.segments, 's', total, width));
             if !model.retransmissions.is_empty() {
@@ -141,7 +141,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         for (i, r) in model.reads.iter().enumerate().take(40) {
             let kind = match model.read_kind(r) {
                 ReadKind::Exact => t(lang, S::TtExact).to_string(),
-                ReadKind::Merged { messages } => tf(lang, S::TtMerged, &[&messages]),
+                ReadKind::Merged { messages } => tf(lang, S::TtMerged, &[("messages", &messages)]),
                 ReadKind::Partial => t(lang, S::TtPartial).to_string(),
                 ReadKind::Unknown => String::new(),
             };
@@ -153,27 +153,47 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         }
         // the count, not the stored list: history past the cap still happened
         if model.summary.reads > 40 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.summary.reads - 40)]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtMoreReads, &[("count", &(model.summary.reads - 40))])
+            );
         }
         let zero: Vec<_> = model.acks.iter().filter(|a| a.zero_window()).collect();
         for a in zero.iter().take(10) {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtZeroWindowAt, &[&a.at_us, &a.ack]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtZeroWindowAt, &[("at_us", &a.at_us), ("ack", &a.ack)])
+            );
         }
         if zero.len() > 10 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreZeroWindow, &[&(zero.len() - 10)]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtMoreZeroWindow, &[("count", &(zero.len() - 10))])
+            );
         }
         for r in model.retransmissions.iter().take(10) {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtRetransmissionAt, &[&r.at_us, &r.len, &r.offset])
+                tf(
+                    lang,
+                    S::TtRetransmissionAt,
+                    &[("at_us", &r.at_us), ("len", &r.len), ("offset", &r.offset)]
+                )
             );
         }
         for (_, e) in &model.decode_errors {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)])
+                tf(
+                    lang,
+                    S::TtDecodeError,
+                    &[("error", &crate::describe::decode_error(e, lang))]
+                )
             );
         }
     }
@@ -182,7 +202,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         for d in model.datagrams.iter().take(40) {
             let fate = match model.datagram_fate(d) {
                 DatagramFate::Delivered => t(lang, S::TtDelivered).to_string(),
-                DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[&lost]),
+                DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[("lost", &lost)]),
                 DatagramFate::Dropped => t(lang, S::TtDropped).to_string(),
                 DatagramFate::InFlight => t(lang, S::TtInFlight).to_string(),
                 DatagramFate::Received => t(lang, S::TtReceivedOnly).to_string(),
@@ -201,7 +221,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)])
+                tf(lang, S::TtMoreDatagrams, &[("count", &(model.datagrams.len() - 40))])
             );
         }
     }
@@ -256,7 +276,14 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumMerged, s.merged_reads.to_string());
         line(S::SumSplit, s.split_messages.to_string());
         line(S::SumExact, s.exact_reads.to_string());
-        line(S::SumFrames, tf(lang, S::SumIntact, &[&s.frames, &s.intact_frames]));
+        line(
+            S::SumFrames,
+            tf(
+                lang,
+                S::SumIntact,
+                &[("frames", &s.frames), ("intact", &s.intact_frames)],
+            ),
+        );
         line(S::SumDecodeErrors, s.decode_errors.to_string());
         line(S::SumSndBuf, buffer(Side::TcpSender, SockOpt::SndBuf, s.sndbuf_actual));
         line(
@@ -272,7 +299,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             tf(
                 lang,
                 S::SumDgTruncatedValue,
-                &[&s.datagrams_truncated, &s.datagram_bytes_lost],
+                &[("count", &s.datagrams_truncated), ("lost", &s.datagram_bytes_lost)],
             ),
         );
         if let Some(code) = s.datagram_error_code {
@@ -281,7 +308,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
                 tf(
                     lang,
                     S::SumDgErrorsValue,
-                    &[&s.datagram_errors, &crate::i18n::os_error_name(code)],
+                    &[
+                        ("count", &s.datagram_errors),
+                        ("error", &crate::i18n::os_error_name(code)),
+                    ],
                 ),
             );
         }
@@ -304,8 +334,8 @@ pub fn summary(model: &Model, lang: Lang) -> String {
                 lang,
                 S::SumQueueWaitsValue,
                 &[
-                    &crate::i18n::grouped(s.queue_waits),
-                    &crate::i18n::grouped(s.queue_wait_us / 1000),
+                    ("waits", &crate::i18n::grouped(s.queue_waits)),
+                    ("ms", &crate::i18n::grouped(s.queue_wait_us / 1000)),
                 ],
             ),
         );
@@ -319,7 +349,11 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         .iter()
         .filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_)))
     {
-        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(lang, S::TtProblem, &[("problem", &crate::describe::problem(p, lang))])
+        );
     }
     if let Some(code) = s.datagram_error_code {
         let _ = writeln!(
@@ -328,7 +362,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             tf(
                 lang,
                 S::TtNote,
-                &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]
+                &[(
+                    "text",
+                    &tf(lang, S::NoteMsgSize, &[("error", &crate::i18n::os_error_name(code))])
+                )]
             )
         );
     }
@@ -336,14 +373,22 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}",
-            tf(lang, S::TtNote, &[&tf(lang, S::NoteAcksNotCaptured, &[&(limit >> 20)])])
+            tf(
+                lang,
+                S::TtNote,
+                &[("text", &tf(lang, S::NoteAcksNotCaptured, &[("mib", &(limit >> 20))]))]
+            )
         );
     }
     if let Some(why) = &model.segments_unavailable {
         let _ = writeln!(
             out,
             "{}",
-            tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)])
+            tf(
+                lang,
+                S::TtNote,
+                &[("text", &crate::describe::capture_unavailable(why, lang))]
+            )
         );
     }
     out

@@ -191,7 +191,11 @@ impl StickyApp {
             self.files.error = Some(tf(
                 self.lang(),
                 S::TempRecordingFailed,
-                &[&path.display(), &why, &crate::i18n::grouped(self.files.max_kept as u64)],
+                &[
+                    ("path", &path.display()),
+                    ("error", &crate::describe::os_error(&why, self.lang())),
+                    ("max", &crate::i18n::grouped(self.files.max_kept as u64)),
+                ],
             ));
         }
         let ctx = ctx.clone();

@@ -213,19 +213,19 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             Some(why) => tf(
                 lang,
                 S::LaneWireUnavailable,
-                &[&crate::describe::capture_unavailable(why, lang)],
+                &[("why", &crate::describe::capture_unavailable(why, lang))],
             ),
             // segments the kernel sent but the capture missed are said where they are missing
             None if model.summary.capture_may_have_missed() => tf(
                 lang,
                 S::LaneWireGap,
-                &[&crate::describe::segments_captured_value(&model.summary, lang)],
+                &[("gap", &crate::describe::segments_captured_value(&model.summary, lang))],
             ),
             None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
             None if model.acks_not_captured.is_some() => tf(
                 lang,
                 S::LaneWireOneWay,
-                &[&(model.acks_not_captured.unwrap_or(0) >> 20)],
+                &[("mib", &(model.acks_not_captured.unwrap_or(0) >> 20))],
             ),
             None => t(lang, S::LaneWire).into(),
         },

@@ -162,14 +162,14 @@ impl StickyApp {
                         lang,
                         S::ProgressRun,
                         &[
-                            &units::grouped(events),
-                            &units::bytes(m.bytes_received),
-                            &units::bytes(rate),
+                            ("events", &units::grouped(events)),
+                            ("bytes", &units::bytes(m.bytes_received)),
+                            ("rate", &units::bytes(rate)),
                         ],
                     );
                     format!("{} • {progress}", t(lang, S::Running))
                 }
-                Status::Finished { ms } => tf(lang, S::FinishedIn, &[ms]),
+                Status::Finished { ms } => tf(lang, S::FinishedIn, &[("ms", ms)]),
                 Status::Stopped => t(lang, S::Stopped).into(),
                 Status::Replay => t(lang, S::Replay).into(),
             };
@@ -210,7 +210,7 @@ impl StickyApp {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(p.name).strong().color(theme::warn(dark)));
                 if !changes.is_empty() {
-                    ui.label(RichText::new(tf(lang, S::LessonModified, &[&changes.join(", ")])).strong());
+                    ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
                     back = ui
                         .button(t(lang, S::BackToLesson))
                         .on_hover_text(t(lang, S::BackToLessonTip))
@@ -253,7 +253,7 @@ impl StickyApp {
             });
         }
         if let Some(e) = &self.start_error {
-            ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[e]));
+            ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[("error", e)]));
         }
         let causality = |p: &&crate::analysis::Problem| matches!(p.kind, crate::analysis::ProblemKind::Causality(_));
         for p in self.model.problems.iter().filter(|p| !causality(p)).take(3) {
@@ -264,7 +264,11 @@ impl StickyApp {
             let n = self.model.summary.causality_violations;
             ui.colored_label(
                 theme::SPLIT,
-                tf(lang, S::ViolationsLine, &[&n, &crate::describe::problem(first, lang)]),
+                tf(
+                    lang,
+                    S::ViolationsLine,
+                    &[("count", &n), ("first", &crate::describe::problem(first, lang))],
+                ),
             );
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {

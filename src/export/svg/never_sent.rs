@@ -45,7 +45,7 @@ pub(super) fn flags(c: &mut Canvas, model: &Model, y: f64, lang: Lang, bg: &str)
             c.out,
             r#"<rect class="never-sent" x="{left:.2}" y="{top:.1}" width="{w:.2}" height="{h}" fill="url(#never-sent)" stroke="{SPLIT}" stroke-width="1"/>"#
         );
-        let text = tf(lang, S::NeverSentMark, &[&grouped(u64::from(n.len))]);
+        let text = tf(lang, S::NeverSentMark, &[("bytes", &grouped(u64::from(n.len)))]);
         if super::text_width(&text) * 10.0 / 12.0 + 6.0 <= w {
             let _ = writeln!(
                 c.out,

@@ -68,7 +68,7 @@ pub(super) fn marks(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::R
         }
         clip.rect_stroke(rect, 1.0, Stroke::new(1.0, colour), egui::StrokeKind::Inside);
         let n = &model.never_sent[i];
-        let text = tf(lang, S::NeverSentMark, &[&grouped(u64::from(n.len))]);
+        let text = tf(lang, S::NeverSentMark, &[("bytes", &grouped(u64::from(n.len)))]);
         let font = FontId::proportional(11.0);
         let galley = clip.layout_no_wrap(text, font, colour);
         if galley.size().x + 6.0 <= rect.width() {
@@ -86,7 +86,7 @@ pub(super) fn tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, la
     let n = &model.never_sent[i];
     Some(format!(
         "{}\n{}",
-        tf(lang, S::NeverSentMark, &[&grouped(u64::from(n.len))]),
+        tf(lang, S::NeverSentMark, &[("bytes", &grouped(u64::from(n.len)))]),
         t(lang, S::NeverSentTip)
     ))
 }
@@ -105,7 +105,7 @@ pub(super) fn closing_mark(clip: &egui::Painter, model: &Model, axis: &Axis, y: 
             format!("{who} {}", if c.fin { "FIN" } else { "ACK" })
         })
         .collect();
-    let text = tf(lang, S::CloseWireLabel, &[&steps.join(" → ")]);
+    let text = tf(lang, S::CloseWireLabel, &[("what", &steps.join(" → "))]);
     let colour = theme::warn(dark);
     let x = axis.x(model.stream_len() as f64).min(axis.rect.right());
     let band = egui::Rangef::new(y.max + 1.0, y.max + super::MARK_H);
