@@ -176,6 +176,9 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)])
             );
         }
+        for n in model.never_sent.iter().take(10) {
+            let _ = writeln!(out, "  {}", crate::describe::send_close::never_sent_row(n, lang));
+        }
     }
     if !model.datagrams.is_empty() {
         let _ = writeln!(out, "{}", t(lang, S::TtUdpHeader));
