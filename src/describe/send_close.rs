@@ -1,7 +1,7 @@
 //! The course's last two lessons in words (issue 32): bytes a program never sent, the closing
 //! handshake, the socket table after `close()` and the second server's `bind()`.
 
-use crate::analysis::{BindRec, Model, Summary};
+use crate::analysis::{BindRec, Model, NeverSentRec, Summary};
 use crate::engine::{BindWhen, Side, TableEntry};
 use crate::i18n::{t, tf, Lang, S};
 
@@ -11,6 +11,21 @@ pub fn never_sent_value(s: &Summary, lang: Lang) -> String {
         lang,
         S::SumNeverSentValue,
         &[("bytes", &crate::i18n::grouped(s.never_sent_bytes))],
+    )
+}
+
+/// One never-sent mark as a line of the text timeline: which message, how many bytes, and
+/// where the stream went on without them.
+pub fn never_sent_row(n: &NeverSentRec, lang: Lang) -> String {
+    tf(
+        lang,
+        S::TtNeverSent,
+        &[
+            ("msg", &n.msg),
+            ("at", &n.at_us),
+            ("bytes", &crate::i18n::grouped(u64::from(n.len))),
+            ("offset", &n.offset),
+        ],
     )
 }
 

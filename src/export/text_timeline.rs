@@ -196,6 +196,9 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 )
             );
         }
+        for n in model.never_sent.iter().take(10) {
+            let _ = writeln!(out, "  {}", crate::describe::send_close::never_sent_row(n, lang));
+        }
     }
     if !model.datagrams.is_empty() {
         let _ = writeln!(out, "{}", t(lang, S::TtUdpHeader));

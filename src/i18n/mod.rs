@@ -832,6 +832,7 @@ strings! {
     CliNotOneOf => ("'{text}' is not one of: {allowed}", "'{text}' 不是以下之一：{allowed}"),
     SumWritesShortIgnored => ("{writes} ({short} short: send() took fewer bytes than asked, and the program ignored the count: the rest was never sent)", "{writes}（其中 {short} 次短写入：send() 接收的字节少于请求，而程序忽略了返回值：其余部分从未发送）"),
     CloseWireLabel => ("close: {what}", "关闭：{what}"),
+    TtNeverSent => ("{msg} at +{at} µs: {bytes} B never sent (send() took fewer, its count ignored); the stream goes on at offset {offset}", "{msg} 于 +{at} µs：{bytes} B 从未发送（send() 接收得更少，返回值被忽略）；字节流从偏移 {offset} 继续"),
     LabelSendCall => ("Send call", "发送方式"),
     SendCallTip => ("sendall: send() again for the rest until every byte is taken. send: one send() per message with its count ignored, as the course's programs do: a send() that cannot hand the kernel everything before the send timeout (SO_SNDTIMEO, 20 ms, as Python's settimeout gives) returns how many bytes it took, and the rest is never sent. TCP loses nothing either way.", "sendall：对剩下的部分再次调用 send()，直到每个字节都交给内核。send：每条消息只调用一次 send() 并忽略返回值，和教程的程序一样：在发送超时（SO_SNDTIMEO，20 ms，相当于 Python 的 settimeout）之前交不完的 send() 会返回它接收了多少字节，其余的就再也没有发出。两种方式 TCP 都不丢数据。"),
     SendCallSendall => ("sendall (until all is taken)", "sendall（直到全部交出）"),
