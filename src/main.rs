@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     match cli::main(cli, lang, png_renderer()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("{error}: {e}");
+            eprintln!("{error}: {}", cli::error_text(&e, lang));
             ExitCode::from(2)
         }
         Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
@@ -75,7 +75,11 @@ fn main() -> ExitCode {
                 .unwrap_or(Interrupted { signal: 2 });
             eprintln!(
                 "{}",
-                stickyviz::i18n::tf(lang, S::CliInterrupted, &[&i.name(), &i.exit_code()])
+                stickyviz::i18n::tf(
+                    lang,
+                    S::CliInterrupted,
+                    &[("name", &i.name()), ("exit_code", &i.exit_code())]
+                )
             );
             ExitCode::from(i.exit_code())
         }
@@ -83,13 +87,17 @@ fn main() -> ExitCode {
             if let Some(f) = e.downcast_ref::<SessionFailed>() {
                 eprintln!(
                     "{error}: {}",
-                    stickyviz::i18n::tf(lang, S::CliSessionFailed, &[&f.decode_errors, &f.socket_errors])
+                    stickyviz::i18n::tf(
+                        lang,
+                        S::CliSessionFailed,
+                        &[("decode_errors", &f.decode_errors), ("socket_errors", &f.socket_errors)]
+                    )
                 );
             }
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("{error}: {e:#}");
+            eprintln!("{error}: {}", cli::error_text(&e, lang));
             ExitCode::FAILURE
         }
     }
@@ -111,7 +119,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
                 stickyviz::i18n::tf(
                     lang,
                     S::CliUnknownPreset,
-                    &[name, &stickyviz::presets::names().join(", ")]
+                    &[("name", name), ("allowed", &stickyviz::presets::names().join(", "))]
                 )
             );
             return ExitCode::from(2);
@@ -147,7 +155,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
                 eprintln!(
                     "{}: {}",
                     t(lang, S::CliError),
-                    stickyviz::i18n::tf(lang, S::OpenFailed, &[&path.display(), &e])
+                    stickyviz::describe::open_failed(&path.display().to_string(), &e, lang)
                 );
                 return ExitCode::from(2);
             }
@@ -159,7 +167,7 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
             eprintln!(
                 "{}: {}",
                 t(lang, S::CliError),
-                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e])
+                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[("error", &e)])
             );
             ExitCode::FAILURE
         }
@@ -182,7 +190,7 @@ fn open_listen_window(args: cli::ListenArgs, lang: Lang) -> ExitCode {
             eprintln!(
                 "{}: {}",
                 t(lang, S::CliError),
-                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[&e])
+                stickyviz::i18n::tf(lang, S::CliWindowFailed, &[("error", &e)])
             );
             ExitCode::FAILURE
         }
@@ -199,7 +207,17 @@ fn png_renderer() -> Option<cli::render::PngRenderer> {
         opts: &stickyviz::export::options::RenderOptions,
         out: &std::path::Path,
     ) -> anyhow::Result<()> {
-        Ok(stickyviz::ui::render::render_png(rec, source, opts, out)?)
+        // a file that cannot be written is a typed failure the command line words
+        stickyviz::ui::render::render_png(rec, source, opts, out).map_err(|e| match e {
+            stickyviz::ui::render::RenderError::Write(f) => anyhow::Error::new(f),
+            stickyviz::ui::render::RenderError::Gpu(words) => {
+                let lang = match opts.lang {
+                    stickyviz::export::options::RenderLang::Zh => Lang::Zh,
+                    stickyviz::export::options::RenderLang::En => Lang::En,
+                };
+                anyhow::Error::msg(stickyviz::i18n::tf(lang, S::RenderGpuFailed, &[("error", &words)]))
+            }
+        })
     }
     Some(draw)
 }

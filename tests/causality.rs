@@ -4,6 +4,8 @@
 //! Loopback timing varies, so the checks are invariants over many runs of every lesson, never
 //! one run's numbers.
 
+#[path = "support/skip.rs"]
+mod skip;
 use std::path::Path;
 
 use stickyviz::analysis::{check_causality, Model};
@@ -63,11 +65,7 @@ fn every_preset_twenty_times_no_effect_before_its_cause() {
     for preset in presets::all() {
         let exp = experiment(preset.name);
         if let Err(stickyviz::engine::EngineError::Link(why)) = Run::start(&exp, None).map(Run::wait) {
-            eprintln!(
-                "skipped: {}: {}",
-                preset.name,
-                stickyviz::describe::link_failure(&why, Lang::En)
-            );
+            skip::skip_link(preset.name, &why);
             continue;
         }
         let mut checked = 0u64;

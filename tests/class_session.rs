@@ -5,6 +5,8 @@
 
 #[path = "support/session.rs"]
 mod session;
+#[path = "support/skip.rs"]
+mod skip;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -21,12 +23,9 @@ use stickyviz::recording::Recording;
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/python");
 
 fn have_python() -> bool {
-    let ok = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = skip::have("python3");
     if !ok {
-        eprintln!("skipped: python3 is not installed (the class is made of Python clients)");
+        skip::skip(skip::Missing::Tool("python3"), "the class is made of Python clients");
     }
     ok
 }

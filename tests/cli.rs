@@ -40,7 +40,7 @@ fn run_slow_reader_writes_a_json_recording_to_stdout() {
     let stdout = text(&out.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON, nothing else");
     assert_eq!(json["format"], "stickyviz-recording");
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], stickyviz::recording::VERSION);
     assert!(
         json["events"].as_array().is_some_and(|e| !e.is_empty()),
         "events recorded"

@@ -249,3 +249,58 @@ fn every_help_states_the_exit_statuses() {
         }
     }
 }
+
+/// A server that closes before `send` is done: the sender meets EPIPE or ECONNRESET, the
+/// report says so, and the session failed (exit 1), not done (0).
+#[test]
+fn send_exits_1_when_the_server_closes_before_the_run_is_done() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("address").to_string();
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().expect("accept");
+        let mut first = [0u8; 10];
+        conn.read_exact(&mut first).expect("the first bytes");
+        // closed with bytes unread: the kernel answers the sender's next segments with RST
+    });
+    // 200 MB: far more than the socket buffers hold, so the close comes before the run is done
+    let (got, out) = code(&["send", "--tcp", &addr, "--count", "200000", "--size", "1000"]);
+    server.join().expect("the server thread");
+    assert!(out.contains("closed the connection before the run was done"), "{out}");
+    assert_eq!(got, Some(1), "{out}");
+}
+
+/// The listener closing a client whose header it cannot decode is that client's decode error,
+/// counted once, and not also a socket error.
+#[test]
+fn listen_counts_a_bad_header_as_one_decode_error_and_no_socket_error() {
+    let mut s = Session::start(&[
+        "listen",
+        "--tcp",
+        "0",
+        "--framing",
+        "seed-json",
+        "--clients",
+        "1",
+        "--headless",
+    ]);
+    let port = port_of(&s.wait_for_line("listening on"));
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut bad = TcpStream::connect(addr).expect("connect");
+    let local = bad.local_addr().expect("local address");
+    bad.write_all(b"\xff\xff\xff\x7fnot a header")
+        .expect("send a bad header");
+    s.wait_for_line(&format!("client {local}:"));
+    drop(bad);
+    // a client served whole ends the session (--clients 1)
+    let mut good = TcpStream::connect(addr).expect("connect");
+    let mut bytes = Vec::new();
+    FramingMode::SeedJson.encode(b"hello", &mut bytes);
+    good.write_all(&bytes).expect("send a frame");
+    drop(good);
+    let (code, stdout, stderr) = s.finish();
+    assert_eq!(code, Some(1), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(
+        stderr.contains("1 decode errors, 0 socket errors"),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+}

@@ -13,6 +13,8 @@ use stickyviz::recording::Recording;
 
 #[path = "support/session.rs"]
 mod session;
+#[path = "support/skip.rs"]
+mod skip;
 use session::{port_of, Session, BIN};
 
 fn stickyviz(args: &[&str], stdin: &[u8]) -> Output {
@@ -255,6 +257,76 @@ fn a_little_endian_length_gets_a_hint_and_decodes_with_length_order_little() {
     );
 }
 
+/// A real frame that is only over the max is not "explained" as byte-swapped (its other-order
+/// reading, 256, fits the max, but the bytes bear out the length as read): the error says what
+/// was seen and how to raise the limit. Its body in zeros and in text, so that neither a run of
+/// zero prefixes nor chance can walk in step with the wrong reading.
+#[test]
+fn a_frame_only_over_the_max_gets_no_byte_order_hint_and_says_how_to_raise_the_limit() {
+    for fill in [0u8, b'A', 0x01] {
+        let mut input = vec![0x00, 0x01, 0x00, 0x00];
+        input.extend(std::iter::repeat_n(fill, 65_536));
+        // from a file: the decoder stops at the error, and a pipe's writer would meet EPIPE
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("frame.bin");
+        std::fs::write(&file, &input).expect("write the frame");
+        let path = file.to_str().expect("a UTF-8 temp path");
+        let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "65535", path], b"");
+        assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+        let text = all(&out);
+        assert!(!text.contains("looks like"), "fill {fill:#x}: a wrong hint: {text}");
+        assert!(
+            text.contains("65,536") && text.contains("--max-frame"),
+            "fill {fill:#x}: {text}"
+        );
+        // the same frame within the limit decodes: the length was right
+        let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "65536", path], b"");
+        assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    }
+}
+
+/// Text typed into a length-prefixed server (`nc`), and a length that counts its own prefix:
+/// neither is a byte-order mistake, and neither gets that hint.
+#[test]
+fn text_and_a_self_counting_length_get_no_byte_order_hint() {
+    let out = stickyviz(&["decode", "--framing", "u32"], b"hello\nworld\n");
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(!all(&out).contains("looks like"), "{}", all(&out));
+    // 105 = 4 + 101: the sender counted the prefix too; --max-frame 100 refuses it
+    let mut input = vec![0, 0, 0, 105];
+    input.extend(std::iter::repeat_n(b'x', 101));
+    let out = stickyviz(&["decode", "--framing", "u32", "--max-frame", "100"], &input);
+    assert_eq!(out.status.code(), Some(1), "{}", all(&out));
+    assert!(!all(&out).contains("looks like"), "{}", all(&out));
+}
+
+/// The hint still comes where the bytes bear it out: three little-endian frames in a row, and a
+/// seed-json prefix written big-endian whose JSON header is all there.
+#[test]
+fn a_stream_in_step_with_the_other_byte_order_keeps_its_hint() {
+    let mut input = Vec::new();
+    for word in [&b"hello"[..], b"to", b"the world"] {
+        input.extend((word.len() as u32).to_le_bytes());
+        input.extend(word);
+    }
+    let out = stickyviz(&["decode", "--framing", "u32"], &input);
+    assert!(
+        all(&out).contains("this looks like a little-endian length of 5"),
+        "{}",
+        all(&out)
+    );
+    let json = br#"{"total_lenth": 2, "md5": null}"#;
+    let mut input = (json.len() as u32).to_be_bytes().to_vec();
+    input.extend(json);
+    input.extend(b"hi");
+    let out = stickyviz(&["decode", "--framing", "seed-json"], &input);
+    assert!(
+        all(&out).contains("this looks like a big-endian length of"),
+        "{}",
+        all(&out)
+    );
+}
+
 /// Bad values and sizes that do not fit the width are refused, naming the flags.
 #[test]
 fn length_prefix_flags_are_checked() {
@@ -278,6 +350,28 @@ fn length_prefix_flags_are_checked() {
         (
             &["listen", "--tcp", "0", "--headless", "--length-order", "x"],
             "--length-order",
+        ),
+        // a setting that would do nothing is refused, not ignored
+        (
+            &["run", "--preset", "json-header", "--length-bytes", "2"],
+            "--length-bytes: only u32 and naive-u32 frames start with a length prefix; seed-json framing has none",
+        ),
+        (
+            &["decode", "--framing", "newline", "--length-order", "little"],
+            "--length-order: only u32 and naive-u32 frames start with a length prefix; newline framing has none",
+        ),
+        (
+            &[
+                "listen",
+                "--tcp",
+                "0",
+                "--headless",
+                "--framing",
+                "seed-json",
+                "--length-bytes",
+                "2",
+            ],
+            "--length-bytes: only u32",
         ),
     ] {
         let out = stickyviz(args, b"");
@@ -510,4 +604,66 @@ fn json_header_errors_quote_the_library_and_spot_lengths_in_characters() {
     );
     let out = stickyviz(&["--lang", "zh", "decode", "--framing", "seed-json"], &frame);
     assert!(all(&out).contains("长度像是按字符数而不是字节数算的"), "{}", all(&out));
+}
+
+// ---- limits of the user's own setup -------------------------------------------------------
+
+/// UDP's largest datagram is the address family's: 65,527 bytes over IPv6 (no IPv4 header),
+/// 65,507 over IPv4. The kernel sends the IPv6 one whole, so the app must not refuse it.
+#[test]
+fn udp_size_limit_is_the_address_familys() {
+    let Ok(server) = std::net::UdpSocket::bind("[::1]:0") else {
+        return skip::skip(skip::Missing::Kernel(skip::Kernel::Ipv6Off), "no ::1 to bind here");
+    };
+    server
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("a timeout, only against a hang");
+    let to = server.local_addr().expect("address").to_string();
+    let out = stickyviz(&["send", "--udp", &to, "--size", "65527", "--count", "1"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", all(&out));
+    let mut buf = vec![0u8; 70_000];
+    let (n, _) = server.recv_from(&mut buf).expect("the datagram");
+    assert_eq!(n, 65_527, "one datagram, whole");
+    let out = stickyviz(&["send", "--udp", &to, "--size", "65528", "--count", "1"], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(all(&out).contains("over IPv6; allowed 0 to 65,527"), "{}", all(&out));
+    let out = stickyviz(
+        &["send", "--udp", "127.0.0.1:9", "--size", "65508", "--count", "1"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", all(&out));
+    assert!(all(&out).contains("over IPv4; allowed 0 to 65,507"), "{}", all(&out));
+}
+
+/// A buffer the kernel capped is said, with the sysctl that capped it; one it gave as asked
+/// is not. Linux caps `SO_RCVBUF` at `net.core.rmem_max` and doubles it (socket(7)).
+#[test]
+fn a_buffer_the_kernel_capped_says_so_and_why() {
+    let rmem_max: u64 = std::fs::read_to_string("/proc/sys/net/core/rmem_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .expect("Linux has net.core.rmem_max");
+    let asked: u64 = 64 * 1024 * 1024;
+    let out = stickyviz(
+        &["run", "--preset", "udp-truncate", "--udp-rcvbuf", &asked.to_string()],
+        b"",
+    );
+    let text = all(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("UDP SO_RCVBUF"))
+        .unwrap_or_else(|| panic!("no UDP SO_RCVBUF line: {text}"));
+    if rmem_max < asked {
+        assert!(line.contains("asked 67,108,864: capped by net.core.rmem_max"), "{line}");
+        assert!(
+            line.contains(&format!("{}", rmem_max * 2)),
+            "the kernel's own value: {line}"
+        );
+    } else {
+        assert!(!line.contains("capped"), "{line}");
+    }
+    let out = stickyviz(&["run", "--preset", "udp-truncate", "--udp-rcvbuf", "4096"], b"");
+    let text = all(&out);
+    let line = text.lines().find(|l| l.starts_with("UDP SO_RCVBUF")).expect("the line");
+    assert!(!line.contains("capped"), "given as asked: {line}");
 }

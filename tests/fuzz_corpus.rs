@@ -106,7 +106,10 @@ fn naive_seeds() -> Vec<(&'static str, Vec<u8>)> {
 
 fn recording_seeds() -> Vec<(&'static str, Vec<u8>)> {
     let minimal = Recording::new(Experiment::default(), vec![Event::Finished { at_us: 5 }]).to_json();
-    let future = minimal.replace("\"version\":2", "\"version\":99");
+    let future = minimal.replace(
+        &format!("\"version\":{}", stickyviz::recording::VERSION),
+        "\"version\":99",
+    );
     vec![
         ("minimal", minimal.into_bytes()),
         ("future-version", future.into_bytes()),

@@ -240,6 +240,7 @@ fn acks_and_a_zero_window_are_counted_and_explained() {
         ack: StreamOffset(ack),
         window,
         packet: None,
+        fin: false,
     };
     let acks = [
         Event::Control {

@@ -146,6 +146,8 @@ lessons! {
     real_mss_evidence_on_screen => "real-mss",
     lossy_link_evidence_on_screen => "lossy-link",
     udp_lossy_evidence_on_screen => "udp-lossy",
+    send_vs_sendall_evidence_on_screen => "send-vs-sendall",
+    address_in_use_evidence_on_screen => "address-in-use",
 }
 
 /// naive-header's punchline: both decoder errors are labelled, one under the other, in both

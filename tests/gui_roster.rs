@@ -3,6 +3,9 @@
 //! clicked, and a click on a row puts that student's stream on the main timeline.
 #![cfg(feature = "gui")]
 
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,12 +30,8 @@ fn harness() -> Harness<'static, StickyApp> {
 
 #[test]
 fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timeline() {
-    if !std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        eprintln!("skipped: python3 is not installed (the class is made of Python clients)");
+    if !skip::have("python3") {
+        skip::skip(skip::Missing::Tool("python3"), "the class is made of Python clients");
         return;
     }
     let cli = stickyviz::cli::Cli::try_parse_from([

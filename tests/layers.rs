@@ -18,7 +18,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("analysis", &["framing", "config", "engine"]),
     ("presets", &["framing", "config", "i18n"]),
     ("recording", &["framing", "config", "engine", "analysis", "presets"]),
-    ("describe", &["framing", "config", "engine", "analysis", "i18n"]),
+    (
+        "describe",
+        &[
+            "framing",
+            "config",
+            "engine",
+            "analysis",
+            "presets",
+            "recording",
+            "i18n",
+        ],
+    ),
     (
         "export",
         &[

@@ -3,6 +3,8 @@
 
 #[path = "support/link_checks.rs"]
 mod link_checks;
+#[path = "support/skip.rs"]
+mod skip;
 use link_checks::{assert_every_frame_intact, snd_mss};
 use stickyviz::analysis::{DatagramFate, Model};
 use stickyviz::config::Experiment;
@@ -28,7 +30,7 @@ fn run_link_preset(name: &str) -> Option<(Experiment, Model)> {
     match Run::start(&exp, None) {
         Ok(run) => Some((exp, Model::from_events(&run.wait()))),
         Err(EngineError::Link(why)) => {
-            eprintln!("skipped: {name}: {}", stickyviz::describe::link_failure(&why, Lang::En));
+            skip::skip_link(name, &why);
             None
         }
         Err(e) => panic!("{name} starts: {e}"),
@@ -127,7 +129,10 @@ fn flow_control_closes_the_window_and_loses_nothing() {
     assert!(s.rcvbuf_actual.is_some_and(|n| n < 64 * 2048), "{:?}", s.rcvbuf_actual);
     match &m.segments_unavailable {
         None => assert!(s.zero_window.unwrap_or(0) > 0, "the window closed: {s:?}"),
-        Some(why) => println!("skipped: the zero window needs a capture ({why:?}); delivery checked"),
+        Some(why) => skip::skip(
+            skip::Missing::Privilege,
+            format!("the zero window needs a capture ({why:?}); delivery checked"),
+        ),
     }
 }
 

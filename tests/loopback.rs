@@ -4,6 +4,8 @@
 //! frames equal messages) and the effects a setup forces (a reader that sleeps first gets merged
 //! reads), never one run's exact counts.
 
+#[path = "support/skip.rs"]
+mod skip;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::AtomicBool;
@@ -315,8 +317,9 @@ fn assert_stops_promptly(exp: &Experiment, after: Duration) -> Vec<Event> {
     let t = Instant::now();
     run.stop();
     let took = t.elapsed();
-    // A hang check, not a benchmark: the poll interval is 20 ms.
-    assert!(took < Duration::from_secs(2), "stop() took {took:?}");
+    // A hang check, not a benchmark (the poll interval is 20 ms; a loaded machine may take
+    // longer): what is asserted is that every thread joined and Finished came last.
+    assert!(took < Duration::from_secs(30), "stop() hung for {took:?}");
     assert!(run.is_finished(), "every thread joined");
     let events: Vec<Event> = run.drain().flatten().collect();
     assert!(
@@ -428,7 +431,10 @@ fn segments_cover_the_stream_or_tcp_info_stands_in() {
             );
             assert!(s.segments_captured.is_none());
             assert!(!events.iter().any(|e| matches!(e, Event::Segment { .. })));
-            println!("skipped: segment contiguity, for want of a capture (needs root or CAP_NET_RAW); TCP_INFO checked instead");
+            skip::skip(
+                skip::Missing::Privilege,
+                "segment contiguity, for want of a capture (needs root or CAP_NET_RAW); TCP_INFO checked instead",
+            );
             continue;
         }
         let mut next = 0u64;

@@ -1,6 +1,8 @@
 //! pcapng export: the packets a real run captured on `lo`, read back as Wireshark would; and a
 //! clear refusal when nothing was captured.
 
+#[path = "support/skip.rs"]
+mod skip;
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
 use stickyviz::engine::{CaptureUnavailable, Event, OsError, Run};
@@ -18,7 +20,10 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
         let e = pcapng::write(&events, Vec::new()).expect_err("nothing captured, nothing written");
         let words = stickyviz::describe::capture_unavailable(reason, stickyviz::i18n::Lang::En);
         assert!(e.to_string().contains(&words), "{e}");
-        println!("skipped: reading captured packets back needs a capture, and this run had none ({words})");
+        skip::skip(
+            skip::Missing::Privilege,
+            format!("reading captured packets back needs a capture, and this run had none ({words})"),
+        );
         return;
     }
     let (sender_port, receiver_port) = events
@@ -99,14 +104,20 @@ fn captured_segments_read_back_as_ipv4_tcp_packets() {
 /// Needs a capture and `tshark` (scripts/test.sh installs it); says "skipped" without either.
 #[test]
 fn tshark_follows_the_whole_stream_and_counts_the_same_zero_windows() {
-    if std::process::Command::new("tshark").arg("--version").output().is_err() {
-        return println!("skipped: tshark is not installed (apt install tshark; scripts/test.sh does)");
+    if !skip::have("tshark") {
+        return skip::skip(
+            skip::Missing::Tool("tshark"),
+            "apt install tshark; scripts/test.sh does",
+        );
     }
     let exp = presets::find("flow-control").expect("preset").experiment;
     let events = Run::start(&exp, None).expect("the run starts").wait();
     let model = stickyviz::analysis::Model::from_events(&events);
     if model.segments_unavailable.is_some() {
-        return println!("skipped: the export needs a capture (root or CAP_NET_RAW)");
+        return skip::skip(
+            skip::Missing::Privilege,
+            "the export needs a capture (root or CAP_NET_RAW)",
+        );
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("flow-control.pcapng");
@@ -178,10 +189,19 @@ fn no_capture_says_why_and_writes_nothing() {
         Event::Finished { at_us: 1 },
     ];
     match pcapng::save(&events, &path) {
-        Err(PcapngError::NoPackets(why)) => assert!(
-            why.contains("needs root or CAP_NET_RAW (Operation not permitted (os error 1))"),
-            "{why}"
-        ),
+        Err(e @ PcapngError::NoPackets(_)) => {
+            // worded in both languages, the OS's words quoted once with their code
+            let en = stickyviz::describe::pcapng_error(&e, stickyviz::i18n::Lang::En);
+            assert!(
+                en.contains("needs root or CAP_NET_RAW (“Operation not permitted” (os error 1))"),
+                "{en}"
+            );
+            let zh = stickyviz::describe::pcapng_error(&e, stickyviz::i18n::Lang::Zh);
+            assert!(
+                zh.contains("没有可导出的数据包") && zh.contains("“Operation not permitted”（错误码 1）"),
+                "{zh}"
+            );
+        }
         other => panic!("{other:?}"),
     }
     assert!(!path.exists());
@@ -190,5 +210,5 @@ fn no_capture_says_why_and_writes_nothing() {
     )
     .expect("fixture");
     let why = pcapng::why_unavailable(&old.events).expect("an older recording has no packets");
-    assert!(why.contains("older stickyviz"), "{why}");
+    assert_eq!(why, stickyviz::engine::NoPackets::PositionsOnly);
 }

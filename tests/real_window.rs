@@ -8,6 +8,9 @@
 //! (scripts/test.sh installs them); without them it prints "skipped: …".
 #![cfg(all(feature = "gui", target_os = "linux"))]
 
+#[path = "support/skip.rs"]
+mod skip;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -124,8 +127,9 @@ fn click_center(display: &str, r: [f32; 4]) {
 fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() {
     for program in ["Xvfb", "xdotool", "import"] {
         if !have(program) {
-            println!(
-                "skipped: {program} is not installed (apt install xvfb xdotool imagemagick; scripts/test.sh does)"
+            skip::skip(
+                skip::Missing::Tool("xvfb, xdotool, imagemagick"),
+                format!("{program} is not installed (apt install xvfb xdotool imagemagick; scripts/test.sh does)"),
             );
             return;
         }

@@ -73,13 +73,18 @@ fn error_of(text: &str) -> RecordingError {
     }
 }
 
+/// What the user reads (English; tests/errors_zh.rs checks the Chinese).
+fn words(e: &RecordingError) -> String {
+    stickyviz::describe::recording_error(e, stickyviz::i18n::Lang::En)
+}
+
 #[test]
 fn future_version_names_the_version() {
     let text = std::fs::read_to_string(fixture("slow-reader")).expect("fixture");
     let newer = text.replacen("\"version\":1", "\"version\":7", 1);
     let e = error_of(&newer);
     assert!(matches!(e, RecordingError::FutureVersion { found: 7 }), "{e:?}");
-    assert!(e.to_string().contains("version 7 is newer"), "{e}");
+    assert!(words(&e).contains("version 7 is newer"), "{e}");
 }
 
 #[test]
@@ -99,18 +104,18 @@ fn malformed_files_name_what_is_wrong() {
     for (text, says) in cases {
         let e = error_of(text);
         assert!(matches!(e, RecordingError::Malformed(_)), "{text}: {e:?}");
-        assert!(e.to_string().contains(says), "{text}: '{e}' should say '{says}'");
+        assert!(words(&e).contains(says), "{text}: '{}' should say '{says}'", words(&e));
     }
     // a truncated real file: names the place
     let text = std::fs::read_to_string(fixture("json-header")).expect("fixture");
     let e = error_of(&text[..text.len() / 2]);
-    assert!(e.to_string().contains("line 1 column"), "{e}");
+    assert!(words(&e).contains("line 1 column"), "{}", words(&e));
 }
 
 #[test]
 fn missing_file_names_the_path() {
     let e = Recording::load(Path::new("/nonexistent/run.json")).expect_err("refused");
-    assert!(e.to_string().contains("/nonexistent/run.json"), "{e}");
+    assert!(words(&e).contains("/nonexistent/run.json"), "{}", words(&e));
 }
 
 #[test]
@@ -126,18 +131,16 @@ fn huge_not_utf8_and_directory_files_are_refused_clearly() {
         matches!(e, RecordingError::TooBig { size, .. } if size == 2 << 30),
         "{e:?}"
     );
-    assert!(e.to_string().contains("bytes are refused"), "{e}");
+    assert!(words(&e).contains("bytes are refused"), "{}", words(&e));
 
     let binary = dir.path().join("binary.json");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x7b]).expect("write");
     let e = Recording::load(&binary).expect_err("refused");
-    assert!(
-        e.to_string().contains("binary.json") && e.to_string().contains("UTF-8"),
-        "{e}"
-    );
+    let said = stickyviz::describe::open_failed("binary.json", &e, stickyviz::i18n::Lang::En);
+    assert!(said.contains("binary.json") && said.contains("UTF-8"), "{said}");
 
     let e = Recording::load(dir.path()).expect_err("a directory is not a recording");
-    assert!(e.to_string().contains(&dir.path().display().to_string()), "{e}");
+    assert!(words(&e).contains(&dir.path().display().to_string()), "{}", words(&e));
 }
 
 #[test]

@@ -6,6 +6,8 @@
 
 #[path = "support/session.rs"]
 mod session;
+#[path = "support/skip.rs"]
+mod skip;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -26,12 +28,9 @@ impl Drop for Reaped {
 }
 
 fn have_python() -> bool {
-    let ok = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = skip::have("python3");
     if !ok {
-        println!("skipped: python3 is not installed, and these tests need real Python peers");
+        skip::skip(skip::Missing::Tool("python3"), "these tests need real Python peers");
     }
     ok
 }

@@ -6,6 +6,8 @@
 //! `scripts/wine.sh` builds what these tests need (the .exe, the `ProcessPrng` DLL beside it,
 //! the Wine prefix) and runs them; without it each test prints "skipped: why".
 
+#[path = "support/skip.rs"]
+mod skip;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -113,7 +115,13 @@ fn setup() -> Option<&'static Wine> {
     match SETUP.get_or_init(find_setup) {
         Ok(w) => Some(w),
         Err(why) => {
-            println!("skipped: {why}");
+            // scripts/wine.sh builds the .exe and then runs these tests with WINE set; in the
+            // plain `cargo test` before it they wait for that step
+            let missing = match std::env::var_os("WINE") {
+                Some(_) => skip::Missing::Tool("wine64, mingw (scripts/wine.sh)"),
+                None => skip::Missing::RunByScript("scripts/wine.sh"),
+            };
+            skip::skip(missing, why);
             None
         }
     }

@@ -5,6 +5,8 @@
 //! The capture needs root or `CAP_NET_RAW` (CI runs as root), or the app's own network
 //! namespace; without it each test prints "skipped: …" and passes.
 
+#[path = "support/skip.rs"]
+mod skip;
 use stickyviz::analysis::playback::TcpAt;
 use stickyviz::analysis::Model;
 use stickyviz::engine::{ControlKind, Event, Run};
@@ -21,7 +23,7 @@ fn run_preset(name: &str) -> Option<(Vec<Event>, Model)> {
     let events = match Run::start(&exp, None) {
         Ok(run) => run.wait(),
         Err(stickyviz::engine::EngineError::Link(why)) => {
-            println!("skipped: {name}: {}", stickyviz::describe::link_failure(&why, Lang::En));
+            skip::skip_link(name, &why);
             return None;
         }
         Err(e) => panic!("{name} starts: {e}"),
@@ -33,9 +35,12 @@ fn run_preset(name: &str) -> Option<(Vec<Event>, Model)> {
 /// The model, or None after saying why the capture could not run.
 fn captured(name: &str, events: Vec<Event>, model: Model) -> Option<(Vec<Event>, Model)> {
     if let Some(why) = &model.segments_unavailable {
-        println!(
-            "skipped: {name}'s wire lane needs a capture ({})",
-            stickyviz::describe::capture_unavailable(why, Lang::En)
+        skip::skip(
+            skip::Missing::Privilege,
+            format!(
+                "{name}'s wire lane needs a capture ({})",
+                stickyviz::describe::capture_unavailable(why, Lang::En)
+            ),
         );
         return None;
     }
@@ -182,9 +187,12 @@ fn lossy_link_retransmits_and_delivers_every_frame() {
         return;
     };
     if m.summary.acks.is_none() {
-        return println!(
-            "skipped: lossy-link ran without a capture of both directions ({:?})",
-            m.segments_unavailable
+        return skip::skip(
+            skip::Missing::Privilege,
+            format!(
+                "lossy-link ran without a capture of both directions ({:?})",
+                m.segments_unavailable
+            ),
         );
     }
     check_both_ways("lossy-link", &events, &m);
@@ -217,7 +225,10 @@ fn a_bulk_run_captures_one_way_and_says_so() {
     }
     let m = Model::from_events(&Run::start(&exp, None).expect("starts").wait());
     if m.segments_unavailable.is_some() {
-        return println!("skipped: a bulk run's one-way capture needs a capture at all");
+        return skip::skip(
+            skip::Missing::Privilege,
+            "a bulk run's one-way capture needs a capture at all",
+        );
     }
     assert_eq!(m.acks_not_captured, Some(stickyviz::engine::ACKS_UP_TO_BYTES));
     assert_eq!(m.summary.acks, None, "not captured is not 0");

@@ -82,6 +82,32 @@ impl Model {
             Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => {
                 self.second_direction(event)
             }
+            Event::NeverSent {
+                at_us,
+                msg,
+                offset,
+                len,
+            } => self.never_sent_event(*at_us, *msg, offset.0, *len),
+            Event::SocketState {
+                side,
+                local,
+                remote,
+                entry,
+                ..
+            } => self.table_event(*side, local, remote, entry),
+            Event::Bind {
+                at_us,
+                port,
+                reuse_addr,
+                when,
+                error,
+            } => self.bind_event(super::BindRec {
+                at_us: *at_us,
+                port: *port,
+                reuse_addr: *reuse_addr,
+                when: *when,
+                error: error.clone(),
+            }),
         }
         self.copy_classified_counts();
     }
@@ -198,7 +224,15 @@ impl Model {
                     });
                 }
             }
-            Event::Ack { at_us, ack, window, .. } => {
+            Event::Ack {
+                at_us,
+                ack,
+                window,
+                fin,
+                ..
+            } => {
+                self.closing_packet(*at_us, Side::TcpReceiver, None, *fin);
+                let s = &mut self.summary;
                 *s.acks.get_or_insert(0) += 1;
                 *s.zero_window.get_or_insert(0) += u64::from(*window == 0);
                 s.min_window = Some(s.min_window.map_or(u64::from(*window), |w| w.min(u64::from(*window))));
@@ -210,7 +244,9 @@ impl Model {
                     });
                 }
             }
-            Event::Control { at_us, control, .. } => match control {
+            Event::Control {
+                at_us, control, from, ..
+            } => match control {
                 // the sender's SYN: its data segments are followed from the start
                 ControlKind::Syn => {
                     s.retransmissions.get_or_insert(0);
@@ -227,7 +263,8 @@ impl Model {
                         self.window_probes.push(*at_us);
                     }
                 }
-                ControlKind::Ack | ControlKind::Fin | ControlKind::Rst => {}
+                ControlKind::Ack | ControlKind::Fin => self.closing_packet(*at_us, *from, Some(*control), false),
+                ControlKind::Rst => {}
             },
             _ => {}
         }

@@ -534,6 +534,7 @@ mod tests {
             ack: StreamOffset(ack),
             window: 1000,
             packet: None,
+            fin: false,
         }
     }
 

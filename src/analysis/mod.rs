@@ -12,6 +12,7 @@ mod external;
 pub mod playback;
 mod problem;
 mod records;
+mod send_close;
 mod summary;
 
 pub use causality::{check as check_causality, Axis, Causality, Violation, ViolationKind};
@@ -21,6 +22,7 @@ pub use clients::{ClassSession, ClassTotals, ClientRec, RosterRow, MAX_CLIENT_RE
 pub use echo::{EchoModel, RoundRec};
 pub use problem::{Problem, ProblemKind};
 pub use records::{AckRec, DatagramFate, DatagramRec, FrameRec, MessageRec, OptionRec, ReadKind, Span, WriteRec};
+pub use send_close::{BindRec, ClosingRec, NeverSentRec, RestartRec, TableRec, MAX_CLOSING};
 pub use summary::Summary;
 
 use crate::engine::{CaptureUnavailable, EndReason, Event, MsgId, Side, SockOpt};
@@ -90,6 +92,12 @@ pub struct Model {
     class_ended: ClassTotals,
     /// The causality check over every event this model was given (see [`causality`]).
     pub causality: Causality,
+    /// send-vs-sendall: bytes a program that ignored `send()`'s count never sent.
+    pub never_sent: Vec<NeverSentRec>,
+    /// The closing handshake as captured (the first [`MAX_CLOSING`] packets).
+    pub closing: Vec<ClosingRec>,
+    /// address-in-use: the socket table after both ends closed and the second server's binds.
+    pub restart: Option<RestartRec>,
 }
 
 impl Default for Model {
@@ -134,6 +142,9 @@ impl Model {
             clients_served: 0,
             class_ended: ClassTotals::default(),
             causality: Causality::default(),
+            never_sent: Vec::new(),
+            closing: Vec::new(),
+            restart: None,
         }
     }
 
@@ -259,6 +270,7 @@ impl Model {
             + self.reads.capacity() * size_of::<Span>()
             + self.frames.capacity() * size_of::<FrameRec>()
             + self.datagrams.capacity() * size_of::<DatagramRec>()
+            + self.never_sent.capacity() * size_of::<NeverSentRec>()
     }
 
     /// Gives back unused capacity once a run is over (Vec growth leaves up to half empty).
@@ -272,6 +284,7 @@ impl Model {
         self.reads.shrink_to_fit();
         self.frames.shrink_to_fit();
         self.datagrams.shrink_to_fit();
+        self.never_sent.shrink_to_fit();
         self.received.shrink_to_fit();
     }
 

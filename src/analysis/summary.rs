@@ -35,6 +35,9 @@ pub struct Summary {
     /// `send()` calls that accepted fewer bytes than asked (the send buffer was full); each is
     /// followed by another `send()` for the rest, so writes = messages' pieces + short writes.
     pub short_writes: u64,
+    /// Bytes the program asked `send()` to send and then never sent, having ignored its count
+    /// (`config::SendCall::Send`): bytes requested = `bytes_sent` + this. Not lost by TCP.
+    pub never_sent_bytes: u64,
     pub reads: u64,
     pub bytes_received: u64,
     pub merged_reads: u64,

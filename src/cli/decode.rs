@@ -3,10 +3,11 @@
 
 use std::io::Read;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::cli::progress::Progress;
 use crate::cli::{parse_framing, DecodeArgs, UsageError};
+use crate::engine::{FileFailure, FileOp, FileTarget};
 use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
 use crate::i18n::{t, tf, Lang, S};
 
@@ -28,27 +29,22 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     };
     crate::config::validate_max_frame_len(max).map_err(|e| UsageError::setting(e, lang))?;
     let mut prefix = LengthPrefix::default();
-    args.length.apply(&mut prefix, lang)?;
+    args.length.apply(&mut prefix, mode, lang)?;
     let mut bytes = Vec::new();
     // One byte more than the limit tells a file at the limit from a bigger one.
     let limit = MAX_DECODE_INPUT + 1;
+    let stdin = |e| FileFailure::std(FileOp::Read, FileTarget::Stdin, &e);
     match args.file.as_deref() {
-        None => std::io::stdin()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .context("cannot read stdin")?,
-        Some(p) if p.as_os_str() == "-" => std::io::stdin()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .context("cannot read stdin")?,
+        None => std::io::stdin().take(limit).read_to_end(&mut bytes).map_err(stdin)?,
+        Some(p) if p.as_os_str() == "-" => std::io::stdin().take(limit).read_to_end(&mut bytes).map_err(stdin)?,
         Some(p) => std::fs::File::open(p)
-            .with_context(|| format!("cannot open {}", p.display()))?
+            .map_err(FileFailure::on(FileOp::Open, p))?
             .take(limit)
             .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {}", p.display()))?,
+            .map_err(FileFailure::on(FileOp::Read, p))?,
     };
     if bytes.len() as u64 > MAX_DECODE_INPUT {
-        anyhow::bail!("the input is larger than {MAX_DECODE_INPUT} bytes; decode a smaller piece of it");
+        anyhow::bail!(tf(lang, S::DecodeInputTooBig, &[("max", &MAX_DECODE_INPUT)]));
     }
     let mut progress = Progress::new();
     let report = decode_with_progress(mode, prefix, &bytes, read_size, max, lang, &mut progress);
@@ -128,9 +124,9 @@ fn decode_with_progress(
                 lang,
                 S::ProgressDecode,
                 &[
-                    &crate::export::units::bytes(done as u64),
-                    &total,
-                    &crate::export::units::grouped(frames as u64),
+                    ("bytes", &crate::export::units::bytes(done as u64)),
+                    ("total", &total),
+                    ("frames", &crate::export::units::grouped(frames as u64)),
                 ],
             ));
         }
@@ -146,7 +142,13 @@ fn decode_with_progress(
             tf(
                 lang,
                 S::CliFrameLine,
-                &[&frames.get(), &offset, &payload.len(), &total, &show_payload(payload)]
+                &[
+                    ("frame", &frames.get()),
+                    ("offset", &offset),
+                    ("bytes", &payload.len()),
+                    ("stream_bytes", &total),
+                    ("payload", &show_payload(payload))
+                ]
             )
         );
         frames.set(frames.get() + 1);
@@ -232,7 +234,11 @@ fn decode_with_progress(
     let _ = writeln!(
         text,
         "{}",
-        tf(lang, S::CliDecodeSummary, &[&frames, &bytes.len(), &read_size])
+        tf(
+            lang,
+            S::CliDecodeSummary,
+            &[("frames", &frames), ("bytes", &bytes.len()), ("read_size", &read_size)]
+        )
     );
     DecodeReport { text, frames, failed }
 }

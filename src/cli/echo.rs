@@ -39,7 +39,7 @@ impl EchoArgs {
                     return Err(UsageError(format!(
                         "--{}: {}",
                         Setting::ClientReads.flag(),
-                        crate::i18n::tf(lang, crate::i18n::S::CliNotWholeOrOnce, &[&v])
+                        crate::i18n::tf(lang, crate::i18n::S::CliNotWholeOrOnce, &[("text", &v)])
                     )))
                 }
             };

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod decode;
 pub mod echo;
+mod failure;
 pub mod help;
 pub mod peer;
 pub mod progress;
@@ -28,6 +29,7 @@ use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
 use crate::recording::stream::{Output, RecordingWriter};
+pub use failure::error_text;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,8 +68,12 @@ impl Cli {
     /// to every function that words something (no process-global language).
     pub fn lang(&self) -> Result<Lang, UsageError> {
         let lang = match &self.lang {
-            Some(name) => Lang::from_name(name)
-                .ok_or_else(|| UsageError(format!("--lang: {}", tf(Lang::En, S::CliUnknownLang, &[name]))))?,
+            Some(name) => Lang::from_name(name).ok_or_else(|| {
+                UsageError(format!(
+                    "--lang: {}",
+                    tf(Lang::En, S::CliUnknownLang, &[("name", name)])
+                ))
+            })?,
             None => Lang::from_env(),
         };
         Ok(lang)
@@ -166,6 +172,10 @@ pub struct SettingsArgs {
     pub mss: Option<String>,
     #[arg(long, value_name = "mtu=1500,rate=20mbit,queue=20kb")]
     pub link: Option<String>,
+    #[arg(long = "send-call", value_name = "sendall|send")]
+    pub send_call: Option<String>,
+    #[arg(long = "reuse-addr", value_name = "on|off")]
+    pub reuse_addr: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -194,8 +204,24 @@ pub struct LengthArgs {
 }
 
 impl LengthArgs {
-    /// `prefix` with the flags given applied; validated.
-    pub fn apply(&self, prefix: &mut LengthPrefix, lang: Lang) -> Result<(), UsageError> {
+    /// `prefix` with the flags given applied; validated. A flag given with a `framing` that
+    /// has no length prefix (`seed-json`, `newline`, `none`) is refused: it would change nothing.
+    pub fn apply(&self, prefix: &mut LengthPrefix, framing: FramingMode, lang: Lang) -> Result<(), UsageError> {
+        let given = [
+            (Setting::LengthBytes, &self.length_bytes),
+            (Setting::LengthOrder, &self.length_order),
+        ];
+        if let Some((s, _)) = given
+            .iter()
+            .find(|(_, v)| v.is_some())
+            .filter(|_| !framing.has_length_prefix())
+        {
+            return Err(UsageError(format!(
+                "--{}: {}",
+                s.flag(),
+                tf(lang, S::CliLengthNeedsPrefix, &[("framing", &framing.name())])
+            )));
+        }
         if let Some(v) = &self.length_bytes {
             prefix.bytes = setting(Setting::LengthBytes, v, lang)?;
         }
@@ -207,7 +233,7 @@ impl LengthArgs {
                     return Err(UsageError(format!(
                         "--{}: {}",
                         Setting::LengthOrder.flag(),
-                        tf(lang, S::CliNotByteOrder, &[&v])
+                        tf(lang, S::CliNotByteOrder, &[("text", &v)])
                     )))
                 }
             };
@@ -235,9 +261,12 @@ impl UsageError {
 
 /// Parses a flag's number; the error names the flag and the allowed range.
 pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
-    v.trim()
-        .parse()
-        .map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
+    v.trim().parse().map_err(|_| {
+        UsageError(format!(
+            "--{flag}: {}",
+            tf(lang, S::CliNotNumber, &[("text", &v), ("allowed", &range)])
+        ))
+    })
 }
 
 /// A setting's number; a value that is not one is refused naming its flag, with the values the
@@ -251,7 +280,10 @@ fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
     match v {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!("--{flag}: {}", tf(lang, S::CliNotOnOff, &[&v])))),
+        _ => Err(UsageError(format!(
+            "--{flag}: {}",
+            tf(lang, S::CliNotOnOff, &[("text", &v)])
+        ))),
     }
 }
 
@@ -261,7 +293,11 @@ pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
         UsageError(format!(
             "--{}: {}",
             Setting::Framing.flag(),
-            tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])
+            tf(
+                lang,
+                S::CliUnknownFraming,
+                &[("text", &v), ("allowed", &names.join(", "))]
+            )
         ))
     })
 }
@@ -281,14 +317,25 @@ fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
         UsageError(format!(
             "--{}: {}",
             Setting::Size.flag(),
-            tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)])
+            tf(
+                lang,
+                S::CliNotNumber,
+                &[("text", &v), ("allowed", &Setting::Size.allowed(lang))]
+            )
         ))
     })
 }
 
 impl SettingsArgs {
-    /// Applies the flags to `exp`, then validates the whole experiment.
+    /// Applies the flags to `exp`, then validates the whole experiment (UDP over IPv4, as the
+    /// in-process runs send it).
     pub fn apply(&self, exp: &mut Experiment, lang: Lang) -> Result<(), UsageError> {
+        self.apply_udp_over(exp, false, lang)
+    }
+
+    /// [`SettingsArgs::apply`] for datagrams that travel over IPv6 when `ipv6` (`send --udp`
+    /// to an IPv6 address): UDP's size limit is that family's.
+    pub fn apply_udp_over(&self, exp: &mut Experiment, ipv6: bool, lang: Lang) -> Result<(), UsageError> {
         if let Some(v) = &self.count {
             exp.workload.count = setting(Setting::Count, v, lang)?;
         }
@@ -343,7 +390,7 @@ impl SettingsArgs {
         if let Some(v) = &self.max_frame {
             exp.max_frame_len = setting(Setting::MaxFrame, v, lang)?;
         }
-        self.length.apply(&mut exp.length_prefix, lang)?;
+        self.length.apply(&mut exp.length_prefix, exp.framing, lang)?;
         if let Some(v) = &self.udp_read_size {
             exp.udp.read_size = setting(Setting::UdpReadSize, v, lang)?;
         }
@@ -370,7 +417,26 @@ impl SettingsArgs {
                 )
             })?;
         }
-        exp.validate().map_err(|e| UsageError::setting(e, lang))?;
+        if let Some(v) = &self.send_call {
+            exp.sender.send_call = crate::config::SendCall::ALL
+                .into_iter()
+                .find(|c| c.name() == v.trim())
+                .ok_or_else(|| {
+                    let allowed = Setting::SendCall.allowed(lang);
+                    UsageError(format!(
+                        "--{}: {}",
+                        Setting::SendCall.flag(),
+                        tf(lang, S::CliNotOneOf, &[("text", &v), ("allowed", &allowed)])
+                    ))
+                })?;
+        }
+        if let Some(v) = &self.reuse_addr {
+            // the flag makes the run the address-in-use one: the server restarts on its port
+            exp.restart = Some(crate::config::Restart {
+                reuse_addr: on_off(Setting::ReuseAddr, v, lang)?,
+            });
+        }
+        exp.validate_udp_over(ipv6).map_err(|e| UsageError::setting(e, lang))?;
         Ok(())
     }
 }
@@ -410,7 +476,11 @@ pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> 
                 .ok_or_else(|| {
                     UsageError(format!(
                         "--preset: {}",
-                        tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")])
+                        tf(
+                            lang,
+                            S::CliUnknownPreset,
+                            &[("name", name), ("allowed", &presets::names().join(", "))]
+                        )
                     ))
                 })?
                 .experiment
@@ -481,7 +551,16 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         )),
         Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
     }
-    .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
+    .map(|(out, path)| {
+        RecordingWriter::begin(out, &exp, args.preset.as_deref())
+            .map(|w| (w, path.clone()))
+            .map_err(|e| match path.as_str() {
+                "-" => {
+                    crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+                }
+                p => crate::engine::FileFailure::new(crate::engine::FileOp::Write, p.as_ref(), &e),
+            })
+    })
     .transpose()?;
     let run = match Run::start(&exp, None) {
         Ok(run) => run,
@@ -494,7 +573,10 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             ))
             .into());
         }
-        Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
+        Err(e) => {
+            let why = crate::describe::engine_error(&e, lang);
+            return Err(anyhow::Error::msg(format!("{}: {why}", t(lang, S::CliCannotStart))));
+        }
     };
     // Events are folded as they come (the same capped `Model` as the window's) and streamed to
     // the recording: memory stays bounded however long the run (docs/performance.md).
@@ -523,14 +605,19 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     });
     progress.clear();
     let json = match (json, write_error) {
-        (Some((_, path)), Some(e)) => return Err(anyhow::Error::new(e).context(format!("cannot write {path}"))),
+        (Some((_, path)), Some(e)) => {
+            return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), &e).into())
+        }
         (json, None) => json,
         (None, Some(_)) => None,
     };
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
         let n = crate::export::pcapng::save(&packets, path)?;
-        eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
+        eprintln!(
+            "{}",
+            tf(lang, S::PacketsWritten, &[("count", &n), ("path", &path.display())])
+        );
     }
     let text = format!(
         "{}\n{}",
@@ -541,18 +628,21 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     match json {
         Some((w, path)) if path == "-" => {
             eprint!("{text}");
-            w.finish(&model.summary)
-                .context("cannot write the recording to stdout")?;
+            w.finish(&model.summary).map_err(|e| {
+                crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+            })?;
             let mut out = std::io::stdout().lock();
             out.write_all(b"\n")?;
             out.flush()?;
         }
         Some((w, path)) => {
             let printed = out(&text);
-            w.finish(&model.summary)
-                .with_context(|| format!("cannot write {path}"))?;
+            w.finish(&model.summary).map_err(crate::engine::FileFailure::on(
+                crate::engine::FileOp::Write,
+                path.as_ref(),
+            ))?;
             printed?;
-            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
+            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
         }
         None => out(&text)?,
     }

@@ -102,12 +102,21 @@ pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageEr
         SocketAddr::from(([127, 0, 0, 1], port))
     } else {
         v.to_socket_addrs()
-            .map_err(|e| UsageError(format!("--{flag}: {}", tf(lang, S::PeerBadAddr, &[&v, &e]))))?
+            .map_err(|e| {
+                UsageError(format!(
+                    "--{flag}: {}",
+                    tf(
+                        lang,
+                        S::PeerBadAddr,
+                        &[("text", &v), ("error", &crate::describe::os_error(&(&e).into(), lang))]
+                    )
+                ))
+            })?
             .next()
-            .ok_or_else(|| UsageError(format!("--{flag}: {}", tf(lang, S::PeerNoAddr, &[&v]))))?
+            .ok_or_else(|| UsageError(format!("--{flag}: {}", tf(lang, S::PeerNoAddr, &[("text", &v)]))))?
     };
     if !addr.ip().is_loopback() {
-        eprintln!("{}", tf(lang, S::PeerNotLoopback, &[&flag, &addr]));
+        eprintln!("{}", tf(lang, S::PeerNotLoopback, &[("flag", &flag), ("addr", &addr)]));
     }
     Ok(addr)
 }
@@ -145,10 +154,11 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
         lang,
     )?;
     crate::config::validate_listen_clients(clients).map_err(|e| UsageError::setting(e, lang))?;
+    let framing = parse_framing(&args.framing, lang)?;
     let mut length_prefix = crate::framing::LengthPrefix::default();
-    args.length.apply(&mut length_prefix, lang)?;
+    args.length.apply(&mut length_prefix, framing, lang)?;
     Ok(ListenOptions {
-        framing: parse_framing(&args.framing, lang)?,
+        framing,
         read_size,
         max_frame_len,
         length_prefix,
@@ -163,7 +173,14 @@ pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, Us
 /// What a client turned away from a full class session reads: why, and the limit. Worded once
 /// per listen (a process runs one), so leaking it gives the engine the `'static` line it keeps.
 fn refusal_line(lang: Lang) -> &'static str {
-    Box::leak(tf(lang, S::PeerRefusedLine, &[&crate::config::MAX_CLIENTS_AT_ONCE]).into_boxed_str())
+    Box::leak(
+        tf(
+            lang,
+            S::PeerRefusedLine,
+            &[("limit", &crate::config::MAX_CLIENTS_AT_ONCE)],
+        )
+        .into_boxed_str(),
+    )
 }
 
 /// Reads the `listen` flags into where to listen and how to read; errors name the flag.
@@ -189,7 +206,10 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
     let (on, opts) = listen_spec(args, lang)?;
     let l = peer::start_listen(on, opts, None)?;
     let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
-    eprintln!("{}", tf(lang, S::PeerListening, &[&proto, &l.bound]));
+    eprintln!(
+        "{}",
+        tf(lang, S::PeerListening, &[("proto", &proto), ("bound", &l.bound)])
+    );
     if l.bound.ip().is_unspecified() {
         // on every interface: the addresses a class types, as the window puts them on the projector
         match peer::reachable_addrs(l.bound) {
@@ -199,7 +219,11 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
                 t(lang, S::ClassConnectTo),
                 addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join("  ")
             ),
-            Err(e) => eprintln!("{}: {e}", t(lang, S::ClassNoAddrs)),
+            Err(e) => eprintln!(
+                "{}: {}",
+                t(lang, S::ClassNoAddrs),
+                crate::describe::os_error(&(&e).into(), lang)
+            ),
         }
     }
     Ok((l.run, l.experiment, l.bound))
@@ -208,7 +232,7 @@ pub fn start_listen(args: &ListenArgs, lang: Lang) -> Result<(Run, Experiment, S
 /// `listen --headless`.
 pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     if !args.headless {
-        return Err(UsageError("this build opens no window for listen; add --headless".into()).into());
+        return Err(UsageError(t(lang, S::CliListenNeedsHeadless).into()).into());
     }
     check_width(args.width, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
@@ -242,9 +266,9 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
                 lang,
                 S::ProgressListen,
                 &[
-                    &crate::export::units::grouped(events_seen),
-                    &crate::export::units::bytes(bytes),
-                    &clients,
+                    ("events_seen", &crate::export::units::grouped(events_seen)),
+                    ("bytes", &crate::export::units::bytes(bytes)),
+                    ("clients", &clients),
                 ],
             ));
         }
@@ -274,7 +298,11 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
                 .ok_or_else(|| {
                     UsageError(format!(
                         "--preset: {}",
-                        tf(lang, S::CliUnknownPreset, &[name, &presets::names().join(", ")])
+                        tf(
+                            lang,
+                            S::CliUnknownPreset,
+                            &[("name", name), ("allowed", &presets::names().join(", "))]
+                        )
                     ))
                 })?
                 .experiment
@@ -286,7 +314,10 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     } else {
         Transports::Tcp
     };
-    args.settings.apply(&mut exp, lang)?;
+    // the family the datagrams travel over decides the largest one
+    let udp_to = args.udp.as_deref().map(|a| parse_addr("udp", a, lang)).transpose()?;
+    args.settings
+        .apply_udp_over(&mut exp, udp_to.is_some_and(|a| a.is_ipv6()), lang)?;
     if exp.link.is_some() {
         // the server is outside any namespace of ours: its packets never cross our link
         return Err(UsageError(format!(
@@ -302,8 +333,11 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         return crate::cli::torture::torture(target, &exp, lang);
     }
     let (run, replies) = match (&args.tcp, &args.udp) {
-        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None).context("cannot send")?,
-        (None, Some(a)) => peer::send_udp(parse_addr("udp", a, lang)?, &exp, None).context("cannot send")?,
+        (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None)?,
+        (None, Some(_)) => match udp_to {
+            Some(to) => peer::send_udp(to, &exp, None)?,
+            None => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
+        },
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
     let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
@@ -364,7 +398,7 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     let model = Model::from_events(events);
     let mut out = String::new();
     for (k, c) in model.echo.iter().flat_map(|e| e.connections.iter()).enumerate() {
-        out.push_str(&format!("\n{}\n", tf(lang, S::EchoConnection, &[&(k + 1)])));
+        out.push_str(&format!("\n{}\n", tf(lang, S::EchoConnection, &[("conn", &(k + 1))])));
         out.push_str(&text_timeline::render(c, width, lang));
         out.push_str(&summary_line(lang, S::SumFrames, &c.summary.frames.to_string()));
         out.push_str(&summary_line(
@@ -379,7 +413,10 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     }
     let unlisted = model.clients_total.saturating_sub(model.clients.len() as u64);
     if unlisted > 0 {
-        out.push_str(&format!("  {}\n", tf(lang, S::PeerClientsMore, &[&unlisted])));
+        out.push_str(&format!(
+            "  {}\n",
+            tf(lang, S::PeerClientsMore, &[("count", &unlisted)])
+        ));
     }
     out.push_str(&summary_line(
         lang,
@@ -408,7 +445,7 @@ fn datagram_lines(events: &[Event], lang: Lang) -> String {
         {
             if n < 100 {
                 let lost = if real_len > len {
-                    format!("  {}", tf(lang, S::TtTruncated, &[&(real_len - len)]))
+                    format!("  {}", tf(lang, S::TtTruncated, &[("lost", &(real_len - len))]))
                 } else {
                     String::new()
                 };
@@ -416,11 +453,11 @@ fn datagram_lines(events: &[Event], lang: Lang) -> String {
                     lang,
                     S::PeerDatagramLine,
                     &[
-                        &format!("d{n:<4}"),
-                        &format!("{at_us:>8}"),
-                        &format!("{len:>6}"),
-                        &format!("{real_len:>6}"),
-                        &lost,
+                        ("msg", &format!("d{n:<4}")),
+                        ("at_us", &format!("{at_us:>8}")),
+                        ("bytes", &format!("{len:>6}")),
+                        ("sent", &format!("{real_len:>6}")),
+                        ("truncated", &lost),
                     ],
                 );
                 out.push_str(&line);
@@ -443,10 +480,12 @@ fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>, l
         }
         Some(path) => {
             let printed = crate::cli::out(text);
-            std::fs::write(path, Recording::new(exp, events).to_json())
-                .with_context(|| format!("cannot write {path}"))?;
+            std::fs::write(path, Recording::new(exp, events).to_json()).map_err(crate::engine::FileFailure::on(
+                crate::engine::FileOp::Write,
+                path.as_ref(),
+            ))?;
             printed?;
-            crate::cli::out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
+            crate::cli::out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
         }
         None => crate::cli::out(text)?,
     }

@@ -87,7 +87,11 @@ impl Progress {
             self.set(tf(
                 lang,
                 S::ProgressRun,
-                &[&units::grouped(events), &units::bytes(bytes), &units::bytes(rate)],
+                &[
+                    ("events", &units::grouped(events)),
+                    ("bytes", &units::bytes(bytes)),
+                    ("rate", &units::bytes(rate)),
+                ],
             ));
         }
     }

@@ -74,7 +74,7 @@ fn kind_of(out: &Path, lang: Lang) -> Result<Kind, UsageError> {
         Some("pcapng") => Ok(Kind::Pcapng),
         _ => Err(UsageError(format!(
             "--out: {}",
-            crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[&out.display()])
+            crate::i18n::tf(lang, crate::i18n::S::RenderBadOut, &[("path", &out.display())])
         ))),
     }
 }
@@ -103,20 +103,31 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut progress = crate::cli::progress::Progress::new();
-    progress.steady(crate::i18n::tf(lang, crate::i18n::S::ProgressLoad, &[&source]));
-    let rec = Recording::load(&args.recording)?;
+    progress.steady(crate::i18n::tf(
+        lang,
+        crate::i18n::S::ProgressLoad,
+        &[("path", &source)],
+    ));
+    // a file that is not a recording is named, as the window names it
+    let rec = Recording::load(&args.recording).map_err(|e| {
+        anyhow::Error::msg(crate::describe::open_failed(
+            &args.recording.display().to_string(),
+            &e,
+            lang,
+        ))
+    })?;
     if rec.summary.events_dropped_from_history > 0 {
         // the picture shows the history kept; say what it leaves out, as the window does
         progress.eprintln(&crate::i18n::tf(
             lang,
             crate::i18n::S::HistoryCapped,
-            &[&rec.summary.events_dropped_from_history],
+            &[("events", &rec.summary.events_dropped_from_history)],
         ));
     }
     progress.steady(crate::i18n::tf(
         lang,
         crate::i18n::S::ProgressDraw,
-        &[&args.out.display()],
+        &[("path", &args.out.display())],
     ));
     match kind {
         Kind::Svg => {
@@ -125,15 +136,20 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
             if let Some(i) = crate::cli::stop::interrupted() {
                 return Err(i.into());
             }
-            std::fs::write(&args.out, svg).with_context(|| format!("cannot write {}", args.out.display()))?;
+            std::fs::write(&args.out, svg)
+                .map_err(crate::engine::FileFailure::on(crate::engine::FileOp::Write, &args.out))?;
         }
-        Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out)?,
+        Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
             let n = crate::export::pcapng::save(&rec.events, &args.out)?;
             progress.clear();
             crate::cli::out(&format!(
                 "{}\n",
-                crate::i18n::tf(lang, crate::i18n::S::PacketsWritten, &[&n, &args.out.display()])
+                crate::i18n::tf(
+                    lang,
+                    crate::i18n::S::PacketsWritten,
+                    &[("count", &n), ("path", &args.out.display())]
+                )
             ))?;
         }
     }
@@ -145,14 +161,20 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
 /// `ui::render::render_png_file`, handed in by `main` so the command line needs no window code).
 pub type PngRenderer = fn(&Recording, &str, &RenderOptions, &Path) -> Result<()>;
 
-fn png(renderer: Option<PngRenderer>, rec: &Recording, source: &str, opts: &RenderOptions, out: &Path) -> Result<()> {
+fn png(
+    renderer: Option<PngRenderer>,
+    rec: &Recording,
+    source: &str,
+    opts: &RenderOptions,
+    out: &Path,
+    lang: Lang,
+) -> Result<()> {
     match renderer {
         Some(draw) => draw(rec, source, opts, out),
-        None => Err(UsageError(
-            "--out: PNG needs the window, and this build has no GUI (built without the `gui` feature); \
-             write an .svg instead, or build with the default features"
-                .into(),
-        )
+        None => Err(UsageError(format!(
+            "--out: {}",
+            crate::i18n::t(lang, crate::i18n::S::CliPngNeedsGui)
+        ))
         .into()),
     }
 }

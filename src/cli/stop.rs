@@ -18,7 +18,7 @@ use std::time::Duration;
 use crossbeam_channel::RecvTimeoutError;
 
 use crate::analysis::{Model, ProblemKind};
-use crate::engine::{Event, Run, Side};
+use crate::engine::{Event, Fault, Run, Side};
 
 /// How long the event loop waits before looking at the signal flag again: a stop is seen within
 /// this, short against a person's reaction, long enough to cost nothing while idle.
@@ -123,11 +123,19 @@ pub fn outcome(model: &Model, stopped_by: Option<Interrupted>) -> anyhow::Result
     }
     // the top level and each connection of its own (`listen`'s clients, many-clients)
     let models = || std::iter::once(model).chain(model.echo.iter().flat_map(|e| e.connections.iter()));
-    // the capture only watches: its failure leaves the experiment itself whole
+    // The capture only watches: its failure leaves the experiment itself whole. A header the
+    // listener closed a client for is a decode error, counted once as one. A sender whose peer
+    // closed before the run was done (EPIPE, ECONNRESET) did not deliver what it meant to send.
     let failed = |m: &Model| {
         m.problems
             .iter()
-            .filter(|p| matches!(p.kind, ProblemKind::Failed(_)) && p.side != Side::Capture)
+            .filter(|p| p.side != Side::Capture)
+            .filter(|p| match &p.kind {
+                ProblemKind::Failed(Fault::ClosedBadHeader) => false,
+                ProblemKind::Failed(_) => true,
+                ProblemKind::PeerClosed(_) => p.side == Side::TcpSender,
+                _ => false,
+            })
             .count() as u64
     };
     let socket_errors = models().map(failed).sum();

@@ -33,7 +33,10 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         tf(
             lang,
             S::TortureHeader,
-            &[&target, &crate::describe::framing_name(exp.framing, lang)]
+            &[
+                ("addr", &target),
+                ("framing", &crate::describe::framing_name(exp.framing, lang))
+            ]
         )
     ))?;
     // a failed print (not a closed pipe: that is dropped) is returned once the run has stopped
@@ -65,7 +68,11 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         reports.push(r);
     }
     let passed = reports.iter().filter(|r| r.verdict.passed()).count();
-    print(tf(lang, S::TortureSummary, &[&passed, &reports.len()]));
+    print(tf(
+        lang,
+        S::TortureSummary,
+        &[("passed", &passed), ("total", &reports.len())],
+    ));
     if let Some(e) = print_error {
         return Err(e.into());
     }
@@ -81,7 +88,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         anyhow::bail!(tf(
             lang,
             S::TortureFailedNamed,
-            &[&failed.join(t(lang, S::TortureListSep))]
+            &[("scenarios", &failed.join(t(lang, S::TortureListSep)))]
         ));
     }
     Ok(())

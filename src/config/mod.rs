@@ -10,13 +10,28 @@ use crate::framing::{FramingMode, LengthPrefix};
 
 mod echo;
 mod link;
+mod send_close;
 mod setting;
 pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
 pub use link::{Link, LinkField, LinkProblem};
+pub use send_close::{Restart, SendCall};
 pub use setting::Setting;
 
-/// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP).
+/// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP): the in-process
+/// runs on 127.0.0.1.
 pub const MAX_UDP_PAYLOAD: u32 = 65_507;
+/// Largest payload of one UDP datagram over IPv6 without jumbograms (65535 payload length,
+/// which leaves out the 40-byte IPv6 header, − 8 UDP; RFC 8200, RFC 2675).
+pub const MAX_UDP_PAYLOAD_V6: u32 = 65_527;
+
+/// The largest UDP payload for the address family a datagram travels over.
+pub fn max_udp_payload(ipv6: bool) -> u32 {
+    if ipv6 {
+        MAX_UDP_PAYLOAD_V6
+    } else {
+        MAX_UDP_PAYLOAD
+    }
+}
 /// Largest message the workload may ask for (16 MiB); bigger is not a lesson, just a wait.
 pub const MAX_MESSAGE_SIZE: u32 = 16 * 1024 * 1024;
 /// Largest application read buffer (`recv(N)`); 1 MiB is far beyond any socket buffer default.
@@ -117,6 +132,9 @@ pub struct SenderOptions {
     pub sndbuf: Option<u32>,
     /// How each message is cut into `send()` calls.
     pub split: WriteSplit,
+    /// `sendall()`, or `send()` with its count ignored (the send-vs-sendall lesson).
+    #[serde(skip_serializing_if = "SendCall::is_default")]
+    pub send_call: SendCall,
 }
 
 impl Default for SenderOptions {
@@ -126,6 +144,7 @@ impl Default for SenderOptions {
             cork: false,
             sndbuf: None,
             split: WriteSplit::Whole,
+            send_call: SendCall::Sendall,
         }
     }
 }
@@ -204,6 +223,10 @@ pub struct Experiment {
     /// Run in a network namespace of its own on a shaped link (absent = plain loopback).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+    /// The address-in-use run: the server closes first and a second one binds its port
+    /// (absent = the one-way stream).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<Restart>,
 }
 
 impl Default for Experiment {
@@ -220,6 +243,7 @@ impl Default for Experiment {
             echo: None,
             mss: None,
             link: None,
+            restart: None,
         }
     }
 }
@@ -244,9 +268,10 @@ pub enum SettingProblem {
         max: u32,
         min: u32,
     },
-    /// A message bigger than one UDP datagram can carry.
+    /// A message bigger than one UDP datagram can carry over its address family.
     TooBigForUdp {
         value: u32,
+        ipv6: bool,
     },
     /// A message bigger than the decoder's max frame length.
     LargerThanMaxFrame {
@@ -379,8 +404,15 @@ pub fn validate_length_prefix(prefix: LengthPrefix) -> Result<(), SettingError> 
 }
 
 impl Experiment {
-    /// Checks every field; the first error names the field and its allowed range.
+    /// Checks every field; the first error names the field and its allowed range. UDP over
+    /// IPv4, as the in-process runs send it.
     pub fn validate(&self) -> Result<(), SettingError> {
+        self.validate_udp_over(false)
+    }
+
+    /// [`Experiment::validate`], with UDP's size limit that of the family the datagrams travel
+    /// over (`send --udp [::1]:PORT`: IPv6).
+    pub fn validate_udp_over(&self, ipv6: bool) -> Result<(), SettingError> {
         let w = &self.workload;
         validate_count(w.count)?;
         validate_sizes(w.size_min, w.size_max)?;
@@ -408,10 +440,13 @@ impl Experiment {
         if let Some(link) = &self.link {
             link.validate()?;
         }
-        if self.transports.udp() && w.size_max > MAX_UDP_PAYLOAD {
+        if self.transports.udp() && w.size_max > max_udp_payload(ipv6) {
             return Err(SettingError {
                 field: Setting::Size,
-                problem: SettingProblem::TooBigForUdp { value: w.size_max },
+                problem: SettingProblem::TooBigForUdp {
+                    value: w.size_max,
+                    ipv6,
+                },
             });
         }
         // every decoder applies the max, newline's to the line; refused here, before the run,
@@ -491,7 +526,10 @@ mod tests {
         e.workload.size_max = 70_000;
         assert_eq!(
             e.validate().unwrap_err().problem,
-            SettingProblem::TooBigForUdp { value: 70_000 }
+            SettingProblem::TooBigForUdp {
+                value: 70_000,
+                ipv6: false
+            }
         );
     }
 

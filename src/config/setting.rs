@@ -49,10 +49,14 @@ pub enum Setting {
     Mss,
     /// The shaped link (`mtu=…,rate=…,queue=…`): a text whose fields have ranges of their own.
     Link,
+    /// `sendall()`, or `send()` with its count ignored.
+    SendCall,
+    /// `SO_REUSEADDR` on the address-in-use lesson's servers.
+    ReuseAddr,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 29] = [
+    pub const ALL: [Setting; 31] = [
         Self::Count,
         Self::Size,
         Self::Gap,
@@ -82,6 +86,8 @@ impl Setting {
         Self::ListenClients,
         Self::Mss,
         Self::Link,
+        Self::SendCall,
+        Self::ReuseAddr,
     ];
 
     /// The command-line flag, without `--`.
@@ -116,6 +122,8 @@ impl Setting {
             Self::ListenClients => "clients",
             Self::Mss => "mss",
             Self::Link => "link",
+            Self::SendCall => "send-call",
+            Self::ReuseAddr => "reuse-addr",
         }
     }
 
@@ -148,7 +156,9 @@ impl Setting {
             | Self::ClientReads
             | Self::LengthBytes
             | Self::LengthOrder
-            | Self::Link => return None,
+            | Self::Link
+            | Self::SendCall
+            | Self::ReuseAddr => return None,
         })
     }
 
@@ -160,8 +170,8 @@ impl Setting {
             .map(|(min, max)| crate::i18n::range_text(lang, min, max))
             .unwrap_or_default();
         match self {
-            Self::Size => tf(lang, S::AllowedSize, &[&numbers]),
-            Self::Split => tf(lang, S::AllowedSplit, &[&numbers]),
+            Self::Size => tf(lang, S::AllowedSize, &[("range", &numbers)]),
+            Self::Split => tf(lang, S::AllowedSplit, &[("range", &numbers)]),
             Self::Nagle => "on, off".to_owned(),
             Self::Cork => "on".to_owned(),
             Self::Framing => crate::framing::FramingMode::ALL.map(|m| m.name()).join(", "),
@@ -169,6 +179,8 @@ impl Setting {
             Self::LengthBytes => crate::framing::LengthPrefix::WIDTHS.map(|w| w.to_string()).join(", "),
             Self::LengthOrder => "big, little".to_owned(),
             Self::Link => tf(lang, S::AllowedLink, &[]),
+            Self::SendCall => super::SendCall::ALL.map(|c| c.name()).join(", "),
+            Self::ReuseAddr => "on, off".to_owned(),
             _ => numbers,
         }
     }
@@ -204,6 +216,8 @@ impl Setting {
             Self::ListenClients => S::LabelListenClients,
             Self::Mss => S::LabelMss,
             Self::Link => S::LabelLink,
+            Self::SendCall => S::LabelSendCall,
+            Self::ReuseAddr => S::LabelReuseAddr,
         }
     }
 
@@ -239,6 +253,8 @@ impl Setting {
             Self::ListenClients => S::HelpListenClients,
             Self::Mss => S::HelpMss,
             Self::Link => S::HelpLink,
+            Self::SendCall => S::HelpSendCall,
+            Self::ReuseAddr => S::HelpReuseAddr,
         }
     }
 }

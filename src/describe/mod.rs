@@ -6,21 +6,21 @@
 //! [`OsError`](crate::engine::OsError) are data and stay as the OS wrote them.
 
 use crate::analysis::{ClientRec, Problem, ProblemKind, Summary, Violation};
-use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_MESSAGE_SIZE, MAX_UDP_PAYLOAD};
+use crate::config::{LinkField, LinkProblem, SettingError, SettingProblem, MAX_MESSAGE_SIZE};
 use crate::engine::{
     Call, CaptureUnavailable, ClientOutcome, Fault, LinkFailure, NamespaceBlock, NamespaceStep, PanickedThread, Side,
 };
-use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField};
+use crate::framing::{ByteOrder, DecodeError, FramePart, JsonProblem, LengthField, MAX_MAX_FRAME_LEN};
 use crate::i18n::{grouped, range_text, t, tf, Lang, S};
 
 /// Why the segment lane is empty.
 pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
     use CaptureUnavailable as C;
     match why {
-        C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[&error.words]),
-        C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[&error.words]),
-        C::Setup { error } => tf(lang, S::CapSetup, &[&error.words]),
-        C::TimestampsRefused { error } => tf(lang, S::CapTimestampsRefused, &[&error.words]),
+        C::NeedsPrivilege { error } => tf(lang, S::CapNeedsRoot, &[("error", &os_error(error, lang))]),
+        C::CannotOpen { error } => tf(lang, S::CapCannotOpen, &[("error", &os_error(error, lang))]),
+        C::Setup { error } => tf(lang, S::CapSetup, &[("error", &os_error(error, lang))]),
+        C::TimestampsRefused { error } => tf(lang, S::CapTimestampsRefused, &[("error", &os_error(error, lang))]),
         C::NoKernelTimestamps => t(lang, S::CapNoKernelTimestamps).into(),
         C::OnlyLoopback => t(lang, S::CapOnlyLoopback).into(),
         C::ManyClients => t(lang, S::CapManyClients).into(),
@@ -41,13 +41,13 @@ fn call(c: &Call, lang: Lang) -> String {
         Call::RecvFrom => "recvfrom()".into(),
         Call::Accept => "accept()".into(),
         Call::SetSockOpt => "setsockopt()".into(),
-        Call::GetSockOpt { opt } => tf(lang, S::CallReadingOpt, &[&format!("{opt:?}")]),
+        Call::GetSockOpt { opt } => tf(lang, S::CallReadingOpt, &[("opt", &format!("{opt:?}"))]),
         Call::Uncork => "uncork".into(),
         Call::EchoSend => "echo send()".into(),
         Call::EchoSendTo => "echo sendto()".into(),
         Call::SpawnThread => "std::thread::spawn".into(),
         Call::Capture => t(lang, S::CallCapture).into(),
-        Call::PacketStatistics => tf(lang, S::CallReadingOpt, &[&"PACKET_STATISTICS"]),
+        Call::PacketStatistics => tf(lang, S::CallReadingOpt, &[("opt", &"PACKET_STATISTICS")]),
         Call::Named { name } => name.clone(),
     }
 }
@@ -58,19 +58,27 @@ pub fn fault(f: &Fault, lang: Lang) -> String {
         Fault::CallFailed {
             call: Call::SpawnThread,
             error,
-        } => tf(lang, S::FaultThread, &[&error.words]),
-        Fault::CallFailed { call: c, error } => tf(lang, S::SysFailed, &[&call(c, lang), &error.words]),
-        Fault::PeerGone { error } => error.words.clone(),
+        } => tf(lang, S::FaultThread, &[("error", &os_error(error, lang))]),
+        Fault::CallFailed { call: c, error } => tf(
+            lang,
+            S::SysFailed,
+            &[("call", &call(c, lang)), ("error", &os_error(error, lang))],
+        ),
+        Fault::PeerGone { error } => os_error(error, lang),
         Fault::HandshakeRefused => t(lang, S::HsRefused).into(),
         Fault::HandshakeRefusedShort => t(lang, S::HsRefusedShort).into(),
         Fault::ClientClosedInHandshake => t(lang, S::HsClientClosed).into(),
         Fault::ServerClosedBeforeChallenge => t(lang, S::HsServerClosed).into(),
         Fault::ServerClosedBeforeReply => t(lang, S::EchoServerClosed).into(),
         Fault::ClosedBadHeader => t(lang, S::ListenClosedBadHeader).into(),
-        Fault::NoRandom { error } => tf(lang, S::FaultNoRandom, &[&error.words]),
-        Fault::HandshakeUnframed { framing } => tf(lang, S::FaultUnframed, &[framing]),
-        Fault::DatagramNotSent { msg, error } => tf(lang, S::FaultDatagramNotSent, &[&msg.0, &error.words]),
-        Fault::CaptureCapped { max } => tf(lang, S::FaultCaptureCapped, &[max]),
+        Fault::NoRandom { error } => tf(lang, S::FaultNoRandom, &[("error", &os_error(error, lang))]),
+        Fault::HandshakeUnframed { framing } => tf(lang, S::FaultUnframed, &[("framing", framing)]),
+        Fault::DatagramNotSent { msg, error } => tf(
+            lang,
+            S::FaultDatagramNotSent,
+            &[("msg", &msg.0), ("error", &os_error(error, lang))],
+        ),
+        Fault::CaptureCapped { max } => tf(lang, S::FaultCaptureCapped, &[("max", max)]),
         Fault::Panicked {
             thread: PanickedThread::Worker,
         } => t(lang, S::FaultWorkerPanicked).into(),
@@ -81,23 +89,16 @@ pub fn fault(f: &Fault, lang: Lang) -> String {
             thread: PanickedThread::Client,
         } => t(lang, S::FaultClientPanicked).into(),
         Fault::Text { text } => text.clone(),
-        Fault::LinkChildEnded { status } => tf(lang, S::FaultLinkChildEnded, &[&exit_status(*status, lang)]),
+        Fault::LinkChildEnded { status } => {
+            tf(lang, S::FaultLinkChildEnded, &[("status", &exit_status(*status, lang))])
+        }
     }
 }
 
 fn exit_status(status: Option<i32>, lang: Lang) -> String {
     match status {
-        Some(code) => tf(lang, S::LinkExitStatus, &[&code]),
+        Some(code) => tf(lang, S::LinkExitStatus, &[("code", &code)]),
         None => t(lang, S::LinkNoStatus).into(),
-    }
-}
-
-/// Why a run could not start: a setting or a link in words; a socket's error as Rust prints it.
-pub fn engine_error(e: &crate::engine::EngineError, lang: Lang) -> String {
-    match e {
-        crate::engine::EngineError::Setting(err) => setting_error(err, lang),
-        crate::engine::EngineError::Link(failure) => link_failure(failure, lang),
-        other => other.to_string(),
     }
 }
 
@@ -124,20 +125,32 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
                     NamespaceBlock::Unknown => S::LinkHowUnknown,
                 },
             );
-            tf(lang, S::LinkRefused, &[&step, &error.words, &how])
+            tf(
+                lang,
+                S::LinkRefused,
+                &[("step", &step), ("error", &os_error(error, lang)), ("how", &how)],
+            )
         }
-        LinkFailure::ToolMissing { tool } => tf(lang, S::LinkToolMissing, &[tool]),
+        LinkFailure::ToolMissing { tool } => tf(lang, S::LinkToolMissing, &[("tool", tool)]),
         LinkFailure::ToolFailed {
             command,
             status,
             output,
-        } => tf(lang, S::LinkToolFailed, &[command, &exit_status(*status, lang), output]),
+        } => tf(
+            lang,
+            S::LinkToolFailed,
+            &[
+                ("command", command),
+                ("status", &exit_status(*status, lang)),
+                ("output", &output.trim()),
+            ],
+        ),
         LinkFailure::NetemMissing => t(lang, S::LinkNetemMissing).into(),
         LinkFailure::ChildFailed { status, error } => {
             let why = error
                 .as_ref()
-                .map_or_else(|| exit_status(*status, lang), |e| e.words.clone());
-            tf(lang, S::LinkChildFailed, &[&why])
+                .map_or_else(|| exit_status(*status, lang), |e| os_error(e, lang));
+            tf(lang, S::LinkChildFailed, &[("why", &why)])
         }
     }
 }
@@ -145,18 +158,32 @@ pub fn link_failure(f: &LinkFailure, lang: Lang) -> String {
 /// A refused `--link` text, naming the field and what it allows.
 fn link_problem(p: &LinkProblem, lang: Lang) -> String {
     match p {
-        LinkProblem::UnknownField { name } => tf(lang, S::SetLinkUnknownField, &[name, &t(lang, S::AllowedLink)]),
-        LinkProblem::NotNameValue { part } => tf(lang, S::SetLinkNotNameValue, &[part, &t(lang, S::AllowedLink)]),
-        LinkProblem::NotAValue { field, value } => {
-            tf(lang, S::SetLinkNotAValue, &[&field.name(), value, &link_units(*field)])
-        }
+        LinkProblem::UnknownField { name } => tf(
+            lang,
+            S::SetLinkUnknownField,
+            &[("name", name), ("allowed", &t(lang, S::AllowedLink))],
+        ),
+        LinkProblem::NotNameValue { part } => tf(
+            lang,
+            S::SetLinkNotNameValue,
+            &[("part", part), ("allowed", &t(lang, S::AllowedLink))],
+        ),
+        LinkProblem::NotAValue { field, value } => tf(
+            lang,
+            S::SetLinkNotAValue,
+            &[
+                ("field", &field.name()),
+                ("text", value),
+                ("allowed", &link_units(*field)),
+            ],
+        ),
         LinkProblem::OutOfRange { field, value, min, max } => tf(
             lang,
             S::SetLinkOutOfRange,
             &[
-                &field.name(),
-                &link_value(*field, *value),
-                &fill_range(lang, *field, *min, *max),
+                ("field", &field.name()),
+                ("value", &link_value(*field, *value)),
+                ("allowed", &fill_range(lang, *field, *min, *max)),
             ],
         ),
     }
@@ -186,7 +213,11 @@ fn link_value(field: LinkField, v: u64) -> String {
 fn fill_range(lang: Lang, field: LinkField, min: u64, max: u64) -> String {
     match field {
         LinkField::Mtu | LinkField::Queue => range_text(lang, min, max),
-        _ => tf(lang, S::RangeText, &[&link_value(field, min), &link_value(field, max)]),
+        _ => tf(
+            lang,
+            S::RangeText,
+            &[("min", &link_value(field, min)), ("max", &link_value(field, max))],
+        ),
     }
 }
 
@@ -213,26 +244,52 @@ pub fn setting_error(e: &SettingError, lang: Lang) -> String {
 pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
     use SettingProblem as P;
     match p {
-        P::OutOfRange { value, min, max } => tf(lang, S::SetOutOfRange, &[value, &range_text(lang, *min, *max)]),
-        P::MaxBelowMin { max, min } => tf(lang, S::SetMaxBelowMin, &[max, min, &grouped(MAX_MESSAGE_SIZE.into())]),
-        P::TooBigForUdp { value } => tf(lang, S::SetTooBigForUdp, &[value, &grouped(MAX_UDP_PAYLOAD.into())]),
+        P::OutOfRange { value, min, max } => tf(
+            lang,
+            S::SetOutOfRange,
+            &[("value", value), ("allowed", &range_text(lang, *min, *max))],
+        ),
+        P::MaxBelowMin { max, min } => tf(
+            lang,
+            S::SetMaxBelowMin,
+            &[("max", max), ("min", min), ("limit", &grouped(MAX_MESSAGE_SIZE.into()))],
+        ),
+        P::TooBigForUdp { value, ipv6 } => tf(
+            lang,
+            S::SetTooBigForUdp,
+            &[
+                ("value", value),
+                ("family", &if *ipv6 { "IPv6" } else { "IPv4" }),
+                ("limit", &grouped(crate::config::max_udp_payload(*ipv6).into())),
+            ],
+        ),
         P::LargerThanMaxFrame { value, max, framing } => tf(
             lang,
             S::SetLargerThanMaxFrame,
-            &[value, max, &grouped(u64::from(*max)), framing],
+            &[
+                ("value", value),
+                ("max", max),
+                ("limit", &grouped(u64::from(*max))),
+                ("framing", framing),
+            ],
         ),
-        P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[value]),
-        P::TooBigForLengthPrefix { value, bytes, max } => {
-            tf(lang, S::SetTooBigForPrefix, &[value, bytes, &grouped(*max)])
-        }
+        P::NotAPrefixWidth { value } => tf(lang, S::SetNotAPrefixWidth, &[("value", value)]),
+        P::TooBigForLengthPrefix { value, bytes, max } => tf(
+            lang,
+            S::SetTooBigForPrefix,
+            &[("value", value), ("bytes", bytes), ("max", &grouped(*max))],
+        ),
         P::JsonHeaderLargerThanMaxFrame { header, size, max } => tf(
             lang,
             S::SetJsonHeaderLargerThanMaxFrame,
             &[
-                max,
-                size,
-                header,
-                &range_text(lang, u64::from(*header), crate::framing::MAX_MAX_FRAME_LEN.into()),
+                ("max", max),
+                ("size", size),
+                ("header", header),
+                (
+                    "allowed",
+                    &range_text(lang, u64::from(*header), crate::framing::MAX_MAX_FRAME_LEN.into()),
+                ),
             ],
         ),
         P::Link(problem) => link_problem(problem, lang),
@@ -251,17 +308,34 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
             swapped,
         } => {
             let what = match field {
-                LengthField::PrefixBody => tf(lang, S::LenPrefixBody, &[len]),
-                LengthField::PrefixJsonHeader => tf(lang, S::LenPrefixJson, &[len]),
-                LengthField::JsonBody => tf(lang, S::LenJsonBody, &[len]),
-                LengthField::Line => tf(lang, S::LenLine, &[max]),
+                LengthField::PrefixBody => tf(lang, S::LenPrefixBody, &[("len", len)]),
+                LengthField::PrefixJsonHeader => tf(lang, S::LenPrefixJson, &[("len", len)]),
+                LengthField::JsonBody => tf(lang, S::LenJsonBody, &[("len", len)]),
+                LengthField::Line => tf(lang, S::LenLine, &[("max", max)]),
             };
-            let hint = swapped.map_or_else(String::new, |o| {
-                tf(lang, S::DecSwapped, &[&byte_order(o.order, lang), &o.len])
-            });
-            tf(lang, S::DecTooLong, &[offset, &what, max, &hint])
+            let hint = match (swapped, field) {
+                (Some(o), _) => tf(
+                    lang,
+                    S::DecSwapped,
+                    &[("order", &byte_order(o.order, lang)), ("len", &o.len)],
+                ),
+                (None, LengthField::Line) => String::new(),
+                (None, _) if *len <= u64::from(MAX_MAX_FRAME_LEN) => {
+                    tf(lang, S::DecRaiseMax, &[("len", &grouped(*len))])
+                }
+                (None, _) => tf(
+                    lang,
+                    S::DecOverAnyMax,
+                    &[("limit", &grouped(u64::from(MAX_MAX_FRAME_LEN)))],
+                ),
+            };
+            tf(
+                lang,
+                S::DecTooLong,
+                &[("offset", offset), ("what", &what), ("max", max), ("hint", &hint)],
+            )
         }
-        E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[offset, len]),
+        E::NegativeLength { offset, len } => tf(lang, S::DecNegative, &[("offset", offset), ("len", len)]),
         E::BadJson {
             offset,
             reason,
@@ -270,8 +344,8 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
         } => {
             // the library's words are quoted as they are, framed in the user's language
             let what = match problem {
-                JsonProblem::Syntax => tf(lang, S::JsonSyntax, &[reason]),
-                JsonProblem::NotUtf8 => tf(lang, S::JsonNotUtf8, &[reason]),
+                JsonProblem::Syntax => tf(lang, S::JsonSyntax, &[("reason", reason)]),
+                JsonProblem::NotUtf8 => tf(lang, S::JsonNotUtf8, &[("reason", reason)]),
                 JsonProblem::NotObject => t(lang, S::JsonNotObject).to_owned(),
             };
             let hint = if *counted_chars {
@@ -279,15 +353,32 @@ pub fn decode_error(e: &DecodeError, lang: Lang) -> String {
             } else {
                 ""
             };
-            tf(lang, S::DecBadJson, &[offset, &what, &hint])
+            tf(
+                lang,
+                S::DecBadJson,
+                &[("offset", offset), ("what", &what), ("hint", &hint)],
+            )
         }
-        E::Truncated { offset, have, need } => tf(lang, S::DecTruncated, &[offset, have, need]),
+        E::Truncated { offset, have, need } => tf(
+            lang,
+            S::DecTruncated,
+            &[("offset", offset), ("have", have), ("need", need)],
+        ),
         E::ShortRead {
             offset,
             part,
             asked,
             got,
-        } => tf(lang, S::DecShortRead, &[offset, &frame_part(*part, lang), asked, got]),
+        } => tf(
+            lang,
+            S::DecShortRead,
+            &[
+                ("offset", offset),
+                ("part", &frame_part(*part, lang)),
+                ("asked", asked),
+                ("got", got),
+            ],
+        ),
     }
 }
 
@@ -307,7 +398,7 @@ fn frame_part(part: FramePart, lang: Lang) -> &'static str {
 /// ("none（不拆包）"), so the value a student types stays visible.
 pub fn framing_name(mode: crate::framing::FramingMode, lang: Lang) -> String {
     match (mode, lang) {
-        (crate::framing::FramingMode::None, Lang::Zh) => tf(lang, S::FramingNoneName, &[&mode.name()]),
+        (crate::framing::FramingMode::None, Lang::Zh) => tf(lang, S::FramingNoneName, &[("name", &mode.name())]),
         _ => mode.name().to_owned(),
     }
 }
@@ -330,12 +421,20 @@ pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
     match e {
         E::TooLong {
             len, swapped: Some(o), ..
-        } => tf(lang, S::ErrTooLongSwapped, &[len, &byte_order(o.order, lang), &o.len]),
-        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[len]),
-        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[len]),
+        } => tf(
+            lang,
+            S::ErrTooLongSwapped,
+            &[("len", len), ("order", &byte_order(o.order, lang)), ("swapped", &o.len)],
+        ),
+        E::TooLong { len, .. } => tf(lang, S::ErrTooLong, &[("len", len)]),
+        E::NegativeLength { len, .. } => tf(lang, S::ErrNegative, &[("len", len)]),
         E::BadJson { .. } => t(lang, S::ErrBadJson).into(),
-        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[have, need]),
-        E::ShortRead { part, asked, got, .. } => tf(lang, S::ErrShortRead, &[&frame_part(*part, lang), got, asked]),
+        E::Truncated { have, need, .. } => tf(lang, S::ErrTruncated, &[("have", have), ("need", need)]),
+        E::ShortRead { part, asked, got, .. } => tf(
+            lang,
+            S::ErrShortRead,
+            &[("part", &frame_part(*part, lang)), ("got", got), ("asked", asked)],
+        ),
     }
 }
 
@@ -343,43 +442,68 @@ pub fn decode_error_short(e: &DecodeError, lang: Lang) -> String {
 pub fn client_report(c: &ClientRec, lang: Lang) -> String {
     use ClientOutcome as O;
     let what = match &c.outcome {
-        O::Served => tf(lang, S::ClientServed, &[&c.bytes, &c.frames]),
+        O::Served => tf(lang, S::ClientServed, &[("bytes", &c.bytes), ("frames", &c.frames)]),
         O::SentNothing => t(lang, S::ClientSentNothing).to_string(),
-        O::ClosedMidFrame { error } => tf(lang, S::ClientClosedMidFrame, &[&c.bytes, &decode_error(error, lang)]),
+        O::ClosedMidFrame { error } => tf(
+            lang,
+            S::ClientClosedMidFrame,
+            &[("bytes", &c.bytes), ("error", &decode_error(error, lang))],
+        ),
         O::Reset {
             error,
             unfinished: None,
-        } => tf(lang, S::ClientReset, &[&c.bytes, &error.words]),
+        } => tf(
+            lang,
+            S::ClientReset,
+            &[("bytes", &c.bytes), ("error", &os_error(error, lang))],
+        ),
         O::Reset {
             error,
             unfinished: Some(cut),
         } => tf(
             lang,
             S::ClientResetMidFrame,
-            &[&c.bytes, &error.words, &decode_error(cut, lang)],
+            &[
+                ("bytes", &c.bytes),
+                ("error", &os_error(error, lang)),
+                ("cut", &decode_error(cut, lang)),
+            ],
         ),
-        O::Dropped { error } => tf(lang, S::ClientDropped, &[&c.bytes, &decode_error(error, lang)]),
-        O::Refused { limit } => tf(lang, S::ClientRefused, &[limit]),
-        O::Evicted { limit } => tf(lang, S::ClientEvicted, &[limit]),
+        O::Dropped { error } => tf(
+            lang,
+            S::ClientDropped,
+            &[("bytes", &c.bytes), ("error", &decode_error(error, lang))],
+        ),
+        O::Refused { limit } => tf(lang, S::ClientRefused, &[("limit", limit)]),
+        O::Evicted { limit } => tf(lang, S::ClientEvicted, &[("limit", limit)]),
         O::Stopped if c.bytes == 0 => t(lang, S::ClientStoppedSilent).to_string(),
-        O::Stopped => tf(lang, S::ClientStopped, &[&c.bytes]),
+        O::Stopped => tf(lang, S::ClientStopped, &[("bytes", &c.bytes)]),
         O::Failed { error } => fault(error, lang),
     };
     let lane = match c.lane {
         Some(0) => t(lang, S::ClientMainLane).to_string(),
-        Some(k) => tf(lang, S::ClientConnLane, &[&k]),
+        Some(k) => tf(lang, S::ClientConnLane, &[("conn", &k)]),
         None => String::new(),
     };
     let counts = match c.cuts {
         Some(k) => tf(
             lang,
             S::ClientCuts,
-            &[&k.reads, &k.merged_reads, &k.split_frames, &c.decode_errors],
+            &[
+                ("reads", &k.reads),
+                ("merged_reads", &k.merged_reads),
+                ("split_frames", &k.split_frames),
+                ("decode_errors", &c.decode_errors),
+            ],
         ),
-        None if c.decode_errors > 0 => tf(lang, S::ClientErrorsOnly, &[&c.decode_errors]),
+        None if c.decode_errors > 0 => tf(lang, S::ClientErrorsOnly, &[("decode_errors", &c.decode_errors)]),
         None => String::new(),
     };
-    tf(lang, S::ClientLine, &[&c.peer, &format!("{what}{lane}{counts}")])
+    tf(
+        lang,
+        S::ClientLine,
+        &[("peer", &c.peer), ("text", &format!("{what}{lane}{counts}"))],
+    )
 }
 
 /// A roster's result column: how a client's connection ended, in a word or two (none = still
@@ -423,20 +547,23 @@ pub fn class_totals(c: &crate::analysis::ClassTotals, lang: Lang) -> String {
 /// A run's problem: `⚠ side: what happened`.
 pub fn problem(p: &Problem, lang: Lang) -> String {
     let what = match &p.kind {
-        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[&fault(why, lang)]),
+        ProblemKind::PeerClosed(why) => tf(lang, S::PeerClosedEarly, &[("why", &fault(why, lang))]),
         ProblemKind::Failed(why) => fault(why, lang),
         ProblemKind::Client(c) => client_report(c, lang),
         ProblemKind::Causality(v) => violation(v, lang),
     };
-    tf(lang, S::Problem, &[&side(p.side, lang), &what])
+    tf(lang, S::Problem, &[("side", &side(p.side, lang)), ("what", &what)])
 }
 
 /// The writes count, naming the short writes among them (a `send()` that took fewer bytes
 /// than asked is why there can be more writes than message pieces).
 pub fn writes_value(s: &Summary, lang: Lang) -> String {
+    if s.never_sent_bytes > 0 {
+        return send_close::writes_ignoring_value(s, lang);
+    }
     match s.short_writes {
         0 => s.writes.to_string(),
-        n => tf(lang, S::SumWritesShort, &[&s.writes, &n]),
+        n => tf(lang, S::SumWritesShort, &[("writes", &s.writes), ("short", &n)]),
     }
 }
 
@@ -456,10 +583,31 @@ pub fn segments_captured_value(s: &Summary, lang: Lang) -> String {
             match s.segments_capture_dropped.unwrap_or(0) {
                 // nothing dropped here: the kernel counted big packets as several segments (GSO),
                 // or a link dropped packets before the capture's tap (tc's queue comes first)
-                0 if s.segments_capture_dropped.is_some() => tf(lang, S::SumCaptureGapGso, &[&captured, &total, &gap]),
-                0 => tf(lang, S::SumCaptureGapUnknown, &[&captured, &total, &gap]),
-                d if d >= gap => tf(lang, S::SumCaptureGap, &[&captured, &total, &gap]),
-                d => tf(lang, S::SumCaptureGapPartly, &[&captured, &total, &gap, &d]),
+                0 if s.segments_capture_dropped.is_some() => tf(
+                    lang,
+                    S::SumCaptureGapGso,
+                    &[("captured", &captured), ("total", &total), ("gap", &gap)],
+                ),
+                0 => tf(
+                    lang,
+                    S::SumCaptureGapUnknown,
+                    &[("captured", &captured), ("total", &total), ("gap", &gap)],
+                ),
+                d if d >= gap => tf(
+                    lang,
+                    S::SumCaptureGap,
+                    &[("captured", &captured), ("total", &total), ("gap", &gap)],
+                ),
+                d => tf(
+                    lang,
+                    S::SumCaptureGapPartly,
+                    &[
+                        ("captured", &captured),
+                        ("total", &total),
+                        ("gap", &gap),
+                        ("dropped", &d),
+                    ],
+                ),
             }
         }
     }
@@ -476,16 +624,33 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
         K::DatagramBeforeSent => S::ViolDatagramBeforeSent,
         K::AckBeforeSegment => S::ViolAckBeforeSegment,
     };
-    let what = tf(lang, key, &[&v.offset, &v.by_us()]);
+    let what = tf(lang, key, &[("offset", &v.offset), ("us", &v.by_us())]);
     let what = match v.axis {
         Axis::Requests { conn: 0 } | Axis::Datagrams => what,
-        Axis::Requests { conn } => tf(lang, S::ViolOnConn, &[&what, &conn]),
-        Axis::Replies { conn: 0 } => tf(lang, S::ViolOnReplies, &[&what]),
-        Axis::Replies { conn } => tf(lang, S::ViolOnConn, &[&tf(lang, S::ViolOnReplies, &[&what]), &conn]),
+        Axis::Requests { conn } => tf(lang, S::ViolOnConn, &[("what", &what), ("conn", &conn)]),
+        Axis::Replies { conn: 0 } => tf(lang, S::ViolOnReplies, &[("what", &what)]),
+        Axis::Replies { conn } => tf(
+            lang,
+            S::ViolOnConn,
+            &[
+                ("what", &tf(lang, S::ViolOnReplies, &[("what", &what)])),
+                ("conn", &conn),
+            ],
+        ),
     };
-    tf(lang, S::Violation, &[&what])
+    tf(lang, S::Violation, &[("what", &what)])
 }
+
+mod failure;
+pub mod send_close;
+pub use failure::{
+    engine_error, file_failure, listen_error, no_packets, open_failed, os_error, pcapng_error, recording_error,
+    setup_call,
+};
 
 #[cfg(test)]
 mod tests;
 pub mod torture;
+
+mod buffers;
+pub use buffers::buffer_clamped;

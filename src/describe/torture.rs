@@ -1,6 +1,7 @@
 //! "Test your server" in words: each scenario's name and what its cut simulates, and one line
 //! per result saying what was sent, what came back and, on a failure, what the server did.
 
+use super::os_error;
 use crate::engine::torture::{Received, Scenario, ScenarioReport, Sent, Verdict};
 use crate::i18n::{grouped, t, tf, Lang, S};
 
@@ -56,15 +57,19 @@ pub fn verdict(v: &Verdict, r: &Received, lang: Lang) -> String {
         Verdict::Pass if r.upper_cased => t(lang, S::TortureAnsweredUpper).into(),
         Verdict::Pass => t(lang, S::TortureAnsweredSame).into(),
         Verdict::NotApplicable => t(lang, S::TortureNoSuchPart).into(),
-        Verdict::Timeout { waited_ms } => tf(lang, S::TortureTimeout, &[waited_ms]),
-        Verdict::NotConcurrent { waited_ms } => tf(lang, S::TortureNotConcurrent, &[waited_ms]),
+        Verdict::Timeout { waited_ms } => tf(lang, S::TortureTimeout, &[("waited_ms", waited_ms)]),
+        Verdict::NotConcurrent { waited_ms } => tf(lang, S::TortureNotConcurrent, &[("waited_ms", waited_ms)]),
         Verdict::Closed => t(lang, S::TortureClosed).into(),
-        Verdict::Reset { error } => tf(lang, S::TortureReset, &[&error.words]),
-        Verdict::ConnectFailed { error } => tf(lang, S::TortureConnectFailed, &[&error.words]),
-        Verdict::SendFailed { error } => tf(lang, S::TortureSendFailed, &[&error.words]),
-        Verdict::RecvFailed { error } => tf(lang, S::TortureRecvFailed, &[&error.words]),
-        Verdict::BadReply { error } => tf(lang, S::TortureBadReply, &[&super::decode_error(error, lang)]),
-        Verdict::WrongPayload { frame } => tf(lang, S::TortureWrongPayload, &[&(frame + 1)]),
+        Verdict::Reset { error } => tf(lang, S::TortureReset, &[("error", &os_error(error, lang))]),
+        Verdict::ConnectFailed { error } => tf(lang, S::TortureConnectFailed, &[("error", &os_error(error, lang))]),
+        Verdict::SendFailed { error } => tf(lang, S::TortureSendFailed, &[("error", &os_error(error, lang))]),
+        Verdict::RecvFailed { error } => tf(lang, S::TortureRecvFailed, &[("error", &os_error(error, lang))]),
+        Verdict::BadReply { error } => tf(
+            lang,
+            S::TortureBadReply,
+            &[("error", &super::decode_error(error, lang))],
+        ),
+        Verdict::WrongPayload { frame } => tf(lang, S::TortureWrongPayload, &[("answer", &(frame + 1))]),
         Verdict::Stopped => t(lang, S::TortureStopped).into(),
     }
 }
@@ -73,13 +78,18 @@ pub fn verdict(v: &Verdict, r: &Received, lang: Lang) -> String {
 pub fn sent(s: &Sent, lang: Lang) -> String {
     let how = match (s.writes, s.pause_ms) {
         (1, _) => t(lang, S::TortureOneWrite).to_owned(),
-        (n, 0) => tf(lang, S::TortureWrites, &[&n]),
-        (n, ms) => tf(lang, S::TortureWritesApart, &[&n, &ms]),
+        (n, 0) => tf(lang, S::TortureWrites, &[("count", &n)]),
+        (n, ms) => tf(lang, S::TortureWritesApart, &[("count", &n), ("ms", &ms)]),
     };
     tf(
         lang,
         S::TortureSent,
-        &[&grouped(s.bytes), &how, &s.frames, &preview(&s.preview, s.bytes)],
+        &[
+            ("bytes", &grouped(s.bytes)),
+            ("how", &how),
+            ("frames", &s.frames),
+            ("preview", &preview(&s.preview, s.bytes)),
+        ],
     )
 }
 
@@ -91,7 +101,11 @@ pub fn received(r: &Received, lang: Lang) -> String {
     tf(
         lang,
         S::TortureReceived,
-        &[&grouped(r.bytes), &r.frames, &preview(&r.preview, r.bytes)],
+        &[
+            ("bytes", &grouped(r.bytes)),
+            ("frames", &r.frames),
+            ("preview", &preview(&r.preview, r.bytes)),
+        ],
     )
 }
 

@@ -373,7 +373,7 @@ fn window_scale(mut options: &[u8]) -> Option<u8> {
 enum Seen {
     Segment { offset: u64, len: u32 },
     Retransmission { offset: u64, len: u32 },
-    Ack { ack: u64, window: u32 },
+    Ack { ack: u64, window: u32, fin: bool },
     Control { from: Side, kind: ControlKind },
 }
 
@@ -392,11 +392,12 @@ impl Seen {
                 len,
                 packet,
             },
-            Self::Ack { ack, window } => Event::Ack {
+            Self::Ack { ack, window, fin } => Event::Ack {
                 at_us,
                 ack: StreamOffset(ack),
                 window,
                 packet,
+                fin,
             },
             Self::Control { from, kind } => Event::Control {
                 at_us,
@@ -520,7 +521,11 @@ impl Conversation {
             _ => 0,
         };
         let window = u32::from(seg.window) << shift;
-        Some(Seen::Ack { ack, window })
+        Some(Seen::Ack {
+            ack,
+            window,
+            fin: seg.flags & FIN != 0,
+        })
     }
 }
 
@@ -624,7 +629,11 @@ mod tests {
                 ack: 16,
                 ..ack(16, 100)
             }),
-            Some(Seen::Ack { ack: 20, window: 100 })
+            Some(Seen::Ack {
+                ack: 20,
+                window: 100,
+                fin: false
+            })
         );
     }
 
@@ -646,7 +655,11 @@ mod tests {
             );
             assert_eq!(
                 t.track(ack(101, 100)),
-                Some(Seen::Ack { ack: 0, window }),
+                Some(Seen::Ack {
+                    ack: 0,
+                    window,
+                    fin: false
+                }),
                 "{sender:?} {receiver:?}"
             );
         }
@@ -665,7 +678,14 @@ mod tests {
             })
         );
         t.track(seg(101, false, 1000));
-        assert_eq!(t.track(ack(1101, 0)), Some(Seen::Ack { ack: 1000, window: 0 }));
+        assert_eq!(
+            t.track(ack(1101, 0)),
+            Some(Seen::Ack {
+                ack: 1000,
+                window: 0,
+                fin: false
+            })
+        );
         // no data, the sequence number of the last byte acknowledged
         assert_eq!(
             t.track(seg(1100, false, 0)),
@@ -691,10 +711,18 @@ mod tests {
                 kind: ControlKind::Fin
             })
         );
-        assert_eq!(t.track(ack(112, 50)), Some(Seen::Ack { ack: 10, window: 50 }));
+        assert_eq!(
+            t.track(ack(112, 50)),
+            Some(Seen::Ack {
+                ack: 10,
+                window: 50,
+                fin: false
+            })
+        );
     }
 
-    /// The receiver's FIN|ACK is its last ACK: on a lossy link the one that covers the end.
+    /// The receiver's FIN|ACK is its last ACK: on a lossy link the one that covers the end; it
+    /// is marked as carrying the FIN.
     #[test]
     fn the_receivers_fin_ack_counts_as_an_ack() {
         let mut t = Conversation::default();
@@ -705,7 +733,11 @@ mod tests {
                 flags: FIN | ACK,
                 ..ack(111, 500)
             }),
-            Some(Seen::Ack { ack: 10, window: 500 })
+            Some(Seen::Ack {
+                ack: 10,
+                window: 500,
+                fin: true
+            })
         );
     }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::framing::DecodeError;
 
+pub use super::close_facts::{BindWhen, TableEntry, TcpState};
 pub use super::fact::{
     Call, CaptureUnavailable, Fault, LinkFailure, NamespaceBlock, NamespaceStep, OsError, PanickedThread,
 };
@@ -235,6 +236,10 @@ pub enum Event {
         window: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
+        /// The packet carried the receiver's FIN too (FIN|ACK): the receiver has nothing more
+        /// to send (absent in older recordings: false).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fin: bool,
     },
     /// A packet of the connection with no new data that is not one of the receiver's ACKs
     /// (handshake, FIN, RST, window probe: `control`), from `from` ([`Side::TcpSender`] or
@@ -245,6 +250,36 @@ pub enum Event {
         control: ControlKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
+    },
+    /// `send()` of message `msg` took fewer bytes than asked, and the program ignored its count
+    /// (`config::SendCall::Send`): the other `len` bytes were never handed to the kernel. They
+    /// take no stream offsets: the stream continues at `offset` (right after what `send()`
+    /// took) with the program's next write. Nothing was lost by TCP.
+    NeverSent {
+        at_us: u64,
+        msg: MsgId,
+        offset: StreamOffset,
+        len: u32,
+    },
+    /// The address-in-use run: the kernel's socket table on `side`'s end of the connection
+    /// (the server is [`Side::TcpReceiver`], the client [`Side::TcpSender`]) once both ends
+    /// had closed: the side that closed first is in TIME_WAIT.
+    SocketState {
+        at_us: u64,
+        side: Side,
+        local: String,
+        remote: String,
+        entry: TableEntry,
+    },
+    /// The address-in-use run: a second server's `bind()` to `port` (with `SO_REUSEADDR` set
+    /// before it or not) at `when`; `error` is the OS's (`EADDRINUSE`, 98 on Linux), None when
+    /// it bound.
+    Bind {
+        at_us: u64,
+        port: u16,
+        reuse_addr: bool,
+        when: BindWhen,
+        error: Option<OsError>,
     },
     /// The capture follows the sender's data segments only, not the receiver's ACKs: the run
     /// may send more than `limit_bytes`, where capturing both ways costs speed
@@ -392,7 +427,10 @@ impl Event {
             | Self::Round { at_us, .. }
             | Self::Client { at_us, .. }
             | Self::Finished { at_us }
-            | Self::QueueWait { at_us, .. } => Some(*at_us),
+            | Self::QueueWait { at_us, .. }
+            | Self::NeverSent { at_us, .. }
+            | Self::SocketState { at_us, .. }
+            | Self::Bind { at_us, .. } => Some(*at_us),
             Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
             Self::Bytes { .. } | Self::SegmentsUnavailable { .. } | Self::AcksNotCaptured { .. } => None,
         }

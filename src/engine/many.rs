@@ -17,18 +17,15 @@ use crate::config::Experiment;
 
 use super::echo;
 use super::event::{CaptureUnavailable, Event};
-use super::peer::sock_err;
 use super::tcp::{TcpPair, POLL};
+use super::{setup, SetupCall, SetupOpt, SockOpt, SocketRole, LOOPBACK_ANY};
 use super::{EngineError, Spawner};
 use crate::config::EchoOptions;
 
-fn v4(addr: socket2::SockAddr, what: &'static str) -> Result<SocketAddrV4, EngineError> {
+fn v4(addr: socket2::SockAddr, role: SocketRole) -> Result<SocketAddrV4, EngineError> {
     match addr.as_socket() {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket {
-            what,
-            os: std::io::Error::other("not an IPv4 address"),
-        }),
+        _ => Err(EngineError::NotIpv4 { role }),
     }
 }
 
@@ -39,55 +36,81 @@ pub(super) fn spawn(
     stop: &Arc<AtomicBool>,
 ) -> Result<(), EngineError> {
     let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
-    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create listener"))?;
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Listener,
+    }))?;
     if let Some(n) = exp.receiver.rcvbuf {
         listener
             .set_recv_buffer_size(n as usize)
-            .map_err(sock_err("set SO_RCVBUF"))?;
+            .map_err(setup(SetupCall::SetOpt {
+                role: SocketRole::Listener,
+                opt: SetupOpt::Shown(SockOpt::RcvBuf),
+            }))?;
     }
+    listener.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::Listener,
+        addr: LOOPBACK_ANY,
+    }))?;
     listener
-        .bind(&localhost.into())
-        .map_err(sock_err("bind listener on 127.0.0.1"))?;
-    listener.listen(opts.connections as i32).map_err(sock_err("listen"))?;
+        .listen(opts.connections as i32)
+        .map_err(setup(SetupCall::Listen))?;
     let server_addr = v4(
-        listener.local_addr().map_err(sock_err("listener address"))?,
-        "listener address",
+        listener.local_addr().map_err(setup(SetupCall::LocalAddr {
+            role: SocketRole::Listener,
+        }))?,
+        SocketRole::Listener,
     )?;
     let mut clients = Vec::new();
     for _ in 0..opts.connections {
-        let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create client"))?;
+        let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
+            role: SocketRole::Client,
+        }))?;
         client
             .set_tcp_nodelay(!exp.sender.nagle)
-            .map_err(sock_err("set TCP_NODELAY"))?;
+            .map_err(setup(SetupCall::SetOpt {
+                role: SocketRole::Client,
+                opt: SetupOpt::Shown(SockOpt::TcpNodelay),
+            }))?;
         if let Some(n) = exp.sender.sndbuf {
             client
                 .set_send_buffer_size(n as usize)
-                .map_err(sock_err("set SO_SNDBUF"))?;
+                .map_err(setup(SetupCall::SetOpt {
+                    role: SocketRole::Client,
+                    opt: SetupOpt::Shown(SockOpt::SndBuf),
+                }))?;
         }
         // Connecting all first (the backlog holds them), accepting after: like N users
         // starting their clients before the server's accept loop gets to them.
         client
             .connect_timeout(&SocketAddr::V4(server_addr).into(), Duration::from_secs(2))
-            .map_err(sock_err("connect to 127.0.0.1"))?;
-        client
-            .set_write_timeout(Some(POLL))
-            .map_err(sock_err("set SO_SNDTIMEO"))?;
+            .map_err(setup(SetupCall::Connect {
+                role: SocketRole::Client,
+                addr: SocketAddr::V4(server_addr),
+            }))?;
+        client.set_write_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Client,
+            opt: SetupOpt::SndTimeo,
+        }))?;
         let addr = v4(
-            client.local_addr().map_err(sock_err("client address"))?,
-            "client address",
+            client.local_addr().map_err(setup(SetupCall::LocalAddr {
+                role: SocketRole::Client,
+            }))?,
+            SocketRole::Client,
         )?;
         clients.push(Some((client, addr)));
     }
     for _ in 0..opts.connections {
-        let (conn, peer) = listener.accept().map_err(sock_err("accept"))?;
-        conn.set_read_timeout(Some(POLL)).map_err(sock_err("set SO_RCVTIMEO"))?;
-        let peer = v4(peer, "peer address")?;
+        let (conn, peer) = listener.accept().map_err(setup(SetupCall::Accept))?;
+        conn.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Client,
+            opt: SetupOpt::RcvTimeo,
+        }))?;
+        let peer = v4(peer, SocketRole::Client)?;
         // Accept order need not be connect order: pair each accepted socket with its client.
         let k = clients.iter().position(|c| c.as_ref().is_some_and(|(_, a)| *a == peer));
         let Some((client, client_addr)) = k.and_then(|k| clients[k].take()) else {
-            return Err(EngineError::Socket {
-                what: "accept",
-                os: std::io::Error::other(format!("unexpected peer {peer}")),
+            return Err(EngineError::UnexpectedPeer {
+                peer: SocketAddr::V4(peer),
             });
         };
         let k = k.unwrap_or_default() as u32;

@@ -8,9 +8,11 @@
 // Segment capture is Linux's (AF_PACKET); elsewhere the lane says why it is empty.
 #[cfg_attr(not(target_os = "linux"), path = "capture_none.rs")]
 mod capture;
+mod close_facts;
 pub mod echo;
 pub mod event;
 mod fact;
+mod failure;
 pub mod handshake;
 pub mod link;
 mod many;
@@ -18,6 +20,8 @@ pub mod peer;
 mod peer_listen;
 mod peer_udp;
 pub mod reply_cuts;
+mod restart;
+mod send_once;
 pub mod sink;
 pub mod sys;
 pub mod tcp;
@@ -36,22 +40,32 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 use crate::config::{Experiment, SettingError};
 
 pub use event::{
-    Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault, LinkFailure, MsgId,
-    NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+    BindWhen, Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault,
+    LinkFailure, MsgId, NamespaceBlock, NamespaceStep, OsError, PanickedThread, ReadCuts, Side, SockOpt, StreamOffset,
+    TableEntry, TcpState,
 };
+pub use failure::{FileFailure, FileOp, FileTarget, NoPackets, PcapngError, SetupCall, SetupOpt, SocketRole};
 pub use sink::{Clock, EventSink, Wake};
 
-/// Why a run could not start.
+/// Why a run could not start, as typed data; `describe::engine_error` words it. The `Display`
+/// text is for logs only (English, terse): front ends show the described words.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// Worded by `describe::setting_error`; this message only names the field.
     #[error("invalid setting --{}", .0.field.flag())]
     Setting(SettingError),
-    /// The OS error is part of the message (not a `source`, which would print it twice).
-    #[error("{what}: {os}")]
-    Socket { what: &'static str, os: io::Error },
-    #[error("could not start a thread: {0}")]
-    Thread(io::Error),
+    /// A socket call of the start-up failed.
+    #[error("{call:?}: {}", error.words)]
+    Setup { call: SetupCall, error: OsError },
+    /// `getsockname()` gave an address that is not IPv4 (or not IP at all), which a socket
+    /// bound to 127.0.0.1 (or to an IP address) never should.
+    #[error("{role:?}: local address is not IPv4")]
+    NotIpv4 { role: SocketRole },
+    /// A many-connections run accepted a connection from none of its own clients.
+    #[error("accepted a connection from {peer}, none of the run's clients")]
+    UnexpectedPeer { peer: std::net::SocketAddr },
+    #[error("std::thread::spawn: {}", .0.words)]
+    Thread(OsError),
     /// A link run could not start; worded by `describe::link_failure`.
     #[error("the link could not be set up: {0:?}")]
     Link(LinkFailure),
@@ -65,10 +79,17 @@ impl From<SettingError> for EngineError {
     }
 }
 
-/// `map_err(sock_err("bind"))`: a socket call's error, saying which call it was.
-pub(crate) fn sock_err(what: &'static str) -> impl FnOnce(io::Error) -> EngineError {
-    move |os| EngineError::Socket { what, os }
+/// `map_err(setup(SetupCall::Listen))`: a start-up socket call's error, saying which call.
+pub(crate) fn setup(call: SetupCall) -> impl FnOnce(io::Error) -> EngineError {
+    move |e| EngineError::Setup {
+        call,
+        error: (&e).into(),
+    }
 }
+
+/// 127.0.0.1, any free port: where the app binds its own sockets.
+pub(crate) const LOOPBACK_ANY: std::net::SocketAddr =
+    std::net::SocketAddr::V4(std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 0));
 
 /// Sleeps `d` in short slices; returns false (early) if `stop` was set.
 pub fn sleep_unless_stopped(d: Duration, stop: &AtomicBool) -> bool {
@@ -131,7 +152,7 @@ impl Spawner {
         let handle = std::thread::Builder::new()
             .name(format!("stickyviz-{name}"))
             .spawn(move || f(&mut sink))
-            .map_err(EngineError::Thread)?;
+            .map_err(|e| EngineError::Thread((&e).into()))?;
         self.handles.push(handle);
         Ok(())
     }
@@ -227,7 +248,7 @@ impl Run {
             Err(e) => {
                 // The workers see the stop flag within one poll interval; they were not joined.
                 stop.store(true, Ordering::Relaxed);
-                return Err(EngineError::Thread(e));
+                return Err(EngineError::Thread((&e).into()));
             }
         };
         let run = Run {
@@ -248,24 +269,12 @@ impl Run {
         if let Some(opts) = exp.echo.filter(|o| o.connections > 1 && exp.transports.tcp()) {
             return many::spawn(exp, opts, sp, stop);
         }
+        if let Some(opts) = exp.restart {
+            return restart::spawn(exp, opts, sp, stop, capture_done);
+        }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            let both_ways = captures_acks(exp);
-            match capture::open(from, to, both_ways) {
-                Ok(socket) => {
-                    if !both_ways {
-                        sp.sink().push(Event::AcksNotCaptured {
-                            limit_bytes: ACKS_UP_TO_BYTES,
-                        });
-                    }
-                    let (stop, done) = (stop.clone(), capture_done.clone());
-                    sp.spawn("capture", move |sink| {
-                        capture::run(socket, from, to, sink, &stop, &done)
-                    })?;
-                    sp.capture = sp.handles.pop();
-                }
-                Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
-            }
+            Self::start_capture(sp, from, to, captures_acks(exp), stop, capture_done)?;
             let pair = tcp::connect(listener, client, from, to, exp)?;
             let mut sink = sp.sink();
             sink.push(Event::Connected {
@@ -299,6 +308,34 @@ impl Run {
             sp.spawn("udp-sender", move |sink| {
                 udp::send_all(pair.sender, &e2, sink, &s2, &sender_done)
             })?;
+        }
+        Ok(())
+    }
+
+    /// Starts the capture of the packets between `from` and `to` (and back when `both_ways`),
+    /// or records why there is none.
+    pub(crate) fn start_capture(
+        sp: &mut Spawner,
+        from: std::net::SocketAddrV4,
+        to: std::net::SocketAddrV4,
+        both_ways: bool,
+        stop: &Arc<AtomicBool>,
+        capture_done: &Arc<AtomicBool>,
+    ) -> Result<(), EngineError> {
+        match capture::open(from, to, both_ways) {
+            Ok(socket) => {
+                if !both_ways {
+                    sp.sink().push(Event::AcksNotCaptured {
+                        limit_bytes: ACKS_UP_TO_BYTES,
+                    });
+                }
+                let (stop, done) = (stop.clone(), capture_done.clone());
+                sp.spawn("capture", move |sink| {
+                    capture::run(socket, from, to, sink, &stop, &done)
+                })?;
+                sp.capture = sp.handles.pop();
+            }
+            Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
         }
         Ok(())
     }

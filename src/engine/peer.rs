@@ -26,7 +26,7 @@ use super::event::{Call, CaptureUnavailable, Event, Fault, Side, SockOpt};
 use super::peer_listen::local;
 use super::sink::{EventSink, Wake};
 use super::tcp::{self, POLL};
-use super::{capture, sys, EngineError, Run};
+use super::{capture, setup, sys, EngineError, Run, SetupCall, SetupOpt, SocketRole, LOOPBACK_ANY};
 
 pub use super::peer_listen::{bind_tcp, listen_tcp, MAX_CLIENTS_AT_ONCE};
 pub use super::peer_udp::{bind_udp, listen_udp, send_udp};
@@ -134,8 +134,6 @@ pub fn start_listen(on: ListenOn, opts: ListenOptions, wake: Option<Wake>) -> Re
     })
 }
 
-pub(crate) use super::sock_err;
-
 pub(crate) fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -154,24 +152,38 @@ pub struct Replies {
 /// Replies are read (so the server never blocks on a full buffer) and counted in [`Replies`].
 pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Result<(Run, Arc<Replies>), EngineError> {
     exp.validate()?;
-    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(sock_err("create sender"))?;
+    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Sender,
+    }))?;
     socket
         .set_tcp_nodelay(!exp.sender.nagle)
-        .map_err(sock_err("set TCP_NODELAY"))?;
+        .map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Sender,
+            opt: SetupOpt::Shown(SockOpt::TcpNodelay),
+        }))?;
     if let Some(mss) = exp.mss {
-        sys::set_tcp_mss(&socket, mss).map_err(sock_err("set TCP_MAXSEG"))?;
+        sys::set_tcp_mss(&socket, mss).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Sender,
+            opt: SetupOpt::Shown(SockOpt::Mss),
+        }))?;
     }
     if let Some(n) = exp.sender.sndbuf {
         socket
             .set_send_buffer_size(n as usize)
-            .map_err(sock_err("set SO_SNDBUF"))?;
+            .map_err(setup(SetupCall::SetOpt {
+                role: SocketRole::Sender,
+                opt: SetupOpt::Shown(SockOpt::SndBuf),
+            }))?;
     }
     // A loopback target: bind first so the capture knows our port before the SYN leaves.
     let capture_pair = match target {
         SocketAddr::V4(to) if to.ip().is_loopback() => {
             socket
                 .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
-                .map_err(sock_err("bind sender on 127.0.0.1"))?;
+                .map_err(setup(SetupCall::Bind {
+                    role: SocketRole::Sender,
+                    addr: LOOPBACK_ANY,
+                }))?;
             match local(&socket)? {
                 SocketAddr::V4(from) => Some((from, to)),
                 SocketAddr::V6(_) => None,
@@ -182,17 +194,27 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
     let capture = capture_pair.map(|(from, to)| capture::open(from, to, super::captures_acks(exp)));
     socket
         .connect_timeout(&target.into(), Duration::from_secs(5))
-        .map_err(sock_err("connect"))?;
+        .map_err(setup(SetupCall::Connect {
+            role: SocketRole::Sender,
+            addr: target,
+        }))?;
     if exp.sender.cork {
-        sys::set_tcp_cork(&socket, true).map_err(sock_err("set TCP_CORK"))?;
+        sys::set_tcp_cork(&socket, true).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Sender,
+            opt: SetupOpt::Shown(SockOpt::TcpCork),
+        }))?;
     }
-    socket
-        .set_write_timeout(Some(POLL))
-        .map_err(sock_err("set SO_SNDTIMEO"))?;
-    let reader = socket.try_clone().map_err(sock_err("clone sender socket"))?;
-    reader
-        .set_read_timeout(Some(POLL))
-        .map_err(sock_err("set SO_RCVTIMEO"))?;
+    socket.set_write_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::Sender,
+        opt: SetupOpt::SndTimeo,
+    }))?;
+    let reader = socket.try_clone().map_err(setup(SetupCall::Dup {
+        role: SocketRole::Sender,
+    }))?;
+    reader.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::Sender,
+        opt: SetupOpt::RcvTimeo,
+    }))?;
     let me = local(&socket)?;
     let replies = Arc::new(Replies::default());
     let counter = replies.clone();

@@ -32,10 +32,11 @@ use crate::framing::FramingMode;
 use super::event::{
     Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, ReadCuts, Side, SockOpt,
 };
-use super::peer::{is_timeout, sock_err, ListenOptions};
+use super::peer::{is_timeout, ListenOptions};
 use super::reply_cuts::{ReplyFrame, ReplyShaper};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
+use super::{setup, SetupCall, SetupOpt, SocketRole};
 use super::{EngineError, Run};
 use crate::config::MAX_LISTEN_LANES;
 
@@ -44,22 +45,31 @@ pub use crate::config::MAX_CLIENTS_AT_ONCE;
 /// Binds a TCP listener on `addr` (port 0 = any free port) and returns it with the bound
 /// address, so the caller can print the port before anyone connects.
 pub fn bind_tcp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
-    let listener = Socket::new(Domain::for_address(addr), Type::STREAM, None).map_err(sock_err("create listener"))?;
+    let listener = Socket::new(Domain::for_address(addr), Type::STREAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Listener,
+    }))?;
     // Like the seed's servers: a restart right after a run must not fail on TIME_WAIT.
-    listener.set_reuse_address(true).map_err(sock_err("set SO_REUSEADDR"))?;
-    listener.bind(&addr.into()).map_err(sock_err("bind listener"))?;
+    listener.set_reuse_address(true).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::Listener,
+        opt: SetupOpt::ReuseAddr,
+    }))?;
+    listener.bind(&addr.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::Listener,
+        addr,
+    }))?;
     listener
         .listen(MAX_CLIENTS_AT_ONCE as i32)
-        .map_err(sock_err("listen"))?;
+        .map_err(setup(SetupCall::Listen))?;
     let bound = local(&listener)?;
     Ok((listener, bound))
 }
 
 pub(crate) fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
-    let addr = socket.local_addr().map_err(sock_err("local address"))?;
-    addr.as_socket().ok_or_else(|| EngineError::Socket {
-        what: "local address",
-        os: io::Error::other("not an IP address"),
+    let addr = socket.local_addr().map_err(setup(SetupCall::LocalAddr {
+        role: SocketRole::Listener,
+    }))?;
+    addr.as_socket().ok_or(EngineError::NotIpv4 {
+        role: SocketRole::Listener,
     })
 }
 
@@ -68,9 +78,10 @@ pub fn listen_tcp(listener: Socket, opts: ListenOptions, wake: Option<Wake>) -> 
     crate::config::validate_read_size(crate::config::Setting::ReadSize, opts.read_size)?;
     crate::config::validate_max_frame_len(opts.max_frame_len)?;
     // Polling accept() lets Stop end a listen nobody connected to.
-    listener
-        .set_nonblocking(true)
-        .map_err(sock_err("set listener non-blocking"))?;
+    listener.set_nonblocking(true).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::Listener,
+        opt: SetupOpt::NonBlocking,
+    }))?;
     let me = local(&listener)?.to_string();
     Run::start_with(wake, move |sp, stop, _capture_done| {
         let stop = stop.clone();

@@ -1,7 +1,6 @@
 //! UDP against external peers: `listen --udp` records every datagram a client sends (with its
 //! real length, so truncation shows), `send --udp` sends the workload as datagrams to a server.
 
-use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -12,26 +11,34 @@ use socket2::{Domain, Socket, Type};
 use crate::config::Experiment;
 
 use super::event::{Call, EndReason, Event, Fault, Side, SockOpt};
-use super::peer::{is_timeout, sock_err, ListenOptions, Replies, REPLY_GRACE};
+use super::peer::{is_timeout, ListenOptions, Replies, REPLY_GRACE};
 use super::sink::{EventSink, Wake};
 use super::tcp::POLL;
 use super::workload::parse_msg_id;
+use super::{setup, SetupCall, SetupOpt, SocketRole};
 use super::{sys, udp, EngineError, Run};
 
 /// Binds a UDP socket on `addr` (port 0 = any free port) and returns it with the bound address.
 pub fn bind_udp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
-    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, None).map_err(sock_err("create UDP socket"))?;
-    socket.bind(&addr.into()).map_err(sock_err("bind UDP socket"))?;
-    socket
-        .set_read_timeout(Some(POLL))
-        .map_err(sock_err("set UDP SO_RCVTIMEO"))?;
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::UdpSocket,
+    }))?;
+    socket.bind(&addr.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::UdpSocket,
+        addr,
+    }))?;
+    socket.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::UdpSocket,
+        opt: SetupOpt::RcvTimeo,
+    }))?;
     let bound = socket
         .local_addr()
-        .map_err(sock_err("UDP local address"))?
+        .map_err(setup(SetupCall::LocalAddr {
+            role: SocketRole::UdpSocket,
+        }))?
         .as_socket()
-        .ok_or_else(|| EngineError::Socket {
-            what: "UDP local address",
-            os: io::Error::other("not an IP address"),
+        .ok_or(EngineError::NotIpv4 {
+            role: SocketRole::UdpSocket,
         })?;
     Ok((socket, bound))
 }
@@ -120,13 +127,21 @@ fn receive_datagrams(
 
 /// Sends `exp`'s workload as datagrams to an external server; replies are counted.
 pub fn send_udp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Result<(Run, Arc<Replies>), EngineError> {
-    exp.validate()?;
-    let socket = Socket::new(Domain::for_address(target), Type::DGRAM, None).map_err(sock_err("create UDP sender"))?;
-    socket.connect(&target.into()).map_err(sock_err("connect UDP sender"))?;
-    let reader = socket.try_clone().map_err(sock_err("clone UDP sender"))?;
-    reader
-        .set_read_timeout(Some(POLL))
-        .map_err(sock_err("set UDP SO_RCVTIMEO"))?;
+    exp.validate_udp_over(target.is_ipv6())?;
+    let socket = Socket::new(Domain::for_address(target), Type::DGRAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::UdpSender,
+    }))?;
+    socket.connect(&target.into()).map_err(setup(SetupCall::Connect {
+        role: SocketRole::UdpSender,
+        addr: target,
+    }))?;
+    let reader = socket.try_clone().map_err(setup(SetupCall::Dup {
+        role: SocketRole::UdpSender,
+    }))?;
+    reader.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::UdpSender,
+        opt: SetupOpt::RcvTimeo,
+    }))?;
     let replies = Arc::new(Replies::default());
     let counter = replies.clone();
     let exp = exp.clone();

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Socket, Type};
 
-use crate::config::{Experiment, WriteSplit};
+use crate::config::{Experiment, SendCall, WriteSplit};
 use crate::framing::{
     Classifier, DecodeError, Frame, FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder, StreamDecoder,
 };
@@ -20,7 +20,7 @@ use crate::framing::{
 use super::event::{Call, EndReason, Event, Fault, MsgId, ReadCuts, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
 use super::workload::{message_size, payload};
-use super::{sock_err, sys, EngineError};
+use super::{setup, sys, EngineError, SetupCall, SetupOpt, SocketRole, LOOPBACK_ANY};
 
 /// How long a blocked `send()`/`recv()` waits before looking at the stop flag again.
 pub const POLL: Duration = Duration::from_millis(20);
@@ -35,13 +35,10 @@ pub struct TcpPair {
     pub receiver_addr: SocketAddrV4,
 }
 
-fn v4(addr: socket2::SockAddr) -> Result<SocketAddrV4, EngineError> {
+fn v4(addr: socket2::SockAddr, role: SocketRole) -> Result<SocketAddrV4, EngineError> {
     match addr.as_socket() {
         Some(SocketAddr::V4(a)) => Ok(a),
-        _ => Err(EngineError::Socket {
-            what: "local address",
-            os: io::Error::other("not an IPv4 address"),
-        }),
+        _ => Err(EngineError::NotIpv4 { role }),
     }
 }
 
@@ -49,42 +46,73 @@ fn v4(addr: socket2::SockAddr) -> Result<SocketAddrV4, EngineError> {
 /// Binding the client first tells the capture which port to watch before the SYN leaves.
 pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, SocketAddrV4), EngineError> {
     let localhost: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create listener"))?;
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Listener,
+    }))?;
     if let Some(n) = exp.receiver.rcvbuf {
         // Set on the listener: an accepted socket inherits it, and only then does the window
         // announced in the handshake follow it.
         listener
             .set_recv_buffer_size(n as usize)
-            .map_err(sock_err("set SO_RCVBUF"))?;
+            .map_err(setup(SetupCall::SetOpt {
+                role: SocketRole::Listener,
+                opt: SetupOpt::Shown(SockOpt::RcvBuf),
+            }))?;
     }
     if let Some(mss) = exp.mss {
         // TCP_MAXSEG on both ends: the listener's is inherited by the accepted socket and
         // announced in its SYN-ACK, the client's in its SYN; each side sends segments no
         // larger than the smaller of the two (minus 12 bytes of timestamp option).
-        sys::set_tcp_mss(&listener, mss).map_err(sock_err("set TCP_MAXSEG"))?;
+        sys::set_tcp_mss(&listener, mss).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Listener,
+            opt: SetupOpt::Shown(SockOpt::Mss),
+        }))?;
     }
-    listener
-        .bind(&localhost.into())
-        .map_err(sock_err("bind listener on 127.0.0.1"))?;
-    listener.listen(1).map_err(sock_err("listen"))?;
-    let receiver_addr = v4(listener.local_addr().map_err(sock_err("listener address"))?)?;
+    listener.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::Listener,
+        addr: LOOPBACK_ANY,
+    }))?;
+    listener.listen(1).map_err(setup(SetupCall::Listen))?;
+    let receiver_addr = v4(
+        listener.local_addr().map_err(setup(SetupCall::LocalAddr {
+            role: SocketRole::Listener,
+        }))?,
+        SocketRole::Listener,
+    )?;
 
-    let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(sock_err("create sender"))?;
+    let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::Sender,
+    }))?;
     client
         .set_tcp_nodelay(!exp.sender.nagle)
-        .map_err(sock_err("set TCP_NODELAY"))?;
+        .map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Sender,
+            opt: SetupOpt::Shown(SockOpt::TcpNodelay),
+        }))?;
     if let Some(n) = exp.sender.sndbuf {
         client
             .set_send_buffer_size(n as usize)
-            .map_err(sock_err("set SO_SNDBUF"))?;
+            .map_err(setup(SetupCall::SetOpt {
+                role: SocketRole::Sender,
+                opt: SetupOpt::Shown(SockOpt::SndBuf),
+            }))?;
     }
     if let Some(mss) = exp.mss {
-        sys::set_tcp_mss(&client, mss).map_err(sock_err("set TCP_MAXSEG"))?;
+        sys::set_tcp_mss(&client, mss).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Sender,
+            opt: SetupOpt::Shown(SockOpt::Mss),
+        }))?;
     }
-    client
-        .bind(&localhost.into())
-        .map_err(sock_err("bind sender on 127.0.0.1"))?;
-    let sender_addr = v4(client.local_addr().map_err(sock_err("sender address"))?)?;
+    client.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::Sender,
+        addr: LOOPBACK_ANY,
+    }))?;
+    let sender_addr = v4(
+        client.local_addr().map_err(setup(SetupCall::LocalAddr {
+            role: SocketRole::Sender,
+        }))?,
+        SocketRole::Sender,
+    )?;
     Ok((listener, client, sender_addr, receiver_addr))
 }
 
@@ -98,17 +126,25 @@ pub fn connect(
 ) -> Result<TcpPair, EngineError> {
     client
         .connect_timeout(&SocketAddr::V4(receiver_addr).into(), Duration::from_secs(2))
-        .map_err(sock_err("connect to 127.0.0.1"))?;
-    let (receiver, _) = listener.accept().map_err(sock_err("accept"))?;
+        .map_err(setup(SetupCall::Connect {
+            role: SocketRole::Sender,
+            addr: SocketAddr::V4(receiver_addr),
+        }))?;
+    let (receiver, _) = listener.accept().map_err(setup(SetupCall::Accept))?;
     if exp.sender.cork {
-        sys::set_tcp_cork(&client, true).map_err(sock_err("set TCP_CORK"))?;
+        sys::set_tcp_cork(&client, true).map_err(setup(SetupCall::SetOpt {
+            role: SocketRole::Sender,
+            opt: SetupOpt::Shown(SockOpt::TcpCork),
+        }))?;
     }
-    client
-        .set_write_timeout(Some(POLL))
-        .map_err(sock_err("set SO_SNDTIMEO"))?;
-    receiver
-        .set_read_timeout(Some(POLL))
-        .map_err(sock_err("set SO_RCVTIMEO"))?;
+    client.set_write_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::Sender,
+        opt: SetupOpt::SndTimeo,
+    }))?;
+    receiver.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::Sender,
+        opt: SetupOpt::RcvTimeo,
+    }))?;
     Ok(TcpPair {
         sender: client,
         receiver,
@@ -247,14 +283,20 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
         framed.clear();
         let header_len = exp.framing.encode_with(exp.length_prefix, &body, &mut framed);
         let msg = MsgId(i);
-        let at_us = sink.now_us();
-        sink.push(Event::Message {
-            at_us,
+        let message = Event::Message {
+            at_us: sink.now_us(),
             msg,
             offset: StreamOffset(offset),
             len: framed.len() as u32,
             header_len: header_len as u32,
-        });
+        };
+        // a program that ignores send()'s count puts on the stream only what send() took:
+        // its message is known once its sends are done (the rest is `Event::NeverSent`)
+        let ignoring = exp.sender.send_call == SendCall::Send;
+        if !ignoring {
+            sink.push(message.clone());
+        }
+        let message_start = offset;
         let cuts: Vec<&[u8]> = match exp.sender.split {
             WriteSplit::Whole => vec![&framed[..]],
             WriteSplit::HeaderThenBody if header_len > 0 => vec![&framed[..header_len], &framed[header_len..]],
@@ -265,7 +307,20 @@ fn write_workload(socket: &Socket, exp: &Experiment, sink: &mut EventSink, stop:
             if k > 0 && !sink.pause(Duration::from_micros(w.chunk_gap_us), stop) {
                 return Err((offset, EndReason::Stopped));
             }
-            offset = write_piece(socket, piece, msg, offset, sink, stop)?;
+            offset = match exp.sender.send_call {
+                SendCall::Sendall => write_piece(socket, piece, msg, offset, sink, stop)?,
+                SendCall::Send => super::send_once::write_ignoring_count(socket, piece, msg, offset, sink, stop)?,
+            };
+        }
+        if let (true, Event::Message { at_us, header_len, .. }) = (ignoring, message) {
+            let taken = (offset - message_start) as u32;
+            sink.push(Event::Message {
+                at_us,
+                msg,
+                offset: StreamOffset(message_start),
+                len: taken,
+                header_len: header_len.min(taken),
+            });
         }
     }
     Ok(offset)

@@ -35,26 +35,44 @@ pub struct UdpPair {
 
 /// Binds the receiver on 127.0.0.1 and connects the sender to it.
 pub fn bind_pair(exp: &Experiment) -> Result<UdpPair, EngineError> {
-    let err = super::sock_err;
+    use super::{setup, SetupCall, SetupOpt, SocketRole, LOOPBACK_ANY};
     let localhost: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 0));
-    let receiver = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP receiver"))?;
+    let receiver = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::UdpReceiver,
+    }))?;
     if let Some(n) = exp.udp.rcvbuf {
         receiver
             .set_recv_buffer_size(n as usize)
-            .map_err(err("set UDP SO_RCVBUF"))?;
+            .map_err(setup(SetupCall::SetOpt {
+                role: SocketRole::UdpReceiver,
+                opt: SetupOpt::Shown(SockOpt::RcvBuf),
+            }))?;
     }
-    receiver
-        .bind(&localhost.into())
-        .map_err(err("bind UDP receiver on 127.0.0.1"))?;
-    receiver
-        .set_read_timeout(Some(POLL))
-        .map_err(err("set UDP SO_RCVTIMEO"))?;
-    let to = receiver.local_addr().map_err(err("UDP receiver address"))?;
-    let sender = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(err("create UDP sender"))?;
-    sender
-        .bind(&localhost.into())
-        .map_err(err("bind UDP sender on 127.0.0.1"))?;
-    sender.connect(&to).map_err(err("connect UDP sender"))?;
+    receiver.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::UdpReceiver,
+        addr: LOOPBACK_ANY,
+    }))?;
+    receiver.set_read_timeout(Some(POLL)).map_err(setup(SetupCall::SetOpt {
+        role: SocketRole::UdpReceiver,
+        opt: SetupOpt::RcvTimeo,
+    }))?;
+    let to = receiver.local_addr().map_err(setup(SetupCall::LocalAddr {
+        role: SocketRole::UdpReceiver,
+    }))?;
+    let sender = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(setup(SetupCall::Socket {
+        role: SocketRole::UdpSender,
+    }))?;
+    sender.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
+        role: SocketRole::UdpSender,
+        addr: LOOPBACK_ANY,
+    }))?;
+    let addr = to.as_socket().ok_or(EngineError::NotIpv4 {
+        role: SocketRole::UdpReceiver,
+    })?;
+    sender.connect(&to).map_err(setup(SetupCall::Connect {
+        role: SocketRole::UdpSender,
+        addr,
+    }))?;
     Ok(UdpPair { sender, receiver })
 }
 

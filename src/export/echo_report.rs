@@ -27,7 +27,11 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
         let _ = writeln!(out, "  q{:<4} {:>12}  {bar}", r.index, ms(r.latency_us));
     }
     if echo.rounds.len() > 60 {
-        let _ = writeln!(out, "  {}", tf(lang, S::EchoMoreRequests, &[&(echo.rounds.len() - 60)]));
+        let _ = writeln!(
+            out,
+            "  {}",
+            tf(lang, S::EchoMoreRequests, &[("count", &(echo.rounds.len() - 60))])
+        );
     }
     let stalled = echo.rounds.iter().filter(|r| r.latency_us >= STALL_US).count();
     let line = |out: &mut String, k: S, v: String| out.push_str(&summary_line(lang, k, &v));
@@ -49,7 +53,7 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
         echo.replies.summary.bytes_received.to_string(),
     );
     for (k, c) in echo.connections.iter().enumerate() {
-        let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[&(k + 1)]));
+        let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[("conn", &(k + 1))]));
         out.push_str(&text_timeline::render(c, width, lang));
         if let Some(e) = c.echo.as_deref() {
             line(&mut out, S::EchoAnswered, e.rounds.len().to_string());

@@ -18,20 +18,14 @@ use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::DataLink;
 
-use crate::engine::{CapturedPacket, Event};
+use crate::engine::{CapturedPacket, Event, FileFailure, FileOp, FileTarget, NoPackets, OsError};
 
 /// Largest packet a file may hold: headers, and the payload where the run kept the bytes.
 const SNAPLEN: u32 = 262_144;
 /// pcapng's default time resolution is µs; 9 = ns, what pcap-file writes.
 const TS_RESOL_NS: u8 = 9;
 
-#[derive(Debug, thiserror::Error)]
-pub enum PcapngError {
-    #[error("no packets to export: {0}")]
-    NoPackets(String),
-    #[error("cannot write {path}: {message}")]
-    Write { path: String, message: String },
-}
+pub use crate::engine::PcapngError;
 
 /// The captured packets of a run, in capture order.
 pub fn packets(events: &[Event]) -> Vec<&CapturedPacket> {
@@ -47,25 +41,20 @@ pub fn packets(events: &[Event]) -> Vec<&CapturedPacket> {
         .collect()
 }
 
-/// Why a run has no packets to export, in plain words; `None` when it has some.
-pub fn why_unavailable(events: &[Event]) -> Option<String> {
+/// Why a run has no packets to export; `None` when it has some.
+pub fn why_unavailable(events: &[Event]) -> Option<NoPackets> {
     if !packets(events).is_empty() {
         return None;
     }
     let unavailable = events.iter().find_map(|e| match e {
-        // The message around it is English, so is the reason.
-        Event::SegmentsUnavailable { reason } => {
-            Some(crate::describe::capture_unavailable(reason, crate::i18n::Lang::En))
-        }
+        Event::SegmentsUnavailable { reason } => Some(reason.clone()),
         _ => None,
     });
     let segments = events.iter().any(|e| matches!(e, Event::Segment { .. }));
     Some(match (unavailable, segments) {
-        (Some(reason), _) => format!("the run captured no packets: {reason}"),
-        (None, true) => {
-            "this recording kept segment positions but not their packets (made by an older stickyviz)".into()
-        }
-        (None, false) => "the run captured no TCP data segments".into(),
+        (Some(reason), _) => NoPackets::Unavailable(reason),
+        (None, true) => NoPackets::PositionsOnly,
+        (None, false) => NoPackets::NoSegments,
     })
 }
 
@@ -119,9 +108,17 @@ fn packets_with_payload<'a>(events: &'a [Event], stream: &[u8]) -> Vec<(&'a Capt
 
 /// Writes the packets as pcapng (raw IPv4 link type, one interface: `lo`); returns how many.
 pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, PcapngError> {
-    let err = |e: pcap_file::PcapError| PcapngError::Write {
-        path: "pcapng stream".into(),
-        message: e.to_string(),
+    // the writer's own words, kept as data like an OS error's
+    let err = |e: pcap_file::PcapError| {
+        PcapngError::Write(FileFailure {
+            op: FileOp::Write,
+            target: FileTarget::Path("pcapng".into()),
+            error: OsError {
+                kind: "Other".into(),
+                code: None,
+                words: e.to_string(),
+            },
+        })
     };
     if let Some(why) = why_unavailable(events) {
         return Err(PcapngError::NoPackets(why));
@@ -156,9 +153,6 @@ pub fn save(events: &[Event], path: &Path) -> Result<usize, PcapngError> {
     }
     let mut buf = Vec::new();
     let n = write(events, &mut buf)?;
-    std::fs::write(path, buf).map_err(|e| PcapngError::Write {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    std::fs::write(path, buf).map_err(FileFailure::on(FileOp::Write, path))?;
     Ok(n)
 }

@@ -21,6 +21,8 @@ use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
 use crate::recording::Recording;
 
 /// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
+mod never_sent;
+
 pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
     (0x4e, 0x79, 0xa7),
     (0xf2, 0x8e, 0x2b),
@@ -110,14 +112,6 @@ fn words(lang: RenderLang) -> Words {
             t(lang, S::SvgLegendFrame),
         ],
     }
-}
-
-fn fill(template: &str, args: &[u64]) -> String {
-    let mut out = template.to_string();
-    for a in args {
-        out = out.replacen("{}", &a.to_string(), 1);
-    }
-    out
 }
 
 /// Escapes text for SVG content and attributes.
@@ -220,6 +214,7 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
     axis(&mut c, total, &pal);
     message_guides(&mut c, model, &layout, &pal);
     write_lane(&mut c, model, layout.lane_y(0), &pal, &w);
+    never_sent::flags(&mut c, model, layout.lane_y(0), i18n_lang(opts.lang), pal.bg);
     wire_lane(&mut c, model, layout.lane_y(1), &pal, &w);
     read_lane(&mut c, model, layout.lane_y(2), &pal, &w);
     frame_lane(&mut c, model, layout.lane_y(3), &pal, &w);
@@ -244,7 +239,15 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         pal.bg
     );
     let s = &model.summary;
-    let title = fill(w.title, &[model.stream_len(), s.messages, s.writes, s.reads]);
+    let title = crate::i18n::fill(
+        w.title,
+        &[
+            ("bytes", &model.stream_len()),
+            ("messages", &s.messages),
+            ("writes", &s.writes),
+            ("reads", &s.reads),
+        ],
+    );
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
     if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
         // a blank timeline would look like a failed run
@@ -420,7 +423,7 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
                     11.0,
                     SPLIT,
                     "start",
-                    &fill(w.split, &[m.id.0.into()]),
+                    &crate::i18n::fill(w.split, &[("msg", &m.id.0)]),
                 );
             }
         }

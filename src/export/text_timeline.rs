@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::{DatagramFate, Model, ReadKind, Span};
-use crate::engine::MsgId;
+use crate::engine::{MsgId, Side, SockOpt};
 use crate::i18n::{t, tf, Lang, S};
 
 /// One block on a lane: where it starts, how long, its label.
@@ -112,7 +112,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         let _ = writeln!(out, "send()  {writes}");
         if model.segments_unavailable.is_some() {
             let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
-            let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[&segs]));
+            let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[("segments", &segs)]));
         } else {
             let _ = writeln!(out, "wire    {}", span_lane(&model.segments, 's', total, width));
             if !model.retransmissions.is_empty() {
@@ -141,7 +141,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         for (i, r) in model.reads.iter().enumerate().take(40) {
             let kind = match model.read_kind(r) {
                 ReadKind::Exact => t(lang, S::TtExact).to_string(),
-                ReadKind::Merged { messages } => tf(lang, S::TtMerged, &[&messages]),
+                ReadKind::Merged { messages } => tf(lang, S::TtMerged, &[("messages", &messages)]),
                 ReadKind::Partial => t(lang, S::TtPartial).to_string(),
                 ReadKind::Unknown => String::new(),
             };
@@ -153,28 +153,51 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         }
         // the count, not the stored list: history past the cap still happened
         if model.summary.reads > 40 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreReads, &[&(model.summary.reads - 40)]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtMoreReads, &[("count", &(model.summary.reads - 40))])
+            );
         }
         let zero: Vec<_> = model.acks.iter().filter(|a| a.zero_window()).collect();
         for a in zero.iter().take(10) {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtZeroWindowAt, &[&a.at_us, &a.ack]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtZeroWindowAt, &[("at_us", &a.at_us), ("ack", &a.ack)])
+            );
         }
         if zero.len() > 10 {
-            let _ = writeln!(out, "  {}", tf(lang, S::TtMoreZeroWindow, &[&(zero.len() - 10)]));
+            let _ = writeln!(
+                out,
+                "  {}",
+                tf(lang, S::TtMoreZeroWindow, &[("count", &(zero.len() - 10))])
+            );
         }
         for r in model.retransmissions.iter().take(10) {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtRetransmissionAt, &[&r.at_us, &r.len, &r.offset])
+                tf(
+                    lang,
+                    S::TtRetransmissionAt,
+                    &[("at_us", &r.at_us), ("len", &r.len), ("offset", &r.offset)]
+                )
             );
         }
         for (_, e) in &model.decode_errors {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtDecodeError, &[&crate::describe::decode_error(e, lang)])
+                tf(
+                    lang,
+                    S::TtDecodeError,
+                    &[("error", &crate::describe::decode_error(e, lang))]
+                )
             );
+        }
+        for n in model.never_sent.iter().take(10) {
+            let _ = writeln!(out, "  {}", crate::describe::send_close::never_sent_row(n, lang));
         }
     }
     if !model.datagrams.is_empty() {
@@ -182,7 +205,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
         for d in model.datagrams.iter().take(40) {
             let fate = match model.datagram_fate(d) {
                 DatagramFate::Delivered => t(lang, S::TtDelivered).to_string(),
-                DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[&lost]),
+                DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[("lost", &lost)]),
                 DatagramFate::Dropped => t(lang, S::TtDropped).to_string(),
                 DatagramFate::InFlight => t(lang, S::TtInFlight).to_string(),
                 DatagramFate::Received => t(lang, S::TtReceivedOnly).to_string(),
@@ -201,7 +224,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtMoreDatagrams, &[&(model.datagrams.len() - 40)])
+                tf(lang, S::TtMoreDatagrams, &[("count", &(model.datagrams.len() - 40))])
             );
         }
     }
@@ -212,12 +235,27 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
 pub fn summary(model: &Model, lang: Lang) -> String {
     let s = &model.summary;
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
+    // a buffer with what the kernel did to the request, when it did not give what was asked
+    let buffer = |side: Side, sock_opt: SockOpt, v: Option<u64>| {
+        let clamped = model
+            .options
+            .iter()
+            .find(|o| o.side == side && o.opt == sock_opt)
+            .and_then(|o| crate::describe::buffer_clamped(o, lang));
+        match clamped {
+            Some(why) => format!("{} ({why})", opt(v)),
+            None => opt(v),
+        }
+    };
     let mut out = String::new();
     let mut line = |k: S, v: String| out.push_str(&crate::i18n::summary_line(lang, k, &v));
     if s.messages > 0 {
         line(S::SumMessages, s.messages.to_string());
         line(S::SumBytesSent, s.bytes_sent.to_string());
         line(S::SumWrites, crate::describe::writes_value(s, lang));
+        if s.never_sent_bytes > 0 {
+            line(S::SumNeverSent, crate::describe::send_close::never_sent_value(s, lang));
+        }
         line(
             S::SumSegmentsCaptured,
             crate::describe::segments_captured_value(s, lang),
@@ -241,10 +279,20 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         line(S::SumMerged, s.merged_reads.to_string());
         line(S::SumSplit, s.split_messages.to_string());
         line(S::SumExact, s.exact_reads.to_string());
-        line(S::SumFrames, tf(lang, S::SumIntact, &[&s.frames, &s.intact_frames]));
+        line(
+            S::SumFrames,
+            tf(
+                lang,
+                S::SumIntact,
+                &[("frames", &s.frames), ("intact", &s.intact_frames)],
+            ),
+        );
         line(S::SumDecodeErrors, s.decode_errors.to_string());
-        line(S::SumSndBuf, opt(s.sndbuf_actual));
-        line(S::SumRcvBuf, opt(s.rcvbuf_actual));
+        line(S::SumSndBuf, buffer(Side::TcpSender, SockOpt::SndBuf, s.sndbuf_actual));
+        line(
+            S::SumRcvBuf,
+            buffer(Side::TcpReceiver, SockOpt::RcvBuf, s.rcvbuf_actual),
+        );
     }
     if s.datagrams_sent > 0 {
         line(S::SumDgSent, s.datagrams_sent.to_string());
@@ -254,7 +302,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             tf(
                 lang,
                 S::SumDgTruncatedValue,
-                &[&s.datagrams_truncated, &s.datagram_bytes_lost],
+                &[("count", &s.datagrams_truncated), ("lost", &s.datagram_bytes_lost)],
             ),
         );
         if let Some(code) = s.datagram_error_code {
@@ -263,12 +311,18 @@ pub fn summary(model: &Model, lang: Lang) -> String {
                 tf(
                     lang,
                     S::SumDgErrorsValue,
-                    &[&s.datagram_errors, &crate::i18n::os_error_name(code)],
+                    &[
+                        ("count", &s.datagram_errors),
+                        ("error", &crate::i18n::os_error_name(code)),
+                    ],
                 ),
             );
         }
         line(S::SumDgDropped, opt(s.datagrams_dropped));
-        line(S::SumUdpRcvBuf, opt(s.udp_rcvbuf_actual));
+        line(
+            S::SumUdpRcvBuf,
+            buffer(Side::UdpReceiver, SockOpt::RcvBuf, s.udp_rcvbuf_actual),
+        );
     }
     if s.messages > 0 || s.datagrams_sent > 0 {
         line(S::SumCausality, s.causality_violations.to_string());
@@ -283,11 +337,14 @@ pub fn summary(model: &Model, lang: Lang) -> String {
                 lang,
                 S::SumQueueWaitsValue,
                 &[
-                    &crate::i18n::grouped(s.queue_waits),
-                    &crate::i18n::grouped(s.queue_wait_us / 1000),
+                    ("waits", &crate::i18n::grouped(s.queue_waits)),
+                    ("ms", &crate::i18n::grouped(s.queue_wait_us / 1000)),
                 ],
             ),
         );
+    }
+    for l in crate::describe::send_close::restart_lines(model, lang) {
+        let _ = writeln!(out, "{l}");
     }
     // `listen` lists its clients in a section of their own.
     for p in model
@@ -295,7 +352,11 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         .iter()
         .filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_)))
     {
-        let _ = writeln!(out, "{}", tf(lang, S::TtProblem, &[&crate::describe::problem(p, lang)]));
+        let _ = writeln!(
+            out,
+            "{}",
+            tf(lang, S::TtProblem, &[("problem", &crate::describe::problem(p, lang))])
+        );
     }
     if let Some(code) = s.datagram_error_code {
         let _ = writeln!(
@@ -304,7 +365,10 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             tf(
                 lang,
                 S::TtNote,
-                &[&tf(lang, S::NoteMsgSize, &[&crate::i18n::os_error_name(code)])]
+                &[(
+                    "text",
+                    &tf(lang, S::NoteMsgSize, &[("error", &crate::i18n::os_error_name(code))])
+                )]
             )
         );
     }
@@ -312,14 +376,22 @@ pub fn summary(model: &Model, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}",
-            tf(lang, S::TtNote, &[&tf(lang, S::NoteAcksNotCaptured, &[&(limit >> 20)])])
+            tf(
+                lang,
+                S::TtNote,
+                &[("text", &tf(lang, S::NoteAcksNotCaptured, &[("mib", &(limit >> 20))]))]
+            )
         );
     }
     if let Some(why) = &model.segments_unavailable {
         let _ = writeln!(
             out,
             "{}",
-            tf(lang, S::TtNote, &[&crate::describe::capture_unavailable(why, lang)])
+            tf(
+                lang,
+                S::TtNote,
+                &[("text", &crate::describe::capture_unavailable(why, lang))]
+            )
         );
     }
     out

@@ -329,11 +329,14 @@ impl std::fmt::Display for LengthField {
 }
 
 impl DecodeError {
-    /// A length refused by the max, with the other byte order's reading when that one fits.
-    /// Only on the error path: the hot loop never computes it.
+    /// A length refused by the max, with the other byte order's reading when that one fits
+    /// *and* the bytes the decoder holds agree with it (see [`other_order_in_step`]): a wrong
+    /// diagnosis is worse than none, so a real frame that is only over the max gets none.
+    /// `rest` is what the decoder holds after the header. Only on the error path: the hot
+    /// loop never computes it.
     #[cold]
     #[inline(never)]
-    pub(crate) fn too_long(offset: u64, field: LengthField, header: &[u8], len: u64, max: u32) -> Self {
+    pub(crate) fn too_long(offset: u64, field: LengthField, header: &[u8], rest: &[u8], len: u64, max: u32) -> Self {
         let big = header.iter().fold(0u64, |n, &b| n << 8 | u64::from(b));
         let little = header.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b));
         let (other, order) = if big == len {
@@ -344,6 +347,7 @@ impl DecodeError {
         let swapped = (other != len && other <= u64::from(max))
             .then(|| u32::try_from(other).ok())
             .flatten()
+            .filter(|&other| other_order_in_step(field, header.len(), order, len, other, rest, max))
             .map(|len| OtherOrder { len, order });
         DecodeError::TooLong {
             offset,
@@ -352,6 +356,61 @@ impl DecodeError {
             field,
             swapped,
         }
+    }
+}
+
+/// Whether the bytes after a refused header support reading its length in the other byte
+/// order. The as-read length must not be borne out (its frame is not all there: a frame that
+/// is, is a real frame over the max), and the other reading must be:
+/// - a length prefix (`u32`, `naive-u32`): its frame is all there, and then either the data
+///   ends exactly where the lengths say, or two more frames follow in step (each prefix, read in
+///   the same order, non-zero and within the max);
+/// - `seed-json`'s prefix: the JSON header it gives is all there and is one `{…}` object.
+///
+/// Bytes that are not there yet prove nothing, so a hint may come only once enough has arrived.
+fn other_order_in_step(
+    field: LengthField,
+    width: usize,
+    order: ByteOrder,
+    len: u64,
+    other: u32,
+    rest: &[u8],
+    max: u32,
+) -> bool {
+    if len <= rest.len() as u64 {
+        return false;
+    }
+    let first = other as usize;
+    let Some(frame) = rest.get(..first) else {
+        return false;
+    };
+    if field == LengthField::PrefixJsonHeader {
+        return frame.first() == Some(&b'{') && frame.last() == Some(&b'}');
+    }
+    if first == 0 {
+        return false;
+    }
+    let (mut at, mut more) = (first, 0);
+    loop {
+        if at == rest.len() {
+            return true;
+        }
+        let Some(header) = rest.get(at..at + width) else {
+            return more >= 2;
+        };
+        let n = match order {
+            ByteOrder::Big => header.iter().fold(0u64, |n, &b| n << 8 | u64::from(b)),
+            ByteOrder::Little => header.iter().rev().fold(0u64, |n, &b| n << 8 | u64::from(b)),
+        };
+        if n == 0 || n > u64::from(max) {
+            return false;
+        }
+        let end = at + width + n as usize;
+        if end > rest.len() {
+            return more >= 2;
+        }
+        at = end;
+        more += 1;
     }
 }
 

@@ -98,6 +98,7 @@ impl NaiveU32Decoder {
                         read_at,
                         LengthField::PrefixBody,
                         header,
+                        &data[width..],
                         len,
                         self.max_frame_len,
                     ));

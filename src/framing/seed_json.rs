@@ -159,7 +159,14 @@ impl SeedJsonCodec {
                     len: json_len.into(),
                 }
             } else {
-                DecodeError::too_long(offset, LengthField::PrefixJsonHeader, prefix, json_len as u64, max)
+                DecodeError::too_long(
+                    offset,
+                    LengthField::PrefixJsonHeader,
+                    prefix,
+                    &buf[LEN_PREFIX..],
+                    json_len as u64,
+                    max,
+                )
             });
         }
         let header_len = LEN_PREFIX + json_len as usize;

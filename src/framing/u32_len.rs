@@ -127,6 +127,7 @@ impl U32Codec {
                 offset,
                 LengthField::PrefixBody,
                 header,
+                &buf[N..],
                 len,
                 self.max_frame_len,
             ));

@@ -9,6 +9,7 @@ use crate::i18n::S;
 
 mod echo;
 mod link;
+mod send_close;
 
 /// One lesson.
 #[derive(Clone, Debug)]
@@ -231,6 +232,7 @@ pub fn all() -> Vec<Preset> {
     ];
     all.extend(echo::presets());
     all.extend(link::presets());
+    all.extend(send_close::presets());
     all
 }
 

@@ -1,6 +1,6 @@
 //! A run saved as JSON, so any picture can be reproduced exactly.
 //!
-//! Format version 2: `{ "format": "stickyviz-recording", "version": 2, "app_version", "os",
+//! Format version 3: `{ "format": "stickyviz-recording", "version": 3, "app_version", "os",
 //! "kernel", "settings", "events", "summary" }`, whose reasons (why a side ended, what failed,
 //! why segments are missing) are typed facts. Version 1 held them as English sentences; such a
 //! file is upgraded once on load (`v1.rs`). A newer version is refused with a clear error.
@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{ClassSession, Model, Summary};
 use crate::config::Experiment;
-use crate::engine::Event;
+use crate::engine::{Event, FileFailure};
 
 pub const FORMAT: &str = "stickyviz-recording";
-pub const VERSION: u32 = 2;
+/// 3: the events of issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`); a
+/// version-2 file reads as it is.
+pub const VERSION: u32 = 3;
 
 pub mod stream;
 mod v1;
@@ -39,18 +41,51 @@ pub struct Recording {
     pub class: Option<ClassSession>,
 }
 
+/// Why a recording could not be read or written, as typed data; `describe::recording_error`
+/// words it. The `Display` text is for logs only.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordingError {
-    #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
-    #[error("{path} is {size} bytes; recordings over {MAX_FILE_BYTES} bytes are refused")]
+    /// Opening, reading, inflating, creating or writing the file failed.
+    #[error(transparent)]
+    File(#[from] FileFailure),
+    /// Over [`MAX_FILE_BYTES`] (on disk, or once inflated).
+    #[error("{path} is {size} bytes, over {MAX_FILE_BYTES}")]
     TooBig { path: String, size: u64 },
-    #[error("not a stickyviz recording: {0}")]
-    Malformed(String),
-    #[error("recording format version {found} is newer than this app understands (up to {VERSION}); update stickyviz")]
+    #[error("not a stickyviz recording: {0:?}")]
+    Malformed(NotRecording),
+    /// Written by a newer stickyviz: its version is above [`VERSION`].
+    #[error("recording format version {found} is above {VERSION}")]
     FutureVersion { found: u64 },
+}
+
+/// What makes a file not a recording this version reads. The library's own words
+/// (serde_json's, the UTF-8 check's) are data, quoted as they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotRecording {
+    /// Not UTF-8 text.
+    NotUtf8 {
+        reason: String,
+    },
+    /// Not JSON (an empty or truncated file too).
+    NotJson {
+        reason: String,
+    },
+    /// JSON, but not an object.
+    NotObject,
+    /// No `"format": "stickyviz-recording"`.
+    WrongFormat,
+    NoVersion,
+    VersionNotNumber,
+    VersionZero,
+    /// Event number `event` holds `number`, above [`MAX_EVENT_NUMBER`].
+    NumberTooBig {
+        event: usize,
+        number: String,
+    },
+    /// The fields do not fit this version's types.
+    Fields {
+        reason: String,
+    },
 }
 
 fn kernel_release() -> String {
@@ -87,9 +122,10 @@ fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
     let Some(events) = events.as_array() else { return Ok(()) }; // the typed parse says what is wrong
     for (i, event) in events.iter().enumerate() {
         if let Some(n) = too_big(event) {
-            return Err(RecordingError::Malformed(format!(
-                "event {i} holds the number {n}, above the largest a recording may hold (2^53)"
-            )));
+            return Err(RecordingError::Malformed(NotRecording::NumberTooBig {
+                event: i,
+                number: n,
+            }));
         }
     }
     Ok(())
@@ -121,26 +157,21 @@ impl Recording {
     /// Parses a recording, checking the format name and version before the rest, so a file
     /// from a newer app is reported as such rather than as a confusing missing field.
     pub fn from_json(text: &str) -> Result<Self, RecordingError> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| RecordingError::Malformed(format!("the file is not valid JSON ({e})")))?;
+        let malformed = |why| Err(RecordingError::Malformed(why));
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return malformed(NotRecording::NotJson { reason: e.to_string() }),
+        };
         let Some(head) = value.as_object() else {
-            return Err(RecordingError::Malformed(
-                "the file is JSON but not an object with \"format\" and \"version\" fields".into(),
-            ));
+            return malformed(NotRecording::NotObject);
         };
         if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(RecordingError::Malformed(format!(
-                "the \"format\" field is not \"{FORMAT}\""
-            )));
+            return malformed(NotRecording::WrongFormat);
         }
         match head.get("version").map(|v| v.as_u64()) {
-            None => return Err(RecordingError::Malformed("no \"version\" field".into())),
-            Some(None) => return Err(RecordingError::Malformed("\"version\" is not a whole number".into())),
-            Some(Some(0)) => {
-                return Err(RecordingError::Malformed(
-                    "\"version\" is 0; versions start at 1".into(),
-                ))
-            }
+            None => return malformed(NotRecording::NoVersion),
+            Some(None) => return malformed(NotRecording::VersionNotNumber),
+            Some(Some(0)) => return malformed(NotRecording::VersionZero),
             Some(Some(v)) if v > u64::from(VERSION) => return Err(RecordingError::FutureVersion { found: v }),
             Some(Some(_)) => {}
         }
@@ -149,7 +180,8 @@ impl Recording {
         if value["version"] == 1 {
             v1::upgrade(&mut value);
         }
-        serde_json::from_value(value).map_err(|e| RecordingError::Malformed(e.to_string()))
+        serde_json::from_value(value)
+            .map_err(|e| RecordingError::Malformed(NotRecording::Fields { reason: e.to_string() }))
     }
 
     /// Names the preset `name` if the settings are exactly that preset's, else none.
@@ -166,7 +198,7 @@ mod tests {
     #[test]
     fn future_version_is_refused() {
         let r = Recording::new(Experiment::default(), vec![]);
-        let text = r.to_json().replace("\"version\":2", "\"version\":99");
+        let text = r.to_json().replace(&format!("\"version\":{VERSION}"), "\"version\":99");
         assert!(matches!(
             Recording::from_json(&text),
             Err(RecordingError::FutureVersion { found: 99 })

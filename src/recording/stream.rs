@@ -16,10 +16,10 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde::Serialize;
 
-use super::{kernel_release, Recording, RecordingError, FORMAT, MAX_FILE_BYTES, VERSION};
+use super::{kernel_release, NotRecording, Recording, RecordingError, FORMAT, MAX_FILE_BYTES, VERSION};
 use crate::analysis::Summary;
 use crate::config::Experiment;
-use crate::engine::Event;
+use crate::engine::{Event, FileFailure, FileOp};
 
 /// The first two bytes of every gzip member (RFC 1952).
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -54,10 +54,7 @@ pub enum Output {
 impl Output {
     /// Creates (replaces) `path`; gzip when it ends in `.gz`.
     pub fn create(path: &Path) -> Result<Self, RecordingError> {
-        let file = File::create(path).map_err(|source| RecordingError::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let file = File::create(path).map_err(FileFailure::on(FileOp::Create, path))?;
         let file = BufWriter::with_capacity(1 << 16, file);
         Ok(if is_gzip_path(path) {
             Output::Gzip(BufWriter::with_capacity(
@@ -160,17 +157,14 @@ impl RecordingWriter {
 /// past it is refused like a big file, without holding more than the limit.
 pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     let p = path.display().to_string();
-    let io_err = |source| RecordingError::Io {
-        path: p.clone(),
-        source,
-    };
-    let mut file = File::open(path).map_err(io_err)?;
-    let size = file.metadata().map_err(io_err)?.len();
+    let io_err = |op| move |e| RecordingError::File(FileFailure::new(op, path, &e));
+    let mut file = File::open(path).map_err(io_err(FileOp::Open))?;
+    let size = file.metadata().map_err(io_err(FileOp::Read))?.len();
     if size > MAX_FILE_BYTES {
         return Err(RecordingError::TooBig { path: p, size });
     }
     let mut magic = [0u8; 2];
-    let n = file.read(&mut magic).map_err(io_err)?;
+    let n = file.read(&mut magic).map_err(io_err(FileOp::Read))?;
     let start = io::Cursor::new(magic[..n].to_vec());
     let mut bytes = Vec::new();
     let limit = MAX_FILE_BYTES + 1;
@@ -178,9 +172,21 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
         MultiGzDecoder::new(start.chain(file))
             .take(limit)
             .read_to_end(&mut bytes)
-            .map_err(io_err)?;
+            .map_err(|e| {
+                // a read error of the file itself is the OS's; anything else is the gzip stream's
+                let op = if e.raw_os_error().is_some() {
+                    FileOp::Read
+                } else {
+                    FileOp::Inflate
+                };
+                io_err(op)(e)
+            })?;
     } else {
-        start.chain(file).take(limit).read_to_end(&mut bytes).map_err(io_err)?;
+        start
+            .chain(file)
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io_err(FileOp::Read))?;
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(RecordingError::TooBig {
@@ -188,10 +194,7 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
             size: bytes.len() as u64,
         });
     }
-    String::from_utf8(bytes).map_err(|e| RecordingError::Io {
-        path: p,
-        source: io::Error::new(io::ErrorKind::InvalidData, format!("the file is not UTF-8 text ({e})")),
-    })
+    String::from_utf8(bytes).map_err(|e| RecordingError::Malformed(NotRecording::NotUtf8 { reason: e.to_string() }))
 }
 
 /// Copies the recording file `from` to `to`, streaming: a plain copy when both are gzip or
@@ -202,15 +205,9 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
 /// [`RecordingError::Io`] naming `from` when it cannot be read, [`RecordingError::Write`]
 /// naming `to` when it cannot be written (a partly written `to` is removed).
 pub fn copy_recording(from: &Path, to: &Path) -> Result<u64, RecordingError> {
-    let read_err = |source| RecordingError::Io {
-        path: from.display().to_string(),
-        source,
-    };
-    let write_err = |source| RecordingError::Write {
-        path: to.display().to_string(),
-        source,
-    };
-    let mut file = File::open(from).map_err(read_err)?;
+    let read_err = |e| RecordingError::File(FileFailure::new(FileOp::Read, from, &e));
+    let write_err = |e| RecordingError::File(FileFailure::new(FileOp::Write, to, &e));
+    let mut file = File::open(from).map_err(|e| RecordingError::File(FileFailure::new(FileOp::Open, from, &e)))?;
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).map_err(read_err)?;
     let from_gzip = n == 2 && magic == GZIP_MAGIC;
@@ -245,10 +242,7 @@ pub fn copy_recording(from: &Path, to: &Path) -> Result<u64, RecordingError> {
 impl Recording {
     /// Writes the recording to `path` (replacing the file), gzip-compressed if it ends in `.gz`.
     pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
-        let write_err = |source| RecordingError::Write {
-            path: path.display().to_string(),
-            source,
-        };
+        let write_err = |e| RecordingError::File(FileFailure::new(FileOp::Write, path, &e));
         let mut out = Output::create(path)?;
         serde_json::to_writer(&mut out, self).map_err(|e| write_err(io::Error::other(e)))?;
         out.finish().map_err(write_err)

@@ -29,7 +29,11 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
     let weak = ui.visuals().weak_text_color();
     ui.horizontal(|ui| {
         ui.label(RichText::new(t(lang, S::GaugeTitle)).strong());
-        ui.weak(tf(lang, S::GaugeWrittenRead, &[&at.written, &at.read]));
+        ui.weak(tf(
+            lang,
+            S::GaugeWrittenRead,
+            &[("written", &at.written), ("read", &at.read)],
+        ));
     });
     let height = PIPE_H + 4.0 * CAPTION + 10.0;
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::hover());
@@ -80,7 +84,7 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
         p.text(
             Pos2::new(inner.left(), caption_y),
             Align2::LEFT_TOP,
-            tf(lang, S::GaugeSendBuf, &[&send_bytes]),
+            tf(lang, S::GaugeSendBuf, &[("bytes", &send_bytes)]),
             font.clone(),
             if send_bytes > 0 { text } else { weak },
         );
@@ -88,9 +92,9 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
     let waiting = at.waiting();
     let msgs = model.messages_in(at.read, at.read + waiting).len();
     let caption = if at.on_wire.is_some() {
-        tf(lang, S::GaugeRecvBuf, &[&waiting, &msgs])
+        tf(lang, S::GaugeRecvBuf, &[("bytes", &waiting), ("messages", &msgs)])
     } else {
-        tf(lang, S::GaugeNotCaptured, &[&waiting])
+        tf(lang, S::GaugeNotCaptured, &[("bytes", &waiting)])
     };
     let c = if msgs >= 2 {
         theme::warn(dark)
@@ -112,7 +116,7 @@ pub fn tcp_gauge_ui(ui: &mut Ui, model: &Model, t_us: u64, peak: u64, lang: Lang
         let (words, c) = if a.zero_window() {
             (t(lang, S::GaugeZeroWindow).to_string(), theme::warn(dark))
         } else {
-            (tf(lang, S::GaugeWindow, &[&a.window]), theme::ACK)
+            (tf(lang, S::GaugeWindow, &[("window", &a.window)]), theme::ACK)
         };
         p.text(
             Pos2::new(inner.left(), caption_y + CAPTION + 1.0),
@@ -221,7 +225,7 @@ fn last_read_ui(p: &egui::Painter, model: &Model, t_us: u64, at: Pos2, lang: Lan
     p.text(
         at,
         Align2::RIGHT_TOP,
-        tf(lang, S::GaugeLastRead, &[&read.len, &names]),
+        tf(lang, S::GaugeLastRead, &[("bytes", &read.len), ("messages", &names)]),
         FontId::proportional(14.0),
         color,
     );
@@ -229,7 +233,7 @@ fn last_read_ui(p: &egui::Painter, model: &Model, t_us: u64, at: Pos2, lang: Lan
         p.text(
             at + Vec2::new(0.0, CAPTION),
             Align2::RIGHT_TOP,
-            tf(lang, S::GaugeMergedRead, &[&messages]),
+            tf(lang, S::GaugeMergedRead, &[("messages", &messages)]),
             FontId::proportional(15.0),
             color,
         );
@@ -250,7 +254,12 @@ pub fn udp_queue_ui(ui: &mut Ui, model: &Model, t_us: u64, lang: Lang) {
         RichText::new(tf(
             lang,
             S::UdpAtHead,
-            &[&u.queued, &u.arrived, &u.truncated, &u.dropped],
+            &[
+                ("queued", &u.queued),
+                ("arrived", &u.arrived),
+                ("truncated", &u.truncated),
+                ("dropped", &u.dropped),
+            ],
         ))
         .color(c),
     );

@@ -104,7 +104,9 @@ impl Field {
             | Setting::ReplySize
             | Setting::Connections
             | Setting::IdleMs
-            | Setting::ListenClients => Self::Count,
+            | Setting::ListenClients
+            | Setting::SendCall
+            | Setting::ReuseAddr => Self::Count,
         }
     }
 }
@@ -200,7 +202,7 @@ fn not_a_number(f: Field, v: &str, lang: Lang) -> String {
     format!(
         "{}: {}",
         t(lang, s.label()),
-        tf(lang, S::CliNotNumber, &[&v, &s.allowed(lang)])
+        tf(lang, S::CliNotNumber, &[("text", &v), ("allowed", &s.allowed(lang))])
     )
 }
 
@@ -320,8 +322,8 @@ fn field_ui(
 fn kernel_note(model: &Model, side: Side, opt: SockOpt, lang: Lang) -> Option<String> {
     let o = model.option(side, opt)?;
     Some(match o.requested {
-        Some(asked) => tf(lang, S::KernelAsked, &[&asked, &o.actual]),
-        None => tf(lang, S::Kernel, &[&o.actual]),
+        Some(asked) => tf(lang, S::KernelAsked, &[("asked", &asked), ("bytes", &o.actual)]),
+        None => tf(lang, S::Kernel, &[("bytes", &o.actual)]),
     })
 }
 
@@ -353,6 +355,7 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
             .on_hover_text(t(lang, S::CorkTip))
             .changed();
         ui.end_row();
+        changed.toggled |= super::send_close_controls::send_call_row_ui(ui, settings, lang);
         field_ui(
             ui,
             form,
@@ -445,6 +448,7 @@ pub fn controls_ui(ui: &mut Ui, settings: &mut Experiment, form: &mut Form, mode
     link_ui(ui, settings, form, &mut changed, lang);
     section(ui, t(lang, S::Receiver));
     grid("receiver").show(ui, |ui| {
+        changed.toggled |= super::send_close_controls::reuse_addr_row_ui(ui, settings, lang);
         field_ui(
             ui,
             form,
@@ -622,12 +626,12 @@ fn length_prefix_ui(ui: &mut Ui, prefix: &mut LengthPrefix, changed: &mut Change
         .on_hover_text(t(lang, S::LengthPrefixTip));
     ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt("length-bytes")
-            .selected_text(tf(lang, S::LengthBytes, &[&prefix.bytes]))
+            .selected_text(tf(lang, S::LengthBytes, &[("bytes", &prefix.bytes)]))
             .width(48.0)
             .show_ui(ui, |ui| {
                 for b in LengthPrefix::WIDTHS {
                     changed.toggled |= ui
-                        .selectable_value(&mut prefix.bytes, b, tf(lang, S::LengthBytes, &[&b]))
+                        .selectable_value(&mut prefix.bytes, b, tf(lang, S::LengthBytes, &[("bytes", &b)]))
                         .changed();
                 }
             })

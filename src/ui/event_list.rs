@@ -28,7 +28,11 @@ pub fn row_text(model: &Model, e: &Entry, lang: Lang) -> String {
         EventRef::Read(i) => (
             S::EvRead,
             model.reads.get(i).map(|r| match model.read_kind(r) {
-                ReadKind::Merged { messages } => format!("#{i} {} B {}", r.len, tf(lang, S::MergedShort, &[&messages])),
+                ReadKind::Merged { messages } => format!(
+                    "#{i} {} B {}",
+                    r.len,
+                    tf(lang, S::MergedShort, &[("messages", &messages)])
+                ),
                 _ => format!("#{i} {} B", r.len),
             }),
         ),

@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use crate::analysis::Summary;
 use crate::config::Experiment;
-use crate::engine::Event;
+use crate::engine::{Event, OsError};
 use crate::recording::stream::{copy_recording, Output, RecordingWriter};
 use crate::recording::{Recording, FORMAT, VERSION};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
@@ -39,28 +39,28 @@ pub struct TempRecording {
     path: PathBuf,
     /// Open while the run goes; `None` once finished (or failed).
     writer: Option<RecordingWriter>,
-    /// Why the file is incomplete (the OS's words), if writing it failed.
-    error: Option<String>,
+    /// Why the file is incomplete (the OS's error), if writing it failed.
+    error: Option<OsError>,
 }
 
 impl TempRecording {
     /// Creates `stickyviz-run-PID-N.json.gz` in `dir` and writes the recording's head.
-    fn create(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, String)> {
+    fn create(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, OsError)> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let path = dir.join(format!(
             "stickyviz-run-{}-{}.json.gz",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
-        let fail = |e: String| (path.clone(), e);
+        let fail = |e: OsError| (path.clone(), e);
         let out = Output::create(&path).map_err(|e| match e {
-            // the message names the path already
-            crate::recording::RecordingError::Write { source, .. } => fail(source.to_string()),
-            e => fail(e.to_string()),
+            crate::recording::RecordingError::File(f) => fail(f.error),
+            // creating a file fails only as a file does
+            e => fail((&std::io::Error::other(e.to_string())).into()),
         })?;
         let writer = RecordingWriter::begin(out, settings, preset).map_err(|e| {
             let _ = std::fs::remove_file(&path);
-            fail(e.to_string())
+            fail((&e).into())
         })?;
         Ok(Self {
             path,
@@ -77,7 +77,7 @@ impl TempRecording {
     fn write(&mut self, batch: &[Event]) {
         if let Some(w) = &mut self.writer {
             if let Err(e) = w.events(batch) {
-                self.error = Some(e.to_string());
+                self.error = Some((&e).into());
                 self.writer = None;
             }
         }
@@ -86,7 +86,7 @@ impl TempRecording {
     fn finish(&mut self, summary: &Summary) {
         if let Some(w) = self.writer.take() {
             if let Err(e) = w.finish(summary) {
-                self.error = Some(e.to_string());
+                self.error = Some((&e).into());
             }
         }
     }
@@ -163,7 +163,7 @@ impl Recorded {
         preset: Option<String>,
         dir: &Path,
         max_kept: usize,
-    ) -> (Self, Option<(PathBuf, String)>) {
+    ) -> (Self, Option<(PathBuf, OsError)>) {
         let mut rec = Self::live(settings, preset, max_kept);
         match TempRecording::create(dir, &rec.settings, rec.preset.as_deref()) {
             Ok(temp) => {
@@ -276,7 +276,7 @@ impl StickyApp {
     pub fn open_recording(&mut self, path: &Path) {
         match Recording::load(path) {
             Ok(rec) => self.show_named_recording(&rec, &file_name(path)),
-            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&file_name(path), &e])),
+            Err(e) => self.file_error(crate::describe::open_failed(&file_name(path), &e, self.prefs.lang)),
         }
     }
 
@@ -301,27 +301,27 @@ impl StickyApp {
                     lang,
                     S::TempRecordingFailed,
                     &[
-                        &temp.path.display(),
-                        e,
-                        &crate::i18n::grouped(self.recorded.max_kept as u64),
+                        ("path", &temp.path.display()),
+                        ("error", &crate::describe::os_error(e, lang)),
+                        ("max", &crate::i18n::grouped(self.recorded.max_kept as u64)),
                     ],
                 ));
             }
             return match copy_recording(&temp.path, path) {
-                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
-                Err(e) => self.file_error(e.to_string()),
+                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
+                Err(e) => self.file_error(crate::describe::recording_error(&e, lang)),
             };
         }
         if self.recorded.overflowed {
             return self.file_error(tf(
                 lang,
                 S::TooBigToSave,
-                &[&crate::i18n::grouped(self.recorded.max_kept as u64)],
+                &[("max", &crate::i18n::grouped(self.recorded.max_kept as u64))],
             ));
         }
         match self.recorded.to_recording().save(path) {
-            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
-            Err(e) => self.file_error(e.to_string()),
+            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
+            Err(e) => self.file_error(crate::describe::recording_error(&e, lang)),
         }
     }
 
@@ -342,8 +342,11 @@ impl StickyApp {
             ..RenderOptions::default()
         };
         match std::fs::write(path, crate::export::svg::render_model(&self.model, &opts)) {
-            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
-            Err(e) => self.file_error(format!("cannot write {}: {e}", path.display())),
+            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
+            Err(e) => self.file_error(crate::describe::file_failure(
+                &crate::engine::FileFailure::new(crate::engine::FileOp::Write, path, &e),
+                lang,
+            )),
         }
     }
 
@@ -390,18 +393,35 @@ impl StickyApp {
         let name = file_name(&path);
         // A real path goes through Recording::load, which refuses huge files before reading.
         let loaded = if path.is_file() {
-            Recording::load(&path).map_err(|e| e.to_string())
+            Recording::load(&path)
         } else {
+            use crate::recording::{NotRecording, RecordingError};
+            // a file the window was handed as bytes: the reader's words, kept as data
+            let unreadable = |words| {
+                RecordingError::File(crate::engine::FileFailure {
+                    op: crate::engine::FileOp::Read,
+                    target: crate::engine::FileTarget::Path(name.clone()),
+                    error: OsError {
+                        kind: "Other".into(),
+                        code: None,
+                        words,
+                    },
+                })
+            };
             file.bytes()
-                .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
-                .and_then(|text| Recording::from_json(&text).map_err(|e| e.to_string()))
+                .map_err(unreadable)
+                .and_then(|bytes| {
+                    String::from_utf8(bytes)
+                        .map_err(|e| RecordingError::Malformed(NotRecording::NotUtf8 { reason: e.to_string() }))
+                })
+                .and_then(|text| Recording::from_json(&text))
         };
         match loaded {
             Ok(rec) => {
                 self.show_named_recording(&rec, &name);
                 self.files.path = path.display().to_string();
             }
-            Err(e) => self.file_error(tf(self.prefs.lang, S::OpenFailed, &[&name, &e])),
+            Err(e) => self.file_error(crate::describe::open_failed(&name, &e, self.prefs.lang)),
         }
     }
 
@@ -426,8 +446,8 @@ impl StickyApp {
             FileAction::ExportPcapng => {
                 let target = path.with_extension("pcapng");
                 match crate::export::pcapng::save(&self.recorded.events, &target) {
-                    Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&target.display()])),
-                    Err(e) => self.file_error(e.to_string()),
+                    Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &target.display())])),
+                    Err(e) => self.file_error(crate::describe::pcapng_error(&e, lang)),
                 }
             }
         }
@@ -488,15 +508,16 @@ impl StickyApp {
                 None,
                 why_no_packets.is_none() && !self.is_running(),
             );
+            let why_no_packets = why_no_packets.map(|why| crate::describe::no_packets(&why, lang));
             let pcap = match &why_no_packets {
-                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[why])),
+                Some(why) => pcap.on_disabled_hover_text(tf(lang, S::PcapngUnavailable, &[("why", why)])),
                 None => pcap.on_hover_text(t(lang, S::ExportPcapngTip)),
             };
             if pcap.clicked() {
                 action = Some(FileAction::ExportPcapng);
             }
             if let Some(why) = &why_no_packets {
-                ui.weak(tf(lang, S::PcapngUnavailable, &[why]));
+                ui.weak(tf(lang, S::PcapngUnavailable, &[("why", why)]));
             }
             if ui
                 .button(t(lang, S::CopyText))
@@ -536,13 +557,22 @@ impl StickyApp {
                 tf(
                     lang,
                     S::ReplayBannerNoName,
-                    &[&info.app_version, &info.os, &info.kernel],
+                    &[
+                        ("app_version", &info.app_version),
+                        ("os", &info.os),
+                        ("kernel", &info.kernel),
+                    ],
                 )
             } else {
                 tf(
                     lang,
                     S::ReplayBanner,
-                    &[&info.source, &info.app_version, &info.os, &info.kernel],
+                    &[
+                        ("source", &info.source),
+                        ("app_version", &info.app_version),
+                        ("os", &info.os),
+                        ("kernel", &info.kernel),
+                    ],
                 )
             };
             let mut rerun = false;

@@ -16,18 +16,37 @@ const SHOWN_BYTES: usize = 160;
 pub fn title(model: &Model, sel: Selection, lang: Lang) -> String {
     match sel {
         Selection::Write(i) => model.writes.get(i).map_or_else(String::new, |w| {
-            tf(lang, S::InspectWrite, &[&i, &w.msg, &w.offset, &w.len])
+            tf(
+                lang,
+                S::InspectWrite,
+                &[("write", &i), ("msg", &w.msg), ("offset", &w.offset), ("bytes", &w.len)],
+            )
         }),
-        Selection::Segment(i) => model
-            .segments
-            .get(i)
-            .map_or_else(String::new, |s| tf(lang, S::InspectSegment, &[&i, &s.offset, &s.len])),
-        Selection::Read(i) => model
-            .reads
-            .get(i)
-            .map_or_else(String::new, |r| tf(lang, S::InspectRead, &[&i, &r.offset, &r.len])),
+        Selection::Segment(i) => model.segments.get(i).map_or_else(String::new, |s| {
+            tf(
+                lang,
+                S::InspectSegment,
+                &[("segment", &i), ("offset", &s.offset), ("bytes", &s.len)],
+            )
+        }),
+        Selection::Read(i) => model.reads.get(i).map_or_else(String::new, |r| {
+            tf(
+                lang,
+                S::InspectRead,
+                &[("read", &i), ("offset", &r.offset), ("bytes", &r.len)],
+            )
+        }),
         Selection::Frame(i) => model.frames.get(i).map_or_else(String::new, |f| {
-            tf(lang, S::InspectFrame, &[&f.index, &f.offset, &f.len, &f.payload_len])
+            tf(
+                lang,
+                S::InspectFrame,
+                &[
+                    ("frame", &f.index),
+                    ("offset", &f.offset),
+                    ("bytes", &f.len),
+                    ("payload_bytes", &f.payload_len),
+                ],
+            )
         }),
     }
 }
@@ -47,8 +66,8 @@ pub fn message_parts(model: &Model, offset: u64, end: u64, lang: Lang) -> String
             S::Head
         };
         parts.push(match key {
-            S::Whole => tf(lang, key, &[&m.id, &m.len]),
-            _ => tf(lang, key, &[&m.id, &got, &m.len]),
+            S::Whole => tf(lang, key, &[("msg", &m.id), ("bytes", &m.len)]),
+            _ => tf(lang, key, &[("msg", &m.id), ("bytes", &got), ("total", &m.len)]),
         });
     }
     parts.join(" | ")
@@ -107,7 +126,7 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
                 ui.label(RichText::new(format!("{}: {hex}", t(lang, S::Hex))).monospace().weak());
             }
             let lesson = match model.read_kind(read) {
-                ReadKind::Merged { messages } => tf(lang, S::LessonMerged, &[&messages]),
+                ReadKind::Merged { messages } => tf(lang, S::LessonMerged, &[("messages", &messages)]),
                 ReadKind::Partial => t(lang, S::LessonPartial).into(),
                 ReadKind::Exact => t(lang, S::LessonExact).into(),
                 ReadKind::Unknown => String::new(),
@@ -117,7 +136,11 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
         Selection::Write(i) => {
             let Some(w) = model.writes.get(i) else { return };
             ui.label(message_parts(model, w.offset, w.offset + u64::from(w.len), lang));
-            ui.label(tf(lang, S::InspectTcpInfo, &[&w.at_us, &w.segs_out, &w.notsent]));
+            ui.label(tf(
+                lang,
+                S::InspectTcpInfo,
+                &[("at_us", &w.at_us), ("segs_out", &w.segs_out), ("notsent", &w.notsent)],
+            ));
             ui.label(RichText::new(t(lang, S::LessonWrite)).color(theme::warn(dark)));
         }
         Selection::Segment(i) => {

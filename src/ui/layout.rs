@@ -36,6 +36,10 @@ pub enum Evidence {
     Connections,
     /// The UDP panel: datagrams kept whole, truncated or dropped.
     UdpPanel,
+    /// The send() lane: short writes and the bytes the program never sent.
+    WritesLane,
+    /// The address-in-use panel: the close, the socket table, the second bind.
+    Restart,
 }
 
 impl Evidence {
@@ -50,6 +54,8 @@ impl Evidence {
             Evidence::ReplyReads => &["replies.lane.reads"],
             Evidence::Connections => &["connection.1.lane.reads", "connection.2.lane.reads"],
             Evidence::UdpPanel => &["udp"],
+            Evidence::WritesLane => &["lane.writes"],
+            Evidence::Restart => &["restart"],
         }
     }
 }
@@ -69,6 +75,8 @@ pub fn evidence_of(preset: &str) -> Option<Evidence> {
         "big-reply" => Evidence::ReplyReads,
         "many-clients" => Evidence::Connections,
         "udp-echo" | "udp-truncate" | "udp-flood" | "udp-empty" | "udp-lossy" => Evidence::UdpPanel,
+        "send-vs-sendall" => Evidence::WritesLane,
+        "address-in-use" => Evidence::Restart,
         _ => return None,
     })
 }

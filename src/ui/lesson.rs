@@ -25,6 +25,14 @@ pub fn changes(lesson: &Experiment, now: &Experiment, lang: Lang) -> Vec<String>
     if l.sender.cork != n.sender.cork {
         out.push(format!("TCP_CORK {}", on_off(lang, n.sender.cork)));
     }
+    if l.sender.send_call != n.sender.send_call {
+        out.push(n.sender.send_call.name().to_string());
+    }
+    if let (Some(a), Some(b)) = (l.restart, n.restart) {
+        if a.reuse_addr != b.reuse_addr {
+            out.push(format!("SO_REUSEADDR {}", on_off(lang, b.reuse_addr)));
+        }
+    }
     if l.receiver.read_size != n.receiver.read_size {
         out.push(format!("recv({})", n.receiver.read_size));
     }
@@ -73,6 +81,10 @@ pub fn changes(lesson: &Experiment, now: &Experiment, lang: Lang) -> Vec<String>
     // copy the worded fields over, then compare what is left
     l_rest.sender.nagle = n.sender.nagle;
     l_rest.sender.cork = n.sender.cork;
+    l_rest.sender.send_call = n.sender.send_call;
+    if l_rest.restart.is_some() && n.restart.is_some() {
+        l_rest.restart = n.restart;
+    }
     l_rest.receiver.read_size = n.receiver.read_size;
     l_rest.receiver.start_delay_ms = n.receiver.start_delay_ms;
     l_rest.receiver.read_delay_ms = n.receiver.read_delay_ms;
@@ -101,6 +113,20 @@ mod tests {
     #[test]
     fn the_lesson_itself_has_no_changes() {
         assert!(changes(&slow_reader(), &slow_reader(), Lang::En).is_empty());
+    }
+
+    #[test]
+    fn sendall_and_so_reuseaddr_are_named() {
+        let lesson = |name| crate::presets::find(name).map(|p| p.experiment).unwrap_or_default();
+        let mut now = lesson("send-vs-sendall");
+        now.sender.send_call = crate::config::SendCall::Sendall;
+        assert_eq!(changes(&lesson("send-vs-sendall"), &now, Lang::En), vec!["sendall"]);
+        let mut now = lesson("address-in-use");
+        now.restart = Some(crate::config::Restart { reuse_addr: true });
+        assert_eq!(
+            changes(&lesson("address-in-use"), &now, Lang::En),
+            vec!["SO_REUSEADDR on"]
+        );
     }
 
     #[test]

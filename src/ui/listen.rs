@@ -49,7 +49,14 @@ pub fn start_listening(
     match peer::start_listen(on, opts, Some(Arc::new(move || ctx.request_repaint()))) {
         Ok(l) => {
             let proto = if matches!(on, ListenOn::Udp(_)) { "udp" } else { "tcp" };
-            eprintln!("{}", tf(app.prefs.lang, S::PeerListening, &[&proto, &l.bound]));
+            eprintln!(
+                "{}",
+                tf(
+                    app.prefs.lang,
+                    S::PeerListening,
+                    &[("proto", &proto), ("bound", &l.bound)]
+                )
+            );
             app.form = Form::from_settings(&l.experiment);
             app.prefs.settings = l.experiment;
             app.prefs.preset = None;
@@ -62,9 +69,9 @@ pub fn start_listening(
             Ok(l.bound)
         }
         Err(e) => {
-            let e = anyhow::Error::from(e);
-            app.start_error = Some(format!("{e:#}"));
-            Err(e)
+            let words = crate::describe::listen_error(&e, app.prefs.lang);
+            app.start_error = Some(words.clone());
+            Err(anyhow::Error::msg(words))
         }
     }
 }

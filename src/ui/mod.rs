@@ -17,7 +17,9 @@ pub mod playback;
 pub mod playback_veil;
 pub mod projector;
 pub mod render;
+pub mod restart_panel;
 pub mod roster;
+pub mod send_close_controls;
 pub mod server_test;
 pub mod shown;
 pub mod stats;
@@ -189,7 +191,11 @@ impl StickyApp {
             self.files.error = Some(tf(
                 self.lang(),
                 S::TempRecordingFailed,
-                &[&path.display(), &why, &crate::i18n::grouped(self.files.max_kept as u64)],
+                &[
+                    ("path", &path.display()),
+                    ("error", &crate::describe::os_error(&why, self.lang())),
+                    ("max", &crate::i18n::grouped(self.files.max_kept as u64)),
+                ],
             ));
         }
         let ctx = ctx.clone();

@@ -279,7 +279,14 @@ impl PlaybackView {
                     h.seek(t_us);
                     self.follow = true;
                 }
-                ui.label(RichText::new(tf(lang, S::PlayHeadAt, &[&fmt_us(h.t_us), &fmt_us(last)])).strong());
+                ui.label(
+                    RichText::new(tf(
+                        lang,
+                        S::PlayHeadAt,
+                        &[("at", &fmt_us(h.t_us)), ("total", &fmt_us(last))],
+                    ))
+                    .strong(),
+                );
                 if ui
                     .button(t(lang, S::ShowAll))
                     .on_hover_text(t(lang, S::ShowAllTip))
@@ -298,7 +305,7 @@ impl PlaybackView {
 pub fn speed_name(s: Speed, lang: Lang) -> String {
     match s.slowdown() {
         Some(k) if k <= 1.0 => t(lang, S::SpeedRealTime).into(),
-        Some(k) => tf(lang, S::SpeedSlower, &[&crate::i18n::grouped(k as u64)]),
+        Some(k) => tf(lang, S::SpeedSlower, &[("factor", &crate::i18n::grouped(k as u64))]),
         None => t(lang, S::SpeedEventPerSecond).into(),
     }
 }

@@ -16,8 +16,8 @@ use crate::ui::{Prefs, StickyApp, ViewKind};
 pub enum RenderError {
     #[error("the renderer failed: {0} (is Mesa's Vulkan/GL driver installed? e.g. apt install mesa-vulkan-drivers)")]
     Gpu(String),
-    #[error("cannot write {path}: {message}")]
-    Write { path: String, message: String },
+    #[error(transparent)]
+    Write(crate::engine::FileFailure),
 }
 
 /// Frames run before the picture is taken: the first lays out the panels, the second sizes them
@@ -81,11 +81,22 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
 /// [`render_image`] written as a PNG file.
 pub fn render_png(rec: &Recording, source: &str, opts: &RenderOptions, out: &Path) -> Result<(), RenderError> {
     let img = render_image(rec, source, opts)?;
-    img.save_with_format(out, image::ImageFormat::Png)
-        .map_err(|e| RenderError::Write {
-            path: out.display().to_string(),
-            message: e.to_string(),
+    img.save_with_format(out, image::ImageFormat::Png).map_err(|e| {
+        // the image crate's words (an OS error's among them), kept as data
+        let error = match e {
+            image::ImageError::IoError(io) => (&io).into(),
+            e => crate::engine::OsError {
+                kind: "Other".into(),
+                code: None,
+                words: e.to_string(),
+            },
+        };
+        RenderError::Write(crate::engine::FileFailure {
+            op: crate::engine::FileOp::Write,
+            target: crate::engine::FileTarget::Path(out.display().to_string()),
+            error,
         })
+    })
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub struct ClassView {
     pub bound: SocketAddr,
     /// Where other machines reach it (see [`crate::engine::peer::reachable_addrs`]); an error
     /// listing the interfaces is kept as its words.
-    pub reachable: Result<Vec<SocketAddr>, String>,
+    pub reachable: Result<Vec<SocketAddr>, crate::engine::OsError>,
     pub sort: Column,
     pub descending: bool,
     /// The lane whose stream the main timeline shows (0 = the first client to send).
@@ -65,7 +65,7 @@ pub struct ClassView {
 
 impl ClassView {
     pub fn new(bound: SocketAddr) -> Self {
-        let reachable = crate::engine::peer::reachable_addrs(bound).map_err(|e| e.to_string());
+        let reachable = crate::engine::peer::reachable_addrs(bound).map_err(|e| (&e).into());
         Self {
             bound,
             reachable,
@@ -111,7 +111,11 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
             big(ui, &view.bound);
             ui.colored_label(
                 theme::warn(dark),
-                tf(lang, S::ClassLoopbackOnly, &[&view.bound.ip(), &view.bound.port()]),
+                tf(
+                    lang,
+                    S::ClassLoopbackOnly,
+                    &[("ip", &view.bound.ip()), ("port", &view.bound.port())],
+                ),
             );
             return;
         }
@@ -122,12 +126,13 @@ pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
             }
             Ok(addrs) => {
                 for a in addrs {
-                    big(ui, a).on_hover_text(tf(lang, S::ClassAddrHelp, &[&view.bound]));
+                    big(ui, a).on_hover_text(tf(lang, S::ClassAddrHelp, &[("bound", &view.bound)]));
                 }
             }
             Err(e) => {
                 big(ui, &view.bound);
-                ui.colored_label(theme::warn(dark), e.as_str());
+                let why = crate::describe::os_error(e, lang);
+                ui.colored_label(theme::warn(dark), format!("{}: {why}", t(lang, S::ClassNoAddrs)));
             }
         }
     });
@@ -151,7 +156,7 @@ pub fn roster_ui(ui: &mut Ui, model: &Model, view: &mut ClassView, lang: Lang, r
             totals.connected_now
         ));
         if let Some(r) = rows.iter().find(|r| r.lane == Some(view.shown)) {
-            ui.label(RichText::new(tf(lang, S::RosterShowing, &[&r.peer])).strong());
+            ui.label(RichText::new(tf(lang, S::RosterShowing, &[("peer", &r.peer)])).strong());
         }
     });
     if rows.is_empty() {
@@ -235,10 +240,11 @@ fn row_ui(ui: &mut Ui, r: &RosterRow, shown: u32, lang: Lang) -> Option<u32> {
         }
         let resp = match r.lane {
             Some(_) => ui.selectable_label(selected, rich),
-            None => {
-                ui.label(rich)
-                    .on_hover_text(tf(lang, S::RosterNoStream, &[&(crate::config::MAX_LISTEN_LANES + 1)]))
-            }
+            None => ui.label(rich).on_hover_text(tf(
+                lang,
+                S::RosterNoStream,
+                &[("streams", &(crate::config::MAX_LISTEN_LANES + 1))],
+            )),
         };
         let resp = match col {
             Column::Merged | Column::Split if r.cuts.is_none() => resp.on_hover_text(t(lang, S::RosterNotRecorded)),

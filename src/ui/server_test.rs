@@ -71,7 +71,7 @@ impl ServerTest {
         let target = match parse_target(&self.address) {
             Some(a) => a,
             None => {
-                self.error = Some(tf(lang, S::ServerTestBadAddress, &[&self.address]));
+                self.error = Some(tf(lang, S::ServerTestBadAddress, &[("address", &self.address)]));
                 return;
             }
         };
@@ -84,7 +84,10 @@ impl ServerTest {
         let ctx = ctx.clone();
         match start_torture(opts, Some(std::sync::Arc::new(move || ctx.request_repaint()))) {
             Ok(run) => self.run = Some(run),
-            Err(e) => self.error = Some(format!("{}: {e}", t(lang, S::CliError))),
+            Err(e) => {
+                let os = crate::describe::os_error(&(&e).into(), lang);
+                self.error = Some(tf(lang, S::FaultThread, &[("error", &os)]));
+            }
         }
     }
 
@@ -161,7 +164,14 @@ fn server_test_ui(ui: &mut Ui, st: &mut ServerTest, lang: Lang) {
         return;
     }
     let passed = st.reports.iter().filter(|r| r.verdict.passed()).count();
-    ui.label(RichText::new(tf(lang, S::TortureSummary, &[&passed, &Scenario::ALL.len()])).strong());
+    ui.label(
+        RichText::new(tf(
+            lang,
+            S::TortureSummary,
+            &[("passed", &passed), ("total", &Scenario::ALL.len())],
+        ))
+        .strong(),
+    );
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("server_test_report")
             .striped(true)

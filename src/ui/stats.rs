@@ -95,7 +95,7 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
     if model.history_capped() {
         ui.colored_label(
             theme::split_text(ui.visuals().dark_mode),
-            tf(lang, S::HistoryCapped, &[&s.events_dropped_from_history]),
+            tf(lang, S::HistoryCapped, &[("events", &s.events_dropped_from_history)]),
         );
     }
     if s.queue_waits > 0 {
@@ -105,8 +105,8 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
                 lang,
                 S::QueueWaited,
                 &[
-                    &crate::i18n::grouped(s.queue_wait_us / 1000),
-                    &crate::i18n::grouped(s.queue_waits),
+                    ("ms", &crate::i18n::grouped(s.queue_wait_us / 1000)),
+                    ("waits", &crate::i18n::grouped(s.queue_waits)),
                 ],
             ),
         );
@@ -126,9 +126,14 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bo
     // more writes than messages needs its reason next to it: send() took fewer bytes than asked
     let writes_label = match s.short_writes {
         0 => t(lang, S::StatWrites).to_string(),
-        n => tf(lang, S::StatWritesShort, &[&n]),
+        n => tf(lang, S::StatWritesShort, &[("short", &n)]),
     };
     stat_ui(ui, big, s.writes.to_string(), &writes_label, s.short_writes > 0);
+    // bytes the program dropped itself (send()'s count ignored): said beside the short writes
+    if s.never_sent_bytes > 0 {
+        let value = crate::i18n::grouped(s.never_sent_bytes);
+        stat_ui(ui, big, value, t(lang, S::StatNeverSent), true);
+    }
     // "38/40" when the capture missed segments the kernel counted: never fewer without a word
     let gap = s.capture_gap().unwrap_or(0);
     let segments = match (s.segments_captured, gap) {

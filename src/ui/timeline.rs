@@ -7,6 +7,7 @@ use crate::analysis::Model;
 use crate::ui::strings::{t, tf, Lang, S};
 
 mod lanes;
+mod never_sent;
 
 /// What the user clicked; the inspector shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,19 +213,19 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             Some(why) => tf(
                 lang,
                 S::LaneWireUnavailable,
-                &[&crate::describe::capture_unavailable(why, lang)],
+                &[("why", &crate::describe::capture_unavailable(why, lang))],
             ),
             // segments the kernel sent but the capture missed are said where they are missing
             None if model.summary.capture_may_have_missed() => tf(
                 lang,
                 S::LaneWireGap,
-                &[&crate::describe::segments_captured_value(&model.summary, lang)],
+                &[("gap", &crate::describe::segments_captured_value(&model.summary, lang))],
             ),
             None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
             None if model.acks_not_captured.is_some() => tf(
                 lang,
                 S::LaneWireOneWay,
-                &[&(model.acks_not_captured.unwrap_or(0) >> 20)],
+                &[("mib", &(model.acks_not_captured.unwrap_or(0) >> 20))],
             ),
             None => t(lang, S::LaneWire).into(),
         },
@@ -281,9 +282,9 @@ pub fn timeline_ui(
     }
     message_guides(&clip, model, &axis, &lane_y, weak);
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
-    let tip = resp
-        .hover_pos()
-        .and_then(|p| lanes::wire_tip(model, &axis, lane_y(1), p, lang));
+    let tip = resp.hover_pos().and_then(|p| {
+        lanes::wire_tip(model, &axis, lane_y(1), p, lang).or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
+    });
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
     LaneRects(std::array::from_fn(|k| {
         Rect::from_x_y_ranges(plot.x_range(), lane_y(k))
@@ -404,7 +405,10 @@ fn lanes(
             weak,
         );
         match lane {
-            Lane::Writes => lanes::write_lane(clip, model, axis, y, &mut hit),
+            Lane::Writes => {
+                lanes::write_lane(clip, model, axis, y, &mut hit);
+                never_sent::marks(clip, model, axis, y, dark, lang);
+            }
             // The kernel's counter only grows, so the last write tells whether the OS counts at
             // all (Windows does not: its lane stays empty with the reason, not "+0" per write).
             Lane::Wire
@@ -414,7 +418,10 @@ fn lanes(
             {
                 lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color)
             }
-            Lane::Wire => lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit),
+            Lane::Wire => {
+                lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit);
+                never_sent::closing_mark(clip, model, axis, y, dark, lang);
+            }
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
             Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
         }

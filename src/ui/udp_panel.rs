@@ -33,8 +33,12 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
     } else {
         s.datagrams_sent
     };
-    ui.label(RichText::new(tf(lang, S::UdpTitle, &[&count])).strong().size(15.0));
-    ui.weak(tf(lang, S::UdpSubtitle, &[&read_size]));
+    ui.label(
+        RichText::new(tf(lang, S::UdpTitle, &[("count", &count)]))
+            .strong()
+            .size(15.0),
+    );
+    ui.weak(tf(lang, S::UdpSubtitle, &[("read_size", &read_size)]));
     ui.add_space(4.0);
     let bar_max = ((ui.available_width() - LABEL_W - LOST_W - 10.0) / 2.0).clamp(30.0, 160.0);
     let max_len = rows.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
@@ -94,7 +98,7 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
                         p.text(
                             Pos2::new(tail.right() + 4.0, rect.center().y),
                             Align2::LEFT_CENTER,
-                            tf(lang, S::UdpLost, &[&lost]),
+                            tf(lang, S::UdpLost, &[("lost", &lost)]),
                             FontId::proportional(11.0),
                             theme::SPLIT,
                         );
@@ -136,10 +140,24 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
         ui.weak(t(lang, S::UdpReceived));
     });
     let dropped = s.datagrams_dropped.map_or("…".to_string(), |n| n.to_string());
-    ui.label(RichText::new(tf(lang, S::UdpSummary, &[&s.datagrams_truncated, &dropped])).color(theme::warn(dark)));
+    ui.label(
+        RichText::new(tf(
+            lang,
+            S::UdpSummary,
+            &[("truncated", &s.datagrams_truncated), ("dropped", &dropped)],
+        ))
+        .color(theme::warn(dark)),
+    );
     if let Some(code) = s.datagram_error_code {
         let name = crate::i18n::os_error_name(code);
-        ui.label(RichText::new(tf(lang, S::UdpOsError, &[&s.datagram_errors, &name])).color(theme::warn(dark)));
+        ui.label(
+            RichText::new(tf(
+                lang,
+                S::UdpOsError,
+                &[("count", &s.datagram_errors), ("error", &name)],
+            ))
+            .color(theme::warn(dark)),
+        );
     }
     ui.add(egui::Label::new(RichText::new(t(lang, S::UdpExplain)).weak()).wrap());
 }

@@ -162,14 +162,14 @@ impl StickyApp {
                         lang,
                         S::ProgressRun,
                         &[
-                            &units::grouped(events),
-                            &units::bytes(m.bytes_received),
-                            &units::bytes(rate),
+                            ("events", &units::grouped(events)),
+                            ("bytes", &units::bytes(m.bytes_received)),
+                            ("rate", &units::bytes(rate)),
                         ],
                     );
                     format!("{} • {progress}", t(lang, S::Running))
                 }
-                Status::Finished { ms } => tf(lang, S::FinishedIn, &[ms]),
+                Status::Finished { ms } => tf(lang, S::FinishedIn, &[("ms", ms)]),
                 Status::Stopped => t(lang, S::Stopped).into(),
                 Status::Replay => t(lang, S::Replay).into(),
             };
@@ -210,7 +210,7 @@ impl StickyApp {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(p.name).strong().color(theme::warn(dark)));
                 if !changes.is_empty() {
-                    ui.label(RichText::new(tf(lang, S::LessonModified, &[&changes.join(", ")])).strong());
+                    ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
                     back = ui
                         .button(t(lang, S::BackToLesson))
                         .on_hover_text(t(lang, S::BackToLessonTip))
@@ -253,7 +253,7 @@ impl StickyApp {
             });
         }
         if let Some(e) = &self.start_error {
-            ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[e]));
+            ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[("error", e)]));
         }
         let causality = |p: &&crate::analysis::Problem| matches!(p.kind, crate::analysis::ProblemKind::Causality(_));
         for p in self.model.problems.iter().filter(|p| !causality(p)).take(3) {
@@ -264,7 +264,11 @@ impl StickyApp {
             let n = self.model.summary.causality_violations;
             ui.colored_label(
                 theme::SPLIT,
-                tf(lang, S::ViolationsLine, &[&n, &crate::describe::problem(first, lang)]),
+                tf(
+                    lang,
+                    S::ViolationsLine,
+                    &[("count", &n), ("first", &crate::describe::problem(first, lang))],
+                ),
             );
         }
         if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
@@ -290,11 +294,16 @@ impl StickyApp {
             }
             ui.separator();
         }
+        // address-in-use: what the close and the restart did is the lesson; the lanes follow
+        if self.model.restart.is_some() {
+            super::restart_panel::restart_panel_ui(ui, &self.model, lang);
+            ui.separator();
+        }
         let model = roster::shown(&self.model, self.class.as_ref());
         let t_us = self.playback.t().unwrap_or(model.last_us);
         // on a large window the buffer comes first (it is the 粘包 picture); on a small one, or
         // under the roster, the lanes do, so they are on screen without scrolling
-        let gauge_first = !plan.compact && self.class.is_none();
+        let gauge_first = !plan.compact && self.class.is_none() && self.model.restart.is_none();
         if gauge_first {
             buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
         }

@@ -89,9 +89,14 @@ pub(super) fn segment_lane(
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
         clip.rect_filled(r, 2.0, theme::segment(dark));
         if !agg {
-            if let Some(l) = fit_label(clip, &tf(lang, S::SegmentLabel, &[&s.len]), 12.0, r.width() - 4.0)
-                .or_else(|| fit_label(clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
-                .or_else(|| fit_label(clip, &s.len.to_string(), 12.0, r.width() - 1.0))
+            if let Some(l) = fit_label(
+                clip,
+                &tf(lang, S::SegmentLabel, &[("bytes", &s.len)]),
+                12.0,
+                r.width() - 4.0,
+            )
+            .or_else(|| fit_label(clip, &format!("{} B", s.len), 12.0, r.width() - 2.0))
+            .or_else(|| fit_label(clip, &s.len.to_string(), 12.0, r.width() - 1.0))
             {
                 clip.text(
                     r.center(),
@@ -131,9 +136,15 @@ pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos
         let to = model.acks.partition_point(|a| (a.ack as f64) <= hi).max(from);
         let acks = &model.acks[from..to];
         return match (acks.iter().find(|a| a.zero_window()).or(acks.first()), probe) {
-            (Some(a), _) if a.zero_window() => Some(tf(lang, S::ZeroWindowTip, &[&ms(a.at_us), &a.ack])),
-            (_, Some(&at)) => Some(tf(lang, S::ProbeTip, &[&ms(at)])),
-            (Some(a), None) => Some(tf(lang, S::AckTip, &[&ms(a.at_us), &a.ack, &a.window])),
+            (Some(a), _) if a.zero_window() => {
+                Some(tf(lang, S::ZeroWindowTip, &[("ms", &ms(a.at_us)), ("ack", &a.ack)]))
+            }
+            (_, Some(&at)) => Some(tf(lang, S::ProbeTip, &[("ms", &ms(at))])),
+            (Some(a), None) => Some(tf(
+                lang,
+                S::AckTip,
+                &[("ms", &ms(a.at_us)), ("ack", &a.ack), ("window", &a.window)],
+            )),
             (None, None) => None,
         };
     }
@@ -142,7 +153,11 @@ pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos
         .retransmissions
         .iter()
         .find(|r| (r.offset as f64) <= at && at < r.end() as f64)?;
-    Some(tf(lang, S::RetransmissionTip, &[&ms(r.at_us), &r.len, &r.offset]))
+    Some(tf(
+        lang,
+        S::RetransmissionTip,
+        &[("ms", &ms(r.at_us)), ("len", &r.len), ("offset", &r.offset)],
+    ))
 }
 
 /// Segments sent again: outlined in red over the segments, marked ↻ where there is room.
@@ -251,13 +266,13 @@ pub(super) fn read_lane(
                 p.rect_filled(r, 3.0, theme::MERGED_FILL);
             }
             p.rect_stroke(r, 3.0, Stroke::new(2.0, theme::READ), StrokeKind::Inside);
-            let title = tf(lang, S::ReadLabel, &[&i, &read.len]);
+            let title = tf(lang, S::ReadLabel, &[("read", &i), ("bytes", &read.len)]);
             let w = r.width() - 6.0;
             let sub = match kind {
                 ReadKind::Merged { messages } => model
                     .merged_names(read)
-                    .and_then(|names| fit_label(p, &tf(lang, S::MergedLabel, &[&names]), 11.0, w))
-                    .or_else(|| fit_label(p, &tf(lang, S::MergedShort, &[&messages]), 11.0, w)),
+                    .and_then(|names| fit_label(p, &tf(lang, S::MergedLabel, &[("messages", &names)]), 11.0, w))
+                    .or_else(|| fit_label(p, &tf(lang, S::MergedShort, &[("messages", &messages)]), 11.0, w)),
                 _ => None,
             };
             let title = fit_label(p, &title, 12.0, w).or_else(|| fit_label(p, &format!("#{i}"), 12.0, w));
@@ -301,7 +316,7 @@ pub(super) fn read_lane(
         if m.offset < end && end < m.end() {
             let x = axis.x(end as f64);
             p.vline(x, y.min - 2.0..=y.max + 4.0, Stroke::new(2.0, theme::SPLIT));
-            let label = tf(lang, S::SplitMark, &[&m.id]);
+            let label = tf(lang, S::SplitMark, &[("msg", &m.id)]);
             // centred under the cut: skip it when it would run into the previous label
             let w = p.layout_no_wrap(label.clone(), small.clone(), split_text).size().x;
             let inside = x - w / 2.0 >= axis.rect.left() && x + w / 2.0 <= axis.rect.right();
