@@ -194,9 +194,16 @@ echo "== its window, under Wine on a virtual X display"
 window_log="$checks/windows-window.log"
 WGPU_BACKEND=vulkan "$wine" "$exe_dir/stickyviz.exe" --lang en >"$window_log" 2>&1 &
 gui=$!
+# This check's Wine session (its prefix's wineserver and what it started) ends before its X
+# display, or Wine's desktop process prints a fatal X error on the way out.
+wineserver="$(command -v wineserver || echo "$(dirname "$wine")/wineserver64")"
 stop_window() {
   kill "$gui" 2>/dev/null || true
   wait "$gui" 2>/dev/null || true
+  if [ -x "$wineserver" ]; then
+    "$wineserver" -k 2>/dev/null || true
+    "$wineserver" -w 2>/dev/null || true
+  fi
   kill "$xvfb" 2>/dev/null || true
   wait "$xvfb" 2>/dev/null || true
 }
