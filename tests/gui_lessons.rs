@@ -35,7 +35,7 @@ fn run_lesson(h: &mut Harness<'static, StickyApp>, name: &str) {
 fn echo_preset_shows_replies_and_latency_plot() {
     let mut h = harness();
     run_lesson(&mut h, "echo");
-    let echo = h.state().model.echo.as_deref().expect("a request/response model");
+    let echo = h.state().model().echo.as_deref().expect("a request/response model");
     assert_eq!(echo.rounds.len(), 20);
     assert!(
         h.query_by_label_contains("Latency per request").is_some(),
@@ -54,7 +54,7 @@ fn echo_preset_shows_replies_and_latency_plot() {
 fn many_clients_shows_a_lane_group_per_connection() {
     let mut h = harness();
     run_lesson(&mut h, "many-clients");
-    let echo = h.state().model.echo.as_deref().expect("a request/response model");
+    let echo = h.state().model().echo.as_deref().expect("a request/response model");
     assert_eq!(echo.connections.len(), 2, "connections 1 and 2 beside the main one");
     assert!(echo
         .connections
@@ -99,7 +99,7 @@ fn listen_window_shows_a_python_clients_frames_live() {
         "the listen run ends when the client closes"
     );
     h.run_steps(3);
-    let m = &h.state().model;
+    let m = h.state().model();
     assert_eq!(
         m.summary.frames, 6,
         "every frame the Python client sent, decoded in the window"
@@ -138,7 +138,7 @@ fn listen_udp_window_lists_an_external_clients_datagrams() {
         "the UDP listen ends after the idle time"
     );
     h.run_steps(3);
-    let m = &h.state().model;
+    let m = h.state().model();
     let seen: Vec<_> = m
         .unidentified_datagrams
         .iter()

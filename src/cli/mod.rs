@@ -19,15 +19,14 @@ mod setting_flags;
 pub mod stop;
 pub mod torture;
 
-use crate::analysis::Model;
 pub use crate::cli::peer::{ListenArgs, SendArgs};
 use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
-use crate::engine::{Event, Run};
 use crate::export::text_timeline;
 use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
-use crate::recording::stream::{Output, RecordingWriter};
+use crate::recording::stream::Output;
+use crate::session::{Keep, RecordTo, Session, StartError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -461,32 +460,85 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
     }
 }
 
-fn run(args: &RunArgs, lang: Lang) -> Result<()> {
-    if args.width < 20 || args.width > 1000 {
-        let problem = crate::config::SettingProblem::OutOfRange {
-            value: args.width as u64,
-            min: 20,
-            max: 1000,
-        };
-        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))).into());
+/// The columns a text timeline may have (`--width` of `run`, `listen`, `send`).
+const TEXT_WIDTH: (u64, u64) = (20, 1000);
+
+/// `--width`: refused naming the flag and [`TEXT_WIDTH`].
+pub(crate) fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
+    let (min, max) = TEXT_WIDTH;
+    if (min..=max).contains(&(width as u64)) {
+        return Ok(());
     }
-    let exp = experiment(args, lang)?;
-    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
-    // the file is created before the run: a path that cannot be written is said at once
-    let mut json = match args.json.as_deref() {
+    let problem = crate::config::SettingProblem::OutOfRange {
+        value: width as u64,
+        min,
+        max,
+    };
+    Err(UsageError(format!(
+        "--width: {}",
+        crate::describe::setting_problem(&problem, lang)
+    )))
+}
+
+/// Where `--json FILE|-` streams the recording: the file is created before the run, so a path
+/// that cannot be written is said at once. Returns the output and its name for messages.
+pub(crate) fn json_output(json: Option<&str>) -> Result<Option<(Output, String)>> {
+    Ok(match json {
         None => None,
         Some("-") => Some((
             Output::Other(Box::new(std::io::BufWriter::new(std::io::stdout()))),
             "-".to_string(),
         )),
         Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
+    })
+}
+
+/// Prints a session's report and says where its recording went: with `--json -` the report
+/// goes to stderr and the recording (finished when the run stopped) holds stdout.
+pub(crate) fn report_and_recording(text: &str, session: &Session, json: Option<&str>, lang: Lang) -> Result<()> {
+    let error = session.record().streamed().and_then(|s| s.error());
+    match json {
+        Some("-") => {
+            eprint!("{text}");
+            if let Some(e) = error {
+                return Err(anyhow::anyhow!("{e}").context("cannot write the recording to stdout"));
+            }
+            let mut out = std::io::stdout().lock();
+            out.write_all(b"\n")?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let printed = out(text);
+            if let Some(e) = error {
+                return Err(anyhow::anyhow!("{e}").context(format!("cannot write {path}")));
+            }
+            printed?;
+            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
+        }
+        None => out(text)?,
     }
-    .map(|(out, path)| RecordingWriter::begin(out, &exp, args.preset.as_deref()).map(|w| (w, path)))
-    .transpose()?;
-    let run = match Run::start(&exp, None) {
-        Ok(run) => run,
+    Ok(())
+}
+
+fn run(args: &RunArgs, lang: Lang) -> Result<()> {
+    check_width(args.width, lang)?;
+    let exp = experiment(args, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    let json = json_output(args.json.as_deref())?;
+    let keep = if args.pcapng.is_some() {
+        Keep::Packets
+    } else {
+        Keep::Nothing
+    };
+    let (output, json_path) = json.map_or((None, None), |(o, p)| (Some(o), Some(p)));
+    // Events are folded as they come into the same capped `Model` as the window's, and
+    // streamed to the recording: memory stays bounded however long the run (docs/performance.md).
+    let mut session = Session::command();
+    let to = RecordTo::Output { output, keep };
+    match session.start(&exp, args.preset.as_deref(), to, None) {
+        Ok(()) => {}
         // the link cannot run here: like a bad flag, nothing ran (exit 2)
-        Err(crate::engine::EngineError::Link(failure)) => {
+        Err(StartError::Engine(crate::engine::EngineError::Link(failure))) => {
             return Err(UsageError(format!(
                 "--{}: {}",
                 Setting::Link.flag(),
@@ -494,76 +546,34 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             ))
             .into());
         }
-        Err(e) => return Err(e).context(t(lang, S::CliCannotStart)),
-    };
-    // Events are folded as they come (the same capped `Model` as the window's) and streamed to
-    // the recording: memory stays bounded however long the run (docs/performance.md).
-    let mut model = Model::default();
-    let mut packets = Vec::new();
-    let mut write_error = None;
+        Err(StartError::Engine(e)) => return Err(e).context(t(lang, S::CliCannotStart)),
+        Err(e @ StartError::Recording(_)) => return Err(e.into()),
+    }
     let mut progress = crate::cli::progress::Progress::new();
-    let stopped_by = crate::cli::stop::fold(run, |batch| {
-        for e in batch {
-            model.apply(e);
-        }
-        if let (Some((w, _)), None) = (&mut json, &write_error) {
-            write_error = w.events(batch).err();
-        }
-        if args.pcapng.is_some() {
-            packets.extend(batch.iter().filter(|e| keep_for_pcapng(e)).cloned());
-        }
+    let stopped_by = crate::cli::stop::fold(&mut session, |model, _| {
+        let s = &model.summary;
         progress.run(
-            model.summary.reads
-                + model.summary.writes
-                + model.summary.datagrams_sent
-                + model.summary.datagrams_received,
-            model.summary.bytes_received,
+            s.reads + s.writes + s.datagrams_sent + s.datagrams_received,
+            s.bytes_received,
             lang,
         );
     });
     progress.clear();
-    let json = match (json, write_error) {
-        (Some((_, path)), Some(e)) => return Err(anyhow::Error::new(e).context(format!("cannot write {path}"))),
-        (json, None) => json,
-        (None, Some(_)) => None,
-    };
+    if let (Some(path), Some(e)) = (&json_path, session.record().streamed().and_then(|s| s.error())) {
+        return Err(anyhow::anyhow!("{e}").context(format!("cannot write {path}")));
+    }
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
-        let n = crate::export::pcapng::save(&packets, path)?;
+        let n = session.save_pcapng(path)?;
         eprintln!("{}", tf(lang, S::PacketsWritten, &[&n, &path.display()]));
     }
+    let model = session.model();
     let text = format!(
         "{}\n{}",
-        text_timeline::render(&model, args.width, lang),
-        text_timeline::summary(&model, lang)
+        text_timeline::render(model, args.width, lang),
+        text_timeline::summary(model, lang)
     );
-    let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang);
-    match json {
-        Some((w, path)) if path == "-" => {
-            eprint!("{text}");
-            w.finish(&model.summary)
-                .context("cannot write the recording to stdout")?;
-            let mut out = std::io::stdout().lock();
-            out.write_all(b"\n")?;
-            out.flush()?;
-        }
-        Some((w, path)) => {
-            let printed = out(&text);
-            w.finish(&model.summary)
-                .with_context(|| format!("cannot write {path}"))?;
-            printed?;
-            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[&path])))?;
-        }
-        None => out(&text)?,
-    }
-    crate::cli::stop::outcome(&model, stopped_by)
-}
-
-/// What the pcapng export needs of a run: the captured packets (at most
-/// `MAX_PACKETS_KEPT`), and why there are none.
-fn keep_for_pcapng(e: &Event) -> bool {
-    matches!(
-        e,
-        Event::Segment { packet: Some(_), .. } | Event::SegmentsUnavailable { .. }
-    )
+    let text = text + &crate::export::echo_report::render(model, &exp, args.width, lang);
+    report_and_recording(&text, &session, json_path.as_deref(), lang)?;
+    crate::cli::stop::outcome(session.model(), stopped_by)
 }

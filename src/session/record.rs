@@ -1,18 +1,21 @@
-//! What a run keeps for Save and the exports beside its model: the recording streamed to a
-//! temporary file as the run goes, or its events in memory (a replay, or a run whose temporary
-//! file could not be made).
+//! What a run keeps beside its model, for Save and the exports: the recording streamed as the
+//! run goes (to a temporary file the window's Save copies, or to the file a command was given),
+//! and the events held in memory (those the pcapng export needs, or all of them for a replay,
+//! a command that reports from them, or a window run whose temporary file could not be made).
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::analysis::Summary;
+use crate::analysis::Model;
 use crate::config::Experiment;
 use crate::engine::Event;
+use crate::export::pcapng;
 use crate::recording::stream::{Output, RecordingWriter};
 use crate::recording::{Recording, FORMAT, VERSION};
 
 /// Most events kept in memory for Save when no temporary recording could be written (see
-/// [`TempRecording`]): 1,000,000 events of 176 bytes are 176 MB, the part of the window's
+/// [`RecordTo::TempFile`]): 1,000,000 events of 176 bytes are 176 MB, the part of the window's
 /// 512 MB bound (issue 17, docs/performance.md) left beside the model's history. Save then
 /// says the run is too long and points to `stickyviz run --json`.
 pub const MAX_KEPT_EVENTS: usize = 1_000_000;
@@ -27,193 +30,260 @@ pub struct ReplayInfo {
     pub kernel: String,
 }
 
-/// The recording a live run streams to as its events arrive (gzip, in the OS temp dir), so
-/// Save writes any run length completely without the window holding its events. Removed
-/// when dropped: the next run, a replay or the app's exit.
-pub struct TempRecording {
-    pub(crate) path: PathBuf,
-    /// Open while the run goes; `None` once finished (or failed).
-    writer: Option<RecordingWriter>,
-    /// Why the file is incomplete (the OS's words), if writing it failed.
-    pub(crate) error: Option<String>,
+/// Which events of a run stay in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// None: the model and the streamed recording hold the run.
+    Nothing,
+    /// Those the pcapng export needs ([`pcapng::needs`]).
+    Packets,
+    /// Every event, up to `max`; past it the record says it overflowed.
+    All { max: usize },
 }
 
-impl TempRecording {
+/// Where a run's recording goes as it streams.
+pub enum RecordTo {
+    /// The window: a temporary gzip recording in `dir`, removed with the run (Save copies it),
+    /// and the packets for pcapng in memory; if the file cannot be made, every event in memory,
+    /// at most `max_kept`.
+    TempFile { dir: PathBuf, max_kept: usize },
+    /// A command: the recording to `output` (a file the user named, or stdout), if any, and
+    /// `keep` in memory.
+    Output { output: Option<Output>, keep: Keep },
+}
+
+/// A recording being streamed, and why it is incomplete if writing it failed.
+pub struct Streamed {
+    /// Removed when dropped: a temporary recording (the next run, a replay, the app's exit).
+    temp: Option<PathBuf>,
+    /// Open while the run goes; `None` once finished (or failed).
+    writer: Option<RecordingWriter>,
+    /// Why the file is incomplete, if writing it failed.
+    error: Option<io::Error>,
+}
+
+impl Streamed {
     /// Creates `stickyviz-run-PID-N.json.gz` in `dir` and writes the recording's head.
-    fn create(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, String)> {
+    fn temp(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, io::Error)> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let path = dir.join(format!(
             "stickyviz-run-{}-{}.json.gz",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
-        let fail = |e: String| (path.clone(), e);
+        let fail = |e: io::Error| (path.clone(), e);
         let out = Output::create(&path).map_err(|e| match e {
             // the message names the path already
-            crate::recording::RecordingError::Write { source, .. } => fail(source.to_string()),
-            e => fail(e.to_string()),
+            crate::recording::RecordingError::Write { source, .. } => fail(source),
+            e => fail(io::Error::other(e.to_string())),
         })?;
         let writer = RecordingWriter::begin(out, settings, preset).map_err(|e| {
             let _ = std::fs::remove_file(&path);
-            fail(e.to_string())
+            fail(e)
         })?;
         Ok(Self {
-            path,
+            temp: Some(path),
             writer: Some(writer),
             error: None,
         })
     }
 
-    /// The file's path (it exists until `self` is dropped).
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The temporary file's path (it exists until `self` is dropped); none for a command's.
+    pub fn temp_path(&self) -> Option<&Path> {
+        self.temp.as_deref()
+    }
+
+    /// Why the file is incomplete, if writing it failed.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.error.as_ref()
     }
 
     fn write(&mut self, batch: &[Event]) {
         if let Some(w) = &mut self.writer {
             if let Err(e) = w.events(batch) {
-                self.error = Some(e.to_string());
+                self.error = Some(e);
                 self.writer = None;
             }
         }
     }
 
-    fn finish(&mut self, summary: &Summary) {
+    fn finish(&mut self, model: &Model) {
         if let Some(w) = self.writer.take() {
-            if let Err(e) = w.finish(summary) {
-                self.error = Some(e.to_string());
+            if let Err(e) = w.finish(model) {
+                self.error = Some(e);
             }
         }
     }
 }
 
-impl Drop for TempRecording {
+impl Drop for Streamed {
     fn drop(&mut self) {
         self.writer = None;
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(path) = &self.temp {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
-impl std::fmt::Debug for TempRecording {
+impl std::fmt::Debug for Streamed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TempRecording")
-            .field("path", &self.path)
+        f.debug_struct("Streamed")
+            .field("temp", &self.temp)
             .field("open", &self.writer.is_some())
             .field("error", &self.error)
             .finish()
     }
 }
 
-/// The shown run as Save writes it: a live run streams to a [`TempRecording`] and keeps in
-/// memory only what the pcapng export needs; a replay (or a live run whose temporary file
-/// could not be made) keeps its events, at most `max_kept` of a live run.
-#[derive(Debug, Default)]
+/// The shown run as Save and the exports read it.
+#[derive(Debug)]
 pub struct Recorded {
     pub settings: Experiment,
     pub preset: Option<String>,
-    /// With a temporary recording: the events the pcapng export reads (captured packets,
-    /// why none were, the received bytes); else every event up to `max_kept`.
-    pub events: Vec<Event>,
+    keep: Keep,
+    /// With [`Keep::Packets`] the export's events, with [`Keep::All`] every event up to its max.
+    events: Vec<Event>,
+    packets: pcapng::Kept,
     /// Events of the run so far (all of them, kept or not).
-    pub total: u64,
-    /// Most events kept in memory without a temporary recording.
-    pub max_kept: usize,
-    /// More than `max_kept` arrived without a temporary recording: Save cannot be complete.
-    pub overflowed: bool,
-    pub temp: Option<TempRecording>,
+    total: u64,
+    /// More than [`Keep::All`]'s max arrived: Save cannot be complete.
+    overflowed: bool,
+    stream: Option<Streamed>,
+    /// The temporary recording that could not be made, and why (the window says so).
+    temp_failed: Option<(PathBuf, io::Error)>,
     pub replay: Option<ReplayInfo>,
 }
 
-/// Whether the pcapng export needs `e` (see [`crate::export::pcapng::why_unavailable`]); a
-/// segment without its packet is needed once, to say the packets were not kept.
-fn export_needs(e: &Event, saw_bare_segment: &mut bool) -> bool {
-    match e {
-        Event::Segment { packet: Some(_), .. }
-        | Event::Retransmission { packet: Some(_), .. }
-        | Event::Ack { packet: Some(_), .. }
-        | Event::Control { packet: Some(_), .. }
-        | Event::SegmentsUnavailable { .. }
-        | Event::Bytes { .. } => true,
-        Event::Segment { packet: None, .. } => !std::mem::replace(saw_bare_segment, true),
-        _ => false,
+impl Default for Recorded {
+    fn default() -> Self {
+        Self {
+            settings: Experiment::default(),
+            preset: None,
+            keep: Keep::All { max: 0 },
+            events: Vec::new(),
+            packets: pcapng::Kept::default(),
+            total: 0,
+            overflowed: false,
+            stream: None,
+            temp_failed: None,
+            replay: None,
+        }
     }
 }
 
 impl Recorded {
-    /// A live run's record, kept in memory (at most `max_kept` events): for when no
-    /// temporary recording is wanted or possible.
-    pub fn live(settings: Experiment, preset: Option<String>, max_kept: usize) -> Self {
-        Self {
+    /// A live run's record, its recording begun where `to` says (a temporary file for the
+    /// window). Err: the head of a command's recording could not be written.
+    pub(crate) fn live(settings: Experiment, preset: Option<&str>, to: RecordTo) -> io::Result<Self> {
+        let mut rec = Self {
             settings,
-            preset,
-            max_kept,
+            preset: preset.map(str::to_string),
             ..Self::default()
-        }
-    }
-
-    /// A live run's record streamed to a temporary recording in `dir`; if it cannot be
-    /// created, the in-memory record and the path and reason to say on screen.
-    pub fn live_streamed(
-        settings: Experiment,
-        preset: Option<String>,
-        dir: &Path,
-        max_kept: usize,
-    ) -> (Self, Option<(PathBuf, String)>) {
-        let mut rec = Self::live(settings, preset, max_kept);
-        match TempRecording::create(dir, &rec.settings, rec.preset.as_deref()) {
-            Ok(temp) => {
-                rec.temp = Some(temp);
-                (rec, None)
+        };
+        match to {
+            RecordTo::TempFile { dir, max_kept } => match Streamed::temp(&dir, &rec.settings, rec.preset.as_deref()) {
+                Ok(s) => {
+                    rec.stream = Some(s);
+                    rec.keep = Keep::Packets;
+                }
+                Err(why) => {
+                    rec.temp_failed = Some(why);
+                    rec.keep = Keep::All { max: max_kept };
+                }
+            },
+            RecordTo::Output { output, keep } => {
+                rec.keep = keep;
+                if let Some(out) = output {
+                    rec.stream = Some(Streamed {
+                        temp: None,
+                        writer: Some(RecordingWriter::begin(out, &rec.settings, rec.preset.as_deref())?),
+                        error: None,
+                    });
+                }
             }
-            Err(why) => (rec, Some(why)),
         }
+        Ok(rec)
     }
 
-    pub fn from_recording(rec: &Recording, source: &str) -> Self {
+    pub(crate) fn from_recording(rec: &Recording, source: &str) -> Self {
         Self {
             settings: rec.settings.clone(),
             preset: rec.preset.clone(),
+            keep: Keep::All { max: rec.events.len() },
             events: rec.events.clone(),
             total: rec.events.len() as u64,
-            max_kept: rec.events.len(),
-            overflowed: false,
-            temp: None,
             replay: Some(ReplayInfo {
                 source: source.into(),
                 app_version: rec.app_version.clone(),
                 os: rec.os.clone(),
                 kernel: rec.kernel.clone(),
             }),
+            ..Self::default()
         }
     }
 
-    pub fn extend(&mut self, batch: &[Event]) {
+    pub(crate) fn extend(&mut self, batch: &[Event]) {
         self.total += batch.len() as u64;
-        if let Some(temp) = &mut self.temp {
-            temp.write(batch);
-            let mut saw_bare = self
-                .events
-                .iter()
-                .any(|e| matches!(e, Event::Segment { packet: None, .. }));
-            self.events
-                .extend(batch.iter().filter(|e| export_needs(e, &mut saw_bare)).cloned());
-            return;
+        if let Some(s) = &mut self.stream {
+            s.write(batch);
         }
-        let room = self.max_kept.saturating_sub(self.events.len());
-        self.overflowed |= batch.len() > room;
-        self.events.extend(batch.iter().take(room).cloned());
+        match self.keep {
+            Keep::Nothing => {}
+            Keep::Packets => self.packets.extend(batch),
+            Keep::All { max } => {
+                let room = max.saturating_sub(self.events.len());
+                self.overflowed |= batch.len() > room;
+                self.events.extend(batch.iter().take(room).cloned());
+            }
+        }
     }
 
-    /// The run is over: ends the temporary recording with the run's `summary`.
-    pub fn finish(&mut self, summary: &Summary) {
-        if let Some(temp) = &mut self.temp {
-            temp.finish(summary);
+    /// The run is over: ends the streamed recording with the run's summary.
+    pub(crate) fn finish(&mut self, model: &Model) {
+        if let Some(s) = &mut self.stream {
+            s.finish(model);
         }
     }
 
     /// Whether no event has arrived.
     pub fn is_empty(&self) -> bool {
         self.total == 0
+    }
+
+    /// Events of the run so far, kept or not.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The events held in memory (see [`Keep`]).
+    pub fn kept(&self) -> &[Event] {
+        match self.keep {
+            Keep::Packets => self.packets.events(),
+            _ => &self.events,
+        }
+    }
+
+    /// Whether more events arrived than memory could keep (and no file holds them all).
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// The most events kept in memory (0 unless every event is kept).
+    pub fn max_kept(&self) -> usize {
+        match self.keep {
+            Keep::All { max } => max,
+            _ => 0,
+        }
+    }
+
+    /// The recording streamed as the run went, if any.
+    pub fn streamed(&self) -> Option<&Streamed> {
+        self.stream.as_ref()
+    }
+
+    /// The temporary recording that could not be made, and why.
+    pub fn temp_failed(&self) -> Option<&(PathBuf, io::Error)> {
+        self.temp_failed.as_ref()
     }
 
     /// The recording Save writes from memory: a replay keeps the app, OS and kernel it was

@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
-use crate::recording::stream::copy_recording;
 use crate::recording::Recording;
-pub use crate::session::record::{Recorded, ReplayInfo, TempRecording, MAX_KEPT_EVENTS};
+pub use crate::session::{ReplayInfo, SaveError, MAX_KEPT_EVENTS};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
 use crate::ui::strings::{t, tf, S};
 use crate::ui::{theme, StickyApp};
@@ -60,8 +59,7 @@ impl StickyApp {
 
     /// [`StickyApp::show_recording`], remembering the file name for the banner.
     pub fn show_named_recording(&mut self, rec: &Recording, source: &str) {
-        self.show_recording(rec);
-        self.recorded = Recorded::from_recording(rec, source);
+        self.show_recording_from(rec, source);
         self.files.error = None;
         self.files.notice = None;
     }
@@ -70,36 +68,22 @@ impl StickyApp {
     /// temporary recording, complete whatever its length; a replay from memory.
     pub fn save_recording(&mut self, path: &Path) {
         let lang = self.prefs.lang;
-        if self.is_running() || self.recorded.is_empty() {
-            return self.file_error(t(lang, S::NothingToSave).into());
-        }
-        if let Some(temp) = &self.recorded.temp {
-            if let Some(e) = &temp.error {
-                return self.file_error(tf(
-                    lang,
-                    S::TempRecordingFailed,
-                    &[
-                        &temp.path.display(),
-                        e,
-                        &crate::i18n::grouped(self.recorded.max_kept as u64),
-                    ],
-                ));
-            }
-            return match copy_recording(&temp.path, path) {
-                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
-                Err(e) => self.file_error(e.to_string()),
-            };
-        }
-        if self.recorded.overflowed {
-            return self.file_error(tf(
+        let said = match self.session.save(path) {
+            Ok(()) => Ok(tf(lang, S::SavedTo, &[&path.display()])),
+            Err(SaveError::NothingToSave) => Err(t(lang, S::NothingToSave).into()),
+            Err(SaveError::TempFailed(temp, e)) => Err(tf(
                 lang,
-                S::TooBigToSave,
-                &[&crate::i18n::grouped(self.recorded.max_kept as u64)],
-            ));
-        }
-        match self.recorded.to_recording().save(path) {
-            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
-            Err(e) => self.file_error(e.to_string()),
+                S::TempRecordingFailed,
+                &[&temp.display(), e, &crate::i18n::grouped(self.files.max_kept as u64)],
+            )),
+            Err(SaveError::TooBig { max_kept }) => {
+                Err(tf(lang, S::TooBigToSave, &[&crate::i18n::grouped(max_kept as u64)]))
+            }
+            Err(SaveError::Write(e)) => Err(e),
+        };
+        match said {
+            Ok(n) => self.file_notice(n),
+            Err(e) => self.file_error(e),
         }
     }
 
@@ -107,7 +91,7 @@ impl StickyApp {
     pub fn export_svg(&mut self, path: &Path, dark: bool) {
         use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
         let lang = self.prefs.lang;
-        if self.model.writes.is_empty() && self.model.reads.is_empty() {
+        if self.session.model().writes.is_empty() && self.session.model().reads.is_empty() {
             return self.file_error(t(lang, S::NothingToSave).into());
         }
         let opts = RenderOptions {
@@ -119,7 +103,7 @@ impl StickyApp {
             },
             ..RenderOptions::default()
         };
-        match std::fs::write(path, crate::export::svg::render_model(&self.model, &opts)) {
+        match std::fs::write(path, crate::export::svg::render_model(self.session.model(), &opts)) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[&path.display()])),
             Err(e) => self.file_error(format!("cannot write {}: {e}", path.display())),
         }
@@ -129,8 +113,8 @@ impl StickyApp {
     pub fn timeline_text(&self) -> String {
         format!(
             "{}\n{}",
-            crate::export::text_timeline::render(&self.model, 100, self.prefs.lang),
-            crate::export::text_timeline::summary(&self.model, self.prefs.lang)
+            crate::export::text_timeline::render(self.session.model(), 100, self.prefs.lang),
+            crate::export::text_timeline::summary(self.session.model(), self.prefs.lang)
         )
     }
 
@@ -203,7 +187,7 @@ impl StickyApp {
             FileAction::ExportSvg => self.export_svg(&path.with_extension("svg"), dark),
             FileAction::ExportPcapng => {
                 let target = path.with_extension("pcapng");
-                match crate::export::pcapng::save(&self.recorded.events, &target) {
+                match self.session.save_pcapng(&target) {
                     Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[&target.display()])),
                     Err(e) => self.file_error(e.to_string()),
                 }
@@ -213,7 +197,7 @@ impl StickyApp {
 
     /// Whether Save has something to write now.
     pub fn can_save(&self) -> bool {
-        !self.is_running() && !self.recorded.is_empty()
+        !self.is_running() && !self.session.record().is_empty()
     }
 
     /// The "File" menu of the top bar, its shortcuts (Ctrl+O, Ctrl+S) and the path box.
@@ -252,14 +236,14 @@ impl StickyApp {
             }
             ui.weak(t(lang, S::DropHint));
             ui.separator();
-            let has_lanes = !self.model.writes.is_empty() || !self.model.reads.is_empty();
+            let has_lanes = !self.session.model().writes.is_empty() || !self.session.model().reads.is_empty();
             if item(ui, S::ExportSvg, None, has_lanes)
                 .on_hover_text(t(lang, S::ExportSvgTip))
                 .clicked()
             {
                 action = Some(FileAction::ExportSvg);
             }
-            let why_no_packets = crate::export::pcapng::why_unavailable(&self.recorded.events);
+            let why_no_packets = self.session.pcapng_unavailable();
             let pcap = item(
                 ui,
                 S::ExportPcapng,
@@ -309,7 +293,7 @@ impl StickyApp {
     pub(crate) fn file_messages_ui(&mut self, ui: &mut Ui) {
         let lang = self.prefs.lang;
         let dark = ui.visuals().dark_mode;
-        if let (Some(info), crate::ui::Status::Replay) = (&self.recorded.replay, &self.status) {
+        if let (Some(info), crate::ui::Status::Replay) = (&self.session.record().replay, &self.status) {
             let text = if info.source.is_empty() {
                 tf(
                     lang,
