@@ -20,9 +20,9 @@ pub mod stop;
 pub mod torture;
 
 pub use crate::cli::peer::{ListenArgs, SendArgs};
-use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
+use crate::config::{Experiment, Setting, SettingError, Transports};
 use crate::export::text_timeline;
-use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
+use crate::framing::{FramingMode, LengthPrefix};
 use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
 use crate::recording::stream::Output;
@@ -195,23 +195,14 @@ pub struct LengthArgs {
 impl LengthArgs {
     /// `prefix` with the flags given applied; validated.
     pub fn apply(&self, prefix: &mut LengthPrefix, lang: Lang) -> Result<(), UsageError> {
+        let err = |e| UsageError::setting(e, lang);
         if let Some(v) = &self.length_bytes {
-            prefix.bytes = setting(Setting::LengthBytes, v, lang)?;
+            prefix.bytes = Setting::LengthBytes.number(v).map_err(err)?;
         }
         if let Some(v) = &self.length_order {
-            prefix.order = match v.trim() {
-                "big" | "be" => ByteOrder::Big,
-                "little" | "le" => ByteOrder::Little,
-                _ => {
-                    return Err(UsageError(format!(
-                        "--{}: {}",
-                        Setting::LengthOrder.flag(),
-                        tf(lang, S::CliNotByteOrder, &[&v])
-                    )))
-                }
-            };
+            prefix.order = crate::config::parse_byte_order(v).map_err(err)?;
         }
-        crate::config::validate_length_prefix(*prefix).map_err(|e| UsageError::setting(e, lang))?;
+        crate::config::validate_length_prefix(*prefix).map_err(err)?;
         Ok(())
     }
 }
@@ -232,144 +223,61 @@ impl UsageError {
     }
 }
 
-/// Parses a flag's number; the error names the flag and the allowed range.
-pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
-    v.trim()
-        .parse()
-        .map_err(|_| UsageError(format!("--{flag}: {}", tf(lang, S::CliNotNumber, &[&v, &range]))))
-}
-
-/// A setting's number; a value that is not one is refused naming its flag, with the values the
-/// setting allows (the same ones its validation checks).
+/// A setting's number (`config::Setting::number`, as the window reads its boxes); a value that
+/// is not one is refused naming its flag, with the values the setting allows.
 pub(crate) fn setting<T: std::str::FromStr>(s: Setting, v: &str, lang: Lang) -> Result<T, UsageError> {
-    number(s.flag(), v, &s.allowed(lang), lang)
+    s.number(v).map_err(|e| UsageError::setting(e, lang))
 }
 
-fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
-    let flag = s.flag();
-    match v {
-        "on" | "true" | "1" | "yes" => Ok(true),
-        "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!("--{flag}: {}", tf(lang, S::CliNotOnOff, &[&v])))),
-    }
-}
-
+/// A framing mode by name (`config::parse_framing`); refused naming `--framing`.
 pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
-    FramingMode::from_name(v).ok_or_else(|| {
-        let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!(
-            "--{}: {}",
-            Setting::Framing.flag(),
-            tf(lang, S::CliUnknownFraming, &[&v, &names.join(", ")])
-        ))
-    })
-}
-
-/// `--link`: `none` (plain loopback) or the link's fields.
-fn parse_link(v: &str) -> Result<Option<crate::config::Link>, crate::config::SettingProblem> {
-    match v.trim() {
-        "none" | "off" => Ok(None),
-        spec => crate::config::Link::parse(spec)
-            .map(Some)
-            .map_err(crate::config::SettingProblem::Link),
-    }
-}
-
-fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
-    crate::config::parse_sizes(v).ok_or_else(|| {
-        UsageError(format!(
-            "--{}: {}",
-            Setting::Size.flag(),
-            tf(lang, S::CliNotNumber, &[&v, &Setting::Size.allowed(lang)])
-        ))
-    })
+    crate::config::parse_framing(v).map_err(|e| UsageError::setting(e, lang))
 }
 
 impl SettingsArgs {
-    /// Applies the flags to `exp`, then validates the whole experiment.
+    /// Applies the flags to `exp`, each read by its `config::Setting` (the window's boxes
+    /// read theirs the same way), then validates the whole experiment.
     pub fn apply(&self, exp: &mut Experiment, lang: Lang) -> Result<(), UsageError> {
-        if let Some(v) = &self.count {
-            exp.workload.count = setting(Setting::Count, v, lang)?;
-        }
-        if let Some(v) = &self.size {
-            (exp.workload.size_min, exp.workload.size_max) = parse_size(v, lang)?;
-        }
-        if let Some(v) = &self.gap_us {
-            exp.workload.gap_us = setting(Setting::Gap, v, lang)?;
-        }
-        if let Some(v) = &self.chunk_gap_us {
-            exp.workload.chunk_gap_us = setting(Setting::ChunkGap, v, lang)?;
-        }
-        if let Some(v) = &self.burst {
-            exp.workload.burst = setting(Setting::Burst, v, lang)?;
-        }
-        if let Some(v) = &self.burst_gap_us {
-            exp.workload.burst_gap_us = setting(Setting::BurstGap, v, lang)?;
-        }
-        if let Some(v) = &self.nagle {
-            exp.sender.nagle = on_off(Setting::Nagle, v, lang)?;
-        }
+        let flags = [
+            (Setting::Count, &self.count),
+            (Setting::Size, &self.size),
+            (Setting::Gap, &self.gap_us),
+            (Setting::ChunkGap, &self.chunk_gap_us),
+            (Setting::Burst, &self.burst),
+            (Setting::BurstGap, &self.burst_gap_us),
+            (Setting::Nagle, &self.nagle),
+            (Setting::SndBuf, &self.sndbuf),
+            (Setting::Split, &self.split),
+            (Setting::ReadSize, &self.read_size),
+            (Setting::RcvBuf, &self.rcvbuf),
+            (Setting::StartDelay, &self.start_delay_ms),
+            (Setting::ReadDelay, &self.read_delay_ms),
+            (Setting::Framing, &self.framing),
+            (Setting::MaxFrame, &self.max_frame),
+        ];
+        let later = [
+            (Setting::UdpReadSize, &self.udp_read_size),
+            (Setting::UdpRcvBuf, &self.udp_rcvbuf),
+            (Setting::UdpStartDelay, &self.udp_start_delay_ms),
+            (Setting::Mss, &self.mss),
+            (Setting::Link, &self.link),
+        ];
+        let err = |e| UsageError::setting(e, lang);
         if self.cork {
             exp.sender.cork = true;
         }
-        if let Some(v) = &self.sndbuf {
-            exp.sender.sndbuf = Some(setting(Setting::SndBuf, v, lang)?);
-        }
-        if let Some(v) = &self.split {
-            exp.sender.split = match v.as_str() {
-                "whole" => WriteSplit::Whole,
-                "header-body" => WriteSplit::HeaderThenBody,
-                n => WriteSplit::Chunks {
-                    bytes: setting(Setting::Split, n, lang)?,
-                },
-            };
-        }
-        if let Some(v) = &self.read_size {
-            exp.receiver.read_size = setting(Setting::ReadSize, v, lang)?;
-        }
-        if let Some(v) = &self.rcvbuf {
-            exp.receiver.rcvbuf = Some(setting(Setting::RcvBuf, v, lang)?);
-        }
-        if let Some(v) = &self.start_delay_ms {
-            exp.receiver.start_delay_ms = setting(Setting::StartDelay, v, lang)?;
-        }
-        if let Some(v) = &self.read_delay_ms {
-            exp.receiver.read_delay_ms = setting(Setting::ReadDelay, v, lang)?;
-        }
-        if let Some(v) = &self.framing {
-            exp.framing = parse_framing(v, lang)?;
-        }
-        if let Some(v) = &self.max_frame {
-            exp.max_frame_len = setting(Setting::MaxFrame, v, lang)?;
+        for (setting, value) in flags {
+            if let Some(v) = value {
+                setting.set(exp, v).map_err(err)?;
+            }
         }
         self.length.apply(&mut exp.length_prefix, lang)?;
-        if let Some(v) = &self.udp_read_size {
-            exp.udp.read_size = setting(Setting::UdpReadSize, v, lang)?;
+        for (setting, value) in later {
+            if let Some(v) = value {
+                setting.set(exp, v).map_err(err)?;
+            }
         }
-        if let Some(v) = &self.udp_rcvbuf {
-            exp.udp.rcvbuf = Some(setting(Setting::UdpRcvBuf, v, lang)?);
-        }
-        if let Some(v) = &self.udp_start_delay_ms {
-            exp.udp.start_delay_ms = setting(Setting::UdpStartDelay, v, lang)?;
-        }
-        if let Some(v) = &self.mss {
-            exp.mss = match v.trim() {
-                "none" | "off" => None,
-                n => Some(setting(Setting::Mss, n, lang)?),
-            };
-        }
-        if let Some(v) = &self.link {
-            exp.link = parse_link(v).map_err(|problem| {
-                UsageError::setting(
-                    SettingError {
-                        field: Setting::Link,
-                        problem,
-                    },
-                    lang,
-                )
-            })?;
-        }
-        exp.validate().map_err(|e| UsageError::setting(e, lang))?;
+        exp.validate().map_err(err)?;
         Ok(())
     }
 }

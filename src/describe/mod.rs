@@ -236,6 +236,19 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
             ],
         ),
         P::Link(problem) => link_problem(problem, lang),
+        P::NotUnderstood { text, expected } => {
+            use crate::config::Expected as E;
+            match expected {
+                E::Number(setting) => tf(lang, S::CliNotNumber, &[text, &setting.allowed(lang)]),
+                E::OnOff => tf(lang, S::CliNotOnOff, &[text]),
+                E::Framing => {
+                    let names: Vec<_> = crate::framing::FramingMode::ALL.iter().map(|m| m.name()).collect();
+                    tf(lang, S::CliUnknownFraming, &[text, &names.join(", ")])
+                }
+                E::ByteOrder => tf(lang, S::CliNotByteOrder, &[text]),
+                E::WholeOrOnce => tf(lang, S::CliNotWholeOrOnce, &[text]),
+            }
+        }
     }
 }
 
