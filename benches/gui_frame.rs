@@ -80,7 +80,7 @@ fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
         events_len += ev.len();
         i += 1;
     }
-    let records = model.messages.len() + model.writes.len() + model.segments.len() + model.reads.len();
+    let records = model.messages().len() + model.writes().len() + model.segments().len() + model.reads().len();
     let growing = model.history_bytes() as f64 / records as f64;
     model.shrink(); // what a finished run keeps
     println!(

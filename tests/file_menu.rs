@@ -53,8 +53,8 @@ fn dropped_recording_shows_the_replay_banner() {
     let rec = Recording::load(&fixture("slow-reader")).expect("fixture");
     // the fixture predates the causality count (issue 14): the window adds it, all else agrees
     let mut stored = rec.summary.clone();
-    stored.causality_violations = h.state().model().summary.causality_violations;
-    assert_eq!(h.state().model().summary, stored, "shown exactly as recorded");
+    stored.causality_violations = h.state().model().summary().causality_violations;
+    assert_eq!(*h.state().model().summary(), stored, "shown exactly as recorded");
     assert!(h
         .query_by_label_contains("Recording slow-reader.json — shown exactly as recorded")
         .is_some());
@@ -199,7 +199,7 @@ fn export_svg_writes_the_lanes_beside_the_path() {
     h.get_by_role_and_label(Role::Button, "Export SVG").click();
     h.run();
     let svg = std::fs::read_to_string(dir.path().join("lesson.svg")).expect("the SVG is written");
-    let writes = h.state().model().writes.len();
+    let writes = h.state().model().writes().len();
     assert_eq!(svg.matches("class=\"write\"").count(), writes);
     assert!(h.query_by_label_contains("Saved to").is_some());
 }
@@ -256,10 +256,10 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
     h.state_mut().save_recording(&path);
     let rec = Recording::load(&path).expect("the saved run loads");
     assert_eq!(rec.preset.as_deref(), Some("slow-reader"), "the lesson it came from");
-    let live = h.state().model().summary.clone();
+    let live = h.state().model().summary().clone();
     assert_eq!(rec.summary, live, "the stored summary is what the window showed");
     assert_eq!(
-        stickyviz::analysis::Model::from_events(&rec.events).summary,
+        *stickyviz::analysis::Model::from_events(&rec.events).summary(),
         live,
         "and the events rebuild it"
     );
@@ -267,7 +267,7 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
     h.state_mut().open_recording(&path);
     h.run_steps(1);
     assert_eq!(h.state().status, Status::Replay);
-    assert_eq!(h.state().model().summary, live);
+    assert_eq!(*h.state().model().summary(), live);
 }
 
 /// `count` messages of 10 bytes read one byte per `recv()`: `10 * count` reads.
@@ -322,7 +322,7 @@ fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
         "{} events held in memory",
         h.state().session.record().kept().len()
     );
-    let live = h.state().model().summary.clone();
+    let live = h.state().model().summary().clone();
     assert_eq!(live.reads, 20_000, "recv(1): one read per byte");
     for name in ["long.json", "long.json.gz"] {
         let path = dir.path().join(name);
@@ -335,7 +335,7 @@ fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
             "{name}: the stored summary is what the window showed"
         );
         assert_eq!(
-            stickyviz::analysis::Model::from_events(&rec.events).summary,
+            *stickyviz::analysis::Model::from_events(&rec.events).summary(),
             live,
             "{name}: the events rebuild it"
         );
@@ -433,7 +433,7 @@ fn save_after_a_listen_session_writes_the_whole_session() {
         "the listen ends once both clients were served"
     );
     h.run_steps(2);
-    let live = h.state().model().summary.clone();
+    let live = h.state().model().summary().clone();
     let path = dir.path().join("listen.json");
     h.state_mut().save_recording(&path);
     assert!(h.state().files.error.is_none(), "{:?}", h.state().files.error);
@@ -444,7 +444,7 @@ fn save_after_a_listen_session_writes_the_whole_session() {
         "every event of the session"
     );
     assert_eq!(rec.summary, live, "the stored summary is what the window showed");
-    assert_eq!(stickyviz::analysis::Model::from_events(&rec.events).summary, live);
+    assert_eq!(*stickyviz::analysis::Model::from_events(&rec.events).summary(), live);
     let class = rec.class.expect("the class roster, as `listen --json` writes it");
     assert_eq!(class.clients.len(), 2, "one entry per client");
     assert!(

@@ -107,9 +107,9 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
         .is_some());
     let shown = h.state().model().listen_lane(3).expect("lane 3 recorded");
     assert_eq!(
-        shown.connection.as_ref().map(|c| c.0.as_str()),
+        shown.connection().as_ref().map(|c| c.0.as_str()),
         Some(pick.peer.as_str()),
         "the main timeline's model is that student's stream"
     );
-    assert_eq!(shown.summary.frames, 30);
+    assert_eq!(shown.summary().frames, 30);
 }

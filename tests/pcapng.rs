@@ -105,7 +105,7 @@ fn tshark_follows_the_whole_stream_and_counts_the_same_zero_windows() {
     let exp = presets::find("flow-control").expect("preset").experiment;
     let events = Run::start(&exp, None).expect("the run starts").wait();
     let model = stickyviz::analysis::Model::from_events(&events);
-    if model.segments_unavailable.is_some() {
+    if model.segments_unavailable().is_some() {
         return println!("skipped: the export needs a capture (root or CAP_NET_RAW)");
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -145,17 +145,17 @@ fn tshark_follows_the_whole_stream_and_counts_the_same_zero_windows() {
         .collect();
     assert_eq!(
         streamed.len() as u64,
-        model.summary.bytes_sent,
+        model.summary().bytes_sent,
         "Follow TCP Stream gives the whole stream"
     );
     assert!(streamed == sent, "and the same bytes");
     let zero = tshark(&["-Y", "tcp.analysis.zero_window", "-T", "fields", "-e", "frame.number"]);
     assert_eq!(
         Some(zero.lines().count() as u64),
-        model.summary.zero_window,
+        model.summary().zero_window,
         "tshark's zero windows = the summary's"
     );
-    assert!(model.summary.zero_window.unwrap_or(0) > 0);
+    assert!(model.summary().zero_window.unwrap_or(0) > 0);
 }
 
 fn port(addr: &str) -> u16 {

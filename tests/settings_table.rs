@@ -251,6 +251,7 @@ fn a_silent_process_that_never_ends_is_not_counted_as_listening() {
 
 /// Texts typed into every setting: numbers in and out of range, the kernel's default in any
 /// case, names, nonsense, and a link.
+#[cfg(feature = "gui")]
 const TYPED: [&str; 22] = [
     "1",
     " 7 ",

@@ -459,7 +459,7 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     }
     let mut progress = crate::cli::progress::Progress::new();
     let stopped_by = crate::cli::stop::fold(&mut session, |model, _| {
-        let s = &model.summary;
+        let s = &model.summary();
         progress.run(
             s.reads + s.writes + s.datagrams_sent + s.datagrams_received,
             s.bytes_received,

@@ -222,7 +222,7 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
                 Event::Client { .. } => {
                     clients += 1;
                     let m = Model::from_events([e]);
-                    if let Some(c) = m.clients.first() {
+                    if let Some(c) = m.clients().first() {
                         progress.eprintln(&crate::describe::client_report(c, lang));
                     }
                 }
@@ -325,7 +325,7 @@ fn report(model: &Model, width: usize, lang: Lang, stream_counts: bool) -> Strin
         text_timeline::summary(&model, lang)
     );
     // The shared summary starts from the sender's messages; an external sender has none here.
-    let s = &model.summary;
+    let s = &model.summary();
     if stream_counts && s.messages == 0 && s.reads > 0 {
         for (k, v) in [
             (S::SumReads, s.reads.to_string()),
@@ -347,7 +347,7 @@ fn report(model: &Model, width: usize, lang: Lang, stream_counts: bool) -> Strin
             }
         }
     }
-    if let Some((from, to)) = &model.connection {
+    if let Some((from, to)) = &model.connection() {
         text.push_str(&summary_line(lang, S::PeerConnection, &format!("{from} → {to}")));
     }
     text
@@ -356,33 +356,33 @@ fn report(model: &Model, width: usize, lang: Lang, stream_counts: bool) -> Strin
 /// `listen --tcp`: the timelines of connections 1.. and every client's report.
 fn client_lines(model: &Model, width: usize, lang: Lang) -> String {
     let mut out = String::new();
-    for (k, c) in model.echo.iter().flat_map(|e| e.connections.iter()).enumerate() {
+    for (k, c) in model.echo().into_iter().flat_map(|e| e.connections.iter()).enumerate() {
         out.push_str(&format!("\n{}\n", tf(lang, S::EchoConnection, &[&(k + 1)])));
         out.push_str(&text_timeline::render(c, width, lang));
-        out.push_str(&summary_line(lang, S::SumFrames, &c.summary.frames.to_string()));
+        out.push_str(&summary_line(lang, S::SumFrames, &c.summary().frames.to_string()));
         out.push_str(&summary_line(
             lang,
             S::SumDecodeErrors,
-            &c.summary.decode_errors.to_string(),
+            &c.summary().decode_errors.to_string(),
         ));
     }
     out.push_str(&format!("\n{}\n", t(lang, S::PeerClientsHeader)));
-    for c in &model.clients {
+    for c in model.clients() {
         out.push_str(&format!("  {}\n", crate::describe::client_report(c, lang)));
     }
-    let unlisted = model.clients_total.saturating_sub(model.clients.len() as u64);
+    let unlisted = model.clients_total().saturating_sub(model.clients().len() as u64);
     if unlisted > 0 {
         out.push_str(&format!("  {}\n", tf(lang, S::PeerClientsMore, &[&unlisted])));
     }
     out.push_str(&summary_line(
         lang,
         S::PeerClientsServed,
-        &model.clients_served.to_string(),
+        &model.clients_served().to_string(),
     ));
     out.push_str(&summary_line(
         lang,
         S::PeerClientsConnected,
-        &model.clients_total.to_string(),
+        &model.clients_total().to_string(),
     ));
     out.push('\n');
     out.push_str(&crate::describe::class_totals(&model.class_totals(), lang));

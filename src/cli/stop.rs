@@ -108,16 +108,16 @@ pub fn outcome(model: &Model, stopped_by: Option<Interrupted>) -> anyhow::Result
         return Err(i.into());
     }
     // the top level and each connection of its own (`listen`'s clients, many-clients)
-    let models = || std::iter::once(model).chain(model.echo.iter().flat_map(|e| e.connections.iter()));
+    let models = || std::iter::once(model).chain(model.echo().into_iter().flat_map(|e| e.connections.iter()));
     // the capture only watches: its failure leaves the experiment itself whole
     let failed = |m: &Model| {
-        m.problems
+        m.problems()
             .iter()
             .filter(|p| matches!(p.kind, ProblemKind::Failed(_)) && p.side != Side::Capture)
             .count() as u64
     };
     let socket_errors = models().map(failed).sum();
-    let decode_errors = models().map(|m| m.summary.decode_errors).sum();
+    let decode_errors = models().map(|m| m.summary().decode_errors).sum();
     if decode_errors > 0 || socket_errors > 0 {
         return Err(SessionFailed {
             decode_errors,

@@ -150,7 +150,7 @@ impl RecordingWriter {
     /// [`Recording::new`] does) from `model`, and ends the file.
     pub fn finish(mut self, model: &Model) -> io::Result<()> {
         self.out.write_all(b"],\"summary\":")?;
-        serde_json::to_writer(&mut self.out, &model.summary).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.out, &model.summary()).map_err(io::Error::other)?;
         if let Some(class) = model.class_session() {
             self.out.write_all(b",\"class\":")?;
             serde_json::to_writer(&mut self.out, &class).map_err(io::Error::other)?;

@@ -91,7 +91,7 @@ impl StickyApp {
     pub fn export_svg(&mut self, path: &Path, dark: bool) {
         use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
         let lang = self.prefs.lang;
-        if self.session.model().writes.is_empty() && self.session.model().reads.is_empty() {
+        if self.session.model().writes().is_empty() && self.session.model().reads().is_empty() {
             return self.file_error(t(lang, S::NothingToSave).into());
         }
         let opts = RenderOptions {
@@ -236,7 +236,7 @@ impl StickyApp {
             }
             ui.weak(t(lang, S::DropHint));
             ui.separator();
-            let has_lanes = !self.session.model().writes.is_empty() || !self.session.model().reads.is_empty();
+            let has_lanes = !self.session.model().writes().is_empty() || !self.session.model().reads().is_empty();
             if item(ui, S::ExportSvg, None, has_lanes)
                 .on_hover_text(t(lang, S::ExportSvgTip))
                 .clicked()

@@ -291,10 +291,10 @@ impl StickyApp {
         }
         let model = self.session.model();
         let merged = model
-            .reads
+            .reads()
             .iter()
             .position(|r| matches!(model.read_kind(r), crate::analysis::ReadKind::Merged { .. }));
-        self.selection = merged.or((!model.reads.is_empty()).then_some(0)).map(Selection::Read);
+        self.selection = merged.or((!model.reads().is_empty()).then_some(0)).map(Selection::Read);
     }
 
     /// Shows a saved run exactly as recorded (a replay, not a re-run).
@@ -410,7 +410,7 @@ impl StickyApp {
         // a UDP-only lesson has no lanes: its panel takes the middle instead
         let udp_central = !self.prefs.settings.transports.tcp();
         if plan.udp && !udp_central {
-            let t_us = self.playback.t().unwrap_or(self.session.model().last_us);
+            let t_us = self.playback.t().unwrap_or(self.session.model().last_us());
             let panel = egui::Panel::right("udp")
                 .default_size(if plan.compact { 260.0 } else { 310.0 })
                 .show(ui, |ui| {
@@ -439,7 +439,7 @@ impl StickyApp {
             if udp_central {
                 shown::area(ui, "panel.central", ui.clip_rect());
                 self.lesson_header_ui(ui, &plan);
-                let t_us = self.playback.t().unwrap_or(self.session.model().last_us);
+                let t_us = self.playback.t().unwrap_or(self.session.model().last_us());
                 let top = ui.cursor().min;
                 buffer_gauge::udp_queue_ui(ui, self.session.model(), t_us, lang);
                 udp_panel::udp_at_ui(

@@ -155,7 +155,7 @@ impl StickyApp {
                 Status::Idle => String::new(),
                 Status::Running { since } => {
                     // the same line `stickyviz run` shows on a terminal: events, bytes, rate
-                    let m = &self.session.model().summary;
+                    let m = &self.session.model().summary();
                     let events = m.reads + m.writes + m.datagrams_sent + m.datagrams_received;
                     let rate = (m.bytes_received as f64 / since.elapsed().as_secs_f64().max(1e-3)) as u64;
                     let progress = tf(
@@ -256,20 +256,20 @@ impl StickyApp {
             ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[e]));
         }
         let causality = |p: &&crate::analysis::Problem| matches!(p.kind, crate::analysis::ProblemKind::Causality(_));
-        for p in self.session.model().problems.iter().filter(|p| !causality(p)).take(3) {
+        for p in self.session.model().problems().iter().filter(|p| !causality(p)).take(3) {
             ui.colored_label(theme::split_text(dark), crate::describe::problem(p, lang));
         }
         // effects stamped before their causes: one line, the count and the first one (never hidden)
-        if let Some(first) = self.session.model().problems.iter().find(causality) {
-            let n = self.session.model().summary.causality_violations;
+        if let Some(first) = self.session.model().problems().iter().find(causality) {
+            let n = self.session.model().summary().causality_violations;
             ui.colored_label(
                 theme::SPLIT,
                 tf(lang, S::ViolationsLine, &[&n, &crate::describe::problem(first, lang)]),
             );
         }
         if matches!(self.status, Status::Idle)
-            && self.session.model().messages.is_empty()
-            && self.session.model().datagrams.is_empty()
+            && self.session.model().messages().is_empty()
+            && self.session.model().datagrams().is_empty()
         {
             ui.label(t(lang, S::NoRunYet));
         }
@@ -294,7 +294,7 @@ impl StickyApp {
             ui.separator();
         }
         let model = roster::shown(self.session.model(), self.class.as_ref());
-        let t_us = self.playback.t().unwrap_or(model.last_us);
+        let t_us = self.playback.t().unwrap_or(model.last_us());
         // on a large window the buffer comes first (it is the 粘包 picture); on a small one, or
         // under the roster, the lanes do, so they are on screen without scrolling
         let gauge_first = !plan.compact && self.class.is_none();
@@ -312,7 +312,7 @@ impl StickyApp {
         }
         ui.separator();
         // a class session's connections are in the roster: 64 lane groups would not fit
-        if self.class.is_none() && self.session.model().echo.is_some() {
+        if self.class.is_none() && self.session.model().echo().is_some() {
             // View state in egui's memory keeps the app struct (and its merge) unchanged.
             let id = ui.scope_id().with("echo_view");
             let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
