@@ -49,8 +49,8 @@ pub fn role(side: Side, lang: Lang) -> &'static str {
 
 /// The closing handshake as captured, one line per packet, with its time.
 pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
-    if model.closing.is_empty() {
-        return match &model.segments_unavailable {
+    if model.closing().is_empty() {
+        return match model.segments_unavailable() {
             Some(why) => vec![tf(
                 lang,
                 S::CloseNotCaptured,
@@ -60,7 +60,7 @@ pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
         };
     }
     model
-        .closing
+        .closing()
         .iter()
         .map(|c| {
             let key = if c.fin { S::CloseFin } else { S::CloseAck };
@@ -72,7 +72,7 @@ pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
 
 /// What the socket table said about each end, then why the first closer waits.
 pub fn table_lines(model: &Model, lang: Lang) -> Vec<String> {
-    let Some(r) = &model.restart else { return Vec::new() };
+    let Some(r) = model.restart() else { return Vec::new() };
     let mut out: Vec<String> = r
         .table
         .iter()
@@ -124,7 +124,7 @@ pub fn bind_line(b: &BindRec, lang: Lang) -> String {
 
 /// Everything the address-in-use run found, in the order it happened (none for other runs).
 pub fn restart_lines(model: &Model, lang: Lang) -> Vec<String> {
-    let Some(r) = &model.restart else { return Vec::new() };
+    let Some(r) = model.restart() else { return Vec::new() };
     let mut out = closing_lines(model, lang);
     out.extend(
         r.binds
