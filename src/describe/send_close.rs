@@ -94,7 +94,9 @@ pub fn table_lines(model: &Model, lang: Lang) -> Vec<String> {
                     S::TableGone,
                     &[("side", &who), ("local", &row.local), ("remote", &row.remote)],
                 ),
-                TableEntry::Unreadable { error } => tf(lang, S::TableUnreadable, &[("error", &error.words)]),
+                TableEntry::Unreadable { error } => {
+                    tf(lang, S::TableUnreadable, &[("error", &super::os_error(error, lang))])
+                }
                 TableEntry::NotLinux => t(lang, S::TableNotLinux).to_string(),
             }
         })
@@ -116,8 +118,8 @@ pub fn bind_line(b: &BindRec, lang: Lang) -> String {
     let on_off = t(lang, if b.reuse_addr { S::On } else { S::Off });
     let result = match &b.error {
         None => t(lang, S::BindBound).to_string(),
-        Some(e) if b.address_in_use() => tf(lang, S::BindAddrInUse, &[("error", &e.words)]),
-        Some(e) => tf(lang, S::BindFailedOther, &[("error", &e.words)]),
+        Some(e) if b.address_in_use() => tf(lang, S::BindAddrInUse, &[("error", &super::os_error(e, lang))]),
+        Some(e) => tf(lang, S::BindFailedOther, &[("error", &super::os_error(e, lang))]),
     };
     tf(lang, key, &[("port", &b.port), ("reuse", &on_off), ("result", &result)])
 }
