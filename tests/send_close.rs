@@ -61,7 +61,8 @@ fn ignoring_sends_count_drops_bytes_the_receiver_never_gets_and_tcp_loses_none()
         assert!(s.never_sent_bytes > 0);
         assert_eq!(s.bytes_received, s.bytes_sent, "TCP delivered every byte send() took");
         assert_eq!(
-            m.received(), expected,
+            m.received(),
+            expected,
             "the receiver got exactly the bytes send() took, in order"
         );
         assert_eq!(m.never_sent().len() as u64, s.short_writes);
@@ -93,7 +94,11 @@ fn restart_run(reuse_addr: bool) -> Model {
     let mut exp = preset("address-in-use");
     exp.restart = Some(Restart { reuse_addr });
     let (_, m) = run(&exp);
-    assert_eq!(m.summary().bytes_received, m.summary().bytes_sent, "the message arrived");
+    assert_eq!(
+        m.summary().bytes_received,
+        m.summary().bytes_sent,
+        "the message arrived"
+    );
     m
 }
 
