@@ -80,7 +80,7 @@ fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
         events_len += ev.len();
         i += 1;
     }
-    let records = model.messages.len() + model.writes.len() + model.segments.len() + model.reads.len();
+    let records = model.messages().len() + model.writes().len() + model.segments().len() + model.reads().len();
     let growing = model.history_bytes() as f64 / records as f64;
     model.shrink(); // what a finished run keeps
     println!(
@@ -93,7 +93,7 @@ fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
     let ctx = egui::Context::default();
     ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
     let mut app = StickyApp::new(Prefs::default());
-    app.model = model;
+    app.session.show_model(model);
     app.cjk_missing = false;
     for _ in 0..3 {
         frame(&ctx, &mut app);
@@ -204,7 +204,7 @@ fn class_frame(c: &mut Criterion) {
     let ctx = egui::Context::default();
     ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()));
     let mut app = StickyApp::new(Prefs::default());
-    app.model = model;
+    app.session.show_model(model);
     app.cjk_missing = false;
     let bound: std::net::SocketAddr = "0.0.0.0:8080".parse().expect("address");
     app.class = Some(stickyviz::ui::roster::ClassView {

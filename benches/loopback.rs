@@ -53,7 +53,7 @@ fn transfer(total: usize, record: bool) -> u64 {
                 model.apply(e);
             }
         }
-        model.summary.reads
+        model.summary().reads
     });
     let sink_tx = events_tx.clone();
     let sender = thread::spawn(move || {
@@ -143,7 +143,7 @@ fn loopback(c: &mut Criterion) {
     g.bench_function("engine_firehose", |b| {
         b.iter(|| {
             let events = Run::start(&firehose, None).expect("run").wait();
-            Model::from_events(&events).summary.bytes_received
+            Model::from_events(&events).summary().bytes_received
         })
     });
 

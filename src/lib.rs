@@ -14,5 +14,6 @@ pub mod framing;
 pub mod i18n;
 pub mod presets;
 pub mod recording;
+pub mod session;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -31,13 +31,13 @@ fn one_byte_reads(count: u32, size: u32) -> Experiment {
 }
 
 fn stored(m: &Model) -> usize {
-    m.messages.len()
-        + m.writes.len()
-        + m.segments.len()
-        + m.reads.len()
-        + m.frames.len()
-        + m.datagrams.len()
-        + m.unidentified_datagrams.len()
+    m.messages().len()
+        + m.writes().len()
+        + m.segments().len()
+        + m.reads().len()
+        + m.frames().len()
+        + m.datagrams().len()
+        + m.unidentified_datagrams().len()
 }
 
 /// 1,000,000 reads folded batch by batch into a model capped at 10,000 records: stored
@@ -60,8 +60,8 @@ fn a_million_reads_fold_into_a_capped_model_with_exact_counts() {
     for batch in run.drain() {
         batch.iter().for_each(|e| model.apply(e));
     }
-    let s = &model.summary;
-    assert!(model.finished, "the run finished");
+    let s = &model.summary();
+    assert!(model.finished(), "the run finished");
     assert!(most <= CAP, "stored history {most} passed the cap {CAP}");
     assert_eq!(s.messages, 100_000);
     assert_eq!(s.bytes_sent, 1_000_000);
@@ -69,7 +69,7 @@ fn a_million_reads_fold_into_a_capped_model_with_exact_counts() {
     assert_eq!(s.reads, 1_000_000, "recv(1) returns one byte: one read per byte");
     assert_eq!(s.writes, s.messages + s.short_writes, "every write counted");
     assert!(model.history_capped());
-    assert_eq!(model.causality.count(), 0, "no effect before its cause");
+    assert_eq!(model.causality().count(), 0, "no effect before its cause");
 }
 
 /// An app that does not read for a while makes the run wait for room in the bounded queue:
@@ -95,7 +95,7 @@ fn a_lagging_app_makes_the_run_wait_and_says_so() {
     run.stop();
     events.extend(run.drain().flatten());
     let model = Model::from_events(&events);
-    let s = &model.summary;
+    let s = &model.summary();
     assert_eq!(
         (s.reads, s.bytes_received, s.messages),
         (500_000, 500_000, 50_000),
@@ -139,7 +139,7 @@ fn a_streamed_recording_loads_equal_plain_and_gzip() {
         let rec = Recording::load(&file).expect("the recording loads");
         assert_eq!(rec.preset.as_deref(), Some("slow-reader"));
         assert_eq!(
-            Model::from_events(&rec.events).summary,
+            *Model::from_events(&rec.events).summary(),
             rec.summary,
             "{name}: the summary written at the end is the events'"
         );

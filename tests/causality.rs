@@ -30,7 +30,7 @@ fn experiment(name: &str) -> Experiment {
 fn run(exp: &Experiment) -> (Vec<Event>, Model) {
     let events = Run::start(exp, None).expect("the run starts").wait();
     let model = Model::from_events(&events);
-    assert!(model.finished, "the run ends with Finished");
+    assert!(model.finished(), "the run ends with Finished");
     (events, model)
 }
 
@@ -39,7 +39,7 @@ fn run(exp: &Experiment) -> (Vec<Event>, Model) {
 /// retransmissions are counted apart from the lane's new bytes), else its new bytes are
 /// compared with the kernel's first transmissions.
 fn assert_capture_gap_said(name: &str, model: &Model) {
-    let s = &model.summary;
+    let s = &model.summary();
     let (Some(captured), Some(kernel)) = (s.segments_captured, s.segments_tcp_info) else {
         return;
     };
@@ -75,7 +75,7 @@ fn every_preset_twenty_times_no_effect_before_its_cause() {
             assert_eq!(c.count(), 0, "{} run {k}: {:?}", preset.name, c.violations());
             assert_eq!(c.unchecked, 0);
             // the model runs the same check live, and would list a violation as a problem
-            assert_eq!(model.summary.causality_violations, 0);
+            assert_eq!(model.summary().causality_violations, 0);
             assert_capture_gap_said(preset.name, &model);
             checked += events.len() as u64;
         }
@@ -102,7 +102,7 @@ fn a_real_run_with_one_mis_stamped_read_fails_the_check() {
     let c = check_causality(&events);
     assert!(c.count() >= 1, "the mis-stamped read is found");
     let model = Model::from_events(&events);
-    assert!(model.summary.causality_violations >= 1);
+    assert!(model.summary().causality_violations >= 1);
     let text = stickyviz::export::text_timeline::summary(&model, Lang::En);
     assert!(text.contains("timestamps out of order"), "the summary says it:\n{text}");
 }

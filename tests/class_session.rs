@@ -125,7 +125,7 @@ fn forty_python_students_at_once_are_all_in_the_summary_and_the_recording() {
         let cuts = c.cuts.expect("framed: reads are classified");
         let lane = c.lane.expect("40 clients all have a recorded stream");
         let m = model.listen_lane(lane).expect("the lane's stream is in the recording");
-        let s = &m.summary;
+        let s = &m.summary();
         assert_eq!(
             (cuts.reads, cuts.merged_reads, cuts.split_frames),
             (s.reads, s.merged_reads, s.split_messages),
@@ -134,7 +134,7 @@ fn forty_python_students_at_once_are_all_in_the_summary_and_the_recording() {
         );
         assert_eq!(c.bytes, s.bytes_received);
     }
-    assert_eq!(model.summary.causality_violations, 0);
+    assert_eq!(model.summary().causality_violations, 0);
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
     let model = Model::from_events(&events);
     for (peer, answer_bytes) in &done {
         let c = model
-            .clients
+            .clients()
             .iter()
             .find(|c| &c.peer == peer)
             .unwrap_or_else(|| panic!("{peer} reported"));
@@ -337,7 +337,7 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
         assert!(*answer_bytes > 0, "{peer} got its answers while the flooder was stuck");
     }
     assert!(
-        !model.clients.iter().any(|c| c.peer == flooder_addr.to_string()),
+        !model.clients().iter().any(|c| c.peer == flooder_addr.to_string()),
         "the flooder is still connected: it was not the one served"
     );
     stop_flood.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -348,8 +348,9 @@ fn a_flooding_and_a_stalled_client_hold_up_nobody() {
     drop((staller, flooder));
     let model = Model::from_events(&events);
     assert_eq!(
-        model.clients_total, 18,
+        model.clients_total(),
+        18,
         "16 students, the flooder and the staller, each reported once"
     );
-    assert_eq!(model.summary.causality_violations, 0);
+    assert_eq!(model.summary().causality_violations, 0);
 }

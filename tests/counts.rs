@@ -57,18 +57,19 @@ fn udp_reads_shorter_than_the_id_still_know_every_datagram() {
         );
         let model = Model::from_events(&rec.events);
         assert!(
-            model.unidentified_datagrams.is_empty(),
+            model.unidentified_datagrams().is_empty(),
             "recvfrom({n}): every datagram has its id"
         );
         assert!(
             model
-                .datagrams
+                .datagrams()
                 .iter()
                 .all(|d| matches!(model.datagram_fate(d), DatagramFate::Truncated { .. })),
             "recvfrom({n}): the UDP panel's fates"
         );
         assert_eq!(
-            model.summary, *s,
+            model.summary(),
+            s,
             "recvfrom({n}): the model rebuilt from the events says the same"
         );
     }
@@ -95,7 +96,7 @@ fn short_writes_are_marked_and_counted() {
     exp.receiver.start_delay_ms = 100;
     let events = Run::start(&exp, None).expect("starts").wait();
     let model = Model::from_events(&events);
-    let s = &model.summary;
+    let s = &model.summary();
     assert_eq!(s.bytes_received, s.bytes_sent, "every byte arrives");
     assert!(
         s.short_writes >= 1,

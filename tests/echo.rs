@@ -16,7 +16,7 @@ fn run(name: &str, edit: impl FnOnce(&mut stickyviz::config::Experiment)) -> Mod
 }
 
 fn median_us(m: &Model) -> u64 {
-    m.echo
+    m.echo()
         .as_deref()
         .and_then(|e| e.median_latency_us())
         .expect("requests answered")
@@ -25,22 +25,22 @@ fn median_us(m: &Model) -> u64 {
 #[test]
 fn echo_records_both_directions_and_every_request_intact() {
     let m = run("echo", |_| {});
-    let echo = m.echo.as_deref().expect("a request/response run");
+    let echo = m.echo().expect("a request/response run");
     assert_eq!(echo.rounds.len(), 20, "every request answered");
-    assert_eq!(m.summary.frames, 20);
-    assert_eq!(m.summary.intact_frames, 20, "the server decoded every request whole");
-    assert_eq!(echo.replies.summary.messages, 20, "one reply per request");
+    assert_eq!(m.summary().frames, 20);
+    assert_eq!(m.summary().intact_frames, 20, "the server decoded every request whole");
+    assert_eq!(echo.replies.summary().messages, 20, "one reply per request");
     assert_eq!(
-        echo.replies.summary.bytes_received,
+        echo.replies.summary().bytes_received,
         20 * 96,
         "the client read every reply"
     );
-    assert_eq!(&echo.replies.received[..7], b"MSG-0|A", "replies are upper-cased");
+    assert_eq!(&echo.replies.received()[..7], b"MSG-0|A", "replies are upper-cased");
     assert!(
-        m.problems.is_empty() && echo.replies.problems.is_empty(),
+        m.problems().is_empty() && echo.replies.problems().is_empty(),
         "{:?} {:?}",
-        m.problems,
-        echo.replies.problems
+        m.problems(),
+        echo.replies.problems()
     );
 }
 
@@ -60,19 +60,19 @@ fn write_write_read_stalls_with_nagle_and_not_without() {
 #[test]
 fn big_reply_leftover_is_read_as_the_next_reply() {
     let m = run("big-reply", |_| {});
-    let replies = &m.echo.as_deref().expect("request/response").replies;
-    assert_eq!(replies.summary.messages, 4);
-    let first_reply_end = replies.messages[0].end();
+    let replies = &m.echo().expect("request/response").replies;
+    assert_eq!(replies.summary().messages, 4);
+    let first_reply_end = replies.messages()[0].end();
     // The read made for command 1 starts where the read for command 0 stopped: inside reply 0.
-    assert!(replies.reads.len() >= 2);
+    assert!(replies.reads().len() >= 2);
     assert!(
-        replies.reads[1].offset < first_reply_end,
+        replies.reads()[1].offset < first_reply_end,
         "read 1 at {} is still reply 0",
-        replies.reads[1].offset
+        replies.reads()[1].offset
     );
-    assert!(replies.reads.iter().all(|r| r.len <= 1024));
+    assert!(replies.reads().iter().all(|r| r.len <= 1024));
     assert_eq!(
-        replies.summary.bytes_received,
+        replies.summary().bytes_received,
         4 * 2500,
         "the leftover comes out after the last command"
     );
@@ -81,65 +81,65 @@ fn big_reply_leftover_is_read_as_the_next_reply() {
 #[test]
 fn hmac_handshake_frames_both_handshake_messages_then_echoes() {
     let m = run("hmac-handshake", |_| {});
-    assert_eq!(m.frames.len(), 1, "the client's answer is its own frame");
+    assert_eq!(m.frames().len(), 1, "the client's answer is its own frame");
     assert_eq!(
-        (m.frames[0].offset, m.frames[0].len, m.frames[0].intact),
+        (m.frames()[0].offset, m.frames()[0].len, m.frames()[0].intact),
         (0, 32, true),
         "32-byte HMAC-SHA256, accepted"
     );
-    let echo = m.echo.as_deref().expect("request/response");
-    let challenge = &echo.replies.frames;
+    let echo = m.echo().expect("request/response");
+    let challenge = &echo.replies.frames();
     assert_eq!(
         (challenge.len(), challenge.first().map(|f| f.len)),
         (1, Some(32)),
         "the server's challenge is its own frame"
     );
     assert_eq!(echo.rounds.len(), 5, "every request answered after the handshake");
-    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert!(m.problems().is_empty(), "{:?}", m.problems());
 }
 
 #[test]
 fn hmac_wrong_key_is_refused() {
     let m = run("hmac-wrong-key", |_| {});
     assert_eq!(
-        m.frames.first().map(|f| f.intact),
+        m.frames().first().map(|f| f.intact),
         Some(false),
         "the answer does not verify"
     );
     assert!(
-        m.problems
+        m.problems()
             .iter()
             .any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("handshake refused")),
         "{:?}",
-        m.problems
+        m.problems()
     );
-    let echo = m.echo.as_deref().expect("request/response");
+    let echo = m.echo().expect("request/response");
     assert!(echo.rounds.is_empty(), "no request is answered");
 }
 
 #[test]
 fn many_clients_keep_one_stream_each() {
     let m = run("many-clients", |_| {});
-    let echo = m.echo.as_deref().expect("request/response");
+    let echo = m.echo().expect("request/response");
     assert_eq!(echo.connections.len(), 2, "connections 1 and 2 beside connection 0");
     for (k, c) in std::iter::once(&m).chain(echo.connections.iter()).enumerate() {
-        let s = &c.summary;
+        let s = &c.summary();
         assert_eq!(s.messages, 6, "connection {k}: every request sent");
         assert_eq!(
             s.bytes_received, s.bytes_sent,
             "connection {k}: its bytes, all of them, on its own stream"
         );
-        let rounds = c.echo.as_deref().map_or(0, |e| e.rounds.len());
+        let rounds = c.echo().map_or(0, |e| e.rounds.len());
         assert_eq!(rounds, 6, "connection {k}: every request answered");
-        assert!(c.connection.is_some(), "connection {k} has its own addresses");
+        assert!(c.connection().is_some(), "connection {k} has its own addresses");
     }
     let ports: std::collections::HashSet<_> = std::iter::once(&m)
         .chain(echo.connections.iter())
-        .filter_map(|c| c.connection.clone())
+        .filter_map(|c| c.connection().clone())
         .map(|(from, _)| from)
         .collect();
     assert_eq!(ports.len(), 3, "three distinct client connections");
-    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert!(m.problems().is_empty(), "{:?}", m.problems());
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn cli_big_reply_with_whole_reads_gets_each_reply_complete() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rec = stickyviz::recording::Recording::from_json(&String::from_utf8_lossy(&out.stdout)).expect("a recording");
     let m = Model::from_events(&rec.events);
-    let rounds = &m.echo.as_deref().expect("request/response").rounds;
+    let rounds = &m.echo().expect("request/response").rounds;
     assert_eq!(rounds.len(), 4);
     assert!(
         rounds.iter().all(|r| r.reply_len == 2500),
@@ -178,14 +178,14 @@ fn cli_big_reply_with_whole_reads_gets_each_reply_complete() {
 fn hmac_handshake_with_framing_says_it_runs_unframed() {
     let m = run("hmac-handshake", |e| e.framing = stickyviz::framing::FramingMode::U32);
     assert!(
-        m.problems
+        m.problems()
             .iter()
             .any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En).contains("runs unframed")),
         "{:?}",
-        m.problems
+        m.problems()
     );
     assert_eq!(
-        m.echo.as_deref().map(|e| e.rounds.len()),
+        m.echo().map(|e| e.rounds.len()),
         Some(5),
         "and still answers every request"
     );

@@ -206,3 +206,17 @@ fn a_refused_link_is_said_in_chinese() {
     assert_zh_only("refused link", line);
     assert!(line.contains("--link"), "names the flag: {line}");
 }
+
+/// The address-in-use lesson shows the OS refusing the second `bind()` on purpose: the same
+/// rule, the OS's words quoted once inside Chinese.
+#[test]
+fn the_address_in_use_lesson_quotes_the_os_refusal_in_chinese() {
+    let out = zh(&["run", "--preset", "address-in-use"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("（错误码")).collect();
+    assert!(!lines.is_empty(), "the refused bind() is shown: {text}");
+    for l in lines {
+        assert!(l.contains("“Address already in use”"), "{l}");
+        assert_zh_only("address-in-use", l.trim());
+    }
+}

@@ -76,8 +76,8 @@ fn ctrl_c_ends_listen_clients_0_with_its_summary_and_recording() {
     );
     let rec = Recording::load(std::path::Path::new(json)).expect("the recording was written and loads");
     let model = Model::from_events(&rec.events);
-    assert_eq!(model.summary.frames, 3);
-    assert_eq!(model.clients_served, 1);
+    assert_eq!(model.summary().frames, 3);
+    assert_eq!(model.clients_served(), 1);
     // the listening socket is closed: the port can be bound again
     TcpListener::bind(addr).expect("the listener closed its port");
 }

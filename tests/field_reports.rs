@@ -460,9 +460,9 @@ fn summary_value<'t>(text: &'t str, name: &str) -> &'t str {
 #[test]
 fn listen_marks_a_read_holding_two_frames_as_merged() {
     let (model, text) = listen_session(&["--framing", "newline"], &[b"{\"a\":1}\n{\"b\":2}\n"]);
-    assert_eq!(model.summary.frames, 2);
-    assert_eq!(model.read_kind(&model.reads[0]), ReadKind::Merged { messages: 2 });
-    assert_eq!(model.summary.merged_reads, 1);
+    assert_eq!(model.summary().frames, 2);
+    assert_eq!(model.read_kind(&model.reads()[0]), ReadKind::Merged { messages: 2 });
+    assert_eq!(model.summary().merged_reads, 1);
     assert!(text.contains("MERGED 2 messages (粘包)"), "{text}");
     assert_eq!(summary_value(&text, "merged reads (粘包)"), "1", "{text}");
 }
@@ -471,9 +471,9 @@ fn listen_marks_a_read_holding_two_frames_as_merged() {
 #[test]
 fn listen_marks_a_frame_cut_across_reads_as_split() {
     let (model, text) = listen_session(&["--framing", "newline", "--read-size", "4"], &[b"hello world\n"]);
-    assert_eq!(model.summary.frames, 1);
-    assert_eq!(model.summary.split_messages, 1);
-    assert_eq!(model.read_kind(&model.reads[0]), ReadKind::Partial);
+    assert_eq!(model.summary().frames, 1);
+    assert_eq!(model.summary().split_messages, 1);
+    assert_eq!(model.read_kind(&model.reads()[0]), ReadKind::Partial);
     assert!(text.contains("part of one message (半包)"), "{text}");
     assert_eq!(summary_value(&text, "split messages (半包)"), "1", "{text}");
 }
@@ -559,9 +559,9 @@ fn listen_udp_from_stickyviz_send_claims_no_sends() {
     let (code, stdout, stderr) = s.finish();
     assert_eq!(code, Some(0), "{stderr}");
     let model = Model::from_events(&Recording::from_json(&stdout).expect("a recording").events);
-    let received: Vec<_> = model.datagrams.iter().filter(|d| d.received.is_some()).collect();
+    let received: Vec<_> = model.datagrams().iter().filter(|d| d.received.is_some()).collect();
     assert!(!received.is_empty(), "some datagrams arrived on loopback");
-    for d in &model.datagrams {
+    for d in model.datagrams() {
         assert!(!d.sent, "{d:?}");
         assert!(
             matches!(

@@ -56,8 +56,8 @@ fn dropped_recording_shows_the_replay_banner() {
     let rec = Recording::load(&fixture("slow-reader")).expect("fixture");
     // the fixture predates the causality count (issue 14): the window adds it, all else agrees
     let mut stored = rec.summary.clone();
-    stored.causality_violations = h.state().model.summary.causality_violations;
-    assert_eq!(h.state().model.summary, stored, "shown exactly as recorded");
+    stored.causality_violations = h.state().model().summary().causality_violations;
+    assert_eq!(*h.state().model().summary(), stored, "shown exactly as recorded");
     assert!(h
         .query_by_label_contains("Recording slow-reader.json — shown exactly as recorded")
         .is_some());
@@ -202,7 +202,7 @@ fn export_svg_writes_the_lanes_beside_the_path() {
     h.get_by_role_and_label(Role::Button, "Export SVG").click();
     h.run();
     let svg = std::fs::read_to_string(dir.path().join("lesson.svg")).expect("the SVG is written");
-    let writes = h.state().model.writes.len();
+    let writes = h.state().model().writes().len();
     assert_eq!(svg.matches("class=\"write\"").count(), writes);
     assert!(h.query_by_label_contains("Saved to").is_some());
 }
@@ -262,10 +262,10 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
     h.state_mut().save_recording(&path);
     let rec = Recording::load(&path).expect("the saved run loads");
     assert_eq!(rec.preset.as_deref(), Some("slow-reader"), "the lesson it came from");
-    let live = h.state().model.summary.clone();
+    let live = h.state().model().summary().clone();
     assert_eq!(rec.summary, live, "the stored summary is what the window showed");
     assert_eq!(
-        stickyviz::analysis::Model::from_events(&rec.events).summary,
+        *stickyviz::analysis::Model::from_events(&rec.events).summary(),
         live,
         "and the events rebuild it"
     );
@@ -273,7 +273,7 @@ fn a_finished_live_run_saves_and_loads_back_the_same_model() {
     h.state_mut().open_recording(&path);
     h.run_steps(1);
     assert_eq!(h.state().status, Status::Replay);
-    assert_eq!(h.state().model.summary, live);
+    assert_eq!(*h.state().model().summary(), live);
 }
 
 /// `count` messages of 10 bytes read one byte per `recv()`: `10 * count` reads.
@@ -321,14 +321,14 @@ fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
     h.run_steps(2);
     let first = temp_recordings(&temp);
     assert_eq!(first.len(), 1, "one temporary recording: {first:?}");
-    let total = h.state().recorded.total;
+    let total = h.state().session.record().total();
     assert!(total > 20_000, "{total} events: 20,000 reads and more");
     assert!(
-        h.state().recorded.events.len() < 1_000,
+        h.state().session.record().kept().len() < 1_000,
         "{} events held in memory",
-        h.state().recorded.events.len()
+        h.state().session.record().kept().len()
     );
-    let live = h.state().model.summary.clone();
+    let live = h.state().model().summary().clone();
     assert_eq!(live.reads, 20_000, "recv(1): one read per byte");
     for name in ["long.json", "long.json.gz"] {
         let path = dir.path().join(name);
@@ -341,7 +341,7 @@ fn a_run_longer_than_the_memory_cap_saves_completely_and_its_temp_file_goes() {
             "{name}: the stored summary is what the window showed"
         );
         assert_eq!(
-            stickyviz::analysis::Model::from_events(&rec.events).summary,
+            *stickyviz::analysis::Model::from_events(&rec.events).summary(),
             live,
             "{name}: the events rebuild it"
         );
@@ -401,4 +401,110 @@ fn a_temp_recording_that_cannot_be_made_is_said_and_save_refuses_a_partial_run()
         h.state().files.error
     );
     assert!(!path.exists(), "nothing partial written");
+}
+
+/// A listen session in the window is recorded like a loopback run: Save writes all of it (it
+/// once answered "too big", the listen's reset leaving nothing to keep events in), with the
+/// class roster, and the file rebuilds what the window showed.
+#[test]
+fn save_after_a_listen_session_writes_the_whole_session() {
+    use std::io::Write as _;
+    let cli = <stickyviz::cli::Cli as clap::Parser>::try_parse_from([
+        "stickyviz",
+        "listen",
+        "--tcp",
+        "0",
+        "--framing",
+        "newline",
+        "--clients",
+        "2",
+    ])
+    .expect("flags parse");
+    let Some(stickyviz::cli::Command::Listen(args)) = cli.command else {
+        panic!("a listen command")
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    let (on, opts) = stickyviz::cli::peer::listen_spec(&args, stickyviz::i18n::Lang::En).expect("flags are valid");
+    let bound = stickyviz::ui::listen::start_listening(h.state_mut(), on, opts, &ctx).expect("listens");
+    for client in 0..2 {
+        let mut conn = std::net::TcpStream::connect(bound).expect("connects");
+        for line in 0..50 {
+            writeln!(conn, "client {client} line {line}").expect("sends");
+        }
+    }
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(30)),
+        "the listen ends once both clients were served"
+    );
+    h.run_steps(2);
+    let live = h.state().model().summary().clone();
+    let path = dir.path().join("listen.json");
+    h.state_mut().save_recording(&path);
+    assert!(h.state().files.error.is_none(), "{:?}", h.state().files.error);
+    let rec = Recording::load(&path).expect("the saved session loads");
+    assert_eq!(
+        rec.events.len() as u64,
+        h.state().session.record().total(),
+        "every event of the session"
+    );
+    assert_eq!(rec.summary, live, "the stored summary is what the window showed");
+    assert_eq!(*stickyviz::analysis::Model::from_events(&rec.events).summary(), live);
+    let class = rec.class.expect("the class roster, as `listen --json` writes it");
+    assert_eq!(class.clients.len(), 2, "one entry per client");
+    assert!(
+        class.clients.iter().all(|c| c.frames == 50),
+        "every line of both clients decoded: {:?}",
+        class.clients
+    );
+}
+
+/// The window's File → Export pcapng of a live run and `render RECORDING --out x.pcapng` of
+/// the same run saved are the same file: the packets a live run keeps for the export are all
+/// a recording of it gives. Needs a capture (root or CAP_NET_RAW); says "skipped" without one.
+#[test]
+fn a_live_runs_pcapng_and_renders_pcapng_of_its_recording_are_the_same_packets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exp = stickyviz::presets::find("flow-control").expect("preset").experiment;
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().run_settings(exp, Some("flow-control"), &ctx);
+    assert!(
+        h.state_mut().wait_for_run(&ctx, std::time::Duration::from_secs(30)),
+        "run did not finish"
+    );
+    h.run_steps(2);
+    if let Some(why) = h.state().session.pcapng_unavailable() {
+        return skip::skip(skip::Missing::Privilege, format!("the export needs a capture: {why:?}"));
+    }
+    h.state_mut().files.path = dir.path().join("live.json").display().to_string();
+    h.state_mut().files.system_dialog = false;
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export pcapng…").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Export pcapng").click();
+    h.run();
+    let from_window = std::fs::read(dir.path().join("live.pcapng")).expect("the window wrote it");
+    let saved = dir.path().join("saved.json.gz");
+    h.state_mut().save_recording(&saved);
+    assert!(h.state().files.error.is_none(), "{:?}", h.state().files.error);
+    let rendered = dir.path().join("rendered.pcapng");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stickyviz"))
+        .arg("render")
+        .arg(&saved)
+        .arg("--out")
+        .arg(&rendered)
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let from_render = std::fs::read(&rendered).expect("render wrote it");
+    assert!(from_window.len() > 1_000, "{} bytes: the packets", from_window.len());
+    assert!(
+        from_window == from_render,
+        "the same packets, byte for byte ({} vs {} bytes)",
+        from_window.len(),
+        from_render.len()
+    );
 }

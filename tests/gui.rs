@@ -51,7 +51,7 @@ fn run_button_runs_slow_reader_and_shows_merged_reads() {
     let mut h = harness(Prefs::default());
     h.get_by_label("▶ Run (Space)").click();
     finish_run(&mut h);
-    let s = h.state().model.summary.clone();
+    let s = h.state().model().summary().clone();
     assert_eq!(s.bytes_received, s.bytes_sent, "every byte arrives");
     assert!(
         s.merged_reads >= 1,
@@ -78,7 +78,7 @@ fn picking_a_framing_gives_frames_equal_to_messages() {
     h.run_steps(1);
     assert_eq!(h.state().prefs.settings.framing, FramingMode::SeedJson);
     finish_run(&mut h);
-    let s = &h.state().model.summary;
+    let s = &h.state().model().summary();
     assert_eq!(s.frames, s.messages);
     assert_eq!(
         s.intact_frames, s.messages,
@@ -97,7 +97,7 @@ fn nagle_off_and_read_size_rerun_with_the_new_settings() {
     assert!(!h.state().prefs.settings.sender.nagle);
     let nodelay = h
         .state()
-        .model
+        .model()
         .option(Side::TcpSender, SockOpt::TcpNodelay)
         .map(|o| o.actual);
     assert_eq!(nodelay, Some(1), "the re-run set TCP_NODELAY");
@@ -105,9 +105,9 @@ fn nagle_off_and_read_size_rerun_with_the_new_settings() {
     type_into(&mut h, "read size", "64");
     finish_run(&mut h);
     assert_eq!(h.state().prefs.settings.receiver.read_size, 64);
-    let m = &h.state().model;
-    assert!(!m.reads.is_empty() && m.reads.iter().all(|r| r.len <= 64));
-    assert_eq!(m.summary.bytes_received, m.summary.bytes_sent);
+    let m = h.state().model();
+    assert!(!m.reads().is_empty() && m.reads().iter().all(|r| r.len <= 64));
+    assert_eq!(m.summary().bytes_received, m.summary().bytes_sent);
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn replay(name: &str) -> Harness<'static, StickyApp> {
 #[test]
 fn wheel_scrolls_ctrl_wheel_zooms_drag_pans_double_click_fits() {
     let mut h = replay("slow-reader");
-    let whole = h.state().model.stream_len() as f64;
+    let whole = h.state().model().stream_len() as f64;
     assert!(h.state().timeline.fit);
     let p = stickyviz::ui::shown::find(&h.ctx, "lane.wire")
         .expect("the lanes are drawn")

@@ -163,13 +163,13 @@ fn udp_read_size_one_shows_every_datagram_truncated_none_dropped() {
         "run did not finish"
     );
     h.run_steps(2);
-    let m = &h.state().model;
+    let m = h.state().model();
     assert_eq!(
-        (m.summary.datagrams_truncated, m.summary.datagrams_dropped),
+        (m.summary().datagrams_truncated, m.summary().datagrams_dropped),
         (12, Some(0))
     );
     assert!(
-        m.datagrams
+        m.datagrams()
             .iter()
             .all(|d| matches!(m.datagram_fate(d), DatagramFate::Truncated { .. })),
         "the panel's fates"
@@ -224,7 +224,7 @@ fn the_window_runs_settings_from_the_command_line() {
     app.run_settings(exp.clone(), None, &ctx);
     assert!(app.wait_for_run(&ctx, Duration::from_secs(30)), "the run ends");
     assert_eq!(app.prefs.settings, exp);
-    assert_eq!((app.model.summary.messages, app.model.summary.reads), (7, 70));
+    assert_eq!((app.model().summary().messages, app.model().summary().reads), (7, 70));
     assert_eq!(app.prefs.preset, None, "custom settings are no lesson");
 }
 

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use stickyviz::i18n::Lang;
 use stickyviz::ui::{Prefs, StickyApp};
@@ -123,4 +123,43 @@ fn a_port_in_use_is_said_in_chinese_in_the_listen_window() {
         h.query_by_label_contains("Address already in use").is_some(),
         "on screen: {e}"
     );
+}
+
+#[test]
+fn a_bad_server_address_and_a_refused_connection_are_said_in_chinese() {
+    let mut h = harness();
+    let ctx = h.ctx.clone();
+    h.state_mut().server_test.open = true;
+    h.state_mut().server_test.address = "not an address".into();
+    h.state_mut().server_test.start(&ctx, Lang::Zh);
+    h.run_steps(2);
+    let e = h.state().server_test.error.clone().expect("refused");
+    assert_zh_only("server test bad address", &e);
+    // a port nobody listens on: every scenario says why, in Chinese, the OS's words quoted
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    h.state_mut().server_test.address = format!("127.0.0.1:{port}");
+    h.state_mut().server_test.framing = stickyviz::framing::FramingMode::U32;
+    h.state_mut().server_test.start(&ctx, Lang::Zh);
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.state().server_test.is_running() || h.state().server_test.reports.is_empty() {
+        assert!(std::time::Instant::now() < end, "the scenarios did not end");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run_steps(3);
+    let refused = h.query_all_by_label_contains("“Connection refused”").count();
+    assert!(refused > 0, "each scenario says why");
+    for node in h.query_all_by_label_contains("“Connection refused”") {
+        let n = node.accesskit_node();
+        let label = n
+            .label()
+            .filter(|l| !l.is_empty())
+            .or_else(|| n.value())
+            .unwrap_or_default();
+        assert_zh_only("server test refused", &label);
+    }
 }

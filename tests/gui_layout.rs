@@ -163,7 +163,7 @@ fn naive_header_error_labels_do_not_overlap() {
             ..Prefs::default()
         });
         app.show_named_recording(&rec, "naive-header.json");
-        let errors = app.model.decode_errors.len();
+        let errors = app.model().decode_errors().len();
         assert!(errors >= 2, "the recording has its two errors");
         let mut h = Harness::builder()
             .with_size([1280.0 / zoom, 800.0 / zoom])

@@ -35,7 +35,7 @@ fn run_lesson(h: &mut Harness<'static, StickyApp>, name: &str) {
 fn echo_preset_shows_replies_and_latency_plot() {
     let mut h = harness();
     run_lesson(&mut h, "echo");
-    let echo = h.state().model.echo.as_deref().expect("a request/response model");
+    let echo = h.state().model().echo().expect("a request/response model");
     assert_eq!(echo.rounds.len(), 20);
     assert!(
         h.query_by_label_contains("Latency per request").is_some(),
@@ -54,12 +54,12 @@ fn echo_preset_shows_replies_and_latency_plot() {
 fn many_clients_shows_a_lane_group_per_connection() {
     let mut h = harness();
     run_lesson(&mut h, "many-clients");
-    let echo = h.state().model.echo.as_deref().expect("a request/response model");
+    let echo = h.state().model().echo().expect("a request/response model");
     assert_eq!(echo.connections.len(), 2, "connections 1 and 2 beside the main one");
     assert!(echo
         .connections
         .iter()
-        .all(|c| c.summary.messages == 6 && c.summary.bytes_received == c.summary.bytes_sent));
+        .all(|c| c.summary().messages == 6 && c.summary().bytes_received == c.summary().bytes_sent));
     assert!(h.query_by_label_contains("connection 1 — its own").is_some());
     assert!(h.query_by_label_contains("connection 2 — its own").is_some());
     if let Ok(path) = std::env::var("STICKYVIZ_SHOT_MANY") {
@@ -99,13 +99,14 @@ fn listen_window_shows_a_python_clients_frames_live() {
         "the listen run ends when the client closes"
     );
     h.run_steps(3);
-    let m = &h.state().model;
+    let m = h.state().model();
     assert_eq!(
-        m.summary.frames, 6,
+        m.summary().frames,
+        6,
         "every frame the Python client sent, decoded in the window"
     );
-    assert!(m.reads.iter().all(|r| r.len <= 64));
-    assert!(m.connection.is_some(), "the client's address is known");
+    assert!(m.reads().iter().all(|r| r.len <= 64));
+    assert!(m.connection().is_some(), "the client's address is known");
 }
 
 #[test]
@@ -138,9 +139,9 @@ fn listen_udp_window_lists_an_external_clients_datagrams() {
         "the UDP listen ends after the idle time"
     );
     h.run_steps(3);
-    let m = &h.state().model;
+    let m = h.state().model();
     let seen: Vec<_> = m
-        .unidentified_datagrams
+        .unidentified_datagrams()
         .iter()
         .map(|d| (d.len, d.received.map(|r| r.0)))
         .collect();

@@ -71,7 +71,7 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     );
     h.run_steps(3);
 
-    let rows = h.state().model.roster();
+    let rows = h.state().model().roster();
     assert_eq!(rows.len(), 6, "one row per student");
     for r in &rows {
         assert_eq!(r.frames, 30);
@@ -83,7 +83,7 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     h.run_steps(2);
     let class = h.state().class.clone().expect("a class session");
     assert_eq!((class.sort, class.descending), (Column::Bytes, false));
-    let sorted = stickyviz::ui::roster::sorted_rows(&h.state().model, Column::Bytes, false, stickyviz::i18n::Lang::En);
+    let sorted = stickyviz::ui::roster::sorted_rows(h.state().model(), Column::Bytes, false, stickyviz::i18n::Lang::En);
     assert!(sorted.windows(2).all(|w| w[0].bytes <= w[1].bytes));
     h.get_by_label("bytes ▲").click();
     h.run_steps(2);
@@ -104,11 +104,11 @@ fn roster_lists_each_student_sorts_and_shows_the_clicked_one_on_the_main_timelin
     assert!(h
         .query_by_label(&format!("Main timeline: client {}", pick.peer))
         .is_some());
-    let shown = h.state().model.listen_lane(3).expect("lane 3 recorded");
+    let shown = h.state().model().listen_lane(3).expect("lane 3 recorded");
     assert_eq!(
-        shown.connection.as_ref().map(|c| c.0.as_str()),
+        shown.connection().as_ref().map(|c| c.0.as_str()),
         Some(pick.peer.as_str()),
         "the main timeline's model is that student's stream"
     );
-    assert_eq!(shown.summary.frames, 30);
+    assert_eq!(shown.summary().frames, 30);
 }

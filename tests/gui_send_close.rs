@@ -41,7 +41,7 @@ fn open(h: &mut Harness<'static, StickyApp>, lesson: &str) {
 fn send_vs_sendall_shows_the_bytes_never_sent_and_sendall_delivers_every_frame() {
     let mut h = harness();
     open(&mut h, "send-vs-sendall");
-    assert!(h.state().model.summary.never_sent_bytes > 0);
+    assert!(h.state().model().summary().never_sent_bytes > 0);
     h.get_by_label("bytes never sent (by the program)");
     h.get_by_role_and_label(Role::ComboBox, "Send call").click();
     h.run();
@@ -50,7 +50,7 @@ fn send_vs_sendall_shows_the_bytes_never_sent_and_sendall_delivers_every_frame()
     assert_eq!(h.state().prefs.settings.sender.send_call, SendCall::Sendall);
     // "re-run on change" (on by default) runs it again
     finish_run(&mut h);
-    let s = h.state().model.summary.clone();
+    let s = h.state().model().summary().clone();
     assert_eq!(s.never_sent_bytes, 0);
     assert_eq!(s.bytes_received, s.bytes_sent);
     assert_eq!((s.frames, s.intact_frames), (4, 4), "{s:?}");

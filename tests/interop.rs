@@ -105,15 +105,15 @@ fn listen_decodes_python_frames(read_size: &str) {
     assert!(ok, "listen failed");
     let rec = Recording::from_json(&out).expect("stdout is a recording");
     let model = Model::from_events(&rec.events);
-    assert_eq!(model.summary.decode_errors, 0, "{:?}", model.decode_errors);
-    assert_eq!(model.frames.len(), sent.len(), "one frame per Python message");
-    for (f, body) in model.frames.iter().zip(&sent) {
+    assert_eq!(model.summary().decode_errors, 0, "{:?}", model.decode_errors());
+    assert_eq!(model.frames().len(), sent.len(), "one frame per Python message");
+    for (f, body) in model.frames().iter().zip(&sent) {
         let end = (f.offset + u64::from(f.len)) as usize;
-        let got = &model.received[end - f.payload_len as usize..end];
+        let got = &model.received()[end - f.payload_len as usize..end];
         assert_eq!(got, &body[..], "frame {} intact", f.index);
     }
-    let total: usize = model.reads.iter().map(|r| r.len as usize).sum();
-    assert_eq!(total, model.received.len(), "every read byte kept");
+    let total: usize = model.reads().iter().map(|r| r.len as usize).sum();
+    assert_eq!(total, model.received().len(), "every read byte kept");
 }
 
 #[test]
@@ -170,11 +170,11 @@ fn send_delivers_every_frame_to_a_seed_python_receiver() {
     );
     let rec = Recording::from_json(&String::from_utf8_lossy(&send.stdout)).expect("a recording");
     let model = Model::from_events(&rec.events);
-    assert_eq!(model.summary.messages, 25);
+    assert_eq!(model.summary().messages, 25);
     assert!(
-        model.summary.writes >= 50,
+        model.summary().writes >= 50,
         "header and body written separately: {}",
-        model.summary.writes
+        model.summary().writes
     );
 
     let (ok, _) = finish(server, Duration::from_secs(20));

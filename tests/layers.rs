@@ -2,7 +2,7 @@
 //! src/ is read, and the imports between top-level modules must run one way.
 //!
 //! ```text
-//! framing → config → engine → analysis → presets → recording → describe → export → cli | ui
+//! framing → config → engine → analysis → presets → recording → describe → export → session → cli | ui
 //! i18n: a leaf (imports nothing of the crate), used by describe and everything above it
 //! ```
 
@@ -43,6 +43,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "session",
+        &[
+            "framing",
+            "config",
+            "engine",
+            "analysis",
+            "presets",
+            "recording",
+            "describe",
+            "i18n",
+            "export",
+        ],
+    ),
+    (
         "cli",
         &[
             "framing",
@@ -54,6 +68,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "describe",
             "i18n",
             "export",
+            "session",
         ],
     ),
     (
@@ -68,6 +83,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "describe",
             "i18n",
             "export",
+            "session",
         ],
     ),
 ];

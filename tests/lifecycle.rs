@@ -483,25 +483,25 @@ fn check_forced_effect(s: &Scenario, events: &[Event]) {
             } else {
                 Side::TcpReceiver
             };
-            let end = model.ended.iter().find(|(ended, _)| *ended == side);
+            let end = model.ends().iter().find(|(ended, _)| *ended == side);
             assert!(
                 matches!(end, Some((_, EndReason::Stopped))),
                 "{}: {side:?} was stopped, not done: {:?}",
                 s.name,
-                model.ended
+                model.ends()
             );
         }
         (Kind::SendReset { .. }, _) => {
             assert!(
-                model.ended.iter().any(|(_, r)| matches!(r, EndReason::PeerClosed(_))),
+                model.ends().iter().any(|(_, r)| matches!(r, EndReason::PeerClosed(_))),
                 "{}: the reset is reported: {:?}",
                 s.name,
-                model.ended
+                model.ends()
             );
         }
         (Kind::Listen { framing, client, .. }, _) => {
-            let [c] = model.clients.as_slice() else {
-                panic!("{}: one client report: {:?}", s.name, model.clients)
+            let [c] = model.clients() else {
+                panic!("{}: one client report: {:?}", s.name, model.clients())
             };
             let framed = *framing != FramingMode::None;
             let expected = match client {

@@ -82,7 +82,7 @@ fn mss_flag_caps_the_segments_on_a_link() {
     };
     let mss = snd_mss(&model);
     assert!(mss <= 1000, "TCP_MAXSEG set on both ends: snd_mss {mss}");
-    let largest = model.segments.iter().map(|s| s.len).max().expect("segments captured");
+    let largest = model.segments().iter().map(|s| s.len).max().expect("segments captured");
     assert!(
         u64::from(largest) <= mss,
         "largest segment {largest} over the MSS {mss}"

@@ -208,30 +208,30 @@ fn good_client(addr: SocketAddr, framing: FramingMode, count: u32) -> (SocketAdd
 fn client_of(model: &Model, peer: SocketAddr) -> &ClientRec {
     let peer = peer.to_string();
     model
-        .clients
+        .clients()
         .iter()
         .find(|c| c.peer == peer)
-        .unwrap_or_else(|| panic!("no report for {peer}: {:#?}", model.clients))
+        .unwrap_or_else(|| panic!("no report for {peer}: {:#?}", model.clients()))
 }
 
 /// The stream model a client's lane was folded into.
 fn lane_model(model: &Model, lane: Option<u32>) -> &Model {
     match lane {
         Some(0) => model,
-        Some(k) => &model.echo.as_ref().expect("connection lanes").connections[k as usize - 1],
+        Some(k) => &model.echo().expect("connection lanes").connections[k as usize - 1],
         None => panic!("the client got no lane"),
     }
 }
 
 /// Every decoded frame of `m` equals the body sent, in order.
 fn assert_frames(m: &Model, bodies: &[Vec<u8>], what: &str) {
-    assert_eq!(m.summary.decode_errors, 0, "{what}: {:?}", m.decode_errors);
-    assert_eq!(m.frames.len(), bodies.len(), "{what}: one frame per message");
-    for (f, body) in m.frames.iter().zip(bodies) {
+    assert_eq!(m.summary().decode_errors, 0, "{what}: {:?}", m.decode_errors());
+    assert_eq!(m.frames().len(), bodies.len(), "{what}: one frame per message");
+    for (f, body) in m.frames().iter().zip(bodies) {
         let end = (f.offset + u64::from(f.len)) as usize;
         let start = end - f.payload_len as usize;
         let got = m
-            .received
+            .received()
             .get(start..end)
             .unwrap_or_else(|| panic!("{what}: frame {} bytes kept", f.index));
         assert_eq!(got, &body[..], "{what}: frame {} intact", f.index);
@@ -393,8 +393,8 @@ fn listen_survives_hostile_clients(framing: FramingMode) {
     assert_eq!(good.outcome, ClientOutcome::Served, "{good:?}");
     assert_eq!(good.frames, 25);
     assert_frames(lane_model(&model, good.lane), &bodies, "the good client");
-    assert_eq!(model.clients_served, 1);
-    assert_eq!(model.clients_total as usize, expected.len() + 1);
+    assert_eq!(model.clients_served(), 1);
+    assert_eq!(model.clients_total() as usize, expected.len() + 1);
     for Expect {
         peer,
         name,
@@ -456,11 +456,11 @@ fn listen_lets_a_silent_client_go_when_every_place_is_taken() {
     assert_eq!(good.outcome, ClientOutcome::Served);
     assert_frames(lane_model(&model, good.lane), &bodies, "the good client");
     let evicted: Vec<&ClientRec> = model
-        .clients
+        .clients()
         .iter()
         .filter(|c| matches!(c.outcome, ClientOutcome::Evicted { .. }))
         .collect();
-    assert_eq!(evicted.len(), 1, "{:#?}", model.clients);
+    assert_eq!(evicted.len(), 1, "{:#?}", model.clients());
     assert_eq!(
         evicted[0].peer,
         first_silent.to_string(),
@@ -584,7 +584,7 @@ fn listen_udp_survives_garbage_and_clients_that_vanish_before_the_echo() {
         "the big one truncated, its real length kept: {got:?}"
     );
     let model = Model::from_events(&rec.events);
-    assert!(model.problems.is_empty(), "{:?}", model.problems);
+    assert!(model.problems().is_empty(), "{:?}", model.problems());
 }
 
 #[test]

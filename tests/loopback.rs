@@ -53,14 +53,14 @@ fn run(exp: &Experiment) -> (Vec<Event>, Model) {
     let run = Run::start(exp, None).expect("the run starts");
     let events = run.wait();
     let model = Model::from_events(&events);
-    assert!(model.finished, "the run ends with Finished");
+    assert!(model.finished(), "the run ends with Finished");
     (events, model)
 }
 
 /// Every side ended normally and nothing was reported as a problem.
 fn assert_clean(model: &Model) {
-    assert!(model.problems.is_empty(), "problems: {:?}", model.problems);
-    for (side, reason) in &model.ended {
+    assert!(model.problems().is_empty(), "problems: {:?}", model.problems());
+    for (side, reason) in model.ends() {
         assert_eq!(*reason, EndReason::Complete, "{side:?} ended with {reason:?}");
     }
 }
@@ -125,9 +125,9 @@ fn framing_restores_every_message(mode: FramingMode) {
         let (events, model) = run(&exp);
         let ctx = format!("{} framing, read size {read_size}", mode.name());
         assert_clean(&model);
-        let s = &model.summary;
+        let s = &model.summary();
         assert_eq!(s.bytes_received, s.bytes_sent, "{ctx}: every byte arrives");
-        assert_eq!(s.decode_errors, 0, "{ctx}: {:?}", model.decode_errors);
+        assert_eq!(s.decode_errors, 0, "{ctx}: {:?}", model.decode_errors());
 
         let messages: Vec<(u64, u32)> = events
             .iter()
@@ -162,8 +162,12 @@ fn framing_restores_every_message(mode: FramingMode) {
         }
 
         // Independently of the engine's decoder: the bytes that arrived, decoded by hand.
-        assert_eq!(model.received.len() as u64, s.bytes_sent, "{ctx}: received bytes kept");
-        let decoded = decode_by_hand(mode, &model.received);
+        assert_eq!(
+            model.received().len() as u64,
+            s.bytes_sent,
+            "{ctx}: received bytes kept"
+        );
+        let decoded = decode_by_hand(mode, &model.received());
         assert!(
             decoded == expected_payloads(&exp.workload),
             "{ctx}: hand-decoded payloads differ from the workload"
@@ -195,7 +199,7 @@ fn slow_reader_merges_messages() {
     exp.receiver.start_delay_ms = 100;
     let (_, model) = run(&exp);
     assert_clean(&model);
-    let s = &model.summary;
+    let s = &model.summary();
     assert!(s.merged_reads >= 1, "a late reader gets merged reads: {s:?}");
     assert_eq!(s.bytes_received, s.bytes_sent);
     assert_eq!(s.messages, 20);
@@ -209,10 +213,10 @@ fn message_larger_than_read_size_is_split() {
     exp.receiver.read_size = 1024;
     let (_, model) = run(&exp);
     assert_clean(&model);
-    let s = &model.summary;
+    let s = &model.summary();
     assert_eq!(s.split_messages, 3, "no recv(1024) can hold a 5000-byte message: {s:?}");
     assert!(s.reads >= 15, "{s:?}");
-    assert!(model.reads.iter().all(|r| r.len <= 1024));
+    assert!(model.reads().iter().all(|r| r.len <= 1024));
     assert_eq!(s.bytes_received, s.bytes_sent);
 }
 
@@ -222,7 +226,7 @@ fn nagle_burst_delivers_every_byte() {
     let exp = presets::find("nagle-burst").expect("preset").experiment;
     let (_, model) = run(&exp);
     assert_clean(&model);
-    let s = &model.summary;
+    let s = &model.summary();
     assert_eq!((s.messages, s.writes, s.bytes_sent), (200, 200, 2000));
     assert_eq!(s.bytes_received, 2000);
     // How many reads and segments varies run to run (design.md §6); print it for the curious.
@@ -260,7 +264,7 @@ fn udp_datagram_larger_than_read_size_is_truncated_with_real_length() {
             truncated += u32::from(real_len > len);
         }
     }
-    let s = &model.summary;
+    let s = &model.summary();
     assert!(truncated >= 1 && s.datagrams_truncated >= 1, "{s:?}");
     assert_eq!(s.datagrams_truncated, u64::from(truncated));
     assert_eq!(s.datagrams_sent, 20);
@@ -272,11 +276,11 @@ fn naive_header_preset_reads_body_bytes_as_a_header() {
     let _guard = sockets();
     let exp = presets::find("naive-header").expect("preset").experiment;
     let (_, model) = run(&exp);
-    let s = &model.summary;
+    let s = &model.summary();
     assert_eq!(s.bytes_received, s.bytes_sent);
     // The body leaves in 1000-byte writes 20 ms apart: recv(2500) returns short.
     assert!(
-        model.decode_errors.iter().any(|(_, e)| matches!(
+        model.decode_errors().iter().any(|(_, e)| matches!(
             e,
             DecodeError::ShortRead {
                 part: FramePart::Body,
@@ -284,7 +288,7 @@ fn naive_header_preset_reads_body_bytes_as_a_header() {
             }
         )),
         "the seed's bug shows: {:?}",
-        model.decode_errors
+        model.decode_errors()
     );
     assert!(s.intact_frames < 3, "{s:?}");
 }
@@ -297,7 +301,7 @@ fn naive_header_with_tiny_reads_fails_on_the_header() {
     exp.receiver.read_size = 3;
     let (_, model) = run(&exp);
     assert_eq!(
-        model.decode_errors.first().map(|(_, e)| e),
+        model.decode_errors().first().map(|(_, e)| e),
         Some(&DecodeError::ShortRead {
             offset: 0,
             part: FramePart::Header,
@@ -305,8 +309,8 @@ fn naive_header_with_tiny_reads_fails_on_the_header() {
             got: 3
         })
     );
-    assert_eq!(model.summary.frames, 0);
-    assert_eq!(model.summary.bytes_received, model.summary.bytes_sent);
+    assert_eq!(model.summary().frames, 0);
+    assert_eq!(model.summary().bytes_received, model.summary().bytes_sent);
 }
 
 /// Starts `exp`, lets it run `after`, stops it, checks it stopped promptly and completely.
@@ -422,7 +426,7 @@ fn segments_cover_the_stream_or_tcp_info_stands_in() {
     for exp in [presets::find("nagle-burst").expect("preset").experiment, bulk, split] {
         let (events, model) = run(&exp);
         assert_clean(&model);
-        let s = &model.summary;
+        let s = &model.summary();
         let unavailable = events.iter().any(|e| matches!(e, Event::SegmentsUnavailable { .. }));
         if unavailable {
             assert!(
@@ -498,20 +502,20 @@ fn peer_reset_ends_the_sender_cleanly() {
     let model = run_side(move |sink| tcp::send_all(socket, &exp, sink, &stop));
     sender.join().expect("peer thread");
     assert!(
-        matches!(model.ended.as_slice(), [(Side::TcpSender, EndReason::PeerClosed(_))]),
+        matches!(model.ends(), [(Side::TcpSender, EndReason::PeerClosed(_))]),
         "{:?}",
-        model.ended
+        model.ends()
     );
     assert!(
         model
-            .problems
+            .problems()
             .iter()
             .any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En)
                 .contains("closed the connection before the run was done")),
         "{:?}",
-        model.problems
+        model.problems()
     );
-    assert!(model.summary.bytes_sent < 10_000 * 10_000);
+    assert!(model.summary().bytes_sent < 10_000 * 10_000);
 }
 
 #[test]
@@ -530,18 +534,18 @@ fn peer_reset_ends_the_receiver_cleanly() {
     let stop = AtomicBool::new(false);
     let model = run_side(move |sink| tcp::receive_all(socket, &exp, sink, &stop));
     assert!(
-        matches!(model.ended.as_slice(), [(Side::TcpReceiver, EndReason::PeerClosed(_))]),
+        matches!(model.ends(), [(Side::TcpReceiver, EndReason::PeerClosed(_))]),
         "{:?}",
-        model.ended
+        model.ends()
     );
     assert!(
         model
-            .problems
+            .problems()
             .iter()
             .any(|p| stickyviz::describe::problem(p, stickyviz::i18n::Lang::En)
                 .contains("closed the connection before the run was done")),
         "{:?}",
-        model.problems
+        model.problems()
     );
-    assert_eq!(model.summary.frames, 0);
+    assert_eq!(model.summary().frames, 0);
 }

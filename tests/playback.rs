@@ -135,7 +135,7 @@ fn play_at_10000x_reaches_the_end() {
 #[test]
 fn buffer_at_known_points_of_the_slow_reader_recording() {
     let h = replay_with("slow-reader", builder());
-    let m = &h.state().model;
+    let m = h.state().model();
     // after the third write (979 µs): 204 B written, all of it captured on the wire
     assert_eq!(
         TcpAt::at(m, 981),

@@ -179,10 +179,10 @@ fn svg_is_well_formed_with_one_rect_per_block() {
                 .count()
         };
         let model = Model::from_events(&Recording::load(&fixture(name)).expect("fixture").events);
-        assert_eq!(count("write"), model.writes.len(), "{name}");
-        assert_eq!(count("segment"), model.segments.len(), "{name}");
-        assert_eq!(count("read"), model.reads.len(), "{name}");
-        assert_eq!(count("frame"), model.frames.len(), "{name}");
+        assert_eq!(count("write"), model.writes().len(), "{name}");
+        assert_eq!(count("segment"), model.segments().len(), "{name}");
+        assert_eq!(count("read"), model.reads().len(), "{name}");
+        assert_eq!(count("frame"), model.frames().len(), "{name}");
         assert_eq!(count("legend"), 5, "{name}: the legend");
         let boundaries = doc
             .descendants()
@@ -190,7 +190,7 @@ fn svg_is_well_formed_with_one_rect_per_block() {
             .count();
         assert_eq!(
             boundaries,
-            model.messages.len(),
+            model.messages().len(),
             "{name}: a dashed guide per message end"
         );
         let splits = doc
@@ -198,7 +198,8 @@ fn svg_is_well_formed_with_one_rect_per_block() {
             .filter(|n| n.attribute("class") == Some("split"))
             .count();
         assert_eq!(
-            splits as u64, model.summary.split_messages,
+            splits as u64,
+            model.summary().split_messages,
             "{name}: a red cut per split message"
         );
     }

@@ -17,7 +17,7 @@ fn preset(name: &str) -> Experiment {
 fn run(exp: &Experiment) -> (Vec<Event>, Model) {
     let events = Run::start(exp, None).expect("the run starts").wait();
     let model = Model::from_events(&events);
-    assert!(model.finished);
+    assert!(model.finished());
     assert_eq!(check_causality(&events).count(), 0, "no effect before its cause");
     (events, model)
 }
@@ -28,7 +28,7 @@ fn ignoring_sends_count_drops_bytes_the_receiver_never_gets_and_tcp_loses_none()
     assert_eq!(exp.sender.send_call, SendCall::Send);
     for _ in 0..3 {
         let (events, m) = run(&exp);
-        let s = &m.summary;
+        let s = m.summary();
         // every send() is short: 60,004 bytes cannot fit in 8 KiB buffers and a slow reader
         // within the 20 ms send timeout
         assert_eq!(s.writes, u64::from(exp.workload.count), "one send() per message");
@@ -61,10 +61,11 @@ fn ignoring_sends_count_drops_bytes_the_receiver_never_gets_and_tcp_loses_none()
         assert!(s.never_sent_bytes > 0);
         assert_eq!(s.bytes_received, s.bytes_sent, "TCP delivered every byte send() took");
         assert_eq!(
-            m.received, expected,
+            m.received(),
+            expected,
             "the receiver got exactly the bytes send() took, in order"
         );
-        assert_eq!(m.never_sent.len() as u64, s.short_writes);
+        assert_eq!(m.never_sent().len() as u64, s.short_writes);
         assert!(
             s.intact_frames < s.frames || s.decode_errors > 0,
             "the frames show what is missing: {s:?}"
@@ -77,12 +78,12 @@ fn sendall_delivers_every_byte_and_every_frame() {
     let mut exp = preset("send-vs-sendall");
     exp.sender.send_call = SendCall::Sendall;
     let (_, m) = run(&exp);
-    let s = &m.summary;
+    let s = m.summary();
     let total = u64::from(exp.workload.count) * (u64::from(exp.workload.size_min) + 4);
     assert_eq!(s.bytes_sent, total);
     assert_eq!(s.bytes_received, total);
     assert_eq!(s.never_sent_bytes, 0);
-    assert!(m.never_sent.is_empty());
+    assert!(m.never_sent().is_empty());
     assert!(s.short_writes > 0, "send() was short here too; sendall sent the rest");
     assert_eq!(s.frames, u64::from(exp.workload.count));
     assert_eq!(s.intact_frames, s.frames);
@@ -93,12 +94,16 @@ fn restart_run(reuse_addr: bool) -> Model {
     let mut exp = preset("address-in-use");
     exp.restart = Some(Restart { reuse_addr });
     let (_, m) = run(&exp);
-    assert_eq!(m.summary.bytes_received, m.summary.bytes_sent, "the message arrived");
+    assert_eq!(
+        m.summary().bytes_received,
+        m.summary().bytes_sent,
+        "the message arrived"
+    );
     m
 }
 
 fn table_entry(m: &Model, side: Side) -> TableEntry {
-    let r = m.restart.as_ref().expect("the restart's facts");
+    let r = m.restart().expect("the restart's facts");
     r.table
         .iter()
         .find(|t| t.side == side)
@@ -112,7 +117,7 @@ fn table_entry(m: &Model, side: Side) -> TableEntry {
 fn second_bind_without_reuse_addr_fails_with_eaddrinuse_every_run() {
     for k in 0..5 {
         let m = restart_run(false);
-        let r = m.restart.as_ref().expect("facts");
+        let r = m.restart().expect("facts");
         let after = r.bind_after_close().expect("the second server tried");
         assert!(after.address_in_use(), "run {k}: {after:?}");
         assert_eq!(after.error.as_ref().and_then(|e| e.code), Some(libc_eaddrinuse()));
@@ -132,10 +137,10 @@ fn second_bind_without_reuse_addr_fails_with_eaddrinuse_every_run() {
             .expect("tried");
         assert!(listening.address_in_use());
         // the wire: the server's FIN leaves first (when the capture runs: root here)
-        if m.segments_unavailable.is_none() {
-            let first = m.closing.first().expect("the closing handshake was captured");
-            assert!(first.fin && first.from == Side::TcpReceiver, "{:?}", m.closing);
-            assert!(m.closing.iter().any(|c| c.fin && c.from == Side::TcpSender));
+        if m.segments_unavailable().is_none() {
+            let first = m.closing().first().expect("the closing handshake was captured");
+            assert!(first.fin && first.from == Side::TcpReceiver, "{:?}", m.closing());
+            assert!(m.closing().iter().any(|c| c.fin && c.from == Side::TcpSender));
         }
     }
 }
@@ -145,7 +150,7 @@ fn second_bind_without_reuse_addr_fails_with_eaddrinuse_every_run() {
 fn second_bind_with_reuse_addr_succeeds_every_run_but_never_beside_a_listener() {
     for k in 0..5 {
         let m = restart_run(true);
-        let r = m.restart.as_ref().expect("facts");
+        let r = m.restart().expect("facts");
         let after = r.bind_after_close().expect("the second server tried");
         assert_eq!(after.error, None, "run {k}: SO_REUSEADDR lets it bind beside TIME_WAIT");
         assert_eq!(r.time_wait_side(), Some(Side::TcpReceiver), "run {k}");
@@ -183,11 +188,11 @@ fn the_lessons_svg_flags_every_never_sent_write() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/send-vs-sendall.json");
     let rec = stickyviz::recording::Recording::load(&path).expect("the lesson's recording");
     let model = Model::from_events(&rec.events);
-    assert!(!model.never_sent.is_empty());
+    assert!(!model.never_sent().is_empty());
     let svg = stickyviz::export::svg::render(&rec, &Default::default());
     assert_eq!(
         svg.matches(r#"class="never-sent""#).count(),
-        model.never_sent.len(),
+        model.never_sent().len(),
         "one flag per never-sent mark"
     );
     assert!(svg.contains("never sent: "));

@@ -248,3 +248,110 @@ fn a_silent_process_that_never_ends_is_not_counted_as_listening() {
         "{outcome:?}"
     );
 }
+
+/// Texts typed into every setting: numbers in and out of range, the kernel's default in any
+/// case, names, nonsense, and a link.
+#[cfg(feature = "gui")]
+const TYPED: [&str; 22] = [
+    "1",
+    " 7 ",
+    "100",
+    "1000",
+    "10-200",
+    "200-10",
+    "0",
+    "-1",
+    "4294967296",
+    "abc",
+    "",
+    "1.5",
+    "0x10",
+    "default",
+    "DEFAULT",
+    "none",
+    "off",
+    "whole",
+    "header-body",
+    "mtu=1500,rate=20mbit,queue=20kb",
+    "mtu=1",
+    "rate=fast",
+];
+
+/// What a command line or a window made of a typed text: the experiment, or the message after
+/// its name (`--flag: ` for the command line, `label: ` for the window).
+#[cfg(feature = "gui")]
+fn after_name(message: &str) -> String {
+    message.split_once(": ").map_or(message, |(_, rest)| rest).to_string()
+}
+
+/// Every setting the window has a box for, each typed text: the command line's flag and the
+/// window's box accept the same ones, giving the same experiment, and refuse the others with
+/// the same words (in both languages); `default` gives the kernel's buffer sizes and MSS back.
+#[cfg(feature = "gui")]
+#[test]
+fn every_setting_accepts_and_refuses_the_same_text_through_the_flag_and_the_window_box() {
+    use clap::Parser;
+    use stickyviz::config::{Experiment, Transports, WriteSplit};
+    use stickyviz::i18n::Lang;
+    use stickyviz::ui::controls::{Field, Form};
+
+    let mut checked = (0, 0);
+    for lang in [Lang::En, Lang::Zh] {
+        for field in Field::ALL {
+            let setting = field.setting();
+            for text in TYPED {
+                let flag = format!("--{}", setting.flag());
+                let cli =
+                    Cli::try_parse_from(["stickyviz", "run", &format!("{flag}={text}")]).expect("clap takes any text");
+                let Some(stickyviz::cli::Command::Run(args)) = cli.command else {
+                    panic!("a run")
+                };
+                let by_flag = stickyviz::cli::experiment(&args, lang).map_err(|e| after_name(&e.to_string()));
+                // the run's default, with the box shown: a chunk size needs chunks, a link's box the link
+                let mut base = Experiment {
+                    transports: Transports::Tcp,
+                    ..Experiment::default()
+                };
+                match field {
+                    Field::Chunk => base.sender.split = WriteSplit::Chunks { bytes: 1000 },
+                    Field::Link => base.link = Some(stickyviz::config::Link::default()),
+                    _ => {}
+                }
+                let mut form = Form::from_settings(&base);
+                *form.text_mut(field) = text.to_string();
+                let by_box = form.apply(&base, lang).ok_or_else(|| {
+                    let errors: Vec<_> = Field::ALL.iter().filter_map(|f| form.error(*f)).collect();
+                    assert_eq!(errors.len(), 1, "{field:?} {text:?}: one error shown: {errors:?}");
+                    after_name(errors[0])
+                });
+                assert_eq!(by_flag, by_box, "{lang:?} {flag} {text:?} vs the {field:?} box");
+                match by_flag {
+                    Ok(_) => checked.0 += 1,
+                    Err(_) => checked.1 += 1,
+                }
+            }
+            for refused in ["abc", "-1", "1.5"] {
+                let mut exp = Experiment::default();
+                assert!(
+                    setting.set(&mut exp, refused).is_err(),
+                    "{setting:?} refuses {refused:?}"
+                );
+            }
+        }
+    }
+    // the kernel's default is a word both take wherever the kernel has one
+    for flag in ["--sndbuf", "--rcvbuf", "--udp-rcvbuf", "--mss"] {
+        let cli = Cli::try_parse_from(["stickyviz", "run", flag, "default"]).expect("parses");
+        let Some(stickyviz::cli::Command::Run(args)) = cli.command else {
+            panic!("a run")
+        };
+        let exp = stickyviz::cli::experiment(&args, Lang::En).expect("default is accepted");
+        assert_eq!(
+            (exp.sender.sndbuf, exp.receiver.rcvbuf, exp.udp.rcvbuf, exp.mss),
+            (None, None, None, None),
+            "{flag} default: the kernel chooses"
+        );
+    }
+    println!("{} accepted and {} refused alike", checked.0, checked.1);
+    assert!(checked.0 > 50 && checked.1 > 100, "the table holds both: {checked:?}");
+}

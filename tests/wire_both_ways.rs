@@ -34,7 +34,7 @@ fn run_preset(name: &str) -> Option<(Vec<Event>, Model)> {
 
 /// The model, or None after saying why the capture could not run.
 fn captured(name: &str, events: Vec<Event>, model: Model) -> Option<(Vec<Event>, Model)> {
-    if let Some(why) = &model.segments_unavailable {
+    if let Some(why) = &model.segments_unavailable() {
         skip::skip(
             skip::Missing::Privilege,
             format!(
@@ -49,7 +49,7 @@ fn captured(name: &str, events: Vec<Event>, model: Model) -> Option<(Vec<Event>,
 
 /// What every run with a capture must show, whatever its timing.
 fn check_both_ways(name: &str, events: &[Event], m: &Model) {
-    let s = &m.summary;
+    let s = &m.summary();
     let acks = s
         .acks
         .unwrap_or_else(|| panic!("{name}: the capture saw the handshake, so it counts ACKs"));
@@ -60,13 +60,13 @@ fn check_both_ways(name: &str, events: &[Event], m: &Model) {
         count(&|e| matches!(e, Event::Ack { .. })),
         "{name}: summary = events"
     );
-    assert_eq!(acks, m.acks.len() as u64, "{name}: summary = lane");
+    assert_eq!(acks, m.acks().len() as u64, "{name}: summary = lane");
     assert_eq!(
         s.zero_window,
-        Some(m.acks.iter().filter(|a| a.window == 0).count() as u64),
+        Some(m.acks().iter().filter(|a| a.window == 0).count() as u64),
         "{name}"
     );
-    assert_eq!(s.retransmissions, Some(m.retransmissions.len() as u64), "{name}");
+    assert_eq!(s.retransmissions, Some(m.retransmissions().len() as u64), "{name}");
     assert_eq!(
         s.window_probes,
         Some(count(&|e| matches!(
@@ -92,7 +92,7 @@ fn check_both_ways(name: &str, events: &[Event], m: &Model) {
     assert_eq!(kinds.first(), Some(&ControlKind::Syn), "{name}: {kinds:?}");
     assert_eq!(kinds.get(1), Some(&ControlKind::SynAck), "{name}: {kinds:?}");
     // the ACK point never goes back, never passes the bytes sent, and ends at the end
-    for pair in m.acks.windows(2) {
+    for pair in m.acks().windows(2) {
         assert!(
             pair[0].ack <= pair[1].ack,
             "{name}: ACK {} then {}",
@@ -100,9 +100,9 @@ fn check_both_ways(name: &str, events: &[Event], m: &Model) {
             pair[1].ack
         );
     }
-    let last = m.acks.last().expect("acks").ack;
+    let last = m.acks().last().expect("acks").ack;
     assert_eq!(last, s.bytes_sent, "{name}: the last ACK covers every byte sent");
-    assert_eq!(s.causality_violations, 0, "{name}: {:?}", m.causality.violations());
+    assert_eq!(s.causality_violations, 0, "{name}: {:?}", m.causality().violations());
     // the text summary says the same numbers
     let text = stickyviz::export::text_timeline::summary(m, Lang::En);
     let line = |key: &str| {
@@ -126,7 +126,7 @@ fn slow_reader_acks_are_counted_monotone_and_after_their_data() {
     };
     check_both_ways("slow-reader", &events, &m);
     // loopback loses nothing
-    assert_eq!(m.summary.retransmissions, Some(0));
+    assert_eq!(m.summary().retransmissions, Some(0));
 }
 
 /// The flow-control lesson: 128 KiB cannot fit the 8 KiB buffers before the reader starts, so
@@ -138,14 +138,14 @@ fn flow_control_closes_the_window_and_the_gauge_agrees() {
         return;
     };
     check_both_ways("flow-control", &events, &m);
-    let s = &m.summary;
+    let s = &m.summary();
     assert!(s.zero_window.unwrap_or(0) > 0, "a zero window: {s:?}");
     assert_eq!(s.min_window, Some(0));
     assert_eq!(
         s.bytes_received, s.bytes_sent,
         "nothing lost: the sender was slowed down instead"
     );
-    let zero: Vec<_> = m.acks.iter().filter(|a| a.window == 0).collect();
+    let zero: Vec<_> = m.acks().iter().filter(|a| a.window == 0).collect();
     for a in &zero {
         let at = TcpAt::at(&m, a.at_us);
         assert!(
@@ -186,26 +186,26 @@ fn lossy_link_retransmits_and_delivers_every_frame() {
     let Some((events, m)) = run_preset("lossy-link") else {
         return;
     };
-    if m.summary.acks.is_none() {
+    if m.summary().acks.is_none() {
         return skip::skip(
             skip::Missing::Privilege,
             format!(
                 "lossy-link ran without a capture of both directions ({:?})",
-                m.segments_unavailable
+                m.segments_unavailable()
             ),
         );
     }
     check_both_ways("lossy-link", &events, &m);
-    let again = m.summary.retransmissions.unwrap_or(0);
-    assert!(again > 0, "{:?}", m.summary);
+    let again = m.summary().retransmissions.unwrap_or(0);
+    assert!(again > 0, "{:?}", m.summary());
     // a retransmission the link dropped again never reached the capture
     assert!(
-        again <= m.summary.retransmitted_tcp_info.expect("TCP_INFO counts them"),
+        again <= m.summary().retransmitted_tcp_info.expect("TCP_INFO counts them"),
         "{:?}",
-        m.summary
+        m.summary()
     );
-    assert_eq!(m.summary.intact_frames, m.summary.frames);
-    assert_eq!(m.summary.frames, m.summary.messages);
+    assert_eq!(m.summary().intact_frames, m.summary().frames);
+    assert_eq!(m.summary().frames, m.summary().messages);
 }
 
 /// A bulk run captures its data segments only: capturing the receiver's ACKs made a 1 GiB
@@ -224,15 +224,15 @@ fn a_bulk_run_captures_one_way_and_says_so() {
         );
     }
     let m = Model::from_events(&Run::start(&exp, None).expect("starts").wait());
-    if m.segments_unavailable.is_some() {
+    if m.segments_unavailable().is_some() {
         return skip::skip(
             skip::Missing::Privilege,
             "a bulk run's one-way capture needs a capture at all",
         );
     }
-    assert_eq!(m.acks_not_captured, Some(stickyviz::engine::ACKS_UP_TO_BYTES));
-    assert_eq!(m.summary.acks, None, "not captured is not 0");
-    assert!(m.acks.is_empty());
+    assert_eq!(m.acks_not_captured(), Some(stickyviz::engine::ACKS_UP_TO_BYTES));
+    assert_eq!(m.summary().acks, None, "not captured is not 0");
+    assert!(m.acks().is_empty());
     let text = stickyviz::export::text_timeline::summary(&m, Lang::En);
     assert!(
         text.contains("the receiver's ACKs were not captured: a run that may send more than 16 MiB"),

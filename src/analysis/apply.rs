@@ -16,7 +16,7 @@ impl Model {
             self.summary.causality_violations = self.causality.count();
             let new = self.causality.violations().get(before..).unwrap_or_default();
             for v in new.iter().take(MAX_CAUSALITY_PROBLEMS.saturating_sub(before)) {
-                self.problems.push(Problem {
+                self.history.problems.push(Problem {
                     side: super::problem::violation_side(v),
                     kind: ProblemKind::Causality(*v),
                 });
@@ -67,7 +67,7 @@ impl Model {
                 os_error,
             } => self.datagram_received(*at_us, *msg, *len, *real_len, *os_error),
             Event::Ended { side, reason, .. } => self.ended(*side, reason),
-            Event::Error { side, error, .. } => self.problems.push(Problem {
+            Event::Error { side, error, .. } => self.history.problems.push(Problem {
                 side: *side,
                 kind: ProblemKind::Failed(error.clone()),
             }),
@@ -121,7 +121,7 @@ impl Model {
             (Side::UdpReceiver, SockOpt::RcvBuf) => s.udp_rcvbuf_actual = Some(actual),
             _ => {}
         }
-        self.options.push(OptionRec {
+        self.history.options.push(OptionRec {
             side,
             opt,
             requested,
@@ -148,7 +148,7 @@ impl Model {
                 s.messages += 1;
                 self.classifier.message_end(offset.0 + u64::from(*len));
                 if self.keep() {
-                    self.messages.push(MessageRec {
+                    self.history.messages.push(MessageRec {
                         id: *msg,
                         offset: offset.0,
                         len: *len,
@@ -174,7 +174,7 @@ impl Model {
                 // A write is drawn where its call began: its bytes may be read before it returns.
                 let at_us = start_us.unwrap_or(*at_us);
                 if self.keep() {
-                    self.writes.push(WriteRec {
+                    self.history.writes.push(WriteRec {
                         at_us,
                         msg: *msg,
                         offset: offset.0,
@@ -196,7 +196,7 @@ impl Model {
             Event::Segment { at_us, offset, len, .. } => {
                 *s.segments_captured.get_or_insert(0) += 1;
                 if self.keep() {
-                    self.segments.push(Span {
+                    self.history.segments.push(Span {
                         at_us: *at_us,
                         offset: offset.0,
                         len: *len,
@@ -217,7 +217,7 @@ impl Model {
                 *s.retransmissions.get_or_insert(0) += 1;
                 // drawn whole on the wire lane, marked; new bytes at its tail (rare) are in it
                 if self.keep() {
-                    self.retransmissions.push(Span {
+                    self.history.retransmissions.push(Span {
                         at_us: *at_us,
                         offset: offset.0,
                         len: *len,
@@ -237,7 +237,7 @@ impl Model {
                 *s.zero_window.get_or_insert(0) += u64::from(*window == 0);
                 s.min_window = Some(s.min_window.map_or(u64::from(*window), |w| w.min(u64::from(*window))));
                 if self.keep() {
-                    self.acks.push(AckRec {
+                    self.history.acks.push(AckRec {
                         at_us: *at_us,
                         ack: ack.0,
                         window: *window,
@@ -260,7 +260,7 @@ impl Model {
                 ControlKind::WindowProbe => {
                     *s.window_probes.get_or_insert(0) += 1;
                     if self.keep() {
-                        self.window_probes.push(*at_us);
+                        self.history.window_probes.push(*at_us);
                     }
                 }
                 ControlKind::Ack | ControlKind::Fin => self.closing_packet(*at_us, *from, Some(*control), false),
@@ -282,7 +282,7 @@ impl Model {
                     self.frame_classifier.read_end(offset.0 + u64::from(*len));
                 }
                 if self.keep() {
-                    self.reads.push(Span {
+                    self.history.reads.push(Span {
                         at_us: *at_us,
                         offset: offset.0,
                         len: *len,
@@ -290,8 +290,8 @@ impl Model {
                 }
             }
             // Bytes arrive in order from one thread; anything else is ignored, not spliced.
-            Event::Bytes { offset, data } if offset.0 == self.received.len() as u64 => {
-                self.received.extend_from_slice(data)
+            Event::Bytes { offset, data } if offset.0 == self.history.received.len() as u64 => {
+                self.history.received.extend_from_slice(data)
             }
             Event::Frame {
                 at_us,
@@ -307,7 +307,7 @@ impl Model {
                     self.frame_classifier.message_end(offset.0 + u64::from(*len));
                 }
                 if self.keep() {
-                    self.frames.push(FrameRec {
+                    self.history.frames.push(FrameRec {
                         at_us: *at_us,
                         index: *index,
                         offset: offset.0,
@@ -319,8 +319,8 @@ impl Model {
             }
             Event::DecodeError { at_us, error } => {
                 s.decode_errors += 1;
-                if self.decode_errors.len() < 1000 {
-                    self.decode_errors.push((*at_us, error.clone()));
+                if self.history.decode_errors.len() < 1000 {
+                    self.history.decode_errors.push((*at_us, error.clone()));
                 }
             }
             _ => {}
@@ -339,9 +339,9 @@ impl Model {
             };
         }
         if len == 0 {
-            match self.empty_arrived.pop_front() {
+            match self.history.empty_arrived.pop_front() {
                 Some(at) => self.mark_received(msg, 0, at),
-                None => self.empty_sent.push_back(msg),
+                None => self.history.empty_sent.push_back(msg),
             }
         }
     }
@@ -367,14 +367,14 @@ impl Model {
                     d.len = real_len;
                 }
             }
-            None if real_len == 0 => match self.empty_sent.pop_front() {
+            None if real_len == 0 => match self.history.empty_sent.pop_front() {
                 Some(m) => self.mark_received(m, 0, at_us),
-                None => self.empty_arrived.push_back(at_us),
+                None => self.history.empty_arrived.push_back(at_us),
             },
             None => {
                 if self.keep() {
-                    let msg = MsgId(self.unidentified_datagrams.len() as u32);
-                    self.unidentified_datagrams.push(DatagramRec {
+                    let msg = MsgId(self.history.unidentified_datagrams.len() as u32);
+                    self.history.unidentified_datagrams.push(DatagramRec {
                         msg,
                         len: real_len,
                         sent_us: at_us,
@@ -401,17 +401,17 @@ impl Model {
             Side::UdpSender | Side::Capture => {}
         }
         match reason {
-            EndReason::PeerClosed(why) => self.problems.push(Problem {
+            EndReason::PeerClosed(why) => self.history.problems.push(Problem {
                 side,
                 kind: ProblemKind::PeerClosed(why.clone()),
             }),
-            EndReason::Failed(why) => self.problems.push(Problem {
+            EndReason::Failed(why) => self.history.problems.push(Problem {
                 side,
                 kind: ProblemKind::Failed(why.clone()),
             }),
             EndReason::Complete | EndReason::Stopped => {}
         }
-        self.ended.push((side, reason.clone()));
+        self.history.ended.push((side, reason.clone()));
     }
 
     /// Request/response runs and `listen`: the reply stream, other connections, clients, rounds.

@@ -140,8 +140,8 @@ impl Model {
     /// `listen --tcp`'s roster: every client whose connection ended (the first
     /// [`MAX_CLIENT_RECS`]), in that order, then those still connected that sent bytes.
     pub fn roster(&self) -> Vec<RosterRow> {
-        let ended: std::collections::HashSet<u32> = self.clients.iter().filter_map(|c| c.lane).collect();
-        let mut rows: Vec<RosterRow> = self.clients.iter().map(RosterRow::ended).collect();
+        let ended: std::collections::HashSet<u32> = self.history.clients.iter().filter_map(|c| c.lane).collect();
+        let mut rows: Vec<RosterRow> = self.history.clients.iter().map(RosterRow::ended).collect();
         rows.extend(
             self.listen_lanes()
                 .filter(|(k, _)| !ended.contains(k))
@@ -153,7 +153,7 @@ impl Model {
     /// The session's totals: every ended client (exact past the roster's cap) and the ones
     /// still connected.
     pub fn class_totals(&self) -> ClassTotals {
-        let ended: std::collections::HashSet<u32> = self.clients.iter().filter_map(|c| c.lane).collect();
+        let ended: std::collections::HashSet<u32> = self.history.clients.iter().filter_map(|c| c.lane).collect();
         let mut t = self.class_ended;
         for (k, m) in self.listen_lanes() {
             if !ended.contains(&k) {
@@ -176,17 +176,17 @@ impl Model {
         self.clients_total += 1;
         self.clients_served += u64::from(c.outcome == ClientOutcome::Served);
         self.class_ended.add(&RosterRow::ended(&c));
-        if self.clients.len() >= MAX_CLIENT_RECS {
+        if self.history.clients.len() >= MAX_CLIENT_RECS {
             return;
         }
         // Anything but "served" is for the user to read, next to the run's other problems.
         if c.outcome != ClientOutcome::Served {
-            self.problems.push(Problem {
+            self.history.problems.push(Problem {
                 side: Side::TcpReceiver,
                 kind: ProblemKind::Client(Box::new(c.clone())),
             });
         }
-        self.clients.push(c);
+        self.history.clients.push(c);
     }
 }
 
@@ -225,15 +225,13 @@ mod tests {
                 },
             },
         ));
-        assert_eq!((m.clients_total, m.clients_served, m.clients.len()), (2, 1, 2));
-        assert!(
-            matches!(m.problems.as_slice(), [Problem { kind: ProblemKind::Client(c), .. }] if c.peer == "127.0.0.1:2")
-        );
+        assert_eq!((m.clients_total, m.clients_served, m.clients().len()), (2, 1, 2));
+        assert!(matches!(m.problems(), [Problem { kind: ProblemKind::Client(c), .. }] if c.peer == "127.0.0.1:2"));
         for k in 0..2 * MAX_CLIENT_RECS {
             m.apply(&client(&format!("127.0.0.1:{}", 10 + k), ClientOutcome::SentNothing));
         }
-        assert_eq!(m.clients.len(), MAX_CLIENT_RECS);
+        assert_eq!(m.clients().len(), MAX_CLIENT_RECS);
         assert_eq!(m.clients_total, 2 + 2 * MAX_CLIENT_RECS as u64);
-        assert!(m.problems.len() <= MAX_CLIENT_RECS);
+        assert!(m.problems().len() <= MAX_CLIENT_RECS);
     }
 }

@@ -9,6 +9,7 @@ pub mod causality;
 mod clients;
 pub mod echo;
 mod external;
+mod history;
 pub mod playback;
 mod problem;
 mod records;
@@ -25,8 +26,8 @@ pub use records::{AckRec, DatagramFate, DatagramRec, FrameRec, MessageRec, Optio
 pub use send_close::{BindRec, ClosingRec, NeverSentRec, RestartRec, TableRec, MAX_CLOSING};
 pub use summary::Summary;
 
-use crate::engine::{CaptureUnavailable, EndReason, Event, MsgId, Side, SockOpt};
-use crate::framing::DecodeError;
+use crate::engine::{CaptureUnavailable, Event, MsgId, Side, SockOpt};
+use history::History;
 
 /// Default cap on stored records (writes, segments, reads, frames, datagrams together).
 /// At about 32 bytes a record this bounds history near 128 MiB.
@@ -35,69 +36,37 @@ pub const DEFAULT_HISTORY_CAP: usize = 4_000_000;
 /// Causality violations listed one by one among the problems; the summary counts them all.
 const MAX_CAUSALITY_PROBLEMS: usize = 5;
 
-/// Everything the views need to know about one run.
+/// Everything the views need to know about one run: what it stored (its [`History`], under a
+/// cap on records) and what it counted (the [`Summary`], exact past the cap). Read through
+/// methods; only [`Model::apply`] changes it.
 #[derive(Clone, Debug)]
 pub struct Model {
-    pub messages: Vec<MessageRec>,
-    pub writes: Vec<WriteRec>,
-    /// Captured data segments, new bytes only, in stream order.
-    pub segments: Vec<Span>,
-    /// Captured data segments that carried bytes again, in capture order (whole packets).
-    pub retransmissions: Vec<Span>,
-    /// The receiver's ACKs, in capture order (the ACK point never goes back).
-    pub acks: Vec<AckRec>,
-    /// When the sender sent a zero-window probe (µs).
-    pub window_probes: Vec<u64>,
-    pub reads: Vec<Span>,
-    pub frames: Vec<FrameRec>,
-    pub decode_errors: Vec<(u64, DecodeError)>,
-    /// Datagrams indexed by message id.
-    pub datagrams: Vec<DatagramRec>,
-    /// Received TCP bytes from offset 0 (the first `BYTES_KEPT`).
-    pub received: Vec<u8>,
-    pub options: Vec<OptionRec>,
-    /// Errors and early ends, for the user to read.
-    pub problems: Vec<Problem>,
-    pub segments_unavailable: Option<CaptureUnavailable>,
+    history: History,
+    segments_unavailable: Option<CaptureUnavailable>,
     /// The capture followed one direction only: a run over this many bytes (see
     /// `engine::ACKS_UP_TO_BYTES`); the summary's ACK counts are then None.
-    pub acks_not_captured: Option<u64>,
-    pub connection: Option<(String, String)>,
-    pub ended: Vec<(Side, EndReason)>,
-    pub finished: bool,
+    acks_not_captured: Option<u64>,
+    connection: Option<(String, String)>,
+    finished: bool,
     /// Latest timestamp seen.
-    pub last_us: u64,
-    pub summary: Summary,
+    last_us: u64,
+    summary: Summary,
     /// The reply direction and latencies of a request/response run (`echo`, `big-reply`).
-    pub echo: Option<Box<EchoModel>>,
+    echo: Option<Box<EchoModel>>,
     classifier: Classifier,
     /// Reads against decoded frames: the boundaries when the sender is not ours (`external`).
     frame_classifier: Classifier,
     cap: usize,
     stored: usize,
-    /// Empty datagrams carry no `msg-N|` id; loopback UDP keeps order, so they are matched
-    /// first in, first out: sent ones not yet seen arriving, and arrivals not yet seen sent.
-    empty_sent: std::collections::VecDeque<MsgId>,
-    empty_arrived: std::collections::VecDeque<u64>,
-    /// Datagrams that carry no `msg-N|` id (an external client's, under `listen --udp`), in
-    /// arrival order, each recorded as sent and received at once with its real length.
-    pub unidentified_datagrams: Vec<DatagramRec>,
-    /// `listen`: every client's report, in the order their connections ended (the first
-    /// [`MAX_CLIENT_RECS`]).
-    pub clients: Vec<ClientRec>,
     /// `listen`: clients reported in all, and how many of them were served.
-    pub clients_total: u64,
-    pub clients_served: u64,
+    clients_total: u64,
+    clients_served: u64,
     /// `listen`: the totals of the clients whose connection ended (see [`Model::class_totals`]).
     class_ended: ClassTotals,
     /// The causality check over every event this model was given (see [`causality`]).
-    pub causality: Causality,
-    /// send-vs-sendall: bytes a program that ignored `send()`'s count never sent.
-    pub never_sent: Vec<NeverSentRec>,
-    /// The closing handshake as captured (the first [`MAX_CLOSING`] packets).
-    pub closing: Vec<ClosingRec>,
+    causality: Causality,
     /// address-in-use: the socket table after both ends closed and the second server's binds.
-    pub restart: Option<RestartRec>,
+    restart: Option<RestartRec>,
 }
 
 impl Default for Model {
@@ -109,23 +78,10 @@ impl Default for Model {
 impl Model {
     pub fn with_cap(cap: usize) -> Self {
         Self {
-            messages: Vec::new(),
-            writes: Vec::new(),
-            segments: Vec::new(),
-            retransmissions: Vec::new(),
-            acks: Vec::new(),
-            window_probes: Vec::new(),
-            reads: Vec::new(),
-            frames: Vec::new(),
-            decode_errors: Vec::new(),
-            datagrams: Vec::new(),
-            received: Vec::new(),
-            options: Vec::new(),
-            problems: Vec::new(),
+            history: History::default(),
             segments_unavailable: None,
             acks_not_captured: None,
             connection: None,
-            ended: Vec::new(),
             finished: false,
             last_us: 0,
             summary: Summary::default(),
@@ -134,18 +90,77 @@ impl Model {
             frame_classifier: Classifier::default(),
             cap,
             stored: 0,
-            empty_sent: Default::default(),
-            empty_arrived: Default::default(),
-            unidentified_datagrams: Vec::new(),
-            clients: Vec::new(),
             clients_total: 0,
             clients_served: 0,
             class_ended: ClassTotals::default(),
             causality: Causality::default(),
-            never_sent: Vec::new(),
-            closing: Vec::new(),
             restart: None,
         }
+    }
+
+    /// send-vs-sendall: bytes a program that ignored `send()`'s count never sent, in order.
+    pub fn never_sent(&self) -> &[NeverSentRec] {
+        &self.history.never_sent
+    }
+
+    /// The closing handshake as captured (the first [`MAX_CLOSING`] packets).
+    pub fn closing(&self) -> &[ClosingRec] {
+        &self.history.closing
+    }
+
+    /// address-in-use: the socket table after both ends closed and the second server's binds.
+    pub fn restart(&self) -> Option<&RestartRec> {
+        self.restart.as_ref()
+    }
+
+    /// The run's counts, exact however much history was stored.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// Why the segment lane could not be captured, if it could not.
+    pub fn segments_unavailable(&self) -> Option<&CaptureUnavailable> {
+        self.segments_unavailable.as_ref()
+    }
+
+    /// The capture followed the data only, not the ACKs: the run was over this many bytes.
+    pub fn acks_not_captured(&self) -> Option<u64> {
+        self.acks_not_captured
+    }
+
+    /// The connection's two ends (sender, receiver), once connected.
+    pub fn connection(&self) -> Option<&(String, String)> {
+        self.connection.as_ref()
+    }
+
+    /// Whether the run said it finished.
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The latest timestamp seen (µs).
+    pub fn last_us(&self) -> u64 {
+        self.last_us
+    }
+
+    /// The reply direction of a request/response run (or `listen`'s other connections).
+    pub fn echo(&self) -> Option<&EchoModel> {
+        self.echo.as_deref()
+    }
+
+    /// `listen`: clients reported in all.
+    pub fn clients_total(&self) -> u64 {
+        self.clients_total
+    }
+
+    /// `listen`: clients served (sent data and closed with every frame whole).
+    pub fn clients_served(&self) -> u64 {
+        self.clients_served
+    }
+
+    /// The causality check over every event this model was given.
+    pub fn causality(&self) -> &Causality {
+        &self.causality
     }
 
     /// Builds a model from a whole list of events.
@@ -179,7 +194,7 @@ impl Model {
     /// peer's datagram naming `msg-4294967295` must not make four billion of them.
     fn datagram_slot(&mut self, msg: MsgId) -> Option<&mut DatagramRec> {
         let i = msg.0 as usize;
-        let from = self.datagrams.len();
+        let from = self.history.datagrams.len();
         if i >= from {
             let new = i + 1 - from;
             if self.stored.saturating_add(new) > self.cap {
@@ -194,35 +209,35 @@ impl Model {
                 received: None,
                 sent: false,
             };
-            self.datagrams.extend((from..=i).map(blank));
+            self.history.datagrams.extend((from..=i).map(blank));
         }
-        self.datagrams.get_mut(i)
+        self.history.datagrams.get_mut(i)
     }
 
     /// Index range of the stored messages overlapping `[offset, end)`.
     pub fn messages_in(&self, offset: u64, end: u64) -> std::ops::Range<usize> {
-        let from = self.messages.partition_point(|m| m.end() <= offset);
-        let to = self.messages.partition_point(|m| m.offset < end);
+        let from = self.history.messages.partition_point(|m| m.end() <= offset);
+        let to = self.history.messages.partition_point(|m| m.offset < end);
         from..to.max(from)
     }
 
     /// Index range of the stored reads overlapping `[offset, end)`.
     pub fn reads_in(&self, offset: u64, end: u64) -> std::ops::Range<usize> {
-        let from = self.reads.partition_point(|r| r.end() <= offset);
-        let to = self.reads.partition_point(|r| r.offset < end);
+        let from = self.history.reads.partition_point(|r| r.end() <= offset);
+        let to = self.history.reads.partition_point(|r| r.offset < end);
         from..to.max(from)
     }
 
     pub fn read_kind(&self, read: &Span) -> ReadKind {
-        if self.messages.is_empty() {
+        if self.history.messages.is_empty() {
             return self.read_kind_by_frames(read);
         }
         let range = self.messages_in(read.offset, read.end());
-        let known_end = self.messages.last().map_or(0, MessageRec::end);
+        let known_end = self.history.messages.last().map_or(0, MessageRec::end);
         if range.is_empty() || known_end < read.end() {
             return ReadKind::Unknown;
         }
-        let first = &self.messages[range.start];
+        let first = &self.history.messages[range.start];
         match range.len() {
             1 if first.offset == read.offset && first.end() == read.end() => ReadKind::Exact,
             1 => ReadKind::Partial,
@@ -248,56 +263,25 @@ impl Model {
 
     /// Bytes on the TCP stream known so far (the largest of sent and received).
     pub fn stream_len(&self) -> u64 {
-        let sent = self.messages.last().map_or(0, MessageRec::end);
-        sent.max(self.reads.last().map_or(0, Span::end))
+        let sent = self.history.messages.last().map_or(0, MessageRec::end);
+        sent.max(self.history.reads.last().map_or(0, Span::end))
     }
 
     /// The option record for `(side, opt)`, if the run recorded it.
     pub fn option(&self, side: Side, opt: SockOpt) -> Option<&OptionRec> {
-        self.options.iter().find(|o| o.side == side && o.opt == opt)
-    }
-
-    /// Heap bytes held by the stored records (capacity, not just length): the event store's
-    /// memory, for the performance figures.
-    pub fn history_bytes(&self) -> usize {
-        use std::mem::size_of;
-        self.messages.capacity() * size_of::<MessageRec>()
-            + self.writes.capacity() * size_of::<WriteRec>()
-            + self.segments.capacity() * size_of::<Span>()
-            + self.retransmissions.capacity() * size_of::<Span>()
-            + self.acks.capacity() * size_of::<AckRec>()
-            + self.window_probes.capacity() * size_of::<u64>()
-            + self.reads.capacity() * size_of::<Span>()
-            + self.frames.capacity() * size_of::<FrameRec>()
-            + self.datagrams.capacity() * size_of::<DatagramRec>()
-            + self.never_sent.capacity() * size_of::<NeverSentRec>()
-    }
-
-    /// Gives back unused capacity once a run is over (Vec growth leaves up to half empty).
-    pub fn shrink(&mut self) {
-        self.messages.shrink_to_fit();
-        self.writes.shrink_to_fit();
-        self.segments.shrink_to_fit();
-        self.retransmissions.shrink_to_fit();
-        self.acks.shrink_to_fit();
-        self.window_probes.shrink_to_fit();
-        self.reads.shrink_to_fit();
-        self.frames.shrink_to_fit();
-        self.datagrams.shrink_to_fit();
-        self.never_sent.shrink_to_fit();
-        self.received.shrink_to_fit();
+        self.history.options.iter().find(|o| o.side == side && o.opt == opt)
     }
 
     /// The last ACK at or before `at_us` (the ACK point and window then), if any.
     pub fn ack_at(&self, at_us: u64) -> Option<&AckRec> {
-        let n = self.acks.partition_point(|a| a.at_us <= at_us);
-        n.checked_sub(1).and_then(|i| self.acks.get(i))
+        let n = self.history.acks.partition_point(|a| a.at_us <= at_us);
+        n.checked_sub(1).and_then(|i| self.history.acks.get(i))
     }
 
     /// Received bytes per second from the first write to the latest read (MB/s), once known.
     pub fn throughput_mb_s(&self) -> Option<f64> {
-        let start = self.writes.first()?.at_us;
-        let end = self.reads.last()?.at_us;
+        let start = self.history.writes.first()?.at_us;
+        let end = self.history.reads.last()?.at_us;
         (end > start).then(|| self.summary.bytes_received as f64 / (end - start) as f64)
     }
 
@@ -308,12 +292,12 @@ impl Model {
 
     /// The stream offset of a message id, for the inspector.
     pub fn message(&self, id: MsgId) -> Option<&MessageRec> {
-        self.messages.get(id.0 as usize).filter(|m| m.id == id)
+        self.history.messages.get(id.0 as usize).filter(|m| m.id == id)
     }
 
     /// A read's bytes, if kept.
     pub fn read_bytes(&self, read: &Span) -> Option<&[u8]> {
-        self.received.get(read.offset as usize..read.end() as usize)
+        self.history.received.get(read.offset as usize..read.end() as usize)
     }
 }
 

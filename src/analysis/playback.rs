@@ -52,25 +52,29 @@ pub struct Entry {
 /// order in which the bytes move).
 pub fn entries(model: &Model) -> Vec<Entry> {
     let mut out = Vec::with_capacity(
-        model.writes.len() + model.segments.len() + model.reads.len() + model.frames.len() + 2 * model.datagrams.len(),
+        model.writes().len()
+            + model.segments().len()
+            + model.reads().len()
+            + model.frames().len()
+            + 2 * model.datagrams().len(),
     );
-    out.extend(model.writes.iter().enumerate().map(|(i, w)| Entry {
+    out.extend(model.writes().iter().enumerate().map(|(i, w)| Entry {
         at_us: w.at_us,
         what: EventRef::Write(i),
     }));
-    out.extend(model.segments.iter().enumerate().map(|(i, s)| Entry {
+    out.extend(model.segments().iter().enumerate().map(|(i, s)| Entry {
         at_us: s.at_us,
         what: EventRef::Segment(i),
     }));
-    out.extend(model.reads.iter().enumerate().map(|(i, r)| Entry {
+    out.extend(model.reads().iter().enumerate().map(|(i, r)| Entry {
         at_us: r.at_us,
         what: EventRef::Read(i),
     }));
-    out.extend(model.frames.iter().enumerate().map(|(i, f)| Entry {
+    out.extend(model.frames().iter().enumerate().map(|(i, f)| Entry {
         at_us: f.at_us,
         what: EventRef::Frame(i),
     }));
-    for (i, d) in model.datagrams.iter().enumerate() {
+    for (i, d) in model.datagrams().iter().enumerate() {
         // a slot made by a received datagram whose send is not known yet has len 0 and no time
         if d.sent {
             out.push(Entry {
@@ -297,16 +301,16 @@ pub struct TcpAt {
 
 impl TcpAt {
     pub fn at(model: &Model, t_us: u64) -> Self {
-        let n = model.writes.partition_point(|w| w.at_us <= t_us);
+        let n = model.writes().partition_point(|w| w.at_us <= t_us);
         let written = n
             .checked_sub(1)
-            .and_then(|i| model.writes.get(i))
+            .and_then(|i| model.writes().get(i))
             .map_or(0, |w| w.offset + u64::from(w.len));
-        let known = model.segments_unavailable.is_none() && !model.segments.is_empty();
+        let known = model.segments_unavailable.is_none() && !model.segments().is_empty();
         // A segment's capture time can precede the return of the send() that queued it (the
         // call was still running): never count more on the wire than written.
-        let on_wire = known.then(|| wire_end_by(&model.segments, t_us).min(written));
-        let read = stream_end_by(&model.reads, t_us).min(written);
+        let on_wire = known.then(|| wire_end_by(&model.segments(), t_us).min(written));
+        let read = stream_end_by(&model.reads(), t_us).min(written);
         Self { written, on_wire, read }
     }
 
@@ -347,7 +351,7 @@ impl UdpAt {
         let mut u = Self::default();
         // datagrams that never arrive count as dropped once the receiver has read its last one
         let dropped_known = model.summary.datagrams_dropped.is_some() && t_us >= udp_settled_us(model);
-        for d in &model.datagrams {
+        for d in model.datagrams() {
             match d.received {
                 Some((len, at)) if at <= t_us => {
                     u.arrived += 1;
@@ -365,7 +369,7 @@ impl UdpAt {
 /// The time of the last datagram event: past it, a datagram not received never will be.
 pub fn udp_settled_us(model: &Model) -> u64 {
     model
-        .datagrams
+        .datagrams()
         .iter()
         .map(|d| d.received.map_or(d.sent_us, |(_, at)| at.max(d.sent_us)))
         .max()

@@ -86,7 +86,7 @@ impl Model {
     pub(super) fn never_sent_event(&mut self, at_us: u64, msg: MsgId, offset: u64, len: u32) {
         self.summary.never_sent_bytes += u64::from(len);
         if self.keep() {
-            self.never_sent.push(NeverSentRec {
+            self.history.never_sent.push(NeverSentRec {
                 at_us,
                 msg,
                 offset,
@@ -111,9 +111,9 @@ impl Model {
     /// A packet without data: a FIN either way, or an ACK once a FIN was seen.
     pub(super) fn closing_packet(&mut self, at_us: u64, from: Side, kind: Option<ControlKind>, fin: bool) {
         let fin = fin || kind == Some(ControlKind::Fin);
-        let ack_after_fin = !fin && !self.closing.is_empty() && kind.is_none_or(|k| k == ControlKind::Ack);
-        if (fin || ack_after_fin) && self.closing.len() < MAX_CLOSING {
-            self.closing.push(ClosingRec { at_us, from, fin });
+        let ack_after_fin = !fin && !self.history.closing.is_empty() && kind.is_none_or(|k| k == ControlKind::Ack);
+        if (fin || ack_after_fin) && self.history.closing.len() < MAX_CLOSING {
+            self.history.closing.push(ClosingRec { at_us, from, fin });
         }
     }
 }

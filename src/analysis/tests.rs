@@ -25,8 +25,8 @@ fn datagrams_without_an_id_are_kept_in_arrival_order_with_their_real_length() {
             os_error: None,
         });
     }
-    assert!(m.datagrams.is_empty());
-    let fates: Vec<_> = m.unidentified_datagrams.iter().map(|d| m.datagram_fate(d)).collect();
+    assert!(m.datagrams().is_empty());
+    let fates: Vec<_> = m.unidentified_datagrams().iter().map(|d| m.datagram_fate(d)).collect();
     // nobody saw them sent: received, not "delivered"
     assert_eq!(fates, [DatagramFate::Received, DatagramFate::Truncated { lost: 976 }]);
 }
@@ -43,7 +43,7 @@ fn history_cap_keeps_counts_exact() {
             requested: 1,
         });
     }
-    assert_eq!(m.reads.len(), 10);
+    assert_eq!(m.reads().len(), 10);
     assert_eq!(m.summary.reads, 100);
     assert_eq!(m.summary.events_dropped_from_history, 90);
 }

@@ -5,7 +5,7 @@ use clap::Args;
 
 use crate::cli::UsageError;
 use crate::config::Experiment;
-use crate::config::{ClientReads, EchoOptions, Setting};
+use crate::config::{EchoOptions, Setting};
 
 /// Each flag's help is its `config::Setting`'s, put on by `help::localize`.
 #[derive(Args, Debug, Default)]
@@ -30,29 +30,17 @@ impl EchoArgs {
         if !any {
             return Ok(());
         }
-        let echo = exp.echo.get_or_insert_with(EchoOptions::default);
-        if let Some(v) = &self.client_reads {
-            echo.client_reads = match v.as_str() {
-                "whole" => ClientReads::Whole,
-                "once" => ClientReads::OncePerRequest,
-                _ => {
-                    return Err(UsageError(format!(
-                        "--{}: {}",
-                        Setting::ClientReads.flag(),
-                        crate::i18n::tf(lang, crate::i18n::S::CliNotWholeOrOnce, &[("text", &v)])
-                    )))
-                }
-            };
+        for (setting, value) in [
+            (Setting::ClientReads, &self.client_reads),
+            (Setting::ClientReadSize, &self.client_read_size),
+            (Setting::ReplySize, &self.reply_size),
+            (Setting::Connections, &self.connections),
+        ] {
+            if let Some(v) = value {
+                setting.set(exp, v).map_err(|e| UsageError::setting(e, lang))?;
+            }
         }
-        if let Some(v) = &self.client_read_size {
-            echo.client_read_size = crate::cli::setting::<u32>(Setting::ClientReadSize, v, lang)?;
-        }
-        if let Some(v) = &self.reply_size {
-            echo.reply_size = Some(crate::cli::setting::<u32>(Setting::ReplySize, v, lang)?);
-        }
-        if let Some(v) = &self.connections {
-            echo.connections = crate::cli::setting::<u32>(Setting::Connections, v, lang)?;
-        }
+        exp.echo.get_or_insert_with(EchoOptions::default);
         Ok(())
     }
 }

@@ -20,15 +20,14 @@ mod setting_flags;
 pub mod stop;
 pub mod torture;
 
-use crate::analysis::Model;
 pub use crate::cli::peer::{ListenArgs, SendArgs};
-use crate::config::{Experiment, Setting, SettingError, Transports, WriteSplit};
-use crate::engine::{Event, Run};
+use crate::config::{Experiment, Setting, SettingError, Transports};
 use crate::export::text_timeline;
-use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
+use crate::framing::{FramingMode, LengthPrefix};
 use crate::i18n::{t, tf, Lang, S};
 use crate::presets;
-use crate::recording::stream::{Output, RecordingWriter};
+use crate::recording::stream::Output;
+use crate::session::{Keep, RecordTo, Session, StartError};
 pub use failure::error_text;
 
 #[derive(Parser, Debug)]
@@ -222,23 +221,14 @@ impl LengthArgs {
                 tf(lang, S::CliLengthNeedsPrefix, &[("framing", &framing.name())])
             )));
         }
+        let err = |e| UsageError::setting(e, lang);
         if let Some(v) = &self.length_bytes {
-            prefix.bytes = setting(Setting::LengthBytes, v, lang)?;
+            prefix.bytes = Setting::LengthBytes.number(v).map_err(err)?;
         }
         if let Some(v) = &self.length_order {
-            prefix.order = match v.trim() {
-                "big" | "be" => ByteOrder::Big,
-                "little" | "le" => ByteOrder::Little,
-                _ => {
-                    return Err(UsageError(format!(
-                        "--{}: {}",
-                        Setting::LengthOrder.flag(),
-                        tf(lang, S::CliNotByteOrder, &[("text", &v)])
-                    )))
-                }
-            };
+            prefix.order = crate::config::parse_byte_order(v).map_err(err)?;
         }
-        crate::config::validate_length_prefix(*prefix).map_err(|e| UsageError::setting(e, lang))?;
+        crate::config::validate_length_prefix(*prefix).map_err(err)?;
         Ok(())
     }
 }
@@ -259,75 +249,20 @@ impl UsageError {
     }
 }
 
-/// Parses a flag's number; the error names the flag and the allowed range.
-pub(crate) fn number<T: std::str::FromStr>(flag: &str, v: &str, range: &str, lang: Lang) -> Result<T, UsageError> {
-    v.trim().parse().map_err(|_| {
-        UsageError(format!(
-            "--{flag}: {}",
-            tf(lang, S::CliNotNumber, &[("text", &v), ("allowed", &range)])
-        ))
-    })
-}
-
-/// A setting's number; a value that is not one is refused naming its flag, with the values the
-/// setting allows (the same ones its validation checks).
+/// A setting's number (`config::Setting::number`, as the window reads its boxes); a value that
+/// is not one is refused naming its flag, with the values the setting allows.
 pub(crate) fn setting<T: std::str::FromStr>(s: Setting, v: &str, lang: Lang) -> Result<T, UsageError> {
-    number(s.flag(), v, &s.allowed(lang), lang)
+    s.number(v).map_err(|e| UsageError::setting(e, lang))
 }
 
-fn on_off(s: Setting, v: &str, lang: Lang) -> Result<bool, UsageError> {
-    let flag = s.flag();
-    match v {
-        "on" | "true" | "1" | "yes" => Ok(true),
-        "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(UsageError(format!(
-            "--{flag}: {}",
-            tf(lang, S::CliNotOnOff, &[("text", &v)])
-        ))),
-    }
-}
-
+/// A framing mode by name (`config::parse_framing`); refused naming `--framing`.
 pub fn parse_framing(v: &str, lang: Lang) -> Result<FramingMode, UsageError> {
-    FramingMode::from_name(v).ok_or_else(|| {
-        let names: Vec<_> = FramingMode::ALL.iter().map(|m| m.name()).collect();
-        UsageError(format!(
-            "--{}: {}",
-            Setting::Framing.flag(),
-            tf(
-                lang,
-                S::CliUnknownFraming,
-                &[("text", &v), ("allowed", &names.join(", "))]
-            )
-        ))
-    })
-}
-
-/// `--link`: `none` (plain loopback) or the link's fields.
-fn parse_link(v: &str) -> Result<Option<crate::config::Link>, crate::config::SettingProblem> {
-    match v.trim() {
-        "none" | "off" => Ok(None),
-        spec => crate::config::Link::parse(spec)
-            .map(Some)
-            .map_err(crate::config::SettingProblem::Link),
-    }
-}
-
-fn parse_size(v: &str, lang: Lang) -> Result<(u32, u32), UsageError> {
-    crate::config::parse_sizes(v).ok_or_else(|| {
-        UsageError(format!(
-            "--{}: {}",
-            Setting::Size.flag(),
-            tf(
-                lang,
-                S::CliNotNumber,
-                &[("text", &v), ("allowed", &Setting::Size.allowed(lang))]
-            )
-        ))
-    })
+    crate::config::parse_framing(v).map_err(|e| UsageError::setting(e, lang))
 }
 
 impl SettingsArgs {
-    /// Applies the flags to `exp`, then validates the whole experiment (UDP over IPv4, as the
+    /// Applies the flags to `exp`, each read by its `config::Setting` (the window's boxes
+    /// read theirs the same way), then validates the whole experiment (UDP over IPv4, as the
     /// in-process runs send it).
     pub fn apply(&self, exp: &mut Experiment, lang: Lang) -> Result<(), UsageError> {
         self.apply_udp_over(exp, false, lang)
@@ -336,107 +271,49 @@ impl SettingsArgs {
     /// [`SettingsArgs::apply`] for datagrams that travel over IPv6 when `ipv6` (`send --udp`
     /// to an IPv6 address): UDP's size limit is that family's.
     pub fn apply_udp_over(&self, exp: &mut Experiment, ipv6: bool, lang: Lang) -> Result<(), UsageError> {
-        if let Some(v) = &self.count {
-            exp.workload.count = setting(Setting::Count, v, lang)?;
-        }
-        if let Some(v) = &self.size {
-            (exp.workload.size_min, exp.workload.size_max) = parse_size(v, lang)?;
-        }
-        if let Some(v) = &self.gap_us {
-            exp.workload.gap_us = setting(Setting::Gap, v, lang)?;
-        }
-        if let Some(v) = &self.chunk_gap_us {
-            exp.workload.chunk_gap_us = setting(Setting::ChunkGap, v, lang)?;
-        }
-        if let Some(v) = &self.burst {
-            exp.workload.burst = setting(Setting::Burst, v, lang)?;
-        }
-        if let Some(v) = &self.burst_gap_us {
-            exp.workload.burst_gap_us = setting(Setting::BurstGap, v, lang)?;
-        }
-        if let Some(v) = &self.nagle {
-            exp.sender.nagle = on_off(Setting::Nagle, v, lang)?;
-        }
+        let flags = [
+            (Setting::Count, &self.count),
+            (Setting::Size, &self.size),
+            (Setting::Gap, &self.gap_us),
+            (Setting::ChunkGap, &self.chunk_gap_us),
+            (Setting::Burst, &self.burst),
+            (Setting::BurstGap, &self.burst_gap_us),
+            (Setting::Nagle, &self.nagle),
+            (Setting::SndBuf, &self.sndbuf),
+            (Setting::Split, &self.split),
+            (Setting::ReadSize, &self.read_size),
+            (Setting::RcvBuf, &self.rcvbuf),
+            (Setting::StartDelay, &self.start_delay_ms),
+            (Setting::ReadDelay, &self.read_delay_ms),
+            (Setting::Framing, &self.framing),
+            (Setting::MaxFrame, &self.max_frame),
+        ];
+        let later = [
+            (Setting::UdpReadSize, &self.udp_read_size),
+            (Setting::UdpRcvBuf, &self.udp_rcvbuf),
+            (Setting::UdpStartDelay, &self.udp_start_delay_ms),
+            (Setting::Mss, &self.mss),
+            (Setting::Link, &self.link),
+            (Setting::SendCall, &self.send_call),
+            // the flag makes the run the address-in-use one: the server restarts on its port
+            (Setting::ReuseAddr, &self.reuse_addr),
+        ];
+        let err = |e| UsageError::setting(e, lang);
         if self.cork {
             exp.sender.cork = true;
         }
-        if let Some(v) = &self.sndbuf {
-            exp.sender.sndbuf = Some(setting(Setting::SndBuf, v, lang)?);
-        }
-        if let Some(v) = &self.split {
-            exp.sender.split = match v.as_str() {
-                "whole" => WriteSplit::Whole,
-                "header-body" => WriteSplit::HeaderThenBody,
-                n => WriteSplit::Chunks {
-                    bytes: setting(Setting::Split, n, lang)?,
-                },
-            };
-        }
-        if let Some(v) = &self.read_size {
-            exp.receiver.read_size = setting(Setting::ReadSize, v, lang)?;
-        }
-        if let Some(v) = &self.rcvbuf {
-            exp.receiver.rcvbuf = Some(setting(Setting::RcvBuf, v, lang)?);
-        }
-        if let Some(v) = &self.start_delay_ms {
-            exp.receiver.start_delay_ms = setting(Setting::StartDelay, v, lang)?;
-        }
-        if let Some(v) = &self.read_delay_ms {
-            exp.receiver.read_delay_ms = setting(Setting::ReadDelay, v, lang)?;
-        }
-        if let Some(v) = &self.framing {
-            exp.framing = parse_framing(v, lang)?;
-        }
-        if let Some(v) = &self.max_frame {
-            exp.max_frame_len = setting(Setting::MaxFrame, v, lang)?;
+        for (setting, value) in flags {
+            if let Some(v) = value {
+                setting.set(exp, v).map_err(err)?;
+            }
         }
         self.length.apply(&mut exp.length_prefix, exp.framing, lang)?;
-        if let Some(v) = &self.udp_read_size {
-            exp.udp.read_size = setting(Setting::UdpReadSize, v, lang)?;
+        for (setting, value) in later {
+            if let Some(v) = value {
+                setting.set(exp, v).map_err(err)?;
+            }
         }
-        if let Some(v) = &self.udp_rcvbuf {
-            exp.udp.rcvbuf = Some(setting(Setting::UdpRcvBuf, v, lang)?);
-        }
-        if let Some(v) = &self.udp_start_delay_ms {
-            exp.udp.start_delay_ms = setting(Setting::UdpStartDelay, v, lang)?;
-        }
-        if let Some(v) = &self.mss {
-            exp.mss = match v.trim() {
-                "none" | "off" => None,
-                n => Some(setting(Setting::Mss, n, lang)?),
-            };
-        }
-        if let Some(v) = &self.link {
-            exp.link = parse_link(v).map_err(|problem| {
-                UsageError::setting(
-                    SettingError {
-                        field: Setting::Link,
-                        problem,
-                    },
-                    lang,
-                )
-            })?;
-        }
-        if let Some(v) = &self.send_call {
-            exp.sender.send_call = crate::config::SendCall::ALL
-                .into_iter()
-                .find(|c| c.name() == v.trim())
-                .ok_or_else(|| {
-                    let allowed = Setting::SendCall.allowed(lang);
-                    UsageError(format!(
-                        "--{}: {}",
-                        Setting::SendCall.flag(),
-                        tf(lang, S::CliNotOneOf, &[("text", &v), ("allowed", &allowed)])
-                    ))
-                })?;
-        }
-        if let Some(v) = &self.reuse_addr {
-            // the flag makes the run the address-in-use one: the server restarts on its port
-            exp.restart = Some(crate::config::Restart {
-                reuse_addr: on_off(Setting::ReuseAddr, v, lang)?,
-            });
-        }
-        exp.validate_udp_over(ipv6).map_err(|e| UsageError::setting(e, lang))?;
+        exp.validate_udp_over(ipv6).map_err(err)?;
         Ok(())
     }
 }
@@ -531,41 +408,90 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
     }
 }
 
-fn run(args: &RunArgs, lang: Lang) -> Result<()> {
-    if args.width < 20 || args.width > 1000 {
-        let problem = crate::config::SettingProblem::OutOfRange {
-            value: args.width as u64,
-            min: 20,
-            max: 1000,
-        };
-        return Err(UsageError(format!("--width: {}", crate::describe::setting_problem(&problem, lang))).into());
+/// The columns a text timeline may have (`--width` of `run`, `listen`, `send`).
+const TEXT_WIDTH: (u64, u64) = (20, 1000);
+
+/// `--width`: refused naming the flag and [`TEXT_WIDTH`].
+pub(crate) fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
+    let (min, max) = TEXT_WIDTH;
+    if (min..=max).contains(&(width as u64)) {
+        return Ok(());
     }
-    let exp = experiment(args, lang)?;
-    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
-    // the file is created before the run: a path that cannot be written is said at once
-    let mut json = match args.json.as_deref() {
+    let problem = crate::config::SettingProblem::OutOfRange {
+        value: width as u64,
+        min,
+        max,
+    };
+    Err(UsageError(format!(
+        "--width: {}",
+        crate::describe::setting_problem(&problem, lang)
+    )))
+}
+
+/// Where `--json FILE|-` streams the recording: the file is created before the run, so a path
+/// that cannot be written is said at once. Returns the output and its name for messages.
+pub(crate) fn json_output(json: Option<&str>) -> Result<Option<(Output, String)>> {
+    Ok(match json {
         None => None,
         Some("-") => Some((
             Output::Other(Box::new(std::io::BufWriter::new(std::io::stdout()))),
             "-".to_string(),
         )),
         Some(path) => Some((Output::create(std::path::Path::new(path))?, path.to_string())),
-    }
-    .map(|(out, path)| {
-        RecordingWriter::begin(out, &exp, args.preset.as_deref())
-            .map(|w| (w, path.clone()))
-            .map_err(|e| match path.as_str() {
-                "-" => {
-                    crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
-                }
-                p => crate::engine::FileFailure::new(crate::engine::FileOp::Write, p.as_ref(), &e),
-            })
     })
-    .transpose()?;
-    let run = match Run::start(&exp, None) {
-        Ok(run) => run,
+}
+
+/// Prints a session's report and says where its recording went: with `--json -` the report
+/// goes to stderr and the recording (finished when the run stopped) holds stdout.
+pub(crate) fn report_and_recording(text: &str, session: &Session, json: Option<&str>, lang: Lang) -> Result<()> {
+    let error = session.record().streamed().and_then(|s| s.error());
+    match json {
+        Some("-") => {
+            eprint!("{text}");
+            if let Some(e) = error {
+                return Err(crate::engine::FileFailure::std(
+                    crate::engine::FileOp::Write,
+                    crate::engine::FileTarget::Stdout,
+                    e,
+                )
+                .into());
+            }
+            let mut out = std::io::stdout().lock();
+            out.write_all(b"\n")?;
+            out.flush()?;
+        }
+        Some(path) => {
+            let printed = out(text);
+            if let Some(e) = error {
+                return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), e).into());
+            }
+            printed?;
+            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
+        }
+        None => out(text)?,
+    }
+    Ok(())
+}
+
+fn run(args: &RunArgs, lang: Lang) -> Result<()> {
+    check_width(args.width, lang)?;
+    let exp = experiment(args, lang)?;
+    crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    let json = json_output(args.json.as_deref())?;
+    let keep = if args.pcapng.is_some() {
+        Keep::Packets
+    } else {
+        Keep::Nothing
+    };
+    let (output, json_path) = json.map_or((None, None), |(o, p)| (Some(o), Some(p)));
+    // Events are folded as they come into the same capped `Model` as the window's, and
+    // streamed to the recording: memory stays bounded however long the run (docs/performance.md).
+    let mut session = Session::command();
+    let to = RecordTo::Output { output, keep };
+    match session.start(&exp, args.preset.as_deref(), to, None) {
+        Ok(()) => {}
         // the link cannot run here: like a bad flag, nothing ran (exit 2)
-        Err(crate::engine::EngineError::Link(failure)) => {
+        Err(StartError::Engine(crate::engine::EngineError::Link(failure))) => {
             return Err(UsageError(format!(
                 "--{}: {}",
                 Setting::Link.flag(),
@@ -573,87 +499,45 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
             ))
             .into());
         }
-        Err(e) => {
-            let why = crate::describe::engine_error(&e, lang);
-            return Err(anyhow::Error::msg(format!("{}: {why}", t(lang, S::CliCannotStart))));
+        Err(StartError::Engine(e)) => return Err(e).context(t(lang, S::CliCannotStart)),
+        Err(StartError::Recording(e)) => {
+            let failure = match json_path.as_deref() {
+                Some("-") | None => {
+                    crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+                }
+                Some(p) => crate::engine::FileFailure::new(crate::engine::FileOp::Write, p.as_ref(), &e),
+            };
+            return Err(failure.into());
         }
-    };
-    // Events are folded as they come (the same capped `Model` as the window's) and streamed to
-    // the recording: memory stays bounded however long the run (docs/performance.md).
-    let mut model = Model::default();
-    let mut packets = Vec::new();
-    let mut write_error = None;
+    }
     let mut progress = crate::cli::progress::Progress::new();
-    let stopped_by = crate::cli::stop::fold(run, |batch| {
-        for e in batch {
-            model.apply(e);
-        }
-        if let (Some((w, _)), None) = (&mut json, &write_error) {
-            write_error = w.events(batch).err();
-        }
-        if args.pcapng.is_some() {
-            packets.extend(batch.iter().filter(|e| keep_for_pcapng(e)).cloned());
-        }
+    let stopped_by = crate::cli::stop::fold(&mut session, |model, _| {
+        let s = &model.summary();
         progress.run(
-            model.summary.reads
-                + model.summary.writes
-                + model.summary.datagrams_sent
-                + model.summary.datagrams_received,
-            model.summary.bytes_received,
+            s.reads + s.writes + s.datagrams_sent + s.datagrams_received,
+            s.bytes_received,
             lang,
         );
     });
     progress.clear();
-    let json = match (json, write_error) {
-        (Some((_, path)), Some(e)) => {
-            return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), &e).into())
-        }
-        (json, None) => json,
-        (None, Some(_)) => None,
-    };
+    if let (Some(path), Some(e)) = (&json_path, session.record().streamed().and_then(|s| s.error())) {
+        return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), e).into());
+    }
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
-        let n = crate::export::pcapng::save(&packets, path)?;
+        let n = session.save_pcapng(path)?;
         eprintln!(
             "{}",
             tf(lang, S::PacketsWritten, &[("count", &n), ("path", &path.display())])
         );
     }
+    let model = session.model();
     let text = format!(
         "{}\n{}",
-        text_timeline::render(&model, args.width, lang),
-        text_timeline::summary(&model, lang)
+        text_timeline::render(model, args.width, lang),
+        text_timeline::summary(model, lang)
     );
-    let text = text + &crate::export::echo_report::render(&model, &exp, args.width, lang);
-    match json {
-        Some((w, path)) if path == "-" => {
-            eprint!("{text}");
-            w.finish(&model.summary).map_err(|e| {
-                crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
-            })?;
-            let mut out = std::io::stdout().lock();
-            out.write_all(b"\n")?;
-            out.flush()?;
-        }
-        Some((w, path)) => {
-            let printed = out(&text);
-            w.finish(&model.summary).map_err(crate::engine::FileFailure::on(
-                crate::engine::FileOp::Write,
-                path.as_ref(),
-            ))?;
-            printed?;
-            out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
-        }
-        None => out(&text)?,
-    }
-    crate::cli::stop::outcome(&model, stopped_by)
-}
-
-/// What the pcapng export needs of a run: the captured packets (at most
-/// `MAX_PACKETS_KEPT`), and why there are none.
-fn keep_for_pcapng(e: &Event) -> bool {
-    matches!(
-        e,
-        Event::Segment { packet: Some(_), .. } | Event::SegmentsUnavailable { .. }
-    )
+    let text = text + &crate::export::echo_report::render(model, &exp, args.width, lang);
+    report_and_recording(&text, &session, json_path.as_deref(), lang)?;
+    crate::cli::stop::outcome(session.model(), stopped_by)
 }

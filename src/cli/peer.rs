@@ -5,7 +5,6 @@
 //! used only when the user writes it, and then with a warning, because a listener on a public
 //! interface lets anyone on the network feed the app.
 
-use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::atomic::Ordering;
 
@@ -20,7 +19,7 @@ use crate::engine::{Event, Run};
 use crate::export::text_timeline;
 use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::presets;
-use crate::recording::Recording;
+use crate::session::{Keep, RecordTo, Session};
 
 #[derive(Args, Debug)]
 #[command(group(ArgGroup::new("transport").required(true).args(["tcp", "udp"])))]
@@ -121,21 +120,6 @@ pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageEr
     Ok(addr)
 }
 
-fn check_width(width: usize, lang: Lang) -> Result<(), UsageError> {
-    if !(20..=1000).contains(&width) {
-        let problem = crate::config::SettingProblem::OutOfRange {
-            value: width as u64,
-            min: 20,
-            max: 1000,
-        };
-        return Err(UsageError(format!(
-            "--width: {}",
-            crate::describe::setting_problem(&problem, lang)
-        )));
-    }
-    Ok(())
-}
-
 /// Reads the `listen` flags into options; errors name the flag.
 pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, UsageError> {
     let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
@@ -234,14 +218,22 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     if !args.headless {
         return Err(UsageError(t(lang, S::CliListenNeedsHeadless).into()).into());
     }
-    check_width(args.width, lang)?;
+    crate::cli::check_width(args.width, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
+    let (output, json) = crate::cli::json_output(args.json.as_deref())?.unzip();
     let (run, exp, _) = start_listen(args, lang)?;
+    // an external sender's datagrams are listed from the events themselves (datagram_lines)
+    let keep = match exp.transports {
+        Transports::Udp => Keep::All { max: usize::MAX },
+        _ => Keep::Nothing,
+    };
+    let mut session = Session::command();
+    session.attach(run, &exp, None, RecordTo::Output { output, keep })?;
     // Each client's report as its connection ends, so a student sees their client's problem
     // while the listener goes on waiting for the next one.
     let mut progress = crate::cli::progress::Progress::new();
     let (mut events_seen, mut bytes, mut clients) = (0u64, 0u64, 0u64);
-    let (events, stopped_by) = crate::cli::stop::collect(run, |batch| {
+    let stopped_by = crate::cli::stop::fold(&mut session, |_, batch| {
         for e in batch {
             events_seen += 1;
             match e {
@@ -254,7 +246,7 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
                 Event::Client { .. } => {
                     clients += 1;
                     let m = Model::from_events([e]);
-                    if let Some(c) = m.clients.first() {
+                    if let Some(c) = m.clients().first() {
                         progress.eprintln(&crate::describe::client_report(c, lang));
                     }
                 }
@@ -275,23 +267,23 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     });
     progress.clear();
     let udp = exp.transports == Transports::Udp;
-    let model = Model::from_events(&events);
+    let model = session.model();
     // a class (two streams or more): the main timeline's counts are its first client's, listed
     // with it; the summary's are the whole session's (client_lines)
     let one_stream = udp || model.listen_lanes().count() <= 1;
-    let mut text = report(&events, args.width, lang, one_stream);
+    let mut text = report(model, args.width, lang, one_stream);
     if udp {
-        text.push_str(&datagram_lines(&events, lang));
+        text.push_str(&datagram_lines(session.record().kept(), lang));
     } else {
-        text.push_str(&client_lines(&events, args.width, lang));
+        text.push_str(&client_lines(model, args.width, lang));
     }
-    output(&text, exp, events, args.json.as_deref(), lang)?;
-    crate::cli::stop::outcome(&model, stopped_by)
+    crate::cli::report_and_recording(&text, &session, json.as_deref(), lang)?;
+    crate::cli::stop::outcome(session.model(), stopped_by)
 }
 
 /// `send`.
 pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
-    check_width(args.width, lang)?;
+    crate::cli::check_width(args.width, lang)?;
     let mut exp = match &args.preset {
         Some(name) => {
             presets::find(name)
@@ -332,6 +324,7 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         let target = parse_addr("tcp", args.tcp.as_deref().unwrap_or_default(), lang)?;
         return crate::cli::torture::torture(target, &exp, lang);
     }
+    let (output, json) = crate::cli::json_output(args.json.as_deref())?.unzip();
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None)?,
         (None, Some(_)) => match udp_to {
@@ -340,8 +333,11 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         },
         (None, None) => return Err(UsageError(t(lang, S::PeerNeedTcpOrUdp).into()).into()),
     };
-    let (events, stopped_by) = crate::cli::stop::collect(run, |_| {});
-    let mut text = report(&events, args.width, lang, true);
+    let mut session = Session::command();
+    let keep = Keep::Nothing;
+    session.attach(run, &exp, None, RecordTo::Output { output, keep })?;
+    let stopped_by = crate::cli::stop::fold(&mut session, |_, _| {});
+    let mut text = report(session.model(), args.width, lang, true);
     let (bytes, datagrams) = (
         replies.bytes.load(Ordering::Relaxed),
         replies.datagrams.load(Ordering::Relaxed),
@@ -350,22 +346,20 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     if exp.transports == Transports::Udp {
         text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
     }
-    let model = Model::from_events(&events);
-    output(&text, exp, events, args.json.as_deref(), lang)?;
-    crate::cli::stop::outcome(&model, stopped_by)
+    crate::cli::report_and_recording(&text, &session, json.as_deref(), lang)?;
+    crate::cli::stop::outcome(session.model(), stopped_by)
 }
 
 /// The main timeline and its summary; `stream_counts` = also the counts of its external
 /// sender's stream (false for a class of two or more, whose totals are all clients').
-fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> String {
-    let model = Model::from_events(events);
+fn report(model: &Model, width: usize, lang: Lang, stream_counts: bool) -> String {
     let mut text = format!(
         "{}\n{}",
         text_timeline::render(&model, width, lang),
         text_timeline::summary(&model, lang)
     );
     // The shared summary starts from the sender's messages; an external sender has none here.
-    let s = &model.summary;
+    let s = &model.summary();
     if stream_counts && s.messages == 0 && s.reads > 0 {
         for (k, v) in [
             (S::SumReads, s.reads.to_string()),
@@ -387,31 +381,30 @@ fn report(events: &[Event], width: usize, lang: Lang, stream_counts: bool) -> St
             }
         }
     }
-    if let Some((from, to)) = &model.connection {
+    if let Some((from, to)) = &model.connection() {
         text.push_str(&summary_line(lang, S::PeerConnection, &format!("{from} → {to}")));
     }
     text
 }
 
 /// `listen --tcp`: the timelines of connections 1.. and every client's report.
-fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
-    let model = Model::from_events(events);
+fn client_lines(model: &Model, width: usize, lang: Lang) -> String {
     let mut out = String::new();
-    for (k, c) in model.echo.iter().flat_map(|e| e.connections.iter()).enumerate() {
+    for (k, c) in model.echo().into_iter().flat_map(|e| e.connections.iter()).enumerate() {
         out.push_str(&format!("\n{}\n", tf(lang, S::EchoConnection, &[("conn", &(k + 1))])));
         out.push_str(&text_timeline::render(c, width, lang));
-        out.push_str(&summary_line(lang, S::SumFrames, &c.summary.frames.to_string()));
+        out.push_str(&summary_line(lang, S::SumFrames, &c.summary().frames.to_string()));
         out.push_str(&summary_line(
             lang,
             S::SumDecodeErrors,
-            &c.summary.decode_errors.to_string(),
+            &c.summary().decode_errors.to_string(),
         ));
     }
     out.push_str(&format!("\n{}\n", t(lang, S::PeerClientsHeader)));
-    for c in &model.clients {
+    for c in model.clients() {
         out.push_str(&format!("  {}\n", crate::describe::client_report(c, lang)));
     }
-    let unlisted = model.clients_total.saturating_sub(model.clients.len() as u64);
+    let unlisted = model.clients_total().saturating_sub(model.clients().len() as u64);
     if unlisted > 0 {
         out.push_str(&format!(
             "  {}\n",
@@ -421,12 +414,12 @@ fn client_lines(events: &[Event], width: usize, lang: Lang) -> String {
     out.push_str(&summary_line(
         lang,
         S::PeerClientsServed,
-        &model.clients_served.to_string(),
+        &model.clients_served().to_string(),
     ));
     out.push_str(&summary_line(
         lang,
         S::PeerClientsConnected,
-        &model.clients_total.to_string(),
+        &model.clients_total().to_string(),
     ));
     out.push('\n');
     out.push_str(&crate::describe::class_totals(&model.class_totals(), lang));
@@ -468,26 +461,4 @@ fn datagram_lines(events: &[Event], lang: Lang) -> String {
     }
     out.push_str(&summary_line(lang, S::SumDgReceived, &n.to_string()));
     out
-}
-
-fn output(text: &str, exp: Experiment, events: Vec<Event>, json: Option<&str>, lang: Lang) -> Result<()> {
-    match json {
-        Some("-") => {
-            eprint!("{text}");
-            let mut out = std::io::stdout().lock();
-            out.write_all(Recording::new(exp, events).to_json().as_bytes())?;
-            out.write_all(b"\n")?;
-        }
-        Some(path) => {
-            let printed = crate::cli::out(text);
-            std::fs::write(path, Recording::new(exp, events).to_json()).map_err(crate::engine::FileFailure::on(
-                crate::engine::FileOp::Write,
-                path.as_ref(),
-            ))?;
-            printed?;
-            crate::cli::out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;
-        }
-        None => crate::cli::out(text)?,
-    }
-    Ok(())
 }

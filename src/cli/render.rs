@@ -141,7 +141,10 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         }
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
-            let n = crate::export::pcapng::save(&rec.events, &args.out)?;
+            // the same path as the window's export: a session showing the recording
+            let mut session = crate::session::Session::command();
+            session.replay(&rec, &source);
+            let n = session.save_pcapng(&args.out)?;
             progress.clear();
             crate::cli::out(&format!(
                 "{}\n",

@@ -15,10 +15,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crossbeam_channel::RecvTimeoutError;
-
 use crate::analysis::{Model, ProblemKind};
-use crate::engine::{Event, Fault, Run, Side};
+use crate::engine::{Event, Fault, Side};
+use crate::session::{Session, Wait};
 
 /// How long the event loop waits before looking at the signal flag again: a stop is seen within
 /// this, short against a person's reaction, long enough to cost nothing while idle.
@@ -82,38 +81,25 @@ pub struct SessionFailed {
     pub socket_errors: u64,
 }
 
-/// Reads `run`'s events until it ends or a signal asks to stop, handing each batch to
-/// `on_batch` as it comes and keeping none: what a long run holds is what `on_batch` keeps
-/// (the CLI's capped `Model`). On a signal the run is stopped, which joins every thread (so
-/// every socket is closed), and the batches still queued are handed over too, `Finished` last.
-pub fn fold(mut run: Run, mut on_batch: impl FnMut(&[Event])) -> Option<Interrupted> {
+/// Drives `session`'s run until it ends or a signal asks to stop, handing each batch (folded
+/// already) to `on_batch` with the model as it comes. On a signal the run is stopped, which
+/// joins every thread (so every socket is closed), and the batches still queued are folded and
+/// handed over too, `Finished` last; the recording is finished either way.
+pub fn fold(session: &mut Session, mut on_batch: impl FnMut(&Model, &[Event])) -> Option<Interrupted> {
     let stopped_by = loop {
         if let Some(i) = interrupted() {
             break Some(i);
         }
-        match run.events().recv_timeout(POLL) {
-            Ok(batch) => on_batch(&batch),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break None,
+        match session.wait(POLL) {
+            Wait::Batch(batch) => on_batch(session.model(), &batch),
+            Wait::Quiet => {}
+            Wait::Ended => break None,
         }
     };
-    run.stop();
-    // after the join every sender is gone: this drains to the end, `Finished` included
-    for batch in run.drain() {
-        on_batch(&batch);
+    for batch in session.stop() {
+        on_batch(session.model(), &batch);
     }
     stopped_by
-}
-
-/// [`fold`], keeping every event too: for sessions whose report reads the events themselves
-/// (`listen`, `send`).
-pub fn collect(run: Run, mut on_batch: impl FnMut(&[Event])) -> (Vec<Event>, Option<Interrupted>) {
-    let mut all = Vec::new();
-    let stopped_by = fold(run, |batch| {
-        on_batch(batch);
-        all.extend_from_slice(batch);
-    });
-    (all, stopped_by)
 }
 
 /// The end of a session's command, once its report is out: a signal wins, then a failure.
@@ -122,12 +108,12 @@ pub fn outcome(model: &Model, stopped_by: Option<Interrupted>) -> anyhow::Result
         return Err(i.into());
     }
     // the top level and each connection of its own (`listen`'s clients, many-clients)
-    let models = || std::iter::once(model).chain(model.echo.iter().flat_map(|e| e.connections.iter()));
+    let models = || std::iter::once(model).chain(model.echo().into_iter().flat_map(|e| e.connections.iter()));
     // The capture only watches: its failure leaves the experiment itself whole. A header the
     // listener closed a client for is a decode error, counted once as one. A sender whose peer
     // closed before the run was done (EPIPE, ECONNRESET) did not deliver what it meant to send.
     let failed = |m: &Model| {
-        m.problems
+        m.problems()
             .iter()
             .filter(|p| p.side != Side::Capture)
             .filter(|p| match &p.kind {
@@ -139,7 +125,7 @@ pub fn outcome(model: &Model, stopped_by: Option<Interrupted>) -> anyhow::Result
             .count() as u64
     };
     let socket_errors = models().map(failed).sum();
-    let decode_errors = models().map(|m| m.summary.decode_errors).sum();
+    let decode_errors = models().map(|m| m.summary().decode_errors).sum();
     if decode_errors > 0 || socket_errors > 0 {
         return Err(SessionFailed {
             decode_errors,

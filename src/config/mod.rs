@@ -12,10 +12,12 @@ mod echo;
 mod link;
 mod send_close;
 mod setting;
+mod text;
 pub use echo::{ClientReads, EchoOptions, HandshakeOptions, MAX_CONNECTIONS};
 pub use link::{Link, LinkField, LinkProblem};
 pub use send_close::{Restart, SendCall};
 pub use setting::Setting;
+pub use text::{parse_byte_order, parse_framing, parse_link, Expected};
 
 /// Largest payload of one UDP datagram over IPv4 (65535 − 20 IP − 8 UDP): the in-process
 /// runs on 127.0.0.1.
@@ -298,6 +300,12 @@ pub enum SettingProblem {
     },
     /// A `--link` text that does not parse, or a link field out of its range.
     Link(LinkProblem),
+    /// A text that is no value of the setting (`abc` for a count): what was typed and what
+    /// was expected.
+    NotUnderstood {
+        text: String,
+        expected: Expected,
+    },
 }
 
 /// Checks a number against the setting's range ([`Setting::range`], the one place it is written).

@@ -191,3 +191,6 @@ pub fn pcapng_error(e: &PcapngError, lang: Lang) -> String {
         PcapngError::Write(f) => file_failure(f, lang),
     }
 }
+
+#[cfg(test)]
+mod tests;

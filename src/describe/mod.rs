@@ -293,6 +293,32 @@ pub fn setting_problem(p: &SettingProblem, lang: Lang) -> String {
             ],
         ),
         P::Link(problem) => link_problem(problem, lang),
+        P::NotUnderstood { text, expected } => {
+            use crate::config::Expected as E;
+            match expected {
+                E::Number(setting) => tf(
+                    lang,
+                    S::CliNotNumber,
+                    &[("text", text), ("allowed", &setting.allowed(lang))],
+                ),
+                E::OnOff => tf(lang, S::CliNotOnOff, &[("text", text)]),
+                E::Framing => {
+                    let names: Vec<_> = crate::framing::FramingMode::ALL.iter().map(|m| m.name()).collect();
+                    tf(
+                        lang,
+                        S::CliUnknownFraming,
+                        &[("text", text), ("allowed", &names.join(", "))],
+                    )
+                }
+                E::ByteOrder => tf(lang, S::CliNotByteOrder, &[("text", text)]),
+                E::WholeOrOnce => tf(lang, S::CliNotWholeOrOnce, &[("text", text)]),
+                E::OneOf(setting) => tf(
+                    lang,
+                    S::CliNotOneOf,
+                    &[("text", text), ("allowed", &setting.allowed(lang))],
+                ),
+            }
+        }
     }
 }
 

@@ -49,8 +49,8 @@ pub fn role(side: Side, lang: Lang) -> &'static str {
 
 /// The closing handshake as captured, one line per packet, with its time.
 pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
-    if model.closing.is_empty() {
-        return match &model.segments_unavailable {
+    if model.closing().is_empty() {
+        return match model.segments_unavailable() {
             Some(why) => vec![tf(
                 lang,
                 S::CloseNotCaptured,
@@ -60,7 +60,7 @@ pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
         };
     }
     model
-        .closing
+        .closing()
         .iter()
         .map(|c| {
             let key = if c.fin { S::CloseFin } else { S::CloseAck };
@@ -72,7 +72,7 @@ pub fn closing_lines(model: &Model, lang: Lang) -> Vec<String> {
 
 /// What the socket table said about each end, then why the first closer waits.
 pub fn table_lines(model: &Model, lang: Lang) -> Vec<String> {
-    let Some(r) = &model.restart else { return Vec::new() };
+    let Some(r) = model.restart() else { return Vec::new() };
     let mut out: Vec<String> = r
         .table
         .iter()
@@ -94,7 +94,9 @@ pub fn table_lines(model: &Model, lang: Lang) -> Vec<String> {
                     S::TableGone,
                     &[("side", &who), ("local", &row.local), ("remote", &row.remote)],
                 ),
-                TableEntry::Unreadable { error } => tf(lang, S::TableUnreadable, &[("error", &error.words)]),
+                TableEntry::Unreadable { error } => {
+                    tf(lang, S::TableUnreadable, &[("error", &super::os_error(error, lang))])
+                }
                 TableEntry::NotLinux => t(lang, S::TableNotLinux).to_string(),
             }
         })
@@ -116,15 +118,15 @@ pub fn bind_line(b: &BindRec, lang: Lang) -> String {
     let on_off = t(lang, if b.reuse_addr { S::On } else { S::Off });
     let result = match &b.error {
         None => t(lang, S::BindBound).to_string(),
-        Some(e) if b.address_in_use() => tf(lang, S::BindAddrInUse, &[("error", &e.words)]),
-        Some(e) => tf(lang, S::BindFailedOther, &[("error", &e.words)]),
+        Some(e) if b.address_in_use() => tf(lang, S::BindAddrInUse, &[("error", &super::os_error(e, lang))]),
+        Some(e) => tf(lang, S::BindFailedOther, &[("error", &super::os_error(e, lang))]),
     };
     tf(lang, key, &[("port", &b.port), ("reuse", &on_off), ("result", &result)])
 }
 
 /// Everything the address-in-use run found, in the order it happened (none for other runs).
 pub fn restart_lines(model: &Model, lang: Lang) -> Vec<String> {
-    let Some(r) = &model.restart else { return Vec::new() };
+    let Some(r) = model.restart() else { return Vec::new() };
     let mut out = closing_lines(model, lang);
     out.extend(
         r.binds

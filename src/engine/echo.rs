@@ -186,48 +186,79 @@ fn serve_loop(
     }
 }
 
+/// How sending a reply ended early.
+#[derive(Debug)]
+pub(super) enum SendEnd {
+    /// The run (or the listener) is stopping.
+    Stopped,
+    Failed(std::io::Error),
+}
+
+/// Sends all of `data` back: the one echo of the app's own server (below, each `send()` on the
+/// reply axis) and of `listen --echo` (`peer_listen.rs`, no reply axis). A client that never
+/// reads fills its receive buffer and then ours; the send then waits, a poll interval at a
+/// time, flushing `sink`'s events, so `stop` can still end it. With `axis` (the message and the
+/// reply stream's offset), each `send()` is recorded as a reply [`Event::Write`].
+pub(super) fn send_reply(
+    socket: &Socket,
+    mut data: &[u8],
+    stop: &AtomicBool,
+    mut sink: Option<&mut EventSink>,
+    mut axis: Option<(MsgId, &mut u64)>,
+) -> Result<(), SendEnd> {
+    while !data.is_empty() {
+        if stop.load(Ordering::Relaxed) {
+            return Err(SendEnd::Stopped);
+        }
+        let start_us = sink.as_ref().map(|s| s.now_us());
+        match std::io::Write::write(&mut &*socket, data) {
+            Ok(n) => {
+                if let (Some(sink), Some((msg, offset))) = (sink.as_deref_mut(), axis.as_mut()) {
+                    let at_us = sink.now_us();
+                    let info = sys::tcp_info(socket).unwrap_or_default();
+                    sink.push(reply(Event::Write {
+                        start_us,
+                        at_us,
+                        msg: *msg,
+                        offset: StreamOffset(**offset),
+                        len: n as u32,
+                        requested: Some(data.len() as u32),
+                        segs_out: info.data_segs_out,
+                        notsent: info.notsent_bytes,
+                        unacked: info.unacked,
+                    }));
+                    **offset += n as u64;
+                }
+                data = &data[n..];
+            }
+            Err(e) if is_timeout(&e) => {
+                if let Some(sink) = sink.as_deref_mut() {
+                    sink.flush();
+                }
+            }
+            Err(e) => return Err(SendEnd::Failed(e)),
+        }
+    }
+    Ok(())
+}
+
 /// Writes one reply, recording each `send()` on the reply axis (like `tcp::write_piece`).
 pub(super) fn write_reply(
     socket: &Socket,
-    mut data: &[u8],
+    data: &[u8],
     msg: MsgId,
     mut offset: u64,
     sink: &mut EventSink,
     stop: &AtomicBool,
 ) -> Result<u64, (u64, EndReason)> {
-    while !data.is_empty() {
-        if stop.load(Ordering::Relaxed) {
-            return Err((offset, EndReason::Stopped));
+    match send_reply(socket, data, stop, Some(sink), Some((msg, &mut offset))) {
+        Ok(()) => Ok(offset),
+        Err(SendEnd::Stopped) => Err((offset, EndReason::Stopped)),
+        Err(SendEnd::Failed(e)) if peer_gone(&e) => {
+            Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })))
         }
-        let start_us = Some(sink.now_us());
-        match std::io::Write::write(&mut &*socket, data) {
-            Ok(n) => {
-                let at_us = sink.now_us();
-                let info = sys::tcp_info(socket).unwrap_or_default();
-                let (segs_out, notsent, unacked) = (info.data_segs_out, info.notsent_bytes, info.unacked);
-                let requested = Some(data.len() as u32);
-                sink.push(reply(Event::Write {
-                    start_us,
-                    at_us,
-                    msg,
-                    offset: StreamOffset(offset),
-                    len: n as u32,
-                    requested,
-                    segs_out,
-                    notsent,
-                    unacked,
-                }));
-                offset += n as u64;
-                data = &data[n..];
-            }
-            Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => {
-                return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })))
-            }
-            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
-        }
+        Err(SendEnd::Failed(e)) => Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
     }
-    Ok(offset)
 }
 
 /// The client's state on the reply axis.

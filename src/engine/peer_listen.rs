@@ -19,7 +19,7 @@
 //! talking. A client that sends nothing gets no lane, only its report, so a port scan cannot use
 //! up the lanes before the student's client arrives.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
@@ -29,11 +29,12 @@ use socket2::{Domain, Socket, Type};
 
 use crate::framing::FramingMode;
 
+use super::echo::SendEnd;
 use super::event::{
     Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, ReadCuts, Side, SockOpt,
 };
 use super::peer::{is_timeout, ListenOptions};
-use super::reply_cuts::{ReplyFrame, ReplyShaper};
+use super::reply_cuts::{ReplyFrame, ReplyPiece, ReplyShaper};
 use super::sink::{EventSink, Wake};
 use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
 use super::{setup, SetupCall, SetupOpt, SocketRole};
@@ -338,6 +339,15 @@ fn report(sink: &mut EventSink, peer: String, tally: Tally, outcome: ClientOutco
     sink.flush();
 }
 
+/// Replies sent as they are: one write of them all, at once.
+fn whole(replies: Vec<ReplyFrame>) -> Vec<ReplyPiece> {
+    let bytes: Vec<u8> = replies.into_iter().flat_map(|r| r.bytes).collect();
+    vec![ReplyPiece {
+        pause_before: std::time::Duration::ZERO,
+        bytes,
+    }]
+}
+
 /// One client's connection, served on its own thread.
 struct Session {
     peer: String,
@@ -453,7 +463,7 @@ impl Session {
                     if let Some(error) = s.checker.fatal_error() {
                         return ClientOutcome::Dropped { error: error.clone() };
                     }
-                    if self.opts.echo && self.opts.torture {
+                    if self.opts.echo {
                         let replies = match self.opts.framing {
                             FramingMode::None => vec![ReplyFrame {
                                 bytes: buf[..n].to_ascii_uppercase(),
@@ -461,19 +471,17 @@ impl Session {
                             }],
                             _ => s.checker.take_reply_frames(),
                         };
-                        for piece in shaper.shape(replies) {
+                        // `--torture` cuts the replies the way a network can; else each goes whole
+                        let pieces = if self.opts.torture {
+                            shaper.shape(replies)
+                        } else {
+                            whole(replies)
+                        };
+                        for piece in pieces {
                             std::thread::sleep(piece.pause_before);
                             if let Some(outcome) = self.echo(conn, &piece.bytes, stream) {
                                 return outcome;
                             }
-                        }
-                    } else if self.opts.echo {
-                        let reply = match self.opts.framing {
-                            FramingMode::None => buf[..n].to_ascii_uppercase(),
-                            _ => s.checker.take_replies(),
-                        };
-                        if let Some(outcome) = self.echo(conn, &reply, stream) {
-                            return outcome;
                         }
                     }
                 }
@@ -492,25 +500,15 @@ impl Session {
         }
     }
 
-    /// Sends `data` back (the seed's echo servers answer each `recv()` upper-cased). A client
-    /// that never reads fills its receive buffer and then ours; the send then waits, a poll
-    /// interval at a time, so the listener can still end.
-    fn echo(&self, conn: &Socket, mut data: &[u8], stream: &mut Option<Stream>) -> Option<ClientOutcome> {
-        while !data.is_empty() {
-            if self.shared.closing.load(Ordering::Relaxed) {
-                return Some(ClientOutcome::Stopped);
-            }
-            match (&*conn).write(data) {
-                Ok(n) => data = &data[n..],
-                Err(e) if is_timeout(&e) => {
-                    if let Some(s) = stream {
-                        s.sink.flush();
-                    }
-                }
-                Err(e) => return Some(self.broken(Call::EchoSend, &e, stream)),
-            }
+    /// Sends `data` back (the seed's echo servers answer each `recv()` upper-cased), with the
+    /// app's one echo ([`super::echo::send_reply`]); the reply is not drawn.
+    fn echo(&self, conn: &Socket, data: &[u8], stream: &mut Option<Stream>) -> Option<ClientOutcome> {
+        let sink = stream.as_mut().map(|s| &mut s.sink);
+        match super::echo::send_reply(conn, data, &self.shared.closing, sink, None) {
+            Ok(()) => None,
+            Err(SendEnd::Stopped) => Some(ClientOutcome::Stopped),
+            Err(SendEnd::Failed(e)) => Some(self.broken(Call::EchoSend, &e, stream)),
         }
-        None
     }
 
     /// A connection that broke: a reset (mid-frame or not), or another failure.

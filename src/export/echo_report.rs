@@ -14,7 +14,7 @@ fn ms(us: u64) -> String {
 
 /// Empty unless `model` holds a request/response run.
 pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> String {
-    let Some(echo) = model.echo.as_deref() else {
+    let Some(echo) = model.echo() else {
         return String::new();
     };
     let mut out = String::new();
@@ -50,12 +50,12 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
     line(
         &mut out,
         S::EchoReplyBytes,
-        echo.replies.summary.bytes_received.to_string(),
+        echo.replies.summary().bytes_received.to_string(),
     );
     for (k, c) in echo.connections.iter().enumerate() {
         let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[("conn", &(k + 1))]));
         out.push_str(&text_timeline::render(c, width, lang));
-        if let Some(e) = c.echo.as_deref() {
+        if let Some(e) = c.echo() {
             line(&mut out, S::EchoAnswered, e.rounds.len().to_string());
             line(&mut out, S::EchoMedian, e.median_latency_us().map_or("-".into(), ms));
         }

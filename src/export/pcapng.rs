@@ -27,6 +27,42 @@ const TS_RESOL_NS: u8 = 9;
 
 pub use crate::engine::PcapngError;
 
+/// Whether the export needs `e` (see [`why_unavailable`] and [`write`]): every captured packet
+/// (data segments, retransmissions, the receiver's ACKs, SYN and FIN), why none were captured,
+/// and the received bytes a data segment gets back as its payload. A segment without its packet
+/// is needed once, to say the packets were not kept. The one filter of every front end: what
+/// a live run keeps for the export is what a saved recording of it gives `render`.
+pub fn needs(e: &Event, saw_bare_segment: &mut bool) -> bool {
+    match e {
+        Event::Segment { packet: Some(_), .. }
+        | Event::Retransmission { packet: Some(_), .. }
+        | Event::Ack { packet: Some(_), .. }
+        | Event::Control { packet: Some(_), .. }
+        | Event::SegmentsUnavailable { .. }
+        | Event::Bytes { .. } => true,
+        Event::Segment { packet: None, .. } => !std::mem::replace(saw_bare_segment, true),
+        _ => false,
+    }
+}
+
+/// The events of a run the export needs, kept as its batches arrive ([`needs`]).
+#[derive(Clone, Debug, Default)]
+pub struct Kept {
+    events: Vec<Event>,
+    saw_bare_segment: bool,
+}
+
+impl Kept {
+    pub fn extend(&mut self, batch: &[Event]) {
+        let saw = &mut self.saw_bare_segment;
+        self.events.extend(batch.iter().filter(|e| needs(e, saw)).cloned());
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+}
+
 /// The captured packets of a run, in capture order.
 pub fn packets(events: &[Event]) -> Vec<&CapturedPacket> {
     events

@@ -238,7 +238,7 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         r#"<rect class="background" width="100%" height="100%" fill="{}"/>"#,
         pal.bg
     );
-    let s = &model.summary;
+    let s = model.summary();
     let title = crate::i18n::fill(
         w.title,
         &[
@@ -249,7 +249,7 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         ],
     );
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
-    if model.messages.is_empty() && model.reads.is_empty() && !model.datagrams.is_empty() {
+    if model.messages().is_empty() && model.reads().is_empty() && !model.datagrams().is_empty() {
         // a blank timeline would look like a failed run
         c.text(
             width / 2.0,
@@ -291,7 +291,7 @@ fn axis(c: &mut Canvas, total: u64, pal: &Palette) {
 fn message_guides(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette) {
     let lanes_top = layout.lanes_top;
     let guides_bottom = layout.lane_y(4) - MARK_H;
-    for m in &model.messages {
+    for m in model.messages() {
         let x = c.x(m.end());
         let _ = writeln!(
             c.out,
@@ -304,7 +304,7 @@ fn message_guides(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette)
 /// send(): one block per write, in its message's colour.
 fn write_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", w.writes);
-    for wr in &model.writes {
+    for wr in model.writes() {
         let color = rgb(MESSAGE_RGB[wr.msg.0 as usize % MESSAGE_RGB.len()]);
         c.block(
             "write",
@@ -324,12 +324,12 @@ fn write_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
 /// row under it, the receiver's ACK points (▲), zero windows (●) and window probes (?).
 fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     let wire_title = match () {
-        _ if model.segments.is_empty() && model.segments_unavailable.is_some() => w.wire_none,
-        _ if model.summary.acks.is_some() => w.wire_both,
+        _ if model.segments().is_empty() && model.segments_unavailable().is_some() => w.wire_none,
+        _ if model.summary().acks.is_some() => w.wire_both,
         _ => w.wire,
     };
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", wire_title);
-    for seg in &model.segments {
+    for seg in model.segments() {
         c.block(
             "segment",
             seg.offset,
@@ -341,7 +341,7 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
             pal.text,
         );
     }
-    for r in &model.retransmissions {
+    for r in model.retransmissions() {
         c.block(
             "retransmission",
             r.offset,
@@ -357,7 +357,7 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     // one mark per pixel column at most: a zero window wins its column (a firehose has
     // thousands of ACKs, the picture needs only where the ACK point was)
     let mut columns: std::collections::BTreeMap<i64, bool> = std::collections::BTreeMap::new();
-    for a in &model.acks {
+    for a in model.acks() {
         *columns.entry(c.x(a.ack).round() as i64).or_default() |= a.zero_window();
     }
     for (x, zero) in columns {
@@ -376,7 +376,7 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
             );
         }
     }
-    for &at in &model.window_probes {
+    for &at in model.window_probes() {
         let x = c.x(model.ack_at(at).map_or(0, |a| a.ack));
         let _ = writeln!(
             c.out,
@@ -391,7 +391,7 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
 /// message (半包).
 fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", w.reads);
-    for (i, r) in model.reads.iter().enumerate() {
+    for (i, r) in model.reads().iter().enumerate() {
         let (fill, label) = match model.read_kind(r) {
             ReadKind::Merged { messages } => ("rgba(245,166,35,0.30)", format!("#{i}: {} B · 粘包 ×{messages}", r.len)),
             _ => ("none", format!("#{i}: {} B", r.len)),
@@ -407,9 +407,9 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
             pal.text,
         );
     }
-    for m in model.messages.iter().filter(|m| model.is_split(m)) {
+    for m in model.messages().iter().filter(|m| model.is_split(m)) {
         // the read boundary that falls inside this message
-        for r in &model.reads {
+        for r in model.reads() {
             if r.end() > m.offset && r.end() < m.end() {
                 let x = c.x(r.end());
                 let (top, bottom) = (y + TITLE_H - 3.0, y + TITLE_H + LANE_H + MARK_H - 2.0);
@@ -432,13 +432,13 @@ fn read_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
 
 /// Decoded frames: green when intact, red when not.
 fn frame_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
-    let frames_title = if model.frames.is_empty() {
+    let frames_title = if model.frames().is_empty() {
         w.frames_none
     } else {
         w.frames
     };
     c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", frames_title);
-    for f in &model.frames {
+    for f in model.frames() {
         let color = if f.intact { FRAME_OK } else { SPLIT };
         c.block(
             "frame",

@@ -84,7 +84,7 @@ fn span_lane(spans: &[Span], prefix: char, total: u64, width: usize) -> String {
 fn ack_lane(model: &Model, total: u64, width: usize) -> String {
     let mut cells = vec![' '; width];
     let col = |off: u64| (((off as u128 * width as u128) / total.max(1) as u128) as usize).min(width - 1);
-    for a in &model.acks {
+    for a in model.acks() {
         let c = &mut cells[col(a.ack)];
         if a.zero_window() {
             *c = '0';
@@ -100,34 +100,34 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
     let width = width.clamp(20, 1000);
     let mut out = String::new();
     let total = model.stream_len();
-    if total > 0 || !model.messages.is_empty() {
+    if total > 0 || !model.messages().is_empty() {
         let _ = writeln!(out, "bytes   0{:>w$}", total, w = width - 1);
         let writes = lane_of(
-            &model.writes,
+            &model.writes(),
             |w| (w.offset, w.len.into()),
             |_, w| MsgId::to_string(&w.msg),
             total,
             width,
         );
         let _ = writeln!(out, "send()  {writes}");
-        if model.segments_unavailable.is_some() {
-            let segs = model.summary.segments_tcp_info.map_or("?".into(), |n| n.to_string());
+        if model.segments_unavailable().is_some() {
+            let segs = model.summary().segments_tcp_info.map_or("?".into(), |n| n.to_string());
             let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[("segments", &segs)]));
         } else {
-            let _ = writeln!(out, "wire    {}", span_lane(&model.segments, 's', total, width));
-            if !model.retransmissions.is_empty() {
-                let mut again = model.retransmissions.clone();
+            let _ = writeln!(out, "wire    {}", span_lane(&model.segments(), 's', total, width));
+            if !model.retransmissions().is_empty() {
+                let mut again = model.retransmissions().to_vec();
                 again.sort_by_key(|r| r.offset);
                 let _ = writeln!(out, "resent  {}", span_lane(&again, 'R', total, width));
             }
-            if !model.acks.is_empty() {
+            if !model.acks().is_empty() {
                 let _ = writeln!(out, "ack     {}", ack_lane(model, total, width));
             }
         }
-        let _ = writeln!(out, "recv()  {}", span_lane(&model.reads, 'r', total, width));
-        if !model.frames.is_empty() || model.summary.decode_errors > 0 {
+        let _ = writeln!(out, "recv()  {}", span_lane(&model.reads(), 'r', total, width));
+        if !model.frames().is_empty() || model.summary().decode_errors > 0 {
             let frames = lane_of(
-                &model.frames,
+                &model.frames(),
                 |f| (f.offset, f.len.into()),
                 |_, f| format!("f{}{}", f.index, if f.intact { "" } else { "!" }),
                 total,
@@ -135,10 +135,10 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             );
             let _ = writeln!(out, "frames  {frames}");
         }
-        let marks = model.messages.get(1..).unwrap_or_default();
+        let marks = model.messages().get(1..).unwrap_or_default();
         let guides = lane_of(marks, |m| (m.offset, 0), |_, _| String::new(), total, width).replace(['|', '-'], ":");
         let _ = writeln!(out, "bounds  {guides}");
-        for (i, r) in model.reads.iter().enumerate().take(40) {
+        for (i, r) in model.reads().iter().enumerate().take(40) {
             let kind = match model.read_kind(r) {
                 ReadKind::Exact => t(lang, S::TtExact).to_string(),
                 ReadKind::Merged { messages } => tf(lang, S::TtMerged, &[("messages", &messages)]),
@@ -152,14 +152,14 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             );
         }
         // the count, not the stored list: history past the cap still happened
-        if model.summary.reads > 40 {
+        if model.summary().reads > 40 {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtMoreReads, &[("count", &(model.summary.reads - 40))])
+                tf(lang, S::TtMoreReads, &[("count", &(model.summary().reads - 40))])
             );
         }
-        let zero: Vec<_> = model.acks.iter().filter(|a| a.zero_window()).collect();
+        let zero: Vec<_> = model.acks().iter().filter(|a| a.zero_window()).collect();
         for a in zero.iter().take(10) {
             let _ = writeln!(
                 out,
@@ -174,7 +174,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 tf(lang, S::TtMoreZeroWindow, &[("count", &(zero.len() - 10))])
             );
         }
-        for r in model.retransmissions.iter().take(10) {
+        for r in model.retransmissions().iter().take(10) {
             let _ = writeln!(
                 out,
                 "  {}",
@@ -185,7 +185,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 )
             );
         }
-        for (_, e) in &model.decode_errors {
+        for (_, e) in model.decode_errors() {
             let _ = writeln!(
                 out,
                 "  {}",
@@ -196,13 +196,13 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 )
             );
         }
-        for n in model.never_sent.iter().take(10) {
+        for n in model.never_sent().iter().take(10) {
             let _ = writeln!(out, "  {}", crate::describe::send_close::never_sent_row(n, lang));
         }
     }
-    if !model.datagrams.is_empty() {
+    if !model.datagrams().is_empty() {
         let _ = writeln!(out, "{}", t(lang, S::TtUdpHeader));
-        for d in model.datagrams.iter().take(40) {
+        for d in model.datagrams().iter().take(40) {
             let fate = match model.datagram_fate(d) {
                 DatagramFate::Delivered => t(lang, S::TtDelivered).to_string(),
                 DatagramFate::Truncated { lost } => tf(lang, S::TtTruncated, &[("lost", &lost)]),
@@ -220,11 +220,11 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             };
             let _ = writeln!(out, "  {:<5} {sent} → {:>6}  {fate}", d.msg.to_string(), got);
         }
-        if model.datagrams.len() > 40 {
+        if model.datagrams().len() > 40 {
             let _ = writeln!(
                 out,
                 "  {}",
-                tf(lang, S::TtMoreDatagrams, &[("count", &(model.datagrams.len() - 40))])
+                tf(lang, S::TtMoreDatagrams, &[("count", &(model.datagrams().len() - 40))])
             );
         }
     }
@@ -233,12 +233,12 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
 
 /// The summary as aligned `name: value` lines.
 pub fn summary(model: &Model, lang: Lang) -> String {
-    let s = &model.summary;
+    let s = &model.summary();
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
     // a buffer with what the kernel did to the request, when it did not give what was asked
     let buffer = |side: Side, sock_opt: SockOpt, v: Option<u64>| {
         let clamped = model
-            .options
+            .options()
             .iter()
             .find(|o| o.side == side && o.opt == sock_opt)
             .and_then(|o| crate::describe::buffer_clamped(o, lang));
@@ -348,7 +348,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
     }
     // `listen` lists its clients in a section of their own.
     for p in model
-        .problems
+        .problems()
         .iter()
         .filter(|p| !matches!(p.kind, crate::analysis::ProblemKind::Client(_)))
     {
@@ -372,7 +372,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             )
         );
     }
-    if let Some(limit) = model.acks_not_captured {
+    if let Some(limit) = model.acks_not_captured() {
         let _ = writeln!(
             out,
             "{}",
@@ -383,7 +383,7 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             )
         );
     }
-    if let Some(why) = &model.segments_unavailable {
+    if let Some(why) = &model.segments_unavailable() {
         let _ = writeln!(
             out,
             "{}",

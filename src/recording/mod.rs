@@ -134,7 +134,7 @@ fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
 impl Recording {
     pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
         let model = Model::from_events(&events);
-        let (summary, class) = (model.summary.clone(), model.class_session());
+        let (summary, class) = (model.summary().clone(), model.class_session());
         Self {
             format: FORMAT.into(),
             version: VERSION,

@@ -17,7 +17,7 @@ use flate2::Compression;
 use serde::Serialize;
 
 use super::{kernel_release, NotRecording, Recording, RecordingError, FORMAT, MAX_FILE_BYTES, VERSION};
-use crate::analysis::Summary;
+use crate::analysis::Model;
 use crate::config::Experiment;
 use crate::engine::{Event, FileFailure, FileOp};
 
@@ -143,10 +143,15 @@ impl RecordingWriter {
         self.events
     }
 
-    /// Closes the events, writes `summary` and ends the file.
-    pub fn finish(mut self, summary: &Summary) -> io::Result<()> {
+    /// Closes the events, writes the run's summary (and a class session's roster, as
+    /// [`Recording::new`] does) from `model`, and ends the file.
+    pub fn finish(mut self, model: &Model) -> io::Result<()> {
         self.out.write_all(b"],\"summary\":")?;
-        serde_json::to_writer(&mut self.out, summary).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.out, &model.summary()).map_err(io::Error::other)?;
+        if let Some(class) = model.class_session() {
+            self.out.write_all(b",\"class\":")?;
+            serde_json::to_writer(&mut self.out, &class).map_err(io::Error::other)?;
+        }
         self.out.write_all(b"}")?;
         self.out.finish()
     }
@@ -298,8 +303,7 @@ mod tests {
                     w.events(batch).expect("events");
                 }
                 assert_eq!(w.written(), 3);
-                w.finish(&crate::analysis::Model::from_events(&all).summary)
-                    .expect("finish");
+                w.finish(&crate::analysis::Model::from_events(&all)).expect("finish");
             }
             let whole = Recording::new(settings, events()).with_preset(preset).to_json();
             assert_eq!(std::fs::read_to_string(&path).expect("written"), whole);

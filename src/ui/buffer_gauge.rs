@@ -173,7 +173,7 @@ fn draw_bytes(
         );
         return x_of(to);
     }
-    for m in &model.messages[range] {
+    for m in &model.messages()[range] {
         let (a, b) = (m.offset.max(from), m.end().min(to));
         let r = Rect::from_x_y_ranges(x_of(b)..=x_of(a), y.shrink(3.0));
         p.rect_filled(r, 2.0, theme::message(m.id.0));
@@ -204,14 +204,14 @@ fn draw_bytes(
 
 /// The last `recv()` by `t_us` and the messages it took; a merged one in the warning colour.
 fn last_read_ui(p: &egui::Painter, model: &Model, t_us: u64, at: Pos2, lang: Lang, dark: bool, text: Color32) {
-    let n = model.reads.partition_point(|r| r.at_us <= t_us);
-    let Some(read) = n.checked_sub(1).and_then(|i| model.reads.get(i)) else {
+    let n = model.reads().partition_point(|r| r.at_us <= t_us);
+    let Some(read) = n.checked_sub(1).and_then(|i| model.reads().get(i)) else {
         return;
     };
     let msgs = model.messages_in(read.offset, read.end());
     let names = match (
-        model.messages.get(msgs.start),
-        msgs.end.checked_sub(1).and_then(|i| model.messages.get(i)),
+        model.messages().get(msgs.start),
+        msgs.end.checked_sub(1).and_then(|i| model.messages().get(i)),
     ) {
         (Some(a), Some(b)) if a.id != b.id => format!("{}…{}", a.id, b.id),
         (Some(a), _) => a.id.to_string(),
@@ -269,7 +269,7 @@ pub fn udp_queue_ui(ui: &mut Ui, model: &Model, t_us: u64, lang: Lang) {
     let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), 18.0), Sense::hover());
     let p = ui.painter_at(rect);
     let queued = model
-        .datagrams
+        .datagrams()
         .iter()
         .filter(|d| d.sent_us <= t_us && d.received.is_none_or(|(_, at)| at > t_us) && d.sent);
     let mut x = rect.left();

@@ -196,68 +196,19 @@ impl Form {
     }
 }
 
-/// "label: 'abc' is not a number; allowed …": named as the window labels the setting.
-fn not_a_number(f: Field, v: &str, lang: Lang) -> String {
-    let s = f.setting();
-    format!(
-        "{}: {}",
-        t(lang, s.label()),
-        tf(lang, S::CliNotNumber, &[("text", &v), ("allowed", &s.allowed(lang))])
-    )
-}
-
-fn num<T: std::str::FromStr>(f: Field, v: &str, lang: Lang) -> Result<T, String> {
-    v.parse().map_err(|_| not_a_number(f, v, lang))
-}
-
-/// Empty (or "default") = let the kernel choose.
-fn buffer(f: Field, v: &str, lang: Lang) -> Result<Option<u32>, String> {
-    if v.is_empty() || v.eq_ignore_ascii_case("default") {
-        Ok(None)
-    } else {
-        num(f, v, lang).map(Some)
-    }
-}
-
+/// Reads a box's text with its setting's parser (the command line's, `Setting::set`); an
+/// error is named as the window labels the setting.
 fn set_field(e: &mut Experiment, f: Field, v: &str, lang: Lang) -> Result<(), String> {
     match f {
-        Field::Count => e.workload.count = num(f, v, lang)?,
-        Field::Size => {
-            (e.workload.size_min, e.workload.size_max) =
-                crate::config::parse_sizes(v).ok_or_else(|| not_a_number(f, v, lang))?
-        }
-        Field::Gap => e.workload.gap_us = num(f, v, lang)?,
-        Field::SndBuf => e.sender.sndbuf = buffer(f, v, lang)?,
-        Field::Chunk => {
-            if let WriteSplit::Chunks { .. } = e.sender.split {
-                e.sender.split = WriteSplit::Chunks {
-                    bytes: num(f, v, lang)?,
-                };
-            }
-        }
-        Field::ReadSize => e.receiver.read_size = num(f, v, lang)?,
-        Field::RcvBuf => e.receiver.rcvbuf = buffer(f, v, lang)?,
-        Field::StartDelay => e.receiver.start_delay_ms = num(f, v, lang)?,
-        Field::ReadDelay => e.receiver.read_delay_ms = num(f, v, lang)?,
-        Field::MaxFrame => e.max_frame_len = num(f, v, lang)?,
-        Field::UdpReadSize => e.udp.read_size = num(f, v, lang)?,
-        Field::UdpRcvBuf => e.udp.rcvbuf = buffer(f, v, lang)?,
-        Field::UdpStartDelay => e.udp.start_delay_ms = num(f, v, lang)?,
-        Field::Mss => e.mss = buffer(f, v, lang)?,
-        // the box is read only while the link is on (its checkbox)
-        Field::Link if e.link.is_some() => {
-            let link = crate::config::Link::parse(v).map_err(|p| {
-                let err = crate::config::SettingError {
-                    field: Setting::Link,
-                    problem: crate::config::SettingProblem::Link(p),
-                };
-                crate::describe::setting_error(&err, lang)
-            })?;
-            e.link = Some(link);
-        }
-        Field::Link => {}
+        // the chunk box is read only while the split is in chunks (its combo)
+        Field::Chunk if !matches!(e.sender.split, WriteSplit::Chunks { .. }) => Ok(()),
+        // the link box is read only while the link is on (its checkbox)
+        Field::Link if e.link.is_none() => Ok(()),
+        _ => f
+            .setting()
+            .set(e, v)
+            .map_err(|err| crate::describe::setting_error(&err, lang)),
     }
-    Ok(())
 }
 
 /// What changed this frame.

@@ -30,7 +30,7 @@ pub fn echo_panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang
 }
 
 fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: bool) {
-    let Some(echo) = model.echo.as_deref() else { return };
+    let Some(echo) = model.echo() else { return };
     // many-clients is about the streams side by side: connections first, replies after.
     if !echo.connections.is_empty() {
         connections_ui(ui, model, view, lang);
@@ -92,7 +92,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
             );
             for (k, c) in echo.connections.iter().enumerate() {
                 let pts: Vec<[f64; 2]> = c
-                    .echo
+                    .echo()
                     .iter()
                     .flat_map(|e| &e.rounds)
                     .map(|r| [f64::from(r.index), r.latency_us as f64 / 1000.0])
@@ -111,7 +111,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
 
 /// many-clients: each extra connection's own lane group, folded so the window stays readable.
 fn connections_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang) {
-    let Some(echo) = model.echo.as_deref() else { return };
+    let Some(echo) = model.echo() else { return };
     view.connections.resize_with(echo.connections.len(), Default::default);
     let lane_h = view.replies.lane_h;
     for (k, (c, (tl, sel))) in echo.connections.iter().zip(view.connections.iter_mut()).enumerate() {

@@ -22,12 +22,12 @@ pub fn row_text(model: &Model, e: &Entry, lang: Lang) -> String {
     let (kind, what) = match e.what {
         EventRef::Write(i) => (
             S::EvWrite,
-            model.writes.get(i).map(|w| format!("{} {} B", w.msg, w.len)),
+            model.writes().get(i).map(|w| format!("{} {} B", w.msg, w.len)),
         ),
-        EventRef::Segment(i) => (S::EvSegment, model.segments.get(i).map(|s| format!("{} B", s.len))),
+        EventRef::Segment(i) => (S::EvSegment, model.segments().get(i).map(|s| format!("{} B", s.len))),
         EventRef::Read(i) => (
             S::EvRead,
-            model.reads.get(i).map(|r| match model.read_kind(r) {
+            model.reads().get(i).map(|r| match model.read_kind(r) {
                 ReadKind::Merged { messages } => format!(
                     "#{i} {} B {}",
                     r.len,
@@ -39,17 +39,17 @@ pub fn row_text(model: &Model, e: &Entry, lang: Lang) -> String {
         EventRef::Frame(i) => (
             S::EvFrame,
             model
-                .frames
+                .frames()
                 .get(i)
                 .map(|f| format!("f{} {} B {}", f.index, f.payload_len, if f.intact { "✔" } else { "✘" })),
         ),
         EventRef::DatagramSent(i) => (
             S::EvDgramSent,
-            model.datagrams.get(i).map(|d| format!("{} {} B", d.msg, d.len)),
+            model.datagrams().get(i).map(|d| format!("{} {} B", d.msg, d.len)),
         ),
         EventRef::DatagramReceived(i) => (
             S::EvDgramRecv,
-            model.datagrams.get(i).and_then(|d| {
+            model.datagrams().get(i).and_then(|d| {
                 d.received.map(|(len, _)| {
                     if len < d.len {
                         format!("{} {len}/{} B ✂", d.msg, d.len)

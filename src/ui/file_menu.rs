@@ -3,237 +3,15 @@
 //! pcapng, text).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use egui::{RichText, Ui};
 
-use crate::analysis::Summary;
-use crate::config::Experiment;
-use crate::engine::{Event, OsError};
-use crate::recording::stream::{copy_recording, Output, RecordingWriter};
-use crate::recording::{Recording, FORMAT, VERSION};
+use crate::engine::OsError;
+use crate::recording::Recording;
+pub use crate::session::{ReplayInfo, SaveError, MAX_KEPT_EVENTS};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
 use crate::ui::strings::{t, tf, S};
 use crate::ui::{theme, StickyApp};
-
-/// Most events kept in memory for Save when no temporary recording could be written (see
-/// [`TempRecording`]): 1,000,000 events of 176 bytes are 176 MB, the part of the window's
-/// 512 MB bound (issue 17, docs/performance.md) left beside the model's history. Save then
-/// says the run is too long and points to `stickyviz run --json`.
-pub const MAX_KEPT_EVENTS: usize = 1_000_000;
-
-/// Where the shown run came from: a file (replay) rather than a live run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplayInfo {
-    /// The file name, or empty when the recording came from code (tests).
-    pub source: String,
-    pub app_version: String,
-    pub os: String,
-    pub kernel: String,
-}
-
-/// The recording a live run streams to as its events arrive (gzip, in the OS temp dir), so
-/// Save writes any run length completely without the window holding its events. Removed
-/// when dropped: the next run, a replay or the app's exit.
-pub struct TempRecording {
-    path: PathBuf,
-    /// Open while the run goes; `None` once finished (or failed).
-    writer: Option<RecordingWriter>,
-    /// Why the file is incomplete (the OS's error), if writing it failed.
-    error: Option<OsError>,
-}
-
-impl TempRecording {
-    /// Creates `stickyviz-run-PID-N.json.gz` in `dir` and writes the recording's head.
-    fn create(dir: &Path, settings: &Experiment, preset: Option<&str>) -> Result<Self, (PathBuf, OsError)> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let path = dir.join(format!(
-            "stickyviz-run-{}-{}.json.gz",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let fail = |e: OsError| (path.clone(), e);
-        let out = Output::create(&path).map_err(|e| match e {
-            crate::recording::RecordingError::File(f) => fail(f.error),
-            // creating a file fails only as a file does
-            e => fail((&std::io::Error::other(e.to_string())).into()),
-        })?;
-        let writer = RecordingWriter::begin(out, settings, preset).map_err(|e| {
-            let _ = std::fs::remove_file(&path);
-            fail((&e).into())
-        })?;
-        Ok(Self {
-            path,
-            writer: Some(writer),
-            error: None,
-        })
-    }
-
-    /// The file's path (it exists until `self` is dropped).
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn write(&mut self, batch: &[Event]) {
-        if let Some(w) = &mut self.writer {
-            if let Err(e) = w.events(batch) {
-                self.error = Some((&e).into());
-                self.writer = None;
-            }
-        }
-    }
-
-    fn finish(&mut self, summary: &Summary) {
-        if let Some(w) = self.writer.take() {
-            if let Err(e) = w.finish(summary) {
-                self.error = Some((&e).into());
-            }
-        }
-    }
-}
-
-impl Drop for TempRecording {
-    fn drop(&mut self) {
-        self.writer = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-impl std::fmt::Debug for TempRecording {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TempRecording")
-            .field("path", &self.path)
-            .field("open", &self.writer.is_some())
-            .field("error", &self.error)
-            .finish()
-    }
-}
-
-/// The shown run as Save writes it: a live run streams to a [`TempRecording`] and keeps in
-/// memory only what the pcapng export needs; a replay (or a live run whose temporary file
-/// could not be made) keeps its events, at most `max_kept` of a live run.
-#[derive(Debug, Default)]
-pub struct Recorded {
-    pub settings: Experiment,
-    pub preset: Option<String>,
-    /// With a temporary recording: the events the pcapng export reads (captured packets,
-    /// why none were, the received bytes); else every event up to `max_kept`.
-    pub events: Vec<Event>,
-    /// Events of the run so far (all of them, kept or not).
-    pub total: u64,
-    /// Most events kept in memory without a temporary recording.
-    pub max_kept: usize,
-    /// More than `max_kept` arrived without a temporary recording: Save cannot be complete.
-    pub overflowed: bool,
-    pub temp: Option<TempRecording>,
-    pub replay: Option<ReplayInfo>,
-}
-
-/// Whether the pcapng export needs `e` (see [`crate::export::pcapng::why_unavailable`]); a
-/// segment without its packet is needed once, to say the packets were not kept.
-fn export_needs(e: &Event, saw_bare_segment: &mut bool) -> bool {
-    match e {
-        Event::Segment { packet: Some(_), .. }
-        | Event::Retransmission { packet: Some(_), .. }
-        | Event::Ack { packet: Some(_), .. }
-        | Event::Control { packet: Some(_), .. }
-        | Event::SegmentsUnavailable { .. }
-        | Event::Bytes { .. } => true,
-        Event::Segment { packet: None, .. } => !std::mem::replace(saw_bare_segment, true),
-        _ => false,
-    }
-}
-
-impl Recorded {
-    /// A live run's record, kept in memory (at most `max_kept` events): for when no
-    /// temporary recording is wanted or possible.
-    pub fn live(settings: Experiment, preset: Option<String>, max_kept: usize) -> Self {
-        Self {
-            settings,
-            preset,
-            max_kept,
-            ..Self::default()
-        }
-    }
-
-    /// A live run's record streamed to a temporary recording in `dir`; if it cannot be
-    /// created, the in-memory record and the path and reason to say on screen.
-    pub fn live_streamed(
-        settings: Experiment,
-        preset: Option<String>,
-        dir: &Path,
-        max_kept: usize,
-    ) -> (Self, Option<(PathBuf, OsError)>) {
-        let mut rec = Self::live(settings, preset, max_kept);
-        match TempRecording::create(dir, &rec.settings, rec.preset.as_deref()) {
-            Ok(temp) => {
-                rec.temp = Some(temp);
-                (rec, None)
-            }
-            Err(why) => (rec, Some(why)),
-        }
-    }
-
-    pub fn from_recording(rec: &Recording, source: &str) -> Self {
-        Self {
-            settings: rec.settings.clone(),
-            preset: rec.preset.clone(),
-            events: rec.events.clone(),
-            total: rec.events.len() as u64,
-            max_kept: rec.events.len(),
-            overflowed: false,
-            temp: None,
-            replay: Some(ReplayInfo {
-                source: source.into(),
-                app_version: rec.app_version.clone(),
-                os: rec.os.clone(),
-                kernel: rec.kernel.clone(),
-            }),
-        }
-    }
-
-    pub fn extend(&mut self, batch: &[Event]) {
-        self.total += batch.len() as u64;
-        if let Some(temp) = &mut self.temp {
-            temp.write(batch);
-            let mut saw_bare = self
-                .events
-                .iter()
-                .any(|e| matches!(e, Event::Segment { packet: None, .. }));
-            self.events
-                .extend(batch.iter().filter(|e| export_needs(e, &mut saw_bare)).cloned());
-            return;
-        }
-        let room = self.max_kept.saturating_sub(self.events.len());
-        self.overflowed |= batch.len() > room;
-        self.events.extend(batch.iter().take(room).cloned());
-    }
-
-    /// The run is over: ends the temporary recording with the run's `summary`.
-    pub fn finish(&mut self, summary: &Summary) {
-        if let Some(temp) = &mut self.temp {
-            temp.finish(summary);
-        }
-    }
-
-    /// Whether no event has arrived.
-    pub fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-
-    /// The recording Save writes from memory: a replay keeps the app, OS and kernel it was
-    /// made on.
-    pub fn to_recording(&self) -> Recording {
-        let mut rec = Recording::new(self.settings.clone(), self.events.clone()).with_preset(self.preset.as_deref());
-        if let Some(info) = &self.replay {
-            rec.app_version.clone_from(&info.app_version);
-            rec.os.clone_from(&info.os);
-            rec.kernel.clone_from(&info.kernel);
-        }
-        debug_assert!(rec.format == FORMAT && rec.version == VERSION);
-        rec
-    }
-}
 
 /// What the file menu last did, shown above the timeline until the next action.
 #[derive(Clone, Debug)]
@@ -282,8 +60,7 @@ impl StickyApp {
 
     /// [`StickyApp::show_recording`], remembering the file name for the banner.
     pub fn show_named_recording(&mut self, rec: &Recording, source: &str) {
-        self.show_recording(rec);
-        self.recorded = Recorded::from_recording(rec, source);
+        self.show_recording_from(rec, source);
         self.files.error = None;
         self.files.notice = None;
     }
@@ -292,36 +69,28 @@ impl StickyApp {
     /// temporary recording, complete whatever its length; a replay from memory.
     pub fn save_recording(&mut self, path: &Path) {
         let lang = self.prefs.lang;
-        if self.is_running() || self.recorded.is_empty() {
-            return self.file_error(t(lang, S::NothingToSave).into());
-        }
-        if let Some(temp) = &self.recorded.temp {
-            if let Some(e) = &temp.error {
-                return self.file_error(tf(
-                    lang,
-                    S::TempRecordingFailed,
-                    &[
-                        ("path", &temp.path.display()),
-                        ("error", &crate::describe::os_error(e, lang)),
-                        ("max", &crate::i18n::grouped(self.recorded.max_kept as u64)),
-                    ],
-                ));
-            }
-            return match copy_recording(&temp.path, path) {
-                Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
-                Err(e) => self.file_error(crate::describe::recording_error(&e, lang)),
-            };
-        }
-        if self.recorded.overflowed {
-            return self.file_error(tf(
+        let said = match self.session.save(path) {
+            Ok(()) => Ok(tf(lang, S::SavedTo, &[("path", &path.display())])),
+            Err(SaveError::NothingToSave) => Err(t(lang, S::NothingToSave).into()),
+            Err(SaveError::TempFailed(temp, e)) => Err(tf(
+                lang,
+                S::TempRecordingFailed,
+                &[
+                    ("path", &temp.display()),
+                    ("error", &crate::describe::os_error(&e.into(), lang)),
+                    ("max", &crate::i18n::grouped(self.files.max_kept as u64)),
+                ],
+            )),
+            Err(SaveError::TooBig { max_kept }) => Err(tf(
                 lang,
                 S::TooBigToSave,
-                &[("max", &crate::i18n::grouped(self.recorded.max_kept as u64))],
-            ));
-        }
-        match self.recorded.to_recording().save(path) {
-            Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
-            Err(e) => self.file_error(crate::describe::recording_error(&e, lang)),
+                &[("max", &crate::i18n::grouped(max_kept as u64))],
+            )),
+            Err(SaveError::Write(e)) => Err(crate::describe::recording_error(&e, lang)),
+        };
+        match said {
+            Ok(n) => self.file_notice(n),
+            Err(e) => self.file_error(e),
         }
     }
 
@@ -329,7 +98,7 @@ impl StickyApp {
     pub fn export_svg(&mut self, path: &Path, dark: bool) {
         use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
         let lang = self.prefs.lang;
-        if self.model.writes.is_empty() && self.model.reads.is_empty() {
+        if self.session.model().writes().is_empty() && self.session.model().reads().is_empty() {
             return self.file_error(t(lang, S::NothingToSave).into());
         }
         let opts = RenderOptions {
@@ -341,7 +110,7 @@ impl StickyApp {
             },
             ..RenderOptions::default()
         };
-        match std::fs::write(path, crate::export::svg::render_model(&self.model, &opts)) {
+        match std::fs::write(path, crate::export::svg::render_model(self.session.model(), &opts)) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
             Err(e) => self.file_error(crate::describe::file_failure(
                 &crate::engine::FileFailure::new(crate::engine::FileOp::Write, path, &e),
@@ -354,8 +123,8 @@ impl StickyApp {
     pub fn timeline_text(&self) -> String {
         format!(
             "{}\n{}",
-            crate::export::text_timeline::render(&self.model, 100, self.prefs.lang),
-            crate::export::text_timeline::summary(&self.model, self.prefs.lang)
+            crate::export::text_timeline::render(self.session.model(), 100, self.prefs.lang),
+            crate::export::text_timeline::summary(self.session.model(), self.prefs.lang)
         )
     }
 
@@ -445,7 +214,7 @@ impl StickyApp {
             FileAction::ExportSvg => self.export_svg(&path.with_extension("svg"), dark),
             FileAction::ExportPcapng => {
                 let target = path.with_extension("pcapng");
-                match crate::export::pcapng::save(&self.recorded.events, &target) {
+                match self.session.save_pcapng(&target) {
                     Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &target.display())])),
                     Err(e) => self.file_error(crate::describe::pcapng_error(&e, lang)),
                 }
@@ -455,7 +224,7 @@ impl StickyApp {
 
     /// Whether Save has something to write now.
     pub fn can_save(&self) -> bool {
-        !self.is_running() && !self.recorded.is_empty()
+        !self.is_running() && !self.session.record().is_empty()
     }
 
     /// The "File" menu of the top bar, its shortcuts (Ctrl+O, Ctrl+S) and the path box.
@@ -494,14 +263,14 @@ impl StickyApp {
             }
             ui.weak(t(lang, S::DropHint));
             ui.separator();
-            let has_lanes = !self.model.writes.is_empty() || !self.model.reads.is_empty();
+            let has_lanes = !self.session.model().writes().is_empty() || !self.session.model().reads().is_empty();
             if item(ui, S::ExportSvg, None, has_lanes)
                 .on_hover_text(t(lang, S::ExportSvgTip))
                 .clicked()
             {
                 action = Some(FileAction::ExportSvg);
             }
-            let why_no_packets = crate::export::pcapng::why_unavailable(&self.recorded.events);
+            let why_no_packets = self.session.pcapng_unavailable();
             let pcap = item(
                 ui,
                 S::ExportPcapng,
@@ -552,7 +321,7 @@ impl StickyApp {
     pub(crate) fn file_messages_ui(&mut self, ui: &mut Ui) {
         let lang = self.prefs.lang;
         let dark = ui.visuals().dark_mode;
-        if let (Some(info), crate::ui::Status::Replay) = (&self.recorded.replay, &self.status) {
+        if let (Some(info), crate::ui::Status::Replay) = (&self.session.record().replay, &self.status) {
             let text = if info.source.is_empty() {
                 tf(
                     lang,

@@ -15,28 +15,28 @@ const SHOWN_BYTES: usize = 160;
 /// One line naming the selected block (also the hover text).
 pub fn title(model: &Model, sel: Selection, lang: Lang) -> String {
     match sel {
-        Selection::Write(i) => model.writes.get(i).map_or_else(String::new, |w| {
+        Selection::Write(i) => model.writes().get(i).map_or_else(String::new, |w| {
             tf(
                 lang,
                 S::InspectWrite,
                 &[("write", &i), ("msg", &w.msg), ("offset", &w.offset), ("bytes", &w.len)],
             )
         }),
-        Selection::Segment(i) => model.segments.get(i).map_or_else(String::new, |s| {
+        Selection::Segment(i) => model.segments().get(i).map_or_else(String::new, |s| {
             tf(
                 lang,
                 S::InspectSegment,
                 &[("segment", &i), ("offset", &s.offset), ("bytes", &s.len)],
             )
         }),
-        Selection::Read(i) => model.reads.get(i).map_or_else(String::new, |r| {
+        Selection::Read(i) => model.reads().get(i).map_or_else(String::new, |r| {
             tf(
                 lang,
                 S::InspectRead,
                 &[("read", &i), ("offset", &r.offset), ("bytes", &r.len)],
             )
         }),
-        Selection::Frame(i) => model.frames.get(i).map_or_else(String::new, |f| {
+        Selection::Frame(i) => model.frames().get(i).map_or_else(String::new, |f| {
             tf(
                 lang,
                 S::InspectFrame,
@@ -55,7 +55,7 @@ pub fn title(model: &Model, sel: Selection, lang: Lang) -> String {
 pub fn message_parts(model: &Model, offset: u64, end: u64, lang: Lang) -> String {
     let range = model.messages_in(offset, end);
     let mut parts = Vec::new();
-    for m in &model.messages[range] {
+    for m in &model.messages()[range] {
         let (a, b) = (m.offset.max(offset), m.end().min(end));
         let got = b - a;
         let key = if got == u64::from(m.len) {
@@ -76,7 +76,7 @@ pub fn message_parts(model: &Model, offset: u64, end: u64, lang: Lang) -> String
 /// A read's bytes as text and hex, with `|` where a message boundary falls inside it.
 pub fn marked_bytes(model: &Model, read: &Span) -> Option<(String, String)> {
     let bytes = model.read_bytes(read)?;
-    let bounds: Vec<u64> = model.messages[model.messages_in(read.offset, read.end())]
+    let bounds: Vec<u64> = model.messages()[model.messages_in(read.offset, read.end())]
         .iter()
         .map(|m| m.offset)
         .filter(|&o| o > read.offset && o < read.end())
@@ -115,7 +115,7 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
     };
     match sel {
         Selection::Read(i) => {
-            let Some(read) = model.reads.get(i) else { return };
+            let Some(read) = model.reads().get(i) else { return };
             ui.label(message_parts(model, read.offset, read.end(), lang));
             if let Some((text, hex)) = marked_bytes(model, read) {
                 ui.label(
@@ -134,7 +134,7 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
             ui.label(RichText::new(lesson).color(theme::warn(dark)));
         }
         Selection::Write(i) => {
-            let Some(w) = model.writes.get(i) else { return };
+            let Some(w) = model.writes().get(i) else { return };
             ui.label(message_parts(model, w.offset, w.offset + u64::from(w.len), lang));
             ui.label(tf(
                 lang,
@@ -144,13 +144,13 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
             ui.label(RichText::new(t(lang, S::LessonWrite)).color(theme::warn(dark)));
         }
         Selection::Segment(i) => {
-            let Some(s) = model.segments.get(i) else { return };
+            let Some(s) = model.segments().get(i) else { return };
             ui.label(message_parts(model, s.offset, s.end(), lang));
             ui.label(format!("+{} µs", s.at_us));
             ui.label(RichText::new(t(lang, S::LessonSegment)).color(theme::warn(dark)));
         }
         Selection::Frame(i) => {
-            let Some(f) = model.frames.get(i) else { return };
+            let Some(f) = model.frames().get(i) else { return };
             ui.label(message_parts(model, f.offset, f.offset + u64::from(f.len), lang));
             let key = if f.intact { S::LessonFrameOk } else { S::LessonFrameBad };
             ui.label(RichText::new(t(lang, key)).color(theme::warn(dark)));

@@ -7,12 +7,11 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::engine::peer::{self, ListenOn, ListenOptions};
 use crate::i18n::{t, tf, Lang, S};
 
-use super::{Form, Prefs, Status, StickyApp};
+use super::{Prefs, StickyApp};
 
 /// Opens the window and starts listening as soon as it exists (the repaint hook needs it).
 pub fn run_native_listen(on: ListenOn, opts: ListenOptions, lang: Lang) -> eframe::Result<()> {
@@ -57,15 +56,9 @@ pub fn start_listening(
                     &[("proto", &proto), ("bound", &l.bound)]
                 )
             );
-            app.form = Form::from_settings(&l.experiment);
-            app.prefs.settings = l.experiment;
-            app.prefs.preset = None;
-            // an external client's stream is no lesson of ours: no lesson text beside it
-            app.prefs.lesson = None;
-            app.model = crate::analysis::Model::default();
-            app.run = Some(l.run);
+            // the window's one reset and record: Save writes the whole session
+            app.show_run(l.run, l.experiment);
             app.class = (!matches!(on, ListenOn::Udp(_))).then(|| super::roster::ClassView::new(l.bound));
-            app.status = Status::Running { since: Instant::now() };
             Ok(l.bound)
         }
         Err(e) => {

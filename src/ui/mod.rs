@@ -42,6 +42,7 @@ use crate::config::Experiment;
 use crate::engine::Run;
 use crate::framing::FramingMode;
 use crate::presets;
+use crate::session::{Poll, RecordTo, Session, StartError};
 
 use controls::Form;
 use strings::{t, tf, Lang, S};
@@ -93,11 +94,7 @@ const REVEAL_FRAMES: u8 = 12;
 /// the rest wait for the next frame (which is requested at once). It is the engine's whole
 /// queue (`engine::sink::QUEUE_BATCHES`): a frame can empty it, and while the window draws the
 /// engine waits for room, which the run records and the stats strip says (`QueueWait`).
-/// The window's cap on stored records of a live run (writes, segments, reads, frames,
-/// datagrams together; see [`crate::analysis::DEFAULT_HISTORY_CAP`]): half the headless
-/// cap, so the window with its GPU buffers stays under 512 MB for any run length (issue 17,
-/// docs/performance.md). Counts stay exact past it; the lanes say older detail was dropped.
-pub const WINDOW_HISTORY_CAP: usize = 2_000_000;
+pub use crate::session::WINDOW_HISTORY_CAP;
 
 const BATCHES_PER_FRAME: usize = crate::engine::sink::QUEUE_BATCHES;
 
@@ -119,20 +116,18 @@ pub enum Status {
 pub struct StickyApp {
     pub prefs: Prefs,
     pub form: Form,
-    pub model: Model,
+    /// The run shown: its model, its recording and what Save and the exports read.
+    pub session: Session,
     pub timeline: TimelineView,
     pub selection: Option<Selection>,
     pub status: Status,
     pub start_error: Option<String>,
-    run: Option<Run>,
     /// Settings changed since the last run.
     dirty: bool,
     /// No CJK font was found: say so once, with the fix.
     pub cjk_missing: bool,
     /// The slow-motion play head and its event index.
     pub playback: playback::PlaybackView,
-    /// The shown run's raw events, for Save (see file_menu.rs).
-    pub recorded: file_menu::Recorded,
     pub files: file_menu::FileState,
     /// Side panels opened from the top bar while the window is too small to dock them.
     pub drawers: layout::Drawers,
@@ -151,16 +146,14 @@ impl StickyApp {
         Self {
             prefs,
             form,
-            model: Model::with_cap(WINDOW_HISTORY_CAP),
+            session: Session::window(),
             timeline: TimelineView::default(),
             selection: None,
             status: Status::Idle,
             start_error: None,
-            run: None,
             dirty: false,
             cjk_missing: !fonts::cjk_font_installed(),
             playback: playback::PlaybackView::default(),
-            recorded: file_menu::Recorded::default(),
             files: file_menu::FileState::default(),
             drawers: layout::Drawers::default(),
             server_test: server_test::ServerTest::default(),
@@ -169,43 +162,82 @@ impl StickyApp {
         }
     }
 
-    /// Starts a run with the current settings (stopping any run in progress).
-    pub fn start(&mut self, ctx: &egui::Context) {
-        self.stop();
-        self.model = Model::with_cap(WINDOW_HISTORY_CAP);
+    /// The one reset of what the window shows before a new run (a loopback run or a listen
+    /// session); the session resets its own model and record.
+    fn reset_view(&mut self) {
         self.class = None;
         self.selection = None;
         self.timeline.fit = true;
         self.playback.reset();
         self.dirty = false;
         self.start_error = None;
-        // the last run's temporary recording is removed here (dropped)
-        let (recorded, failed) = file_menu::Recorded::live_streamed(
-            self.prefs.settings.clone(),
-            self.prefs.preset.clone(),
-            &self.files.temp_dir,
-            self.files.max_kept,
-        );
-        self.recorded = recorded;
-        if let Some((path, why)) = failed {
+    }
+
+    /// What a live run records to: a temporary recording Save copies.
+    fn record_to(&self) -> RecordTo {
+        RecordTo::TempFile {
+            dir: self.files.temp_dir.clone(),
+            max_kept: self.files.max_kept,
+        }
+    }
+
+    /// Says on screen that the temporary recording could not be made (Save then keeps at most
+    /// `max_kept` events in memory).
+    fn say_temp_failed(&mut self) {
+        if let Some((path, why)) = self.session.record().temp_failed() {
             self.files.error = Some(tf(
                 self.lang(),
                 S::TempRecordingFailed,
                 &[
                     ("path", &path.display()),
-                    ("error", &crate::describe::os_error(&why, self.lang())),
+                    ("error", &crate::describe::os_error(&why.into(), self.lang())),
                     ("max", &crate::i18n::grouped(self.files.max_kept as u64)),
                 ],
             ));
         }
+    }
+
+    /// Starts a run with the current settings (stopping any run in progress).
+    pub fn start(&mut self, ctx: &egui::Context) {
+        self.stop();
+        self.reset_view();
         let ctx = ctx.clone();
-        match Run::start(&self.prefs.settings, Some(Arc::new(move || ctx.request_repaint()))) {
-            Ok(run) => {
-                self.run = Some(run);
-                self.status = Status::Running { since: Instant::now() };
-            }
-            Err(e) => {
+        let wake: crate::engine::sink::Wake = Arc::new(move || ctx.request_repaint());
+        let to = self.record_to();
+        let started = self
+            .session
+            .start(&self.prefs.settings, self.prefs.preset.as_deref(), to, Some(wake));
+        self.say_temp_failed();
+        match started {
+            Ok(()) => self.status = Status::Running { since: Instant::now() },
+            Err(StartError::Engine(e)) => {
                 self.start_error = Some(crate::describe::engine_error(&e, self.lang()));
+                self.status = Status::Idle;
+            }
+            Err(StartError::Recording(e)) => {
+                self.start_error = Some(crate::describe::os_error(&(&e).into(), self.lang()));
+                self.status = Status::Idle;
+            }
+        }
+    }
+
+    /// Shows a run the peers started (`listen`): the same reset and record as [`Self::start`],
+    /// over `settings` (what the listener reads with).
+    pub fn show_run(&mut self, run: Run, settings: Experiment) {
+        self.stop();
+        self.reset_view();
+        self.form = Form::from_settings(&settings);
+        self.prefs.settings = settings;
+        self.prefs.preset = None;
+        // an external client's stream is no lesson of ours: no lesson text beside it
+        self.prefs.lesson = None;
+        let to = self.record_to();
+        let attached = self.session.attach(run, &self.prefs.settings, None, to);
+        self.say_temp_failed();
+        match attached {
+            Ok(()) => self.status = Status::Running { since: Instant::now() },
+            Err(e) => {
+                self.start_error = Some(e.to_string());
                 self.status = Status::Idle;
             }
         }
@@ -213,55 +245,38 @@ impl StickyApp {
 
     /// Stops the run and joins its threads (within a poll interval).
     pub fn stop(&mut self) {
-        if let Some(mut run) = self.run.take() {
-            run.stop();
-            for batch in run.drain() {
-                for e in &batch {
-                    self.model.apply(e);
-                }
-                self.recorded.extend(&batch);
-            }
-            self.recorded.finish(&self.model.summary);
+        if self.session.is_running() {
+            self.session.stop();
             self.status = Status::Stopped;
         }
     }
 
     pub fn is_running(&self) -> bool {
-        self.run.is_some()
+        self.session.is_running()
+    }
+
+    /// The shown run's model.
+    pub fn model(&self) -> &Model {
+        self.session.model()
     }
 
     /// Folds waiting events into the model; ends the run when its threads are done.
     pub fn poll(&mut self, ctx: &egui::Context) {
-        let Some(run) = &self.run else { return };
-        let mut more = false;
-        for (k, batch) in run.events().try_iter().enumerate() {
-            for e in &batch {
-                self.model.apply(e);
-            }
-            self.recorded.extend(&batch);
-            if k + 1 >= BATCHES_PER_FRAME {
-                more = true;
-                break;
-            }
-        }
-        if more {
-            ctx.request_repaint();
-        } else if run.is_finished() && run.events().is_empty() {
-            let since = match self.status {
-                Status::Running { since } => since,
-                _ => Instant::now(),
-            };
-            if let Some(mut run) = self.run.take() {
-                run.stop();
-            }
-            self.recorded.finish(&self.model.summary);
-            self.status = Status::Finished {
-                ms: since.elapsed().as_millis() as u64,
-            };
-            self.select_first_lesson();
-        } else {
+        match self.session.poll(BATCHES_PER_FRAME) {
+            Poll::Idle => {}
+            Poll::More => ctx.request_repaint(),
             // the sender's last events come after a quiet period; look again soon
-            ctx.request_repaint_after(Duration::from_millis(50));
+            Poll::Waiting => ctx.request_repaint_after(Duration::from_millis(50)),
+            Poll::Ended => {
+                let since = match self.status {
+                    Status::Running { since } => since,
+                    _ => Instant::now(),
+                };
+                self.status = Status::Finished {
+                    ms: since.elapsed().as_millis() as u64,
+                };
+                self.select_first_lesson();
+            }
         }
     }
 
@@ -280,18 +295,21 @@ impl StickyApp {
         if self.selection.is_some() {
             return;
         }
-        let merged = self
-            .model
-            .reads
+        let model = self.session.model();
+        let merged = model
+            .reads()
             .iter()
-            .position(|r| matches!(self.model.read_kind(r), crate::analysis::ReadKind::Merged { .. }));
-        self.selection = merged
-            .or((!self.model.reads.is_empty()).then_some(0))
-            .map(Selection::Read);
+            .position(|r| matches!(model.read_kind(r), crate::analysis::ReadKind::Merged { .. }));
+        self.selection = merged.or((!model.reads().is_empty()).then_some(0)).map(Selection::Read);
     }
 
     /// Shows a saved run exactly as recorded (a replay, not a re-run).
     pub fn show_recording(&mut self, rec: &crate::recording::Recording) {
+        self.show_recording_from(rec, "");
+    }
+
+    /// [`StickyApp::show_recording`] of the file `source` (named in the replay banner).
+    pub(crate) fn show_recording_from(&mut self, rec: &crate::recording::Recording, source: &str) {
         self.stop();
         self.prefs.settings = rec.settings.clone();
         self.prefs.preset = crate::recording::matching_preset(rec.preset.as_deref(), &rec.settings);
@@ -302,14 +320,13 @@ impl StickyApp {
             .or_else(|| self.prefs.preset.clone());
         self.reveal = REVEAL_FRAMES;
         self.form = Form::from_settings(&self.prefs.settings);
-        self.model = Model::from_events(&rec.events);
+        self.session.replay(rec, source);
         self.timeline = TimelineView::default();
         self.playback.reset();
         self.selection = None;
         self.start_error = None;
         self.dirty = false;
         self.status = Status::Replay;
-        self.recorded = file_menu::Recorded::from_recording(rec, "");
         self.select_first_lesson();
     }
 
@@ -348,7 +365,7 @@ impl StickyApp {
         shown::begin_frame(&ctx);
         self.poll(&ctx);
         self.handle_dropped_files(&ctx);
-        self.playback.sync(&self.model, self.is_running());
+        self.playback.sync(self.session.model(), self.is_running());
         self.playback.keys(&ctx);
         self.playback.tick(&ctx, self.is_running());
         self.timeline.play_head = self.playback.t();
@@ -378,7 +395,7 @@ impl StickyApp {
         let bottom = egui::Panel::bottom("stats").show(ui, |ui| {
             stats::stats_ui(
                 ui,
-                roster::shown(&self.model, self.class.as_ref()),
+                roster::shown(self.session.model(), self.class.as_ref()),
                 lang,
                 self.prefs.settings.framing != FramingMode::None,
                 plan.compact,
@@ -399,15 +416,15 @@ impl StickyApp {
         // a UDP-only lesson has no lanes: its panel takes the middle instead
         let udp_central = !self.prefs.settings.transports.tcp();
         if plan.udp && !udp_central {
-            let t_us = self.playback.t().unwrap_or(self.model.last_us);
+            let t_us = self.playback.t().unwrap_or(self.session.model().last_us());
             let panel = egui::Panel::right("udp")
                 .default_size(if plan.compact { 260.0 } else { 310.0 })
                 .show(ui, |ui| {
                     shown::area(ui, "panel.udp", ui.clip_rect());
-                    buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
+                    buffer_gauge::udp_queue_ui(ui, self.session.model(), t_us, lang);
                     udp_panel::udp_at_ui(
                         ui,
-                        &self.model,
+                        self.session.model(),
                         self.prefs.settings.udp.read_size,
                         lang,
                         self.playback.t(),
@@ -421,19 +438,19 @@ impl StickyApp {
                 .resizable(true)
                 .show(ui, |ui| {
                     shown::area(ui, "panel.events", ui.clip_rect());
-                    event_list::event_list_ui(ui, &self.model, &mut self.playback, lang);
+                    event_list::event_list_ui(ui, self.session.model(), &mut self.playback, lang);
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if udp_central {
                 shown::area(ui, "panel.central", ui.clip_rect());
                 self.lesson_header_ui(ui, &plan);
-                let t_us = self.playback.t().unwrap_or(self.model.last_us);
+                let t_us = self.playback.t().unwrap_or(self.session.model().last_us());
                 let top = ui.cursor().min;
-                buffer_gauge::udp_queue_ui(ui, &self.model, t_us, lang);
+                buffer_gauge::udp_queue_ui(ui, self.session.model(), t_us, lang);
                 udp_panel::udp_at_ui(
                     ui,
-                    &self.model,
+                    self.session.model(),
                     self.prefs.settings.udp.read_size,
                     lang,
                     self.playback.t(),
@@ -475,7 +492,7 @@ impl eframe::App for StickyApp {
     fn on_exit(&mut self) {
         self.stop();
         // removes the run's temporary recording
-        self.recorded.temp = None;
+        self.session = Session::window();
     }
 }
 

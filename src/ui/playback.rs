@@ -107,14 +107,14 @@ impl PlaybackView {
 
     /// Rebuilds the event index when the model has changed.
     pub fn sync(&mut self, model: &Model, running: bool) {
-        let received = model.datagrams.iter().filter(|d| d.received.is_some()).count();
+        let received = model.datagrams().iter().filter(|d| d.received.is_some()).count();
         let key = (
-            model.writes.len(),
-            model.segments.len(),
-            model.reads.len(),
-            model.frames.len(),
-            model.datagrams.len() + received,
-            model.last_us,
+            model.writes().len(),
+            model.segments().len(),
+            model.reads().len(),
+            model.frames().len(),
+            model.datagrams().len() + received,
+            model.last_us(),
         );
         if self.built_for == Some(key) {
             return;

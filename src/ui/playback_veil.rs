@@ -29,19 +29,19 @@ pub fn veil(
     visuals: &Visuals,
 ) {
     let at = TcpAt::at(model, t_us);
-    let wire = if model.segments_unavailable.is_some() {
+    let wire = if model.segments_unavailable().is_some() {
         at.written
     } else {
-        end_by(&model.segments, t_us)
+        end_by(&model.segments(), t_us)
     };
-    let n = model.frames.partition_point(|f| f.at_us <= t_us);
+    let n = model.frames().partition_point(|f| f.at_us <= t_us);
     let frames = n
         .checked_sub(1)
-        .and_then(|i| model.frames.get(i))
+        .and_then(|i| model.frames().get(i))
         .map_or(0, |f| f.offset + u64::from(f.len));
     let fill = visuals.panel_fill.gamma_multiply(VEIL_ALPHA);
     let line = Stroke::new(2.5, visuals.strong_text_color());
-    for (k, end) in [at.written, wire, end_by(&model.reads, t_us), frames]
+    for (k, end) in [at.written, wire, end_by(&model.reads(), t_us), frames]
         .into_iter()
         .enumerate()
     {

@@ -11,7 +11,7 @@ use crate::ui::strings::{t, Lang, S};
 use crate::ui::theme;
 
 pub fn restart_panel_ui(ui: &mut Ui, model: &Model, lang: Lang) {
-    let Some(r) = &model.restart else { return };
+    let Some(r) = model.restart() else { return };
     let dark = ui.visuals().dark_mode;
     let top = ui.cursor().min;
     ui.label(RichText::new(t(lang, S::RestartTitle)).strong().size(15.0));

@@ -36,7 +36,7 @@ fn stat_ui(ui: &mut Ui, big: f32, value: String, label: &str, highlight: bool) {
 /// The strip; `compact` (a small window) uses smaller numbers and a one-line legend.
 pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compact: bool) {
     let big = if compact { 18.0 } else { 24.0 };
-    let s = &model.summary;
+    let s = &model.summary();
     let dash = || "—".to_string();
     // a UDP-only run has no TCP numbers to show: zeros there would read as "nothing happened"
     let tcp = s.messages > 0 || s.reads > 0 || s.datagrams_sent == 0;
@@ -120,7 +120,7 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
 }
 
 fn tcp_stats_ui(ui: &mut Ui, big: f32, model: &Model, lang: Lang, framing_on: bool) {
-    let s = &model.summary;
+    let s = &model.summary();
     let dash = || "—".to_string();
     stat_ui(ui, big, s.messages.to_string(), t(lang, S::StatMessages), false);
     // more writes than messages needs its reason next to it: send() took fewer bytes than asked

@@ -209,23 +209,23 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
 fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
-        Lane::Wire => match &model.segments_unavailable {
+        Lane::Wire => match &model.segments_unavailable() {
             Some(why) => tf(
                 lang,
                 S::LaneWireUnavailable,
                 &[("why", &crate::describe::capture_unavailable(why, lang))],
             ),
             // segments the kernel sent but the capture missed are said where they are missing
-            None if model.summary.capture_may_have_missed() => tf(
+            None if model.summary().capture_may_have_missed() => tf(
                 lang,
                 S::LaneWireGap,
-                &[("gap", &crate::describe::segments_captured_value(&model.summary, lang))],
+                &[("gap", &crate::describe::segments_captured_value(model.summary(), lang))],
             ),
-            None if model.summary.acks.is_some() => t(lang, S::LaneWireBoth).into(),
-            None if model.acks_not_captured.is_some() => tf(
+            None if model.summary().acks.is_some() => t(lang, S::LaneWireBoth).into(),
+            None if model.acks_not_captured().is_some() => tf(
                 lang,
                 S::LaneWireOneWay,
-                &[("mib", &(model.acks_not_captured.unwrap_or(0) >> 20))],
+                &[("mib", &(model.acks_not_captured().unwrap_or(0) >> 20))],
             ),
             None => t(lang, S::LaneWire).into(),
         },
@@ -412,9 +412,9 @@ fn lanes(
             // The kernel's counter only grows, so the last write tells whether the OS counts at
             // all (Windows does not: its lane stays empty with the reason, not "+0" per write).
             Lane::Wire
-                if model.segments_unavailable.is_some()
-                    && (model.summary.segments_tcp_info.is_some()
-                        || model.writes.last().is_some_and(|w| w.segs_out > 0)) =>
+                if model.segments_unavailable().is_some()
+                    && (model.summary().segments_tcp_info.is_some()
+                        || model.writes().last().is_some_and(|w| w.segs_out > 0)) =>
             {
                 lanes::tcp_info_lane(clip, model, axis, y, dark, &small, text_color)
             }
@@ -442,7 +442,7 @@ fn ack_point(
 ) {
     let last = match play_head {
         Some(t_us) => model.ack_at(t_us),
-        None => model.acks.last(),
+        None => model.acks().last(),
     };
     let Some(a) = last else { return };
     let (x, edge) = (axis.x(a.ack as f64), axis.x(a.window_end() as f64));
@@ -482,11 +482,11 @@ fn message_guides(
     weak: Color32,
 ) {
     let plot = axis.rect;
-    let bounds = model.messages.visible(axis.x0, axis.x1);
+    let bounds = model.messages().visible(axis.x0, axis.x1);
     if bounds.len() < (plot.width() / 4.0) as usize {
         let guide = Stroke::new(1.0, weak.gamma_multiply(0.7));
         let (top, bottom) = (lane_y(0).min, lane_y(LANES.len() - 1).max);
-        for m in &model.messages[bounds] {
+        for m in &model.messages()[bounds] {
             let x = axis.x(m.end() as f64);
             if x > plot.left() && x < plot.right() {
                 clip.extend(Shape::dashed_line(
@@ -539,10 +539,10 @@ fn select(
 
 fn selection_rect(model: &Model, sel: Selection, axis: &Axis, lane_y: &dyn Fn(usize) -> egui::Rangef) -> Option<Rect> {
     let (k, off, len) = match sel {
-        Selection::Write(i) => model.writes.get(i).map(|w| (0, w.offset, w.len))?,
-        Selection::Segment(i) => model.segments.get(i).map(|s| (1, s.offset, s.len))?,
-        Selection::Read(i) => model.reads.get(i).map(|r| (2, r.offset, r.len))?,
-        Selection::Frame(i) => model.frames.get(i).map(|f| (3, f.offset, f.len))?,
+        Selection::Write(i) => model.writes().get(i).map(|w| (0, w.offset, w.len))?,
+        Selection::Segment(i) => model.segments().get(i).map(|s| (1, s.offset, s.len))?,
+        Selection::Read(i) => model.reads().get(i).map(|r| (2, r.offset, r.len))?,
+        Selection::Frame(i) => model.frames().get(i).map(|f| (3, f.offset, f.len))?,
     };
     Some(axis.span(off, len.into(), lane_y(k)))
 }

@@ -21,14 +21,14 @@ pub fn udp_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang) {
 pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_head: Option<u64>) {
     let dark = ui.visuals().dark_mode;
     let text = ui.visuals().text_color();
-    let s = &model.summary;
+    let s = &model.summary();
     // an external client's datagrams (listen --udp) carry no message ids: list them as they came
-    let rows = if model.datagrams.is_empty() {
-        &model.unidentified_datagrams
+    let rows = if model.datagrams().is_empty() {
+        &model.unidentified_datagrams()
     } else {
-        &model.datagrams
+        &model.datagrams()
     };
-    let count = if model.datagrams.is_empty() {
+    let count = if model.datagrams().is_empty() {
         s.datagrams_received
     } else {
         s.datagrams_sent

@@ -50,7 +50,7 @@ impl StickyApp {
     pub(super) fn controls_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let mut edited = self.prefs.settings.clone();
-        let changed = controls::controls_ui(ui, &mut edited, &mut self.form, &self.model, lang);
+        let changed = controls::controls_ui(ui, &mut edited, &mut self.form, self.session.model(), lang);
         if changed.toggled || changed.typed {
             if let Some(valid) = self.form.apply(&edited, lang) {
                 if valid != self.prefs.settings {
@@ -155,7 +155,7 @@ impl StickyApp {
                 Status::Idle => String::new(),
                 Status::Running { since } => {
                     // the same line `stickyviz run` shows on a terminal: events, bytes, rate
-                    let m = &self.model.summary;
+                    let m = &self.session.model().summary();
                     let events = m.reads + m.writes + m.datagrams_sent + m.datagrams_received;
                     let rate = (m.bytes_received as f64 / since.elapsed().as_secs_f64().max(1e-3)) as u64;
                     let progress = tf(
@@ -256,12 +256,12 @@ impl StickyApp {
             ui.colored_label(theme::split_text(dark), tf(lang, S::StartFailed, &[("error", e)]));
         }
         let causality = |p: &&crate::analysis::Problem| matches!(p.kind, crate::analysis::ProblemKind::Causality(_));
-        for p in self.model.problems.iter().filter(|p| !causality(p)).take(3) {
+        for p in self.session.model().problems().iter().filter(|p| !causality(p)).take(3) {
             ui.colored_label(theme::split_text(dark), crate::describe::problem(p, lang));
         }
         // effects stamped before their causes: one line, the count and the first one (never hidden)
-        if let Some(first) = self.model.problems.iter().find(causality) {
-            let n = self.model.summary.causality_violations;
+        if let Some(first) = self.session.model().problems().iter().find(causality) {
+            let n = self.session.model().summary().causality_violations;
             ui.colored_label(
                 theme::SPLIT,
                 tf(
@@ -271,7 +271,10 @@ impl StickyApp {
                 ),
             );
         }
-        if matches!(self.status, Status::Idle) && self.model.messages.is_empty() && self.model.datagrams.is_empty() {
+        if matches!(self.status, Status::Idle)
+            && self.session.model().messages().is_empty()
+            && self.session.model().datagrams().is_empty()
+        {
             ui.label(t(lang, S::NoRunYet));
         }
         ui.add_space(4.0);
@@ -288,22 +291,22 @@ impl StickyApp {
         if let Some(class) = &mut self.class {
             roster::address_ui(ui, class, lang);
             let rows_h = if plan.compact { 150.0 } else { 220.0 };
-            if roster::roster_ui(ui, &self.model, class, lang, rows_h).is_some() {
+            if roster::roster_ui(ui, self.session.model(), class, lang, rows_h).is_some() {
                 self.selection = None;
                 self.timeline.fit = true;
             }
             ui.separator();
         }
         // address-in-use: what the close and the restart did is the lesson; the lanes follow
-        if self.model.restart.is_some() {
-            super::restart_panel::restart_panel_ui(ui, &self.model, lang);
+        if self.session.model().restart().is_some() {
+            super::restart_panel::restart_panel_ui(ui, self.session.model(), lang);
             ui.separator();
         }
-        let model = roster::shown(&self.model, self.class.as_ref());
-        let t_us = self.playback.t().unwrap_or(model.last_us);
+        let model = roster::shown(self.session.model(), self.class.as_ref());
+        let t_us = self.playback.t().unwrap_or(model.last_us());
         // on a large window the buffer comes first (it is the 粘包 picture); on a small one, or
         // under the roster, the lanes do, so they are on screen without scrolling
-        let gauge_first = !plan.compact && self.class.is_none() && self.model.restart.is_none();
+        let gauge_first = !plan.compact && self.class.is_none() && self.session.model().restart().is_none();
         if gauge_first {
             buffer_gauge::tcp_gauge_ui(ui, model, t_us, self.playback.peak_backlog, lang);
         }
@@ -318,12 +321,18 @@ impl StickyApp {
         }
         ui.separator();
         // a class session's connections are in the roster: 64 lane groups would not fit
-        if self.class.is_none() && self.model.echo.is_some() {
+        if self.class.is_none() && self.session.model().echo().is_some() {
             // View state in egui's memory keeps the app struct (and its merge) unchanged.
             let id = ui.scope_id().with("echo_view");
             let mut view: echo_panel::EchoView = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
             view.replies.lane_h = plan.lane_h;
-            echo_panel::echo_panel_ui(ui, &self.model, &mut view, lang, self.prefs.settings.sender.nagle);
+            echo_panel::echo_panel_ui(
+                ui,
+                self.session.model(),
+                &mut view,
+                lang,
+                self.prefs.settings.sender.nagle,
+            );
             ui.data_mut(|d| d.insert_temp(id, view));
             ui.separator();
         }

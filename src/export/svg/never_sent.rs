@@ -13,7 +13,7 @@ use super::{Canvas, LANE_H, MARK_H, SPLIT, TITLE_H};
 const FLAG_W: f64 = 120.0;
 
 pub(super) fn flags(c: &mut Canvas, model: &Model, y: f64, lang: Lang, bg: &str) {
-    if model.never_sent.is_empty() {
+    if model.never_sent().is_empty() {
         return;
     }
     let _ = writeln!(
@@ -23,7 +23,7 @@ pub(super) fn flags(c: &mut Canvas, model: &Model, y: f64, lang: Lang, bg: &str)
     let right_edge = c.x0 + c.width;
     let top = y + TITLE_H + LANE_H + 1.0;
     let spans: Vec<(f64, f64)> = model
-        .never_sent
+        .never_sent()
         .iter()
         .map(|n| {
             let x = c.x(n.offset);
@@ -34,7 +34,7 @@ pub(super) fn flags(c: &mut Canvas, model: &Model, y: f64, lang: Lang, bg: &str)
             }
         })
         .collect();
-    for (i, (n, &(left, right))) in model.never_sent.iter().zip(&spans).enumerate() {
+    for (i, (n, &(left, right))) in model.never_sent().iter().zip(&spans).enumerate() {
         let right = right.min(spans.get(i + 1).map_or(f64::MAX, |s| s.0 - 2.0));
         let w = right - left;
         if w < 6.0 {

@@ -17,8 +17,8 @@ pub(super) fn write_lane(
     y: egui::Rangef,
     hit: &mut dyn FnMut(Selection, Rect),
 ) {
-    for_visible(&model.writes[..], axis, y, |i, r, agg| {
-        let w = &model.writes[i];
+    for_visible(&model.writes()[..], axis, y, |i, r, agg| {
+        let w = &model.writes()[i];
         clip.rect_filled(
             r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0)),
             2.0,
@@ -50,10 +50,10 @@ pub(super) fn tcp_info_lane(
     text_color: Color32,
 ) {
     let mut prev = 0u32;
-    for_visible(&model.writes[..], axis, y, |i, r, agg| {
-        let w = &model.writes[i];
+    for_visible(&model.writes()[..], axis, y, |i, r, agg| {
+        let w = &model.writes()[i];
         if i > 0 {
-            prev = model.writes[i - 1].segs_out;
+            prev = model.writes()[i - 1].segs_out;
         }
         let delta = w.segs_out.saturating_sub(prev);
         let r = r.shrink2(Vec2::new(0.5, 6.0));
@@ -78,14 +78,14 @@ pub(super) fn segment_lane(
     hit: &mut dyn FnMut(Selection, Rect),
 ) {
     // both directions: the segments above, the receiver's ACKs in a row under them
-    let both = model.summary.acks.is_some();
+    let both = model.summary().acks.is_some();
     let seg_y = if both {
         egui::Rangef::new(y.min, y.max - ACK_ROW_H)
     } else {
         y
     };
-    for_visible(&model.segments[..], axis, seg_y, |i, r, agg| {
-        let s = &model.segments[i];
+    for_visible(&model.segments()[..], axis, seg_y, |i, r, agg| {
+        let s = &model.segments()[i];
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
         clip.rect_filled(r, 2.0, theme::segment(dark));
         if !agg {
@@ -121,20 +121,20 @@ const ACK_ROW_H: f32 = 10.0;
 /// What the pointer is over in the wire lane's second direction, in words: an ACK (its point and
 /// window, a zero window said as such), a window probe, or a retransmission.
 pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, lang: Lang) -> Option<String> {
-    if model.summary.acks.is_none() || !y.contains(pointer.y) || !axis.rect.x_range().contains(pointer.x) {
+    if model.summary().acks.is_none() || !y.contains(pointer.y) || !axis.rect.x_range().contains(pointer.x) {
         return None;
     }
     let ms = |us: u64| format!("{:.3}", us as f64 / 1000.0);
     if pointer.y >= y.max - ACK_ROW_H {
         let near = |off: u64| (axis.x(off as f64) - pointer.x).abs() <= 5.0;
         let probe = model
-            .window_probes
+            .window_probes()
             .iter()
             .find(|&&at| near(model.ack_at(at).map_or(0, |a| a.ack)));
         let (lo, hi) = (axis.offset(pointer.x - 5.0), axis.offset(pointer.x + 5.0));
-        let from = model.acks.partition_point(|a| (a.ack as f64) < lo);
-        let to = model.acks.partition_point(|a| (a.ack as f64) <= hi).max(from);
-        let acks = &model.acks[from..to];
+        let from = model.acks().partition_point(|a| (a.ack as f64) < lo);
+        let to = model.acks().partition_point(|a| (a.ack as f64) <= hi).max(from);
+        let acks = &model.acks()[from..to];
         return match (acks.iter().find(|a| a.zero_window()).or(acks.first()), probe) {
             (Some(a), _) if a.zero_window() => {
                 Some(tf(lang, S::ZeroWindowTip, &[("ms", &ms(a.at_us)), ("ack", &a.ack)]))
@@ -150,7 +150,7 @@ pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos
     }
     let at = axis.offset(pointer.x);
     let r = model
-        .retransmissions
+        .retransmissions()
         .iter()
         .find(|r| (r.offset as f64) <= at && at < r.end() as f64)?;
     Some(tf(
@@ -164,7 +164,7 @@ pub(super) fn wire_tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos
 fn retransmissions(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
     // capture order, not stream order: a retransmission is rare, each is drawn (a lossy link
     // of 2 MB had at most 766, design.md §6)
-    for r in &model.retransmissions {
+    for r in model.retransmissions() {
         if (r.end() as f64) < axis.x0 || (r.offset as f64) > axis.x1 {
             continue;
         }
@@ -187,8 +187,8 @@ fn retransmissions(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Ra
 /// At most one mark per pixel column (a firehose has thousands of ACKs; the ACK point only
 /// moves forward, so the visible ones are one contiguous run), a zero window winning its column.
 fn ack_row(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
-    let from = model.acks.partition_point(|a| (a.ack as f64) < axis.x0);
-    let to = model.acks.partition_point(|a| (a.ack as f64) <= axis.x1);
+    let from = model.acks().partition_point(|a| (a.ack as f64) < axis.x0);
+    let to = model.acks().partition_point(|a| (a.ack as f64) <= axis.x1);
     let mut column: Option<(i64, bool)> = None;
     let draw = |(px, zero): (i64, bool)| {
         let x = px as f32;
@@ -203,7 +203,7 @@ fn ack_row(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
             ));
         }
     };
-    for a in model.acks.get(from..to.max(from)).unwrap_or_default() {
+    for a in model.acks().get(from..to.max(from)).unwrap_or_default() {
         let px = axis.x(a.ack as f64).round() as i64;
         column = match column {
             Some((c, zero)) if c == px => Some((c, zero || a.zero_window())),
@@ -217,7 +217,7 @@ fn ack_row(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef) {
     if let Some(last) = column {
         draw(last);
     }
-    for &at in &model.window_probes {
+    for &at in model.window_probes() {
         let x = axis.x(model.ack_at(at).map_or(0, |a| a.ack) as f64);
         clip.text(
             Pos2::new(x + 5.0, y.center()),
@@ -253,8 +253,8 @@ pub(super) fn read_lane(
 ) {
     let dark = p.ctx().global_style().visuals.dark_mode;
     let split_text = theme::split_text(dark);
-    for_visible(&model.reads[..], axis, y, |i, r, agg| {
-        let read = &model.reads[i];
+    for_visible(&model.reads()[..], axis, y, |i, r, agg| {
+        let read = &model.reads()[i];
         let kind = model.read_kind(read);
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 1.0 }, 0.0));
         if agg {
@@ -302,15 +302,15 @@ pub(super) fn read_lane(
         hit(Selection::Read(i), r);
     });
     // ✂ where a read ends inside a message: that message is split (半包)
-    let reads = model.reads.visible(axis.x0, axis.x1);
+    let reads = model.reads().visible(axis.x0, axis.x1);
     if reads.len() > (axis.rect.width() / 3.0) as usize {
         return;
     }
     let mut last_label_right = f32::MIN;
-    for read in &model.reads[reads] {
+    for read in &model.reads()[reads] {
         let end = read.end();
         let inside = model.messages_in(end, end + 1);
-        let Some(m) = model.messages.get(inside.start) else {
+        let Some(m) = model.messages().get(inside.start) else {
             continue;
         };
         if m.offset < end && end < m.end() {
@@ -348,7 +348,7 @@ pub(super) fn frame_lane(
 ) {
     let dark = p.ctx().global_style().visuals.dark_mode;
     let split_text = theme::split_text(dark);
-    if model.frames.is_empty() && model.decode_errors.is_empty() {
+    if model.frames().is_empty() && model.decode_errors().is_empty() {
         let r = Rect::from_x_y_ranges(axis.rect.x_range(), y);
         p.rect_stroke(r, 2.0, Stroke::new(1.0, weak.gamma_multiply(0.5)), StrokeKind::Inside);
         p.text(
@@ -360,8 +360,8 @@ pub(super) fn frame_lane(
         );
         return;
     }
-    for_visible(&model.frames[..], axis, y, |i, r, agg| {
-        let f = &model.frames[i];
+    for_visible(&model.frames()[..], axis, y, |i, r, agg| {
+        let f = &model.frames()[i];
         let c = if f.intact { theme::FRAME_OK } else { theme::FRAME_BAD };
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
         p.rect_filled(r, 2.0, c);
@@ -385,7 +385,7 @@ pub(super) fn frame_lane(
     // read as the next length): each label gets a row of its own under the lane, or, when the
     // rows are used up, is left to the inspector and the event list.
     let mut rows_right = [f32::MIN; 2];
-    for (_, err) in &model.decode_errors {
+    for (_, err) in model.decode_errors() {
         let x = axis.x(err.offset() as f64);
         if x < axis.rect.left() || x > axis.rect.right() {
             continue;

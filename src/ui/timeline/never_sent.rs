@@ -23,7 +23,7 @@ fn flags(model: &Model, axis: &Axis, y: egui::Rangef) -> Vec<(usize, Rect)> {
     // each flag starts at its mark; one that would run off the right edge (the last write of
     // the stream ends there) ends at its mark instead
     let spans: Vec<(f32, f32)> = model
-        .never_sent
+        .never_sent()
         .iter()
         .map(|n| {
             let x = axis.x(n.offset as f64);
@@ -67,7 +67,7 @@ pub(super) fn marks(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::R
             x += 6.0;
         }
         clip.rect_stroke(rect, 1.0, Stroke::new(1.0, colour), egui::StrokeKind::Inside);
-        let n = &model.never_sent[i];
+        let n = &model.never_sent()[i];
         let text = tf(lang, S::NeverSentMark, &[("bytes", &grouped(u64::from(n.len)))]);
         let font = FontId::proportional(11.0);
         let galley = clip.layout_no_wrap(text, font, colour);
@@ -83,7 +83,7 @@ pub(super) fn marks(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::R
 /// The flag under the pointer, explained.
 pub(super) fn tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, lang: Lang) -> Option<String> {
     let (i, _) = flags(model, axis, y).into_iter().find(|(_, r)| r.contains(pointer))?;
-    let n = &model.never_sent[i];
+    let n = &model.never_sent()[i];
     Some(format!(
         "{}\n{}",
         tf(lang, S::NeverSentMark, &[("bytes", &grouped(u64::from(n.len)))]),
@@ -94,11 +94,11 @@ pub(super) fn tip(model: &Model, axis: &Axis, y: egui::Rangef, pointer: Pos2, la
 /// address-in-use: the closing handshake under the wire lane, at the stream's end where it
 /// happened ("close: server FIN → client FIN → server ACK"); its times are in the panel above.
 pub(super) fn closing_mark(clip: &egui::Painter, model: &Model, axis: &Axis, y: egui::Rangef, dark: bool, lang: Lang) {
-    if model.restart.is_none() || model.closing.is_empty() {
+    if model.restart().is_none() || model.closing().is_empty() {
         return;
     }
     let steps: Vec<String> = model
-        .closing
+        .closing()
         .iter()
         .map(|c| {
             let who = crate::describe::send_close::role(c.from, lang);
