@@ -64,8 +64,8 @@ done
 
 ./scripts/wine.sh
 
-# Last: it relinks target/debug/stickyviz stripped (pyproject.toml), which `cargo test` would
-# relink back. The release wheels, Windows included, are scripts/wheel.sh's (by hand: two
-# release builds; docs/performance.md).
+# Last: its build of target/debug/stickyviz (stripped, without the dev-dependencies' features)
+# replaces the one the tests ran; ~60 s after `cargo test`. The release wheels, Windows
+# included, are scripts/wheel.sh's, run by hand: two release builds (docs/performance.md).
 echo "== pip install stickyviz: the Linux wheel from this build, in a fresh venv"
 ./scripts/wheel.sh --dev

@@ -20,6 +20,8 @@ cd "$(dirname "$0")/.."
 # The one maturin version; pyproject.toml's [build-system] pins the same (checked here).
 maturin_version=1.16.0
 target_dir="${CARGO_TARGET_DIR:-target}"
+mkdir -p "$target_dir"
+target_abs="$(cd "$target_dir" && pwd)"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)"
 
 die() {
@@ -108,8 +110,10 @@ check_linux_wheel() { # WHEEL
 }
 
 if [ "${1:-}" = "--dev" ]; then
-  # The dev profile with the default features is what `cargo test` built: maturin only relinks
-  # the binary (stripped, as pyproject.toml asks). The tag is the build machine's glibc.
+  # The dev profile with the default features, as `cargo test` built them: cargo reuses
+  # target/debug except getrandom 0.4, tempfile, egui_kittest and stickyviz (the dev-dependencies
+  # turn on getrandom's std in test builds) and links the binary stripped (pyproject.toml):
+  # 60 s after `cargo test`, 10 s again (docs/performance.md). The tag is the build machine's glibc.
   rm -rf "$target_dir/wheels-dev"
   "$maturin" build --locked --profile dev --out "$target_dir/wheels-dev"
   check_linux_wheel "$target_dir/wheels-dev/stickyviz-$version-py3-none-"*linux*.whl
@@ -132,7 +136,9 @@ fi
 # Only what is uploaded goes into target/wheels/ (maturin upload target/wheels/*); the checks'
 # screenshots and logs into target/wheel-checks/.
 out="$target_dir/wheels"
+checks="$target_dir/wheel-checks"
 rm -rf "$out"
+mkdir -p "$checks"
 
 echo "== Linux wheel: release, manylinux tag checked by maturin's auditwheel"
 # check, not repair: the binary must need no library outside the manylinux set (the window's
@@ -151,7 +157,23 @@ list_wheel "$win_wheel" "stickyviz-$version.data/scripts/stickyviz.exe"
 echo "== the Windows stickyviz.exe from the wheel, under Wine"
 wine="${WINE:-$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)}"
 [ -x "$wine" ] || die "wine is not installed (apt-get install wine64)"
-export WINE="$wine" WINEPREFIX="$PWD/$target_dir/wine-prefix" WINEDEBUG=-all
+export WINE="$wine" WINEPREFIX="$target_abs/wine-prefix" WINEDEBUG=-all
+# Every Wine process of this check on one virtual X display. With the window's display set only
+# for the window, it once never appeared (the .exe idle at 0 s of CPU) while the Wine session of
+# the display-less runs before it was still up; one display for the whole session avoids that.
+for tool in Xvfb xdotool import; do
+  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install xvfb xdotool imagemagick mesa-vulkan-drivers)"
+done
+# -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
+: >"$checks/xvfb-display"
+Xvfb -displayfd 4 -screen 0 1280x800x24 -nolisten tcp 4>"$checks/xvfb-display" >/dev/null 2>&1 &
+xvfb=$!
+for _ in $(seq 300); do
+  [ -s "$checks/xvfb-display" ] && break
+  sleep 0.1
+done
+[ -s "$checks/xvfb-display" ] || die "Xvfb did not start within 30 s"
+export DISPLAY=":$(cat "$checks/xvfb-display")"
 [ -f "$WINEPREFIX/system.reg" ] || "$wine" wineboot -i >/dev/null 2>&1
 unpacked="$(mktemp -d)"
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$win_wheel" "$unpacked"
@@ -169,31 +191,31 @@ echo "== its window, under Wine on a virtual X display"
 # wgpu picks Direct3D 12 on Windows; Wine 8's (vkd3d) cannot compile wgpu's shaders ("Unknown
 # compilation target cs_5_1": the window closes with "Parent device is lost"), so under Wine the
 # window draws with Vulkan (Wine's winevulkan on Mesa's lavapipe). Real Windows has Direct3D 12.
-for tool in Xvfb xdotool import; do
-  command -v "$tool" >/dev/null || die "$tool is missing (apt-get install xvfb xdotool imagemagick mesa-vulkan-drivers)"
-done
-checks="$target_dir/wheel-checks"
-mkdir -p "$checks"
-Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
 window_log="$checks/windows-window.log"
-DISPLAY=:97 WGPU_BACKEND=vulkan "$wine" "$exe_dir/stickyviz.exe" --lang en >"$window_log" 2>&1 &
+WGPU_BACKEND=vulkan "$wine" "$exe_dir/stickyviz.exe" --lang en >"$window_log" 2>&1 &
 gui=$!
+# This check's Wine session (its prefix's wineserver and what it started) ends before its X
+# display, or Wine's desktop process prints a fatal X error on the way out.
+wineserver="$(command -v wineserver || echo "$(dirname "$wine")/wineserver64")"
 stop_window() {
   kill "$gui" 2>/dev/null || true
   wait "$gui" 2>/dev/null || true
+  if [ -x "$wineserver" ]; then
+    "$wineserver" -k 2>/dev/null || true
+    "$wineserver" -w 2>/dev/null || true
+  fi
   kill "$xvfb" 2>/dev/null || true
   wait "$xvfb" 2>/dev/null || true
 }
 # The window appears; then the lesson runs and is drawn (seconds on a software renderer).
-if ! DISPLAY=:97 timeout 180 xdotool search --sync --onlyvisible --name '^stickyviz' >/dev/null; then
+if ! timeout 180 xdotool search --sync --onlyvisible --name '^stickyviz' >/dev/null; then
   stop_window
   die "no stickyviz window under Wine within 180 s ($window_log)"
 fi
 sleep 30
 alive=yes
 kill -0 "$gui" 2>/dev/null || alive=no
-DISPLAY=:97 import -window root "$checks/windows-window.png"
+import -window root "$checks/windows-window.png"
 stop_window
 # A window that failed to draw leaves the screen one flat colour (black: standard deviation 0);
 # the drawn lesson, light or dark theme, has text and lanes (0.21 measured).
@@ -207,10 +229,21 @@ rm -rf "$unpacked"
 echo "== source distribution (macOS and any other platform: pip builds it with Rust installed)"
 "$maturin" sdist --out "$out"
 sdist="$out/stickyviz-$version.tar.gz"
+sdist_files="$(tar -tzf "$sdist")"
 for f in pyproject.toml Cargo.toml Cargo.lock README.md src/main.rs; do
-  tar -tzf "$sdist" | grep -qx "stickyviz-$version/$f" || die "$sdist has no $f"
+  grep -qx "stickyviz-$version/$f" <<<"$sdist_files" || die "$sdist has no $f"
 done
-echo "   $sdist: $(tar -tzf "$sdist" | wc -l) files, $(du -k "$sdist" | cut -f1) KB"
+echo "   $sdist: $(wc -l <<<"$sdist_files") files, $(du -k "$sdist" | cut -f1) KB"
+echo "== the sdist built by pip, as on macOS (maturin from PyPI in pip's build env)"
+# With the same target dir cargo reuses what the release build compiled, but only after finding
+# every file the compiler read (its dep-info) in the unpacked sdist: one left out is a rebuild
+# that fails. maturin leaves this build's wheel (tag linux_x86_64, which PyPI refuses) in the
+# target dir's wheels/ too: removed, so that only the files to upload stay there.
+rm -rf "$checks/from-sdist"
+CARGO_TARGET_DIR="$target_abs" "$target_dir/maturin-venv/bin/pip" wheel -q --no-deps -w "$checks/from-sdist" "$sdist"
+rm -f "$out/stickyviz-$version-py3-none-linux_x86_64.whl"
+check_linux_wheel "$checks/from-sdist/stickyviz-$version-"*.whl
 
-echo "== built:"
+echo "== built, to upload:"
 ls -l "$out"
+[ "$(find "$out" -type f | wc -l)" = 3 ] || die "$out should hold the two wheels and the sdist, nothing else"
