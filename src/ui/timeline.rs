@@ -218,7 +218,7 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             None if model.summary().capture_may_have_missed() => tf(
                 lang,
                 S::LaneWireGap,
-                &[&crate::describe::segments_captured_value(&model.summary(), lang)],
+                &[&crate::describe::segments_captured_value(model.summary(), lang)],
             ),
             None if model.summary().acks.is_some() => t(lang, S::LaneWireBoth).into(),
             None if model.acks_not_captured().is_some() => tf(
