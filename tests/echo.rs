@@ -16,10 +16,7 @@ fn run(name: &str, edit: impl FnOnce(&mut stickyviz::config::Experiment)) -> Mod
 }
 
 fn median_us(m: &Model) -> u64 {
-    m.echo()
-        .as_deref()
-        .and_then(|e| e.median_latency_us())
-        .expect("requests answered")
+    m.echo().and_then(|e| e.median_latency_us()).expect("requests answered")
 }
 
 #[test]
@@ -135,7 +132,7 @@ fn many_clients_keep_one_stream_each() {
     }
     let ports: std::collections::HashSet<_> = std::iter::once(&m)
         .chain(echo.connections.iter())
-        .filter_map(|c| c.connection().clone())
+        .filter_map(|c| c.connection())
         .map(|(from, _)| from)
         .collect();
     assert_eq!(ports.len(), 3, "three distinct client connections");

@@ -167,7 +167,7 @@ fn framing_restores_every_message(mode: FramingMode) {
             s.bytes_sent,
             "{ctx}: received bytes kept"
         );
-        let decoded = decode_by_hand(mode, &model.received());
+        let decoded = decode_by_hand(mode, model.received());
         assert!(
             decoded == expected_payloads(&exp.workload),
             "{ctx}: hand-decoded payloads differ from the workload"

@@ -252,7 +252,7 @@ fn a_silent_process_that_never_ends_is_not_counted_as_listening() {
 /// Texts typed into every setting: numbers in and out of range, the kernel's default in any
 /// case, names, nonsense, and a link.
 #[cfg(feature = "gui")]
-const TYPED: [&str; 22] = [
+const TYPED: [&str; 23] = [
     "1",
     " 7 ",
     "100",
@@ -268,6 +268,7 @@ const TYPED: [&str; 22] = [
     "0x10",
     "default",
     "DEFAULT",
+    "默认",
     "none",
     "off",
     "whole",
@@ -340,8 +341,13 @@ fn every_setting_accepts_and_refuses_the_same_text_through_the_flag_and_the_wind
         }
     }
     // the kernel's default is a word both take wherever the kernel has one
-    for flag in ["--sndbuf", "--rcvbuf", "--udp-rcvbuf", "--mss"] {
-        let cli = Cli::try_parse_from(["stickyviz", "run", flag, "default"]).expect("parses");
+    for (flag, word) in [
+        ("--sndbuf", "default"),
+        ("--rcvbuf", "Default"),
+        ("--udp-rcvbuf", "默认"),
+        ("--mss", "default"),
+    ] {
+        let cli = Cli::try_parse_from(["stickyviz", "run", flag, word]).expect("parses");
         let Some(stickyviz::cli::Command::Run(args)) = cli.command else {
             panic!("a run")
         };
@@ -349,7 +355,7 @@ fn every_setting_accepts_and_refuses_the_same_text_through_the_flag_and_the_wind
         assert_eq!(
             (exp.sender.sndbuf, exp.receiver.rcvbuf, exp.udp.rcvbuf, exp.mss),
             (None, None, None, None),
-            "{flag} default: the kernel chooses"
+            "{flag} {word}: the kernel chooses"
         );
     }
     println!("{} accepted and {} refused alike", checked.0, checked.1);

@@ -309,8 +309,8 @@ impl TcpAt {
         let known = model.segments_unavailable.is_none() && !model.segments().is_empty();
         // A segment's capture time can precede the return of the send() that queued it (the
         // call was still running): never count more on the wire than written.
-        let on_wire = known.then(|| wire_end_by(&model.segments(), t_us).min(written));
-        let read = stream_end_by(&model.reads(), t_us).min(written);
+        let on_wire = known.then(|| wire_end_by(model.segments(), t_us).min(written));
+        let read = stream_end_by(model.reads(), t_us).min(written);
         Self { written, on_wire, read }
     }
 

@@ -47,3 +47,24 @@ fn history_cap_keeps_counts_exact() {
     assert_eq!(m.summary.reads, 100);
     assert_eq!(m.summary.events_dropped_from_history, 90);
 }
+
+/// Every stored vector counts in the model's memory: received bytes and decode errors too
+/// (the history once counted only the lanes' records).
+#[test]
+fn history_bytes_counts_every_stored_vector() {
+    let mut m = Model::default();
+    assert_eq!(m.history_bytes(), 0, "nothing stored yet");
+    m.apply(&Event::Bytes {
+        offset: crate::engine::StreamOffset(0),
+        data: vec![7; 1000],
+    });
+    let with_bytes = m.history_bytes();
+    assert!(with_bytes >= 1000, "the received bytes: {with_bytes}");
+    m.apply(&Event::DecodeError {
+        at_us: 1,
+        error: crate::framing::DecodeError::NegativeLength { offset: 0, len: -1 },
+    });
+    assert!(m.history_bytes() > with_bytes, "and the decode errors");
+    m.shrink();
+    assert!(m.history_bytes() >= 1000, "trimmed, still held");
+}

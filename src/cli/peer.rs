@@ -355,8 +355,8 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
 fn report(model: &Model, width: usize, lang: Lang, stream_counts: bool) -> String {
     let mut text = format!(
         "{}\n{}",
-        text_timeline::render(&model, width, lang),
-        text_timeline::summary(&model, lang)
+        text_timeline::render(model, width, lang),
+        text_timeline::summary(model, lang)
     );
     // The shared summary starts from the sender's messages; an external sender has none here.
     let s = &model.summary();

@@ -129,9 +129,14 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         crate::i18n::S::ProgressDraw,
         &[("path", &args.out.display())],
     ));
+    // what a command shows of a recording, a session replays it (the window's own does for PNG)
+    let mut session = crate::session::Session::command();
+    if !matches!(kind, Kind::Png) {
+        session.replay(&rec, &source);
+    }
     match kind {
         Kind::Svg => {
-            let svg = crate::export::svg::render(&rec, &opts);
+            let svg = crate::export::svg::render_model(session.model(), &opts);
             // a stop asked for while drawing leaves no file rather than a surprise one
             if let Some(i) = crate::cli::stop::interrupted() {
                 return Err(i.into());
@@ -141,9 +146,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         }
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
-            // the same path as the window's export: a session showing the recording
-            let mut session = crate::session::Session::command();
-            session.replay(&rec, &source);
+            // the same path as the window's export of a run it shows
             let n = session.save_pcapng(&args.out)?;
             progress.clear();
             crate::cli::out(&format!(

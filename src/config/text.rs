@@ -6,6 +6,7 @@
 use std::str::FromStr;
 
 use crate::framing::{ByteOrder, FramingMode};
+use crate::i18n::{t, Lang, S};
 
 use super::{ClientReads, EchoOptions, Experiment, Link, Setting, SettingError, SettingProblem, WriteSplit};
 
@@ -26,9 +27,11 @@ pub enum Expected {
 }
 
 /// The words that mean "let the kernel choose" where it has a default (socket buffers, MSS):
-/// an empty box or `default`, any case.
+/// an empty box, `default` in any case, or the word an empty box shows in any language (默认).
 fn kernel_default(text: &str) -> bool {
-    text.is_empty() || text.eq_ignore_ascii_case("default")
+    text.is_empty()
+        || text.eq_ignore_ascii_case("default")
+        || Lang::ALL.iter().any(|&lang| text == t(lang, S::BufferHint))
 }
 
 impl Setting {

@@ -103,7 +103,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
     if total > 0 || !model.messages().is_empty() {
         let _ = writeln!(out, "bytes   0{:>w$}", total, w = width - 1);
         let writes = lane_of(
-            &model.writes(),
+            model.writes(),
             |w| (w.offset, w.len.into()),
             |_, w| MsgId::to_string(&w.msg),
             total,
@@ -114,7 +114,7 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let segs = model.summary().segments_tcp_info.map_or("?".into(), |n| n.to_string());
             let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[("segments", &segs)]));
         } else {
-            let _ = writeln!(out, "wire    {}", span_lane(&model.segments(), 's', total, width));
+            let _ = writeln!(out, "wire    {}", span_lane(model.segments(), 's', total, width));
             if !model.retransmissions().is_empty() {
                 let mut again = model.retransmissions().to_vec();
                 again.sort_by_key(|r| r.offset);
@@ -124,10 +124,10 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
                 let _ = writeln!(out, "ack     {}", ack_lane(model, total, width));
             }
         }
-        let _ = writeln!(out, "recv()  {}", span_lane(&model.reads(), 'r', total, width));
+        let _ = writeln!(out, "recv()  {}", span_lane(model.reads(), 'r', total, width));
         if !model.frames().is_empty() || model.summary().decode_errors > 0 {
             let frames = lane_of(
-                &model.frames(),
+                model.frames(),
                 |f| (f.offset, f.len.into()),
                 |_, f| format!("f{}{}", f.index, if f.intact { "" } else { "!" }),
                 total,

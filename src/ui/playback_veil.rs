@@ -32,7 +32,7 @@ pub fn veil(
     let wire = if model.segments_unavailable().is_some() {
         at.written
     } else {
-        end_by(&model.segments(), t_us)
+        end_by(model.segments(), t_us)
     };
     let n = model.frames().partition_point(|f| f.at_us <= t_us);
     let frames = n
@@ -41,7 +41,7 @@ pub fn veil(
         .map_or(0, |f| f.offset + u64::from(f.len));
     let fill = visuals.panel_fill.gamma_multiply(VEIL_ALPHA);
     let line = Stroke::new(2.5, visuals.strong_text_color());
-    for (k, end) in [at.written, wire, end_by(&model.reads(), t_us), frames]
+    for (k, end) in [at.written, wire, end_by(model.reads(), t_us), frames]
         .into_iter()
         .enumerate()
     {

@@ -51,10 +51,10 @@ fn until(points: &[[f64; 2]], t_ms: f64) -> Vec<[f64; 2]> {
 /// The time view with a play head: after it, the lines are faded and a vertical line marks it.
 pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play_head: Option<u64>) {
     ui.label(t(lang, S::TimeTitle));
-    let written = steps(thin(&model.writes()).map(|w| (w.at_us, w.offset + u64::from(w.len))));
-    let read = steps(thin(&model.reads()).map(|r| (r.at_us, r.end())));
-    let acked = steps(thin(&model.acks()).map(|a| (a.at_us, a.ack)));
-    let edge = steps(thin(&model.acks()).map(|a| (a.at_us, a.window_end())));
+    let written = steps(thin(model.writes()).map(|w| (w.at_us, w.offset + u64::from(w.len))));
+    let read = steps(thin(model.reads()).map(|r| (r.at_us, r.end())));
+    let acked = steps(thin(model.acks()).map(|a| (a.at_us, a.ack)));
+    let edge = steps(thin(model.acks()).map(|a| (a.at_us, a.window_end())));
     let zero: Vec<[f64; 2]> = model
         .acks()
         .iter()
@@ -62,7 +62,7 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
         .take(MAX_POINTS)
         .map(|a| [a.at_us as f64 / 1000.0, a.ack as f64])
         .collect();
-    let segs: Vec<[f64; 2]> = thin(&model.segments())
+    let segs: Vec<[f64; 2]> = thin(model.segments())
         .map(|s| [s.at_us as f64 / 1000.0, s.end() as f64])
         .collect();
     let t_ms = play_head.map(|t| t as f64 / 1000.0);

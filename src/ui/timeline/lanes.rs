@@ -17,7 +17,7 @@ pub(super) fn write_lane(
     y: egui::Rangef,
     hit: &mut dyn FnMut(Selection, Rect),
 ) {
-    for_visible(&model.writes()[..], axis, y, |i, r, agg| {
+    for_visible(model.writes(), axis, y, |i, r, agg| {
         let w = &model.writes()[i];
         clip.rect_filled(
             r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0)),
@@ -50,7 +50,7 @@ pub(super) fn tcp_info_lane(
     text_color: Color32,
 ) {
     let mut prev = 0u32;
-    for_visible(&model.writes()[..], axis, y, |i, r, agg| {
+    for_visible(model.writes(), axis, y, |i, r, agg| {
         let w = &model.writes()[i];
         if i > 0 {
             prev = model.writes()[i - 1].segs_out;
@@ -84,7 +84,7 @@ pub(super) fn segment_lane(
     } else {
         y
     };
-    for_visible(&model.segments()[..], axis, seg_y, |i, r, agg| {
+    for_visible(model.segments(), axis, seg_y, |i, r, agg| {
         let s = &model.segments()[i];
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
         clip.rect_filled(r, 2.0, theme::segment(dark));
@@ -253,7 +253,7 @@ pub(super) fn read_lane(
 ) {
     let dark = p.ctx().global_style().visuals.dark_mode;
     let split_text = theme::split_text(dark);
-    for_visible(&model.reads()[..], axis, y, |i, r, agg| {
+    for_visible(model.reads(), axis, y, |i, r, agg| {
         let read = &model.reads()[i];
         let kind = model.read_kind(read);
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 1.0 }, 0.0));
@@ -360,7 +360,7 @@ pub(super) fn frame_lane(
         );
         return;
     }
-    for_visible(&model.frames()[..], axis, y, |i, r, agg| {
+    for_visible(model.frames(), axis, y, |i, r, agg| {
         let f = &model.frames()[i];
         let c = if f.intact { theme::FRAME_OK } else { theme::FRAME_BAD };
         let r = r.shrink2(Vec2::new(if agg { 0.0 } else { 0.5 }, 0.0));
