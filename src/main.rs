@@ -234,6 +234,17 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
         eprintln!("{}: {e}", t(lang, S::CliError));
         return ExitCode::from(2);
     }
+    // and so is a recording that cannot be opened: what is wrong with the file comes first
+    if let Some(path) = &cli.recording {
+        if let Err(e) = stickyviz::recording::Recording::load(path) {
+            eprintln!(
+                "{}: {}",
+                t(lang, S::CliError),
+                stickyviz::describe::open_failed(&path.display().to_string(), &e, lang)
+            );
+            return ExitCode::from(2);
+        }
+    }
     eprintln!("{}\n", t(lang, S::CliNoGui));
     let _ = cli_help::localize(Cli::command(), lang).print_help();
     ExitCode::from(2)
