@@ -345,23 +345,24 @@ pub fn window_experiment(
     Ok(Some(exp))
 }
 
+/// The experiment of the preset `name`; an unknown name is refused with the names there are.
+pub(crate) fn preset_experiment(name: &str, lang: Lang) -> Result<Experiment, UsageError> {
+    presets::find(name).map(|p| p.experiment).ok_or_else(|| {
+        UsageError(format!(
+            "--preset: {}",
+            tf(
+                lang,
+                S::CliUnknownPreset,
+                &[("name", &name), ("allowed", &presets::names().join(", "))]
+            )
+        ))
+    })
+}
+
 /// Builds the experiment of a `run` from preset and flags.
 pub fn experiment(args: &RunArgs, lang: Lang) -> Result<Experiment, UsageError> {
     let mut exp = match &args.preset {
-        Some(name) => {
-            presets::find(name)
-                .ok_or_else(|| {
-                    UsageError(format!(
-                        "--preset: {}",
-                        tf(
-                            lang,
-                            S::CliUnknownPreset,
-                            &[("name", name), ("allowed", &presets::names().join(", "))]
-                        )
-                    ))
-                })?
-                .experiment
-        }
+        Some(name) => preset_experiment(name, lang)?,
         None => Experiment {
             transports: Transports::Tcp,
             ..Experiment::default()

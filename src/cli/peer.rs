@@ -18,7 +18,6 @@ use crate::engine::peer::{self, ListenOn, ListenOptions};
 use crate::engine::{Event, Run};
 use crate::export::text_timeline;
 use crate::i18n::{summary_line, t, tf, Lang, S};
-use crate::presets;
 use crate::session::{Keep, RecordTo, Session};
 
 #[derive(Args, Debug)]
@@ -285,20 +284,7 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
 pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     crate::cli::check_width(args.width, lang)?;
     let mut exp = match &args.preset {
-        Some(name) => {
-            presets::find(name)
-                .ok_or_else(|| {
-                    UsageError(format!(
-                        "--preset: {}",
-                        tf(
-                            lang,
-                            S::CliUnknownPreset,
-                            &[("name", name), ("allowed", &presets::names().join(", "))]
-                        )
-                    ))
-                })?
-                .experiment
-        }
+        Some(name) => crate::cli::preset_experiment(name, lang)?,
         None => Experiment::default(),
     };
     exp.transports = if args.udp.is_some() {

@@ -6,15 +6,13 @@
 //! does the same with `poll`) a `send()` that cannot fit the whole buffer in time returns a
 //! short count, and the program that ignores it simply never sends the rest.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use socket2::Socket;
 
-use super::event::{Call, EndReason, Event, Fault, MsgId, StreamOffset};
+use super::event::{EndReason, Event, MsgId, StreamOffset};
 use super::sink::EventSink;
-use super::sys;
-use super::tcp::{is_timeout, peer_gone, Outcome};
+use super::tcp::{send_recorded, Outcome};
 
 /// One `send()` of `piece` whose count is not looked at: the bytes it did not take are recorded
 /// as [`Event::NeverSent`] and the stream goes on right after what it took.
@@ -37,38 +35,17 @@ pub(crate) fn write_ignoring_count(
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
         }
-        let start_us = Some(sink.now_us());
-        match (&*socket).write(piece) {
-            Ok(n) => {
-                let at_us = sink.now_us();
-                let info = sys::tcp_info(socket).unwrap_or_default();
-                sink.push(Event::Write {
-                    start_us,
+        if let Some((n, at_us)) = send_recorded(socket, piece, msg, offset, sink)? {
+            let taken = offset + n as u64;
+            if n < piece.len() {
+                sink.push(Event::NeverSent {
                     at_us,
                     msg,
-                    offset: StreamOffset(offset),
-                    len: n as u32,
-                    requested: Some(piece.len() as u32),
-                    segs_out: info.data_segs_out,
-                    notsent: info.notsent_bytes,
-                    unacked: info.unacked,
+                    offset: StreamOffset(taken),
+                    len: (piece.len() - n) as u32,
                 });
-                let taken = offset + n as u64;
-                if n < piece.len() {
-                    sink.push(Event::NeverSent {
-                        at_us,
-                        msg,
-                        offset: StreamOffset(taken),
-                        len: (piece.len() - n) as u32,
-                    });
-                }
-                return Ok(taken);
             }
-            Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => {
-                return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })))
-            }
-            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
+            return Ok(taken);
         }
     }
 }

@@ -340,33 +340,50 @@ pub(crate) fn write_piece(
         if stop.load(Ordering::Relaxed) {
             return Err((offset, EndReason::Stopped));
         }
-        let start_us = Some(sink.now_us());
-        match (&*socket).write(piece) {
-            Ok(n) => {
-                let at_us = sink.now_us();
-                let info = sys::tcp_info(socket).unwrap_or_default();
-                sink.push(Event::Write {
-                    start_us,
-                    at_us,
-                    msg,
-                    offset: StreamOffset(offset),
-                    len: n as u32,
-                    requested: Some(piece.len() as u32),
-                    segs_out: info.data_segs_out,
-                    notsent: info.notsent_bytes,
-                    unacked: info.unacked,
-                });
-                offset += n as u64;
-                piece = &piece[n..];
-            }
-            Err(e) if is_timeout(&e) => sink.flush(),
-            Err(e) if peer_gone(&e) => {
-                return Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() })))
-            }
-            Err(e) => return Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
+        if let Some((n, _)) = send_recorded(socket, piece, msg, offset, sink)? {
+            offset += n as u64;
+            piece = &piece[n..];
         }
     }
     Ok(offset)
+}
+
+/// One `send()` of `piece` at stream `offset`, recorded as an [`Event::Write`] with the
+/// kernel's counts right after it (`TCP_INFO`). `Ok(Some((bytes taken, at_us)))`; `Ok(None)`
+/// when the send timeout passed with nothing taken (the caller looks at the stop flag and tries
+/// again); `Err` ends the run's sending: the peer went away or the call failed.
+pub(crate) fn send_recorded(
+    socket: &Socket,
+    piece: &[u8],
+    msg: MsgId,
+    offset: u64,
+    sink: &mut EventSink,
+) -> Result<Option<(usize, u64)>, (u64, EndReason)> {
+    let start_us = Some(sink.now_us());
+    match (&*socket).write(piece) {
+        Ok(n) => {
+            let at_us = sink.now_us();
+            let info = sys::tcp_info(socket).unwrap_or_default();
+            sink.push(Event::Write {
+                start_us,
+                at_us,
+                msg,
+                offset: StreamOffset(offset),
+                len: n as u32,
+                requested: Some(piece.len() as u32),
+                segs_out: info.data_segs_out,
+                notsent: info.notsent_bytes,
+                unacked: info.unacked,
+            });
+            Ok(Some((n, at_us)))
+        }
+        Err(e) if is_timeout(&e) => {
+            sink.flush();
+            Ok(None)
+        }
+        Err(e) if peer_gone(&e) => Err((offset, EndReason::PeerClosed(Fault::PeerGone { error: (&e).into() }))),
+        Err(e) => Err((offset, EndReason::Failed(Fault::call(Call::Send, &e)))),
+    }
 }
 
 /// Waits (up to 2 s) until every byte has left and been acknowledged, then records the total
