@@ -67,12 +67,53 @@ fn wait_for<T>(what: &str, mut ready: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// A display number no X server uses yet.
-fn free_display() -> u32 {
+/// An Xvfb of this test's own, answering on its display. A display number whose files look
+/// free can still be held by another server (its socket file removed while it runs): then this
+/// Xvfb exits at once, or the socket that appears is the other one's. So the server counts as
+/// ours only once it is still running and answers `xdotool`; else the next number is tried.
+fn own_x_server() -> (Reaped, String) {
+    let mut tried = Vec::new();
+    for _ in 0..10 {
+        let n = free_display(&tried);
+        tried.push(n);
+        let display = format!(":{n}");
+        let mut xvfb = Reaped(
+            Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb starts"),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if xvfb.0.try_wait().ok().flatten().is_some() {
+                break;
+            }
+            let answers = Command::new("xdotool")
+                .arg("getdisplaygeometry")
+                .env("DISPLAY", &display)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|st| st.success());
+            if answers && xvfb.0.try_wait().ok().flatten().is_none() {
+                return (xvfb, display);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("no X server of this test's own came up on 10 display numbers");
+}
+
+/// A display number no X server uses yet, as far as its files say, and not in `tried`.
+fn free_display(tried: &[u32]) -> u32 {
     let base = 40 + std::process::id() % 200;
     (base..base + 100)
         .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            !tried.contains(n)
+                && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
         })
         .expect("a free X display number")
 }
@@ -137,20 +178,8 @@ fn projector_1024x768_draws_the_lanes_and_file_save_works_with_a_real_pointer() 
     let dir = tempfile::tempdir().expect("temp dir");
     // SAFETY of set_var aside (edition 2021, one test in this binary): where wait_for finds the log
     std::env::set_var("STICKYVIZ_APP_LOG", dir.path().join("app.log"));
-    let n = free_display();
-    let display = format!(":{n}");
+    let (_xvfb, display) = own_x_server();
     std::env::set_var("STICKYVIZ_TEST_DISPLAY", &display);
-    let _xvfb = Reaped(
-        Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts"),
-    );
-    wait_for("the X server", || {
-        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists().then_some(())
-    });
 
     let recording = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/slow-reader.json");
     let layout_file = dir.path().join("layout.json");
