@@ -23,6 +23,10 @@ impl Model {
             }
         }
         self.fold(event);
+        self.trail.observe(event);
+        if matches!(event, Event::Finished { .. }) {
+            self.summary.causes = self.causes();
+        }
     }
 
     /// [`Model::apply`] without the causality check: for the models of one stream inside a

@@ -6,6 +6,7 @@
 
 mod apply;
 pub mod causality;
+pub mod causes;
 mod clients;
 pub mod echo;
 mod external;
@@ -67,6 +68,8 @@ pub struct Model {
     causality: Causality,
     /// address-in-use: the socket table after both ends closed and the second server's binds.
     restart: Option<RestartRec>,
+    /// What the cause rules need of every event (see [`causes`]).
+    trail: causes::Trail,
 }
 
 impl Default for Model {
@@ -95,6 +98,7 @@ impl Model {
             class_ended: ClassTotals::default(),
             causality: Causality::default(),
             restart: None,
+            trail: causes::Trail::default(),
         }
     }
 

@@ -539,6 +539,7 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         text_timeline::summary(model, lang)
     );
     let text = text + &crate::export::echo_report::render(model, &exp, args.width, lang);
+    let text = text + &crate::export::causes_text::render(model, lang);
     report_and_recording(&text, &session, json_path.as_deref(), lang)?;
     crate::cli::stop::outcome(session.model(), stopped_by)
 }

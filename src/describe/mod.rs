@@ -667,6 +667,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
     tf(lang, S::Violation, &[("what", &what)])
 }
 
+pub mod causes;
 mod failure;
 pub mod send_close;
 pub use failure::{

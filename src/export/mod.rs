@@ -2,6 +2,7 @@
 //! pcapng of captured packets, the request/response report, and the picture options they share.
 //! Below both `cli` and `ui`, so either can write any of them.
 
+pub mod causes_text;
 pub mod echo_report;
 pub mod options;
 pub mod pcapng;

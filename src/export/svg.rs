@@ -171,7 +171,7 @@ impl Canvas {
 
 /// The SVG text of `rec`'s TCP lanes, `opts.width` wide (the height follows the content).
 pub fn render(rec: &Recording, opts: &RenderOptions) -> String {
-    let model = Model::from_events(&rec.events);
+    let model = Model::from_events(&rec.events).with_place(crate::analysis::causes::Place::of(&rec.settings));
     render_model(&model, opts)
 }
 

@@ -133,7 +133,7 @@ fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
 
 impl Recording {
     pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
-        let model = Model::from_events(&events);
+        let model = Model::from_events(&events).with_place(crate::analysis::causes::Place::of(&settings));
         let (summary, class) = (model.summary().clone(), model.class_session());
         Self {
             format: FORMAT.into(),

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crossbeam_channel::RecvTimeoutError;
 
+use crate::analysis::causes::Place;
 use crate::analysis::{Model, DEFAULT_HISTORY_CAP};
 use crate::config::Experiment;
 use crate::engine::sink::Wake;
@@ -154,6 +155,7 @@ impl Session {
         wake: Option<Wake>,
     ) -> Result<(), StartError> {
         self.reset(settings, preset, to).map_err(StartError::Recording)?;
+        self.model = std::mem::take(&mut self.model).with_place(Place::of(settings));
         self.run = Some(Run::start(settings, wake)?);
         Ok(())
     }
@@ -180,7 +182,7 @@ impl Session {
     /// under the session's cap and stay in memory, for Save and the exports.
     pub fn replay(&mut self, rec: &Recording, source: &str) {
         self.stop();
-        let mut model = Model::with_cap(self.history_cap);
+        let mut model = Model::with_cap(self.history_cap).with_place(Place::of(&rec.settings));
         for e in &rec.events {
             model.apply(e);
         }

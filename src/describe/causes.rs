@@ -1,0 +1,266 @@
+//! The causes of a run in words: one sentence per [`Cause`], naming the events as the picture
+//! does (writes `w3`, reads `r5`, messages `m2`, requests by number).
+
+use crate::analysis::causes::{Cause, Causes, DropPlace, Effect, EventIx, Located, Missing};
+use crate::analysis::Model;
+use crate::i18n::{grouped, t, tf, Lang, S};
+
+/// Microseconds as milliseconds with one decimal.
+fn ms(us: u64) -> String {
+    format!("{:.1}", us as f64 / 1000.0)
+}
+
+/// The number the picture gives event `ix` (a write's or a read's), or `?` when not kept.
+fn num(model: &Model, ix: EventIx) -> String {
+    match model.locate(ix) {
+        Some(Located::Write(i) | Located::Read(i) | Located::Frame(i) | Located::DecodeError(i)) => i.to_string(),
+        Some(Located::Round(n)) => n.to_string(),
+        _ => "?".into(),
+    }
+}
+
+fn effect(e: &Effect, model: &Model, lang: Lang) -> String {
+    match *e {
+        Effect::Stall { round, latency_us, .. } => {
+            tf(lang, S::EffectStall, &[("round", &round), ("latency", &ms(latency_us))])
+        }
+        Effect::MergedRead { read } => tf(lang, S::EffectMerged, &[("read", &num(model, read))]),
+        Effect::SplitMessage { read, msg } => tf(lang, S::EffectSplit, &[("read", &num(model, read)), ("msg", &msg.0)]),
+        Effect::DecodeError { .. } => t(lang, S::EffectDecodeError).into(),
+        Effect::Resent { .. } => t(lang, S::EffectResent).into(),
+        Effect::DatagramsDropped { datagrams, .. } => tf(lang, S::EffectDropped, &[("count", &datagrams)]),
+    }
+}
+
+fn missing(m: Missing, lang: Lang) -> &'static str {
+    t(
+        lang,
+        match m {
+            Missing::Capture => S::MissingCapture,
+            Missing::Acks => S::MissingAcks,
+            Missing::PastCapture => S::MissingPastCapture,
+            Missing::Unproven => S::MissingUnproven,
+        },
+    )
+}
+
+/// One cause in one sentence.
+pub fn cause(c: &Cause, model: &Model, lang: Lang) -> String {
+    let n = |ix: EventIx| num(model, ix);
+    match c {
+        Cause::Nagle {
+            write,
+            writes,
+            held_us,
+            ack_delay_us,
+            delayed_ack,
+            round,
+            ..
+        } => {
+            let key = if *delayed_ack {
+                S::CauseNagleDelayed
+            } else {
+                S::CauseNagle
+            };
+            let s = tf(
+                lang,
+                key,
+                &[
+                    ("write", &n(*write)),
+                    ("writes", writes),
+                    ("held", &ms(*held_us)),
+                    ("delay", &ms(*ack_delay_us)),
+                ],
+            );
+            match round {
+                Some(r) => tf(lang, S::CauseRound, &[("round", r), ("cause", &s)]),
+                None => s,
+            }
+        }
+        Cause::Unsent {
+            write, notsent, round, ..
+        } => {
+            let s = tf(
+                lang,
+                S::CauseUnsent,
+                &[("write", &n(*write)), ("bytes", &grouped(u64::from(*notsent)))],
+            );
+            tf(lang, S::CauseRound, &[("round", round), ("cause", &s)])
+        }
+        Cause::WireMerged { read, .. } => tf(lang, S::CauseWireMerged, &[("read", &n(*read))]),
+        Cause::ReaderLate {
+            read,
+            waited_us,
+            first_read,
+            ..
+        } => tf(
+            lang,
+            if *first_read {
+                S::CauseReaderLate
+            } else {
+                S::CauseReaderSlow
+            },
+            &[("read", &n(*read)), ("waited", &ms(*waited_us))],
+        ),
+        Cause::ReadFull {
+            read,
+            requested,
+            msg,
+            message_len,
+        } => tf(
+            lang,
+            if requested < message_len {
+                S::CauseReadSmaller
+            } else {
+                S::CauseReadFull
+            },
+            &[
+                ("read", &n(*read)),
+                ("msg", &msg.0),
+                ("requested", requested),
+                ("len", &grouped(u64::from(*message_len))),
+            ],
+        ),
+        Cause::RestWrittenLater {
+            read,
+            msg,
+            write,
+            later_us,
+        } => tf(
+            lang,
+            S::CauseRestWrittenLater,
+            &[
+                ("read", &n(*read)),
+                ("msg", &msg.0),
+                ("write", &n(*write)),
+                ("later", &ms(*later_us)),
+            ],
+        ),
+        Cause::RestArrivedLater {
+            read, msg, later_us, ..
+        } => tf(
+            lang,
+            S::CauseRestArrivedLater,
+            &[("read", &n(*read)), ("msg", &msg.0), ("later", &ms(*later_us))],
+        ),
+        Cause::OutOfStep { read, asked, got, .. } => tf(
+            lang,
+            S::CauseOutOfStep,
+            &[
+                ("read", &n(*read)),
+                ("asked", &grouped(*asked)),
+                ("got", &grouped(*got)),
+            ],
+        ),
+        Cause::ZeroWindow {
+            zero_acks,
+            unread,
+            read,
+            closed_us,
+            ..
+        } => {
+            let base: [(&str, &dyn std::fmt::Display); 2] = [("acks", zero_acks), ("unread", &grouped(*unread))];
+            match (read, closed_us) {
+                (Some(r), Some(c)) => tf(
+                    lang,
+                    S::CauseZeroWindow,
+                    &[base[0], base[1], ("read", &n(*r)), ("closed", &ms(*c))],
+                ),
+                (None, Some(c)) => tf(lang, S::CauseZeroWindowOpened, &[base[0], base[1], ("closed", &ms(*c))]),
+                _ => tf(lang, S::CauseZeroWindowShut, &base),
+            }
+        }
+        Cause::QueueDrop {
+            lost_offset,
+            lost_len,
+            blocked_us,
+            blocked_read,
+            ..
+        } => {
+            let base: [(&str, &dyn std::fmt::Display); 3] = [
+                ("len", &grouped(*lost_len)),
+                ("offset", &grouped(*lost_offset)),
+                ("blocked", &ms(*blocked_us)),
+            ];
+            match blocked_read {
+                Some(r) => tf(lang, S::CauseQueueDrop, &[base[0], base[1], base[2], ("read", &n(*r))]),
+                None => tf(lang, S::CauseQueueDropUnread, &base),
+            }
+        }
+        Cause::UdpTruncated { buffer, real_len, .. } => tf(
+            lang,
+            S::CauseUdpTruncated,
+            &[
+                ("real", &grouped(u64::from(*real_len))),
+                ("buffer", &grouped(u64::from(*buffer))),
+                ("lost", &grouped(u64::from(real_len - buffer))),
+            ],
+        ),
+        Cause::UdpDropped { datagrams, at, .. } => match at {
+            DropPlace::ReceiveBuffer { unread } => tf(
+                lang,
+                S::CauseUdpDroppedBuffer,
+                &[("count", datagrams), ("unread", unread)],
+            ),
+            DropPlace::Link { unread, rcvbuf } => tf(
+                lang,
+                S::CauseUdpDroppedLink,
+                &[("count", datagrams), ("unread", unread), ("rcvbuf", &grouped(*rcvbuf))],
+            ),
+        },
+        Cause::ShortWrite {
+            write,
+            requested,
+            accepted,
+            never_sent,
+        } => {
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("write", &n(*write)),
+                ("accepted", &grouped(u64::from(*accepted))),
+                ("requested", &grouped(u64::from(*requested))),
+            ];
+            match never_sent {
+                Some(_) => tf(
+                    lang,
+                    S::CauseShortWriteIgnored,
+                    &[
+                        args[0],
+                        args[1],
+                        args[2],
+                        ("lost", &grouped(u64::from(requested - accepted))),
+                    ],
+                ),
+                None => tf(lang, S::CauseShortWrite, &args),
+            }
+        }
+        Cause::NotTold { effect: e, missing: m } => tf(
+            lang,
+            S::CauseNotTold,
+            &[("effect", &effect(e, model, lang)), ("why", &missing(*m, lang))],
+        ),
+    }
+}
+
+/// The causes section of a report: a title, then one line per cause (at most `max`), then how
+/// many more.
+pub fn section(causes: &Causes, model: &Model, lang: Lang, max: usize) -> Vec<String> {
+    let mut lines = vec![t(lang, S::CausesTitle).to_string()];
+    if causes.is_empty() {
+        lines.push(format!("  {}", t(lang, S::CausesNone)));
+    }
+    lines.extend(
+        causes
+            .list
+            .iter()
+            .take(max)
+            .map(|c| format!("  {}", cause(c, model, lang))),
+    );
+    let more = causes.list.len().saturating_sub(max) as u64 + causes.not_listed;
+    if more > 0 {
+        lines.push(format!("  {}", tf(lang, S::CausesMore, &[("count", &grouped(more))])));
+    }
+    if causes.incomplete {
+        lines.push(format!("  {}", t(lang, S::CausesIncomplete)));
+    }
+    lines
+}
