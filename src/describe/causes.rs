@@ -88,6 +88,7 @@ pub fn cause(c: &Cause, model: &Model, lang: Lang) -> String {
             tf(lang, S::CauseRound, &[("round", round), ("cause", &s)])
         }
         Cause::WireMerged { read, .. } => tf(lang, S::CauseWireMerged, &[("read", &n(*read))]),
+        Cause::BehindGap { read, .. } => tf(lang, S::CauseBehindGap, &[("read", &n(*read))]),
         Cause::ReaderLate {
             read,
             waited_us,
@@ -241,23 +242,54 @@ pub fn cause(c: &Cause, model: &Model, lang: Lang) -> String {
     }
 }
 
-/// The causes section of a report: a title, then one line per cause (at most `max`), then how
-/// many more.
-pub fn section(causes: &Causes, model: &Model, lang: Lang, max: usize) -> Vec<String> {
+/// The order a report lists causes in: what a lesson is about first, not-told last.
+fn rank(c: &Cause) -> u8 {
+    match c {
+        Cause::Nagle { delayed_ack: true, .. } => 0,
+        Cause::Unsent { .. } => 1,
+        Cause::Nagle { .. } => 2,
+        Cause::ShortWrite { .. } => 3,
+        Cause::OutOfStep { .. } => 4,
+        Cause::ZeroWindow { .. } => 5,
+        Cause::QueueDrop { .. } => 6,
+        Cause::UdpTruncated { .. } => 7,
+        Cause::UdpDropped { .. } => 8,
+        Cause::ReaderLate { .. } => 9,
+        Cause::WireMerged { .. } => 10,
+        Cause::BehindGap { .. } => 10,
+        Cause::ReadFull { .. } => 11,
+        Cause::RestWrittenLater { .. } => 12,
+        Cause::RestArrivedLater { .. } => 13,
+        Cause::NotTold { .. } => 14,
+    }
+}
+
+/// The causes section of a report: a title, then per kind of cause (in [`rank`] order) its
+/// first `per_kind` causes, one line each, and how many more of that kind.
+pub fn section(causes: &Causes, model: &Model, lang: Lang, per_kind: usize) -> Vec<String> {
     let mut lines = vec![t(lang, S::CausesTitle).to_string()];
     if causes.is_empty() {
         lines.push(format!("  {}", t(lang, S::CausesNone)));
     }
-    lines.extend(
-        causes
-            .list
-            .iter()
-            .take(max)
-            .map(|c| format!("  {}", cause(c, model, lang))),
-    );
-    let more = causes.list.len().saturating_sub(max) as u64 + causes.not_listed;
-    if more > 0 {
-        lines.push(format!("  {}", tf(lang, S::CausesMore, &[("count", &grouped(more))])));
+    let mut sorted: Vec<&Cause> = causes.list.iter().collect();
+    sorted.sort_by_key(|c| rank(c));
+    for group in sorted.chunk_by(|a, b| rank(a) == rank(b)) {
+        lines.extend(
+            group
+                .iter()
+                .take(per_kind)
+                .map(|c| format!("  {}", cause(c, model, lang))),
+        );
+        if group.len() > per_kind {
+            let more = (group.len() - per_kind) as u64;
+            lines.push(format!("  {}", tf(lang, S::CausesMore, &[("count", &grouped(more))])));
+        }
+    }
+    if causes.not_listed > 0 {
+        lines.push(format!(
+            "  {}",
+            tf(lang, S::CausesMore, &[("count", &grouped(causes.not_listed))])
+        ));
     }
     if causes.incomplete {
         lines.push(format!("  {}", t(lang, S::CausesIncomplete)));

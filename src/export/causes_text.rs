@@ -3,14 +3,15 @@
 use crate::analysis::Model;
 use crate::i18n::Lang;
 
-/// Causes listed in the text report at most; the rest are counted (the recording lists more).
-pub const MAX_LINES: usize = 40;
+/// Causes of one kind listed in the text report at most; the rest are counted (the recording
+/// lists them all).
+pub const PER_KIND: usize = 3;
 
 /// The causes of `model`'s run as text, a blank line before it.
 pub fn render(model: &Model, lang: Lang) -> String {
     let causes = model.causes();
     let mut out = String::from("\n");
-    for line in crate::describe::causes::section(&causes, model, lang, MAX_LINES) {
+    for line in crate::describe::causes::section(&causes, model, lang, PER_KIND) {
         out.push_str(&line);
         out.push('\n');
     }

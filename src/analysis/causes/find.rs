@@ -29,11 +29,11 @@ pub(super) fn causes(t: &Trail) -> Causes {
     let nagle = nagle(t, &wire, &mut out);
     stalls(t, &wire, &nagle, &mut out);
     short_writes(t, &mut out);
-    merged_reads(t, &wire, &mut out);
+    let behind = lost_segments(t, &wire, &mut out);
+    merged_reads(t, &wire, &behind, &mut out);
     split_messages(t, &wire, &mut out);
     decoder(t, &mut out);
     zero_windows(t, &mut out);
-    lost_segments(t, &wire, &mut out);
     datagrams(t, &mut out);
     out.causes
 }
@@ -218,7 +218,7 @@ fn began(reads: &[Read], i: usize) -> Option<u64> {
 }
 
 /// Merged reads (粘包): a message boundary strictly inside a read.
-fn merged_reads(t: &Trail, wire: &Wire, out: &mut Out) {
+fn merged_reads(t: &Trail, wire: &Wire, behind: &[(EventIx, EventIx)], out: &mut Out) {
     let msgs = &t.messages;
     let first = t.reads.iter().position(|r| r.len > 0);
     for (i, r) in t.reads.iter().enumerate().filter(|(_, r)| r.len > 0) {
@@ -232,6 +232,13 @@ fn merged_reads(t: &Trail, wire: &Wire, out: &mut Out) {
             effect: Effect::MergedRead { read: r.ix },
             missing,
         };
+        if let Some((_, resent)) = behind.iter().find(|(read, _)| *read == r.ix) {
+            out.push(Cause::BehindGap {
+                read: r.ix,
+                resent: *resent,
+            });
+            continue;
+        }
         if wire.segments {
             let (Some(before), Some(at)) = (wire.carrying(b - 1), wire.carrying(b)) else {
                 out.push(not_told(Missing::Unproven));
@@ -392,45 +399,64 @@ fn zero_windows(t: &Trail, out: &mut Out) {
 
 /// Bytes a later segment overtook, carried again later: dropped before the capture point.
 /// Segments captured twice: sent again, why not told.
-fn lost_segments(t: &Trail, wire: &Wire, out: &mut Out) {
+/// Returns the reads that waited behind a gap, with the segment that filled it.
+fn lost_segments(t: &Trail, wire: &Wire, out: &mut Out) -> Vec<(EventIx, EventIx)> {
+    let mut behind = Vec::new();
     if !wire.segments || t.capture_dropped.is_some_and(|d| d > 0) {
-        return;
+        return behind;
     }
     let mut top = 0u64;
-    // open gaps: (offset, end, the segment that overtook)
-    let mut gaps: Vec<(u64, u64, &Seg)> = Vec::new();
+    // bytes never captured: (offset, end, the segment that overtook them, already told)
+    let mut gaps: Vec<(u64, u64, &Seg, bool)> = Vec::new();
     let mut all: Vec<(&Seg, bool)> = t.segments.iter().map(|s| (s, false)).collect();
     all.extend(t.resent.iter().map(|s| (s, true)));
     all.sort_by_key(|(s, _)| s.ix);
     for (s, again) in all {
-        if let Some(g) = gaps
-            .iter()
-            .position(|(o, e, _)| s.offset <= *o && *o < s.end() && *o < *e)
-        {
-            let (o, e, over) = gaps.remove(g);
-            let blocked_read = t
-                .reads
-                .iter()
-                .find(|r| r.offset <= over.offset && over.offset < r.end());
-            out.push(Cause::QueueDrop {
-                lost_offset: o,
-                lost_len: e - o,
-                overtaken_by: over.ix,
-                resent: s.ix,
-                blocked_us: s.at_us.saturating_sub(over.at_us),
-                blocked_read: blocked_read.map(|r| r.ix),
-            });
-        } else if again {
+        let mut filled = false;
+        let mut rest = Vec::new();
+        for (o, e, over, told) in gaps.drain(..) {
+            if s.offset >= e || s.end() <= o {
+                rest.push((o, e, over, told));
+                continue;
+            }
+            filled = true;
+            if !told {
+                let blocked_read = t
+                    .reads
+                    .iter()
+                    .find(|r| r.offset <= over.offset && over.offset < r.end());
+                out.push(Cause::QueueDrop {
+                    lost_offset: o,
+                    lost_len: e - o,
+                    overtaken_by: over.ix,
+                    resent: s.ix,
+                    blocked_us: s.at_us.saturating_sub(over.at_us),
+                    blocked_read: blocked_read.map(|r| r.ix),
+                });
+                if let Some(r) = blocked_read {
+                    behind.push((r.ix, s.ix));
+                }
+            }
+            if o < s.offset {
+                rest.push((o, s.offset, over, true));
+            }
+            if s.end() < e {
+                rest.push((s.end(), e, over, true));
+            }
+        }
+        gaps = rest;
+        if again && !filled {
             out.push(Cause::NotTold {
                 effect: Effect::Resent { segment: s.ix },
                 missing: Missing::PastCapture,
             });
         }
         if s.offset > top {
-            gaps.push((top, s.offset, s));
+            gaps.push((top, s.offset, s, false));
         }
         top = top.max(s.end());
     }
+    behind
 }
 
 /// A generous bound on what one datagram of `len` bytes costs a receive buffer (the kernel
@@ -474,7 +500,8 @@ fn datagrams(t: &Trail, out: &mut Out) {
     // datagrams sent before the current one and read after it was sent: (read at, len)
     let mut waiting: std::collections::BinaryHeap<std::cmp::Reverse<(u64, u32)>> = Default::default();
     let mut queued = 0u64;
-    for s in &t.sent {
+    // an empty datagram carries no id: whether it arrived is matched by order, not told here
+    for s in t.sent.iter().filter(|s| s.len > 0) {
         while let Some(std::cmp::Reverse((at, len))) = waiting.peek().copied() {
             if at > s.start_us {
                 break;

@@ -172,6 +172,9 @@ pub enum Cause {
         waited_us: u64,
         first_read: bool,
     },
+    /// Merged read: its bytes waited behind bytes a link dropped (see [`Cause::QueueDrop`]) and
+    /// became readable all at once when `resent` filled the gap (head-of-line blocking).
+    BehindGap { read: EventIx, resent: EventIx },
     /// Split message: the read filled its `requested`-byte buffer inside message `msg` of
     /// `message_len` bytes.
     ReadFull {
@@ -279,6 +282,7 @@ impl Cause {
             Self::Unsent { write, round_event, .. } => vec![*round_event, *write],
             Self::WireMerged { read, segment } => vec![*read, *segment],
             Self::ReaderLate { read, arrived, .. } => vec![*read, *arrived],
+            Self::BehindGap { read, resent } => vec![*read, *resent],
             Self::ReadFull { read, .. } => vec![*read],
             Self::RestWrittenLater { read, write, .. } => vec![*read, *write],
             Self::RestArrivedLater { read, segment, .. } => vec![*read, *segment],
