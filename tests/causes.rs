@@ -488,3 +488,85 @@ fn udp_truncation_and_drops_are_named_and_absent_when_the_buffers_suffice() {
         "{causes:?}"
     );
 }
+
+/// The labels `w3`, `w3–w5` (with `prefix` `w`) in a comment, expanded.
+fn labels(comment: &str, prefix: char) -> Vec<u64> {
+    let mut out = Vec::new();
+    for word in comment.split([' ', '·']) {
+        let mut ends = word
+            .split('–')
+            .filter_map(|p| p.strip_prefix(prefix)?.parse::<u64>().ok());
+        if let Some(a) = ends.next() {
+            out.extend(a..=ends.next().unwrap_or(a));
+        }
+    }
+    out
+}
+
+/// The pcapng export keeps the application's view: read back by `tshark -T fields -e
+/// frame.comment`, the packets' comments name every send() call, recv() call and frame of the
+/// run, and name Nagle with the delayed ACK exactly when the run's causes do.
+#[test]
+fn tshark_shows_each_packets_writes_reads_frames_and_cause() {
+    if !skip::have("tshark") {
+        return skip::skip(
+            skip::Missing::Tool("tshark"),
+            "apt install tshark; scripts/test.sh does",
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (pcap, json) = (dir.path().join("echo.pcapng"), dir.path().join("echo.json"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stickyviz"))
+        .args(["run", "--preset", "echo", "--lang", "en", "--pcapng"])
+        .arg(&pcap)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .expect("stickyviz runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rec = stickyviz::recording::Recording::from_json(&std::fs::read_to_string(&json).expect("json"))
+        .expect("a recording");
+    if !pcap.exists() {
+        return skip::skip(
+            skip::Missing::Privilege,
+            "the export needs a capture (root or CAP_NET_RAW)",
+        );
+    }
+    let out = std::process::Command::new("tshark")
+        .arg("-r")
+        .arg(&pcap)
+        .args(["-T", "fields", "-e", "frame.comment"])
+        .output()
+        .expect("tshark runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let comments = String::from_utf8(out.stdout).expect("utf-8");
+    let seen = |prefix: char| {
+        let mut v: Vec<u64> = comments.lines().flat_map(|c| labels(c, prefix)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let count = |f: fn(&Event) -> bool| rec.events.iter().filter(|e| f(e)).count() as u64;
+    assert_eq!(
+        seen('w'),
+        (0..count(|e| matches!(e, Event::Write { .. }))).collect::<Vec<_>>(),
+        "{comments}"
+    );
+    assert_eq!(
+        seen('r'),
+        (0..count(|e| matches!(e, Event::Read { len: 1.., .. }))).collect::<Vec<_>>(),
+        "{comments}"
+    );
+    assert_eq!(
+        seen('f'),
+        (0..count(|e| matches!(e, Event::Frame { .. }))).collect::<Vec<_>>(),
+        "{comments}"
+    );
+    let nagle = rec
+        .summary
+        .causes
+        .list
+        .iter()
+        .any(|c| matches!(c, Cause::Nagle { delayed_ack: true, .. }));
+    assert_eq!(comments.contains("(delayed ACK)"), nagle, "{comments}");
+}

@@ -526,7 +526,7 @@ fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     }
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
-        let n = session.save_pcapng(path)?;
+        let n = session.save_pcapng(path, lang)?;
         eprintln!(
             "{}",
             tf(lang, S::PacketsWritten, &[("count", &n), ("path", &path.display())])

@@ -147,7 +147,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
             // the same path as the window's export of a run it shows
-            let n = session.save_pcapng(&args.out)?;
+            let n = session.save_pcapng(&args.out, lang)?;
             progress.clear();
             crate::cli::out(&format!(
                 "{}\n",

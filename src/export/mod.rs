@@ -6,6 +6,7 @@ pub mod causes_text;
 pub mod echo_report;
 pub mod options;
 pub mod pcapng;
+pub mod pcapng_comments;
 pub mod svg;
 pub mod text_timeline;
 pub mod units;

@@ -904,6 +904,11 @@ strings! {
     MissingAcks => ("the ACKs were not captured", "没有抓到 ACK"),
     MissingPastCapture => ("the capture saw the first copy, so it was lost further on or its ACK was", "抓包看到了第一份，所以它是在更远处丢的，或者丢的是它的 ACK"),
     MissingUnproven => ("the events prove none of the causes known", "事件不能证明任何已知的原因"),
+    PcapMessages => ("messages {list}", "消息 {list}"),
+    PcapWrites => ("send() {list}", "send() 调用 {list}"),
+    PcapReads => ("recv() {list}", "recv() 调用 {list}"),
+    PcapFrames => ("frames {list}", "帧 {list}"),
+    PcapWhy => ("why: {cause}", "原因：{cause}"),
     WhyButton => ("why?", "为什么？"),
     WhyNothing => ("no cause is told for this one: nothing a lesson is about happened here", "这里没有要解释的原因：没有发生课程讲的现象"),
 }

@@ -276,9 +276,13 @@ impl Session {
         pcapng::why_unavailable(self.record.kept())
     }
 
-    /// Writes the packets the run captured to `path` as pcapng; returns how many.
-    pub fn save_pcapng(&self, path: &Path) -> Result<usize, PcapngError> {
-        pcapng::save(self.record.kept(), path)
+    /// Writes the packets the run captured to `path` as pcapng, each with a comment naming the
+    /// messages, writes, reads and frames its bytes belong to and the causes it proves (in
+    /// `lang`); returns how many.
+    pub fn save_pcapng(&self, path: &Path, lang: crate::i18n::Lang) -> Result<usize, PcapngError> {
+        let events = self.record.kept();
+        let comments = crate::export::pcapng_comments::comments(events, &self.model, lang);
+        pcapng::save_commented(events, &comments, path)
     }
 }
 
