@@ -570,3 +570,50 @@ fn tshark_shows_each_packets_writes_reads_frames_and_cause() {
         .any(|c| matches!(c, Cause::Nagle { delayed_ack: true, .. }));
     assert_eq!(comments.contains("(delayed ACK)"), nagle, "{comments}");
 }
+
+/// `render --causes` draws the causes on the SVG (numbered marks on the lanes, a sentence each
+/// below the legend) and leaves the plain picture as it was: the same markup up to the causes.
+#[test]
+fn render_causes_draws_them_on_the_svg_and_the_plain_svg_is_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/naive-header.json");
+    let render = |out: &std::path::Path, causes: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_stickyviz"));
+        cmd.args(["--lang", "en", "render"]).arg(&rec).arg("--out").arg(out);
+        if causes {
+            cmd.arg("--causes");
+        }
+        let o = cmd.output().expect("stickyviz runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out).expect("svg")
+    };
+    let plain = render(&dir.path().join("plain.svg"), false);
+    let drawn = render(&dir.path().join("causes.svg"), true);
+    let doc = roxmltree::Document::parse(&drawn).expect("well-formed");
+    let marks = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("cause"))
+        .count();
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+    let recording = stickyviz::recording::Recording::load(&rec).expect("recording");
+    let model = Model::from_events(&recording.events).with_place(Place::of(&recording.settings));
+    let out_of_step = model
+        .causes()
+        .list
+        .into_iter()
+        .find(|c| matches!(c, Cause::OutOfStep { .. }))
+        .expect("named");
+    assert!(
+        marks >= out_of_step.evidence().len(),
+        "every record of the chain is marked"
+    );
+    assert!(
+        text.contains("the decoder trusted one recv() to return them all"),
+        "{text}"
+    );
+    assert!(!plain.contains("class=\"cause\""));
+    // after the head (whose height grew), the plain picture's markup, then the causes
+    let plain_body: Vec<&str> = plain.lines().skip(2).filter(|l| *l != "</svg>").collect();
+    let drawn_body: Vec<&str> = drawn.lines().skip(2).take(plain_body.len()).collect();
+    assert_eq!(drawn_body, plain_body);
+}

@@ -57,6 +57,8 @@ fn dropped_recording_shows_the_replay_banner() {
     // the fixture predates the causality count (issue 14): the window adds it, all else agrees
     let mut stored = rec.summary.clone();
     stored.causality_violations = h.state().model().summary().causality_violations;
+    // and the causes (issue 30), found again from its events
+    stored.causes = h.state().model().summary().causes.clone();
     assert_eq!(*h.state().model().summary(), stored, "shown exactly as recorded");
     assert!(h
         .query_by_label_contains("Recording slow-reader.json — shown exactly as recorded")

@@ -24,6 +24,7 @@ fn help_key(sub: Option<&str>, id: &str) -> Option<S> {
         (None, "window_preset") => S::FlagWindowPreset,
         (None, "projector") => S::FlagProjector,
         (Some("render"), "projector") => S::FlagRenderProjector,
+        (Some("render"), "causes") => S::FlagRenderCauses,
         (None, "run") => S::CmdRun,
         (Some("run"), "udp") => S::FlagRunUdp,
         (Some("run"), "json") => S::FlagRunJson,

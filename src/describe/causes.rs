@@ -264,6 +264,20 @@ fn rank(c: &Cause) -> u8 {
     }
 }
 
+/// The causes a report shows, per kind in [`rank`] order: the first `per_kind` of each kind and
+/// how many more of it there are.
+pub fn shown(causes: &Causes, per_kind: usize) -> Vec<(Vec<&Cause>, u64)> {
+    let mut sorted: Vec<&Cause> = causes.list.iter().collect();
+    sorted.sort_by_key(|c| rank(c));
+    sorted
+        .chunk_by(|a, b| rank(a) == rank(b))
+        .map(|group| {
+            let more = group.len().saturating_sub(per_kind) as u64;
+            (group.iter().take(per_kind).copied().collect(), more)
+        })
+        .collect()
+}
+
 /// The causes section of a report: a title, then per kind of cause (in [`rank`] order) its
 /// first `per_kind` causes, one line each, and how many more of that kind.
 pub fn section(causes: &Causes, model: &Model, lang: Lang, per_kind: usize) -> Vec<String> {
@@ -271,17 +285,9 @@ pub fn section(causes: &Causes, model: &Model, lang: Lang, per_kind: usize) -> V
     if causes.is_empty() {
         lines.push(format!("  {}", t(lang, S::CausesNone)));
     }
-    let mut sorted: Vec<&Cause> = causes.list.iter().collect();
-    sorted.sort_by_key(|c| rank(c));
-    for group in sorted.chunk_by(|a, b| rank(a) == rank(b)) {
-        lines.extend(
-            group
-                .iter()
-                .take(per_kind)
-                .map(|c| format!("  {}", cause(c, model, lang))),
-        );
-        if group.len() > per_kind {
-            let more = (group.len() - per_kind) as u64;
+    for (shown, more) in shown(causes, per_kind) {
+        lines.extend(shown.iter().map(|c| format!("  {}", cause(c, model, lang))));
+        if more > 0 {
             lines.push(format!("  {}", tf(lang, S::CausesMore, &[("count", &grouped(more))])));
         }
     }

@@ -21,6 +21,7 @@ use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
 use crate::recording::Recording;
 
 /// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
+pub mod causes;
 mod never_sent;
 
 pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
