@@ -107,6 +107,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
             }
         });
     crate::ui::shown::area(ui, "latency", plot.response.rect);
+    crate::ui::why::latency_ui(ui, model, &plot, lang);
 }
 
 /// many-clients: each extra connection's own lane group, folded so the window stays readable.

@@ -113,6 +113,7 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
         ui.weak(t(lang, S::InspectorEmpty));
         return;
     };
+    crate::ui::why::why_ui(ui, model, sel, lang);
     match sel {
         Selection::Read(i) => {
             let Some(read) = model.reads().get(i) else { return };

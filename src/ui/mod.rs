@@ -28,6 +28,7 @@ pub mod theme;
 pub mod time_view;
 pub mod timeline;
 pub mod udp_panel;
+pub mod why;
 pub use crate::export::units;
 mod window;
 

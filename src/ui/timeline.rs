@@ -530,6 +530,9 @@ fn select(
             resp.on_hover_text_at_pointer(tip);
         }
     }
+    crate::ui::why::draw_chain(ui, clip, model, *selection, |k, off, len| {
+        axis.span(off, len, lane_y(k))
+    });
     if let Some(sel) = *selection {
         if let Some(r) = selection_rect(model, sel, axis, lane_y) {
             clip.rect_stroke(r, 2.0, Stroke::new(2.5, text_color), StrokeKind::Outside);
