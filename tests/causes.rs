@@ -617,3 +617,84 @@ fn render_causes_draws_them_on_the_svg_and_the_plain_svg_is_unchanged() {
     let drawn_body: Vec<&str> = drawn.lines().skip(2).take(plain_body.len()).collect();
     assert_eq!(drawn_body, plain_body);
 }
+
+/// The lessons that claim a cause, checked against the causes computed from their recordings in
+/// docs/recordings: what a lesson text says caused its effect is what the run's events prove.
+/// (echo's recording predates the ACK capture, so what it proves is the unsent body after each
+/// stalled request's second write: `TCP_INFO`'s half of Nagle × delayed ACK.)
+#[test]
+fn lessons_that_claim_a_cause_are_proven_by_their_recordings() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings");
+    type Claim = fn(&Cause) -> bool;
+    let claims: [(&str, Claim); 9] = [
+        ("echo", |c| {
+            matches!(c, Cause::Nagle { delayed_ack: true, .. } | Cause::Unsent { .. })
+        }),
+        ("slow-reader", |c| {
+            matches!(c, Cause::ReaderLate { first_read: true, .. })
+        }),
+        ("json-header", |c| {
+            matches!(c, Cause::ReaderLate { first_read: true, .. })
+        }),
+        ("naive-header", |c| matches!(c, Cause::OutOfStep { .. })),
+        ("flow-control", |c| matches!(c, Cause::ZeroWindow { unread: 1.., .. })),
+        ("lossy-link", |c| matches!(c, Cause::QueueDrop { .. })),
+        ("udp-truncate", |c| matches!(c, Cause::UdpTruncated { .. })),
+        ("udp-flood", |c| {
+            matches!(
+                c,
+                Cause::UdpDropped {
+                    at: DropPlace::ReceiveBuffer { .. },
+                    ..
+                }
+            )
+        }),
+        ("udp-lossy", |c| {
+            matches!(
+                c,
+                Cause::UdpDropped {
+                    at: DropPlace::Link { .. },
+                    ..
+                }
+            )
+        }),
+    ];
+    for (lesson, claim) in claims {
+        let rec = stickyviz::recording::Recording::load(&dir.join(format!("{lesson}.json"))).expect("recording");
+        let model = Model::from_events(&rec.events).with_place(Place::of(&rec.settings));
+        let causes = model.causes();
+        assert!(
+            causes.list.iter().any(claim),
+            "{lesson}: its lesson's cause is not proven: {causes:?}"
+        );
+        if lesson == "echo" {
+            // every stalled request, and none other
+            let rounds = &model.echo().expect("request/response").rounds;
+            for r in rounds {
+                let named = causes.list.iter().any(|c| {
+                    claim(c)
+                        && matches!(c, Cause::Nagle { round: Some(n), .. } | Cause::Unsent { round: n, .. } if *n == r.index)
+                });
+                assert_eq!(named, r.latency_us >= STALL_US, "{lesson}: request {}", r.index);
+            }
+        }
+    }
+    // send-vs-sendall: each short write whose rest the program dropped is named as such
+    let rec = stickyviz::recording::Recording::load(&dir.join("send-vs-sendall.json")).expect("recording");
+    let model = Model::from_events(&rec.events);
+    let named = model
+        .causes()
+        .list
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Cause::ShortWrite {
+                    never_sent: Some(_),
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(named, model.never_sent().len());
+}

@@ -302,3 +302,142 @@ pub fn section(causes: &Causes, model: &Model, lang: Lang, per_kind: usize) -> V
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::MsgId;
+
+    /// One of each cause (the match does not compile until a new variant has a sample).
+    fn samples() -> Vec<Cause> {
+        let e = EventIx(0);
+        let all = vec![
+            Cause::Nagle {
+                write: e,
+                last_write: e,
+                writes: 2,
+                previous_segment: e,
+                ack: e,
+                held_segment: e,
+                held_us: 40_100,
+                ack_delay_us: 40_000,
+                delayed_ack: true,
+                round: Some(3),
+                round_event: None,
+            },
+            Cause::Unsent {
+                write: e,
+                notsent: 96,
+                round: 1,
+                round_event: e,
+            },
+            Cause::WireMerged { read: e, segment: e },
+            Cause::ReaderLate {
+                read: e,
+                arrived: e,
+                waited_us: 50_000,
+                first_read: true,
+            },
+            Cause::BehindGap { read: e, resent: e },
+            Cause::ReadFull {
+                read: e,
+                requested: 100,
+                msg: MsgId(1),
+                message_len: 1000,
+            },
+            Cause::RestWrittenLater {
+                read: e,
+                msg: MsgId(1),
+                write: e,
+                later_us: 20_000,
+            },
+            Cause::RestArrivedLater {
+                read: e,
+                msg: MsgId(1),
+                segment: e,
+                later_us: 40_000,
+            },
+            Cause::OutOfStep {
+                read: e,
+                short_read: e,
+                asked: 2500,
+                got: 996,
+                next_error: None,
+            },
+            Cause::ZeroWindow {
+                zero_ack: e,
+                zero_acks: 2,
+                unread: 4096,
+                read: Some(e),
+                reopen_ack: Some(e),
+                closed_us: Some(2_000),
+            },
+            Cause::QueueDrop {
+                lost_offset: 100,
+                lost_len: 1448,
+                overtaken_by: e,
+                resent: e,
+                blocked_us: 10_000,
+                blocked_read: Some(e),
+            },
+            Cause::UdpTruncated {
+                received: e,
+                sent: None,
+                buffer: 100,
+                real_len: 198,
+            },
+            Cause::UdpDropped {
+                first: e,
+                last: e,
+                datagrams: 5,
+                at: DropPlace::Link {
+                    unread: 2,
+                    rcvbuf: 212_992,
+                },
+            },
+            Cause::ShortWrite {
+                write: e,
+                requested: 60_004,
+                accepted: 20_480,
+                never_sent: Some(e),
+            },
+            Cause::NotTold {
+                effect: Effect::Stall {
+                    round: 2,
+                    latency_us: 41_000,
+                    at: e,
+                },
+                missing: Missing::Unproven,
+            },
+        ];
+        for c in &all {
+            match c {
+                Cause::Nagle { .. }
+                | Cause::Unsent { .. }
+                | Cause::WireMerged { .. }
+                | Cause::ReaderLate { .. }
+                | Cause::BehindGap { .. }
+                | Cause::ReadFull { .. }
+                | Cause::RestWrittenLater { .. }
+                | Cause::RestArrivedLater { .. }
+                | Cause::OutOfStep { .. }
+                | Cause::ZeroWindow { .. }
+                | Cause::QueueDrop { .. }
+                | Cause::UdpTruncated { .. }
+                | Cause::UdpDropped { .. }
+                | Cause::ShortWrite { .. }
+                | Cause::NotTold { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_cause_is_said_in_both_languages() {
+        let model = Model::default();
+        for c in samples() {
+            let (en, zh) = (cause(&c, &model, Lang::En), cause(&c, &model, Lang::Zh));
+            assert!(!en.is_empty() && en != zh && !zh.contains('{'), "{c:?}: {en} / {zh}");
+        }
+    }
+}
