@@ -909,7 +909,7 @@ strings! {
     PcapReads => ("recv() {list}", "recv() 调用 {list}"),
     PcapFrames => ("frames {list}", "帧 {list}"),
     PcapWhy => ("why: {cause}", "原因：{cause}"),
-    FlagRenderCauses => ("Draw the run's causes on the lanes, numbered, with their sentences below (SVG only).", "在各栏上画出本次运行的原因（编号），下方附上说明（仅 SVG）。"),
+    FlagRenderCauses => ("Draw the run's causes on the lanes, numbered, with their sentences below (SVG only)", "在各栏上画出本次运行的原因（编号），下方附上说明（仅 SVG）。"),
     WhyButton => ("why?", "为什么？"),
     WhyLatencyHint => ("Click a dot: why did that request take so long?", "点击一个点：这个请求为什么这么慢？"),
     WhyNothing => ("no cause is told for this one: nothing a lesson is about happened here", "这里没有要解释的原因：没有发生课程讲的现象"),

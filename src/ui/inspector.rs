@@ -113,7 +113,6 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
         ui.weak(t(lang, S::InspectorEmpty));
         return;
     };
-    crate::ui::why::why_ui(ui, model, sel, lang);
     match sel {
         Selection::Read(i) => {
             let Some(read) = model.reads().get(i) else { return };
@@ -157,4 +156,6 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
             ui.label(RichText::new(t(lang, key)).color(theme::warn(dark)));
         }
     }
+    // last: what is above stays where it was, and a picture of the window shows it unchanged
+    crate::ui::why::why_ui(ui, model, sel, lang);
 }

@@ -176,7 +176,11 @@ fn stalls(t: &Trail, wire: &Wire, explained: &[u32], out: &mut Out) {
         if explained.contains(&r.index) {
             continue;
         }
-        let unsent = t.writes.iter().find(|w| w.msg.0 == r.index && w.notsent > 0);
+        let k = t.writes.partition_point(|w| w.msg.0 < r.index);
+        let unsent = t.writes[k..]
+            .iter()
+            .take_while(|w| w.msg.0 == r.index)
+            .find(|w| w.notsent > 0);
         match unsent {
             Some(w) if !wire.acks => out.push(Cause::Unsent {
                 write: w.ix,
@@ -335,7 +339,8 @@ fn decoder(t: &Trail, out: &mut Out) {
     for (i, e) in errors.iter().enumerate() {
         match (e.short_read, first_short) {
             (Some((offset, asked, got)), Some(f)) if f == i => {
-                let read = t.reads.iter().find(|r| r.offset == offset && r.at_us <= e.at_us);
+                let k = t.reads.partition_point(|r| r.offset < offset);
+                let read = t.reads.get(k).filter(|r| r.offset == offset && r.at_us <= e.at_us);
                 let next_error = errors.get(i + 1).map(|n| n.ix);
                 match read {
                     Some(r) => out.push(Cause::OutOfStep {
@@ -421,10 +426,8 @@ fn lost_segments(t: &Trail, wire: &Wire, out: &mut Out) -> Vec<(EventIx, EventIx
             }
             filled = true;
             if !told {
-                let blocked_read = t
-                    .reads
-                    .iter()
-                    .find(|r| r.offset <= over.offset && over.offset < r.end());
+                let k = t.reads.partition_point(|r| r.end() <= over.offset);
+                let blocked_read = t.reads.get(k).filter(|r| r.offset <= over.offset);
                 out.push(Cause::QueueDrop {
                     lost_offset: o,
                     lost_len: e - o,
@@ -470,7 +473,10 @@ fn datagrams(t: &Trail, out: &mut Out) {
     for d in t.received.iter().filter(|d| d.len < d.real_len) {
         out.push(Cause::UdpTruncated {
             received: d.ix,
-            sent: d.msg.and_then(|m| t.sent.iter().find(|s| s.msg == m)).map(|s| s.ix),
+            sent: d
+                .msg
+                .and_then(|m| t.sent.get(t.sent.partition_point(|s| s.msg < m)).filter(|s| s.msg == m))
+                .map(|s| s.ix),
             buffer: d.len,
             real_len: d.real_len,
         });
