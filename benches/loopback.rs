@@ -18,7 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use crossbeam_channel::unbounded;
 
 use stickyviz::analysis::Model;
-use stickyviz::engine::tcp::BYTES_KEPT;
+use stickyviz::engine::sock::BYTES_KEPT;
 use stickyviz::engine::workload::payload;
 use stickyviz::engine::{sys, Clock, Event, EventSink, MsgId, Run, StreamOffset};
 use stickyviz::framing::{FramingMode, DEFAULT_MAX_FRAME_LEN};

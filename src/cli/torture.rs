@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::UsageError;
+use crate::cli::args::UsageError;
 use crate::config::Experiment;
 use crate::describe::torture::{report_line, scenario_name};
 use crate::engine::torture::{self, ScenarioReport, TortureOptions};
@@ -28,7 +28,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         length_prefix: exp.length_prefix,
         max_frame_len: exp.max_frame_len,
     };
-    crate::cli::out(&format!(
+    crate::cli::output::out(&format!(
         "{}\n",
         tf(
             lang,
@@ -42,7 +42,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
     // a failed print (not a closed pipe: that is dropped) is returned once the run has stopped
     let mut print_error = None;
     let mut print = |line: String| {
-        if let Err(e) = crate::cli::out(&(line + "\n")) {
+        if let Err(e) = crate::cli::output::out(&(line + "\n")) {
             print_error.get_or_insert(e);
         }
     };

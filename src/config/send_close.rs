@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the sending program does with the count `send()` returns.
 ///
-/// The sender's socket has a send timeout (`SO_SNDTIMEO`, 20 ms: `engine::tcp::POLL`), as
+/// The sender's socket has a send timeout (`SO_SNDTIMEO`, 20 ms: `engine::sock::POLL`), as
 /// Python's `settimeout()` gives one (it makes the socket non-blocking and waits with `poll`).
 /// A `send()` that cannot put the whole buffer in the send buffer before the timeout returns
 /// how many bytes it took: fewer than asked, a *short write*. Nothing is lost by TCP: the bytes

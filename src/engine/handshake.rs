@@ -19,10 +19,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use socket2::Socket;
 
-use super::echo::{reply, write_reply, ReplyReader};
 use super::event::{Call, EndReason, Event, Fault, MsgId, OsError, Side, StreamOffset};
+use super::reply_io::{reply, write_reply, ReplyReader};
 use super::sink::EventSink;
-use super::tcp::{is_timeout, peer_gone, write_piece};
+use super::sock::{is_timeout, peer_gone, write_piece};
 
 /// Challenge length, as in the seed (`os.urandom(32)`).
 pub const CHALLENGE_LEN: usize = 32;

@@ -207,14 +207,14 @@ fn relay(stdout: BufReader<std::process::ChildStdout>, sink: &mut super::EventSi
 /// [`STOP_GRACE`] to exit before killing it. Always reaps it; returns its exit code.
 fn supervise(mut child: Child, stdin: ChildStdin, stop: &AtomicBool, reader_done: &AtomicBool) -> Option<i32> {
     while !stop.load(Ordering::Relaxed) && !reader_done.load(Ordering::Relaxed) {
-        std::thread::sleep(super::tcp::POLL);
+        std::thread::sleep(super::sock::POLL);
     }
     drop(stdin);
     let deadline = Instant::now() + STOP_GRACE;
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return status.code(),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(super::tcp::POLL),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(super::sock::POLL),
             _ => return reap(&mut child),
         }
     }
@@ -277,7 +277,7 @@ pub fn child_main() -> u8 {
             }
             return 0;
         }
-        match run.events().recv_timeout(super::tcp::POLL) {
+        match run.events().recv_timeout(super::sock::POLL) {
             Ok(events) => {
                 if !write_message(&mut out, &Message::Events { events }) {
                     // the parent is gone: nobody reads what this run would show

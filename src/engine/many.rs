@@ -17,7 +17,8 @@ use crate::config::Experiment;
 
 use super::echo;
 use super::event::{CaptureUnavailable, Event};
-use super::tcp::{TcpPair, POLL};
+use super::sock::POLL;
+use super::tcp::TcpPair;
 use super::{setup, SetupCall, SetupOpt, SockOpt, SocketRole, LOOPBACK_ANY};
 use super::{EngineError, Spawner};
 use crate::config::EchoOptions;

@@ -13,80 +13,24 @@
 
 use std::io::{self, Read};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use socket2::{Domain, Socket, Type};
 
 use crate::config::Experiment;
-use crate::framing::FramingMode;
 
 use super::event::{Call, CaptureUnavailable, Event, Fault, Side, SockOpt};
-use super::peer_listen::local;
+use super::peer_common::local;
 use super::sink::{EventSink, Wake};
-use super::tcp::{self, POLL};
+use super::sock::{is_timeout, POLL};
+use super::tcp;
 use super::{capture, setup, sys, EngineError, Run, SetupCall, SetupOpt, SocketRole, LOOPBACK_ANY};
 
+pub use super::peer_common::{ListenOptions, Replies, REPLY_GRACE};
 pub use super::peer_listen::{bind_tcp, listen_tcp, MAX_CLIENTS_AT_ONCE};
 pub use super::peer_udp::{bind_udp, listen_udp, send_udp};
-
-/// How long the app's sender keeps reading a server's replies after its last write, when the
-/// server neither replies nor closes. The seed's servers close as soon as they read end of
-/// stream, so this is only reached by servers that keep the connection open.
-pub const REPLY_GRACE: Duration = Duration::from_secs(1);
-
-/// How `listen` reads what an external client sends.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ListenOptions {
-    /// Decoder run over the reads (`None` = raw stream, reads only).
-    pub framing: FramingMode,
-    /// The `N` of `recv(N)` (or `recvfrom(N)` for UDP).
-    pub read_size: u32,
-    /// Largest frame the decoder accepts.
-    pub max_frame_len: u32,
-    /// Width and byte order of the `u32` / `naive-u32` length prefix.
-    pub length_prefix: crate::framing::LengthPrefix,
-    /// Send each read (TCP) or datagram (UDP) back upper-cased, like the seed's echo servers,
-    /// whose clients wait for an answer before they send again.
-    pub echo: bool,
-    /// UDP only: end this long after the last datagram (UDP has no "peer closed").
-    pub idle_ms: u64,
-    /// TCP only, with `echo`: cut each reply adversarially ([`super::reply_cuts::ReplyCut`]: one
-    /// byte per write, header apart from body, two replies in one write), so a client that
-    /// reads a reply with one `recv()` is caught ("test your client").
-    pub torture: bool,
-    /// TCP only: end once this many clients were served (sent data and closed their end with
-    /// every frame whole); 0 = serve until stopped. Clients that send nothing, reset, or send
-    /// what cannot be decoded are reported and not counted.
-    pub clients: u32,
-    /// TCP only: the line a client turned away (all [`MAX_CLIENTS_AT_ONCE`] places taken by
-    /// clients that are sending) reads before its connection closes. The front end words it
-    /// in the user's language; the engine sends it as it is.
-    pub refusal: &'static str,
-}
-
-impl ListenOptions {
-    /// The experiment a recording of this session is saved with (only receiver fields matter).
-    pub fn as_experiment(&self, udp: bool) -> Experiment {
-        let mut exp = Experiment {
-            transports: if udp {
-                crate::config::Transports::Udp
-            } else {
-                crate::config::Transports::Tcp
-            },
-            framing: self.framing,
-            max_frame_len: self.max_frame_len,
-            length_prefix: self.length_prefix,
-            ..Experiment::default()
-        };
-        exp.receiver.read_size = self.read_size;
-        exp.receiver.start_delay_ms = 0;
-        exp.udp.read_size = self.read_size;
-        exp.udp.start_delay_ms = 0;
-        exp
-    }
-}
 
 /// Where `listen` waits; the transport decides which socket is bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,20 +76,6 @@ pub fn start_listen(on: ListenOn, opts: ListenOptions, wake: Option<Wake>) -> Re
         experiment: opts.as_experiment(udp),
         bound,
     })
-}
-
-pub(crate) fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
-    )
-}
-
-/// Bytes (and, for UDP, datagrams) an external server sent back while the app's sender ran.
-#[derive(Debug, Default)]
-pub struct Replies {
-    pub bytes: AtomicU64,
-    pub datagrams: AtomicU64,
 }
 
 /// Connects the app's sender to an external server at `target` and sends `exp`'s workload.

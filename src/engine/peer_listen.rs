@@ -29,14 +29,15 @@ use socket2::{Domain, Socket, Type};
 
 use crate::framing::FramingMode;
 
-use super::echo::SendEnd;
 use super::event::{
     Call, CaptureUnavailable, ClientOutcome, EndReason, Event, Fault, PanickedThread, ReadCuts, Side, SockOpt,
 };
-use super::peer::{is_timeout, ListenOptions};
+use super::peer_common::{local, ListenOptions};
 use super::reply_cuts::{ReplyFrame, ReplyPiece, ReplyShaper};
+use super::reply_io::{send_reply, SendEnd};
 use super::sink::{EventSink, Wake};
-use super::tcp::{peer_gone, record_read, FrameChecker, POLL};
+use super::sock::{is_timeout, peer_gone, POLL};
+use super::tcp::{record_read, FrameChecker};
 use super::{setup, SetupCall, SetupOpt, SocketRole};
 use super::{EngineError, Run};
 use crate::config::MAX_LISTEN_LANES;
@@ -63,15 +64,6 @@ pub fn bind_tcp(addr: SocketAddr) -> Result<(Socket, SocketAddr), EngineError> {
         .map_err(setup(SetupCall::Listen))?;
     let bound = local(&listener)?;
     Ok((listener, bound))
-}
-
-pub(crate) fn local(socket: &Socket) -> Result<SocketAddr, EngineError> {
-    let addr = socket.local_addr().map_err(setup(SetupCall::LocalAddr {
-        role: SocketRole::Listener,
-    }))?;
-    addr.as_socket().ok_or(EngineError::NotIpv4 {
-        role: SocketRole::Listener,
-    })
 }
 
 /// Serves clients on `listener` until `opts.clients` of them were served (0 = until Stop).
@@ -504,7 +496,7 @@ impl Session {
     /// app's one echo ([`super::echo::send_reply`]); the reply is not drawn.
     fn echo(&self, conn: &Socket, data: &[u8], stream: &mut Option<Stream>) -> Option<ClientOutcome> {
         let sink = stream.as_mut().map(|s| &mut s.sink);
-        match super::echo::send_reply(conn, data, &self.shared.closing, sink, None) {
+        match send_reply(conn, data, &self.shared.closing, sink, None) {
             Ok(()) => None,
             Err(SendEnd::Stopped) => Some(ClientOutcome::Stopped),
             Err(SendEnd::Failed(e)) => Some(self.broken(Call::EchoSend, &e, stream)),

@@ -11,9 +11,9 @@ use socket2::{Domain, Socket, Type};
 use crate::config::Experiment;
 
 use super::event::{Call, EndReason, Event, Fault, Side, SockOpt};
-use super::peer::{is_timeout, ListenOptions, Replies, REPLY_GRACE};
+use super::peer_common::{ListenOptions, Replies, REPLY_GRACE};
 use super::sink::{EventSink, Wake};
-use super::tcp::POLL;
+use super::sock::{is_timeout, POLL};
 use super::workload::parse_msg_id;
 use super::{setup, SetupCall, SetupOpt, SocketRole};
 use super::{sys, udp, EngineError, Run};

@@ -4,7 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use super::torture::{BYTE_PAUSE, SPLIT_PAUSE};
+/// The pause between the two pieces of a split frame. A server's `recv()` returns as soon as
+/// the first piece is there, so with this pause it returns the piece alone unless the server
+/// was not scheduled for 100 ms.
+pub const SPLIT_PAUSE: Duration = Duration::from_millis(100);
+
+/// The pause between one-byte writes (torture's byte-writes scenario, [`ReplyCut::ByteWrites`]; shorter: a frame is dozens of writes).
+pub const BYTE_PAUSE: Duration = Duration::from_millis(15);
 
 /// "Test your client": how `listen --torture` cuts its replies, frame after frame (the cycle
 /// repeats). A client that reads a reply with one `recv(1024)` sees a piece of it, or two

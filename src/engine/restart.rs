@@ -20,7 +20,8 @@ use crate::config::{Experiment, Restart};
 
 use super::event::{BindWhen, EndReason, Event, MsgId, Side, StreamOffset, TableEntry, TcpState};
 use super::sink::EventSink;
-use super::tcp::{is_timeout, record_read, write_piece, FrameChecker, POLL};
+use super::sock::{is_timeout, write_piece, Outcome, POLL};
+use super::tcp::{record_read, FrameChecker};
 use super::workload::{message_size, payload};
 use super::{setup, EngineError, SetupCall, SetupOpt, SocketRole, Spawner};
 
@@ -182,7 +183,7 @@ fn end_both(sink: &mut EventSink, bytes: u64, reason: EndReason) {
 }
 
 /// The workload's messages, one `sendall()` each.
-fn send_messages(client: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> super::tcp::Outcome {
+fn send_messages(client: &Socket, exp: &Experiment, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
     let (mut offset, mut body, mut framed) = (0u64, Vec::new(), Vec::new());
     for i in 0..exp.workload.count {
         payload(i, message_size(&exp.workload, i), &mut body);
@@ -202,13 +203,7 @@ fn send_messages(client: &Socket, exp: &Experiment, sink: &mut EventSink, stop: 
 }
 
 /// The server reads until it has the `sent` bytes (the client does not close first).
-fn read_exactly(
-    conn: &Socket,
-    exp: &Experiment,
-    sent: u64,
-    sink: &mut EventSink,
-    stop: &AtomicBool,
-) -> super::tcp::Outcome {
+fn read_exactly(conn: &Socket, exp: &Experiment, sent: u64, sink: &mut EventSink, stop: &AtomicBool) -> Outcome {
     let mut checker = FrameChecker::new(exp.framing, exp.max_frame_len, exp.length_prefix, Some(exp));
     let mut buf = vec![0u8; exp.receiver.read_size as usize];
     let mut offset = 0u64;

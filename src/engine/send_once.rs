@@ -12,7 +12,7 @@ use socket2::Socket;
 
 use super::event::{EndReason, Event, MsgId, StreamOffset};
 use super::sink::EventSink;
-use super::tcp::{send_recorded, Outcome};
+use super::sock::{send_recorded, Outcome};
 
 /// One `send()` of `piece` whose count is not looked at: the bytes it did not take are recorded
 /// as [`Event::NeverSent`] and the stream goes on right after what it took.

@@ -25,19 +25,13 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::framing::{DecodeError, FramingMode, LengthPrefix};
 
 use super::fact::OsError;
-use super::peer::is_timeout;
+use super::reply_cuts::{BYTE_PAUSE, SPLIT_PAUSE};
 use super::sink::Wake;
-use super::tcp::POLL;
+use super::sock::{is_timeout, peer_gone, POLL};
 
 /// How long a scenario waits while nothing moves (no byte written or read) before it gives
 /// up: after the last write, this is the time the server has to answer.
 pub const SCENARIO_TIMEOUT: Duration = Duration::from_secs(3);
-/// The pause between the two pieces of a split frame. A server's `recv()` returns as soon as
-/// the first piece is there, so with this pause it returns the piece alone unless the server
-/// was not scheduled for 100 ms.
-pub const SPLIT_PAUSE: Duration = Duration::from_millis(100);
-/// The pause between the writes of [`Scenario::ByteWrites`] (shorter: a frame is dozens of writes).
-pub const BYTE_PAUSE: Duration = Duration::from_millis(15);
 /// Frames in [`Scenario::ManyInOneWrite`].
 pub const MANY_FRAMES: u32 = 20;
 /// Payload of [`Scenario::LargeBody`] (less when the length prefix or max frame is smaller):
@@ -488,7 +482,7 @@ fn write_plan(
                     progress.moved();
                 }
                 Err(e) if is_timeout(&e) => {}
-                Err(e) if super::tcp::peer_gone(&e) => {
+                Err(e) if peer_gone(&e) => {
                     return Err(Verdict::Reset {
                         error: OsError::from(&e),
                     })
@@ -571,7 +565,7 @@ fn read_reply(
                     );
                 }
             }
-            Err(e) if super::tcp::peer_gone(&e) => {
+            Err(e) if peer_gone(&e) => {
                 return (
                     received,
                     Verdict::Reset {

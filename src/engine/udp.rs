@@ -15,7 +15,7 @@ use crate::config::Experiment;
 
 use super::event::{Call, EndReason, Event, Fault, MsgId, Side, SockOpt};
 use super::sink::EventSink;
-use super::tcp::POLL;
+use super::sock::POLL;
 use super::workload::{message_size, parse_msg_id, payload};
 use super::{sys, EngineError};
 

@@ -7,7 +7,15 @@ use egui::{RichText, Ui};
 use crate::analysis::{Model, ReadKind, Span};
 use crate::ui::strings::{t, tf, Lang, S};
 use crate::ui::theme;
-use crate::ui::timeline::Selection;
+
+/// What the user clicked; the inspector shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Write(usize),
+    Segment(usize),
+    Read(usize),
+    Frame(usize),
+}
 
 /// Bytes of a read shown in the inspector; more would not fit a projected line anyway.
 const SHOWN_BYTES: usize = 160;

@@ -9,14 +9,7 @@ use crate::ui::strings::{t, tf, Lang, S};
 mod lanes;
 mod never_sent;
 
-/// What the user clicked; the inspector shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Selection {
-    Write(usize),
-    Segment(usize),
-    Read(usize),
-    Frame(usize),
-}
+pub use crate::ui::inspector::Selection;
 
 /// Zoom and pan of the byte axis; the data lives in the model.
 #[derive(Clone, Debug, PartialEq)]
