@@ -16,7 +16,8 @@ use socket2::{SockRef, Socket};
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Transports, Workload, WriteSplit};
 use stickyviz::engine::workload::{message_size, payload};
-use stickyviz::engine::{tcp, Clock, EndReason, Event, EventSink, MsgId, Run, Side};
+use stickyviz::engine::{tcp, Clock, EventSink, Run};
+use stickyviz::facts::{EndReason, Event, MsgId, Side};
 use stickyviz::framing::{DecodeError, FramePart, FramingMode};
 use stickyviz::presets;
 

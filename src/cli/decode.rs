@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::cli::args::{parse_framing, DecodeArgs, UsageError};
 use crate::cli::progress::Progress;
-use crate::engine::{FileFailure, FileOp, FileTarget};
+use crate::facts::{FileFailure, FileOp, FileTarget};
 use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
 use crate::i18n::{t, tf, Lang, S};
 

@@ -42,9 +42,9 @@ pub(crate) fn report_and_recording(text: &str, session: &Session, json: Option<&
         Some("-") => {
             eprint!("{text}");
             if let Some(e) = error {
-                return Err(crate::engine::FileFailure::std(
-                    crate::engine::FileOp::Write,
-                    crate::engine::FileTarget::Stdout,
+                return Err(crate::facts::FileFailure::std(
+                    crate::facts::FileOp::Write,
+                    crate::facts::FileTarget::Stdout,
                     e,
                 )
                 .into());
@@ -56,7 +56,7 @@ pub(crate) fn report_and_recording(text: &str, session: &Session, json: Option<&
         Some(path) => {
             let printed = out(text);
             if let Some(e) = error {
-                return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), e).into());
+                return Err(crate::facts::FileFailure::new(crate::facts::FileOp::Write, path.as_ref(), e).into());
             }
             printed?;
             out(&format!("{}\n", tf(lang, S::CliRecordingWritten, &[("path", &path)])))?;

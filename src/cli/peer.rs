@@ -15,8 +15,9 @@ use crate::analysis::Model;
 use crate::cli::args::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOn, ListenOptions};
-use crate::engine::{Event, Run};
+use crate::engine::Run;
 use crate::export::text_timeline;
+use crate::facts::Event;
 use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::session::{Keep, RecordTo, Session};
 

@@ -142,7 +142,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
                 return Err(i.into());
             }
             std::fs::write(&args.out, svg)
-                .map_err(crate::engine::FileFailure::on(crate::engine::FileOp::Write, &args.out))?;
+                .map_err(crate::facts::FileFailure::on(crate::facts::FileOp::Write, &args.out))?;
         }
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {

@@ -97,7 +97,7 @@ pub(super) fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     match session.start(&exp, args.preset.as_deref(), to, None) {
         Ok(()) => {}
         // the link cannot run here: like a bad flag, nothing ran (exit 2)
-        Err(StartError::Engine(crate::engine::EngineError::Link(failure))) => {
+        Err(StartError::Engine(crate::facts::EngineError::Link(failure))) => {
             return Err(UsageError(format!(
                 "--{}: {}",
                 Setting::Link.flag(),
@@ -109,9 +109,9 @@ pub(super) fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         Err(StartError::Recording(e)) => {
             let failure = match json_path.as_deref() {
                 Some("-") | None => {
-                    crate::engine::FileFailure::std(crate::engine::FileOp::Write, crate::engine::FileTarget::Stdout, &e)
+                    crate::facts::FileFailure::std(crate::facts::FileOp::Write, crate::facts::FileTarget::Stdout, &e)
                 }
-                Some(p) => crate::engine::FileFailure::new(crate::engine::FileOp::Write, p.as_ref(), &e),
+                Some(p) => crate::facts::FileFailure::new(crate::facts::FileOp::Write, p.as_ref(), &e),
             };
             return Err(failure.into());
         }
@@ -127,7 +127,7 @@ pub(super) fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     });
     progress.clear();
     if let (Some(path), Some(e)) = (&json_path, session.record().streamed().and_then(|s| s.error())) {
-        return Err(crate::engine::FileFailure::new(crate::engine::FileOp::Write, path.as_ref(), e).into());
+        return Err(crate::facts::FileFailure::new(crate::facts::FileOp::Write, path.as_ref(), e).into());
     }
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now

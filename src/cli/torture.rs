@@ -1,6 +1,6 @@
 //! `stickyviz send --tcp HOST:PORT --framing MODE --torture`: "test your server".
 //!
-//! Runs every [`Scenario`](crate::engine::torture::Scenario) against the server and prints one
+//! Runs every [`Scenario`](crate::facts::torture::Scenario) against the server and prints one
 //! report per scenario as it ends, then the count. Exit status: 0 when every scenario passed
 //! (or did not apply to the framing), 1 when one failed (the error line names the failed ones),
 //! 2 on bad flags, 130/143 when stopped by a signal (the scenarios run so far are reported).
@@ -13,7 +13,8 @@ use anyhow::Result;
 use crate::cli::args::UsageError;
 use crate::config::Experiment;
 use crate::describe::torture::{report_line, scenario_name};
-use crate::engine::torture::{self, ScenarioReport, TortureOptions};
+use crate::engine::torture::{self, TortureOptions};
+use crate::facts::torture::ScenarioReport;
 use crate::framing::FramingMode;
 use crate::i18n::{t, tf, Lang, S};
 

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use crate::analysis::Model;
 use crate::config::{Experiment, Setting, WriteSplit};
-use crate::engine::{Side, SockOpt};
+use crate::facts::{Side, SockOpt};
 use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
 use crate::ui::strings::{t, tf, Lang, S};
 use crate::ui::theme;

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use crate::analysis::Model;
 use crate::describe::send_close as words;
-use crate::engine::BindWhen;
+use crate::facts::BindWhen;
 use crate::ui::strings::{t, Lang, S};
 use crate::ui::theme;
 

@@ -56,7 +56,7 @@ pub struct ClassView {
     pub bound: SocketAddr,
     /// Where other machines reach it (see [`crate::engine::peer::reachable_addrs`]); an error
     /// listing the interfaces is kept as its words.
-    pub reachable: Result<Vec<SocketAddr>, crate::engine::OsError>,
+    pub reachable: Result<Vec<SocketAddr>, crate::facts::OsError>,
     pub sort: Column,
     pub descending: bool,
     /// The lane whose stream the main timeline shows (0 = the first client to send).
@@ -85,7 +85,7 @@ pub fn shown<'m>(model: &'m Model, class: Option<&ClassView>) -> &'m Model {
 /// The rows in the order asked for; ties keep the roster's order (connection end, then live).
 pub fn sorted_rows(model: &Model, sort: Column, descending: bool, lang: Lang) -> Vec<RosterRow> {
     let mut rows = model.roster();
-    let cuts = |r: &RosterRow, f: fn(&crate::engine::ReadCuts) -> u64| r.cuts.as_ref().map(f);
+    let cuts = |r: &RosterRow, f: fn(&crate::facts::ReadCuts) -> u64| r.cuts.as_ref().map(f);
     match sort {
         Column::Client => rows.sort_by_key(|r| r.peer.parse::<SocketAddr>().ok()),
         Column::Bytes => rows.sort_by_key(|r| r.bytes),
@@ -211,7 +211,7 @@ fn row_ui(ui: &mut Ui, r: &RosterRow, shown: u32, lang: Lang) -> Option<u32> {
     let dark = ui.visuals().dark_mode;
     let selected = r.lane == Some(shown);
     let dash = || "–".to_string();
-    let cut = |f: fn(&crate::engine::ReadCuts) -> u64| r.cuts.as_ref().map_or_else(dash, |c| f(c).to_string());
+    let cut = |f: fn(&crate::facts::ReadCuts) -> u64| r.cuts.as_ref().map_or_else(dash, |c| f(c).to_string());
     let cells = [
         r.peer.clone(),
         r.bytes.to_string(),
@@ -228,7 +228,7 @@ fn row_ui(ui: &mut Ui, r: &RosterRow, shown: u32, lang: Lang) -> Option<u32> {
             Column::Result => r
                 .outcome
                 .as_ref()
-                .is_some_and(|o| !matches!(o, crate::engine::ClientOutcome::Served)),
+                .is_some_and(|o| !matches!(o, crate::facts::ClientOutcome::Served)),
             _ => false,
         };
         let mut rich = RichText::new(text);
