@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! view:      analysis → presets → recording → describe → export
+//! panels:    no cycle (each panel draws the model; the app composes them)
 //! facts:     ids → fact → close_facts → event;  failure, torture;  config
 //! stickyviz: session → cli | ui
 //! ```
@@ -22,6 +23,7 @@ const CRATE_SOURCES: &[&str] = &[
     "crates/facts/src",
     "crates/engine/src",
     "crates/view/src",
+    "crates/panels/src",
     "src",
 ];
 

@@ -9,6 +9,9 @@
 //! work on it; recordings made before ACKs were captured hold the data segments only. Nothing is made up: a run without a capture (no root or
 //! `CAP_NET_RAW`) has no packets, and the export says why instead of writing a file.
 
+// Reading and writing files is the native app's; the browser gets the same in-memory halves.
+#![cfg_attr(target_arch = "wasm32", allow(unused_imports, dead_code))]
+
 use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
@@ -181,8 +184,8 @@ pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, Pcapng
     }
     Ok(packets.len())
 }
-
 /// [`write`] to a file; nothing is created when there are no packets.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn save(events: &[Event], path: &Path) -> Result<usize, PcapngError> {
     if let Some(why) = why_unavailable(events) {
         return Err(PcapngError::NoPackets(why));

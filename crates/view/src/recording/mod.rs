@@ -88,6 +88,12 @@ pub enum NotRecording {
     },
 }
 
+#[cfg(target_arch = "wasm32")]
+fn kernel_release() -> String {
+    "unknown".into()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn kernel_release() -> String {
     std::fs::read_to_string("/proc/sys/kernel/osrelease").map_or_else(|_| "unknown".into(), |s| s.trim().to_string())
 }

@@ -7,6 +7,9 @@
 //! reads it unchanged (no version bump). A path ending in `.gz` is gzip-compressed
 //! (`flate2`), and [`read_text`] inflates a gzip file whatever its name.
 
+// Reading and writing files is the native app's; the browser gets the same in-memory halves.
+#![cfg_attr(target_arch = "wasm32", allow(unused_imports, dead_code))]
+
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
@@ -53,6 +56,7 @@ pub enum Output {
 
 impl Output {
     /// Creates (replaces) `path`; gzip when it ends in `.gz`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn create(path: &Path) -> Result<Self, RecordingError> {
         let file = File::create(path).map_err(FileFailure::on(FileOp::Create, path))?;
         let file = BufWriter::with_capacity(1 << 16, file);
@@ -156,10 +160,10 @@ impl RecordingWriter {
         self.out.finish()
     }
 }
-
 /// The text of a recording file, inflated if it is gzip (by its first bytes, whatever its
 /// name). Either way at most [`MAX_FILE_BYTES`] of text are read: a small `.gz` that inflates
 /// past it is refused like a big file, without holding more than the limit.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     let p = path.display().to_string();
     let io_err = |op| move |e| RecordingError::File(FileFailure::new(op, path, &e));
@@ -201,7 +205,6 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
     }
     String::from_utf8(bytes).map_err(|e| RecordingError::Malformed(NotRecording::NotUtf8 { reason: e.to_string() }))
 }
-
 /// Copies the recording file `from` to `to`, streaming: a plain copy when both are gzip or
 /// both plain (by content for `from`, by the `.gz` name for `to`), else inflated or
 /// compressed on the way, never held in memory. Returns the bytes written.
@@ -209,6 +212,7 @@ pub fn read_text(path: &Path) -> Result<String, RecordingError> {
 /// # Errors
 /// [`RecordingError::Io`] naming `from` when it cannot be read, [`RecordingError::Write`]
 /// naming `to` when it cannot be written (a partly written `to` is removed).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn copy_recording(from: &Path, to: &Path) -> Result<u64, RecordingError> {
     let read_err = |e| RecordingError::File(FileFailure::new(FileOp::Read, from, &e));
     let write_err = |e| RecordingError::File(FileFailure::new(FileOp::Write, to, &e));
@@ -246,14 +250,15 @@ pub fn copy_recording(from: &Path, to: &Path) -> Result<u64, RecordingError> {
 
 impl Recording {
     /// Writes the recording to `path` (replacing the file), gzip-compressed if it ends in `.gz`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn save(&self, path: &Path) -> Result<(), RecordingError> {
         let write_err = |e| RecordingError::File(FileFailure::new(FileOp::Write, path, &e));
         let mut out = Output::create(path)?;
         serde_json::to_writer(&mut out, self).map_err(|e| write_err(io::Error::other(e)))?;
         out.finish().map_err(write_err)
     }
-
     /// Reads a recording file, plain or gzip (see [`read_text`]).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn load(path: &Path) -> Result<Self, RecordingError> {
         Self::from_json(&read_text(path)?)
     }

@@ -3,8 +3,8 @@
 use egui::{RichText, Ui};
 
 use crate::analysis::Model;
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, tf, Lang, S};
+use crate::theme;
 
 /// One number over its name, as one block: the strip wraps between blocks, never inside one
 /// (a block squeezed into the end of a row used to stack its label one letter per line).
@@ -29,7 +29,7 @@ fn stat_ui(ui: &mut Ui, big: f32, value: String, label: &str, highlight: bool) {
         ui.add(egui::Label::new(v));
         ui.add(egui::Label::new(l));
     });
-    crate::ui::shown::label(ui, label, block.response.rect);
+    crate::shown::label(ui, label, block.response.rect);
     ui.add_space(14.0);
 }
 

@@ -125,18 +125,3 @@ pub fn to_json(ctx: &Context) -> String {
     };
     serde_json::json!({"screen": rect(screen), "areas": items(areas(ctx)), "labels": items(labels(ctx))}).to_string()
 }
-
-/// With `STICKYVIZ_LAYOUT=FILE` set, writes [`to_json`] to FILE (through a temporary file, so
-/// a reader never sees half of it).
-pub fn dump_if_asked(ctx: &Context) {
-    let Some(path) = std::env::var_os("STICKYVIZ_LAYOUT") else {
-        return;
-    };
-    let path = std::path::PathBuf::from(path);
-    let tmp = path.with_extension("tmp");
-    let written = std::fs::write(&tmp, to_json(ctx)).and_then(|()| std::fs::rename(&tmp, &path));
-    if let Err(e) = written {
-        // a debugging aid: say so once per frame on stderr rather than stop the window
-        eprintln!("STICKYVIZ_LAYOUT: cannot write {}: {e}", path.display());
-    }
-}

@@ -10,8 +10,8 @@ use egui::Ui;
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::analysis::Model;
-use crate::ui::strings::{t, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, Lang, S};
+use crate::theme;
 
 /// Most points per series; past it the series is thinned evenly (a 1280-px plot shows no more).
 const MAX_POINTS: usize = 4000;

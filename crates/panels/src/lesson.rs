@@ -2,7 +2,7 @@
 //! "recv(256)"), so the explanation can stay on screen with "modified: …" beside it.
 
 use crate::config::Experiment;
-use crate::ui::strings::{t, Lang, S};
+use crate::strings::{t, Lang, S};
 
 fn on_off(lang: Lang, on: bool) -> &'static str {
     match (lang, on) {

@@ -6,9 +6,9 @@ use egui_plot::{HLine, Legend, LineStyle, Plot, PlotPoints, Points};
 
 use crate::analysis::echo::STALL_US;
 use crate::analysis::Model;
-use crate::ui::strings::{t, Lang, S};
-use crate::ui::theme;
-use crate::ui::timeline::{self, Selection, TimelineView};
+use crate::strings::{t, Lang, S};
+use crate::theme;
+use crate::timeline::{self, Selection, TimelineView};
 
 /// The panel's own view state (zoom and selection of the reply axis).
 #[derive(Clone, Default)]
@@ -106,7 +106,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
                 );
             }
         });
-    crate::ui::shown::area(ui, "latency", plot.response.rect);
+    crate::shown::area(ui, "latency", plot.response.rect);
 }
 
 /// many-clients: each extra connection's own lane group, folded so the window stays readable.

@@ -3,8 +3,8 @@
 use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use crate::analysis::{DatagramFate, Model};
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, tf, Lang, S};
+use crate::theme;
 
 const ROW_H: f32 = 20.0;
 /// Room right of the received bar for "✂ 98 B lost".

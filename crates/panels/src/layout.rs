@@ -112,9 +112,9 @@ pub fn plan(size: Vec2, transports: Transports, evidence: Option<Evidence>, draw
         // a UDP lesson keeps its panel; elsewhere UDP beside TCP is a drawer on a small window
         udp: transports.udp() && (!compact || udp_lesson || drawers.udp),
         lane_h: if size.y < TALL_MIN_H {
-            crate::ui::timeline::LANE_H_COMPACT
+            crate::timeline::LANE_H_COMPACT
         } else {
-            crate::ui::timeline::LANE_H
+            crate::timeline::LANE_H
         },
     }
 }
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn projector_at_1024x768_folds_every_side_panel_but_a_udp_lessons() {
-        let size = Vec2::new(1024.0, 768.0) / crate::ui::projector::PROJECTOR_ZOOM;
+        let size = Vec2::new(1024.0, 768.0) / crate::projector::PROJECTOR_ZOOM;
         let tcp = plan(size, Transports::Both, Some(Evidence::ReadsLane), Drawers::default());
         assert!(tcp.compact && !tcp.controls && !tcp.events && !tcp.udp);
         let udp = plan(size, Transports::Udp, Some(Evidence::UdpPanel), Drawers::default());
@@ -158,6 +158,6 @@ mod tests {
             Drawers::default(),
         );
         assert!(!p.compact && p.controls && p.events && p.udp);
-        assert_eq!(p.lane_h, crate::ui::timeline::LANE_H);
+        assert_eq!(p.lane_h, crate::timeline::LANE_H);
     }
 }

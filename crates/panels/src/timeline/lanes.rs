@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Vec2};
 
 use crate::analysis::{Model, ReadKind};
 use crate::i18n::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::theme;
 
 use super::{fit_label, for_visible, Axis, Ranges, Selection};
 
@@ -328,7 +328,7 @@ pub(super) fn read_lane(
                     small.clone(),
                     split_text,
                 );
-                crate::ui::shown::painted_label(p, &label, r);
+                crate::shown::painted_label(p, &label, r);
                 last_label_right = r.right();
             }
         }
@@ -411,8 +411,8 @@ pub(super) fn frame_lane(
             split_text,
         );
         rows_right[row] = r.right();
-        crate::ui::shown::painted_label(p, &text, r);
-        crate::ui::shown::painted_area(p, "decode_error", r.union(Rect::from_x_y_ranges(x..=x + 1.0, y)));
+        crate::shown::painted_label(p, &text, r);
+        crate::shown::painted_area(p, "decode_error", r.union(Rect::from_x_y_ranges(x..=x + 1.0, y)));
     }
 }
 

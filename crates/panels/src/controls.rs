@@ -7,8 +7,8 @@ use crate::analysis::Model;
 use crate::config::{Experiment, Setting, WriteSplit};
 use crate::facts::{Side, SockOpt};
 use crate::framing::{ByteOrder, FramingMode, LengthPrefix};
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, tf, Lang, S};
+use crate::theme;
 
 /// The settings typed as text, so a bad value can be shown and explained rather than refused
 /// silently by a widget.

@@ -6,8 +6,8 @@ use egui::{RichText, Ui};
 
 use crate::analysis::playback::{Entry, EventKind, EventRef};
 use crate::analysis::{Model, ReadKind};
-use crate::ui::playback::{fmt_us, PlaybackView};
-use crate::ui::strings::{t, tf, Lang, S};
+use crate::playback::{fmt_us, PlaybackView};
+use crate::strings::{t, tf, Lang, S};
 
 const KINDS: [(EventKind, S); 5] = [
     (EventKind::Write, S::EvWrite),

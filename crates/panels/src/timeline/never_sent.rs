@@ -8,7 +8,7 @@ use egui::{Color32, FontId, Pos2, Rect, Stroke};
 
 use crate::analysis::Model;
 use crate::i18n::{grouped, t, tf, Lang, S};
-use crate::ui::theme;
+use crate::theme;
 
 use super::Axis;
 

@@ -4,12 +4,12 @@
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Ui, Vec2};
 
 use crate::analysis::Model;
-use crate::ui::strings::{t, tf, Lang, S};
+use crate::strings::{t, tf, Lang, S};
 
 mod lanes;
 mod never_sent;
 
-pub use crate::ui::inspector::Selection;
+pub use crate::inspector::Selection;
 
 /// Zoom and pan of the byte axis; the data lives in the model.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,7 +73,7 @@ impl LaneRects {
     /// Records the lanes for the layout checks as `{prefix}lane.writes`, `…lane.reads`, ….
     pub fn note(&self, ui: &Ui, prefix: &str) {
         for (name, r) in ["writes", "wire", "reads", "frames"].iter().zip(self.0) {
-            crate::ui::shown::area(ui, format!("{prefix}lane.{name}"), r);
+            crate::shown::area(ui, format!("{prefix}lane.{name}"), r);
         }
     }
 }
@@ -263,7 +263,7 @@ pub fn timeline_ui(
     let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
     let hovered = lanes(ui, &painter, &clip, model, &axis, &lane_y, resp.hover_pos(), lang);
     if let Some(t_us) = view.play_head {
-        crate::ui::playback_veil::veil(
+        crate::playback_veil::veil(
             &clip,
             model,
             t_us,
@@ -342,7 +342,7 @@ fn navigate(ui: &mut Ui, resp: &egui::Response, view: &mut TimelineView, plot: R
 /// The byte axis: about eight ticks over the visible range, on round byte counts of the unit
 /// they are labelled in.
 fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
-    let step = crate::ui::units::tick_step((axis.x1 - axis.x0) / 8.0);
+    let step = crate::units::tick_step((axis.x1 - axis.x0) / 8.0);
     let mut tick = (axis.x0.max(0.0) / step).ceil() * step;
     let small = FontId::proportional(11.0);
     while tick <= axis.x1 {
@@ -355,7 +355,7 @@ fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
         painter.text(
             Pos2::new(x, full.top()),
             Align2::CENTER_TOP,
-            crate::ui::units::tick_label(tick as u64, step),
+            crate::units::tick_label(tick as u64, step),
             small.clone(),
             weak,
         );
@@ -440,9 +440,9 @@ fn ack_point(
     let Some(a) = last else { return };
     let (x, edge) = (axis.x(a.ack as f64), axis.x(a.window_end() as f64));
     let color = if a.zero_window() {
-        crate::ui::theme::SPLIT
+        crate::theme::SPLIT
     } else {
-        crate::ui::theme::ACK
+        crate::theme::ACK
     };
     clip.line_segment(
         [Pos2::new(x, axis_y - 1.5), Pos2::new(edge.max(x + 2.0), axis_y - 1.5)],
@@ -513,7 +513,7 @@ fn select(
         if resp.clicked() {
             *selection = Some(sel);
         }
-        let text = crate::ui::inspector::title(model, sel, lang);
+        let text = crate::inspector::title(model, sel, lang);
         resp.on_hover_text_at_pointer(text);
     } else {
         if resp.clicked() {

@@ -10,8 +10,8 @@ use egui::{Key, RichText, Ui};
 
 use crate::analysis::playback::{self as pb, Entry, EventKind, EventRef, Playback, Speed};
 use crate::analysis::Model;
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::timeline::Selection;
+use crate::strings::{t, tf, Lang, S};
+use crate::timeline::Selection;
 
 /// While a run is still recording, the event index is rebuilt at most this often: a sort of
 /// every event each frame would cost more than the frame for a large run.

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use egui::{RichText, Ui};
 
 use crate::analysis::{Model, ReadKind, Span};
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, tf, Lang, S};
+use crate::theme;
 
 /// What the user clicked; the inspector shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use egui::{RichText, Ui};
 use crate::analysis::Model;
 use crate::describe::send_close as words;
 use crate::facts::BindWhen;
-use crate::ui::strings::{t, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, Lang, S};
+use crate::theme;
 
 pub fn restart_panel_ui(ui: &mut Ui, model: &Model, lang: Lang) {
     let Some(r) = model.restart() else { return };
@@ -35,5 +35,5 @@ pub fn restart_panel_ui(ui: &mut Ui, model: &Model, lang: Lang) {
     }
     bind(ui, BindWhen::AfterClose);
     ui.label(RichText::new(t(lang, S::WindowsReuseNote)).weak());
-    crate::ui::shown::area(ui, "restart", egui::Rect::from_min_max(top, ui.min_rect().max));
+    crate::shown::area(ui, "restart", egui::Rect::from_min_max(top, ui.min_rect().max));
 }

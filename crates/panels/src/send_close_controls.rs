@@ -5,7 +5,7 @@
 use egui::Ui;
 
 use crate::config::{Experiment, SendCall};
-use crate::ui::strings::{t, Lang, S};
+use crate::strings::{t, Lang, S};
 
 fn send_call_name(c: SendCall, lang: Lang) -> &'static str {
     match c {

@@ -12,8 +12,8 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Shape, Stroke, 
 
 use crate::analysis::playback::{TcpAt, UdpAt};
 use crate::analysis::{Model, ReadKind};
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, tf, Lang, S};
+use crate::theme;
 
 const PIPE_H: f32 = 34.0;
 const END_W: f32 = 78.0;

@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use egui::{RichText, Ui};
 
 use crate::analysis::{Model, RosterRow};
-use crate::ui::strings::{t, tf, Lang, S};
-use crate::ui::theme;
+use crate::strings::{t, tf, Lang, S};
+use crate::theme;
 
 /// A roster column, in the order drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl Column {
 pub struct ClassView {
     /// The address the listener is bound to.
     pub bound: SocketAddr,
-    /// Where other machines reach it (see [`crate::engine::peer::reachable_addrs`]); an error
+    /// Where other machines reach it (the native app asks the engine's `peer::reachable_addrs`); an error
     /// listing the interfaces is kept as its words.
     pub reachable: Result<Vec<SocketAddr>, crate::facts::OsError>,
     pub sort: Column,
@@ -64,8 +64,8 @@ pub struct ClassView {
 }
 
 impl ClassView {
-    pub fn new(bound: SocketAddr) -> Self {
-        let reachable = crate::engine::peer::reachable_addrs(bound).map_err(|e| (&e).into());
+    /// `reachable`: the addresses other machines reach `bound` at, or why they are not known.
+    pub fn new(bound: SocketAddr, reachable: Result<Vec<SocketAddr>, crate::facts::OsError>) -> Self {
         Self {
             bound,
             reachable,

@@ -121,7 +121,7 @@ mod tests {
         let mut failures = Vec::new();
         for theme in [Theme::Dark, Theme::Light] {
             for projector in [false, true] {
-                let v = crate::ui::projector::visuals(theme, projector);
+                let v = crate::projector::visuals(theme, projector);
                 let dark = v.dark_mode;
                 let bg = v.panel_fill;
                 let mut pairs = vec![
