@@ -11,7 +11,8 @@ use stickyviz::analysis::causes::{Cause, Causes, DropPlace, Effect, EventIx, Pla
 use stickyviz::analysis::echo::STALL_US;
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Transports};
-use stickyviz::engine::{Event, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::Event;
 use stickyviz::framing::FramingMode;
 use stickyviz::presets;
 
@@ -26,7 +27,7 @@ fn run(name: &str, exp: &Experiment) -> Option<(Vec<Event>, Model, Causes)> {
     stickyviz::engine::link::set_child_binary(env!("CARGO_BIN_EXE_stickyviz"));
     let events = match Run::start(exp, None) {
         Ok(run) => run.wait(),
-        Err(stickyviz::engine::EngineError::Link(why)) => {
+        Err(stickyviz::facts::EngineError::Link(why)) => {
             skip::skip_link(name, &why);
             return None;
         }
