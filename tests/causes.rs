@@ -698,4 +698,15 @@ fn lessons_that_claim_a_cause_are_proven_by_their_recordings() {
         })
         .count();
     assert_eq!(named, model.never_sent().len());
+    // and the decoder's error is put down to the bytes never sent, not left untold
+    assert!(model.summary().decode_errors > 0);
+    assert!(
+        model
+            .causes()
+            .list
+            .iter()
+            .any(|c| matches!(c, Cause::NeverSentBefore { .. })),
+        "{:?}",
+        model.causes()
+    );
 }

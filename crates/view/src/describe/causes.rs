@@ -153,6 +153,15 @@ pub fn cause(c: &Cause, model: &Model, lang: Lang) -> String {
                 ("got", &grouped(*got)),
             ],
         ),
+        Cause::NeverSentBefore { msg, lost, offset, .. } => tf(
+            lang,
+            S::CauseNeverSentBefore,
+            &[
+                ("offset", &grouped(*offset)),
+                ("msg", &msg.0),
+                ("lost", &grouped(u64::from(*lost))),
+            ],
+        ),
         Cause::ZeroWindow {
             zero_acks,
             unread,
@@ -250,6 +259,7 @@ fn rank(c: &Cause) -> u8 {
         Cause::Nagle { .. } => 2,
         Cause::ShortWrite { .. } => 3,
         Cause::OutOfStep { .. } => 4,
+        Cause::NeverSentBefore { .. } => 4,
         Cause::ZeroWindow { .. } => 5,
         Cause::QueueDrop { .. } => 6,
         Cause::UdpTruncated { .. } => 7,
@@ -364,6 +374,13 @@ mod tests {
                 got: 996,
                 next_error: None,
             },
+            Cause::NeverSentBefore {
+                error: e,
+                never_sent: e,
+                msg: MsgId(0),
+                lost: 39_524,
+                offset: 60_004,
+            },
             Cause::ZeroWindow {
                 zero_ack: e,
                 zero_acks: 2,
@@ -421,6 +438,7 @@ mod tests {
                 | Cause::RestWrittenLater { .. }
                 | Cause::RestArrivedLater { .. }
                 | Cause::OutOfStep { .. }
+                | Cause::NeverSentBefore { .. }
                 | Cause::ZeroWindow { .. }
                 | Cause::QueueDrop { .. }
                 | Cause::UdpTruncated { .. }

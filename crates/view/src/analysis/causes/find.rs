@@ -358,6 +358,23 @@ fn decoder(t: &Trail, out: &mut Out) {
             }
             // out of step already: explained by the first short read
             _ if first_short.is_some_and(|f| f < i) => {}
+            // bytes the headers promised were never sent: the first such gap before the frame
+            _ if i == 0 && t.never_sent.iter().any(|n| n.len > 0 && n.offset <= e.offset) => {
+                let n = t
+                    .never_sent
+                    .iter()
+                    .filter(|n| n.len > 0 && n.offset <= e.offset)
+                    .min_by_key(|n| n.offset)
+                    .expect("one");
+                out.push(Cause::NeverSentBefore {
+                    error: e.ix,
+                    never_sent: n.ix,
+                    msg: n.msg,
+                    lost: n.len,
+                    offset: e.offset,
+                });
+            }
+            _ if i > 0 && t.never_sent.iter().any(|n| n.len > 0 && n.offset <= errors[0].offset) => {}
             _ => out.push(Cause::NotTold {
                 effect: Effect::DecodeError { error: e.ix },
                 missing: Missing::Unproven,

@@ -213,6 +213,16 @@ pub enum Cause {
         got: u64,
         next_error: Option<EventIx>,
     },
+    /// The decoder stopped at the frame at `offset` (`error`): before it, `lost` bytes of message
+    /// `msg` were never sent (`never_sent`: the program ignored a short write's count), so the
+    /// lengths its headers promised run past the bytes that came.
+    NeverSentBefore {
+        error: EventIx,
+        never_sent: EventIx,
+        msg: MsgId,
+        lost: u32,
+        offset: u64,
+    },
     /// The receiver advertised a zero window (`zero_ack`, `zero_acks` in a row): its buffer held
     /// `unread` bytes the application had not read. `read` is the read after which `reopen_ack`
     /// opened it again, `closed_us` after it closed (none: it never reopened in the run).
@@ -299,6 +309,7 @@ impl Cause {
                 v.extend([*read, *short_read]);
                 v
             }
+            Self::NeverSentBefore { error, never_sent, .. } => vec![*error, *never_sent],
             Self::ZeroWindow {
                 zero_ack,
                 read,

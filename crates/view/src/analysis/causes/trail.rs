@@ -77,6 +77,8 @@ impl Read {
 pub(super) struct DecodeErr {
     pub ix: EventIx,
     pub at_us: u64,
+    /// Where the frame it stopped at begins.
+    pub offset: u64,
     /// A naive decoder's short read: (offset, asked, got).
     pub short_read: Option<(u64, u64, u64)>,
 }
@@ -110,6 +112,7 @@ pub(super) struct NeverSent {
     pub ix: EventIx,
     pub msg: MsgId,
     pub offset: u64,
+    pub len: u32,
 }
 
 /// Which record an event index is (for the window's highlight), or which record's index is asked.
@@ -267,6 +270,7 @@ impl Trail {
             Event::DecodeError { at_us, error } if self.room() => self.decode_errors.push(DecodeErr {
                 ix,
                 at_us: *at_us,
+                offset: error.offset(),
                 short_read: match error {
                     DecodeError::ShortRead { offset, asked, got, .. } => Some((*offset, *asked, *got)),
                     _ => None,
@@ -301,10 +305,11 @@ impl Trail {
                 len: *len,
                 real_len: *real_len,
             }),
-            Event::NeverSent { msg, offset, .. } if self.room() => self.never_sent.push(NeverSent {
+            Event::NeverSent { msg, offset, len, .. } if self.room() => self.never_sent.push(NeverSent {
                 ix,
                 msg: *msg,
                 offset: offset.0,
+                len: *len,
             }),
             _ => {}
         }
