@@ -129,3 +129,37 @@ fn evidence_points_at_the_events() {
         })
     );
 }
+
+/// Without a capture, a stalled request is told from `TCP_INFO` alone: the unsent bytes after
+/// its second write, and that the rest needs the capture; a request that did not stall, nothing.
+#[test]
+fn without_a_capture_a_stall_is_told_by_the_unsent_bytes() {
+    let mut events: Vec<Event> = echo_request(40_000)
+        .into_iter()
+        .filter(|e| !matches!(e, Event::Segment { .. } | Event::Ack { .. }))
+        .collect();
+    events.insert(
+        0,
+        Event::SegmentsUnavailable {
+            reason: crate::facts::CaptureUnavailable::OnlyLoopback,
+        },
+    );
+    let c = Model::from_events(&events).causes();
+    assert!(
+        c.list.iter().any(|c| matches!(
+            c,
+            Cause::Unsent {
+                round: 0,
+                notsent: 96,
+                ..
+            }
+        )),
+        "{c:?}"
+    );
+    assert!(!c.list.iter().any(|c| matches!(c, Cause::Nagle { .. })));
+    let quick: Vec<Event> = echo_request(50)
+        .into_iter()
+        .filter(|e| !matches!(e, Event::Segment { .. } | Event::Ack { .. }))
+        .collect();
+    assert!(Model::from_events(&quick).causes().is_empty());
+}
