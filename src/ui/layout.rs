@@ -14,6 +14,10 @@ use crate::config::Transports;
 /// labels of a 512-byte read; the lanes need about 640 to label every read of a lesson.
 const DOCK_CONTROLS_MIN_W: f32 = 1200.0;
 const DOCK_EVENTS_MIN_W: f32 = 1500.0;
+/// From this height (points) a lesson opens with its whole explanation; below it, with its title
+/// and look-at sentence, the explanation one click away. 1920×1080 has room for both and the
+/// evidence; 1280×800 and a projector's 1024×768 do not (issue 26).
+pub const EXPLANATION_OPEN_MIN_H: f32 = 1000.0;
 /// Below this height the lanes get thinner (their labels stay at full size).
 const TALL_MIN_H: f32 = 700.0;
 

@@ -444,7 +444,8 @@ impl StickyApp {
         egui::CentralPanel::default().show(ui, |ui| {
             if udp_central {
                 shown::area(ui, "panel.central", ui.clip_rect());
-                self.lesson_header_ui(ui, &plan);
+                self.lesson_title_ui(ui, &plan);
+                self.lesson_header_ui(ui);
                 let t_us = self.playback.t().unwrap_or(self.session.model().last_us());
                 let top = ui.cursor().min;
                 buffer_gauge::udp_queue_ui(ui, self.session.model(), t_us, lang);
@@ -457,13 +458,15 @@ impl StickyApp {
                 );
                 shown::area(ui, "udp", egui::Rect::from_min_max(top, ui.min_rect().max));
             } else {
-                // the central column scrolls; the lesson's evidence is scrolled into view for the user
+                // the title stays; the column below it scrolls, and the lesson's evidence is
+                // scrolled into view for the user
+                self.lesson_title_ui(ui, &plan);
                 egui::ScrollArea::vertical()
                     .id_salt("central")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         shown::area(ui, "panel.central", ui.clip_rect());
-                        self.lesson_header_ui(ui, &plan);
+                        self.lesson_header_ui(ui);
                         self.central_ui(ui, &plan);
                         self.reveal_evidence_ui(ui, evidence);
                     });

@@ -197,41 +197,62 @@ impl StickyApp {
         }
     }
 
-    /// The lesson's name and explanation (kept through tweaks, with what changed and the way
-    /// back), the file messages, problems, and a note when the picture is older than the settings.
-    pub(super) fn lesson_header_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
+    /// The lesson's title, its look-at sentence and, one click away, its whole explanation (kept
+    /// through tweaks, with what changed and the way back). Drawn above the central scroll area,
+    /// so that scrolling to the evidence never hides them (issue 26).
+    pub(super) fn lesson_title_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
+        let lang = self.lang();
+        let dark = ui.visuals().dark_mode;
+        let Some(p) = self.prefs.lesson.as_deref().and_then(presets::find) else {
+            return;
+        };
+        let changes = lesson::changes(&p.experiment, &self.prefs.settings, lang);
+        let mut back = false;
+        let size = if plan.compact { 14.0 } else { 15.0 };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(p.name).strong().size(size).color(theme::warn(dark)));
+            ui.label(RichText::new(t(lang, p.look)).strong().size(size));
+        });
+        if !changes.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
+                back = ui
+                    .button(t(lang, S::BackToLesson))
+                    .on_hover_text(t(lang, S::BackToLessonTip))
+                    .clicked();
+            });
+        }
+        // the rest of the explanation: open on a tall window, one click away on a classroom one
+        // (the window's height is known only once it is laid out, so the default is taken
+        // every frame until the user clicks)
+        let tall = ui.ctx().content_rect().height() >= layout::EXPLANATION_OPEN_MIN_H;
+        let chosen = ui.scope_id().with(("lesson_explanation_open", p.name));
+        let open = ui.data(|d| d.get_temp::<bool>(chosen)).unwrap_or(tall);
+        let shown = egui::CollapsingHeader::new(RichText::new(t(lang, S::LessonExplanation)).color(theme::warn(dark)))
+            .id_salt(("lesson_explanation", p.name))
+            .open(Some(open))
+            .show(ui, |ui| {
+                let text = egui::Label::new(RichText::new(t(lang, p.summary)).color(theme::warn(dark))).wrap();
+                // opened on a small window, it scrolls rather than push the lanes off the screen
+                let max_h = ui.ctx().content_rect().height() * 0.3;
+                egui::ScrollArea::vertical()
+                    .id_salt("lesson_text")
+                    .max_height(max_h)
+                    .show(ui, |ui| ui.add(text));
+            });
+        if shown.header_response.clicked() {
+            ui.data_mut(|d| d.insert_temp(chosen, !open));
+        }
+        if back {
+            self.load_preset(p.name, &ui.ctx().clone());
+        }
+    }
+
+    /// The file messages, problems, and a note when the picture is older than the settings.
+    pub(super) fn lesson_header_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let dark = ui.visuals().dark_mode;
         self.file_messages_ui(ui);
-        if let Some(p) = self.prefs.lesson.as_deref().and_then(presets::find) {
-            let summary = t(lang, p.summary);
-            let changes = lesson::changes(&p.experiment, &self.prefs.settings, lang);
-            let mut back = false;
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(p.name).strong().color(theme::warn(dark)));
-                if !changes.is_empty() {
-                    ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
-                    back = ui
-                        .button(t(lang, S::BackToLesson))
-                        .on_hover_text(t(lang, S::BackToLessonTip))
-                        .clicked();
-                }
-            });
-            let text = egui::Label::new(RichText::new(summary).color(theme::warn(dark))).wrap();
-            if plan.compact {
-                // three lines, the rest a scroll away: the lanes must fit below
-                let row = ui.text_style_height(&egui::TextStyle::Body);
-                egui::ScrollArea::vertical()
-                    .id_salt("lesson_text")
-                    .max_height(row * 3.2)
-                    .show(ui, |ui| ui.add(text));
-            } else {
-                ui.add(text);
-            }
-            if back {
-                self.load_preset(p.name, &ui.ctx().clone());
-            }
-        }
         if self.dirty {
             egui::Frame::group(ui.style())
                 .fill(theme::warn(dark).gamma_multiply(0.15))
