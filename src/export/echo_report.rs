@@ -54,8 +54,16 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
     );
     // the reply stream's own cuts (big-reply's lesson is about them), beside the request
     // stream's in the summary above
-    line(&mut out, S::EchoReplyMerged, echo.replies.summary().merged_reads.to_string());
-    line(&mut out, S::EchoReplySplit, echo.replies.summary().split_messages.to_string());
+    line(
+        &mut out,
+        S::EchoReplyMerged,
+        echo.replies.summary().merged_reads.to_string(),
+    );
+    line(
+        &mut out,
+        S::EchoReplySplit,
+        echo.replies.summary().split_messages.to_string(),
+    );
     for (k, c) in echo.connections.iter().enumerate() {
         let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[("conn", &(k + 1))]));
         out.push_str(&text_timeline::render(c, width, lang));

@@ -874,7 +874,7 @@ strings! {
     LookFirehose => ("Look at the MB/s in the stats strip: at this scale message boundaries mean nothing.", "看统计栏里的 MB/s：在这种规模下消息边界毫无意义。"),
     LookUdpTruncate => ("Look at the UDP panel: a datagram longer than 100 bytes is cut to 100, its tail lost.", "看 UDP 面板：超过 100 字节的数据报被截成 100 字节，尾部丢了。"),
     LookUdpFlood => ("Look at the UDP panel: once the receive buffer is full, whole datagrams are dropped.", "看 UDP 面板：接收缓冲区一满，整个数据报就被丢掉。"),
-    LookUdpEmpty => ("Look at the UDP panel: five empty datagrams arrive as five 0-byte reads; the TCP lanes stay empty.", "看 UDP 面板：5 个空数据报变成 5 次 0 字节的读取；TCP 各栏是空的。"),
+    LookUdpEmpty => ("Look at the UDP panel: 5 empty datagrams arrive as 5 reads of 0 bytes; the TCP lanes stay empty.", "看 UDP 面板：5 个空数据报变成 5 次 0 字节的读取；TCP 各栏是空的。"),
     LookFlowControl => ("Look at the wire lane: the receiver's window falls to zero (●) and the sender waits until a read frees room.", "看 wire 一栏：接收方的窗口降到零（●），发送方等到读取腾出空间才继续。"),
     LookEcho => ("Look at the latency plot: with Nagle on, a request sent as write, write, then read waits for a delayed ACK.", "看延迟图：开着 Nagle，按“写、写、读”发送的请求要等一个延迟确认。"),
     LookBigReply => ("Look at the reply axis: one recv(1024) per command leaves the rest of the reply for the next command's read.", "看回复轴：每条命令只 recv(1024) 一次，回复剩下的部分留给下一条命令的读取。"),

@@ -16,7 +16,14 @@ pub(super) fn presets() -> Vec<Preset> {
             name: "echo",
             summary: S::LessonEcho,
             look: S::LookEcho,
-            claims: &[Given("4"), Given("96"), Forced { number: "40", outcome: Outcome::MostRequestsStall }],
+            claims: &[
+                Given("4"),
+                Given("96"),
+                Forced {
+                    number: "40",
+                    outcome: Outcome::MostRequestsStall,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -43,7 +50,17 @@ pub(super) fn presets() -> Vec<Preset> {
             name: "big-reply",
             summary: S::LessonBigReply,
             look: S::LookBigReply,
-            claims: &[Given("2500"), Given("1024"), Given("0"), Given("1"), Given("10054"), Forced { number: "", outcome: Outcome::ReplySplit }],
+            claims: &[
+                Given("2500"),
+                Given("1024"),
+                Given("0"),
+                Given("1"),
+                Given("10054"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::ReplySplit,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -71,14 +88,28 @@ pub(super) fn presets() -> Vec<Preset> {
             name: "hmac-handshake",
             summary: S::LessonHmacHandshake,
             look: S::LookHmacHandshake,
-            claims: &[Given("32"), Given("256"), Given("3.8"), Given("16"), Forced { number: "", outcome: Outcome::HandshakeAccepted }],
+            claims: &[
+                Given("32"),
+                Given("3.8"),
+                Given("16"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::HandshakeAccepted,
+                },
+            ],
             experiment: hmac_experiment(&base, false),
         },
         Preset {
             name: "hmac-wrong-key",
             summary: S::LessonHmacWrongKey,
             look: S::LookHmacWrongKey,
-            claims: &[Given("32"), Forced { number: "", outcome: Outcome::HandshakeRefused }],
+            claims: &[
+                Given("32"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::HandshakeRefused,
+                },
+            ],
             experiment: hmac_experiment(&base, true),
         },
         many_clients(),
@@ -91,7 +122,16 @@ pub(super) fn many_clients() -> Preset {
         name: "many-clients",
         summary: S::LessonManyClients,
         look: S::LookManyClients,
-        claims: &[Given("1024"), Given("0"), Given("1"), Given("2"), Forced { number: "", outcome: Outcome::ConnectionsKeepTheirBytes }],
+        claims: &[
+            Given("1024"),
+            Given("0"),
+            Given("1"),
+            Given("2"),
+            Forced {
+                number: "",
+                outcome: Outcome::ConnectionsKeepTheirBytes,
+            },
+        ],
         experiment: Experiment {
             transports: Transports::Tcp,
             workload: Workload {

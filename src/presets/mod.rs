@@ -47,7 +47,19 @@ pub fn all() -> Vec<Preset> {
             name: "slow-reader",
             summary: S::LessonSlowReader,
             look: S::LookSlowReader,
-            claims: &[Given("50"), Given("12"), Given("512"), Forced { number: "", outcome: Outcome::MergedReads }, Forced { number: "", outcome: Outcome::SplitMessages }],
+            claims: &[
+                Given("50"),
+                Given("12"),
+                Given("512"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::MergedReads,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::SplitMessages,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: small_messages(),
@@ -63,7 +75,18 @@ pub fn all() -> Vec<Preset> {
             name: "nagle-burst",
             summary: S::LessonNagleBurst,
             look: S::LookNagleBurst,
-            claims: &[Given("200"), Given("10"), Forced { number: "", outcome: Outcome::FewerSegmentsThanWrites }, Varies { number: "", outcome: Outcome::FewerSegmentsThanWrites }],
+            claims: &[
+                Given("200"),
+                Given("10"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::FewerSegmentsThanWrites,
+                },
+                Varies {
+                    number: "",
+                    outcome: Outcome::FewerSegmentsThanWrites,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -83,7 +106,21 @@ pub fn all() -> Vec<Preset> {
             name: "json-header",
             summary: S::LessonJsonHeader,
             look: S::LookJsonHeader,
-            claims: &[Given("4"), Forced { number: "", outcome: Outcome::MergedReads }, Forced { number: "", outcome: Outcome::SplitMessages }, Forced { number: "", outcome: Outcome::EveryFrameIntact }],
+            claims: &[
+                Given("4"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::MergedReads,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::SplitMessages,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::EveryFrameIntact,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: small_messages(),
@@ -100,7 +137,16 @@ pub fn all() -> Vec<Preset> {
             name: "naive-header",
             summary: S::LessonNaiveHeader,
             look: S::LookNaiveHeader,
-            claims: &[Given("4"), Given("2500"), Given("1000"), Given("20"), Forced { number: "", outcome: Outcome::DecodeError }],
+            claims: &[
+                Given("4"),
+                Given("2500"),
+                Given("1000"),
+                Given("20"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DecodeError,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -128,7 +174,18 @@ pub fn all() -> Vec<Preset> {
             name: "udp-echo",
             summary: S::LessonUdpEcho,
             look: S::LookUdpEcho,
-            claims: &[Given("12"), Given("1024"), Forced { number: "", outcome: Outcome::EveryDatagramWhole }, Forced { number: "", outcome: Outcome::MergedReads }],
+            claims: &[
+                Given("12"),
+                Given("1024"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::EveryDatagramWhole,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::MergedReads,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: small_messages(),
@@ -149,7 +206,17 @@ pub fn all() -> Vec<Preset> {
             name: "firehose",
             summary: S::LessonFirehose,
             look: S::LookFirehose,
-            claims: &[Given("1"), Given("16,384"), Given("16384"), Given("64"), Given("65536"), Forced { number: "", outcome: Outcome::NothingLost }],
+            claims: &[
+                Given("1"),
+                Given("16,384"),
+                Given("16384"),
+                Given("64"),
+                Given("65536"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::NothingLost,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -170,7 +237,14 @@ pub fn all() -> Vec<Preset> {
             name: "udp-truncate",
             summary: S::LessonUdpTruncate,
             look: S::LookUdpTruncate,
-            claims: &[Given("100"), Given("10040"), Forced { number: "", outcome: Outcome::DatagramsTruncated }],
+            claims: &[
+                Given("100"),
+                Given("10040"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DatagramsTruncated,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Udp,
                 workload: small_messages(),
@@ -186,7 +260,17 @@ pub fn all() -> Vec<Preset> {
             name: "udp-flood",
             summary: S::LessonUdpFlood,
             look: S::LookUdpFlood,
-            claims: &[Given("2000"), Given("64"), Given("4096"), Given("8192"), Given("50"), Forced { number: "", outcome: Outcome::DatagramsDropped }],
+            claims: &[
+                Given("2000"),
+                Given("64"),
+                Given("4096"),
+                Given("8192"),
+                Given("50"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DatagramsDropped,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Udp,
                 workload: Workload {
@@ -207,7 +291,17 @@ pub fn all() -> Vec<Preset> {
             name: "udp-empty",
             summary: S::LessonUdpEmpty,
             look: S::LookUdpEmpty,
-            claims: &[Given("0"), Forced { number: "5", outcome: Outcome::EmptyDatagramsArrive }, Forced { number: "", outcome: Outcome::NoTcpBytes }],
+            claims: &[
+                Given("0"),
+                Forced {
+                    number: "5",
+                    outcome: Outcome::EmptyDatagramsArrive,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::NoTcpBytes,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: Workload {
@@ -236,7 +330,26 @@ pub fn all() -> Vec<Preset> {
             name: "flow-control",
             summary: S::LessonFlowControl,
             look: S::LookFlowControl,
-            claims: &[Given("300"), Given("1024"), Given("2"), Given("4096"), Given("8192"), Given("128"), Forced { number: "", outcome: Outcome::ZeroWindow }, Forced { number: "", outcome: Outcome::NothingLost }, Varies { number: "", outcome: Outcome::ZeroWindow }],
+            claims: &[
+                Given("300"),
+                Given("1024"),
+                Given("2"),
+                Given("4096"),
+                Given("8192"),
+                Given("128"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::ZeroWindow,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::NothingLost,
+                },
+                Varies {
+                    number: "",
+                    outcome: Outcome::ZeroWindow,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {

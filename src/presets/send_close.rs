@@ -22,7 +22,19 @@ pub(super) fn presets() -> Vec<Preset> {
             name: "send-vs-sendall",
             summary: S::LessonSendVsSendall,
             look: S::LookSendVsSendall,
-            claims: &[Given("20"), Given("8"), Given("60,004"), Forced { number: "", outcome: Outcome::ShortWrites }, Forced { number: "", outcome: Outcome::FramesGoWrong }],
+            claims: &[
+                Given("20"),
+                Given("8"),
+                Given("60,004"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::ShortWrites,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::FramesGoWrong,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -53,7 +65,14 @@ pub(super) fn presets() -> Vec<Preset> {
             name: "address-in-use",
             summary: S::LessonAddressInUse,
             look: S::LookAddressInUse,
-            claims: &[Given("60"), Given("0"), Forced { number: "", outcome: Outcome::SecondBindFails }],
+            claims: &[
+                Given("60"),
+                Given("0"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::SecondBindFails,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {

@@ -188,8 +188,20 @@ fn total<'m>(models: impl Iterator<Item = &'m Model>) -> Summary {
 /// The reply axis of a request/response run: its reads and how they cut the replies.
 fn reads_stats_ui(ui: &mut Ui, big: f32, s: &Summary, lang: Lang) {
     stat_ui(ui, big, s.reads.to_string(), t(lang, S::StatReads), false);
-    stat_ui(ui, big, s.merged_reads.to_string(), t(lang, S::StatMerged), s.merged_reads > 0);
-    stat_ui(ui, big, s.split_messages.to_string(), t(lang, S::StatSplit), s.split_messages > 0);
+    stat_ui(
+        ui,
+        big,
+        s.merged_reads.to_string(),
+        t(lang, S::StatMerged),
+        s.merged_reads > 0,
+    );
+    stat_ui(
+        ui,
+        big,
+        s.split_messages.to_string(),
+        t(lang, S::StatSplit),
+        s.split_messages > 0,
+    );
 }
 
 fn tcp_stats_ui(ui: &mut Ui, big: f32, s: &Summary, lang: Lang, framing_on: bool) {
@@ -251,7 +263,10 @@ fn tcp_stats_ui(ui: &mut Ui, big: f32, s: &Summary, lang: Lang, framing_on: bool
             format!("{}/{}", s.intact_frames, s.frames.max(s.messages)),
             S::StatFramesIntactOf,
         ),
-        (false, true) => (format!("{}/{}", s.intact_frames, s.frames), S::StatFramesIntactOfDecoded),
+        (false, true) => (
+            format!("{}/{}", s.intact_frames, s.frames),
+            S::StatFramesIntactOfDecoded,
+        ),
         (false, false) => (dash(), S::StatFrames),
     };
     stat_ui(ui, big, frames, t(lang, frames_label), false);
