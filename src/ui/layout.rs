@@ -38,8 +38,15 @@ pub enum Evidence {
     ReplyReads,
     /// Every connection's own lanes (many clients).
     Connections,
-    /// The UDP panel: datagrams kept whole, truncated or dropped.
+    /// The UDP panel: datagrams kept whole.
     UdpPanel,
+    /// The UDP panel with its first truncated datagram in view.
+    FirstTruncated,
+    /// The UDP panel with its first dropped datagram in view.
+    FirstDropped,
+    /// The handshake: the answer in the request axis's frames lane, the challenge in the reply
+    /// axis's.
+    Handshake,
     /// The send() lane: short writes and the bytes the program never sent.
     WritesLane,
     /// The address-in-use panel: the close, the socket table, the second bind.
@@ -58,9 +65,20 @@ impl Evidence {
             Evidence::ReplyReads => &["replies.lane.reads"],
             Evidence::Connections => &["connection.1.lane.reads", "connection.2.lane.reads"],
             Evidence::UdpPanel => &["udp"],
+            Evidence::FirstTruncated => &["udp", "udp.first_truncated"],
+            Evidence::FirstDropped => &["udp", "udp.first_dropped"],
+            Evidence::Handshake => &["lane.frames", "replies.lane.frames"],
             Evidence::WritesLane => &["lane.writes"],
             Evidence::Restart => &["restart"],
         }
+    }
+
+    /// A UDP lesson's evidence is in the UDP panel, which it keeps on a small window.
+    pub fn is_udp(self) -> bool {
+        matches!(
+            self,
+            Evidence::UdpPanel | Evidence::FirstTruncated | Evidence::FirstDropped
+        )
     }
 }
 
@@ -73,12 +91,15 @@ pub fn evidence_of(preset: &str) -> Option<Evidence> {
         // the frames lane: every frame intact (✓) although the link lost segments
         "lossy-link" => Evidence::FramesLane,
         // the handshake's challenge and answer are frames of their own
-        "json-header" | "hmac-handshake" | "hmac-wrong-key" => Evidence::FramesLane,
+        "json-header" | "hmac-wrong-key" => Evidence::FramesLane,
+        "hmac-handshake" => Evidence::Handshake,
         "naive-header" => Evidence::DecodeError,
         "echo" => Evidence::LatencyPlot,
         "big-reply" => Evidence::ReplyReads,
         "many-clients" => Evidence::Connections,
-        "udp-echo" | "udp-truncate" | "udp-flood" | "udp-empty" | "udp-lossy" => Evidence::UdpPanel,
+        "udp-echo" | "udp-empty" => Evidence::UdpPanel,
+        "udp-truncate" => Evidence::FirstTruncated,
+        "udp-flood" | "udp-lossy" => Evidence::FirstDropped,
         "send-vs-sendall" => Evidence::WritesLane,
         "address-in-use" => Evidence::Restart,
         _ => return None,
@@ -108,7 +129,7 @@ pub struct Plan {
 /// The plan for a window of `size` points.
 pub fn plan(size: Vec2, transports: Transports, evidence: Option<Evidence>, drawers: Drawers) -> Plan {
     let compact = size.x < DOCK_CONTROLS_MIN_W;
-    let udp_lesson = evidence == Some(Evidence::UdpPanel) || !transports.tcp();
+    let udp_lesson = evidence.is_some_and(Evidence::is_udp) || !transports.tcp();
     Plan {
         compact,
         controls: !compact || drawers.settings,

@@ -54,8 +54,11 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
                 Some(echo) => {
                     group_ui(ui, t(lang, S::StatGroupRequests));
                     tcp_stats_ui(ui, big, model.summary(), lang, framing_on);
-                    // the request axis's receiver: before the replies' group, not under it
-                    tcp_buffer_and_rate_ui(ui, big, model, lang);
+                    // the request axis's receiver: before the replies' group, not under it; a
+                    // small window keeps the room for the lanes (these lessons are not about it)
+                    if !compact {
+                        tcp_buffer_and_rate_ui(ui, big, model, lang);
+                    }
                     group_ui(ui, t(lang, S::StatGroupReplies));
                     reads_stats_ui(ui, big, echo.replies.summary(), lang);
                 }

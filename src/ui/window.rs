@@ -40,8 +40,11 @@ impl StickyApp {
             return;
         }
         if !found.iter().all(|a| a.fully_visible()) {
-            // at once, and with a little margin: the plot's axis labels sit just outside it
-            ui.scroll_to_rect_animation(rect.expand(8.0), None, egui::style::ScrollAnimation::none());
+            // at once, and with a little margin where it fits: the plot's axis labels sit just
+            // outside it (two lanes far apart, the handshake's, may leave room for none)
+            let room = (ui.clip_rect().height() - rect.height()) / 2.0;
+            let margin = room.clamp(0.0, 8.0);
+            ui.scroll_to_rect_animation(rect.expand(margin), None, egui::style::ScrollAnimation::none());
             ui.ctx().request_repaint();
         }
         self.reveal = 0;
@@ -209,10 +212,29 @@ impl StickyApp {
         let changes = lesson::changes(&p.experiment, &self.prefs.settings, lang);
         let mut back = false;
         let size = if plan.compact { 14.0 } else { 15.0 };
-        ui.horizontal_wrapped(|ui| {
+        // the rest of the explanation: open on a tall window, one click away on a classroom one
+        // (the window's height is known only once it is laid out, so the default is taken
+        // every frame until the user clicks)
+        let tall = ui.ctx().content_rect().height() >= layout::EXPLANATION_OPEN_MIN_H;
+        let chosen = ui.scope_id().with(("lesson_explanation_open", p.name));
+        let open = ui.data(|d| d.get_temp::<bool>(chosen)).unwrap_or(tall);
+        let title = ui.horizontal_wrapped(|ui| {
+            // wrapped lines close together: every point here is taken from the lanes
+            ui.spacing_mut().item_spacing.y = 0.0;
             ui.label(RichText::new(p.name).strong().size(size).color(theme::warn(dark)));
             ui.label(RichText::new(t(lang, p.look)).strong().size(size));
+            // the toggle ends the title's line: no row of its own on a small window
+            let arrow = if open { "▾" } else { "▸" };
+            let toggle = egui::Button::new(
+                RichText::new(format!("{arrow} {}", t(lang, S::LessonExplanation))).color(theme::warn(dark)),
+            )
+            .frame(false);
+            if ui.add(toggle).clicked() {
+                ui.data_mut(|d| d.insert_temp(chosen, !open));
+            }
         });
+        // the layout tests check that the title and the look-at sentence are on screen
+        shown::area(ui, "lesson.title", title.response.rect);
         if !changes.is_empty() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
@@ -222,26 +244,14 @@ impl StickyApp {
                     .clicked();
             });
         }
-        // the rest of the explanation: open on a tall window, one click away on a classroom one
-        // (the window's height is known only once it is laid out, so the default is taken
-        // every frame until the user clicks)
-        let tall = ui.ctx().content_rect().height() >= layout::EXPLANATION_OPEN_MIN_H;
-        let chosen = ui.scope_id().with(("lesson_explanation_open", p.name));
-        let open = ui.data(|d| d.get_temp::<bool>(chosen)).unwrap_or(tall);
-        let shown = egui::CollapsingHeader::new(RichText::new(t(lang, S::LessonExplanation)).color(theme::warn(dark)))
-            .id_salt(("lesson_explanation", p.name))
-            .open(Some(open))
-            .show(ui, |ui| {
-                let text = egui::Label::new(RichText::new(t(lang, p.summary)).color(theme::warn(dark))).wrap();
-                // opened on a small window, it scrolls rather than push the lanes off the screen
-                let max_h = ui.ctx().content_rect().height() * 0.3;
-                egui::ScrollArea::vertical()
-                    .id_salt("lesson_text")
-                    .max_height(max_h)
-                    .show(ui, |ui| ui.add(text));
-            });
-        if shown.header_response.clicked() {
-            ui.data_mut(|d| d.insert_temp(chosen, !open));
+        if open {
+            let text = egui::Label::new(RichText::new(t(lang, p.summary)).color(theme::warn(dark))).wrap();
+            // opened on a small window, it scrolls rather than push the lanes off the screen
+            let max_h = ui.ctx().content_rect().height() * 0.3;
+            egui::ScrollArea::vertical()
+                .id_salt("lesson_text")
+                .max_height(max_h)
+                .show(ui, |ui| ui.add(text));
         }
         if back {
             self.load_preset(p.name, &ui.ctx().clone());
