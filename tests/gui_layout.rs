@@ -10,7 +10,7 @@ use std::sync::Arc;
 use egui_kittest::Harness;
 use stickyviz::i18n::Lang;
 use stickyviz::recording::Recording;
-use stickyviz::ui::layout::{evidence_of, Evidence};
+use stickyviz::ui::layout::evidence_of;
 use stickyviz::ui::projector::PROJECTOR_ZOOM;
 use stickyviz::ui::{shown, Prefs, StickyApp};
 
