@@ -29,6 +29,7 @@ pub mod time_view;
 pub mod timeline;
 pub mod udp_panel;
 pub use crate::export::units;
+mod class_guard;
 mod window;
 
 use std::sync::Arc;
@@ -136,6 +137,10 @@ pub struct StickyApp {
     /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
     /// the first frames after opening still size the panels, so one scroll is not enough.
     reveal: u8,
+    /// A client was just picked in the roster: scroll its stream (the main timeline) into view.
+    reveal_client: bool,
+    /// Run was asked over an ended class session: the question is on screen (class_guard.rs).
+    asking_to_replace_class: bool,
     /// `listen --tcp`: the class session's address and roster (none for a loopback run).
     pub class: Option<roster::ClassView>,
 }
@@ -158,6 +163,8 @@ impl StickyApp {
             drawers: layout::Drawers::default(),
             server_test: server_test::ServerTest::default(),
             reveal: REVEAL_FRAMES,
+            reveal_client: false,
+            asking_to_replace_class: false,
             class: None,
         }
     }
@@ -373,11 +380,11 @@ impl StickyApp {
             self.selection = Some(sel);
         }
         let typing = ctx.egui_wants_keyboard_input() || self.files.prompt.is_some();
-        if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
+        if !typing && !self.asking_to_replace_class && ui.input(|i| i.key_pressed(egui::Key::Space)) {
             if self.is_running() {
                 self.stop()
             } else {
-                self.start(&ctx)
+                self.run_asked(&ctx)
             }
         }
         let lang = self.lang();
@@ -389,6 +396,7 @@ impl StickyApp {
             self.drawers,
         );
         self.timeline.lane_h = plan.lane_h;
+        self.timeline.framing = self.prefs.settings.framing;
         // each panel's rectangle is recorded: the layout tests compare labels panel by panel
         let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
         shown::area(ui, "panel.top", top.response.rect);
@@ -476,6 +484,7 @@ impl StickyApp {
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
             self.start(&ctx);
         }
+        self.class_guard_ui(&ctx);
         if self.server_test.open {
             server_test::server_test_window_ui(&ctx, &mut self.server_test, lang);
         }

@@ -30,6 +30,9 @@ pub struct TimelineView {
     pub play_head: Option<u64>,
     /// Height of each lane: [`LANE_H`], or [`LANE_H_COMPACT`] on a short window (layout.rs).
     pub lane_h: f32,
+    /// The stream's framing: with one, an empty frames lane is waiting for its first frame
+    /// (a `listen --framing u32` session before any client sent), not "framing off".
+    pub framing: crate::framing::FramingMode,
 }
 
 impl Default for TimelineView {
@@ -40,6 +43,7 @@ impl Default for TimelineView {
             fit: true,
             play_head: None,
             lane_h: LANE_H,
+            framing: crate::framing::FramingMode::None,
         }
     }
 }
@@ -268,7 +272,16 @@ pub fn timeline_ui(
         egui::Rangef::new(top, top + lane_h)
     };
     let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
-    let hovered = lanes(ui, &painter, &clip, model, &axis, &lane_y, resp.hover_pos(), lang);
+    let hovered = lanes(
+        ui,
+        &painter,
+        &clip,
+        model,
+        &axis,
+        &lane_y,
+        resp.hover_pos(),
+        (lang, view.framing),
+    );
     if let Some(t_us) = view.play_head {
         crate::ui::playback_veil::veil(
             &clip,
@@ -381,7 +394,7 @@ fn lanes(
     axis: &Axis,
     lane_y: &dyn Fn(usize) -> egui::Rangef,
     pointer: Option<Pos2>,
-    lang: Lang,
+    (lang, framing): (Lang, crate::framing::FramingMode),
 ) -> Option<(Selection, Rect)> {
     let (dark, text_color, weak) = (
         ui.visuals().dark_mode,
@@ -423,7 +436,7 @@ fn lanes(
                 never_sent::closing_mark(clip, model, axis, y, dark, lang);
             }
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
-            Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
+            Lane::Frames => lanes::frame_lane(clip, model, axis, y, (lang, framing), &small, weak, &mut hit),
         }
     }
     hovered

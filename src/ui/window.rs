@@ -121,11 +121,11 @@ impl StickyApp {
                 if self.is_running() {
                     self.stop()
                 } else {
-                    self.start(&ctx)
+                    self.run_asked(&ctx)
                 }
             }
             if ui.button(t(lang, S::Rerun)).clicked() {
-                self.start(&ctx);
+                self.run_asked(&ctx);
             }
             ui.checkbox(&mut self.prefs.auto_rerun, t(lang, S::AutoRerun))
                 .on_hover_text(t(lang, S::AutoRerunTip));
@@ -156,6 +156,20 @@ impl StickyApp {
             ui.separator();
             let status = match &self.status {
                 Status::Idle => String::new(),
+                // a class session: every client's bytes, not the main timeline's (its first client)
+                Status::Running { .. } if self.class.is_some() => {
+                    let all = self.session.model().class_totals();
+                    let progress = tf(
+                        lang,
+                        S::ProgressClass,
+                        &[
+                            ("clients", &all.clients),
+                            ("bytes", &units::bytes(all.bytes)),
+                            ("frames", &units::grouped(all.frames)),
+                        ],
+                    );
+                    format!("{} • {progress}", t(lang, S::Running))
+                }
                 Status::Running { since } => {
                     // the same line `stickyviz run` shows on a terminal: events, bytes, rate
                     let m = &self.session.model().summary();
@@ -320,11 +334,13 @@ impl StickyApp {
         // a class session: the teacher's address and the roster first (the class is the lesson),
         // then the main timeline, showing the client picked in the roster
         if let Some(class) = &mut self.class {
-            roster::address_ui(ui, class, lang);
-            let rows_h = if plan.compact { 150.0 } else { 220.0 };
+            roster::address_ui(ui, class, lang, plan.compact);
+            // a projector keeps three rows (the rest scroll) so the chosen stream fits below
+            let rows_h = if plan.compact { 72.0 } else { 220.0 };
             if roster::roster_ui(ui, self.session.model(), class, lang, rows_h).is_some() {
                 self.selection = None;
                 self.timeline.fit = true;
+                self.reveal_client = true;
             }
             ui.separator();
         }
@@ -344,7 +360,12 @@ impl StickyApp {
         match self.prefs.view {
             ViewKind::Bytes => {
                 ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
-                timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
+                let lanes = timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang);
+                lanes.note(ui, "");
+                if std::mem::take(&mut self.reveal_client) {
+                    let all = lanes.0.iter().fold(lanes.0[0], |r, l| r.union(*l));
+                    ui.scroll_to_rect_animation(all, None, egui::style::ScrollAnimation::none());
+                }
             }
             ViewKind::Time => {
                 time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t())
