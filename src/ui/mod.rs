@@ -531,6 +531,30 @@ pub struct Start {
     /// Settings from the command line (`stickyviz --count 1000000 --read-size 1`): the window
     /// opens on them and runs them.
     pub settings: Option<Experiment>,
+    /// A recording that could not be opened, in words: shown in the window, no run started.
+    pub file_error: Option<String>,
+}
+
+impl StickyApp {
+    /// The app as the window opens it on `start` (the command line's recording, lesson,
+    /// settings, or a recording's error), `prefs` being the saved ones.
+    pub fn open_on(mut prefs: Prefs, start: Start, ctx: &egui::Context) -> StickyApp {
+        prefs.projector |= start.projector;
+        projector::set(ctx, prefs.projector);
+        let mut app = StickyApp::new(prefs);
+        if let Some(e) = start.file_error {
+            // a bad file double-clicked: the window says so, and runs nothing meanwhile
+            app.file_error(e);
+            return app;
+        }
+        match (&start.recording, &start.preset, start.settings) {
+            (Some((rec, name)), _, _) => app.show_named_recording(rec, name),
+            (None, preset, Some(settings)) => app.run_settings(settings, preset.as_deref(), ctx),
+            (None, Some(name), None) => app.load_preset(name, ctx),
+            (None, None, None) => app.start(ctx),
+        }
+        app
+    }
 }
 
 /// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
@@ -540,23 +564,14 @@ pub fn run_native(lang: Lang, start: Start) -> eframe::Result<()> {
         "stickyviz",
         native_options("stickyviz"),
         Box::new(move |cc| {
-            let mut prefs: Prefs = cc
+            let prefs: Prefs = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, PREFS_KEY))
                 .unwrap_or_else(|| Prefs {
                     lang,
                     ..Prefs::default()
                 });
-            prefs.projector |= start.projector;
-            projector::set(&cc.egui_ctx, prefs.projector);
-            let mut app = StickyApp::new(prefs);
-            match (&start.recording, &start.preset, start.settings) {
-                (Some((rec, name)), _, _) => app.show_named_recording(rec, name),
-                (None, preset, Some(settings)) => app.run_settings(settings, preset.as_deref(), &cc.egui_ctx),
-                (None, Some(name), None) => app.load_preset(name, &cc.egui_ctx),
-                (None, None, None) => app.start(&cc.egui_ctx),
-            }
-            Ok(Box::new(app))
+            Ok(Box::new(StickyApp::open_on(prefs, start, &cc.egui_ctx)))
         }),
     )
 }
