@@ -15,6 +15,7 @@ pub mod lesson;
 pub mod listen;
 pub mod playback;
 pub mod playback_veil;
+pub mod plot_axes;
 pub mod projector;
 pub mod render;
 pub mod restart_panel;
