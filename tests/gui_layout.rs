@@ -123,6 +123,26 @@ fn check_lesson(lesson: &str) {
                 "{at}: a UDP-only lesson has no TCP lanes"
             );
         }
+        // message guides run inside the lanes, under their labels: no label outside a lane (a
+        // lane title, an axis tick) may have one crossing it (issue 26: 200 messages hatched them)
+        let areas = shown::areas(&h.ctx);
+        let lanes: Vec<_> = areas
+            .iter()
+            .filter(|a| a.name.contains("lane."))
+            .map(|a| a.rect)
+            .collect();
+        for g in areas.iter().filter(|a| a.name.starts_with("guides.")) {
+            for l in shown::labels(&h.ctx) {
+                let crossed = l.visible.intersect(g.visible);
+                let in_a_lane = lanes.iter().any(|r| r.expand(0.5).contains_rect(l.rect));
+                if crossed.width() > 0.0 && crossed.height() > 1.0 && !in_a_lane {
+                    failures.push(format!(
+                        "{at}: message guides cross the label '{}' {:?}",
+                        l.name, l.rect
+                    ));
+                }
+            }
+        }
         for (a, b) in shown::overlapping_labels(&h.ctx) {
             failures.push(format!(
                 "{at}: painted labels overlap: '{}' {:?} and '{}' {:?}",
