@@ -408,6 +408,7 @@ impl StickyApp {
                 lang,
                 self.prefs.settings.framing != FramingMode::None,
                 plan.compact,
+                self.class.is_some(),
             );
         });
         shown::area(ui, "panel.bottom", bottom.response.rect);

@@ -33,8 +33,10 @@ fn stat_ui(ui: &mut Ui, big: f32, value: String, label: &str, highlight: bool) {
     ui.add_space(14.0);
 }
 
-/// The strip; `compact` (a small window) uses smaller numbers and a one-line legend.
-pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compact: bool) {
+/// The strip; `compact` (a small window) uses smaller numbers and a one-line legend. In a
+/// class session (`class`) it counts the stream on the main timeline, the student picked in
+/// the roster (the roster counts the others), whatever connections the model holds.
+pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compact: bool, class: bool) {
     let big = if compact { 18.0 } else { 24.0 };
     let s = &model.summary();
     let dash = || "—".to_string();
@@ -42,7 +44,7 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
     let tcp = s.messages > 0 || s.reads > 0 || s.datagrams_sent == 0;
     ui.horizontal_wrapped(|ui| {
         if tcp {
-            match model.echo() {
+            match model.echo().filter(|_| !class) {
                 // many clients: every connection's lanes are drawn, so every connection is counted
                 Some(echo) if !echo.connections.is_empty() => {
                     let count = echo.connections.len() + 1;
@@ -91,7 +93,7 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
                 );
             }
         }
-        if tcp && model.echo().is_none_or(|e| !e.connections.is_empty()) {
+        if tcp && (class || model.echo().is_none_or(|e| !e.connections.is_empty())) {
             tcp_buffer_and_rate_ui(ui, big, model, lang);
         } else if !tcp {
             throughput_ui(ui, big, model, lang);
