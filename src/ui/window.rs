@@ -42,9 +42,12 @@ impl StickyApp {
         if !found.iter().all(|a| a.fully_visible()) {
             // at once, and with a little margin where it fits: the plot's axis labels sit just
             // outside it (two lanes far apart, the handshake's, may leave room for none)
-            let room = (ui.clip_rect().height() - rect.height()) / 2.0;
-            let margin = room.clamp(0.0, 8.0);
-            ui.scroll_to_rect_animation(rect.expand(margin), None, egui::style::ScrollAnimation::none());
+            // more below than above: a reads lane's ✂ split labels hang under it
+            let room = (ui.clip_rect().height() - rect.height()).max(0.0);
+            let above = (room / 2.0).min(8.0);
+            let below = (room - above).min(24.0);
+            let rect = egui::Rect::from_min_max(rect.min - egui::vec2(0.0, above), rect.max + egui::vec2(0.0, below));
+            ui.scroll_to_rect_animation(rect, None, egui::style::ScrollAnimation::none());
             ui.ctx().request_repaint();
         }
         self.reveal = 0;
