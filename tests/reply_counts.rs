@@ -44,3 +44,32 @@ fn big_reply_counts_the_reply_streams_merged_reads_and_split_replies() {
         assert!(replies.split_messages > 0, "{lang}: the replies are cut");
     }
 }
+
+/// many-clients: the summary counts connection 0's cuts, and each other connection's section
+/// its own, in order; each equals the model's.
+#[test]
+fn many_clients_counts_every_connections_merged_reads_and_split_messages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("run.json");
+    let out = Command::new(BIN)
+        .args(["run", "--preset", "many-clients", "--lang", "en", "--json"])
+        .arg(&file)
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let model = Model::from_events(&Recording::load(&file).expect("loads").events);
+    let echo = model.echo().expect("a request/response run");
+    let values = |label: &str| -> Vec<u64> {
+        text.lines()
+            .filter(|l| l.starts_with(label))
+            .map(|l| l[label.len()..].trim().parse().expect("a number"))
+            .collect()
+    };
+    let all: Vec<&Model> = std::iter::once(&model).chain(echo.connections.iter()).collect();
+    assert_eq!(all.len(), 3);
+    let merged: Vec<u64> = all.iter().map(|m| m.summary().merged_reads).collect();
+    let split: Vec<u64> = all.iter().map(|m| m.summary().split_messages).collect();
+    assert_eq!(values("merged reads (粘包)"), merged);
+    assert_eq!(values("split messages (半包)"), split);
+}

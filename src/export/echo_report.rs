@@ -71,6 +71,9 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
             line(&mut out, S::EchoAnswered, e.rounds.len().to_string());
             line(&mut out, S::EchoMedian, e.median_latency_us().map_or("-".into(), ms));
         }
+        // each connection's own cuts, as the summary gives connection 0's (issue 26)
+        line(&mut out, S::SumMerged, c.summary().merged_reads.to_string());
+        line(&mut out, S::SumSplit, c.summary().split_messages.to_string());
     }
     let write_write = exp.sender.split == WriteSplit::HeaderThenBody && exp.framing.has_length_header();
     if write_write && exp.sender.nagle && stalled > 0 {
