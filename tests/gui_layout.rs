@@ -143,6 +143,20 @@ fn check_lesson(lesson: &str) {
                 }
             }
         }
+        // the latency plot's dots (3.5 points in radius) stay clear of its frame's top and bottom
+        if let (Some(dots), Some(frame)) = (
+            shown::find(&h.ctx, "latency.dots"),
+            shown::find(&h.ctx, "latency.frame"),
+        ) {
+            // a dot's width of room above the highest (issue 26: they touched the top border)
+            let clear = dots.rect.top() >= frame.rect.top() + 8.0 && dots.rect.bottom() <= frame.rect.bottom() - 4.0;
+            if !clear {
+                failures.push(format!(
+                    "{at}: latency dots {:?} touch the plot's frame {:?}",
+                    dots.rect, frame.rect
+                ));
+            }
+        }
         for (a, b) in shown::overlapping_labels(&h.ctx) {
             failures.push(format!(
                 "{at}: painted labels overlap: '{}' {:?} and '{}' {:?}",

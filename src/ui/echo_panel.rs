@@ -98,7 +98,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
                 plot.hline(HLine::new(t(lang, S::EchoMedianWord), m).color(theme::WRITTEN_LINE));
             }
             plot.points(
-                Points::new(t(lang, S::EchoLatencyWord), PlotPoints::from(points))
+                Points::new(t(lang, S::EchoLatencyWord), PlotPoints::from(points.clone()))
                     .radius(3.5)
                     .color(theme::READ),
             );
@@ -118,6 +118,20 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
                 );
             }
         });
+    // where the dots went inside the frame: the layout tests keep them off its borders
+    let at = |p: &[f64; 2]| {
+        plot.transform
+            .position_from_point(&egui_plot::PlotPoint::new(p[0], p[1]))
+    };
+    if let Some(first) = points.first() {
+        let dots = points
+            .iter()
+            .fold(egui::Rect::from_center_size(at(first), egui::Vec2::ZERO), |r, p| {
+                r.union(egui::Rect::from_center_size(at(p), egui::Vec2::ZERO))
+            });
+        crate::ui::shown::area(ui, "latency.dots", dots);
+        crate::ui::shown::area(ui, "latency.frame", *plot.transform.frame());
+    }
     // with the request numbers under it, which egui_plot draws below its frame
     let labelled = plot.response.rect.expand2(egui::vec2(0.0, 8.0));
     crate::ui::shown::area(ui, "latency", labelled);
