@@ -47,7 +47,8 @@ pub enum Evidence {
     /// The handshake: the answer in the request axis's frames lane, the challenge in the reply
     /// axis's.
     Handshake,
-    /// The send() lane: short writes and the bytes the program never sent.
+    /// The send() lane: short writes and the bytes the program never sent; and the frames lane,
+    /// where the decoder then goes wrong.
     WritesLane,
     /// The address-in-use panel: the close, the socket table, the second bind.
     Restart,
@@ -68,7 +69,8 @@ impl Evidence {
             Evidence::FirstTruncated => &["udp", "udp.first_truncated"],
             Evidence::FirstDropped => &["udp", "udp.first_dropped"],
             Evidence::Handshake => &["lane.frames", "replies.lane.frames"],
-            Evidence::WritesLane => &["lane.writes"],
+            // the bytes never sent, and the frames that go wrong after them
+            Evidence::WritesLane => &["lane.writes", "lane.frames"],
             Evidence::Restart => &["restart"],
         }
     }
