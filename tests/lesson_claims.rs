@@ -16,7 +16,8 @@ mod skip;
 
 use stickyviz::analysis::{DatagramFate, Model};
 use stickyviz::config::Experiment;
-use stickyviz::engine::{EngineError, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::EngineError;
 use stickyviz::i18n::{t, Lang};
 use stickyviz::presets::{self, Claim, Outcome, Preset};
 
