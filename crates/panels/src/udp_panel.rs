@@ -43,7 +43,19 @@ pub fn udp_at_ui(ui: &mut Ui, model: &Model, read_size: u32, lang: Lang, play_he
     let bar_max = ((ui.available_width() - LABEL_W - LOST_W - 10.0) / 2.0).clamp(30.0, 160.0);
     let max_len = rows.iter().map(|d| d.len).max().unwrap_or(1).max(read_size).max(1) as f32;
     let scale = bar_max / max_len;
-    let height = (ui.available_height() - 110.0).max(ROW_H * 3.0);
+    // the rows take what the lines under them leave: sent/received, the summary, an OS error,
+    // and the explanation as it wraps at this width (a fixed 110 points left a projector's
+    // udp-truncate showing m0–m8 above empty space, issue 26)
+    let explain = egui::WidgetText::from(RichText::new(t(lang, S::UdpExplain)).weak()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Wrap),
+        ui.available_width(),
+        egui::TextStyle::Body,
+    );
+    let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let os_error = if s.datagram_error_code.is_some() { line } else { 0.0 };
+    let footer = 2.0 * line + os_error + explain.size().y + 2.0 * ui.spacing().item_spacing.y;
+    let height = (ui.available_height() - footer).max(ROW_H * 3.0);
     let settled_us = crate::analysis::playback::udp_settled_us(model);
     // the lesson's evidence: the first datagram cut or dropped, brought into view once (issue
     // 26: udp-flood's drops start at m21, below the fold), then the scrolling is the user's
