@@ -61,6 +61,11 @@ pub fn stats_ui(ui: &mut Ui, model: &Model, lang: Lang, framing_on: bool, compac
                     if !compact {
                         tcp_buffer_and_rate_ui(ui, big, model, lang);
                     }
+                    // the replies' group on a row of its own, never its name at the end of one
+                    // row and its numbers on the next; a small window keeps the height
+                    if !compact {
+                        ui.end_row();
+                    }
                     group_ui(ui, t(lang, S::StatGroupReplies));
                     reads_stats_ui(ui, big, echo.replies.summary(), lang);
                 }
