@@ -97,7 +97,8 @@ impl StickyApp {
                 .width(130.0)
                 .show_ui(ui, |ui| {
                     for p in presets::all() {
-                        let summary = t(lang, p.summary);
+                        // what to look at first, then the whole explanation
+                        let summary = format!("{}\n\n{}", t(lang, p.look), t(lang, p.summary));
                         if ui
                             .selectable_label(self.prefs.preset.as_deref() == Some(p.name), p.name)
                             .on_hover_text(summary)
