@@ -1,7 +1,10 @@
-//! Every lesson at every classroom window size: its evidence is on screen without the user
-//! scrolling, the timeline keeps its width, and no two labels overlap (the labels painted on
-//! the lanes and the stats strip's blocks, each with the part of it its panel shows). Drawn from the committed
-//! recordings in docs/recordings (the same runs the docs show), so every size sees the same data.
+//! Every lesson at every classroom window size (and the classroom's two in Chinese): its title,
+//! look-at sentence and evidence are on screen without the user scrolling, the timeline keeps
+//! its width, no two labels overlap (the labels painted on the lanes, the lane titles, the axis
+//! ticks and the stats strip's blocks, each with the part of it its panel shows), no message
+//! guide crosses a label outside the lanes, and the latency plot's dots stay off its frame.
+//! Drawn from the committed recordings in docs/recordings (the same runs the docs show), so
+//! every size sees the same data.
 #![cfg(feature = "gui")]
 
 use std::path::Path;
