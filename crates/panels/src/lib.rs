@@ -12,6 +12,7 @@ pub mod layout;
 pub mod lesson;
 pub mod playback;
 pub mod playback_veil;
+pub mod plot_axes;
 pub mod projector;
 pub mod restart_panel;
 pub mod roster;
