@@ -79,6 +79,8 @@ impl Model {
                 self.summary.queue_waits += 1;
                 self.summary.queue_wait_us += waited_us;
             }
+            // a traced run's programs and counts: the CLI and the window list them
+            Event::Trace { .. } => {}
             Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => {
                 self.second_direction(event)
             }
