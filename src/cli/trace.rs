@@ -239,6 +239,11 @@ pub fn streams_report(model: &Model, width: usize, lang: Lang) -> String {
         any = true;
         out.push_str(&text_timeline::render(model, width, lang));
         out.push_str(&text_timeline::summary(model, lang));
+        if let Some(replies) = model.echo().map(|e| &e.replies) {
+            let _ = writeln!(out, "\n{}", tf(lang, S::TraceReplies, &[("conn", &1)]));
+            out.push_str(&text_timeline::render(replies, width, lang));
+            out.push_str(&text_timeline::summary(replies, lang));
+        }
     }
     if !any {
         let _ = writeln!(out, "{}", t(lang, S::TraceNoSockets));

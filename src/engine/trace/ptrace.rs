@@ -812,7 +812,9 @@ impl<'a> Tracer<'a> {
         }
         for (iov, got) in pieces {
             let asked: u64 = iov.iter().map(|v| v.len as u64).sum();
-            let want = if dir == Dir::In { got.min(self.spec.byte_cap) } else { 0 };
+            // a stream's bytes are kept as read; a datagram's also as sent, to match the two
+            let keep = dir == Dir::In || sock_kind == SockKind::Datagram;
+            let want = if keep { got.min(self.spec.byte_cap) } else { 0 };
             let bytes = if want > 0 {
                 read_remote(pid, &iov, want)
             } else {

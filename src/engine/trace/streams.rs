@@ -64,7 +64,8 @@ pub struct DataCall<'a> {
     pub asked: u64,
     /// What it returned.
     pub got: u64,
-    /// The bytes received (for a receiving call), at most the cap; empty for a sending call.
+    /// The bytes received (for a receiving call) or the datagram sent, at most the cap; empty
+    /// for a stream's sending call.
     pub bytes: &'a [u8],
     /// The cap cut `bytes` short of `got`.
     pub capped: bool,
@@ -111,6 +112,10 @@ pub struct Streams {
     /// Empty reads and writes per (connection, client side).
     empty: BTreeMap<(u32, bool), Empty>,
     datagrams: [u32; 2],
+    /// Per axis, the datagrams sent and not yet received (id, bytes): a received datagram is
+    /// the earliest one sent with the same bytes (a traced receiver's may match none: sent by
+    /// a program not traced, or lost).
+    unmatched: [std::collections::VecDeque<(MsgId, Vec<u8>)>; 2],
     calls: BTreeMap<Role, BTreeMap<SysCall, u64>>,
     capped_calls: u64,
     cap: u64,
@@ -130,6 +135,7 @@ impl Streams {
             ends: HashMap::new(),
             empty: BTreeMap::new(),
             datagrams: [0, 0],
+            unmatched: Default::default(),
             calls: BTreeMap::new(),
             capped_calls: 0,
             cap,
@@ -306,6 +312,11 @@ impl Streams {
             Dir::Out => {
                 let msg = MsgId(self.datagrams[axis_no]);
                 self.datagrams[axis_no] += 1;
+                let sent = &mut self.unmatched[axis_no];
+                if sent.len() >= MAX_UNMATCHED {
+                    sent.pop_front();
+                }
+                sent.push_back((msg, c.bytes.to_vec()));
                 Event::DatagramSent {
                     start_us: Some(c.start_us),
                     at_us: c.at_us,
@@ -317,9 +328,11 @@ impl Streams {
                 if c.capped {
                     self.capped_calls += 1;
                 }
+                let sent = &mut self.unmatched[axis_no];
+                let msg = sent.iter().position(|(_, b)| b == c.bytes).and_then(|i| sent.remove(i)).map(|(m, _)| m);
                 Event::DatagramReceived {
                     at_us: c.at_us,
-                    msg: None,
+                    msg,
                     len,
                     real_len: len,
                     os_error: None,
@@ -387,6 +400,9 @@ impl Streams {
         }
     }
 }
+
+/// Datagrams sent and not yet matched with a receipt, kept per axis.
+const MAX_UNMATCHED: usize = 10_000;
 
 /// `event` on axis `axis_no` (0 requests, 1 replies) of connection `index`.
 fn wrap(index: u32, axis_no: usize, event: Event) -> Event {
