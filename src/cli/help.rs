@@ -50,6 +50,7 @@ fn help_key(sub: Option<&str>, id: &str) -> Option<S> {
         (Some("trace"), "server_input") => S::FlagTraceServerInput,
         (Some("trace"), "client_input") => S::FlagTraceClientInput,
         (Some("trace"), "timeout_s") => S::FlagTraceTimeout,
+        (Some("trace"), "framing_axes") => S::FlagTraceFramingAxes,
         (Some("trace"), "json") => S::FlagTraceJson,
         (Some("trace"), "command") => S::FlagTraceCommand,
         (Some("render"), "recording") => S::FlagRenderRecording,

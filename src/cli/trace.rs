@@ -43,6 +43,9 @@ pub struct TraceArgs {
     // the help of the settings flags here is their `config::Setting`'s, put on by `help::localize`
     #[arg(long, default_value = "none")]
     pub framing: String,
+    /// Which axes --framing decodes: both, requests (client to server) or replies (server to client; the course's struct + JSON pair frames its replies only)
+    #[arg(long = "framing-axes", value_name = "both|requests|replies", default_value = "both")]
+    pub framing_axes: String,
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
     #[command(flatten)]
@@ -128,10 +131,26 @@ pub fn spec(args: &TraceArgs, lang: Lang) -> Result<(TraceSpec, Experiment), Usa
         .iter()
         .map(|c| split("client", c, lang))
         .collect::<Result<Vec<_>, _>>()?;
+    let axes = match args.framing_axes.trim() {
+        "both" => trace::FramedAxes::Both,
+        "requests" => trace::FramedAxes::Requests,
+        "replies" => trace::FramedAxes::Replies,
+        other => {
+            return Err(UsageError(format!(
+                "--framing-axes: {}",
+                tf(
+                    lang,
+                    S::TraceUsageAxes,
+                    &[("text", &other), ("allowed", &"both, requests, replies")]
+                )
+            )))
+        }
+    };
     let decode = trace::Decode {
         framing,
         max_frame_len,
         prefix,
+        axes,
     };
     let bind_wait = timeout.map_or(trace::BIND_WAIT, |t| t.min(trace::BIND_WAIT));
     let spec = TraceSpec {
@@ -144,6 +163,7 @@ pub fn spec(args: &TraceArgs, lang: Lang) -> Result<(TraceSpec, Experiment), Usa
         timeout,
         bind_wait,
         byte_cap: trace::BYTES_PER_CALL,
+        helper: None,
     };
     let exp = Experiment {
         transports: Transports::Tcp,

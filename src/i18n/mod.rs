@@ -878,6 +878,8 @@ strings! {
     TraceUsageNeedClient => ("--server needs at least one --client (a server alone: trace -- CMD)", "--server 需要至少一个 --client（只跟踪服务端：trace -- 命令）"),
     TraceUsageBadCommand => ("cannot split this command line (an unclosed quote?): {text}", "无法拆分这个命令行（引号没有闭合？）：{text}"),
     CapTraced => ("a traced program's packets are not captured: the wire lane needs capture rights (root) or stickyviz's own network namespace, not done yet", "跟踪的程序的数据包没有被抓取：线路通道需要抓包权限（root）或 stickyviz 自己的网络命名空间，尚未实现"),
+    FlagTraceFramingAxes => ("Which axes --framing decodes: both, requests (client to server) or replies (server to client; the course's struct + JSON pair frames its replies only)", "--framing 解码哪些轴：both（两个方向）、requests（客户端到服务端）或 replies（服务端到客户端；课程里的 struct + JSON 程序只给回复加了报头）"),
+    TraceUsageAxes => ("'{text}' is not an axis; allowed {allowed}", "'{text}' 不是轴的名称；允许 {allowed}"),
     TraceFailed => ("a traced program failed, crashed or was stopped (see above)", "有被跟踪的程序失败、崩溃或被停止（见上文）"),
     CliListenNeedsHeadless => ("this build opens no window for listen; add --headless", "这个版本不能为 listen 打开窗口；请加上 --headless"),
     CliPngNeedsGui => ("PNG needs the window, and this build has no GUI (built without the `gui` feature); write an .svg instead, or build with the default features", "PNG 需要窗口，而这个版本没有图形界面（编译时没开 `gui` 特性）；请改写 .svg，或用默认特性编译"),

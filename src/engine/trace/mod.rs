@@ -22,7 +22,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use facts::{Output, ProgramEnd, Role, StopCause, SysCall, TraceFact};
-pub use streams::Decode;
+pub use streams::{Decode, FramedAxes};
 
 use super::event::OsError;
 use super::sink::Wake;
@@ -60,6 +60,9 @@ pub struct TraceSpec {
     pub timeout: Option<Duration>,
     pub bind_wait: Duration,
     pub byte_cap: u64,
+    /// The `stickyviz` binary that starts each program (`__trace-child`); None: this one. A
+    /// test of the library sets it, being another binary.
+    pub helper: Option<PathBuf>,
 }
 
 impl Default for Decode {
@@ -68,6 +71,7 @@ impl Default for Decode {
             framing: crate::framing::FramingMode::None,
             max_frame_len: crate::framing::DEFAULT_MAX_FRAME_LEN,
             prefix: crate::framing::LengthPrefix::default(),
+            axes: FramedAxes::Both,
         }
     }
 }

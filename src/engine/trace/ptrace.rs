@@ -293,10 +293,15 @@ impl<'a> Tracer<'a> {
     fn spawn(&mut self, role: Role, argv: &[String], input: Option<&PathBuf>) -> Result<(), TraceFailure> {
         let program = argv.first().ok_or(TraceFailure::NoCommand)?;
         super::check_command(program)?;
-        let exe = std::env::current_exe().map_err(|e| TraceFailure::Spawn {
-            command: program.clone(),
-            error: (&e).into(),
-        })?;
+        let exe = self
+            .spec
+            .helper
+            .clone()
+            .map_or_else(std::env::current_exe, Ok)
+            .map_err(|e| TraceFailure::Spawn {
+                command: program.clone(),
+                error: (&e).into(),
+            })?;
         let mut cmd = Command::new(exe);
         cmd.arg(CHILD_COMMAND).args(argv);
         let pair = role != Role::Program;

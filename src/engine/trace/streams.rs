@@ -51,6 +51,30 @@ pub struct Decode {
     pub framing: FramingMode,
     pub max_frame_len: u32,
     pub prefix: LengthPrefix,
+    /// Which axes are framed: the course's struct + JSON pair frames its replies only (the
+    /// commands go as plain text).
+    pub axes: FramedAxes,
+}
+
+/// The axes a framing applies to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FramedAxes {
+    #[default]
+    Both,
+    /// Client to server only.
+    Requests,
+    /// Server to client only.
+    Replies,
+}
+
+impl FramedAxes {
+    /// The framing of axis `axis_no` (0 requests, 1 replies).
+    fn framing(self, framing: FramingMode, axis_no: usize) -> FramingMode {
+        match (self, axis_no) {
+            (Self::Both, _) | (Self::Requests, 0) | (Self::Replies, 1) => framing,
+            _ => FramingMode::None,
+        }
+    }
 }
 
 /// One call that moved bytes (or tried to), as the tracer saw it.
@@ -79,6 +103,7 @@ struct Axis {
     checker: FrameChecker<'static>,
     /// The decoder got every byte so far (a capped call stops it).
     whole: bool,
+    framing: FramingMode,
 }
 
 struct Conn {
@@ -168,21 +193,21 @@ impl Streams {
             Some(&k) => Some(k),
             None if (self.conns.len() as u32) <= MAX_LISTEN_LANES => {
                 let index = self.conns.len() as u32;
-                let axis = || Axis {
-                    written: 0,
-                    read: 0,
-                    msgs: 0,
-                    checker: FrameChecker::new(
-                        self.decode.framing,
-                        self.decode.max_frame_len,
-                        self.decode.prefix,
-                        None,
-                    ),
-                    whole: true,
+                let d = self.decode;
+                let axis = |axis_no| {
+                    let framing = d.axes.framing(d.framing, axis_no);
+                    Axis {
+                        written: 0,
+                        read: 0,
+                        msgs: 0,
+                        checker: FrameChecker::new(framing, d.max_frame_len, d.prefix, None),
+                        whole: true,
+                        framing,
+                    }
                 };
                 self.conns.push(Conn {
                     index,
-                    axes: [axis(), axis()],
+                    axes: [axis(0), axis(1)],
                 });
                 self.by_key.insert(key.clone(), self.conns.len() - 1);
                 let connected = Event::Connected {
@@ -236,8 +261,8 @@ impl Streams {
             }
             return;
         }
-        let framing = self.decode.framing;
         let axis = &mut self.conns[k].axes[axis_no];
+        let framing = axis.framing;
         let len = c.got.min(u64::from(u32::MAX)) as u32;
         match dir {
             Dir::Out => {
@@ -329,7 +354,11 @@ impl Streams {
                     self.capped_calls += 1;
                 }
                 let sent = &mut self.unmatched[axis_no];
-                let msg = sent.iter().position(|(_, b)| b == c.bytes).and_then(|i| sent.remove(i)).map(|(m, _)| m);
+                let msg = sent
+                    .iter()
+                    .position(|(_, b)| b == c.bytes)
+                    .and_then(|i| sent.remove(i))
+                    .map(|(m, _)| m);
                 Event::DatagramReceived {
                     at_us: c.at_us,
                     msg,
