@@ -221,7 +221,7 @@ pub fn fact(f: &TraceFact, lang: Lang) -> Option<String> {
         TraceFact::BytesCapped { cap, calls } => tf(
             lang,
             S::TraceBytesCapped,
-            &[("calls", calls), ("cap", &crate::export::units::bytes(*cap))],
+            &[("calls", calls), ("cap", &format!("{} B", crate::i18n::grouped(*cap)))],
         ),
         TraceFact::CallFailed {
             role: r,
@@ -266,4 +266,198 @@ pub fn output_header(r: Role, output: Output, lang: Lang) -> String {
 /// Names a call as the lanes do: `recvfrom()`.
 pub fn call_name(c: SysCall) -> String {
     format!("{}()", c.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::OsError;
+
+    fn os() -> OsError {
+        OsError {
+            kind: "ConnectionReset".into(),
+            code: Some(104),
+            words: "Xyzzy plugh (os error 104)".into(),
+        }
+    }
+
+    fn every_failure() -> Vec<TraceFailure> {
+        let command = || "python3".to_string();
+        let all = vec![
+            TraceFailure::NeedsLinux,
+            TraceFailure::NoCommand,
+            TraceFailure::NotFound { command: command() },
+            TraceFailure::NotExecutable { command: command() },
+            TraceFailure::Spawn {
+                command: command(),
+                error: os(),
+            },
+            TraceFailure::Exec {
+                command: command(),
+                status: Some(127),
+            },
+            TraceFailure::Input {
+                path: "/x".into(),
+                error: os(),
+            },
+            TraceFailure::PtraceRefused {
+                error: os(),
+                block: PtraceBlock::YamaScope(3),
+            },
+            TraceFailure::PtraceRefused {
+                error: os(),
+                block: PtraceBlock::NoCapSysPtrace,
+            },
+            TraceFailure::PtraceRefused {
+                error: os(),
+                block: PtraceBlock::Unknown,
+            },
+        ];
+        for f in &all {
+            // a new variant fails to compile here until it has a sample above
+            match f {
+                TraceFailure::NeedsLinux | TraceFailure::NoCommand | TraceFailure::NotFound { .. } => {}
+                TraceFailure::NotExecutable { .. } | TraceFailure::Spawn { .. } | TraceFailure::Exec { .. } => {}
+                TraceFailure::Input { .. } | TraceFailure::PtraceRefused { .. } => {}
+            }
+        }
+        all
+    }
+
+    fn every_fact() -> Vec<TraceFact> {
+        let role = Role::Client(1);
+        let all = vec![
+            TraceFact::Started {
+                at_us: 1,
+                role,
+                pid: 7,
+                command: vec!["python3".into(), "c.py".into()],
+            },
+            TraceFact::ServerReady {
+                at_us: 1,
+                addr: "127.0.0.1:8080".into(),
+            },
+            TraceFact::Ended {
+                at_us: 1,
+                role: Role::Server,
+                pid: 7,
+                end: ProgramEnd::Signaled {
+                    signal: 15,
+                    core: false,
+                },
+                stopped: Some(StopCause::ClientsDone),
+            },
+            TraceFact::Ended {
+                at_us: 1,
+                role: Role::Program,
+                pid: 7,
+                end: ProgramEnd::Signaled { signal: 11, core: true },
+                stopped: None,
+            },
+            TraceFact::Ended {
+                at_us: 1,
+                role,
+                pid: 7,
+                end: ProgramEnd::Exited { code: 1 },
+                stopped: Some(StopCause::Timeout),
+            },
+            TraceFact::Calls {
+                role,
+                counts: vec![(SysCall::SendTo, 3)],
+            },
+            TraceFact::EmptyReads {
+                side: Side::TcpReceiver,
+                conn: 0,
+                call: SysCall::RecvFrom,
+                count: 145_000,
+                first_us: 0,
+                last_us: 500_000,
+            },
+            TraceFact::EmptyReads {
+                side: Side::TcpReceiver,
+                conn: 0,
+                call: SysCall::RecvFrom,
+                count: 1,
+                first_us: 0,
+                last_us: 0,
+            },
+            TraceFact::EmptyWrites {
+                side: Side::TcpReceiver,
+                conn: 0,
+                call: SysCall::SendTo,
+                count: 9,
+            },
+            TraceFact::BytesCapped { cap: 1 << 20, calls: 2 },
+            TraceFact::CallFailed {
+                at_us: 1,
+                role,
+                call: SysCall::RecvFrom,
+                fd: 3,
+                error: os(),
+            },
+            TraceFact::MoreFailures { count: 5 },
+            TraceFact::ClientNotStarted {
+                role,
+                failure: TraceFailure::NotFound { command: "x".into() },
+            },
+            TraceFact::NotDrawn {
+                role,
+                family: "?".into(),
+                calls: 1,
+            },
+        ];
+        for f in &all {
+            match f {
+                TraceFact::Started { .. } | TraceFact::ServerReady { .. } | TraceFact::Ended { .. } => {}
+                TraceFact::Calls { .. } | TraceFact::EmptyReads { .. } | TraceFact::EmptyWrites { .. } => {}
+                TraceFact::BytesCapped { .. } | TraceFact::CallFailed { .. } | TraceFact::MoreFailures { .. } => {}
+                TraceFact::ClientNotStarted { .. } | TraceFact::NotDrawn { .. } => {}
+                TraceFact::Output { .. } => unreachable!("shown as printed"),
+            }
+        }
+        all
+    }
+
+    fn both(what: &str, en: &str, zh: &str) {
+        assert!(!en.is_empty() && !zh.is_empty(), "{what}: empty");
+        assert_ne!(en, zh, "{what}: the Chinese is the English");
+        assert!(
+            !en.contains('{') && !zh.contains('{'),
+            "{what}: a placeholder left: {en} / {zh}"
+        );
+    }
+
+    #[test]
+    fn every_trace_failure_and_fact_reads_in_both_languages() {
+        for f in every_failure() {
+            both(
+                &format!("{f:?}"),
+                &trace_failure(&f, Lang::En),
+                &trace_failure(&f, Lang::Zh),
+            );
+        }
+        for f in every_fact() {
+            let (en, zh) = (fact(&f, Lang::En), fact(&f, Lang::Zh));
+            both(
+                &format!("{f:?}"),
+                en.as_deref().unwrap_or(""),
+                zh.as_deref().unwrap_or(""),
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_ptrace_names_the_setting_or_the_capability() {
+        let yama = trace_failure(&every_failure()[7], Lang::En);
+        assert!(yama.contains("kernel.yama.ptrace_scope is 3"), "{yama}");
+        let cap = trace_failure(&every_failure()[8], Lang::Zh);
+        assert!(cap.contains("CAP_SYS_PTRACE"), "{cap}");
+    }
+
+    #[test]
+    fn the_spin_is_said_with_its_exact_count() {
+        let spin = fact(&every_fact()[6], Lang::En).unwrap_or_default();
+        assert!(spin.contains("recvfrom() returned 0 bytes 145,000 times"), "{spin}");
+        assert!(spin.contains("never checks"), "{spin}");
+    }
 }
