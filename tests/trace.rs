@@ -203,6 +203,24 @@ fn the_course_echo_pair_is_lockstep_every_read_one_message() {
     );
     let replies = &m.echo().expect("reply axis").replies;
     assert_eq!(replies.summary().reads, 3);
+    // the client's lines on the request axis, the server's upper-cased answers on the reply axis
+    let bytes = |replies: bool| -> Vec<u8> {
+        t.rec
+            .events
+            .iter()
+            .filter_map(|e| match (e, replies) {
+                (Event::Bytes { data, .. }, false) => Some(data.clone()),
+                (Event::Reply { event }, true) => match &**event {
+                    Event::Bytes { data, .. } => Some(data.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    assert_eq!(bytes(false), "helloworld你好".as_bytes());
+    assert_eq!(bytes(true), "HELLOWORLD你好".as_bytes());
     assert_eq!(t.calls(Role::Server, SysCall::RecvFrom), 4, "three lines and the end");
     assert_eq!(t.calls(Role::Client(0), SysCall::SendTo), 3);
     assert_eq!(t.ended(Role::Client(0)).0, ProgramEnd::Exited { code: 0 });
