@@ -476,7 +476,14 @@ fn a_c_client_using_write_and_read_is_drawn_the_same() {
     let client = format!("./write_read {port}");
     let t = trace(dir.path(), &["--server", "python3 echo_server.py", "--client", &client]);
     assert_eq!(t.code(), Some(0), "{}", t.text());
-    t.model();
+    let m = t.model();
+    // the lanes are named after the calls made: the client's write(), the server's recvfrom()
+    assert_eq!(m.lane_calls(), Some((&[SysCall::Write][..], &[SysCall::RecvFrom][..])));
+    let replies = &m.echo().expect("replies").replies;
+    assert_eq!(
+        replies.lane_calls(),
+        Some((&[SysCall::SendTo][..], &[SysCall::Read][..]))
+    );
     assert_eq!(t.calls(Role::Client(0), SysCall::Write), 3, "{}", t.text());
     assert!(t.calls(Role::Client(0), SysCall::Read) >= 1);
     assert_eq!(t.calls(Role::Client(0), SysCall::SendTo), 0, "write(), never send()");

@@ -67,6 +67,8 @@ pub struct Model {
     causality: Causality,
     /// address-in-use: the socket table after both ends closed and the second server's binds.
     restart: Option<RestartRec>,
+    /// `trace`: the calls that wrote and read this stream (the lanes' names).
+    lane_calls: Option<(Vec<crate::engine::trace::SysCall>, Vec<crate::engine::trace::SysCall>)>,
 }
 
 impl Default for Model {
@@ -95,6 +97,7 @@ impl Model {
             class_ended: ClassTotals::default(),
             causality: Causality::default(),
             restart: None,
+            lane_calls: None,
         }
     }
 
@@ -131,6 +134,12 @@ impl Model {
     /// The connection's two ends (sender, receiver), once connected.
     pub fn connection(&self) -> Option<&(String, String)> {
         self.connection.as_ref()
+    }
+
+    /// `trace`: the calls that wrote to and read from this stream, as the programs made them
+    /// (`sendto`, `write`, …); None for a run of stickyviz's own sockets.
+    pub fn lane_calls(&self) -> Option<(&[crate::engine::trace::SysCall], &[crate::engine::trace::SysCall])> {
+        self.lane_calls.as_ref().map(|(w, r)| (w.as_slice(), r.as_slice()))
     }
 
     /// Whether the run said it finished.

@@ -162,7 +162,7 @@ pub fn fact(f: &TraceFact, lang: Lang) -> Option<String> {
         TraceFact::Ended {
             role: r, end, stopped, ..
         } => program_end(*r, *end, *stopped, lang),
-        TraceFact::Output { .. } => return None,
+        TraceFact::Output { .. } | TraceFact::LaneCalls { .. } => return None,
         TraceFact::Calls { role: r, counts } => {
             let list: Vec<String> = counts.iter().map(|(c, n)| format!("{} ×{n}", c.name())).collect();
             tf(
@@ -263,9 +263,13 @@ pub fn output_header(r: Role, output: Output, lang: Lang) -> String {
     )
 }
 
-/// Names a call as the lanes do: `recvfrom()`.
-pub fn call_name(c: SysCall) -> String {
-    format!("{}()", c.name())
+/// The calls of a lane as its title names them: `sendto()`, or `write() / sendto()`.
+pub fn lane_calls(calls: &[SysCall]) -> String {
+    calls
+        .iter()
+        .map(|c| format!("{}()", c.name()))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 #[cfg(test)]
@@ -412,7 +416,7 @@ mod tests {
                 TraceFact::Calls { .. } | TraceFact::EmptyReads { .. } | TraceFact::EmptyWrites { .. } => {}
                 TraceFact::BytesCapped { .. } | TraceFact::CallFailed { .. } | TraceFact::MoreFailures { .. } => {}
                 TraceFact::ClientNotStarted { .. } | TraceFact::NotDrawn { .. } => {}
-                TraceFact::Output { .. } => unreachable!("shown as printed"),
+                TraceFact::Output { .. } | TraceFact::LaneCalls { .. } => unreachable!("shown elsewhere"),
             }
         }
         all

@@ -132,6 +132,8 @@ strings! {
     LaneWire => ("wire — TCP segments as the kernel cut the stream", "wire — 内核切分出的 TCP 报文段"),
     LaneWireGap => ("wire — TCP segments: {gap}", "wire — TCP 报文段：{gap}"),
     LaneWireUnavailable => ("wire — segment capture unavailable: {why}", "wire — 无法抓取报文段：{why}"),
+    LaneWritesCalls => ("{calls} — one block per call, coloured per call", "{calls} — 每次调用一块，按调用着色"),
+    LaneReadsCalls => ("{calls} — where the program's reads cut the stream", "{calls} — 程序每次读取切在哪里"),
     LaneReads => ("recv() — where the receiver's reads cut the stream", "recv() — 接收方每次读取切在哪里"),
     LaneFrames => ("frames — messages the decoder found again", "frames — 解码器还原出的消息"),
     FramingOffHint => ("framing off: nothing to decode — pick a framing mode to get message boundaries back", "未使用拆包协议：无从解码——选择一种方式即可找回消息边界"),

@@ -192,6 +192,10 @@ pub enum TraceFact {
     MoreFailures { count: u64 },
     /// Client `role` could not be started (its command is missing, say): the others ran.
     ClientNotStarted { role: Role, failure: super::TraceFailure },
+    /// The calls that wrote and read the stream this event belongs to (inside `Reply` for the
+    /// reply axis, `Conn` for connection k), sent whenever a new one appears: the lanes say
+    /// `sendto()` or `write()` rather than `send()`.
+    LaneCalls { writes: Vec<SysCall>, reads: Vec<SysCall> },
     /// A socket the tracer could not follow (AF_UNIX stream ends it cannot pair, an address
     /// family it does not draw): its calls are counted, not drawn.
     NotDrawn { role: Role, family: String, calls: u64 },
@@ -222,6 +226,7 @@ impl TraceFact {
             | Self::BytesCapped { .. }
             | Self::MoreFailures { .. }
             | Self::ClientNotStarted { .. }
+            | Self::LaneCalls { .. }
             | Self::NotDrawn { .. } => None,
         }
     }

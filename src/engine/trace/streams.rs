@@ -104,6 +104,8 @@ struct Axis {
     /// The decoder got every byte so far (a capped call stops it).
     whole: bool,
     framing: FramingMode,
+    /// The calls that wrote to and read from this axis so far, for its lanes' names.
+    calls: (Vec<SysCall>, Vec<SysCall>),
 }
 
 struct Conn {
@@ -203,6 +205,7 @@ impl Streams {
                         checker: FrameChecker::new(framing, d.max_frame_len, d.prefix, None),
                         whole: true,
                         framing,
+                        calls: (Vec::new(), Vec::new()),
                     }
                 };
                 self.conns.push(Conn {
@@ -263,6 +266,18 @@ impl Streams {
         }
         let axis = &mut self.conns[k].axes[axis_no];
         let framing = axis.framing;
+        let seen = match dir {
+            Dir::Out => &mut axis.calls.0,
+            Dir::In => &mut axis.calls.1,
+        };
+        if !seen.contains(&c.call) {
+            seen.push(c.call);
+            let fact = TraceFact::LaneCalls {
+                writes: axis.calls.0.clone(),
+                reads: axis.calls.1.clone(),
+            };
+            sink.push(wrap(index, axis_no, Event::Trace { fact }));
+        }
         let len = c.got.min(u64::from(u32::MAX)) as u32;
         match dir {
             Dir::Out => {
