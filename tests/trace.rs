@@ -581,3 +581,30 @@ fn a_signal_stops_both_programs_keeps_the_recording_and_leaves_none_behind() {
         }
     )));
 }
+
+#[test]
+fn af_unix_stream_ends_meet_on_one_axis() {
+    if !python() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("u.sock");
+    let server = format!(
+        "import socket\ns=socket.socket(socket.AF_UNIX,socket.SOCK_STREAM)\ns.bind({path:?})\ns.listen(1)\n\
+         c,_=s.accept()\nwhile True:\n    d=c.recv(1024)\n    if not d: break\n    c.sendall(d.upper())\n"
+    );
+    let client = format!(
+        "import socket\nc=socket.socket(socket.AF_UNIX,socket.SOCK_STREAM)\nc.connect({path:?})\n\
+         for m in [b'one',b'two',b'three']:\n    c.sendall(m)\n    print(c.recv(1024))\nc.close()\n"
+    );
+    std::fs::write(dir.path().join("s.py"), server).expect("write");
+    std::fs::write(dir.path().join("c.py"), client).expect("write");
+    let t = trace(dir.path(), &["--server", "python3 s.py", "--client", "python3 c.py"]);
+    assert_eq!(t.code(), Some(0), "{}", t.text());
+    let m = t.model();
+    // one connection: the client's three writes and the server's three reads on one axis
+    assert!(m.echo().is_none_or(|e| e.connections.is_empty()), "{}", t.text());
+    assert_eq!(writes(&t.rec.events, false), [3, 3, 5]);
+    assert_eq!(reads(&t.rec.events, false).len(), 3);
+    assert_eq!(m.summary().exact_reads, 3, "lockstep: each read one message");
+}
