@@ -33,7 +33,7 @@ use super::facts::{Output, ProgramEnd, Role, StopCause, SysCall, TraceFact, OUTP
 use super::procnet;
 use super::streams::{DataCall, Dir, SockKind, Streams};
 use super::{PtraceBlock, TraceFailure, TraceSpec, CHILD_COMMAND, REFUSED_EXIT_BASE};
-use crate::engine::event::{Event, OsError};
+use crate::engine::event::{Event, MsgId, OsError};
 use crate::engine::sink::EventSink;
 
 /// How long a server whose clients are done gets between SIGTERM and SIGKILL.
@@ -113,6 +113,9 @@ struct Pending {
     nr: i64,
     args: [u64; 6],
     start_us: u64,
+    /// A datagram's id, taken when its send began: the receiver's return can be seen before
+    /// the sender's, and must find the datagram sent already.
+    reserved: Option<MsgId>,
 }
 
 /// What the tracer knows of one socket (by inode).
@@ -154,6 +157,7 @@ enum Kind {
     Close,
     Dup2,
     CloseRange,
+    Socket,
 }
 
 fn kind(nr: i64) -> Option<Kind> {
@@ -180,6 +184,7 @@ fn kind(nr: i64) -> Option<Kind> {
         #[cfg(target_arch = "x86_64")]
         n if n == l::SYS_dup2 => Kind::Dup2,
         n if n == l::SYS_close_range => Kind::CloseRange,
+        n if n == l::SYS_socket => Kind::Socket,
         _ => return None,
     })
 }
@@ -438,7 +443,15 @@ impl<'a> Tracer<'a> {
                 let pid = pid.as_raw();
                 let task = self.tasks.get_mut(&pid);
                 let first = task.as_ref().is_none_or(|t| !t.seen);
-                if first && sig == Signal::SIGSTOP {
+                // a group-stop (SIGSTOP, SIGTSTP…) is not a signal to deliver again: without
+                // PTRACE_SEIZE it shows as a stop whose siginfo cannot be read (EINVAL)
+                let group_stop = matches!(
+                    sig,
+                    Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
+                ) && ptrace::getsiginfo(Pid::from_raw(pid)) == Err(Errno::EINVAL);
+                if group_stop {
+                    resume(pid, None);
+                } else if first && sig == Signal::SIGSTOP {
                     // a new thread or child starts with SIGSTOP: it is ours, not the program's
                     match task {
                         Some(t) => t.seen = true,
@@ -525,19 +538,34 @@ impl<'a> Tracer<'a> {
             return;
         };
         task.seen = true;
+        // the return of a call that is none of ours: nothing to read (most calls are such)
+        if task.pending.is_some_and(|p| kind(p.nr).is_none()) {
+            task.pending = None;
+            return;
+        }
         let Ok(r) = regs(Pid::from_raw(pid)) else { return };
         match task.pending.take() {
             None => {
                 let start_us = self.sink.now_us();
+                let (tgid, fd) = (task.tgid, r.args[0] as i32);
                 task.pending = Some(Pending {
                     nr: r.nr,
                     args: r.args,
                     start_us,
+                    reserved: None,
                 });
-                if kind(r.nr) == Some(Kind::Close) {
+                match kind(r.nr) {
                     // the fd is gone at the return: know now whether it was a socket
-                    let (tgid, fd) = (task.tgid, r.args[0] as i32);
-                    self.inode(tgid, fd);
+                    Some(Kind::Close) => {
+                        self.inode(tgid, fd);
+                    }
+                    Some(Kind::Data(call)) if call.sends() && call != SysCall::SendMmsg => {
+                        let reserved = self.reserve_datagram(pid, tgid, call, &r.args);
+                        if let Some(p) = self.tasks.get_mut(&pid).and_then(|t| t.pending.as_mut()) {
+                            p.reserved = reserved;
+                        }
+                    }
+                    _ => {}
                 }
             }
             Some(p) => {
@@ -557,6 +585,21 @@ impl<'a> Tracer<'a> {
             let text = link.to_str()?;
             text.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
         })
+    }
+
+    /// A datagram about to be sent: its id and bytes, so its receipt finds it (see
+    /// [`Pending::reserved`]). None for anything but a datagram socket of known kind.
+    fn reserve_datagram(&mut self, pid: i32, tgid: i32, call: SysCall, args: &[u64; 6]) -> Option<MsgId> {
+        let inode = self.inode(tgid, args[0] as i32)?;
+        let sock = self.socks.get(&inode)?;
+        if sock.kind != Some(SockKind::Datagram) {
+            return None;
+        }
+        let is_client = sock.client.unwrap_or(!sock.bound);
+        let iov = iovecs(pid, call, args);
+        let asked: u64 = iov.iter().map(|v| v.len as u64).sum();
+        let bytes = read_remote(pid, &iov, asked.min(self.spec.byte_cap));
+        Some(self.streams.reserve_datagram(is_client, bytes))
     }
 
     fn forget_fd(&mut self, tgid: i32, fd: i32) {
@@ -672,6 +715,26 @@ impl<'a> Tracer<'a> {
                 }
             }
             Kind::Dup2 => self.forget_fd(tgid, p.args[1] as i32),
+            Kind::Socket => {
+                if errno.is_some() {
+                    return;
+                }
+                self.forget_fd(tgid, ret as i32);
+                let Some(inode) = self.inode(tgid, ret as i32) else {
+                    return;
+                };
+                let (domain, ty) = (p.args[0] as i32, p.args[1] as i32 & 0xf);
+                let ip = domain == libc::AF_INET || domain == libc::AF_INET6;
+                if ip || domain == libc::AF_UNIX {
+                    let s = self.socks.entry(inode).or_default();
+                    s.ip = ip;
+                    s.kind = Some(if ty == libc::SOCK_STREAM {
+                        SockKind::Stream
+                    } else {
+                        SockKind::Datagram
+                    });
+                }
+            }
             Kind::CloseRange => {
                 let (first, last) = (p.args[0], p.args[1]);
                 if let Some(t) = self.fds.get_mut(&tgid) {
@@ -805,6 +868,9 @@ impl<'a> Tracer<'a> {
         let client_hint = sock.client;
         self.streams.count(role, call);
         if let Some(e) = errno {
+            if let Some(id) = p.reserved {
+                self.streams.unreserve_datagram(client_hint.unwrap_or(!bound), id);
+            }
             return self.failed(role, call, fd, e, at_us);
         }
         let dir = if call.sends() { Dir::Out } else { Dir::In };
@@ -818,7 +884,7 @@ impl<'a> Tracer<'a> {
         for (iov, got) in pieces {
             let asked: u64 = iov.iter().map(|v| v.len as u64).sum();
             // a stream's bytes are kept as read; a datagram's also as sent, to match the two
-            let keep = dir == Dir::In || sock_kind == SockKind::Datagram;
+            let keep = dir == Dir::In || (sock_kind == SockKind::Datagram && p.reserved.is_none());
             let want = if keep { got.min(self.spec.byte_cap) } else { 0 };
             let bytes = if want > 0 {
                 read_remote(pid, &iov, want)
@@ -834,6 +900,7 @@ impl<'a> Tracer<'a> {
                 got,
                 capped: dir == Dir::In && (bytes.len() as u64) < got,
                 bytes: &bytes,
+                reserved: p.reserved,
             };
             match sock_kind {
                 SockKind::Stream => self.streams.stream_data(self.sink, inode, dir, &c),

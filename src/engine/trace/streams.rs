@@ -93,6 +93,8 @@ pub struct DataCall<'a> {
     pub bytes: &'a [u8],
     /// The cap cut `bytes` short of `got`.
     pub capped: bool,
+    /// A datagram's id taken when its send began ([`Streams::reserve_datagram`]).
+    pub reserved: Option<MsgId>,
 }
 
 /// One direction of a connection.
@@ -138,7 +140,9 @@ pub struct Streams {
     ends: HashMap<u64, End>,
     /// Empty reads and writes per (connection, client side).
     empty: BTreeMap<(u32, bool), Empty>,
-    datagrams: [u32; 2],
+    /// Datagrams sent so far, both ways: one numbering for the run, since the causality check
+    /// pairs a datagram's send and receipt by its number whichever axis it is on.
+    datagrams: u32,
     /// Per axis, the datagrams sent and not yet received (id, bytes): a received datagram is
     /// the earliest one sent with the same bytes (a traced receiver's may match none: sent by
     /// a program not traced, or lost).
@@ -161,7 +165,7 @@ impl Streams {
             by_key: HashMap::new(),
             ends: HashMap::new(),
             empty: BTreeMap::new(),
-            datagrams: [0, 0],
+            datagrams: 0,
             unmatched: Default::default(),
             calls: BTreeMap::new(),
             capped_calls: 0,
@@ -343,6 +347,25 @@ impl Streams {
         }
     }
 
+    /// A datagram about to be sent by the client (`is_client`) or the server: its id, and its
+    /// bytes kept for the receipt that may be seen before the send returns.
+    pub fn reserve_datagram(&mut self, is_client: bool, bytes: Vec<u8>) -> MsgId {
+        let axis_no = usize::from(!is_client);
+        let msg = MsgId(self.datagrams);
+        self.datagrams += 1;
+        let sent = &mut self.unmatched[axis_no];
+        if sent.len() >= MAX_UNMATCHED {
+            sent.pop_front();
+        }
+        sent.push_back((msg, bytes));
+        msg
+    }
+
+    /// The send of reserved datagram `msg` failed: no receipt may match it.
+    pub fn unreserve_datagram(&mut self, is_client: bool, msg: MsgId) {
+        self.unmatched[usize::from(!is_client)].retain(|(m, _)| *m != msg);
+    }
+
     /// A datagram call: `is_client` is the end that never bound its own address.
     pub fn datagram(&mut self, sink: &mut EventSink, is_client: bool, dir: Dir, c: &DataCall<'_>) {
         // the request axis: the client's datagrams sent, the server's received
@@ -350,13 +373,10 @@ impl Streams {
         let len = c.got.min(u64::from(u32::MAX)) as u32;
         let e = match dir {
             Dir::Out => {
-                let msg = MsgId(self.datagrams[axis_no]);
-                self.datagrams[axis_no] += 1;
-                let sent = &mut self.unmatched[axis_no];
-                if sent.len() >= MAX_UNMATCHED {
-                    sent.pop_front();
-                }
-                sent.push_back((msg, c.bytes.to_vec()));
+                let msg = match c.reserved {
+                    Some(msg) => msg,
+                    None => self.reserve_datagram(is_client, c.bytes.to_vec()),
+                };
                 Event::DatagramSent {
                     start_us: Some(c.start_us),
                     at_us: c.at_us,
