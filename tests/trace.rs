@@ -493,13 +493,14 @@ fn a_c_client_using_write_and_read_is_drawn_the_same() {
     assert_eq!(answered, 12);
 }
 
-/// Processes whose command line holds `marker`, other than this test's own.
+/// Processes whose command line starts with `marker` (the program itself: not stickyviz, whose
+/// command line names it too).
 fn alive(marker: &str) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         if let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) {
             let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            if cmd.contains(marker) && !cmd.contains("trace.rs") {
+            if cmd.starts_with(marker) {
                 found.push(cmd);
             }
         }

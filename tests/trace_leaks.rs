@@ -9,13 +9,14 @@ use stickyviz::engine::Event;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
 
-/// Processes whose command line holds `marker`.
+/// Processes whose command line starts with `marker` (the program itself: not stickyviz, whose
+/// command line names it too).
 fn alive(marker: &str) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         if let Ok(cmd) = std::fs::read(entry.path().join("cmdline")) {
             let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-            if cmd.contains(marker) {
+            if cmd.starts_with(marker) {
                 found.push(cmd);
             }
         }
