@@ -20,7 +20,7 @@ use std::process::{Command, Output};
 use skip::{have, skip, Missing};
 use stickyviz::analysis::Model;
 use stickyviz::engine::trace::{ProgramEnd, Role, StopCause, SysCall, TraceFact};
-use stickyviz::engine::Event;
+use stickyviz::facts::Event;
 use stickyviz::recording::Recording;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");

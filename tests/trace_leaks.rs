@@ -5,7 +5,7 @@
 #![cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
 
 use stickyviz::engine::trace::{StopCause, TraceFact};
-use stickyviz::engine::Event;
+use stickyviz::facts::Event;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");
 

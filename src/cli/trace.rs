@@ -21,8 +21,8 @@ use crate::analysis::Model;
 use crate::cli::{parse_framing, LengthArgs, UsageError};
 use crate::config::{Experiment, SettingProblem, Transports};
 use crate::engine::trace::{self, Output, ProgramEnd, Role, StopCause, TraceFact, TraceSpec};
-use crate::engine::{EngineError, Event};
 use crate::export::text_timeline;
+use crate::facts::{EngineError, Event};
 use crate::i18n::{t, tf, Lang, S};
 use crate::session::{Keep, RecordTo, Session};
 
@@ -82,7 +82,7 @@ fn split(flag: &str, text: &str, lang: Lang) -> Result<Vec<String>, UsageError> 
 pub fn spec(args: &TraceArgs, lang: Lang) -> Result<(TraceSpec, Experiment), UsageError> {
     let framing = parse_framing(&args.framing, lang)?;
     let max_frame_len = match &args.max_frame {
-        Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
+        Some(v) => crate::cli::args::setting(crate::config::Setting::MaxFrame, v, lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
@@ -177,10 +177,10 @@ pub fn spec(args: &TraceArgs, lang: Lang) -> Result<(TraceSpec, Experiment), Usa
 
 /// `stickyviz trace`.
 pub fn trace(args: &TraceArgs, lang: Lang) -> Result<()> {
-    crate::cli::check_width(args.width, lang)?;
+    crate::cli::args::check_width(args.width, lang)?;
     let (spec, exp) = spec(args, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
-    let (output, json) = crate::cli::json_output(args.json.as_deref())?.unzip();
+    let (output, json) = crate::cli::output::json_output(args.json.as_deref())?.unzip();
     let run = match trace::start(&spec, None) {
         Ok(run) => run,
         // nothing ran: like a bad flag (exit 2), in words that say what to do
@@ -206,7 +206,7 @@ pub fn trace(args: &TraceArgs, lang: Lang) -> Result<()> {
     });
     let mut text = streams_report(session.model(), args.width, lang);
     text.push_str(&programs_report(&facts, lang));
-    crate::cli::report_and_recording(&text, &session, json.as_deref(), lang)?;
+    crate::cli::output::report_and_recording(&text, &session, json.as_deref(), lang)?;
     if let Some(i) = stopped_by {
         return Err(i.into());
     }
