@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
 rounds=${2:-7}
-bin=${STICKYVIZ:-target/release/stickyviz}
+bin=$(realpath "${STICKYVIZ:-target/release/stickyviz}")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 port=$((20000 + RANDOM % 20000))
@@ -26,10 +26,11 @@ plain() {
 under_strace() {
   strace -f -e trace=network -o /dev/null python3 server.py >/dev/null & local s=$!; wait_port
   strace -f -e trace=network -o /dev/null python3 client.py "$port" "$n" | awk '{print $2}'
-  kill $s; wait $s 2>/dev/null || true
+  # SIGTERM to strace detaches it and leaves the server running: end the server itself
+  kill $(pgrep -P $s) 2>/dev/null || true; wait $s 2>/dev/null || true
 }
 under_stickyviz() {
-  "$OLDPWD/$bin" trace --server "python3 server.py" --client "python3 client.py $port $n" --json /dev/null \
+  "$bin" trace --server "python3 server.py" --client "python3 client.py $port $n" --json /dev/null \
     | sed -n 's/.*│ loop_ms \([0-9.]*\).*/\1/p'
 }
 # the probe's connection in wait_port is a client too: plain and strace skip it, stickyviz
