@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::sink::EventSink;
 use super::sys::{SegmentCounter, CAPABILITIES};
-use super::CaptureUnavailable;
+use super::fact::CaptureUnavailable;
 
 /// A capture socket, of which there are none here.
 pub enum NoCapture {}
