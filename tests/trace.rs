@@ -610,3 +610,33 @@ fn af_unix_stream_ends_meet_on_one_axis() {
     assert_eq!(reads(&t.rec.events, false).len(), 3);
     assert_eq!(m.summary().exact_reads, 3, "lockstep: each read one message");
 }
+
+#[test]
+fn a_forking_server_child_calls_are_followed() {
+    if !python() {
+        return;
+    }
+    let port = free_port();
+    let dir = stage(&["socketserver_server.py", "socketserver_client.py"], port);
+    // the course's server with ForkingTCPServer: each client is served by a child process
+    let server = std::fs::read_to_string(dir.path().join("socketserver_server.py"))
+        .expect("read")
+        .replace("ThreadingTCPServer", "ForkingTCPServer");
+    std::fs::write(dir.path().join("forking_server.py"), server).expect("write");
+    let stdin = input(dir.path(), "hello\n");
+    let t = trace(
+        dir.path(),
+        &[
+            "--server",
+            "python3 forking_server.py",
+            "--client",
+            "python3 socketserver_client.py",
+            "--client-input",
+            &stdin,
+        ],
+    );
+    t.model();
+    // the recv() that got "hello" was the forked child's, drawn on the connection's axis
+    assert_eq!(reads(&t.rec.events, false).first(), Some(&(5, 1024)), "{}", t.text());
+    assert_eq!(writes(&t.rec.events, true).first(), Some(&5));
+}
