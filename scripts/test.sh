@@ -14,9 +14,10 @@ cd "$(dirname "$0")/.."
 # display, clicks File → Save with a real pointer and screenshots the lanes.
 # iproute2 (ip, tc) shapes the link lessons' loopback (tests/link.rs, tests/lessons.rs).
 # mingw links the Windows CLI and Wine runs its lessons (scripts/wine.sh).
+# python3 runs the course's own programs under `stickyviz trace` (tests/trace.rs).
 # tshark reads the pcapng export back as Wireshark would (tests/pcapng.rs: Follow TCP Stream,
 # tcp.analysis); asked first not to install dumpcap setuid, so the install never prompts.
-packages=(iproute2 fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick gcc-mingw-w64-x86-64 wine64 tshark)
+packages=(iproute2 fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick python3 gcc-mingw-w64-x86-64 wine64 tshark)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

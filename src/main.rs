@@ -15,6 +15,13 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == stickyviz::engine::link::CHILD_COMMAND) {
         return ExitCode::from(stickyviz::engine::link::child_main());
     }
+    // A traced program's first step (engine/trace): it asks to be traced, then becomes the program.
+    if args
+        .get(1)
+        .is_some_and(|a| a == stickyviz::engine::trace::CHILD_COMMAND)
+    {
+        return ExitCode::from(stickyviz::engine::trace::child_main(args.get(2..).unwrap_or_default()));
+    }
     let help_lang = cli_help::lang_from_args(&args);
     let parsed = cli_help::localize(Cli::command(), help_lang)
         .try_get_matches_from(&args)

@@ -21,6 +21,7 @@ pub mod run;
 mod setting_flags;
 pub mod stop;
 pub mod torture;
+pub mod trace;
 
 pub use args::{parse_framing, DecodeArgs, LengthArgs, SettingsArgs, UsageError};
 pub use failure::error_text;
@@ -96,6 +97,8 @@ pub enum Command {
     Send(crate::cli::peer::SendArgs),
     /// Draw a recording as a picture: the window (.png) or the timeline lanes (.svg).
     Render(crate::cli::render::RenderArgs),
+    /// Run your own programs under ptrace (Linux) and draw their socket calls: trace -- CMD ARGS, or --server '...' --client '...'
+    Trace(crate::cli::trace::TraceArgs),
 }
 
 /// Runs the command; `Err` of `UsageError` means exit code 2.
@@ -113,6 +116,7 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
         Some(Command::Listen(args)) => crate::cli::peer::listen(&args, lang),
         Some(Command::Send(args)) => crate::cli::peer::send(&args, lang),
         Some(Command::Render(args)) => crate::cli::render::render(&args, png, lang),
+        Some(Command::Trace(args)) => crate::cli::trace::trace(&args, lang),
         None => Ok(()),
     }
 }

@@ -217,7 +217,14 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
 
 fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
-        Lane::Writes => t(lang, S::LaneWrites).into(),
+        Lane::Writes => match model.lane_calls().filter(|(w, _)| !w.is_empty()) {
+            Some((writes, _)) => tf(
+                lang,
+                S::LaneWritesCalls,
+                &[("calls", &crate::describe::trace::lane_calls(writes))],
+            ),
+            None => t(lang, S::LaneWrites).into(),
+        },
         Lane::Wire => match &model.segments_unavailable() {
             Some(why) => tf(
                 lang,
@@ -238,7 +245,14 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             ),
             None => t(lang, S::LaneWire).into(),
         },
-        Lane::Reads => t(lang, S::LaneReads).into(),
+        Lane::Reads => match model.lane_calls().filter(|(_, r)| !r.is_empty()) {
+            Some((_, reads)) => tf(
+                lang,
+                S::LaneReadsCalls,
+                &[("calls", &crate::describe::trace::lane_calls(reads))],
+            ),
+            None => t(lang, S::LaneReads).into(),
+        },
         Lane::Frames => t(lang, S::LaneFrames).into(),
     }
 }

@@ -83,6 +83,11 @@ impl Model {
                 self.summary.queue_waits += 1;
                 self.summary.queue_wait_us += waited_us;
             }
+            Event::Trace {
+                fact: crate::facts::trace::TraceFact::LaneCalls { writes, reads },
+            } => self.lane_calls = Some((writes.clone(), reads.clone())),
+            // a traced run's programs and counts: the CLI lists them
+            Event::Trace { .. } => {}
             Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => {
                 self.second_direction(event)
             }

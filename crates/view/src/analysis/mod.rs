@@ -70,6 +70,8 @@ pub struct Model {
     restart: Option<RestartRec>,
     /// What the cause rules need of every event (see [`causes`]).
     trail: causes::Trail,
+    /// `trace`: the calls that wrote and read this stream (the lanes' names).
+    lane_calls: Option<(Vec<crate::facts::trace::SysCall>, Vec<crate::facts::trace::SysCall>)>,
 }
 
 impl Default for Model {
@@ -99,6 +101,7 @@ impl Model {
             causality: Causality::default(),
             restart: None,
             trail: causes::Trail::default(),
+            lane_calls: None,
         }
     }
 
@@ -135,6 +138,12 @@ impl Model {
     /// The connection's two ends (sender, receiver), once connected.
     pub fn connection(&self) -> Option<&(String, String)> {
         self.connection.as_ref()
+    }
+
+    /// `trace`: the calls that wrote to and read from this stream, as the programs made them
+    /// (`sendto`, `write`, …); None for a run of stickyviz's own sockets.
+    pub fn lane_calls(&self) -> Option<(&[crate::facts::trace::SysCall], &[crate::facts::trace::SysCall])> {
+        self.lane_calls.as_ref().map(|(w, r)| (w.as_slice(), r.as_slice()))
     }
 
     /// Whether the run said it finished.

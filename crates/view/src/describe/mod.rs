@@ -28,6 +28,7 @@ pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
         C::Replies => t(lang, S::CapReplies).into(),
         C::NeedsLinuxCounts => t(lang, S::CapNeedsLinuxCounts).into(),
         C::NeedsLinuxNoCounts => t(lang, S::CapNeedsLinuxNoCounts).into(),
+        C::Traced => t(lang, S::CapTraced).into(),
         C::Text { text } => text.clone(),
     }
 }
@@ -678,6 +679,7 @@ pub use failure::{
 #[cfg(test)]
 mod tests;
 pub mod torture;
+pub mod trace;
 
 mod buffers;
 pub use buffers::buffer_clamped;

@@ -1,6 +1,6 @@
 //! A run saved as JSON, so any picture can be reproduced exactly.
 //!
-//! Format version 4: `{ "format": "stickyviz-recording", "version": 3, "app_version", "os",
+//! Format version 4: `{ "format": "stickyviz-recording", "version": 4, "app_version", "os",
 //! "kernel", "settings", "events", "summary" }`, whose reasons (why a side ended, what failed,
 //! why segments are missing) are typed facts. Version 1 held them as English sentences; such a
 //! file is upgraded once on load (`v1.rs`). A newer version is refused with a clear error.
@@ -12,9 +12,10 @@ use crate::config::Experiment;
 use crate::facts::{Event, FileFailure};
 
 pub const FORMAT: &str = "stickyviz-recording";
-/// 3: the events of issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`); a
-/// version-2 file reads as it is. 4: the summary's `causes` (issue 30); a version-2 or -3 file
-/// reads as it is (the model finds its causes again from the events).
+/// 3: the events of issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`). 4: the
+/// summary's `causes` (issue 30; an older file's causes are found again from its events), the
+/// `trace` event (issue 29), the capture's GSO batches and the reply direction's segments.
+/// Versions 2 and 3 read as they are.
 pub const VERSION: u32 = 4;
 
 pub mod stream;
