@@ -16,7 +16,9 @@ pub const FORMAT: &str = "stickyviz-recording";
 /// version-2 file reads as it is.
 pub const VERSION: u32 = 3;
 
+mod bytes;
 pub mod stream;
+pub use bytes::text_from_bytes;
 mod v1;
 /// Largest recording file read (1 GiB); larger is refused before reading.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
