@@ -141,6 +141,89 @@ def wait_lanes(driver, timeout=WAIT_S):
     return img
 
 
+def viewport(driver, width, height):
+    """The page's own size (--window-size counts the window, not what the page gets)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def million_events(path, recordings):
+    """gui_frame's 1,000,000 events (benches/gui_frame.rs): per 10-byte message a message, a
+    write and a segment, and a 30-byte read every third message."""
+    head = json.loads((recordings / "nagle-burst.json").read_bytes())
+    head.pop("preset", None)
+    with gzip.open(path, "wt", compresslevel=1) as z:
+        z.write(json.dumps({k: v for k, v in head.items() if k not in ("events", "summary")})[:-1])
+        z.write(', "events": [')
+        n, i, first = 0, 0, True
+        while n < 1_000_000:
+            at, off = i, i * 10
+            ev = [{"kind": "message", "at_us": at, "msg": i, "offset": off, "len": 10, "header_len": 0},
+                  {"kind": "write", "start_us": None, "at_us": at, "msg": i, "offset": off, "len": 10,
+                   "requested": None, "segs_out": i, "notsent": 0, "unacked": 0},
+                  {"kind": "segment", "at_us": at, "offset": off, "len": 10, "packet": None}]
+            if i % 3 == 0:
+                ev.append({"kind": "read", "start_us": None, "at_us": at + 5, "offset": off, "len": 30,
+                           "requested": 1024})
+            for e in ev:
+                z.write(("" if first else ",") + json.dumps(e))
+                first = False
+            n += len(ev)
+            i += 1
+        z.write('], "summary": ' + json.dumps(head["summary"]) + "}")
+
+
+def budget(base, site, tmp, recordings):
+    """docs/performance.md's browser figures: measured and printed, never asserted."""
+    gz = lambda p: len(gzip.compress(p.read_bytes(), 9))
+    first = ["index.html", "stickyviz.js", "stickyviz_bg.wasm", "fonts/cjk.otf", "lessons/slow-reader.json.gz"]
+    sizes = {f: (gz(site / f) if not f.endswith(".gz") else (site / f).stat().st_size) for f in first}
+    for f, n in sizes.items():
+        print(f"budget: {f}: {n:,} B compressed")
+    print(f"budget: first visit to a lesson: {sum(sizes.values()):,} B compressed in all")
+    for run in range(3):
+        driver = browser(1280, 800)
+        try:
+            driver.get(base + "index.html?lesson=slow-reader")
+            t_first = t_lanes = None
+            end = time.monotonic() + WAIT_S
+            while time.monotonic() < end and t_lanes is None:
+                st, now = driver.execute_script(
+                    "const c = document.getElementById('stickyviz'); return [c.getAttribute('data-state'), performance.now()]")
+                if st and t_first is None:
+                    t_first = now
+                if st and st.startswith("shown") and block_colours(shot(driver)) >= 2:
+                    t_lanes = driver.execute_script("return performance.now()")
+                time.sleep(0.05)
+            print(f"budget: run {run + 1}: first frame {t_first:.0f} ms, lesson's lanes on screen by {t_lanes:.0f} ms after navigation")
+        finally:
+            driver.quit()
+    t0 = time.monotonic()
+    million_events(tmp / "t" / "million.json.gz", recordings)
+    print(f"budget: million.json.gz written ({(tmp / 't' / 'million.json.gz').stat().st_size:,} B, {time.monotonic() - t0:.0f} s)")
+    driver = browser(1280, 800)
+    try:
+        t0 = time.monotonic()
+        driver.get(base + "index.html?url=t/million.json.gz")
+        s = wait_state(driver, lambda s: s.startswith(("shown", "error")), timeout=600)
+        print(f"budget: 1,000,000 events: {s} after {time.monotonic() - t0:.0f} s")
+        driver.execute_script("document.getElementById('stickyviz').focus()")
+        for label, keys in [("zoomed out, playing", "p")]:
+            ActionChains(driver).send_keys(keys).perform()
+            samples = []
+            for _ in range(40):
+                time.sleep(0.25)
+                v = driver.find_element(By.ID, "stickyviz").get_attribute("data-frame-ms")
+                if v:
+                    samples.append(float(v))
+            samples.sort()
+            if samples:
+                print(f"budget: 1,000,000 events, {label}: frame CPU median {samples[len(samples) // 2]:.2f} ms "
+                      f"(min {samples[0]:.2f}, max {samples[-1]:.2f}, {len(samples)} samples)")
+    finally:
+        driver.quit()
+
+
 def console_errors(driver):
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -149,6 +232,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("site")
     ap.add_argument("--shots", help="also save screenshots (en and zh, 1024x768 and 1280x800) here")
+    ap.add_argument("--budget", action="store_true", help="only measure docs/performance.md's figures")
     args = ap.parse_args()
     site = pathlib.Path(args.site).resolve()
     repo = pathlib.Path(__file__).resolve().parent.parent
@@ -159,6 +243,13 @@ def main():
     want = hostile_files(tmp / "t", repo / "docs" / "recordings")
     httpd = serve(tmp)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    if args.budget:
+        try:
+            budget(base, site, tmp, repo / "docs" / "recordings")
+        finally:
+            httpd.shutdown()
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     driver = browser(1280, 800)
     try:
         # a lesson by name: its lanes in their colours, and no console error
@@ -173,8 +264,8 @@ def main():
         check("no console errors", not errors, "; ".join(errors[:3]))
 
         # keyboard: a step (→) and play (P) change the picture
-        canvas = driver.find_element(By.ID, "stickyviz")
-        ActionChains(driver).move_to_element_with_offset(canvas, 0, -380).click().perform()
+        # the keys go to the canvas, as after a click on it
+        driver.execute_script("document.getElementById('stickyviz').focus()")
         before = shot(driver)
         ActionChains(driver).send_keys(Keys.ARROW_RIGHT).perform()
         time.sleep(1.0)
@@ -218,7 +309,7 @@ def main():
             out = pathlib.Path(args.shots)
             out.mkdir(parents=True, exist_ok=True)
             for w, h in [(1024, 768), (1280, 800)]:
-                driver.set_window_size(w, h)
+                viewport(driver, w, h)
                 for lang in ["en", "zh"]:
                     driver.get(base + f"index.html?lesson=slow-reader&lang={lang}")
                     wait_state(driver, lambda s: s.startswith(("shown", "error")))
