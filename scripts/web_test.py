@@ -298,6 +298,24 @@ def main():
         driver.refresh()
         s = wait_state(driver, lambda s: s.startswith(("shown", "error")))
         check("after the hostile files the tab opens a lesson", s == "shown: echo.json.gz", s)
+        # 中文: the bundled CJK subset draws the Chinese words. Forced: the same page with the
+        # font blocked draws them otherwise (egui's boxes); with it, no request for it fails.
+        def zh_top_bar(block_font):
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*cjk.otf"] if block_font else []})
+            driver.get(base + "index.html?lesson=slow-reader&lang=zh")
+            wait_state(driver, lambda s: s.startswith(("shown", "error")))
+            wait_lanes(driver)
+            time.sleep(2.0)  # the font arrives after the first frame
+            img = shot(driver)
+            return img.crop((0, 0, img.width, 40)).tobytes()
+        without = zh_top_bar(True)
+        console_errors(driver)  # the blocked font's failed request is this check's own
+        with_font = zh_top_bar(False)
+        check("中文 is drawn with the bundled font (differs from the page without it)", with_font != without)
+        errors = console_errors(driver)
+        check("the CJK font loads without a console error", not errors, "; ".join(errors[:2]))
+
         driver.get(base + "index.html?lesson=no-such-lesson")
         s = wait_state(driver, lambda s: s.startswith(("shown", "error")))
         check("an unknown lesson is named", s.startswith("error") and "no-such-lesson" in s, s)
