@@ -836,6 +836,8 @@ strings! {
     WebLoading => ("Loading {url}…", "正在加载 {url}…"),
     WebFetchFailed => ("Cannot load {url}: {error}", "无法加载 {url}：{error}"),
     WebNoSuchLesson => ("There is no lesson named {name}.", "没有名为 {name} 的课程。"),
+    WebSavePng => ("Save PNG", "保存 PNG"),
+    WebPngFailed => ("Cannot make the PNG: {error}", "无法生成 PNG：{error}"),
     WebHttpStatus => ("the server answered HTTP {status}", "服务器返回 HTTP {status}"),
     WebSaveRecording => ("Save recording", "保存录制文件"),
     RenderGpuFailed => ("the renderer failed: “{error}” (is Mesa's Vulkan/GL driver installed? e.g. apt install mesa-vulkan-drivers)", "渲染器出错：“{error}”（装了 Mesa 的 Vulkan/GL 驱动吗？例如 apt install mesa-vulkan-drivers）"),

@@ -47,6 +47,8 @@ pub enum Problem {
     NoSuchLesson {
         name: String,
     },
+    /// Save PNG could not encode the picture: the encoder's words.
+    Png(String),
 }
 
 impl Problem {
@@ -61,6 +63,7 @@ impl Problem {
                 tf(lang, S::WebFetchFailed, &[("url", url), ("error", &error)])
             }
             Problem::NoSuchLesson { name } => tf(lang, S::WebNoSuchLesson, &[("name", name)]),
+            Problem::Png(words) => tf(lang, S::WebPngFailed, &[("error", words)]),
         }
     }
 }
@@ -94,6 +97,8 @@ pub struct WebApp {
     published: String,
     /// The CPU time of the last frame, where eframe measures it.
     pub frame_ms: Option<f32>,
+    /// Save PNG: the page's picture, once the painter has taken it (a frame later).
+    pub screenshot: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<egui::ColorImage>>>>,
 }
 
 impl Default for WebApp {
@@ -120,6 +125,7 @@ impl WebApp {
             frames: 0,
             published: String::new(),
             frame_ms: None,
+            screenshot: Default::default(),
         }
     }
 
@@ -277,6 +283,31 @@ impl WebApp {
         }
     }
 
+    /// Asks the painter for the page's picture; [`WebApp::take_screenshot`] saves it.
+    pub fn save_png(&self, ctx: &egui::Context) {
+        let slot = self.screenshot.clone();
+        let wake = ctx.clone();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::ScreenshotCallback::new(
+            move |image| {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(image);
+                }
+                wake.request_repaint();
+            },
+        )));
+    }
+
+    /// The picture Save PNG asked for, as a download, once it has arrived.
+    pub fn take_screenshot(&mut self) {
+        let image = self.screenshot.lock().ok().and_then(|mut slot| slot.take());
+        let Some(image) = image else { return };
+        let name = format!("{}.png", self.lesson.as_deref().unwrap_or("stickyviz"));
+        match png_bytes(&image) {
+            Ok(bytes) => host::download(&name, &bytes, "image/png"),
+            Err(e) => self.problem = Some(Problem::Png(e.to_string())),
+        }
+    }
+
     /// The status word of the top bar.
     pub fn status(&self) -> String {
         match (&self.loading, &self.shown) {
@@ -285,6 +316,20 @@ impl WebApp {
             (None, None) => String::new(),
         }
     }
+}
+
+/// `image` as a PNG file (8-bit RGBA, not premultiplied).
+fn png_bytes(image: &egui::ColorImage) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let [w, h] = image.size;
+    let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
+    writer.write_image_data(&rgba)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 /// The last part of a URL or path: what the banner and the errors name.
@@ -333,6 +378,19 @@ mod tests {
         assert!(words.contains("bad.json.gz"), "{words}");
         let zh = app.problem.as_ref().map(|p| p.words(Lang::Zh)).unwrap_or_default();
         assert_ne!(words, zh);
+    }
+
+    #[test]
+    fn a_png_is_a_png_of_the_picture() {
+        let image = egui::ColorImage::new([3, 2], vec![egui::Color32::from_rgb(0x4e, 0x79, 0xa7); 6]);
+        let bytes = png_bytes(&image).expect("encodes");
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .expect("reads");
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        reader.next_frame(&mut pixels).expect("one frame");
+        assert_eq!(&pixels[..4], &[0x4e, 0x79, 0xa7, 0xff]);
     }
 
     #[test]

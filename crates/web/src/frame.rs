@@ -26,6 +26,7 @@ impl WebApp {
         self.frames += 1;
         shown::begin_frame(&ctx);
         self.take_inbox(&ctx);
+        self.take_screenshot();
         self.dropped_files(&ctx);
         if let Some(s) = &self.shown {
             self.playback.sync(&s.model, false);
@@ -160,6 +161,9 @@ impl WebApp {
                     .clicked()
                 {
                     self.save_svg(ui.visuals().dark_mode);
+                }
+                if ui.button(t(lang, S::WebSavePng)).clicked() {
+                    self.save_png(&ctx);
                 }
             }
             ui.separator();
