@@ -24,6 +24,7 @@ const CRATE_SOURCES: &[&str] = &[
     "crates/engine/src",
     "crates/view/src",
     "crates/panels/src",
+    "crates/web/src",
     "src",
 ];
 

@@ -18,7 +18,9 @@ pub const FORMAT: &str = "stickyviz-recording";
 /// Versions 2 and 3 read as they are.
 pub const VERSION: u32 = 4;
 
+mod bytes;
 pub mod stream;
+pub use bytes::text_from_bytes;
 mod v1;
 /// Largest recording file read (1 GiB); larger is refused before reading.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
