@@ -7,11 +7,13 @@
 mod apply;
 pub mod causality;
 mod clients;
+pub mod compare;
 pub mod echo;
 mod external;
 mod history;
 pub mod playback;
 mod problem;
+pub mod questions;
 mod records;
 mod send_close;
 mod summary;

@@ -668,6 +668,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
 }
 
 mod failure;
+pub mod questions;
 pub mod send_close;
 pub use failure::{
     engine_error, file_failure, listen_error, no_packets, open_failed, os_error, pcapng_error, recording_error,
