@@ -264,15 +264,24 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         pal.bg
     );
     let s = model.summary();
-    let title = crate::i18n::fill(
-        if veiled { w.title_veiled } else { w.title },
-        &[
-            ("bytes", &model.stream_len()),
-            ("messages", &s.messages),
-            ("writes", &s.writes),
-            ("reads", &s.reads),
-        ],
-    );
+    let (bytes, messages, writes, reads) = (model.stream_len(), s.messages, s.writes, s.reads);
+    let title = if veiled {
+        // the read count would give the answer away
+        crate::i18n::fill(
+            w.title_veiled,
+            &[("bytes", &bytes), ("messages", &messages), ("writes", &writes)],
+        )
+    } else {
+        crate::i18n::fill(
+            w.title,
+            &[
+                ("bytes", &bytes),
+                ("messages", &messages),
+                ("writes", &writes),
+                ("reads", &reads),
+            ],
+        )
+    };
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
     if model.messages().is_empty() && model.reads().is_empty() && !model.datagrams().is_empty() {
         // a blank timeline would look like a failed run
