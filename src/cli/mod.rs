@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 pub mod args;
+pub mod compare;
 pub mod decode;
 pub mod echo;
 mod failure;
@@ -15,6 +16,7 @@ pub mod help;
 pub mod output;
 pub mod peer;
 pub mod progress;
+pub mod questions;
 pub mod render;
 pub mod run;
 #[cfg(test)]
@@ -99,6 +101,10 @@ pub enum Command {
     Render(crate::cli::render::RenderArgs),
     /// Run your own programs under ptrace (Linux) and draw their socket calls: trace -- CMD ARGS, or --server '...' --client '...'
     Trace(crate::cli::trace::TraceArgs),
+    /// Questions about a recording for a class: predict, then reveal (Markdown, GIFT or Moodle XML).
+    Questions(crate::cli::questions::QuestionsArgs),
+    /// Two recordings side by side on one byte scale, and what changed between them.
+    Compare(crate::cli::compare::CompareArgs),
 }
 
 /// Runs the command; `Err` of `UsageError` means exit code 2.
@@ -117,6 +123,8 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
         Some(Command::Send(args)) => crate::cli::peer::send(&args, lang),
         Some(Command::Render(args)) => crate::cli::render::render(&args, png, lang),
         Some(Command::Trace(args)) => crate::cli::trace::trace(&args, lang),
+        Some(Command::Questions(args)) => crate::cli::questions::questions_cmd(&args, lang),
+        Some(Command::Compare(args)) => crate::cli::compare::compare(&args, lang),
         None => Ok(()),
     }
 }

@@ -54,7 +54,14 @@ impl WebApp {
             return;
         };
         egui::Panel::bottom("stats").show(ui, |ui| {
-            stats::stats_ui(ui, &s.model, lang, settings.framing != FramingMode::None, plan.compact, false);
+            stats::stats_ui(
+                ui,
+                &s.model,
+                lang,
+                settings.framing != FramingMode::None,
+                plan.compact,
+                false,
+            );
         });
         let udp_central = !settings.transports.tcp();
         let t_us = self.playback.t().unwrap_or(s.model.last_us());

@@ -670,6 +670,7 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
 
 pub mod causes;
 mod failure;
+pub mod questions;
 pub mod send_close;
 pub use failure::{
     engine_error, file_failure, listen_error, no_packets, open_failed, os_error, pcapng_error, recording_error,
