@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::analysis::Model;
-use crate::cli::{parse_framing, LengthArgs, UsageError};
+use crate::cli::args::{parse_framing, LengthArgs, UsageError};
 use crate::config::{Experiment, SettingProblem, Transports};
 use crate::engine::trace::{self, Output, ProgramEnd, Role, StopCause, TraceFact, TraceSpec};
 use crate::export::text_timeline;
