@@ -213,6 +213,17 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
     },
+    /// A GSO batch: the kernel handed `lo` one packet of `len` stream bytes from `offset` that
+    /// stands for `segments` segments of `gso_size` bytes (the last one shorter), as a network
+    /// card would send them and as `TCP_INFO` counts them. Its segments follow as
+    /// [`Event::Segment`]s (or retransmissions), stamped alike; this marks them as one batch.
+    GsoBatch {
+        at_us: u64,
+        offset: StreamOffset,
+        len: u32,
+        segments: u32,
+        gso_size: u32,
+    },
     /// A data segment captured again: bytes from `offset` that an earlier segment already
     /// carried (the first one, or its ACK, was lost, or came too late: the sender's timer or
     /// three duplicate ACKs made it send them again). Bytes past every earlier segment, if any,
@@ -414,6 +425,7 @@ impl Event {
             | Self::WireTotal { at_us, .. }
             | Self::CaptureStats { at_us, .. }
             | Self::Segment { at_us, .. }
+            | Self::GsoBatch { at_us, .. }
             | Self::Retransmission { at_us, .. }
             | Self::Ack { at_us, .. }
             | Self::Control { at_us, .. }

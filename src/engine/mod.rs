@@ -8,6 +8,8 @@
 // Segment capture is Linux's (AF_PACKET); elsewhere the lane says why it is empty.
 #[cfg_attr(not(target_os = "linux"), path = "capture_none.rs")]
 mod capture;
+#[cfg(target_os = "linux")]
+mod capture_split;
 mod close_facts;
 pub mod echo;
 pub mod event;
@@ -123,6 +125,8 @@ pub(crate) struct Spawner {
     clock: Clock,
     handles: Vec<JoinHandle<()>>,
     capture: Option<JoinHandle<()>>,
+    /// Why the capture could not start, once it was tried and could not.
+    capture_unavailable: Option<CaptureUnavailable>,
 }
 
 impl Spawner {
@@ -202,6 +206,7 @@ impl Run {
             clock,
             handles: Vec::new(),
             capture: None,
+            capture_unavailable: None,
         };
         let capture_done = Arc::new(AtomicBool::new(false));
         let result = spawn_workers(&mut sp, &stop, &capture_done);
@@ -335,7 +340,10 @@ impl Run {
                 })?;
                 sp.capture = sp.handles.pop();
             }
-            Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
+            Err(reason) => {
+                sp.sink().push(Event::SegmentsUnavailable { reason: reason.clone() });
+                sp.capture_unavailable = Some(reason);
+            }
         }
         Ok(())
     }
