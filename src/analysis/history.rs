@@ -112,6 +112,15 @@ impl Model {
         &self.history.gso_batches
     }
 
+    /// How a batch was cut: its segments on the lane (new bytes) and the first one's length
+    /// (the batch's `gso_size`); None when none are stored (a retransmitted batch).
+    pub fn gso_batch_shape(&self, batch: &Span) -> Option<(usize, u32)> {
+        let segments = &self.history.segments;
+        let from = segments.partition_point(|s| s.end() <= batch.offset);
+        let to = segments.partition_point(|s| s.offset < batch.end()).max(from);
+        segments[from..to].first().map(|first| (to - from, first.len))
+    }
+
     /// The sender's `send()` calls, as far as stored.
     pub fn writes(&self) -> &[WriteRec] {
         &self.history.writes

@@ -72,9 +72,9 @@ const SNAPLEN: u32 = 128;
 /// Room for the link header before it (`lo`'s is 14 bytes, as Ethernet's).
 const LINK_ROOM: u32 = 16;
 
-/// Opens the capture of the packets from `from` to `to` (and back, when `both_ways`), or says
-/// in plain words why it cannot be opened.
-pub fn open(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Result<PacketRing, CaptureUnavailable> {
+/// Opens the capture of the packets between `from` and `to`, both ways, or says in plain words
+/// why it cannot be opened.
+pub fn open(from: SocketAddrV4, to: SocketAddrV4) -> Result<PacketRing, CaptureUnavailable> {
     let protocol = Protocol::from(i32::from((libc::ETH_P_ALL as u16).to_be()));
     // SOCK_RAW, not DGRAM: the kernel gives the `virtio_net_hdr` (gso_size) only to raw sockets
     let socket = Socket::new(Domain::PACKET, Type::RAW, Some(protocol)).map_err(|e| {
@@ -85,14 +85,14 @@ pub fn open(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Result<Pac
         }
     })?;
     // Without the filter the capture still works, only slower.
-    let _unfiltered_if_refused = socket.attach_filter(&filter(from, to, both_ways));
+    let _unfiltered_if_refused = socket.attach_filter(&filter(from, to));
     PacketRing::new(socket, RING).map_err(|e| CaptureUnavailable::Setup { error: (&e).into() })
 }
 
-/// A classic BPF program: keep outgoing IPv4 TCP packets from `from` to `to` (and from `to` to
-/// `from` when `both_ways`), cut to [`SNAPLEN`] bytes past the link header; drop the rest.
+/// A classic BPF program: keep outgoing IPv4 TCP packets from `from` to `to` and from `to` to
+/// `from`, cut to [`SNAPLEN`] bytes past the link header; drop the rest.
 /// Offsets count from the IP header (`SKF_NET_OFF`), whatever the link header.
-fn filter(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Vec<SockFilter> {
+fn filter(from: SocketAddrV4, to: SocketAddrV4) -> Vec<SockFilter> {
     const LD_W_ABS: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
     const LD_H_ABS: u16 = (libc::BPF_LD | libc::BPF_H | libc::BPF_ABS) as u16;
     const LD_B_ABS: u16 = (libc::BPF_LD | libc::BPF_B | libc::BPF_ABS) as u16;
@@ -134,9 +134,7 @@ fn filter(from: SocketAddrV4, to: SocketAddrV4, both_ways: bool) -> Vec<SockFilt
     checks(&mut prog, common.into(), drop_at);
     checks(&mut prog, way(from, to).into(), reverse_at);
     prog.push(SockFilter::new(RET, 0, 0, LINK_ROOM + SNAPLEN));
-    // one way only: the reverse checks can never pass (a packet is not from `to` and `from`)
-    let (back_from, back_to) = if both_ways { (to, from) } else { (from, from) };
-    checks(&mut prog, way(back_from, back_to).into(), drop_at);
+    checks(&mut prog, way(to, from).into(), drop_at);
     prog.push(SockFilter::new(RET, 0, 0, LINK_ROOM + SNAPLEN));
     prog.push(SockFilter::new(RET, 0, 0, 0));
     debug_assert_eq!(prog.len(), drop_at + 1);
@@ -979,12 +977,12 @@ mod tests {
             .bind(&SocketAddrV4::new([127, 0, 0, 1].into(), 0).into())
             .expect("bind");
         let from = client.local_addr().expect("addr").as_socket_ipv4().expect("v4");
-        let mut ring = match open(from, to, true) {
+        let mut ring = match open(from, to) {
             Ok(c) => c,
             Err(reason) => return eprintln!("skipped: {reason:?}"),
         };
         assert!(
-            ring.socket().attach_filter(&filter(from, to, true)).is_ok(),
+            ring.socket().attach_filter(&filter(from, to)).is_ok(),
             "the kernel accepts the filter"
         );
         let before = std::time::SystemTime::now()

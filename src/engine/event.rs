@@ -292,9 +292,9 @@ pub enum Event {
         when: BindWhen,
         error: Option<OsError>,
     },
-    /// The capture follows the sender's data segments only, not the receiver's ACKs: the run
-    /// may send more than `limit_bytes`, where capturing both ways costs speed
-    /// (`engine::ACKS_UP_TO_BYTES`).
+    /// The capture followed the sender's data segments only, not the receiver's ACKs: the run
+    /// might send more than `limit_bytes`, where capturing both ways cost speed. Recordings made
+    /// before the capture read a ring (issue 27) only; every run is now captured both ways.
     AcksNotCaptured { limit_bytes: u64 },
     /// The capture ended: `dropped` packets of this connection reached the capture socket but
     /// not this app (its queue was full, `PACKET_STATISTICS`), so they are missing from the

@@ -279,7 +279,7 @@ impl Run {
         }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            Self::start_capture(sp, from, to, captures_acks(exp), stop, capture_done)?;
+            Self::start_capture(sp, from, to, stop, capture_done)?;
             let pair = tcp::connect(listener, client, from, to, exp)?;
             let mut sink = sp.sink();
             sink.push(Event::Connected {
@@ -317,23 +317,17 @@ impl Run {
         Ok(())
     }
 
-    /// Starts the capture of the packets between `from` and `to` (and back when `both_ways`),
-    /// or records why there is none.
+    /// Starts the capture of the packets between `from` and `to`, both ways, or records why
+    /// there is none.
     pub(crate) fn start_capture(
         sp: &mut Spawner,
         from: std::net::SocketAddrV4,
         to: std::net::SocketAddrV4,
-        both_ways: bool,
         stop: &Arc<AtomicBool>,
         capture_done: &Arc<AtomicBool>,
     ) -> Result<(), EngineError> {
-        match capture::open(from, to, both_ways) {
+        match capture::open(from, to) {
             Ok(socket) => {
-                if !both_ways {
-                    sp.sink().push(Event::AcksNotCaptured {
-                        limit_bytes: ACKS_UP_TO_BYTES,
-                    });
-                }
                 let (stop, done) = (stop.clone(), capture_done.clone());
                 sp.spawn("capture", move |sink| {
                     capture::run(socket, from, to, sink, &stop, &done)
@@ -393,17 +387,6 @@ impl Run {
         all.extend(self.drain().flatten());
         all
     }
-}
-
-/// Runs that may send more than this capture the sender's data segments only, not the
-/// receiver's ACKs: capturing both ways made firehose (1 GiB in 64 KiB writes) 25% slower in wall
-/// time here (docs/performance.md), and a run of that size is about throughput, not about one
-/// ACK. Every lesson about ACKs and windows sends far less.
-pub const ACKS_UP_TO_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Whether the capture follows the receiver's ACKs too (see [`ACKS_UP_TO_BYTES`]).
-pub fn captures_acks(exp: &Experiment) -> bool {
-    u64::from(exp.workload.count) * u64::from(exp.workload.size_max) <= ACKS_UP_TO_BYTES
 }
 
 impl Drop for Run {

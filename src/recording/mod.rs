@@ -12,9 +12,10 @@ use crate::config::Experiment;
 use crate::engine::{Event, FileFailure};
 
 pub const FORMAT: &str = "stickyviz-recording";
-/// 3: the events of issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`); a
-/// version-2 file reads as it is.
-pub const VERSION: u32 = 3;
+/// 4: `gso-batch` and the reply axis's captured segments (issues 26 and 27); 3: the events of
+/// issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`). Version-2 and version-3
+/// files read as they are.
+pub const VERSION: u32 = 4;
 
 pub mod stream;
 mod v1;

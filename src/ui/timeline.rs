@@ -6,6 +6,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind
 use crate::analysis::Model;
 use crate::ui::strings::{t, tf, Lang, S};
 
+mod gso;
 mod lanes;
 mod never_sent;
 
@@ -283,7 +284,9 @@ pub fn timeline_ui(
     message_guides(&clip, model, &axis, &lane_y, weak);
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
     let tip = resp.hover_pos().and_then(|p| {
-        lanes::wire_tip(model, &axis, lane_y(1), p, lang).or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
+        gso::tip(model, &axis, lane_y(1), p, lang)
+            .or_else(|| lanes::wire_tip(model, &axis, lane_y(1), p, lang))
+            .or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
     });
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
     LaneRects(std::array::from_fn(|k| {
@@ -420,6 +423,7 @@ fn lanes(
             }
             Lane::Wire => {
                 lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit);
+                gso::marks(clip, model, axis, y, dark);
                 never_sent::closing_mark(clip, model, axis, y, dark, lang);
             }
             Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
