@@ -172,10 +172,14 @@ impl PacketRing {
     }
 
     /// Calls `each` for every packet of every block the kernel has handed over, in order, and
-    /// gives the blocks back. Returns how many packets there were.
+    /// gives the blocks back; at most one round of the ring per call, so a caller is back
+    /// within bounded time however fast the kernel fills it. Returns how many packets there were.
     pub fn drain(&mut self, each: &mut dyn FnMut(RingPacket<'_>)) -> usize {
         let mut n = 0;
-        while self.status(self.next).load(Ordering::Acquire) & libc::TP_STATUS_USER != 0 {
+        for _ in 0..self.blocks {
+            if self.status(self.next).load(Ordering::Acquire) & libc::TP_STATUS_USER == 0 {
+                break;
+            }
             n += self.walk_block(self.next, each);
             self.status(self.next).store(libc::TP_STATUS_KERNEL, Ordering::Release);
             self.next = (self.next + 1) % self.blocks;
