@@ -185,7 +185,7 @@ strings! {
     StatDropped => ("UDP dropped", "UDP 丢弃"),
     StatRcvBuf => ("SO_RCVBUF (kernel)", "SO_RCVBUF（内核）"),
     HistoryCapped => ("{events} events dropped from history (counts stay exact)", "历史中丢弃了 {events} 个事件（统计仍然准确）"),
-    Legend => ("Legend: coloured block = one send() • grey = one TCP segment • outlined = one recv() (orange fill = merged 粘包) • ✂ = a message cut between reads (半包) • green = decoded frame • dashed guide = message boundary. Ctrl + wheel zooms, drag pans, double-click fits.", "图例：彩色块 = 一次 send() • 灰色 = 一个 TCP 报文段 • 描边 = 一次 recv()（橙色填充 = 粘包）• ✂ = 消息被两次读取切开（半包）• 绿色 = 解码出的帧 • 虚线 = 消息边界。Ctrl + 滚轮缩放，拖动平移，双击复位。"),
+    Legend => ("Legend: coloured block = one send() • grey = one TCP segment (a bracket over several: one GSO batch, a single packet on lo) • outlined = one recv() (orange fill = merged 粘包) • ✂ = a message cut between reads (半包) • green = decoded frame • dashed guide = message boundary. Ctrl + wheel zooms, drag pans, double-click fits.", "图例：彩色块 = 一次 send() • 灰色 = 一个 TCP 报文段（括住几个的括线：一个 GSO 批，lo 上的一个包）• 描边 = 一次 recv()（橙色填充 = 粘包）• ✂ = 消息被两次读取切开（半包）• 绿色 = 解码出的帧 • 虚线 = 消息边界。Ctrl + 滚轮缩放，拖动平移，双击复位。"),
     StartFailed => ("The run could not start: {error}", "无法开始运行：{error}"),
     Problem => ("⚠ {side}: {what}", "⚠ {side}：{what}"),
     PeerClosedEarly => ("the other end closed the connection before the run was done ({why})", "对方在运行结束前关闭了连接（{why}）"),
