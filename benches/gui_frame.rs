@@ -9,7 +9,7 @@ use std::sync::Arc;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 use stickyviz::analysis::Model;
-use stickyviz::engine::{Event, MsgId, StreamOffset};
+use stickyviz::facts::{Event, MsgId, StreamOffset};
 use stickyviz::ui::timeline::TimelineView;
 use stickyviz::ui::{Prefs, StickyApp};
 
@@ -113,7 +113,7 @@ fn gui_frame_of(c: &mut Criterion, n: usize, name: &str) {
 /// One `listen` client on lane `lane`: 1,000 frames of 100 B read 1024 B at a time; `ended` =
 /// its connection is over (its report is in).
 fn class_client(lane: u32, ended: bool, ev: &mut Vec<Event>) {
-    use stickyviz::engine::{CaptureUnavailable, ClientOutcome, EndReason, ReadCuts, Side};
+    use stickyviz::facts::{CaptureUnavailable, ClientOutcome, EndReason, ReadCuts, Side};
     let mut own = Vec::new();
     let t0 = u64::from(lane) * 10;
     let peer = format!("192.168.1.{}:{}", 10 + lane, 40_000 + lane);

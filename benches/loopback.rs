@@ -18,9 +18,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use crossbeam_channel::unbounded;
 
 use stickyviz::analysis::Model;
-use stickyviz::engine::tcp::BYTES_KEPT;
+use stickyviz::engine::sock::BYTES_KEPT;
 use stickyviz::engine::workload::payload;
-use stickyviz::engine::{sys, Clock, Event, EventSink, MsgId, Run, StreamOffset};
+use stickyviz::engine::{sys, Clock, EventSink, Run};
+use stickyviz::facts::{Event, MsgId, StreamOffset};
 use stickyviz::framing::{FramingMode, DEFAULT_MAX_FRAME_LEN};
 
 const CHUNK: usize = 64 * 1024;

@@ -45,21 +45,25 @@ cargo fmt --check
 
 echo "== engine, framing, analysis, CLI without the GUI"
 cargo build --no-default-features --locked
-cargo test --no-default-features --locked
+cargo test --workspace --no-default-features --locked
 
 echo "== everything, GUI included"
-cargo test --locked
+cargo test --workspace --locked
 
 echo "== clippy"
-cargo clippy --all-targets --locked -- -D warnings
-cargo clippy --no-default-features --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --no-default-features --all-targets --locked -- -D warnings
+
+echo "== the viewer half builds for the browser (wasm32-unknown-unknown): no socket, thread or file"
+rustup target add wasm32-unknown-unknown
+cargo build --locked --target wasm32-unknown-unknown -p stickyviz-framing -p stickyviz-i18n -p stickyviz-facts -p stickyviz-view -p stickyviz-panels
 
 echo "== Windows and macOS: clippy (checking needs no SDK; the GUI is checked, not built)"
 rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin
 for target in x86_64-pc-windows-gnu aarch64-apple-darwin; do
   # The library and the binary: the tests and benches drive Linux sockets and run here.
-  cargo clippy --target "$target" --locked -- -D warnings
-  cargo clippy --target "$target" --no-default-features --locked -- -D warnings
+  cargo clippy --workspace --target "$target" --locked -- -D warnings
+  cargo clippy --workspace --target "$target" --no-default-features --locked -- -D warnings
 done
 
 ./scripts/wine.sh

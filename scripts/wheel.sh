@@ -230,7 +230,7 @@ echo "== source distribution (macOS and any other platform: pip builds it with R
 "$maturin" sdist --out "$out"
 sdist="$out/stickyviz-$version.tar.gz"
 sdist_files="$(tar -tzf "$sdist")"
-for f in pyproject.toml Cargo.toml Cargo.lock README.md src/main.rs; do
+for f in pyproject.toml Cargo.toml Cargo.lock README.md src/main.rs crates/engine/Cargo.toml crates/view/src/lib.rs; do
   grep -qx "stickyviz-$version/$f" <<<"$sdist_files" || die "$sdist has no $f"
 done
 echo "   $sdist: $(wc -l <<<"$sdist_files") files, $(du -k "$sdist" | cut -f1) KB"

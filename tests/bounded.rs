@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Transports, Workload};
-use stickyviz::engine::{Event, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::Event;
 use stickyviz::recording::Recording;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");

@@ -10,7 +10,8 @@ use std::path::Path;
 
 use stickyviz::analysis::{check_causality, Model};
 use stickyviz::config::Experiment;
-use stickyviz::engine::{Event, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::Event;
 use stickyviz::i18n::Lang;
 use stickyviz::presets;
 use stickyviz::recording::Recording;
@@ -64,7 +65,7 @@ fn every_preset_twenty_times_no_effect_before_its_cause() {
     stickyviz::engine::link::set_child_binary(env!("CARGO_BIN_EXE_stickyviz"));
     for preset in presets::all() {
         let exp = experiment(preset.name);
-        if let Err(stickyviz::engine::EngineError::Link(why)) = Run::start(&exp, None).map(Run::wait) {
+        if let Err(stickyviz::facts::EngineError::Link(why)) = Run::start(&exp, None).map(Run::wait) {
             skip::skip_link(preset.name, &why);
             continue;
         }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use session::{port_of, Session};
 use stickyviz::analysis::Model;
 use stickyviz::engine::peer::{self, ListenOptions};
-use stickyviz::engine::{ClientOutcome, Event};
+use stickyviz::facts::{ClientOutcome, Event};
 use stickyviz::framing::FramingMode;
 use stickyviz::recording::Recording;
 

@@ -5,8 +5,9 @@ use std::process::Command;
 
 use stickyviz::analysis::{DatagramFate, Model};
 use stickyviz::config::{Experiment, Transports, Workload};
-use stickyviz::engine::{Event, Run, StreamOffset};
+use stickyviz::engine::Run;
 use stickyviz::export::text_timeline;
+use stickyviz::facts::{Event, StreamOffset};
 use stickyviz::i18n::Lang;
 use stickyviz::recording::Recording;
 
@@ -160,7 +161,7 @@ fn segments_run(captured: u32, kernel: u32, dropped: Option<u64>) -> Model {
     }
     events.push(Event::Message {
         at_us: 0,
-        msg: stickyviz::engine::MsgId(0),
+        msg: stickyviz::facts::MsgId(0),
         offset: StreamOffset(0),
         len: kernel,
         header_len: 0,
@@ -205,7 +206,7 @@ fn a_capture_gap_is_said_in_the_summary() {
 #[test]
 fn the_gauge_agrees_with_tcp_info_once_the_segment_left() {
     use stickyviz::analysis::playback::TcpAt;
-    use stickyviz::engine::MsgId;
+    use stickyviz::facts::MsgId;
     let events = [
         Event::Message {
             at_us: 5,

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use stickyviz::config::Experiment;
-use stickyviz::engine::Event;
+use stickyviz::facts::Event;
 use stickyviz::framing::{FramingMode, SeedJsonCodec};
 use stickyviz::recording::Recording;
 

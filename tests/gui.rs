@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
-use stickyviz::engine::{Side, SockOpt};
+use stickyviz::facts::{Side, SockOpt};
 use stickyviz::framing::FramingMode;
 use stickyviz::recording::Recording;
 use stickyviz::ui::{Prefs, StickyApp};

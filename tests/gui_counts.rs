@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use stickyviz::analysis::DatagramFate;
 use stickyviz::config::Experiment;
-use stickyviz::engine::{Event, MsgId, StreamOffset};
+use stickyviz::facts::{Event, MsgId, StreamOffset};
 use stickyviz::recording::Recording;
 use stickyviz::ui::{Prefs, StickyApp};
 
@@ -232,7 +232,7 @@ fn the_window_runs_settings_from_the_command_line() {
 /// and pointing at the red ● under the segments says what a zero window means.
 #[test]
 fn acks_and_a_zero_window_are_counted_and_explained() {
-    use stickyviz::engine::{ControlKind, Side};
+    use stickyviz::facts::{ControlKind, Side};
     let mut events = tcp_run(4, 4, 4, 0);
     let at = events.len() - 1; // before Finished
     let ack = |at_us: u64, ack: u64, window: u32| Event::Ack {

@@ -71,7 +71,10 @@ fn calls(text: &str) -> Vec<(String, BTreeSet<String>)> {
 fn every_call_passes_the_placeholders_its_key_names() {
     let keys: BTreeMap<String, S> = S::ALL.iter().map(|&k| (format!("{k:?}"), k)).collect();
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    // every crate of the workspace: the top one's src/ and each of crates/*/src
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("crates"), &mut files);
     let mut checked = 0;
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read");

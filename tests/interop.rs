@@ -228,7 +228,7 @@ fn listen_udp_keeps_datagrams_and_shows_truncation() {
         .events
         .iter()
         .filter_map(|e| match e {
-            stickyviz::engine::Event::DatagramReceived { len, real_len, .. } => Some((*len, *real_len)),
+            stickyviz::facts::Event::DatagramReceived { len, real_len, .. } => Some((*len, *real_len)),
             _ => None,
         })
         .collect();

@@ -8,7 +8,8 @@ mod skip;
 use link_checks::{assert_every_frame_intact, snd_mss};
 use stickyviz::analysis::{DatagramFate, Model};
 use stickyviz::config::Experiment;
-use stickyviz::engine::{EngineError, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::EngineError;
 use stickyviz::i18n::{t, Lang};
 use stickyviz::presets;
 

@@ -28,7 +28,8 @@ use socket2::SockRef;
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Transports, Workload, WriteSplit};
 use stickyviz::engine::peer::{self, ListenOptions};
-use stickyviz::engine::{ClientOutcome, EndReason, Event, Run, Side};
+use stickyviz::engine::Run;
+use stickyviz::facts::{ClientOutcome, EndReason, Event, Side};
 use stickyviz::framing::{DecodeError, FramingMode};
 use stickyviz::presets;
 
@@ -159,7 +160,7 @@ fn scenarios() -> Vec<Scenario> {
     stickyviz::engine::link::set_child_binary(env!("CARGO_BIN_EXE_stickyviz"));
     for p in presets::all() {
         let exp = tiny(p.experiment.clone());
-        if let Err(stickyviz::engine::EngineError::Link(why)) = Run::start(&exp, None).map(Run::wait) {
+        if let Err(stickyviz::facts::EngineError::Link(why)) = Run::start(&exp, None).map(Run::wait) {
             skip::skip_link(p.name, &why);
             continue;
         }

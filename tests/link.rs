@@ -18,7 +18,8 @@ mod skip;
 use link_checks::{assert_every_frame_intact, snd_mss};
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Link};
-use stickyviz::engine::{EngineError, Event, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::{EngineError, Event};
 use stickyviz::presets;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stickyviz");

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use socket2::SockRef;
 use stickyviz::analysis::{ClientRec, Model};
 use stickyviz::engine::workload::payload;
-use stickyviz::engine::{ClientOutcome, Event};
+use stickyviz::facts::{ClientOutcome, Event};
 use stickyviz::framing::{DecodeError, FramingMode};
 use stickyviz::recording::Recording;
 

@@ -16,7 +16,8 @@ use socket2::{SockRef, Socket};
 use stickyviz::analysis::Model;
 use stickyviz::config::{Experiment, Transports, Workload, WriteSplit};
 use stickyviz::engine::workload::{message_size, payload};
-use stickyviz::engine::{tcp, Clock, EndReason, Event, EventSink, MsgId, Run, Side};
+use stickyviz::engine::{tcp, Clock, EventSink, Run};
+use stickyviz::facts::{EndReason, Event, MsgId, Side};
 use stickyviz::framing::{DecodeError, FramePart, FramingMode};
 use stickyviz::presets;
 
@@ -490,7 +491,9 @@ fn peer_reset_ends_the_sender_cleanly() {
     let client = TcpStream::connect(listener.local_addr().expect("address")).expect("connect");
     let (mut peer, _) = listener.accept().expect("accept");
     let socket = Socket::from(client);
-    socket.set_write_timeout(Some(tcp::POLL)).expect("SO_SNDTIMEO");
+    socket
+        .set_write_timeout(Some(stickyviz::engine::sock::POLL))
+        .expect("SO_SNDTIMEO");
     // Far more than any socket buffer holds: the sender is still writing when the peer resets.
     let exp = tcp_experiment(workload(10_000, 10_000, 10_000));
     let stop = AtomicBool::new(false);
@@ -525,7 +528,9 @@ fn peer_reset_ends_the_receiver_cleanly() {
     let mut client = TcpStream::connect(listener.local_addr().expect("address")).expect("connect");
     let (accepted, _) = listener.accept().expect("accept");
     let socket = Socket::from(accepted);
-    socket.set_read_timeout(Some(tcp::POLL)).expect("SO_RCVTIMEO");
+    socket
+        .set_read_timeout(Some(stickyviz::engine::sock::POLL))
+        .expect("SO_RCVTIMEO");
     let mut exp = tcp_experiment(workload(3, 10, 10));
     exp.framing = FramingMode::U32;
     // Half a frame, then a reset.

@@ -5,8 +5,9 @@
 mod skip;
 use pcap_file::pcapng::{Block, PcapNgReader};
 use pcap_file::DataLink;
-use stickyviz::engine::{CaptureUnavailable, Event, OsError, Run};
+use stickyviz::engine::Run;
 use stickyviz::export::pcapng::{self, PcapngError};
+use stickyviz::facts::{CaptureUnavailable, Event, OsError};
 use stickyviz::presets;
 
 #[test]
@@ -210,7 +211,7 @@ fn no_capture_says_why_and_writes_nothing() {
     )
     .expect("fixture");
     let why = pcapng::why_unavailable(&old.events).expect("an older recording has no packets");
-    assert_eq!(why, stickyviz::engine::NoPackets::PositionsOnly);
+    assert_eq!(why, stickyviz::facts::NoPackets::PositionsOnly);
 }
 
 /// `tshark -r FILE ARGS`, its standard output; `None` when tshark is not installed.

@@ -6,7 +6,8 @@
 use stickyviz::analysis::{check_causality, Model};
 use stickyviz::config::{Experiment, Restart, SendCall};
 use stickyviz::engine::workload::payload;
-use stickyviz::engine::{BindWhen, Event, Run, Side, TableEntry, TcpState};
+use stickyviz::engine::Run;
+use stickyviz::facts::{BindWhen, Event, Side, TableEntry, TcpState};
 use stickyviz::i18n::Lang;
 use stickyviz::presets;
 

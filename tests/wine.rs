@@ -69,7 +69,9 @@ fn newest_source() -> Option<SystemTime> {
         }
     }
     let mut newest = None;
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut newest);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    walk(&root.join("src"), &mut newest);
+    walk(&root.join("crates"), &mut newest);
     newest
 }
 
@@ -82,7 +84,7 @@ fn find_setup() -> Result<Wine, String> {
         .map_err(|_| format!("{} is missing (scripts/wine.sh builds it)", exe.display()))?;
     if newest_source().is_some_and(|src| src > built) {
         return Err(format!(
-            "{} is older than src/ (scripts/wine.sh rebuilds it)",
+            "{} is older than src/ or crates/ (scripts/wine.sh rebuilds it)",
             exe.display()
         ));
     }

@@ -9,7 +9,8 @@
 mod skip;
 use stickyviz::analysis::playback::TcpAt;
 use stickyviz::analysis::Model;
-use stickyviz::engine::{ControlKind, Event, Run};
+use stickyviz::engine::Run;
+use stickyviz::facts::{ControlKind, Event};
 use stickyviz::i18n::Lang;
 use stickyviz::presets;
 
@@ -22,7 +23,7 @@ fn run_preset(name: &str) -> Option<(Vec<Event>, Model)> {
         .experiment;
     let events = match Run::start(&exp, None) {
         Ok(run) => run.wait(),
-        Err(stickyviz::engine::EngineError::Link(why)) => {
+        Err(stickyviz::facts::EngineError::Link(why)) => {
             skip::skip_link(name, &why);
             return None;
         }

@@ -9,7 +9,8 @@
 #[path = "support/skip.rs"]
 mod skip;
 use stickyviz::analysis::{check_causality, Model, Summary};
-use stickyviz::engine::{Event, Run, Side, SockOpt};
+use stickyviz::engine::Run;
+use stickyviz::facts::{Event, Side, SockOpt};
 use stickyviz::i18n::Lang;
 use stickyviz::presets;
 

@@ -5,9 +5,9 @@ use std::io::Read;
 
 use anyhow::Result;
 
+use crate::cli::args::{parse_framing, DecodeArgs, UsageError};
 use crate::cli::progress::Progress;
-use crate::cli::{parse_framing, DecodeArgs, UsageError};
-use crate::engine::{FileFailure, FileOp, FileTarget};
+use crate::facts::{FileFailure, FileOp, FileTarget};
 use crate::framing::{FramingMode, LengthPrefix, NaiveStep, NaiveU32Decoder};
 use crate::i18n::{t, tf, Lang, S};
 
@@ -19,12 +19,12 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     if mode == FramingMode::None {
         return Err(UsageError(format!("--framing: {}", t(lang, S::CliNoFrames))).into());
     }
-    let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
+    let read_size: u32 = crate::cli::args::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
     crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size)
         .map_err(|e| UsageError::setting(e, lang))?;
     let read_size = read_size as usize;
     let max = match &args.max_frame {
-        Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
+        Some(v) => crate::cli::args::setting(crate::config::Setting::MaxFrame, v, lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max).map_err(|e| UsageError::setting(e, lang))?;
@@ -49,7 +49,7 @@ pub fn decode(args: &DecodeArgs, lang: Lang) -> Result<()> {
     let mut progress = Progress::new();
     let report = decode_with_progress(mode, prefix, &bytes, read_size, max, lang, &mut progress);
     progress.clear();
-    crate::cli::out(&report.text)?;
+    crate::cli::output::out(&report.text)?;
     if report.failed {
         anyhow::bail!("{}", t(lang, S::CliDecodeFailed));
     }

@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use crate::cli::UsageError;
+use crate::cli::args::UsageError;
 use crate::config::Experiment;
 use crate::config::{EchoOptions, Setting};
 

@@ -7,12 +7,12 @@ use crate::i18n::Lang;
 /// start, a file, a recording, a pcapng) worded by `describe`, the OS's message quoted once;
 /// the CLI's own contexts are table words already. Chained as `context: cause`.
 pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
-    use crate::engine::{EngineError, FileFailure, FileOp, FileTarget, PcapngError};
+    use crate::facts::{EngineError, FileFailure, FileOp, FileTarget, PcapngError};
     use crate::recording::RecordingError;
     let words = |c: &(dyn std::error::Error + 'static)| {
         if let Some(e) = c.downcast_ref::<EngineError>() {
             crate::describe::engine_error(e, lang)
-        } else if let Some(e) = c.downcast_ref::<crate::engine::peer::ListenError>() {
+        } else if let Some(e) = c.downcast_ref::<crate::facts::ListenError>() {
             crate::describe::listen_error(e, lang)
         } else if let Some(e) = c.downcast_ref::<RecordingError>() {
             crate::describe::recording_error(e, lang)
@@ -45,7 +45,7 @@ pub fn error_text(e: &anyhow::Error, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{FileFailure, FileOp};
+    use crate::facts::{FileFailure, FileOp};
 
     fn enoent() -> std::io::Error {
         std::io::Error::from_raw_os_error(2)

@@ -12,11 +12,12 @@ use anyhow::{Context, Result};
 use clap::{ArgGroup, Args};
 
 use crate::analysis::Model;
-use crate::cli::{parse_framing, SettingsArgs, UsageError};
+use crate::cli::args::{parse_framing, SettingsArgs, UsageError};
 use crate::config::{Experiment, Transports};
 use crate::engine::peer::{self, ListenOn, ListenOptions};
-use crate::engine::{Event, Run};
+use crate::engine::Run;
 use crate::export::text_timeline;
+use crate::facts::Event;
 use crate::i18n::{summary_line, t, tf, Lang, S};
 use crate::session::{Keep, RecordTo, Session};
 
@@ -38,7 +39,7 @@ pub struct ListenArgs {
     #[arg(long = "max-frame")]
     pub max_frame: Option<String>,
     #[command(flatten)]
-    pub length: crate::cli::LengthArgs,
+    pub length: crate::cli::args::LengthArgs,
     /// Answer each read (datagram) with its bytes upper-cased, like the seed's echo servers; with
     /// TCP framing, each frame, upper-cased and framed again the same way.
     #[arg(long)]
@@ -121,17 +122,17 @@ pub fn parse_addr(flag: &str, v: &str, lang: Lang) -> Result<SocketAddr, UsageEr
 
 /// Reads the `listen` flags into options; errors name the flag.
 pub fn listen_options(args: &ListenArgs, lang: Lang) -> Result<ListenOptions, UsageError> {
-    let read_size: u32 = crate::cli::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
+    let read_size: u32 = crate::cli::args::setting(crate::config::Setting::ReadSize, &args.read_size, lang)?;
     crate::config::validate_read_size(crate::config::Setting::ReadSize, read_size)
         .map_err(|e| UsageError::setting(e, lang))?;
     let max_frame_len = match &args.max_frame {
-        Some(v) => crate::cli::setting(crate::config::Setting::MaxFrame, v, lang)?,
+        Some(v) => crate::cli::args::setting(crate::config::Setting::MaxFrame, v, lang)?,
         None => crate::framing::DEFAULT_MAX_FRAME_LEN,
     };
     crate::config::validate_max_frame_len(max_frame_len).map_err(|e| UsageError::setting(e, lang))?;
-    let idle_ms: u64 = crate::cli::setting(crate::config::Setting::IdleMs, &args.idle_ms, lang)?;
+    let idle_ms: u64 = crate::cli::args::setting(crate::config::Setting::IdleMs, &args.idle_ms, lang)?;
     crate::config::validate_idle_ms(idle_ms).map_err(|e| UsageError::setting(e, lang))?;
-    let clients: u32 = crate::cli::setting(
+    let clients: u32 = crate::cli::args::setting(
         crate::config::Setting::ListenClients,
         args.clients.as_deref().unwrap_or("1"),
         lang,
@@ -217,9 +218,9 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     if !args.headless {
         return Err(UsageError(t(lang, S::CliListenNeedsHeadless).into()).into());
     }
-    crate::cli::check_width(args.width, lang)?;
+    crate::cli::args::check_width(args.width, lang)?;
     crate::cli::stop::install().context(t(lang, S::CliNoSignals))?;
-    let (output, json) = crate::cli::json_output(args.json.as_deref())?.unzip();
+    let (output, json) = crate::cli::output::json_output(args.json.as_deref())?.unzip();
     let (run, exp, _) = start_listen(args, lang)?;
     // an external sender's datagrams are listed from the events themselves (datagram_lines)
     let keep = match exp.transports {
@@ -276,15 +277,15 @@ pub fn listen(args: &ListenArgs, lang: Lang) -> Result<()> {
     } else {
         text.push_str(&client_lines(model, args.width, lang));
     }
-    crate::cli::report_and_recording(&text, &session, json.as_deref(), lang)?;
+    crate::cli::output::report_and_recording(&text, &session, json.as_deref(), lang)?;
     crate::cli::stop::outcome(session.model(), stopped_by)
 }
 
 /// `send`.
 pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
-    crate::cli::check_width(args.width, lang)?;
+    crate::cli::args::check_width(args.width, lang)?;
     let mut exp = match &args.preset {
-        Some(name) => crate::cli::preset_experiment(name, lang)?,
+        Some(name) => crate::cli::args::preset_experiment(name, lang)?,
         None => Experiment::default(),
     };
     exp.transports = if args.udp.is_some() {
@@ -310,7 +311,7 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
         let target = parse_addr("tcp", args.tcp.as_deref().unwrap_or_default(), lang)?;
         return crate::cli::torture::torture(target, &exp, lang);
     }
-    let (output, json) = crate::cli::json_output(args.json.as_deref())?.unzip();
+    let (output, json) = crate::cli::output::json_output(args.json.as_deref())?.unzip();
     let (run, replies) = match (&args.tcp, &args.udp) {
         (Some(a), _) => peer::send_tcp(parse_addr("tcp", a, lang)?, &exp, None)?,
         (None, Some(_)) => match udp_to {
@@ -332,7 +333,7 @@ pub fn send(args: &SendArgs, lang: Lang) -> Result<()> {
     if exp.transports == Transports::Udp {
         text.push_str(&summary_line(lang, S::PeerDatagramsBack, &datagrams.to_string()));
     }
-    crate::cli::report_and_recording(&text, &session, json.as_deref(), lang)?;
+    crate::cli::output::report_and_recording(&text, &session, json.as_deref(), lang)?;
     crate::cli::stop::outcome(session.model(), stopped_by)
 }
 

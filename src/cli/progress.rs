@@ -139,7 +139,7 @@ impl Drop for Progress {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::cli::progress::*;
 
     #[test]
     fn not_a_terminal_never_shows() {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::cli::UsageError;
+use crate::cli::args::UsageError;
 use crate::export::options::{RenderLang, RenderOptions, RenderTheme, RenderView, MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
 use crate::i18n::Lang;
 use crate::recording::Recording;
@@ -142,14 +142,14 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
                 return Err(i.into());
             }
             std::fs::write(&args.out, svg)
-                .map_err(crate::engine::FileFailure::on(crate::engine::FileOp::Write, &args.out))?;
+                .map_err(crate::facts::FileFailure::on(crate::facts::FileOp::Write, &args.out))?;
         }
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
             // the same path as the window's export of a run it shows
             let n = session.save_pcapng(&args.out)?;
             progress.clear();
-            crate::cli::out(&format!(
+            crate::cli::output::out(&format!(
                 "{}\n",
                 crate::i18n::tf(
                     lang,

@@ -3,8 +3,10 @@
 
 use clap::{Args, CommandFactory, Parser};
 
+use crate::cli::args::SettingsArgs;
 use crate::cli::peer::listen_options;
-use crate::cli::{echo::EchoArgs, experiment, Cli, Command, SettingsArgs};
+use crate::cli::run::experiment;
+use crate::cli::{echo::EchoArgs, Cli, Command};
 use crate::config::Setting;
 use crate::i18n::Lang;
 

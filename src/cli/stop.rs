@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::analysis::{Model, ProblemKind};
-use crate::engine::{Event, Fault, Side};
+use crate::facts::{Event, Fault, Side};
 use crate::session::{Session, Wait};
 
 /// How long the event loop waits before looking at the signal flag again: a stop is seen within

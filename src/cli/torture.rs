@@ -1,6 +1,6 @@
 //! `stickyviz send --tcp HOST:PORT --framing MODE --torture`: "test your server".
 //!
-//! Runs every [`Scenario`](crate::engine::torture::Scenario) against the server and prints one
+//! Runs every [`Scenario`](crate::facts::torture::Scenario) against the server and prints one
 //! report per scenario as it ends, then the count. Exit status: 0 when every scenario passed
 //! (or did not apply to the framing), 1 when one failed (the error line names the failed ones),
 //! 2 on bad flags, 130/143 when stopped by a signal (the scenarios run so far are reported).
@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::UsageError;
+use crate::cli::args::UsageError;
 use crate::config::Experiment;
 use crate::describe::torture::{report_line, scenario_name};
-use crate::engine::torture::{self, ScenarioReport, TortureOptions};
+use crate::engine::torture::{self, TortureOptions};
+use crate::facts::torture::ScenarioReport;
 use crate::framing::FramingMode;
 use crate::i18n::{t, tf, Lang, S};
 
@@ -28,7 +29,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
         length_prefix: exp.length_prefix,
         max_frame_len: exp.max_frame_len,
     };
-    crate::cli::out(&format!(
+    crate::cli::output::out(&format!(
         "{}\n",
         tf(
             lang,
@@ -42,7 +43,7 @@ pub fn torture(target: SocketAddr, exp: &Experiment, lang: Lang) -> Result<()> {
     // a failed print (not a closed pipe: that is dropped) is returned once the run has stopped
     let mut print_error = None;
     let mut print = |line: String| {
-        if let Err(e) = crate::cli::out(&(line + "\n")) {
+        if let Err(e) = crate::cli::output::out(&(line + "\n")) {
             print_error.get_or_insert(e);
         }
     };

@@ -23,8 +23,9 @@ use crossbeam_channel::RecvTimeoutError;
 use crate::analysis::{Model, DEFAULT_HISTORY_CAP};
 use crate::config::Experiment;
 use crate::engine::sink::Wake;
-use crate::engine::{EngineError, Event, Run};
+use crate::engine::Run;
 use crate::export::pcapng::{self, PcapngError};
+use crate::facts::{EngineError, Event};
 use crate::recording::Recording;
 
 pub use record::{Keep, RecordTo, Recorded, ReplayInfo, Streamed, MAX_KEPT_EVENTS};
@@ -270,7 +271,7 @@ impl Session {
     }
 
     /// Why the run has no packets for pcapng, in plain words; `None` when it has some.
-    pub fn pcapng_unavailable(&self) -> Option<crate::engine::NoPackets> {
+    pub fn pcapng_unavailable(&self) -> Option<crate::facts::NoPackets> {
         pcapng::why_unavailable(self.record.kept())
     }
 

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::analysis::Model;
 use crate::config::Experiment;
-use crate::engine::Event;
 use crate::export::pcapng;
+use crate::facts::Event;
 use crate::recording::stream::{Output, RecordingWriter};
 use crate::recording::{Recording, FORMAT, VERSION};
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
-use crate::engine::OsError;
+use crate::facts::OsError;
 use crate::recording::Recording;
 pub use crate::session::{ReplayInfo, SaveError, MAX_KEPT_EVENTS};
 use crate::ui::file_dialog::{self, FileAction, PathPrompt};
@@ -113,7 +113,7 @@ impl StickyApp {
         match std::fs::write(path, crate::export::svg::render_model(self.session.model(), &opts)) {
             Ok(()) => self.file_notice(tf(lang, S::SavedTo, &[("path", &path.display())])),
             Err(e) => self.file_error(crate::describe::file_failure(
-                &crate::engine::FileFailure::new(crate::engine::FileOp::Write, path, &e),
+                &crate::facts::FileFailure::new(crate::facts::FileOp::Write, path, &e),
                 lang,
             )),
         }
@@ -167,9 +167,9 @@ impl StickyApp {
             use crate::recording::{NotRecording, RecordingError};
             // a file the window was handed as bytes: the reader's words, kept as data
             let unreadable = |words| {
-                RecordingError::File(crate::engine::FileFailure {
-                    op: crate::engine::FileOp::Read,
-                    target: crate::engine::FileTarget::Path(name.clone()),
+                RecordingError::File(crate::facts::FileFailure {
+                    op: crate::facts::FileOp::Read,
+                    target: crate::facts::FileTarget::Path(name.clone()),
                     error: OsError {
                         kind: "Other".into(),
                         code: None,

@@ -58,7 +58,9 @@ pub fn start_listening(
             );
             // the window's one reset and record: Save writes the whole session
             app.show_run(l.run, l.experiment);
-            app.class = (!matches!(on, ListenOn::Udp(_))).then(|| super::roster::ClassView::new(l.bound));
+            app.class = (!matches!(on, ListenOn::Udp(_))).then(|| {
+                super::roster::ClassView::new(l.bound, peer::reachable_addrs(l.bound).map_err(|e| (&e).into()))
+            });
             Ok(l.bound)
         }
         Err(e) => {

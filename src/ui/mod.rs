@@ -1,35 +1,22 @@
 //! The desktop app: controls on the left, the timeline in the middle, UDP on the right, the
-//! numbers at the bottom. Panels read the [`Model`] and their own view state; only this file
-//! talks to the engine.
+//! numbers at the bottom. The panels are `stickyviz_panels` (they read the [`Model`] and their
+//! own view state, and build for the browser too); this module is the native window around them:
+//! live runs through the one `Session`, the class session, "test your server", file dialogs,
+//! system fonts and the headless renderer. Only this file talks to the engine.
 
-pub mod buffer_gauge;
-pub mod controls;
-pub mod echo_panel;
-pub mod event_list;
 pub mod file_dialog;
 pub mod file_menu;
 pub mod fonts;
-pub mod inspector;
-pub mod layout;
-pub mod lesson;
+mod layout_dump;
 pub mod listen;
-pub mod playback;
-pub mod playback_veil;
-pub mod projector;
 pub mod render;
-pub mod restart_panel;
-pub mod roster;
-pub mod send_close_controls;
 pub mod server_test;
-pub mod shown;
-pub mod stats;
-pub mod strings;
-pub mod theme;
-pub mod time_view;
-pub mod timeline;
-pub mod udp_panel;
-pub use crate::export::units;
 mod window;
+
+pub use stickyviz_panels::{
+    buffer_gauge, controls, echo_panel, event_list, inspector, layout, lesson, playback, playback_veil, projector,
+    restart_panel, roster, send_close_controls, shown, stats, strings, theme, time_view, timeline, udp_panel, units,
+};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -476,7 +463,7 @@ impl StickyApp {
         if self.server_test.open {
             server_test::server_test_window_ui(&ctx, &mut self.server_test, lang);
         }
-        shown::dump_if_asked(&ctx);
+        layout_dump::dump_if_asked(&ctx);
     }
 }
 

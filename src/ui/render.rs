@@ -17,7 +17,7 @@ pub enum RenderError {
     #[error("the renderer failed: {0} (is Mesa's Vulkan/GL driver installed? e.g. apt install mesa-vulkan-drivers)")]
     Gpu(String),
     #[error(transparent)]
-    Write(crate::engine::FileFailure),
+    Write(crate::facts::FileFailure),
 }
 
 /// Frames run before the picture is taken: the first lays out the panels, the second sizes them
@@ -85,15 +85,15 @@ pub fn render_png(rec: &Recording, source: &str, opts: &RenderOptions, out: &Pat
         // the image crate's words (an OS error's among them), kept as data
         let error = match e {
             image::ImageError::IoError(io) => (&io).into(),
-            e => crate::engine::OsError {
+            e => crate::facts::OsError {
                 kind: "Other".into(),
                 code: None,
                 words: e.to_string(),
             },
         };
-        RenderError::Write(crate::engine::FileFailure {
-            op: crate::engine::FileOp::Write,
-            target: crate::engine::FileTarget::Path(out.display().to_string()),
+        RenderError::Write(crate::facts::FileFailure {
+            op: crate::facts::FileOp::Write,
+            target: crate::facts::FileTarget::Path(out.display().to_string()),
             error,
         })
     })

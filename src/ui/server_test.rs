@@ -10,7 +10,8 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use egui::{Color32, RichText, Ui};
 
 use crate::describe::torture::{received, scenario_name, scenario_tip, sent, verdict, verdict_mark};
-use crate::engine::torture::{start_torture, Scenario, ScenarioReport, TortureOptions, TortureRun};
+use crate::engine::torture::{start_torture, TortureOptions, TortureRun};
+use crate::facts::torture::{Scenario, ScenarioReport};
 use crate::framing::{FramingMode, LengthPrefix, DEFAULT_MAX_FRAME_LEN};
 use crate::ui::strings::{t, tf, Lang, S};
 

@@ -1,7 +1,7 @@
 //! Checks shared by the lesson tests and the link tests: what a run on a real link must show.
 
 use stickyviz::analysis::Model;
-use stickyviz::engine::SockOpt;
+use stickyviz::facts::SockOpt;
 
 /// The sender's MSS as the kernel reports it (`TCP_INFO` `snd_mss`).
 pub fn snd_mss(model: &Model) -> u64 {

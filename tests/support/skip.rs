@@ -11,7 +11,7 @@
 
 use std::fmt::Display;
 
-use stickyviz::engine::LinkFailure;
+use stickyviz::facts::LinkFailure;
 
 /// What a test found missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
