@@ -6,7 +6,7 @@ use egui::{Pos2, Stroke};
 
 use crate::analysis::Model;
 use crate::i18n::{tf, Lang, S};
-use crate::ui::theme;
+use crate::theme;
 
 use super::Axis;
 
