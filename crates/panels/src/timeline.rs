@@ -203,28 +203,36 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
 fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
         Lane::Writes => t(lang, S::LaneWrites).into(),
-        Lane::Wire => match &model.segments_unavailable() {
-            Some(why) => tf(
-                lang,
-                S::LaneWireUnavailable,
-                &[("why", &crate::describe::capture_unavailable(why, lang))],
-            ),
-            // segments the kernel sent but the capture missed are said where they are missing
-            None if model.summary().capture_may_have_missed() => tf(
-                lang,
-                S::LaneWireGap,
-                &[("gap", &crate::describe::segments_captured_value(model.summary(), lang))],
-            ),
-            None if model.summary().acks.is_some() => t(lang, S::LaneWireBoth).into(),
-            None if model.acks_not_captured().is_some() => tf(
-                lang,
-                S::LaneWireOneWay,
-                &[("mib", &(model.acks_not_captured().unwrap_or(0) >> 20))],
-            ),
-            None => t(lang, S::LaneWire).into(),
-        },
+        // the GSO batch brackets (gso.rs) are explained where they are drawn
+        Lane::Wire if !model.gso_batches().is_empty() => {
+            tf(lang, S::LaneWireGso, &[("title", &wire_title(model, lang))])
+        }
+        Lane::Wire => wire_title(model, lang),
         Lane::Reads => t(lang, S::LaneReads).into(),
         Lane::Frames => t(lang, S::LaneFrames).into(),
+    }
+}
+
+fn wire_title(model: &Model, lang: Lang) -> String {
+    match &model.segments_unavailable() {
+        Some(why) => tf(
+            lang,
+            S::LaneWireUnavailable,
+            &[("why", &crate::describe::capture_unavailable(why, lang))],
+        ),
+        // segments the kernel sent but the capture missed are said where they are missing
+        None if model.summary().capture_may_have_missed() => tf(
+            lang,
+            S::LaneWireGap,
+            &[("gap", &crate::describe::segments_captured_value(model.summary(), lang))],
+        ),
+        None if model.summary().acks.is_some() => t(lang, S::LaneWireBoth).into(),
+        None if model.acks_not_captured().is_some() => tf(
+            lang,
+            S::LaneWireOneWay,
+            &[("mib", &(model.acks_not_captured().unwrap_or(0) >> 20))],
+        ),
+        None => t(lang, S::LaneWire).into(),
     }
 }
 
