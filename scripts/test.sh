@@ -14,9 +14,12 @@ cd "$(dirname "$0")/.."
 # display, clicks File → Save with a real pointer and screenshots the lanes.
 # iproute2 (ip, tc) shapes the link lessons' loopback (tests/link.rs, tests/lessons.rs).
 # mingw links the Windows CLI and Wine runs its lessons (scripts/wine.sh).
+# python3 runs the course's own programs under `stickyviz trace` (tests/trace.rs).
 # tshark reads the pcapng export back as Wireshark would (tests/pcapng.rs: Follow TCP Stream,
 # tcp.analysis); asked first not to install dumpcap setuid, so the install never prompts.
-packages=(iproute2 fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick gcc-mingw-w64-x86-64 wine64 tshark)
+# chromium and chromium-driver: the browser viewer's checks (scripts/web_test.py, headless over
+# WebDriver); python3-venv for their pinned Python tools (scripts/web-requirements.txt).
+packages=(iproute2 fonts-noto-cjk mesa-vulkan-drivers libgl1-mesa-dri xvfb xdotool imagemagick python3 gcc-mingw-w64-x86-64 wine64 tshark chromium chromium-driver python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -54,9 +57,14 @@ echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --workspace --no-default-features --all-targets --locked -- -D warnings
 
-echo "== the viewer half builds for the browser (wasm32-unknown-unknown): no socket, thread or file"
+# The viewer half (framing, i18n, facts, view, panels) builds for wasm32-unknown-unknown with
+# no socket, thread or file code: stickyviz-web, which web.sh builds, depends on all of it, so
+# one wasm build checks both (a separate one would compile egui for wasm twice).
 rustup target add wasm32-unknown-unknown
-cargo build --locked --target wasm32-unknown-unknown -p stickyviz-framing -p stickyviz-i18n -p stickyviz-facts -p stickyviz-view -p stickyviz-panels
+
+echo "== the browser viewer: scripts/web.sh builds target/web; a headless Chromium checks it"
+./scripts/web.sh
+"${XDG_CACHE_HOME:-$HOME/.cache}/stickyviz-web/venv/bin/python" scripts/web_test.py target/web
 
 echo "== Windows and macOS: clippy (checking needs no SDK; the GUI is checked, not built)"
 rustup target add x86_64-pc-windows-gnu aarch64-apple-darwin

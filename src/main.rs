@@ -15,6 +15,13 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == stickyviz::engine::link::CHILD_COMMAND) {
         return ExitCode::from(stickyviz::engine::link::child_main());
     }
+    // A traced program's first step (engine/trace): it asks to be traced, then becomes the program.
+    if args
+        .get(1)
+        .is_some_and(|a| a == stickyviz::engine::trace::CHILD_COMMAND)
+    {
+        return ExitCode::from(stickyviz::engine::trace::child_main(args.get(2..).unwrap_or_default()));
+    }
     let help_lang = cli_help::lang_from_args(&args);
     let parsed = cli_help::localize(Cli::command(), help_lang)
         .try_get_matches_from(&args)
@@ -104,7 +111,8 @@ fn main() -> ExitCode {
 }
 
 /// `stickyviz [RECORDING.json] [--preset NAME] [--projector]`: what the window opens on. A
-/// bad name or an unreadable file is reported before any window opens, exit code 2.
+/// bad name or flag is reported before any window opens, exit code 2; a recording that cannot
+/// be opened is said on stderr and in the window, which opens on it (exit code 2 after).
 #[cfg(feature = "gui")]
 fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
     let mut start = stickyviz::ui::Start {
@@ -152,17 +160,20 @@ fn open_window(lang: Lang, cli: &Cli) -> ExitCode {
                 ))
             }
             Err(e) => {
-                eprintln!(
-                    "{}: {}",
-                    t(lang, S::CliError),
-                    stickyviz::describe::open_failed(&path.display().to_string(), &e, lang)
-                );
-                return ExitCode::from(2);
+                // what a double-click runs: the window opens and says it there (and here, for
+                // a terminal); the exit status stays a bad input's
+                let words = stickyviz::describe::open_failed(&path.display().to_string(), &e, lang);
+                eprintln!("{}: {words}", t(lang, S::CliError));
+                start.file_error = Some(words);
             }
         }
     }
+    let bad_file = start.file_error.is_some();
     match stickyviz::ui::run_native(lang, start) {
+        Ok(()) if bad_file => ExitCode::from(2),
         Ok(()) => ExitCode::SUCCESS,
+        // no window could open (no display): the file's error was said above
+        Err(_) if bad_file => ExitCode::from(2),
         Err(e) => {
             eprintln!(
                 "{}: {}",

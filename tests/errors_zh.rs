@@ -20,6 +20,10 @@ fn zh(args: &[&str]) -> Output {
         .arg("zh")
         .args(args)
         .env("LC_ALL", "C.UTF-8")
+        // `stickyviz FILE` opens a window where there is a display: none here, so it says
+        // the file's error on stderr alone
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .output()
         .expect("run stickyviz")
 }

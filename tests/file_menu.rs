@@ -57,6 +57,8 @@ fn dropped_recording_shows_the_replay_banner() {
     // the fixture predates the causality count (issue 14): the window adds it, all else agrees
     let mut stored = rec.summary.clone();
     stored.causality_violations = h.state().model().summary().causality_violations;
+    // and the causes (issue 30), found again from its events
+    stored.causes = h.state().model().summary().causes.clone();
     assert_eq!(*h.state().model().summary(), stored, "shown exactly as recorded");
     assert!(h
         .query_by_label_contains("Recording slow-reader.json — shown exactly as recorded")
@@ -507,4 +509,43 @@ fn a_live_runs_pcapng_and_renders_pcapng_of_its_recording_are_the_same_packets()
         from_window.len(),
         from_render.len()
     );
+}
+
+/// "why?" in the inspector (issue 30): on naive-header's recording, the selected read's cause is
+/// said in one sentence, in the window's language (a tall window: the inspector is on screen).
+#[test]
+fn why_says_the_selected_reads_cause() {
+    for (lang, button, said) in [
+        (
+            stickyviz::i18n::Lang::En,
+            "why?",
+            "r0 split m0: recv(4) is smaller than the message",
+        ),
+        (
+            stickyviz::i18n::Lang::Zh,
+            "为什么？",
+            "r0 把 m0 切开了：recv(4) 比这条消息",
+        ),
+    ] {
+        let mut h = Harness::builder()
+            .with_size([1280.0, 2000.0])
+            .with_context_setup(|ctx| {
+                ctx.add_font_provider(Arc::new(egui_system_font_provider::SystemFontProvider::new()))
+            })
+            .build_ui_state(
+                |ui, app: &mut StickyApp| app.ui_root(ui),
+                StickyApp::new(Prefs {
+                    lang,
+                    ..Prefs::default()
+                }),
+            );
+        drop_file(
+            &mut h,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/recordings/naive-header.json"),
+        );
+        assert!(h.query_by_label_contains(said).is_none(), "said only when asked");
+        h.get_by_label(button).click();
+        h.run_steps(2);
+        assert!(h.query_by_label_contains(said).is_some(), "{lang:?}");
+    }
 }

@@ -1,15 +1,19 @@
-//! Every lesson at every classroom window size: its evidence is on screen without the user
-//! scrolling, the timeline keeps its width, and no two labels overlap (the labels painted on
-//! the lanes and the stats strip's blocks, each with the part of it its panel shows). Drawn from the committed
-//! recordings in docs/recordings (the same runs the docs show), so every size sees the same data.
+//! Every lesson at every classroom window size (and the classroom's two in Chinese): its title,
+//! look-at sentence and evidence are on screen without the user scrolling, the timeline keeps
+//! its width, no two labels overlap (the labels painted on the lanes, the lane titles, the axis
+//! ticks and the stats strip's blocks, each with the part of it its panel shows), no message
+//! guide crosses a label outside the lanes, and the latency plot's dots stay off its frame.
+//! Drawn from the committed recordings in docs/recordings (the same runs the docs show), so
+//! every size sees the same data.
 #![cfg(feature = "gui")]
 
 use std::path::Path;
 use std::sync::Arc;
 
 use egui_kittest::Harness;
+use stickyviz::i18n::Lang;
 use stickyviz::recording::Recording;
-use stickyviz::ui::layout::{evidence_of, Evidence};
+use stickyviz::ui::layout::evidence_of;
 use stickyviz::ui::projector::PROJECTOR_ZOOM;
 use stickyviz::ui::{shown, Prefs, StickyApp};
 
@@ -27,6 +31,9 @@ const SIZES: [(f32, f32, bool); 10] = [
     (1920.0, 1080.0, true),
 ];
 
+/// The classroom's sizes, checked in Chinese as well.
+const ZH_SIZES: [(f32, f32, bool); 2] = [(1024.0, 768.0, true), (1280.0, 800.0, false)];
+
 fn recording(lesson: &str) -> Recording {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("docs/recordings")
@@ -37,8 +44,21 @@ fn recording(lesson: &str) -> Recording {
 /// The window as the real one would be: `w`×`h` pixels; in projector mode egui's zoom makes
 /// that fewer, bigger points.
 fn window(rec: &Recording, lesson: &str, w: f32, h: f32, projector: bool, wgpu: bool) -> Harness<'static, StickyApp> {
+    window_in(Lang::En, rec, lesson, w, h, projector, wgpu)
+}
+
+fn window_in(
+    lang: Lang,
+    rec: &Recording,
+    lesson: &str,
+    w: f32,
+    h: f32,
+    projector: bool,
+    wgpu: bool,
+) -> Harness<'static, StickyApp> {
     let zoom = if projector { PROJECTOR_ZOOM } else { 1.0 };
     let mut app = StickyApp::new(Prefs {
+        lang,
         projector,
         auto_rerun: false,
         ..Prefs::default()
@@ -62,16 +82,27 @@ fn check_lesson(lesson: &str) {
     let rec = recording(lesson);
     let evidence = evidence_of(lesson).unwrap_or_else(|| panic!("{lesson} names no evidence"));
     let mut failures = Vec::new();
-    for (w, hgt, projector) in SIZES {
-        let h = window(&rec, lesson, w, hgt, projector, false);
-        let at = format!("{lesson} at {w}×{hgt}{}", if projector { " projector" } else { "" });
+    // every size in English; the classroom's two in Chinese too (longer lines, other wraps)
+    let sizes = SIZES
+        .iter()
+        .map(|&s| (Lang::En, s))
+        .chain(ZH_SIZES.iter().map(|&s| (Lang::Zh, s)));
+    for (lang, (w, hgt, projector)) in sizes {
+        let h = window_in(lang, &rec, lesson, w, hgt, projector, false);
+        let at = format!(
+            "{lesson} ({lang:?}) at {w}×{hgt}{}",
+            if projector { " projector" } else { "" }
+        );
         let screen = h.ctx.content_rect();
         let zoom = if projector { PROJECTOR_ZOOM } else { 1.0 };
         assert!(
             (screen.width() - w / zoom).abs() < 1.0,
             "{at}: the window is {screen:?}"
         );
-        for name in evidence.areas() {
+        // the title and the look-at sentence first (issue 26), then the evidence; firehose's
+        // committed recording is a cut-down run (6 messages), shown as a recording, not the lesson
+        let title = (lesson != "firehose").then_some(&"lesson.title");
+        for name in title.into_iter().chain(evidence.areas()) {
             match shown::find(&h.ctx, name) {
                 Some(s) if s.fully_visible() && screen.contains_rect(s.rect.shrink(0.5)) => {}
                 Some(s) => failures.push(format!(
@@ -89,11 +120,45 @@ fn check_lesson(lesson: &str) {
                 None => failures.push(format!("{at}: no timeline lanes")),
             }
         }
-        if evidence == Evidence::UdpPanel && !rec.settings.transports.tcp() {
+        if evidence.is_udp() && !rec.settings.transports.tcp() {
             assert!(
                 shown::find(&h.ctx, "lane.reads").is_none(),
                 "{at}: a UDP-only lesson has no TCP lanes"
             );
+        }
+        // message guides run inside the lanes, under their labels: no label outside a lane (a
+        // lane title, an axis tick) may have one crossing it (issue 26: 200 messages hatched them)
+        let areas = shown::areas(&h.ctx);
+        let lanes: Vec<_> = areas
+            .iter()
+            .filter(|a| a.name.contains("lane."))
+            .map(|a| a.rect)
+            .collect();
+        for g in areas.iter().filter(|a| a.name.starts_with("guides.")) {
+            for l in shown::labels(&h.ctx) {
+                let crossed = l.visible.intersect(g.visible);
+                let in_a_lane = lanes.iter().any(|r| r.expand(0.5).contains_rect(l.rect));
+                if crossed.width() > 0.0 && crossed.height() > 1.0 && !in_a_lane {
+                    failures.push(format!(
+                        "{at}: message guides cross the label '{}' {:?}",
+                        l.name, l.rect
+                    ));
+                }
+            }
+        }
+        // the latency plot's dots (3.5 points in radius) stay clear of its frame's top and bottom
+        if let (Some(dots), Some(frame)) = (
+            shown::find(&h.ctx, "latency.dots"),
+            shown::find(&h.ctx, "latency.frame"),
+        ) {
+            // a dot's width of room above the highest (issue 26: they touched the top border)
+            let clear = dots.rect.top() >= frame.rect.top() + 8.0 && dots.rect.bottom() <= frame.rect.bottom() - 4.0;
+            if !clear {
+                failures.push(format!(
+                    "{at}: latency dots {:?} touch the plot's frame {:?}",
+                    dots.rect, frame.rect
+                ));
+            }
         }
         for (a, b) in shown::overlapping_labels(&h.ctx) {
             failures.push(format!(

@@ -24,6 +24,7 @@ const CRATE_SOURCES: &[&str] = &[
     "crates/engine/src",
     "crates/view/src",
     "crates/panels/src",
+    "crates/web/src",
     "src",
 ];
 
@@ -40,8 +41,9 @@ const ALLOWED: &[(&str, Layers)] = &[
             ("ids", &[]),
             ("fact", &["ids"]),
             ("close_facts", &["fact"]),
-            ("event", &["ids", "fact", "close_facts"]),
-            ("failure", &["ids", "fact", "config"]),
+            ("trace", &["ids", "fact"]),
+            ("event", &["ids", "fact", "close_facts", "trace"]),
+            ("failure", &["ids", "fact", "config", "trace"]),
             ("torture", &["fact"]),
             ("config", &[]),
         ],

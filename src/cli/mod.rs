@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 pub mod args;
+pub mod compare;
 pub mod decode;
 pub mod echo;
 mod failure;
@@ -15,12 +16,14 @@ pub mod help;
 pub mod output;
 pub mod peer;
 pub mod progress;
+pub mod questions;
 pub mod render;
 pub mod run;
 #[cfg(test)]
 mod setting_flags;
 pub mod stop;
 pub mod torture;
+pub mod trace;
 
 pub use args::{parse_framing, DecodeArgs, LengthArgs, SettingsArgs, UsageError};
 pub use failure::error_text;
@@ -96,6 +99,12 @@ pub enum Command {
     Send(crate::cli::peer::SendArgs),
     /// Draw a recording as a picture: the window (.png) or the timeline lanes (.svg).
     Render(crate::cli::render::RenderArgs),
+    /// Run your own programs under ptrace (Linux) and draw their socket calls: trace -- CMD ARGS, or --server '...' --client '...'
+    Trace(crate::cli::trace::TraceArgs),
+    /// Questions about a recording for a class: predict, then reveal (Markdown, GIFT or Moodle XML).
+    Questions(crate::cli::questions::QuestionsArgs),
+    /// Two recordings side by side on one byte scale, and what changed between them.
+    Compare(crate::cli::compare::CompareArgs),
 }
 
 /// Runs the command; `Err` of `UsageError` means exit code 2.
@@ -113,6 +122,9 @@ pub fn main(cli: Cli, lang: Lang, png: Option<render::PngRenderer>) -> Result<()
         Some(Command::Listen(args)) => crate::cli::peer::listen(&args, lang),
         Some(Command::Send(args)) => crate::cli::peer::send(&args, lang),
         Some(Command::Render(args)) => crate::cli::render::render(&args, png, lang),
+        Some(Command::Trace(args)) => crate::cli::trace::trace(&args, lang),
+        Some(Command::Questions(args)) => crate::cli::questions::questions_cmd(&args, lang),
+        Some(Command::Compare(args)) => crate::cli::compare::compare(&args, lang),
         None => Ok(()),
     }
 }

@@ -38,6 +38,9 @@ pub struct RenderArgs {
     /// Draw the window in projector mode (PNG only).
     #[arg(long)]
     pub projector: bool,
+    /// Draw the run's causes on the lanes, numbered, with their sentences below (SVG only).
+    #[arg(long)]
+    pub causes: bool,
 }
 
 fn validate_side(flag: &str, v: u32, min: u32, lang: Lang) -> Result<(), UsageError> {
@@ -136,7 +139,11 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
     }
     match kind {
         Kind::Svg => {
-            let svg = crate::export::svg::render_model(session.model(), &opts);
+            let svg = if args.causes {
+                crate::export::svg::causes::render_model(session.model(), &opts)
+            } else {
+                crate::export::svg::render_model(session.model(), &opts)
+            };
             // a stop asked for while drawing leaves no file rather than a surprise one
             if let Some(i) = crate::cli::stop::interrupted() {
                 return Err(i.into());
@@ -147,7 +154,7 @@ pub fn render(args: &RenderArgs, png_renderer: Option<PngRenderer>, lang: Lang) 
         Kind::Png => png(png_renderer, &rec, &source, &opts, &args.out, lang)?,
         Kind::Pcapng => {
             // the same path as the window's export of a run it shows
-            let n = session.save_pcapng(&args.out)?;
+            let n = session.save_pcapng(&args.out, lang)?;
             progress.clear();
             crate::cli::output::out(&format!(
                 "{}\n",

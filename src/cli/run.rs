@@ -131,7 +131,7 @@ pub(super) fn run(args: &RunArgs, lang: Lang) -> Result<()> {
     }
     if let Some(path) = &args.pcapng {
         // after the run: whether packets were captured is only known now
-        let n = session.save_pcapng(path)?;
+        let n = session.save_pcapng(path, lang)?;
         eprintln!(
             "{}",
             tf(lang, S::PacketsWritten, &[("count", &n), ("path", &path.display())])
@@ -144,6 +144,7 @@ pub(super) fn run(args: &RunArgs, lang: Lang) -> Result<()> {
         text_timeline::summary(model, lang)
     );
     let text = text + &crate::export::echo_report::render(model, &exp, args.width, lang);
+    let text = text + &crate::export::causes_text::render(model, lang);
     report_and_recording(&text, &session, json_path.as_deref(), lang)?;
     crate::cli::stop::outcome(session.model(), stopped_by)
 }

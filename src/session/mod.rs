@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crossbeam_channel::RecvTimeoutError;
 
+use crate::analysis::causes::Place;
 use crate::analysis::{Model, DEFAULT_HISTORY_CAP};
 use crate::config::Experiment;
 use crate::engine::sink::Wake;
@@ -155,6 +156,7 @@ impl Session {
         wake: Option<Wake>,
     ) -> Result<(), StartError> {
         self.reset(settings, preset, to).map_err(StartError::Recording)?;
+        self.model = std::mem::take(&mut self.model).with_place(Place::of(settings));
         self.run = Some(Run::start(settings, wake)?);
         Ok(())
     }
@@ -181,7 +183,7 @@ impl Session {
     /// under the session's cap and stay in memory, for Save and the exports.
     pub fn replay(&mut self, rec: &Recording, source: &str) {
         self.stop();
-        let mut model = Model::with_cap(self.history_cap);
+        let mut model = Model::with_cap(self.history_cap).with_place(Place::of(&rec.settings));
         for e in &rec.events {
             model.apply(e);
         }
@@ -275,9 +277,13 @@ impl Session {
         pcapng::why_unavailable(self.record.kept())
     }
 
-    /// Writes the packets the run captured to `path` as pcapng; returns how many.
-    pub fn save_pcapng(&self, path: &Path) -> Result<usize, PcapngError> {
-        pcapng::save(self.record.kept(), path)
+    /// Writes the packets the run captured to `path` as pcapng, each with a comment naming the
+    /// messages, writes, reads and frames its bytes belong to and the causes it proves (in
+    /// `lang`); returns how many.
+    pub fn save_pcapng(&self, path: &Path, lang: crate::i18n::Lang) -> Result<usize, PcapngError> {
+        let events = self.record.kept();
+        let comments = crate::export::pcapng_comments::comments(events, &self.model, lang);
+        pcapng::save_commented(events, &comments, path)
     }
 }
 

@@ -214,7 +214,7 @@ impl StickyApp {
             FileAction::ExportSvg => self.export_svg(&path.with_extension("svg"), dark),
             FileAction::ExportPcapng => {
                 let target = path.with_extension("pcapng");
-                match self.session.save_pcapng(&target) {
+                match self.session.save_pcapng(&target, lang) {
                     Ok(_) => self.file_notice(tf(lang, S::SavedTo, &[("path", &target.display())])),
                     Err(e) => self.file_error(crate::describe::pcapng_error(&e, lang)),
                 }

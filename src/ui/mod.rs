@@ -4,6 +4,7 @@
 //! live runs through the one `Session`, the class session, "test your server", file dialogs,
 //! system fonts and the headless renderer. Only this file talks to the engine.
 
+mod class_guard;
 pub mod file_dialog;
 pub mod file_menu;
 pub mod fonts;
@@ -16,6 +17,7 @@ mod window;
 pub use stickyviz_panels::{
     buffer_gauge, controls, echo_panel, event_list, inspector, layout, lesson, playback, playback_veil, projector,
     restart_panel, roster, send_close_controls, shown, stats, strings, theme, time_view, timeline, udp_panel, units,
+    why,
 };
 
 use std::sync::Arc;
@@ -123,6 +125,10 @@ pub struct StickyApp {
     /// Frames left in which to scroll the lesson's evidence into view (set when a lesson opens):
     /// the first frames after opening still size the panels, so one scroll is not enough.
     reveal: u8,
+    /// A client was just picked in the roster: scroll its stream (the main timeline) into view.
+    reveal_client: bool,
+    /// Run was asked over an ended class session: the question is on screen (class_guard.rs).
+    asking_to_replace_class: bool,
     /// `listen --tcp`: the class session's address and roster (none for a loopback run).
     pub class: Option<roster::ClassView>,
 }
@@ -145,6 +151,8 @@ impl StickyApp {
             drawers: layout::Drawers::default(),
             server_test: server_test::ServerTest::default(),
             reveal: REVEAL_FRAMES,
+            reveal_client: false,
+            asking_to_replace_class: false,
             class: None,
         }
     }
@@ -360,11 +368,11 @@ impl StickyApp {
             self.selection = Some(sel);
         }
         let typing = ctx.egui_wants_keyboard_input() || self.files.prompt.is_some();
-        if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
+        if !typing && !self.asking_to_replace_class && ui.input(|i| i.key_pressed(egui::Key::Space)) {
             if self.is_running() {
                 self.stop()
             } else {
-                self.start(&ctx)
+                self.run_asked(&ctx)
             }
         }
         let lang = self.lang();
@@ -376,6 +384,7 @@ impl StickyApp {
             self.drawers,
         );
         self.timeline.lane_h = plan.lane_h;
+        self.timeline.framing = self.prefs.settings.framing;
         // each panel's rectangle is recorded: the layout tests compare labels panel by panel
         let top = egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui, &plan));
         shown::area(ui, "panel.top", top.response.rect);
@@ -386,6 +395,7 @@ impl StickyApp {
                 lang,
                 self.prefs.settings.framing != FramingMode::None,
                 plan.compact,
+                self.class.is_some(),
             );
         });
         shown::area(ui, "panel.bottom", bottom.response.rect);
@@ -431,7 +441,8 @@ impl StickyApp {
         egui::CentralPanel::default().show(ui, |ui| {
             if udp_central {
                 shown::area(ui, "panel.central", ui.clip_rect());
-                self.lesson_header_ui(ui, &plan);
+                self.lesson_title_ui(ui, &plan);
+                self.lesson_header_ui(ui);
                 let t_us = self.playback.t().unwrap_or(self.session.model().last_us());
                 let top = ui.cursor().min;
                 buffer_gauge::udp_queue_ui(ui, self.session.model(), t_us, lang);
@@ -444,13 +455,15 @@ impl StickyApp {
                 );
                 shown::area(ui, "udp", egui::Rect::from_min_max(top, ui.min_rect().max));
             } else {
-                // the central column scrolls; the lesson's evidence is scrolled into view for the user
+                // the title stays; the column below it scrolls, and the lesson's evidence is
+                // scrolled into view for the user
+                self.lesson_title_ui(ui, &plan);
                 egui::ScrollArea::vertical()
                     .id_salt("central")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         shown::area(ui, "panel.central", ui.clip_rect());
-                        self.lesson_header_ui(ui, &plan);
+                        self.lesson_header_ui(ui);
                         self.central_ui(ui, &plan);
                         self.reveal_evidence_ui(ui, evidence);
                     });
@@ -460,6 +473,7 @@ impl StickyApp {
         if self.dirty && self.prefs.auto_rerun && !ctx.egui_wants_keyboard_input() && !self.form.has_errors() {
             self.start(&ctx);
         }
+        self.class_guard_ui(&ctx);
         if self.server_test.open {
             server_test::server_test_window_ui(&ctx, &mut self.server_test, lang);
         }
@@ -506,6 +520,30 @@ pub struct Start {
     /// Settings from the command line (`stickyviz --count 1000000 --read-size 1`): the window
     /// opens on them and runs them.
     pub settings: Option<Experiment>,
+    /// A recording that could not be opened, in words: shown in the window, no run started.
+    pub file_error: Option<String>,
+}
+
+impl StickyApp {
+    /// The app as the window opens it on `start` (the command line's recording, lesson,
+    /// settings, or a recording's error), `prefs` being the saved ones.
+    pub fn open_on(mut prefs: Prefs, start: Start, ctx: &egui::Context) -> StickyApp {
+        prefs.projector |= start.projector;
+        projector::set(ctx, prefs.projector);
+        let mut app = StickyApp::new(prefs);
+        if let Some(e) = start.file_error {
+            // a bad file double-clicked: the window says so, and runs nothing meanwhile
+            app.file_error(e);
+            return app;
+        }
+        match (&start.recording, &start.preset, start.settings) {
+            (Some((rec, name)), _, _) => app.show_named_recording(rec, name),
+            (None, preset, Some(settings)) => app.run_settings(settings, preset.as_deref(), ctx),
+            (None, Some(name), None) => app.load_preset(name, ctx),
+            (None, None, None) => app.start(ctx),
+        }
+        app
+    }
 }
 
 /// Opens the window (what `stickyviz` with no arguments does). `lang` is the language of a
@@ -515,23 +553,14 @@ pub fn run_native(lang: Lang, start: Start) -> eframe::Result<()> {
         "stickyviz",
         native_options("stickyviz"),
         Box::new(move |cc| {
-            let mut prefs: Prefs = cc
+            let prefs: Prefs = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, PREFS_KEY))
                 .unwrap_or_else(|| Prefs {
                     lang,
                     ..Prefs::default()
                 });
-            prefs.projector |= start.projector;
-            projector::set(&cc.egui_ctx, prefs.projector);
-            let mut app = StickyApp::new(prefs);
-            match (&start.recording, &start.preset, start.settings) {
-                (Some((rec, name)), _, _) => app.show_named_recording(rec, name),
-                (None, preset, Some(settings)) => app.run_settings(settings, preset.as_deref(), &cc.egui_ctx),
-                (None, Some(name), None) => app.load_preset(name, &cc.egui_ctx),
-                (None, None, None) => app.start(&cc.egui_ctx),
-            }
-            Ok(Box::new(app))
+            Ok(Box::new(StickyApp::open_on(prefs, start, &cc.egui_ctx)))
         }),
     )
 }

@@ -40,8 +40,14 @@ impl StickyApp {
             return;
         }
         if !found.iter().all(|a| a.fully_visible()) {
-            // at once, and with a little margin: the plot's axis labels sit just outside it
-            ui.scroll_to_rect_animation(rect.expand(8.0), None, egui::style::ScrollAnimation::none());
+            // at once, and with a little margin where it fits: the plot's axis labels sit just
+            // outside it (two lanes far apart, the handshake's, may leave room for none)
+            // more below than above: a reads lane's ✂ split labels hang under it
+            let room = (ui.clip_rect().height() - rect.height()).max(0.0);
+            let above = (room / 2.0).min(8.0);
+            let below = (room - above).min(24.0);
+            let rect = egui::Rect::from_min_max(rect.min - egui::vec2(0.0, above), rect.max + egui::vec2(0.0, below));
+            ui.scroll_to_rect_animation(rect, None, egui::style::ScrollAnimation::none());
             ui.ctx().request_repaint();
         }
         self.reveal = 0;
@@ -91,7 +97,8 @@ impl StickyApp {
                 .width(130.0)
                 .show_ui(ui, |ui| {
                     for p in presets::all() {
-                        let summary = t(lang, p.summary);
+                        // what to look at first, then the whole explanation
+                        let summary = format!("{}\n\n{}", t(lang, p.look), t(lang, p.summary));
                         if ui
                             .selectable_label(self.prefs.preset.as_deref() == Some(p.name), p.name)
                             .on_hover_text(summary)
@@ -118,11 +125,11 @@ impl StickyApp {
                 if self.is_running() {
                     self.stop()
                 } else {
-                    self.start(&ctx)
+                    self.run_asked(&ctx)
                 }
             }
             if ui.button(t(lang, S::Rerun)).clicked() {
-                self.start(&ctx);
+                self.run_asked(&ctx);
             }
             ui.checkbox(&mut self.prefs.auto_rerun, t(lang, S::AutoRerun))
                 .on_hover_text(t(lang, S::AutoRerunTip));
@@ -153,6 +160,20 @@ impl StickyApp {
             ui.separator();
             let status = match &self.status {
                 Status::Idle => String::new(),
+                // a class session: every client's bytes, not the main timeline's (its first client)
+                Status::Running { .. } if self.class.is_some() => {
+                    let all = self.session.model().class_totals();
+                    let progress = tf(
+                        lang,
+                        S::ProgressClass,
+                        &[
+                            ("clients", &all.clients),
+                            ("bytes", &units::bytes(all.bytes)),
+                            ("frames", &units::grouped(all.frames)),
+                        ],
+                    );
+                    format!("{} • {progress}", t(lang, S::Running))
+                }
                 Status::Running { since } => {
                     // the same line `stickyviz run` shows on a terminal: events, bytes, rate
                     let m = &self.session.model().summary();
@@ -197,41 +218,69 @@ impl StickyApp {
         }
     }
 
-    /// The lesson's name and explanation (kept through tweaks, with what changed and the way
-    /// back), the file messages, problems, and a note when the picture is older than the settings.
-    pub(super) fn lesson_header_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
+    /// The lesson's title, its look-at sentence and, one click away, its whole explanation (kept
+    /// through tweaks, with what changed and the way back). Drawn above the central scroll area,
+    /// so that scrolling to the evidence never hides them (issue 26).
+    pub(super) fn lesson_title_ui(&mut self, ui: &mut Ui, plan: &layout::Plan) {
+        let lang = self.lang();
+        let dark = ui.visuals().dark_mode;
+        let Some(p) = self.prefs.lesson.as_deref().and_then(presets::find) else {
+            return;
+        };
+        let changes = lesson::changes(&p.experiment, &self.prefs.settings, lang);
+        let mut back = false;
+        let size = if plan.compact { 14.0 } else { 15.0 };
+        // the rest of the explanation: open on a tall window, one click away on a classroom one
+        // (the window's height is known only once it is laid out, so the default is taken
+        // every frame until the user clicks)
+        let tall = ui.ctx().content_rect().height() >= layout::EXPLANATION_OPEN_MIN_H;
+        let chosen = ui.scope_id().with(("lesson_explanation_open", p.name));
+        let open = ui.data(|d| d.get_temp::<bool>(chosen)).unwrap_or(tall);
+        let title = ui.horizontal_wrapped(|ui| {
+            // wrapped lines close together: every point here is taken from the lanes
+            ui.spacing_mut().item_spacing.y = 0.0;
+            ui.label(RichText::new(p.name).strong().size(size).color(theme::warn(dark)));
+            ui.label(RichText::new(t(lang, p.look)).strong().size(size));
+            // the toggle ends the title's line: no row of its own on a small window
+            let arrow = if open { "▾" } else { "▸" };
+            let toggle = egui::Button::new(
+                RichText::new(format!("{arrow} {}", t(lang, S::LessonExplanation))).color(theme::warn(dark)),
+            )
+            .frame(false);
+            if ui.add(toggle).clicked() {
+                ui.data_mut(|d| d.insert_temp(chosen, !open));
+            }
+        });
+        // the layout tests check that the title and the look-at sentence are on screen
+        shown::area(ui, "lesson.title", title.response.rect);
+        if !changes.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
+                back = ui
+                    .button(t(lang, S::BackToLesson))
+                    .on_hover_text(t(lang, S::BackToLessonTip))
+                    .clicked();
+            });
+        }
+        if open {
+            let text = egui::Label::new(RichText::new(t(lang, p.summary)).color(theme::warn(dark))).wrap();
+            // opened on a small window, it scrolls rather than push the lanes off the screen
+            let max_h = ui.ctx().content_rect().height() * 0.3;
+            egui::ScrollArea::vertical()
+                .id_salt("lesson_text")
+                .max_height(max_h)
+                .show(ui, |ui| ui.add(text));
+        }
+        if back {
+            self.load_preset(p.name, &ui.ctx().clone());
+        }
+    }
+
+    /// The file messages, problems, and a note when the picture is older than the settings.
+    pub(super) fn lesson_header_ui(&mut self, ui: &mut Ui) {
         let lang = self.lang();
         let dark = ui.visuals().dark_mode;
         self.file_messages_ui(ui);
-        if let Some(p) = self.prefs.lesson.as_deref().and_then(presets::find) {
-            let summary = t(lang, p.summary);
-            let changes = lesson::changes(&p.experiment, &self.prefs.settings, lang);
-            let mut back = false;
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(p.name).strong().color(theme::warn(dark)));
-                if !changes.is_empty() {
-                    ui.label(RichText::new(tf(lang, S::LessonModified, &[("changes", &changes.join(", "))])).strong());
-                    back = ui
-                        .button(t(lang, S::BackToLesson))
-                        .on_hover_text(t(lang, S::BackToLessonTip))
-                        .clicked();
-                }
-            });
-            let text = egui::Label::new(RichText::new(summary).color(theme::warn(dark))).wrap();
-            if plan.compact {
-                // three lines, the rest a scroll away: the lanes must fit below
-                let row = ui.text_style_height(&egui::TextStyle::Body);
-                egui::ScrollArea::vertical()
-                    .id_salt("lesson_text")
-                    .max_height(row * 3.2)
-                    .show(ui, |ui| ui.add(text));
-            } else {
-                ui.add(text);
-            }
-            if back {
-                self.load_preset(p.name, &ui.ctx().clone());
-            }
-        }
         if self.dirty {
             egui::Frame::group(ui.style())
                 .fill(theme::warn(dark).gamma_multiply(0.15))
@@ -289,11 +338,13 @@ impl StickyApp {
         // a class session: the teacher's address and the roster first (the class is the lesson),
         // then the main timeline, showing the client picked in the roster
         if let Some(class) = &mut self.class {
-            roster::address_ui(ui, class, lang);
-            let rows_h = if plan.compact { 150.0 } else { 220.0 };
+            roster::address_ui(ui, class, lang, plan.compact);
+            // a projector keeps three rows (the rest scroll) so the chosen stream fits below
+            let rows_h = if plan.compact { 72.0 } else { 220.0 };
             if roster::roster_ui(ui, self.session.model(), class, lang, rows_h).is_some() {
                 self.selection = None;
                 self.timeline.fit = true;
+                self.reveal_client = true;
             }
             ui.separator();
         }
@@ -313,7 +364,12 @@ impl StickyApp {
         match self.prefs.view {
             ViewKind::Bytes => {
                 ui.label(RichText::new(t(lang, S::LaneAxis)).size(13.0));
-                timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang).note(ui, "");
+                let lanes = timeline::timeline_ui(ui, model, &mut self.timeline, &mut self.selection, lang);
+                lanes.note(ui, "");
+                if std::mem::take(&mut self.reveal_client) {
+                    let all = lanes.0.iter().fold(lanes.0[0], |r, l| r.union(*l));
+                    ui.scroll_to_rect_animation(all, None, egui::style::ScrollAnimation::none());
+                }
             }
             ViewKind::Time => {
                 time_view::time_view_at_ui(ui, model, lang, timeline::height_for(plan.lane_h), self.playback.t())

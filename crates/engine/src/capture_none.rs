@@ -5,9 +5,9 @@
 use std::net::SocketAddrV4;
 use std::sync::atomic::AtomicBool;
 
+use super::fact::CaptureUnavailable;
 use super::sink::EventSink;
 use super::sys::{SegmentCounter, CAPABILITIES};
-use super::CaptureUnavailable;
 
 /// A capture socket, of which there are none here.
 pub enum NoCapture {}

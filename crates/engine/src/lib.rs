@@ -27,6 +27,7 @@ pub mod sock;
 pub mod sys;
 pub mod tcp;
 pub mod torture;
+pub mod trace;
 pub mod udp;
 pub mod workload;
 

@@ -355,6 +355,9 @@ pub enum Event {
         request_len: u32,
         reply_len: u32,
     },
+    /// `trace`: a fact of the traced programs (started, ended, printed, the calls they made
+    /// by name, a loop's empty reads); their socket calls are the plain events above.
+    Trace { fact: crate::trace::TraceFact },
     /// many-clients runs: an event of connection `conn` (1-based among the extra connections;
     /// connection 0 uses the plain events), each connection being its own stream.
     Conn { conn: u32, event: Box<Event> },
@@ -402,6 +405,7 @@ impl Event {
             | Self::SocketState { at_us, .. }
             | Self::Bind { at_us, .. } => Some(*at_us),
             Self::Reply { event } | Self::Conn { event, .. } => event.at_us(),
+            Self::Trace { fact } => fact.at_us(),
             Self::Bytes { .. } | Self::SegmentsUnavailable { .. } | Self::AcksNotCaptured { .. } => None,
         }
     }

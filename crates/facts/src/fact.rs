@@ -94,6 +94,8 @@ pub enum CaptureUnavailable {
     NeedsLinuxCounts,
     /// Not Linux and no per-write segment count either (Windows): the wire lane stays empty.
     NeedsLinuxNoCounts,
+    /// `trace`: the programs' packets are not captured (capture of a traced run is not built yet).
+    Traced,
     /// A reason from a version-1 recording that this version does not recognise, as written.
     Text { text: String },
 }

@@ -164,6 +164,9 @@ pub enum EngineError {
     /// A link run could not start; worded by `describe::link_failure`.
     #[error("the link could not be set up: {0:?}")]
     Link(LinkFailure),
+    /// A traced run could not start; worded by `describe::trace::trace_failure`.
+    #[error("the programs could not be traced: {0:?}")]
+    Trace(crate::trace::TraceFailure),
 }
 
 // Not `#[from]`: that would make the setting error a `source`, and it is data, not an error

@@ -15,6 +15,7 @@ pub mod fact;
 pub mod failure;
 pub mod ids;
 pub mod torture;
+pub mod trace;
 
 pub use event::{
     BindWhen, Call, CaptureUnavailable, CapturedPacket, ClientOutcome, ControlKind, EndReason, Event, Fault,

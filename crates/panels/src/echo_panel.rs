@@ -2,7 +2,7 @@
 //! a plot of latency per request, where the write-write-read stall shows as ~40 ms dots.
 
 use egui::{RichText, Ui};
-use egui_plot::{HLine, Legend, LineStyle, Plot, PlotPoints, Points};
+use egui_plot::{Corner, HLine, Legend, LineStyle, Plot, PlotPoints, Points};
 
 use crate::analysis::echo::STALL_US;
 use crate::analysis::Model;
@@ -65,17 +65,29 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
             egui::Label::new(RichText::new(t(lang, S::EchoStallWhy)).color(theme::warn(ui.visuals().dark_mode))).wrap(),
         );
     }
+    // the highest dot stays below the top border; the legend takes the corner the dots leave
+    // empty (stalls sit high, quick answers low); units on the ticks, not as axis titles,
+    // which egui_plot draws over the tick labels (issue 26: "request #" over 10, "ms" over 20)
+    let max_ms = points.iter().map(|p| p[1]).fold(0.0_f64, f64::max);
+    let corner = if median_ms.is_some_and(|m| m * 1000.0 >= STALL_US as f64) {
+        Corner::RightBottom
+    } else {
+        Corner::RightTop
+    };
+    let request = t(lang, S::EchoRequestAxis);
     let plot = Plot::new("echo_latency")
         .height(if view.replies.lane_h < timeline::LANE_H {
             130.0
         } else {
             170.0
         })
-        .legend(Legend::default())
-        .x_axis_label(t(lang, S::EchoRequestAxis))
-        .y_axis_label("ms")
+        .legend(Legend::default().position(corner))
+        .x_axis_formatter(move |mark, _| format!("{request} {}", mark.value))
+        .y_axis_formatter(|mark, _| format!("{} ms", mark.value))
+        .y_axis_min_width(44.0)
+        .y_grid_spacer(crate::plot_axes::decimal_marks)
         .include_y(0.0)
-        .include_y(DELAYED_ACK_MS * 1.2)
+        .include_y(DELAYED_ACK_MS.max(max_ms) * 1.25)
         .show(ui, |plot| {
             plot.hline(
                 HLine::new(t(lang, S::EchoDelayedAck), DELAYED_ACK_MS)
@@ -86,7 +98,7 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
                 plot.hline(HLine::new(t(lang, S::EchoMedianWord), m).color(theme::WRITTEN_LINE));
             }
             plot.points(
-                Points::new(t(lang, S::EchoLatencyWord), PlotPoints::from(points))
+                Points::new(t(lang, S::EchoLatencyWord), PlotPoints::from(points.clone()))
                     .radius(3.5)
                     .color(theme::READ),
             );
@@ -106,7 +118,24 @@ fn panel_ui(ui: &mut Ui, model: &Model, view: &mut EchoView, lang: Lang, nagle: 
                 );
             }
         });
-    crate::shown::area(ui, "latency", plot.response.rect);
+    // where the dots went inside the frame: the layout tests keep them off its borders
+    let at = |p: &[f64; 2]| {
+        plot.transform
+            .position_from_point(&egui_plot::PlotPoint::new(p[0], p[1]))
+    };
+    if let Some(first) = points.first() {
+        let dots = points
+            .iter()
+            .fold(egui::Rect::from_center_size(at(first), egui::Vec2::ZERO), |r, p| {
+                r.union(egui::Rect::from_center_size(at(p), egui::Vec2::ZERO))
+            });
+        crate::shown::area(ui, "latency.dots", dots);
+        crate::shown::area(ui, "latency.frame", *plot.transform.frame());
+    }
+    // with the request numbers under it, which egui_plot draws below its frame
+    let labelled = plot.response.rect.expand2(egui::vec2(0.0, 8.0));
+    crate::shown::area(ui, "latency", labelled);
+    crate::why::latency_ui(ui, model, &plot, lang);
 }
 
 /// many-clients: each extra connection's own lane group, folded so the window stays readable.

@@ -164,4 +164,6 @@ pub fn inspector_ui(ui: &mut Ui, model: &Model, selection: Option<Selection>, la
             ui.label(RichText::new(t(lang, key)).color(theme::warn(dark)));
         }
     }
+    // last: what is above stays where it was, and a picture of the window shows it unchanged
+    crate::why::why_ui(ui, model, sel.pick(), lang);
 }

@@ -14,6 +14,10 @@ use crate::config::Transports;
 /// labels of a 512-byte read; the lanes need about 640 to label every read of a lesson.
 const DOCK_CONTROLS_MIN_W: f32 = 1200.0;
 const DOCK_EVENTS_MIN_W: f32 = 1500.0;
+/// From this height (points) a lesson opens with its whole explanation; below it, with its title
+/// and look-at sentence, the explanation one click away. 1920×1080 has room for both and the
+/// evidence; 1280×800 and a projector's 1024×768 do not (issue 26).
+pub const EXPLANATION_OPEN_MIN_H: f32 = 1000.0;
 /// Below this height the lanes get thinner (their labels stay at full size).
 const TALL_MIN_H: f32 = 700.0;
 
@@ -34,9 +38,17 @@ pub enum Evidence {
     ReplyReads,
     /// Every connection's own lanes (many clients).
     Connections,
-    /// The UDP panel: datagrams kept whole, truncated or dropped.
+    /// The UDP panel: datagrams kept whole.
     UdpPanel,
-    /// The send() lane: short writes and the bytes the program never sent.
+    /// The UDP panel with its first truncated datagram in view.
+    FirstTruncated,
+    /// The UDP panel with its first dropped datagram in view.
+    FirstDropped,
+    /// The handshake: the answer in the request axis's frames lane, the challenge in the reply
+    /// axis's.
+    Handshake,
+    /// The send() lane: short writes and the bytes the program never sent; and the frames lane,
+    /// where the decoder then goes wrong.
     WritesLane,
     /// The address-in-use panel: the close, the socket table, the second bind.
     Restart,
@@ -54,9 +66,21 @@ impl Evidence {
             Evidence::ReplyReads => &["replies.lane.reads"],
             Evidence::Connections => &["connection.1.lane.reads", "connection.2.lane.reads"],
             Evidence::UdpPanel => &["udp"],
-            Evidence::WritesLane => &["lane.writes"],
+            Evidence::FirstTruncated => &["udp", "udp.first_truncated"],
+            Evidence::FirstDropped => &["udp", "udp.first_dropped"],
+            Evidence::Handshake => &["lane.frames", "replies.lane.frames"],
+            // the bytes never sent, and the frames that go wrong after them
+            Evidence::WritesLane => &["lane.writes", "lane.frames"],
             Evidence::Restart => &["restart"],
         }
+    }
+
+    /// A UDP lesson's evidence is in the UDP panel, which it keeps on a small window.
+    pub fn is_udp(self) -> bool {
+        matches!(
+            self,
+            Evidence::UdpPanel | Evidence::FirstTruncated | Evidence::FirstDropped
+        )
     }
 }
 
@@ -69,12 +93,15 @@ pub fn evidence_of(preset: &str) -> Option<Evidence> {
         // the frames lane: every frame intact (✓) although the link lost segments
         "lossy-link" => Evidence::FramesLane,
         // the handshake's challenge and answer are frames of their own
-        "json-header" | "hmac-handshake" | "hmac-wrong-key" => Evidence::FramesLane,
+        "json-header" | "hmac-wrong-key" => Evidence::FramesLane,
+        "hmac-handshake" => Evidence::Handshake,
         "naive-header" => Evidence::DecodeError,
         "echo" => Evidence::LatencyPlot,
         "big-reply" => Evidence::ReplyReads,
         "many-clients" => Evidence::Connections,
-        "udp-echo" | "udp-truncate" | "udp-flood" | "udp-empty" | "udp-lossy" => Evidence::UdpPanel,
+        "udp-echo" | "udp-empty" => Evidence::UdpPanel,
+        "udp-truncate" => Evidence::FirstTruncated,
+        "udp-flood" | "udp-lossy" => Evidence::FirstDropped,
         "send-vs-sendall" => Evidence::WritesLane,
         "address-in-use" => Evidence::Restart,
         _ => return None,
@@ -104,7 +131,7 @@ pub struct Plan {
 /// The plan for a window of `size` points.
 pub fn plan(size: Vec2, transports: Transports, evidence: Option<Evidence>, drawers: Drawers) -> Plan {
     let compact = size.x < DOCK_CONTROLS_MIN_W;
-    let udp_lesson = evidence == Some(Evidence::UdpPanel) || !transports.tcp();
+    let udp_lesson = evidence.is_some_and(Evidence::is_udp) || !transports.tcp();
     Plan {
         compact,
         controls: !compact || drawers.settings,

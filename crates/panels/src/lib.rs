@@ -12,6 +12,7 @@ pub mod layout;
 pub mod lesson;
 pub mod playback;
 pub mod playback_veil;
+pub mod plot_axes;
 pub mod projector;
 pub mod restart_panel;
 pub mod roster;
@@ -23,6 +24,7 @@ pub mod theme;
 pub mod time_view;
 pub mod timeline;
 pub mod udp_panel;
+pub mod why;
 
 pub use stickyviz_view::export::units;
 

@@ -35,7 +35,7 @@ pub struct PlaybackView {
     /// The play head the inspector was last pointed for.
     shown_at: Option<u64>,
     built_for: Option<(usize, usize, usize, usize, usize, u64)>,
-    built_at: Option<std::time::Instant>,
+    built_at: Option<web_time::Instant>,
 }
 
 impl Default for PlaybackView {
@@ -126,7 +126,7 @@ impl PlaybackView {
         self.times = pb::times(&self.entries);
         self.peak_backlog = pb::peak_backlog(model, &self.times);
         self.built_for = Some(key);
-        self.built_at = Some(std::time::Instant::now());
+        self.built_at = Some(web_time::Instant::now());
     }
 
     /// The play head, turning playback on (at the first event) if it was off.

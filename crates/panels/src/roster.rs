@@ -102,11 +102,15 @@ pub fn sorted_rows(model: &Model, sort: Column, descending: bool, lang: Lang) ->
 }
 
 /// "Connect to 192.168.1.20:8080" in large type, one line per address of the machine.
-pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang) {
+/// `compact`: a projector's small window, where the lanes need the height (projector mode
+/// already zooms everything by 1.3).
+pub fn address_ui(ui: &mut Ui, view: &ClassView, lang: Lang, compact: bool) {
     let dark = ui.visuals().dark_mode;
+    let (words, address) = if compact { (17.0, 22.0) } else { (22.0, 28.0) };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(t(lang, S::ClassConnectTo)).size(22.0));
-        let big = |ui: &mut Ui, a: &SocketAddr| ui.label(RichText::new(a.to_string()).size(28.0).monospace().strong());
+        ui.label(RichText::new(t(lang, S::ClassConnectTo)).size(words));
+        let big =
+            |ui: &mut Ui, a: &SocketAddr| ui.label(RichText::new(a.to_string()).size(address).monospace().strong());
         if view.bound.ip().is_loopback() {
             big(ui, &view.bound);
             ui.colored_label(

@@ -43,6 +43,12 @@ pub fn segment(dark: bool) -> Color32 {
     }
 }
 
+/// A read's title ("read #0: 512 B"), drawn on the lane or over a merged read's fill: the
+/// theme's strong text (egui's normal text is grey, 3.9:1 on the dark fill).
+pub fn read_title(v: &egui::Visuals) -> Color32 {
+    v.strong_text_color()
+}
+
 /// The orange used for warnings in text, readable on both backgrounds (4.5:1 or more, see
 /// the contrast test below).
 pub fn warn(dark: bool) -> Color32 {
@@ -131,6 +137,9 @@ mod tests {
                     ("error", split_text(dark), bg),
                     ("notice", ok_text(dark), bg),
                     ("merged read label", read_text(dark), over(MERGED_FILL, bg)),
+                    // a read's "read #0: 512 B" over the merged fill (issue 26: grey on brown)
+                    ("read title on a merged read", read_title(&v), over(MERGED_FILL, bg)),
+                    ("read title", read_title(&v), bg),
                     ("segment label", on_segment(dark), segment(dark)),
                     ("frame label", ON_BLOCK, FRAME_OK),
                     ("bad frame label", ON_BLOCK, FRAME_BAD),

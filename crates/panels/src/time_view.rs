@@ -7,7 +7,7 @@
 //! written line runs flat against the edge: the sender is stalled.
 
 use egui::Ui;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Corner, Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::analysis::Model;
 use crate::strings::{t, Lang, S};
@@ -69,11 +69,16 @@ pub fn time_view_at_ui(ui: &mut Ui, model: &Model, lang: Lang, height: f32, play
     // faded = the future; the past is drawn again on top in full colour
     let fade = |c: egui::Color32| if t_ms.is_some() { c.gamma_multiply(0.25) } else { c };
     let text = ui.visuals().strong_text_color();
+    // The curves climb from bottom left to top right, where they catch up (flow-control's
+    // lesson): the legend takes the top left, which they leave empty. Units on the ticks, not
+    // as axis titles, which egui_plot draws over the tick labels (issue 26).
     Plot::new("time_view")
         .height(height)
-        .legend(Legend::default())
-        .x_axis_label(t(lang, S::AxisMs))
-        .y_axis_label(t(lang, S::AxisBytes))
+        .legend(Legend::default().position(Corner::LeftTop))
+        .x_axis_formatter(|mark, _| format!("{} ms", mark.value))
+        .y_axis_formatter(|mark, _| crate::units::bytes(mark.value.max(0.0) as u64))
+        .y_axis_min_width(56.0)
+        .y_grid_spacer(crate::plot_axes::byte_marks)
         .show(ui, |plot| {
             if let Some(t_ms) = t_ms {
                 plot.line(

@@ -12,6 +12,18 @@ mod never_sent;
 
 pub use crate::inspector::Selection;
 
+impl Selection {
+    /// The same record, as "why?" names it.
+    pub fn pick(self) -> crate::why::Selection {
+        match self {
+            Self::Write(i) => crate::why::Selection::Write(i),
+            Self::Segment(i) => crate::why::Selection::Segment(i),
+            Self::Read(i) => crate::why::Selection::Read(i),
+            Self::Frame(i) => crate::why::Selection::Frame(i),
+        }
+    }
+}
+
 /// Zoom and pan of the byte axis; the data lives in the model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineView {
@@ -24,6 +36,9 @@ pub struct TimelineView {
     pub play_head: Option<u64>,
     /// Height of each lane: [`LANE_H`], or [`LANE_H_COMPACT`] on a short window (layout.rs).
     pub lane_h: f32,
+    /// The stream's framing: with one, an empty frames lane is waiting for its first frame
+    /// (a `listen --framing u32` session before any client sent), not "framing off".
+    pub framing: crate::framing::FramingMode,
 }
 
 impl Default for TimelineView {
@@ -34,6 +49,7 @@ impl Default for TimelineView {
             fit: true,
             play_head: None,
             lane_h: LANE_H,
+            framing: crate::framing::FramingMode::None,
         }
     }
 }
@@ -202,13 +218,27 @@ fn for_visible(items: &(impl Ranges + ?Sized), axis: &Axis, y: egui::Rangef, mut
 
 fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
     match lane {
-        Lane::Writes => t(lang, S::LaneWrites).into(),
+        Lane::Writes => match model.lane_calls().filter(|(w, _)| !w.is_empty()) {
+            Some((writes, _)) => tf(
+                lang,
+                S::LaneWritesCalls,
+                &[("calls", &crate::describe::trace::lane_calls(writes))],
+            ),
+            None => t(lang, S::LaneWrites).into(),
+        },
         // the GSO batch brackets (gso.rs) are explained where they are drawn
         Lane::Wire if !model.gso_batches().is_empty() => {
             tf(lang, S::LaneWireGso, &[("title", &wire_title(model, lang))])
         }
         Lane::Wire => wire_title(model, lang),
-        Lane::Reads => t(lang, S::LaneReads).into(),
+        Lane::Reads => match model.lane_calls().filter(|(_, r)| !r.is_empty()) {
+            Some((_, reads)) => tf(
+                lang,
+                S::LaneReadsCalls,
+                &[("calls", &crate::describe::trace::lane_calls(reads))],
+            ),
+            None => t(lang, S::LaneReads).into(),
+        },
         Lane::Frames => t(lang, S::LaneFrames).into(),
     }
 }
@@ -270,7 +300,18 @@ pub fn timeline_ui(
         egui::Rangef::new(top, top + lane_h)
     };
     let clip = painter.with_clip_rect(plot.expand2(Vec2::new(0.0, 0.0)));
-    let hovered = lanes(ui, &painter, &clip, model, &axis, &lane_y, resp.hover_pos(), lang);
+    // under the lanes: their blocks and labels paint over the guides, never the other way
+    message_guides(&clip, model, &axis, &lane_y, weak);
+    let hovered = lanes(
+        ui,
+        &painter,
+        &clip,
+        model,
+        &axis,
+        &lane_y,
+        resp.hover_pos(),
+        (lang, view.framing),
+    );
     if let Some(t_us) = view.play_head {
         crate::playback_veil::veil(
             &clip,
@@ -282,7 +323,6 @@ pub fn timeline_ui(
             ui.visuals(),
         );
     }
-    message_guides(&clip, model, &axis, &lane_y, weak);
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
     let tip = resp.hover_pos().and_then(|p| {
         gso::tip(model, &axis, lane_y(1), p, lang)
@@ -363,13 +403,14 @@ fn ticks(painter: &egui::Painter, axis: &Axis, full: Rect, weak: Color32) {
             full.top() + AXIS_H - 4.0..=full.top() + AXIS_H,
             Stroke::new(1.0, weak),
         );
-        painter.text(
-            Pos2::new(x, full.top()),
-            Align2::CENTER_TOP,
-            crate::units::tick_label(tick as u64, step),
-            small.clone(),
-            weak,
-        );
+        // centred on its tick, but kept inside the timeline: "0 B" at the left edge used to
+        // lose its first half (issue 26), the last label its end
+        let galley = painter.layout_no_wrap(crate::units::tick_label(tick as u64, step), small.clone(), weak);
+        let w = galley.size().x;
+        let left = (x - w / 2.0).clamp(full.left(), (full.right() - w).max(full.left()));
+        let at = Pos2::new(left, full.top());
+        crate::shown::painted_label(painter, galley.text(), Rect::from_min_size(at, galley.size()));
+        painter.galley(at, galley, weak);
         tick += step;
     }
     painter.hline(axis.rect.x_range(), full.top() + AXIS_H, Stroke::new(1.0, weak));
@@ -385,7 +426,7 @@ fn lanes(
     axis: &Axis,
     lane_y: &dyn Fn(usize) -> egui::Rangef,
     pointer: Option<Pos2>,
-    lang: Lang,
+    (lang, framing): (Lang, crate::framing::FramingMode),
 ) -> Option<(Selection, Rect)> {
     let (dark, text_color, weak) = (
         ui.visuals().dark_mode,
@@ -401,13 +442,15 @@ fn lanes(
     };
     for (k, lane) in LANES.into_iter().enumerate() {
         let y = lane_y(k);
-        painter.text(
+        let title = lane_title(lane, model, lang);
+        let r = painter.text(
             Pos2::new(axis.rect.left(), y.min - TITLE_H + 1.0),
             Align2::LEFT_TOP,
-            lane_title(lane, model, lang),
+            &title,
             small.clone(),
             weak,
         );
+        crate::shown::painted_label(painter, &title, r);
         match lane {
             Lane::Writes => {
                 lanes::write_lane(clip, model, axis, y, &mut hit);
@@ -427,8 +470,11 @@ fn lanes(
                 gso::marks(clip, model, axis, y, dark);
                 never_sent::closing_mark(clip, model, axis, y, dark, lang);
             }
-            Lane::Reads => lanes::read_lane(clip, model, axis, y, lang, &small, text_color, &mut hit),
-            Lane::Frames => lanes::frame_lane(clip, model, axis, y, lang, &small, weak, &mut hit),
+            Lane::Reads => {
+                let title = crate::theme::read_title(ui.visuals());
+                lanes::read_lane(clip, model, axis, y, lang, &small, title, &mut hit)
+            }
+            Lane::Frames => lanes::frame_lane(clip, model, axis, y, (lang, framing), &small, weak, &mut hit),
         }
     }
     hovered
@@ -488,22 +534,43 @@ fn message_guides(
 ) {
     let plot = axis.rect;
     let bounds = model.messages().visible(axis.x0, axis.x1);
-    if bounds.len() < (plot.width() / 4.0) as usize {
-        let guide = Stroke::new(1.0, weak.gamma_multiply(0.7));
-        let (top, bottom) = (lane_y(0).min, lane_y(LANES.len() - 1).max);
-        for m in &model.messages()[bounds] {
+    // At least 8 points apart: nagle-burst's 200 messages at 1280×800 put them 5 apart, where
+    // the dashes read as hatching over the lanes' labels (issue 26); closer, none is drawn.
+    if bounds.len() >= (plot.width() / GUIDE_MIN_GAP) as usize {
+        return;
+    }
+    let guide = Stroke::new(1.0, weak.gamma_multiply(0.7));
+    // inside the lanes only: the titles between them stay clear; an empty frames lane holds
+    // its hint, not guides
+    let no_frames = model.frames().is_empty() && model.decode_errors().is_empty();
+    for (k, lane) in LANES.into_iter().enumerate() {
+        if matches!(lane, Lane::Frames) && no_frames {
+            continue;
+        }
+        let y = lane_y(k);
+        let mut drawn = None::<Rect>;
+        for m in &model.messages()[bounds.clone()] {
             let x = axis.x(m.end() as f64);
             if x > plot.left() && x < plot.right() {
                 clip.extend(Shape::dashed_line(
-                    &[Pos2::new(x, top), Pos2::new(x, bottom)],
+                    &[Pos2::new(x, y.min), Pos2::new(x, y.max)],
                     guide,
                     3.0,
                     3.0,
                 ));
+                let r = Rect::from_x_y_ranges(x..=x, y);
+                drawn = Some(drawn.map_or(r, |d| d.union(r)));
             }
+        }
+        // where the guides went, for the layout tests (they must miss every title)
+        if let Some(r) = drawn {
+            crate::shown::painted_area(clip, &format!("guides.{k}"), r);
         }
     }
 }
+
+/// Points between two message guides at least (see `message_guides`).
+const GUIDE_MIN_GAP: f32 = 8.0;
 
 /// Hover outline and tooltip; a click selects (or clears); the selection stays outlined.
 #[allow(clippy::too_many_arguments)]
@@ -535,6 +602,9 @@ fn select(
             resp.on_hover_text_at_pointer(tip);
         }
     }
+    crate::why::draw_chain(ui, clip, model, selection.map(Selection::pick), |k, off, len| {
+        axis.span(off, len, lane_y(k))
+    });
     if let Some(sel) = *selection {
         if let Some(r) = selection_rect(model, sel, axis, lane_y) {
             clip.rect_stroke(r, 2.0, Stroke::new(2.5, text_color), StrokeKind::Outside);

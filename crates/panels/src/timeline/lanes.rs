@@ -341,7 +341,7 @@ pub(super) fn frame_lane(
     model: &Model,
     axis: &Axis,
     y: egui::Rangef,
-    lang: Lang,
+    (lang, framing): (Lang, crate::framing::FramingMode),
     small: &FontId,
     weak: Color32,
     hit: &mut dyn FnMut(Selection, Rect),
@@ -351,13 +351,14 @@ pub(super) fn frame_lane(
     if model.frames().is_empty() && model.decode_errors().is_empty() {
         let r = Rect::from_x_y_ranges(axis.rect.x_range(), y);
         p.rect_stroke(r, 2.0, Stroke::new(1.0, weak.gamma_multiply(0.5)), StrokeKind::Inside);
-        p.text(
-            r.center(),
-            Align2::CENTER_CENTER,
-            t(lang, S::FramingOffHint),
-            small.clone(),
-            weak,
-        );
+        let hint = if framing == crate::framing::FramingMode::None {
+            t(lang, S::FramingOffHint).to_string()
+        } else {
+            let mode = crate::describe::framing_name(framing, lang);
+            tf(lang, S::FramesWaiting, &[("mode", &mode)])
+        };
+        p.text(r.center(), Align2::CENTER_CENTER, &hint, small.clone(), weak);
+        crate::shown::painted_label(p, &hint, r);
         return;
     }
     for_visible(model.frames(), axis, y, |i, r, agg| {

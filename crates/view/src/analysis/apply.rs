@@ -23,6 +23,10 @@ impl Model {
             }
         }
         self.fold(event);
+        self.trail.observe(event);
+        if matches!(event, Event::Finished { .. }) {
+            self.summary.causes = self.causes();
+        }
     }
 
     /// [`Model::apply`] without the causality check: for the models of one stream inside a
@@ -80,6 +84,11 @@ impl Model {
                 self.summary.queue_waits += 1;
                 self.summary.queue_wait_us += waited_us;
             }
+            Event::Trace {
+                fact: crate::facts::trace::TraceFact::LaneCalls { writes, reads },
+            } => self.lane_calls = Some((writes.clone(), reads.clone())),
+            // a traced run's programs and counts: the CLI lists them
+            Event::Trace { .. } => {}
             Event::Reply { .. } | Event::Conn { .. } | Event::Client { .. } | Event::Round { .. } => {
                 self.second_direction(event)
             }

@@ -6,12 +6,15 @@
 
 mod apply;
 pub mod causality;
+pub mod causes;
 mod clients;
+pub mod compare;
 pub mod echo;
 mod external;
 mod history;
 pub mod playback;
 mod problem;
+pub mod questions;
 mod records;
 mod send_close;
 mod summary;
@@ -67,6 +70,10 @@ pub struct Model {
     causality: Causality,
     /// address-in-use: the socket table after both ends closed and the second server's binds.
     restart: Option<RestartRec>,
+    /// What the cause rules need of every event (see [`causes`]).
+    trail: causes::Trail,
+    /// `trace`: the calls that wrote and read this stream (the lanes' names).
+    lane_calls: Option<(Vec<crate::facts::trace::SysCall>, Vec<crate::facts::trace::SysCall>)>,
 }
 
 impl Default for Model {
@@ -95,6 +102,8 @@ impl Model {
             class_ended: ClassTotals::default(),
             causality: Causality::default(),
             restart: None,
+            trail: causes::Trail::default(),
+            lane_calls: None,
         }
     }
 
@@ -131,6 +140,12 @@ impl Model {
     /// The connection's two ends (sender, receiver), once connected.
     pub fn connection(&self) -> Option<&(String, String)> {
         self.connection.as_ref()
+    }
+
+    /// `trace`: the calls that wrote to and read from this stream, as the programs made them
+    /// (`sendto`, `write`, …); None for a run of stickyviz's own sockets.
+    pub fn lane_calls(&self) -> Option<(&[crate::facts::trace::SysCall], &[crate::facts::trace::SysCall])> {
+        self.lane_calls.as_ref().map(|(w, r)| (w.as_slice(), r.as_slice()))
     }
 
     /// Whether the run said it finished.

@@ -74,6 +74,10 @@ pub struct Summary {
     /// run went at the app's pace, not the kernel's.
     pub queue_waits: u64,
     pub queue_wait_us: u64,
+    /// What the run showed and why, proven by its events (see [`super::causes`]); found when
+    /// the run finished (absent in older recordings: the model finds them again on load).
+    #[serde(skip_serializing_if = "super::causes::Causes::is_empty")]
+    pub causes: super::causes::Causes,
 }
 
 impl Summary {

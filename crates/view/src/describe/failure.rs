@@ -82,6 +82,7 @@ pub fn engine_error(e: &EngineError, lang: Lang) -> String {
     match e {
         EngineError::Setting(err) => super::setting_error(err, lang),
         EngineError::Link(failure) => super::link_failure(failure, lang),
+        EngineError::Trace(failure) => super::trace::trace_failure(failure, lang),
         EngineError::Setup { call, error } => tf(
             lang,
             S::SetupFailed,

@@ -28,6 +28,7 @@ pub fn capture_unavailable(why: &CaptureUnavailable, lang: Lang) -> String {
         C::Replies => t(lang, S::CapReplies).into(),
         C::NeedsLinuxCounts => t(lang, S::CapNeedsLinuxCounts).into(),
         C::NeedsLinuxNoCounts => t(lang, S::CapNeedsLinuxNoCounts).into(),
+        C::Traced => t(lang, S::CapTraced).into(),
         C::Text { text } => text.clone(),
     }
 }
@@ -667,7 +668,9 @@ pub fn violation(v: &Violation, lang: Lang) -> String {
     tf(lang, S::Violation, &[("what", &what)])
 }
 
+pub mod causes;
 mod failure;
+pub mod questions;
 pub mod send_close;
 pub use failure::{
     engine_error, file_failure, listen_error, no_packets, open_failed, os_error, pcapng_error, recording_error,
@@ -677,6 +680,7 @@ pub use failure::{
 #[cfg(test)]
 mod tests;
 pub mod torture;
+pub mod trace;
 
 mod buffers;
 pub use buffers::buffer_clamped;

@@ -30,6 +30,7 @@ fn every_capture_reason() -> Vec<CaptureUnavailable> {
         C::Replies,
         C::NeedsLinuxCounts,
         C::NeedsLinuxNoCounts,
+        C::Traced,
     ];
     for c in &all {
         match c {
@@ -41,7 +42,7 @@ fn every_capture_reason() -> Vec<CaptureUnavailable> {
             | C::Listen
             | C::Replies => {}
             C::TimestampsRefused { .. } | C::NoKernelTimestamps => {}
-            C::NeedsLinuxCounts | C::NeedsLinuxNoCounts => {}
+            C::NeedsLinuxCounts | C::NeedsLinuxNoCounts | C::Traced => {}
             C::Text { .. } => unreachable!("recorded text is shown as written"),
         }
     }

@@ -52,6 +52,18 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
         S::EchoReplyBytes,
         echo.replies.summary().bytes_received.to_string(),
     );
+    // the reply stream's own cuts (big-reply's lesson is about them), beside the request
+    // stream's in the summary above
+    line(
+        &mut out,
+        S::EchoReplyMerged,
+        echo.replies.summary().merged_reads.to_string(),
+    );
+    line(
+        &mut out,
+        S::EchoReplySplit,
+        echo.replies.summary().split_messages.to_string(),
+    );
     // the reply direction's wire, as the request direction's summary counts it
     let replies = echo.replies.summary();
     if replies.segments_captured.is_some() || replies.segments_tcp_info.is_some() {
@@ -67,6 +79,9 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
             line(&mut out, S::EchoAnswered, e.rounds.len().to_string());
             line(&mut out, S::EchoMedian, e.median_latency_us().map_or("-".into(), ms));
         }
+        // each connection's own cuts, as the summary gives connection 0's (issue 26)
+        line(&mut out, S::SumMerged, c.summary().merged_reads.to_string());
+        line(&mut out, S::SumSplit, c.summary().split_messages.to_string());
     }
     let write_write = exp.sender.split == WriteSplit::HeaderThenBody && exp.framing.has_length_header();
     if write_write && exp.sender.nagle && stalled > 0 {

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::time::Duration;
 
-use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
+use pcap_file::pcapng::blocks::enhanced_packet::{EnhancedPacketBlock, EnhancedPacketOption};
 use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption};
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::DataLink;
@@ -129,6 +129,24 @@ fn stream_bytes(events: &[Event], reply: bool) -> Vec<u8> {
     stream
 }
 
+/// The events of the packets [`write`] writes, in its order (a reply's packet as its `reply`
+/// event).
+pub fn packet_events(events: &[Event]) -> impl Iterator<Item = &Event> {
+    events.iter().filter(|e| {
+        let inner = match e {
+            Event::Reply { event } => &**event,
+            e => e,
+        };
+        matches!(
+            inner,
+            Event::Segment { packet: Some(_), .. }
+                | Event::Retransmission { packet: Some(_), .. }
+                | Event::Ack { packet: Some(_), .. }
+                | Event::Control { packet: Some(_), .. }
+        )
+    })
+}
+
 /// The packets to write, each with the payload put back where the stream bytes are known
 /// (the request stream's, or the reply stream's for the receiver's data).
 fn packets_with_payload<'a>(
@@ -175,6 +193,16 @@ fn packets_with_payload<'a>(
 
 /// Writes the packets as pcapng (raw IPv4 link type, one interface: `lo`); returns how many.
 pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, PcapngError> {
+    write_commented(events, &[], out)
+}
+
+/// [`write`], each packet with its comment (`comments[i]` for the i-th packet, see
+/// `pcapng_comments`), which Wireshark shows as `frame.comment`.
+pub fn write_commented(
+    events: &[Event],
+    comments: &[Option<String>],
+    out: impl std::io::Write,
+) -> Result<usize, PcapngError> {
     // the writer's own words, kept as data like an OS error's
     let err = |e: pcap_file::PcapError| {
         PcapngError::Write(FileFailure {
@@ -200,13 +228,17 @@ pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, Pcapng
     w.write_pcapng_block(idb).map_err(err)?;
     let (stream, replies) = (stream_bytes(events, false), stream_bytes(events, true));
     let packets = packets_with_payload(events, &stream, &replies);
-    for (p, data) in &packets {
+    for (i, (p, data)) in packets.iter().enumerate() {
+        let comment = comments.get(i).and_then(Option::as_deref);
         let block = EnhancedPacketBlock {
             interface_id: 0,
             timestamp: Duration::from_micros(p.unix_us),
             original_len: p.orig_len,
             data: Cow::Borrowed(data),
-            options: vec![],
+            options: comment
+                .map(|c| EnhancedPacketOption::Comment(Cow::Borrowed(c)))
+                .into_iter()
+                .collect(),
         };
         w.write_pcapng_block(block).map_err(err)?;
     }
@@ -215,11 +247,16 @@ pub fn write(events: &[Event], out: impl std::io::Write) -> Result<usize, Pcapng
 /// [`write`] to a file; nothing is created when there are no packets.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn save(events: &[Event], path: &Path) -> Result<usize, PcapngError> {
+    save_commented(events, &[], path)
+}
+
+/// [`write_commented`] to a file; nothing is created when there are no packets.
+pub fn save_commented(events: &[Event], comments: &[Option<String>], path: &Path) -> Result<usize, PcapngError> {
     if let Some(why) = why_unavailable(events) {
         return Err(PcapngError::NoPackets(why));
     }
     let mut buf = Vec::new();
-    let n = write(events, &mut buf)?;
+    let n = write_commented(events, comments, &mut buf)?;
     std::fs::write(path, buf).map_err(FileFailure::on(FileOp::Write, path))?;
     Ok(n)
 }

@@ -21,6 +21,7 @@ use crate::export::options::{RenderLang, RenderOptions, RenderTheme};
 use crate::recording::Recording;
 
 /// The window's message colours (src/ui/theme.rs; a GUI test checks they agree).
+pub mod causes;
 mod never_sent;
 
 pub const MESSAGE_RGB: [(u8, u8, u8); 12] = [
@@ -79,6 +80,7 @@ fn palette(theme: RenderTheme) -> Palette {
 
 struct Words {
     title: &'static str,
+    title_veiled: &'static str,
     writes: &'static str,
     wire: &'static str,
     wire_both: &'static str,
@@ -96,6 +98,7 @@ fn words(lang: RenderLang) -> Words {
     let lang = i18n_lang(lang);
     Words {
         title: t(lang, S::SvgTitle),
+        title_veiled: t(lang, S::SvgTitleVeiled),
         writes: t(lang, S::LaneWrites),
         wire: t(lang, S::LaneWire),
         wire_both: t(lang, S::LaneWireBoth),
@@ -171,7 +174,7 @@ impl Canvas {
 
 /// The SVG text of `rec`'s TCP lanes, `opts.width` wide (the height follows the content).
 pub fn render(rec: &Recording, opts: &RenderOptions) -> String {
-    let model = Model::from_events(&rec.events);
+    let model = Model::from_events(&rec.events).with_place(crate::analysis::causes::Place::of(&rec.settings));
     render_model(&model, opts)
 }
 
@@ -195,10 +198,17 @@ impl Layout {
 
 /// The SVG text of `model`'s TCP lanes: header, axis, message guides, the four lanes, legend.
 pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
+    render_lanes(model, opts, model.stream_len(), false)
+}
+
+/// [`render_model`] on a byte axis `total` bytes long (`compare` draws two runs on one scale;
+/// a `total` shorter than the stream is taken as the stream's length). `veiled`: the sender's
+/// writes only, every other lane a "?" (predict → reveal: nothing that gives the answer away).
+pub fn render_lanes(model: &Model, opts: &RenderOptions, total: u64, veiled: bool) -> String {
     let pal = palette(opts.theme);
     let w = words(opts.lang);
     let width = f64::from(opts.width.max(200));
-    let total = model.stream_len().max(1);
+    let total = total.max(model.stream_len()).max(1);
     let mut c = Canvas {
         out: String::new(),
         x0: MARGIN,
@@ -210,20 +220,36 @@ pub fn render_model(model: &Model, opts: &RenderOptions) -> String {
         lanes_top: MARGIN + 28.0 + 18.0,
         lane_block: TITLE_H + LANE_H + MARK_H,
     };
-    header(&mut c, model, &layout, &pal, &w, opts.lang);
+    header(&mut c, model, &layout, &pal, &w, opts.lang, veiled);
     axis(&mut c, total, &pal);
     message_guides(&mut c, model, &layout, &pal);
     write_lane(&mut c, model, layout.lane_y(0), &pal, &w);
     never_sent::flags(&mut c, model, layout.lane_y(0), i18n_lang(opts.lang), pal.bg);
-    wire_lane(&mut c, model, layout.lane_y(1), &pal, &w);
-    read_lane(&mut c, model, layout.lane_y(2), &pal, &w);
-    frame_lane(&mut c, model, layout.lane_y(3), &pal, &w);
+    if veiled {
+        for (i, title) in [w.wire, w.reads, w.frames].into_iter().enumerate() {
+            let y = layout.lane_y(i + 1);
+            c.text(MARGIN, y + 12.0, 11.0, pal.weak, "start", title);
+            c.text(
+                width / 2.0,
+                y + TITLE_H + LANE_H / 2.0 + 8.0,
+                24.0,
+                pal.text,
+                "middle",
+                "?",
+            );
+        }
+    } else {
+        wire_lane(&mut c, model, layout.lane_y(1), &pal, &w);
+        read_lane(&mut c, model, layout.lane_y(2), &pal, &w);
+        frame_lane(&mut c, model, layout.lane_y(3), &pal, &w);
+    }
     legend(&mut c, layout.legend_y(), &pal, &w, opts.lang);
     c.out.push_str("</svg>\n");
     c.out
 }
 
-fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Words, lang: RenderLang) {
+#[allow(clippy::too_many_arguments)]
+fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Words, lang: RenderLang, veiled: bool) {
     let width = layout.width;
     let height = layout.legend_y() + 28.0;
     // One family only: ImageMagick's SVG renderer ignores a list and falls back to a Latin-only
@@ -239,15 +265,24 @@ fn header(c: &mut Canvas, model: &Model, layout: &Layout, pal: &Palette, w: &Wor
         pal.bg
     );
     let s = model.summary();
-    let title = crate::i18n::fill(
-        w.title,
-        &[
-            ("bytes", &model.stream_len()),
-            ("messages", &s.messages),
-            ("writes", &s.writes),
-            ("reads", &s.reads),
-        ],
-    );
+    let (bytes, messages, writes, reads) = (model.stream_len(), s.messages, s.writes, s.reads);
+    let title = if veiled {
+        // the read count would give the answer away
+        crate::i18n::fill(
+            w.title_veiled,
+            &[("bytes", &bytes), ("messages", &messages), ("writes", &writes)],
+        )
+    } else {
+        crate::i18n::fill(
+            w.title,
+            &[
+                ("bytes", &bytes),
+                ("messages", &messages),
+                ("writes", &writes),
+                ("reads", &reads),
+            ],
+        )
+    };
     c.text(MARGIN, MARGIN + 8.0, 16.0, pal.text, "start", &title);
     if model.messages().is_empty() && model.reads().is_empty() && !model.datagrams().is_empty() {
         // a blank timeline would look like a failed run

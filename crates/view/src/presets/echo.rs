@@ -6,6 +6,7 @@ use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, Work
 use crate::framing::FramingMode;
 use crate::i18n::S;
 
+use super::claims::{Claim::Forced, Claim::Given, Outcome};
 use super::Preset;
 
 pub(super) fn presets() -> Vec<Preset> {
@@ -14,6 +15,15 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "echo",
             summary: S::LessonEcho,
+            look: S::LookEcho,
+            claims: &[
+                Given("4"),
+                Given("96"),
+                Forced {
+                    number: "40",
+                    outcome: Outcome::MostRequestsStall,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -39,6 +49,18 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "big-reply",
             summary: S::LessonBigReply,
+            look: S::LookBigReply,
+            claims: &[
+                Given("2500"),
+                Given("1024"),
+                Given("0"),
+                Given("1"),
+                Given("10054"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::ReplySplit,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -65,11 +87,29 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "hmac-handshake",
             summary: S::LessonHmacHandshake,
+            look: S::LookHmacHandshake,
+            claims: &[
+                Given("32"),
+                Given("3.8"),
+                Given("16"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::HandshakeAccepted,
+                },
+            ],
             experiment: hmac_experiment(&base, false),
         },
         Preset {
             name: "hmac-wrong-key",
             summary: S::LessonHmacWrongKey,
+            look: S::LookHmacWrongKey,
+            claims: &[
+                Given("32"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::HandshakeRefused,
+                },
+            ],
             experiment: hmac_experiment(&base, true),
         },
         many_clients(),
@@ -81,6 +121,17 @@ pub(super) fn many_clients() -> Preset {
     Preset {
         name: "many-clients",
         summary: S::LessonManyClients,
+        look: S::LookManyClients,
+        claims: &[
+            Given("1024"),
+            Given("0"),
+            Given("1"),
+            Given("2"),
+            Forced {
+                number: "",
+                outcome: Outcome::ConnectionsKeepTheirBytes,
+            },
+        ],
         experiment: Experiment {
             transports: Transports::Tcp,
             workload: Workload {

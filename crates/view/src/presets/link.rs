@@ -6,6 +6,7 @@ use crate::config::{Experiment, Link, ReceiverOptions, Transports, UdpOptions, W
 use crate::framing::FramingMode;
 use crate::i18n::S;
 
+use super::claims::{Claim::Forced, Claim::Given, Claim::Varies, Outcome};
 use super::Preset;
 
 /// An Ethernet MTU (MSS 1448) on a link fast and deep enough that nothing is dropped.
@@ -36,6 +37,24 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "real-mss",
             summary: S::LessonRealMss,
+            look: S::LookRealMss,
+            claims: &[
+                Given("64"),
+                Given("10"),
+                Given("1500"),
+                Given("20"),
+                Given("12"),
+                Given("10,004"),
+                Given("4096"),
+                Forced {
+                    number: "1448",
+                    outcome: Outcome::SegmentsAtMostMss,
+                },
+                Forced {
+                    number: "7",
+                    outcome: Outcome::SegmentsAtMostMss,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 // 20 ms apart, so each message leaves on its own and its segments are its own
@@ -59,6 +78,23 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "lossy-link",
             summary: S::LessonLossyLink,
+            look: S::LookLossyLink,
+            claims: &[
+                Given("300"),
+                Given("20"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::Retransmissions,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::EveryFrameIntact,
+                },
+                Varies {
+                    number: "",
+                    outcome: Outcome::Retransmissions,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 // 300 KB: slow start overflows the queue well before the end (35–186
@@ -83,6 +119,16 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "udp-lossy",
             summary: S::LessonUdpLossy,
+            look: S::LookUdpLossy,
+            claims: &[
+                Given("20"),
+                Given("200"),
+                Given("1000"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DatagramsDropped,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Udp,
                 // 200 KB at once into a 20 KB queue: most datagrams cannot wait and are dropped

@@ -7,9 +7,13 @@ use crate::config::{Experiment, ReceiverOptions, SenderOptions, Transports, UdpO
 use crate::framing::FramingMode;
 use crate::i18n::S;
 
+mod claims;
 mod echo;
 mod link;
 mod send_close;
+
+pub use claims::{Claim, Outcome};
+use claims::{Claim::Forced, Claim::Given, Claim::Varies};
 
 /// One lesson.
 #[derive(Clone, Debug)]
@@ -18,6 +22,11 @@ pub struct Preset {
     /// The key of one paragraph (both languages in the i18n table): what the lesson shows and
     /// what to look for on the timeline.
     pub summary: S,
+    /// The key of one sentence shown with the title when the lesson opens: what to look at.
+    pub look: S,
+    /// Every number its texts (summary and look-at sentence) write, and what they claim about
+    /// the run: checked against many runs by tests/lesson_claims.rs.
+    pub claims: &'static [Claim],
     pub experiment: Experiment,
 }
 
@@ -37,6 +46,20 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "slow-reader",
             summary: S::LessonSlowReader,
+            look: S::LookSlowReader,
+            claims: &[
+                Given("50"),
+                Given("12"),
+                Given("512"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::MergedReads,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::SplitMessages,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: small_messages(),
@@ -51,6 +74,19 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "nagle-burst",
             summary: S::LessonNagleBurst,
+            look: S::LookNagleBurst,
+            claims: &[
+                Given("200"),
+                Given("10"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::FewerSegmentsThanWrites,
+                },
+                Varies {
+                    number: "",
+                    outcome: Outcome::FewerSegmentsThanWrites,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -69,6 +105,22 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "json-header",
             summary: S::LessonJsonHeader,
+            look: S::LookJsonHeader,
+            claims: &[
+                Given("4"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::MergedReads,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::SplitMessages,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::EveryFrameIntact,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: small_messages(),
@@ -84,6 +136,17 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "naive-header",
             summary: S::LessonNaiveHeader,
+            look: S::LookNaiveHeader,
+            claims: &[
+                Given("4"),
+                Given("2500"),
+                Given("1000"),
+                Given("20"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DecodeError,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -110,6 +173,19 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "udp-echo",
             summary: S::LessonUdpEcho,
+            look: S::LookUdpEcho,
+            claims: &[
+                Given("12"),
+                Given("1024"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::EveryDatagramWhole,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::MergedReads,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: small_messages(),
@@ -129,6 +205,18 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "firehose",
             summary: S::LessonFirehose,
+            look: S::LookFirehose,
+            claims: &[
+                Given("1"),
+                Given("16,384"),
+                Given("16384"),
+                Given("64"),
+                Given("65536"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::NothingLost,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -148,6 +236,15 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "udp-truncate",
             summary: S::LessonUdpTruncate,
+            look: S::LookUdpTruncate,
+            claims: &[
+                Given("100"),
+                Given("10040"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DatagramsTruncated,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Udp,
                 workload: small_messages(),
@@ -162,6 +259,18 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "udp-flood",
             summary: S::LessonUdpFlood,
+            look: S::LookUdpFlood,
+            claims: &[
+                Given("2000"),
+                Given("64"),
+                Given("4096"),
+                Given("8192"),
+                Given("50"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::DatagramsDropped,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Udp,
                 workload: Workload {
@@ -181,6 +290,18 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "udp-empty",
             summary: S::LessonUdpEmpty,
+            look: S::LookUdpEmpty,
+            claims: &[
+                Given("0"),
+                Forced {
+                    number: "5",
+                    outcome: Outcome::EmptyDatagramsArrive,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::NoTcpBytes,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Both,
                 workload: Workload {
@@ -208,6 +329,27 @@ pub fn all() -> Vec<Preset> {
         Preset {
             name: "flow-control",
             summary: S::LessonFlowControl,
+            look: S::LookFlowControl,
+            claims: &[
+                Given("300"),
+                Given("1024"),
+                Given("2"),
+                Given("4096"),
+                Given("8192"),
+                Given("128"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::ZeroWindow,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::NothingLost,
+                },
+                Varies {
+                    number: "",
+                    outcome: Outcome::ZeroWindow,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {

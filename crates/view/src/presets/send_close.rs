@@ -5,6 +5,7 @@ use crate::config::{Experiment, ReceiverOptions, Restart, SendCall, SenderOption
 use crate::framing::FramingMode;
 use crate::i18n::S;
 
+use super::claims::{Claim::Forced, Claim::Given, Outcome};
 use super::Preset;
 
 pub(super) fn presets() -> Vec<Preset> {
@@ -20,6 +21,20 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "send-vs-sendall",
             summary: S::LessonSendVsSendall,
+            look: S::LookSendVsSendall,
+            claims: &[
+                Given("20"),
+                Given("8"),
+                Given("60,004"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::ShortWrites,
+                },
+                Forced {
+                    number: "",
+                    outcome: Outcome::FramesGoWrong,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {
@@ -49,6 +64,15 @@ pub(super) fn presets() -> Vec<Preset> {
         Preset {
             name: "address-in-use",
             summary: S::LessonAddressInUse,
+            look: S::LookAddressInUse,
+            claims: &[
+                Given("60"),
+                Given("0"),
+                Forced {
+                    number: "",
+                    outcome: Outcome::SecondBindFails,
+                },
+            ],
             experiment: Experiment {
                 transports: Transports::Tcp,
                 workload: Workload {

@@ -1,6 +1,6 @@
 //! A run saved as JSON, so any picture can be reproduced exactly.
 //!
-//! Format version 3: `{ "format": "stickyviz-recording", "version": 3, "app_version", "os",
+//! Format version 4: `{ "format": "stickyviz-recording", "version": 4, "app_version", "os",
 //! "kernel", "settings", "events", "summary" }`, whose reasons (why a side ended, what failed,
 //! why segments are missing) are typed facts. Version 1 held them as English sentences; such a
 //! file is upgraded once on load (`v1.rs`). A newer version is refused with a clear error.
@@ -12,12 +12,15 @@ use crate::config::Experiment;
 use crate::facts::{Event, FileFailure};
 
 pub const FORMAT: &str = "stickyviz-recording";
-/// 4: `gso-batch` and the reply axis's captured segments (issues 26 and 27); 3: the events of
-/// issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`). Version-2 and version-3
-/// files read as they are.
+/// 3: the events of issue 32 (`never-sent`, `socket-state`, `bind`, an `ack`'s `fin`). 4: the
+/// summary's `causes` (issue 30; an older file's causes are found again from its events), the
+/// `trace` event (issue 29), the capture's GSO batches and the reply direction's segments.
+/// Versions 2 and 3 read as they are.
 pub const VERSION: u32 = 4;
 
+mod bytes;
 pub mod stream;
+pub use bytes::text_from_bytes;
 mod v1;
 /// Largest recording file read (1 GiB); larger is refused before reading.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -140,7 +143,7 @@ fn check_numbers(events: &serde_json::Value) -> Result<(), RecordingError> {
 
 impl Recording {
     pub fn new(settings: Experiment, events: Vec<Event>) -> Self {
-        let model = Model::from_events(&events);
+        let model = Model::from_events(&events).with_place(crate::analysis::causes::Place::of(&settings));
         let (summary, class) = (model.summary().clone(), model.class_session());
         Self {
             format: FORMAT.into(),

@@ -71,7 +71,7 @@ fn every_engine_error() -> Vec<EngineError> {
             | EngineError::UnexpectedPeer { .. }
             | EngineError::Thread(_) => {}
             // worded by their own functions, tested with them
-            EngineError::Setting(_) | EngineError::Link(_) => unreachable!(),
+            EngineError::Setting(_) | EngineError::Link(_) | EngineError::Trace(_) => unreachable!(),
         }
     }
     all
