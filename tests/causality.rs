@@ -35,12 +35,11 @@ fn run(exp: &Experiment) -> (Vec<Event>, Model) {
     (events, model)
 }
 
-/// The capture's count equals the kernel's, or the gap is said in the summary and the lane.
-/// The kernel counts every transmission; so does the capture where it saw the handshake (its
-/// retransmissions are counted apart from the lane's new bytes), else its new bytes are
-/// compared with the kernel's first transmissions.
-fn assert_capture_gap_said(name: &str, model: &Model) {
-    let s = &model.summary();
+/// The capture's count equals the kernel's, or the gap is said in the summary (`text`) and
+/// the lane. The kernel counts every transmission; so does the capture where it saw the
+/// handshake (its retransmissions are counted apart from the lane's new bytes), else its new
+/// bytes are compared with the kernel's first transmissions.
+fn assert_capture_gap_said(name: &str, s: &stickyviz::analysis::Summary, text: impl FnOnce() -> String) {
     let (Some(captured), Some(kernel)) = (s.segments_captured, s.segments_tcp_info) else {
         return;
     };
@@ -51,12 +50,25 @@ fn assert_capture_gap_said(name: &str, model: &Model) {
     if captured >= kernel {
         return;
     }
-    let text = stickyviz::export::text_timeline::summary(model, Lang::En);
+    let text = text();
     let said = format!("{captured} of {kernel} captured");
     assert!(
         text.contains(&said),
         "{name}: {captured} of {kernel} segments captured, and the summary does not say so:\n{text}"
     );
+}
+
+/// Every captured segment (new bytes or again) lies inside the bytes written on its axis.
+fn assert_segments_inside_what_was_written(name: &str, axis: &Model) {
+    let written = axis.summary().bytes_sent;
+    for g in axis.segments().iter().chain(axis.retransmissions()) {
+        assert!(
+            g.end() <= written,
+            "{name}: a segment of {}..{} past the {written} bytes written",
+            g.offset,
+            g.end()
+        );
+    }
 }
 
 #[test]
@@ -77,7 +89,17 @@ fn every_preset_twenty_times_no_effect_before_its_cause() {
             assert_eq!(c.unchecked, 0);
             // the model runs the same check live, and would list a violation as a problem
             assert_eq!(model.summary().causality_violations, 0);
-            assert_capture_gap_said(preset.name, &model);
+            assert_capture_gap_said(preset.name, model.summary(), || {
+                stickyviz::export::text_timeline::summary(&model, Lang::En)
+            });
+            assert_segments_inside_what_was_written(preset.name, &model);
+            // the reply direction (issue 26): its own lane, its own count, the same rules
+            if let Some(echo) = model.echo() {
+                assert_capture_gap_said(preset.name, echo.replies.summary(), || {
+                    stickyviz::export::echo_report::render(&model, &exp, 100, Lang::En)
+                });
+                assert_segments_inside_what_was_written(preset.name, &echo.replies);
+            }
             checked += events.len() as u64;
         }
         eprintln!("{}: {RUNS} runs, {checked} events, 0 violations", preset.name);

@@ -348,3 +348,83 @@ fn run_pcapng_holds_the_acks_zero_windows_and_retransmissions_the_summary_counts
     }
     println!("{checked} of 2 presets checked");
 }
+
+/// The export is the wire lanes' split (issue 27): a GSO batch is written as the segments the
+/// lane draws, each with its own sequence number and length and no larger than the MSS, and
+/// the replies of a request/response run are in it with their bytes (issue 26): each
+/// direction's payloads, in sequence order, are the bytes its reader received.
+#[test]
+fn the_export_holds_each_directions_segments_as_the_lanes_draw_them() {
+    let mut exp = presets::find("big-reply").expect("preset").experiment;
+    exp.mss = Some(1000);
+    let events = Run::start(&exp, None).expect("the run starts").wait();
+    let model = stickyviz::analysis::Model::from_events(&events);
+    if model.segments_unavailable().is_some() {
+        return skip::skip(
+            skip::Missing::Privilege,
+            "the export needs a capture (root or CAP_NET_RAW)",
+        );
+    }
+    let replies = &model.echo().expect("a reply axis").replies;
+    let (sender_port, receiver_port) = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Connected { sender, receiver, .. } => Some((port(sender), port(receiver))),
+            _ => None,
+        })
+        .expect("connected");
+    let mut file = Vec::new();
+    pcapng::write(&events, &mut file).expect("writes");
+    let mut reader = PcapNgReader::new(&file[..]).expect("a pcapng section");
+    // (seq, payload) of each direction's data packets
+    let (mut requests, mut answers) = (Vec::new(), Vec::new());
+    while let Some(block) = reader.next_block() {
+        if let Block::EnhancedPacket(p) = block.expect("a valid block") {
+            let ip = &p.data;
+            let ihl = usize::from(ip[0] & 0x0f) * 4;
+            let tcp = &ip[ihl..];
+            let headers = ihl + usize::from(tcp[12] >> 4) * 4;
+            if p.original_len as usize == headers {
+                continue;
+            }
+            assert_eq!(p.data.len() as u32, p.original_len, "the payload is in the file");
+            assert!(
+                p.original_len as usize - headers <= 1000,
+                "no packet bigger than the MSS"
+            );
+            let seq = u32::from_be_bytes([tcp[4], tcp[5], tcp[6], tcp[7]]);
+            let item = (seq, p.data[headers..].to_vec());
+            match u16::from_be_bytes([tcp[0], tcp[1]]) {
+                s if s == sender_port => requests.push(item),
+                s if s == receiver_port => answers.push(item),
+                other => panic!("port {other}"),
+            }
+        }
+    }
+    let on_lane = |m: &stickyviz::analysis::Model| m.segments().len() + m.retransmissions().len();
+    assert_eq!(
+        requests.len(),
+        on_lane(&model),
+        "request packets = the request wire lane's"
+    );
+    assert_eq!(answers.len(), on_lane(replies), "reply packets = the reply wire lane's");
+    assert!(
+        model.summary().gso_batches + replies.summary().gso_batches > 0,
+        "2,500-byte replies over a 1,000-byte MSS leave lo in GSO batches"
+    );
+    let stream = |mut packets: Vec<(u32, Vec<u8>)>| -> Vec<u8> {
+        // sequence order (relative to the first: no wrap within a few KB), retransmissions once
+        let first = packets.iter().map(|p| p.0).min().unwrap_or(0);
+        packets.sort_by_key(|p| p.0.wrapping_sub(first));
+        packets.dedup_by_key(|p| p.0);
+        packets.into_iter().flat_map(|p| p.1).collect()
+    };
+    let received = |m: &stickyviz::analysis::Model| -> Vec<u8> {
+        m.reads()
+            .iter()
+            .flat_map(|r| m.read_bytes(r).expect("kept").to_vec())
+            .collect()
+    };
+    assert!(stream(requests) == received(&model), "the requests' bytes");
+    assert!(stream(answers) == received(replies), "the replies' bytes");
+}

@@ -13,7 +13,7 @@ use super::sys::{SegmentCounter, CAPABILITIES};
 pub enum NoCapture {}
 
 /// Why the wire lane is empty on this OS (worded by `describe`).
-pub fn open(_from: SocketAddrV4, _to: SocketAddrV4, _both_ways: bool) -> Result<NoCapture, CaptureUnavailable> {
+pub fn open(_from: SocketAddrV4, _to: SocketAddrV4) -> Result<NoCapture, CaptureUnavailable> {
     Err(match CAPABILITIES.segment_counter {
         SegmentCounter::TcpConnectionInfo => CaptureUnavailable::NeedsLinuxCounts,
         SegmentCounter::TcpInfo | SegmentCounter::None => CaptureUnavailable::NeedsLinuxNoCounts,

@@ -41,13 +41,19 @@ pub(super) fn spawn(
     sp: &mut Spawner,
     stop: &Arc<AtomicBool>,
 ) -> Result<(), EngineError> {
-    // The capture follows the request direction only (its offsets come from the client's SYN).
-    let reason = CaptureUnavailable::Replies;
     let mut sink = sp.sink();
     if let Some(c) = conn {
         sink = sink.for_connection(c);
     }
-    sink.push(reply(Event::SegmentsUnavailable { reason }));
+    // A running capture follows the replies too (the receiver's data, from its SYN-ACK); else
+    // the reply lane says why it is empty, as the request lane does.
+    if sp.capture.is_none() {
+        let reason = sp
+            .capture_unavailable
+            .clone()
+            .unwrap_or(CaptureUnavailable::ManyClients);
+        sink.push(reply(Event::SegmentsUnavailable { reason }));
+    }
     let mut exp = exp.clone();
     if opts.handshake.is_some() && exp.framing != FramingMode::None {
         // A decoder started after the 32 handshake bytes would place its frames 32 bytes
@@ -91,6 +97,8 @@ fn serve(socket: Socket, exp: &Experiment, opts: EchoOptions, sink: &mut EventSi
     let (bytes, replied, reason) = serve_loop(&socket, exp, opts, sink, stop);
     // The client drains replies until end of stream: tell it there will be no more.
     let _already_closed_is_fine = socket.shutdown(Shutdown::Write);
+    // The kernel's own segment count for the reply direction, as for the requests.
+    super::sock::wait_until_acked_as(&socket, sink, stop, reply);
     let reason = if reason == EndReason::Complete || !stop.load(Ordering::Relaxed) {
         reason
     } else {

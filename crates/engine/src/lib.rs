@@ -8,6 +8,8 @@
 // Segment capture is Linux's (AF_PACKET); elsewhere the lane says why it is empty.
 #[cfg_attr(not(target_os = "linux"), path = "capture_none.rs")]
 mod capture;
+#[cfg(target_os = "linux")]
+mod capture_split;
 pub mod echo;
 pub mod handshake;
 pub mod link;
@@ -40,8 +42,8 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 // The facts this engine records and the settings it reads live below it, in
 // `stickyviz_facts`; named here so every part of the engine reaches them the same way.
 use stickyviz_facts::{config, event, fact, failure};
+use stickyviz_facts::{CaptureUnavailable, Event, Fault, PanickedThread, Side, SockOpt};
 use stickyviz_facts::{EngineError, SetupCall, SetupOpt, SocketRole};
-use stickyviz_facts::{Event, Fault, PanickedThread, Side, SockOpt};
 use stickyviz_framing as framing;
 
 use config::Experiment;
@@ -92,6 +94,8 @@ pub(crate) struct Spawner {
     clock: Clock,
     handles: Vec<JoinHandle<()>>,
     capture: Option<JoinHandle<()>>,
+    /// Why the capture could not start, once it was tried and could not.
+    capture_unavailable: Option<CaptureUnavailable>,
 }
 
 impl Spawner {
@@ -171,6 +175,7 @@ impl Run {
             clock,
             handles: Vec::new(),
             capture: None,
+            capture_unavailable: None,
         };
         let capture_done = Arc::new(AtomicBool::new(false));
         let result = spawn_workers(&mut sp, &stop, &capture_done);
@@ -243,7 +248,7 @@ impl Run {
         }
         if exp.transports.tcp() {
             let (listener, client, from, to) = tcp::bind_pair(exp)?;
-            Self::start_capture(sp, from, to, captures_acks(exp), stop, capture_done)?;
+            Self::start_capture(sp, from, to, stop, capture_done)?;
             let pair = tcp::connect(listener, client, from, to, exp)?;
             let mut sink = sp.sink();
             sink.push(Event::Connected {
@@ -281,30 +286,27 @@ impl Run {
         Ok(())
     }
 
-    /// Starts the capture of the packets between `from` and `to` (and back when `both_ways`),
-    /// or records why there is none.
+    /// Starts the capture of the packets between `from` and `to`, both ways, or records why
+    /// there is none.
     pub(crate) fn start_capture(
         sp: &mut Spawner,
         from: std::net::SocketAddrV4,
         to: std::net::SocketAddrV4,
-        both_ways: bool,
         stop: &Arc<AtomicBool>,
         capture_done: &Arc<AtomicBool>,
     ) -> Result<(), EngineError> {
-        match capture::open(from, to, both_ways) {
+        match capture::open(from, to) {
             Ok(socket) => {
-                if !both_ways {
-                    sp.sink().push(Event::AcksNotCaptured {
-                        limit_bytes: ACKS_UP_TO_BYTES,
-                    });
-                }
                 let (stop, done) = (stop.clone(), capture_done.clone());
                 sp.spawn("capture", move |sink| {
                     capture::run(socket, from, to, sink, &stop, &done)
                 })?;
                 sp.capture = sp.handles.pop();
             }
-            Err(reason) => sp.sink().push(Event::SegmentsUnavailable { reason }),
+            Err(reason) => {
+                sp.sink().push(Event::SegmentsUnavailable { reason: reason.clone() });
+                sp.capture_unavailable = Some(reason);
+            }
         }
         Ok(())
     }
@@ -354,17 +356,6 @@ impl Run {
         all.extend(self.drain().flatten());
         all
     }
-}
-
-/// Runs that may send more than this capture the sender's data segments only, not the
-/// receiver's ACKs: capturing both ways made firehose (1 GiB in 64 KiB writes) 25% slower in wall
-/// time here (docs/performance.md), and a run of that size is about throughput, not about one
-/// ACK. Every lesson about ACKs and windows sends far less.
-pub const ACKS_UP_TO_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Whether the capture follows the receiver's ACKs too (see [`ACKS_UP_TO_BYTES`]).
-pub fn captures_acks(exp: &Experiment) -> bool {
-    u64::from(exp.workload.count) * u64::from(exp.workload.size_max) <= ACKS_UP_TO_BYTES
 }
 
 impl Drop for Run {

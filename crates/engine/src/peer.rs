@@ -111,7 +111,7 @@ pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Res
         }
         _ => None,
     };
-    let capture = capture_pair.map(|(from, to)| capture::open(from, to, super::captures_acks(exp)));
+    let capture = capture_pair.map(|(from, to)| capture::open(from, to));
     socket
         .connect_timeout(&target.into(), Duration::from_secs(5))
         .map_err(setup(SetupCall::Connect {

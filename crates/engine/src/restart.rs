@@ -63,7 +63,7 @@ pub(crate) fn spawn(
         addr: localhost,
     }))?;
     let client_addr = v4(&client, SocketRole::Sender)?;
-    super::Run::start_capture(sp, client_addr, server, true, stop, capture_done)?;
+    super::Run::start_capture(sp, client_addr, server, stop, capture_done)?;
     client
         .connect_timeout(&SocketAddr::V4(server).into(), Duration::from_secs(2))
         .map_err(setup(SetupCall::Connect {

@@ -98,17 +98,22 @@ pub(crate) fn send_recorded(
 /// Waits (up to 2 s) until every byte has left and been acknowledged, then records the total
 /// segment count: the last bytes Nagle held leave only after the reader's ACK.
 pub(crate) fn wait_until_acked(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool) {
+    wait_until_acked_as(socket, sink, stop, |e| e)
+}
+
+/// [`wait_until_acked`], its count recorded as `axis` wraps it (the reply axis for a server).
+pub(crate) fn wait_until_acked_as(socket: &Socket, sink: &mut EventSink, stop: &AtomicBool, axis: fn(Event) -> Event) {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         let Ok(info) = sys::tcp_info(socket) else { return };
         let settled = info.notsent_bytes == 0 && info.unacked == 0;
         if settled || Instant::now() > deadline || stop.load(Ordering::Relaxed) {
             let at_us = sink.now_us();
-            sink.push(Event::WireTotal {
+            sink.push(axis(Event::WireTotal {
                 at_us,
                 segs_out: info.data_segs_out,
                 retransmitted: info.total_retrans,
-            });
+            }));
             return;
         }
         std::thread::sleep(Duration::from_micros(200));

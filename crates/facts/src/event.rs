@@ -171,6 +171,17 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         packet: Option<CapturedPacket>,
     },
+    /// A GSO batch: the kernel handed `lo` one packet of `len` stream bytes from `offset` that
+    /// stands for `segments` segments of `gso_size` bytes (the last one shorter), as a network
+    /// card would send them and as `TCP_INFO` counts them. Its segments follow as
+    /// [`Event::Segment`]s (or retransmissions), stamped alike; this marks them as one batch.
+    GsoBatch {
+        at_us: u64,
+        offset: StreamOffset,
+        len: u32,
+        segments: u32,
+        gso_size: u32,
+    },
     /// A data segment captured again: bytes from `offset` that an earlier segment already
     /// carried (the first one, or its ACK, was lost, or came too late: the sender's timer or
     /// three duplicate ACKs made it send them again). Bytes past every earlier segment, if any,
@@ -239,9 +250,9 @@ pub enum Event {
         when: BindWhen,
         error: Option<OsError>,
     },
-    /// The capture follows the sender's data segments only, not the receiver's ACKs: the run
-    /// may send more than `limit_bytes`, where capturing both ways costs speed
-    /// (`engine::ACKS_UP_TO_BYTES`).
+    /// The capture followed the sender's data segments only, not the receiver's ACKs: the run
+    /// might send more than `limit_bytes`, where capturing both ways cost speed. Recordings made
+    /// before the capture read a ring (issue 27) only; every run is now captured both ways.
     AcksNotCaptured { limit_bytes: u64 },
     /// The capture ended: `dropped` packets of this connection reached the capture socket but
     /// not this app (its queue was full, `PACKET_STATISTICS`), so they are missing from the
@@ -375,6 +386,7 @@ impl Event {
             | Self::WireTotal { at_us, .. }
             | Self::CaptureStats { at_us, .. }
             | Self::Segment { at_us, .. }
+            | Self::GsoBatch { at_us, .. }
             | Self::Retransmission { at_us, .. }
             | Self::Ack { at_us, .. }
             | Self::Control { at_us, .. }

@@ -6,6 +6,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind
 use crate::analysis::Model;
 use crate::strings::{t, tf, Lang, S};
 
+mod gso;
 mod lanes;
 mod never_sent;
 
@@ -225,26 +226,11 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             ),
             None => t(lang, S::LaneWrites).into(),
         },
-        Lane::Wire => match &model.segments_unavailable() {
-            Some(why) => tf(
-                lang,
-                S::LaneWireUnavailable,
-                &[("why", &crate::describe::capture_unavailable(why, lang))],
-            ),
-            // segments the kernel sent but the capture missed are said where they are missing
-            None if model.summary().capture_may_have_missed() => tf(
-                lang,
-                S::LaneWireGap,
-                &[("gap", &crate::describe::segments_captured_value(model.summary(), lang))],
-            ),
-            None if model.summary().acks.is_some() => t(lang, S::LaneWireBoth).into(),
-            None if model.acks_not_captured().is_some() => tf(
-                lang,
-                S::LaneWireOneWay,
-                &[("mib", &(model.acks_not_captured().unwrap_or(0) >> 20))],
-            ),
-            None => t(lang, S::LaneWire).into(),
-        },
+        // the GSO batch brackets (gso.rs) are explained where they are drawn
+        Lane::Wire if !model.gso_batches().is_empty() => {
+            tf(lang, S::LaneWireGso, &[("title", &wire_title(model, lang))])
+        }
+        Lane::Wire => wire_title(model, lang),
         Lane::Reads => match model.lane_calls().filter(|(_, r)| !r.is_empty()) {
             Some((_, reads)) => tf(
                 lang,
@@ -254,6 +240,29 @@ fn lane_title(lane: Lane, model: &Model, lang: Lang) -> String {
             None => t(lang, S::LaneReads).into(),
         },
         Lane::Frames => t(lang, S::LaneFrames).into(),
+    }
+}
+
+fn wire_title(model: &Model, lang: Lang) -> String {
+    match &model.segments_unavailable() {
+        Some(why) => tf(
+            lang,
+            S::LaneWireUnavailable,
+            &[("why", &crate::describe::capture_unavailable(why, lang))],
+        ),
+        // segments the kernel sent but the capture missed are said where they are missing
+        None if model.summary().capture_may_have_missed() => tf(
+            lang,
+            S::LaneWireGap,
+            &[("gap", &crate::describe::segments_captured_value(model.summary(), lang))],
+        ),
+        None if model.summary().acks.is_some() => t(lang, S::LaneWireBoth).into(),
+        None if model.acks_not_captured().is_some() => tf(
+            lang,
+            S::LaneWireOneWay,
+            &[("mib", &(model.acks_not_captured().unwrap_or(0) >> 20))],
+        ),
+        None => t(lang, S::LaneWire).into(),
     }
 }
 
@@ -316,7 +325,9 @@ pub fn timeline_ui(
     }
     ack_point(&clip, model, &axis, full.top() + AXIS_H, &lane_y, view.play_head);
     let tip = resp.hover_pos().and_then(|p| {
-        lanes::wire_tip(model, &axis, lane_y(1), p, lang).or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
+        gso::tip(model, &axis, lane_y(1), p, lang)
+            .or_else(|| lanes::wire_tip(model, &axis, lane_y(1), p, lang))
+            .or_else(|| never_sent::tip(model, &axis, lane_y(0), p, lang))
     });
     select(ui, resp, &clip, model, &axis, &lane_y, hovered, tip, selection, lang);
     LaneRects(std::array::from_fn(|k| {
@@ -456,6 +467,7 @@ fn lanes(
             }
             Lane::Wire => {
                 lanes::segment_lane(clip, model, axis, y, dark, lang, &mut hit);
+                gso::marks(clip, model, axis, y, dark);
                 never_sent::closing_mark(clip, model, axis, y, dark, lang);
             }
             Lane::Reads => {

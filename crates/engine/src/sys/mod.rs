@@ -48,9 +48,11 @@ pub use linux::peek_datagram;
 pub use linux::{enter_network_namespace, sysctl_number, NamespaceCall, NamespaceKind};
 #[cfg(not(target_os = "linux"))]
 pub use peek::peek_datagram;
-// Packet stamps and capture drop counts: only the AF_PACKET capture (capture.rs, Linux) uses them.
+// The AF_PACKET capture's ring and drop count: only the capture (capture.rs, Linux) uses them.
 #[cfg(target_os = "linux")]
-pub use linux::{enable_packet_timestamps, force_recv_buffer_size, packet_drops, recv_packet, recv_stamped};
+pub use linux::packet_drops;
+#[cfg(target_os = "linux")]
+pub mod ring;
 
 /// How this OS reports a datagram bigger than the `recvfrom()` buffer: the same program
 /// behaves differently per OS, which is a lesson of its own.

@@ -50,6 +50,7 @@ impl Model {
             | Event::WireTotal { .. }
             | Event::CaptureStats { .. }
             | Event::Segment { .. }
+            | Event::GsoBatch { .. }
             | Event::SegmentsUnavailable { .. } => self.sender_side(event),
             Event::Retransmission { .. } | Event::Ack { .. } | Event::Control { .. } => self.wire_both_ways(event),
             Event::AcksNotCaptured { limit_bytes } => self.acks_not_captured = Some(*limit_bytes),
@@ -206,6 +207,16 @@ impl Model {
                 *s.segments_captured.get_or_insert(0) += 1;
                 if self.keep() {
                     self.history.segments.push(Span {
+                        at_us: *at_us,
+                        offset: offset.0,
+                        len: *len,
+                    });
+                }
+            }
+            Event::GsoBatch { at_us, offset, len, .. } => {
+                s.gso_batches += 1;
+                if self.keep() {
+                    self.history.gso_batches.push(Span {
                         at_us: *at_us,
                         offset: offset.0,
                         len: *len,

@@ -63,6 +63,9 @@ history! {
     writes: Vec<WriteRec>,
     /// Captured data segments, new bytes only, in stream order.
     segments: Vec<Span>,
+    /// GSO batches: packets `lo` carried whole that stand for several of the segments above,
+    /// in capture order.
+    gso_batches: Vec<Span>,
     /// Captured data segments that carried bytes again, in capture order (whole packets).
     retransmissions: Vec<Span>,
     /// The receiver's ACKs, in capture order (the ACK point never goes back).
@@ -102,6 +105,20 @@ impl Model {
     /// The sender's messages (their stream offsets and lengths), by id, as far as stored.
     pub fn messages(&self) -> &[MessageRec] {
         &self.history.messages
+    }
+
+    /// The GSO batches the segments came in (each stands for several), in capture order.
+    pub fn gso_batches(&self) -> &[Span] {
+        &self.history.gso_batches
+    }
+
+    /// How a batch was cut: its segments on the lane (new bytes) and the first one's length
+    /// (the batch's `gso_size`); None when none are stored (a retransmitted batch).
+    pub fn gso_batch_shape(&self, batch: &Span) -> Option<(usize, u32)> {
+        let segments = &self.history.segments;
+        let from = segments.partition_point(|s| s.end() <= batch.offset);
+        let to = segments.partition_point(|s| s.offset < batch.end()).max(from);
+        segments[from..to].first().map(|first| (to - from, first.len))
     }
 
     /// The sender's `send()` calls, as far as stored.

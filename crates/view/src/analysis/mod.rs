@@ -46,8 +46,8 @@ const MAX_CAUSALITY_PROBLEMS: usize = 5;
 pub struct Model {
     history: History,
     segments_unavailable: Option<CaptureUnavailable>,
-    /// The capture followed one direction only: a run over this many bytes (see
-    /// `engine::ACKS_UP_TO_BYTES`); the summary's ACK counts are then None.
+    /// The capture followed one direction only: a run over this many bytes, in a recording
+    /// made before issue 27; the summary's ACK counts are then None.
     acks_not_captured: Option<u64>,
     connection: Option<(String, String)>,
     finished: bool,

@@ -16,6 +16,9 @@ pub struct Summary {
     /// Of those, segments sent again (`tcpi_total_retrans`: lost on the link, or thought lost);
     /// None where the OS does not count them.
     pub retransmitted_tcp_info: Option<u64>,
+    /// GSO batches the capture cut into segments: packets `lo` carried whole, each counted
+    /// above as the segments it stands for.
+    pub gso_batches: u64,
     /// Packets of the connection the capture socket's queue dropped (`PACKET_STATISTICS`),
     /// once the capture ended; each is a segment missing from the lane.
     pub segments_capture_dropped: Option<u64>,

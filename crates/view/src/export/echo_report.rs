@@ -64,6 +64,14 @@ pub fn render(model: &Model, exp: &Experiment, width: usize, lang: Lang) -> Stri
         S::EchoReplySplit,
         echo.replies.summary().split_messages.to_string(),
     );
+    // the reply direction's wire, as the request direction's summary counts it
+    let replies = echo.replies.summary();
+    if replies.segments_captured.is_some() || replies.segments_tcp_info.is_some() {
+        let value = crate::describe::segments_captured_value(replies, lang);
+        line(&mut out, S::EchoReplySegments, value);
+        let kernel = replies.segments_tcp_info.map_or("-".into(), |n| n.to_string());
+        line(&mut out, S::EchoReplySegmentsTcpInfo, kernel);
+    }
     for (k, c) in echo.connections.iter().enumerate() {
         let _ = writeln!(out, "\n{}", tf(lang, S::EchoConnection, &[("conn", &(k + 1))]));
         out.push_str(&text_timeline::render(c, width, lang));

@@ -5,8 +5,10 @@
 //! sighting as each left), each cut after its TCP header with its real length kept as the
 //! original length, as `tcpdump -s` would. A data segment whose bytes the recording kept (the
 //! receiver's first MiB, the `bytes` events) gets them back as its payload, so the file holds
-//! the stream itself, not only its headers. Wireshark's Follow TCP Stream and `tcp.analysis`
-//! work on it; recordings made before ACKs were captured hold the data segments only. Nothing is made up: a run without a capture (no root or
+//! the stream itself, not only its headers; the replies of a request/response run likewise.
+//! A GSO batch (one packet on `lo`) is written as the segments a network would carry, as the
+//! wire lane draws it (`crates/engine/src/capture_split.rs`). Wireshark's Follow TCP Stream
+//! and `tcp.analysis` work on it; recordings made before ACKs were captured hold the data segments only. Nothing is made up: a run without a capture (no root or
 //! `CAP_NET_RAW`) has no packets, and the export says why instead of writing a file.
 
 // Reading and writing files is the native app's; the browser gets the same in-memory halves.
@@ -44,6 +46,13 @@ pub fn needs(e: &Event, saw_bare_segment: &mut bool) -> bool {
         | Event::SegmentsUnavailable { .. }
         | Event::Bytes { .. } => true,
         Event::Segment { packet: None, .. } => !std::mem::replace(saw_bare_segment, true),
+        // the receiver's data (a request/response run's replies) and the bytes it carried
+        Event::Reply { event } => matches!(
+            **event,
+            Event::Segment { packet: Some(_), .. }
+                | Event::Retransmission { packet: Some(_), .. }
+                | Event::Bytes { .. }
+        ),
         _ => false,
     }
 }
@@ -66,10 +75,14 @@ impl Kept {
     }
 }
 
-/// The captured packets of a run, in capture order.
+/// The captured packets of a run, in capture order (the replies' among them).
 pub fn packets(events: &[Event]) -> Vec<&CapturedPacket> {
     events
         .iter()
+        .map(|e| match e {
+            Event::Reply { event } => event,
+            e => e,
+        })
         .filter_map(|e| match e {
             Event::Segment { packet: Some(p), .. }
             | Event::Retransmission { packet: Some(p), .. }
@@ -97,10 +110,16 @@ pub fn why_unavailable(events: &[Event]) -> Option<NoPackets> {
     })
 }
 
-/// The main stream's received bytes from offset 0, as the `bytes` events kept them.
-fn stream_bytes(events: &[Event]) -> Vec<u8> {
+/// The received bytes from offset 0 of the main stream (`reply` false) or of the reply
+/// stream, as the `bytes` events kept them.
+fn stream_bytes(events: &[Event], reply: bool) -> Vec<u8> {
     let mut stream = Vec::new();
     for e in events {
+        let e = match e {
+            Event::Reply { event } if reply => &**event,
+            e if !reply => e,
+            _ => continue,
+        };
         if let Event::Bytes { offset, data } = e {
             if offset.0 == stream.len() as u64 {
                 stream.extend_from_slice(data);
@@ -110,11 +129,16 @@ fn stream_bytes(events: &[Event]) -> Vec<u8> {
     stream
 }
 
-/// The events of the packets [`write`] writes, in its order.
+/// The events of the packets [`write`] writes, in its order (a reply's packet as its `reply`
+/// event).
 pub fn packet_events(events: &[Event]) -> impl Iterator<Item = &Event> {
     events.iter().filter(|e| {
+        let inner = match e {
+            Event::Reply { event } => &**event,
+            e => e,
+        };
         matches!(
-            e,
+            inner,
             Event::Segment { packet: Some(_), .. }
                 | Event::Retransmission { packet: Some(_), .. }
                 | Event::Ack { packet: Some(_), .. }
@@ -123,12 +147,20 @@ pub fn packet_events(events: &[Event]) -> impl Iterator<Item = &Event> {
     })
 }
 
-/// The packets to write, each with the payload put back where the stream bytes are known.
-fn packets_with_payload<'a>(events: &'a [Event], stream: &[u8]) -> Vec<(&'a CapturedPacket, Cow<'a, [u8]>)> {
-    let payload = |offset: u64, len: u32| stream.get(offset as usize..(offset + u64::from(len)) as usize);
+/// The packets to write, each with the payload put back where the stream bytes are known
+/// (the request stream's, or the reply stream's for the receiver's data).
+fn packets_with_payload<'a>(
+    events: &'a [Event],
+    stream: &[u8],
+    replies: &[u8],
+) -> Vec<(&'a CapturedPacket, Cow<'a, [u8]>)> {
     events
         .iter()
-        .filter_map(|e| match e {
+        .map(|e| match e {
+            Event::Reply { event } => (&**event, replies),
+            e => (e, stream),
+        })
+        .filter_map(|(e, stream)| match e {
             Event::Segment {
                 packet: Some(p),
                 offset,
@@ -141,6 +173,7 @@ fn packets_with_payload<'a>(events: &'a [Event], stream: &[u8]) -> Vec<(&'a Capt
                 len,
                 ..
             } => {
+                let payload = |offset: u64, len: u32| stream.get(offset as usize..(offset + u64::from(len)) as usize);
                 let whole =
                     payload(offset.0, *len).filter(|bytes| p.headers.len() + bytes.len() == p.orig_len as usize);
                 Some((
@@ -193,8 +226,8 @@ pub fn write_commented(
         InterfaceDescriptionOption::IfTsResol(TS_RESOL_NS),
     ];
     w.write_pcapng_block(idb).map_err(err)?;
-    let stream = stream_bytes(events);
-    let packets = packets_with_payload(events, &stream);
+    let (stream, replies) = (stream_bytes(events, false), stream_bytes(events, true));
+    let packets = packets_with_payload(events, &stream, &replies);
     for (i, (p, data)) in packets.iter().enumerate() {
         let comment = comments.get(i).and_then(Option::as_deref);
         let block = EnhancedPacketBlock {

@@ -376,6 +376,20 @@ fn wire_lane(c: &mut Canvas, model: &Model, y: f64, pal: &Palette, w: &Words) {
             pal.text,
         );
     }
+    // a GSO batch (one packet on lo, several segments on a network): a bracket over its segments
+    for b in model.gso_batches() {
+        let (a, z) = (c.x(b.offset) + 1.0, c.x(b.end()) - 1.0);
+        if z - a >= 4.0 {
+            let top = y + TITLE_H + 2.0;
+            let _ = writeln!(
+                c.out,
+                r#"<path class="gso-batch" d="M{a:.2},{:.1} V{top:.1} H{z:.2} V{:.1}" fill="none" stroke="{}" stroke-width="2"/>"#,
+                top + 6.0,
+                top + 6.0,
+                pal.text
+            );
+        }
+    }
     for r in model.retransmissions() {
         c.block(
             "retransmission",

@@ -115,6 +115,10 @@ pub fn render(model: &Model, width: usize, lang: Lang) -> String {
             let _ = writeln!(out, "wire    {}", tf(lang, S::TtWireNoCapture, &[("segments", &segs)]));
         } else {
             let _ = writeln!(out, "wire    {}", span_lane(model.segments(), 's', total, width));
+            if !model.gso_batches().is_empty() {
+                // the packets lo carried whole, each over the segments it was cut into
+                let _ = writeln!(out, "gso     {}", span_lane(model.gso_batches(), 'g', total, width));
+            }
             if !model.retransmissions().is_empty() {
                 let mut again = model.retransmissions().to_vec();
                 again.sort_by_key(|r| r.offset);
@@ -261,6 +265,12 @@ pub fn summary(model: &Model, lang: Lang) -> String {
             crate::describe::segments_captured_value(s, lang),
         );
         line(S::SumSegmentsTcpInfo, opt(s.segments_tcp_info));
+        if s.gso_batches > 0 {
+            line(
+                S::SumGsoBatches,
+                tf(lang, S::SumGsoBatchesValue, &[("batches", &s.gso_batches)]),
+            );
+        }
         if s.retransmissions.is_some() {
             line(S::SumRetransmissions, opt(s.retransmissions));
         }
