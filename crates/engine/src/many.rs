@@ -17,7 +17,7 @@ use crate::config::Experiment;
 
 use super::echo;
 use super::event::{CaptureUnavailable, Event};
-use super::sock::POLL;
+use super::sock::{sender_socket, POLL};
 use super::tcp::TcpPair;
 use super::{setup, SetupCall, SetupOpt, SockOpt, SocketRole, LOOPBACK_ANY};
 use super::{EngineError, Spawner};
@@ -63,23 +63,7 @@ pub(super) fn spawn(
     )?;
     let mut clients = Vec::new();
     for _ in 0..opts.connections {
-        let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
-            role: SocketRole::Client,
-        }))?;
-        client
-            .set_tcp_nodelay(!exp.sender.nagle)
-            .map_err(setup(SetupCall::SetOpt {
-                role: SocketRole::Client,
-                opt: SetupOpt::Shown(SockOpt::TcpNodelay),
-            }))?;
-        if let Some(n) = exp.sender.sndbuf {
-            client
-                .set_send_buffer_size(n as usize)
-                .map_err(setup(SetupCall::SetOpt {
-                    role: SocketRole::Client,
-                    opt: SetupOpt::Shown(SockOpt::SndBuf),
-                }))?;
-        }
+        let client = sender_socket(Domain::IPV4, SocketRole::Client, exp, None)?;
         // Connecting all first (the backlog holds them), accepting after: like N users
         // starting their clients before the server's accept loop gets to them.
         client

@@ -17,14 +17,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use socket2::{Domain, Socket, Type};
+use socket2::{Domain, Socket};
 
 use crate::config::Experiment;
 
 use super::event::{Call, CaptureUnavailable, Event, Fault, Side, SockOpt};
 use super::peer_common::local;
 use super::sink::{EventSink, Wake};
-use super::sock::{is_timeout, POLL};
+use super::sock::{is_timeout, sender_socket, POLL};
 use super::tcp;
 use super::{capture, setup, sys, EngineError, Run, SetupCall, SetupOpt, SocketRole, LOOPBACK_ANY};
 use crate::failure::ListenError;
@@ -72,29 +72,7 @@ pub fn start_listen(on: ListenOn, opts: ListenOptions, wake: Option<Wake>) -> Re
 /// Replies are read (so the server never blocks on a full buffer) and counted in [`Replies`].
 pub fn send_tcp(target: SocketAddr, exp: &Experiment, wake: Option<Wake>) -> Result<(Run, Arc<Replies>), EngineError> {
     exp.validate()?;
-    let socket = Socket::new(Domain::for_address(target), Type::STREAM, None).map_err(setup(SetupCall::Socket {
-        role: SocketRole::Sender,
-    }))?;
-    socket
-        .set_tcp_nodelay(!exp.sender.nagle)
-        .map_err(setup(SetupCall::SetOpt {
-            role: SocketRole::Sender,
-            opt: SetupOpt::Shown(SockOpt::TcpNodelay),
-        }))?;
-    if let Some(mss) = exp.mss {
-        sys::set_tcp_mss(&socket, mss).map_err(setup(SetupCall::SetOpt {
-            role: SocketRole::Sender,
-            opt: SetupOpt::Shown(SockOpt::Mss),
-        }))?;
-    }
-    if let Some(n) = exp.sender.sndbuf {
-        socket
-            .set_send_buffer_size(n as usize)
-            .map_err(setup(SetupCall::SetOpt {
-                role: SocketRole::Sender,
-                opt: SetupOpt::Shown(SockOpt::SndBuf),
-            }))?;
-    }
+    let socket = sender_socket(Domain::for_address(target), SocketRole::Sender, exp, exp.mss)?;
     // A loopback target: bind first so the capture knows our port before the SYN leaves.
     let capture_pair = match target {
         SocketAddr::V4(to) if to.ip().is_loopback() => {

@@ -7,11 +7,14 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use socket2::Socket;
+use socket2::{Domain, Socket, Type};
 
 use super::event::{Call, EndReason, Event, Fault, MsgId, StreamOffset};
 use super::sink::EventSink;
 use super::sys;
+use super::{setup, EngineError, SetupCall, SetupOpt, SocketRole};
+use crate::config::Experiment;
+use crate::event::SockOpt;
 
 /// How long a blocked `send()`/`recv()` waits before looking at the stop flag again.
 pub const POLL: Duration = Duration::from_millis(20);
@@ -118,4 +121,33 @@ pub(crate) fn wait_until_acked_as(socket: &Socket, sink: &mut EventSink, stop: &
         }
         std::thread::sleep(Duration::from_micros(200));
     }
+}
+
+/// A TCP socket for the app's sender (`role`: the sender, or one of many-clients' clients) with
+/// the experiment's sender options set before it connects: `TCP_NODELAY` when Nagle is off,
+/// `SO_SNDBUF` when asked, and `mss` (`TCP_MAXSEG`) when given. A failed call is an
+/// [`EngineError::Setup`] naming the call, the socket and the option.
+pub(crate) fn sender_socket(
+    domain: Domain,
+    role: SocketRole,
+    exp: &Experiment,
+    mss: Option<u32>,
+) -> Result<Socket, EngineError> {
+    let opt = |opt| {
+        setup(SetupCall::SetOpt {
+            role,
+            opt: SetupOpt::Shown(opt),
+        })
+    };
+    let socket = Socket::new(domain, Type::STREAM, None).map_err(setup(SetupCall::Socket { role }))?;
+    socket
+        .set_tcp_nodelay(!exp.sender.nagle)
+        .map_err(opt(SockOpt::TcpNodelay))?;
+    if let Some(n) = exp.sender.sndbuf {
+        socket.set_send_buffer_size(n as usize).map_err(opt(SockOpt::SndBuf))?;
+    }
+    if let Some(mss) = mss {
+        sys::set_tcp_mss(&socket, mss).map_err(opt(SockOpt::Mss))?;
+    }
+    Ok(socket)
 }

@@ -19,7 +19,7 @@ use crate::framing::{
 
 use super::event::{Call, EndReason, Event, Fault, MsgId, ReadCuts, Side, SockOpt, StreamOffset};
 use super::sink::EventSink;
-use super::sock::{is_timeout, peer_gone, wait_until_acked, write_piece, Outcome, BYTES_KEPT, POLL};
+use super::sock::{is_timeout, peer_gone, sender_socket, wait_until_acked, write_piece, Outcome, BYTES_KEPT, POLL};
 use super::workload::{message_size, payload};
 use super::{setup, sys, EngineError, SetupCall, SetupOpt, SocketRole, LOOPBACK_ANY};
 
@@ -76,29 +76,7 @@ pub fn bind_pair(exp: &Experiment) -> Result<(Socket, Socket, SocketAddrV4, Sock
         SocketRole::Listener,
     )?;
 
-    let client = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(setup(SetupCall::Socket {
-        role: SocketRole::Sender,
-    }))?;
-    client
-        .set_tcp_nodelay(!exp.sender.nagle)
-        .map_err(setup(SetupCall::SetOpt {
-            role: SocketRole::Sender,
-            opt: SetupOpt::Shown(SockOpt::TcpNodelay),
-        }))?;
-    if let Some(n) = exp.sender.sndbuf {
-        client
-            .set_send_buffer_size(n as usize)
-            .map_err(setup(SetupCall::SetOpt {
-                role: SocketRole::Sender,
-                opt: SetupOpt::Shown(SockOpt::SndBuf),
-            }))?;
-    }
-    if let Some(mss) = exp.mss {
-        sys::set_tcp_mss(&client, mss).map_err(setup(SetupCall::SetOpt {
-            role: SocketRole::Sender,
-            opt: SetupOpt::Shown(SockOpt::Mss),
-        }))?;
-    }
+    let client = sender_socket(Domain::IPV4, SocketRole::Sender, exp, exp.mss)?;
     client.bind(&localhost.into()).map_err(setup(SetupCall::Bind {
         role: SocketRole::Sender,
         addr: LOOPBACK_ANY,
